@@ -1,0 +1,364 @@
+// gdprkit/basis.h: the vocabulary of the law.
+//
+// Legal bases, data-subject rights and built-in data categories, each with a
+// stable code and a human title. Codes follow the W3C Data Privacy
+// Vocabulary's GDPR identifiers (A6-1-a ... A6-1-f, A9-2-a ... A9-2-j, A10,
+// rights A13 ... A22 and A7-3), extended with Danish codes for the
+// Databeskyttelsesloven (lov nr. 502 af 23. maj 2018, "DBL"):
+// DK-DBL-<paragraf>-<stk.>[-<nr.>].
+//
+// Everything here is pure data and pure functions, defined inline; it is safe
+// to use from any thread.
+#ifndef GDPRKIT_BASIS_H_
+#define GDPRKIT_BASIS_H_
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace gdprkit {
+
+// What a legal-basis code is, and so which question of validation it answers.
+enum class BasisKind : std::uint8_t {
+  kArt6 = 0,        // GDPR Art. 6(1): lawfulness of processing.
+  kArt9 = 1,        // GDPR Art. 9(2) condition (and the 9(3) safeguard).
+  kArt10 = 2,       // GDPR Art. 10: criminal convictions and offences.
+  kNational = 3,    // Databeskyttelsesloven provisions.
+  kReference = 4,   // Sector law and other references declared by a policy.
+};
+
+// Effects of a basis code; a code may have several.
+enum BasisEffect : std::uint32_t {
+  kEffectNone = 0,
+  kEffectLawful = 1u << 0,            // An Art. 6(1) basis.
+  kEffectSpecialCondition = 1u << 1,  // Lifts the Art. 9(1) prohibition.
+  kEffectCriminal = 1u << 2,          // Art. 10 / DBL § 8 ground.
+  kEffectNationalId = 1u << 3,        // DBL § 11 ground for CPR numbers.
+  kEffectConsent = 1u << 4,           // Rests on the data subject's consent.
+  kEffectContract = 1u << 5,          // Art. 6(1)(b).
+  kEffectLegalObligation = 1u << 6,   // Art. 6(1)(c) or a law imposing it.
+  kEffectPublicTask = 1u << 7,        // Art. 6(1)(e) or a law conferring it.
+  kEffectLegitimateInterest = 1u << 8,  // Art. 6(1)(f), DBL § 8(3) 2nd sentence.
+  kEffectVitalInterest = 1u << 9,     // Art. 6(1)(d), Art. 9(2)(c).
+  kEffectPublicHealth = 1u << 10,     // Art. 9(2)(i): Art. 17(3)(c).
+  kEffectArchiving = 1u << 11,        // Art. 9(2)(j): Art. 17(3)(d).
+  kEffectLegalClaims = 1u << 12,      // Art. 9(2)(f): Art. 17(3)(e).
+  kEffectSafeguard = 1u << 13,        // Art. 9(3) professional secrecy.
+};
+
+struct LegalBasisInfo {
+  std::string_view code;
+  std::string_view title;
+  BasisKind kind;
+  std::uint32_t effects;  // BasisEffect bits.
+};
+
+// The built-in legal bases. Titles paraphrase the provisions; the codes are
+// stable and never change meaning.
+inline constexpr LegalBasisInfo kLegalBases[] = {
+    // GDPR Art. 6(1).
+    {"A6-1-a", "Art. 6(1)(a) GDPR: consent of the data subject", BasisKind::kArt6,
+     kEffectLawful | kEffectConsent},
+    {"A6-1-b", "Art. 6(1)(b) GDPR: performance of a contract with the data subject",
+     BasisKind::kArt6, kEffectLawful | kEffectContract},
+    {"A6-1-c", "Art. 6(1)(c) GDPR: compliance with a legal obligation", BasisKind::kArt6,
+     kEffectLawful | kEffectLegalObligation},
+    {"A6-1-d", "Art. 6(1)(d) GDPR: vital interests of a natural person", BasisKind::kArt6,
+     kEffectLawful | kEffectVitalInterest},
+    {"A6-1-e", "Art. 6(1)(e) GDPR: task in the public interest or official authority",
+     BasisKind::kArt6, kEffectLawful | kEffectPublicTask},
+    {"A6-1-f", "Art. 6(1)(f) GDPR: legitimate interests of the controller or a third party",
+     BasisKind::kArt6, kEffectLawful | kEffectLegitimateInterest},
+    // GDPR Art. 9(2) and the Art. 9(3) safeguard.
+    {"A9-2-a", "Art. 9(2)(a) GDPR: explicit consent", BasisKind::kArt9,
+     kEffectSpecialCondition | kEffectConsent},
+    {"A9-2-b", "Art. 9(2)(b) GDPR: employment, social security and social protection law",
+     BasisKind::kArt9, kEffectSpecialCondition},
+    {"A9-2-c",
+     "Art. 9(2)(c) GDPR: vital interests where the data subject cannot give consent",
+     BasisKind::kArt9, kEffectSpecialCondition | kEffectVitalInterest},
+    {"A9-2-d",
+     "Art. 9(2)(d) GDPR: not-for-profit body with a political, philosophical, religious "
+     "or trade-union aim",
+     BasisKind::kArt9, kEffectSpecialCondition},
+    {"A9-2-e", "Art. 9(2)(e) GDPR: data manifestly made public by the data subject",
+     BasisKind::kArt9, kEffectSpecialCondition},
+    {"A9-2-f", "Art. 9(2)(f) GDPR: establishment, exercise or defence of legal claims",
+     BasisKind::kArt9, kEffectSpecialCondition | kEffectLegalClaims},
+    {"A9-2-g", "Art. 9(2)(g) GDPR: substantial public interest on the basis of law",
+     BasisKind::kArt9, kEffectSpecialCondition},
+    {"A9-2-h",
+     "Art. 9(2)(h) GDPR: preventive or occupational medicine, medical diagnosis, health "
+     "or social care and treatment",
+     BasisKind::kArt9, kEffectSpecialCondition},
+    {"A9-2-i", "Art. 9(2)(i) GDPR: public interest in the area of public health",
+     BasisKind::kArt9, kEffectSpecialCondition | kEffectPublicHealth},
+    {"A9-2-j",
+     "Art. 9(2)(j) GDPR: archiving in the public interest, scientific or historical "
+     "research, or statistics",
+     BasisKind::kArt9, kEffectSpecialCondition | kEffectArchiving},
+    {"A9-3",
+     "Art. 9(3) GDPR: processed by or under the responsibility of a professional under "
+     "an obligation of secrecy",
+     BasisKind::kArt9, kEffectSafeguard},
+    // GDPR Art. 10.
+    {"A10",
+     "Art. 10 GDPR: criminal convictions and offences under official authority or "
+     "authorised by law",
+     BasisKind::kArt10, kEffectCriminal},
+    // Databeskyttelsesloven § 6: children's consent to information society services.
+    {"DK-DBL-6-1",
+     "DBL § 6, stk. 1: consent of a child aged 13 or over to information society "
+     "services",
+     BasisKind::kNational, kEffectConsent},
+    {"DK-DBL-6-2",
+     "DBL § 6, stk. 2: consent given or authorised by the holder of parental "
+     "responsibility for a child under 13",
+     BasisKind::kNational, kEffectConsent},
+    // § 7: special categories.
+    {"DK-DBL-7-1",
+     "DBL § 7, stk. 1: special categories of data where a condition of Art. 9(2) is met",
+     BasisKind::kNational, kEffectSpecialCondition},
+    {"DK-DBL-7-2",
+     "DBL § 7, stk. 2: trade-union membership, for labour-law obligations and rights",
+     BasisKind::kNational, kEffectSpecialCondition},
+    {"DK-DBL-7-3",
+     "DBL § 7, stk. 3: preventive medicine, diagnosis, care or treatment by a health "
+     "professional under a statutory duty of confidentiality",
+     BasisKind::kNational, kEffectSpecialCondition | kEffectSafeguard},
+    {"DK-DBL-7-4",
+     "DBL § 7, stk. 4: substantial public interest, with the permission of the Danish "
+     "Data Protection Agency",
+     BasisKind::kNational, kEffectSpecialCondition},
+    // § 8: criminal offences.
+    {"DK-DBL-8-1",
+     "DBL § 8, stk. 1: public authorities, where necessary for the authority's tasks",
+     BasisKind::kNational, kEffectCriminal},
+    {"DK-DBL-8-2-1", "DBL § 8, stk. 2, nr. 1: disclosure by a public authority with explicit consent",
+     BasisKind::kNational, kEffectCriminal | kEffectConsent},
+    {"DK-DBL-8-2-2",
+     "DBL § 8, stk. 2, nr. 2: disclosure by a public authority for legitimate interests "
+     "that clearly outweigh the data subject's",
+     BasisKind::kNational, kEffectCriminal},
+    {"DK-DBL-8-2-3",
+     "DBL § 8, stk. 2, nr. 3: disclosure by a public authority necessary for the "
+     "authority's tasks or a decision to be made",
+     BasisKind::kNational, kEffectCriminal},
+    {"DK-DBL-8-2-4",
+     "DBL § 8, stk. 2, nr. 4: disclosure necessary for tasks done for a public authority",
+     BasisKind::kNational, kEffectCriminal},
+    {"DK-DBL-8-3",
+     "DBL § 8, stk. 3: private bodies, with explicit consent or for legitimate interests "
+     "that clearly outweigh the data subject's",
+     BasisKind::kNational, kEffectCriminal},
+    {"DK-DBL-8-4", "DBL § 8, stk. 4: disclosure by private bodies",
+     BasisKind::kNational, kEffectCriminal},
+    {"DK-DBL-8-5", "DBL § 8, stk. 5: processing where the conditions of § 7 are met",
+     BasisKind::kNational, kEffectCriminal},
+    // § 11: CPR numbers.
+    {"DK-DBL-11-1",
+     "DBL § 11, stk. 1: public authorities, for unique identification or as a file number",
+     BasisKind::kNational, kEffectNationalId},
+    {"DK-DBL-11-2-1", "DBL § 11, stk. 2, nr. 1: private bodies, where it follows from law",
+     BasisKind::kNational, kEffectNationalId},
+    {"DK-DBL-11-2-2",
+     "DBL § 11, stk. 2, nr. 2: private bodies, with the data subject's consent under Art. 7",
+     BasisKind::kNational, kEffectNationalId | kEffectConsent},
+    {"DK-DBL-11-2-3",
+     "DBL § 11, stk. 2, nr. 3: private bodies, solely for scientific or statistical "
+     "purposes, or disclosure that is a natural part of normal operations and decisive "
+     "for unique identification, or required by a public authority",
+     BasisKind::kNational, kEffectNationalId},
+    {"DK-DBL-11-2-4", "DBL § 11, stk. 2, nr. 4: private bodies, where the conditions of § 7 are met",
+     BasisKind::kNational, kEffectNationalId},
+    {"DK-DBL-11-3",
+     "DBL § 11, stk. 3: no publication of CPR numbers without explicit consent",
+     BasisKind::kNational, kEffectNone},
+    // § 12: employment.
+    {"DK-DBL-12-1",
+     "DBL § 12, stk. 1: employment, necessary for labour-law obligations or rights laid "
+     "down in law or collective agreements",
+     BasisKind::kNational, kEffectSpecialCondition},
+    {"DK-DBL-12-2", "DBL § 12, stk. 2: employment, on the employee's consent under Art. 7",
+     BasisKind::kNational, kEffectSpecialCondition | kEffectConsent},
+};
+
+// Looks up a built-in legal-basis code; nullptr when unknown. Exact match.
+inline const LegalBasisInfo* FindLegalBasis(std::string_view code) {
+  for (const LegalBasisInfo& b : kLegalBases) {
+    if (b.code == code) return &b;
+  }
+  return nullptr;
+}
+
+// The data-subject rights, in the order of the Regulation.
+enum class Right : std::uint8_t {
+  kInformationCollected = 0,  // A13
+  kInformationObtained,       // A14
+  kAccess,                    // A15
+  kRectification,             // A16
+  kErasure,                   // A17
+  kRestriction,               // A18
+  kNotification,              // A19
+  kPortability,               // A20
+  kObjection,                 // A21
+  kAutomatedDecision,         // A22
+  kWithdrawConsent,           // A7-3
+};
+
+struct RightInfo {
+  Right right;
+  std::string_view code;
+  std::string_view title;
+};
+
+inline constexpr RightInfo kRights[] = {
+    {Right::kInformationCollected, "A13",
+     "Art. 13: information where data are collected from the data subject"},
+    {Right::kInformationObtained, "A14",
+     "Art. 14: information where data have not been obtained from the data subject"},
+    {Right::kAccess, "A15", "Art. 15: right of access"},
+    {Right::kRectification, "A16", "Art. 16: right to rectification"},
+    {Right::kErasure, "A17", "Art. 17: right to erasure"},
+    {Right::kRestriction, "A18", "Art. 18: right to restriction of processing"},
+    {Right::kNotification, "A19",
+     "Art. 19: notification of rectification, erasure or restriction to recipients"},
+    {Right::kPortability, "A20", "Art. 20: right to data portability"},
+    {Right::kObjection, "A21", "Art. 21: right to object"},
+    {Right::kAutomatedDecision, "A22",
+     "Art. 22: right not to be subject to solely automated decisions"},
+    {Right::kWithdrawConsent, "A7-3", "Art. 7(3): right to withdraw consent"},
+};
+
+inline constexpr std::size_t kRightCount = sizeof(kRights) / sizeof(kRights[0]);
+
+inline const RightInfo& GetRightInfo(Right r) {
+  return kRights[static_cast<std::size_t>(r)];
+}
+
+// Looks up a right by its code ("A17"); nullptr when unknown.
+inline const RightInfo* FindRight(std::string_view code) {
+  for (const RightInfo& r : kRights) {
+    if (r.code == code) return &r;
+  }
+  return nullptr;
+}
+
+// Markings of a data category.
+enum CategoryFlag : std::uint8_t {
+  kCategoryNone = 0,
+  kCategorySpecial = 1u << 0,     // Art. 9(1)
+  kCategoryCriminal = 1u << 1,    // Art. 10
+  kCategoryNationalId = 1u << 2,  // CPR number, DBL § 11
+};
+
+struct CategoryInfo {
+  std::string_view key;  // dotted path; the parent is the prefix before the last dot
+  std::string_view title;
+  std::uint8_t flags;    // CategoryFlag bits; children inherit their parent's
+};
+
+// The built-in data categories. Policies may add children (for example
+// "health.bloodpressure") or new roots.
+inline constexpr CategoryInfo kBuiltinCategories[] = {
+    {"identity", "Identification data", kCategoryNone},
+    {"identity.name", "Name", kCategoryNone},
+    {"identity.cpr", "CPR number (Danish civil registration number)", kCategoryNationalId},
+    {"identity.date_of_birth", "Date of birth", kCategoryNone},
+    {"contact", "Contact details", kCategoryNone},
+    {"contact.email", "E-mail address", kCategoryNone},
+    {"contact.phone", "Telephone number", kCategoryNone},
+    {"contact.address", "Postal address", kCategoryNone},
+    {"demographic", "Demographic data (age, sex, postcode)", kCategoryNone},
+    {"health", "Data concerning health", kCategorySpecial},
+    {"health.record", "Patient record entries", kCategorySpecial},
+    {"health.diagnosis", "Diagnoses", kCategorySpecial},
+    {"health.medication", "Medication", kCategorySpecial},
+    {"health.test_result", "Test results", kCategorySpecial},
+    {"health.vaccination", "Vaccinations", kCategorySpecial},
+    {"health.note", "Free-text health information given by the data subject",
+     kCategorySpecial},
+    {"genetic", "Genetic data", kCategorySpecial},
+    {"biometric", "Biometric data for unique identification", kCategorySpecial},
+    {"racial_or_ethnic_origin", "Racial or ethnic origin", kCategorySpecial},
+    {"political_opinions", "Political opinions", kCategorySpecial},
+    {"religious_or_philosophical_beliefs", "Religious or philosophical beliefs",
+     kCategorySpecial},
+    {"trade_union_membership", "Trade-union membership", kCategorySpecial},
+    {"sex_life_or_orientation", "Sex life or sexual orientation", kCategorySpecial},
+    {"criminal", "Criminal convictions and offences", kCategoryCriminal},
+    {"criminal.record_extract", "Criminal-record extract (straffeattest)", kCategoryCriminal},
+    {"professional", "Professional data", kCategoryNone},
+    {"professional.provider_number", "Provider number (ydernummer)", kCategoryNone},
+    {"professional.location_number", "Location number (GLN / SOR)", kCategoryNone},
+    {"professional.authorisation", "Authorisation id", kCategoryNone},
+    {"professional.cv", "CV, education and work history", kCategoryNone},
+    {"employment", "Employment data", kCategoryNone},
+    {"employment.salary", "Salary, working hours and bonus", kCategoryNone},
+    {"financial", "Financial data", kCategoryNone},
+    {"financial.bank_account", "Bank account", kCategoryNone},
+    {"online", "Online identifiers and usage", kCategoryNone},
+    {"online.ip_address", "IP address", kCategoryNone},
+    {"online.device", "Device and app data", kCategoryNone},
+    {"online.usage", "Usage metadata", kCategoryNone},
+    {"communication", "Correspondence and case notes", kCategoryNone},
+};
+
+// Parent key of a dotted category key ("health.diagnosis" -> "health"); empty
+// for a root.
+inline std::string_view ParentCategory(std::string_view key) {
+  const std::size_t dot = key.rfind('.');
+  return dot == std::string_view::npos ? std::string_view() : key.substr(0, dot);
+}
+
+// True when `ancestor` is `key` or one of its ancestors ("health" covers
+// "health.diagnosis", but not "healthcare").
+inline bool CategoryCovers(std::string_view ancestor, std::string_view key) {
+  if (ancestor.size() > key.size()) return false;
+  if (key.compare(0, ancestor.size(), ancestor) != 0) return false;
+  return key.size() == ancestor.size() || key[ancestor.size()] == '.';
+}
+
+// Levenshtein distance, used to suggest the nearest valid codes.
+inline std::size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      const char ca = a[i - 1] >= 'A' && a[i - 1] <= 'Z' ? a[i - 1] - 'A' + 'a' : a[i - 1];
+      const char cb = b[j - 1] >= 'A' && b[j - 1] <= 'Z' ? b[j - 1] - 'A' + 'a' : b[j - 1];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (ca == cb ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// Up to `limit` candidates nearest to `wanted` by edit distance (ties in the
+// candidates' order), for "did you mean" messages.
+inline std::vector<std::string> NearestNames(std::string_view wanted,
+                                             const std::vector<std::string_view>& candidates,
+                                             std::size_t limit = 3) {
+  std::vector<std::pair<std::size_t, std::size_t>> scored;  // (distance, index)
+  scored.reserve(candidates.size());
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    scored.emplace_back(EditDistance(wanted, candidates[i]), i);
+  }
+  std::stable_sort(scored.begin(), scored.end());
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < scored.size() && out.size() < limit; ++i) {
+    out.emplace_back(candidates[scored[i].second]);
+  }
+  return out;
+}
+
+}  // namespace gdprkit
+
+#endif  // GDPRKIT_BASIS_H_

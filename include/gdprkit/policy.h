@@ -1,0 +1,244 @@
+// gdprkit/policy.h: the controller's record of processing activities.
+//
+// A Policy is loaded from a policy file (protobuf text format or JSON against
+// proto/gdprkit/v1/policy.proto) and answers the questions that follow from
+// the legal bases its purposes carry:
+//   - Validate(): what a data-protection officer would flag;
+//   - Rights(purpose): which data-subject rights apply, and why not where not;
+//   - MayAccess(principal, purpose): team isolation.
+//
+// A loaded Policy is immutable and safe to share between threads.
+#ifndef GDPRKIT_POLICY_H_
+#define GDPRKIT_POLICY_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "gdprkit/basis.h"
+
+namespace gdprkit {
+
+enum class PolicyFormat : std::uint8_t {
+  kAuto = 0,       // By file extension, else by content ('{' first: JSON).
+  kTextProto = 1,  // protobuf text format
+  kJson = 2,       // proto3 JSON mapping
+};
+
+enum class RecipientKind : std::uint8_t {
+  kUnspecified = 0,
+  kController = 1,
+  kProcessor = 2,
+  kPublicAuthority = 3,
+};
+
+struct Recipient {
+  std::string name;
+  RecipientKind kind = RecipientKind::kUnspecified;
+  std::string country;  // ISO 3166-1 alpha-2; empty means DK
+  std::string transfer_basis;
+  std::string purpose;
+};
+
+struct AccessGrant {
+  std::string team;
+  std::vector<std::string> roles;  // empty: every role of the team
+};
+
+struct Source {
+  std::string name;
+  bool from_data_subject = false;
+};
+
+struct BalancingTest {
+  std::string interest;
+  std::string assessment;
+  std::vector<std::string> safeguards;
+};
+
+struct ConsentMechanism {
+  std::string record;
+  std::string withdrawal;
+};
+
+// One processing purpose of the record (Art. 30(1)(b)-(g)).
+struct Purpose {
+  std::string id;
+  std::string title;
+  std::string description;
+  std::vector<std::string> categories;
+  std::vector<std::string> data_subjects;
+  std::vector<std::string> basis;  // legal-basis codes, as written
+  std::vector<Recipient> recipients;
+  std::vector<AccessGrant> access;
+  std::string retention;  // retention rule id; empty when none
+  std::optional<BalancingTest> legitimate_interest;
+  std::optional<ConsentMechanism> consent;
+  std::vector<Source> sources;
+  bool automated_decision_making = false;
+  bool automated_processing = true;
+  std::string source_text;
+  int line = 0;  // line of the purpose in its file; 0 when unknown
+};
+
+struct DataCategory {
+  std::string key;
+  std::string title;
+  std::string description;
+  std::uint8_t flags = kCategoryNone;  // CategoryFlag bits, inherited included
+  bool builtin = false;
+};
+
+// A sector-law or other reference declared by the policy.
+struct LegalReference {
+  std::string code;
+  std::string title;
+  std::string text;
+  std::string url;
+  std::uint32_t effects = kEffectNone;  // BasisEffect bits
+};
+
+struct Team {
+  std::string id;
+  std::string title;
+  std::vector<std::string> roles;
+};
+
+struct RetentionRuleRef {
+  std::string id;
+  std::string title;
+  std::string description;
+};
+
+struct Controller {
+  std::string name;
+  std::string cvr;
+  std::string address;
+  std::string contact;
+  std::string dpo_contact;
+  std::string source;
+};
+
+enum class Severity : std::uint8_t {
+  kInfo = 0,
+  kWarning = 1,
+  kError = 2,
+};
+
+std::string_view SeverityName(Severity s);  // "info", "warning", "error"
+
+// One thing validation flags. `code` is a stable kebab-case identifier of the
+// kind of finding (see docs/policy.md for the list); `message` is for people.
+struct Finding {
+  Severity severity = Severity::kError;
+  std::string code;
+  std::string purpose_id;  // empty when the finding concerns the whole policy
+  std::string field;       // path of the field concerned ("purposes[2].basis[1]")
+  std::string message;
+  std::string file;        // the policy's source name
+  int line = 0;            // 1-based; 0 when unknown
+};
+
+// Whether one right applies to a purpose, and where it does not, why.
+struct RightAssessment {
+  Right right;
+  bool applies = false;
+  std::string reason;  // legal reasoning, with the article
+};
+
+// Who asks: a team and a role within it.
+struct Principal {
+  std::string team;
+  std::string role;
+};
+
+class Policy {
+ public:
+  // Parses a policy. `source_name` names the input in errors and findings.
+  // Errors: InvalidArgument naming source, line, column and field for syntax
+  // errors and unknown fields; nothing is returned half-parsed.
+  static absl::StatusOr<std::shared_ptr<const Policy>> FromText(
+      std::string_view text, PolicyFormat format = PolicyFormat::kAuto,
+      std::string_view source_name = "<memory>");
+
+  // Reads and parses a policy file; the format follows the extension
+  // (.json; .textproto/.txtpb/.pbtxt/.txt) unless given. Errors: NotFound or
+  // PermissionDenied for the file, InvalidArgument for its content,
+  // ResourceExhausted beyond kMaxPolicyBytes.
+  static absl::StatusOr<std::shared_ptr<const Policy>> Load(
+      const std::string& path, PolicyFormat format = PolicyFormat::kAuto);
+
+  static constexpr std::size_t kMaxPolicyBytes = 16u << 20;  // 16 MiB
+
+  const std::string& source_name() const { return source_name_; }
+  const Controller& controller() const { return controller_; }
+  absl::Span<const Purpose> purposes() const { return purposes_; }
+  absl::Span<const Team> teams() const { return teams_; }
+  absl::Span<const DataCategory> categories() const { return categories_; }
+  absl::Span<const LegalReference> references() const { return references_; }
+  absl::Span<const RetentionRuleRef> retention_rules() const { return retention_rules_; }
+
+  // The purpose with this id, or nullptr.
+  const Purpose* FindPurpose(std::string_view id) const;
+
+  // The category with this key (built-in or declared), or nullptr.
+  const DataCategory* FindCategory(std::string_view key) const;
+
+  // Title of a legal-basis code: built-in or declared reference; empty when
+  // unknown.
+  std::string BasisTitle(std::string_view code) const;
+
+  // BasisEffect bits of a code (built-in or declared); kEffectNone if unknown.
+  std::uint32_t BasisEffects(std::string_view code) const;
+
+  // Everything a data-protection officer would flag, most severe first, then
+  // in file order. Never fails: an invalid policy is described, not refused.
+  std::vector<Finding> Validate() const;
+
+  // True when Validate() finds no error (warnings and infos allowed).
+  bool IsValid() const;
+
+  // The rights matrix of one purpose: one assessment per right, in the order
+  // of kRights. Errors: NotFound (with the nearest ids) for an unknown purpose.
+  absl::StatusOr<std::vector<RightAssessment>> Rights(std::string_view purpose_id) const;
+
+  // Whether the principal may see data of the purpose: its team holds a grant
+  // on the purpose and, where the grant names roles, the role is one of them.
+  // Errors: NotFound for an unknown purpose; InvalidArgument for an empty team.
+  absl::StatusOr<bool> MayAccess(const Principal& principal,
+                                 std::string_view purpose_id) const;
+
+  // Purposes whose categories cover `category_key` (a purpose listing
+  // "health" covers "health.diagnosis").
+  std::vector<const Purpose*> PurposesUsing(std::string_view category_key) const;
+
+  // Purposes the principal may see.
+  std::vector<const Purpose*> VisiblePurposes(const Principal& principal) const;
+
+ private:
+  Policy() = default;
+  friend class PolicyBuilder;
+
+  std::string source_name_;
+  Controller controller_;
+  std::vector<Purpose> purposes_;
+  std::vector<Team> teams_;
+  std::vector<DataCategory> categories_;  // built-in first, then declared
+  std::vector<LegalReference> references_;
+  std::vector<RetentionRuleRef> retention_rules_;
+  std::string schema_;
+  // Line numbers of fields by path ("purposes[2].basis[1]"), where known.
+  std::map<std::string, int, std::less<>> field_lines_;
+  int LineOf(std::string_view field_path) const;
+};
+
+}  // namespace gdprkit
+
+#endif  // GDPRKIT_POLICY_H_
