@@ -1,0 +1,462 @@
+#include "gdprkit/policy.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace gdprkit {
+namespace {
+
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+
+constexpr char kMinimal[] = R"pb(
+  schema: "gdprkit.v1"
+  controller { name: "Example practice" }
+  teams { id: "data" title: "Data consultants" roles: "consultant" roles: "lead" }
+  teams { id: "medicine" title: "Medicine consultants" }
+  retention_rules { id: "r15m" description: "15 months after the provider number ends" }
+  purposes {
+    id: "case-handling"
+    title: "Case handling"
+    categories: "contact"
+    categories: "professional.provider_number"
+    data_subjects: "general practitioners"
+    basis: "A6-1-b"
+    access { team: "data" }
+    retention: "r15m"
+  }
+  purposes {
+    id: "medicine-review"
+    title: "Medicine review"
+    categories: "professional.provider_number"
+    data_subjects: "general practitioners"
+    basis: "A6-1-b"
+    access { team: "medicine" }
+    access { team: "data" roles: "lead" }
+    retention: "r15m"
+  }
+)pb";
+
+std::shared_ptr<const Policy> MustLoad(const std::string& text,
+                                       PolicyFormat format = PolicyFormat::kAuto) {
+  auto p = Policy::FromText(text, format, "test.textproto");
+  EXPECT_TRUE(p.ok()) << p.status();
+  return p.ok() ? *p : nullptr;
+}
+
+std::vector<std::string> Codes(const std::vector<Finding>& findings) {
+  std::vector<std::string> out;
+  for (const Finding& f : findings) out.push_back(f.code);
+  return out;
+}
+
+// The first finding with `code`, copied (callers often pass a temporary).
+std::optional<Finding> FindingWithCode(const std::vector<Finding>& findings,
+                                       const std::string& code) {
+  for (const Finding& f : findings) {
+    if (f.code == code) return f;
+  }
+  return std::nullopt;
+}
+
+// A purpose with the given body, inside an otherwise clean policy.
+std::string WithPurpose(const std::string& body) {
+  return std::string(R"pb(
+    controller { name: "C" }
+    teams { id: "t" }
+    retention_rules { id: "r" }
+    purposes { id: "p" data_subjects: "patients" access { team: "t" } retention: "r" )pb") +
+         body + " }";
+}
+
+TEST(PolicyLoad, MinimalPolicyIsValid) {
+  auto p = MustLoad(kMinimal);
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->purposes().size(), 2u);
+  EXPECT_EQ(p->purposes()[0].id, "case-handling");
+  EXPECT_EQ(p->purposes()[0].basis, std::vector<std::string>{"A6-1-b"});
+  EXPECT_EQ(p->purposes()[0].line, 7);
+  EXPECT_TRUE(p->IsValid());
+  EXPECT_THAT(Codes(p->Validate()), ::testing::IsEmpty());
+}
+
+TEST(PolicyLoad, SyntaxErrorNamesFileLineAndColumn) {
+  auto p = Policy::FromText("controller { name: \"x\" }\npurposes { id: \"a\" \n", PolicyFormat::kTextProto,
+                            "bad.textproto");
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(p.status().message()), HasSubstr("bad.textproto:3:"));
+}
+
+TEST(PolicyLoad, UnknownFieldSuggestsNearestField) {
+  auto p = Policy::FromText("purposes {\n  id: \"a\"\n  bassis: \"A6-1-b\"\n}\n",
+                            PolicyFormat::kTextProto, "f.textproto");
+  ASSERT_FALSE(p.ok());
+  const std::string msg(p.status().message());
+  EXPECT_THAT(msg, AllOf(HasSubstr("f.textproto:3:"), HasSubstr("bassis"), HasSubstr("basis")));
+}
+
+TEST(PolicyLoad, EmptyAndBinaryInputAreRefused) {
+  for (const std::string& text : {std::string(""), std::string("  \n\t "),
+                                  std::string("\x00\x01\x02", 3), std::string("id: \"\xff\xfe\"")}) {
+    auto p = Policy::FromText(text, PolicyFormat::kAuto, "in");
+    ASSERT_FALSE(p.ok());
+    EXPECT_EQ(p.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(std::string(p.status().message()), HasSubstr("in"));
+  }
+}
+
+TEST(PolicyLoad, HugeInputIsRefused) {
+  std::string huge(Policy::kMaxPolicyBytes + 1, ' ');
+  auto p = Policy::FromText(huge);
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().code(), absl::StatusCode::kResourceExhausted);
+}
+
+TEST(PolicyLoad, JsonGivesTheSamePolicyWithLines) {
+  const std::string json = R"({
+  "schema": "gdprkit.v1",
+  "controller": {"name": "C"},
+  "teams": [{"id": "t"}],
+  "retentionRules": [{"id": "r"}],
+  "purposes": [
+    {"id": "p", "dataSubjects": ["patients"], "categories": ["contact"],
+     "basis": ["A6-1-b", "A6-1-x"], "access": [{"team": "t"}], "retention": "r"}
+  ]
+})";
+  auto p = MustLoad(json);
+  ASSERT_NE(p, nullptr);
+  ASSERT_EQ(p->purposes().size(), 1u);
+  EXPECT_EQ(p->purposes()[0].data_subjects, std::vector<std::string>{"patients"});
+  const auto findings = p->Validate();
+  std::optional<Finding> f = FindingWithCode(findings, "unknown-basis");
+  ASSERT_TRUE(f.has_value());
+  EXPECT_EQ(f->line, 8);
+  EXPECT_EQ(f->field, "purposes[0].basis[1]");
+}
+
+TEST(PolicyLoad, JsonSyntaxErrorHasLine) {
+  auto p = Policy::FromText("{\n  \"purposes\": [\n    {\"id\": \"a\",}\n  ]\n}", PolicyFormat::kJson,
+                            "p.json");
+  ASSERT_FALSE(p.ok());
+  EXPECT_THAT(std::string(p.status().message()), HasSubstr("p.json:3:"));
+}
+
+TEST(PolicyLoad, JsonUnknownFieldIsNamed) {
+  auto p = Policy::FromText("{\n  \"purposes\": [\n    {\"id\": \"a\", \"bassis\": []}\n  ]\n}",
+                            PolicyFormat::kJson, "p.json");
+  ASSERT_FALSE(p.ok());
+  EXPECT_THAT(std::string(p.status().message()), AllOf(HasSubstr("p.json"), HasSubstr("bassis")));
+}
+
+TEST(PolicyLoad, JsonNestingIsBounded) {
+  std::string deep(10000, '[');
+  auto p = Policy::FromText(deep, PolicyFormat::kJson, "deep.json");
+  ASSERT_FALSE(p.ok());
+  EXPECT_THAT(std::string(p.status().message()), HasSubstr("nested too deeply"));
+}
+
+TEST(PolicyLoad, MissingFileIsNotFound) {
+  auto p = Policy::Load("/nonexistent/policy.textproto");
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(std::string(p.status().message()), HasSubstr("/nonexistent/policy.textproto"));
+}
+
+TEST(PolicyLoad, DirectoryIsRefused) {
+  auto p = Policy::Load("/tmp");
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(PolicyLoad, FormatFollowsExtension) {
+  const std::string path = ::testing::TempDir() + "/policy_ext_test.json";
+  {
+    std::ofstream out(path);
+    out << R"({"controller": {"name": "C"}, "purposes": [{"id": "p"}]})";
+  }
+  auto p = Policy::Load(path);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ((*p)->purposes()[0].id, "p");
+  std::remove(path.c_str());
+}
+
+TEST(Validate, UnknownCodeNamesNearestValidCodes) {
+  auto p = MustLoad(WithPurpose(R"(categories: "contact" basis: "A6-1-g")"));
+  const auto findings = p->Validate();
+  std::optional<Finding> f = FindingWithCode(findings, "unknown-basis");
+  ASSERT_TRUE(f.has_value());
+  EXPECT_EQ(f->severity, Severity::kError);
+  EXPECT_EQ(f->purpose_id, "p");
+  EXPECT_THAT(f->message, AllOf(HasSubstr("\"A6-1-g\""), HasSubstr("A6-1-a")));
+  EXPECT_GT(f->line, 0);
+}
+
+TEST(Validate, SpecialCategoryNeedsArt9Condition) {
+  auto p = MustLoad(WithPurpose(R"(categories: "health.diagnosis" basis: "A6-1-b")"));
+  EXPECT_TRUE(FindingWithCode(p->Validate(), "special-category-without-condition").has_value());
+  auto ok = MustLoad(
+      WithPurpose(R"(categories: "health.diagnosis" basis: "A6-1-b" basis: "A9-2-h" basis: "A9-3")"));
+  EXPECT_THAT(Codes(ok->Validate()), ::testing::IsEmpty());
+  auto dbl = MustLoad(WithPurpose(R"(categories: "health" basis: "A6-1-b" basis: "DK-DBL-7-3")"));
+  EXPECT_THAT(Codes(dbl->Validate()), ::testing::IsEmpty());
+}
+
+TEST(Validate, Art9ConditionAloneIsNotAnArt6Basis) {
+  auto p = MustLoad(WithPurpose(R"(categories: "health" basis: "A9-2-h" basis: "A9-3")"));
+  EXPECT_TRUE(FindingWithCode(p->Validate(), "missing-art6-basis").has_value());
+}
+
+TEST(Validate, Art9HWithoutSecrecyIsWarned) {
+  auto p = MustLoad(WithPurpose(R"(categories: "health" basis: "A6-1-b" basis: "A9-2-h")"));
+  std::optional<Finding> f = FindingWithCode(p->Validate(), "art9-2-h-without-secrecy");
+  ASSERT_TRUE(f.has_value());
+  EXPECT_EQ(f->severity, Severity::kWarning);
+}
+
+TEST(Validate, CriminalDataNeedsArt10OrDbl8) {
+  auto p = MustLoad(WithPurpose(R"(categories: "criminal.record_extract" basis: "A6-1-b")"));
+  EXPECT_TRUE(FindingWithCode(p->Validate(), "criminal-data-without-ground").has_value());
+  auto ok = MustLoad(
+      WithPurpose(R"(categories: "criminal.record_extract" basis: "A6-1-b" basis: "DK-DBL-8-3")"));
+  EXPECT_FALSE(FindingWithCode(ok->Validate(), "criminal-data-without-ground").has_value());
+}
+
+TEST(Validate, CprNeedsDbl11) {
+  auto p = MustLoad(WithPurpose(R"(categories: "identity.cpr" basis: "A6-1-c")"));
+  std::optional<Finding> f = FindingWithCode(p->Validate(), "cpr-without-dbl-11");
+  ASSERT_TRUE(f.has_value());
+  EXPECT_THAT(f->message, HasSubstr("§ 11"));
+  auto ok = MustLoad(WithPurpose(R"(categories: "identity.cpr" basis: "A6-1-c" basis: "DK-DBL-11-2-1")"));
+  EXPECT_THAT(Codes(ok->Validate()), ::testing::IsEmpty());
+}
+
+TEST(Validate, DeclaredReferenceCanGroundCpr) {
+  auto p = MustLoad(std::string(R"pb(
+    references { code: "DK-BEK-530-2018" title: "Journalføringsbekendtgørelsen" effects: NATIONAL_ID effects: LEGAL_OBLIGATION }
+  )pb") + WithPurpose(R"(categories: "identity.cpr" basis: "A6-1-c" basis: "DK-BEK-530-2018")"));
+  EXPECT_THAT(Codes(p->Validate()), ::testing::IsEmpty());
+}
+
+TEST(Validate, LegitimateInterestNeedsBalancingTest) {
+  auto p = MustLoad(WithPurpose(R"(categories: "online.usage" basis: "A6-1-f")"));
+  EXPECT_TRUE(FindingWithCode(p->Validate(), "legitimate-interest-without-balancing-test").has_value());
+  auto ok = MustLoad(WithPurpose(
+      R"(categories: "online.usage" basis: "A6-1-f" legitimate_interest { interest: "x" assessment: "y" })"));
+  EXPECT_THAT(Codes(ok->Validate()), ::testing::IsEmpty());
+}
+
+TEST(Validate, ConsentNeedsRecordAndWithdrawal) {
+  auto p = MustLoad(WithPurpose(R"(categories: "contact" basis: "A6-1-a" consent { record: "form" })"));
+  std::optional<Finding> f = FindingWithCode(p->Validate(), "consent-without-mechanism");
+  ASSERT_TRUE(f.has_value());
+  EXPECT_THAT(f->message, HasSubstr("withdraw"));
+  auto ok = MustLoad(WithPurpose(
+      R"(categories: "contact" basis: "A6-1-a" consent { record: "form" withdrawal: "mail" })"));
+  EXPECT_THAT(Codes(ok->Validate()), ::testing::IsEmpty());
+}
+
+TEST(Validate, RetentionRuleMustExist) {
+  auto none = MustLoad(R"(controller { name: "C" }
+    purposes { id: "p" categories: "contact" data_subjects: "x" basis: "A6-1-b" })");
+  EXPECT_TRUE(FindingWithCode(none->Validate(), "missing-retention").has_value());
+  auto unknown = MustLoad(R"(controller { name: "C" } retention_rules { id: "r15m" }
+    purposes { id: "p" categories: "contact" data_subjects: "x" basis: "A6-1-b" retention: "r15" })");
+  std::optional<Finding> f = FindingWithCode(unknown->Validate(), "unknown-retention-rule");
+  ASSERT_TRUE(f.has_value());
+  EXPECT_THAT(f->message, HasSubstr("r15m"));
+}
+
+TEST(Validate, DuplicateIdsAreErrors) {
+  auto p = MustLoad(R"(controller { name: "C" }
+    teams { id: "t" } teams { id: "t" }
+    purposes { id: "p" } purposes { id: "p" })");
+  int duplicates = 0;
+  for (const Finding& f : p->Validate()) duplicates += f.code == "duplicate-id";
+  EXPECT_EQ(duplicates, 2);
+}
+
+TEST(Validate, CategoryHierarchy) {
+  auto p = MustLoad(std::string(R"pb(
+    categories { key: "health.bloodpressure" title: "Blood pressure" }
+    categories { key: "health.bloodpressure.systolic" }
+    categories { key: "nowhere.child" }
+    categories { key: "Bad Key" }
+    categories { key: "contact" }
+  )pb") + WithPurpose(R"(categories: "health.bloodpressure.systolic" categories: "helth" basis: "A6-1-b")"));
+  const DataCategory* c = p->FindCategory("health.bloodpressure.systolic");
+  ASSERT_NE(c, nullptr);
+  EXPECT_TRUE(c->flags & kCategorySpecial) << "children inherit the special marking";
+  const auto findings = p->Validate();
+  EXPECT_TRUE(FindingWithCode(findings, "orphan-category").has_value());
+  EXPECT_TRUE(FindingWithCode(findings, "invalid-category-key").has_value());
+  EXPECT_TRUE(FindingWithCode(findings, "duplicate-id").has_value());
+  std::optional<Finding> unknown = FindingWithCode(findings, "unknown-category");
+  ASSERT_TRUE(unknown.has_value());
+  EXPECT_THAT(unknown->message, HasSubstr("\"health\""));
+  EXPECT_TRUE(FindingWithCode(findings, "special-category-without-condition").has_value());
+  EXPECT_EQ(p->PurposesUsing("health.bloodpressure.systolic").size(), 1u);
+  EXPECT_EQ(p->PurposesUsing("health").size(), 0u) << "a child does not cover its parent";
+}
+
+TEST(Validate, UnknownTeamAndRole) {
+  auto p = MustLoad(R"(controller { name: "C" } teams { id: "data" roles: "lead" }
+    retention_rules { id: "r" }
+    purposes { id: "p" categories: "contact" data_subjects: "x" basis: "A6-1-b" retention: "r"
+               access { team: "dta" } access { team: "data" roles: "leader" } })");
+  const auto findings = p->Validate();
+  std::optional<Finding> team = FindingWithCode(findings, "unknown-team");
+  ASSERT_TRUE(team.has_value());
+  EXPECT_THAT(team->message, HasSubstr("\"data\""));
+  EXPECT_TRUE(FindingWithCode(findings, "unknown-role").has_value());
+}
+
+TEST(Validate, ThirdCountryTransferNeedsBasis) {
+  auto p = MustLoad(WithPurpose(
+      R"(categories: "contact" basis: "A6-1-b" recipients { name: "Cloud Inc" kind: PROCESSOR country: "US" })"));
+  EXPECT_TRUE(FindingWithCode(p->Validate(), "transfer-without-basis").has_value());
+}
+
+TEST(Validate, ErrorsComeFirst) {
+  auto p = MustLoad(R"(purposes { id: "p" basis: "A6-1-z" })");
+  const auto findings = p->Validate();
+  ASSERT_FALSE(findings.empty());
+  EXPECT_EQ(findings.front().severity, Severity::kError);
+  for (std::size_t i = 1; i < findings.size(); ++i) {
+    EXPECT_GE(findings[i - 1].severity, findings[i].severity);
+  }
+}
+
+std::vector<std::string> Applicable(const Policy& p, const std::string& purpose) {
+  std::vector<std::string> out;
+  auto rights = p.Rights(purpose);
+  EXPECT_TRUE(rights.ok()) << rights.status();
+  for (const RightAssessment& r : *rights) {
+    if (r.applies) out.emplace_back(GetRightInfo(r.right).code);
+  }
+  return out;
+}
+
+const RightAssessment& Assessment(const std::vector<RightAssessment>& rights, Right r) {
+  return *std::find_if(rights.begin(), rights.end(),
+                       [r](const RightAssessment& a) { return a.right == r; });
+}
+
+TEST(Rights, LegitimateInterestAllowsObjectionNotPortability) {
+  auto p = MustLoad(WithPurpose(R"(categories: "online.usage" basis: "A6-1-f")"));
+  const auto applicable = Applicable(*p, "p");
+  EXPECT_THAT(applicable, ::testing::Contains("A21"));
+  EXPECT_THAT(applicable, ::testing::Not(::testing::Contains("A20")));
+  EXPECT_THAT(applicable, ::testing::Not(::testing::Contains("A7-3")));
+  auto rights = *p->Rights("p");
+  EXPECT_THAT(Assessment(rights, Right::kPortability).reason, HasSubstr("Art. 20(1)(a)"));
+}
+
+TEST(Rights, ConsentAllowsPortabilityAndWithdrawal) {
+  auto p = MustLoad(WithPurpose(R"(categories: "contact" basis: "A6-1-a")"));
+  const auto applicable = Applicable(*p, "p");
+  EXPECT_THAT(applicable, ::testing::IsSupersetOf({"A17", "A20", "A7-3"}));
+  EXPECT_THAT(applicable, ::testing::Not(::testing::Contains("A21")));
+}
+
+TEST(Rights, LegalObligationExcludesErasure) {
+  auto p = MustLoad(WithPurpose(R"(categories: "health.record" basis: "A6-1-b" basis: "A6-1-c" basis: "A9-2-h")"));
+  auto rights = *p->Rights("p");
+  const RightAssessment& erasure = Assessment(rights, Right::kErasure);
+  EXPECT_FALSE(erasure.applies);
+  EXPECT_THAT(erasure.reason, HasSubstr("Art. 17(3)(b)"));
+  EXPECT_TRUE(Assessment(rights, Right::kPortability).applies) << "contract basis";
+}
+
+TEST(Rights, PublicTaskExcludesPortabilityAllowsObjection) {
+  auto p = MustLoad(WithPurpose(R"(categories: "contact" basis: "A6-1-e")"));
+  auto rights = *p->Rights("p");
+  EXPECT_FALSE(Assessment(rights, Right::kPortability).applies);
+  EXPECT_TRUE(Assessment(rights, Right::kObjection).applies);
+  EXPECT_FALSE(Assessment(rights, Right::kErasure).applies);
+}
+
+TEST(Rights, NonAutomatedProcessingHasNoPortability) {
+  auto p = MustLoad(WithPurpose(R"(categories: "contact" basis: "A6-1-b" automated_processing: false)"));
+  auto rights = *p->Rights("p");
+  EXPECT_THAT(Assessment(rights, Right::kPortability).reason, HasSubstr("20(1)(b)"));
+}
+
+TEST(Rights, SourcesDecideArt13And14) {
+  auto p = MustLoad(WithPurpose(
+      R"(categories: "contact" basis: "A6-1-b" sources { name: "Yderregistret" from_data_subject: false })"));
+  const auto applicable = Applicable(*p, "p");
+  EXPECT_THAT(applicable, ::testing::Contains("A14"));
+  EXPECT_THAT(applicable, ::testing::Not(::testing::Contains("A13")));
+}
+
+TEST(Rights, AutomatedDecisions) {
+  auto p = MustLoad(WithPurpose(R"(categories: "contact" basis: "A6-1-b" automated_decision_making: true)"));
+  EXPECT_THAT(Applicable(*p, "p"), ::testing::Contains("A22"));
+}
+
+TEST(Rights, EveryRightIsAssessedInOrder) {
+  auto p = MustLoad(kMinimal);
+  auto rights = p->Rights("case-handling");
+  ASSERT_TRUE(rights.ok());
+  ASSERT_EQ(rights->size(), kRightCount);
+  for (std::size_t i = 0; i < kRightCount; ++i) {
+    EXPECT_EQ((*rights)[i].right, kRights[i].right);
+    EXPECT_FALSE((*rights)[i].reason.empty());
+  }
+}
+
+TEST(Rights, UnknownPurposeIsNotFoundWithSuggestion) {
+  auto p = MustLoad(kMinimal);
+  auto rights = p->Rights("case-handlin");
+  ASSERT_FALSE(rights.ok());
+  EXPECT_EQ(rights.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(std::string(rights.status().message()), HasSubstr("case-handling"));
+}
+
+TEST(Access, TeamsAreIsolated) {
+  auto p = MustLoad(kMinimal);
+  EXPECT_TRUE(*p->MayAccess({"data", "consultant"}, "case-handling"));
+  EXPECT_FALSE(*p->MayAccess({"medicine", "consultant"}, "case-handling"));
+  EXPECT_TRUE(*p->MayAccess({"medicine", ""}, "medicine-review"));
+  EXPECT_FALSE(*p->MayAccess({"data", "consultant"}, "medicine-review"));
+  EXPECT_TRUE(*p->MayAccess({"data", "lead"}, "medicine-review"));
+  EXPECT_FALSE(*p->MayAccess({"it", ""}, "case-handling"));
+  EXPECT_EQ(p->VisiblePurposes({"medicine", ""}).size(), 1u);
+}
+
+TEST(Access, BadPrincipalOrPurpose) {
+  auto p = MustLoad(kMinimal);
+  EXPECT_EQ(p->MayAccess({"", ""}, "case-handling").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(p->MayAccess({"data", ""}, "nope").status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST(Basis, RegistryHasTheCodesOfTheLaw) {
+  for (const char* code : {"A6-1-a", "A6-1-f", "A9-2-a", "A9-2-j", "A10", "DK-DBL-7-3",
+                           "DK-DBL-8-3", "DK-DBL-11-2-1", "DK-DBL-12-2"}) {
+    EXPECT_NE(FindLegalBasis(code), nullptr) << code;
+  }
+  EXPECT_EQ(FindLegalBasis("A6-1-g"), nullptr);
+  std::vector<std::string_view> seen;
+  for (const LegalBasisInfo& b : kLegalBases) {
+    EXPECT_EQ(std::count(seen.begin(), seen.end(), b.code), 0) << "duplicate " << b.code;
+    seen.push_back(b.code);
+    EXPECT_FALSE(b.title.empty());
+  }
+  EXPECT_EQ(FindRight("A7-3")->right, Right::kWithdrawConsent);
+  EXPECT_TRUE(CategoryCovers("health", "health.diagnosis"));
+  EXPECT_FALSE(CategoryCovers("health", "healthcare"));
+  EXPECT_EQ(ParentCategory("health.diagnosis"), "health");
+  EXPECT_EQ(NearestNames("A6-1-g", {"A6-1-f", "A9-2-a", "A6-1-a"}, 1).front(), "A6-1-f");
+}
+
+}  // namespace
+}  // namespace gdprkit
