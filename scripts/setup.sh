@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs everything gdprkit needs on a fresh Debian 12 machine: the Debian
+# packages (apt-get, only those missing) and a Python virtual environment in
+# .venv with the Python packages (pip). Idempotent; quiet when nothing is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEBS=(
+  build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
+  libabsl-dev libprotobuf-dev protobuf-compiler libsodium-dev libsqlite3-dev
+  coinor-libcbc-dev coinor-libclp-dev
+  libgtest-dev libgmock-dev googletest libbenchmark-dev pybind11-dev tzdata
+  python3-venv
+)
+missing=()
+for p in "${DEBS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv with $($PY --version)"
+  "$PY" -m venv .venv
+fi
+# Python packages: the build backend (so `pip install --no-build-isolation .`
+# needs no download per build), the runtime and the test tools.
+PIPPKGS=(pip "scikit-build-core>=0.8" "pybind11>=2.10" "numpy>=1.22" "pandas>=1.5" "pytest>=7" "hypothesis>=6" matplotlib)
+if ! .venv/bin/python -c "import skbuild_core, pybind11, numpy, pandas, pytest, hypothesis, matplotlib" 2>/dev/null \
+   && ! .venv/bin/python -c "import scikit_build_core, pybind11, numpy, pandas, pytest, hypothesis, matplotlib" 2>/dev/null; then
+  echo "setup: installing Python packages into .venv"
+  .venv/bin/python -m pip install -q --upgrade "${PIPPKGS[@]}"
+fi
