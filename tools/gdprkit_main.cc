@@ -1,0 +1,969 @@
+// gdprkit: the command-line tool.
+//
+//   gdprkit policy check FILE...            findings per file, exit 1 on errors
+//   gdprkit policy rights FILE [--purpose ID]  rights matrix with reasons
+//   gdprkit policy purposes FILE            purposes with bases and titles
+//   gdprkit version | help [COMMAND...]
+//
+// Commands live in one table (Commands()): each has a family ("policy", or
+// none for top-level commands), a name, its operands, its options and a
+// handler. The argument parser, `help` and the "did you mean" messages work
+// from the table, so a new family (`retention sweep`, `suppress`, `vault
+// ...`) is a handler plus a table entry.
+//
+// Exit status: 0 success; 1 `policy check` found errors (warnings and infos
+// alone exit 0); 2 usage error, or a file that cannot be read or parsed;
+// 3 internal error (a bug). Errors go to standard error, prefixed
+// "gdprkit: error: ", and name the file and line where there is one.
+// Output is UTF-8; text output replaces control characters taken from policy
+// files, so a policy cannot drive the terminal.
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <exception>
+#include <map>
+#include <memory>
+#include <new>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "gdprkit.h"  // GDPRKIT_VERSION (a macro only; this tool links the C++ core)
+#include "gdprkit/basis.h"
+#include "gdprkit/policy.h"
+
+namespace gdprkit::cli {
+namespace {
+
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitFindings = 1,
+  kExitUsage = 2,
+  kExitInternal = 3,
+};
+
+// ---------------------------------------------------------------------------
+// String building. (Abseil's StrCat is not used: the system Abseil may have
+// its own string_view, distinct from std::string_view.)
+// ---------------------------------------------------------------------------
+
+inline void AppendOne(std::string* s, std::string_view v) { s->append(v.data(), v.size()); }
+inline void AppendOne(std::string* s, const char* v) { s->append(v); }
+inline void AppendOne(std::string* s, const std::string& v) { s->append(v); }
+template <typename T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool> &&
+                                           !std::is_same_v<T, char>,
+                                       int> = 0>
+void AppendOne(std::string* s, T v) {
+  s->append(std::to_string(v));
+}
+
+template <typename... Args>
+void Append(std::string* s, const Args&... args) {
+  (AppendOne(s, args), ...);
+}
+
+template <typename... Args>
+std::string Str(const Args&... args) {
+  std::string s;
+  Append(&s, args...);
+  return s;
+}
+
+template <typename Container>
+std::string Join(const Container& items, std::string_view sep) {
+  std::string out;
+  bool first = true;
+  for (const auto& item : items) {
+    if (!first) AppendOne(&out, sep);
+    AppendOne(&out, item);
+    first = false;
+  }
+  return out;
+}
+
+// The message of a status as a std::string.
+std::string MessageOf(const absl::Status& status) {
+  return std::string(status.message().data(), status.message().size());
+}
+
+// ---------------------------------------------------------------------------
+// Output: everything is collected in memory and written once, so that a write
+// error (a closed pipe, a full disk) is noticed and reported.
+// ---------------------------------------------------------------------------
+
+class Output {
+ public:
+  void Put(std::string_view s) { out_.append(s.data(), s.size()); }
+  template <typename... Args>
+  void Cat(const Args&... args) {
+    cli::Append(&out_, args...);
+  }
+  // Writes the collected text to `stream`; false on a write error.
+  bool FlushTo(std::FILE* stream) {
+    const bool ok = out_.empty() || std::fwrite(out_.data(), 1, out_.size(), stream) == out_.size();
+    out_.clear();
+    return std::fflush(stream) == 0 && ok && !std::ferror(stream);
+  }
+
+ private:
+  std::string out_;
+};
+
+void PrintError(std::string_view message) {
+  std::fprintf(stderr, "gdprkit: error: %.*s\n", static_cast<int>(message.size()),
+               message.data());
+}
+
+void PrintNote(std::string_view message) {
+  std::fprintf(stderr, "gdprkit: note: %.*s\n", static_cast<int>(message.size()), message.data());
+}
+
+// ---------------------------------------------------------------------------
+// Escaping for the three output formats.
+// ---------------------------------------------------------------------------
+
+// Text output: control characters (which a policy file may contain as
+// escapes) are shown as '?', so they cannot move the cursor or recolour the
+// terminal; tabs and newlines become spaces.
+std::string Plain(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (c == '\n' || c == '\t' || c == '\r') {
+      out.push_back(' ');
+    } else if (u < 0x20 || u == 0x7f) {
+      out.push_back('?');
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+// A JSON string literal. The input is UTF-8 (the parsers check it), which
+// JSON carries as is; only quotes, backslashes and control characters are
+// escaped.
+std::string JsonString(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      default:
+        if (u < 0x20 || u == 0x7f) {
+          static constexpr char kHex[] = "0123456789abcdef";
+          out += "\\u00";
+          out.push_back(kHex[u >> 4]);
+          out.push_back(kHex[u & 0xf]);
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  out.push_back('"');
+  return out;
+}
+
+std::string JsonBool(bool b) { return b ? "true" : "false"; }
+
+std::string JsonStringArray(const std::vector<std::string>& items) {
+  std::vector<std::string> quoted;
+  quoted.reserve(items.size());
+  for (const std::string& s : items) quoted.push_back(JsonString(s));
+  return Str("[", Join(quoted, ", "), "]");
+}
+
+// A CSV field (RFC 4180): quoted when it holds a comma, quote or line break.
+std::string CsvField(std::string_view s) {
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
+std::string CsvRow(const std::vector<std::string>& fields) {
+  std::vector<std::string> escaped;
+  escaped.reserve(fields.size());
+  for (const std::string& f : fields) escaped.push_back(CsvField(f));
+  return Str(Join(escaped, ","), "\r\n");
+}
+
+// Display width of UTF-8 text in a terminal, counted in code points.
+std::size_t DisplayWidth(std::string_view s) {
+  std::size_t n = 0;
+  for (char c : s) {
+    if ((static_cast<unsigned char>(c) & 0xc0) != 0x80) ++n;
+  }
+  return n;
+}
+
+std::string TrimRight(std::string s) {
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  return s;
+}
+
+std::string PadRight(std::string_view s, std::size_t width) {
+  std::string out(s);
+  for (std::size_t w = DisplayWidth(s); w < width; ++w) out.push_back(' ');
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// The command table and the argument parser.
+// ---------------------------------------------------------------------------
+
+enum class Format { kText, kJson, kCsv };
+
+struct OptionSpec {
+  std::string_view name;        // "--format"
+  std::string_view value_name;  // "FORMAT"; empty for a flag without a value
+  std::vector<std::string_view> choices;  // allowed values; empty: any
+  std::string_view help;
+};
+
+// The parsed command line of one command.
+struct Invocation {
+  std::vector<std::string> operands;
+  std::map<std::string, std::string, std::less<>> options;  // name -> value ("" for flags)
+
+  bool Has(std::string_view name) const { return options.find(name) != options.end(); }
+  std::string Get(std::string_view name, std::string_view fallback = "") const {
+    auto it = options.find(name);
+    return it == options.end() ? std::string(fallback) : it->second;
+  }
+  Format OutputFormat() const {
+    const std::string f = Get("--format", "text");
+    return f == "json" ? Format::kJson : f == "csv" ? Format::kCsv : Format::kText;
+  }
+};
+
+struct Command {
+  std::string_view family;    // "policy"; empty for a top-level command
+  std::string_view name;      // "check"
+  std::string_view operands;  // "FILE..." as shown in the usage line
+  std::size_t min_operands;
+  std::size_t max_operands;  // kUnlimited for "FILE..."
+  std::string_view summary;  // one line, for the command list
+  std::string_view details;  // paragraphs for `help COMMAND`
+  std::vector<OptionSpec> options;
+  int (*run)(const Invocation&);
+};
+
+constexpr std::size_t kUnlimited = static_cast<std::size_t>(-1);
+
+std::string FullName(const Command& c) {
+  return c.family.empty() ? std::string(c.name) : Str(c.family, " ", c.name);
+}
+
+const std::vector<Command>& Commands();
+
+const OptionSpec kFormatOption{"--format", "FORMAT", {"text", "json", "csv"},
+                               "output format: text (default), json or csv"};
+
+std::string UsageLine(const Command& c) {
+  std::string line = Str("gdprkit ", FullName(c));
+  for (const OptionSpec& o : c.options) {
+    Append(&line, " [", o.name);
+    if (!o.value_name.empty()) {
+      Append(&line, " ",
+                      o.choices.empty() ? std::string(o.value_name) : Join(o.choices, "|"));
+    }
+    Append(&line, "]");
+  }
+  if (!c.operands.empty()) Append(&line, " ", c.operands);
+  return line;
+}
+
+std::string CommandHelp(const Command& c) {
+  std::string out = Str("Usage: ", UsageLine(c), "\n\n", c.summary, "\n");
+  if (!c.details.empty()) Append(&out, "\n", c.details, "\n");
+  Append(&out, "\nOptions:\n");
+  for (const OptionSpec& o : c.options) {
+    const std::string left = o.value_name.empty()
+                                 ? std::string(o.name)
+                                 : Str(o.name, " ", o.value_name);
+    Append(&out, "  ", PadRight(left, 18), " ", o.help, "\n");
+  }
+  Append(&out, "  ", PadRight("-h, --help", 18), " show this help\n");
+  return out;
+}
+
+std::vector<std::string_view> Families() {
+  std::vector<std::string_view> out;
+  for (const Command& c : Commands()) {
+    if (c.family.empty()) continue;
+    if (std::find(out.begin(), out.end(), c.family) == out.end()) out.push_back(c.family);
+  }
+  return out;
+}
+
+std::string FamilyHelp(std::string_view family) {
+  std::string out = Str("Usage: gdprkit ", family, " <command> [options] [arguments]\n\n",
+                                 "Commands:\n");
+  for (const Command& c : Commands()) {
+    if (c.family != family) continue;
+    Append(&out, "  ", PadRight(Str(FullName(c), " ", c.operands), 30), " ",
+                    c.summary, "\n");
+  }
+  Append(&out, "\nRun 'gdprkit help ", family,
+                  " <command>' or 'gdprkit ", family, " <command> --help' for details.\n");
+  return out;
+}
+
+std::string GeneralHelp() {
+  std::string out =
+      "gdprkit - GDPR primitives for Danish health-sector software\n\n"
+      "Usage: gdprkit <command> [options] [arguments]\n\n"
+      "Commands:\n";
+  for (const Command& c : Commands()) {
+    Append(&out, "  ", PadRight(Str(FullName(c), " ", c.operands), 30), " ",
+                    c.summary, "\n");
+  }
+  Append(
+      &out,
+      "\nRun 'gdprkit help <command>' or 'gdprkit <command> --help' for a command's options.\n"
+      "A FILE of '-' reads the policy from standard input.\n\n"
+      "Exit status:\n"
+      "  0  success (policy check: no errors; warnings and infos allowed)\n"
+      "  1  policy check found errors\n"
+      "  2  usage error, or a file that cannot be read or parsed\n"
+      "  3  internal error\n");
+  return out;
+}
+
+// "; did you mean 'x'?" for a mistyped word, or "" when nothing is near.
+std::string DidYouMean(std::string_view wanted, const std::vector<std::string_view>& candidates) {
+  const std::vector<std::string> near = NearestNames(wanted, candidates, 1);
+  if (near.empty()) return "";
+  // Only suggest what is plausibly a typo: at most a third of the word wrong.
+  if (EditDistance(wanted, near.front()) > std::max<std::size_t>(2, wanted.size() / 3)) return "";
+  return Str("; did you mean '", near.front(), "'?");
+}
+
+int UsageError(std::string_view message, std::string_view help_hint) {
+  PrintError(message);
+  if (!help_hint.empty()) {
+    std::fprintf(stderr, "Try 'gdprkit %.*s--help'.\n", static_cast<int>(help_hint.size()),
+                 help_hint.data());
+  } else {
+    std::fprintf(stderr, "Try 'gdprkit --help'.\n");
+  }
+  return kExitUsage;
+}
+
+// Parses `args` (after the command words) against the command's options.
+// Returns the exit code of a usage error or of --help, or -1 to go on.
+int ParseInvocation(const Command& c, const std::vector<std::string>& args, Invocation* inv) {
+  const std::string hint = Str(FullName(c), " ");
+  bool options_done = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (options_done || a == "-" || a.empty() || a[0] != '-') {
+      inv->operands.push_back(a);
+      continue;
+    }
+    if (a == "--") {
+      options_done = true;
+      continue;
+    }
+    if (a == "-h" || a == "--help") {
+      std::fputs(CommandHelp(c).c_str(), stdout);
+      return std::fflush(stdout) == 0 ? kExitOk : kExitUsage;
+    }
+    std::string name = a;
+    std::optional<std::string> value;
+    if (const std::size_t eq = a.find('='); eq != std::string::npos && a.rfind("--", 0) == 0) {
+      name = a.substr(0, eq);
+      value = a.substr(eq + 1);
+    }
+    const OptionSpec* spec = nullptr;
+    for (const OptionSpec& o : c.options) {
+      if (o.name == name) spec = &o;
+    }
+    if (spec == nullptr) {
+      std::vector<std::string_view> names;
+      for (const OptionSpec& o : c.options) names.push_back(o.name);
+      return UsageError(Str("'gdprkit ", FullName(c), "' has no option '", Plain(name),
+                                     "'", DidYouMean(name, names)),
+                        hint);
+    }
+    if (inv->Has(name)) {
+      return UsageError(Str("option ", name, " is given more than once"), hint);
+    }
+    if (spec->value_name.empty()) {
+      if (value.has_value()) {
+        return UsageError(Str("option ", name, " takes no value"), hint);
+      }
+      inv->options[name] = "";
+      continue;
+    }
+    if (!value.has_value()) {
+      if (i + 1 >= args.size()) {
+        return UsageError(Str("option ", name, " needs a value (", spec->value_name, ")"),
+                          hint);
+      }
+      value = args[++i];
+    }
+    if (!spec->choices.empty() &&
+        std::find(spec->choices.begin(), spec->choices.end(), *value) == spec->choices.end()) {
+      return UsageError(Str("option ", name, ": '", Plain(*value), "' is not one of ",
+                                     Join(spec->choices, ", "),
+                                     DidYouMean(*value, spec->choices)),
+                        hint);
+    }
+    if (value->empty()) {
+      return UsageError(Str("option ", name, " needs a non-empty value"), hint);
+    }
+    inv->options[name] = *value;
+  }
+  if (inv->operands.size() < c.min_operands) {
+    return UsageError(
+        Str("'gdprkit ", FullName(c), "' needs ", c.operands,
+                     c.min_operands == 1 && c.max_operands == 1 ? " (one file)" : ""),
+        hint);
+  }
+  if (inv->operands.size() > c.max_operands) {
+    return UsageError(Str("'gdprkit ", FullName(c), "' takes ",
+                                   c.max_operands == 0 ? std::string("no arguments")
+                                                       : Str("at most ", c.max_operands,
+                                                                      " argument(s)"),
+                                   "; unexpected '", Plain(inv->operands[c.max_operands]), "'"),
+                      hint);
+  }
+  return -1;
+}
+
+// ---------------------------------------------------------------------------
+// Loading policies.
+// ---------------------------------------------------------------------------
+
+// Reads standard input, at most `limit` bytes (one more is read to detect
+// larger input).
+absl::StatusOr<std::string> ReadStdin(std::size_t limit) {
+  std::string text;
+  char buf[65536];
+  for (;;) {
+    const std::size_t n = std::fread(buf, 1, sizeof buf, stdin);
+    text.append(buf, n);
+    if (text.size() > limit) {
+      return absl::ResourceExhaustedError(
+          Str("policy <stdin> is larger than the limit of ", limit, " bytes"));
+    }
+    if (n < sizeof buf) break;
+  }
+  if (std::ferror(stdin)) return absl::InternalError("policy <stdin>: read error");
+  return text;
+}
+
+// Loads a policy named on the command line; "-" is standard input.
+absl::StatusOr<std::shared_ptr<const Policy>> LoadPolicyArg(const std::string& arg) {
+  if (arg == "-") {
+    absl::StatusOr<std::string> text = ReadStdin(Policy::kMaxPolicyBytes);
+    if (!text.ok()) return text.status();
+    return Policy::FromText(*text, PolicyFormat::kAuto, "<stdin>");
+  }
+  return Policy::Load(arg);
+}
+
+// The message of a load error, naming the file when the library's message
+// does not already.
+std::string LoadErrorMessage(const std::string& arg, const absl::Status& status) {
+  const std::string name = arg == "-" ? "<stdin>" : arg;
+  std::string message = MessageOf(status);
+  if (message.find(name) == std::string::npos) message = Str(name, ": ", message);
+  return Plain(message);
+}
+
+// ---------------------------------------------------------------------------
+// policy check
+// ---------------------------------------------------------------------------
+
+struct Counts {
+  int errors = 0;
+  int warnings = 0;
+  int infos = 0;
+  void Add(Severity s) { (s == Severity::kError ? errors : s == Severity::kWarning ? warnings : infos)++; }
+};
+
+std::string Plural(int n, std::string_view word) {
+  return Str(n, " ", word, n == 1 ? "" : "s");
+}
+
+std::string CountsText(const Counts& c) {
+  return Str(Plural(c.errors, "error"), ", ", Plural(c.warnings, "warning"), ", ",
+                      Plural(c.infos, "info"));
+}
+
+struct FileResult {
+  std::string file;
+  bool loaded = false;
+  std::string load_error;
+  std::vector<Finding> findings;
+  Counts counts;
+};
+
+int RunPolicyCheck(const Invocation& inv) {
+  std::vector<FileResult> results;
+  Counts total;
+  int unreadable = 0;
+  for (const std::string& arg : inv.operands) {
+    FileResult r;
+    r.file = arg == "-" ? "<stdin>" : arg;
+    absl::StatusOr<std::shared_ptr<const Policy>> policy = LoadPolicyArg(arg);
+    if (!policy.ok()) {
+      r.load_error = LoadErrorMessage(arg, policy.status());
+      PrintError(r.load_error);
+      ++unreadable;
+    } else {
+      r.loaded = true;
+      r.findings = (*policy)->Validate();
+      for (const Finding& f : r.findings) {
+        r.counts.Add(f.severity);
+        total.Add(f.severity);
+      }
+    }
+    results.push_back(std::move(r));
+  }
+
+  Output out;
+  switch (inv.OutputFormat()) {
+    case Format::kText:
+      for (const FileResult& r : results) {
+        if (!r.loaded) {
+          out.Cat(Plain(r.file), ": not checked: the file could not be read or parsed\n");
+          continue;
+        }
+        for (const Finding& f : r.findings) {
+          out.Cat(Plain(f.file.empty() ? r.file : f.file));
+          if (f.line > 0) out.Cat(":", f.line);
+          out.Cat(": ", SeverityName(f.severity), " [", Plain(f.code), "] ", Plain(f.message),
+                  "\n");
+        }
+        out.Cat(Plain(r.file), ": ", CountsText(r.counts),
+                r.counts.errors == 0 ? " (valid)" : " (invalid)", "\n");
+      }
+      if (results.size() > 1) {
+        out.Cat("checked ", Plural(static_cast<int>(results.size()), "file"), ": ",
+                CountsText(total));
+        if (unreadable > 0) out.Cat("; ", unreadable, " could not be read or parsed");
+        out.Cat("\n");
+      }
+      break;
+    case Format::kJson: {
+      out.Cat("{\n  \"files\": [");
+      for (std::size_t i = 0; i < results.size(); ++i) {
+        const FileResult& r = results[i];
+        out.Cat(i == 0 ? "\n" : ",\n", "    {\"file\": ", JsonString(r.file),
+                ", \"loaded\": ", JsonBool(r.loaded));
+        if (!r.loaded) {
+          out.Cat(", \"load_error\": ", JsonString(r.load_error), "}");
+          continue;
+        }
+        out.Cat(", \"valid\": ", JsonBool(r.counts.errors == 0), ", \"errors\": ", r.counts.errors,
+                ", \"warnings\": ", r.counts.warnings, ", \"infos\": ", r.counts.infos,
+                ", \"findings\": [");
+        for (std::size_t j = 0; j < r.findings.size(); ++j) {
+          const Finding& f = r.findings[j];
+          out.Cat(j == 0 ? "\n" : ",\n", "      {\"severity\": ", JsonString(SeverityName(f.severity)),
+                  ", \"code\": ", JsonString(f.code), ", \"purpose\": ", JsonString(f.purpose_id),
+                  ", \"field\": ", JsonString(f.field), ", \"file\": ", JsonString(f.file),
+                  ", \"line\": ", f.line, ", \"message\": ", JsonString(f.message), "}");
+        }
+        out.Cat(r.findings.empty() ? "]}" : "\n    ]}");
+      }
+      out.Cat(results.empty() ? "],\n" : "\n  ],\n", "  \"summary\": {\"files\": ", results.size(),
+              ", \"unreadable\": ", unreadable, ", \"errors\": ", total.errors,
+              ", \"warnings\": ", total.warnings, ", \"infos\": ", total.infos, "}\n}\n");
+      break;
+    }
+    case Format::kCsv:
+      out.Put(CsvRow({"file", "line", "severity", "code", "purpose", "field", "message"}));
+      for (const FileResult& r : results) {
+        if (!r.loaded) {
+          out.Put(CsvRow({r.file, "", "fatal", "load-error", "", "", r.load_error}));
+          continue;
+        }
+        for (const Finding& f : r.findings) {
+          out.Put(CsvRow({f.file.empty() ? r.file : f.file, f.line > 0 ? Str(f.line) : "",
+                             std::string(SeverityName(f.severity)), f.code, f.purpose_id, f.field,
+                             f.message}));
+        }
+      }
+      break;
+  }
+  if (!out.FlushTo(stdout)) {
+    PrintError("cannot write to standard output");
+    return kExitUsage;
+  }
+  if (unreadable > 0) return kExitUsage;
+  return total.errors > 0 ? kExitFindings : kExitOk;
+}
+
+// ---------------------------------------------------------------------------
+// policy rights
+// ---------------------------------------------------------------------------
+
+struct PurposeRights {
+  const Purpose* purpose;
+  std::vector<RightAssessment> rights;
+};
+
+// Loads the single FILE operand; on failure prints the error and returns null.
+std::shared_ptr<const Policy> LoadSingle(const Invocation& inv) {
+  absl::StatusOr<std::shared_ptr<const Policy>> policy = LoadPolicyArg(inv.operands.front());
+  if (!policy.ok()) {
+    PrintError(LoadErrorMessage(inv.operands.front(), policy.status()));
+    return nullptr;
+  }
+  return *std::move(policy);
+}
+
+void NoteIfInvalid(const Policy& policy, const std::string& arg) {
+  int errors = 0;
+  for (const Finding& f : policy.Validate()) errors += f.severity == Severity::kError ? 1 : 0;
+  if (errors > 0) {
+    PrintNote(Str(Plain(policy.source_name()), " has ", Plural(errors, "validation error"),
+                           "; the rights follow from the bases as written (see 'gdprkit policy "
+                           "check ",
+                           arg, "')"));
+  }
+}
+
+int RunPolicyRights(const Invocation& inv) {
+  std::shared_ptr<const Policy> policy = LoadSingle(inv);
+  if (policy == nullptr) return kExitUsage;
+
+  std::vector<PurposeRights> table;
+  if (inv.Has("--purpose")) {
+    const std::string id = inv.Get("--purpose");
+    absl::StatusOr<std::vector<RightAssessment>> rights = policy->Rights(id);
+    if (!rights.ok()) {
+      PrintError(Plain(MessageOf(rights.status())));
+      return kExitUsage;
+    }
+    table.push_back({policy->FindPurpose(id), *std::move(rights)});
+  } else {
+    for (const Purpose& p : policy->purposes()) {
+      absl::StatusOr<std::vector<RightAssessment>> rights = policy->Rights(p.id);
+      if (!rights.ok()) {  // Duplicate or empty ids: Rights() finds the first.
+        PrintError(Plain(MessageOf(rights.status())));
+        return kExitUsage;
+      }
+      table.push_back({&p, *std::move(rights)});
+    }
+  }
+  NoteIfInvalid(*policy, inv.operands.front());
+
+  Output out;
+  switch (inv.OutputFormat()) {
+    case Format::kText: {
+      std::size_t id_width = DisplayWidth("purpose");
+      for (const PurposeRights& pr : table) {
+        id_width = std::max(id_width, DisplayWidth(Plain(pr.purpose->id)));
+      }
+      out.Cat("Data-subject rights per purpose: ", Plain(policy->source_name()), "\n\n");
+      // Columns of width 4 ("A7-3"), two spaces apart; no trailing blanks.
+      std::string head = PadRight("purpose", id_width);
+      for (const RightInfo& r : kRights) Append(&head, "  ", PadRight(r.code, 4));
+      out.Cat(TrimRight(head), "\n");
+      for (const PurposeRights& pr : table) {
+        std::string row = PadRight(Plain(pr.purpose->id), id_width);
+        for (const RightAssessment& a : pr.rights) {
+          Append(&row, "  ", PadRight(a.applies ? "yes" : "no", 4));
+        }
+        out.Cat(TrimRight(row), "\n");
+      }
+      bool any_no = false;
+      for (const PurposeRights& pr : table) {
+        for (const RightAssessment& a : pr.rights) any_no = any_no || !a.applies;
+      }
+      if (any_no) out.Cat("\nWhere a right does not apply:\n");
+      for (const PurposeRights& pr : table) {
+        bool header = false;
+        for (const RightAssessment& a : pr.rights) {
+          if (a.applies) continue;
+          if (!header) {
+            out.Cat("  ", Plain(pr.purpose->id), " (basis: ",
+                    pr.purpose->basis.empty() ? std::string("none recorded")
+                                              : Plain(Join(pr.purpose->basis, ", ")),
+                    ")\n");
+            header = true;
+          }
+          out.Cat("    ", PadRight(GetRightInfo(a.right).code, 5), Plain(a.reason), "\n");
+        }
+      }
+      break;
+    }
+    case Format::kJson: {
+      out.Cat("{\n  \"file\": ", JsonString(policy->source_name()), ",\n  \"purposes\": [");
+      for (std::size_t i = 0; i < table.size(); ++i) {
+        const PurposeRights& pr = table[i];
+        out.Cat(i == 0 ? "\n" : ",\n", "    {\"id\": ", JsonString(pr.purpose->id),
+                ", \"title\": ", JsonString(pr.purpose->title),
+                ", \"basis\": ", JsonStringArray(pr.purpose->basis), ", \"rights\": [");
+        for (std::size_t j = 0; j < pr.rights.size(); ++j) {
+          const RightAssessment& a = pr.rights[j];
+          const RightInfo& info = GetRightInfo(a.right);
+          out.Cat(j == 0 ? "\n" : ",\n", "      {\"right\": ", JsonString(info.code),
+                  ", \"title\": ", JsonString(info.title), ", \"applies\": ", JsonBool(a.applies),
+                  ", \"reason\": ", JsonString(a.reason), "}");
+        }
+        out.Cat("\n    ]}");
+      }
+      out.Cat(table.empty() ? "]\n}\n" : "\n  ]\n}\n");
+      break;
+    }
+    case Format::kCsv:
+      out.Put(CsvRow({"purpose", "right", "applies", "reason"}));
+      for (const PurposeRights& pr : table) {
+        for (const RightAssessment& a : pr.rights) {
+          out.Put(CsvRow({pr.purpose->id, std::string(GetRightInfo(a.right).code),
+                             a.applies ? "yes" : "no", a.reason}));
+        }
+      }
+      break;
+  }
+  if (!out.FlushTo(stdout)) {
+    PrintError("cannot write to standard output");
+    return kExitUsage;
+  }
+  return kExitOk;
+}
+
+// ---------------------------------------------------------------------------
+// policy purposes
+// ---------------------------------------------------------------------------
+
+int RunPolicyPurposes(const Invocation& inv) {
+  std::shared_ptr<const Policy> policy = LoadSingle(inv);
+  if (policy == nullptr) return kExitUsage;
+
+  Output out;
+  switch (inv.OutputFormat()) {
+    case Format::kText: {
+      std::size_t id_width = DisplayWidth("purpose");
+      std::size_t basis_width = DisplayWidth("basis");
+      std::vector<std::string> bases;
+      for (const Purpose& p : policy->purposes()) {
+        id_width = std::max(id_width, DisplayWidth(Plain(p.id)));
+        bases.push_back(p.basis.empty() ? "(none)" : Plain(Join(p.basis, ", ")));
+        basis_width = std::max(basis_width, DisplayWidth(bases.back()));
+      }
+      out.Cat("Purposes: ", Plain(policy->source_name()));
+      if (!policy->controller().name.empty()) {
+        out.Cat(" (controller: ", Plain(policy->controller().name), ")");
+      }
+      out.Cat("\n\n", PadRight("purpose", id_width), "  ", PadRight("basis", basis_width),
+              "  title\n");
+      for (std::size_t i = 0; i < policy->purposes().size(); ++i) {
+        const Purpose& p = policy->purposes()[i];
+        out.Cat(TrimRight(Str(PadRight(Plain(p.id), id_width), "  ", PadRight(bases[i], basis_width),
+                              "  ", Plain(p.title))),
+                "\n");
+      }
+      out.Cat("\n", Plural(static_cast<int>(policy->purposes().size()), "purpose"), "\n");
+      break;
+    }
+    case Format::kJson: {
+      out.Cat("{\n  \"file\": ", JsonString(policy->source_name()),
+              ",\n  \"controller\": ", JsonString(policy->controller().name),
+              ",\n  \"purposes\": [");
+      for (std::size_t i = 0; i < policy->purposes().size(); ++i) {
+        const Purpose& p = policy->purposes()[i];
+        std::vector<std::string> titles;
+        for (const std::string& code : p.basis) titles.push_back(policy->BasisTitle(code));
+        out.Cat(i == 0 ? "\n" : ",\n", "    {\"id\": ", JsonString(p.id),
+                ", \"title\": ", JsonString(p.title), ", \"line\": ", p.line,
+                ", \"basis\": ", JsonStringArray(p.basis),
+                ", \"basis_titles\": ", JsonStringArray(titles),
+                ", \"categories\": ", JsonStringArray(p.categories),
+                ", \"retention\": ", JsonString(p.retention), "}");
+      }
+      out.Cat(policy->purposes().empty() ? "]\n}\n" : "\n  ]\n}\n");
+      break;
+    }
+    case Format::kCsv:
+      out.Put(CsvRow({"purpose", "basis", "title", "retention", "line"}));
+      for (const Purpose& p : policy->purposes()) {
+        out.Put(CsvRow({p.id, Join(p.basis, " "), p.title, p.retention,
+                           p.line > 0 ? Str(p.line) : ""}));
+      }
+      break;
+  }
+  if (!out.FlushTo(stdout)) {
+    PrintError("cannot write to standard output");
+    return kExitUsage;
+  }
+  return kExitOk;
+}
+
+// ---------------------------------------------------------------------------
+// version, help
+// ---------------------------------------------------------------------------
+
+int RunVersion(const Invocation&) {
+  Output out;
+  out.Cat("gdprkit ", GDPRKIT_VERSION, "\n");
+  if (!out.FlushTo(stdout)) {
+    PrintError("cannot write to standard output");
+    return kExitUsage;
+  }
+  return kExitOk;
+}
+
+// `help`, `help policy`, `help policy check`.
+int RunHelp(const Invocation& inv) {
+  std::string text;
+  const std::vector<std::string>& words = inv.operands;
+  if (words.empty()) {
+    text = GeneralHelp();
+  } else {
+    const Command* found = nullptr;
+    for (const Command& c : Commands()) {
+      const bool match = c.family.empty()
+                             ? words.size() == 1 && words[0] == c.name
+                             : words.size() == 2 && words[0] == c.family && words[1] == c.name;
+      if (match) found = &c;
+    }
+    const std::vector<std::string_view> families = Families();
+    if (found != nullptr) {
+      text = CommandHelp(*found);
+    } else if (words.size() == 1 &&
+               std::find(families.begin(), families.end(), words[0]) != families.end()) {
+      text = FamilyHelp(words[0]);
+    } else {
+      return UsageError(Str("no help for '", Plain(Join(words, " ")),
+                                     "': no such command"),
+                        "");
+    }
+  }
+  std::fputs(text.c_str(), stdout);
+  return std::fflush(stdout) == 0 ? kExitOk : kExitUsage;
+}
+
+const std::vector<Command>& Commands() {
+  static const std::vector<Command>* const kCommands = new std::vector<Command>{
+      {"policy", "check", "FILE...", 1, kUnlimited,
+       "Validate policy files and print what a DPO would flag",
+       "Loads each policy file (protobuf text format or JSON) and prints its findings: severity,\n"
+       "code, the purpose concerned, file:line and a message, then a summary per file. Exits 0\n"
+       "when no file has errors (warnings and infos are allowed), 1 when any file has errors,\n"
+       "2 when a file cannot be read or parsed. Finding codes: docs/policy.md.",
+       {kFormatOption},
+       RunPolicyCheck},
+      {"policy", "rights", "FILE", 1, 1,
+       "Data-subject rights (A13-A22, A7-3) per purpose, with reasons",
+       "Prints a table of purposes by rights with yes/no, then the legal reason for each 'no'.\n"
+       "The rights follow from each purpose's legal bases, sources and automated decisions.",
+       {{"--purpose", "ID", {}, "only this purpose"}, kFormatOption},
+       RunPolicyRights},
+      {"policy", "purposes", "FILE", 1, 1, "List purposes with their legal bases and titles", "",
+       {kFormatOption},
+       RunPolicyPurposes},
+      {"", "version", "", 0, 0, "Print the version", "", {}, RunVersion},
+      {"", "help", "[COMMAND...]", 0, 2, "Show help for a command", "", {}, RunHelp},
+  };
+  return *kCommands;
+}
+
+int Main(int argc, char** argv) {
+  std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + (argc > 0 ? argc : 0));
+  if (args.empty()) {
+    std::fputs(GeneralHelp().c_str(), stderr);
+    return kExitUsage;
+  }
+  if (args[0] == "-h" || args[0] == "--help") return RunHelp(Invocation{});
+  if (args[0] == "--version") return RunVersion(Invocation{});
+
+  const std::vector<std::string_view> families = Families();
+  const bool is_family = std::find(families.begin(), families.end(), args[0]) != families.end();
+  const Command* command = nullptr;
+  std::size_t consumed = 1;
+  if (is_family) {
+    if (args.size() < 2) {
+      PrintError(Str("'gdprkit ", args[0], "' needs a command"));
+      std::fputs(FamilyHelp(args[0]).c_str(), stderr);
+      return kExitUsage;
+    }
+    if (args[1] == "-h" || args[1] == "--help") {
+      std::fputs(FamilyHelp(args[0]).c_str(), stdout);
+      return std::fflush(stdout) == 0 ? kExitOk : kExitUsage;
+    }
+    std::vector<std::string_view> names;
+    for (const Command& c : Commands()) {
+      if (c.family != args[0]) continue;
+      names.push_back(c.name);
+      if (c.name == args[1]) command = &c;
+    }
+    if (command == nullptr) {
+      return UsageError(Str("unknown command 'gdprkit ", args[0], " ", Plain(args[1]), "'",
+                                     DidYouMean(args[1], names)),
+                        Str(args[0], " "));
+    }
+    consumed = 2;
+  } else {
+    std::vector<std::string_view> names;
+    for (const Command& c : Commands()) {
+      names.push_back(c.family.empty() ? c.name : c.family);
+      if (c.family.empty() && c.name == args[0]) command = &c;
+    }
+    if (command == nullptr) {
+      return UsageError(
+          Str("unknown command '", Plain(args[0]), "'", DidYouMean(args[0], names)), "");
+    }
+  }
+
+  Invocation inv;
+  const std::vector<std::string> rest(args.begin() + static_cast<std::ptrdiff_t>(consumed),
+                                      args.end());
+  if (const int code = ParseInvocation(*command, rest, &inv); code >= 0) return code;
+  return command->run(inv);
+}
+
+}  // namespace
+}  // namespace gdprkit::cli
+
+int main(int argc, char** argv) {
+  try {
+    return gdprkit::cli::Main(argc, argv);
+  } catch (const std::bad_alloc&) {
+    std::fputs("gdprkit: error: out of memory\n", stderr);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "gdprkit: internal error: %s\n", e.what());
+  } catch (...) {
+    std::fputs("gdprkit: internal error\n", stderr);
+  }
+  return gdprkit::cli::kExitInternal;
+}
