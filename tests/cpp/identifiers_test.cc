@@ -1,0 +1,313 @@
+// Tests for gdprkit/identifiers.h: CPR, CVR, GLN, provider numbers, SOR codes.
+#include "gdprkit/identifiers.h"
+
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace gdprkit {
+namespace {
+
+IdProblem Cpr(std::string_view s, CprInfo* info = nullptr, IdOptions o = IdOptions()) {
+  char out[10];
+  return CheckCpr(s, out, info, o);
+}
+
+std::string Norm(IdKind kind, std::string_view s, IdOptions o = IdOptions()) {
+  absl::StatusOr<std::string> n = NormalizeId(kind, s, o);
+  return n.ok() ? *n : "ERROR: " + std::string(n.status().message());
+}
+
+IdProblem Problem(IdKind kind, std::string_view s, IdOptions o = IdOptions()) {
+  IdBuffer buf;
+  std::string_view out;
+  return NormalizeIdInto(kind, s, &buf, &out, o);
+}
+
+TEST(CprTest, AcceptsWithAndWithoutDashAndNormalisesToTenDigits) {
+  EXPECT_EQ(Norm(IdKind::kCpr, "010180-1004"), "0101801004");
+  EXPECT_EQ(Norm(IdKind::kCpr, "0101801004"), "0101801004");
+  EXPECT_EQ(Norm(IdKind::kCpr, "  0101801004\t\n"), "0101801004");
+}
+
+TEST(CprTest, ModulusElevenIsReportedButNotRequiredSince2007) {
+  CprInfo info;
+  EXPECT_EQ(Cpr("0101801004", &info), IdProblem::kNone);
+  EXPECT_TRUE(info.modulus11);
+  EXPECT_EQ(Cpr("0101801000", &info), IdProblem::kNone);
+  EXPECT_FALSE(info.modulus11);
+  IdOptions strict;
+  strict.cpr_require_modulus11 = true;
+  EXPECT_EQ(Cpr("0101801000", nullptr, strict), IdProblem::kBadCheckDigit);
+  EXPECT_EQ(Cpr("0101801004", nullptr, strict), IdProblem::kNone);
+}
+
+TEST(CprTest, CenturyRuleOfTheSeventhDigit) {
+  struct Case {
+    const char* cpr;
+    int year;
+  } cases[] = {
+      {"0101800000", 1980}, {"0101803999", 1980}, {"0101364000", 2036}, {"0101374000", 1937},
+      {"0101579000", 1957}, {"0101369000", 2036}, {"0101379000", 1937}, {"0101575000", 2057},
+      {"0101588000", 1858}, {"0101995999", 1899}, {"0101005000", 2000},
+  };
+  for (const Case& c : cases) {
+    CprInfo info;
+    ASSERT_EQ(Cpr(c.cpr, &info), IdProblem::kNone) << c.cpr;
+    EXPECT_EQ(info.year, c.year) << c.cpr;
+    EXPECT_EQ(info.month, 1);
+    EXPECT_EQ(info.day, 1);
+  }
+}
+
+TEST(CprTest, LeapDaysDependOnTheCenturyFromTheSeventhDigit) {
+  EXPECT_EQ(Cpr("2902001002"), IdProblem::kBadDate);   // 1900: not a leap year
+  EXPECT_EQ(Cpr("2902004002"), IdProblem::kNone);      // 2000: leap year
+  EXPECT_EQ(Cpr("2902005002"), IdProblem::kNone);      // 2000
+  EXPECT_EQ(Cpr("2902604002"), IdProblem::kNone);      // 1960
+  EXPECT_EQ(Cpr("2902375002"), IdProblem::kBadDate);   // 5 with 37 -> 2037, not leap
+  EXPECT_EQ(Cpr("2902374002"), IdProblem::kBadDate);   // 4 with 37 -> 1937, not leap
+  EXPECT_EQ(Cpr("2902585002"), IdProblem::kBadDate);   // 1858, not leap
+  EXPECT_EQ(Cpr("2902605002"), IdProblem::kNone);      // 5 with 60 -> 1860, leap
+  EXPECT_EQ(Cpr("3004801000"), IdProblem::kNone);
+  EXPECT_EQ(Cpr("3104801000"), IdProblem::kBadDate);
+  EXPECT_EQ(Cpr("0013801000"), IdProblem::kBadDate);
+  EXPECT_EQ(Cpr("0001801000"), IdProblem::kBadDate);
+  EXPECT_EQ(Cpr("0100801000"), IdProblem::kBadDate);
+  EXPECT_EQ(Cpr("3212801000"), IdProblem::kBadDate);
+}
+
+TEST(CprTest, ReplacementNumbersHaveSixAddedToTheFirstDigitOfTheDay) {
+  CprInfo info;
+  ASSERT_EQ(Cpr("671280-1008", &info), IdProblem::kNone);
+  EXPECT_TRUE(info.replacement);
+  EXPECT_EQ(info.day, 7);
+  EXPECT_EQ(info.month, 12);
+  EXPECT_EQ(info.year, 1980);
+  EXPECT_EQ(Cpr("9112801000"), IdProblem::kNone);  // day 31
+  EXPECT_EQ(Cpr("9211801000"), IdProblem::kBadDate);  // day 32
+  EXPECT_EQ(Cpr("6012801000"), IdProblem::kBadDate);  // day 60 is neither
+  EXPECT_EQ(Cpr("6102601000"), IdProblem::kNone);
+  IdOptions no_replacement;
+  no_replacement.cpr_allow_replacement = false;
+  EXPECT_EQ(Cpr("6712801008", nullptr, no_replacement), IdProblem::kReplacementNumber);
+  ASSERT_EQ(Cpr("0712801000", &info, no_replacement), IdProblem::kNone);
+  EXPECT_FALSE(info.replacement);
+}
+
+TEST(CprTest, SexFromTheLastDigit) {
+  CprInfo info;
+  ASSERT_EQ(Cpr("0101801004", &info), IdProblem::kNone);
+  EXPECT_TRUE(info.female);
+  ASSERT_EQ(Cpr("0101801001", &info), IdProblem::kNone);
+  EXPECT_FALSE(info.female);
+}
+
+TEST(CprTest, EachRejectionSaysWhy) {
+  EXPECT_EQ(Cpr(""), IdProblem::kEmpty);
+  EXPECT_EQ(Cpr("   "), IdProblem::kEmpty);
+  EXPECT_EQ(Cpr("010180100"), IdProblem::kBadLength);
+  EXPECT_EQ(Cpr("01018010044"), IdProblem::kBadLength);
+  EXPECT_EQ(Cpr("0101-801004"), IdProblem::kBadSeparator);
+  EXPECT_EQ(Cpr("010180--1004"), IdProblem::kBadSeparator);
+  EXPECT_EQ(Cpr("010180 1004"), IdProblem::kBadSeparator);
+  EXPECT_EQ(Cpr("010180/1004"), IdProblem::kBadCharacter);
+  EXPECT_EQ(Cpr("01018O1004"), IdProblem::kBadCharacter);
+  EXPECT_EQ(Cpr(std::string("0101801004\0", 11)), IdProblem::kBadCharacter);
+  EXPECT_EQ(Cpr(std::string(2000, '1')), IdProblem::kTooLong);
+}
+
+TEST(CprTest, MessagesNeverRepeatTheNumber) {
+  for (const char* bad : {"3213801004", "010180100", "010180/1004", "0101801000"}) {
+    IdOptions strict;
+    strict.cpr_require_modulus11 = true;
+    absl::Status s = CheckId(IdKind::kCpr, bad, strict);
+    ASSERT_FALSE(s.ok()) << bad;
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(std::string(s.message()).find(bad), std::string::npos) << s;
+    EXPECT_EQ(std::string(s.message()).find("801"), std::string::npos) << s;
+    EXPECT_NE(std::string(s.message()).find("CPR number"), std::string::npos) << s;
+  }
+  EXPECT_EQ(CheckId(IdKind::kCpr, "3213801004").message(),
+            "CPR number rejected: the first six digits of a CPR number are not a date (DDMMYY, "
+            "with the century from the seventh digit) [bad_date]");
+}
+
+TEST(CvrTest, ModulusElevenWithWeights27654321) {
+  EXPECT_EQ(Norm(IdKind::kCvr, "10000009"), "10000009");
+  EXPECT_EQ(Norm(IdKind::kCvr, "25313704"), "25313704");
+  EXPECT_EQ(Problem(IdKind::kCvr, "25313705"), IdProblem::kBadCheckDigit);
+  EXPECT_EQ(Problem(IdKind::kCvr, "10000000"), IdProblem::kBadCheckDigit);
+}
+
+TEST(CvrTest, AcceptsDkPrefixAndGroupSpaces) {
+  EXPECT_EQ(Norm(IdKind::kCvr, "DK25313704"), "25313704");
+  EXPECT_EQ(Norm(IdKind::kCvr, "dk-25313704"), "25313704");
+  EXPECT_EQ(Norm(IdKind::kCvr, "DK 25 31 37 04"), "25313704");
+  EXPECT_EQ(Norm(IdKind::kCvr, " 2531 3704 "), "25313704");
+}
+
+TEST(CvrTest, Rejections) {
+  EXPECT_EQ(Problem(IdKind::kCvr, ""), IdProblem::kEmpty);
+  EXPECT_EQ(Problem(IdKind::kCvr, "DK"), IdProblem::kBadLength);
+  EXPECT_EQ(Problem(IdKind::kCvr, "2531370"), IdProblem::kBadLength);
+  EXPECT_EQ(Problem(IdKind::kCvr, "253137044"), IdProblem::kBadLength);
+  EXPECT_EQ(Problem(IdKind::kCvr, "05313704"), IdProblem::kLeadingZero);
+  EXPECT_EQ(Problem(IdKind::kCvr, "2531-3704"), IdProblem::kBadCharacter);
+  EXPECT_EQ(Problem(IdKind::kCvr, "2531  3704"), IdProblem::kBadSeparator);
+  EXPECT_EQ(Problem(IdKind::kCvr, "SE25313704"), IdProblem::kBadCharacter);
+}
+
+TEST(GlnTest, Gs1ModuloTenCheckDigit) {
+  // Location numbers of Danish health-care parties (GS1 prefix 57).
+  EXPECT_EQ(Norm(IdKind::kGln, "5790001348120"), "5790001348120");
+  EXPECT_EQ(Norm(IdKind::kGln, "5790002288289"), "5790002288289");
+  EXPECT_EQ(Norm(IdKind::kGln, "579000 228828 9"), "5790002288289");
+  EXPECT_EQ(Problem(IdKind::kGln, "5790002288288"), IdProblem::kBadCheckDigit);
+  EXPECT_EQ(Problem(IdKind::kGln, "5790002288298"), IdProblem::kBadCheckDigit);  // transposition
+  EXPECT_EQ(Problem(IdKind::kGln, "579000228828"), IdProblem::kBadLength);
+  EXPECT_EQ(Problem(IdKind::kGln, "57900022882890"), IdProblem::kBadLength);
+  EXPECT_EQ(Problem(IdKind::kGln, "579000228828X"), IdProblem::kBadCharacter);
+  EXPECT_EQ(Gs1CheckDigit("579000134812"), '0');
+  EXPECT_EQ(Gs1CheckDigit("000000000000"), '0');
+}
+
+TEST(ProviderNumberTest, PadsToSixDigits) {
+  EXPECT_EQ(Norm(IdKind::kProviderNumber, "012345"), "012345");
+  EXPECT_EQ(Norm(IdKind::kProviderNumber, "12345"), "012345");
+  EXPECT_EQ(Norm(IdKind::kProviderNumber, " 7 "), "000007");
+  EXPECT_EQ(Norm(IdKind::kProviderNumber, "999999"), "999999");
+  IdOptions exact;
+  exact.pad_provider_number = false;
+  EXPECT_EQ(Problem(IdKind::kProviderNumber, "12345", exact), IdProblem::kBadLength);
+  EXPECT_EQ(Problem(IdKind::kProviderNumber, "012345", exact), IdProblem::kNone);
+}
+
+TEST(ProviderNumberTest, Rejections) {
+  EXPECT_EQ(Problem(IdKind::kProviderNumber, "1234567"), IdProblem::kBadLength);
+  EXPECT_EQ(Problem(IdKind::kProviderNumber, "000000"), IdProblem::kAllZeros);
+  EXPECT_EQ(Problem(IdKind::kProviderNumber, "0"), IdProblem::kAllZeros);
+  EXPECT_EQ(Problem(IdKind::kProviderNumber, "12 345"), IdProblem::kBadCharacter);
+  EXPECT_EQ(Problem(IdKind::kProviderNumber, "-12345"), IdProblem::kBadCharacter);
+  EXPECT_EQ(Problem(IdKind::kProviderNumber, ""), IdProblem::kEmpty);
+}
+
+TEST(SorTest, VerhoeffCheckDigitOnRealSorCodes) {
+  for (const char* sor :
+       {"953741000016009", "1395371000016000", "672261000016008", "672271000016003"}) {
+    EXPECT_EQ(Norm(IdKind::kSor, sor), sor);
+  }
+  EXPECT_EQ(Problem(IdKind::kSor, "953741000016008"), IdProblem::kBadCheckDigit);
+  EXPECT_EQ(Problem(IdKind::kSor, "953741000016019"), IdProblem::kBadCheckDigit);
+  EXPECT_EQ(Problem(IdKind::kSor, "935741000016009"), IdProblem::kBadCheckDigit);  // swap
+  EXPECT_EQ(Problem(IdKind::kSor, "123456789012345"), IdProblem::kBadCheckDigit);
+  EXPECT_EQ(Problem(IdKind::kSor, "1234567890"), IdProblem::kBadLength);
+  EXPECT_EQ(Problem(IdKind::kSor, "1234567890123456789"), IdProblem::kBadLength);
+  EXPECT_EQ(Problem(IdKind::kSor, "95374100001600A"), IdProblem::kBadCharacter);
+  EXPECT_TRUE(VerhoeffValid("2363"));  // The textbook example: 236 -> check digit 3.
+  EXPECT_FALSE(VerhoeffValid("2364"));
+}
+
+TEST(OtherTest, TrimmedTextUpTo256Bytes) {
+  EXPECT_EQ(Norm(IdKind::kOther, "  patient-42 "), "patient-42");
+  EXPECT_EQ(Norm(IdKind::kOther, "Søren Kierkegaard"), "Søren Kierkegaard");
+  EXPECT_EQ(Problem(IdKind::kOther, std::string(257, 'x')), IdProblem::kTooLong);
+  EXPECT_EQ(Problem(IdKind::kOther, std::string(256, 'x')), IdProblem::kNone);
+  EXPECT_EQ(Problem(IdKind::kOther, "a\x01" "b"), IdProblem::kBadCharacter);
+  EXPECT_EQ(Problem(IdKind::kOther, "a\xff"), IdProblem::kBadCharacter);
+  EXPECT_EQ(Problem(IdKind::kOther, "\xc3"), IdProblem::kBadCharacter);       // truncated
+  EXPECT_EQ(Problem(IdKind::kOther, "\xc0\xaf"), IdProblem::kBadCharacter);   // overlong
+  EXPECT_EQ(Problem(IdKind::kOther, "\xed\xa0\x80"), IdProblem::kBadCharacter);  // surrogate
+  EXPECT_EQ(Problem(IdKind::kOther, " \t "), IdProblem::kEmpty);
+}
+
+TEST(IdKindTest, NamesRoundTripAndAliases) {
+  for (IdKind k : {IdKind::kCpr, IdKind::kCvr, IdKind::kGln, IdKind::kProviderNumber,
+                   IdKind::kSor, IdKind::kOther}) {
+    ASSERT_TRUE(ParseIdKind(IdKindName(k)).has_value());
+    EXPECT_EQ(*ParseIdKind(IdKindName(k)), k);
+  }
+  EXPECT_EQ(ParseIdKind("Ydernummer"), IdKind::kProviderNumber);
+  EXPECT_EQ(ParseIdKind("provider-number"), IdKind::kProviderNumber);
+  EXPECT_EQ(ParseIdKind("CPR"), IdKind::kCpr);
+  EXPECT_EQ(ParseIdKind("lokationsnummer"), IdKind::kGln);
+  EXPECT_FALSE(ParseIdKind("").has_value());
+  EXPECT_FALSE(ParseIdKind("cpr2").has_value());
+  EXPECT_FALSE(ParseIdKind(std::string(100, 'c')).has_value());
+}
+
+TEST(IdKindTest, UnknownKindIsAnErrorNotACrash) {
+  EXPECT_EQ(CheckId(static_cast<IdKind>(0), "x").code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(NormalizeId(static_cast<IdKind>(99), "x").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  std::vector<std::string_view> in = {"1"};
+  std::vector<IdProblem> problems;
+  EXPECT_EQ(CheckIds(static_cast<IdKind>(7), in, &problems), 1u);
+}
+
+TEST(BatchTest, NormalizesAWholeColumnWithOneProblemPerRow) {
+  std::vector<std::string_view> in = {"010180-1004", "3213801004", " 0101801000 ", "", "x"};
+  StringColumn out;
+  std::vector<IdProblem> problems;
+  EXPECT_EQ(NormalizeIds(IdKind::kCpr, in, &out, &problems), 3u);
+  ASSERT_EQ(out.size(), 5u);
+  EXPECT_EQ(out[0], "0101801004");
+  EXPECT_EQ(out[1], "");
+  EXPECT_EQ(out[2], "0101801000");
+  EXPECT_EQ(out[3], "");
+  EXPECT_EQ(problems[0], IdProblem::kNone);
+  EXPECT_EQ(problems[1], IdProblem::kBadDate);
+  EXPECT_EQ(problems[2], IdProblem::kNone);
+  EXPECT_EQ(problems[3], IdProblem::kEmpty);
+  EXPECT_EQ(problems[4], IdProblem::kBadCharacter);
+  EXPECT_EQ(out.offsets().size(), 6u);
+  EXPECT_EQ(out.bytes(), "01018010040101801000");
+  std::vector<IdProblem> only;
+  EXPECT_EQ(CheckIds(IdKind::kCpr, in, &only), 3u);
+  EXPECT_EQ(only, problems);
+}
+
+TEST(BatchTest, EmptyColumn) {
+  StringColumn out;
+  std::vector<IdProblem> problems = {IdProblem::kEmpty};
+  EXPECT_EQ(NormalizeIds(IdKind::kGln, {}, &out, &problems), 0u);
+  EXPECT_TRUE(out.empty());
+  EXPECT_TRUE(problems.empty());
+}
+
+TEST(BatchTest, ProblemStatusNamesTheRowButNotTheValue) {
+  absl::Status s = IdProblemStatus(IdKind::kGln, IdProblem::kBadCheckDigit, 41);
+  EXPECT_EQ(s.message(),
+            "row 41: GLN (location number) rejected: the GLN's check digit (GS1 modulo 10) is "
+            "wrong [bad_check_digit]");
+}
+
+TEST(StringColumnTest, PushAppendSecureClear) {
+  StringColumn c;
+  c.push_back("ab");
+  std::memcpy(c.Append(3), "xyz", 3);
+  c.push_back("");
+  ASSERT_EQ(c.size(), 3u);
+  EXPECT_EQ(c[1], "xyz");
+  EXPECT_EQ(c[2], "");
+  EXPECT_EQ(c.ToVector(), (std::vector<std::string>{"ab", "xyz", ""}));
+  c.SecureClear();
+  EXPECT_TRUE(c.empty());
+  EXPECT_EQ(c.offsets().size(), 1u);
+}
+
+// Every problem code and text is defined for every kind.
+TEST(ProblemTextTest, DefinedForEveryKindAndProblem) {
+  for (int k = 1; k <= 6; ++k) {
+    for (int p = 0; p <= 10; ++p) {
+      EXPECT_FALSE(IdProblemText(static_cast<IdKind>(k), static_cast<IdProblem>(p)).empty());
+      EXPECT_NE(IdProblemCode(static_cast<IdProblem>(p)), "unknown");
+    }
+  }
+}
+
+}  // namespace
+}  // namespace gdprkit
