@@ -1,0 +1,527 @@
+// The C ABI (include/gdprkit.h) over the C++ core.
+//
+// Thin by design: each handle wraps a core object, each function checks its
+// C arguments, calls the core, and converts the result (types to C records,
+// absl::Status to a status code plus the thread's last-error message).
+// Anything the library knows about the law lives in the core, not here.
+//
+// Every entry point runs its body inside Guard(), which catches every C++
+// exception (std::bad_alloc becomes GDPRKIT_RESOURCE_EXHAUSTED), so nothing
+// unwinds into C. Out-parameters are cleared first and assigned last, after
+// everything that can fail, so a failed call never leaves them half-set.
+#include <cstddef>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <functional>
+#include <map>
+#include <memory>
+#include <new>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "gdprkit.h"
+#include "gdprkit/basis.h"
+#include "gdprkit/policy.h"
+
+// ---- Handles ----------------------------------------------------------------
+
+// A policy and the C views of it: NULL-terminated arrays of pointers into the
+// (immutable) core strings, built once at load time so that readers need no
+// locking.
+struct gdprkit_policy {
+  struct PurposeArrays {
+    std::vector<const char*> basis;
+    std::vector<const char*> categories;
+    std::vector<const char*> data_subjects;
+  };
+
+  std::shared_ptr<const gdprkit::Policy> core;
+  std::vector<PurposeArrays> purposes;  // parallel to core->purposes()
+  // Title of every legal-basis code the policy knows (built-in and declared),
+  // as Policy::BasisTitle gives it, so the C strings outlive the call.
+  std::map<std::string, std::string, std::less<>> basis_titles;
+};
+
+struct gdprkit_findings {
+  std::vector<gdprkit::Finding> items;
+  std::vector<std::string> severity_names;  // parallel to items
+  std::size_t error_count = 0;
+};
+
+struct gdprkit_rights {
+  std::vector<gdprkit::RightAssessment> items;
+  std::vector<std::string> codes;   // parallel to items
+  std::vector<std::string> titles;  // parallel to items
+};
+
+namespace {
+
+// ---- Errors -----------------------------------------------------------------
+
+// The calling thread's last error. t_message holds what t_message_ptr points
+// at, unless recording it ran out of memory, when t_fallback holds a
+// truncated copy.
+thread_local std::string t_message;
+thread_local char t_fallback[256];
+thread_local const char* t_message_ptr = "";
+
+void ClearError() noexcept { t_message_ptr = ""; }
+
+// Records `message` as the thread's last error and returns `code`.
+gdprkit_status Fail(gdprkit_status code, std::string_view message) noexcept {
+  try {
+    t_message.assign(message.data(), message.size());
+    t_message_ptr = t_message.c_str();
+  } catch (...) {
+    const int n = static_cast<int>(message.size() < sizeof t_fallback - 1 ? message.size()
+                                                                          : sizeof t_fallback - 1);
+    std::snprintf(t_fallback, sizeof t_fallback, "%.*s", n, message.data());
+    t_message_ptr = t_fallback;
+  }
+  return code;
+}
+
+// Formats without allocating (for the exception handlers).
+gdprkit_status FailNoAlloc(gdprkit_status code, const char* function, const char* what) noexcept {
+  std::snprintf(t_fallback, sizeof t_fallback, "%s: %s", function, what);
+  t_message_ptr = t_fallback;
+  return code;
+}
+
+gdprkit_status FromStatus(const absl::Status& status) {
+  if (status.ok()) return GDPRKIT_OK;
+  return Fail(static_cast<gdprkit_status>(status.code()),
+              std::string_view(status.message().data(), status.message().size()));
+}
+
+gdprkit_status NullArgument(const char* function, const char* argument) {
+  return Fail(GDPRKIT_INVALID_ARGUMENT,
+              std::string(function) + ": argument " + argument + " is NULL");
+}
+
+gdprkit_status BadVersion(const char* function, const char* type, unsigned int got,
+                          unsigned int want) {
+  return Fail(GDPRKIT_INVALID_ARGUMENT,
+              std::string(function) + ": " + type + ".version is " + std::to_string(got) +
+                  "; this library supports version " + std::to_string(want) +
+                  " (initialise the struct with its _INIT macro)");
+}
+
+gdprkit_status OutOfRange(const char* function, std::size_t index, std::size_t count) {
+  return Fail(GDPRKIT_OUT_OF_RANGE, std::string(function) + ": index " + std::to_string(index) +
+                                        " is out of range; there are " + std::to_string(count));
+}
+
+// Runs `body` with the thread's error cleared, turning every exception into
+// a status.
+template <typename Body>
+gdprkit_status Guard(const char* function, Body&& body) noexcept {
+  ClearError();
+  try {
+    return body();
+  } catch (const std::bad_alloc&) {
+    return FailNoAlloc(GDPRKIT_RESOURCE_EXHAUSTED, function, "out of memory");
+  } catch (const std::length_error&) {
+    return FailNoAlloc(GDPRKIT_RESOURCE_EXHAUSTED, function, "input too large (length error)");
+  } catch (const std::exception& e) {
+    std::snprintf(t_fallback, sizeof t_fallback, "%s: internal error: %s", function, e.what());
+    t_message_ptr = t_fallback;
+    return GDPRKIT_INTERNAL;
+  } catch (...) {
+    return FailNoAlloc(GDPRKIT_INTERNAL, function, "internal error: unknown exception");
+  }
+}
+
+// Clears a versioned record except for its version.
+template <typename Record>
+void ClearRecord(Record* out) {
+  const unsigned int version = out->version;
+  *out = Record{};
+  out->version = version;
+}
+
+std::string Quote(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  out += '"';
+  out.append(s.data(), s.size());
+  out += '"';
+  return out;
+}
+
+// "; nearest valid: "a", "b"" (the core's wording), or "".
+std::string Nearest(std::string_view wanted, const std::vector<std::string_view>& candidates) {
+  const std::vector<std::string> near = gdprkit::NearestNames(wanted, candidates);
+  if (near.empty()) return "";
+  std::string out = "; nearest valid: ";
+  for (std::size_t i = 0; i < near.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += Quote(near[i]);
+  }
+  return out;
+}
+
+bool ToFormat(int format, gdprkit::PolicyFormat* out) {
+  switch (format) {
+    case GDPRKIT_FORMAT_AUTO:
+      *out = gdprkit::PolicyFormat::kAuto;
+      return true;
+    case GDPRKIT_FORMAT_TEXTPROTO:
+      *out = gdprkit::PolicyFormat::kTextProto;
+      return true;
+    case GDPRKIT_FORMAT_JSON:
+      *out = gdprkit::PolicyFormat::kJson;
+      return true;
+    default:
+      return false;
+  }
+}
+
+gdprkit_status BadFormat(const char* function, int format) {
+  return Fail(GDPRKIT_INVALID_ARGUMENT,
+              std::string(function) + ": unknown format " + std::to_string(format) +
+                  "; use GDPRKIT_FORMAT_AUTO (0), GDPRKIT_FORMAT_TEXTPROTO (1) or "
+                  "GDPRKIT_FORMAT_JSON (2)");
+}
+
+std::vector<const char*> CStrings(const std::vector<std::string>& strings) {
+  std::vector<const char*> out;
+  out.reserve(strings.size() + 1);
+  for (const std::string& s : strings) out.push_back(s.c_str());
+  out.push_back(nullptr);
+  return out;
+}
+
+// Wraps a loaded core policy in a handle.
+std::unique_ptr<gdprkit_policy> Wrap(std::shared_ptr<const gdprkit::Policy> core) {
+  auto handle = std::make_unique<gdprkit_policy>();
+  for (const gdprkit::Purpose& p : core->purposes()) {
+    handle->purposes.push_back(gdprkit_policy::PurposeArrays{
+        CStrings(p.basis), CStrings(p.categories), CStrings(p.data_subjects)});
+  }
+  for (const gdprkit::LegalBasisInfo& b : gdprkit::kLegalBases) {
+    handle->basis_titles.emplace(std::string(b.code), core->BasisTitle(b.code));
+  }
+  for (const gdprkit::LegalReference& r : core->references()) {
+    if (!r.code.empty()) handle->basis_titles.emplace(r.code, core->BasisTitle(r.code));
+  }
+  handle->core = std::move(core);
+  return handle;
+}
+
+gdprkit_status Loaded(gdprkit_policy** out,
+                      absl::StatusOr<std::shared_ptr<const gdprkit::Policy>> loaded) {
+  if (!loaded.ok()) return FromStatus(loaded.status());
+  *out = Wrap(*std::move(loaded)).release();
+  return GDPRKIT_OK;
+}
+
+}  // namespace
+
+// ---- Versions and errors ----------------------------------------------------
+
+extern "C" {
+
+const char* gdprkit_version(void) { return GDPRKIT_VERSION; }
+
+int gdprkit_abi_version(void) { return GDPRKIT_ABI_VERSION; }
+
+const char* gdprkit_status_name(gdprkit_status code) {
+  switch (code) {
+    case GDPRKIT_OK:
+      return "OK";
+    case GDPRKIT_CANCELLED:
+      return "CANCELLED";
+    case GDPRKIT_UNKNOWN:
+      return "UNKNOWN";
+    case GDPRKIT_INVALID_ARGUMENT:
+      return "INVALID_ARGUMENT";
+    case GDPRKIT_DEADLINE_EXCEEDED:
+      return "DEADLINE_EXCEEDED";
+    case GDPRKIT_NOT_FOUND:
+      return "NOT_FOUND";
+    case GDPRKIT_ALREADY_EXISTS:
+      return "ALREADY_EXISTS";
+    case GDPRKIT_PERMISSION_DENIED:
+      return "PERMISSION_DENIED";
+    case GDPRKIT_RESOURCE_EXHAUSTED:
+      return "RESOURCE_EXHAUSTED";
+    case GDPRKIT_FAILED_PRECONDITION:
+      return "FAILED_PRECONDITION";
+    case GDPRKIT_ABORTED:
+      return "ABORTED";
+    case GDPRKIT_OUT_OF_RANGE:
+      return "OUT_OF_RANGE";
+    case GDPRKIT_UNIMPLEMENTED:
+      return "UNIMPLEMENTED";
+    case GDPRKIT_INTERNAL:
+      return "INTERNAL";
+    case GDPRKIT_UNAVAILABLE:
+      return "UNAVAILABLE";
+    case GDPRKIT_DATA_LOSS:
+      return "DATA_LOSS";
+    case GDPRKIT_UNAUTHENTICATED:
+      return "UNAUTHENTICATED";
+    default:
+      return "UNKNOWN_CODE";
+  }
+}
+
+const char* gdprkit_last_error(void) { return t_message_ptr; }
+
+// ---- Policies ----------------------------------------------------------------
+
+gdprkit_status gdprkit_policy_load_file(gdprkit_policy** out, const char* path, int format) {
+  static constexpr char kFn[] = "gdprkit_policy_load_file";
+  return Guard(kFn, [&]() -> gdprkit_status {
+    if (out == nullptr) return NullArgument(kFn, "out");
+    *out = nullptr;
+    if (path == nullptr) return NullArgument(kFn, "path");
+    gdprkit::PolicyFormat f;
+    if (!ToFormat(format, &f)) return BadFormat(kFn, format);
+    return Loaded(out, gdprkit::Policy::Load(path, f));
+  });
+}
+
+gdprkit_status gdprkit_policy_load_bytes(gdprkit_policy** out, const char* data, size_t len,
+                                         int format, const char* source_name) {
+  static constexpr char kFn[] = "gdprkit_policy_load_bytes";
+  return Guard(kFn, [&]() -> gdprkit_status {
+    if (out == nullptr) return NullArgument(kFn, "out");
+    *out = nullptr;
+    if (data == nullptr && len != 0) {
+      return Fail(GDPRKIT_INVALID_ARGUMENT,
+                  std::string(kFn) + ": argument data is NULL but len is " + std::to_string(len));
+    }
+    gdprkit::PolicyFormat f;
+    if (!ToFormat(format, &f)) return BadFormat(kFn, format);
+    const std::string_view text = len == 0 ? std::string_view() : std::string_view(data, len);
+    return Loaded(
+        out, gdprkit::Policy::FromText(text, f, source_name == nullptr ? "<memory>" : source_name));
+  });
+}
+
+void gdprkit_policy_free(gdprkit_policy* policy) { delete policy; }
+
+const char* gdprkit_policy_source_name(const gdprkit_policy* policy) {
+  return policy == nullptr ? "" : policy->core->source_name().c_str();
+}
+
+// ---- Findings ------------------------------------------------------------------
+
+gdprkit_status gdprkit_policy_validate(gdprkit_findings** out, const gdprkit_policy* policy) {
+  static constexpr char kFn[] = "gdprkit_policy_validate";
+  return Guard(kFn, [&]() -> gdprkit_status {
+    if (out == nullptr) return NullArgument(kFn, "out");
+    *out = nullptr;
+    if (policy == nullptr) return NullArgument(kFn, "policy");
+    auto findings = std::make_unique<gdprkit_findings>();
+    findings->items = policy->core->Validate();
+    findings->severity_names.reserve(findings->items.size());
+    for (const gdprkit::Finding& f : findings->items) {
+      const std::string_view name = gdprkit::SeverityName(f.severity);
+      findings->severity_names.emplace_back(name.data(), name.size());
+      if (f.severity == gdprkit::Severity::kError) ++findings->error_count;
+    }
+    *out = findings.release();
+    return GDPRKIT_OK;
+  });
+}
+
+size_t gdprkit_findings_count(const gdprkit_findings* findings) {
+  return findings == nullptr ? 0 : findings->items.size();
+}
+
+size_t gdprkit_findings_error_count(const gdprkit_findings* findings) {
+  return findings == nullptr ? 0 : findings->error_count;
+}
+
+gdprkit_status gdprkit_findings_get(gdprkit_finding* out, const gdprkit_findings* findings,
+                                    size_t index) {
+  static constexpr char kFn[] = "gdprkit_findings_get";
+  return Guard(kFn, [&]() -> gdprkit_status {
+    if (out == nullptr) return NullArgument(kFn, "out");
+    if (out->version != GDPRKIT_FINDING_VERSION) {
+      const unsigned int got = out->version;
+      ClearRecord(out);
+      return BadVersion(kFn, "gdprkit_finding", got, GDPRKIT_FINDING_VERSION);
+    }
+    ClearRecord(out);
+    if (findings == nullptr) return NullArgument(kFn, "findings");
+    if (index >= findings->items.size()) return OutOfRange(kFn, index, findings->items.size());
+    const gdprkit::Finding& f = findings->items[index];
+    out->severity = static_cast<int>(f.severity);
+    out->severity_name = findings->severity_names[index].c_str();
+    out->code = f.code.c_str();
+    out->purpose_id = f.purpose_id.c_str();
+    out->field = f.field.c_str();
+    out->message = f.message.c_str();
+    out->file = f.file.c_str();
+    out->line = f.line;
+    return GDPRKIT_OK;
+  });
+}
+
+void gdprkit_findings_free(gdprkit_findings* findings) { delete findings; }
+
+// ---- Purposes ------------------------------------------------------------------
+
+size_t gdprkit_policy_purpose_count(const gdprkit_policy* policy) {
+  return policy == nullptr ? 0 : policy->core->purposes().size();
+}
+
+gdprkit_status gdprkit_policy_purpose_get(gdprkit_purpose_info* out, const gdprkit_policy* policy,
+                                          size_t index) {
+  static constexpr char kFn[] = "gdprkit_policy_purpose_get";
+  return Guard(kFn, [&]() -> gdprkit_status {
+    if (out == nullptr) return NullArgument(kFn, "out");
+    if (out->version != GDPRKIT_PURPOSE_INFO_VERSION) {
+      const unsigned int got = out->version;
+      ClearRecord(out);
+      return BadVersion(kFn, "gdprkit_purpose_info", got, GDPRKIT_PURPOSE_INFO_VERSION);
+    }
+    ClearRecord(out);
+    if (policy == nullptr) return NullArgument(kFn, "policy");
+    const auto purposes = policy->core->purposes();
+    if (index >= purposes.size()) return OutOfRange(kFn, index, purposes.size());
+    const gdprkit::Purpose& p = purposes[index];
+    const gdprkit_policy::PurposeArrays& arrays = policy->purposes[index];
+    out->id = p.id.c_str();
+    out->title = p.title.c_str();
+    out->description = p.description.c_str();
+    out->retention = p.retention.c_str();
+    out->basis = arrays.basis.data();
+    out->basis_count = p.basis.size();
+    out->categories = arrays.categories.data();
+    out->category_count = p.categories.size();
+    out->data_subjects = arrays.data_subjects.data();
+    out->data_subject_count = p.data_subjects.size();
+    out->line = p.line;
+    return GDPRKIT_OK;
+  });
+}
+
+gdprkit_status gdprkit_policy_purpose_find(size_t* out_index, const gdprkit_policy* policy,
+                                           const char* purpose_id) {
+  static constexpr char kFn[] = "gdprkit_policy_purpose_find";
+  return Guard(kFn, [&]() -> gdprkit_status {
+    if (out_index == nullptr) return NullArgument(kFn, "out_index");
+    *out_index = 0;
+    if (policy == nullptr) return NullArgument(kFn, "policy");
+    if (purpose_id == nullptr) return NullArgument(kFn, "purpose_id");
+    const gdprkit::Purpose* p = policy->core->FindPurpose(purpose_id);
+    if (p == nullptr) {
+      std::vector<std::string_view> ids;
+      for (const gdprkit::Purpose& q : policy->core->purposes()) ids.push_back(q.id);
+      return Fail(GDPRKIT_NOT_FOUND, "no purpose " + Quote(purpose_id) + " in policy " +
+                                         policy->core->source_name() + Nearest(purpose_id, ids));
+    }
+    *out_index = static_cast<std::size_t>(p - policy->core->purposes().data());
+    return GDPRKIT_OK;
+  });
+}
+
+gdprkit_status gdprkit_policy_basis_title(const char** out, const gdprkit_policy* policy,
+                                          const char* code) {
+  static constexpr char kFn[] = "gdprkit_policy_basis_title";
+  return Guard(kFn, [&]() -> gdprkit_status {
+    if (out == nullptr) return NullArgument(kFn, "out");
+    *out = nullptr;
+    if (policy == nullptr) return NullArgument(kFn, "policy");
+    if (code == nullptr) return NullArgument(kFn, "code");
+    const auto it = policy->basis_titles.find(std::string_view(code));
+    if (it == policy->basis_titles.end()) {
+      std::vector<std::string_view> codes;
+      for (const gdprkit::LegalBasisInfo& b : gdprkit::kLegalBases) codes.push_back(b.code);
+      for (const gdprkit::LegalReference& r : policy->core->references()) codes.push_back(r.code);
+      return Fail(GDPRKIT_NOT_FOUND, "unknown legal-basis code " + Quote(code) +
+                                         " (neither built in nor declared in policy " +
+                                         policy->core->source_name() + ")" + Nearest(code, codes));
+    }
+    *out = it->second.c_str();
+    return GDPRKIT_OK;
+  });
+}
+
+// ---- Rights ----------------------------------------------------------------------
+
+gdprkit_status gdprkit_policy_rights(gdprkit_rights** out, const gdprkit_policy* policy,
+                                     const char* purpose_id) {
+  static constexpr char kFn[] = "gdprkit_policy_rights";
+  return Guard(kFn, [&]() -> gdprkit_status {
+    if (out == nullptr) return NullArgument(kFn, "out");
+    *out = nullptr;
+    if (policy == nullptr) return NullArgument(kFn, "policy");
+    if (purpose_id == nullptr) return NullArgument(kFn, "purpose_id");
+    absl::StatusOr<std::vector<gdprkit::RightAssessment>> matrix = policy->core->Rights(purpose_id);
+    if (!matrix.ok()) return FromStatus(matrix.status());
+    auto rights = std::make_unique<gdprkit_rights>();
+    rights->items = *std::move(matrix);
+    rights->codes.reserve(rights->items.size());
+    rights->titles.reserve(rights->items.size());
+    for (const gdprkit::RightAssessment& r : rights->items) {
+      const gdprkit::RightInfo& info = gdprkit::GetRightInfo(r.right);
+      rights->codes.emplace_back(info.code.data(), info.code.size());
+      rights->titles.emplace_back(info.title.data(), info.title.size());
+    }
+    *out = rights.release();
+    return GDPRKIT_OK;
+  });
+}
+
+size_t gdprkit_rights_count(const gdprkit_rights* rights) {
+  return rights == nullptr ? 0 : rights->items.size();
+}
+
+gdprkit_status gdprkit_rights_get(gdprkit_right_info* out, const gdprkit_rights* rights,
+                                  size_t index) {
+  static constexpr char kFn[] = "gdprkit_rights_get";
+  return Guard(kFn, [&]() -> gdprkit_status {
+    if (out == nullptr) return NullArgument(kFn, "out");
+    if (out->version != GDPRKIT_RIGHT_INFO_VERSION) {
+      const unsigned int got = out->version;
+      ClearRecord(out);
+      return BadVersion(kFn, "gdprkit_right_info", got, GDPRKIT_RIGHT_INFO_VERSION);
+    }
+    ClearRecord(out);
+    if (rights == nullptr) return NullArgument(kFn, "rights");
+    if (index >= rights->items.size()) return OutOfRange(kFn, index, rights->items.size());
+    const gdprkit::RightAssessment& r = rights->items[index];
+    out->code = rights->codes[index].c_str();
+    out->title = rights->titles[index].c_str();
+    out->applies = r.applies ? 1 : 0;
+    out->reason = r.reason.c_str();
+    return GDPRKIT_OK;
+  });
+}
+
+void gdprkit_rights_free(gdprkit_rights* rights) { delete rights; }
+
+// ---- Access ------------------------------------------------------------------------
+
+gdprkit_status gdprkit_policy_may_access(int* out_allowed, const gdprkit_policy* policy,
+                                         const char* purpose_id, const char* team,
+                                         const char* role) {
+  static constexpr char kFn[] = "gdprkit_policy_may_access";
+  return Guard(kFn, [&]() -> gdprkit_status {
+    if (out_allowed == nullptr) return NullArgument(kFn, "out_allowed");
+    *out_allowed = 0;
+    if (policy == nullptr) return NullArgument(kFn, "policy");
+    if (purpose_id == nullptr) return NullArgument(kFn, "purpose_id");
+    if (team == nullptr) return NullArgument(kFn, "team");
+    gdprkit::Principal principal;
+    principal.team = team;
+    principal.role = role == nullptr ? "" : role;
+    absl::StatusOr<bool> allowed = policy->core->MayAccess(principal, purpose_id);
+    if (!allowed.ok()) return FromStatus(allowed.status());
+    *out_allowed = *allowed ? 1 : 0;
+    return GDPRKIT_OK;
+  });
+}
+
+}  // extern "C"
