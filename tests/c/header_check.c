@@ -1,0 +1,67 @@
+/* Compiled, not run, by the c_header_* tests (tests/CMakeLists.local.cmake):
+ * include/gdprkit.h must be clean C99, C11 and C++ (11, 17) under -Wall
+ * -Wextra -pedantic -Werror, self-contained, include-guarded, and its _INIT
+ * macros must initialise every field without warnings in both languages. */
+#include "gdprkit.h"
+#include "gdprkit.h" /* twice: the include guard works */
+
+int gdprkit_header_check(void);
+
+int gdprkit_header_check(void) {
+  gdprkit_finding finding = GDPRKIT_FINDING_INIT;
+  gdprkit_purpose_info purpose = GDPRKIT_PURPOSE_INFO_INIT;
+  gdprkit_right_info right = GDPRKIT_RIGHT_INFO_INIT;
+  gdprkit_status status = GDPRKIT_OK;
+  gdprkit_policy* policy = NULL;
+  gdprkit_findings* findings = NULL;
+  gdprkit_rights* rights = NULL;
+  size_t n = 0;
+  int allowed = 0;
+  const char* title = NULL;
+  /* Every function, by its declared signature. */
+  const char* (*version)(void) = gdprkit_version;
+  int (*abi_version)(void) = gdprkit_abi_version;
+  const char* (*status_name)(gdprkit_status) = gdprkit_status_name;
+  const char* (*last_error)(void) = gdprkit_last_error;
+  gdprkit_status (*load_file)(gdprkit_policy**, const char*, int) = gdprkit_policy_load_file;
+  gdprkit_status (*load_bytes)(gdprkit_policy**, const char*, size_t, int, const char*) =
+      gdprkit_policy_load_bytes;
+  void (*policy_free)(gdprkit_policy*) = gdprkit_policy_free;
+  const char* (*source_name)(const gdprkit_policy*) = gdprkit_policy_source_name;
+  gdprkit_status (*validate)(gdprkit_findings**, const gdprkit_policy*) = gdprkit_policy_validate;
+  size_t (*findings_count)(const gdprkit_findings*) = gdprkit_findings_count;
+  size_t (*findings_error_count)(const gdprkit_findings*) = gdprkit_findings_error_count;
+  gdprkit_status (*findings_get)(gdprkit_finding*, const gdprkit_findings*, size_t) =
+      gdprkit_findings_get;
+  void (*findings_free)(gdprkit_findings*) = gdprkit_findings_free;
+  size_t (*purpose_count)(const gdprkit_policy*) = gdprkit_policy_purpose_count;
+  gdprkit_status (*purpose_get)(gdprkit_purpose_info*, const gdprkit_policy*, size_t) =
+      gdprkit_policy_purpose_get;
+  gdprkit_status (*purpose_find)(size_t*, const gdprkit_policy*, const char*) =
+      gdprkit_policy_purpose_find;
+  gdprkit_status (*basis_title)(const char**, const gdprkit_policy*, const char*) =
+      gdprkit_policy_basis_title;
+  gdprkit_status (*policy_rights)(gdprkit_rights**, const gdprkit_policy*, const char*) =
+      gdprkit_policy_rights;
+  size_t (*rights_count)(const gdprkit_rights*) = gdprkit_rights_count;
+  gdprkit_status (*rights_get)(gdprkit_right_info*, const gdprkit_rights*, size_t) =
+      gdprkit_rights_get;
+  void (*rights_free)(gdprkit_rights*) = gdprkit_rights_free;
+  gdprkit_status (*may_access)(int*, const gdprkit_policy*, const char*, const char*, const char*) =
+      gdprkit_policy_may_access;
+  enum gdprkit_format format = GDPRKIT_FORMAT_JSON;
+  enum gdprkit_severity severity = GDPRKIT_SEVERITY_WARNING;
+
+  (void)version, (void)abi_version, (void)status_name, (void)last_error, (void)load_file;
+  (void)load_bytes, (void)policy_free, (void)source_name, (void)validate, (void)findings_count;
+  (void)findings_error_count, (void)findings_get, (void)findings_free, (void)purpose_count;
+  (void)purpose_get, (void)purpose_find, (void)basis_title, (void)policy_rights;
+  (void)rights_count, (void)rights_get, (void)rights_free, (void)may_access;
+  (void)policy, (void)findings, (void)rights, (void)n, (void)allowed, (void)title;
+  (void)format, (void)severity;
+  return (finding.version == GDPRKIT_FINDING_VERSION) +
+         (purpose.version == GDPRKIT_PURPOSE_INFO_VERSION) +
+         (right.version == GDPRKIT_RIGHT_INFO_VERSION) + status + GDPRKIT_ABI_VERSION +
+         GDPRKIT_VERSION_MAJOR + GDPRKIT_VERSION_MINOR + GDPRKIT_VERSION_PATCH +
+         (GDPRKIT_VERSION[0] != '\0');
+}
