@@ -117,8 +117,7 @@ class Output {
 };
 
 void PrintError(std::string_view message) {
-  std::fprintf(stderr, "gdprkit: error: %.*s\n", static_cast<int>(message.size()),
-               message.data());
+  std::fprintf(stderr, "gdprkit: error: %.*s\n", static_cast<int>(message.size()), message.data());
 }
 
 void PrintNote(std::string_view message) {
@@ -247,8 +246,8 @@ std::string PadRight(std::string_view s, std::size_t width) {
 enum class Format { kText, kJson, kCsv };
 
 struct OptionSpec {
-  std::string_view name;        // "--format"
-  std::string_view value_name;  // "FORMAT"; empty for a flag without a value
+  std::string_view name;                  // "--format"
+  std::string_view value_name;            // "FORMAT"; empty for a flag without a value
   std::vector<std::string_view> choices;  // allowed values; empty: any
   std::string_view help;
 };
@@ -289,16 +288,18 @@ std::string FullName(const Command& c) {
 
 const std::vector<Command>& Commands();
 
-const OptionSpec kFormatOption{"--format", "FORMAT", {"text", "json", "csv"},
-                               "output format: text (default), json or csv"};
+// The --format option shared by the policy commands.
+OptionSpec FormatOption() {
+  return {
+      "--format", "FORMAT", {"text", "json", "csv"}, "output format: text (default), json or csv"};
+}
 
 std::string UsageLine(const Command& c) {
   std::string line = Str("gdprkit ", FullName(c));
   for (const OptionSpec& o : c.options) {
     Append(&line, " [", o.name);
     if (!o.value_name.empty()) {
-      Append(&line, " ",
-                      o.choices.empty() ? std::string(o.value_name) : Join(o.choices, "|"));
+      Append(&line, " ", o.choices.empty() ? std::string(o.value_name) : Join(o.choices, "|"));
     }
     Append(&line, "]");
   }
@@ -311,9 +312,8 @@ std::string CommandHelp(const Command& c) {
   if (!c.details.empty()) Append(&out, "\n", c.details, "\n");
   Append(&out, "\nOptions:\n");
   for (const OptionSpec& o : c.options) {
-    const std::string left = o.value_name.empty()
-                                 ? std::string(o.name)
-                                 : Str(o.name, " ", o.value_name);
+    const std::string left =
+        o.value_name.empty() ? std::string(o.name) : Str(o.name, " ", o.value_name);
     Append(&out, "  ", PadRight(left, 18), " ", o.help, "\n");
   }
   Append(&out, "  ", PadRight("-h, --help", 18), " show this help\n");
@@ -330,15 +330,14 @@ std::vector<std::string_view> Families() {
 }
 
 std::string FamilyHelp(std::string_view family) {
-  std::string out = Str("Usage: gdprkit ", family, " <command> [options] [arguments]\n\n",
-                                 "Commands:\n");
+  std::string out =
+      Str("Usage: gdprkit ", family, " <command> [options] [arguments]\n\n", "Commands:\n");
   for (const Command& c : Commands()) {
     if (c.family != family) continue;
-    Append(&out, "  ", PadRight(Str(FullName(c), " ", c.operands), 30), " ",
-                    c.summary, "\n");
+    Append(&out, "  ", PadRight(Str(FullName(c), " ", c.operands), 30), " ", c.summary, "\n");
   }
-  Append(&out, "\nRun 'gdprkit help ", family,
-                  " <command>' or 'gdprkit ", family, " <command> --help' for details.\n");
+  Append(&out, "\nRun 'gdprkit help ", family, " <command>' or 'gdprkit ", family,
+         " <command> --help' for details.\n");
   return out;
 }
 
@@ -348,18 +347,16 @@ std::string GeneralHelp() {
       "Usage: gdprkit <command> [options] [arguments]\n\n"
       "Commands:\n";
   for (const Command& c : Commands()) {
-    Append(&out, "  ", PadRight(Str(FullName(c), " ", c.operands), 30), " ",
-                    c.summary, "\n");
+    Append(&out, "  ", PadRight(Str(FullName(c), " ", c.operands), 30), " ", c.summary, "\n");
   }
-  Append(
-      &out,
-      "\nRun 'gdprkit help <command>' or 'gdprkit <command> --help' for a command's options.\n"
-      "A FILE of '-' reads the policy from standard input.\n\n"
-      "Exit status:\n"
-      "  0  success (policy check: no errors; warnings and infos allowed)\n"
-      "  1  policy check found errors\n"
-      "  2  usage error, or a file that cannot be read or parsed\n"
-      "  3  internal error\n");
+  Append(&out,
+         "\nRun 'gdprkit help <command>' or 'gdprkit <command> --help' for a command's options.\n"
+         "A FILE of '-' reads the policy from standard input.\n\n"
+         "Exit status:\n"
+         "  0  success (policy check: no errors; warnings and infos allowed)\n"
+         "  1  policy check found errors\n"
+         "  2  usage error, or a file that cannot be read or parsed\n"
+         "  3  internal error\n");
   return out;
 }
 
@@ -415,8 +412,8 @@ int ParseInvocation(const Command& c, const std::vector<std::string>& args, Invo
     if (spec == nullptr) {
       std::vector<std::string_view> names;
       for (const OptionSpec& o : c.options) names.push_back(o.name);
-      return UsageError(Str("'gdprkit ", FullName(c), "' has no option '", Plain(name),
-                                     "'", DidYouMean(name, names)),
+      return UsageError(Str("'gdprkit ", FullName(c), "' has no option '", Plain(name), "'",
+                            DidYouMean(name, names)),
                         hint);
     }
     if (inv->Has(name)) {
@@ -431,16 +428,14 @@ int ParseInvocation(const Command& c, const std::vector<std::string>& args, Invo
     }
     if (!value.has_value()) {
       if (i + 1 >= args.size()) {
-        return UsageError(Str("option ", name, " needs a value (", spec->value_name, ")"),
-                          hint);
+        return UsageError(Str("option ", name, " needs a value (", spec->value_name, ")"), hint);
       }
       value = args[++i];
     }
     if (!spec->choices.empty() &&
         std::find(spec->choices.begin(), spec->choices.end(), *value) == spec->choices.end()) {
       return UsageError(Str("option ", name, ": '", Plain(*value), "' is not one of ",
-                                     Join(spec->choices, ", "),
-                                     DidYouMean(*value, spec->choices)),
+                            Join(spec->choices, ", "), DidYouMean(*value, spec->choices)),
                         hint);
     }
     if (value->empty()) {
@@ -449,17 +444,15 @@ int ParseInvocation(const Command& c, const std::vector<std::string>& args, Invo
     inv->options[name] = *value;
   }
   if (inv->operands.size() < c.min_operands) {
-    return UsageError(
-        Str("'gdprkit ", FullName(c), "' needs ", c.operands,
-                     c.min_operands == 1 && c.max_operands == 1 ? " (one file)" : ""),
-        hint);
+    return UsageError(Str("'gdprkit ", FullName(c), "' needs ", c.operands,
+                          c.min_operands == 1 && c.max_operands == 1 ? " (one file)" : ""),
+                      hint);
   }
   if (inv->operands.size() > c.max_operands) {
     return UsageError(Str("'gdprkit ", FullName(c), "' takes ",
-                                   c.max_operands == 0 ? std::string("no arguments")
-                                                       : Str("at most ", c.max_operands,
-                                                                      " argument(s)"),
-                                   "; unexpected '", Plain(inv->operands[c.max_operands]), "'"),
+                          c.max_operands == 0 ? std::string("no arguments")
+                                              : Str("at most ", c.max_operands, " argument(s)"),
+                          "; unexpected '", Plain(inv->operands[c.max_operands]), "'"),
                       hint);
   }
   return -1;
@@ -514,16 +507,16 @@ struct Counts {
   int errors = 0;
   int warnings = 0;
   int infos = 0;
-  void Add(Severity s) { (s == Severity::kError ? errors : s == Severity::kWarning ? warnings : infos)++; }
+  void Add(Severity s) {
+    (s == Severity::kError ? errors : s == Severity::kWarning ? warnings : infos)++;
+  }
 };
 
-std::string Plural(int n, std::string_view word) {
-  return Str(n, " ", word, n == 1 ? "" : "s");
-}
+std::string Plural(int n, std::string_view word) { return Str(n, " ", word, n == 1 ? "" : "s"); }
 
 std::string CountsText(const Counts& c) {
   return Str(Plural(c.errors, "error"), ", ", Plural(c.warnings, "warning"), ", ",
-                      Plural(c.infos, "info"));
+             Plural(c.infos, "info"));
 }
 
 struct FileResult {
@@ -596,7 +589,8 @@ int RunPolicyCheck(const Invocation& inv) {
                 ", \"findings\": [");
         for (std::size_t j = 0; j < r.findings.size(); ++j) {
           const Finding& f = r.findings[j];
-          out.Cat(j == 0 ? "\n" : ",\n", "      {\"severity\": ", JsonString(SeverityName(f.severity)),
+          out.Cat(j == 0 ? "\n" : ",\n",
+                  "      {\"severity\": ", JsonString(SeverityName(f.severity)),
                   ", \"code\": ", JsonString(f.code), ", \"purpose\": ", JsonString(f.purpose_id),
                   ", \"field\": ", JsonString(f.field), ", \"file\": ", JsonString(f.file),
                   ", \"line\": ", f.line, ", \"message\": ", JsonString(f.message), "}");
@@ -617,8 +611,8 @@ int RunPolicyCheck(const Invocation& inv) {
         }
         for (const Finding& f : r.findings) {
           out.Put(CsvRow({f.file.empty() ? r.file : f.file, f.line > 0 ? Str(f.line) : "",
-                             std::string(SeverityName(f.severity)), f.code, f.purpose_id, f.field,
-                             f.message}));
+                          std::string(SeverityName(f.severity)), f.code, f.purpose_id, f.field,
+                          f.message}));
         }
       }
       break;
@@ -655,9 +649,9 @@ void NoteIfInvalid(const Policy& policy, const std::string& arg) {
   for (const Finding& f : policy.Validate()) errors += f.severity == Severity::kError ? 1 : 0;
   if (errors > 0) {
     PrintNote(Str(Plain(policy.source_name()), " has ", Plural(errors, "validation error"),
-                           "; the rights follow from the bases as written (see 'gdprkit policy "
-                           "check ",
-                           arg, "')"));
+                  "; the rights follow from the bases as written (see 'gdprkit policy "
+                  "check ",
+                  Plain(arg), "')"));
   }
 }
 
@@ -750,7 +744,7 @@ int RunPolicyRights(const Invocation& inv) {
       for (const PurposeRights& pr : table) {
         for (const RightAssessment& a : pr.rights) {
           out.Put(CsvRow({pr.purpose->id, std::string(GetRightInfo(a.right).code),
-                             a.applies ? "yes" : "no", a.reason}));
+                          a.applies ? "yes" : "no", a.reason}));
         }
       }
       break;
@@ -789,8 +783,8 @@ int RunPolicyPurposes(const Invocation& inv) {
               "  title\n");
       for (std::size_t i = 0; i < policy->purposes().size(); ++i) {
         const Purpose& p = policy->purposes()[i];
-        out.Cat(TrimRight(Str(PadRight(Plain(p.id), id_width), "  ", PadRight(bases[i], basis_width),
-                              "  ", Plain(p.title))),
+        out.Cat(TrimRight(Str(PadRight(Plain(p.id), id_width), "  ",
+                              PadRight(bases[i], basis_width), "  ", Plain(p.title))),
                 "\n");
       }
       out.Cat("\n", Plural(static_cast<int>(policy->purposes().size()), "purpose"), "\n");
@@ -817,8 +811,8 @@ int RunPolicyPurposes(const Invocation& inv) {
     case Format::kCsv:
       out.Put(CsvRow({"purpose", "basis", "title", "retention", "line"}));
       for (const Purpose& p : policy->purposes()) {
-        out.Put(CsvRow({p.id, Join(p.basis, " "), p.title, p.retention,
-                           p.line > 0 ? Str(p.line) : ""}));
+        out.Put(CsvRow(
+            {p.id, Join(p.basis, " "), p.title, p.retention, p.line > 0 ? Str(p.line) : ""}));
       }
       break;
   }
@@ -864,9 +858,7 @@ int RunHelp(const Invocation& inv) {
                std::find(families.begin(), families.end(), words[0]) != families.end()) {
       text = FamilyHelp(words[0]);
     } else {
-      return UsageError(Str("no help for '", Plain(Join(words, " ")),
-                                     "': no such command"),
-                        "");
+      return UsageError(Str("no help for '", Plain(Join(words, " ")), "': no such command"), "");
     }
   }
   std::fputs(text.c_str(), stdout);
@@ -875,22 +867,36 @@ int RunHelp(const Invocation& inv) {
 
 const std::vector<Command>& Commands() {
   static const std::vector<Command>* const kCommands = new std::vector<Command>{
-      {"policy", "check", "FILE...", 1, kUnlimited,
+      {"policy",
+       "check",
+       "FILE...",
+       1,
+       kUnlimited,
        "Validate policy files and print what a DPO would flag",
        "Loads each policy file (protobuf text format or JSON) and prints its findings: severity,\n"
        "code, the purpose concerned, file:line and a message, then a summary per file. Exits 0\n"
        "when no file has errors (warnings and infos are allowed), 1 when any file has errors,\n"
        "2 when a file cannot be read or parsed. Finding codes: docs/policy.md.",
-       {kFormatOption},
+       {FormatOption()},
        RunPolicyCheck},
-      {"policy", "rights", "FILE", 1, 1,
+      {"policy",
+       "rights",
+       "FILE",
+       1,
+       1,
        "Data-subject rights (A13-A22, A7-3) per purpose, with reasons",
        "Prints a table of purposes by rights with yes/no, then the legal reason for each 'no'.\n"
        "The rights follow from each purpose's legal bases, sources and automated decisions.",
-       {{"--purpose", "ID", {}, "only this purpose"}, kFormatOption},
+       {{"--purpose", "ID", {}, "only this purpose"}, FormatOption()},
        RunPolicyRights},
-      {"policy", "purposes", "FILE", 1, 1, "List purposes with their legal bases and titles", "",
-       {kFormatOption},
+      {"policy",
+       "purposes",
+       "FILE",
+       1,
+       1,
+       "List purposes with their legal bases and titles",
+       "",
+       {FormatOption()},
        RunPolicyPurposes},
       {"", "version", "", 0, 0, "Print the version", "", {}, RunVersion},
       {"", "help", "[COMMAND...]", 0, 2, "Show help for a command", "", {}, RunHelp},
@@ -929,7 +935,7 @@ int Main(int argc, char** argv) {
     }
     if (command == nullptr) {
       return UsageError(Str("unknown command 'gdprkit ", args[0], " ", Plain(args[1]), "'",
-                                     DidYouMean(args[1], names)),
+                            DidYouMean(args[1], names)),
                         Str(args[0], " "));
     }
     consumed = 2;
@@ -940,8 +946,8 @@ int Main(int argc, char** argv) {
       if (c.family.empty() && c.name == args[0]) command = &c;
     }
     if (command == nullptr) {
-      return UsageError(
-          Str("unknown command '", Plain(args[0]), "'", DidYouMean(args[0], names)), "");
+      return UsageError(Str("unknown command '", Plain(args[0]), "'", DidYouMean(args[0], names)),
+                        "");
     }
   }
 
