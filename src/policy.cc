@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "gdprkit/policy.h"
+#include "gdprkit/retention.h"
 #include "internal/sv.h"
 
 namespace gdprkit {
@@ -187,6 +188,14 @@ std::vector<Finding> Policy::Validate() const {
            [](const RetentionRuleRef& r) -> const std::string& { return r.id; }, &sink);
   CheckIds(references_, "reference", "references",
            [](const LegalReference& r) -> const std::string& { return r.code; }, &sink);
+
+  // Retention rules: periods, anchors, events, actions (gdprkit/retention.h).
+  for (std::size_t i = 0; i < retention_rules_.size(); ++i) {
+    for (RetentionRuleProblem& rp : CheckRetentionRule(retention_rules_[i])) {
+      sink.Add(rp.severity, std::move(rp.code), "",
+               absl::StrCat("retention_rules[", i, "].", rp.field), std::move(rp.message));
+    }
+  }
 
   // Declared categories: well-formed keys, a known parent, no clash with the
   // built-in ones or with each other.

@@ -285,7 +285,34 @@ std::shared_ptr<Policy> PolicyBuilder::FromProto(const v1::Policy& proto, std::s
     p->teams_.push_back(Team{t.id(), t.title(), ToVector(t.roles())});
   }
   for (const v1::RetentionRule& r : proto.retention_rules()) {
-    p->retention_rules_.push_back(RetentionRuleRef{r.id(), r.title(), r.description()});
+    RetentionRuleRef rule;
+    rule.id = r.id();
+    rule.title = r.title();
+    rule.description = r.description();
+    rule.period = r.period();
+    rule.anchor = r.anchor();
+    switch (r.action()) {
+      case v1::RETENTION_ACTION_UNSPECIFIED:
+      case v1::DELETE_AFTER:
+        rule.action = RetentionAction::kDeleteAfter;
+        break;
+      case v1::RETAIN_AT_LEAST:
+        rule.action = RetentionAction::kRetainAtLeast;
+        break;
+      case v1::RETAIN_THEN_DELETE:
+        rule.action = RetentionAction::kRetainThenDelete;
+        break;
+      default:
+        rule.action = RetentionAction::kUnknown;
+        break;
+    }
+    for (const v1::RetentionEvent& e : r.ends_early()) {
+      rule.ends_early.push_back(RetentionEventRef{e.event(), e.period()});
+    }
+    for (const v1::RetentionEvent& e : r.extended_by()) {
+      rule.extended_by.push_back(RetentionEventRef{e.event(), e.period()});
+    }
+    p->retention_rules_.push_back(std::move(rule));
   }
   for (int i = 0; i < proto.purposes_size(); ++i) {
     const v1::Purpose& src = proto.purposes(i);

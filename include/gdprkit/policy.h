@@ -111,10 +111,33 @@ struct Team {
   std::vector<std::string> roles;
 };
 
+// What a retention rule demands at the end of its period (policy.proto's
+// RetentionAction; docs/retention.md).
+enum class RetentionAction : std::uint8_t {
+  kDeleteAfter = 0,       // delete when the period has run out (also when unset)
+  kRetainAtLeast = 1,     // keep at least until then; nothing demanded after
+  kRetainThenDelete = 2,  // keep at least until then, then delete
+  kUnknown = 255,         // a number the schema does not know; flagged by Validate()
+};
+
+// An event that ends or lengthens a retention period, as written.
+struct RetentionEventRef {
+  std::string event;
+  std::string period;  // ISO 8601; empty: P0D (ends_early) or missing (extended_by)
+};
+
+// A retention rule as written in the policy. The structured fields are kept
+// as text; Validate() reports ill-formed ones and gdprkit/retention.h compiles
+// them (RetentionSchedule).
 struct RetentionRuleRef {
   std::string id;
   std::string title;
   std::string description;
+  std::string period;  // ISO 8601 ("P15M"); empty: no period
+  std::string anchor;  // "collection" (also when empty) or an event name
+  RetentionAction action = RetentionAction::kDeleteAfter;
+  std::vector<RetentionEventRef> ends_early;
+  std::vector<RetentionEventRef> extended_by;
 };
 
 struct Controller {

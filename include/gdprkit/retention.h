@@ -1,0 +1,629 @@
+// gdprkit/retention.h: retention rules, civil-date arithmetic and sweeps.
+//
+// A retention rule says how long the data of a purpose are kept: an ISO 8601
+// period counted from an anchor (collection, or a named event such as
+// "provider_number_ended"), an action at its end (delete, retain at least, or
+// retain then delete), events that end it early (consent withdrawn) and events
+// that lengthen it (consent to keep an application a year more). Holds
+// (litigation, complaint, supervision) suspend deletion.
+//
+// Header-first: dates, periods and AddPeriod are inline and constexpr where
+// they can be. A RetentionSchedule is compiled from a Policy (or from rules)
+// and sweeps records given as columns: one selector per record, one date
+// column per event, hold intervals. docs/retention.md describes the semantics
+// with examples from the seed documents.
+//
+// Dates are civil dates in the proleptic Gregorian calendar, held as
+// DayNumber: days since 1970-01-01, with kNoDate for "has not happened". Times
+// given with a zone are read as the civil date they fall on in
+// Europe/Copenhagen unless another zone is named.
+//
+// Everything here is pure or immutable and safe to use from several threads.
+#ifndef GDPRKIT_RETENTION_H_
+#define GDPRKIT_RETENTION_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "gdprkit/policy.h"
+
+namespace gdprkit {
+
+// ---------------------------------------------------------------------------
+// Civil dates
+// ---------------------------------------------------------------------------
+
+// Days since 1970-01-01 (proleptic Gregorian). Valid dates lie in
+// [kMinDate, kMaxDate] (0001-01-01 ... 9999-12-31); computed due dates may lie
+// beyond kMaxDate.
+using DayNumber = std::int32_t;
+
+// "Not happened" / "no date" in event columns and in sweep output.
+inline constexpr DayNumber kNoDate = std::numeric_limits<std::int32_t>::min();
+
+// A calendar date: year, month 1-12, day 1-31.
+struct CivilDate {
+  int year = 1970;
+  int month = 1;
+  int day = 1;
+  friend constexpr bool operator==(const CivilDate& a, const CivilDate& b) {
+    return a.year == b.year && a.month == b.month && a.day == b.day;
+  }
+};
+
+// True for Gregorian leap years (divisible by 4, not by 100 unless by 400).
+constexpr bool IsLeapYear(int year) {
+  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
+
+// Days in `month` (1-12) of `year`; 0 for a month out of range.
+constexpr int DaysInMonth(int year, int month) {
+  constexpr int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month < 1 || month > 12) return 0;
+  return month == 2 && IsLeapYear(year) ? 29 : kDays[month - 1];
+}
+
+// True when the date exists and its year is 1-9999 (2025-02-30 does not).
+constexpr bool IsValidCivilDate(int year, int month, int day) {
+  return year >= 1 && year <= 9999 && month >= 1 && month <= 12 && day >= 1 &&
+         day <= DaysInMonth(year, month);
+}
+
+// The day number of a civil date (H. Hinnant's days_from_civil). The date must
+// exist; years outside 1-9999 are computed all the same.
+constexpr DayNumber DaysFromCivil(int year, int month, int day) {
+  const int y = year - (month <= 2 ? 1 : 0);
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const int yoe = y - era * 400;                                       // [0, 399]
+  const int doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;  // [0, 365]
+  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;              // [0, 146096]
+  return era * 146097 + doe - 719468;
+}
+
+// The civil date of a day number (H. Hinnant's civil_from_days). `days` must
+// not be kNoDate.
+constexpr CivilDate CivilFromDays(DayNumber days) {
+  const std::int64_t z = static_cast<std::int64_t>(days) + 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int doe = static_cast<int>(z - era * 146097);                               // [0, 146096]
+  const int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;            // [0, 399]
+  const int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);                          // [0, 365]
+  const int mp = (5 * doy + 2) / 153;                                               // [0, 11]
+  const int d = doy - (153 * mp + 2) / 5 + 1;
+  const int m = mp < 10 ? mp + 3 : mp - 9;
+  const int y = static_cast<int>(yoe + era * 400) + (m <= 2 ? 1 : 0);
+  return CivilDate{y, m, d};
+}
+
+constexpr DayNumber DaysFromCivil(const CivilDate& d) {
+  return DaysFromCivil(d.year, d.month, d.day);
+}
+
+// First and last valid dates: 0001-01-01 and 9999-12-31.
+inline constexpr DayNumber kMinDate = DaysFromCivil(1, 1, 1);
+inline constexpr DayNumber kMaxDate = DaysFromCivil(9999, 12, 31);
+
+// True when `days` is a valid date (not kNoDate, within [kMinDate, kMaxDate]).
+constexpr bool IsValidDay(DayNumber days) { return days >= kMinDate && days <= kMaxDate; }
+
+// "YYYY-MM-DD"; an empty string for kNoDate; years beyond 9999 are written
+// with as many digits as they need.
+inline std::string FormatDate(DayNumber days) {
+  if (days == kNoDate) return std::string();
+  const CivilDate c = CivilFromDays(days);
+  std::string year = std::to_string(c.year < 0 ? -c.year : c.year);
+  if (year.size() < 4) year.insert(0, 4 - year.size(), '0');
+  if (c.year < 0) year.insert(0, 1, '-');
+  const char month[3] = {static_cast<char>('0' + c.month / 10), static_cast<char>('0' + c.month % 10),
+                         0};
+  const char day[3] = {static_cast<char>('0' + c.day / 10), static_cast<char>('0' + c.day % 10), 0};
+  return year + "-" + month + "-" + day;
+}
+
+namespace retention_internal {
+// Shortens untrusted text for an error message: at most 40 bytes, with "...".
+inline std::string Excerpt(std::string_view s) {
+  std::string out(s.substr(0, 40));
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  }
+  if (s.size() > 40) out += "...";
+  return out;
+}
+}  // namespace retention_internal
+
+// Parses a date written "YYYY-MM-DD" (four-digit year 0001-9999). Errors:
+// InvalidArgument for another shape, and for a date that does not exist
+// ("2025-02-30: February 2025 has 28 days").
+inline absl::StatusOr<DayNumber> ParseDate(std::string_view text) {
+  auto digits = [&](std::size_t pos, std::size_t n, int* out) {
+    int v = 0;
+    for (std::size_t i = pos; i < pos + n; ++i) {
+      if (text[i] < '0' || text[i] > '9') return false;
+      v = v * 10 + (text[i] - '0');
+    }
+    *out = v;
+    return true;
+  };
+  int y = 0, m = 0, d = 0;
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-' || !digits(0, 4, &y) ||
+      !digits(5, 2, &m) || !digits(8, 2, &d)) {
+    return absl::InvalidArgumentError("invalid date \"" + retention_internal::Excerpt(text) +
+                                      "\": expected YYYY-MM-DD");
+  }
+  if (y < 1) {
+    return absl::InvalidArgumentError("invalid date \"" + std::string(text) +
+                                      "\": year 0000 does not exist");
+  }
+  if (m < 1 || m > 12) {
+    return absl::InvalidArgumentError("invalid date \"" + std::string(text) + "\": month " +
+                                      std::to_string(m) + " does not exist");
+  }
+  if (d < 1 || d > DaysInMonth(y, m)) {
+    static constexpr const char* kMonths[12] = {"January", "February", "March",     "April",
+                                                "May",     "June",     "July",      "August",
+                                                "September", "October", "November", "December"};
+    return absl::InvalidArgumentError("impossible date \"" + std::string(text) + "\": " +
+                                      kMonths[m - 1] + " " + std::to_string(y) + " has " +
+                                      std::to_string(DaysInMonth(y, m)) + " days");
+  }
+  return DaysFromCivil(y, m, d);
+}
+
+// The time zone in which times given with a zone are read, unless said
+// otherwise.
+inline constexpr std::string_view kDefaultTimeZone = "Europe/Copenhagen";
+
+// The civil date of a date or time, in `zone` (an IANA name):
+//   "2025-03-30"                    the date itself (no zone involved);
+//   "2025-03-30T01:30:00"           a civil time, taken to be in `zone`: its date;
+//   "2025-03-29T23:30:00Z",
+//   "2025-03-29T23:30:00+00:00"     an instant: the date it falls on in `zone`
+//                                   (here 2025-03-30 in Copenhagen).
+// Fractional seconds are allowed; a space may stand for 'T'. Errors:
+// InvalidArgument for a malformed or impossible date or time; FailedPrecondition
+// when the zone cannot be loaded (on Debian the tzdata package provides them).
+absl::StatusOr<DayNumber> ParseDateTime(std::string_view text,
+                                        std::string_view zone = kDefaultTimeZone);
+
+// The civil date on which an instant (seconds since 1970-01-01T00:00:00Z)
+// falls in `zone`. Errors: FailedPrecondition when the zone cannot be loaded.
+absl::StatusOr<DayNumber> DateOfInstant(std::int64_t unix_seconds,
+                                        std::string_view zone = kDefaultTimeZone);
+
+// ---------------------------------------------------------------------------
+// Periods
+// ---------------------------------------------------------------------------
+
+// An ISO 8601 period of whole years, months, weeks and days ("P1Y6M", "P2W",
+// "P0D"), kept as written.
+struct Period {
+  std::int32_t years = 0;
+  std::int32_t months = 0;
+  std::int32_t weeks = 0;
+  std::int32_t days = 0;
+
+  // Largest number accepted per component.
+  static constexpr std::int32_t kMaxYears = 9999;
+  static constexpr std::int32_t kMaxMonths = 99999;
+  static constexpr std::int32_t kMaxWeeks = 99999;
+  static constexpr std::int32_t kMaxDays = 999999;
+
+  constexpr std::int32_t TotalMonths() const { return years * 12 + months; }
+  constexpr std::int32_t TotalDays() const { return weeks * 7 + days; }
+  constexpr bool IsZero() const { return TotalMonths() == 0 && TotalDays() == 0; }
+
+  // The canonical text: components in order Y, M, W, D, zero ones left out;
+  // "P0D" for the zero period.
+  std::string ToString() const {
+    std::string s = "P";
+    if (years != 0) s += std::to_string(years) + "Y";
+    if (months != 0) s += std::to_string(months) + "M";
+    if (weeks != 0) s += std::to_string(weeks) + "W";
+    if (days != 0) s += std::to_string(days) + "D";
+    return s.size() == 1 ? "P0D" : s;
+  }
+
+  friend constexpr bool operator==(const Period& a, const Period& b) {
+    return a.years == b.years && a.months == b.months && a.weeks == b.weeks && a.days == b.days;
+  }
+};
+
+// Parses an ISO 8601 period: 'P' followed by one or more of nY, nM, nW, nD in
+// that order, each at most once, n a non-negative whole number (at most
+// Period::kMax...). Weeks may be combined with the others (ISO 8601-2). Time
+// components ("PT12H"), fractions, signs, lower case and white space are
+// refused. Errors: InvalidArgument naming the text and what is wrong with it.
+inline absl::StatusOr<Period> ParsePeriod(std::string_view text) {
+  const std::string shown = "\"" + retention_internal::Excerpt(text) + "\"";
+  auto bad = [&](const std::string& why) {
+    return absl::InvalidArgumentError("ill-formed period " + shown + ": " + why);
+  };
+  if (text.empty()) return bad("empty; write e.g. P14D, P3M, P1Y6M or P0D");
+  if (text[0] == 'p') return bad("periods are upper case, e.g. P14D");
+  if (text[0] != 'P') return bad("a period starts with 'P', e.g. P14D, P3M, P10Y");
+  if (text.size() == 1) return bad("no components; write e.g. P14D or P0D");
+  Period p;
+  static constexpr char kOrder[] = "YMWD";
+  int last = -1;
+  std::size_t i = 1;
+  while (i < text.size()) {
+    const char c = text[i];
+    if (c == 'T') return bad("time components (PT...) are not supported: retention counts whole days");
+    if (c == '-' || c == '+') return bad("a period cannot be negative or signed");
+    if (c < '0' || c > '9') {
+      if (c >= 'a' && c <= 'z') return bad("designators are upper case (Y, M, W, D)");
+      return bad(std::string("unexpected character '") + (c >= 0x20 && c < 0x7f ? c : '?') +
+                 "' at position " + std::to_string(i + 1));
+    }
+    std::int64_t n = 0;
+    const std::size_t start = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+      n = n * 10 + (text[i] - '0');
+      if (n > 99999999) return bad("number too large");
+      ++i;
+    }
+    if (i == text.size()) {
+      return bad("number " + std::string(text.substr(start, i - start)) +
+                 " has no designator (Y, M, W or D)");
+    }
+    const char d = text[i];
+    if (d == '.' || d == ',') return bad("fractions are not supported; use a smaller unit");
+    int idx = -1;
+    for (int k = 0; k < 4; ++k) {
+      if (kOrder[k] == d) idx = k;
+    }
+    if (idx < 0) {
+      if (d == 'T') return bad("time components (PT...) are not supported: retention counts whole days");
+      if (d == 'H' || d == 'S') return bad("time components are not supported: retention counts whole days");
+      if (d >= 'a' && d <= 'z') return bad("designators are upper case (Y, M, W, D)");
+      return bad(std::string("unknown designator '") + (d >= 0x20 && d < 0x7f ? d : '?') +
+                 "'; use Y, M, W or D");
+    }
+    if (idx <= last) {
+      return bad(idx == last ? std::string("designator '") + d + "' appears twice"
+                             : "components must come in the order Y, M, W, D");
+    }
+    last = idx;
+    static constexpr std::int32_t kMax[4] = {Period::kMaxYears, Period::kMaxMonths,
+                                             Period::kMaxWeeks, Period::kMaxDays};
+    if (n > kMax[idx]) {
+      return bad(std::string("at most ") + std::to_string(kMax[idx]) + " " +
+                 (idx == 0 ? "years" : idx == 1 ? "months" : idx == 2 ? "weeks" : "days"));
+    }
+    const auto v = static_cast<std::int32_t>(n);
+    (idx == 0 ? p.years : idx == 1 ? p.months : idx == 2 ? p.weeks : p.days) = v;
+    ++i;
+  }
+  return p;
+}
+
+// Adds a period to a date: first the years and months, ending on the same day
+// number or, where that day does not exist, on the last day of the month
+// (2025-11-30 + P15M = 2027-02-28; 2024-02-29 + P10Y = 2034-02-28); then the
+// weeks and days. `date` must not be kNoDate.
+constexpr DayNumber AddPeriod(DayNumber date, const Period& period) {
+  const std::int32_t months = period.TotalMonths();
+  if (months == 0) return date + period.TotalDays();
+  const CivilDate c = CivilFromDays(date);
+  const std::int64_t m0 = static_cast<std::int64_t>(c.year) * 12 + (c.month - 1) + months;
+  const std::int64_t y = m0 >= 0 ? m0 / 12 : (m0 - 11) / 12;
+  const int month = static_cast<int>(m0 - y * 12) + 1;
+  const int year = static_cast<int>(y);
+  const int last = DaysInMonth(year, month);
+  return DaysFromCivil(year, month, c.day < last ? c.day : last) + period.TotalDays();
+}
+
+// AddPeriod on text, for callers at the doors: a date "YYYY-MM-DD" plus an
+// ISO 8601 period, as "YYYY-MM-DD". Errors: InvalidArgument naming the date or
+// the period.
+absl::StatusOr<std::string> AddPeriod(std::string_view date, std::string_view period);
+
+// ---------------------------------------------------------------------------
+// Events
+// ---------------------------------------------------------------------------
+
+// The anchor every record has: the day its data were collected.
+inline constexpr std::string_view kCollectionEvent = "collection";
+
+// True for event names as rules write them: 1-64 characters, a lower-case
+// letter first, then lower-case letters, digits and '_'.
+constexpr bool IsValidEventName(std::string_view name) {
+  if (name.empty() || name.size() > 64 || name[0] < 'a' || name[0] > 'z') return false;
+  for (char c : name) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  }
+  return true;
+}
+
+struct EventInfo {
+  std::string_view name;
+  std::string_view title;
+};
+
+// Events the seed documents name, and their usual neighbours. A rule may use
+// other well-formed names; Validate() mentions them (a typo of a well-known
+// name is a warning).
+inline constexpr EventInfo kWellKnownEvents[] = {
+    {"collection", "the data were collected (the record was created)"},
+    {"last_contact", "the last contact with the data subject"},
+    {"last_entry", "the latest entry in the record (journal)"},
+    {"last_processing", "the last processing of the case or claim"},
+    {"purpose_fulfilled", "the purpose of the processing was achieved"},
+    {"consent_withdrawn", "consent was withdrawn (Art. 7(3))"},
+    {"consent_to_retain", "consent was given to keep the data longer"},
+    {"objection_upheld", "an objection was upheld (Art. 21)"},
+    {"provider_number_ended", "the provider number (ydernummer) ended in the region"},
+    {"reporting_period_ended", "the reporting period ended"},
+    {"application_rejected", "the application was rejected"},
+    {"position_filled", "the position was filled"},
+    {"employment_ended", "the employment ended"},
+    {"contract_ended", "the contract ended"},
+    {"subscription_ended", "the subscription ended or was cancelled"},
+    {"sending_stopped", "the controller stopped sending (newsletters, notices)"},
+    {"treatment_ended", "the course of treatment ended"},
+    {"case_closed", "the case was closed"},
+    {"account_closed", "the account was closed"},
+    {"death", "the data subject died"},
+};
+
+// ---------------------------------------------------------------------------
+// Rules
+// ---------------------------------------------------------------------------
+
+// One problem with a retention rule as written. `field` is relative to the
+// rule ("period", "ends_early[0].event").
+struct RetentionRuleProblem {
+  Severity severity = Severity::kError;
+  std::string code;
+  std::string field;
+  std::string message;
+};
+
+// The problems of one rule, in field order. Codes (docs/retention.md):
+// invalid-retention-period, invalid-retention-event, unknown-retention-action,
+// retention-anchor-without-period, retention-extension-without-period (errors);
+// unknown-retention-event (warning: probably a typo of a well-known event);
+// custom-retention-event (info). A rule without period and early-end events
+// is not a problem: it describes, and sweeps keep its records (reason
+// kNoPeriod). Policy::Validate() reports the problems as findings at
+// "retention_rules[i].<field>".
+std::vector<RetentionRuleProblem> CheckRetentionRule(const RetentionRuleRef& rule);
+
+// ---------------------------------------------------------------------------
+// Sweeps
+// ---------------------------------------------------------------------------
+
+// Where a record stands on the sweep's date.
+enum class RetentionStatus : std::uint8_t {
+  kDue = 0,        // must be deleted: due since due_date (<= the sweep's date)
+  kPending = 1,    // will be due on due_date (> the sweep's date)
+  kKept = 2,       // no due date now; reason says why (for a retain-only rule,
+                   // due_date is the end of the minimum retention)
+  kHeld = 3,       // under a hold; due_date: when it would be due once released
+                   // (kNoDate while the hold is open-ended)
+  kMayDelete = 4,  // retain-only rules whose minimum has passed: no rule
+                   // demands keeping or deleting it (due_date: since when)
+  kInvalid = 5,    // the record's input is invalid (SweepOptions::kReport)
+};
+
+// Why: what decided the date, or why there is none.
+enum class RetentionReason : std::uint8_t {
+  kPeriod = 0,         // the deciding rule's period from its anchor
+  kEndedEarly = 1,     // an early-end event of the deciding rule
+  kExtended = 2,       // an extension event of the deciding rule
+  kAnchorPending = 3,  // the event it waits for has not happened (anchor column)
+  kNoPeriod = 4,       // its rules state no period (descriptive only)
+  kNoRule = 5,         // the record has no retention rule
+  kHold = 6,           // a hold keeps it (hold column)
+  kHoldReleased = 7,   // due on the day a hold was (or will be) released
+  kInvalidInput = 8,   // see SweepReport::errors
+};
+
+std::string_view RetentionStatusName(RetentionStatus s);  // "due", "pending", "kept", ...
+std::string_view RetentionReasonName(RetentionReason r);  // "period", "ended-early", ...
+
+// A hold on one record from `start` (inclusive) to `end` (exclusive: the day
+// it is released, when the record may become due), or open-ended when `end`
+// is kNoDate.
+struct Hold {
+  std::int32_t record = 0;  // row in the sweep input
+  DayNumber start = kNoDate;
+  DayNumber end = kNoDate;
+};
+
+// One event date column: a day per record, kNoDate where the event has not
+// happened. The column named "collection" anchors rules without an anchor.
+struct EventColumn {
+  std::string_view name;
+  absl::Span<const DayNumber> days;
+};
+
+// The records to sweep, as columns of equal length n (the length of
+// `selector`). Borrowed: the spans must outlive the call.
+struct SweepInput {
+  // Per record: with empty `rule_sets`, an index into RetentionSchedule::rules();
+  // otherwise an index into `rule_sets`.
+  absl::Span<const std::int32_t> selector;
+  // Sets of rule indices for records under several rules (or none: an empty
+  // set means "no rule"). RetentionSchedule::Resolve turns a rule or purpose
+  // id, or "a+b", into such a set.
+  std::vector<std::vector<std::int32_t>> rule_sets;
+  // Optional record ids (n of them) for messages and deletion logs; without
+  // them records are named by row.
+  absl::Span<const std::string_view> record_ids;
+  // Event date columns, each of length n, each name at most once. Every event
+  // a used rule refers to needs a column (an all-kNoDate column says "never
+  // happened"); a name no rule knows is an error.
+  std::vector<EventColumn> events;
+  std::vector<Hold> holds;
+};
+
+// What to do with records whose input is invalid.
+enum class InvalidRecords : std::uint8_t {
+  kFail = 0,    // the sweep fails, naming the first such record (and counting the others)
+  kReport = 1,  // status kInvalid for them; the report lists them
+};
+
+struct SweepOptions {
+  InvalidRecords on_invalid = InvalidRecords::kFail;
+  // Worker threads (1: the calling thread only; 0: one per hardware thread).
+  int threads = 1;
+  // At most this many RecordErrors are kept (all are counted).
+  std::size_t max_errors = 100;
+};
+
+// One invalid record.
+struct RecordError {
+  std::int64_t row = 0;   // 0-based row in the input
+  std::string record_id;  // as given, or empty (withheld when it looks like a CPR number)
+  std::string field;      // "collection", an event name, "selector", "holds[3]"
+  std::string message;    // what is wrong, without the record
+  // "record \"r-7\" (row 7), field \"last_contact\": <message>"
+  std::string ToString() const;
+};
+
+struct SweepReport {
+  std::int64_t records = 0;
+  std::int64_t due = 0;
+  std::int64_t pending = 0;
+  std::int64_t kept = 0;
+  std::int64_t held = 0;
+  std::int64_t may_delete = 0;
+  std::int64_t invalid = 0;                 // records with status kInvalid
+  std::vector<RecordError> errors;          // the first max_errors, in row order
+  // True when every record was answered (no kInvalid).
+  bool complete() const { return invalid == 0; }
+};
+
+// Caller-owned output columns of length n. `hold` may be empty.
+struct SweepColumns {
+  absl::Span<RetentionStatus> status;
+  absl::Span<DayNumber> due_date;     // see RetentionStatus; kNoDate when none
+  absl::Span<std::int32_t> rule;      // deciding rule (index into rules()), -1 when none
+  absl::Span<std::int32_t> anchor;    // deciding event (index into events()), -1 when none
+  absl::Span<RetentionReason> reason;
+  absl::Span<std::int32_t> hold;      // index into SweepInput::holds, -1 when none
+};
+
+// Output columns owned by the result, with the report.
+struct SweepResult {
+  std::vector<RetentionStatus> status;
+  std::vector<DayNumber> due_date;
+  std::vector<std::int32_t> rule;
+  std::vector<std::int32_t> anchor;
+  std::vector<RetentionReason> reason;
+  std::vector<std::int32_t> hold;
+  SweepReport report;
+};
+
+// A compiled rule.
+struct CompiledRetentionEvent {
+  std::int32_t event = -1;  // index into RetentionSchedule::events()
+  Period period;
+};
+
+struct CompiledRetentionRule {
+  std::string id;
+  RetentionAction action = RetentionAction::kDeleteAfter;
+  bool has_period = false;
+  Period period;
+  std::int32_t anchor = 0;  // index into events(); 0 is "collection"
+  std::vector<CompiledRetentionEvent> ends_early;
+  std::vector<CompiledRetentionEvent> extended_by;
+  // True when the rule can decide a date (a period or an early-end event).
+  bool structured() const { return has_period || !ends_early.empty(); }
+  bool keeps() const {
+    return action == RetentionAction::kRetainAtLeast || action == RetentionAction::kRetainThenDelete;
+  }
+  bool deletes() const {
+    return action == RetentionAction::kDeleteAfter || action == RetentionAction::kRetainThenDelete;
+  }
+};
+
+// Retention rules compiled for sweeps. Immutable; safe to share between
+// threads.
+//
+// Decision for one record on date T (docs/retention.md):
+//  1. Each structured rule ends on anchor + period (never, while the anchor
+//     event has not happened), no earlier than any extension event + its
+//     period, and no later than any early-end event + its period.
+//  2. Deletion date D: the earliest end among deleting rules (DELETE_AFTER,
+//     RETAIN_THEN_DELETE) that have one. Retention R: the latest end among
+//     retaining rules (RETAIN_AT_LEAST, RETAIN_THEN_DELETE); never if one of
+//     them waits for its anchor. Retention beats deletion: due on max(D, R).
+//  3. Holds beat everything: on a day under a hold the record is held; a due
+//     date that falls under a hold moves to the day the hold is released.
+class RetentionSchedule {
+ public:
+  // Compiles the policy's retention rules and maps its purposes to them.
+  // Errors: InvalidArgument naming each rule and field with an error-level
+  // problem (see CheckRetentionRule), so that no sweep runs on a rule that
+  // cannot be read.
+  static absl::StatusOr<RetentionSchedule> FromPolicy(const Policy& policy);
+
+  // Compiles rules given directly (no purposes). Errors as FromPolicy, and
+  // InvalidArgument for empty or duplicate rule ids.
+  static absl::StatusOr<RetentionSchedule> FromRules(absl::Span<const RetentionRuleRef> rules);
+
+  absl::Span<const CompiledRetentionRule> rules() const { return rules_; }
+  // Event names: [0] is "collection", then the events the rules name, in
+  // order of first mention.
+  absl::Span<const std::string> events() const { return events_; }
+
+  // Index of a rule or an event; -1 when unknown.
+  std::int32_t RuleIndex(std::string_view id) const;
+  std::int32_t EventIndex(std::string_view name) const;
+
+  // The rule indices for a selector text: a rule id, a purpose id (its
+  // rule; none when the purpose has none), or several joined by '+'
+  // ("patient-record+legal-claims"). A rule id wins over a purpose id of the
+  // same name. Empty text: no rule. Errors: NotFound naming the unknown id and
+  // the nearest known ones.
+  absl::StatusOr<std::vector<std::int32_t>> Resolve(std::string_view text) const;
+
+  // Sweeps the records as of `as_of`, writing n rows into `out`. Errors:
+  // InvalidArgument for inconsistent input (column lengths, unknown or
+  // duplicate event columns, a missing column a used rule needs, a selector or
+  // hold row out of range, an invalid as_of), and, with
+  // InvalidRecords::kFail, for the first invalid record (naming record and
+  // field; "(and N more)"). Invalid records: an impossible date, an event
+  // before collection, no collection date where a rule counts from it, a hold
+  // without start or released before it began. On error `out` is unspecified.
+  absl::StatusOr<SweepReport> SweepInto(const SweepInput& input, DayNumber as_of,
+                                        const SweepColumns& out,
+                                        const SweepOptions& options = {}) const;
+
+  // SweepInto with freshly allocated columns.
+  absl::StatusOr<SweepResult> Sweep(const SweepInput& input, DayNumber as_of,
+                                    const SweepOptions& options = {}) const;
+
+  // A sentence on one record's decision, naming the rules weighed and the
+  // winner ("pending: due 2027-02-28 by rule ..."). Errors as SweepInto, for
+  // that record only; NotFound for a row out of range.
+  absl::StatusOr<std::string> Explain(const SweepInput& input, std::int64_t row,
+                                      DayNumber as_of) const;
+
+ private:
+  RetentionSchedule() = default;
+  static absl::StatusOr<RetentionSchedule> Compile(absl::Span<const RetentionRuleRef> rules,
+                                                   std::string_view source);
+  std::int32_t InternEvent(std::string_view name);
+
+  std::vector<CompiledRetentionRule> rules_;
+  std::vector<std::string> events_;
+  // Purpose id -> rule index (-1: the purpose names no rule or an unknown one).
+  std::vector<std::pair<std::string, std::int32_t>> purposes_;
+};
+
+}  // namespace gdprkit
+
+#endif  // GDPRKIT_RETENTION_H_

@@ -1,0 +1,1145 @@
+// Retention: rule checks, schedule compilation, sweeps and explanations.
+#include "gdprkit/retention.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <numeric>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "internal/sv.h"
+
+namespace gdprkit {
+namespace {
+
+using internal::AV;
+
+std::string Quote(std::string_view s) { return absl::StrCat("\"", AV(s), "\""); }
+
+std::string DidYouMean(std::string_view wanted, const std::vector<std::string_view>& names) {
+  const std::vector<std::string> near = NearestNames(wanted, names);
+  if (near.empty()) return "";
+  std::vector<std::string> quoted;
+  for (const std::string& n : near) quoted.push_back(Quote(n));
+  return absl::StrCat(" (nearest: ", absl::StrJoin(quoted, ", "), ")");
+}
+
+// ---------------------------------------------------------------------------
+// Dates and times
+// ---------------------------------------------------------------------------
+
+absl::StatusOr<absl::TimeZone> LoadZone(std::string_view zone) {
+  absl::TimeZone tz;
+  if (zone.empty() || !absl::LoadTimeZone(AV(zone), &tz)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot load time zone ", Quote(retention_internal::Excerpt(zone)),
+        "; is the zone name right, and is the time-zone database installed (Debian: tzdata, "
+        "/usr/share/zoneinfo)?"));
+  }
+  return tz;
+}
+
+bool Digits(std::string_view s, std::size_t pos, std::size_t n, int* out) {
+  if (pos + n > s.size()) return false;
+  int v = 0;
+  for (std::size_t i = pos; i < pos + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    v = v * 10 + (s[i] - '0');
+  }
+  *out = v;
+  return true;
+}
+
+}  // namespace
+
+absl::StatusOr<DayNumber> DateOfInstant(std::int64_t unix_seconds, std::string_view zone) {
+  absl::StatusOr<absl::TimeZone> tz = LoadZone(zone);
+  if (!tz.ok()) return tz.status();
+  const absl::CivilDay day = absl::ToCivilDay(absl::FromUnixSeconds(unix_seconds), *tz);
+  if (day.year() < 1 || day.year() > 9999) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("instant ", unix_seconds, " s lies outside the years 0001-9999"));
+  }
+  return DaysFromCivil(static_cast<int>(day.year()), day.month(), day.day());
+}
+
+absl::StatusOr<DayNumber> ParseDateTime(std::string_view text, std::string_view zone) {
+  const std::string shown = Quote(retention_internal::Excerpt(text));
+  if (text.size() < 10) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid date or time ", shown, ": expected YYYY-MM-DD[THH:MM[:SS]][zone]"));
+  }
+  absl::StatusOr<DayNumber> date = ParseDate(text.substr(0, 10));
+  if (!date.ok()) return date.status();
+  if (text.size() == 10) return *date;
+  auto bad = [&](std::string_view why) {
+    return absl::InvalidArgumentError(absl::StrCat("invalid time ", shown, ": ", AV(why)));
+  };
+  std::size_t i = 10;
+  if (text[i] != 'T' && text[i] != ' ' && text[i] != 't') {
+    return bad("expected 'T' after the date");
+  }
+  ++i;
+  int hour = 0, minute = 0, second = 0;
+  if (!Digits(text, i, 2, &hour) || i + 2 >= text.size() || text[i + 2] != ':' ||
+      !Digits(text, i + 3, 2, &minute)) {
+    return bad("expected HH:MM after 'T'");
+  }
+  i += 5;
+  if (i < text.size() && text[i] == ':') {
+    if (!Digits(text, i + 1, 2, &second)) return bad("expected two digits of seconds");
+    i += 3;
+    if (i < text.size() && (text[i] == '.' || text[i] == ',')) {
+      ++i;
+      const std::size_t start = i;
+      while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+      if (i == start) return bad("expected digits after the decimal point");
+    }
+  }
+  if (hour > 23) return bad(absl::StrCat("hour ", hour, " does not exist"));
+  if (minute > 59) return bad(absl::StrCat("minute ", minute, " does not exist"));
+  if (second > 60) return bad(absl::StrCat("second ", second, " does not exist"));
+  if (i == text.size()) return *date;  // a civil time: its date, whatever the zone
+  int offset = 0;
+  if (text[i] == 'Z' || text[i] == 'z') {
+    ++i;
+  } else if (text[i] == '+' || text[i] == '-') {
+    const int sign = text[i] == '-' ? -1 : 1;
+    int oh = 0, om = 0;
+    if (!Digits(text, i + 1, 2, &oh)) return bad("expected a zone offset +HH:MM");
+    std::size_t j = i + 3;
+    if (j < text.size() && text[j] == ':') ++j;
+    if (j < text.size()) {
+      if (!Digits(text, j, 2, &om)) return bad("expected a zone offset +HH:MM");
+      j += 2;
+    }
+    if (oh > 23 || om > 59) return bad("zone offset out of range");
+    offset = sign * (oh * 3600 + om * 60);
+    i = j;
+  } else {
+    return bad("expected 'Z' or a zone offset (+01:00) after the time");
+  }
+  if (i != text.size()) return bad("unexpected text after the zone");
+  const std::int64_t seconds = static_cast<std::int64_t>(*date) * 86400 + hour * 3600 +
+                               minute * 60 + std::min(second, 59) - offset;
+  return DateOfInstant(seconds, zone);
+}
+
+absl::StatusOr<std::string> AddPeriod(std::string_view date, std::string_view period) {
+  absl::StatusOr<DayNumber> d = ParseDate(date);
+  if (!d.ok()) return d.status();
+  absl::StatusOr<Period> p = ParsePeriod(period);
+  if (!p.ok()) return p.status();
+  return FormatDate(AddPeriod(*d, *p));
+}
+
+// ---------------------------------------------------------------------------
+// Rule checks
+// ---------------------------------------------------------------------------
+
+std::vector<RetentionRuleProblem> CheckRetentionRule(const RetentionRuleRef& rule) {
+  std::vector<RetentionRuleProblem> out;
+  const std::string who =
+      rule.id.empty() ? std::string("retention rule") : absl::StrCat("retention rule ", Quote(rule.id));
+  auto add = [&](Severity s, std::string_view code, std::string field, std::string message) {
+    out.push_back(RetentionRuleProblem{s, std::string(code), std::move(field),
+                                       absl::StrCat(who, ": ", message)});
+  };
+  std::vector<std::string_view> known;
+  for (const EventInfo& e : kWellKnownEvents) known.push_back(e.name);
+
+  auto check_event = [&](std::string_view name, const std::string& field) {
+    if (name.empty()) {
+      add(Severity::kError, "invalid-retention-event", field, "empty event name");
+      return;
+    }
+    if (!IsValidEventName(name)) {
+      add(Severity::kError, "invalid-retention-event", field,
+          absl::StrCat("event name ", Quote(retention_internal::Excerpt(name)),
+                       " is not 1-64 lower-case letters, digits and '_' starting with a letter"));
+      return;
+    }
+    std::size_t best = std::string_view::npos;
+    std::string_view nearest;
+    for (std::string_view k : known) {
+      if (k == name) return;
+      const std::size_t d = EditDistance(name, k);
+      if (d < best) {
+        best = d;
+        nearest = k;
+      }
+    }
+    if (best <= 2) {
+      add(Severity::kWarning, "unknown-retention-event", field,
+          absl::StrCat("event ", Quote(name), " is not a well-known event; did you mean ",
+                       Quote(nearest), "?"));
+    } else {
+      add(Severity::kInfo, "custom-retention-event", field,
+          absl::StrCat("event ", Quote(name),
+                       " is the policy's own; sweeps need a date column of that name"));
+    }
+  };
+  auto check_period = [&](std::string_view text, const std::string& field) {
+    absl::StatusOr<Period> p = ParsePeriod(text);
+    if (!p.ok()) add(Severity::kError, "invalid-retention-period", field, std::string(p.status().message()));
+  };
+
+  if (rule.action == RetentionAction::kUnknown) {
+    add(Severity::kError, "unknown-retention-action", "action",
+        "unknown action; use DELETE_AFTER, RETAIN_AT_LEAST or RETAIN_THEN_DELETE");
+  }
+  if (!rule.period.empty()) check_period(rule.period, "period");
+  if (!rule.anchor.empty()) {
+    check_event(rule.anchor, "anchor");
+    if (rule.period.empty()) {
+      add(Severity::kError, "retention-anchor-without-period", "anchor",
+          absl::StrCat("anchor ", Quote(retention_internal::Excerpt(rule.anchor)),
+                       " without a period; write period: \"P0D\" for \"on the day of the "
+                       "event\""));
+    }
+  }
+  for (std::size_t j = 0; j < rule.ends_early.size(); ++j) {
+    const RetentionEventRef& e = rule.ends_early[j];
+    const std::string at = absl::StrCat("ends_early[", j, "]");
+    check_event(e.event, at + ".event");
+    if (!e.period.empty()) check_period(e.period, at + ".period");
+  }
+  for (std::size_t j = 0; j < rule.extended_by.size(); ++j) {
+    const RetentionEventRef& e = rule.extended_by[j];
+    const std::string at = absl::StrCat("extended_by[", j, "]");
+    check_event(e.event, at + ".event");
+    if (e.period.empty()) {
+      add(Severity::kError, "retention-extension-without-period", at + ".period",
+          absl::StrCat("extension by ", Quote(retention_internal::Excerpt(e.event)),
+                       " needs a period (how long after the event the data are kept)"));
+    } else {
+      check_period(e.period, at + ".period");
+    }
+  }
+  if (!rule.extended_by.empty() && rule.period.empty()) {
+    add(Severity::kError, "retention-anchor-without-period", "extended_by",
+        "extensions without a period of the rule itself have nothing to lengthen");
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Names
+// ---------------------------------------------------------------------------
+
+std::string_view RetentionStatusName(RetentionStatus s) {
+  switch (s) {
+    case RetentionStatus::kDue:
+      return "due";
+    case RetentionStatus::kPending:
+      return "pending";
+    case RetentionStatus::kKept:
+      return "kept";
+    case RetentionStatus::kHeld:
+      return "held";
+    case RetentionStatus::kMayDelete:
+      return "may-delete";
+    case RetentionStatus::kInvalid:
+      return "invalid";
+  }
+  return "invalid";
+}
+
+std::string_view RetentionReasonName(RetentionReason r) {
+  switch (r) {
+    case RetentionReason::kPeriod:
+      return "period";
+    case RetentionReason::kEndedEarly:
+      return "ended-early";
+    case RetentionReason::kExtended:
+      return "extended";
+    case RetentionReason::kAnchorPending:
+      return "anchor-pending";
+    case RetentionReason::kNoPeriod:
+      return "no-period";
+    case RetentionReason::kNoRule:
+      return "no-rule";
+    case RetentionReason::kHold:
+      return "hold";
+    case RetentionReason::kHoldReleased:
+      return "hold-released";
+    case RetentionReason::kInvalidInput:
+      return "invalid-input";
+  }
+  return "invalid-input";
+}
+
+namespace {
+
+// A record id that looks like a CPR number (DDMMYY-XXXX or ten digits) is not
+// repeated in messages.
+bool LooksLikeCpr(std::string_view id) {
+  std::size_t digits = 0;
+  for (char c : id) {
+    if (c >= '0' && c <= '9') {
+      ++digits;
+    } else if (c != '-' && c != ' ') {
+      return false;
+    }
+  }
+  return digits == 10 && id.size() <= 12;
+}
+
+}  // namespace
+
+std::string RecordError::ToString() const {
+  const std::string who = record_id.empty()
+                              ? absl::StrCat("record at row ", row)
+                              : absl::StrCat("record ", Quote(record_id), " (row ", row, ")");
+  return absl::StrCat(who, ", field ", Quote(field), ": ", message);
+}
+
+// ---------------------------------------------------------------------------
+// Compilation
+// ---------------------------------------------------------------------------
+
+std::int32_t RetentionSchedule::InternEvent(std::string_view name) {
+  for (std::size_t i = 0; i < events_.size(); ++i) {
+    if (events_[i] == name) return static_cast<std::int32_t>(i);
+  }
+  events_.emplace_back(name);
+  return static_cast<std::int32_t>(events_.size() - 1);
+}
+
+std::int32_t RetentionSchedule::RuleIndex(std::string_view id) const {
+  for (std::size_t i = 0; i < rules_.size(); ++i) {
+    if (rules_[i].id == id) return static_cast<std::int32_t>(i);
+  }
+  return -1;
+}
+
+std::int32_t RetentionSchedule::EventIndex(std::string_view name) const {
+  for (std::size_t i = 0; i < events_.size(); ++i) {
+    if (events_[i] == name) return static_cast<std::int32_t>(i);
+  }
+  return -1;
+}
+
+absl::StatusOr<RetentionSchedule> RetentionSchedule::Compile(
+    absl::Span<const RetentionRuleRef> rules, std::string_view source) {
+  std::vector<std::string> errors;
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    const RetentionRuleRef& r = rules[i];
+    const std::string at = absl::StrCat("retention_rules[", i, "]");
+    if (r.id.empty()) errors.push_back(absl::StrCat(at, ": retention rule #", i + 1, " has no id"));
+    for (std::size_t j = 0; j < i; ++j) {
+      if (!r.id.empty() && rules[j].id == r.id) {
+        errors.push_back(absl::StrCat(at, ": duplicate retention rule id ", Quote(r.id)));
+        break;
+      }
+    }
+    for (const RetentionRuleProblem& p : CheckRetentionRule(r)) {
+      if (p.severity == Severity::kError) {
+        errors.push_back(absl::StrCat(at, ".", p.field, ": ", p.message));
+      }
+    }
+  }
+  if (!errors.empty()) {
+    const std::size_t shown = std::min<std::size_t>(errors.size(), 10);
+    std::string more = errors.size() > shown
+                           ? absl::StrCat(" (and ", errors.size() - shown, " more)")
+                           : std::string();
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cannot compile the retention rules of ", AV(source), ": ",
+        absl::StrJoin(errors.begin(), errors.begin() + shown, "; "), more));
+  }
+
+  RetentionSchedule s;
+  s.events_.emplace_back(kCollectionEvent);
+  for (const RetentionRuleRef& r : rules) {
+    CompiledRetentionRule c;
+    c.id = r.id;
+    c.action = r.action;
+    c.has_period = !r.period.empty();
+    if (c.has_period) c.period = *ParsePeriod(r.period);
+    c.anchor = s.InternEvent(r.anchor.empty() ? kCollectionEvent : std::string_view(r.anchor));
+    for (const RetentionEventRef& e : r.ends_early) {
+      Period p;
+      if (!e.period.empty()) p = *ParsePeriod(e.period);
+      c.ends_early.push_back(CompiledRetentionEvent{s.InternEvent(e.event), p});
+    }
+    for (const RetentionEventRef& e : r.extended_by) {
+      c.extended_by.push_back(CompiledRetentionEvent{s.InternEvent(e.event), *ParsePeriod(e.period)});
+    }
+    s.rules_.push_back(std::move(c));
+  }
+  return s;
+}
+
+absl::StatusOr<RetentionSchedule> RetentionSchedule::FromRules(
+    absl::Span<const RetentionRuleRef> rules) {
+  return Compile(rules, "<rules>");
+}
+
+absl::StatusOr<RetentionSchedule> RetentionSchedule::FromPolicy(const Policy& policy) {
+  absl::StatusOr<RetentionSchedule> s = Compile(policy.retention_rules(), policy.source_name());
+  if (!s.ok()) return s.status();
+  for (const Purpose& p : policy.purposes()) {
+    std::int32_t rule = -1;
+    if (!p.retention.empty()) {
+      rule = s->RuleIndex(p.retention);
+      if (rule < 0) rule = -2;  // unknown: Resolve refuses it
+    }
+    s->purposes_.emplace_back(p.id, rule);
+  }
+  return s;
+}
+
+absl::StatusOr<std::vector<std::int32_t>> RetentionSchedule::Resolve(std::string_view text) const {
+  std::vector<std::int32_t> out;
+  if (text.empty()) return out;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t plus = text.find('+', start);
+    std::string_view name =
+        text.substr(start, plus == std::string_view::npos ? std::string_view::npos : plus - start);
+    while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
+    while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+    if (name.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat("empty rule name in ",
+                                                     Quote(retention_internal::Excerpt(text))));
+    }
+    std::int32_t rule = RuleIndex(name);
+    bool found = rule >= 0;
+    if (!found) {
+      for (const auto& [id, r] : purposes_) {
+        if (id != name) continue;
+        if (r == -2) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "purpose ", Quote(name), " names a retention rule the policy does not define"));
+        }
+        found = true;
+        rule = r;
+        break;
+      }
+    }
+    if (!found) {
+      std::vector<std::string_view> names;
+      for (const CompiledRetentionRule& r : rules_) names.push_back(r.id);
+      for (const auto& p : purposes_) names.push_back(p.first);
+      return absl::NotFoundError(absl::StrCat("no retention rule or purpose ",
+                                              Quote(retention_internal::Excerpt(name)),
+                                              DidYouMean(name, names)));
+    }
+    if (rule >= 0 && std::find(out.begin(), out.end(), rule) == out.end()) out.push_back(rule);
+    if (plus == std::string_view::npos) break;
+    start = plus + 1;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Sweeps
+// ---------------------------------------------------------------------------
+
+namespace {
+
+constexpr DayNumber kNever = std::numeric_limits<std::int32_t>::max();
+
+// The end one rule puts on one record.
+struct RuleEnd {
+  DayNumber end = kNever;   // kNever: no end yet
+  std::int32_t event = -1;  // the event that decided it, or the one waited for
+  RetentionReason reason = RetentionReason::kAnchorPending;
+};
+
+struct Decision {
+  RetentionStatus status = RetentionStatus::kKept;
+  DayNumber date = kNoDate;
+  std::int32_t rule = -1;
+  std::int32_t anchor = -1;
+  RetentionReason reason = RetentionReason::kNoRule;
+  std::int32_t hold = -1;
+};
+
+// Reads event dates of one record.
+struct Row {
+  const DayNumber* const* cols;  // per event index; nullptr when no column
+  std::int64_t i;
+  DayNumber Day(std::int32_t e) const {
+    const DayNumber* c = cols[e];
+    return c == nullptr ? kNoDate : c[i];
+  }
+};
+
+// Collects an explanation when asked to.
+class Trace {
+ public:
+  explicit Trace(const RetentionSchedule* s) : s_(s) {}
+  template <typename... A>
+  void Line(const A&... a) {
+    lines_.push_back(absl::StrCat(a...));
+  }
+  std::string Rule(std::int32_t r) const { return Quote(s_->rules()[r].id); }
+  std::string Event(std::int32_t e) const { return std::string(s_->events()[e]); }
+  std::string Join() const { return absl::StrJoin(lines_, "\n"); }
+
+ private:
+  const RetentionSchedule* s_;
+  std::vector<std::string> lines_;
+};
+
+absl::string_view ActionText(RetentionAction a) {
+  switch (a) {
+    case RetentionAction::kDeleteAfter:
+      return "delete after";
+    case RetentionAction::kRetainAtLeast:
+      return "retain at least";
+    case RetentionAction::kRetainThenDelete:
+      return "retain, then delete after";
+    case RetentionAction::kUnknown:
+      break;
+  }
+  return "?";
+}
+
+inline RuleEnd EvaluateRule(const CompiledRetentionRule& r, std::int32_t index, const Row& row,
+                            Trace* trace) {
+  RuleEnd out;
+  if (r.has_period) {
+    const DayNumber a = row.Day(r.anchor);
+    out.event = r.anchor;
+    if (a != kNoDate) {
+      out.end = AddPeriod(a, r.period);
+      out.reason = RetentionReason::kPeriod;
+    }
+    if (trace) {
+      trace->Line("rule ", trace->Rule(index), " (", ActionText(r.action), " ",
+                  r.period.ToString(), " from ", trace->Event(r.anchor), "): ",
+                  a == kNoDate ? absl::StrCat(trace->Event(r.anchor), " has not happened")
+                               : absl::StrCat(trace->Event(r.anchor), " ", FormatDate(a), " + ",
+                                              r.period.ToString(), " = ", FormatDate(out.end)));
+    }
+  } else {
+    out.event = r.ends_early.empty() ? -1 : r.ends_early[0].event;
+    if (trace) {
+      trace->Line("rule ", trace->Rule(index), " (", ActionText(r.action),
+                  " no period; only an early-end event ends it)");
+    }
+  }
+  if (out.end != kNever) {
+    for (const CompiledRetentionEvent& e : r.extended_by) {
+      const DayNumber d = row.Day(e.event);
+      if (d == kNoDate) continue;
+      const DayNumber t = AddPeriod(d, e.period);
+      if (trace) {
+        trace->Line("  extended by ", trace->Event(e.event), " ", FormatDate(d), " + ",
+                    e.period.ToString(), " = ", FormatDate(t),
+                    t > out.end ? " (later: lengthens it)" : " (not later: no effect)");
+      }
+      if (t > out.end) {
+        out.end = t;
+        out.event = e.event;
+        out.reason = RetentionReason::kExtended;
+      }
+    }
+  }
+  for (const CompiledRetentionEvent& e : r.ends_early) {
+    const DayNumber d = row.Day(e.event);
+    if (d == kNoDate) continue;
+    const DayNumber t = AddPeriod(d, e.period);
+    if (trace) {
+      trace->Line("  ends early on ", trace->Event(e.event), " ", FormatDate(d), " + ",
+                  e.period.ToString(), " = ", FormatDate(t),
+                  t < out.end ? " (earlier: ends it)" : " (not earlier: no effect)");
+    }
+    if (t < out.end) {
+      out.end = t;
+      out.event = e.event;
+      out.reason = RetentionReason::kEndedEarly;
+    }
+  }
+  return out;
+}
+
+// The first day >= t that no hold covers (kNever when an open hold covers
+// it); *last is the hold that pushed it last, if any.
+inline DayNumber FirstFreeDay(DayNumber t, const Hold* holds, const std::int32_t* idx,
+                              std::int32_t n, std::int32_t* last) {
+  bool moved = true;
+  while (moved && t != kNever) {
+    moved = false;
+    for (std::int32_t k = 0; k < n; ++k) {
+      const Hold& h = holds[idx[k]];
+      if (h.start <= t && (h.end == kNoDate || t < h.end)) {
+        *last = idx[k];
+        t = h.end == kNoDate ? kNever : h.end;
+        moved = true;
+        break;
+      }
+    }
+  }
+  return t;
+}
+
+Decision Decide(const CompiledRetentionRule* rules, const std::int32_t* set, std::int32_t nset,
+                const Row& row, DayNumber as_of, const Hold* holds, const std::int32_t* hidx,
+                std::int32_t nholds, Trace* trace) {
+  Decision d;
+  bool any_delete = false, any_keep = false;
+  DayNumber del = kNever, ret = kNever;
+  RuleEnd del_end, ret_end;
+  std::int32_t del_rule = -1, ret_rule = -1;
+  std::int32_t del_pending = -1, ret_pending = -1, no_period = -1;
+  RuleEnd del_pending_end, ret_pending_end;
+  bool ret_known = false;
+  for (std::int32_t k = 0; k < nset; ++k) {
+    const std::int32_t ri = set[k];
+    const CompiledRetentionRule& r = rules[ri];
+    if (!r.structured()) {
+      if (no_period < 0) no_period = ri;
+      if (trace) trace->Line("rule ", trace->Rule(ri), ": no period (descriptive only)");
+      continue;
+    }
+    const RuleEnd e = EvaluateRule(r, ri, row, trace);
+    if (r.deletes()) {
+      any_delete = true;
+      if (e.end == kNever) {
+        if (del_pending < 0) {
+          del_pending = ri;
+          del_pending_end = e;
+        }
+      } else if (e.end < del) {
+        del = e.end;
+        del_end = e;
+        del_rule = ri;
+      }
+    }
+    if (r.keeps()) {
+      any_keep = true;
+      if (e.end == kNever) {
+        if (ret_pending < 0) {
+          ret_pending = ri;
+          ret_pending_end = e;
+        }
+      } else if (!ret_known || e.end > ret) {
+        ret = e.end;
+        ret_end = e;
+        ret_rule = ri;
+        ret_known = true;
+      }
+    }
+  }
+
+  // Before holds.
+  bool dated = false;  // a due date (due/pending) results
+  if (!any_delete && !any_keep) {
+    d.status = RetentionStatus::kKept;
+    d.reason = nset == 0 ? RetentionReason::kNoRule : RetentionReason::kNoPeriod;
+    d.rule = no_period;
+  } else if (ret_pending >= 0) {
+    d.status = RetentionStatus::kKept;
+    d.reason = RetentionReason::kAnchorPending;
+    d.rule = ret_pending;
+    d.anchor = ret_pending_end.event;
+  } else if (!any_delete) {
+    d.date = ret;
+    d.rule = ret_rule;
+    d.anchor = ret_end.event;
+    d.reason = ret_end.reason;
+    d.status = as_of >= ret ? RetentionStatus::kMayDelete : RetentionStatus::kKept;
+  } else if (del == kNever) {
+    d.status = RetentionStatus::kKept;
+    d.reason = RetentionReason::kAnchorPending;
+    d.rule = del_pending;
+    d.anchor = del_pending_end.event;
+  } else {
+    dated = true;
+    if (any_keep && ret > del) {
+      d.date = ret;
+      d.rule = ret_rule;
+      d.anchor = ret_end.event;
+      d.reason = ret_end.reason;
+    } else {
+      d.date = del;
+      d.rule = del_rule;
+      d.anchor = del_end.event;
+      d.reason = del_end.reason;
+    }
+  }
+  if (trace) {
+    if (any_delete) {
+      trace->Line("deletion: ", del == kNever ? std::string("no date yet")
+                                              : absl::StrCat(FormatDate(del), " (shortest, rule ",
+                                                             trace->Rule(del_rule), ")"));
+    }
+    if (any_keep) {
+      trace->Line("retention: ", ret_pending >= 0 ? absl::StrCat("indefinite while rule ",
+                                                                 trace->Rule(ret_pending),
+                                                                 " waits for its event")
+                                                  : absl::StrCat("until ", FormatDate(ret),
+                                                                 " (longest, rule ",
+                                                                 trace->Rule(ret_rule), ")"));
+      if (dated && ret > del) {
+        trace->Line("retention beats deletion: due when retention ends, ", FormatDate(ret));
+      }
+    }
+  }
+
+  // Holds.
+  std::int32_t active = -1;
+  for (std::int32_t k = 0; k < nholds; ++k) {
+    const Hold& h = holds[hidx[k]];
+    if (h.start <= as_of && (h.end == kNoDate || as_of < h.end)) {
+      active = hidx[k];
+      break;
+    }
+  }
+  if (dated && nholds > 0) {
+    std::int32_t pusher = -1;
+    const DayNumber e = FirstFreeDay(d.date, holds, hidx, nholds, &pusher);
+    if (e != d.date) {
+      d.reason = RetentionReason::kHoldReleased;
+      d.hold = pusher;
+      if (trace) {
+        trace->Line("hold #", pusher, e == kNever ? " is open-ended and covers the due date"
+                                                  : absl::StrCat(" moves the due date to its "
+                                                                 "release, ", FormatDate(e)));
+      }
+    }
+    d.date = e;
+  }
+  if (active >= 0) {
+    d.status = RetentionStatus::kHeld;
+    d.reason = RetentionReason::kHold;
+    d.hold = active;
+    if (dated) {
+      std::int32_t pusher = -1;
+      const DayNumber e = FirstFreeDay(std::max(d.date, as_of), holds, hidx, nholds, &pusher);
+      d.date = e == kNever ? kNoDate : e;
+    } else {
+      d.date = kNoDate;
+    }
+    if (trace) trace->Line("hold #", active, " is in force: the record is held");
+  } else if (dated) {
+    if (d.date == kNever) {
+      d.status = RetentionStatus::kKept;
+      d.reason = RetentionReason::kHold;
+      d.date = kNoDate;
+    } else {
+      d.status = as_of >= d.date ? RetentionStatus::kDue : RetentionStatus::kPending;
+    }
+  }
+  return d;
+}
+
+// The per-sweep state shared by the workers.
+struct Plan {
+  const RetentionSchedule* schedule = nullptr;
+  const SweepInput* input = nullptr;
+  std::int64_t n = 0;
+  DayNumber as_of = kNoDate;
+  // Rule sets: pointers into rule lists, their lengths, whether they count from collection.
+  std::vector<const std::int32_t*> set_rules;
+  std::vector<std::int32_t> set_size;
+  std::vector<std::uint8_t> set_needs_collection;
+  std::vector<std::int32_t> identity;  // implicit one-rule sets
+  // Event columns by event index (nullptr: none), and the given ones but collection.
+  std::vector<const DayNumber*> cols;
+  std::vector<std::pair<std::int32_t, const DayNumber*>> others;
+  const DayNumber* collection = nullptr;
+  // Hold indices sorted by record.
+  std::vector<std::int32_t> hold_order;
+};
+
+struct ChunkResult {
+  SweepReport report;
+  std::vector<RecordError> errors;
+  std::int64_t error_count = 0;
+};
+
+std::string RecordIdFor(const SweepInput& in, std::int64_t row) {
+  if (in.record_ids.empty()) return "";
+  const std::string_view id = in.record_ids[static_cast<std::size_t>(row)];
+  if (LooksLikeCpr(id)) return "<withheld: looks like a CPR number>";
+  return std::string(retention_internal::Excerpt(id));
+}
+
+// Checks one record; on a problem returns false and fills *err.
+bool CheckRecord(const Plan& plan, std::int64_t i, std::int32_t sel, const std::int32_t* hidx,
+                 std::int32_t nholds, RecordError* err) {
+  const SweepInput& in = *plan.input;
+  const RetentionSchedule& s = *plan.schedule;
+  auto fail = [&](std::string field, std::string message) {
+    err->row = i;
+    err->record_id = RecordIdFor(in, i);
+    err->field = std::move(field);
+    err->message = std::move(message);
+    return false;
+  };
+  if (sel < 0 || static_cast<std::size_t>(sel) >= plan.set_size.size()) {
+    return fail("selector", absl::StrCat("selector ", sel, " is out of range [0, ",
+                                         plan.set_size.size(), ")"));
+  }
+  const DayNumber coll = plan.collection ? plan.collection[i] : kNoDate;
+  if (coll != kNoDate && !IsValidDay(coll)) {
+    return fail(std::string(kCollectionEvent),
+                absl::StrCat("day number ", coll, " is not a date in 0001-01-01 ... 9999-12-31"));
+  }
+  const DayNumber lo = coll == kNoDate ? kMinDate : coll;
+  for (const auto& [e, col] : plan.others) {
+    const DayNumber v = col[i];
+    if (v == kNoDate) continue;
+    if (v < lo || v > kMaxDate) {
+      if (!IsValidDay(v)) {
+        return fail(s.events()[e], absl::StrCat("day number ", v,
+                                                " is not a date in 0001-01-01 ... 9999-12-31"));
+      }
+      return fail(s.events()[e], absl::StrCat(AV(s.events()[e]), " ", FormatDate(v),
+                                              " is before collection ", FormatDate(coll)));
+    }
+  }
+  if (coll == kNoDate && plan.set_needs_collection[sel]) {
+    return fail(std::string(kCollectionEvent),
+                "no collection date, and a rule of the record counts from collection");
+  }
+  for (std::int32_t k = 0; k < nholds; ++k) {
+    const Hold& h = in.holds[hidx[k]];
+    const std::string field = absl::StrCat("holds[", hidx[k], "]");
+    if (!IsValidDay(h.start)) {
+      return fail(field, h.start == kNoDate ? std::string("hold has no start date")
+                                            : absl::StrCat("hold start ", h.start,
+                                                           " is not a date in 0001-9999"));
+    }
+    if (h.end != kNoDate && !IsValidDay(h.end)) {
+      return fail(field, absl::StrCat("hold end ", h.end, " is not a date in 0001-9999"));
+    }
+    if (h.end != kNoDate && h.end < h.start) {
+      return fail(field, absl::StrCat("hold released ", FormatDate(h.end), " before it began ",
+                                      FormatDate(h.start)));
+    }
+  }
+  return true;
+}
+
+void SweepRange(const Plan& plan, std::int64_t lo, std::int64_t hi, const SweepColumns& out,
+                const SweepOptions& options, ChunkResult* res) {
+  const SweepInput& in = *plan.input;
+  const CompiledRetentionRule* rules = plan.schedule->rules().data();
+  const Hold* holds = in.holds.data();
+  const std::int32_t* order = plan.hold_order.data();
+  const std::int32_t nh = static_cast<std::int32_t>(plan.hold_order.size());
+  // First hold of this range.
+  std::int32_t hp = static_cast<std::int32_t>(
+      std::lower_bound(plan.hold_order.begin(), plan.hold_order.end(), lo,
+                       [&](std::int32_t h, std::int64_t r) { return holds[h].record < r; }) -
+      plan.hold_order.begin());
+  const bool want_hold = !out.hold.empty();
+  SweepReport& rep = res->report;
+  RecordError err;
+  for (std::int64_t i = lo; i < hi; ++i) {
+    while (hp < nh && holds[order[hp]].record < i) ++hp;
+    std::int32_t he = hp;
+    while (he < nh && holds[order[he]].record == i) ++he;
+    const std::int32_t sel = in.selector[static_cast<std::size_t>(i)];
+    Decision d;
+    if (!CheckRecord(plan, i, sel, order + hp, he - hp, &err)) {
+      ++res->error_count;
+      // The first one is always kept: a failing sweep names it.
+      if (res->errors.empty() || res->errors.size() < options.max_errors) {
+        res->errors.push_back(err);
+      }
+      d.status = RetentionStatus::kInvalid;
+      d.reason = RetentionReason::kInvalidInput;
+    } else {
+      const Row row{plan.cols.data(), i};
+      d = Decide(rules, plan.set_rules[sel], plan.set_size[sel], row, plan.as_of, holds, order + hp,
+                 he - hp, nullptr);
+    }
+    hp = he;
+    const std::size_t u = static_cast<std::size_t>(i);
+    out.status[u] = d.status;
+    out.due_date[u] = d.date;
+    out.rule[u] = d.rule;
+    out.anchor[u] = d.anchor;
+    out.reason[u] = d.reason;
+    if (want_hold) out.hold[u] = d.hold;
+    switch (d.status) {
+      case RetentionStatus::kDue:
+        ++rep.due;
+        break;
+      case RetentionStatus::kPending:
+        ++rep.pending;
+        break;
+      case RetentionStatus::kKept:
+        ++rep.kept;
+        break;
+      case RetentionStatus::kHeld:
+        ++rep.held;
+        break;
+      case RetentionStatus::kMayDelete:
+        ++rep.may_delete;
+        break;
+      case RetentionStatus::kInvalid:
+        ++rep.invalid;
+        break;
+    }
+  }
+  rep.records = hi - lo;
+}
+
+}  // namespace
+
+namespace {
+
+// Checks the input's shape and builds the plan. Errors: InvalidArgument.
+absl::Status MakePlan(const RetentionSchedule& s, const SweepInput& in, DayNumber as_of,
+                      Plan* plan) {
+  plan->schedule = &s;
+  plan->input = &in;
+  plan->as_of = as_of;
+  const std::size_t n = in.selector.size();
+  plan->n = static_cast<std::int64_t>(n);
+  if (n > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("sweep input has ", n, " records; at most 2^31-1 per sweep"));
+  }
+  if (!IsValidDay(as_of)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "sweep date (as_of) ", as_of == kNoDate ? std::string("is missing")
+                                                : absl::StrCat("day ", as_of, " is not a date"),
+        "; give a date in 0001-01-01 ... 9999-12-31"));
+  }
+  if (!in.record_ids.empty() && in.record_ids.size() != n) {
+    return absl::InvalidArgumentError(absl::StrCat("record_ids has ", in.record_ids.size(),
+                                                   " entries; the selector has ", n));
+  }
+  const auto& rules = s.rules();
+  // Rule sets.
+  if (in.rule_sets.empty()) {
+    plan->identity.resize(rules.size());
+    std::iota(plan->identity.begin(), plan->identity.end(), 0);
+    for (std::size_t r = 0; r < rules.size(); ++r) {
+      plan->set_rules.push_back(plan->identity.data() + r);
+      plan->set_size.push_back(1);
+    }
+  } else {
+    for (std::size_t k = 0; k < in.rule_sets.size(); ++k) {
+      for (std::int32_t r : in.rule_sets[k]) {
+        if (r < 0 || static_cast<std::size_t>(r) >= rules.size()) {
+          return absl::InvalidArgumentError(absl::StrCat("rule_sets[", k, "] names rule ", r,
+                                                         "; the schedule has ", rules.size(),
+                                                         " rules"));
+        }
+      }
+      plan->set_rules.push_back(in.rule_sets[k].data());
+      plan->set_size.push_back(static_cast<std::int32_t>(in.rule_sets[k].size()));
+    }
+  }
+  const std::size_t nsets = plan->set_size.size();
+  plan->set_needs_collection.assign(nsets, 0);
+  for (std::size_t k = 0; k < nsets; ++k) {
+    for (std::int32_t j = 0; j < plan->set_size[k]; ++j) {
+      const CompiledRetentionRule& r = rules[plan->set_rules[k][j]];
+      if (r.has_period && r.anchor == 0) plan->set_needs_collection[k] = 1;
+    }
+  }
+
+  // Event columns.
+  plan->cols.assign(s.events().size(), nullptr);
+  for (std::size_t c = 0; c < in.events.size(); ++c) {
+    const EventColumn& col = in.events[c];
+    const std::int32_t e = s.EventIndex(col.name);
+    if (e < 0) {
+      std::vector<std::string_view> names(s.events().begin(), s.events().end());
+      return absl::InvalidArgumentError(absl::StrCat(
+          "events[", c, "]: unknown event name ", Quote(retention_internal::Excerpt(col.name)),
+          ": no rule of the schedule refers to it", DidYouMean(col.name, names)));
+    }
+    if (plan->cols[e] != nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("events[", c, "]: event ", Quote(col.name), " is given twice"));
+    }
+    if (col.days.size() != n) {
+      return absl::InvalidArgumentError(absl::StrCat("events[", c, "] (", AV(col.name), ") has ",
+                                                     col.days.size(), " rows; the selector has ",
+                                                     n));
+    }
+    plan->cols[e] = col.days.data();
+    if (e == 0) {
+      plan->collection = col.days.data();
+    } else {
+      plan->others.emplace_back(e, col.days.data());
+    }
+  }
+  // Columns the used rules need.
+  std::vector<std::uint8_t> used(nsets, 0);
+  for (std::int32_t sel : in.selector) {
+    if (sel >= 0 && static_cast<std::size_t>(sel) < nsets) used[sel] = 1;
+  }
+  for (std::size_t k = 0; k < nsets; ++k) {
+    if (!used[k]) continue;
+    for (std::int32_t j = 0; j < plan->set_size[k]; ++j) {
+      const CompiledRetentionRule& r = rules[plan->set_rules[k][j]];
+      auto need = [&](std::int32_t e, std::string_view how) -> absl::Status {
+        if (plan->cols[e] != nullptr) return absl::OkStatus();
+        return absl::InvalidArgumentError(absl::StrCat(
+            "rule ", Quote(r.id), " ", AV(how), " event ", Quote(s.events()[e]),
+            " but the input has no column of that name; give one (all dates missing if it never "
+            "happened)"));
+      };
+      if (r.has_period) {
+        if (absl::Status st = need(r.anchor, "counts from"); !st.ok()) return st;
+      }
+      for (const auto& e : r.ends_early) {
+        if (absl::Status st = need(e.event, "ends early on"); !st.ok()) return st;
+      }
+      for (const auto& e : r.extended_by) {
+        if (absl::Status st = need(e.event, "is extended by"); !st.ok()) return st;
+      }
+    }
+  }
+
+  // Holds, sorted by record.
+  if (in.holds.size() > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max())) {
+    return absl::InvalidArgumentError("too many holds");
+  }
+  plan->hold_order.resize(in.holds.size());
+  for (std::size_t h = 0; h < in.holds.size(); ++h) {
+    if (in.holds[h].record < 0 || static_cast<std::size_t>(in.holds[h].record) >= n) {
+      return absl::InvalidArgumentError(absl::StrCat("holds[", h, "] names row ",
+                                                     in.holds[h].record, "; the input has ", n,
+                                                     " records"));
+    }
+    plan->hold_order[h] = static_cast<std::int32_t>(h);
+  }
+  std::stable_sort(plan->hold_order.begin(), plan->hold_order.end(),
+                   [&](std::int32_t a, std::int32_t b) {
+                     return in.holds[a].record < in.holds[b].record;
+                   });
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<SweepReport> RetentionSchedule::SweepInto(const SweepInput& input, DayNumber as_of,
+                                                         const SweepColumns& out,
+                                                         const SweepOptions& options) const {
+  Plan plan;
+  if (absl::Status st = MakePlan(*this, input, as_of, &plan); !st.ok()) return st;
+  const std::size_t n = static_cast<std::size_t>(plan.n);
+  if (out.status.size() != n || out.due_date.size() != n || out.rule.size() != n ||
+      out.anchor.size() != n || out.reason.size() != n ||
+      (!out.hold.empty() && out.hold.size() != n)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "output columns must each have ", n, " rows (status ", out.status.size(), ", due_date ",
+        out.due_date.size(), ", rule ", out.rule.size(), ", anchor ", out.anchor.size(),
+        ", reason ", out.reason.size(), ", hold ", out.hold.size(), ")"));
+  }
+  int threads = options.threads;
+  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  constexpr std::int64_t kMinPerThread = 1 << 16;
+  threads = static_cast<int>(std::min<std::int64_t>(
+      threads, std::max<std::int64_t>(1, plan.n / kMinPerThread)));
+  std::vector<ChunkResult> results(static_cast<std::size_t>(threads));
+  if (threads == 1) {
+    SweepRange(plan, 0, plan.n, out, options, &results[0]);
+  } else {
+    std::vector<std::thread> workers;
+    for (int t = 0; t < threads; ++t) {
+      const std::int64_t lo = plan.n * t / threads;
+      const std::int64_t hi = plan.n * (t + 1) / threads;
+      workers.emplace_back(SweepRange, std::cref(plan), lo, hi, std::cref(out), std::cref(options),
+                           &results[static_cast<std::size_t>(t)]);
+    }
+    for (std::thread& w : workers) w.join();
+  }
+  SweepReport report;
+  std::int64_t error_count = 0;
+  for (ChunkResult& r : results) {
+    report.records += r.report.records;
+    report.due += r.report.due;
+    report.pending += r.report.pending;
+    report.kept += r.report.kept;
+    report.held += r.report.held;
+    report.may_delete += r.report.may_delete;
+    report.invalid += r.report.invalid;
+    error_count += r.error_count;
+    for (const RecordError& e : r.errors) {
+      if (report.errors.size() < options.max_errors) report.errors.push_back(e);
+    }
+  }
+  if (error_count > 0 && options.on_invalid == InvalidRecords::kFail) {
+    // The first error is in row order: chunks are in row order.
+    RecordError first;
+    for (const ChunkResult& r : results) {
+      if (!r.errors.empty()) {
+        first = r.errors.front();
+        break;
+      }
+    }
+    return absl::InvalidArgumentError(absl::StrCat(
+        first.ToString(),
+        error_count > 1 ? absl::StrCat(" (and ", error_count - 1, " more invalid records)") : "",
+        "; no result was returned"));
+  }
+  return report;
+}
+
+absl::StatusOr<SweepResult> RetentionSchedule::Sweep(const SweepInput& input, DayNumber as_of,
+                                                     const SweepOptions& options) const {
+  SweepResult r;
+  const std::size_t n = input.selector.size();
+  r.status.resize(n);
+  r.due_date.resize(n);
+  r.rule.resize(n);
+  r.anchor.resize(n);
+  r.reason.resize(n);
+  r.hold.resize(n);
+  SweepColumns out{absl::MakeSpan(r.status), absl::MakeSpan(r.due_date), absl::MakeSpan(r.rule),
+                   absl::MakeSpan(r.anchor), absl::MakeSpan(r.reason), absl::MakeSpan(r.hold)};
+  absl::StatusOr<SweepReport> report = SweepInto(input, as_of, out, options);
+  if (!report.ok()) return report.status();
+  r.report = *std::move(report);
+  return r;
+}
+
+absl::StatusOr<std::string> RetentionSchedule::Explain(const SweepInput& input, std::int64_t row,
+                                                       DayNumber as_of) const {
+  Plan plan;
+  if (absl::Status st = MakePlan(*this, input, as_of, &plan); !st.ok()) return st;
+  if (row < 0 || row >= plan.n) {
+    return absl::NotFoundError(absl::StrCat("row ", row, " is out of range [0, ", plan.n, ")"));
+  }
+  std::vector<std::int32_t> mine;
+  for (std::int32_t h : plan.hold_order) {
+    if (input.holds[h].record == row) mine.push_back(h);
+  }
+  const std::int32_t sel = input.selector[static_cast<std::size_t>(row)];
+  RecordError err;
+  if (!CheckRecord(plan, row, sel, mine.data(), static_cast<std::int32_t>(mine.size()), &err)) {
+    return absl::InvalidArgumentError(err.ToString());
+  }
+  Trace trace(this);
+  const std::string id = RecordIdFor(input, row);
+  trace.Line(id.empty() ? absl::StrCat("row ", row) : absl::StrCat("record ", Quote(id)),
+             " as of ", FormatDate(as_of), ":");
+  const Row r{plan.cols.data(), row};
+  const Decision d = Decide(rules_.data(), plan.set_rules[sel], plan.set_size[sel], r, as_of,
+                            input.holds.data(), mine.data(), static_cast<std::int32_t>(mine.size()),
+                            &trace);
+  std::string verdict = absl::StrCat("=> ", AV(RetentionStatusName(d.status)));
+  if (d.date != kNoDate) absl::StrAppend(&verdict, " ", FormatDate(d.date));
+  if (d.rule >= 0) absl::StrAppend(&verdict, ", rule ", Quote(rules_[d.rule].id));
+  if (d.anchor >= 0) absl::StrAppend(&verdict, ", anchor ", AV(events_[d.anchor]));
+  absl::StrAppend(&verdict, ", reason ", AV(RetentionReasonName(d.reason)));
+  if (d.hold >= 0) absl::StrAppend(&verdict, ", hold #", d.hold);
+  trace.Line(verdict);
+  return trace.Join();
+}
+
+}  // namespace gdprkit
