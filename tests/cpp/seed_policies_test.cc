@@ -13,6 +13,7 @@
 
 #include "gdprkit/basis.h"
 #include "gdprkit/policy.h"
+#include "gdprkit/retention.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -113,10 +114,21 @@ TEST(SeedPolicies, EveryFileInTheFolderLoadsWithAControllerAndPurposes) {
   EXPECT_EQ(loaded, 6);  // five organisations, Kontakt Læge also in JSON
 }
 
+TEST(SeedPolicies, RetentionRulesCompileIntoSchedules) {
+  for (const std::string name :
+       {"kapsel.textproto", "kontakt_laege.textproto", "kontakt_laege.json", "medcom.textproto",
+        "practio.textproto", "klyngeguide.textproto"}) {
+    auto p = LoadSeed(name);
+    ASSERT_NE(p, nullptr);
+    absl::StatusOr<RetentionSchedule> schedule = RetentionSchedule::FromPolicy(*p);
+    EXPECT_TRUE(schedule.ok()) << name << ": " << schedule.status();
+  }
+}
+
 TEST(SeedPolicies, PurposeCounts) {
   const std::vector<std::pair<std::string, std::size_t>> expected = {
-      {"kapsel.textproto", 3},   {"kontakt_laege.textproto", 4}, {"kontakt_laege.json", 4},
-      {"medcom.textproto", 8},   {"practio.textproto", 18},      {"klyngeguide.textproto", 5}};
+      {"kapsel.textproto", 3}, {"kontakt_laege.textproto", 4}, {"kontakt_laege.json", 4},
+      {"medcom.textproto", 8}, {"practio.textproto", 18},      {"klyngeguide.textproto", 5}};
   for (const auto& [name, count] : expected) {
     auto p = LoadSeed(name);
     ASSERT_NE(p, nullptr);
@@ -125,8 +137,9 @@ TEST(SeedPolicies, PurposeCounts) {
 }
 
 TEST(SeedPolicies, EveryFindingNamesItsFileAndLine) {
-  for (const std::string name : {"kontakt_laege.textproto", "kontakt_laege.json", "medcom.textproto",
-                                 "practio.textproto", "klyngeguide.textproto"}) {
+  for (const std::string name :
+       {"kontakt_laege.textproto", "kontakt_laege.json", "medcom.textproto", "practio.textproto",
+        "klyngeguide.textproto"}) {
     auto p = LoadSeed(name);
     ASSERT_NE(p, nullptr);
     for (const Finding& f : p->Validate()) {
@@ -307,6 +320,14 @@ TEST(Kapsel, RetentionIsProviderNumberPlusFifteenMonths) {
             "Vi opbevarer dine personoplysninger, så længe du har et ydernummer i regionen og i 15 "
             "måneder efter ophør.");
   for (const Purpose& purpose : p->purposes()) EXPECT_EQ(purpose.retention, rule->id);
+  EXPECT_EQ(rule->period, "P15M");
+  EXPECT_EQ(rule->anchor, "provider_number_ended");
+  EXPECT_EQ(rule->action, RetentionAction::kDeleteAfter);
+  // A provider number that ended on 31 January 2024: delete by 30 April 2025
+  // (the 31st does not exist in April).
+  absl::StatusOr<std::string> due = AddPeriod("2024-01-31", rule->period);
+  ASSERT_TRUE(due.ok()) << due.status();
+  EXPECT_EQ(*due, "2025-04-30");
 }
 
 TEST(Kapsel, ContractGivesPortabilityButNoObjection) {
@@ -547,6 +568,10 @@ TEST(MedCom, RecruitmentRetention) {
   ASSERT_NE(unsolicited, nullptr);
   EXPECT_THAT(rejected->description, HasSubstr("senest 3 måneder efter"));
   EXPECT_THAT(unsolicited->description, HasSubstr("gemmes oplysningerne i 14 dage"));
+  EXPECT_EQ(rejected->period, "P3M");
+  EXPECT_EQ(rejected->anchor, "application_rejected");
+  EXPECT_EQ(unsolicited->period, "P14D");
+  EXPECT_TRUE(unsolicited->anchor.empty());  // from receipt (collection)
   EXPECT_EQ(p->FindPurpose("recruitment")->retention, rejected->id);
   EXPECT_EQ(p->FindPurpose("unsolicited-applications")->retention, unsolicited->id);
 }
@@ -669,6 +694,31 @@ TEST(Practio, RetentionRulesQuoteSection08) {
     ASSERT_NE(rule, nullptr) << id;
     EXPECT_THAT(rule->description, HasSubstr(text)) << id;
   }
+  const std::vector<std::tuple<std::string, std::string, std::string>> structured = {
+      {"patient-record-and-treatment-contact-10-years", "P10Y", "last_entry"},
+      {"subsidy-1-year-after-reporting-period", "P1Y", "reporting_period_ended"},
+      {"direct-contact-6-months", "P6M", "last_contact"},
+      {"legal-claims-5-years-after-last-processing", "P5Y", "last_processing"},
+      {"server-logs-2-months", "P2M", ""},
+      {"policy-notice-1-year", "P1Y", ""},
+      {"other-data-immediately-up-to-1-week", "P1W", "purpose_fulfilled"},
+      {"research-contact-10-years-or-withdrawal", "P10Y", ""},
+      {"employment-5-years", "P5Y", "employment_ended"},
+  };
+  for (const auto& [id, period, anchor] : structured) {
+    const RetentionRuleRef* rule = FindRule(*p, id);
+    ASSERT_NE(rule, nullptr) << id;
+    EXPECT_EQ(rule->period, period) << id;
+    EXPECT_EQ(rule->anchor, anchor) << id;
+  }
+  EXPECT_EQ(FindRule(*p, "patient-record-and-treatment-contact-10-years")->action,
+            RetentionAction::kRetainThenDelete);
+  const RetentionRuleRef* research = FindRule(*p, "research-contact-10-years-or-withdrawal");
+  ASSERT_EQ(research->ends_early.size(), 1u);
+  EXPECT_EQ(research->ends_early[0].event, "consent_withdrawn");
+  const RetentionRuleRef* newsletter = FindRule(*p, "ongoing-contact-until-stopped");
+  EXPECT_TRUE(newsletter->period.empty());
+  ASSERT_EQ(newsletter->ends_early.size(), 2u);
   EXPECT_EQ(p->FindPurpose("patient-record")->retention,
             "patient-record-and-treatment-contact-10-years");
   EXPECT_EQ(p->FindPurpose("website-security-logs")->retention, "server-logs-2-months");
@@ -679,8 +729,8 @@ TEST(Practio, HealthStaffSeeClinicalPurposesOnly) {
   auto p = LoadSeed("practio.textproto");
   ASSERT_NE(p, nullptr);
   EXPECT_THAT(PurposeIds(p->VisiblePurposes(Principal{"health-professionals", "delegate"})),
-              ElementsAre("vaccination-and-antibody-test", "patient-record",
-                                   "antigen-test", "negative-result-notification"));
+              ElementsAre("vaccination-and-antibody-test", "patient-record", "antigen-test",
+                          "negative-result-notification"));
 }
 
 // ---------------------------------------------------------------------------
