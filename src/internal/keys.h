@@ -1,0 +1,137 @@
+// The vault's key material: guarded memory, key wrapping, derivation of the
+// per-domain keys, and the text encodings of pseudonyms and tokens.
+//
+// Every byte of secret material lives in a SecretBytes (sodium_malloc: guard
+// pages, mlock, canary; no access except while a Reader is alive; wiped by
+// sodium_free). Nothing here logs or formats secret bytes.
+#ifndef GDPRKIT_SRC_INTERNAL_KEYS_H_
+#define GDPRKIT_SRC_INTERNAL_KEYS_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+
+namespace gdprkit::internal {
+
+// sodium_init(), once. Internal error when libsodium cannot start.
+absl::Status EnsureSodium();
+
+// A fixed-size block of guarded memory. Writable from New() until Seal(); after
+// that no access except through a Reader (reference counted, so concurrent
+// readers are fine).
+class SecretBytes {
+ public:
+  // ResourceExhausted when guarded memory cannot be had.
+  static absl::StatusOr<std::unique_ptr<SecretBytes>> New(std::size_t size);
+  // A sealed copy of `bytes`.
+  static absl::StatusOr<std::unique_ptr<SecretBytes>> CopyOf(absl::string_view bytes);
+  ~SecretBytes();
+  SecretBytes(const SecretBytes&) = delete;
+  SecretBytes& operator=(const SecretBytes&) = delete;
+
+  std::size_t size() const { return size_; }
+  // Only before Seal().
+  std::uint8_t* mutable_data() { return data_; }
+  // No access from now on but through a Reader.
+  void Seal();
+
+  class Reader {
+   public:
+    explicit Reader(const SecretBytes& s);
+    ~Reader();
+    Reader(const Reader&) = delete;
+    Reader& operator=(const Reader&) = delete;
+    const std::uint8_t* data() const { return s_.data_; }
+    std::size_t size() const { return s_.size_; }
+    absl::string_view view() const {
+      return absl::string_view(reinterpret_cast<const char*>(s_.data_), s_.size_);
+    }
+
+   private:
+    const SecretBytes& s_;
+  };
+
+ private:
+  SecretBytes(std::uint8_t* data, std::size_t size) : data_(data), size_(size) {}
+  std::uint8_t* data_;
+  std::size_t size_;
+  bool sealed_ = false;
+  mutable absl::Mutex mu_;
+  mutable int readers_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+inline constexpr std::size_t kKeyBytes = 32;
+inline constexpr std::size_t kSaltBytes = 16;
+inline constexpr std::size_t kIndexBytes = 32;
+inline constexpr std::size_t kTokenRandomBytes = 16;
+inline constexpr std::size_t kTokenCheckBytes = 4;
+inline constexpr std::size_t kPseudonymBytes = 16;
+
+// The key-encryption key: Argon2id over a passphrase (with salt and limits) or
+// a keyed BLAKE2b of the host key. ResourceExhausted when Argon2id cannot get
+// its memory.
+absl::StatusOr<std::unique_ptr<SecretBytes>> DeriveKek(bool passphrase, const SecretBytes& secret,
+                                                       absl::string_view salt,
+                                                       std::uint64_t opslimit,
+                                                       std::size_t memlimit);
+
+// Encrypts `key` under `kek` (XChaCha20-Poly1305, random nonce) with
+// associated data `ad`: returns nonce || ciphertext.
+absl::StatusOr<std::string> WrapKey(const SecretBytes& kek, const SecretBytes& key,
+                                    absl::string_view ad);
+// The reverse. Unauthenticated when the tag fails (wrong key-encryption key, or
+// altered bytes: the caller tells them apart with a checksum).
+absl::StatusOr<std::unique_ptr<SecretBytes>> UnwrapKey(const SecretBytes& kek,
+                                                       absl::string_view wrapped,
+                                                       absl::string_view ad);
+
+// A fresh random key.
+absl::StatusOr<std::unique_ptr<SecretBytes>> NewRandomKey();
+
+// An unkeyed BLAKE2b-128 checksum of `data` (to tell a damaged record from a
+// wrong key).
+std::string Checksum(absl::string_view data);
+
+// The per-domain keys under one master-key version. Layout of the secret:
+//   [0, 32)   pseudonym key
+//   [32, 64)  index key
+//   [64, 96)  encryption key
+//   then the BLAKE2b states keyed with the pseudonym key (16-byte output) and
+//   with the index key (32-byte output), precomputed so that each value costs
+//   one compression.
+struct DomainKeys {
+  std::uint32_t version = 0;
+  std::unique_ptr<SecretBytes> secret;
+};
+absl::StatusOr<DomainKeys> DeriveDomainKeys(const SecretBytes& master, std::uint32_t version,
+                                            absl::string_view domain);
+
+// Size of a crypto_generichash state.
+std::size_t HashStateBytes();
+inline constexpr std::size_t kPseudonymKeyOffset = 0;
+inline constexpr std::size_t kIndexKeyOffset = 32;
+inline constexpr std::size_t kEncryptionKeyOffset = 64;
+std::size_t PseudonymStateOffset();
+std::size_t IndexStateOffset();
+std::size_t DomainKeysSize();
+
+// The state after absorbing a pseudonym key of 32 bytes, for a standalone
+// Pseudonymizer: returns a sealed SecretBytes holding [key 32][state].
+absl::StatusOr<std::unique_ptr<SecretBytes>> PseudonymKeyMaterial(absl::string_view key32);
+
+// Lower-case RFC 4648 base32 without padding.
+void Base32Encode(const std::uint8_t* data, std::size_t n, char* out);  // out: (8n+4)/5 chars
+std::size_t Base32Size(std::size_t n);
+// False on a character outside the alphabet or a wrong length.
+bool Base32Decode(absl::string_view text, std::uint8_t* out, std::size_t n);
+
+}  // namespace gdprkit::internal
+
+#endif  // GDPRKIT_SRC_INTERNAL_KEYS_H_

@@ -1,0 +1,159 @@
+#include "internal/vault_db.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+
+namespace gdprkit::internal {
+namespace {
+
+std::uint32_t Be32(const unsigned char* p) {
+  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) |
+         std::uint32_t{p[3]};
+}
+
+}  // namespace
+
+absl::Status PrecheckVaultFile(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return absl::NotFoundError(absl::StrCat("no vault file at ", path));
+    return absl::PermissionDeniedError(
+        absl::StrCat("cannot look at vault file ", path, ": ", std::strerror(errno)));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    return absl::InvalidArgumentError(absl::StrCat(path, " is not a regular file"));
+  }
+  const auto size = static_cast<std::uint64_t>(st.st_size);
+  // With a non-empty write-ahead log (a writer is active, or one crashed), the
+  // newest pages, the header included, may be in the log only: leave the
+  // checks to SQLite and to the schema check after opening.
+  struct stat wal;
+  if (stat((path + "-wal").c_str(), &wal) == 0 && wal.st_size > 0) return absl::OkStatus();
+  if (size == 0) {
+    return absl::DataLossError(absl::StrCat(path, " is empty: not a gdprkit vault"));
+  }
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("cannot read vault file ", path, ": ", std::strerror(errno)));
+  }
+  unsigned char h[100];
+  std::size_t got = std::fread(h, 1, sizeof(h), f);
+  std::fclose(f);
+  if (got < sizeof(h) || std::memcmp(h, "SQLite format 3", 16) != 0) {
+    return absl::DataLossError(absl::StrCat(
+        path, " is not a gdprkit vault: it is not an SQLite database", got < sizeof(h) ?
+        " (shorter than a database header; truncated?)" : ""));
+  }
+  if (Be32(h + 68) != kVaultApplicationId) {
+    return absl::DataLossError(absl::StrCat(
+        path, " is an SQLite database but not a gdprkit vault (wrong application id)"));
+  }
+  std::uint32_t page_size = (std::uint32_t{h[16]} << 8) | h[17];
+  if (page_size == 1) page_size = 65536;
+  if (page_size < 512 || (page_size & (page_size - 1)) != 0) {
+    return absl::DataLossError(absl::StrCat(path, " is damaged: its header is not valid"));
+  }
+  if (size % page_size != 0) {
+    return absl::DataLossError(absl::StrCat(path, " is damaged: it ends in the middle of a page (",
+                                            size, " bytes; truncated?)"));
+  }
+  const std::uint32_t change_counter = Be32(h + 24);
+  const std::uint32_t pages = Be32(h + 28);
+  const std::uint32_t valid_for = Be32(h + 92);
+  if (pages != 0 && change_counter == valid_for &&
+      size < static_cast<std::uint64_t>(pages) * page_size) {
+    return absl::DataLossError(absl::StrCat(path, " is damaged: truncated to ", size,
+                                            " bytes of the ",
+                                            static_cast<std::uint64_t>(pages) * page_size,
+                                            " its header records"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SqliteStatus(int rc, sqlite3* db, absl::string_view what) {
+  const char* msg = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  std::string text = absl::StrCat(what, ": ", msg != nullptr ? msg : sqlite3_errstr(rc));
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return absl::UnavailableError(
+          absl::StrCat(text, " (another writer held the vault beyond the busy timeout)"));
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return absl::DataLossError(absl::StrCat("vault file is damaged: ", text));
+    case SQLITE_FULL:
+      return absl::ResourceExhaustedError(text);
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_AUTH:
+      return absl::PermissionDeniedError(text);
+    case SQLITE_CANTOPEN:
+      return absl::NotFoundError(text);
+    case SQLITE_IOERR:
+      return absl::UnavailableError(absl::StrCat(text, " (I/O error)"));
+    case SQLITE_CONSTRAINT:
+      return absl::AbortedError(text);
+    default:
+      return absl::InternalError(text);
+  }
+}
+
+Stmt::~Stmt() { sqlite3_finalize(stmt_); }
+
+absl::Status Stmt::Prepare(sqlite3* db, const char* sql) {
+  sqlite3_finalize(stmt_);
+  stmt_ = nullptr;
+  int rc = sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
+  if (rc != SQLITE_OK) return SqliteStatus(rc, db, "preparing a vault query");
+  return absl::OkStatus();
+}
+
+void Stmt::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+absl::StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& path, bool create,
+                                             int busy_timeout_ms, int cache_mib) {
+  sqlite3* raw = nullptr;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+  if (create) flags |= SQLITE_OPEN_CREATE;
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    absl::Status s = SqliteStatus(rc, raw, absl::StrCat("opening vault file ", path));
+    sqlite3_close(raw);
+    return s;
+  }
+  std::unique_ptr<Db> db(new Db(raw));
+  sqlite3_busy_timeout(raw, busy_timeout_ms);
+  sqlite3_extended_result_codes(raw, 1);
+  std::string pragmas = absl::StrCat(
+      "PRAGMA secure_delete=ON; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; "
+      "PRAGMA cache_size=-",
+      cache_mib > 0 ? cache_mib * 1024 : 2048, ";");
+  if (absl::Status s = db->Exec(pragmas.c_str(), "setting up the vault connection"); !s.ok()) {
+    return s;
+  }
+  return db;
+}
+
+Db::~Db() { sqlite3_close_v2(db_); }
+
+absl::Status Db::Exec(const char* sql, absl::string_view what) {
+  int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return Error(rc, what);
+  return absl::OkStatus();
+}
+
+absl::Status Db::BeginWrite() { return Exec("BEGIN IMMEDIATE", "starting a vault transaction"); }
+absl::Status Db::BeginRead() { return Exec("BEGIN", "starting a vault read"); }
+absl::Status Db::Commit() { return Exec("COMMIT", "committing to the vault"); }
+void Db::Rollback() { sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr); }
+
+}  // namespace gdprkit::internal

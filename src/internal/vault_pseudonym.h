@@ -1,0 +1,62 @@
+// The pseudonym kernel shared by Vault and Pseudonymizer: one keyed BLAKE2b
+// compression per value, written straight into a StringColumn.
+#ifndef GDPRKIT_SRC_INTERNAL_VAULT_PSEUDONYM_H_
+#define GDPRKIT_SRC_INTERNAL_VAULT_PSEUDONYM_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "gdprkit/identifiers.h"
+#include "gdprkit/vault.h"
+#include "internal/keys.h"
+
+namespace gdprkit {
+
+// The secret behind a Pseudonymizer: [pseudonym key 32][keyed BLAKE2b state].
+struct Pseudonymizer::Key {
+  std::unique_ptr<internal::SecretBytes> material;
+};
+
+namespace internal {
+
+// "ps<version>_"
+std::string PseudonymPrefix(std::uint32_t version);
+// Length of a pseudonym of `version`.
+std::size_t PseudonymSize(std::uint32_t version);
+
+// Writes the pseudonym of the normal form `normalized` of kind `kind` to `out`
+// (PseudonymSize(version) chars). `state` is the keyed BLAKE2b state; `scratch`
+// must be a crypto_generichash_state-sized, 64-aligned buffer (wiped by the
+// caller).
+void PseudonymOf(const std::uint8_t* state, void* scratch, absl::string_view prefix, IdKind kind,
+                 absl::string_view normalized, char* out);
+
+// The batch kernel: normalises each row, pseudonymises it, appends it to
+// `out` (cleared first). Honours options.invalid_rows; fills `report`.
+absl::Status PseudonymizeBatch(const std::uint8_t* state, std::uint32_t version, IdKind kind,
+                               absl::Span<const std::string_view> identifiers, StringColumn* out,
+                               const BatchOptions& options, BatchReport* report);
+
+// Builds a Pseudonymizer (whose constructor is private) from a 32-byte key.
+struct PseudonymizerAccess {
+  static absl::StatusOr<std::unique_ptr<Pseudonymizer>> Make(std::string domain,
+                                                             std::uint32_t version,
+                                                             absl::string_view key32);
+  static const SecretBytes& Material(const Pseudonymizer& p) { return *p.key_->material; }
+};
+
+// The text form of an exported pseudonym key.
+std::string FormatExportedKey(absl::string_view domain, std::uint32_t version,
+                              absl::string_view key32);
+
+// True when `name` is a valid domain name (see Vault::CreateDomain).
+bool IsValidDomainName(absl::string_view name);
+
+}  // namespace internal
+}  // namespace gdprkit
+
+#endif  // GDPRKIT_SRC_INTERNAL_VAULT_PSEUDONYM_H_

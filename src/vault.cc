@@ -1,0 +1,1997 @@
+// The pseudonymisation vault: options, opening and creating the file, keys,
+// domains, tokens, re-identification, translation, erasure, rotation, audit.
+#include "gdprkit/vault.h"
+
+#include <sodium.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "gdprkit/basis.h"
+#include "gdprkit/v1/vault.pb.h"
+#include "internal/keys.h"
+#include "internal/sv.h"
+#include "internal/vault_db.h"
+#include "internal/vault_pseudonym.h"
+
+namespace gdprkit {
+
+using internal::AV;
+using internal::Db;
+using internal::DomainKeys;
+using internal::SecretBytes;
+using internal::Stmt;
+using internal::Transaction;
+
+// --- Small public pieces ----------------------------------------------------
+
+KdfLimits KdfLimits::Moderate() {
+  return {crypto_pwhash_OPSLIMIT_MODERATE, crypto_pwhash_MEMLIMIT_MODERATE};
+}
+KdfLimits KdfLimits::Interactive() {
+  return {crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE};
+}
+KdfLimits KdfLimits::ForTestsOnly() {
+  return {crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN};
+}
+
+std::string_view AuditOpName(AuditOp op) {
+  switch (op) {
+    case AuditOp::kVaultCreated: return "vault_created";
+    case AuditOp::kDomainCreated: return "domain_created";
+    case AuditOp::kReidentify: return "reidentify";
+    case AuditOp::kTranslate: return "translate";
+    case AuditOp::kErase: return "erase";
+    case AuditOp::kRotate: return "rotate";
+    case AuditOp::kRekey: return "rekey";
+    case AuditOp::kDestroyKey: return "destroy_key";
+    case AuditOp::kExportKey: return "export_key";
+  }
+  return "unknown";
+}
+
+VaultOptions::VaultOptions() : kdf_limits_(KdfLimits::Moderate()) {}
+VaultOptions::~VaultOptions() = default;
+VaultOptions::VaultOptions(const VaultOptions&) = default;
+VaultOptions& VaultOptions::operator=(const VaultOptions&) = default;
+
+VaultOptions& VaultOptions::set_path(std::string path) {
+  path_ = std::move(path);
+  return *this;
+}
+
+VaultOptions& VaultOptions::set_passphrase(std::string_view passphrase) {
+  absl::StatusOr<std::unique_ptr<SecretBytes>> s = SecretBytes::CopyOf(AV(passphrase));
+  secret_ = s.ok() ? std::shared_ptr<SecretBytes>(std::move(*s)) : nullptr;
+  secret_size_ = passphrase.size();
+  protection_ = VaultProtection::kPassphrase;
+  return *this;
+}
+
+VaultOptions& VaultOptions::set_host_key(std::string_view key, InsecureSecretAccess) {
+  absl::StatusOr<std::unique_ptr<SecretBytes>> s = SecretBytes::CopyOf(AV(key));
+  secret_ = s.ok() ? std::shared_ptr<SecretBytes>(std::move(*s)) : nullptr;
+  secret_size_ = key.size();
+  protection_ = VaultProtection::kHostKey;
+  return *this;
+}
+
+VaultOptions& VaultOptions::set_kdf_limits(KdfLimits limits) {
+  kdf_limits_ = limits;
+  return *this;
+}
+VaultOptions& VaultOptions::set_actor(std::string actor) {
+  actor_ = std::move(actor);
+  return *this;
+}
+VaultOptions& VaultOptions::set_busy_timeout_ms(int ms) {
+  busy_timeout_ms_ = ms;
+  return *this;
+}
+VaultOptions& VaultOptions::set_create_if_missing(bool create) {
+  create_if_missing_ = create;
+  return *this;
+}
+VaultOptions& VaultOptions::set_cache_mib(int mib) {
+  cache_mib_ = mib;
+  return *this;
+}
+
+namespace {
+
+constexpr int kSchemaVersion = 1;
+constexpr std::size_t kMaxReason = 1000;
+constexpr std::size_t kMaxActor = 200;
+constexpr std::size_t kMaxDescription = 1000;
+constexpr absl::string_view kTokenPrefix = "tk_";
+constexpr char kAuditPersonal[crypto_generichash_blake2b_PERSONALBYTES] = "gdprkit.audit01";
+constexpr std::uint64_t kMaxStoredOpslimit = 64;
+constexpr std::uint64_t kMaxStoredMemlimit = std::uint64_t{4} << 30;
+
+// Each schema version is reached from the one before by its SQL; a new file
+// starts at version 0. Never edit a step once released: add one.
+struct Migration {
+  int to;
+  const char* sql;
+};
+constexpr Migration kMigrations[] = {
+    {1, R"sql(
+CREATE TABLE meta (
+  name TEXT PRIMARY KEY,
+  value BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE key_versions (
+  version INTEGER PRIMARY KEY,
+  state INTEGER NOT NULL CHECK (state IN (1, 2, 3)),
+  created INTEGER NOT NULL,
+  wrapped BLOB,
+  checksum BLOB
+);
+CREATE TABLE domains (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  description TEXT NOT NULL DEFAULT '',
+  salt BLOB NOT NULL,
+  key_version INTEGER NOT NULL REFERENCES key_versions(version),
+  created INTEGER NOT NULL
+);
+CREATE TABLE tokens (
+  domain_id INTEGER NOT NULL REFERENCES domains(id),
+  token BLOB NOT NULL,
+  idx BLOB NOT NULL,
+  key_version INTEGER NOT NULL,
+  sealed BLOB NOT NULL,
+  PRIMARY KEY (domain_id, token),
+  UNIQUE (domain_id, idx)
+) WITHOUT ROWID;
+CREATE TABLE audit (
+  seq INTEGER PRIMARY KEY,
+  entry BLOB NOT NULL,
+  chain BLOB NOT NULL
+);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+)sql"},
+};
+
+std::int64_t NowUnix() { return absl::ToUnixSeconds(absl::Now()); }
+
+std::string Le32(std::uint32_t v) {
+  std::string s(4, '\0');
+  for (int i = 0; i < 4; ++i) s[i] = static_cast<char>((v >> (8 * i)) & 0xff);
+  return s;
+}
+
+std::string RandomBytes(std::size_t n) {
+  std::string s(n, '\0');
+  randombytes_buf(&s[0], n);
+  return s;
+}
+
+std::string MasterKeyAd(absl::string_view vault_id, std::uint32_t version) {
+  return absl::StrCat("gdprkit/v1/master-key", vault_id, Le32(version));
+}
+std::string AuditKeyAd(absl::string_view vault_id) {
+  return absl::StrCat("gdprkit/v1/audit-key", vault_id);
+}
+
+// The associated data of a token record: binds the ciphertext to its domain,
+// its token and its key version, so that a record copied to another domain or
+// token, or relabelled with another version, fails authentication.
+std::string TokenAd(absl::string_view domain, absl::string_view token16, std::uint32_t version) {
+  return absl::StrCat("gdprkit/v1/token", absl::string_view("\0", 1), domain,
+                      absl::string_view("\0", 1), token16, Le32(version));
+}
+
+// True when `text` holds something that passes as a CPR number: ten digits, or
+// six, a dash and four, not part of a longer run of digits.
+bool ContainsCpr(absl::string_view text) {
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (!digit(text[i]) || (i > 0 && digit(text[i - 1]))) continue;
+    std::size_t j = i;
+    while (j < text.size() && (digit(text[j]) || text[j] == '-')) ++j;
+    absl::string_view run = text.substr(i, j - i);
+    while (!run.empty() && run.back() == '-') run.remove_suffix(1);
+    if (run.size() == 10 || run.size() == 11) {
+      char out[10];
+      if (CheckCpr(internal::SV(run), out) == IdProblem::kNone) {
+        sodium_memzero(out, sizeof(out));
+        return true;
+      }
+      sodium_memzero(out, sizeof(out));
+    }
+    i = j;
+  }
+  return false;
+}
+
+absl::Status CheckFreeText(absl::string_view text, absl::string_view what, std::size_t max,
+                           bool required) {
+  if (required && id_internal::Trim(internal::SV(text)).empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("a ", what, " is required"));
+  }
+  if (text.size() > max) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the ", what, " is longer than ", max, " bytes"));
+  }
+  if (!id_internal::ValidUtf8NoControls(internal::SV(text))) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the ", what, " is not valid UTF-8 text without control characters"));
+  }
+  if (ContainsCpr(text)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the ", what, " seems to hold a CPR number; it is stored in the audit trail, "
+        "which must hold no identifier"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckReason(absl::string_view reason) {
+  return CheckFreeText(reason, "reason", kMaxReason, /*required=*/true);
+}
+
+std::string Hex(absl::string_view bytes) { return absl::BytesToHexString(bytes); }
+
+struct DomainRow {
+  std::int64_t id = 0;
+  std::string name;
+  std::string salt;
+  std::uint32_t key_version = 0;
+};
+
+// A parsed token: its 16 random bytes (the stored key) and its check.
+struct ParsedToken {
+  std::uint8_t random[internal::kTokenRandomBytes];
+  std::uint8_t check[internal::kTokenCheckBytes];
+};
+
+bool ParseToken(absl::string_view text, ParsedToken* out) {
+  if (text.size() != kTokenPrefix.size() +
+                          internal::Base32Size(internal::kTokenRandomBytes +
+                                               internal::kTokenCheckBytes) ||
+      text.substr(0, kTokenPrefix.size()) != kTokenPrefix) {
+    return false;
+  }
+  std::uint8_t raw[internal::kTokenRandomBytes + internal::kTokenCheckBytes];
+  if (!internal::Base32Decode(text.substr(kTokenPrefix.size()), raw, sizeof(raw))) return false;
+  std::memcpy(out->random, raw, internal::kTokenRandomBytes);
+  std::memcpy(out->check, raw + internal::kTokenRandomBytes, internal::kTokenCheckBytes);
+  return true;
+}
+
+// The check bytes of a token in a domain: BLAKE2b keyed with the domain's
+// random salt, so that a token of another domain (or a mistyped one) is told
+// apart from one never issued, by someone without the vault file.
+void TokenCheck(absl::string_view salt, const std::uint8_t* random, std::uint8_t* check) {
+  std::uint8_t h[16];
+  crypto_generichash(h, sizeof(h), random, internal::kTokenRandomBytes,
+                     reinterpret_cast<const unsigned char*>(salt.data()), salt.size());
+  std::memcpy(check, h, internal::kTokenCheckBytes);
+}
+
+constexpr std::size_t kTokenTextSize =
+    3 + (8 * (internal::kTokenRandomBytes + internal::kTokenCheckBytes) + 4) / 5;
+
+void FormatToken(absl::string_view salt, const std::uint8_t* random, char* out) {
+  std::uint8_t raw[internal::kTokenRandomBytes + internal::kTokenCheckBytes];
+  std::memcpy(raw, random, internal::kTokenRandomBytes);
+  TokenCheck(salt, random, raw + internal::kTokenRandomBytes);
+  std::memcpy(out, kTokenPrefix.data(), kTokenPrefix.size());
+  internal::Base32Encode(raw, sizeof(raw), out + kTokenPrefix.size());
+}
+
+std::string RowPrefix(std::size_t row) { return absl::StrCat("row ", row, ": "); }
+
+}  // namespace
+
+// --- The implementation -----------------------------------------------------
+
+struct Vault::Impl {
+  VaultOptions options;
+  std::unique_ptr<Db> db;
+  absl::Mutex mu;
+  std::string vault_id;
+  std::unique_ptr<SecretBytes> kek;
+  std::unique_ptr<SecretBytes> audit_key;
+  std::map<std::uint32_t, std::unique_ptr<SecretBytes>> masters;  // not destroyed
+  std::map<std::uint32_t, KeyState> key_states;
+  std::map<std::pair<std::string, std::uint32_t>, DomainKeys> domain_keys;
+
+  // Statements used per row.
+  Stmt select_domain;
+  Stmt token_by_idx;
+  Stmt insert_token;
+  Stmt row_by_token;
+  Stmt delete_by_idx;
+
+  absl::Status Prepare();
+  absl::Status LoadKeys();
+  absl::StatusOr<std::uint32_t> PrimaryVersion();
+  absl::StatusOr<DomainRow> LoadDomain(absl::string_view name);
+  absl::StatusOr<const DomainKeys*> Keys(const DomainRow& domain, std::uint32_t version);
+  absl::Status AppendAudit(AuditOp op, absl::string_view domain, absl::string_view target,
+                           absl::string_view reason, std::uint64_t count,
+                           std::uint32_t key_version);
+  absl::StatusOr<std::pair<std::uint64_t, std::string>> AuditHead();
+
+  // The index of a normal form under a domain's keys.
+  void Index(const DomainKeys& keys, IdKind kind, absl::string_view norm, void* scratch,
+             std::uint8_t* idx);
+  // Seals `kind || norm` for token `random` under `keys`.
+  absl::Status SealRecord(const DomainRow& d, const DomainKeys& keys, IdKind kind,
+                    absl::string_view norm, const std::uint8_t* random,
+                    const std::uint8_t* nonce, std::string* sealed);
+  // Opens a sealed record; DataLoss when it fails authentication.
+  absl::Status OpenRecord(const DomainRow& d, const DomainKeys& keys, const std::uint8_t* random,
+                    absl::string_view sealed, IdKind* kind, std::string* norm);
+
+  // Token lookup and issue for normalised rows (in an open transaction).
+  // tokens: n * 16 bytes; state[i]: 0 = to do, 1 = has token, 2 = skip.
+  absl::Status LookupRows(const DomainRow& d, const std::vector<IdKind>& kinds,
+                          const StringColumn& norms, std::vector<std::uint8_t>* state,
+                          std::vector<std::uint8_t>* tokens, std::size_t* found);
+  absl::Status IssueRows(const DomainRow& d, const std::vector<IdKind>& kinds,
+                         const StringColumn& norms, std::vector<std::uint8_t>* state,
+                         std::vector<std::uint8_t>* tokens, std::size_t* created,
+                         std::size_t* existing);
+  absl::Status TokenizeNormalized(absl::string_view domain, const std::vector<IdKind>& kinds,
+                                  const StringColumn& norms, std::vector<std::uint8_t>* state,
+                                  std::vector<std::uint8_t>* tokens, DomainRow* row,
+                                  std::size_t* created, std::size_t* existing,
+                                  bool in_write_txn);
+  // Decrypts the records of `tokens` in domain `d` (open transaction).
+  absl::Status OpenTokens(const DomainRow& d, absl::Span<const std::string_view> tokens,
+                          StringColumn* norms, std::vector<IdKind>* kinds);
+  absl::StatusOr<std::size_t> RekeyLocked(absl::string_view reason);
+};
+
+namespace {
+
+absl::Status UnlockError(const VaultOptions& o, const absl::Status& s) {
+  if (s.code() != absl::StatusCode::kUnauthenticated) return s;
+  return absl::UnauthenticatedError(absl::StrCat(
+      o.protection() == VaultProtection::kPassphrase ? "wrong passphrase" : "wrong host key",
+      " for vault ", o.path()));
+}
+
+absl::Status CheckOptions(const VaultOptions& o) {
+  if (o.path().empty()) return absl::InvalidArgumentError("VaultOptions has no path");
+  if (o.protection() == VaultProtection::kNone) {
+    return absl::InvalidArgumentError(
+        "VaultOptions needs a passphrase (set_passphrase) or a host key (set_host_key)");
+  }
+  if (o.secret() == nullptr) return absl::ResourceExhaustedError("no guarded memory for the secret");
+  if (o.protection() == VaultProtection::kPassphrase && o.secret()->size() == 0) {
+    return absl::InvalidArgumentError("the passphrase is empty");
+  }
+  if (o.protection() == VaultProtection::kHostKey && o.secret()->size() != internal::kKeyBytes) {
+    return absl::InvalidArgumentError(absl::StrCat("a host key has ", internal::kKeyBytes,
+                                                   " bytes, not ", o.secret()->size()));
+  }
+  if (o.busy_timeout_ms() < 0) return absl::InvalidArgumentError("busy timeout is negative");
+  return CheckFreeText(o.actor(), "actor", kMaxActor, /*required=*/true);
+}
+
+absl::Status RunMigrations(Db* db, int from) {
+  for (const Migration& m : kMigrations) {
+    if (m.to <= from) continue;
+    if (absl::Status s = db->Exec(m.sql, absl::StrCat("migrating the vault to schema ", m.to));
+        !s.ok()) {
+      return s;
+    }
+    std::string v = absl::StrCat("PRAGMA user_version=", m.to);
+    if (absl::Status s = db->Exec(v.c_str(), "recording the schema version"); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::int64_t> PragmaInt(Db* db, const char* sql) {
+  Stmt st;
+  if (absl::Status s = st.Prepare(db->get(), sql); !s.ok()) return s;
+  int rc = st.Step();
+  if (rc != SQLITE_ROW) return db->Error(rc, "reading the vault header");
+  return st.Int(0);
+}
+
+absl::Status PutMeta(Db* db, absl::string_view name, absl::string_view value) {
+  Stmt st;
+  if (absl::Status s =
+          st.Prepare(db->get(), "INSERT OR REPLACE INTO meta(name, value) VALUES(?, ?)");
+      !s.ok()) {
+    return s;
+  }
+  st.BindText(1, name);
+  st.BindBlob(2, value);
+  int rc = st.Step();
+  if (rc != SQLITE_DONE) return db->Error(rc, "writing vault metadata");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::map<std::string, std::string>> ReadMeta(Db* db) {
+  Stmt st;
+  if (absl::Status s = st.Prepare(db->get(), "SELECT name, value FROM meta"); !s.ok()) return s;
+  std::map<std::string, std::string> out;
+  int rc;
+  while ((rc = st.Step()) == SQLITE_ROW) out[std::string(st.Text(0))] = std::string(st.Blob(1));
+  if (rc != SQLITE_DONE) return db->Error(rc, "reading vault metadata");
+  return out;
+}
+
+std::string U64(std::uint64_t v) {
+  std::string s(8, '\0');
+  for (int i = 0; i < 8; ++i) s[i] = static_cast<char>((v >> (8 * i)) & 0xff);
+  return s;
+}
+bool ParseU64(absl::string_view s, std::uint64_t* v) {
+  if (s.size() != 8) return false;
+  *v = 0;
+  for (int i = 7; i >= 0; --i) *v = (*v << 8) | static_cast<unsigned char>(s[i]);
+  return true;
+}
+
+}  // namespace
+
+absl::Status Vault::Impl::Prepare() {
+  sqlite3* h = db->get();
+  if (absl::Status s = select_domain.Prepare(
+          h, "SELECT id, name, salt, key_version FROM domains WHERE name = ?");
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s =
+          token_by_idx.Prepare(h, "SELECT token FROM tokens WHERE domain_id = ? AND idx = ?");
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = insert_token.Prepare(
+          h,
+          "INSERT INTO tokens(domain_id, token, idx, key_version, sealed) VALUES(?, ?, ?, ?, ?) "
+          "ON CONFLICT(domain_id, idx) DO NOTHING");
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = row_by_token.Prepare(
+          h, "SELECT key_version, sealed FROM tokens WHERE domain_id = ? AND token = ?");
+      !s.ok()) {
+    return s;
+  }
+  return delete_by_idx.Prepare(h, "DELETE FROM tokens WHERE domain_id = ? AND idx = ?");
+}
+
+absl::Status Vault::Impl::LoadKeys() {
+  Stmt st;
+  if (absl::Status s =
+          st.Prepare(db->get(), "SELECT version, state, wrapped, checksum FROM key_versions");
+      !s.ok()) {
+    return s;
+  }
+  int rc;
+  while ((rc = st.Step()) == SQLITE_ROW) {
+    auto version = static_cast<std::uint32_t>(st.Int(0));
+    auto state = static_cast<KeyState>(st.Int(1));
+    key_states[version] = state;
+    if (state == KeyState::kDestroyed) {
+      masters.erase(version);
+      continue;
+    }
+    if (masters.count(version) > 0) continue;
+    absl::string_view wrapped = st.Blob(2);
+    if (internal::Checksum(wrapped) != st.Blob(3)) {
+      return absl::DataLossError(absl::StrCat("vault file is damaged: master key version ",
+                                              version, " is altered"));
+    }
+    absl::StatusOr<std::unique_ptr<SecretBytes>> key =
+        internal::UnwrapKey(*kek, wrapped, MasterKeyAd(vault_id, version));
+    if (!key.ok()) return UnlockError(options, key.status());
+    masters[version] = std::move(*key);
+  }
+  if (rc != SQLITE_DONE) return db->Error(rc, "reading the vault's keys");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::uint32_t> Vault::Impl::PrimaryVersion() {
+  Stmt st;
+  if (absl::Status s =
+          st.Prepare(db->get(), "SELECT max(version) FROM key_versions WHERE state = 1");
+      !s.ok()) {
+    return s;
+  }
+  int rc = st.Step();
+  if (rc != SQLITE_ROW) return db->Error(rc, "reading the primary key version");
+  if (st.IsNull(0)) return absl::DataLossError("vault file is damaged: no primary key version");
+  return static_cast<std::uint32_t>(st.Int(0));
+}
+
+absl::StatusOr<DomainRow> Vault::Impl::LoadDomain(absl::string_view name) {
+  select_domain.Reset();
+  select_domain.BindText(1, name);
+  int rc = select_domain.Step();
+  if (rc == SQLITE_ROW) {
+    DomainRow d;
+    d.id = select_domain.Int(0);
+    d.name = std::string(select_domain.Text(1));
+    d.salt = std::string(select_domain.Blob(2));
+    d.key_version = static_cast<std::uint32_t>(select_domain.Int(3));
+    select_domain.Reset();
+    if (d.salt.size() != internal::kSaltBytes) {
+      return absl::DataLossError(
+          absl::StrCat("vault file is damaged: domain '", d.name, "' has a bad salt"));
+    }
+    return d;
+  }
+  select_domain.Reset();
+  if (rc != SQLITE_DONE) return db->Error(rc, "looking up a domain");
+  // Did you mean?
+  Stmt all;
+  std::vector<std::string> names;
+  if (all.Prepare(db->get(), "SELECT name FROM domains").ok()) {
+    while (all.Step() == SQLITE_ROW) names.emplace_back(all.Text(0));
+  }
+  std::vector<std::string_view> views(names.begin(), names.end());
+  std::string hint;
+  if (!views.empty()) {
+    std::vector<std::string> near = NearestNames(internal::SV(name), views, 3);
+    hint = absl::StrCat("; did you mean ", absl::StrJoin(near, ", "), "?");
+  } else {
+    hint = "; the vault has no domains yet (CreateDomain)";
+  }
+  return absl::NotFoundError(absl::StrCat("no domain '", name, "' in the vault", hint));
+}
+
+absl::StatusOr<const DomainKeys*> Vault::Impl::Keys(const DomainRow& domain,
+                                                    std::uint32_t version) {
+  auto key = std::make_pair(domain.name, version);
+  auto it = domain_keys.find(key);
+  if (it != domain_keys.end()) return &it->second;
+  if (masters.count(version) == 0) {
+    // Another process may have rotated: read the key table again.
+    if (absl::Status s = LoadKeys(); !s.ok()) return s;
+  }
+  auto m = masters.find(version);
+  if (m == masters.end()) {
+    auto st = key_states.find(version);
+    if (st != key_states.end() && st->second == KeyState::kDestroyed) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("key version ", version, " was destroyed"));
+    }
+    return absl::NotFoundError(absl::StrCat("no key version ", version, " in the vault"));
+  }
+  absl::StatusOr<DomainKeys> keys = internal::DeriveDomainKeys(*m->second, version, domain.name);
+  if (!keys.ok()) return keys.status();
+  auto [ins, ok] = domain_keys.emplace(key, std::move(*keys));
+  return &ins->second;
+}
+
+void Vault::Impl::Index(const DomainKeys& keys, IdKind kind, absl::string_view norm,
+                        void* scratch, std::uint8_t* idx) {
+  SecretBytes::Reader r(*keys.secret);
+  auto* st = static_cast<crypto_generichash_state*>(scratch);
+  std::memcpy(st, r.data() + internal::IndexStateOffset(), sizeof(crypto_generichash_state));
+  unsigned char msg[1 + kMaxNormalizedId];
+  msg[0] = static_cast<unsigned char>(kind);
+  std::memcpy(msg + 1, norm.data(), norm.size());
+  crypto_generichash_update(st, msg, 1 + norm.size());
+  crypto_generichash_final(st, idx, internal::kIndexBytes);
+  sodium_memzero(msg, 1 + norm.size());
+}
+
+absl::Status Vault::Impl::SealRecord(const DomainRow& d, const DomainKeys& keys, IdKind kind,
+                               absl::string_view norm, const std::uint8_t* random,
+                               const std::uint8_t* nonce, std::string* sealed) {
+  constexpr std::size_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+  constexpr std::size_t kTag = crypto_aead_xchacha20poly1305_ietf_ABYTES;
+  unsigned char msg[1 + kMaxNormalizedId];
+  msg[0] = static_cast<unsigned char>(kind);
+  std::memcpy(msg + 1, norm.data(), norm.size());
+  std::string ad = TokenAd(
+      d.name,
+      absl::string_view(reinterpret_cast<const char*>(random), internal::kTokenRandomBytes),
+      keys.version);
+  sealed->resize(kNonce + 1 + norm.size() + kTag);
+  auto* out = reinterpret_cast<unsigned char*>(&(*sealed)[0]);
+  std::memcpy(out, nonce, kNonce);
+  unsigned long long clen = 0;
+  SecretBytes::Reader r(*keys.secret);
+  int rc = crypto_aead_xchacha20poly1305_ietf_encrypt(
+      out + kNonce, &clen, msg, 1 + norm.size(), reinterpret_cast<const unsigned char*>(ad.data()),
+      ad.size(), nullptr, nonce, r.data() + internal::kEncryptionKeyOffset);
+  sodium_memzero(msg, 1 + norm.size());
+  if (rc != 0) return absl::InternalError("sealing a token record failed");
+  return absl::OkStatus();
+}
+
+absl::Status Vault::Impl::OpenRecord(const DomainRow& d, const DomainKeys& keys,
+                               const std::uint8_t* random, absl::string_view sealed,
+                               IdKind* kind, std::string* norm) {
+  constexpr std::size_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+  constexpr std::size_t kTag = crypto_aead_xchacha20poly1305_ietf_ABYTES;
+  if (sealed.size() < kNonce + kTag + 2 || sealed.size() > kNonce + kTag + 1 + kMaxNormalizedId) {
+    return absl::DataLossError("its record has a wrong size");
+  }
+  std::string ad = TokenAd(
+      d.name,
+      absl::string_view(reinterpret_cast<const char*>(random), internal::kTokenRandomBytes),
+      keys.version);
+  unsigned char msg[1 + kMaxNormalizedId];
+  unsigned long long mlen = 0;
+  const auto* s = reinterpret_cast<const unsigned char*>(sealed.data());
+  SecretBytes::Reader r(*keys.secret);
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+          msg, &mlen, nullptr, s + kNonce, sealed.size() - kNonce,
+          reinterpret_cast<const unsigned char*>(ad.data()), ad.size(), s,
+          r.data() + internal::kEncryptionKeyOffset) != 0) {
+    return absl::DataLossError("its record fails authentication (the vault file was altered)");
+  }
+  *kind = static_cast<IdKind>(msg[0]);
+  norm->assign(reinterpret_cast<const char*>(msg + 1), mlen - 1);
+  sodium_memzero(msg, mlen);
+  if (!IsKnownIdKind(*kind)) return absl::DataLossError("its record holds an unknown kind");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::pair<std::uint64_t, std::string>> Vault::Impl::AuditHead() {
+  Stmt st;
+  if (absl::Status s =
+          st.Prepare(db->get(), "SELECT seq, chain FROM audit ORDER BY seq DESC LIMIT 1");
+      !s.ok()) {
+    return s;
+  }
+  int rc = st.Step();
+  if (rc == SQLITE_DONE) return std::make_pair(std::uint64_t{0}, std::string());
+  if (rc != SQLITE_ROW) return db->Error(rc, "reading the audit trail");
+  return std::make_pair(static_cast<std::uint64_t>(st.Int(0)), std::string(st.Blob(1)));
+}
+
+absl::Status Vault::Impl::AppendAudit(AuditOp op, absl::string_view domain,
+                                      absl::string_view target, absl::string_view reason,
+                                      std::uint64_t count, std::uint32_t key_version) {
+  absl::StatusOr<std::pair<std::uint64_t, std::string>> head = AuditHead();
+  if (!head.ok()) return head.status();
+  v1::AuditEntry e;
+  e.set_seq(head->first + 1);
+  e.set_time_unix_micros(absl::ToUnixMicros(absl::Now()));
+  e.set_op(static_cast<v1::AuditOperation>(op));
+  e.set_actor(options.actor());
+  e.set_domain(std::string(domain));
+  e.set_target_domain(std::string(target));
+  e.set_reason(std::string(reason));
+  e.set_count(count);
+  e.set_key_version(key_version);
+  e.set_prev_chain(head->second);
+  std::string bytes;
+  if (!e.SerializeToString(&bytes)) return absl::InternalError("audit entry does not serialise");
+  std::string chain(32, '\0');
+  {
+    SecretBytes::Reader k(*audit_key);
+    crypto_generichash_blake2b_salt_personal(
+        reinterpret_cast<unsigned char*>(&chain[0]), chain.size(),
+        reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), k.data(), k.size(),
+        nullptr, reinterpret_cast<const unsigned char*>(kAuditPersonal));
+  }
+  Stmt st;
+  if (absl::Status s =
+          st.Prepare(db->get(), "INSERT INTO audit(seq, entry, chain) VALUES(?, ?, ?)");
+      !s.ok()) {
+    return s;
+  }
+  st.Bind(1, static_cast<std::int64_t>(e.seq()));
+  st.BindBlob(2, bytes);
+  st.BindBlob(3, chain);
+  int rc = st.Step();
+  if (rc != SQLITE_DONE) return db->Error(rc, "writing the audit trail");
+  return PutMeta(db.get(), "audit_head", absl::StrCat(U64(e.seq()), chain));
+}
+
+// --- Create and Open ---------------------------------------------------------
+
+namespace {
+
+// Writes a new vault's schema, keys and first audit entry in one transaction.
+absl::Status InitializeVault(Vault::Impl* impl, bool passphrase, const KdfLimits& limits) {
+  const VaultOptions& options = impl->options;
+  Db* d = impl->db.get();
+  if (absl::Status s = d->Exec("PRAGMA journal_mode=WAL", "switching the vault to WAL"); !s.ok()) {
+    return s;
+  }
+  Transaction txn(d);
+  if (absl::Status s = txn.BeginWrite(); !s.ok()) return s;
+  absl::StatusOr<std::int64_t> version = PragmaInt(d, "PRAGMA user_version");
+  if (!version.ok()) return version.status();
+  if (*version != 0) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("another process created a vault at ", options.path()));
+  }
+  if (absl::Status s = RunMigrations(d, 0); !s.ok()) return s;
+  std::string app = absl::StrCat("PRAGMA application_id=", internal::kVaultApplicationId);
+  if (absl::Status s = d->Exec(app.c_str(), "marking the file as a vault"); !s.ok()) {
+    return s;
+  }
+  impl->vault_id = RandomBytes(16);
+  std::string salt = RandomBytes(crypto_pwhash_SALTBYTES);
+  absl::StatusOr<std::unique_ptr<SecretBytes>> kek = internal::DeriveKek(
+      passphrase, *options.secret(), salt, limits.opslimit, limits.memlimit);
+  if (!kek.ok()) return kek.status();
+  impl->kek = std::move(*kek);
+  absl::StatusOr<std::unique_ptr<SecretBytes>> audit_key = internal::NewRandomKey();
+  absl::StatusOr<std::unique_ptr<SecretBytes>> master = internal::NewRandomKey();
+  if (!audit_key.ok()) return audit_key.status();
+  if (!master.ok()) return master.status();
+  absl::StatusOr<std::string> wrapped_audit =
+      internal::WrapKey(*impl->kek, **audit_key, AuditKeyAd(impl->vault_id));
+  absl::StatusOr<std::string> wrapped_master =
+      internal::WrapKey(*impl->kek, **master, MasterKeyAd(impl->vault_id, 1));
+  if (!wrapped_audit.ok()) return wrapped_audit.status();
+  if (!wrapped_master.ok()) return wrapped_master.status();
+  std::vector<std::pair<std::string, std::string>> meta = {
+      {"vault_id", impl->vault_id},
+      {"protection", passphrase ? "passphrase" : "host_key"},
+      {"kdf_salt", salt},
+      {"kdf_opslimit", U64(limits.opslimit)},
+      {"kdf_memlimit", U64(limits.memlimit)},
+      {"audit_key", *wrapped_audit},
+      {"audit_key_checksum", internal::Checksum(*wrapped_audit)},
+      {"created", U64(static_cast<std::uint64_t>(NowUnix()))},
+  };
+  for (const auto& [name, value] : meta) {
+    if (absl::Status s = PutMeta(d, name, value); !s.ok()) return s;
+  }
+  {
+    Stmt st;
+    if (absl::Status s = st.Prepare(d->get(),
+                                    "INSERT INTO key_versions(version, state, created, wrapped, "
+                                    "checksum) VALUES(1, 1, ?, ?, ?)");
+        !s.ok()) {
+      return s;
+    }
+    std::string checksum = internal::Checksum(*wrapped_master);
+    st.Bind(1, NowUnix());
+    st.BindBlob(2, *wrapped_master);
+    st.BindBlob(3, checksum);
+    int rc = st.Step();
+    if (rc != SQLITE_DONE) return d->Error(rc, "storing the master key");
+  }
+  impl->audit_key = std::move(*audit_key);
+  impl->masters[1] = std::move(*master);
+  impl->key_states[1] = KeyState::kPrimary;
+  if (absl::Status s = impl->AppendAudit(AuditOp::kVaultCreated, "", "", "", 0, 1); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = txn.Commit(); !s.ok()) return s;
+  // Move the new pages, the header with the application id included, into
+  // the main file, so that the file is recognisable without its log.
+  return d->Exec("PRAGMA wal_checkpoint(TRUNCATE)", "checkpointing the new vault");
+}
+
+}  // namespace
+
+
+Vault::Vault(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Vault::~Vault() = default;
+
+const std::string& Vault::path() const { return impl_->options.path(); }
+
+absl::StatusOr<std::unique_ptr<Vault>> Vault::Create(const VaultOptions& options) {
+  if (absl::Status s = internal::EnsureSodium(); !s.ok()) return s;
+  if (absl::Status s = CheckOptions(options); !s.ok()) return s;
+  if (access(options.path().c_str(), F_OK) == 0) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("a file exists at ", options.path(), "; Vault::Open opens a vault"));
+  }
+  const bool passphrase = options.protection() == VaultProtection::kPassphrase;
+  const KdfLimits limits = options.kdf_limits();
+  if (passphrase && (limits.opslimit < crypto_pwhash_OPSLIMIT_MIN ||
+                     limits.opslimit > crypto_pwhash_OPSLIMIT_MAX ||
+                     limits.memlimit < crypto_pwhash_MEMLIMIT_MIN ||
+                     limits.memlimit > crypto_pwhash_MEMLIMIT_MAX)) {
+    return absl::InvalidArgumentError("Argon2id limits outside what libsodium accepts");
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  absl::StatusOr<std::unique_ptr<Db>> db = Db::Open(options.path(), /*create=*/true,
+                                                    options.busy_timeout_ms(), options.cache_mib());
+  if (!db.ok()) return db.status();
+  impl->db = std::move(*db);
+  absl::Status s = InitializeVault(impl.get(), passphrase, limits);
+  if (!s.ok()) {
+    impl.reset();
+    // Remove the file this call created, unless another process made it a
+    // vault in the meantime.
+    if (s.code() != absl::StatusCode::kAlreadyExists &&
+        !internal::PrecheckVaultFile(options.path()).ok()) {
+      unlink(options.path().c_str());
+      unlink((options.path() + "-wal").c_str());
+      unlink((options.path() + "-shm").c_str());
+    }
+    return s;
+  }
+  if (absl::Status s = impl->Prepare(); !s.ok()) return s;
+  return std::unique_ptr<Vault>(new Vault(std::move(impl)));
+}
+
+absl::StatusOr<std::unique_ptr<Vault>> Vault::Open(const VaultOptions& options) {
+  if (absl::Status s = internal::EnsureSodium(); !s.ok()) return s;
+  if (absl::Status s = CheckOptions(options); !s.ok()) return s;
+  absl::Status pre = internal::PrecheckVaultFile(options.path());
+  if (pre.code() == absl::StatusCode::kNotFound) {
+    if (options.create_if_missing()) {
+      absl::StatusOr<std::unique_ptr<Vault>> v = Create(options);
+      if (v.ok() || v.status().code() != absl::StatusCode::kAlreadyExists) return v;
+      pre = internal::PrecheckVaultFile(options.path());  // Another process won the race.
+    } else {
+      return absl::NotFoundError(absl::StrCat(
+          "no vault file at ", options.path(),
+          " (Vault::Create makes one, or VaultOptions::set_create_if_missing)"));
+    }
+  }
+  if (!pre.ok()) return pre;
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  absl::StatusOr<std::unique_ptr<Db>> db = Db::Open(options.path(), /*create=*/false,
+                                                    options.busy_timeout_ms(), options.cache_mib());
+  if (!db.ok()) return db.status();
+  impl->db = std::move(*db);
+  Db* d = impl->db.get();
+  absl::StatusOr<std::int64_t> app = PragmaInt(d, "PRAGMA application_id");
+  if (!app.ok()) return app.status();
+  if (*app != static_cast<std::int64_t>(internal::kVaultApplicationId)) {
+    return absl::DataLossError(absl::StrCat(
+        options.path(), " is an SQLite database but not a gdprkit vault (wrong application id)"));
+  }
+  absl::StatusOr<std::int64_t> schema = PragmaInt(d, "PRAGMA user_version");
+  if (!schema.ok()) return schema.status();
+  if (*schema > kSchemaVersion) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "vault ", options.path(), " has schema version ", *schema,
+        ", newer than this gdprkit understands (", kSchemaVersion, "); upgrade gdprkit"));
+  }
+  if (*schema < 1) {
+    return absl::DataLossError(
+        absl::StrCat(options.path(), " is not a complete gdprkit vault (no schema)"));
+  }
+  absl::StatusOr<std::map<std::string, std::string>> meta = ReadMeta(d);
+  if (!meta.ok()) return meta.status();
+  auto get = [&](const char* name) -> const std::string* {
+    auto it = meta->find(name);
+    return it == meta->end() ? nullptr : &it->second;
+  };
+  const std::string* vault_id = get("vault_id");
+  const std::string* protection = get("protection");
+  const std::string* salt = get("kdf_salt");
+  const std::string* ops = get("kdf_opslimit");
+  const std::string* mem = get("kdf_memlimit");
+  const std::string* audit_key = get("audit_key");
+  const std::string* audit_sum = get("audit_key_checksum");
+  std::uint64_t opslimit = 0, memlimit = 0;
+  if (vault_id == nullptr || protection == nullptr || salt == nullptr || ops == nullptr ||
+      mem == nullptr || audit_key == nullptr || audit_sum == nullptr ||
+      !ParseU64(*ops, &opslimit) || !ParseU64(*mem, &memlimit)) {
+    return absl::DataLossError(
+        absl::StrCat("vault file ", options.path(), " is damaged: its metadata is incomplete"));
+  }
+  const bool passphrase = *protection == "passphrase";
+  if (!passphrase && *protection != "host_key") {
+    return absl::DataLossError(
+        absl::StrCat("vault file ", options.path(), " is damaged: unknown protection"));
+  }
+  if (passphrase != (options.protection() == VaultProtection::kPassphrase)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "vault ", options.path(), " is protected by ", passphrase ? "a passphrase" : "a host key",
+        ", but ", passphrase ? "a host key" : "a passphrase", " was given"));
+  }
+  if (passphrase && (opslimit < crypto_pwhash_OPSLIMIT_MIN || opslimit > kMaxStoredOpslimit ||
+                     memlimit < crypto_pwhash_MEMLIMIT_MIN || memlimit > kMaxStoredMemlimit)) {
+    return absl::DataLossError(absl::StrCat(
+        "vault file ", options.path(), " is damaged: implausible Argon2id limits"));
+  }
+  impl->vault_id = *vault_id;
+  absl::StatusOr<std::unique_ptr<SecretBytes>> kek = internal::DeriveKek(
+      passphrase, *options.secret(), *salt, opslimit, static_cast<std::size_t>(memlimit));
+  if (!kek.ok()) return kek.status();
+  impl->kek = std::move(*kek);
+  if (internal::Checksum(*audit_key) != *audit_sum) {
+    return absl::DataLossError(
+        absl::StrCat("vault file ", options.path(), " is damaged: the audit key is altered"));
+  }
+  absl::StatusOr<std::unique_ptr<SecretBytes>> ak =
+      internal::UnwrapKey(*impl->kek, *audit_key, AuditKeyAd(impl->vault_id));
+  if (!ak.ok()) return UnlockError(options, ak.status());
+  impl->audit_key = std::move(*ak);
+  if (absl::Status s = impl->LoadKeys(); !s.ok()) return s;
+  if (*schema < kSchemaVersion) {
+    Transaction txn(d);
+    if (absl::Status s = txn.BeginWrite(); !s.ok()) return s;
+    absl::StatusOr<std::int64_t> now = PragmaInt(d, "PRAGMA user_version");
+    if (!now.ok()) return now.status();
+    if (absl::Status s = RunMigrations(d, static_cast<int>(*now)); !s.ok()) return s;
+    if (absl::Status s = txn.Commit(); !s.ok()) return s;
+  }
+  if (absl::Status s = impl->Prepare(); !s.ok()) return s;
+  return std::unique_ptr<Vault>(new Vault(std::move(impl)));
+}
+
+// --- Domains ---------------------------------------------------------------
+
+absl::Status Vault::CreateDomain(std::string_view name, std::string_view description) {
+  if (!internal::IsValidDomainName(AV(name))) {
+    return absl::InvalidArgumentError(
+        "a domain name has 1-64 characters a-z, 0-9, '.', '_', '-' and starts with a letter or "
+        "digit (e.g. klynge-aarhus-2026)");
+  }
+  if (absl::Status s = CheckFreeText(AV(description), "description", kMaxDescription, false);
+      !s.ok()) {
+    return s;
+  }
+  absl::MutexLock lock(&impl_->mu);
+  Db* d = impl_->db.get();
+  Transaction txn(d);
+  if (absl::Status s = txn.BeginWrite(); !s.ok()) return s;
+  absl::StatusOr<std::uint32_t> primary = impl_->PrimaryVersion();
+  if (!primary.ok()) return primary.status();
+  Stmt st;
+  if (absl::Status s = st.Prepare(d->get(),
+                                  "INSERT INTO domains(name, description, salt, key_version, "
+                                  "created) VALUES(?, ?, ?, ?, ?) ON CONFLICT(name) DO NOTHING");
+      !s.ok()) {
+    return s;
+  }
+  std::string salt = RandomBytes(internal::kSaltBytes);
+  st.BindText(1, AV(name));
+  st.BindText(2, AV(description));
+  st.BindBlob(3, salt);
+  st.Bind(4, *primary);
+  st.Bind(5, NowUnix());
+  int rc = st.Step();
+  if (rc != SQLITE_DONE) return d->Error(rc, "creating a domain");
+  if (sqlite3_changes(d->get()) == 0) {
+    return absl::AlreadyExistsError(absl::StrCat("domain '", AV(name), "' exists"));
+  }
+  if (absl::Status s = impl_->AppendAudit(AuditOp::kDomainCreated, AV(name), "", "", 0, *primary);
+      !s.ok()) {
+    return s;
+  }
+  return txn.Commit();
+}
+
+absl::StatusOr<std::vector<DomainInfo>> Vault::ListDomains() const {
+  absl::MutexLock lock(&impl_->mu);
+  Stmt st;
+  if (absl::Status s = st.Prepare(impl_->db->get(),
+                                  "SELECT d.name, d.description, d.key_version, d.created, "
+                                  "(SELECT count(*) FROM tokens t WHERE t.domain_id = d.id) "
+                                  "FROM domains d ORDER BY d.name");
+      !s.ok()) {
+    return s;
+  }
+  std::vector<DomainInfo> out;
+  int rc;
+  while ((rc = st.Step()) == SQLITE_ROW) {
+    DomainInfo info;
+    info.name = std::string(st.Text(0));
+    info.description = std::string(st.Text(1));
+    info.key_version = static_cast<std::uint32_t>(st.Int(2));
+    info.created_unix = st.Int(3);
+    info.tokens = static_cast<std::uint64_t>(st.Int(4));
+    out.push_back(std::move(info));
+  }
+  if (rc != SQLITE_DONE) return impl_->db->Error(rc, "listing domains");
+  return out;
+}
+
+// --- Pseudonyms ---------------------------------------------------------------
+
+absl::Status Vault::Pseudonymize(std::string_view domain, IdKind kind,
+                                 absl::Span<const std::string_view> identifiers,
+                                 StringColumn* out, const BatchOptions& options,
+                                 BatchReport* report) const {
+  if (out == nullptr) return absl::InvalidArgumentError("no output column");
+  absl::MutexLock lock(&impl_->mu);
+  Transaction txn(impl_->db.get());
+  if (absl::Status s = txn.BeginRead(); !s.ok()) return s;
+  absl::StatusOr<DomainRow> d = impl_->LoadDomain(AV(domain));
+  if (!d.ok()) return d.status();
+  std::uint32_t version = options.key_version != 0 ? options.key_version : d->key_version;
+  absl::StatusOr<const DomainKeys*> keys = impl_->Keys(*d, version);
+  if (!keys.ok()) return keys.status();
+  SecretBytes::Reader r(*(*keys)->secret);
+  return internal::PseudonymizeBatch(r.data() + internal::PseudonymStateOffset(), version, kind,
+                                     identifiers, out, options, report);
+}
+
+absl::StatusOr<std::unique_ptr<Pseudonymizer>> Vault::NewPseudonymizer(
+    std::string_view domain, std::uint32_t key_version) const {
+  absl::MutexLock lock(&impl_->mu);
+  Transaction txn(impl_->db.get());
+  if (absl::Status s = txn.BeginRead(); !s.ok()) return s;
+  absl::StatusOr<DomainRow> d = impl_->LoadDomain(AV(domain));
+  if (!d.ok()) return d.status();
+  std::uint32_t version = key_version != 0 ? key_version : d->key_version;
+  absl::StatusOr<const DomainKeys*> keys = impl_->Keys(*d, version);
+  if (!keys.ok()) return keys.status();
+  SecretBytes::Reader r(*(*keys)->secret);
+  return internal::PseudonymizerAccess::Make(
+      d->name, version,
+      absl::string_view(reinterpret_cast<const char*>(r.data() + internal::kPseudonymKeyOffset),
+                        internal::kKeyBytes));
+}
+
+absl::StatusOr<std::string> Vault::ExportPseudonymKey(std::string_view domain,
+                                                      std::string_view reason,
+                                                      InsecureSecretAccess) {
+  if (absl::Status s = CheckReason(AV(reason)); !s.ok()) return s;
+  absl::MutexLock lock(&impl_->mu);
+  Transaction txn(impl_->db.get());
+  if (absl::Status s = txn.BeginWrite(); !s.ok()) return s;
+  absl::StatusOr<DomainRow> d = impl_->LoadDomain(AV(domain));
+  if (!d.ok()) return d.status();
+  absl::StatusOr<const DomainKeys*> keys = impl_->Keys(*d, d->key_version);
+  if (!keys.ok()) return keys.status();
+  if (absl::Status s = impl_->AppendAudit(AuditOp::kExportKey, d->name, "", AV(reason), 0,
+                                          d->key_version);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = txn.Commit(); !s.ok()) return s;
+  SecretBytes::Reader r(*(*keys)->secret);
+  return internal::FormatExportedKey(
+      d->name, d->key_version,
+      absl::string_view(reinterpret_cast<const char*>(r.data() + internal::kPseudonymKeyOffset),
+                        internal::kKeyBytes));
+}
+
+// --- Tokens -----------------------------------------------------------------
+
+namespace {
+
+// Normalises a batch. norms gets one value per row (empty when rejected);
+// state[i] = 2 for rejected rows.
+absl::Status NormalizeBatch(IdKind kind, absl::Span<const std::string_view> identifiers,
+                            const BatchOptions& options, StringColumn* norms,
+                            std::vector<std::uint8_t>* state, BatchReport* report) {
+  if (!IsKnownIdKind(kind)) return absl::InvalidArgumentError("unknown identifier kind");
+  const std::size_t n = identifiers.size();
+  norms->clear();
+  norms->reserve(n, n * 13);
+  state->assign(n, 0);
+  if (report != nullptr) report->problems.assign(n, IdProblem::kNone);
+  IdBuffer buf;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::string_view norm;
+    IdProblem p = NormalizeIdInto(kind, identifiers[i], &buf, &norm, options.id_options);
+    if (p != IdProblem::kNone) {
+      if (options.invalid_rows == InvalidRows::kFail) {
+        norms->SecureClear();
+        sodium_memzero(buf.data, sizeof(buf.data));
+        return IdProblemStatus(kind, p, static_cast<long long>(i));
+      }
+      (*state)[i] = 2;
+      if (report != nullptr) {
+        report->problems[i] = p;
+        ++report->rejected;
+      }
+    }
+    norms->push_back(norm);
+  }
+  sodium_memzero(buf.data, sizeof(buf.data));
+  return absl::OkStatus();
+}
+
+struct alignas(64) Scratch {
+  unsigned char bytes[512];
+  ~Scratch() { sodium_memzero(bytes, sizeof(bytes)); }
+};
+
+}  // namespace
+
+absl::Status Vault::Impl::LookupRows(const DomainRow& d, const std::vector<IdKind>& kinds,
+                                     const StringColumn& norms, std::vector<std::uint8_t>* state,
+                                     std::vector<std::uint8_t>* tokens, std::size_t* found) {
+  absl::StatusOr<const DomainKeys*> keys = Keys(d, d.key_version);
+  if (!keys.ok()) return keys.status();
+  Scratch scratch;
+  std::uint8_t idx[internal::kIndexBytes];
+  const std::size_t n = norms.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    if ((*state)[i] != 0) continue;
+    Index(**keys, kinds[i], AV(norms[i]), scratch.bytes, idx);
+    token_by_idx.Reset();
+    token_by_idx.Bind(1, d.id);
+    token_by_idx.BindBlob(2, absl::string_view(reinterpret_cast<const char*>(idx), sizeof(idx)));
+    int rc = token_by_idx.Step();
+    if (rc == SQLITE_ROW) {
+      absl::string_view t = token_by_idx.Blob(0);
+      if (t.size() != internal::kTokenRandomBytes) {
+        token_by_idx.Reset();
+        return absl::DataLossError("vault file is damaged: a token has a wrong size");
+      }
+      std::memcpy(tokens->data() + i * internal::kTokenRandomBytes, t.data(), t.size());
+      (*state)[i] = 1;
+      ++*found;
+    } else if (rc != SQLITE_DONE) {
+      token_by_idx.Reset();
+      return db->Error(rc, "looking up tokens");
+    }
+  }
+  token_by_idx.Reset();
+  return absl::OkStatus();
+}
+
+absl::Status Vault::Impl::IssueRows(const DomainRow& d, const std::vector<IdKind>& kinds,
+                                    const StringColumn& norms, std::vector<std::uint8_t>* state,
+                                    std::vector<std::uint8_t>* tokens, std::size_t* created,
+                                    std::size_t* existing) {
+  constexpr std::size_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+  constexpr std::size_t kPerRow = internal::kTokenRandomBytes + kNonce;
+  absl::StatusOr<const DomainKeys*> keys = Keys(d, d.key_version);
+  if (!keys.ok()) return keys.status();
+  const std::size_t n = norms.size();
+  std::size_t todo = 0;
+  for (std::size_t i = 0; i < n; ++i) todo += (*state)[i] == 0;
+  if (todo == 0) return absl::OkStatus();
+  // Randomness for the whole batch from one seed (a ChaCha20 stream), instead
+  // of a system call per row.
+  std::vector<std::uint8_t> random(todo * kPerRow);
+  {
+    std::uint8_t seed[randombytes_SEEDBYTES];
+    randombytes_buf(seed, sizeof(seed));
+    randombytes_buf_deterministic(random.data(), random.size(), seed);
+    sodium_memzero(seed, sizeof(seed));
+  }
+  Scratch scratch;
+  std::uint8_t idx[internal::kIndexBytes];
+  std::string sealed;
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if ((*state)[i] != 0) continue;
+    std::uint8_t* tok = random.data() + k * kPerRow;
+    const std::uint8_t* nonce = tok + internal::kTokenRandomBytes;
+    ++k;
+    Index(**keys, kinds[i], AV(norms[i]), scratch.bytes, idx);
+    for (int attempt = 0;; ++attempt) {
+      if (absl::Status s = SealRecord(d, **keys, kinds[i], AV(norms[i]), tok, nonce, &sealed); !s.ok()) {
+        return s;
+      }
+      insert_token.Reset();
+      insert_token.Bind(1, d.id);
+      insert_token.BindBlob(
+          2, absl::string_view(reinterpret_cast<const char*>(tok), internal::kTokenRandomBytes));
+      insert_token.BindBlob(3, absl::string_view(reinterpret_cast<const char*>(idx), sizeof(idx)));
+      insert_token.Bind(4, (*keys)->version);
+      insert_token.BindBlob(5, sealed);
+      int rc = insert_token.Step();
+      insert_token.Reset();
+      if (rc == SQLITE_DONE) break;
+      if ((rc & 0xff) == SQLITE_CONSTRAINT && attempt < 3) {
+        // A random token collided with an existing one: draw another.
+        randombytes_buf(tok, internal::kTokenRandomBytes);
+        continue;
+      }
+      return db->Error(rc, "storing tokens");
+    }
+    if (sqlite3_changes(db->get()) == 1) {
+      std::memcpy(tokens->data() + i * internal::kTokenRandomBytes, tok,
+                  internal::kTokenRandomBytes);
+      ++*created;
+    } else {
+      // The identifier got a token meanwhile (an earlier row of this batch, or
+      // another writer before we took the lock): use it.
+      token_by_idx.Reset();
+      token_by_idx.Bind(1, d.id);
+      token_by_idx.BindBlob(2,
+                            absl::string_view(reinterpret_cast<const char*>(idx), sizeof(idx)));
+      int rc = token_by_idx.Step();
+      if (rc != SQLITE_ROW || token_by_idx.Blob(0).size() != internal::kTokenRandomBytes) {
+        token_by_idx.Reset();
+        return rc == SQLITE_ROW ? absl::DataLossError("vault file is damaged: bad token")
+                                : db->Error(rc, "looking up tokens");
+      }
+      std::memcpy(tokens->data() + i * internal::kTokenRandomBytes, token_by_idx.Blob(0).data(),
+                  internal::kTokenRandomBytes);
+      token_by_idx.Reset();
+      ++*existing;
+    }
+    (*state)[i] = 1;
+  }
+  sodium_memzero(random.data(), random.size());
+  if (!sealed.empty()) sodium_memzero(&sealed[0], sealed.size());
+  return absl::OkStatus();
+}
+
+absl::Status Vault::Impl::TokenizeNormalized(absl::string_view domain,
+                                             const std::vector<IdKind>& kinds,
+                                             const StringColumn& norms,
+                                             std::vector<std::uint8_t>* state,
+                                             std::vector<std::uint8_t>* tokens, DomainRow* row,
+                                             std::size_t* created, std::size_t* existing,
+                                             bool in_write_txn) {
+  tokens->assign(norms.size() * internal::kTokenRandomBytes, 0);
+  std::size_t found = 0;
+  std::size_t todo = 0;
+  for (std::uint8_t s : *state) todo += s == 0;
+  if (!in_write_txn) {
+    // First a read: most batches of known identifiers need no write lock.
+    Transaction read(db.get());
+    if (absl::Status s = read.BeginRead(); !s.ok()) return s;
+    absl::StatusOr<DomainRow> d = LoadDomain(domain);
+    if (!d.ok()) return d.status();
+    if (absl::Status s = LookupRows(*d, kinds, norms, state, tokens, &found); !s.ok()) return s;
+    *row = *d;
+    if (absl::Status s = read.Commit(); !s.ok()) return s;
+    *existing += found;
+    if (found == todo) return absl::OkStatus();
+    Transaction write(db.get());
+    if (absl::Status s = write.BeginWrite(); !s.ok()) return s;
+    absl::StatusOr<DomainRow> d2 = LoadDomain(domain);
+    if (!d2.ok()) return d2.status();
+    *row = *d2;
+    if (absl::Status s = IssueRows(*d2, kinds, norms, state, tokens, created, existing); !s.ok()) {
+      return s;
+    }
+    return write.Commit();
+  }
+  absl::StatusOr<DomainRow> d = LoadDomain(domain);
+  if (!d.ok()) return d.status();
+  *row = *d;
+  if (absl::Status s = LookupRows(*d, kinds, norms, state, tokens, &found); !s.ok()) return s;
+  *existing += found;
+  return IssueRows(*d, kinds, norms, state, tokens, created, existing);
+}
+
+namespace {
+
+void EmitTokens(const DomainRow& d, const std::vector<std::uint8_t>& state,
+                const std::vector<std::uint8_t>& tokens, StringColumn* out) {
+  const std::size_t n = state.size();
+  out->clear();
+  out->reserve(n, n * kTokenTextSize);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (state[i] != 1) {
+      out->push_back({});
+      continue;
+    }
+    FormatToken(d.salt, tokens.data() + i * internal::kTokenRandomBytes,
+                out->Append(kTokenTextSize));
+  }
+}
+
+}  // namespace
+
+absl::Status Vault::Tokenize(std::string_view domain, IdKind kind,
+                             absl::Span<const std::string_view> identifiers, StringColumn* tokens,
+                             const BatchOptions& options, BatchReport* report) {
+  if (tokens == nullptr) return absl::InvalidArgumentError("no output column");
+  tokens->clear();
+  if (report != nullptr) *report = BatchReport();
+  StringColumn norms;
+  std::vector<std::uint8_t> state;
+  if (absl::Status s = NormalizeBatch(kind, identifiers, options, &norms, &state, report);
+      !s.ok()) {
+    return s;
+  }
+  std::vector<IdKind> kinds(identifiers.size(), kind);
+  std::vector<std::uint8_t> raw;
+  DomainRow row;
+  std::size_t created = 0, existing = 0;
+  absl::Status s;
+  {
+    absl::MutexLock lock(&impl_->mu);
+    s = impl_->TokenizeNormalized(AV(domain), kinds, norms, &state, &raw, &row, &created,
+                                  &existing, /*in_write_txn=*/false);
+  }
+  norms.SecureClear();
+  if (!s.ok()) return s;
+  EmitTokens(row, state, raw, tokens);
+  if (report != nullptr) {
+    report->created = created;
+    report->existing = existing;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Vault::LookupTokens(std::string_view domain, IdKind kind,
+                                 absl::Span<const std::string_view> identifiers,
+                                 StringColumn* tokens, const BatchOptions& options,
+                                 BatchReport* report) const {
+  if (tokens == nullptr) return absl::InvalidArgumentError("no output column");
+  tokens->clear();
+  if (report != nullptr) *report = BatchReport();
+  StringColumn norms;
+  std::vector<std::uint8_t> state;
+  if (absl::Status s = NormalizeBatch(kind, identifiers, options, &norms, &state, report);
+      !s.ok()) {
+    return s;
+  }
+  std::vector<IdKind> kinds(identifiers.size(), kind);
+  std::vector<std::uint8_t> raw(identifiers.size() * internal::kTokenRandomBytes, 0);
+  std::size_t found = 0;
+  DomainRow row;
+  {
+    absl::MutexLock lock(&impl_->mu);
+    Transaction read(impl_->db.get());
+    if (absl::Status s = read.BeginRead(); !s.ok()) return s;
+    absl::StatusOr<DomainRow> d = impl_->LoadDomain(AV(domain));
+    if (!d.ok()) return d.status();
+    row = *d;
+    absl::Status s = impl_->LookupRows(row, kinds, norms, &state, &raw, &found);
+    norms.SecureClear();
+    if (!s.ok()) return s;
+    if (absl::Status c = read.Commit(); !c.ok()) return c;
+  }
+  EmitTokens(row, state, raw, tokens);
+  if (report != nullptr) {
+    report->existing = found;
+    for (std::uint8_t st : state) report->missing += st == 0;
+  }
+  return absl::OkStatus();
+}
+
+// --- Re-identification and translation ---------------------------------------
+
+absl::Status Vault::Impl::OpenTokens(const DomainRow& d,
+                                     absl::Span<const std::string_view> tokens,
+                                     StringColumn* norms, std::vector<IdKind>* kinds) {
+  norms->clear();
+  kinds->clear();
+  norms->reserve(tokens.size(), tokens.size() * 11);
+  kinds->reserve(tokens.size());
+  std::string norm;
+  absl::Status status;
+  for (std::size_t i = 0; i < tokens.size() && status.ok(); ++i) {
+    ParsedToken t;
+    if (!ParseToken(AV(tokens[i]), &t)) {
+      status = absl::InvalidArgumentError(absl::StrCat(
+          RowPrefix(i), "not a gdprkit token (\"tk_\" and 32 base32 characters)"));
+      break;
+    }
+    std::uint8_t check[internal::kTokenCheckBytes];
+    TokenCheck(d.salt, t.random, check);
+    if (sodium_memcmp(check, t.check, sizeof(check)) != 0) {
+      status = absl::InvalidArgumentError(absl::StrCat(
+          RowPrefix(i), "the token fails its check: it was altered, or it belongs to another "
+          "domain than '", d.name, "'"));
+      break;
+    }
+    row_by_token.Reset();
+    row_by_token.Bind(1, d.id);
+    row_by_token.BindBlob(
+        2, absl::string_view(reinterpret_cast<const char*>(t.random), sizeof(t.random)));
+    int rc = row_by_token.Step();
+    if (rc == SQLITE_DONE) {
+      status = absl::NotFoundError(absl::StrCat(
+          RowPrefix(i), "the token is not in domain '", d.name, "' (erased, or never issued)"));
+      break;
+    }
+    if (rc != SQLITE_ROW) {
+      status = db->Error(rc, "reading token records");
+      break;
+    }
+    auto version = static_cast<std::uint32_t>(row_by_token.Int(0));
+    absl::StatusOr<const DomainKeys*> keys = Keys(d, version);
+    if (!keys.ok()) {
+      status = keys.status();
+      break;
+    }
+    IdKind kind;
+    absl::Status o = OpenRecord(d, **keys, t.random, row_by_token.Blob(1), &kind, &norm);
+    if (!o.ok()) {
+      status = absl::DataLossError(absl::StrCat(RowPrefix(i), "token of domain '", d.name, "': ",
+                                                o.message()));
+      break;
+    }
+    norms->push_back(norm);
+    kinds->push_back(kind);
+  }
+  row_by_token.Reset();
+  if (!norm.empty()) sodium_memzero(&norm[0], norm.size());
+  if (!status.ok()) {
+    norms->SecureClear();
+    kinds->clear();
+  }
+  return status;
+}
+
+absl::Status Vault::Reidentify(std::string_view domain, absl::Span<const std::string_view> tokens,
+                               std::string_view reason, StringColumn* identifiers,
+                               std::vector<IdKind>* kinds) {
+  if (identifiers == nullptr) return absl::InvalidArgumentError("no output column");
+  identifiers->clear();
+  if (kinds != nullptr) kinds->clear();
+  if (absl::Status s = CheckReason(AV(reason)); !s.ok()) return s;
+  std::vector<IdKind> k;
+  absl::MutexLock lock(&impl_->mu);
+  Db* d = impl_->db.get();
+  DomainRow row;
+  {
+    Transaction read(d);
+    if (absl::Status s = read.BeginRead(); !s.ok()) return s;
+    absl::StatusOr<DomainRow> dr = impl_->LoadDomain(AV(domain));
+    if (!dr.ok()) return dr.status();
+    row = *dr;
+    if (absl::Status s = impl_->OpenTokens(row, tokens, identifiers, &k); !s.ok()) return s;
+    if (absl::Status s = read.Commit(); !s.ok()) {
+      identifiers->SecureClear();
+      return s;
+    }
+  }
+  // The audit entry is committed before anything is handed out.
+  Transaction write(d);
+  absl::Status s = write.BeginWrite();
+  if (s.ok()) {
+    s = impl_->AppendAudit(AuditOp::kReidentify, row.name, "", AV(reason), tokens.size(), 0);
+  }
+  if (s.ok()) s = write.Commit();
+  if (!s.ok()) {
+    identifiers->SecureClear();
+    return s;
+  }
+  if (kinds != nullptr) *kinds = std::move(k);
+  return absl::OkStatus();
+}
+
+absl::Status Vault::Translate(std::string_view from, std::string_view to,
+                              absl::Span<const std::string_view> tokens, std::string_view reason,
+                              TranslateTarget target, StringColumn* out) {
+  if (out == nullptr) return absl::InvalidArgumentError("no output column");
+  out->clear();
+  if (absl::Status s = CheckReason(AV(reason)); !s.ok()) return s;
+  if (from == to) {
+    return absl::InvalidArgumentError("translation needs two different domains");
+  }
+  absl::MutexLock lock(&impl_->mu);
+  Db* d = impl_->db.get();
+  StringColumn norms;
+  std::vector<IdKind> kinds;
+  Transaction txn(d);
+  if (absl::Status s = txn.BeginWrite(); !s.ok()) return s;
+  absl::StatusOr<DomainRow> src = impl_->LoadDomain(AV(from));
+  if (!src.ok()) return src.status();
+  absl::StatusOr<DomainRow> dst = impl_->LoadDomain(AV(to));
+  if (!dst.ok()) return dst.status();
+  absl::Status s = impl_->OpenTokens(*src, tokens, &norms, &kinds);
+  if (s.ok() && target == TranslateTarget::kToken) {
+    std::vector<std::uint8_t> state(norms.size(), 0), raw;
+    DomainRow row;
+    std::size_t created = 0, existing = 0;
+    s = impl_->TokenizeNormalized(AV(to), kinds, norms, &state, &raw, &row, &created, &existing,
+                                  /*in_write_txn=*/true);
+    if (s.ok()) EmitTokens(row, state, raw, out);
+  } else if (s.ok()) {
+    absl::StatusOr<const DomainKeys*> keys = impl_->Keys(*dst, dst->key_version);
+    if (!keys.ok()) {
+      s = keys.status();
+    } else {
+      SecretBytes::Reader r(*(*keys)->secret);
+      const std::string prefix = internal::PseudonymPrefix(dst->key_version);
+      const std::size_t size = internal::PseudonymSize(dst->key_version);
+      out->reserve(norms.size(), norms.size() * size);
+      Scratch scratch;
+      for (std::size_t i = 0; i < norms.size(); ++i) {
+        internal::PseudonymOf(r.data() + internal::PseudonymStateOffset(), scratch.bytes, prefix,
+                              kinds[i], AV(norms[i]), out->Append(size));
+      }
+    }
+  }
+  norms.SecureClear();
+  if (s.ok()) {
+    s = impl_->AppendAudit(AuditOp::kTranslate, src->name, dst->name, AV(reason), tokens.size(),
+                           0);
+  }
+  if (s.ok()) s = txn.Commit();
+  if (!s.ok()) out->clear();
+  return s;
+}
+
+// --- Erasure -----------------------------------------------------------------
+
+absl::StatusOr<ErasureReport> Vault::Erase(IdKind kind, std::string_view identifier,
+                                           std::string_view reason, const IdOptions& id_options) {
+  if (absl::Status s = CheckReason(AV(reason)); !s.ok()) return s;
+  if (!IsKnownIdKind(kind)) return absl::InvalidArgumentError("unknown identifier kind");
+  IdBuffer buf;
+  std::string_view norm;
+  IdProblem p = NormalizeIdInto(kind, identifier, &buf, &norm, id_options);
+  if (p != IdProblem::kNone) return IdProblemStatus(kind, p);
+  ErasureReport report;
+  absl::MutexLock lock(&impl_->mu);
+  Db* d = impl_->db.get();
+  {
+    Transaction txn(d);
+    absl::Status s = txn.BeginWrite();
+    std::vector<DomainRow> domains;
+    if (s.ok()) {
+      Stmt all;
+      s = all.Prepare(d->get(), "SELECT name FROM domains ORDER BY id");
+      std::vector<std::string> names;
+      int rc = SQLITE_DONE;
+      while (s.ok() && (rc = all.Step()) == SQLITE_ROW) names.emplace_back(all.Text(0));
+      if (s.ok() && rc != SQLITE_DONE) s = d->Error(rc, "listing domains");
+      for (std::size_t i = 0; s.ok() && i < names.size(); ++i) {
+        absl::StatusOr<DomainRow> row = impl_->LoadDomain(names[i]);
+        if (row.ok()) {
+          domains.push_back(*row);
+        } else {
+          s = row.status();
+        }
+      }
+    }
+    Scratch scratch;
+    std::uint8_t idx[internal::kIndexBytes];
+    for (std::size_t i = 0; s.ok() && i < domains.size(); ++i) {
+      absl::StatusOr<const DomainKeys*> keys = impl_->Keys(domains[i], domains[i].key_version);
+      if (!keys.ok()) {
+        s = keys.status();
+        break;
+      }
+      impl_->Index(**keys, kind, AV(norm), scratch.bytes, idx);
+      Stmt& del = impl_->delete_by_idx;
+      del.Reset();
+      del.Bind(1, domains[i].id);
+      del.BindBlob(2, absl::string_view(reinterpret_cast<const char*>(idx), sizeof(idx)));
+      int rc = del.Step();
+      del.Reset();
+      if (rc != SQLITE_DONE) {
+        s = d->Error(rc, "erasing token records");
+        break;
+      }
+      report.tokens_erased += static_cast<std::uint64_t>(sqlite3_changes(d->get()));
+      ++report.domains_searched;
+    }
+    sodium_memzero(buf.data, sizeof(buf.data));
+    sodium_memzero(idx, sizeof(idx));
+    if (s.ok()) {
+      s = impl_->AppendAudit(AuditOp::kErase, "", "", AV(reason), report.tokens_erased, 0);
+    }
+    if (s.ok()) s = txn.Commit();
+    if (!s.ok()) return s;
+  }
+  // secure_delete has zeroed the freed cells in the pages written to the WAL;
+  // checkpointing and truncating the WAL removes the older page images too.
+  Stmt cp;
+  if (cp.Prepare(d->get(), "PRAGMA wal_checkpoint(TRUNCATE)").ok() && cp.Step() == SQLITE_ROW) {
+    report.wal_truncated = cp.Int(0) == 0;
+  }
+  return report;
+}
+
+// --- Keys: rotation, re-keying, destruction ------------------------------------
+
+absl::StatusOr<std::size_t> Vault::Impl::RekeyLocked(absl::string_view reason) {
+  constexpr std::size_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+  std::vector<std::string> names;
+  {
+    Transaction read(db.get());
+    if (absl::Status s = read.BeginRead(); !s.ok()) return s;
+    Stmt st;
+    if (absl::Status s = st.Prepare(db->get(),
+                                    "SELECT name FROM domains WHERE key_version <> (SELECT "
+                                    "max(version) FROM key_versions WHERE state = 1)");
+        !s.ok()) {
+      return s;
+    }
+    int rc;
+    while ((rc = st.Step()) == SQLITE_ROW) names.emplace_back(st.Text(0));
+    if (rc != SQLITE_DONE) return db->Error(rc, "listing domains");
+    if (absl::Status s = read.Commit(); !s.ok()) return s;
+  }
+  std::size_t rekeyed = 0;
+  for (const std::string& name : names) {
+    // One transaction per domain: a crash leaves each domain wholly on one
+    // version, and Rekey() finishes the rest.
+    Transaction txn(db.get());
+    if (absl::Status s = txn.BeginWrite(); !s.ok()) return s;
+    absl::StatusOr<std::uint32_t> primary = PrimaryVersion();
+    if (!primary.ok()) return primary.status();
+    absl::StatusOr<DomainRow> d = LoadDomain(name);
+    if (!d.ok()) return d.status();
+    if (d->key_version == *primary) continue;
+    absl::StatusOr<const DomainKeys*> new_keys = Keys(*d, *primary);
+    if (!new_keys.ok()) return new_keys.status();
+    Stmt page, update;
+    if (absl::Status s = page.Prepare(db->get(),
+                                      "SELECT token, key_version, sealed FROM tokens WHERE "
+                                      "domain_id = ? AND token > ? ORDER BY token LIMIT 4096");
+        !s.ok()) {
+      return s;
+    }
+    if (absl::Status s = update.Prepare(db->get(),
+                                        "UPDATE tokens SET idx = ?, key_version = ?, sealed = ? "
+                                        "WHERE domain_id = ? AND token = ?");
+        !s.ok()) {
+      return s;
+    }
+    std::string last;  // "" sorts before every token
+    std::uint64_t count = 0;
+    std::string norm, sealed;
+    Scratch scratch;
+    std::uint8_t idx[internal::kIndexBytes];
+    std::uint8_t nonce[kNonce];
+    for (;;) {
+      struct Row {
+        std::string token;
+        std::uint32_t version;
+        std::string sealed;
+      };
+      std::vector<Row> rows;
+      page.Reset();
+      page.Bind(1, d->id);
+      page.BindBlob(2, last);
+      int rc;
+      while ((rc = page.Step()) == SQLITE_ROW) {
+        rows.push_back({std::string(page.Blob(0)), static_cast<std::uint32_t>(page.Int(1)),
+                        std::string(page.Blob(2))});
+      }
+      page.Reset();
+      if (rc != SQLITE_DONE) return db->Error(rc, "reading token records");
+      if (rows.empty()) break;
+      for (Row& r : rows) {
+        if (r.token.size() != internal::kTokenRandomBytes) {
+          return absl::DataLossError("vault file is damaged: a token has a wrong size");
+        }
+        const auto* tok = reinterpret_cast<const std::uint8_t*>(r.token.data());
+        absl::StatusOr<const DomainKeys*> old_keys = Keys(*d, r.version);
+        if (!old_keys.ok()) return old_keys.status();
+        IdKind kind;
+        if (absl::Status s = OpenRecord(*d, **old_keys, tok, r.sealed, &kind, &norm); !s.ok()) {
+          return absl::DataLossError(
+              absl::StrCat("re-keying domain '", d->name, "': a token record ", s.message()));
+        }
+        Index(**new_keys, kind, norm, scratch.bytes, idx);
+        randombytes_buf(nonce, sizeof(nonce));
+        if (absl::Status s = SealRecord(*d, **new_keys, kind, norm, tok, nonce, &sealed); !s.ok()) {
+          return s;
+        }
+        update.Reset();
+        update.BindBlob(1, absl::string_view(reinterpret_cast<const char*>(idx), sizeof(idx)));
+        update.Bind(2, *primary);
+        update.BindBlob(3, sealed);
+        update.Bind(4, d->id);
+        update.BindBlob(5, r.token);
+        rc = update.Step();
+        update.Reset();
+        if (rc != SQLITE_DONE) return db->Error(rc, "re-keying token records");
+        ++count;
+      }
+      last = rows.back().token;
+      for (Row& r : rows) sodium_memzero(&r.sealed[0], r.sealed.size());
+    }
+    if (!norm.empty()) sodium_memzero(&norm[0], norm.size());
+    Stmt set;
+    if (absl::Status s =
+            set.Prepare(db->get(), "UPDATE domains SET key_version = ? WHERE id = ?");
+        !s.ok()) {
+      return s;
+    }
+    set.Bind(1, *primary);
+    set.Bind(2, d->id);
+    int rc = set.Step();
+    if (rc != SQLITE_DONE) return db->Error(rc, "re-keying a domain");
+    if (absl::Status s = AppendAudit(AuditOp::kRekey, d->name, "", reason, count, *primary);
+        !s.ok()) {
+      return s;
+    }
+    if (absl::Status s = txn.Commit(); !s.ok()) return s;
+    ++rekeyed;
+  }
+  return rekeyed;
+}
+
+absl::StatusOr<std::uint32_t> Vault::RotateKeys(std::string_view reason) {
+  if (absl::Status s = CheckReason(AV(reason)); !s.ok()) return s;
+  absl::MutexLock lock(&impl_->mu);
+  Db* d = impl_->db.get();
+  std::uint32_t version = 0;
+  {
+    Transaction txn(d);
+    if (absl::Status s = txn.BeginWrite(); !s.ok()) return s;
+    absl::StatusOr<std::int64_t> max = PragmaInt(d, "SELECT max(version) FROM key_versions");
+    if (!max.ok()) return max.status();
+    version = static_cast<std::uint32_t>(*max + 1);
+    absl::StatusOr<std::unique_ptr<SecretBytes>> master = internal::NewRandomKey();
+    if (!master.ok()) return master.status();
+    absl::StatusOr<std::string> wrapped =
+        internal::WrapKey(*impl_->kek, **master, MasterKeyAd(impl_->vault_id, version));
+    if (!wrapped.ok()) return wrapped.status();
+    if (absl::Status s = d->Exec("UPDATE key_versions SET state = 2 WHERE state = 1",
+                                 "retiring the primary key");
+        !s.ok()) {
+      return s;
+    }
+    Stmt st;
+    if (absl::Status s = st.Prepare(d->get(),
+                                    "INSERT INTO key_versions(version, state, created, wrapped, "
+                                    "checksum) VALUES(?, 1, ?, ?, ?)");
+        !s.ok()) {
+      return s;
+    }
+    std::string checksum = internal::Checksum(*wrapped);
+    st.Bind(1, version);
+    st.Bind(2, NowUnix());
+    st.BindBlob(3, *wrapped);
+    st.BindBlob(4, checksum);
+    int rc = st.Step();
+    if (rc != SQLITE_DONE) return d->Error(rc, "storing the new master key");
+    if (absl::Status s = impl_->AppendAudit(AuditOp::kRotate, "", "", AV(reason), 0, version);
+        !s.ok()) {
+      return s;
+    }
+    if (absl::Status s = txn.Commit(); !s.ok()) return s;
+    impl_->masters[version] = std::move(*master);
+    for (auto& [v, state] : impl_->key_states) {
+      if (state == KeyState::kPrimary) state = KeyState::kEnabled;
+    }
+    impl_->key_states[version] = KeyState::kPrimary;
+  }
+  absl::StatusOr<std::size_t> rekeyed = impl_->RekeyLocked(AV(reason));
+  if (!rekeyed.ok()) return rekeyed.status();
+  return version;
+}
+
+absl::StatusOr<std::size_t> Vault::Rekey(std::string_view reason) {
+  if (absl::Status s = CheckReason(AV(reason)); !s.ok()) return s;
+  absl::MutexLock lock(&impl_->mu);
+  return impl_->RekeyLocked(AV(reason));
+}
+
+absl::Status Vault::DestroyKeyVersion(std::uint32_t version, std::string_view reason) {
+  if (absl::Status s = CheckReason(AV(reason)); !s.ok()) return s;
+  absl::MutexLock lock(&impl_->mu);
+  Db* d = impl_->db.get();
+  Transaction txn(d);
+  if (absl::Status s = txn.BeginWrite(); !s.ok()) return s;
+  Stmt st;
+  if (absl::Status s = st.Prepare(d->get(), "SELECT state FROM key_versions WHERE version = ?");
+      !s.ok()) {
+    return s;
+  }
+  st.Bind(1, version);
+  int rc = st.Step();
+  if (rc == SQLITE_DONE) {
+    return absl::NotFoundError(absl::StrCat("no key version ", version, " in the vault"));
+  }
+  if (rc != SQLITE_ROW) return d->Error(rc, "reading the vault's keys");
+  auto state = static_cast<KeyState>(st.Int(0));
+  st.Reset();
+  if (state == KeyState::kDestroyed) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("key version ", version, " is already destroyed"));
+  }
+  if (state == KeyState::kPrimary) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "key version ", version, " is the primary version; rotate first (RotateKeys)"));
+  }
+  Stmt users;
+  if (absl::Status s = users.Prepare(
+          d->get(),
+          "SELECT (SELECT count(*) FROM domains WHERE key_version = ?1) + "
+          "(SELECT count(*) FROM tokens WHERE key_version = ?1)");
+      !s.ok()) {
+    return s;
+  }
+  users.Bind(1, version);
+  rc = users.Step();
+  if (rc != SQLITE_ROW) return d->Error(rc, "checking key use");
+  if (users.Int(0) > 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "key version ", version, " is still used by domains or token records; run Rekey first"));
+  }
+  Stmt wipe;
+  if (absl::Status s = wipe.Prepare(d->get(),
+                                    "UPDATE key_versions SET state = 3, wrapped = NULL, "
+                                    "checksum = NULL WHERE version = ?");
+      !s.ok()) {
+    return s;
+  }
+  wipe.Bind(1, version);
+  rc = wipe.Step();
+  if (rc != SQLITE_DONE) return d->Error(rc, "destroying a key version");
+  if (absl::Status s =
+          impl_->AppendAudit(AuditOp::kDestroyKey, "", "", AV(reason), 0, version);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = txn.Commit(); !s.ok()) return s;
+  impl_->masters.erase(version);
+  impl_->key_states[version] = KeyState::kDestroyed;
+  for (auto it = impl_->domain_keys.begin(); it != impl_->domain_keys.end();) {
+    it = it->first.second == version ? impl_->domain_keys.erase(it) : std::next(it);
+  }
+  Stmt cp;
+  if (cp.Prepare(d->get(), "PRAGMA wal_checkpoint(TRUNCATE)").ok()) cp.Step();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<KeyVersionInfo>> Vault::ListKeys() const {
+  absl::MutexLock lock(&impl_->mu);
+  Stmt st;
+  if (absl::Status s = st.Prepare(impl_->db->get(),
+                                  "SELECT version, state, created FROM key_versions ORDER BY "
+                                  "version");
+      !s.ok()) {
+    return s;
+  }
+  std::vector<KeyVersionInfo> out;
+  int rc;
+  while ((rc = st.Step()) == SQLITE_ROW) {
+    KeyVersionInfo k;
+    k.version = static_cast<std::uint32_t>(st.Int(0));
+    k.state = static_cast<KeyState>(st.Int(1));
+    k.created_unix = st.Int(2);
+    out.push_back(k);
+  }
+  if (rc != SQLITE_DONE) return impl_->db->Error(rc, "listing keys");
+  return out;
+}
+
+// --- Audit ---------------------------------------------------------------------
+
+absl::StatusOr<std::vector<AuditRecord>> Vault::ReadAudit(std::uint64_t from_seq,
+                                                          std::size_t limit) const {
+  absl::MutexLock lock(&impl_->mu);
+  Stmt st;
+  if (absl::Status s = st.Prepare(impl_->db->get(),
+                                  "SELECT seq, entry, chain FROM audit WHERE seq >= ? ORDER BY "
+                                  "seq");
+      !s.ok()) {
+    return s;
+  }
+  st.Bind(1, static_cast<std::int64_t>(std::min<std::uint64_t>(from_seq, INT64_MAX)));
+  std::vector<AuditRecord> out;
+  int rc;
+  while (out.size() < limit && (rc = st.Step()) == SQLITE_ROW) {
+    v1::AuditEntry e;
+    absl::string_view bytes = st.Blob(1);
+    if (!e.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+      return absl::DataLossError(
+          absl::StrCat("audit entry ", st.Int(0), " is damaged (does not parse)"));
+    }
+    AuditRecord r;
+    r.seq = e.seq();
+    r.time_unix_micros = e.time_unix_micros();
+    r.op = static_cast<AuditOp>(e.op());
+    r.actor = e.actor();
+    r.domain = e.domain();
+    r.target_domain = e.target_domain();
+    r.reason = e.reason();
+    r.count = e.count();
+    r.key_version = e.key_version();
+    r.chain_hex = Hex(st.Blob(2));
+    out.push_back(std::move(r));
+  }
+  if (out.size() < limit && rc != SQLITE_DONE) {
+    return impl_->db->Error(rc, "reading the audit trail");
+  }
+  return out;
+}
+
+absl::StatusOr<AuditVerification> Vault::VerifyAudit() const {
+  absl::MutexLock lock(&impl_->mu);
+  Db* d = impl_->db.get();
+  Transaction read(d);
+  if (absl::Status s = read.BeginRead(); !s.ok()) return s;
+  Stmt st;
+  if (absl::Status s = st.Prepare(d->get(), "SELECT seq, entry, chain FROM audit ORDER BY seq");
+      !s.ok()) {
+    return s;
+  }
+  AuditVerification v;
+  std::string prev;
+  std::uint64_t expect = 1;
+  int rc;
+  std::string chain(32, '\0');
+  SecretBytes::Reader k(*impl_->audit_key);
+  while ((rc = st.Step()) == SQLITE_ROW) {
+    const auto seq = static_cast<std::uint64_t>(st.Int(0));
+    absl::string_view bytes = st.Blob(1);
+    absl::string_view stored = st.Blob(2);
+    if (seq != expect) {
+      return absl::DataLossError(absl::StrCat("audit trail is broken: entry ", expect,
+                                              " is missing (next is ", seq, ")"));
+    }
+    crypto_generichash_blake2b_salt_personal(
+        reinterpret_cast<unsigned char*>(&chain[0]), chain.size(),
+        reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), k.data(), k.size(),
+        nullptr, reinterpret_cast<const unsigned char*>(kAuditPersonal));
+    if (stored.size() != chain.size() ||
+        sodium_memcmp(stored.data(), chain.data(), chain.size()) != 0) {
+      return absl::DataLossError(
+          absl::StrCat("audit trail is broken: entry ", seq, " was altered"));
+    }
+    v1::AuditEntry e;
+    if (!e.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) || e.seq() != seq ||
+        e.prev_chain() != prev) {
+      return absl::DataLossError(
+          absl::StrCat("audit trail is broken: entry ", seq, " does not follow entry ", seq - 1));
+    }
+    prev = chain;
+    ++expect;
+  }
+  if (rc != SQLITE_DONE) return d->Error(rc, "reading the audit trail");
+  v.entries = expect - 1;
+  // The head recorded in the metadata catches a trail cut at its end.
+  Stmt head;
+  if (absl::Status s = head.Prepare(d->get(), "SELECT value FROM meta WHERE name = 'audit_head'");
+      !s.ok()) {
+    return s;
+  }
+  rc = head.Step();
+  std::string want = absl::StrCat(U64(v.entries), prev);
+  if (rc != SQLITE_ROW || head.Blob(0) != want) {
+    return absl::DataLossError(absl::StrCat(
+        "audit trail is broken: its recorded head does not match its last entry (", v.entries,
+        ")"));
+  }
+  v.head_hex = Hex(prev);
+  return v;
+}
+
+absl::Status Vault::CheckIntegrity() const {
+  {
+    absl::MutexLock lock(&impl_->mu);
+    Db* d = impl_->db.get();
+    Stmt st;
+    if (absl::Status s = st.Prepare(d->get(), "PRAGMA integrity_check(1)"); !s.ok()) return s;
+    int rc = st.Step();
+    if (rc != SQLITE_ROW) return d->Error(rc, "checking the vault file");
+    if (st.Text(0) != "ok") {
+      return absl::DataLossError(absl::StrCat("vault file is damaged: ", st.Text(0)));
+    }
+    st.Reset();
+    Transaction read(d);
+    if (absl::Status s = read.BeginRead(); !s.ok()) return s;
+    if (absl::Status s = impl_->LoadKeys(); !s.ok()) return s;
+    Stmt rows;
+    if (absl::Status s = rows.Prepare(d->get(),
+                                      "SELECT d.name, t.token, t.key_version, t.sealed FROM "
+                                      "tokens t JOIN domains d ON d.id = t.domain_id");
+        !s.ok()) {
+      return s;
+    }
+    std::string norm;
+    std::uint64_t n = 0;
+    std::string current;
+    DomainRow domain;
+    while ((rc = rows.Step()) == SQLITE_ROW) {
+      ++n;
+      if (rows.Text(0) != current) {
+        current = std::string(rows.Text(0));
+        absl::StatusOr<DomainRow> dr = impl_->LoadDomain(current);
+        if (!dr.ok()) return dr.status();
+        domain = *dr;
+      }
+      absl::string_view token = rows.Blob(1);
+      if (token.size() != internal::kTokenRandomBytes) {
+        return absl::DataLossError("vault file is damaged: a token has a wrong size");
+      }
+      absl::StatusOr<const DomainKeys*> keys =
+          impl_->Keys(domain, static_cast<std::uint32_t>(rows.Int(2)));
+      if (!keys.ok()) return keys.status();
+      IdKind kind;
+      if (absl::Status s = impl_->OpenRecord(domain, **keys,
+                                       reinterpret_cast<const std::uint8_t*>(token.data()),
+                                       rows.Blob(3), &kind, &norm);
+          !s.ok()) {
+        return absl::DataLossError(absl::StrCat("vault file is damaged: a token record of domain '",
+                                                current, "': ", s.message()));
+      }
+    }
+    if (!norm.empty()) sodium_memzero(&norm[0], norm.size());
+    if (rc != SQLITE_DONE) return d->Error(rc, "reading token records");
+  }
+  absl::StatusOr<AuditVerification> v = VerifyAudit();
+  return v.ok() ? absl::OkStatus() : v.status();
+}
+
+}  // namespace gdprkit

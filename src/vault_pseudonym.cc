@@ -1,0 +1,188 @@
+// Pseudonyms: the kernel, the standalone Pseudonymizer and exported keys.
+#include <sodium.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "gdprkit/vault.h"
+#include "internal/keys.h"
+#include "internal/sv.h"
+#include "internal/vault_pseudonym.h"
+
+namespace gdprkit {
+namespace internal {
+namespace {
+
+constexpr absl::string_view kExportPrefix = "gdprkit-pseudonym-key-v1";
+
+// A crypto_generichash_state on the stack, 64-byte aligned, wiped on exit.
+struct alignas(64) ScratchState {
+  unsigned char bytes[512];
+  ScratchState() { static_assert(sizeof(crypto_generichash_state) <= sizeof(bytes), "state"); }
+  ~ScratchState() { sodium_memzero(bytes, sizeof(bytes)); }
+};
+
+}  // namespace
+
+std::string PseudonymPrefix(std::uint32_t version) { return absl::StrCat("ps", version, "_"); }
+
+std::size_t PseudonymSize(std::uint32_t version) {
+  return PseudonymPrefix(version).size() + Base32Size(kPseudonymBytes);
+}
+
+void PseudonymOf(const std::uint8_t* state, void* scratch, absl::string_view prefix, IdKind kind,
+                 absl::string_view normalized, char* out) {
+  auto* st = static_cast<crypto_generichash_state*>(scratch);
+  std::memcpy(st, state, sizeof(crypto_generichash_state));
+  // The kind is hashed with the value, so that equal digits of different
+  // kinds (a provider number and an "other" identifier) never collide.
+  unsigned char msg[1 + kMaxNormalizedId];
+  msg[0] = static_cast<unsigned char>(kind);
+  std::memcpy(msg + 1, normalized.data(), normalized.size());
+  crypto_generichash_update(st, msg, 1 + normalized.size());
+  unsigned char h[kPseudonymBytes];
+  crypto_generichash_final(st, h, sizeof(h));
+  std::memcpy(out, prefix.data(), prefix.size());
+  Base32Encode(h, sizeof(h), out + prefix.size());
+  sodium_memzero(h, sizeof(h));
+  sodium_memzero(msg, 1 + normalized.size());
+}
+
+absl::Status PseudonymizeBatch(const std::uint8_t* state, std::uint32_t version, IdKind kind,
+                               absl::Span<const std::string_view> identifiers, StringColumn* out,
+                               const BatchOptions& options, BatchReport* report) {
+  out->clear();
+  if (report != nullptr) *report = BatchReport();
+  if (!IsKnownIdKind(kind)) return absl::InvalidArgumentError("unknown identifier kind");
+  const std::string prefix = PseudonymPrefix(version);
+  const std::size_t size = prefix.size() + Base32Size(kPseudonymBytes);
+  const std::size_t n = identifiers.size();
+  out->reserve(n, n * size);
+  if (report != nullptr) report->problems.assign(n, IdProblem::kNone);
+  ScratchState scratch;
+  IdBuffer buf;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::string_view norm;
+    IdProblem p = NormalizeIdInto(kind, identifiers[i], &buf, &norm, options.id_options);
+    if (p != IdProblem::kNone) {
+      if (options.invalid_rows == InvalidRows::kFail) {
+        out->clear();
+        sodium_memzero(buf.data, sizeof(buf.data));
+        return IdProblemStatus(kind, p, static_cast<long long>(i));
+      }
+      if (report != nullptr) {
+        report->problems[i] = p;
+        ++report->rejected;
+      }
+      out->push_back({});
+      continue;
+    }
+    PseudonymOf(state, scratch.bytes, prefix, kind, AV(norm), out->Append(size));
+  }
+  sodium_memzero(buf.data, sizeof(buf.data));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<Pseudonymizer>> PseudonymizerAccess::Make(std::string domain,
+                                                                          std::uint32_t version,
+                                                                          absl::string_view key32) {
+  absl::StatusOr<std::unique_ptr<SecretBytes>> material = PseudonymKeyMaterial(key32);
+  if (!material.ok()) return material.status();
+  auto key = std::make_unique<Pseudonymizer::Key>();
+  key->material = std::move(*material);
+  return std::unique_ptr<Pseudonymizer>(
+      new Pseudonymizer(std::move(domain), version, std::move(key)));
+}
+
+std::string FormatExportedKey(absl::string_view domain, std::uint32_t version,
+                              absl::string_view key32) {
+  std::string encoded(Base32Size(key32.size()), '\0');
+  Base32Encode(reinterpret_cast<const std::uint8_t*>(key32.data()), key32.size(), &encoded[0]);
+  std::string out = absl::StrCat(kExportPrefix, ":", domain, ":", version, ":", encoded);
+  sodium_memzero(&encoded[0], encoded.size());
+  return out;
+}
+
+bool IsValidDomainName(absl::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    char c = name[i];
+    bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (i == 0 && !alnum) return false;
+    if (!alnum && c != '-' && c != '_' && c != '.') return false;
+  }
+  return true;
+}
+
+}  // namespace internal
+
+Pseudonymizer::Pseudonymizer(std::string domain, std::uint32_t key_version,
+                             std::unique_ptr<Key> key)
+    : domain_(std::move(domain)), key_version_(key_version), key_(std::move(key)) {}
+
+Pseudonymizer::~Pseudonymizer() = default;
+
+std::size_t Pseudonymizer::pseudonym_size() const {
+  return internal::PseudonymSize(key_version_);
+}
+
+absl::StatusOr<std::unique_ptr<Pseudonymizer>> Pseudonymizer::FromExportedKey(
+    std::string_view text, InsecureSecretAccess) {
+  using internal::AV;
+  const absl::Status malformed = absl::InvalidArgumentError(
+      "not an exported pseudonym key (expected gdprkit-pseudonym-key-v1:<domain>:<version>:<key>)");
+  std::vector<absl::string_view> parts = absl::StrSplit(AV(text), ':');
+  if (parts.size() != 4 || parts[0] != internal::kExportPrefix ||
+      !internal::IsValidDomainName(parts[1])) {
+    return malformed;
+  }
+  std::uint32_t version = 0;
+  if (!absl::SimpleAtoi(parts[2], &version) || version == 0) return malformed;
+  std::uint8_t key[internal::kKeyBytes];
+  if (!internal::Base32Decode(parts[3], key, sizeof(key))) {
+    sodium_memzero(key, sizeof(key));
+    return malformed;
+  }
+  absl::StatusOr<std::unique_ptr<Pseudonymizer>> p = internal::PseudonymizerAccess::Make(
+      std::string(parts[1]), version,
+      absl::string_view(reinterpret_cast<const char*>(key), sizeof(key)));
+  sodium_memzero(key, sizeof(key));
+  return p;
+}
+
+absl::Status Pseudonymizer::Pseudonymize(IdKind kind,
+                                         absl::Span<const std::string_view> identifiers,
+                                         StringColumn* out, const BatchOptions& options,
+                                         BatchReport* report) const {
+  if (out == nullptr) return absl::InvalidArgumentError("no output column");
+  if (options.key_version != 0 && options.key_version != key_version_) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("this pseudonymizer holds key version ", key_version_, ", not ",
+                     options.key_version));
+  }
+  internal::SecretBytes::Reader r(*key_->material);
+  return internal::PseudonymizeBatch(r.data() + internal::kKeyBytes, key_version_, kind,
+                                     identifiers, out, options, report);
+}
+
+absl::StatusOr<std::string> Pseudonymizer::PseudonymizeOne(IdKind kind,
+                                                           std::string_view identifier,
+                                                           const IdOptions& options) const {
+  StringColumn out;
+  BatchOptions batch;
+  batch.id_options = options;
+  std::string_view one[1] = {identifier};
+  if (absl::Status s = Pseudonymize(kind, one, &out, batch); !s.ok()) {
+    // A single value has no row number worth giving.
+    std::string msg(s.message());
+    if (msg.rfind("row 0: ", 0) == 0) msg = msg.substr(7);
+    return absl::Status(s.code(), msg);
+  }
+  return std::string(out[0]);
+}
+
+}  // namespace gdprkit
