@@ -35,6 +35,13 @@
 #include "absl/types/span.h"
 #include "gdprkit/policy.h"
 
+// Hot date arithmetic is inlined into sweeps.
+#if defined(__GNUC__) || defined(__clang__)
+#define GDPRKIT_ALWAYS_INLINE __attribute__((always_inline))
+#else
+#define GDPRKIT_ALWAYS_INLINE
+#endif
+
 namespace gdprkit {
 
 // ---------------------------------------------------------------------------
@@ -77,30 +84,48 @@ constexpr bool IsValidCivilDate(int year, int month, int day) {
          day <= DaysInMonth(year, month);
 }
 
-// The day number of a civil date (H. Hinnant's days_from_civil). The date must
-// exist; years outside 1-9999 are computed all the same.
-constexpr DayNumber DaysFromCivil(int year, int month, int day) {
-  const int y = year - (month <= 2 ? 1 : 0);
-  const int era = (y >= 0 ? y : y - 399) / 400;
-  const int yoe = y - era * 400;                                       // [0, 399]
-  const int doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;  // [0, 365]
-  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;              // [0, 146096]
-  return era * 146097 + doe - 719468;
+namespace retention_internal {
+// Neri & Schneider, "Euclidean affine functions and their application to
+// calendar algorithms" (2022): 32-bit arithmetic, no divisions but by
+// constants. The shift s = 82 makes days >= -12699422 non-negative.
+inline constexpr std::uint32_t kEraShift = 82;
+inline constexpr std::uint32_t kDayShift = 719468 + 146097 * kEraShift;  // to 0000-03-01
+inline constexpr std::uint32_t kYearShift = 400 * kEraShift;
+}  // namespace retention_internal
+
+// The day number of a civil date. The date must exist; years from about
+// -32000 to 2.9 million are computed exactly.
+GDPRKIT_ALWAYS_INLINE constexpr DayNumber DaysFromCivil(int year, int month, int day) {
+  using namespace retention_internal;
+  const std::uint32_t j = month <= 2 ? 1 : 0;
+  const std::uint32_t y = static_cast<std::uint32_t>(year) + kYearShift - j;
+  const std::uint32_t m = j ? static_cast<std::uint32_t>(month) + 12 : static_cast<std::uint32_t>(month);
+  const std::uint32_t d = static_cast<std::uint32_t>(day) - 1;
+  const std::uint32_t c = y / 100;
+  const std::uint32_t y_star = 1461 * y / 4 - c + c / 4;
+  const std::uint32_t m_star = (979 * m - 2919) / 32;
+  return static_cast<DayNumber>(static_cast<std::int64_t>(y_star + m_star + d) - kDayShift);
 }
 
-// The civil date of a day number (H. Hinnant's civil_from_days). `days` must
-// not be kNoDate.
-constexpr CivilDate CivilFromDays(DayNumber days) {
-  const std::int64_t z = static_cast<std::int64_t>(days) + 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int doe = static_cast<int>(z - era * 146097);                               // [0, 146096]
-  const int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;            // [0, 399]
-  const int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);                          // [0, 365]
-  const int mp = (5 * doy + 2) / 153;                                               // [0, 11]
-  const int d = doy - (153 * mp + 2) / 5 + 1;
-  const int m = mp < 10 ? mp + 3 : mp - 9;
-  const int y = static_cast<int>(yoe + era * 400) + (m <= 2 ? 1 : 0);
-  return CivilDate{y, m, d};
+// The civil date of a day number. `days` must be >= -12699422 (about year
+// -32800) and not kNoDate.
+GDPRKIT_ALWAYS_INLINE constexpr CivilDate CivilFromDays(DayNumber days) {
+  using namespace retention_internal;
+  const std::uint32_t n = static_cast<std::uint32_t>(days) + kDayShift;
+  const std::uint32_t n1 = 4 * n + 3;
+  const std::uint32_t c = n1 / 146097;
+  const std::uint32_t nc = n1 % 146097 / 4;
+  const std::uint32_t n2 = 4 * nc + 3;
+  const std::uint64_t p2 = std::uint64_t{2939745} * n2;
+  const std::uint32_t z = static_cast<std::uint32_t>(p2 >> 32);
+  const std::uint32_t ny = static_cast<std::uint32_t>(p2) / 2939745 / 4;
+  const std::uint32_t y = 100 * c + z;
+  const std::uint32_t n3 = 2141 * ny + 197913;
+  const std::uint32_t m = n3 >> 16;
+  const std::uint32_t d = (n3 & 0xFFFF) / 2141;
+  const std::uint32_t j = ny >= 306 ? 1 : 0;
+  return CivilDate{static_cast<int>(static_cast<std::int64_t>(y + j) - kYearShift),
+                   static_cast<int>(j ? m - 12 : m), static_cast<int>(d + 1)};
 }
 
 constexpr DayNumber DaysFromCivil(const CivilDate& d) {
@@ -310,14 +335,17 @@ inline absl::StatusOr<Period> ParsePeriod(std::string_view text) {
 // number or, where that day does not exist, on the last day of the month
 // (2025-11-30 + P15M = 2027-02-28; 2024-02-29 + P10Y = 2034-02-28); then the
 // weeks and days. `date` must not be kNoDate.
-constexpr DayNumber AddPeriod(DayNumber date, const Period& period) {
+GDPRKIT_ALWAYS_INLINE constexpr DayNumber AddPeriod(DayNumber date, const Period& period) {
   const std::int32_t months = period.TotalMonths();
   if (months == 0) return date + period.TotalDays();
   const CivilDate c = CivilFromDays(date);
-  const std::int64_t m0 = static_cast<std::int64_t>(c.year) * 12 + (c.month - 1) + months;
-  const std::int64_t y = m0 >= 0 ? m0 / 12 : (m0 - 11) / 12;
+  // Months counted from the shifted year 0, so that all is unsigned.
+  const std::uint32_t m0 =
+      (static_cast<std::uint32_t>(c.year) + retention_internal::kYearShift) * 12 +
+      static_cast<std::uint32_t>(c.month - 1) + static_cast<std::uint32_t>(months);
+  const std::uint32_t y = m0 / 12;
   const int month = static_cast<int>(m0 - y * 12) + 1;
-  const int year = static_cast<int>(y);
+  const int year = static_cast<int>(static_cast<std::int64_t>(y) - retention_internal::kYearShift);
   const int last = DaysInMonth(year, month);
   return DaysFromCivil(year, month, c.day < last ? c.day : last) + period.TotalDays();
 }

@@ -895,6 +895,42 @@ TEST(SweepTest, ThreadsGiveTheSameAnswer) {
   EXPECT_EQ(one->report.held, two->report.held);
 }
 
+// The sweep decides simple rule sets in closed form and the others by the
+// general procedure; Explain always uses the general one. They must agree.
+TEST(SweepTest, FastPathAgreesWithTheGeneralProcedure) {
+  Records recs({Rule("a", "P15M", "provider_number_ended"), Rule("b", "P3M"),
+                Rule("c", "P10Y", "", RetentionAction::kRetainAtLeast),
+                Rule("d", "P1Y", "last_contact", RetentionAction::kRetainThenDelete),
+                Rule("e", "P2Y", "", RetentionAction::kDeleteAfter, {{"consent_withdrawn", ""}})});
+  std::mt19937 rng(11);
+  std::uniform_int_distribution<int> pick(0, 7), off(0, 4000);
+  const char* sets[] = {"a", "b", "c", "d", "e", "a+c", "d+b", ""};
+  for (int i = 0; i < 3000; ++i) {
+    std::map<std::string, std::string> ev = {{"collection", FormatDate(D("2014-01-01") + off(rng))}};
+    if (pick(rng) < 4) ev["provider_number_ended"] = FormatDate(D("2025-01-01") + off(rng) / 4);
+    if (pick(rng) < 4) ev["last_contact"] = FormatDate(D("2025-01-01") + off(rng) / 4);
+    if (pick(rng) == 0) ev["consent_withdrawn"] = FormatDate(D("2025-01-01") + off(rng) / 4);
+    recs.Add("r" + std::to_string(i), sets[pick(rng)], ev);
+    if (pick(rng) == 0) recs.AddHold(i, "2025-06-01", pick(rng) < 4 ? "2026-06-01" : nullptr);
+  }
+  const DayNumber as_of = D("2026-01-01");
+  SweepInput& in = recs.Input();
+  auto r = recs.schedule().Sweep(in, as_of);
+  ASSERT_TRUE(r.ok()) << r.status();
+  for (int i = 0; i < 3000; ++i) {
+    auto text = recs.schedule().Explain(in, i, as_of);
+    ASSERT_TRUE(text.ok()) << text.status();
+    const Out o = Row(recs, *r, i);
+    std::string want = "=> " + o.status;
+    if (!o.due.empty()) want += " " + o.due;
+    if (o.rule != "-") want += ", rule \"" + o.rule + "\"";
+    if (o.anchor != "-") want += ", anchor " + o.anchor;
+    want += ", reason " + o.reason;
+    if (o.hold >= 0) want += ", hold #" + std::to_string(o.hold);
+    ASSERT_EQ(text->substr(text->rfind('\n') + 1), want) << *text;
+  }
+}
+
 TEST(SweepTest, SweepIntoWritesCallerColumnsAndTheHoldColumnIsOptional) {
   Records recs({Rule("r", "P1Y")});
   recs.Add("a", "r", {{"collection", "2020-01-01"}});
