@@ -123,6 +123,26 @@ void BM_Sweep10M(benchmark::State& state) {
 }
 BENCHMARK(BM_Sweep10M)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
+// The same records, all under the one KAPsel rule: the cost of a sweep when
+// every record is decided in closed form.
+void BM_Sweep10MOneRule(benchmark::State& state) {
+  Workload& w = Shared();
+  std::vector<std::int32_t> one(w.selector.size(), 0);
+  SweepInput in = w.input;
+  in.selector = one;
+  const DayNumber as_of = DaysFromCivil(2025, 6, 1);
+  for (auto _ : state) {
+    absl::StatusOr<SweepReport> r = w.schedule->SweepInto(in, as_of, w.out);
+    if (!r.ok()) {
+      state.SkipWithError(std::string(r.status().message()).c_str());
+      break;
+    }
+    benchmark::DoNotOptimize(w.status.data());
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(one.size()));
+}
+BENCHMARK(BM_Sweep10MOneRule)->Unit(benchmark::kMillisecond)->UseRealTime();
+
 void BM_AddPeriodMonths(benchmark::State& state) {
   const Period p{0, 15, 0, 0};
   DayNumber d = DaysFromCivil(2000, 1, 1);

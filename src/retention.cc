@@ -750,8 +750,8 @@ struct Plan {
   std::vector<std::int32_t> set_size;
   std::vector<std::uint8_t> set_needs_collection;
   std::vector<std::int32_t> identity;  // implicit one-rule sets
-  // Sets of one rule with a period and no early-end or extension events:
-  // decided in closed form. rule < 0: not such a set.
+  // Sets of one structured rule: decided by that rule alone (rule < 0: not
+  // such a set); with a period and no other events (column set), in closed form.
   struct Simple {
     std::int32_t rule = -1;
     std::int32_t anchor = -1;
@@ -892,6 +892,20 @@ void SweepRange(const Plan& plan, std::int64_t lo, std::int64_t hi, const SweepC
   std::int64_t next_held = hp < nh ? holds[order[hp]].record : -1;
   const bool want_hold = !out.hold.empty();
   std::int64_t counts[6] = {};
+  // Everything the loop reads, in locals: stores of one-byte statuses may
+  // alias any memory, and would otherwise force reloads through plan and out.
+  const DayNumber as_of = plan.as_of;
+  const Plan::Simple* simple = plan.simple.data();
+  const std::uint8_t* needs_collection = plan.set_needs_collection.data();
+  const std::int32_t* const* set_rules = plan.set_rules.data();
+  const std::int32_t* set_size = plan.set_size.data();
+  const DayNumber* const* cols = plan.cols.data();
+  RetentionStatus* out_status = out.status.data();
+  DayNumber* out_due = out.due_date.data();
+  std::int32_t* out_rule = out.rule.data();
+  std::int32_t* out_anchor = out.anchor.data();
+  RetentionReason* out_reason = out.reason.data();
+  std::int32_t* out_hold = out.hold.data();
   RecordError err;
 
   // Blocks: first the date checks column by column (loops the compiler
@@ -913,7 +927,7 @@ void SweepRange(const Plan& plan, std::int64_t lo, std::int64_t hi, const SweepC
       const std::int32_t sel = selector[i];
       const bool suspect =
           bad[k] | (static_cast<std::uint32_t>(sel) >= static_cast<std::uint32_t>(nsets)) ||
-          he > hp || (plan.set_needs_collection[sel] && (coll == nullptr || coll[i] == kNoDate));
+          he > hp || (needs_collection[sel] && (coll == nullptr || coll[i] == kNoDate));
       Decision d;
       if (suspect && !CheckRecord(plan, i, sel, order + hp, he - hp, &err)) {
         ++res->error_count;
@@ -924,8 +938,24 @@ void SweepRange(const Plan& plan, std::int64_t lo, std::int64_t hi, const SweepC
         d.status = RetentionStatus::kInvalid;
         d.reason = RetentionReason::kInvalidInput;
       } else {
-        const Plan::Simple& f = plan.simple[sel];
-        if (f.rule >= 0 && he == hp) {
+        const Plan::Simple& f = simple[sel];
+        if (f.rule >= 0 && he == hp && f.column == nullptr) {
+          // One rule with events, no holds: that rule's end decides.
+          const Row row{cols, i};
+          const RuleEnd e = EvaluateRule<false>(rules[f.rule], f.rule, row, nullptr);
+          d.rule = f.rule;
+          d.anchor = e.event;
+          if (e.end == kNever) {
+            d.status = RetentionStatus::kKept;
+            d.reason = RetentionReason::kAnchorPending;
+          } else {
+            d.date = e.end;
+            d.reason = e.reason;
+            const bool over = as_of >= d.date;
+            d.status = f.deletes ? (over ? RetentionStatus::kDue : RetentionStatus::kPending)
+                                 : (over ? RetentionStatus::kMayDelete : RetentionStatus::kKept);
+          }
+        } else if (f.rule >= 0 && he == hp) {
           // One rule, no events but its anchor, no holds.
           const DayNumber a = f.column[i];
           d.rule = f.rule;
@@ -936,24 +966,23 @@ void SweepRange(const Plan& plan, std::int64_t lo, std::int64_t hi, const SweepC
           } else {
             d.date = AddPeriod(a, f.period);
             d.reason = RetentionReason::kPeriod;
-            const bool over = plan.as_of >= d.date;
+            const bool over = as_of >= d.date;
             d.status = f.deletes ? (over ? RetentionStatus::kDue : RetentionStatus::kPending)
                                  : (over ? RetentionStatus::kMayDelete : RetentionStatus::kKept);
           }
         } else {
-          const Row row{plan.cols.data(), i};
-          d = Decide<false>(rules, plan.set_rules[sel], plan.set_size[sel], row, plan.as_of, holds,
+          const Row row{cols, i};
+          d = Decide<false>(rules, set_rules[sel], set_size[sel], row, as_of, holds,
                             order + hp, he - hp, nullptr);
         }
       }
       hp = he;
-      const std::size_t u = static_cast<std::size_t>(i);
-      out.status[u] = d.status;
-      out.due_date[u] = d.date;
-      out.rule[u] = d.rule;
-      out.anchor[u] = d.anchor;
-      out.reason[u] = d.reason;
-      if (want_hold) out.hold[u] = d.hold;
+      out_due[i] = d.date;
+      out_rule[i] = d.rule;
+      out_anchor[i] = d.anchor;
+      if (want_hold) out_hold[i] = d.hold;
+      out_status[i] = d.status;
+      out_reason[i] = d.reason;
       ++counts[static_cast<int>(d.status)];
     }
   }
@@ -1085,14 +1114,16 @@ absl::Status MakePlan(const RetentionSchedule& s, const SweepInput& in, DayNumbe
     if (plan->set_size[k] != 1) continue;
     const std::int32_t ri = plan->set_rules[k][0];
     const CompiledRetentionRule& r = rules[ri];
-    if (!r.has_period || !r.ends_early.empty() || !r.extended_by.empty()) continue;
-    if (plan->cols[r.anchor] == nullptr) continue;  // unused set without its column
+    if (!r.structured()) continue;  // the general procedure says "no period"
     Plan::Simple& f = plan->simple[k];
     f.rule = ri;
-    f.anchor = r.anchor;
-    f.column = plan->cols[r.anchor];
-    f.period = r.period;
     f.deletes = r.deletes();
+    if (r.has_period && r.ends_early.empty() && r.extended_by.empty() &&
+        plan->cols[r.anchor] != nullptr) {
+      f.anchor = r.anchor;
+      f.column = plan->cols[r.anchor];
+      f.period = r.period;
+    }
   }
 
   // Holds, sorted by record.
