@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -144,7 +145,8 @@ CREATE TABLE domains (
   description TEXT NOT NULL DEFAULT '',
   salt BLOB NOT NULL,
   key_version INTEGER NOT NULL REFERENCES key_versions(version),
-  created INTEGER NOT NULL
+  created INTEGER NOT NULL,
+  token_count INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE tokens (
   domain_id INTEGER NOT NULL REFERENCES domains(id),
@@ -152,8 +154,8 @@ CREATE TABLE tokens (
   idx BLOB NOT NULL,
   key_version INTEGER NOT NULL,
   sealed BLOB NOT NULL,
-  PRIMARY KEY (domain_id, token),
-  UNIQUE (domain_id, idx)
+  PRIMARY KEY (domain_id, idx),
+  UNIQUE (domain_id, token)
 ) WITHOUT ROWID;
 CREATE TABLE audit (
   seq INTEGER PRIMARY KEY,
@@ -191,9 +193,22 @@ std::string AuditKeyAd(absl::string_view vault_id) {
 // The associated data of a token record: binds the ciphertext to its domain,
 // its token and its key version, so that a record copied to another domain or
 // token, or relabelled with another version, fails authentication.
-std::string TokenAd(absl::string_view domain, absl::string_view token16, std::uint32_t version) {
-  return absl::StrCat("gdprkit/v1/token", absl::string_view("\0", 1), domain,
-                      absl::string_view("\0", 1), token16, Le32(version));
+constexpr std::size_t kTokenAdMax = 16 + 1 + 64 + 1 + 16 + 4;
+// Writes the associated data into `buf` (kTokenAdMax bytes); returns it.
+absl::string_view TokenAd(absl::string_view domain, const std::uint8_t* token16,
+                          std::uint32_t version, char* buf) {
+  constexpr absl::string_view kLabel("gdprkit/v1/token\0", 17);
+  std::size_t n = 0;
+  std::memcpy(buf, kLabel.data(), kLabel.size());
+  n += kLabel.size();
+  const std::size_t dn = std::min<std::size_t>(domain.size(), 64);  // names are <= 64
+  std::memcpy(buf + n, domain.data(), dn);
+  n += dn;
+  buf[n++] = '\0';
+  std::memcpy(buf + n, token16, internal::kTokenRandomBytes);
+  n += internal::kTokenRandomBytes;
+  for (int i = 0; i < 4; ++i) buf[n++] = static_cast<char>((version >> (8 * i)) & 0xff);
+  return absl::string_view(buf, n);
 }
 
 // True when `text` holds something that passes as a CPR number: ten digits, or
@@ -251,6 +266,7 @@ struct DomainRow {
   std::string name;
   std::string salt;
   std::uint32_t key_version = 0;
+  std::int64_t token_count = 0;
 };
 
 // A parsed token: its 16 random bytes (the stored key) and its check.
@@ -273,13 +289,17 @@ bool ParseToken(absl::string_view text, ParsedToken* out) {
   return true;
 }
 
-// The check bytes of a token in a domain: BLAKE2b keyed with the domain's
-// random salt, so that a token of another domain (or a mistyped one) is told
-// apart from one never issued, by someone without the vault file.
+// The check bytes of a token in a domain: BLAKE2b over the domain's random
+// salt followed by the token's random bytes (one compression; BLAKE2b with a
+// secret fixed-length prefix is a MAC), so that a token of another domain, or
+// a mistyped one, is told apart from one never issued, by someone without the
+// vault file.
 void TokenCheck(absl::string_view salt, const std::uint8_t* random, std::uint8_t* check) {
+  std::uint8_t msg[internal::kSaltBytes + internal::kTokenRandomBytes];
+  std::memcpy(msg, salt.data(), internal::kSaltBytes);
+  std::memcpy(msg + internal::kSaltBytes, random, internal::kTokenRandomBytes);
   std::uint8_t h[16];
-  crypto_generichash(h, sizeof(h), random, internal::kTokenRandomBytes,
-                     reinterpret_cast<const unsigned char*>(salt.data()), salt.size());
+  crypto_generichash(h, sizeof(h), msg, sizeof(msg), nullptr, 0);
   std::memcpy(check, h, internal::kTokenCheckBytes);
 }
 
@@ -329,25 +349,34 @@ struct Vault::Impl {
   absl::StatusOr<std::pair<std::uint64_t, std::string>> AuditHead();
 
   // The index of a normal form under a domain's keys.
-  void Index(const DomainKeys& keys, IdKind kind, absl::string_view norm, void* scratch,
+  void Index(const std::uint8_t* keys, IdKind kind, absl::string_view norm, void* scratch,
              std::uint8_t* idx);
   // Seals `kind || norm` for token `random` under `keys`.
-  absl::Status SealRecord(const DomainRow& d, const DomainKeys& keys, IdKind kind,
+  absl::Status SealRecord(const DomainRow& d, std::uint32_t version, const std::uint8_t* keys,
+                          IdKind kind,
                     absl::string_view norm, const std::uint8_t* random,
                     const std::uint8_t* nonce, std::string* sealed);
   // Opens a sealed record; DataLoss when it fails authentication.
-  absl::Status OpenRecord(const DomainRow& d, const DomainKeys& keys, const std::uint8_t* random,
+  absl::Status OpenRecord(const DomainRow& d, std::uint32_t version, const std::uint8_t* keys,
+                          const std::uint8_t* random,
                     absl::string_view sealed, IdKind* kind, std::string* norm);
 
   // Token lookup and issue for normalised rows (in an open transaction).
   // tokens: n * 16 bytes; state[i]: 0 = to do, 1 = has token, 2 = skip.
-  absl::Status LookupRows(const DomainRow& d, const std::vector<IdKind>& kinds,
-                          const StringColumn& norms, std::vector<std::uint8_t>* state,
-                          std::vector<std::uint8_t>* tokens, std::size_t* found);
+  // The index of every row to do (state 0) under d's keys into `idxs`, and
+  // those rows sorted by index into `order`.
+  absl::Status IndexRows(const DomainRow& d, const std::vector<IdKind>& kinds,
+                         const StringColumn& norms, const std::vector<std::uint8_t>& state,
+                         std::vector<std::uint8_t>* idxs, std::vector<std::uint32_t>* order);
+  absl::Status LookupRows(const DomainRow& d, const std::vector<std::uint8_t>& idxs,
+                          const std::vector<std::uint32_t>& order,
+                          std::vector<std::uint8_t>* state, std::vector<std::uint8_t>* tokens,
+                          std::size_t* found);
   absl::Status IssueRows(const DomainRow& d, const std::vector<IdKind>& kinds,
-                         const StringColumn& norms, std::vector<std::uint8_t>* state,
-                         std::vector<std::uint8_t>* tokens, std::size_t* created,
-                         std::size_t* existing);
+                         const StringColumn& norms, const std::vector<std::uint8_t>& idxs,
+                         const std::vector<std::uint32_t>& order,
+                         std::vector<std::uint8_t>* state, std::vector<std::uint8_t>* tokens,
+                         std::size_t* created, std::size_t* existing);
   absl::Status TokenizeNormalized(absl::string_view domain, const std::vector<IdKind>& kinds,
                                   const StringColumn& norms, std::vector<std::uint8_t>* state,
                                   std::vector<std::uint8_t>* tokens, DomainRow* row,
@@ -448,7 +477,7 @@ bool ParseU64(absl::string_view s, std::uint64_t* v) {
 absl::Status Vault::Impl::Prepare() {
   sqlite3* h = db->get();
   if (absl::Status s = select_domain.Prepare(
-          h, "SELECT id, name, salt, key_version FROM domains WHERE name = ?");
+          h, "SELECT id, name, salt, key_version, token_count FROM domains WHERE name = ?");
       !s.ok()) {
     return s;
   }
@@ -526,6 +555,7 @@ absl::StatusOr<DomainRow> Vault::Impl::LoadDomain(absl::string_view name) {
     d.name = std::string(select_domain.Text(1));
     d.salt = std::string(select_domain.Blob(2));
     d.key_version = static_cast<std::uint32_t>(select_domain.Int(3));
+    d.token_count = select_domain.Int(4);
     select_domain.Reset();
     if (d.salt.size() != internal::kSaltBytes) {
       return absl::DataLossError(
@@ -576,20 +606,21 @@ absl::StatusOr<const DomainKeys*> Vault::Impl::Keys(const DomainRow& domain,
   return &ins->second;
 }
 
-void Vault::Impl::Index(const DomainKeys& keys, IdKind kind, absl::string_view norm,
+void Vault::Impl::Index(const std::uint8_t* keys, IdKind kind, absl::string_view norm,
                         void* scratch, std::uint8_t* idx) {
-  SecretBytes::Reader r(*keys.secret);
-  auto* st = static_cast<crypto_generichash_state*>(scratch);
-  std::memcpy(st, r.data() + internal::IndexStateOffset(), sizeof(crypto_generichash_state));
-  unsigned char msg[1 + kMaxNormalizedId];
-  msg[0] = static_cast<unsigned char>(kind);
+  std::uint64_t prefix[8];
+  std::memcpy(prefix, keys + internal::kIndexPrefixOffset, sizeof(prefix));
+  std::uint8_t msg[1 + kMaxNormalizedId];
+  msg[0] = static_cast<std::uint8_t>(kind);
   std::memcpy(msg + 1, norm.data(), norm.size());
-  crypto_generichash_update(st, msg, 1 + norm.size());
-  crypto_generichash_final(st, idx, internal::kIndexBytes);
+  internal::KeyedHash(keys + internal::kIndexKeyOffset, prefix, msg, 1 + norm.size(),
+                      internal::kIndexBytes, idx);
   sodium_memzero(msg, 1 + norm.size());
+  sodium_memzero(prefix, sizeof(prefix));
 }
 
-absl::Status Vault::Impl::SealRecord(const DomainRow& d, const DomainKeys& keys, IdKind kind,
+absl::Status Vault::Impl::SealRecord(const DomainRow& d, std::uint32_t version,
+                                     const std::uint8_t* keys, IdKind kind,
                                absl::string_view norm, const std::uint8_t* random,
                                const std::uint8_t* nonce, std::string* sealed) {
   constexpr std::size_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
@@ -597,24 +628,22 @@ absl::Status Vault::Impl::SealRecord(const DomainRow& d, const DomainKeys& keys,
   unsigned char msg[1 + kMaxNormalizedId];
   msg[0] = static_cast<unsigned char>(kind);
   std::memcpy(msg + 1, norm.data(), norm.size());
-  std::string ad = TokenAd(
-      d.name,
-      absl::string_view(reinterpret_cast<const char*>(random), internal::kTokenRandomBytes),
-      keys.version);
+  char ad_buf[kTokenAdMax];
+  const absl::string_view ad = TokenAd(d.name, random, version, ad_buf);
   sealed->resize(kNonce + 1 + norm.size() + kTag);
   auto* out = reinterpret_cast<unsigned char*>(&(*sealed)[0]);
   std::memcpy(out, nonce, kNonce);
   unsigned long long clen = 0;
-  SecretBytes::Reader r(*keys.secret);
   int rc = crypto_aead_xchacha20poly1305_ietf_encrypt(
       out + kNonce, &clen, msg, 1 + norm.size(), reinterpret_cast<const unsigned char*>(ad.data()),
-      ad.size(), nullptr, nonce, r.data() + internal::kEncryptionKeyOffset);
+      ad.size(), nullptr, nonce, keys + internal::kEncryptionKeyOffset);
   sodium_memzero(msg, 1 + norm.size());
   if (rc != 0) return absl::InternalError("sealing a token record failed");
   return absl::OkStatus();
 }
 
-absl::Status Vault::Impl::OpenRecord(const DomainRow& d, const DomainKeys& keys,
+absl::Status Vault::Impl::OpenRecord(const DomainRow& d, std::uint32_t version,
+                                     const std::uint8_t* keys,
                                const std::uint8_t* random, absl::string_view sealed,
                                IdKind* kind, std::string* norm) {
   constexpr std::size_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
@@ -622,18 +651,15 @@ absl::Status Vault::Impl::OpenRecord(const DomainRow& d, const DomainKeys& keys,
   if (sealed.size() < kNonce + kTag + 2 || sealed.size() > kNonce + kTag + 1 + kMaxNormalizedId) {
     return absl::DataLossError("its record has a wrong size");
   }
-  std::string ad = TokenAd(
-      d.name,
-      absl::string_view(reinterpret_cast<const char*>(random), internal::kTokenRandomBytes),
-      keys.version);
+  char ad_buf[kTokenAdMax];
+  const absl::string_view ad = TokenAd(d.name, random, version, ad_buf);
   unsigned char msg[1 + kMaxNormalizedId];
   unsigned long long mlen = 0;
   const auto* s = reinterpret_cast<const unsigned char*>(sealed.data());
-  SecretBytes::Reader r(*keys.secret);
   if (crypto_aead_xchacha20poly1305_ietf_decrypt(
           msg, &mlen, nullptr, s + kNonce, sealed.size() - kNonce,
           reinterpret_cast<const unsigned char*>(ad.data()), ad.size(), s,
-          r.data() + internal::kEncryptionKeyOffset) != 0) {
+          keys + internal::kEncryptionKeyOffset) != 0) {
     return absl::DataLossError("its record fails authentication (the vault file was altered)");
   }
   *kind = static_cast<IdKind>(msg[0]);
@@ -704,6 +730,10 @@ namespace {
 absl::Status InitializeVault(Vault::Impl* impl, bool passphrase, const KdfLimits& limits) {
   const VaultOptions& options = impl->options;
   Db* d = impl->db.get();
+  // Larger pages: shallower B-trees for the fat token records.
+  if (absl::Status s = d->Exec("PRAGMA page_size=16384", "setting the page size"); !s.ok()) {
+    return s;
+  }
   if (absl::Status s = d->Exec("PRAGMA journal_mode=WAL", "switching the vault to WAL"); !s.ok()) {
     return s;
   }
@@ -971,7 +1001,7 @@ absl::StatusOr<std::vector<DomainInfo>> Vault::ListDomains() const {
   Stmt st;
   if (absl::Status s = st.Prepare(impl_->db->get(),
                                   "SELECT d.name, d.description, d.key_version, d.created, "
-                                  "(SELECT count(*) FROM tokens t WHERE t.domain_id = d.id) "
+                                  "d.token_count "
                                   "FROM domains d ORDER BY d.name");
       !s.ok()) {
     return s;
@@ -1007,7 +1037,7 @@ absl::Status Vault::Pseudonymize(std::string_view domain, IdKind kind,
   absl::StatusOr<const DomainKeys*> keys = impl_->Keys(*d, version);
   if (!keys.ok()) return keys.status();
   SecretBytes::Reader r(*(*keys)->secret);
-  return internal::PseudonymizeBatch(r.data() + internal::PseudonymStateOffset(), version, kind,
+  return internal::PseudonymizeBatch(r.data(), version, kind,
                                      identifiers, out, options, report);
 }
 
@@ -1094,52 +1124,125 @@ struct alignas(64) Scratch {
   ~Scratch() { sodium_memzero(bytes, sizeof(bytes)); }
 };
 
+// Read access to domain keys for the length of a batch: one unprotect and one
+// protect per key and batch, not per row.
+class KeyReaders {
+ public:
+  const std::uint8_t* Get(const DomainKeys* keys) {
+    std::unique_ptr<SecretBytes::Reader>& r = readers_[keys];
+    if (r == nullptr) r = std::make_unique<SecretBytes::Reader>(*keys->secret);
+    return r->data();
+  }
+
+ private:
+  std::map<const DomainKeys*, std::unique_ptr<SecretBytes::Reader>> readers_;
+};
+
 }  // namespace
 
-absl::Status Vault::Impl::LookupRows(const DomainRow& d, const std::vector<IdKind>& kinds,
-                                     const StringColumn& norms, std::vector<std::uint8_t>* state,
-                                     std::vector<std::uint8_t>* tokens, std::size_t* found) {
+absl::Status Vault::Impl::IndexRows(const DomainRow& d, const std::vector<IdKind>& kinds,
+                                    const StringColumn& norms,
+                                    const std::vector<std::uint8_t>& state,
+                                    std::vector<std::uint8_t>* idxs,
+                                    std::vector<std::uint32_t>* order) {
   absl::StatusOr<const DomainKeys*> keys = Keys(d, d.key_version);
   if (!keys.ok()) return keys.status();
-  Scratch scratch;
-  std::uint8_t idx[internal::kIndexBytes];
   const std::size_t n = norms.size();
+  idxs->assign(n * internal::kIndexBytes, 0);
+  order->clear();
+  Scratch scratch;
+  KeyReaders readers;
+  const std::uint8_t* kb = readers.Get(*keys);
   for (std::size_t i = 0; i < n; ++i) {
-    if ((*state)[i] != 0) continue;
-    Index(**keys, kinds[i], AV(norms[i]), scratch.bytes, idx);
-    token_by_idx.Reset();
-    token_by_idx.Bind(1, d.id);
-    token_by_idx.BindBlob(2, absl::string_view(reinterpret_cast<const char*>(idx), sizeof(idx)));
-    int rc = token_by_idx.Step();
-    if (rc == SQLITE_ROW) {
-      absl::string_view t = token_by_idx.Blob(0);
-      if (t.size() != internal::kTokenRandomBytes) {
-        token_by_idx.Reset();
-        return absl::DataLossError("vault file is damaged: a token has a wrong size");
-      }
-      std::memcpy(tokens->data() + i * internal::kTokenRandomBytes, t.data(), t.size());
-      (*state)[i] = 1;
-      ++*found;
-    } else if (rc != SQLITE_DONE) {
-      token_by_idx.Reset();
-      return db->Error(rc, "looking up tokens");
-    }
+    if (state[i] != 0) continue;
+    Index(kb, kinds[i], AV(norms[i]), scratch.bytes, idxs->data() + i * internal::kIndexBytes);
+    order->push_back(static_cast<std::uint32_t>(i));
   }
-  token_by_idx.Reset();
+  // Sorted by index, so that look-ups and inserts walk the B-tree in order.
+  const std::uint8_t* base = idxs->data();
+  std::sort(order->begin(), order->end(), [base](std::uint32_t a, std::uint32_t b) {
+    return std::memcmp(base + a * internal::kIndexBytes, base + b * internal::kIndexBytes,
+                       internal::kIndexBytes) < 0;
+  });
   return absl::OkStatus();
 }
 
+absl::Status Vault::Impl::LookupRows(const DomainRow& d, const std::vector<std::uint8_t>& idxs,
+                                     const std::vector<std::uint32_t>& order,
+                                     std::vector<std::uint8_t>* state,
+                                     std::vector<std::uint8_t>* tokens, std::size_t* found) {
+  if (order.empty() || d.token_count == 0) return absl::OkStatus();
+  auto idx_of = [&](std::uint32_t row) {
+    return absl::string_view(reinterpret_cast<const char*>(idxs.data()) +
+                                 std::size_t{row} * internal::kIndexBytes,
+                             internal::kIndexBytes);
+  };
+  auto take = [&](std::uint32_t row, absl::string_view token) -> absl::Status {
+    if (token.size() != internal::kTokenRandomBytes) {
+      return absl::DataLossError("vault file is damaged: a token has a wrong size");
+    }
+    std::memcpy(tokens->data() + std::size_t{row} * internal::kTokenRandomBytes, token.data(),
+                token.size());
+    (*state)[row] = 1;
+    ++*found;
+    return absl::OkStatus();
+  };
+  if (order.size() * 4 >= static_cast<std::uint64_t>(d.token_count)) {
+    // A batch that is a large part of the domain: one ordered scan of the
+    // index range it covers, merged with the sorted batch.
+    Stmt scan;
+    if (absl::Status s = scan.Prepare(db->get(),
+                                      "SELECT idx, token FROM tokens WHERE domain_id = ? AND "
+                                      "idx BETWEEN ? AND ? ORDER BY idx");
+        !s.ok()) {
+      return s;
+    }
+    scan.Bind(1, d.id);
+    scan.BindBlob(2, idx_of(order.front()));
+    scan.BindBlob(3, idx_of(order.back()));
+    std::size_t p = 0;
+    int rc = SQLITE_DONE;
+    while (p < order.size() && (rc = scan.Step()) == SQLITE_ROW) {
+      absl::string_view stored = scan.Blob(0);
+      while (p < order.size() && idx_of(order[p]) < stored) ++p;
+      while (p < order.size() && idx_of(order[p]) == stored) {
+        if (absl::Status s = take(order[p], scan.Blob(1)); !s.ok()) return s;
+        ++p;
+      }
+    }
+    if (p < order.size() && rc != SQLITE_DONE) return db->Error(rc, "looking up tokens");
+    return absl::OkStatus();
+  }
+  absl::Status status;
+  for (std::uint32_t row : order) {
+    token_by_idx.Reset();
+    token_by_idx.Bind(1, d.id);
+    token_by_idx.BindBlob(2, idx_of(row));
+    int rc = token_by_idx.Step();
+    if (rc == SQLITE_ROW) {
+      status = take(row, token_by_idx.Blob(0));
+    } else if (rc != SQLITE_DONE) {
+      status = db->Error(rc, "looking up tokens");
+    }
+    if (!status.ok()) break;
+  }
+  token_by_idx.Reset();
+  return status;
+}
+
 absl::Status Vault::Impl::IssueRows(const DomainRow& d, const std::vector<IdKind>& kinds,
-                                    const StringColumn& norms, std::vector<std::uint8_t>* state,
+                                    const StringColumn& norms,
+                                    const std::vector<std::uint8_t>& idxs,
+                                    const std::vector<std::uint32_t>& order,
+                                    std::vector<std::uint8_t>* state,
                                     std::vector<std::uint8_t>* tokens, std::size_t* created,
                                     std::size_t* existing) {
   constexpr std::size_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
   constexpr std::size_t kPerRow = internal::kTokenRandomBytes + kNonce;
   absl::StatusOr<const DomainKeys*> keys = Keys(d, d.key_version);
   if (!keys.ok()) return keys.status();
-  const std::size_t n = norms.size();
   std::size_t todo = 0;
-  for (std::size_t i = 0; i < n; ++i) todo += (*state)[i] == 0;
+  for (std::uint32_t row : order) todo += (*state)[row] == 0;
   if (todo == 0) return absl::OkStatus();
   // Randomness for the whole batch from one seed (a ChaCha20 stream), instead
   // of a system call per row.
@@ -1150,25 +1253,28 @@ absl::Status Vault::Impl::IssueRows(const DomainRow& d, const std::vector<IdKind
     randombytes_buf_deterministic(random.data(), random.size(), seed);
     sodium_memzero(seed, sizeof(seed));
   }
-  Scratch scratch;
-  std::uint8_t idx[internal::kIndexBytes];
+  KeyReaders readers;
+  const std::uint8_t* kb = readers.Get(*keys);
   std::string sealed;
   std::size_t k = 0;
-  for (std::size_t i = 0; i < n; ++i) {
+  std::size_t inserted = 0;
+  absl::Status status;
+  for (std::uint32_t i : order) {
     if ((*state)[i] != 0) continue;
     std::uint8_t* tok = random.data() + k * kPerRow;
     const std::uint8_t* nonce = tok + internal::kTokenRandomBytes;
     ++k;
-    Index(**keys, kinds[i], AV(norms[i]), scratch.bytes, idx);
+    absl::string_view idx(reinterpret_cast<const char*>(idxs.data()) +
+                              std::size_t{i} * internal::kIndexBytes,
+                          internal::kIndexBytes);
     for (int attempt = 0;; ++attempt) {
-      if (absl::Status s = SealRecord(d, **keys, kinds[i], AV(norms[i]), tok, nonce, &sealed); !s.ok()) {
-        return s;
-      }
+      status = SealRecord(d, (*keys)->version, kb, kinds[i], AV(norms[i]), tok, nonce, &sealed);
+      if (!status.ok()) break;
       insert_token.Reset();
       insert_token.Bind(1, d.id);
       insert_token.BindBlob(
           2, absl::string_view(reinterpret_cast<const char*>(tok), internal::kTokenRandomBytes));
-      insert_token.BindBlob(3, absl::string_view(reinterpret_cast<const char*>(idx), sizeof(idx)));
+      insert_token.BindBlob(3, idx);
       insert_token.Bind(4, (*keys)->version);
       insert_token.BindBlob(5, sealed);
       int rc = insert_token.Step();
@@ -1179,27 +1285,30 @@ absl::Status Vault::Impl::IssueRows(const DomainRow& d, const std::vector<IdKind
         randombytes_buf(tok, internal::kTokenRandomBytes);
         continue;
       }
-      return db->Error(rc, "storing tokens");
+      status = db->Error(rc, "storing tokens");
+      break;
     }
+    if (!status.ok()) break;
     if (sqlite3_changes(db->get()) == 1) {
-      std::memcpy(tokens->data() + i * internal::kTokenRandomBytes, tok,
+      std::memcpy(tokens->data() + std::size_t{i} * internal::kTokenRandomBytes, tok,
                   internal::kTokenRandomBytes);
       ++*created;
+      ++inserted;
     } else {
       // The identifier got a token meanwhile (an earlier row of this batch, or
       // another writer before we took the lock): use it.
       token_by_idx.Reset();
       token_by_idx.Bind(1, d.id);
-      token_by_idx.BindBlob(2,
-                            absl::string_view(reinterpret_cast<const char*>(idx), sizeof(idx)));
+      token_by_idx.BindBlob(2, idx);
       int rc = token_by_idx.Step();
       if (rc != SQLITE_ROW || token_by_idx.Blob(0).size() != internal::kTokenRandomBytes) {
+        status = rc == SQLITE_ROW ? absl::DataLossError("vault file is damaged: bad token")
+                                  : db->Error(rc, "looking up tokens");
         token_by_idx.Reset();
-        return rc == SQLITE_ROW ? absl::DataLossError("vault file is damaged: bad token")
-                                : db->Error(rc, "looking up tokens");
+        break;
       }
-      std::memcpy(tokens->data() + i * internal::kTokenRandomBytes, token_by_idx.Blob(0).data(),
-                  internal::kTokenRandomBytes);
+      std::memcpy(tokens->data() + std::size_t{i} * internal::kTokenRandomBytes,
+                  token_by_idx.Blob(0).data(), internal::kTokenRandomBytes);
       token_by_idx.Reset();
       ++*existing;
     }
@@ -1207,6 +1316,17 @@ absl::Status Vault::Impl::IssueRows(const DomainRow& d, const std::vector<IdKind
   }
   sodium_memzero(random.data(), random.size());
   if (!sealed.empty()) sodium_memzero(&sealed[0], sealed.size());
+  if (!status.ok()) return status;
+  Stmt count;
+  if (absl::Status s = count.Prepare(
+          db->get(), "UPDATE domains SET token_count = token_count + ? WHERE id = ?");
+      !s.ok()) {
+    return s;
+  }
+  count.Bind(1, static_cast<std::int64_t>(inserted));
+  count.Bind(2, d.id);
+  int rc = count.Step();
+  if (rc != SQLITE_DONE) return db->Error(rc, "counting tokens");
   return absl::OkStatus();
 }
 
@@ -1218,26 +1338,35 @@ absl::Status Vault::Impl::TokenizeNormalized(absl::string_view domain,
                                              std::size_t* created, std::size_t* existing,
                                              bool in_write_txn) {
   tokens->assign(norms.size() * internal::kTokenRandomBytes, 0);
+  std::vector<std::uint8_t> idxs;
+  std::vector<std::uint32_t> order;
   std::size_t found = 0;
-  std::size_t todo = 0;
-  for (std::uint8_t s : *state) todo += s == 0;
   if (!in_write_txn) {
     // First a read: most batches of known identifiers need no write lock.
     Transaction read(db.get());
     if (absl::Status s = read.BeginRead(); !s.ok()) return s;
     absl::StatusOr<DomainRow> d = LoadDomain(domain);
     if (!d.ok()) return d.status();
-    if (absl::Status s = LookupRows(*d, kinds, norms, state, tokens, &found); !s.ok()) return s;
+    if (absl::Status s = IndexRows(*d, kinds, norms, *state, &idxs, &order); !s.ok()) return s;
+    if (absl::Status s = LookupRows(*d, idxs, order, state, tokens, &found); !s.ok()) return s;
     *row = *d;
     if (absl::Status s = read.Commit(); !s.ok()) return s;
     *existing += found;
-    if (found == todo) return absl::OkStatus();
+    if (found == order.size()) return absl::OkStatus();
     Transaction write(db.get());
     if (absl::Status s = write.BeginWrite(); !s.ok()) return s;
     absl::StatusOr<DomainRow> d2 = LoadDomain(domain);
     if (!d2.ok()) return d2.status();
+    if (d2->key_version != d->key_version) {
+      // Re-keyed in between by another process: index again.
+      if (absl::Status s = IndexRows(*d2, kinds, norms, *state, &idxs, &order); !s.ok()) {
+        return s;
+      }
+    }
     *row = *d2;
-    if (absl::Status s = IssueRows(*d2, kinds, norms, state, tokens, created, existing); !s.ok()) {
+    if (absl::Status s =
+            IssueRows(*d2, kinds, norms, idxs, order, state, tokens, created, existing);
+        !s.ok()) {
       return s;
     }
     return write.Commit();
@@ -1245,9 +1374,10 @@ absl::Status Vault::Impl::TokenizeNormalized(absl::string_view domain,
   absl::StatusOr<DomainRow> d = LoadDomain(domain);
   if (!d.ok()) return d.status();
   *row = *d;
-  if (absl::Status s = LookupRows(*d, kinds, norms, state, tokens, &found); !s.ok()) return s;
+  if (absl::Status s = IndexRows(*d, kinds, norms, *state, &idxs, &order); !s.ok()) return s;
+  if (absl::Status s = LookupRows(*d, idxs, order, state, tokens, &found); !s.ok()) return s;
   *existing += found;
-  return IssueRows(*d, kinds, norms, state, tokens, created, existing);
+  return IssueRows(*d, kinds, norms, idxs, order, state, tokens, created, existing);
 }
 
 namespace {
@@ -1325,7 +1455,10 @@ absl::Status Vault::LookupTokens(std::string_view domain, IdKind kind,
     absl::StatusOr<DomainRow> d = impl_->LoadDomain(AV(domain));
     if (!d.ok()) return d.status();
     row = *d;
-    absl::Status s = impl_->LookupRows(row, kinds, norms, &state, &raw, &found);
+    std::vector<std::uint8_t> idxs;
+    std::vector<std::uint32_t> order;
+    absl::Status s = impl_->IndexRows(row, kinds, norms, state, &idxs, &order);
+    if (s.ok()) s = impl_->LookupRows(row, idxs, order, &state, &raw, &found);
     norms.SecureClear();
     if (!s.ok()) return s;
     if (absl::Status c = read.Commit(); !c.ok()) return c;
@@ -1345,47 +1478,116 @@ absl::Status Vault::Impl::OpenTokens(const DomainRow& d,
                                      StringColumn* norms, std::vector<IdKind>* kinds) {
   norms->clear();
   kinds->clear();
-  norms->reserve(tokens.size(), tokens.size() * 11);
-  kinds->reserve(tokens.size());
-  std::string norm;
-  absl::Status status;
-  for (std::size_t i = 0; i < tokens.size() && status.ok(); ++i) {
-    ParsedToken t;
-    if (!ParseToken(AV(tokens[i]), &t)) {
-      status = absl::InvalidArgumentError(absl::StrCat(
+  const std::size_t n = tokens.size();
+  // 1. Parse and check every token (no database needed).
+  std::vector<ParsedToken> parsed(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!ParseToken(AV(tokens[i]), &parsed[i])) {
+      return absl::InvalidArgumentError(absl::StrCat(
           RowPrefix(i), "not a gdprkit token (\"tk_\" and 32 base32 characters)"));
-      break;
     }
     std::uint8_t check[internal::kTokenCheckBytes];
-    TokenCheck(d.salt, t.random, check);
-    if (sodium_memcmp(check, t.check, sizeof(check)) != 0) {
-      status = absl::InvalidArgumentError(absl::StrCat(
+    TokenCheck(d.salt, parsed[i].random, check);
+    if (sodium_memcmp(check, parsed[i].check, sizeof(check)) != 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
           RowPrefix(i), "the token fails its check: it was altered, or it belongs to another "
           "domain than '", d.name, "'"));
-      break;
+    }
+  }
+  auto key_of = [&](std::size_t i) {
+    return absl::string_view(reinterpret_cast<const char*>(parsed[i].random),
+                             internal::kTokenRandomBytes);
+  };
+  // 2. Find their records: (offset, size) into `arena`, and the key version.
+  std::string arena;
+  std::vector<std::pair<std::size_t, std::size_t>> where(n, {0, 0});
+  std::vector<std::uint32_t> versions(n, 0);
+  std::vector<std::uint8_t> have(n, 0);
+  auto keep = [&](std::size_t i, std::int64_t version, absl::string_view sealed) {
+    where[i] = {arena.size(), sealed.size()};
+    arena.append(sealed.data(), sealed.size());
+    versions[i] = static_cast<std::uint32_t>(version);
+    have[i] = 1;
+  };
+  if (n > 0 && n * 4 >= static_cast<std::uint64_t>(d.token_count)) {
+    // A batch that is a large part of the domain: one scan of the domain's
+    // records, probing a hash table of the wanted tokens.
+    absl::flat_hash_map<absl::string_view, std::size_t> first;
+    first.reserve(n);
+    std::vector<std::size_t> dup_of(n, n);
+    for (std::size_t i = 0; i < n; ++i) {
+      auto [it, inserted] = first.emplace(key_of(i), i);
+      if (!inserted) dup_of[i] = it->second;
+    }
+    Stmt scan;
+    if (absl::Status s = scan.Prepare(
+            db->get(), "SELECT token, key_version, sealed FROM tokens WHERE domain_id = ?");
+        !s.ok()) {
+      return s;
+    }
+    scan.Bind(1, d.id);
+    std::size_t left = first.size();
+    int rc = SQLITE_DONE;
+    while (left > 0 && (rc = scan.Step()) == SQLITE_ROW) {
+      auto it = first.find(scan.Blob(0));
+      if (it == first.end()) continue;
+      keep(it->second, scan.Int(1), scan.Blob(2));
+      --left;
+    }
+    if (left > 0 && rc != SQLITE_DONE) return db->Error(rc, "reading token records");
+    for (std::size_t i = 0; i < n; ++i) {
+      if (dup_of[i] < n && have[dup_of[i]]) {
+        where[i] = where[dup_of[i]];
+        versions[i] = versions[dup_of[i]];
+        have[i] = 1;
+      }
+    }
+  } else {
+    std::vector<std::size_t> order(n);
+    for (std::size_t i = 0; i < n; ++i) order[i] = i;
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t a, std::size_t b) { return key_of(a) < key_of(b); });
+    for (std::size_t i : order) {
+      row_by_token.Reset();
+      row_by_token.Bind(1, d.id);
+      row_by_token.BindBlob(2, key_of(i));
+      int rc = row_by_token.Step();
+      if (rc == SQLITE_ROW) {
+        keep(i, row_by_token.Int(0), row_by_token.Blob(1));
+      } else if (rc != SQLITE_DONE) {
+        row_by_token.Reset();
+        return db->Error(rc, "reading token records");
+      }
     }
     row_by_token.Reset();
-    row_by_token.Bind(1, d.id);
-    row_by_token.BindBlob(
-        2, absl::string_view(reinterpret_cast<const char*>(t.random), sizeof(t.random)));
-    int rc = row_by_token.Step();
-    if (rc == SQLITE_DONE) {
+  }
+  // 3. Open them, in row order.
+  norms->reserve(n, n * 11);
+  kinds->reserve(n);
+  std::string norm;
+  absl::Status status;
+  KeyReaders readers;
+  std::uint32_t cached_version = 0;
+  const std::uint8_t* cached_keys = nullptr;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!have[i]) {
       status = absl::NotFoundError(absl::StrCat(
           RowPrefix(i), "the token is not in domain '", d.name, "' (erased, or never issued)"));
       break;
     }
-    if (rc != SQLITE_ROW) {
-      status = db->Error(rc, "reading token records");
-      break;
-    }
-    auto version = static_cast<std::uint32_t>(row_by_token.Int(0));
-    absl::StatusOr<const DomainKeys*> keys = Keys(d, version);
-    if (!keys.ok()) {
-      status = keys.status();
-      break;
+    if (cached_keys == nullptr || versions[i] != cached_version) {
+      absl::StatusOr<const DomainKeys*> keys = Keys(d, versions[i]);
+      if (!keys.ok()) {
+        status = keys.status();
+        break;
+      }
+      cached_keys = readers.Get(*keys);
+      cached_version = versions[i];
     }
     IdKind kind;
-    absl::Status o = OpenRecord(d, **keys, t.random, row_by_token.Blob(1), &kind, &norm);
+    absl::Status o =
+        OpenRecord(d, versions[i], cached_keys, parsed[i].random,
+                   absl::string_view(arena).substr(where[i].first, where[i].second), &kind, &norm);
     if (!o.ok()) {
       status = absl::DataLossError(absl::StrCat(RowPrefix(i), "token of domain '", d.name, "': ",
                                                 o.message()));
@@ -1394,7 +1596,6 @@ absl::Status Vault::Impl::OpenTokens(const DomainRow& d,
     norms->push_back(norm);
     kinds->push_back(kind);
   }
-  row_by_token.Reset();
   if (!norm.empty()) sodium_memzero(&norm[0], norm.size());
   if (!status.ok()) {
     norms->SecureClear();
@@ -1477,11 +1678,13 @@ absl::Status Vault::Translate(std::string_view from, std::string_view to,
       const std::string prefix = internal::PseudonymPrefix(dst->key_version);
       const std::size_t size = internal::PseudonymSize(dst->key_version);
       out->reserve(norms.size(), norms.size() * size);
-      Scratch scratch;
+      std::uint64_t hprefix[8];
+      std::memcpy(hprefix, r.data() + internal::kPseudonymPrefixOffset, sizeof(hprefix));
       for (std::size_t i = 0; i < norms.size(); ++i) {
-        internal::PseudonymOf(r.data() + internal::PseudonymStateOffset(), scratch.bytes, prefix,
-                              kinds[i], AV(norms[i]), out->Append(size));
+        internal::PseudonymOf(r.data() + internal::kPseudonymKeyOffset, hprefix, prefix, kinds[i],
+                              AV(norms[i]), out->Append(size));
       }
+      sodium_memzero(hprefix, sizeof(hprefix));
     }
   }
   norms.SecureClear();
@@ -1535,7 +1738,8 @@ absl::StatusOr<ErasureReport> Vault::Erase(IdKind kind, std::string_view identif
         s = keys.status();
         break;
       }
-      impl_->Index(**keys, kind, AV(norm), scratch.bytes, idx);
+      KeyReaders readers;
+      impl_->Index(readers.Get(*keys), kind, AV(norm), scratch.bytes, idx);
       Stmt& del = impl_->delete_by_idx;
       del.Reset();
       del.Bind(1, domains[i].id);
@@ -1546,8 +1750,21 @@ absl::StatusOr<ErasureReport> Vault::Erase(IdKind kind, std::string_view identif
         s = d->Error(rc, "erasing token records");
         break;
       }
-      report.tokens_erased += static_cast<std::uint64_t>(sqlite3_changes(d->get()));
+      const int erased = sqlite3_changes(d->get());
+      report.tokens_erased += static_cast<std::uint64_t>(erased);
       ++report.domains_searched;
+      if (erased > 0) {
+        Stmt count;
+        s = count.Prepare(d->get(), "UPDATE domains SET token_count = token_count - ? WHERE id = ?");
+        if (!s.ok()) break;
+        count.Bind(1, erased);
+        count.Bind(2, domains[i].id);
+        rc = count.Step();
+        if (rc != SQLITE_DONE) {
+          s = d->Error(rc, "counting tokens");
+          break;
+        }
+      }
     }
     sodium_memzero(buf.data, sizeof(buf.data));
     sodium_memzero(idx, sizeof(idx));
@@ -1616,6 +1833,7 @@ absl::StatusOr<std::size_t> Vault::Impl::RekeyLocked(absl::string_view reason) {
     std::uint64_t count = 0;
     std::string norm, sealed;
     Scratch scratch;
+    KeyReaders readers;
     std::uint8_t idx[internal::kIndexBytes];
     std::uint8_t nonce[kNonce];
     for (;;) {
@@ -1644,13 +1862,17 @@ absl::StatusOr<std::size_t> Vault::Impl::RekeyLocked(absl::string_view reason) {
         absl::StatusOr<const DomainKeys*> old_keys = Keys(*d, r.version);
         if (!old_keys.ok()) return old_keys.status();
         IdKind kind;
-        if (absl::Status s = OpenRecord(*d, **old_keys, tok, r.sealed, &kind, &norm); !s.ok()) {
+        if (absl::Status s = OpenRecord(*d, (*old_keys)->version, readers.Get(*old_keys), tok,
+                                        r.sealed, &kind, &norm);
+            !s.ok()) {
           return absl::DataLossError(
               absl::StrCat("re-keying domain '", d->name, "': a token record ", s.message()));
         }
-        Index(**new_keys, kind, norm, scratch.bytes, idx);
+        Index(readers.Get(*new_keys), kind, norm, scratch.bytes, idx);
         randombytes_buf(nonce, sizeof(nonce));
-        if (absl::Status s = SealRecord(*d, **new_keys, kind, norm, tok, nonce, &sealed); !s.ok()) {
+        if (absl::Status s = SealRecord(*d, (*new_keys)->version, readers.Get(*new_keys), kind,
+                                        norm, tok, nonce, &sealed);
+            !s.ok()) {
           return s;
         }
         update.Reset();
@@ -1963,6 +2185,7 @@ absl::Status Vault::CheckIntegrity() const {
     std::uint64_t n = 0;
     std::string current;
     DomainRow domain;
+    KeyReaders readers;
     while ((rc = rows.Step()) == SQLITE_ROW) {
       ++n;
       if (rows.Text(0) != current) {
@@ -1979,7 +2202,7 @@ absl::Status Vault::CheckIntegrity() const {
           impl_->Keys(domain, static_cast<std::uint32_t>(rows.Int(2)));
       if (!keys.ok()) return keys.status();
       IdKind kind;
-      if (absl::Status s = impl_->OpenRecord(domain, **keys,
+      if (absl::Status s = impl_->OpenRecord(domain, (*keys)->version, readers.Get(*keys),
                                        reinterpret_cast<const std::uint8_t*>(token.data()),
                                        rows.Blob(3), &kind, &norm);
           !s.ok()) {

@@ -19,13 +19,6 @@ namespace {
 
 constexpr absl::string_view kExportPrefix = "gdprkit-pseudonym-key-v1";
 
-// A crypto_generichash_state on the stack, 64-byte aligned, wiped on exit.
-struct alignas(64) ScratchState {
-  unsigned char bytes[512];
-  ScratchState() { static_assert(sizeof(crypto_generichash_state) <= sizeof(bytes), "state"); }
-  ~ScratchState() { sodium_memzero(bytes, sizeof(bytes)); }
-};
-
 }  // namespace
 
 std::string PseudonymPrefix(std::uint32_t version) { return absl::StrCat("ps", version, "_"); }
@@ -34,45 +27,46 @@ std::size_t PseudonymSize(std::uint32_t version) {
   return PseudonymPrefix(version).size() + Base32Size(kPseudonymBytes);
 }
 
-void PseudonymOf(const std::uint8_t* state, void* scratch, absl::string_view prefix, IdKind kind,
-                 absl::string_view normalized, char* out) {
-  auto* st = static_cast<crypto_generichash_state*>(scratch);
-  std::memcpy(st, state, sizeof(crypto_generichash_state));
+void PseudonymOf(const std::uint8_t* key32, const std::uint64_t prefix[8],
+                 absl::string_view text_prefix, IdKind kind, absl::string_view normalized,
+                 char* out) {
   // The kind is hashed with the value, so that equal digits of different
   // kinds (a provider number and an "other" identifier) never collide.
-  unsigned char msg[1 + kMaxNormalizedId];
-  msg[0] = static_cast<unsigned char>(kind);
+  std::uint8_t msg[1 + kMaxNormalizedId];
+  msg[0] = static_cast<std::uint8_t>(kind);
   std::memcpy(msg + 1, normalized.data(), normalized.size());
-  crypto_generichash_update(st, msg, 1 + normalized.size());
-  unsigned char h[kPseudonymBytes];
-  crypto_generichash_final(st, h, sizeof(h));
-  std::memcpy(out, prefix.data(), prefix.size());
-  Base32Encode(h, sizeof(h), out + prefix.size());
+  std::uint8_t h[kPseudonymBytes];
+  KeyedHash(key32, prefix, msg, 1 + normalized.size(), sizeof(h), h);
+  std::memcpy(out, text_prefix.data(), text_prefix.size());
+  Base32Encode(h, sizeof(h), out + text_prefix.size());
   sodium_memzero(h, sizeof(h));
   sodium_memzero(msg, 1 + normalized.size());
 }
 
-absl::Status PseudonymizeBatch(const std::uint8_t* state, std::uint32_t version, IdKind kind,
+absl::Status PseudonymizeBatch(const std::uint8_t* material, std::uint32_t version, IdKind kind,
                                absl::Span<const std::string_view> identifiers, StringColumn* out,
                                const BatchOptions& options, BatchReport* report) {
   out->clear();
   if (report != nullptr) *report = BatchReport();
   if (!IsKnownIdKind(kind)) return absl::InvalidArgumentError("unknown identifier kind");
-  const std::string prefix = PseudonymPrefix(version);
-  const std::size_t size = prefix.size() + Base32Size(kPseudonymBytes);
+  const std::string text_prefix = PseudonymPrefix(version);
+  const std::size_t size = text_prefix.size() + Base32Size(kPseudonymBytes);
   const std::size_t n = identifiers.size();
   out->reserve(n, n * size);
   if (report != nullptr) report->problems.assign(n, IdProblem::kNone);
-  ScratchState scratch;
+  std::uint64_t prefix[8];
+  std::memcpy(prefix, material + kPseudonymPrefixOffset, sizeof(prefix));
+  const std::uint8_t* key = material + kPseudonymKeyOffset;
   IdBuffer buf;
+  absl::Status status;
   for (std::size_t i = 0; i < n; ++i) {
     std::string_view norm;
     IdProblem p = NormalizeIdInto(kind, identifiers[i], &buf, &norm, options.id_options);
     if (p != IdProblem::kNone) {
       if (options.invalid_rows == InvalidRows::kFail) {
         out->clear();
-        sodium_memzero(buf.data, sizeof(buf.data));
-        return IdProblemStatus(kind, p, static_cast<long long>(i));
+        status = IdProblemStatus(kind, p, static_cast<long long>(i));
+        break;
       }
       if (report != nullptr) {
         report->problems[i] = p;
@@ -81,10 +75,11 @@ absl::Status PseudonymizeBatch(const std::uint8_t* state, std::uint32_t version,
       out->push_back({});
       continue;
     }
-    PseudonymOf(state, scratch.bytes, prefix, kind, AV(norm), out->Append(size));
+    PseudonymOf(key, prefix, text_prefix, kind, AV(norm), out->Append(size));
   }
   sodium_memzero(buf.data, sizeof(buf.data));
-  return absl::OkStatus();
+  sodium_memzero(prefix, sizeof(prefix));
+  return status;
 }
 
 absl::StatusOr<std::unique_ptr<Pseudonymizer>> PseudonymizerAccess::Make(std::string domain,
@@ -165,7 +160,7 @@ absl::Status Pseudonymizer::Pseudonymize(IdKind kind,
                      options.key_version));
   }
   internal::SecretBytes::Reader r(*key_->material);
-  return internal::PseudonymizeBatch(r.data() + internal::kKeyBytes, key_version_, kind,
+  return internal::PseudonymizeBatch(r.data(), key_version_, kind,
                                      identifiers, out, options, report);
 }
 

@@ -100,12 +100,11 @@ absl::StatusOr<std::unique_ptr<SecretBytes>> NewRandomKey();
 std::string Checksum(absl::string_view data);
 
 // The per-domain keys under one master-key version. Layout of the secret:
-//   [0, 32)   pseudonym key
-//   [32, 64)  index key
-//   [64, 96)  encryption key
-//   then the BLAKE2b states keyed with the pseudonym key (16-byte output) and
-//   with the index key (32-byte output), precomputed so that each value costs
-//   one compression.
+//   [0, 32)    pseudonym key
+//   [32, 64)   index key
+//   [64, 96)   encryption key
+//   [128, 192) BLAKE2b prefix of the pseudonym key (16-byte output)
+//   [192, 256) BLAKE2b prefix of the index key (32-byte output)
 struct DomainKeys {
   std::uint32_t version = 0;
   std::unique_ptr<SecretBytes> secret;
@@ -113,18 +112,29 @@ struct DomainKeys {
 absl::StatusOr<DomainKeys> DeriveDomainKeys(const SecretBytes& master, std::uint32_t version,
                                             absl::string_view domain);
 
-// Size of a crypto_generichash state.
-std::size_t HashStateBytes();
 inline constexpr std::size_t kPseudonymKeyOffset = 0;
 inline constexpr std::size_t kIndexKeyOffset = 32;
 inline constexpr std::size_t kEncryptionKeyOffset = 64;
-std::size_t PseudonymStateOffset();
-std::size_t IndexStateOffset();
-std::size_t DomainKeysSize();
+inline constexpr std::size_t kPseudonymPrefixOffset = 128;
+inline constexpr std::size_t kIndexPrefixOffset = 192;
+inline constexpr std::size_t kDomainKeysSize = 256;
 
-// The state after absorbing a pseudonym key of 32 bytes, for a standalone
-// Pseudonymizer: returns a sealed SecretBytes holding [key 32][state].
+// The material of a standalone Pseudonymizer: a sealed SecretBytes holding
+// [key 32][unused 32][BLAKE2b prefix 64] (the same offsets as DomainKeys).
 absl::StatusOr<std::unique_ptr<SecretBytes>> PseudonymKeyMaterial(absl::string_view key32);
+
+// Keyed BLAKE2b (identical to crypto_generichash with a 32-byte key) split
+// in two, so that the key block is compressed once per key instead of once
+// per value: a pseudonym of a short identifier then costs one compression.
+// Blake2bKeyedPrefix computes the chaining value after the key block;
+// Blake2bKeyedShort finishes a message of 1 to 128 bytes from it. Checked
+// against libsodium in the tests; longer messages go to libsodium.
+void Blake2bKeyedPrefix(const std::uint8_t* key32, std::size_t outlen, std::uint64_t h[8]);
+void Blake2bKeyedShort(const std::uint64_t prefix[8], const std::uint8_t* msg, std::size_t len,
+                       std::size_t outlen, std::uint8_t* out);
+// Keyed BLAKE2b of any message: the short path when it fits, else libsodium.
+void KeyedHash(const std::uint8_t* key32, const std::uint64_t prefix[8], const std::uint8_t* msg,
+               std::size_t len, std::size_t outlen, std::uint8_t* out);
 
 // Lower-case RFC 4648 base32 without padding.
 void Base32Encode(const std::uint8_t* data, std::size_t n, char* out);  // out: (8n+4)/5 chars

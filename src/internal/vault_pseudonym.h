@@ -29,15 +29,17 @@ std::string PseudonymPrefix(std::uint32_t version);
 std::size_t PseudonymSize(std::uint32_t version);
 
 // Writes the pseudonym of the normal form `normalized` of kind `kind` to `out`
-// (PseudonymSize(version) chars). `state` is the keyed BLAKE2b state; `scratch`
-// must be a crypto_generichash_state-sized, 64-aligned buffer (wiped by the
-// caller).
-void PseudonymOf(const std::uint8_t* state, void* scratch, absl::string_view prefix, IdKind kind,
-                 absl::string_view normalized, char* out);
+// (PseudonymSize(version) chars, starting with `text_prefix`). `key32` is the
+// pseudonym key, `prefix` its BLAKE2b prefix (Blake2bKeyedPrefix).
+void PseudonymOf(const std::uint8_t* key32, const std::uint64_t prefix[8],
+                 absl::string_view text_prefix, IdKind kind, absl::string_view normalized,
+                 char* out);
 
 // The batch kernel: normalises each row, pseudonymises it, appends it to
 // `out` (cleared first). Honours options.invalid_rows; fills `report`.
-absl::Status PseudonymizeBatch(const std::uint8_t* state, std::uint32_t version, IdKind kind,
+// `material` holds the pseudonym key at kPseudonymKeyOffset and its prefix at
+// kPseudonymPrefixOffset (DomainKeys and Pseudonymizer material alike).
+absl::Status PseudonymizeBatch(const std::uint8_t* material, std::uint32_t version, IdKind kind,
                                absl::Span<const std::string_view> identifiers, StringColumn* out,
                                const BatchOptions& options, BatchReport* report);
 
