@@ -50,8 +50,8 @@ struct Workload {
         Rule("direct-contact-6-months", "P6M", "last_contact"),
         Rule("research-10-years-or-withdrawal", "P10Y", "", RetentionAction::kDeleteAfter,
              {{"consent_withdrawn", ""}}),
-        Rule("rejected-3-months", "P3M", "application_rejected", RetentionAction::kDeleteAfter,
-             {}, {{"consent_to_retain", "P1Y"}}),
+        Rule("rejected-3-months", "P3M", "application_rejected", RetentionAction::kDeleteAfter, {},
+             {{"consent_to_retain", "P1Y"}}),
         Rule("unsolicited-14-days", "P14D", ""),
         Rule("legal-claims-5-years", "P5Y", "last_processing", RetentionAction::kRetainAtLeast),
     };
@@ -78,8 +78,8 @@ struct Workload {
       }
       if (pct(rng) == 0 && pct(rng) < 10) {
         const DayNumber s = c + day(rng);
-        input.holds.push_back(Hold{static_cast<std::int32_t>(i), s,
-                                   pct(rng) < 50 ? kNoDate : s + day(rng) / 5});
+        input.holds.push_back(
+            Hold{static_cast<std::int32_t>(i), s, pct(rng) < 50 ? kNoDate : s + day(rng) / 5});
       }
     }
     input.selector = selector;

@@ -236,8 +236,8 @@ absl::Status CheckDeletion(const DeletionRecord& d, const std::string& at) {
     return bad("due_date", absl::StrCat("day number ", d.due_date, " is not a date in 0001-9999"));
   }
   if (d.deleted_at < 0 || d.deleted_at > kMaxSeconds) {
-    return bad("deleted_at", absl::StrCat(d.deleted_at,
-                                          " s is outside 1970-01-01T00:00:00Z ... 9999-12-31"));
+    return bad("deleted_at",
+               absl::StrCat(d.deleted_at, " s is outside 1970-01-01T00:00:00Z ... 9999-12-31"));
   }
   const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
   if (d.deleted_at > now + 86400) {
@@ -344,11 +344,11 @@ absl::Status VerifyLine(std::string_view line, const unsigned char* key, std::si
     if (tab == std::string_view::npos) break;
     start = tab + 1;
   }
-  if (f.size() != 5) return broken(want_seq, absl::StrCat("malformed entry: ", f.size() + 1,
-                                                          " fields; expected 6"));
+  if (f.size() != 5)
+    return broken(want_seq, absl::StrCat("malformed entry: ", f.size() + 1, " fields; expected 6"));
   if (f[0] != std::to_string(want_seq)) {
-    return broken(want_seq, absl::StrCat("sequence number ", AV(f[0]).substr(0, 20),
-                                         "; expected ", want_seq));
+    return broken(want_seq, absl::StrCat("sequence number ", AV(f[0]).substr(0, 20), "; expected ",
+                                         want_seq));
   }
   DeletionLogEntry e;
   e.seq = want_seq;
@@ -444,19 +444,18 @@ absl::Status Scan(int fd, std::string_view path, const unsigned char* key, std::
 }
 
 absl::Status BrokenStatus(std::string_view path, const Break& b) {
-  return absl::DataLossError(absl::StrCat(
-      "deletion log ", AV(path), ": ", b.entry == 0 ? std::string("header")
-                                                    : absl::StrCat("entry ", b.entry),
-      " (line ", b.line, ") is broken: ", b.problem));
+  return absl::DataLossError(
+      absl::StrCat("deletion log ", AV(path), ": ",
+                   b.entry == 0 ? std::string("header") : absl::StrCat("entry ", b.entry),
+                   " (line ", b.line, ") is broken: ", b.problem));
 }
 
 absl::Status CheckKeySize(std::string_view key) {
-  if (!key.empty() &&
-      (key.size() < crypto_generichash_KEYBYTES_MIN || key.size() > crypto_generichash_KEYBYTES_MAX)) {
-    return absl::InvalidArgumentError(absl::StrCat("deletion log key is ", key.size(),
-                                                   " bytes; it must have ",
-                                                   crypto_generichash_KEYBYTES_MIN, "-",
-                                                   crypto_generichash_KEYBYTES_MAX));
+  if (!key.empty() && (key.size() < crypto_generichash_KEYBYTES_MIN ||
+                       key.size() > crypto_generichash_KEYBYTES_MAX)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("deletion log key is ", key.size(), " bytes; it must have ",
+                     crypto_generichash_KEYBYTES_MIN, "-", crypto_generichash_KEYBYTES_MAX));
   }
   return absl::OkStatus();
 }
@@ -513,7 +512,8 @@ absl::StatusOr<std::unique_ptr<DeletionLog>> DeletionLog::Open(const std::string
   struct stat st;
   if (::fstat(log->fd_, &st) != 0) return ErrnoStatus(errno, "cannot stat deletion log", path);
   if (!S_ISREG(st.st_mode)) {
-    return absl::InvalidArgumentError(absl::StrCat("deletion log ", path, " is not a regular file"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("deletion log ", path, " is not a regular file"));
   }
   FileLock lock(log->fd_);
   if (::fstat(log->fd_, &st) != 0) return ErrnoStatus(errno, "cannot stat deletion log", path);
@@ -605,7 +605,8 @@ absl::StatusOr<DeletionLogEntry> DeletionLog::Append(const DeletionRecord& delet
 absl::StatusOr<std::vector<DeletionLogEntry>> DeletionLog::AppendAll(
     absl::Span<const DeletionRecord> deletions) {
   for (std::size_t i = 0; i < deletions.size(); ++i) {
-    if (absl::Status st = CheckDeletion(deletions[i], absl::StrCat("deletions[", i, "].")); !st.ok()) {
+    if (absl::Status st = CheckDeletion(deletions[i], absl::StrCat("deletions[", i, "]."));
+        !st.ok()) {
       return st;
     }
   }
@@ -621,10 +622,10 @@ absl::StatusOr<std::vector<DeletionLogEntry>> DeletionLog::AppendAll(
   std::int64_t seq = seq_;
   for (const DeletionRecord& d : deletions) {
     ++seq;
-    const std::string body = absl::StrCat(
-        seq, "\t", Escape(d.record_id), "\t", Escape(d.rule_id), "\t",
-        d.due_date == kNoDate ? std::string("-") : FormatDate(d.due_date), "\t",
-        FormatInstant(d.deleted_at));
+    const std::string body =
+        absl::StrCat(seq, "\t", Escape(d.record_id), "\t", Escape(d.rule_id), "\t",
+                     d.due_date == kNoDate ? std::string("-") : FormatDate(d.due_date), "\t",
+                     FormatInstant(d.deleted_at));
     unsigned char h[kHashBytes];
     Hash(key_, key_size_, head, body, h);
     std::memcpy(head, h, kHashBytes);
@@ -661,7 +662,8 @@ absl::StatusOr<int> OpenForReading(const std::string& path) {
   struct stat st;
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     ::close(fd);
-    return absl::InvalidArgumentError(absl::StrCat("deletion log ", path, " is not a regular file"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("deletion log ", path, " is not a regular file"));
   }
   return fd;
 }
@@ -727,8 +729,7 @@ absl::StatusOr<std::vector<DeletionLogEntry>> ReadDeletionLog(const std::string&
   const auto* key = reinterpret_cast<const unsigned char*>(options.key.data());
   absl::Status scan = Scan(
       *fd, path, options.key.empty() ? nullptr : key, options.key.size(), &chain, &brk,
-      [&](DeletionLogEntry&& e) { entries.push_back(std::move(e)); },
-      [](const unsigned char*) {});
+      [&](DeletionLogEntry&& e) { entries.push_back(std::move(e)); }, [](const unsigned char*) {});
   ::close(*fd);
   if (!scan.ok()) return scan;
   if (brk.broken) return BrokenStatus(path, brk);

@@ -148,8 +148,8 @@ absl::StatusOr<std::string> AddPeriod(std::string_view date, std::string_view pe
 
 std::vector<RetentionRuleProblem> CheckRetentionRule(const RetentionRuleRef& rule) {
   std::vector<RetentionRuleProblem> out;
-  const std::string who =
-      rule.id.empty() ? std::string("retention rule") : absl::StrCat("retention rule ", Quote(rule.id));
+  const std::string who = rule.id.empty() ? std::string("retention rule")
+                                          : absl::StrCat("retention rule ", Quote(rule.id));
   auto add = [&](Severity s, std::string_view code, std::string field, std::string message) {
     out.push_back(RetentionRuleProblem{s, std::string(code), std::move(field),
                                        absl::StrCat(who, ": ", message)});
@@ -190,7 +190,8 @@ std::vector<RetentionRuleProblem> CheckRetentionRule(const RetentionRuleRef& rul
   };
   auto check_period = [&](std::string_view text, const std::string& field) {
     absl::StatusOr<Period> p = ParsePeriod(text);
-    if (!p.ok()) add(Severity::kError, "invalid-retention-period", field, std::string(p.status().message()));
+    if (!p.ok())
+      add(Severity::kError, "invalid-retention-period", field, std::string(p.status().message()));
   };
 
   if (rule.action == RetentionAction::kUnknown) {
@@ -353,9 +354,9 @@ absl::StatusOr<RetentionSchedule> RetentionSchedule::Compile(
     std::string more = errors.size() > shown
                            ? absl::StrCat(" (and ", errors.size() - shown, " more)")
                            : std::string();
-    return absl::InvalidArgumentError(absl::StrCat(
-        "cannot compile the retention rules of ", AV(source), ": ",
-        absl::StrJoin(errors.begin(), errors.begin() + shown, "; "), more));
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot compile the retention rules of ", AV(source), ": ",
+                     absl::StrJoin(errors.begin(), errors.begin() + shown, "; "), more));
   }
 
   RetentionSchedule s;
@@ -373,7 +374,8 @@ absl::StatusOr<RetentionSchedule> RetentionSchedule::Compile(
       c.ends_early.push_back(CompiledRetentionEvent{s.InternEvent(e.event), p});
     }
     for (const RetentionEventRef& e : r.extended_by) {
-      c.extended_by.push_back(CompiledRetentionEvent{s.InternEvent(e.event), *ParsePeriod(e.period)});
+      c.extended_by.push_back(
+          CompiledRetentionEvent{s.InternEvent(e.event), *ParsePeriod(e.period)});
     }
     s.rules_.push_back(std::move(c));
   }
@@ -410,8 +412,8 @@ absl::StatusOr<std::vector<std::int32_t>> RetentionSchedule::Resolve(std::string
     while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
     while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
     if (name.empty()) {
-      return absl::InvalidArgumentError(absl::StrCat("empty rule name in ",
-                                                     Quote(retention_internal::Excerpt(text))));
+      return absl::InvalidArgumentError(
+          absl::StrCat("empty rule name in ", Quote(retention_internal::Excerpt(text))));
     }
     std::int32_t rule = RuleIndex(name);
     bool found = rule >= 0;
@@ -519,8 +521,8 @@ inline RuleEnd EvaluateRule(const CompiledRetentionRule& r, std::int32_t index, 
       out.reason = RetentionReason::kPeriod;
     }
     if constexpr (kTrace) {
-      trace->Line("rule ", trace->Rule(index), " (", ActionText(r.action), " ",
-                  r.period.ToString(), " from ", trace->Event(r.anchor), "): ",
+      trace->Line("rule ", trace->Rule(index), " (", ActionText(r.action), " ", r.period.ToString(),
+                  " from ", trace->Event(r.anchor), "): ",
                   a == kNoDate ? absl::StrCat(trace->Event(r.anchor), " has not happened")
                                : absl::StrCat(trace->Event(r.anchor), " ", FormatDate(a), " + ",
                                               r.period.ToString(), " = ", FormatDate(out.end)));
@@ -680,12 +682,11 @@ Decision Decide(const CompiledRetentionRule* rules, const std::int32_t* set, std
                                                              trace->Rule(del_rule), ")"));
     }
     if (any_keep) {
-      trace->Line("retention: ", ret_pending >= 0 ? absl::StrCat("indefinite while rule ",
-                                                                 trace->Rule(ret_pending),
-                                                                 " waits for its event")
-                                                  : absl::StrCat("until ", FormatDate(ret),
-                                                                 " (longest, rule ",
-                                                                 trace->Rule(ret_rule), ")"));
+      trace->Line("retention: ",
+                  ret_pending >= 0 ? absl::StrCat("indefinite while rule ",
+                                                  trace->Rule(ret_pending), " waits for its event")
+                                   : absl::StrCat("until ", FormatDate(ret), " (longest, rule ",
+                                                  trace->Rule(ret_rule), ")"));
       if (dated && ret > del) {
         trace->Line("retention beats deletion: due when retention ends, ", FormatDate(ret));
       }
@@ -708,9 +709,11 @@ Decision Decide(const CompiledRetentionRule* rules, const std::int32_t* set, std
       d.reason = RetentionReason::kHoldReleased;
       d.hold = pusher;
       if constexpr (kTrace) {
-        trace->Line("hold #", pusher, e == kNever ? " is open-ended and covers the due date"
-                                                  : absl::StrCat(" moves the due date to its "
-                                                                 "release, ", FormatDate(e)));
+        trace->Line("hold #", pusher,
+                    e == kNever ? " is open-ended and covers the due date"
+                                : absl::StrCat(" moves the due date to its "
+                                               "release, ",
+                                               FormatDate(e)));
       }
     }
     d.date = e;
@@ -794,8 +797,8 @@ bool CheckRecord(const Plan& plan, std::int64_t i, std::int32_t sel, const std::
     return false;
   };
   if (sel < 0 || static_cast<std::size_t>(sel) >= plan.set_size.size()) {
-    return fail("selector", absl::StrCat("selector ", sel, " is out of range [0, ",
-                                         plan.set_size.size(), ")"));
+    return fail("selector",
+                absl::StrCat("selector ", sel, " is out of range [0, ", plan.set_size.size(), ")"));
   }
   const DayNumber coll = plan.collection ? plan.collection[i] : kNoDate;
   if (coll != kNoDate && !IsValidDay(coll)) {
@@ -808,8 +811,8 @@ bool CheckRecord(const Plan& plan, std::int64_t i, std::int32_t sel, const std::
     if (v == kNoDate) continue;
     if (v < lo || v > kMaxDate) {
       if (!IsValidDay(v)) {
-        return fail(s.events()[e], absl::StrCat("day number ", v,
-                                                " is not a date in 0001-01-01 ... 9999-12-31"));
+        return fail(s.events()[e],
+                    absl::StrCat("day number ", v, " is not a date in 0001-01-01 ... 9999-12-31"));
       }
       return fail(s.events()[e], absl::StrCat(AV(s.events()[e]), " ", FormatDate(v),
                                               " is before collection ", FormatDate(coll)));
@@ -823,9 +826,9 @@ bool CheckRecord(const Plan& plan, std::int64_t i, std::int32_t sel, const std::
     const Hold& h = in.holds[hidx[k]];
     const std::string field = absl::StrCat("holds[", hidx[k], "]");
     if (!IsValidDay(h.start)) {
-      return fail(field, h.start == kNoDate ? std::string("hold has no start date")
-                                            : absl::StrCat("hold start ", h.start,
-                                                           " is not a date in 0001-9999"));
+      return fail(field, h.start == kNoDate
+                             ? std::string("hold has no start date")
+                             : absl::StrCat("hold start ", h.start, " is not a date in 0001-9999"));
     }
     if (h.end != kNoDate && !IsValidDay(h.end)) {
       return fail(field, absl::StrCat("hold end ", h.end, " is not a date in 0001-9999"));
@@ -972,8 +975,8 @@ void SweepRange(const Plan& plan, std::int64_t lo, std::int64_t hi, const SweepC
           }
         } else {
           const Row row{cols, i};
-          d = Decide<false>(rules, set_rules[sel], set_size[sel], row, as_of, holds,
-                            order + hp, he - hp, nullptr);
+          d = Decide<false>(rules, set_rules[sel], set_size[sel], row, as_of, holds, order + hp,
+                            he - hp, nullptr);
         }
       }
       hp = he;
@@ -1013,14 +1016,15 @@ absl::Status MakePlan(const RetentionSchedule& s, const SweepInput& in, DayNumbe
         absl::StrCat("sweep input has ", n, " records; at most 2^31-1 per sweep"));
   }
   if (!IsValidDay(as_of)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "sweep date (as_of) ", as_of == kNoDate ? std::string("is missing")
-                                                : absl::StrCat("day ", as_of, " is not a date"),
-        "; give a date in 0001-01-01 ... 9999-12-31"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("sweep date (as_of) ",
+                     as_of == kNoDate ? std::string("is missing")
+                                      : absl::StrCat("day ", as_of, " is not a date"),
+                     "; give a date in 0001-01-01 ... 9999-12-31"));
   }
   if (!in.record_ids.empty() && in.record_ids.size() != n) {
-    return absl::InvalidArgumentError(absl::StrCat("record_ids has ", in.record_ids.size(),
-                                                   " entries; the selector has ", n));
+    return absl::InvalidArgumentError(
+        absl::StrCat("record_ids has ", in.record_ids.size(), " entries; the selector has ", n));
   }
   const auto& rules = s.rules();
   // Rule sets.
@@ -1035,9 +1039,8 @@ absl::Status MakePlan(const RetentionSchedule& s, const SweepInput& in, DayNumbe
     for (std::size_t k = 0; k < in.rule_sets.size(); ++k) {
       for (std::int32_t r : in.rule_sets[k]) {
         if (r < 0 || static_cast<std::size_t>(r) >= rules.size()) {
-          return absl::InvalidArgumentError(absl::StrCat("rule_sets[", k, "] names rule ", r,
-                                                         "; the schedule has ", rules.size(),
-                                                         " rules"));
+          return absl::InvalidArgumentError(absl::StrCat(
+              "rule_sets[", k, "] names rule ", r, "; the schedule has ", rules.size(), " rules"));
         }
       }
       plan->set_rules.push_back(in.rule_sets[k].data());
@@ -1133,16 +1136,14 @@ absl::Status MakePlan(const RetentionSchedule& s, const SweepInput& in, DayNumbe
   plan->hold_order.resize(in.holds.size());
   for (std::size_t h = 0; h < in.holds.size(); ++h) {
     if (in.holds[h].record < 0 || static_cast<std::size_t>(in.holds[h].record) >= n) {
-      return absl::InvalidArgumentError(absl::StrCat("holds[", h, "] names row ",
-                                                     in.holds[h].record, "; the input has ", n,
-                                                     " records"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "holds[", h, "] names row ", in.holds[h].record, "; the input has ", n, " records"));
     }
     plan->hold_order[h] = static_cast<std::int32_t>(h);
   }
-  std::stable_sort(plan->hold_order.begin(), plan->hold_order.end(),
-                   [&](std::int32_t a, std::int32_t b) {
-                     return in.holds[a].record < in.holds[b].record;
-                   });
+  std::stable_sort(
+      plan->hold_order.begin(), plan->hold_order.end(),
+      [&](std::int32_t a, std::int32_t b) { return in.holds[a].record < in.holds[b].record; });
   return absl::OkStatus();
 }
 
@@ -1165,8 +1166,8 @@ absl::StatusOr<SweepReport> RetentionSchedule::SweepInto(const SweepInput& input
   int threads = options.threads;
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   constexpr std::int64_t kMinPerThread = 1 << 16;
-  threads = static_cast<int>(std::min<std::int64_t>(
-      threads, std::max<std::int64_t>(1, plan.n / kMinPerThread)));
+  threads = static_cast<int>(
+      std::min<std::int64_t>(threads, std::max<std::int64_t>(1, plan.n / kMinPerThread)));
   std::vector<ChunkResult> results(static_cast<std::size_t>(threads));
   if (threads == 1) {
     SweepRange(plan, 0, plan.n, out, options, &results[0]);
@@ -1223,7 +1224,7 @@ absl::StatusOr<SweepResult> RetentionSchedule::Sweep(const SweepInput& input, Da
   r.reason.resize(n);
   r.hold.resize(n);
   SweepColumns out{absl::MakeSpan(r.status), absl::MakeSpan(r.due_date), absl::MakeSpan(r.rule),
-                   absl::MakeSpan(r.anchor), absl::MakeSpan(r.reason), absl::MakeSpan(r.hold)};
+                   absl::MakeSpan(r.anchor), absl::MakeSpan(r.reason),   absl::MakeSpan(r.hold)};
   absl::StatusOr<SweepReport> report = SweepInto(input, as_of, out, options);
   if (!report.ok()) return report.status();
   r.report = *std::move(report);
@@ -1248,12 +1249,12 @@ absl::StatusOr<std::string> RetentionSchedule::Explain(const SweepInput& input, 
   }
   Trace trace(this);
   const std::string id = RecordIdFor(input, row);
-  trace.Line(id.empty() ? absl::StrCat("row ", row) : absl::StrCat("record ", Quote(id)),
-             " as of ", FormatDate(as_of), ":");
+  trace.Line(id.empty() ? absl::StrCat("row ", row) : absl::StrCat("record ", Quote(id)), " as of ",
+             FormatDate(as_of), ":");
   const Row r{plan.cols.data(), row};
-  const Decision d = Decide<true>(rules_.data(), plan.set_rules[sel], plan.set_size[sel], r, as_of,
-                            input.holds.data(), mine.data(), static_cast<std::int32_t>(mine.size()),
-                            &trace);
+  const Decision d =
+      Decide<true>(rules_.data(), plan.set_rules[sel], plan.set_size[sel], r, as_of,
+                   input.holds.data(), mine.data(), static_cast<std::int32_t>(mine.size()), &trace);
   std::string verdict = absl::StrCat("=> ", AV(RetentionStatusName(d.status)));
   if (d.date != kNoDate) absl::StrAppend(&verdict, " ", FormatDate(d.date));
   if (d.rule >= 0) absl::StrAppend(&verdict, ", rule ", Quote(rules_[d.rule].id));

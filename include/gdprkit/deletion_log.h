@@ -36,10 +36,10 @@ namespace gdprkit {
 
 // What the caller reports about one deletion.
 struct DeletionRecord {
-  std::string record_id;        // 1-1024 bytes of UTF-8; not a CPR number
-  std::string rule_id;          // the rule that made it due; empty when deleted on request
+  std::string record_id;         // 1-1024 bytes of UTF-8; not a CPR number
+  std::string rule_id;           // the rule that made it due; empty when deleted on request
   DayNumber due_date = kNoDate;  // the date it was due; kNoDate when none
-  std::int64_t deleted_at = 0;  // when it was deleted: seconds since 1970-01-01T00:00:00Z
+  std::int64_t deleted_at = 0;   // when it was deleted: seconds since 1970-01-01T00:00:00Z
 };
 
 // One entry of the log as read back.
@@ -61,13 +61,14 @@ struct DeletionLogOptions {
 // The result of checking a log.
 struct DeletionLogVerification {
   bool intact = false;
-  std::int64_t entries = 0;          // entries that verified, before any break
-  std::string head;                  // hash of the last entry that verified (or of the header)
-  std::int64_t first_broken_entry = 0;  // seq of the first broken entry (0: the header); -1 if intact
-  int first_broken_line = 0;         // its line in the file; 0 when intact
-  std::string problem;               // what is wrong there; empty when intact
-  std::string log_id;                // from the header
-  bool keyed = false;                // the log's hashes are keyed
+  std::int64_t entries = 0;  // entries that verified, before any break
+  std::string head;          // hash of the last entry that verified (or of the header)
+  std::int64_t first_broken_entry =
+      0;                      // seq of the first broken entry (0: the header); -1 if intact
+  int first_broken_line = 0;  // its line in the file; 0 when intact
+  std::string problem;        // what is wrong there; empty when intact
+  std::string log_id;         // from the header
+  bool keyed = false;         // the log's hashes are keyed
 };
 
 class DeletionLog {
@@ -95,7 +96,8 @@ class DeletionLog {
 
   // Appends several deletions in one write: all or none. Errors as Append,
   // naming the index of the bad deletion.
-  absl::StatusOr<std::vector<DeletionLogEntry>> AppendAll(absl::Span<const DeletionRecord> deletions);
+  absl::StatusOr<std::vector<DeletionLogEntry>> AppendAll(
+      absl::Span<const DeletionRecord> deletions);
 
   const std::string& path() const { return path_; }
   const std::string& log_id() const { return log_id_; }

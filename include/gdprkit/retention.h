@@ -99,7 +99,8 @@ GDPRKIT_ALWAYS_INLINE constexpr DayNumber DaysFromCivil(int year, int month, int
   using namespace retention_internal;
   const std::uint32_t j = month <= 2 ? 1 : 0;
   const std::uint32_t y = static_cast<std::uint32_t>(year) + kYearShift - j;
-  const std::uint32_t m = j ? static_cast<std::uint32_t>(month) + 12 : static_cast<std::uint32_t>(month);
+  const std::uint32_t m =
+      j ? static_cast<std::uint32_t>(month) + 12 : static_cast<std::uint32_t>(month);
   const std::uint32_t d = static_cast<std::uint32_t>(day) - 1;
   const std::uint32_t c = y / 100;
   const std::uint32_t y_star = 1461 * y / 4 - c + c / 4;
@@ -147,8 +148,8 @@ inline std::string FormatDate(DayNumber days) {
   std::string year = std::to_string(c.year < 0 ? -c.year : c.year);
   if (year.size() < 4) year.insert(0, 4 - year.size(), '0');
   if (c.year < 0) year.insert(0, 1, '-');
-  const char month[3] = {static_cast<char>('0' + c.month / 10), static_cast<char>('0' + c.month % 10),
-                         0};
+  const char month[3] = {static_cast<char>('0' + c.month / 10),
+                         static_cast<char>('0' + c.month % 10), 0};
   const char day[3] = {static_cast<char>('0' + c.day / 10), static_cast<char>('0' + c.day % 10), 0};
   return year + "-" + month + "-" + day;
 }
@@ -193,11 +194,11 @@ inline absl::StatusOr<DayNumber> ParseDate(std::string_view text) {
                                       std::to_string(m) + " does not exist");
   }
   if (d < 1 || d > DaysInMonth(y, m)) {
-    static constexpr const char* kMonths[12] = {"January", "February", "March",     "April",
-                                                "May",     "June",     "July",      "August",
-                                                "September", "October", "November", "December"};
-    return absl::InvalidArgumentError("impossible date \"" + std::string(text) + "\": " +
-                                      kMonths[m - 1] + " " + std::to_string(y) + " has " +
+    static constexpr const char* kMonths[12] = {"January",   "February", "March",    "April",
+                                                "May",       "June",     "July",     "August",
+                                                "September", "October",  "November", "December"};
+    return absl::InvalidArgumentError("impossible date \"" + std::string(text) +
+                                      "\": " + kMonths[m - 1] + " " + std::to_string(y) + " has " +
                                       std::to_string(DaysInMonth(y, m)) + " days");
   }
   return DaysFromCivil(y, m, d);
@@ -282,7 +283,8 @@ inline absl::StatusOr<Period> ParsePeriod(std::string_view text) {
   std::size_t i = 1;
   while (i < text.size()) {
     const char c = text[i];
-    if (c == 'T') return bad("time components (PT...) are not supported: retention counts whole days");
+    if (c == 'T')
+      return bad("time components (PT...) are not supported: retention counts whole days");
     if (c == '-' || c == '+') return bad("a period cannot be negative or signed");
     if (c < '0' || c > '9') {
       if (c >= 'a' && c <= 'z') return bad("designators are upper case (Y, M, W, D)");
@@ -307,8 +309,10 @@ inline absl::StatusOr<Period> ParsePeriod(std::string_view text) {
       if (kOrder[k] == d) idx = k;
     }
     if (idx < 0) {
-      if (d == 'T') return bad("time components (PT...) are not supported: retention counts whole days");
-      if (d == 'H' || d == 'S') return bad("time components are not supported: retention counts whole days");
+      if (d == 'T')
+        return bad("time components (PT...) are not supported: retention counts whole days");
+      if (d == 'H' || d == 'S')
+        return bad("time components are not supported: retention counts whole days");
       if (d >= 'a' && d <= 'z') return bad("designators are upper case (Y, M, W, D)");
       return bad(std::string("unknown designator '") + (d >= 0x20 && d < 0x7f ? d : '?') +
                  "'; use Y, M, W or D");
@@ -322,7 +326,10 @@ inline absl::StatusOr<Period> ParsePeriod(std::string_view text) {
                                              Period::kMaxWeeks, Period::kMaxDays};
     if (n > kMax[idx]) {
       return bad(std::string("at most ") + std::to_string(kMax[idx]) + " " +
-                 (idx == 0 ? "years" : idx == 1 ? "months" : idx == 2 ? "weeks" : "days"));
+                 (idx == 0   ? "years"
+                  : idx == 1 ? "months"
+                  : idx == 2 ? "weeks"
+                             : "days"));
     }
     const auto v = static_cast<std::int32_t>(n);
     (idx == 0 ? p.years : idx == 1 ? p.months : idx == 2 ? p.weeks : p.days) = v;
@@ -526,8 +533,8 @@ struct SweepReport {
   std::int64_t kept = 0;
   std::int64_t held = 0;
   std::int64_t may_delete = 0;
-  std::int64_t invalid = 0;                 // records with status kInvalid
-  std::vector<RecordError> errors;          // the first max_errors, in row order
+  std::int64_t invalid = 0;         // records with status kInvalid
+  std::vector<RecordError> errors;  // the first max_errors, in row order
   // True when every record was answered (no kInvalid).
   bool complete() const { return invalid == 0; }
 };
@@ -535,11 +542,11 @@ struct SweepReport {
 // Caller-owned output columns of length n. `hold` may be empty.
 struct SweepColumns {
   absl::Span<RetentionStatus> status;
-  absl::Span<DayNumber> due_date;     // see RetentionStatus; kNoDate when none
-  absl::Span<std::int32_t> rule;      // deciding rule (index into rules()), -1 when none
-  absl::Span<std::int32_t> anchor;    // deciding event (index into events()), -1 when none
+  absl::Span<DayNumber> due_date;   // see RetentionStatus; kNoDate when none
+  absl::Span<std::int32_t> rule;    // deciding rule (index into rules()), -1 when none
+  absl::Span<std::int32_t> anchor;  // deciding event (index into events()), -1 when none
   absl::Span<RetentionReason> reason;
-  absl::Span<std::int32_t> hold;      // index into SweepInput::holds, -1 when none
+  absl::Span<std::int32_t> hold;  // index into SweepInput::holds, -1 when none
 };
 
 // Output columns owned by the result, with the report.
@@ -570,7 +577,8 @@ struct CompiledRetentionRule {
   // True when the rule can decide a date (a period or an early-end event).
   bool structured() const { return has_period || !ends_early.empty(); }
   bool keeps() const {
-    return action == RetentionAction::kRetainAtLeast || action == RetentionAction::kRetainThenDelete;
+    return action == RetentionAction::kRetainAtLeast ||
+           action == RetentionAction::kRetainThenDelete;
   }
   bool deletes() const {
     return action == RetentionAction::kDeleteAfter || action == RetentionAction::kRetainThenDelete;

@@ -113,7 +113,8 @@ TEST(DeletionLogTest, AppendsAndReadsBack) {
   EXPECT_EQ(e1->line, 2);
   EXPECT_EQ(e1->hash.size(), 64u);
   EXPECT_NE(e1->hash, genesis);
-  auto batch = log->AppendAll({Del("app-2", "", nullptr), Del("Søren's søgning\t%\n", "r", "2024-02-29", kT0 + 59)});
+  auto batch = log->AppendAll(
+      {Del("app-2", "", nullptr), Del("Søren's søgning\t%\n", "r", "2024-02-29", kT0 + 59)});
   ASSERT_TRUE(batch.ok()) << batch.status();
   EXPECT_EQ(batch->back().seq, 3);
   EXPECT_EQ(log->entries(), 3);
@@ -265,8 +266,7 @@ TEST(DeletionLogTest, TruncationNeedsTheExpectedHead) {
   EXPECT_EQ(v.entries, 2);
   EXPECT_EQ(v.first_broken_entry, 3);
   EXPECT_THAT(v.problem, HasSubstr("cut short"));
-  EXPECT_EQ(VerifyDeletionLog(path, {}, "xyz").status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(VerifyDeletionLog(path, {}, "xyz").status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST(DeletionLogTest, InterruptedWriteIsNamed) {
@@ -315,11 +315,13 @@ void RewriteChain(const std::string& path, const std::string& from, const std::s
                      lines[0].size(), nullptr, 0);
   for (std::size_t i = 1; i < lines.size(); ++i) {
     std::string body = lines[i].substr(0, lines[i].rfind('\t'));
-    if (const std::size_t at = body.find(from); at != std::string::npos) body.replace(at, from.size(), to);
+    if (const std::size_t at = body.find(from); at != std::string::npos)
+      body.replace(at, from.size(), to);
     crypto_generichash_state st;
     crypto_generichash_init(&st, nullptr, 0, 32);
     crypto_generichash_update(&st, head, 32);
-    crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(body.data()), body.size());
+    crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(body.data()),
+                              body.size());
     crypto_generichash_final(&st, head, 32);
     char hex[65];
     sodium_bin2hex(hex, sizeof hex, head, 32);
@@ -362,7 +364,8 @@ TEST(DeletionLogTest, KeysMustMatch) {
   EXPECT_EQ(VerifyDeletionLog(path).status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(VerifyDeletionLog(path).status().message(), HasSubstr("give its key"));
   EXPECT_EQ(VerifyDeletionLog(path, wrong).status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(DeletionLog::Open(path, wrong).status().message(), HasSubstr("not this deletion log's key"));
+  EXPECT_THAT(DeletionLog::Open(path, wrong).status().message(),
+              HasSubstr("not this deletion log's key"));
   EXPECT_EQ(ReadDeletionLog(path, none).status().code(), absl::StatusCode::kFailedPrecondition);
   const std::string plain = ThreeEntries();
   EXPECT_EQ(VerifyDeletionLog(plain, keyed).status().code(), absl::StatusCode::kFailedPrecondition);
@@ -452,8 +455,8 @@ TEST(DeletionLogTest, AnotherWriterBreakingTheFileStopsAppends) {
   const std::string path = ThreeEntries();
   auto log = OpenOk(path);
   // Someone appends a forged line behind the log's back.
-  std::ofstream(path, std::ios::app) << "4\tforged\tx\t-\t2025-01-01T00:00:00Z\t" << std::string(64, '0')
-                                     << "\n";
+  std::ofstream(path, std::ios::app)
+      << "4\tforged\tx\t-\t2025-01-01T00:00:00Z\t" << std::string(64, '0') << "\n";
   auto r = log->Append(Del("app-4"));
   EXPECT_EQ(r.status().code(), absl::StatusCode::kDataLoss);
   EXPECT_THAT(r.status().message(), HasSubstr("entry 4 (line 5)"));

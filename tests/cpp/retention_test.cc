@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "absl/time/civil_time.h"
+#include "gdprkit/policy.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "gdprkit/policy.h"
 
 namespace gdprkit {
 namespace {
@@ -39,7 +39,8 @@ static_assert(DaysFromCivil(1970, 1, 1) == 0);
 static_assert(DaysFromCivil(2000, 3, 1) == 11017);
 static_assert(CivilFromDays(-1) == CivilDate{1969, 12, 31});
 static_assert(IsLeapYear(2024) && IsLeapYear(2000) && !IsLeapYear(1900) && !IsLeapYear(2100));
-static_assert(DaysInMonth(2024, 2) == 29 && DaysInMonth(2025, 2) == 28 && DaysInMonth(2025, 13) == 0);
+static_assert(DaysInMonth(2024, 2) == 29 && DaysInMonth(2025, 2) == 28 &&
+              DaysInMonth(2025, 13) == 0);
 static_assert(!IsValidCivilDate(2025, 2, 30) && IsValidCivilDate(2024, 2, 29));
 // Header-first: AddPeriod is usable at compile time.
 static_assert(AddPeriod(DaysFromCivil(2025, 11, 30), Period{0, 15, 0, 0}) ==
@@ -103,9 +104,9 @@ TEST(PeriodTest, ParsesIso8601DatePeriods) {
     const char* text;
     Period want;
   } cases[] = {
-      {"P14D", {0, 0, 0, 14}},   {"P3M", {0, 3, 0, 0}},      {"P15M", {0, 15, 0, 0}},
-      {"P10Y", {10, 0, 0, 0}},   {"P0D", {0, 0, 0, 0}},      {"P1Y6M", {1, 6, 0, 0}},
-      {"P1W", {0, 0, 1, 0}},     {"P1Y2M3W4D", {1, 2, 3, 4}}, {"P0Y", {0, 0, 0, 0}},
+      {"P14D", {0, 0, 0, 14}},     {"P3M", {0, 3, 0, 0}},       {"P15M", {0, 15, 0, 0}},
+      {"P10Y", {10, 0, 0, 0}},     {"P0D", {0, 0, 0, 0}},       {"P1Y6M", {1, 6, 0, 0}},
+      {"P1W", {0, 0, 1, 0}},       {"P1Y2M3W4D", {1, 2, 3, 4}}, {"P0Y", {0, 0, 0, 0}},
       {"P9999Y", {9999, 0, 0, 0}}, {"P007D", {0, 0, 0, 7}},
   };
   for (const Case& c : cases) {
@@ -328,39 +329,30 @@ TEST(CheckRetentionRuleTest, FlagsEachProblemWithItsField) {
 }
 
 constexpr char kPolicyText[] = R"pb(
-schema: "gdprkit.v1"
-controller { name: "Test" }
-purposes {
-  id: "recruitment"
-  categories: "contact"
-  data_subjects: "applicants"
-  basis: "A6-1-b"
-  retention: "rejected-3-months"
-}
-purposes {
-  id: "research-contact"
-  categories: "contact"
-  data_subjects: "patients"
-  basis: "A6-1-a"
-  consent { record: "form" withdrawal: "mail" }
-  retention: "research"
-}
-purposes {
-  id: "no-rule"
-  categories: "contact"
-  data_subjects: "patients"
-  basis: "A6-1-b"
-}
-retention_rules {
-  id: "rejected-3-months"
-  period: "P3M"
-  anchor: "application_rejected"
-}
-retention_rules {
-  id: "research"
-  period: "P10Y"
-  ends_early { event: "consent_withdrawn" }
-}
+  schema: "gdprkit.v1"
+  controller { name: "Test" }
+  purposes {
+    id: "recruitment"
+    categories: "contact"
+    data_subjects: "applicants"
+    basis: "A6-1-b"
+    retention: "rejected-3-months"
+  }
+  purposes {
+    id: "research-contact"
+    categories: "contact"
+    data_subjects: "patients"
+    basis: "A6-1-a"
+    consent { record: "form" withdrawal: "mail" }
+    retention: "research"
+  }
+  purposes { id: "no-rule" categories: "contact" data_subjects: "patients" basis: "A6-1-b" }
+  retention_rules { id: "rejected-3-months" period: "P3M" anchor: "application_rejected" }
+  retention_rules {
+    id: "research"
+    period: "P10Y"
+    ends_early { event: "consent_withdrawn" }
+  }
 )pb";
 
 TEST(PolicyRetentionTest, LoadsStructuredRules) {
@@ -382,15 +374,15 @@ TEST(PolicyRetentionTest, LoadsStructuredRules) {
 
 TEST(PolicyRetentionTest, BadRulesAreFindingsNotLoadFailures) {
   constexpr char kBad[] = R"pb(
-purposes { id: "p" basis: "A6-1-b" retention: "r" }
-retention_rules {
-  id: "r"
-  period: "P3 months"
-  anchor: "Application Rejected"
-  action: RETAIN_THEN_DELETE
-  extended_by { event: "consent_to_retain" }
-}
-)pb";
+    purposes { id: "p" basis: "A6-1-b" retention: "r" }
+    retention_rules {
+      id: "r"
+      period: "P3 months"
+      anchor: "Application Rejected"
+      action: RETAIN_THEN_DELETE
+      extended_by { event: "consent_to_retain" }
+    }
+  )pb";
   auto policy = Policy::FromText(kBad, PolicyFormat::kTextProto, "bad.textproto");
   ASSERT_TRUE(policy.ok()) << policy.status();
   EXPECT_EQ((*policy)->retention_rules()[0].action, RetentionAction::kRetainThenDelete);
@@ -484,8 +476,8 @@ TEST(RetentionScheduleTest, CompilesPolicyAndResolvesNames) {
 }
 
 TEST(RetentionScheduleTest, PurposeWithUnknownRuleIsRefusedOnResolve) {
-  auto policy = Policy::FromText(
-      R"pb(purposes { id: "p" retention: "missing" })pb", PolicyFormat::kTextProto);
+  auto policy = Policy::FromText(R"pb(purposes { id: "p" retention: "missing" })pb",
+                                 PolicyFormat::kTextProto);
   ASSERT_TRUE(policy.ok());
   auto s = RetentionSchedule::FromPolicy(**policy);
   ASSERT_TRUE(s.ok());
@@ -592,10 +584,12 @@ struct Out {
 
 Out Row(const Records& recs, const SweepResult& r, int i) {
   const RetentionSchedule& s = recs.schedule();
-  return Out{std::string(RetentionStatusName(r.status[i])), FormatDate(r.due_date[i]),
+  return Out{std::string(RetentionStatusName(r.status[i])),
+             FormatDate(r.due_date[i]),
              r.rule[i] < 0 ? "-" : s.rules()[r.rule[i]].id,
              r.anchor[i] < 0 ? "-" : std::string(s.events()[r.anchor[i]]),
-             std::string(RetentionReasonName(r.reason[i])), r.hold[i]};
+             std::string(RetentionReasonName(r.reason[i])),
+             r.hold[i]};
 }
 
 // Status, date, rule, anchor, reason of row i as of a date.
@@ -622,7 +616,8 @@ TEST(SweepTest, PeriodFromCollection) {
 
 TEST(SweepTest, ZeroPeriodIsDueOnTheAnchorDay) {
   Records recs({Rule("health-at-end", "P0D", "employment_ended")});
-  recs.Add("a", "health-at-end", {{"collection", "2020-01-01"}, {"employment_ended", "2025-06-30"}});
+  recs.Add("a", "health-at-end",
+           {{"collection", "2020-01-01"}, {"employment_ended", "2025-06-30"}});
   EXPECT_EQ(At(recs, "2025-06-29", 0), "pending 2025-06-30 health-at-end employment_ended period");
   EXPECT_EQ(At(recs, "2025-06-30", 0), "due 2025-06-30 health-at-end employment_ended period");
 }
@@ -630,7 +625,8 @@ TEST(SweepTest, ZeroPeriodIsDueOnTheAnchorDay) {
 TEST(SweepTest, EventAnchorKeepsTheRecordUntilTheEventHappens) {
   Records recs({Rule("kapsel", "P15M", "provider_number_ended")});
   recs.Add("open", "kapsel", {{"collection", "2019-05-01"}});
-  recs.Add("ended", "kapsel", {{"collection", "2019-05-01"}, {"provider_number_ended", "2025-11-30"}});
+  recs.Add("ended", "kapsel",
+           {{"collection", "2019-05-01"}, {"provider_number_ended", "2025-11-30"}});
   EXPECT_EQ(At(recs, "2030-01-01", 0), "kept kapsel provider_number_ended anchor-pending");
   EXPECT_EQ(At(recs, "2027-02-27", 1), "pending 2027-02-28 kapsel provider_number_ended period");
   EXPECT_EQ(At(recs, "2027-02-28", 1), "due 2027-02-28 kapsel provider_number_ended period");
@@ -644,12 +640,11 @@ TEST(SweepTest, LeapDayAnchors) {
 }
 
 TEST(SweepTest, EarlyEndEvents) {
-  Records recs({Rule("research", "P10Y", "", RetentionAction::kDeleteAfter,
-                     {{"consent_withdrawn", ""}}),
-                Rule("grace", "P10Y", "", RetentionAction::kDeleteAfter,
-                     {{"consent_withdrawn", "P30D"}}),
-                Rule("until-withdrawn", "", "", RetentionAction::kDeleteAfter,
-                     {{"consent_withdrawn", ""}, {"subscription_ended", ""}})});
+  Records recs(
+      {Rule("research", "P10Y", "", RetentionAction::kDeleteAfter, {{"consent_withdrawn", ""}}),
+       Rule("grace", "P10Y", "", RetentionAction::kDeleteAfter, {{"consent_withdrawn", "P30D"}}),
+       Rule("until-withdrawn", "", "", RetentionAction::kDeleteAfter,
+            {{"consent_withdrawn", ""}, {"subscription_ended", ""}})});
   recs.Add("kept", "research", {{"collection", "2020-01-15"}});
   recs.Add("withdrawn", "research",
            {{"collection", "2020-01-15"}, {"consent_withdrawn", "2024-05-02"}});
@@ -662,27 +657,32 @@ TEST(SweepTest, EarlyEndEvents) {
   EXPECT_EQ(At(recs, "2025-01-01", 0), "pending 2030-01-15 research collection period");
   EXPECT_EQ(At(recs, "2025-01-01", 1), "due 2024-05-02 research consent_withdrawn ended-early");
   EXPECT_EQ(At(recs, "2024-05-20", 2), "pending 2024-06-01 grace consent_withdrawn ended-early");
-  EXPECT_EQ(At(recs, "2025-01-01", 3),
-            "kept until-withdrawn consent_withdrawn anchor-pending");
-  EXPECT_EQ(At(recs, "2025-01-01", 4), "due 2025-01-01 until-withdrawn subscription_ended ended-early");
+  EXPECT_EQ(At(recs, "2025-01-01", 3), "kept until-withdrawn consent_withdrawn anchor-pending");
+  EXPECT_EQ(At(recs, "2025-01-01", 4),
+            "due 2025-01-01 until-withdrawn subscription_ended ended-early");
   EXPECT_EQ(At(recs, "2025-01-01", 5), "due 2020-01-15 research collection period");
 }
 
 TEST(SweepTest, ExtensionEvents) {
   Records recs({Rule("recruitment", "P0D", "position_filled", RetentionAction::kDeleteAfter,
                      {{"consent_withdrawn", ""}}, {{"consent_to_retain", "P1Y"}})});
-  recs.Add("plain", "recruitment", {{"collection", "2025-01-10"}, {"position_filled", "2025-03-01"}});
+  recs.Add("plain", "recruitment",
+           {{"collection", "2025-01-10"}, {"position_filled", "2025-03-01"}});
   recs.Add("consented", "recruitment",
-           {{"collection", "2025-01-10"}, {"position_filled", "2025-03-01"},
+           {{"collection", "2025-01-10"},
+            {"position_filled", "2025-03-01"},
             {"consent_to_retain", "2025-02-20"}});
   recs.Add("consented-then-withdrew", "recruitment",
-           {{"collection", "2025-01-10"}, {"position_filled", "2025-03-01"},
-            {"consent_to_retain", "2025-02-20"}, {"consent_withdrawn", "2025-06-01"}});
+           {{"collection", "2025-01-10"},
+            {"position_filled", "2025-03-01"},
+            {"consent_to_retain", "2025-02-20"},
+            {"consent_withdrawn", "2025-06-01"}});
   recs.Add("not-filled", "recruitment",
            {{"collection", "2025-01-10"}, {"consent_to_retain", "2025-02-20"}});
   // An extension that ends before the normal end changes nothing.
   recs.Add("early-consent", "recruitment",
-           {{"collection", "2023-01-10"}, {"position_filled", "2025-03-01"},
+           {{"collection", "2023-01-10"},
+            {"position_filled", "2025-03-01"},
             {"consent_to_retain", "2023-02-20"}});
   EXPECT_EQ(At(recs, "2025-03-01", 0), "due 2025-03-01 recruitment position_filled period");
   EXPECT_EQ(At(recs, "2025-03-01", 1), "pending 2026-02-20 recruitment consent_to_retain extended");
@@ -694,12 +694,12 @@ TEST(SweepTest, ExtensionEvents) {
 }
 
 TEST(SweepTest, PrecedenceBetweenRules) {
-  Records recs({Rule("delete-5y", "P5Y"), Rule("delete-2y", "P2Y"),
-                Rule("retain-10y", "P10Y", "", RetentionAction::kRetainAtLeast),
-                Rule("retain-15y-then-delete", "P15Y", "", RetentionAction::kRetainThenDelete),
-                Rule("retain-after-claim", "P5Y", "last_processing", RetentionAction::kRetainAtLeast),
-                Rule("delete-after-contact", "P6M", "last_contact"),
-                Rule("as-long-as-necessary", "")});
+  Records recs(
+      {Rule("delete-5y", "P5Y"), Rule("delete-2y", "P2Y"),
+       Rule("retain-10y", "P10Y", "", RetentionAction::kRetainAtLeast),
+       Rule("retain-15y-then-delete", "P15Y", "", RetentionAction::kRetainThenDelete),
+       Rule("retain-after-claim", "P5Y", "last_processing", RetentionAction::kRetainAtLeast),
+       Rule("delete-after-contact", "P6M", "last_contact"), Rule("as-long-as-necessary", "")});
   const std::map<std::string, std::string> c = {{"collection", "2020-01-01"}};
   recs.Add("shortest-deletion", "delete-5y+delete-2y", c);
   recs.Add("retention-beats-deletion", "delete-2y+retain-10y", c);
@@ -737,8 +737,7 @@ TEST(SweepTest, ATieBetweenDeletionsGoesToTheFirstRule) {
 
 TEST(SweepTest, Holds) {
   Records recs({Rule("claims", "P5Y", "last_processing"),
-                Rule("retain", "P1Y", "", RetentionAction::kRetainAtLeast),
-                Rule("none", "")});
+                Rule("retain", "P1Y", "", RetentionAction::kRetainAtLeast), Rule("none", "")});
   const std::map<std::string, std::string> ev = {{"collection", "2015-01-01"},
                                                  {"last_processing", "2019-06-01"}};
   // Due 2024-06-01.
@@ -851,7 +850,8 @@ TEST(SweepTest, ReportCountsEveryStatus) {
 }
 
 TEST(SweepTest, ExplainNamesTheRulesWeighedAndTheWinner) {
-  Records recs({Rule("delete-2y", "P2Y"), Rule("retain-10y", "P10Y", "", RetentionAction::kRetainAtLeast)});
+  Records recs(
+      {Rule("delete-2y", "P2Y"), Rule("retain-10y", "P10Y", "", RetentionAction::kRetainAtLeast)});
   const int i = recs.Add("x", "delete-2y+retain-10y", {{"collection", "2020-01-01"}});
   recs.AddHold(i, "2029-06-01", "2030-02-01");
   absl::StatusOr<std::string> text = recs.schedule().Explain(recs.Input(), i, D("2025-01-01"));
@@ -867,13 +867,15 @@ TEST(SweepTest, ExplainNamesTheRulesWeighedAndTheWinner) {
 }
 
 TEST(SweepTest, ThreadsGiveTheSameAnswer) {
-  Records recs({Rule("a", "P15M", "provider_number_ended"), Rule("b", "P3M"),
-                Rule("c", "P10Y", "", RetentionAction::kRetainAtLeast, {{"consent_withdrawn", ""}})});
+  Records recs(
+      {Rule("a", "P15M", "provider_number_ended"), Rule("b", "P3M"),
+       Rule("c", "P10Y", "", RetentionAction::kRetainAtLeast, {{"consent_withdrawn", ""}})});
   std::mt19937 rng(3);
   std::uniform_int_distribution<int> pick(0, 5), off(0, 3000);
   const char* sets[] = {"a", "b", "c", "a+b", "b+c", ""};
   for (int i = 0; i < 200000; ++i) {
-    std::map<std::string, std::string> ev = {{"collection", FormatDate(D("2015-01-01") + off(rng))}};
+    std::map<std::string, std::string> ev = {
+        {"collection", FormatDate(D("2015-01-01") + off(rng))}};
     if (pick(rng) < 3) ev["provider_number_ended"] = FormatDate(D("2024-01-01") + off(rng));
     if (pick(rng) == 0) ev["consent_withdrawn"] = FormatDate(D("2024-01-01") + off(rng));
     recs.Add(std::to_string(i), sets[pick(rng)], ev);
@@ -906,7 +908,8 @@ TEST(SweepTest, FastPathAgreesWithTheGeneralProcedure) {
   std::uniform_int_distribution<int> pick(0, 7), off(0, 4000);
   const char* sets[] = {"a", "b", "c", "d", "e", "a+c", "d+b", ""};
   for (int i = 0; i < 3000; ++i) {
-    std::map<std::string, std::string> ev = {{"collection", FormatDate(D("2014-01-01") + off(rng))}};
+    std::map<std::string, std::string> ev = {
+        {"collection", FormatDate(D("2014-01-01") + off(rng))}};
     if (pick(rng) < 4) ev["provider_number_ended"] = FormatDate(D("2025-01-01") + off(rng) / 4);
     if (pick(rng) < 4) ev["last_contact"] = FormatDate(D("2025-01-01") + off(rng) / 4);
     if (pick(rng) == 0) ev["consent_withdrawn"] = FormatDate(D("2025-01-01") + off(rng) / 4);
@@ -938,7 +941,7 @@ TEST(SweepTest, SweepIntoWritesCallerColumnsAndTheHoldColumnIsOptional) {
   std::vector<DayNumber> due(1);
   std::vector<std::int32_t> rule(1), anchor(1);
   std::vector<RetentionReason> reason(1);
-  SweepColumns out{absl::MakeSpan(status), absl::MakeSpan(due), absl::MakeSpan(rule),
+  SweepColumns out{absl::MakeSpan(status), absl::MakeSpan(due),    absl::MakeSpan(rule),
                    absl::MakeSpan(anchor), absl::MakeSpan(reason), {}};
   auto rep = recs.schedule().SweepInto(recs.Input(), D("2025-01-01"), out);
   ASSERT_TRUE(rep.ok()) << rep.status();
@@ -1100,7 +1103,8 @@ TEST(SweepBadInputTest, SelectorsIndexRulesWithoutRuleSets) {
 
 TEST(SweepBadInputTest, CprLikeRecordIdsAreWithheld) {
   Records recs({Rule("contact", "P6M", "last_contact")});
-  recs.Add("010190-1234", "contact", {{"collection", "2024-02-01"}, {"last_contact", "2024-01-01"}});
+  recs.Add("010190-1234", "contact",
+           {{"collection", "2024-02-01"}, {"last_contact", "2024-01-01"}});
   const std::string msg(recs.Sweep("2025-01-01").status().message());
   EXPECT_THAT(msg, Not(HasSubstr("010190")));
   EXPECT_THAT(msg, HasSubstr("withheld"));

@@ -90,10 +90,11 @@ class Seed {
 TEST(SeedRetention, KapselKeepsWhileTheProviderNumberHoldsAnd15MonthsAfter) {
   Seed kapsel("kapsel.textproto");
   const int active = kapsel.Add("quality-advice-data", {{"collection", "2019-03-01"}});
-  const int ended = kapsel.Add("quality-advice-medicine",
-                               {{"collection", "2019-03-01"}, {"provider_number_ended", "2025-11-30"}});
-  const int leap = kapsel.Add("quality-advice-it",
-                              {{"collection", "2019-03-01"}, {"provider_number_ended", "2024-02-29"}});
+  const int ended =
+      kapsel.Add("quality-advice-medicine",
+                 {{"collection", "2019-03-01"}, {"provider_number_ended", "2025-11-30"}});
+  const int leap = kapsel.Add(
+      "quality-advice-it", {{"collection", "2019-03-01"}, {"provider_number_ended", "2024-02-29"}});
   EXPECT_EQ(kapsel.At(active, "2040-01-01"), "kept provider-number-plus-15-months anchor-pending");
   EXPECT_EQ(kapsel.At(ended, "2027-02-27"),
             "pending 2027-02-28 provider-number-plus-15-months period");
@@ -111,19 +112,22 @@ TEST(SeedRetention, KapselKeepsWhileTheProviderNumberHoldsAnd15MonthsAfter) {
 TEST(SeedRetention, MedcomRecruitment3MonthsAndUnsolicited14Days) {
   Seed medcom("medcom.textproto");
   const int applying = medcom.Add("recruitment", {{"collection", "2025-08-01"}});
-  const int rejected = medcom.Add("recruitment",
-                                  {{"collection", "2025-08-01"}, {"application_rejected", "2025-08-31"}});
+  const int rejected = medcom.Add(
+      "recruitment", {{"collection", "2025-08-01"}, {"application_rejected", "2025-08-31"}});
   const int end_of_month = medcom.Add(
       "recruitment", {{"collection", "2025-08-01"}, {"application_rejected", "2025-11-30"}});
   const int unsolicited = medcom.Add("unsolicited-applications", {{"collection", "2025-12-25"}});
   const int general = medcom.Add("partner-collaboration", {{"collection", "2010-01-01"}});
   const int hired = medcom.Add("hired-personnel-file", {{"collection", "2025-08-01"}});
   EXPECT_EQ(medcom.At(applying, "2026-06-01"), "kept rejected-applicants-3-months anchor-pending");
-  EXPECT_EQ(medcom.At(rejected, "2025-11-29"), "pending 2025-11-30 rejected-applicants-3-months period");
-  EXPECT_EQ(medcom.At(rejected, "2025-11-30"), "due 2025-11-30 rejected-applicants-3-months period");
+  EXPECT_EQ(medcom.At(rejected, "2025-11-29"),
+            "pending 2025-11-30 rejected-applicants-3-months period");
+  EXPECT_EQ(medcom.At(rejected, "2025-11-30"),
+            "due 2025-11-30 rejected-applicants-3-months period");
   EXPECT_EQ(medcom.At(end_of_month, "2026-02-27"),
             "pending 2026-02-28 rejected-applicants-3-months period");
-  EXPECT_EQ(medcom.At(end_of_month, "2026-02-28"), "due 2026-02-28 rejected-applicants-3-months period");
+  EXPECT_EQ(medcom.At(end_of_month, "2026-02-28"),
+            "due 2026-02-28 rejected-applicants-3-months period");
   EXPECT_EQ(medcom.At(unsolicited, "2026-01-07"), "pending 2026-01-08 unsolicited-14-days period");
   EXPECT_EQ(medcom.At(unsolicited, "2026-01-08"), "due 2026-01-08 unsolicited-14-days period");
   // "Så længe det er nødvendigt": no period, kept until deleted by hand.
@@ -207,7 +211,8 @@ TEST(SeedRetention, PractioDatesRuleByRule) {
        "2026-02-28",
        "pending 2026-03-01 recruitment-consent-1-year period"},
       {"recruitment-keep-after-process",
-       {{"collection", "2025-01-10"}, {"consent_to_retain", "2025-03-01"},
+       {{"collection", "2025-01-10"},
+        {"consent_to_retain", "2025-03-01"},
         {"consent_withdrawn", "2025-07-01"}},
        "2025-07-01",
        "due 2025-07-01 recruitment-consent-1-year ended-early"},
@@ -233,10 +238,9 @@ TEST(SeedRetention, PractioDatesRuleByRule) {
 // holds it beyond both.
 TEST(SeedRetention, PractioPatientRecordAndLegalClaimOnOneRecord) {
   Seed practio("practio.textproto");
-  const int row = practio.Add("patient-record+legal-claims",
-                              {{"collection", "2015-01-01"},
-                               {"last_entry", "2019-03-01"},
-                               {"last_processing", "2020-06-15"}});
+  const int row = practio.Add("patient-record+legal-claims", {{"collection", "2015-01-01"},
+                                                              {"last_entry", "2019-03-01"},
+                                                              {"last_processing", "2020-06-15"}});
   // Claim: delete 2025-06-15; journal: keep until 2029-03-01, then delete.
   EXPECT_EQ(practio.At(row, "2026-01-01"),
             "pending 2029-03-01 patient-record-and-treatment-contact-10-years period");
