@@ -642,9 +642,12 @@ class RetentionSchedule {
   absl::StatusOr<SweepResult> Sweep(const SweepInput& input, DayNumber as_of,
                                     const SweepOptions& options = {}) const;
 
-  // A sentence on one record's decision, naming the rules weighed and the
-  // winner ("pending: due 2027-02-28 by rule ..."). Errors as SweepInto, for
-  // that record only; NotFound for a row out of range.
+  // One record's decision, line by line: each rule's arithmetic, the
+  // deletion and retention dates, which won, the holds, and last the verdict
+  // as the sweep gives it ("=> pending 2027-02-28, rule \"...\", anchor
+  // provider_number_ended, reason period"). Errors as SweepInto, and
+  // InvalidArgument for that record's invalid input; NotFound for a row out
+  // of range.
   absl::StatusOr<std::string> Explain(const SweepInput& input, std::int64_t row,
                                       DayNumber as_of) const;
 
