@@ -75,7 +75,6 @@ VaultOptions& VaultOptions::set_path(std::string path) {
 VaultOptions& VaultOptions::set_passphrase(std::string_view passphrase) {
   absl::StatusOr<std::unique_ptr<SecretBytes>> s = SecretBytes::CopyOf(AV(passphrase));
   secret_ = s.ok() ? std::shared_ptr<SecretBytes>(std::move(*s)) : nullptr;
-  secret_size_ = passphrase.size();
   protection_ = VaultProtection::kPassphrase;
   return *this;
 }
@@ -83,7 +82,6 @@ VaultOptions& VaultOptions::set_passphrase(std::string_view passphrase) {
 VaultOptions& VaultOptions::set_host_key(std::string_view key, InsecureSecretAccess) {
   absl::StatusOr<std::unique_ptr<SecretBytes>> s = SecretBytes::CopyOf(AV(key));
   secret_ = s.ok() ? std::shared_ptr<SecretBytes>(std::move(*s)) : nullptr;
-  secret_size_ = key.size();
   protection_ = VaultProtection::kHostKey;
   return *this;
 }

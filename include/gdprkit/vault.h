@@ -150,7 +150,6 @@ class VaultOptions {
   std::string path_;
   VaultProtection protection_ = VaultProtection::kNone;
   std::shared_ptr<internal::SecretBytes> secret_;
-  std::size_t secret_size_ = 0;
   KdfLimits kdf_limits_;
   std::string actor_ = "unknown";
   int busy_timeout_ms_ = 60000;

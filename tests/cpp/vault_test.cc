@@ -606,7 +606,8 @@ TEST_F(VaultTest, TranslationNeverExposesTheIdentifierAndIsAudited) {
                 .code(),
             absl::StatusCode::kInvalidArgument);
   std::size_t before = AuditSize();
-  std::vector<std::string_view> foreign = {Tokens("kapsel-datakonsulenter", {kCprC})[0]};
+  std::vector<std::string> other = Tokens("kapsel-datakonsulenter", {kCprC});
+  std::vector<std::string_view> foreign = {other[0]};
   EXPECT_EQ(vault_->Translate("klynge-aarhus-2026", "kapsel-datakonsulenter", foreign, "x",
                               TranslateTarget::kToken, &out)
                 .code(),
