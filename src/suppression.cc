@@ -41,26 +41,26 @@ absl::StatusOr<SuppressionResult> SuppressWithProtection(const CellTable& table,
     for (double level : {p.upper, p.lower, p.sliding}) {
       if (!std::isfinite(level) || level < 0) {
         return absl::InvalidArgumentError(absl::StrCat(
-            "cell ", d.name[c], " has protection level ", level, " (must be finite, >= 0)"));
+            "cell ", d.CellName(c), " has protection level ", level, " (must be finite, >= 0)"));
       }
     }
     if (!p.primary && (p.upper > 0 || p.lower > 0 || p.sliding > 0)) {
       return absl::InvalidArgumentError(
-          absl::StrCat("cell ", d.name[c], " has protection levels but is not primary"));
+          absl::StrCat("cell ", d.CellName(c), " has protection levels but is not primary"));
     }
     if (p.primary && d.mark[c] == CellMark::kSafe) {
       return absl::InvalidArgumentError(
-          absl::StrCat("cell ", d.name[c], " is primary but marked safe (must be published)"));
+          absl::StrCat("cell ", d.CellName(c), " is primary but marked safe (must be published)"));
     }
     if (p.primary) {
       if (d.value[c] - p.lower < d.lower_bound[c] - 1e-9 * (1 + std::fabs(d.value[c]))) {
         return absl::InvalidArgumentError(absl::StrCat(
-            "cell ", d.name[c], ": its lower protection ", p.lower,
+            "cell ", d.CellName(c), ": its lower protection ", p.lower,
             " asks for less than its a-priori lower bound ", d.lower_bound[c]));
       }
       if (d.value[c] + p.upper > d.upper_bound[c] + 1e-9 * (1 + std::fabs(d.value[c]))) {
         return absl::InvalidArgumentError(absl::StrCat(
-            "cell ", d.name[c], ": its upper protection ", p.upper,
+            "cell ", d.CellName(c), ": its upper protection ", p.upper,
             " asks for more than its a-priori upper bound ", d.upper_bound[c]));
       }
     }
@@ -98,7 +98,7 @@ absl::StatusOr<SuppressionResult> SuppressWithProtection(const CellTable& table,
       if (v.safe) continue;
       return absl::InternalError(absl::StrCat(
           "secondary suppression produced a pattern that fails its audit (a bug): cell ",
-          d.name[v.cell], " ", v.reason, "; interval [", v.lower, ", ", v.upper, "], needed [",
+          d.CellName(v.cell), " ", v.reason, "; interval [", v.lower, ", ", v.upper, "], needed [",
           v.need_lower, ", ", v.need_upper, "]"));
     }
   }

@@ -40,6 +40,7 @@
 namespace gdprkit::internal {
 namespace {
 
+
 struct Found {
   bool ok = false;
   double cost = kInf;
@@ -49,8 +50,13 @@ struct Found {
 class Engine {
  public:
   Engine(const SdcData& d, const std::vector<Protection>& prot, const std::vector<double>& cost,
-         int effort)
-      : d_(d), prot_(prot), cost_(cost), effort_(effort) {
+         const std::vector<double>& search_cost, int effort, bool second_opinion)
+      : d_(d),
+        prot_(prot),
+        cost_(cost),
+        search_cost_(search_cost),
+        effort_(effort),
+        second_opinion_(second_opinion) {
     const int n = d.num_cells();
     supp_.assign(n, false);
     forbidden_.assign(n, 0);
@@ -67,6 +73,18 @@ class Engine {
     large_ = n > 50000;
     by_primary_.resize(n);
     users_.resize(n);
+    // Attraction of a cell: primaries sharing a relation with it. Among
+    // witnesses of equal cost the one whose new cells attract the least is
+    // taken (measured on random tables: a little cheaper than the opposite;
+    // cells among many primaries tend to be suppressed by them anyway).
+    attraction_.assign(n, 0);
+    for (int r = 0; r < d.num_relations(); ++r) {
+      int count = 0;
+      for (int k = d.rel_start[r]; k < d.rel_start[r + 1]; ++k) count += prot[d.rel_cell[k]].primary;
+      for (int k = d.rel_start[r]; k < d.rel_start[r + 1]; ++k) {
+        attraction_[d.rel_cell[k]] += count - (prot[d.rel_cell[k]].primary ? 1 : 0);
+      }
+    }
   }
 
   absl::Status Run(const ProgressFn& progress) {
@@ -76,7 +94,7 @@ class Engine {
       if (!prot_[c].primary) continue;
       if (forbidden_[c]) {
         return absl::InvalidArgumentError(
-            absl::StrCat("cell ", d_.name[c], " is primary but marked safe (must be published)"));
+            absl::StrCat("cell ", d_.CellName(c), " is primary but marked safe (must be published)"));
       }
       supp_[c] = true;
       order.push_back(c);
@@ -103,8 +121,9 @@ class Engine {
         if (absl::Status st = Protect(p, dir, amount); !st.ok()) return st;
       }
     }
-    if (effort_ >= 0) {
-      if (absl::Status st = Cleanup(progress); !st.ok()) return st;
+    if (absl::Status st = Cleanup(progress); !st.ok()) return st;
+    if (effort_ >= 1) {
+      if (absl::Status st = Improve(progress); !st.ok()) return st;
     }
     return absl::OkStatus();
   }
@@ -122,7 +141,25 @@ class Engine {
   // ---- Protection of one primary in one direction -------------------------
 
   absl::Status Protect(int p, int dir, double amount) {
-    // The opposite witness, mirrored, often works (same support, no cost).
+    Found best = FindBest(p, dir, amount, second_opinion_);
+    if (!best.ok) return Unprotectable(p, dir, amount);
+    for (int c : best.w.cells) supp_[c] = true;
+    Add(std::move(best.w));
+    return absl::OkStatus();
+  }
+
+  absl::Status Unprotectable(int p, int dir, double amount) const {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "primary cell ", d_.CellName(p), " cannot be protected ", dir > 0 ? "upwards" : "downwards",
+        " by ", amount,
+        ": no pattern of suppressible cells lets its value move that far (are all its "
+        "partners marked safe, or its bounds too tight?)"));
+  }
+
+  // The cheapest witness found for (p, dir): the mirror of p's witness in
+  // the other direction, the hypercube, and the LP (as a fallback, or as a
+  // second opinion when `use_lp`).
+  Found FindBest(int p, int dir, double amount, bool use_lp) {
     for (int wi : by_primary_[p]) {
       const Witness& o = witnesses_[wi];
       if (o.direction != -dir) continue;
@@ -134,28 +171,117 @@ class Engine {
       }
       for (double& x : m.delta) x = -x * scale;
       if (CheckWitness(d_, supp_, m) >= amount * (1 - 1e-9)) {
-        Add(std::move(m));
-        return absl::OkStatus();
+        Found f;
+        f.ok = true;
+        f.cost = 0;
+        f.w = std::move(m);
+        return f;
       }
     }
     Found best = Hypercube(p, dir, amount, /*only_suppressed=*/false);
-    if (!best.ok || best.cost > 0) {
-      // The LP is slower; on large tables it is the fallback only.
-      if (!best.ok || !large_) {
-        Found lp = LpWitness(p, dir, amount, /*only_suppressed=*/false);
-        if (lp.ok && (!best.ok || lp.cost < best.cost - 1e-9)) best = std::move(lp);
+    if (best.ok && best.cost == 0) return best;
+    // Within the current pattern, where flows may split over several
+    // partners (a 4 protected by two cells of 2): a small LP over suppressed
+    // cells only.
+    if (!large_) {
+      Found free = LpWitness(p, dir, amount, /*only_suppressed=*/true);
+      if (free.ok) return free;
+    }
+    // The LP rarely beats the hypercube in a single step (measured) and is
+    // much slower: it is the fallback, and a second opinion when asked.
+    if (!best.ok || use_lp) {
+      Found lp = LpWitness(p, dir, amount, /*only_suppressed=*/false);
+      if (lp.ok && (!best.ok || lp.cost < best.cost - 1e-9)) best = std::move(lp);
+    }
+    return best;
+  }
+
+  // Local search: take a secondary cell out, re-protect the primaries whose
+  // witnesses used it (new cells allowed, that one forbidden), release the
+  // cells no witness uses any more, and keep the change when the total cost
+  // falls. Repeated while it helps.
+  absl::Status Improve(const ProgressFn& progress) {
+    const int n = d_.num_cells();
+    for (int pass = 0; pass < 4; ++pass) {
+      std::vector<int> secondary;
+      for (int c = 0; c < n; ++c) {
+        if (supp_[c] && !prot_[c].primary) secondary.push_back(c);
+      }
+      std::stable_sort(secondary.begin(), secondary.end(), [&](int a, int b) {
+        if (cost_[a] != cost_[b]) return cost_[a] > cost_[b];
+        return a < b;
+      });
+      bool improved = false;
+      int64_t done = 0;
+      for (int s : secondary) {
+        if (progress && (done & 63) == 0 &&
+            !progress({"improve", done, static_cast<int64_t>(secondary.size())})) {
+          return absl::CancelledError("cancelled while improving the pattern");
+        }
+        ++done;
+        if (!supp_[s]) continue;  // released by an earlier move
+        if (TryRemove(s)) improved = true;
+      }
+      if (!improved) break;
+    }
+    return absl::OkStatus();
+  }
+
+  bool TryRemove(int s) {
+    const std::vector<int> users = users_[s];
+    std::vector<Witness> removed;
+    for (int wi : users) removed.push_back(witnesses_[wi]);
+    std::vector<int> touched;  // cells whose use count may drop to zero
+    for (const Witness& w : removed) touched.insert(touched.end(), w.cells.begin(), w.cells.end());
+    for (int wi : users) Remove(wi);
+    supp_[s] = false;
+    const uint8_t was_forbidden = forbidden_[s];
+    forbidden_[s] = 1;
+    double delta = -cost_[s];
+    std::vector<int> added_cells, added_witnesses;
+    bool ok = true;
+    for (const Witness& w : removed) {
+      double amount = 0;
+      for (size_t k = 0; k < w.cells.size(); ++k) {
+        if (w.cells[k] == w.primary) amount = std::fabs(w.delta[k]);
+      }
+      Found f = FindBest(w.primary, w.direction, amount, second_opinion_);
+      if (!f.ok) {
+        ok = false;
+        break;
+      }
+      for (int c : f.w.cells) {
+        if (!supp_[c]) {
+          supp_[c] = true;
+          added_cells.push_back(c);
+          delta += cost_[c];
+        }
+      }
+      Add(std::move(f.w));
+      added_witnesses.push_back(static_cast<int>(witnesses_.size()) - 1);
+    }
+    forbidden_[s] = was_forbidden;
+    std::vector<int> released;
+    if (ok) {
+      std::sort(touched.begin(), touched.end());
+      touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+      for (int c : touched) {
+        if (c != s && supp_[c] && !prot_[c].primary && use_count_[c] == 0) {
+          released.push_back(c);
+          delta -= cost_[c];
+        }
       }
     }
-    if (!best.ok) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "primary cell ", d_.name[p], " cannot be protected ",
-          dir > 0 ? "upwards" : "downwards", " by ", amount,
-          ": no pattern of suppressible cells lets its value move that far (are all its "
-          "partners marked safe, or its bounds too tight?)"));
+    if (ok && delta < -1e-9) {
+      for (int c : released) supp_[c] = false;
+      return true;
     }
-    for (int c : best.w.cells) supp_[c] = true;
-    Add(std::move(best.w));
-    return absl::OkStatus();
+    // Undo.
+    for (int wi : added_witnesses) Remove(wi);
+    for (int c : added_cells) supp_[c] = false;
+    supp_[s] = true;
+    for (Witness& w : removed) Add(std::move(w));
+    return false;
   }
 
   void Add(Witness w) {
@@ -188,149 +314,221 @@ class Engine {
     const double y = d_.value[c] + delta;
     return y >= d_.lower_bound[c] - 1e-12 && y <= d_.upper_bound[c] + 1e-12;
   }
-  double NewCost(int c) const { return supp_[c] ? 0.0 : cost_[c]; }
+  double NewCost(int c) const { return supp_[c] ? 0.0 : search_cost_[c]; }
 
   // ---- The hierarchical hypercube -----------------------------------------
 
-  struct DimCand {
-    std::vector<std::pair<int, int>> codes;  // (code, sign)
-    double line_cost = 0;
+  // Candidate balanced vectors of one dimension, stored flat: candidate i
+  // has the (code, sign) pairs codes[start[i], start[i + 1]).
+  struct DimCands {
+    std::vector<std::pair<int, int>> codes;
+    std::vector<int> start;
+    std::vector<double> line_cost;
+    std::vector<int> order;  // candidates by line cost (stable), truncated
+    void Clear() {
+      codes.clear();
+      start.assign(1, 0);
+      line_cost.clear();
+      order.clear();
+    }
   };
+
+  // State of one hypercube search.
+  struct HcSearch {
+    const ProductTable* pt;
+    int p, pos, dir, k;
+    double amount;
+    bool only_suppressed;
+    int64_t evals = 0, max_evals = 0;
+    double best_score = -1;
+    Found* best;
+  };
+
+  bool Usable(const HcSearch& s, int c, int sign) const {
+    if (linked_ && d_.table_count[c] > 1) return false;
+    return CellOk(c, s.dir * sign * s.amount, s.only_suppressed);
+  }
+  int LineCell(const HcSearch& s, int dd, int code) const {
+    return s.pt->cell_of[s.pos + (code - a_[dd]) * s.pt->stride[dd]];
+  }
+
+  // Appends the descent from x to a leaf (sign `sign`), cheapest child first.
+  bool Descend(const HcSearch& s, int dd, int x, int sign, std::vector<std::pair<int, int>>* out,
+               double* cost) const {
+    const Hierarchy& h = s.pt->dims[dd];
+    while (!h.is_leaf(x)) {
+      int pick = -1;
+      double pick_cost = kInf, pick_value = -kInf;
+      for (int ch : h.children(x)) {
+        const int c = LineCell(s, dd, ch);
+        if (!Usable(s, c, sign)) continue;
+        const double cc = NewCost(c);
+        if (cc < pick_cost || (cc == pick_cost && d_.value[c] > pick_value)) {
+          pick = ch;
+          pick_cost = cc;
+          pick_value = d_.value[c];
+        }
+      }
+      if (pick < 0) return false;
+      out->emplace_back(pick, sign);
+      *cost += pick_cost;
+      x = pick;
+    }
+    return true;
+  }
 
   Found Hypercube(int p, int dir, double amount, bool only_suppressed) {
     Found best;
     if (d_.home_table.empty() || d_.home_table[p] < 0) return best;
     if (linked_ && d_.table_count[p] > 1) return best;
-    const ProductTable& pt = d_.tables[d_.home_table[p]];
-    const int pos = d_.home_pos[p];
-    const int k = static_cast<int>(pt.dims.size());
-    std::vector<int> a(k);
-    for (int dd = 0; dd < k; ++dd) a[dd] = pt.CodeAt(pos, dd);
+    HcSearch s;
+    s.pt = &d_.tables[d_.home_table[p]];
+    s.p = p;
+    s.pos = d_.home_pos[p];
+    s.dir = dir;
+    s.amount = amount;
+    s.only_suppressed = only_suppressed;
+    s.k = static_cast<int>(s.pt->dims.size());
+    s.max_evals = large_ ? 400 : 20000;
+    s.best = &best;
+    const int k = s.k;
+    a_.resize(k);
+    for (int dd = 0; dd < k; ++dd) a_[dd] = s.pt->CodeAt(s.pos, dd);
+    if (static_cast<int>(hc_.size()) < k) hc_.resize(k);
     const size_t max_cands = large_ ? 24 : 400;
-
-    auto line_cell = [&](int dd, int code) { return pt.cell_of[pos + (code - a[dd]) * pt.stride[dd]]; };
-    auto usable = [&](int c, int sign) {
-      if (linked_ && d_.table_count[c] > 1) return false;
-      return CellOk(c, dir * sign * amount, only_suppressed);
-    };
-
-    std::vector<std::vector<DimCand>> cands(k);
     for (int dd = 0; dd < k; ++dd) {
-      const Hierarchy& h = pt.dims[dd];
-      // Descent from x to a leaf with sign s, choosing the cheapest child.
-      auto descend = [&](int x, int s, std::vector<std::pair<int, int>>* out, double* cost) {
-        while (!h.is_leaf(x)) {
-          int pick = -1;
-          double pick_cost = kInf, pick_value = -kInf;
-          for (int ch : h.children(x)) {
-            const int c = line_cell(dd, ch);
-            if (!usable(c, s)) continue;
-            const double cc = NewCost(c);
-            if (cc < pick_cost || (cc == pick_cost && d_.value[c] > pick_value)) {
-              pick = ch;
-              pick_cost = cc;
-              pick_value = d_.value[c];
-            }
-          }
-          if (pick < 0) return false;
-          out->emplace_back(pick, s);
-          *cost += pick_cost;
-          x = pick;
-        }
-        return true;
+      const Hierarchy& h = s.pt->dims[dd];
+      DimCands& dc = hc_[dd];
+      dc.Clear();
+      // The part every candidate shares: the code and its descent, then the
+      // ancestors climbed so far (all with sign +1).
+      up_.clear();
+      up_.emplace_back(a_[dd], +1);
+      double up_cost = 0;
+      if (!Descend(s, dd, a_[dd], +1, &up_, &up_cost)) return best;
+      auto push = [&](double cost) {
+        dc.line_cost.push_back(cost);
+        dc.start.push_back(static_cast<int>(dc.codes.size()));
       };
-      DimCand base;
-      base.codes.emplace_back(a[dd], +1);
-      if (!descend(a[dd], +1, &base.codes, &base.line_cost)) return best;
-      DimCand up = base;
-      int A = a[dd];
+      int A = a_[dd];
       bool climbing = true;
-      while (A != 0 && climbing) {
+      while (A != 0) {
         const int P = h.parent(A);
-        for (int s : h.children(P)) {
-          if (s == A) continue;
-          const int c = line_cell(dd, s);
-          if (!usable(c, -1)) continue;
-          DimCand cand = up;
-          cand.codes.emplace_back(s, -1);
-          cand.line_cost += NewCost(c);
-          if (!descend(s, -1, &cand.codes, &cand.line_cost)) continue;
-          cands[dd].push_back(std::move(cand));
+        for (int sib : h.children(P)) {
+          if (sib == A) continue;
+          const int c = LineCell(s, dd, sib);
+          if (!Usable(s, c, -1)) continue;
+          const size_t mark = dc.codes.size();
+          dc.codes.insert(dc.codes.end(), up_.begin(), up_.end());
+          dc.codes.emplace_back(sib, -1);
+          double cost = up_cost + NewCost(c);
+          if (!Descend(s, dd, sib, -1, &dc.codes, &cost)) {
+            dc.codes.resize(mark);
+            continue;
+          }
+          push(cost);
         }
-        const int cp = line_cell(dd, P);
-        if (!usable(cp, +1)) {
+        const int cp = LineCell(s, dd, P);
+        if (!Usable(s, cp, +1)) {
           climbing = false;
           break;
         }
-        up.codes.emplace_back(P, +1);
-        up.line_cost += NewCost(cp);
+        // Candidates further up cost at least this on the line; stop when
+        // enough candidates are at least as cheap (they would be cut anyway).
+        const double next_lb = up_cost + NewCost(cp);
+        size_t cheaper = 0;
+        for (double lc : dc.line_cost) cheaper += lc <= next_lb;
+        if (cheaper >= max_cands) {
+          climbing = false;
+          break;
+        }
+        up_.emplace_back(P, +1);
+        up_cost = next_lb;
         A = P;
       }
-      if (climbing) cands[dd].push_back(up);  // up to the total
-      if (cands[dd].empty()) return best;
-      std::stable_sort(cands[dd].begin(), cands[dd].end(),
-                       [](const DimCand& x, const DimCand& y) { return x.line_cost < y.line_cost; });
-      if (cands[dd].size() > max_cands) cands[dd].resize(max_cands);
+      if (climbing) {  // up to the total
+        dc.codes.insert(dc.codes.end(), up_.begin(), up_.end());
+        push(up_cost);
+      }
+      const int m = static_cast<int>(dc.line_cost.size());
+      if (m == 0) return best;
+      dc.order.resize(m);
+      std::iota(dc.order.begin(), dc.order.end(), 0);
+      std::stable_sort(dc.order.begin(), dc.order.end(),
+                       [&](int x, int y) { return dc.line_cost[x] < dc.line_cost[y]; });
+      if (dc.order.size() > max_cands) dc.order.resize(max_cands);
     }
-    std::vector<double> min_rest(k + 1, 0);
-    for (int dd = k - 1; dd >= 0; --dd) min_rest[dd] = min_rest[dd + 1] + cands[dd][0].line_cost;
-
-    std::vector<int> choice(k, 0);
-    int64_t evals = 0;
-    const int64_t max_evals = large_ ? 400 : 20000;
-    std::vector<int> cells;
-    std::vector<double> deltas;
-    // Depth-first over the dimensions with a lower bound from line costs.
-    std::function<bool(int, double)> search = [&](int dd, double partial) -> bool {
-      if (dd == k) {
-        ++evals;
-        // Evaluate the product support.
-        cells.clear();
-        deltas.clear();
-        double total = 0;
-        std::vector<size_t> idx(k, 0);
-        while (true) {
-          int position = pos;
-          int sign = dir;
-          bool is_p = true;
-          for (int e = 0; e < k; ++e) {
-            const auto& [code, s] = cands[e][choice[e]].codes[idx[e]];
-            position += (code - a[e]) * pt.stride[e];
-            sign *= s;
-            if (code != a[e]) is_p = false;
-          }
-          const int c = pt.cell_of[position];
-          if (!is_p) {
-            if (!usable(c, sign * dir)) return false;
-            total += NewCost(c);
-            if (total >= best.cost) return false;
-          }
-          cells.push_back(c);
-          deltas.push_back(sign * amount);
-          int e = k - 1;
-          while (e >= 0 && ++idx[e] == cands[e][choice[e]].codes.size()) idx[e--] = 0;
-          if (e < 0) break;
-        }
-        best.ok = true;
-        best.cost = total;
-        best.w.primary = p;
-        best.w.direction = dir;
-        best.w.cells = cells;
-        best.w.delta = deltas;
-        return total == 0;  // nothing cheaper exists
-      }
-      for (size_t i = 0; i < cands[dd].size(); ++i) {
-        const double lb = partial + cands[dd][i].line_cost + min_rest[dd + 1];
-        if (lb >= best.cost) break;
-        if (best.ok && evals >= max_evals) break;
-        if (evals >= 8 * max_evals) break;
-        choice[dd] = static_cast<int>(i);
-        if (search(dd + 1, partial + cands[dd][i].line_cost)) return true;
-      }
-      return false;
-    };
-    search(0, 0);
+    min_rest_.assign(k + 1, 0);
+    for (int dd = k - 1; dd >= 0; --dd) {
+      min_rest_[dd] = min_rest_[dd + 1] + hc_[dd].line_cost[hc_[dd].order[0]];
+    }
+    choice_.assign(k, 0);
+    Search(s, 0, 0);
     return best;
+  }
+
+  // Depth-first over the dimensions, bounded below by the line costs.
+  bool Search(HcSearch& s, int dd, double partial) {
+    if (dd == s.k) return Evaluate(s);
+    const DimCands& dc = hc_[dd];
+    for (int i : dc.order) {
+      const double lb = partial + dc.line_cost[i] + min_rest_[dd + 1];
+      if (lb > s.best->cost) break;
+      if (s.best->ok && s.evals >= s.max_evals) break;
+      if (s.evals >= 8 * s.max_evals) break;
+      choice_[dd] = i;
+      if (Search(s, dd + 1, partial + dc.line_cost[i])) return true;
+    }
+    return false;
+  }
+
+  // The product of the chosen candidates; true when it costs nothing (no
+  // better witness exists).
+  bool Evaluate(HcSearch& s) {
+    ++s.evals;
+    const int k = s.k;
+    cells_.clear();
+    deltas_.clear();
+    double total = 0, score = 0;
+    idx_.assign(k, 0);
+    while (true) {
+      int position = s.pos;
+      int sign = s.dir;
+      bool is_p = true;
+      for (int e = 0; e < k; ++e) {
+        const DimCands& dc = hc_[e];
+        const auto& [code, sg] = dc.codes[dc.start[choice_[e]] + idx_[e]];
+        position += (code - a_[e]) * s.pt->stride[e];
+        sign *= sg;
+        if (code != a_[e]) is_p = false;
+      }
+      const int c = s.pt->cell_of[position];
+      if (!is_p) {
+        if (!Usable(s, c, sign * s.dir)) return false;
+        total += NewCost(c);
+        if (total > s.best->cost) return false;
+        if (!supp_[c]) score -= attraction_[c];
+      }
+      cells_.push_back(c);
+      deltas_.push_back(sign * s.amount);
+      int e = k - 1;
+      while (e >= 0) {
+        const DimCands& dc = hc_[e];
+        if (++idx_[e] < dc.start[choice_[e] + 1] - dc.start[choice_[e]]) break;
+        idx_[e--] = 0;
+      }
+      if (e < 0) break;
+    }
+    Found& best = *s.best;
+    if (best.ok && total == best.cost && score <= s.best_score) return false;
+    best.ok = true;
+    best.cost = total;
+    s.best_score = score;
+    best.w.primary = s.p;
+    best.w.direction = s.dir;
+    best.w.cells = cells_;
+    best.w.delta = deltas_;
+    return total == 0;
   }
 
   // ---- The LP on a window ---------------------------------------------------
@@ -373,7 +571,7 @@ class Engine {
       const int c = window[j];
       ub[2 * j] = d_.upper_bound[c] - d_.value[c];
       ub[2 * j + 1] = d_.value[c] - d_.lower_bound[c];
-      const double unit = (supp_[c] ? eps_cost_ : cost_[c] + eps_cost_) / amount;
+      const double unit = (supp_[c] ? eps_cost_ : search_cost_[c] + eps_cost_) / amount;
       obj[2 * j] = obj[2 * j + 1] = unit;
     }
     // The primary moves by exactly `amount`.
@@ -502,7 +700,9 @@ class Engine {
   const SdcData& d_;
   const std::vector<Protection>& prot_;
   const std::vector<double>& cost_;
+  const std::vector<double>& search_cost_;
   int effort_;
+  bool second_opinion_ = false;
   double eps_cost_ = 1e-4;
   bool linked_ = false;
   bool large_ = false;
@@ -513,6 +713,12 @@ class Engine {
   std::vector<std::vector<int>> by_primary_;
   std::vector<std::vector<int>> users_;
   std::vector<int> local_;
+  std::vector<double> attraction_;
+  // Hypercube scratch, reused between searches.
+  std::vector<DimCands> hc_;
+  std::vector<std::pair<int, int>> up_;
+  std::vector<int> a_, choice_, idx_, cells_;
+  std::vector<double> min_rest_, deltas_;
 };
 
 }  // namespace
@@ -521,12 +727,44 @@ absl::StatusOr<HeuristicResult> RunHeuristic(const SdcData& d,
                                               const std::vector<Protection>& protection,
                                               const std::vector<double>& cost, int effort,
                                               const ProgressFn& progress) {
-  Engine engine(d, protection, cost, effort);
-  if (absl::Status st = engine.Run(progress); !st.ok()) return st;
-  HeuristicResult out;
-  out.suppressed = engine.suppressed();
-  out.witnesses = engine.witnesses();
-  return out;
+  const int n = d.num_cells();
+  // Small tables: the greedy follows the LP relaxation of the exact model
+  // (cells the relaxation suppresses look cheaper), and each witness search
+  // asks the LP for a second opinion. Both cost time that grows quickly with
+  // the table, hence the limits (effort 2 raises them).
+  const int guided_max = effort >= 2 ? 50000 : (effort >= 1 ? 5000 : 0);
+  const bool guided = n <= guided_max;
+  std::vector<double> search = cost;
+  if (guided) {
+    const double seconds = effort >= 2 ? 30.0 : 3.0;
+    absl::StatusOr<std::vector<double>> x = RelaxationPoint(d, protection, cost, seconds);
+    if (!x.ok()) return x.status();
+    for (int c = 0; c < n; ++c) search[c] = cost[c] * (1 - 0.5 * std::min(1.0, (*x)[c]));
+  }
+  const bool second_opinion = guided;
+  const int rounds = effort >= 2 ? 3 : 1;
+  HeuristicResult best;
+  double best_cost = kInf;
+  for (int round = 0; round < rounds; ++round) {
+    Engine engine(d, protection, cost, search, effort, second_opinion);
+    if (absl::Status st = engine.Run(progress); !st.ok()) return st;
+    std::vector<bool> supp = engine.suppressed();
+    double total = 0;
+    for (int c = 0; c < n; ++c) {
+      if (supp[c] && !protection[c].primary) total += cost[c];
+    }
+    if (total < best_cost) {
+      best_cost = total;
+      best.suppressed = std::move(supp);
+      best.witnesses = engine.witnesses();
+    }
+    // Next round: what this round suppressed looks cheaper, so that the
+    // greedy consolidates on cells that served many primaries.
+    for (int c = 0; c < n; ++c) {
+      if (best.suppressed[c] && !protection[c].primary) search[c] *= 0.5;
+    }
+  }
+  return best;
 }
 
 }  // namespace gdprkit::internal

@@ -131,7 +131,7 @@ class Benders {
     const LpStatus st = lp.Solve();
     if (st != LpStatus::kOptimal) {
       return absl::InternalError(absl::StrCat("the separation LP failed for cell ",
-                                              d_.name[q.primary]));
+                                              d_.CellName(q.primary)));
     }
     const double reach = -lp.objective();
     if (reach >= q.amount * (1 - 1e-9) - 1e-9) return reach;
@@ -191,42 +191,38 @@ double CutLhs(const Cut& cut, const std::vector<double>& x) {
 
 }  // namespace
 
-absl::StatusOr<OptimalResult> RunOptimal(const SdcData& d, const std::vector<Protection>& protection,
-                                         const std::vector<double>& cost,
-                                         const std::vector<bool>& start, double time_limit_seconds,
-                                         const ProgressFn& progress) {
-  const auto t0 = std::chrono::steady_clock::now();
-  auto elapsed = [&] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  };
-  const int n = d.num_cells();
-  Benders benders(d, protection, cost);
-  OptimalResult out;
-  out.suppressed = start;
-  double best_cost = 0;
-  for (int c = 0; c < n; ++c) {
-    if (start[c] && !protection[c].primary) best_cost += cost[c];
+namespace {
+
+// The master's cut pool and its separation over every requirement.
+class Master {
+ public:
+  Master(const SdcData& d, const std::vector<Protection>& protection,
+         const std::vector<double>& cost)
+      : d_(d), benders_(d, protection, cost) {
+    const int n = d.num_cells();
+    col_lb.assign(n, 0);
+    col_ub.assign(n, 1);
+    obj.assign(n, 0);
+    for (int c = 0; c < n; ++c) {
+      if (protection[c].primary) col_lb[c] = 1;
+      if (d.mark[c] == CellMark::kSafe) col_ub[c] = 0;
+      if (!protection[c].primary) obj[c] = cost[c];
+    }
   }
-  // Fixed variables.
-  std::vector<double> col_lb(n, 0), col_ub(n, 1), obj(n, 0);
-  for (int c = 0; c < n; ++c) {
-    if (protection[c].primary) col_lb[c] = 1;
-    if (d.mark[c] == CellMark::kSafe) col_ub[c] = 0;
-    if (!protection[c].primary) obj[c] = cost[c];
-  }
-  std::vector<Cut> cuts;
-  auto separate_all = [&](const std::vector<double>& x, bool binary,
-                          int* added) -> absl::Status {
+
+  // Adds a cut for every requirement x does not meet. At a binary x a
+  // requirement no cell can help is an error.
+  absl::Status SeparateAll(const std::vector<double>& x, bool binary, int* added) {
     *added = 0;
-    for (const Requirement& q : benders.requirements()) {
+    for (const Requirement& q : benders_.requirements()) {
       Cut cut;
-      absl::StatusOr<double> reach = benders.Separate(q, x, binary, &cut);
+      absl::StatusOr<double> reach = benders_.Separate(q, x, binary, &cut);
       if (!reach.ok()) return reach.status();
       if (*reach >= q.amount * (1 - 1e-9) - 1e-9) continue;
       if (cut.cells.empty() || CutLhs(cut, x) >= cut.rhs * (1 - 1e-6)) {
         if (binary && cut.cells.empty()) {
           return absl::FailedPreconditionError(absl::StrCat(
-              "primary cell ", d.name[q.primary], " cannot be protected ",
+              "primary cell ", d_.CellName(q.primary), " cannot be protected ",
               q.dir > 0 ? "upwards" : "downwards", " by ", q.amount,
               " whatever else is suppressed"));
         }
@@ -236,17 +232,10 @@ absl::StatusOr<OptimalResult> RunOptimal(const SdcData& d, const std::vector<Pro
       ++*added;
     }
     return absl::OkStatus();
-  };
+  }
 
-  // Cutting planes on the LP relaxation first.
-  std::vector<double> x(n, 0);
-  for (int c = 0; c < n; ++c) x[c] = col_lb[c];
-  for (int round = 0; round < 60 && elapsed() < time_limit_seconds * 0.3; ++round) {
-    int added = 0;
-    if (absl::Status st = separate_all(x, /*binary=*/round == 0, &added); !st.ok()) return st;
-    if (added == 0) break;
-    OsiClpSolverInterface lp;
-    lp.messageHandler()->setLogLevel(0);
+  void Load(OsiClpSolverInterface* solver) const {
+    const int n = d_.num_cells();
     CoinPackedMatrix m(false, 0, 0);
     m.setDimensions(0, n);
     std::vector<double> row_lb, row_ub;
@@ -256,14 +245,74 @@ absl::StatusOr<OptimalResult> RunOptimal(const SdcData& d, const std::vector<Pro
       row_lb.push_back(cut.rhs);
       row_ub.push_back(COIN_DBL_MAX);
     }
-    lp.loadProblem(m, col_lb.data(), col_ub.data(), obj.data(), row_lb.data(), row_ub.data());
-    lp.initialSolve();
-    if (!lp.isProvenOptimal()) break;
-    const double* sol = lp.getColSolution();
-    for (int c = 0; c < n; ++c) x[c] = sol[c];
-    out.lower_bound = std::max(out.lower_bound, lp.getObjValue());
+    solver->loadProblem(m, col_lb.data(), col_ub.data(), obj.data(), row_lb.data(),
+                        row_ub.data());
   }
 
+  // Cutting planes on the LP relaxation: returns its last solution and
+  // raises *lower_bound to its value.
+  absl::StatusOr<std::vector<double>> Relax(double seconds, double* lower_bound) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const int n = d_.num_cells();
+    std::vector<double> x(col_lb);
+    for (int round = 0; round < 60; ++round) {
+      if (std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() > seconds) {
+        break;
+      }
+      int added = 0;
+      if (absl::Status st = SeparateAll(x, /*binary=*/round == 0, &added); !st.ok()) return st;
+      if (added == 0) break;
+      OsiClpSolverInterface lp;
+      lp.messageHandler()->setLogLevel(0);
+      Load(&lp);
+      lp.initialSolve();
+      if (!lp.isProvenOptimal()) break;
+      const double* sol = lp.getColSolution();
+      for (int c = 0; c < n; ++c) x[c] = sol[c];
+      *lower_bound = std::max(*lower_bound, lp.getObjValue());
+    }
+    return x;
+  }
+
+  std::vector<Cut> cuts;
+  std::vector<double> col_lb, col_ub, obj;
+
+ private:
+  const SdcData& d_;
+  Benders benders_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::vector<double>> RelaxationPoint(const SdcData& d,
+                                                    const std::vector<Protection>& protection,
+                                                    const std::vector<double>& cost,
+                                                    double seconds) {
+  Master master(d, protection, cost);
+  double lb = 0;
+  return master.Relax(seconds, &lb);
+}
+
+absl::StatusOr<OptimalResult> RunOptimal(const SdcData& d, const std::vector<Protection>& protection,
+                                         const std::vector<double>& cost,
+                                         const std::vector<bool>& start, double time_limit_seconds,
+                                         const ProgressFn& progress) {
+  const auto t0 = std::chrono::steady_clock::now();
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
+  const int n = d.num_cells();
+  Master master(d, protection, cost);
+  OptimalResult out;
+  out.suppressed = start;
+  double best_cost = 0;
+  for (int c = 0; c < n; ++c) {
+    if (start[c] && !protection[c].primary) best_cost += cost[c];
+  }
+  {
+    absl::StatusOr<std::vector<double>> x = master.Relax(time_limit_seconds * 0.3, &out.lower_bound);
+    if (!x.ok()) return x.status();
+  }
   // Branch and bound with the cuts so far; separate its solution; repeat.
   bool optimal = false;
   for (int iter = 0; iter < 200; ++iter) {
@@ -274,16 +323,7 @@ absl::StatusOr<OptimalResult> RunOptimal(const SdcData& d, const std::vector<Pro
     }
     OsiClpSolverInterface solver;
     solver.messageHandler()->setLogLevel(0);
-    CoinPackedMatrix m(false, 0, 0);
-    m.setDimensions(0, n);
-    std::vector<double> row_lb, row_ub;
-    for (const Cut& cut : cuts) {
-      CoinPackedVector v(static_cast<int>(cut.cells.size()), cut.cells.data(), cut.coef.data());
-      m.appendRow(v);
-      row_lb.push_back(cut.rhs);
-      row_ub.push_back(COIN_DBL_MAX);
-    }
-    solver.loadProblem(m, col_lb.data(), col_ub.data(), obj.data(), row_lb.data(), row_ub.data());
+    master.Load(&solver);
     for (int c = 0; c < n; ++c) solver.setInteger(c);
     CbcModel model(solver);
     model.messageHandler()->setLogLevel(0);
@@ -306,9 +346,9 @@ absl::StatusOr<OptimalResult> RunOptimal(const SdcData& d, const std::vector<Pro
     std::vector<double> xb(n);
     for (int c = 0; c < n; ++c) xb[c] = sol[c] > 0.5 ? 1 : 0;
     double xcost = 0;
-    for (int c = 0; c < n; ++c) xcost += xb[c] * obj[c];
+    for (int c = 0; c < n; ++c) xcost += xb[c] * master.obj[c];
     int added = 0;
-    if (absl::Status st = separate_all(xb, /*binary=*/true, &added); !st.ok()) return st;
+    if (absl::Status st = master.SeparateAll(xb, /*binary=*/true, &added); !st.ok()) return st;
     if (added == 0) {
       // Protected. Better than the incumbent?
       if (xcost < best_cost - 1e-9) {
@@ -318,10 +358,8 @@ absl::StatusOr<OptimalResult> RunOptimal(const SdcData& d, const std::vector<Pro
       if (proven) {
         optimal = true;
         out.lower_bound = std::max(out.lower_bound, best_cost);
-        break;
       }
-      // Time ran out inside CBC.
-      break;
+      break;  // optimal, or the time ran out inside CBC
     }
     if (proven) out.lower_bound = std::max(out.lower_bound, xcost);
   }

@@ -72,7 +72,7 @@ absl::StatusOr<std::vector<Protection>> ApplyPrimaryRules(const CellTable& table
     if (rules.threshold > 0 && v != 0) {
       if (contrib < 0) {
         return absl::InvalidArgumentError(absl::StrCat(
-            "cell ", d.name[i], " has no number of contributors, which the threshold rule needs"));
+            "cell ", d.CellName(i), " has no number of contributors, which the threshold rule needs"));
       }
       if (contrib > 0 && contrib < rules.threshold) {
         if (freq) {
@@ -100,7 +100,7 @@ absl::StatusOr<std::vector<Protection>> ApplyPrimaryRules(const CellTable& table
         double s = 0;
         if (!sum_top(r.n, &s)) {
           return absl::InvalidArgumentError(absl::StrCat(
-              "cell ", d.name[i], " lists ", known, " largest contributions; the (", r.n, ",",
+              "cell ", d.CellName(i), " lists ", known, " largest contributions; the (", r.n, ",",
               r.k, ") dominance rule needs ", r.n));
         }
         if (s > r.k / 100.0 * v * (1 + 1e-12)) {
@@ -112,7 +112,7 @@ absl::StatusOr<std::vector<Protection>> ApplyPrimaryRules(const CellTable& table
         double s = 0;
         if (!sum_top(2, &s)) {
           return absl::InvalidArgumentError(absl::StrCat(
-              "cell ", d.name[i], " lists ", known,
+              "cell ", d.CellName(i), " lists ", known,
               " largest contributions; the p% rule needs the two largest"));
         }
         const double x1 = known > 0 ? top[0] : 0;

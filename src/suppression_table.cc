@@ -36,18 +36,31 @@ void SdcData::BuildCellIndex() {
   }
 }
 
+std::string SdcData::CellName(int c) const {
+  if (c < 0 || c >= num_cells()) return absl::StrCat("#", c);
+  if (static_cast<size_t>(c) < name.size()) return name[c];
+  const ProductTable& t = tables[home_table[c]];
+  std::string out = absl::StrCat(t.name, "(");
+  for (size_t d = 0; d < t.dims.size(); ++d) {
+    absl::StrAppend(&out, d > 0 ? ", " : "", t.dims[d].name(), "=",
+                    t.dims[d].code(t.CodeAt(home_pos[c], static_cast<int>(d))));
+  }
+  absl::StrAppend(&out, ")");
+  return out;
+}
+
 std::string SdcData::RelationName(int r) const {
   if (r < 0 || r >= num_relations()) return "relation ?";
   if (rel_table[r] >= 0) {
     const ProductTable& t = tables[rel_table[r]];
     const int total = t.cell_of[rel_pos[r]];
     const Hierarchy& h = t.dims[rel_dim[r]];
-    return absl::StrCat("relation ", name[total], " = sum of its parts under ", h.name(), "=",
+    return absl::StrCat("relation ", CellName(total), " = sum of its parts under ", h.name(), "=",
                         h.code(t.CodeAt(rel_pos[r], rel_dim[r])));
   }
   std::string out = absl::StrCat("relation #", r, " (");
   for (int k = rel_start[r]; k < rel_start[r + 1] && k - rel_start[r] < 6; ++k) {
-    absl::StrAppend(&out, k > rel_start[r] ? ", " : "", name[rel_cell[k]]);
+    absl::StrAppend(&out, k > rel_start[r] ? ", " : "", CellName(rel_cell[k]));
   }
   if (rel_start[r + 1] - rel_start[r] > 6) absl::StrAppend(&out, ", ...");
   absl::StrAppend(&out, ")");
@@ -306,7 +319,7 @@ CellTable::CellTable(std::shared_ptr<const SdcData> data) : data_(std::move(data
 TableKind CellTable::kind() const { return data_->kind; }
 int CellTable::num_cells() const { return data_->num_cells(); }
 int CellTable::num_relations() const { return data_->num_relations(); }
-const std::string& CellTable::cell_name(int i) const { return data_->name[i]; }
+std::string CellTable::cell_name(int i) const { return data_->CellName(i); }
 double CellTable::value(int i) const { return data_->value[i]; }
 std::int64_t CellTable::contributors(int i) const { return data_->contributors[i]; }
 const std::vector<double>& CellTable::largest(int i) const { return data_->largest[i]; }
@@ -399,11 +412,15 @@ absl::StatusOr<int> CellTable::FindCell(std::string_view table,
 }
 
 absl::StatusOr<int> CellTable::FindCellByName(std::string_view name) const {
-  auto it = data_->name_index.find(AV(name));
-  if (it == data_->name_index.end()) {
-    return absl::NotFoundError(absl::StrCat("no cell named ", Quote(name)));
+  if (data_->tables.empty()) {
+    auto it = data_->name_index.find(AV(name));
+    if (it != data_->name_index.end()) return it->second;
+  } else {
+    for (int c = 0; c < num_cells(); ++c) {
+      if (data_->CellName(c) == name) return c;
+    }
   }
-  return it->second;
+  return absl::NotFoundError(absl::StrCat("no cell named ", Quote(name)));
 }
 
 // ---------------------------------------------------------------------------
@@ -821,7 +838,6 @@ absl::StatusOr<CellTable> CellTable::FromTables(const std::vector<TableInput>& t
       }
       if (cell < 0) {
         cell = data->num_cells();
-        data->name.push_back(PositionLabel(in, pt, pos));
         data->value.push_back(s.value[pos]);
         data->contributors.push_back(s.contributors[pos]);
         data->largest.push_back(kind == TableKind::kMagnitude ? std::move(s.largest[pos])
@@ -841,13 +857,13 @@ absl::StatusOr<CellTable> CellTable::FromTables(const std::vector<TableInput>& t
         const std::string here = PositionLabel(in, pt, pos);
         if (!Close(data->value[cell], s.value[pos], integer, options.relative_tolerance)) {
           return absl::InvalidArgumentError(absl::StrCat(
-              "linked tables disagree: cell ", data->name[cell], " is ", Num(data->value[cell]),
+              "linked tables disagree: cell ", data->CellName(cell), " is ", Num(data->value[cell]),
               " but the same cell ", here, " is ", Num(s.value[pos])));
         }
         if (data->contributors[cell] >= 0 && s.contributors[pos] >= 0 &&
             data->contributors[cell] != s.contributors[pos]) {
           return absl::InvalidArgumentError(absl::StrCat(
-              "linked tables disagree: cell ", data->name[cell], " has ",
+              "linked tables disagree: cell ", data->CellName(cell), " has ",
               data->contributors[cell], " contributors but the same cell ", here, " has ",
               s.contributors[pos]));
         }
@@ -858,14 +874,14 @@ absl::StatusOr<CellTable> CellTable::FromTables(const std::vector<TableInput>& t
         if (s.mark[pos] != CellMark::kNone) {
           if (data->mark[cell] != CellMark::kNone && data->mark[cell] != s.mark[pos]) {
             return absl::InvalidArgumentError(absl::StrCat("conflicting marks on cell ",
-                                                           data->name[cell], " and ", here));
+                                                           data->CellName(cell), " and ", here));
           }
           data->mark[cell] = s.mark[pos];
         }
         if (!std::isnan(s.cost[pos])) {
           if (!std::isnan(data->cost[cell]) && data->cost[cell] != s.cost[pos]) {
             return absl::InvalidArgumentError(absl::StrCat("conflicting costs on cell ",
-                                                           data->name[cell], " and ", here));
+                                                           data->CellName(cell), " and ", here));
           }
           data->cost[cell] = s.cost[pos];
         }
@@ -874,7 +890,7 @@ absl::StatusOr<CellTable> CellTable::FromTables(const std::vector<TableInput>& t
           if (std::isnan((*src)[pos])) continue;
           if (!std::isnan((*dst)[cell]) && (*dst)[cell] != (*src)[pos]) {
             return absl::InvalidArgumentError(absl::StrCat(
-                "conflicting protection levels on cell ", data->name[cell], " and ", here));
+                "conflicting protection levels on cell ", data->CellName(cell), " and ", here));
           }
           (*dst)[cell] = (*src)[pos];
         }
@@ -922,7 +938,7 @@ absl::StatusOr<CellTable> CellTable::FromTables(const std::vector<TableInput>& t
     }
   }
   data->BuildCellIndex();
-  for (int i = 0; i < data->num_cells(); ++i) data->name_index.emplace(data->name[i], i);
+  for (int i = 0; i < data->num_cells(); ++i) data->name_index.emplace(data->CellName(i), i);
   return CellTable(std::move(data));
 }
 
@@ -1022,7 +1038,7 @@ absl::StatusOr<CellTable> CellTable::FromRelations(TableKind kind,
       const double a = rel.coefficients[k];
       if (!std::isfinite(a) || a == 0) {
         return absl::InvalidArgumentError(absl::StrCat(where, " has coefficient ", Num(a),
-                                                       " for cell ", Quote(data->name[c])));
+                                                       " for cell ", Quote(data->CellName(c))));
       }
       sum += a * data->value[c];
       scale += std::fabs(a * data->value[c]);
@@ -1032,7 +1048,7 @@ absl::StatusOr<CellTable> CellTable::FromRelations(TableKind kind,
     if (std::fabs(sum - rel.rhs) > relative_tolerance * (1.0 + scale)) {
       std::vector<std::string> parts;
       for (size_t k = 0; k < rel.cells.size() && k < 8; ++k) {
-        parts.push_back(absl::StrCat(Num(rel.coefficients[k]), "*", Quote(data->name[rel.cells[k]]),
+        parts.push_back(absl::StrCat(Num(rel.coefficients[k]), "*", Quote(data->CellName(rel.cells[k])),
                                      "(", Num(data->value[rel.cells[k]]), ")"));
       }
       return absl::InvalidArgumentError(absl::StrCat(

@@ -230,7 +230,7 @@ class CellTable {
   int num_relations() const;
 
   // Cell data. `index` must be in [0, num_cells()).
-  const std::string& cell_name(int index) const;  // "bp(practice=p1, band=Total)"
+  std::string cell_name(int index) const;  // "bp(practice=p1, band=Total)"
   double value(int index) const;
   std::int64_t contributors(int index) const;  // frequency tables: the count
   const std::vector<double>& largest(int index) const;
@@ -257,7 +257,8 @@ class CellTable {
   // The cell with these codes in the named table. Errors: NotFound for an
   // unknown table or code, InvalidArgument for the wrong number of codes.
   absl::StatusOr<int> FindCell(std::string_view table, const std::vector<std::string>& codes) const;
-  // The cell with this name. Errors: NotFound.
+  // The cell with this name (a linear scan for tables built from
+  // hierarchies). Errors: NotFound.
   absl::StatusOr<int> FindCellByName(std::string_view name) const;
 
   // For the implementation.

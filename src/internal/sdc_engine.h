@@ -63,6 +63,13 @@ struct OptimalResult {
   double lower_bound = 0;
 };
 
+// The LP relaxation of the optimal model after cutting-plane rounds (at most
+// `seconds`): a fractional suppression per cell, used to guide the heuristic.
+absl::StatusOr<std::vector<double>> RelaxationPoint(const SdcData& d,
+                                                    const std::vector<Protection>& protection,
+                                                    const std::vector<double>& cost,
+                                                    double seconds);
+
 absl::StatusOr<OptimalResult> RunOptimal(const SdcData& d, const std::vector<Protection>& protection,
                                          const std::vector<double>& cost,
                                          const std::vector<bool>& start, double time_limit_seconds,

@@ -45,7 +45,8 @@ struct ProductTable {
 struct SdcData {
   TableKind kind = TableKind::kFrequency;
 
-  // Cells.
+  // Cells. Names are stored for tables given by relations; for tables built
+  // from hierarchies they are made on demand from the codes.
   std::vector<std::string> name;
   std::vector<double> value;
   std::vector<std::int64_t> contributors;
@@ -74,7 +75,7 @@ struct SdcData {
   std::vector<int> home_table, home_pos;
   std::vector<int> table_count;
 
-  absl::flat_hash_map<std::string, int> name_index;  // lookup only
+  absl::flat_hash_map<std::string, int> name_index;  // relation tables; lookup only
 
   int num_cells() const { return static_cast<int>(value.size()); }
   int num_relations() const { return static_cast<int>(rel_rhs.size()); }
@@ -82,6 +83,7 @@ struct SdcData {
 
   // Fills cr_start/cr_rel from the relations.
   void BuildCellIndex();
+  std::string CellName(int c) const;
   std::string RelationName(int r) const;
 };
 
