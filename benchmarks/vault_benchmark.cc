@@ -9,10 +9,9 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <ctime>
-
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -44,8 +43,7 @@ std::vector<std::string> MakeCprNumbers(std::size_t n, int salt = 0) {
 double Cpu() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
 
 double Now() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 std::vector<std::string_view> Views(const std::vector<std::string>& v) {
@@ -68,7 +66,9 @@ VaultOptions Options(const std::string& path) {
       .set_passphrase("benchmark passphrase")
       .set_kdf_limits(KdfLimits::ForTestsOnly())
       .set_actor("benchmark")
-      .set_cache_mib(std::getenv("GDPRKIT_BENCH_CACHE_MIB") ? std::atoi(std::getenv("GDPRKIT_BENCH_CACHE_MIB")) : 64);
+      .set_cache_mib(std::getenv("GDPRKIT_BENCH_CACHE_MIB")
+                         ? std::atoi(std::getenv("GDPRKIT_BENCH_CACHE_MIB"))
+                         : 64);
 }
 
 void BM_NormalizeCprColumn(benchmark::State& state) {

@@ -49,15 +49,24 @@ KdfLimits KdfLimits::ForTestsOnly() {
 
 std::string_view AuditOpName(AuditOp op) {
   switch (op) {
-    case AuditOp::kVaultCreated: return "vault_created";
-    case AuditOp::kDomainCreated: return "domain_created";
-    case AuditOp::kReidentify: return "reidentify";
-    case AuditOp::kTranslate: return "translate";
-    case AuditOp::kErase: return "erase";
-    case AuditOp::kRotate: return "rotate";
-    case AuditOp::kRekey: return "rekey";
-    case AuditOp::kDestroyKey: return "destroy_key";
-    case AuditOp::kExportKey: return "export_key";
+    case AuditOp::kVaultCreated:
+      return "vault_created";
+    case AuditOp::kDomainCreated:
+      return "domain_created";
+    case AuditOp::kReidentify:
+      return "reidentify";
+    case AuditOp::kTranslate:
+      return "translate";
+    case AuditOp::kErase:
+      return "erase";
+    case AuditOp::kRotate:
+      return "rotate";
+    case AuditOp::kRekey:
+      return "rekey";
+    case AuditOp::kDestroyKey:
+      return "destroy_key";
+    case AuditOp::kExportKey:
+      return "export_key";
   }
   return "unknown";
 }
@@ -246,9 +255,10 @@ absl::Status CheckFreeText(absl::string_view text, absl::string_view what, std::
         absl::StrCat("the ", what, " is not valid UTF-8 text without control characters"));
   }
   if (ContainsCpr(text)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "the ", what, " seems to hold a CPR number; it is stored in the audit trail, "
-        "which must hold no identifier"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("the ", what,
+                     " seems to hold a CPR number; it is stored in the audit trail, "
+                     "which must hold no identifier"));
   }
   return absl::OkStatus();
 }
@@ -274,9 +284,8 @@ struct ParsedToken {
 };
 
 bool ParseToken(absl::string_view text, ParsedToken* out) {
-  if (text.size() != kTokenPrefix.size() +
-                          internal::Base32Size(internal::kTokenRandomBytes +
-                                               internal::kTokenCheckBytes) ||
+  if (text.size() != kTokenPrefix.size() + internal::Base32Size(internal::kTokenRandomBytes +
+                                                                internal::kTokenCheckBytes) ||
       text.substr(0, kTokenPrefix.size()) != kTokenPrefix) {
     return false;
   }
@@ -351,13 +360,12 @@ struct Vault::Impl {
              std::uint8_t* idx);
   // Seals `kind || norm` for token `random` under `keys`.
   absl::Status SealRecord(const DomainRow& d, std::uint32_t version, const std::uint8_t* keys,
-                          IdKind kind,
-                    absl::string_view norm, const std::uint8_t* random,
-                    const std::uint8_t* nonce, std::string* sealed);
+                          IdKind kind, absl::string_view norm, const std::uint8_t* random,
+                          const std::uint8_t* nonce, std::string* sealed);
   // Opens a sealed record; DataLoss when it fails authentication.
   absl::Status OpenRecord(const DomainRow& d, std::uint32_t version, const std::uint8_t* keys,
-                          const std::uint8_t* random,
-                    absl::string_view sealed, IdKind* kind, std::string* norm);
+                          const std::uint8_t* random, absl::string_view sealed, IdKind* kind,
+                          std::string* norm);
 
   // Token lookup and issue for normalised rows (in an open transaction).
   // tokens: n * 16 bytes; state[i]: 0 = to do, 1 = has token, 2 = skip.
@@ -367,19 +375,17 @@ struct Vault::Impl {
                          const StringColumn& norms, const std::vector<std::uint8_t>& state,
                          std::vector<std::uint8_t>* idxs, std::vector<std::uint32_t>* order);
   absl::Status LookupRows(const DomainRow& d, const std::vector<std::uint8_t>& idxs,
-                          const std::vector<std::uint32_t>& order,
-                          std::vector<std::uint8_t>* state, std::vector<std::uint8_t>* tokens,
-                          std::size_t* found);
+                          const std::vector<std::uint32_t>& order, std::vector<std::uint8_t>* state,
+                          std::vector<std::uint8_t>* tokens, std::size_t* found);
   absl::Status IssueRows(const DomainRow& d, const std::vector<IdKind>& kinds,
                          const StringColumn& norms, const std::vector<std::uint8_t>& idxs,
-                         const std::vector<std::uint32_t>& order,
-                         std::vector<std::uint8_t>* state, std::vector<std::uint8_t>* tokens,
-                         std::size_t* created, std::size_t* existing);
+                         const std::vector<std::uint32_t>& order, std::vector<std::uint8_t>* state,
+                         std::vector<std::uint8_t>* tokens, std::size_t* created,
+                         std::size_t* existing);
   absl::Status TokenizeNormalized(absl::string_view domain, const std::vector<IdKind>& kinds,
                                   const StringColumn& norms, std::vector<std::uint8_t>* state,
                                   std::vector<std::uint8_t>* tokens, DomainRow* row,
-                                  std::size_t* created, std::size_t* existing,
-                                  bool in_write_txn);
+                                  std::size_t* created, std::size_t* existing, bool in_write_txn);
   // Decrypts the records of `tokens` in domain `d` (open transaction).
   absl::Status OpenTokens(const DomainRow& d, absl::Span<const std::string_view> tokens,
                           StringColumn* norms, std::vector<IdKind>* kinds);
@@ -401,13 +407,14 @@ absl::Status CheckOptions(const VaultOptions& o) {
     return absl::InvalidArgumentError(
         "VaultOptions needs a passphrase (set_passphrase) or a host key (set_host_key)");
   }
-  if (o.secret() == nullptr) return absl::ResourceExhaustedError("no guarded memory for the secret");
+  if (o.secret() == nullptr)
+    return absl::ResourceExhaustedError("no guarded memory for the secret");
   if (o.protection() == VaultProtection::kPassphrase && o.secret()->size() == 0) {
     return absl::InvalidArgumentError("the passphrase is empty");
   }
   if (o.protection() == VaultProtection::kHostKey && o.secret()->size() != internal::kKeyBytes) {
-    return absl::InvalidArgumentError(absl::StrCat("a host key has ", internal::kKeyBytes,
-                                                   " bytes, not ", o.secret()->size()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("a host key has ", internal::kKeyBytes, " bytes, not ", o.secret()->size()));
   }
   if (o.busy_timeout_ms() < 0) return absl::InvalidArgumentError("busy timeout is negative");
   return CheckFreeText(o.actor(), "actor", kMaxActor, /*required=*/true);
@@ -518,8 +525,8 @@ absl::Status Vault::Impl::LoadKeys() {
     if (masters.count(version) > 0) continue;
     absl::string_view wrapped = st.Blob(2);
     if (internal::Checksum(wrapped) != st.Blob(3)) {
-      return absl::DataLossError(absl::StrCat("vault file is damaged: master key version ",
-                                              version, " is altered"));
+      return absl::DataLossError(
+          absl::StrCat("vault file is damaged: master key version ", version, " is altered"));
     }
     absl::StatusOr<std::unique_ptr<SecretBytes>> key =
         internal::UnwrapKey(*kek, wrapped, MasterKeyAd(vault_id, version));
@@ -593,8 +600,7 @@ absl::StatusOr<const DomainKeys*> Vault::Impl::Keys(const DomainRow& domain,
   if (m == masters.end()) {
     auto st = key_states.find(version);
     if (st != key_states.end() && st->second == KeyState::kDestroyed) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("key version ", version, " was destroyed"));
+      return absl::FailedPreconditionError(absl::StrCat("key version ", version, " was destroyed"));
     }
     return absl::NotFoundError(absl::StrCat("no key version ", version, " in the vault"));
   }
@@ -618,9 +624,9 @@ void Vault::Impl::Index(const std::uint8_t* keys, IdKind kind, absl::string_view
 }
 
 absl::Status Vault::Impl::SealRecord(const DomainRow& d, std::uint32_t version,
-                                     const std::uint8_t* keys, IdKind kind,
-                               absl::string_view norm, const std::uint8_t* random,
-                               const std::uint8_t* nonce, std::string* sealed) {
+                                     const std::uint8_t* keys, IdKind kind, absl::string_view norm,
+                                     const std::uint8_t* random, const std::uint8_t* nonce,
+                                     std::string* sealed) {
   constexpr std::size_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
   constexpr std::size_t kTag = crypto_aead_xchacha20poly1305_ietf_ABYTES;
   unsigned char msg[1 + kMaxNormalizedId];
@@ -641,9 +647,8 @@ absl::Status Vault::Impl::SealRecord(const DomainRow& d, std::uint32_t version,
 }
 
 absl::Status Vault::Impl::OpenRecord(const DomainRow& d, std::uint32_t version,
-                                     const std::uint8_t* keys,
-                               const std::uint8_t* random, absl::string_view sealed,
-                               IdKind* kind, std::string* norm) {
+                                     const std::uint8_t* keys, const std::uint8_t* random,
+                                     absl::string_view sealed, IdKind* kind, std::string* norm) {
   constexpr std::size_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
   constexpr std::size_t kTag = crypto_aead_xchacha20poly1305_ietf_ABYTES;
   if (sealed.size() < kNonce + kTag + 2 || sealed.size() > kNonce + kTag + 1 + kMaxNormalizedId) {
@@ -750,8 +755,8 @@ absl::Status InitializeVault(Vault::Impl* impl, bool passphrase, const KdfLimits
   }
   impl->vault_id = RandomBytes(16);
   std::string salt = RandomBytes(crypto_pwhash_SALTBYTES);
-  absl::StatusOr<std::unique_ptr<SecretBytes>> kek = internal::DeriveKek(
-      passphrase, *options.secret(), salt, limits.opslimit, limits.memlimit);
+  absl::StatusOr<std::unique_ptr<SecretBytes>> kek =
+      internal::DeriveKek(passphrase, *options.secret(), salt, limits.opslimit, limits.memlimit);
   if (!kek.ok()) return kek.status();
   impl->kek = std::move(*kek);
   absl::StatusOr<std::unique_ptr<SecretBytes>> audit_key = internal::NewRandomKey();
@@ -806,7 +811,6 @@ absl::Status InitializeVault(Vault::Impl* impl, bool passphrase, const KdfLimits
 
 }  // namespace
 
-
 Vault::Vault(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Vault::~Vault() = default;
 
@@ -829,8 +833,8 @@ absl::StatusOr<std::unique_ptr<Vault>> Vault::Create(const VaultOptions& options
   }
   auto impl = std::make_unique<Impl>();
   impl->options = options;
-  absl::StatusOr<std::unique_ptr<Db>> db = Db::Open(options.path(), /*create=*/true,
-                                                    options.busy_timeout_ms(), options.cache_mib());
+  absl::StatusOr<std::unique_ptr<Db>> db =
+      Db::Open(options.path(), /*create=*/true, options.busy_timeout_ms(), options.cache_mib());
   if (!db.ok()) return db.status();
   impl->db = std::move(*db);
   absl::Status s = InitializeVault(impl.get(), passphrase, limits);
@@ -860,16 +864,16 @@ absl::StatusOr<std::unique_ptr<Vault>> Vault::Open(const VaultOptions& options) 
       if (v.ok() || v.status().code() != absl::StatusCode::kAlreadyExists) return v;
       pre = internal::PrecheckVaultFile(options.path());  // Another process won the race.
     } else {
-      return absl::NotFoundError(absl::StrCat(
-          "no vault file at ", options.path(),
-          " (Vault::Create makes one, or VaultOptions::set_create_if_missing)"));
+      return absl::NotFoundError(
+          absl::StrCat("no vault file at ", options.path(),
+                       " (Vault::Create makes one, or VaultOptions::set_create_if_missing)"));
     }
   }
   if (!pre.ok()) return pre;
   auto impl = std::make_unique<Impl>();
   impl->options = options;
-  absl::StatusOr<std::unique_ptr<Db>> db = Db::Open(options.path(), /*create=*/false,
-                                                    options.busy_timeout_ms(), options.cache_mib());
+  absl::StatusOr<std::unique_ptr<Db>> db =
+      Db::Open(options.path(), /*create=*/false, options.busy_timeout_ms(), options.cache_mib());
   if (!db.ok()) return db.status();
   impl->db = std::move(*db);
   Db* d = impl->db.get();
@@ -922,8 +926,8 @@ absl::StatusOr<std::unique_ptr<Vault>> Vault::Open(const VaultOptions& options) 
   }
   if (passphrase && (opslimit < crypto_pwhash_OPSLIMIT_MIN || opslimit > kMaxStoredOpslimit ||
                      memlimit < crypto_pwhash_MEMLIMIT_MIN || memlimit > kMaxStoredMemlimit)) {
-    return absl::DataLossError(absl::StrCat(
-        "vault file ", options.path(), " is damaged: implausible Argon2id limits"));
+    return absl::DataLossError(
+        absl::StrCat("vault file ", options.path(), " is damaged: implausible Argon2id limits"));
   }
   impl->vault_id = *vault_id;
   absl::StatusOr<std::unique_ptr<SecretBytes>> kek = internal::DeriveKek(
@@ -1022,9 +1026,8 @@ absl::StatusOr<std::vector<DomainInfo>> Vault::ListDomains() const {
 // --- Pseudonyms ---------------------------------------------------------------
 
 absl::Status Vault::Pseudonymize(std::string_view domain, IdKind kind,
-                                 absl::Span<const std::string_view> identifiers,
-                                 StringColumn* out, const BatchOptions& options,
-                                 BatchReport* report) const {
+                                 absl::Span<const std::string_view> identifiers, StringColumn* out,
+                                 const BatchOptions& options, BatchReport* report) const {
   if (out == nullptr) return absl::InvalidArgumentError("no output column");
   absl::MutexLock lock(&impl_->mu);
   Transaction txn(impl_->db.get());
@@ -1035,8 +1038,7 @@ absl::Status Vault::Pseudonymize(std::string_view domain, IdKind kind,
   absl::StatusOr<const DomainKeys*> keys = impl_->Keys(*d, version);
   if (!keys.ok()) return keys.status();
   SecretBytes::Reader r(*(*keys)->secret);
-  return internal::PseudonymizeBatch(r.data(), version, kind,
-                                     identifiers, out, options, report);
+  return internal::PseudonymizeBatch(r.data(), version, kind, identifiers, out, options, report);
 }
 
 absl::StatusOr<std::unique_ptr<Pseudonymizer>> Vault::NewPseudonymizer(
@@ -1067,8 +1069,8 @@ absl::StatusOr<std::string> Vault::ExportPseudonymKey(std::string_view domain,
   if (!d.ok()) return d.status();
   absl::StatusOr<const DomainKeys*> keys = impl_->Keys(*d, d->key_version);
   if (!keys.ok()) return keys.status();
-  if (absl::Status s = impl_->AppendAudit(AuditOp::kExportKey, d->name, "", AV(reason), 0,
-                                          d->key_version);
+  if (absl::Status s =
+          impl_->AppendAudit(AuditOp::kExportKey, d->name, "", AV(reason), 0, d->key_version);
       !s.ok()) {
     return s;
   }
@@ -1171,9 +1173,9 @@ absl::Status Vault::Impl::LookupRows(const DomainRow& d, const std::vector<std::
                                      std::vector<std::uint8_t>* tokens, std::size_t* found) {
   if (order.empty() || d.token_count == 0) return absl::OkStatus();
   auto idx_of = [&](std::uint32_t row) {
-    return absl::string_view(reinterpret_cast<const char*>(idxs.data()) +
-                                 std::size_t{row} * internal::kIndexBytes,
-                             internal::kIndexBytes);
+    return absl::string_view(
+        reinterpret_cast<const char*>(idxs.data()) + std::size_t{row} * internal::kIndexBytes,
+        internal::kIndexBytes);
   };
   auto take = [&](std::uint32_t row, absl::string_view token) -> absl::Status {
     if (token.size() != internal::kTokenRandomBytes) {
@@ -1262,9 +1264,9 @@ absl::Status Vault::Impl::IssueRows(const DomainRow& d, const std::vector<IdKind
     std::uint8_t* tok = random.data() + k * kPerRow;
     const std::uint8_t* nonce = tok + internal::kTokenRandomBytes;
     ++k;
-    absl::string_view idx(reinterpret_cast<const char*>(idxs.data()) +
-                              std::size_t{i} * internal::kIndexBytes,
-                          internal::kIndexBytes);
+    absl::string_view idx(
+        reinterpret_cast<const char*>(idxs.data()) + std::size_t{i} * internal::kIndexBytes,
+        internal::kIndexBytes);
     for (int attempt = 0;; ++attempt) {
       status = SealRecord(d, (*keys)->version, kb, kinds[i], AV(norms[i]), tok, nonce, &sealed);
       if (!status.ok()) break;
@@ -1316,8 +1318,8 @@ absl::Status Vault::Impl::IssueRows(const DomainRow& d, const std::vector<IdKind
   if (!sealed.empty()) sodium_memzero(&sealed[0], sealed.size());
   if (!status.ok()) return status;
   Stmt count;
-  if (absl::Status s = count.Prepare(
-          db->get(), "UPDATE domains SET token_count = token_count + ? WHERE id = ?");
+  if (absl::Status s =
+          count.Prepare(db->get(), "UPDATE domains SET token_count = token_count + ? WHERE id = ?");
       !s.ok()) {
     return s;
   }
@@ -1328,13 +1330,10 @@ absl::Status Vault::Impl::IssueRows(const DomainRow& d, const std::vector<IdKind
   return absl::OkStatus();
 }
 
-absl::Status Vault::Impl::TokenizeNormalized(absl::string_view domain,
-                                             const std::vector<IdKind>& kinds,
-                                             const StringColumn& norms,
-                                             std::vector<std::uint8_t>* state,
-                                             std::vector<std::uint8_t>* tokens, DomainRow* row,
-                                             std::size_t* created, std::size_t* existing,
-                                             bool in_write_txn) {
+absl::Status Vault::Impl::TokenizeNormalized(
+    absl::string_view domain, const std::vector<IdKind>& kinds, const StringColumn& norms,
+    std::vector<std::uint8_t>* state, std::vector<std::uint8_t>* tokens, DomainRow* row,
+    std::size_t* created, std::size_t* existing, bool in_write_txn) {
   tokens->assign(norms.size() * internal::kTokenRandomBytes, 0);
   std::vector<std::uint8_t> idxs;
   std::vector<std::uint32_t> order;
@@ -1416,8 +1415,8 @@ absl::Status Vault::Tokenize(std::string_view domain, IdKind kind,
   absl::Status s;
   {
     absl::MutexLock lock(&impl_->mu);
-    s = impl_->TokenizeNormalized(AV(domain), kinds, norms, &state, &raw, &row, &created,
-                                  &existing, /*in_write_txn=*/false);
+    s = impl_->TokenizeNormalized(AV(domain), kinds, norms, &state, &raw, &row, &created, &existing,
+                                  /*in_write_txn=*/false);
   }
   norms.SecureClear();
   if (!s.ok()) return s;
@@ -1471,8 +1470,7 @@ absl::Status Vault::LookupTokens(std::string_view domain, IdKind kind,
 
 // --- Re-identification and translation ---------------------------------------
 
-absl::Status Vault::Impl::OpenTokens(const DomainRow& d,
-                                     absl::Span<const std::string_view> tokens,
+absl::Status Vault::Impl::OpenTokens(const DomainRow& d, absl::Span<const std::string_view> tokens,
                                      StringColumn* norms, std::vector<IdKind>* kinds) {
   norms->clear();
   kinds->clear();
@@ -1481,15 +1479,17 @@ absl::Status Vault::Impl::OpenTokens(const DomainRow& d,
   std::vector<ParsedToken> parsed(n);
   for (std::size_t i = 0; i < n; ++i) {
     if (!ParseToken(AV(tokens[i]), &parsed[i])) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          RowPrefix(i), "not a gdprkit token (\"tk_\" and 32 base32 characters)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(RowPrefix(i), "not a gdprkit token (\"tk_\" and 32 base32 characters)"));
     }
     std::uint8_t check[internal::kTokenCheckBytes];
     TokenCheck(d.salt, parsed[i].random, check);
     if (sodium_memcmp(check, parsed[i].check, sizeof(check)) != 0) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          RowPrefix(i), "the token fails its check: it was altered, or it belongs to another "
-          "domain than '", d.name, "'"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(RowPrefix(i),
+                       "the token fails its check: it was altered, or it belongs to another "
+                       "domain than '",
+                       d.name, "'"));
     }
   }
   auto key_of = [&](std::size_t i) {
@@ -1569,8 +1569,8 @@ absl::Status Vault::Impl::OpenTokens(const DomainRow& d,
   const std::uint8_t* cached_keys = nullptr;
   for (std::size_t i = 0; i < n; ++i) {
     if (!have[i]) {
-      status = absl::NotFoundError(absl::StrCat(
-          RowPrefix(i), "the token is not in domain '", d.name, "' (erased, or never issued)"));
+      status = absl::NotFoundError(absl::StrCat(RowPrefix(i), "the token is not in domain '",
+                                                d.name, "' (erased, or never issued)"));
       break;
     }
     if (cached_keys == nullptr || versions[i] != cached_version) {
@@ -1587,8 +1587,8 @@ absl::Status Vault::Impl::OpenTokens(const DomainRow& d,
         OpenRecord(d, versions[i], cached_keys, parsed[i].random,
                    absl::string_view(arena).substr(where[i].first, where[i].second), &kind, &norm);
     if (!o.ok()) {
-      status = absl::DataLossError(absl::StrCat(RowPrefix(i), "token of domain '", d.name, "': ",
-                                                o.message()));
+      status = absl::DataLossError(
+          absl::StrCat(RowPrefix(i), "token of domain '", d.name, "': ", o.message()));
       break;
     }
     norms->push_back(norm);
@@ -1687,8 +1687,7 @@ absl::Status Vault::Translate(std::string_view from, std::string_view to,
   }
   norms.SecureClear();
   if (s.ok()) {
-    s = impl_->AppendAudit(AuditOp::kTranslate, src->name, dst->name, AV(reason), tokens.size(),
-                           0);
+    s = impl_->AppendAudit(AuditOp::kTranslate, src->name, dst->name, AV(reason), tokens.size(), 0);
   }
   if (s.ok()) s = txn.Commit();
   if (!s.ok()) out->clear();
@@ -1753,7 +1752,8 @@ absl::StatusOr<ErasureReport> Vault::Erase(IdKind kind, std::string_view identif
       ++report.domains_searched;
       if (erased > 0) {
         Stmt count;
-        s = count.Prepare(d->get(), "UPDATE domains SET token_count = token_count - ? WHERE id = ?");
+        s = count.Prepare(d->get(),
+                          "UPDATE domains SET token_count = token_count - ? WHERE id = ?");
         if (!s.ok()) break;
         count.Bind(1, erased);
         count.Bind(2, domains[i].id);
@@ -1889,8 +1889,7 @@ absl::StatusOr<std::size_t> Vault::Impl::RekeyLocked(absl::string_view reason) {
     }
     if (!norm.empty()) sodium_memzero(&norm[0], norm.size());
     Stmt set;
-    if (absl::Status s =
-            set.Prepare(db->get(), "UPDATE domains SET key_version = ? WHERE id = ?");
+    if (absl::Status s = set.Prepare(db->get(), "UPDATE domains SET key_version = ? WHERE id = ?");
         !s.ok()) {
       return s;
     }
@@ -1993,10 +1992,10 @@ absl::Status Vault::DestroyKeyVersion(std::uint32_t version, std::string_view re
         "key version ", version, " is the primary version; rotate first (RotateKeys)"));
   }
   Stmt users;
-  if (absl::Status s = users.Prepare(
-          d->get(),
-          "SELECT (SELECT count(*) FROM domains WHERE key_version = ?1) + "
-          "(SELECT count(*) FROM tokens WHERE key_version = ?1)");
+  if (absl::Status s =
+          users.Prepare(d->get(),
+                        "SELECT (SELECT count(*) FROM domains WHERE key_version = ?1) + "
+                        "(SELECT count(*) FROM tokens WHERE key_version = ?1)");
       !s.ok()) {
     return s;
   }
@@ -2017,8 +2016,7 @@ absl::Status Vault::DestroyKeyVersion(std::uint32_t version, std::string_view re
   wipe.Bind(1, version);
   rc = wipe.Step();
   if (rc != SQLITE_DONE) return d->Error(rc, "destroying a key version");
-  if (absl::Status s =
-          impl_->AppendAudit(AuditOp::kDestroyKey, "", "", AV(reason), 0, version);
+  if (absl::Status s = impl_->AppendAudit(AuditOp::kDestroyKey, "", "", AV(reason), 0, version);
       !s.ok()) {
     return s;
   }
@@ -2117,8 +2115,8 @@ absl::StatusOr<AuditVerification> Vault::VerifyAudit() const {
     absl::string_view bytes = st.Blob(1);
     absl::string_view stored = st.Blob(2);
     if (seq != expect) {
-      return absl::DataLossError(absl::StrCat("audit trail is broken: entry ", expect,
-                                              " is missing (next is ", seq, ")"));
+      return absl::DataLossError(
+          absl::StrCat("audit trail is broken: entry ", expect, " is missing (next is ", seq, ")"));
     }
     crypto_generichash_blake2b_salt_personal(
         reinterpret_cast<unsigned char*>(&chain[0]), chain.size(),
@@ -2149,9 +2147,9 @@ absl::StatusOr<AuditVerification> Vault::VerifyAudit() const {
   rc = head.Step();
   std::string want = absl::StrCat(U64(v.entries), prev);
   if (rc != SQLITE_ROW || head.Blob(0) != want) {
-    return absl::DataLossError(absl::StrCat(
-        "audit trail is broken: its recorded head does not match its last entry (", v.entries,
-        ")"));
+    return absl::DataLossError(
+        absl::StrCat("audit trail is broken: its recorded head does not match its last entry (",
+                     v.entries, ")"));
   }
   v.head_hex = Hex(prev);
   return v;
@@ -2201,8 +2199,8 @@ absl::Status Vault::CheckIntegrity() const {
       if (!keys.ok()) return keys.status();
       IdKind kind;
       if (absl::Status s = impl_->OpenRecord(domain, (*keys)->version, readers.Get(*keys),
-                                       reinterpret_cast<const std::uint8_t*>(token.data()),
-                                       rows.Blob(3), &kind, &norm);
+                                             reinterpret_cast<const std::uint8_t*>(token.data()),
+                                             rows.Blob(3), &kind, &norm);
           !s.ok()) {
         return absl::DataLossError(absl::StrCat("vault file is damaged: a token record of domain '",
                                                 current, "': ", s.message()));

@@ -1,4 +1,6 @@
 // Pseudonyms: the kernel, the standalone Pseudonymizer and exported keys.
+#include "internal/vault_pseudonym.h"
+
 #include <sodium.h>
 
 #include <cstring>
@@ -11,7 +13,6 @@
 #include "gdprkit/vault.h"
 #include "internal/keys.h"
 #include "internal/sv.h"
-#include "internal/vault_pseudonym.h"
 
 namespace gdprkit {
 namespace internal {
@@ -83,8 +84,8 @@ absl::Status PseudonymizeBatch(const std::uint8_t* material, std::uint32_t versi
 }
 
 absl::StatusOr<std::unique_ptr<Pseudonymizer>> PseudonymizerAccess::Make(std::string domain,
-                                                                          std::uint32_t version,
-                                                                          absl::string_view key32) {
+                                                                         std::uint32_t version,
+                                                                         absl::string_view key32) {
   absl::StatusOr<std::unique_ptr<SecretBytes>> material = PseudonymKeyMaterial(key32);
   if (!material.ok()) return material.status();
   auto key = std::make_unique<Pseudonymizer::Key>();
@@ -121,9 +122,7 @@ Pseudonymizer::Pseudonymizer(std::string domain, std::uint32_t key_version,
 
 Pseudonymizer::~Pseudonymizer() = default;
 
-std::size_t Pseudonymizer::pseudonym_size() const {
-  return internal::PseudonymSize(key_version_);
-}
+std::size_t Pseudonymizer::pseudonym_size() const { return internal::PseudonymSize(key_version_); }
 
 absl::StatusOr<std::unique_ptr<Pseudonymizer>> Pseudonymizer::FromExportedKey(
     std::string_view text, InsecureSecretAccess) {
@@ -155,17 +154,15 @@ absl::Status Pseudonymizer::Pseudonymize(IdKind kind,
                                          BatchReport* report) const {
   if (out == nullptr) return absl::InvalidArgumentError("no output column");
   if (options.key_version != 0 && options.key_version != key_version_) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("this pseudonymizer holds key version ", key_version_, ", not ",
-                     options.key_version));
+    return absl::FailedPreconditionError(absl::StrCat("this pseudonymizer holds key version ",
+                                                      key_version_, ", not ", options.key_version));
   }
   internal::SecretBytes::Reader r(*key_->material);
-  return internal::PseudonymizeBatch(r.data(), key_version_, kind,
-                                     identifiers, out, options, report);
+  return internal::PseudonymizeBatch(r.data(), key_version_, kind, identifiers, out, options,
+                                     report);
 }
 
-absl::StatusOr<std::string> Pseudonymizer::PseudonymizeOne(IdKind kind,
-                                                           std::string_view identifier,
+absl::StatusOr<std::string> Pseudonymizer::PseudonymizeOne(IdKind kind, std::string_view identifier,
                                                            const IdOptions& options) const {
   StringColumn out;
   BatchOptions batch;

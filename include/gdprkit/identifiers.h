@@ -70,17 +70,17 @@ enum class IdKind : std::uint8_t {
 
 // Why a value was rejected. Stable numbers (C ABI, batch results).
 enum class IdProblem : std::uint8_t {
-  kNone = 0,               // Accepted.
-  kEmpty = 1,              // Nothing but white space.
-  kTooLong = 2,            // Longer than the kind allows (or than kMaxIdInput).
-  kBadCharacter = 3,       // A character that is not allowed for the kind.
-  kBadSeparator = 4,       // A dash or space in the wrong place, or too many.
-  kBadLength = 5,          // Wrong number of digits.
-  kBadDate = 6,            // CPR: the first six digits are not a calendar date.
-  kBadCheckDigit = 7,      // Check digit (modulus 11 / GS1 / Verhoeff) fails.
-  kLeadingZero = 8,        // CVR: numbers never start with 0.
-  kAllZeros = 9,           // Provider number 000000.
-  kReplacementNumber = 10, // CPR replacement number where they are not allowed.
+  kNone = 0,                // Accepted.
+  kEmpty = 1,               // Nothing but white space.
+  kTooLong = 2,             // Longer than the kind allows (or than kMaxIdInput).
+  kBadCharacter = 3,        // A character that is not allowed for the kind.
+  kBadSeparator = 4,        // A dash or space in the wrong place, or too many.
+  kBadLength = 5,           // Wrong number of digits.
+  kBadDate = 6,             // CPR: the first six digits are not a calendar date.
+  kBadCheckDigit = 7,       // Check digit (modulus 11 / GS1 / Verhoeff) fails.
+  kLeadingZero = 8,         // CVR: numbers never start with 0.
+  kAllZeros = 9,            // Provider number 000000.
+  kReplacementNumber = 10,  // CPR replacement number where they are not allowed.
 };
 
 // The longest input looked at; longer values are rejected with kTooLong
@@ -115,12 +115,18 @@ struct CprInfo {
 // "sor", "other".
 inline std::string_view IdKindName(IdKind kind) {
   switch (kind) {
-    case IdKind::kCpr: return "cpr";
-    case IdKind::kCvr: return "cvr";
-    case IdKind::kGln: return "gln";
-    case IdKind::kProviderNumber: return "provider_number";
-    case IdKind::kSor: return "sor";
-    case IdKind::kOther: return "other";
+    case IdKind::kCpr:
+      return "cpr";
+    case IdKind::kCvr:
+      return "cvr";
+    case IdKind::kGln:
+      return "gln";
+    case IdKind::kProviderNumber:
+      return "provider_number";
+    case IdKind::kSor:
+      return "sor";
+    case IdKind::kOther:
+      return "other";
   }
   return "unknown";
 }
@@ -128,12 +134,18 @@ inline std::string_view IdKindName(IdKind kind) {
 // A human label of a kind for messages: "CPR number", "provider number", ...
 inline std::string_view IdKindLabel(IdKind kind) {
   switch (kind) {
-    case IdKind::kCpr: return "CPR number";
-    case IdKind::kCvr: return "CVR number";
-    case IdKind::kGln: return "GLN (location number)";
-    case IdKind::kProviderNumber: return "provider number (ydernummer)";
-    case IdKind::kSor: return "SOR code";
-    case IdKind::kOther: return "identifier";
+    case IdKind::kCpr:
+      return "CPR number";
+    case IdKind::kCvr:
+      return "CVR number";
+    case IdKind::kGln:
+      return "GLN (location number)";
+    case IdKind::kProviderNumber:
+      return "provider number (ydernummer)";
+    case IdKind::kSor:
+      return "SOR code";
+    case IdKind::kOther:
+      return "identifier";
   }
   return "identifier";
 }
@@ -164,17 +176,28 @@ inline std::optional<IdKind> ParseIdKind(std::string_view name) {
 // of results and for the C ABI.
 inline std::string_view IdProblemCode(IdProblem problem) {
   switch (problem) {
-    case IdProblem::kNone: return "ok";
-    case IdProblem::kEmpty: return "empty";
-    case IdProblem::kTooLong: return "too_long";
-    case IdProblem::kBadCharacter: return "bad_character";
-    case IdProblem::kBadSeparator: return "bad_separator";
-    case IdProblem::kBadLength: return "bad_length";
-    case IdProblem::kBadDate: return "bad_date";
-    case IdProblem::kBadCheckDigit: return "bad_check_digit";
-    case IdProblem::kLeadingZero: return "leading_zero";
-    case IdProblem::kAllZeros: return "all_zeros";
-    case IdProblem::kReplacementNumber: return "replacement_number";
+    case IdProblem::kNone:
+      return "ok";
+    case IdProblem::kEmpty:
+      return "empty";
+    case IdProblem::kTooLong:
+      return "too_long";
+    case IdProblem::kBadCharacter:
+      return "bad_character";
+    case IdProblem::kBadSeparator:
+      return "bad_separator";
+    case IdProblem::kBadLength:
+      return "bad_length";
+    case IdProblem::kBadDate:
+      return "bad_date";
+    case IdProblem::kBadCheckDigit:
+      return "bad_check_digit";
+    case IdProblem::kLeadingZero:
+      return "leading_zero";
+    case IdProblem::kAllZeros:
+      return "all_zeros";
+    case IdProblem::kReplacementNumber:
+      return "replacement_number";
   }
   return "unknown";
 }
@@ -183,30 +206,44 @@ inline std::string_view IdProblemCode(IdProblem problem) {
 // value ("a CPR number has 10 digits (DDMMYY-SSSS)").
 inline std::string_view IdProblemText(IdKind kind, IdProblem problem) {
   switch (problem) {
-    case IdProblem::kNone: return "accepted";
-    case IdProblem::kEmpty: return "the value is empty";
+    case IdProblem::kNone:
+      return "accepted";
+    case IdProblem::kEmpty:
+      return "the value is empty";
     case IdProblem::kTooLong:
       return kind == IdKind::kOther ? "longer than 256 bytes" : "far too long for its kind";
     case IdProblem::kBadSeparator:
       switch (kind) {
-        case IdKind::kCpr: return "a CPR number may only have a dash after the sixth digit";
-        default: return "spaces or dashes in the wrong place";
+        case IdKind::kCpr:
+          return "a CPR number may only have a dash after the sixth digit";
+        default:
+          return "spaces or dashes in the wrong place";
       }
     case IdProblem::kBadCharacter:
       switch (kind) {
-        case IdKind::kCpr: return "a CPR number holds only digits and an optional dash";
-        case IdKind::kCvr: return "a CVR number holds only digits (an optional DK prefix)";
-        case IdKind::kOther: return "control characters or invalid UTF-8";
-        default: return "only digits are allowed";
+        case IdKind::kCpr:
+          return "a CPR number holds only digits and an optional dash";
+        case IdKind::kCvr:
+          return "a CVR number holds only digits (an optional DK prefix)";
+        case IdKind::kOther:
+          return "control characters or invalid UTF-8";
+        default:
+          return "only digits are allowed";
       }
     case IdProblem::kBadLength:
       switch (kind) {
-        case IdKind::kCpr: return "a CPR number has 10 digits (DDMMYY-SSSS)";
-        case IdKind::kCvr: return "a CVR number has 8 digits";
-        case IdKind::kGln: return "a GLN has 13 digits";
-        case IdKind::kProviderNumber: return "a provider number has at most 6 digits";
-        case IdKind::kSor: return "a SOR code has 11 to 18 digits";
-        case IdKind::kOther: return "wrong length";
+        case IdKind::kCpr:
+          return "a CPR number has 10 digits (DDMMYY-SSSS)";
+        case IdKind::kCvr:
+          return "a CVR number has 8 digits";
+        case IdKind::kGln:
+          return "a GLN has 13 digits";
+        case IdKind::kProviderNumber:
+          return "a provider number has at most 6 digits";
+        case IdKind::kSor:
+          return "a SOR code has 11 to 18 digits";
+        case IdKind::kOther:
+          return "wrong length";
       }
       return "wrong length";
     case IdProblem::kBadDate:
@@ -214,14 +251,21 @@ inline std::string_view IdProblemText(IdKind kind, IdProblem problem) {
              "from the seventh digit)";
     case IdProblem::kBadCheckDigit:
       switch (kind) {
-        case IdKind::kCpr: return "the CPR number fails the modulus-11 check, which is required";
-        case IdKind::kCvr: return "the CVR number fails its modulus-11 check";
-        case IdKind::kGln: return "the GLN's check digit (GS1 modulo 10) is wrong";
-        case IdKind::kSor: return "the SOR code's check digit (Verhoeff) is wrong";
-        default: return "check digit is wrong";
+        case IdKind::kCpr:
+          return "the CPR number fails the modulus-11 check, which is required";
+        case IdKind::kCvr:
+          return "the CVR number fails its modulus-11 check";
+        case IdKind::kGln:
+          return "the GLN's check digit (GS1 modulo 10) is wrong";
+        case IdKind::kSor:
+          return "the SOR code's check digit (Verhoeff) is wrong";
+        default:
+          return "check digit is wrong";
       }
-    case IdProblem::kLeadingZero: return "a CVR number never starts with 0";
-    case IdProblem::kAllZeros: return "a provider number cannot be all zeros";
+    case IdProblem::kLeadingZero:
+      return "a CVR number never starts with 0";
+    case IdProblem::kAllZeros:
+      return "a provider number cannot be all zeros";
     case IdProblem::kReplacementNumber:
       return "a CPR replacement number (day + 60) where replacement numbers are not accepted";
   }
@@ -251,8 +295,7 @@ inline int DaysInMonth(int y, int m) {
 
 // Copies the digits of `s` to `out` (capacity `cap`), allowing single spaces
 // between digit groups. Returns the number of digits or a problem.
-inline IdProblem DigitsWithSpaces(std::string_view s, char* out, std::size_t cap,
-                                  std::size_t* n) {
+inline IdProblem DigitsWithSpaces(std::string_view s, char* out, std::size_t cap, std::size_t* n) {
   *n = 0;
   bool prev_space = true;  // no space allowed first (already trimmed anyway)
   for (char c : s) {

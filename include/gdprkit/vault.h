@@ -185,9 +185,9 @@ struct BatchReport {
 struct DomainInfo {
   std::string name;
   std::string description;
-  std::uint32_t key_version = 0;   // Version of its current keys.
-  std::int64_t created_unix = 0;   // Seconds since the epoch.
-  std::uint64_t tokens = 0;        // Tokens held.
+  std::uint32_t key_version = 0;  // Version of its current keys.
+  std::int64_t created_unix = 0;  // Seconds since the epoch.
+  std::uint64_t tokens = 0;       // Tokens held.
 };
 
 enum class KeyState : std::uint8_t {
@@ -220,16 +220,16 @@ std::string_view AuditOpName(AuditOp op);
 
 // One entry of the audit trail. Holds no identifier and no key.
 struct AuditRecord {
-  std::uint64_t seq = 0;                // 1, 2, 3, ... without gaps.
+  std::uint64_t seq = 0;  // 1, 2, 3, ... without gaps.
   std::int64_t time_unix_micros = 0;
   AuditOp op = AuditOp::kVaultCreated;
   std::string actor;
   std::string domain;
-  std::string target_domain;            // kTranslate only.
+  std::string target_domain;  // kTranslate only.
   std::string reason;
-  std::uint64_t count = 0;              // Rows re-identified, tokens erased, ...
-  std::uint32_t key_version = 0;        // kRotate/kRekey/kDestroyKey/kExportKey.
-  std::string chain_hex;                // This entry's chain value (hex).
+  std::uint64_t count = 0;        // Rows re-identified, tokens erased, ...
+  std::uint32_t key_version = 0;  // kRotate/kRekey/kDestroyKey/kExportKey.
+  std::string chain_hex;          // This entry's chain value (hex).
 };
 
 // The result of a successful VerifyAudit().
@@ -240,7 +240,7 @@ struct AuditVerification {
 
 // What Erase() did.
 struct ErasureReport {
-  std::uint64_t tokens_erased = 0;   // Rows removed (one per domain holding it).
+  std::uint64_t tokens_erased = 0;  // Rows removed (one per domain holding it).
   std::uint64_t domains_searched = 0;
   // True when SQLite's write-ahead log was checkpointed and truncated after the
   // erasure, so no old copy of the erased records remains in the -wal file.
@@ -378,7 +378,7 @@ class Pseudonymizer {
  public:
   // From Vault::ExportPseudonymKey's text. InvalidArgument when malformed.
   static absl::StatusOr<std::unique_ptr<Pseudonymizer>> FromExportedKey(std::string_view text,
-                                                                       InsecureSecretAccess);
+                                                                        InsecureSecretAccess);
   ~Pseudonymizer();
   Pseudonymizer(const Pseudonymizer&) = delete;
   Pseudonymizer& operator=(const Pseudonymizer&) = delete;

@@ -109,9 +109,9 @@ absl::StatusOr<std::string> WrapKey(const SecretBytes& kek, const SecretBytes& k
   auto* o = reinterpret_cast<unsigned char*>(&out[0]);
   randombytes_buf(o, kNonce);
   unsigned long long clen = 0;
-  if (crypto_aead_xchacha20poly1305_ietf_encrypt(
-          o + kNonce, &clen, m.data(), m.size(), reinterpret_cast<const unsigned char*>(ad.data()),
-          ad.size(), nullptr, o, k.data()) != 0) {
+  if (crypto_aead_xchacha20poly1305_ietf_encrypt(o + kNonce, &clen, m.data(), m.size(),
+                                                 reinterpret_cast<const unsigned char*>(ad.data()),
+                                                 ad.size(), nullptr, o, k.data()) != 0) {
     return absl::InternalError("key wrapping failed");
   }
   return out;
@@ -156,23 +156,21 @@ std::string Checksum(absl::string_view data) {
 
 namespace {
 
-constexpr std::uint64_t kIv[8] = {0x6a09e667f3bcc908ULL, 0xbb67ae8584caa73bULL,
-                                  0x3c6ef372fe94f82bULL, 0xa54ff53a5f1d36f1ULL,
-                                  0x510e527fade682d1ULL, 0x9b05688c2b3e6c1fULL,
-                                  0x1f83d9abfb41bd6bULL, 0x5be0cd19137e2179ULL};
-constexpr std::uint8_t kSigma[12][16] = {
-    {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15},
-    {14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3},
-    {11, 8, 12, 0, 5, 2, 15, 13, 10, 14, 3, 6, 7, 1, 9, 4},
-    {7, 9, 3, 1, 13, 12, 11, 14, 2, 6, 5, 10, 4, 0, 15, 8},
-    {9, 0, 5, 7, 2, 4, 10, 15, 14, 1, 11, 12, 6, 8, 3, 13},
-    {2, 12, 6, 10, 0, 11, 8, 3, 4, 13, 7, 5, 15, 14, 1, 9},
-    {12, 5, 1, 15, 14, 13, 4, 10, 0, 7, 6, 3, 9, 2, 8, 11},
-    {13, 11, 7, 14, 12, 1, 3, 9, 5, 0, 15, 4, 8, 6, 2, 10},
-    {6, 15, 14, 9, 11, 3, 0, 8, 12, 2, 13, 7, 1, 4, 10, 5},
-    {10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0},
-    {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15},
-    {14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3}};
+constexpr std::uint64_t kIv[8] = {
+    0x6a09e667f3bcc908ULL, 0xbb67ae8584caa73bULL, 0x3c6ef372fe94f82bULL, 0xa54ff53a5f1d36f1ULL,
+    0x510e527fade682d1ULL, 0x9b05688c2b3e6c1fULL, 0x1f83d9abfb41bd6bULL, 0x5be0cd19137e2179ULL};
+constexpr std::uint8_t kSigma[12][16] = {{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15},
+                                         {14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3},
+                                         {11, 8, 12, 0, 5, 2, 15, 13, 10, 14, 3, 6, 7, 1, 9, 4},
+                                         {7, 9, 3, 1, 13, 12, 11, 14, 2, 6, 5, 10, 4, 0, 15, 8},
+                                         {9, 0, 5, 7, 2, 4, 10, 15, 14, 1, 11, 12, 6, 8, 3, 13},
+                                         {2, 12, 6, 10, 0, 11, 8, 3, 4, 13, 7, 5, 15, 14, 1, 9},
+                                         {12, 5, 1, 15, 14, 13, 4, 10, 0, 7, 6, 3, 9, 2, 8, 11},
+                                         {13, 11, 7, 14, 12, 1, 3, 9, 5, 0, 15, 4, 8, 6, 2, 10},
+                                         {6, 15, 14, 9, 11, 3, 0, 8, 12, 2, 13, 7, 1, 4, 10, 5},
+                                         {10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0},
+                                         {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15},
+                                         {14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3}};
 
 inline std::uint64_t Rotr(std::uint64_t x, int n) { return (x >> n) | (x << (64 - n)); }
 
@@ -205,8 +203,8 @@ void Compress(std::uint64_t h[8], const std::uint8_t block[128], std::uint64_t t
   std::uint64_t m[16];
   for (int i = 0; i < 16; ++i) m[i] = Load64(block + 8 * i);
   std::uint64_t v0 = h[0], v1 = h[1], v2 = h[2], v3 = h[3], v4 = h[4], v5 = h[5], v6 = h[6],
-                v7 = h[7], v8 = kIv[0], v9 = kIv[1], v10 = kIv[2], v11 = kIv[3],
-                v12 = kIv[4] ^ t, v13 = kIv[5], v14 = last ? ~kIv[6] : kIv[6], v15 = kIv[7];
+                v7 = h[7], v8 = kIv[0], v9 = kIv[1], v10 = kIv[2], v11 = kIv[3], v12 = kIv[4] ^ t,
+                v13 = kIv[5], v14 = last ? ~kIv[6] : kIv[6], v15 = kIv[7];
 #define GDPRKIT_B2B_ROUND(r)                                             \
   do {                                                                   \
     GDPRKIT_B2B_G(v0, v4, v8, v12, m[kSigma[r][0]], m[kSigma[r][1]]);    \
@@ -264,7 +262,8 @@ void Blake2bKeyedShort(const std::uint64_t prefix[8], const std::uint8_t* msg, s
   std::uint8_t block[128] = {0};
   std::memcpy(block, msg, len);
   Compress(h, block, 128 + len, /*last=*/true);
-  for (std::size_t i = 0; i < outlen; ++i) out[i] = static_cast<std::uint8_t>(h[i / 8] >> (8 * (i % 8)));
+  for (std::size_t i = 0; i < outlen; ++i)
+    out[i] = static_cast<std::uint8_t>(h[i / 8] >> (8 * (i % 8)));
   sodium_memzero(block, sizeof(block));
   sodium_memzero(h, sizeof(h));
 }
@@ -313,7 +312,8 @@ absl::StatusOr<DomainKeys> DeriveDomainKeys(const SecretBytes& master, std::uint
 }
 
 absl::StatusOr<std::unique_ptr<SecretBytes>> PseudonymKeyMaterial(absl::string_view key32) {
-  if (key32.size() != kKeyBytes) return absl::InvalidArgumentError("pseudonym key has a wrong size");
+  if (key32.size() != kKeyBytes)
+    return absl::InvalidArgumentError("pseudonym key has a wrong size");
   absl::StatusOr<std::unique_ptr<SecretBytes>> out = SecretBytes::New(kDomainKeysSize);
   if (!out.ok()) return out;
   std::uint8_t* d = (*out)->mutable_data();

@@ -46,9 +46,9 @@ absl::Status PrecheckVaultFile(const std::string& path) {
   std::size_t got = std::fread(h, 1, sizeof(h), f);
   std::fclose(f);
   if (got < sizeof(h) || std::memcmp(h, "SQLite format 3", 16) != 0) {
-    return absl::DataLossError(absl::StrCat(
-        path, " is not a gdprkit vault: it is not an SQLite database", got < sizeof(h) ?
-        " (shorter than a database header; truncated?)" : ""));
+    return absl::DataLossError(
+        absl::StrCat(path, " is not a gdprkit vault: it is not an SQLite database",
+                     got < sizeof(h) ? " (shorter than a database header; truncated?)" : ""));
   }
   if (Be32(h + 68) != kVaultApplicationId) {
     return absl::DataLossError(absl::StrCat(
@@ -68,10 +68,9 @@ absl::Status PrecheckVaultFile(const std::string& path) {
   const std::uint32_t valid_for = Be32(h + 92);
   if (pages != 0 && change_counter == valid_for &&
       size < static_cast<std::uint64_t>(pages) * page_size) {
-    return absl::DataLossError(absl::StrCat(path, " is damaged: truncated to ", size,
-                                            " bytes of the ",
-                                            static_cast<std::uint64_t>(pages) * page_size,
-                                            " its header records"));
+    return absl::DataLossError(
+        absl::StrCat(path, " is damaged: truncated to ", size, " bytes of the ",
+                     static_cast<std::uint64_t>(pages) * page_size, " its header records"));
   }
   return absl::OkStatus();
 }

@@ -80,7 +80,7 @@ class Db {
   // Opens `path` (creating it when `create`), sets the busy timeout and the
   // connection's pragmas.
   static absl::StatusOr<std::unique_ptr<Db>> Open(const std::string& path, bool create,
-                                                 int busy_timeout_ms, int cache_mib);
+                                                  int busy_timeout_ms, int cache_mib);
   ~Db();
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;

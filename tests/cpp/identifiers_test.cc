@@ -64,14 +64,14 @@ TEST(CprTest, CenturyRuleOfTheSeventhDigit) {
 }
 
 TEST(CprTest, LeapDaysDependOnTheCenturyFromTheSeventhDigit) {
-  EXPECT_EQ(Cpr("2902001002"), IdProblem::kBadDate);   // 1900: not a leap year
-  EXPECT_EQ(Cpr("2902004002"), IdProblem::kNone);      // 2000: leap year
-  EXPECT_EQ(Cpr("2902005002"), IdProblem::kNone);      // 2000
-  EXPECT_EQ(Cpr("2902604002"), IdProblem::kNone);      // 1960
-  EXPECT_EQ(Cpr("2902375002"), IdProblem::kBadDate);   // 5 with 37 -> 2037, not leap
-  EXPECT_EQ(Cpr("2902374002"), IdProblem::kBadDate);   // 4 with 37 -> 1937, not leap
-  EXPECT_EQ(Cpr("2902585002"), IdProblem::kBadDate);   // 1858, not leap
-  EXPECT_EQ(Cpr("2902605002"), IdProblem::kNone);      // 5 with 60 -> 1860, leap
+  EXPECT_EQ(Cpr("2902001002"), IdProblem::kBadDate);  // 1900: not a leap year
+  EXPECT_EQ(Cpr("2902004002"), IdProblem::kNone);     // 2000: leap year
+  EXPECT_EQ(Cpr("2902005002"), IdProblem::kNone);     // 2000
+  EXPECT_EQ(Cpr("2902604002"), IdProblem::kNone);     // 1960
+  EXPECT_EQ(Cpr("2902375002"), IdProblem::kBadDate);  // 5 with 37 -> 2037, not leap
+  EXPECT_EQ(Cpr("2902374002"), IdProblem::kBadDate);  // 4 with 37 -> 1937, not leap
+  EXPECT_EQ(Cpr("2902585002"), IdProblem::kBadDate);  // 1858, not leap
+  EXPECT_EQ(Cpr("2902605002"), IdProblem::kNone);     // 5 with 60 -> 1860, leap
   EXPECT_EQ(Cpr("3004801000"), IdProblem::kNone);
   EXPECT_EQ(Cpr("3104801000"), IdProblem::kBadDate);
   EXPECT_EQ(Cpr("0013801000"), IdProblem::kBadDate);
@@ -87,7 +87,7 @@ TEST(CprTest, ReplacementNumbersHaveSixAddedToTheFirstDigitOfTheDay) {
   EXPECT_EQ(info.day, 7);
   EXPECT_EQ(info.month, 12);
   EXPECT_EQ(info.year, 1980);
-  EXPECT_EQ(Cpr("9112801000"), IdProblem::kNone);  // day 31
+  EXPECT_EQ(Cpr("9112801000"), IdProblem::kNone);     // day 31
   EXPECT_EQ(Cpr("9211801000"), IdProblem::kBadDate);  // day 32
   EXPECT_EQ(Cpr("6012801000"), IdProblem::kBadDate);  // day 60 is neither
   EXPECT_EQ(Cpr("6102601000"), IdProblem::kNone);
@@ -216,17 +216,20 @@ TEST(OtherTest, TrimmedTextUpTo256Bytes) {
   EXPECT_EQ(Norm(IdKind::kOther, "Søren Kierkegaard"), "Søren Kierkegaard");
   EXPECT_EQ(Problem(IdKind::kOther, std::string(257, 'x')), IdProblem::kTooLong);
   EXPECT_EQ(Problem(IdKind::kOther, std::string(256, 'x')), IdProblem::kNone);
-  EXPECT_EQ(Problem(IdKind::kOther, "a\x01" "b"), IdProblem::kBadCharacter);
+  EXPECT_EQ(Problem(IdKind::kOther,
+                    "a\x01"
+                    "b"),
+            IdProblem::kBadCharacter);
   EXPECT_EQ(Problem(IdKind::kOther, "a\xff"), IdProblem::kBadCharacter);
-  EXPECT_EQ(Problem(IdKind::kOther, "\xc3"), IdProblem::kBadCharacter);       // truncated
-  EXPECT_EQ(Problem(IdKind::kOther, "\xc0\xaf"), IdProblem::kBadCharacter);   // overlong
+  EXPECT_EQ(Problem(IdKind::kOther, "\xc3"), IdProblem::kBadCharacter);          // truncated
+  EXPECT_EQ(Problem(IdKind::kOther, "\xc0\xaf"), IdProblem::kBadCharacter);      // overlong
   EXPECT_EQ(Problem(IdKind::kOther, "\xed\xa0\x80"), IdProblem::kBadCharacter);  // surrogate
   EXPECT_EQ(Problem(IdKind::kOther, " \t "), IdProblem::kEmpty);
 }
 
 TEST(IdKindTest, NamesRoundTripAndAliases) {
-  for (IdKind k : {IdKind::kCpr, IdKind::kCvr, IdKind::kGln, IdKind::kProviderNumber,
-                   IdKind::kSor, IdKind::kOther}) {
+  for (IdKind k : {IdKind::kCpr, IdKind::kCvr, IdKind::kGln, IdKind::kProviderNumber, IdKind::kSor,
+                   IdKind::kOther}) {
     ASSERT_TRUE(ParseIdKind(IdKindName(k)).has_value());
     EXPECT_EQ(*ParseIdKind(IdKindName(k)), k);
   }

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <cstdio>
-
 #include <string>
 #include <vector>
 
@@ -84,24 +83,22 @@ TEST(WrapTest, WrapUnwrapAndWrongKeyOrAd) {
   SecretBytes::Reader a(**key), b(**back);
   EXPECT_EQ(a.view(), b.view());
   EXPECT_EQ(UnwrapKey(**other, *w, "ad").status().code(), absl::StatusCode::kUnauthenticated);
-  EXPECT_EQ(UnwrapKey(**kek, *w, "other ad").status().code(),
-            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(UnwrapKey(**kek, *w, "other ad").status().code(), absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(UnwrapKey(**kek, w->substr(1), "ad").status().code(), absl::StatusCode::kDataLoss);
 }
 
 TEST(KekTest, HostKeyMustHave32Bytes) {
   auto host = SecretBytes::CopyOf(std::string(31, 'k'));
   ASSERT_TRUE(host.ok());
-  EXPECT_EQ(DeriveKek(false, **host, "", 0, 0).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(DeriveKek(false, **host, "", 0, 0).status().code(), absl::StatusCode::kInvalidArgument);
   auto pw = SecretBytes::CopyOf("pw");
   EXPECT_EQ(DeriveKek(true, **pw, "short salt", 1, 8192).status().code(),
             absl::StatusCode::kDataLoss);
 }
 
 TEST(Base32Test, RoundTripAndRejects) {
-  for (std::size_t n : {std::size_t{1}, std::size_t{5}, std::size_t{16}, std::size_t{20},
-                        std::size_t{32}}) {
+  for (std::size_t n :
+       {std::size_t{1}, std::size_t{5}, std::size_t{16}, std::size_t{20}, std::size_t{32}}) {
     std::string raw = Random(n);
     std::string text(Base32Size(n), '\0');
     Base32Encode(reinterpret_cast<const std::uint8_t*>(raw.data()), n, &text[0]);
@@ -128,10 +125,8 @@ TEST(Base32Test, RoundTripAndRejects) {
 TEST(PseudonymFormatTest, MatchesAnIndependentComputation) {
   std::string path = ::testing::TempDir() + "/gdprkit_keys_test_" + std::to_string(getpid());
   std::remove(path.c_str());
-  auto vault = Vault::Create(VaultOptions()
-                                 .set_path(path)
-                                 .set_passphrase("pw")
-                                 .set_kdf_limits(KdfLimits::ForTestsOnly()));
+  auto vault = Vault::Create(
+      VaultOptions().set_path(path).set_passphrase("pw").set_kdf_limits(KdfLimits::ForTestsOnly()));
   ASSERT_TRUE(vault.ok()) << vault.status();
   ASSERT_TRUE((*vault)->CreateDomain("d").ok());
   absl::StatusOr<std::string> text =
@@ -141,8 +136,7 @@ TEST(PseudonymFormatTest, MatchesAnIndependentComputation) {
   ASSERT_TRUE(Base32Decode(text->substr(text->rfind(':') + 1), key, 32));
   std::string msg = std::string(1, '\x01') + "0101801004";
   std::uint8_t h[16];
-  crypto_generichash(h, 16, reinterpret_cast<const std::uint8_t*>(msg.data()), msg.size(), key,
-                     32);
+  crypto_generichash(h, 16, reinterpret_cast<const std::uint8_t*>(msg.data()), msg.size(), key, 32);
   char b32[26];
   Base32Encode(h, 16, b32);
   StringColumn out;

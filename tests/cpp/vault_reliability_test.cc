@@ -98,9 +98,8 @@ TEST(VaultConcurrencyTest, ThreadsSharingOneVault) {
   std::vector<absl::Status> status(4);
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
-    threads.emplace_back([&, t] {
-      status[t] = TokenizeShuffled(vault.get(), ids, 11 + t, 50, &seen[t]);
-    });
+    threads.emplace_back(
+        [&, t] { status[t] = TokenizeShuffled(vault.get(), ids, 11 + t, 50, &seen[t]); });
   }
   for (auto& th : threads) th.join();
   for (const absl::Status& s : status) ASSERT_TRUE(s.ok()) << s;
@@ -251,8 +250,7 @@ TEST(VaultCrashTest, SigkillInTheMiddleOfALargeBatchLeavesAConsistentVault) {
   std::vector<DomainInfo> domains = *(*v)->ListDomains();
   ASSERT_EQ(domains.size(), 1u);
   // All or nothing of the killed batch.
-  EXPECT_TRUE(domains[0].tokens == first.size() ||
-              domains[0].tokens == first.size() + large.size())
+  EXPECT_TRUE(domains[0].tokens == first.size() || domains[0].tokens == first.size() + large.size())
       << domains[0].tokens;
   if (killed_mid_batch) EXPECT_EQ(domains[0].tokens, first.size());
   // The committed batch kept its tokens.

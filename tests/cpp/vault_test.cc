@@ -143,8 +143,7 @@ TEST(VaultOpenTest, CreateRefusesAnExistingFileAndOpenAMissingOne) {
 
 TEST(VaultOpenTest, CreatedOnFirstUseWhenAsked) {
   std::string path = TempPath("first-use.db");
-  absl::StatusOr<std::unique_ptr<Vault>> v =
-      Vault::Open(Options(path).set_create_if_missing(true));
+  absl::StatusOr<std::unique_ptr<Vault>> v = Vault::Open(Options(path).set_create_if_missing(true));
   ASSERT_TRUE(v.ok()) << v.status();
   v->reset();
   EXPECT_TRUE(Vault::Open(Options(path).set_create_if_missing(true)).ok());
@@ -352,8 +351,7 @@ TEST_F(VaultTest, PseudonymsOfAnotherVaultDiffer) {
 
 TEST_F(VaultTest, PseudonymizerWorksWithoutTheVault) {
   auto expected = Pseudonyms("klynge-aarhus-2026", {kCprA, kCprB});
-  absl::StatusOr<std::unique_ptr<Pseudonymizer>> p =
-      vault_->NewPseudonymizer("klynge-aarhus-2026");
+  absl::StatusOr<std::unique_ptr<Pseudonymizer>> p = vault_->NewPseudonymizer("klynge-aarhus-2026");
   ASSERT_TRUE(p.ok()) << p.status();
   StringColumn out;
   std::vector<std::string_view> ids = {kCprA, kCprB};
@@ -381,10 +379,14 @@ TEST_F(VaultTest, PseudonymizerWorksWithoutTheVault) {
   for (std::string_view malformed :
        {std::string_view(""), std::string_view("gdprkit-pseudonym-key-v1:d:1:abc"),
         std::string_view(text->data(), text->size() - 1),
-        std::string_view("gdprkit-pseudonym-key-v2:d:1:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
-        std::string_view("gdprkit-pseudonym-key-v1:D!:1:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
-        std::string_view("gdprkit-pseudonym-key-v1:d:0:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")}) {
-    absl::Status s = Pseudonymizer::FromExportedKey(malformed, InsecureSecretAccess::Get()).status();
+        std::string_view(
+            "gdprkit-pseudonym-key-v2:d:1:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+        std::string_view(
+            "gdprkit-pseudonym-key-v1:D!:1:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+        std::string_view(
+            "gdprkit-pseudonym-key-v1:d:0:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")}) {
+    absl::Status s =
+        Pseudonymizer::FromExportedKey(malformed, InsecureSecretAccess::Get()).status();
     EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << malformed;
   }
 }
@@ -401,8 +403,8 @@ TEST_F(VaultTest, RejectedRowsFailTheBatchOrAreSkipped) {
   BatchOptions skip;
   skip.invalid_rows = InvalidRows::kSkip;
   BatchReport report;
-  ASSERT_TRUE(vault_->Pseudonymize("klynge-aarhus-2026", IdKind::kCpr, ids, &out, skip, &report)
-                  .ok());
+  ASSERT_TRUE(
+      vault_->Pseudonymize("klynge-aarhus-2026", IdKind::kCpr, ids, &out, skip, &report).ok());
   ASSERT_EQ(out.size(), 3u);
   EXPECT_EQ(out[1], "");
   EXPECT_EQ(report.rejected, 1u);
@@ -503,10 +505,10 @@ TEST_F(VaultTest, ReidentifyNeedsAReasonAndIsAudited) {
   EXPECT_EQ(std::string(cpr.message()).find("0101801004"), std::string::npos);
   EXPECT_EQ(AuditSize(), before);
 
-  ASSERT_TRUE(
-      vault_->Reidentify("klynge-aarhus-2026", tv, "practice asked to contact patient (case 17)",
-                         &ids)
-          .ok());
+  ASSERT_TRUE(vault_
+                  ->Reidentify("klynge-aarhus-2026", tv,
+                               "practice asked to contact patient (case 17)", &ids)
+                  .ok());
   EXPECT_EQ(Col(ids), (std::vector<std::string>{"2902004002", "0101801004"}));
   absl::StatusOr<std::vector<AuditRecord>> audit = vault_->ReadAudit();
   ASSERT_TRUE(audit.ok());
@@ -588,12 +590,14 @@ TEST_F(VaultTest, TranslationNeverExposesTheIdentifierAndIsAudited) {
   auto a = Tokens("klynge-aarhus-2026", {kCprA, kCprB});
   std::vector<std::string_view> tv(a.begin(), a.end());
   StringColumn out;
-  ASSERT_TRUE(vault_->Translate("klynge-aarhus-2026", "kapsel-datakonsulenter", tv,
-                                "hand-over to the data team", TranslateTarget::kToken, &out)
+  ASSERT_TRUE(vault_
+                  ->Translate("klynge-aarhus-2026", "kapsel-datakonsulenter", tv,
+                              "hand-over to the data team", TranslateTarget::kToken, &out)
                   .ok());
   EXPECT_EQ(Col(out), Tokens("kapsel-datakonsulenter", {kCprA, kCprB}));
-  ASSERT_TRUE(vault_->Translate("klynge-aarhus-2026", "kapsel-datakonsulenter", tv,
-                                "statistics extract", TranslateTarget::kPseudonym, &out)
+  ASSERT_TRUE(vault_
+                  ->Translate("klynge-aarhus-2026", "kapsel-datakonsulenter", tv,
+                              "statistics extract", TranslateTarget::kPseudonym, &out)
                   .ok());
   EXPECT_EQ(Col(out), Pseudonyms("kapsel-datakonsulenter", {kCprA, kCprB}));
   const AuditRecord r = vault_->ReadAudit()->back();
@@ -601,15 +605,17 @@ TEST_F(VaultTest, TranslationNeverExposesTheIdentifierAndIsAudited) {
   EXPECT_EQ(r.domain, "klynge-aarhus-2026");
   EXPECT_EQ(r.target_domain, "kapsel-datakonsulenter");
   EXPECT_EQ(r.count, 2u);
-  EXPECT_EQ(vault_->Translate("klynge-aarhus-2026", "klynge-aarhus-2026", tv, "x",
-                              TranslateTarget::kToken, &out)
+  EXPECT_EQ(vault_
+                ->Translate("klynge-aarhus-2026", "klynge-aarhus-2026", tv, "x",
+                            TranslateTarget::kToken, &out)
                 .code(),
             absl::StatusCode::kInvalidArgument);
   std::size_t before = AuditSize();
   std::vector<std::string> other = Tokens("kapsel-datakonsulenter", {kCprC});
   std::vector<std::string_view> foreign = {other[0]};
-  EXPECT_EQ(vault_->Translate("klynge-aarhus-2026", "kapsel-datakonsulenter", foreign, "x",
-                              TranslateTarget::kToken, &out)
+  EXPECT_EQ(vault_
+                ->Translate("klynge-aarhus-2026", "kapsel-datakonsulenter", foreign, "x",
+                            TranslateTarget::kToken, &out)
                 .code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(AuditSize(), before);
@@ -662,8 +668,7 @@ TEST_F(VaultTest, RotationKeepsTokensAndOldDataUsable) {
   absl::StatusOr<std::uint32_t> v = vault_->RotateKeys("yearly rotation");
   ASSERT_TRUE(v.ok()) << v.status();
   EXPECT_EQ(*v, 2u);
-  EXPECT_EQ(Tokens("klynge-aarhus-2026", {kCprB, kCprA}),
-            (std::vector<std::string>{t1[1], t1[0]}));
+  EXPECT_EQ(Tokens("klynge-aarhus-2026", {kCprB, kCprA}), (std::vector<std::string>{t1[1], t1[0]}));
   StringColumn ids;
   std::vector<std::string_view> tv(t1.begin(), t1.end());
   ASSERT_TRUE(vault_->Reidentify("klynge-aarhus-2026", tv, "after rotation", &ids).ok());
@@ -706,9 +711,9 @@ TEST_F(VaultTest, RotationKeepsTokensAndOldDataUsable) {
   std::vector<std::string> ops;
   std::vector<AuditRecord> audit = *(*reopened)->ReadAudit();
   for (const AuditRecord& r : audit) ops.emplace_back(AuditOpName(r.op));
-  EXPECT_EQ(ops, (std::vector<std::string>{"vault_created", "domain_created", "domain_created",
-                                           "rotate", "rekey", "rekey", "reidentify",
-                                           "destroy_key"}));
+  EXPECT_EQ(ops,
+            (std::vector<std::string>{"vault_created", "domain_created", "domain_created", "rotate",
+                                      "rekey", "rekey", "reidentify", "destroy_key"}));
 }
 
 TEST_F(VaultTest, RekeyFinishesAnInterruptedRotation) {
@@ -750,9 +755,9 @@ TEST_F(VaultTest, AuditTrailIsHashChainedAndVerifies) {
   EXPECT_NE(sqlite3_exec(db, "DELETE FROM audit WHERE seq = 4", nullptr, nullptr, nullptr),
             SQLITE_OK);
   EXPECT_TRUE(HasSub(sqlite3_errmsg(db), "append-only"));
-  EXPECT_NE(sqlite3_exec(db, "UPDATE audit SET entry = x'00' WHERE seq = 2", nullptr, nullptr,
-                         nullptr),
-            SQLITE_OK);
+  EXPECT_NE(
+      sqlite3_exec(db, "UPDATE audit SET entry = x'00' WHERE seq = 2", nullptr, nullptr, nullptr),
+      SQLITE_OK);
   sqlite3_close(db);
 }
 
@@ -773,8 +778,9 @@ TEST_F(VaultTest, AlteredRemovedOrCutAuditEntriesAreFound) {
     EXPECT_TRUE(v.ok()) << v.status();
     return v.ok() ? (*v)->VerifyAudit().status() : v.status();
   };
-  absl::Status s = verify("UPDATE audit SET entry = CAST(replace(CAST(entry AS TEXT), 'r1', 'xx') "
-                          "AS BLOB) WHERE seq = 4");
+  absl::Status s = verify(
+      "UPDATE audit SET entry = CAST(replace(CAST(entry AS TEXT), 'r1', 'xx') "
+      "AS BLOB) WHERE seq = 4");
   EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss);
   EXPECT_TRUE(HasSub(std::string(s.message()), "entry 4 was altered"));
   s = verify("DELETE FROM audit WHERE seq = 3");
@@ -802,9 +808,11 @@ TEST(VaultSecrecyTest, NoIdentifierOrSecretInTheFileOrTheOutput) {
   std::vector<std::string> messages;
   std::string exported;
   {
-    absl::StatusOr<std::unique_ptr<Vault>> v = Vault::Create(
-        VaultOptions().set_path(path).set_passphrase(passphrase).set_kdf_limits(
-            KdfLimits::ForTestsOnly()));
+    absl::StatusOr<std::unique_ptr<Vault>> v =
+        Vault::Create(VaultOptions()
+                          .set_path(path)
+                          .set_passphrase(passphrase)
+                          .set_kdf_limits(KdfLimits::ForTestsOnly()));
     ASSERT_TRUE(v.ok());
     Vault& vault = **v;
     ASSERT_TRUE(vault.CreateDomain("a").ok());
@@ -831,11 +839,10 @@ TEST(VaultSecrecyTest, NoIdentifierOrSecretInTheFileOrTheOutput) {
       messages.push_back(r.reason + r.actor + r.domain + r.target_domain);
     }
   }
-  messages.emplace_back(Vault::Open(VaultOptions().set_path(path).set_passphrase("wrong"))
-                            .status()
-                            .message());
-  std::string captured = ::testing::internal::GetCapturedStdout() +
-                         ::testing::internal::GetCapturedStderr();
+  messages.emplace_back(
+      Vault::Open(VaultOptions().set_path(path).set_passphrase("wrong")).status().message());
+  std::string captured =
+      ::testing::internal::GetCapturedStdout() + ::testing::internal::GetCapturedStderr();
   std::string file = ReadAll(path) + ReadAll(path + "-wal");
   std::string all_messages;
   for (const std::string& m : messages) all_messages += m + "\n";
