@@ -65,6 +65,8 @@ std::string_view AuditOpName(AuditOp op) {
       return "rekey";
     case AuditOp::kDestroyKey:
       return "destroy_key";
+    case AuditOp::kChangeProtection:
+      return "change_protection";
     case AuditOp::kExportKey:
       return "export_key";
   }
@@ -2026,6 +2028,75 @@ absl::Status Vault::DestroyKeyVersion(std::uint32_t version, std::string_view re
   for (auto it = impl_->domain_keys.begin(); it != impl_->domain_keys.end();) {
     it = it->first.second == version ? impl_->domain_keys.erase(it) : std::next(it);
   }
+  Stmt cp;
+  if (cp.Prepare(d->get(), "PRAGMA wal_checkpoint(TRUNCATE)").ok()) cp.Step();
+  return absl::OkStatus();
+}
+
+absl::Status Vault::ChangeProtection(const VaultOptions& protection, std::string_view reason) {
+  if (absl::Status s = CheckReason(AV(reason)); !s.ok()) return s;
+  VaultOptions o = protection;
+  o.set_path(impl_->options.path()).set_actor(impl_->options.actor());
+  if (absl::Status s = CheckOptions(o); !s.ok()) return s;
+  const bool passphrase = o.protection() == VaultProtection::kPassphrase;
+  const KdfLimits limits = o.kdf_limits();
+  if (passphrase &&
+      (limits.opslimit < crypto_pwhash_OPSLIMIT_MIN || limits.opslimit > kMaxStoredOpslimit ||
+       limits.memlimit < crypto_pwhash_MEMLIMIT_MIN || limits.memlimit > kMaxStoredMemlimit)) {
+    return absl::InvalidArgumentError("Argon2id limits outside what the vault accepts");
+  }
+  absl::MutexLock lock(&impl_->mu);
+  Db* d = impl_->db.get();
+  std::string salt = RandomBytes(crypto_pwhash_SALTBYTES);
+  absl::StatusOr<std::unique_ptr<SecretBytes>> kek =
+      internal::DeriveKek(passphrase, *o.secret(), salt, limits.opslimit, limits.memlimit);
+  if (!kek.ok()) return kek.status();
+  Transaction txn(d);
+  if (absl::Status s = txn.BeginWrite(); !s.ok()) return s;
+  // Every key that is not destroyed must be at hand, also versions another
+  // process added.
+  if (absl::Status s = impl_->LoadKeys(); !s.ok()) return s;
+  Stmt update;
+  if (absl::Status s = update.Prepare(
+          d->get(), "UPDATE key_versions SET wrapped = ?, checksum = ? WHERE version = ?");
+      !s.ok()) {
+    return s;
+  }
+  for (const auto& [version, master] : impl_->masters) {
+    absl::StatusOr<std::string> wrapped =
+        internal::WrapKey(**kek, *master, MasterKeyAd(impl_->vault_id, version));
+    if (!wrapped.ok()) return wrapped.status();
+    std::string checksum = internal::Checksum(*wrapped);
+    update.Reset();
+    update.BindBlob(1, *wrapped);
+    update.BindBlob(2, checksum);
+    update.Bind(3, version);
+    int rc = update.Step();
+    if (rc != SQLITE_DONE) return d->Error(rc, "re-wrapping the master keys");
+  }
+  update.Reset();
+  absl::StatusOr<std::string> audit_key =
+      internal::WrapKey(**kek, *impl_->audit_key, AuditKeyAd(impl_->vault_id));
+  if (!audit_key.ok()) return audit_key.status();
+  std::vector<std::pair<std::string, std::string>> meta = {
+      {"protection", passphrase ? "passphrase" : "host_key"},
+      {"kdf_salt", salt},
+      {"kdf_opslimit", U64(limits.opslimit)},
+      {"kdf_memlimit", U64(limits.memlimit)},
+      {"audit_key", *audit_key},
+      {"audit_key_checksum", internal::Checksum(*audit_key)},
+  };
+  for (const auto& [name, value] : meta) {
+    if (absl::Status s = PutMeta(d, name, value); !s.ok()) return s;
+  }
+  if (absl::Status s = impl_->AppendAudit(AuditOp::kChangeProtection, "", "", AV(reason), 0, 0);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = txn.Commit(); !s.ok()) return s;
+  impl_->kek = std::move(*kek);
+  impl_->options = o;
+  // No copy wrapped under the old secret stays in the write-ahead log.
   Stmt cp;
   if (cp.Prepare(d->get(), "PRAGMA wal_checkpoint(TRUNCATE)").ok()) cp.Step();
   return absl::OkStatus();

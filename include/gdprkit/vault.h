@@ -213,6 +213,7 @@ enum class AuditOp : std::uint8_t {
   kRekey = 7,
   kDestroyKey = 8,
   kExportKey = 9,
+  kChangeProtection = 10,
 };
 
 // "vault_created", "reidentify", ...
@@ -352,6 +353,12 @@ class Vault {
   // version or one a domain still uses. Audited.
   absl::Status DestroyKeyVersion(std::uint32_t version, std::string_view reason);
   absl::StatusOr<std::vector<KeyVersionInfo>> ListKeys() const;
+  // Re-wraps every master key and the audit key under a new passphrase or
+  // host key (from `protection`: its passphrase or host key and KDF limits;
+  // its path is ignored), e.g. to change a passphrase or to move to a key
+  // store. One transaction; audited. Other open Vault objects should be
+  // reopened afterwards.
+  absl::Status ChangeProtection(const VaultOptions& protection, std::string_view reason);
 
   // Audit entries with seq >= from_seq, at most `limit`.
   absl::StatusOr<std::vector<AuditRecord>> ReadAudit(std::uint64_t from_seq = 1,

@@ -734,6 +734,40 @@ TEST_F(VaultTest, RekeyFinishesAnInterruptedRotation) {
   EXPECT_EQ(*(*v)->Rekey("again"), 0u);
 }
 
+TEST_F(VaultTest, ChangeProtectionRewrapsTheKeys) {
+  auto t = Tokens("klynge-aarhus-2026", {kCprA});
+  auto p = Pseudonyms("klynge-aarhus-2026", {kCprA});
+  ASSERT_TRUE(vault_->RotateKeys("rotate first, so two versions are re-wrapped").ok());
+  std::string host_key(32, '\x07');
+  VaultOptions to_host = VaultOptions().set_host_key(host_key, InsecureSecretAccess::Get());
+  EXPECT_EQ(vault_->ChangeProtection(to_host, "").code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(vault_->ChangeProtection(VaultOptions(), "x").code(),
+            absl::StatusCode::kInvalidArgument);
+  ASSERT_TRUE(vault_->ChangeProtection(to_host, "moved to the practice's key store").ok());
+  EXPECT_EQ(vault_->ReadAudit()->back().op, AuditOp::kChangeProtection);
+  vault_.reset();
+  EXPECT_EQ(Vault::Open(Options(path_)).status().code(), absl::StatusCode::kFailedPrecondition);
+  absl::StatusOr<std::unique_ptr<Vault>> v = Vault::Open(to_host.set_path(path_));
+  ASSERT_TRUE(v.ok()) << v.status();
+  StringColumn ids;
+  std::vector<std::string_view> tv = {t[0]};
+  ASSERT_TRUE((*v)->Reidentify("klynge-aarhus-2026", tv, "after the change", &ids).ok());
+  EXPECT_EQ(ids[0], "0101801004");
+  StringColumn old;
+  BatchOptions v1;
+  v1.key_version = 1;
+  std::vector<std::string_view> ia = {kCprA};
+  ASSERT_TRUE((*v)->Pseudonymize("klynge-aarhus-2026", IdKind::kCpr, ia, &old, v1).ok());
+  EXPECT_EQ(old[0], p[0]);
+  // And back to a passphrase.
+  ASSERT_TRUE((*v)->ChangeProtection(Options("", "new passphrase"), "back").ok());
+  v->reset();
+  EXPECT_EQ(Vault::Open(Options(path_)).status().code(), absl::StatusCode::kUnauthenticated);
+  absl::StatusOr<std::unique_ptr<Vault>> w = Vault::Open(Options(path_, "new passphrase"));
+  ASSERT_TRUE(w.ok()) << w.status();
+  EXPECT_TRUE((*w)->CheckIntegrity().ok());
+}
+
 // --- Audit --------------------------------------------------------------------------------
 
 TEST_F(VaultTest, AuditTrailIsHashChainedAndVerifies) {
