@@ -178,5 +178,3 @@ BENCHMARK(BM_VaultMillion)->Arg(1000000)->Iterations(1)->Unit(benchmark::kSecond
 
 }  // namespace
 }  // namespace gdprkit
-
-BENCHMARK_MAIN();
