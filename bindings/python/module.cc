@@ -1,0 +1,558 @@
+// _gdprkit: the private pybind11 extension under the `gdprkit` package.
+//
+// Thin by design (like re2's _re2): it converts between C++ and Python types
+// and turns absl::Status into exceptions; the law lives in the core and the
+// Pythonic API (dataclasses, pandas, argument checking, documentation) in
+// python/gdprkit/*.py. Nothing here is public: the package may change this
+// module in any release.
+//
+// Conventions of this module:
+//   - records cross as dicts (keys = the field names of the matching dataclass
+//     in python/gdprkit/policy.py) or tuples; enums cross as lower-case names;
+//   - text inputs are taken through the buffer protocol (bytes, bytearray,
+//     memoryview) without a copy, and the GIL is released around parsing,
+//     validation and the rights matrix, which are pure C++ on an immutable
+//     Policy;
+//   - every failing absl::Status becomes the exception that
+//     gdprkit._errors registered for its code (_register_errors); until
+//     registration (only when this module is imported on its own) a
+//     RuntimeError naming the code is raised.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "gdprkit.h"  // GDPRKIT_VERSION only; this module links the C++ core.
+#include "gdprkit/basis.h"
+#include "gdprkit/policy.h"
+
+namespace py = pybind11;
+
+namespace gdprkit {
+namespace python {
+namespace {
+
+// ---------------------------------------------------------------------------
+// Strings and errors.
+// ---------------------------------------------------------------------------
+
+// Text of the policy (verified UTF-8 by the parser) and file names, which may
+// hold any bytes: undecodable bytes round-trip through surrogateescape, as
+// os.fsdecode does.
+py::str Str(std::string_view s) {
+  PyObject* o =
+      PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "surrogateescape");
+  if (o == nullptr) throw py::error_already_set();
+  return py::reinterpret_steal<py::str>(o);
+}
+
+// Messages for people: never fail to decode, never carry lone surrogates
+// that would break print().
+py::str Message(std::string_view s) {
+  PyObject* o = PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "replace");
+  if (o == nullptr) throw py::error_already_set();
+  return py::reinterpret_steal<py::str>(o);
+}
+
+// The factory gdprkit._errors registered: factory(code: int, message: str,
+// filename: str | None) -> BaseException. A new reference, intentionally
+// leaked: it must outlive every call, including those during shutdown.
+PyObject* g_error_factory = nullptr;
+
+void RegisterErrors(py::object factory) {
+  if (!PyCallable_Check(factory.ptr())) {
+    throw py::type_error("_register_errors: the factory must be callable");
+  }
+  PyObject* old = g_error_factory;
+  g_error_factory = factory.release().ptr();
+  Py_XDECREF(old);
+}
+
+// Raises the Python exception for a failed status. `filename` is given by the
+// calls that open a file, so the error can also be an OSError for it.
+[[noreturn]] void Raise(const absl::Status& status, const std::string* filename = nullptr) {
+  const int code = static_cast<int>(status.code());
+  // Debian's Abseil has its own absl::string_view, not std::string_view.
+  const std::string_view text(status.message().data(), status.message().size());
+  py::str message = Message(text);
+  if (g_error_factory != nullptr) {
+    py::object factory = py::reinterpret_borrow<py::object>(g_error_factory);
+    py::object name = filename != nullptr ? py::object(Str(*filename)) : py::object(py::none());
+    py::object exc = factory(code, message, name);
+    if (!PyExceptionInstance_Check(exc.ptr())) {
+      throw py::type_error("the registered error factory did not return an exception");
+    }
+    PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(exc.ptr())), exc.ptr());
+    throw py::error_already_set();
+  }
+  throw std::runtime_error(absl::StatusCodeToString(status.code()) + ": " + std::string(text));
+}
+
+template <typename T>
+T ValueOrRaise(absl::StatusOr<T> result, const std::string* filename = nullptr) {
+  if (!result.ok()) Raise(result.status(), filename);
+  return *std::move(result);
+}
+
+// A read-only view of a bytes-like object, held for the duration of a call
+// so that the GIL can be released while C++ reads it.
+class TextView {
+ public:
+  explicit TextView(const py::handle& obj) {
+    if (PyUnicode_Check(obj.ptr())) {
+      throw py::type_error("expected a bytes-like object (the package encodes str as UTF-8)");
+    }
+    if (PyObject_GetBuffer(obj.ptr(), &view_, PyBUF_SIMPLE) != 0) throw py::error_already_set();
+  }
+  ~TextView() { PyBuffer_Release(&view_); }
+  TextView(const TextView&) = delete;
+  TextView& operator=(const TextView&) = delete;
+
+  std::string_view view() const {
+    return std::string_view(static_cast<const char*>(view_.buf),
+                            static_cast<std::size_t>(view_.len));
+  }
+
+ private:
+  Py_buffer view_{};
+};
+
+PolicyFormat FormatFromInt(int format) {
+  // The core refuses codes it does not know with InvalidArgument; values
+  // beyond the enum's 8 bits would wrap, so they are mapped to one it refuses.
+  if (format < 0 || format > 255) return static_cast<PolicyFormat>(255);
+  return static_cast<PolicyFormat>(format);
+}
+
+// ---------------------------------------------------------------------------
+// Enums and flags to names.
+// ---------------------------------------------------------------------------
+
+const char* RecipientKindName(RecipientKind kind) {
+  switch (kind) {
+    case RecipientKind::kController:
+      return "controller";
+    case RecipientKind::kProcessor:
+      return "processor";
+    case RecipientKind::kPublicAuthority:
+      return "public_authority";
+    case RecipientKind::kUnspecified:
+      break;
+  }
+  return "unspecified";
+}
+
+const char* RetentionActionName(RetentionAction action) {
+  switch (action) {
+    case RetentionAction::kDeleteAfter:
+      return "delete_after";
+    case RetentionAction::kRetainAtLeast:
+      return "retain_at_least";
+    case RetentionAction::kRetainThenDelete:
+      return "retain_then_delete";
+    case RetentionAction::kUnknown:
+      break;
+  }
+  return "unknown";
+}
+
+const char* BasisKindName(BasisKind kind) {
+  switch (kind) {
+    case BasisKind::kArt6:
+      return "art6";
+    case BasisKind::kArt9:
+      return "art9";
+    case BasisKind::kArt10:
+      return "art10";
+    case BasisKind::kNational:
+      return "national";
+    case BasisKind::kReference:
+      return "reference";
+  }
+  return "unknown";
+}
+
+// BasisEffect bits as names, in the order of the enum.
+py::tuple EffectNames(std::uint32_t effects) {
+  static constexpr std::pair<std::uint32_t, const char*> kNames[] = {
+      {kEffectLawful, "lawful"},
+      {kEffectSpecialCondition, "special_condition"},
+      {kEffectCriminal, "criminal"},
+      {kEffectNationalId, "national_id"},
+      {kEffectConsent, "consent"},
+      {kEffectContract, "contract"},
+      {kEffectLegalObligation, "legal_obligation"},
+      {kEffectPublicTask, "public_task"},
+      {kEffectLegitimateInterest, "legitimate_interest"},
+      {kEffectVitalInterest, "vital_interest"},
+      {kEffectPublicHealth, "public_health"},
+      {kEffectArchiving, "archiving"},
+      {kEffectLegalClaims, "legal_claims"},
+      {kEffectSafeguard, "safeguard"},
+  };
+  py::list out;
+  for (const auto& [bit, name] : kNames) {
+    if (effects & bit) out.append(name);
+  }
+  return py::tuple(out);
+}
+
+py::tuple Strings(const std::vector<std::string>& v) {
+  py::tuple out(v.size());
+  for (std::size_t i = 0; i < v.size(); ++i) out[i] = Str(v[i]);
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Records to dicts.
+// ---------------------------------------------------------------------------
+
+py::dict ToDict(const Recipient& r) {
+  py::dict d;
+  d["name"] = Str(r.name);
+  d["kind"] = RecipientKindName(r.kind);
+  d["country"] = Str(r.country);
+  d["transfer_basis"] = Str(r.transfer_basis);
+  d["purpose"] = Str(r.purpose);
+  return d;
+}
+
+py::dict ToDict(const AccessGrant& g) {
+  py::dict d;
+  d["team"] = Str(g.team);
+  d["roles"] = Strings(g.roles);
+  return d;
+}
+
+py::dict ToDict(const Source& s) {
+  py::dict d;
+  d["name"] = Str(s.name);
+  d["from_data_subject"] = s.from_data_subject;
+  return d;
+}
+
+py::dict ToDict(const Purpose& p) {
+  py::dict d;
+  d["id"] = Str(p.id);
+  d["title"] = Str(p.title);
+  d["description"] = Str(p.description);
+  d["categories"] = Strings(p.categories);
+  d["data_subjects"] = Strings(p.data_subjects);
+  d["basis"] = Strings(p.basis);
+  py::list recipients;
+  for (const Recipient& r : p.recipients) recipients.append(ToDict(r));
+  d["recipients"] = recipients;
+  py::list access;
+  for (const AccessGrant& g : p.access) access.append(ToDict(g));
+  d["access"] = access;
+  d["retention"] = Str(p.retention);
+  if (p.legitimate_interest) {
+    py::dict b;
+    b["interest"] = Str(p.legitimate_interest->interest);
+    b["assessment"] = Str(p.legitimate_interest->assessment);
+    b["safeguards"] = Strings(p.legitimate_interest->safeguards);
+    d["legitimate_interest"] = b;
+  } else {
+    d["legitimate_interest"] = py::none();
+  }
+  if (p.consent) {
+    py::dict c;
+    c["record"] = Str(p.consent->record);
+    c["withdrawal"] = Str(p.consent->withdrawal);
+    d["consent"] = c;
+  } else {
+    d["consent"] = py::none();
+  }
+  py::list sources;
+  for (const Source& s : p.sources) sources.append(ToDict(s));
+  d["sources"] = sources;
+  d["automated_decision_making"] = p.automated_decision_making;
+  d["automated_processing"] = p.automated_processing;
+  d["source_text"] = Str(p.source_text);
+  d["line"] = p.line;
+  return d;
+}
+
+py::dict ToDict(const DataCategory& c) {
+  py::dict d;
+  d["key"] = Str(c.key);
+  d["title"] = Str(c.title);
+  d["description"] = Str(c.description);
+  d["special"] = (c.flags & kCategorySpecial) != 0;
+  d["criminal"] = (c.flags & kCategoryCriminal) != 0;
+  d["national_id"] = (c.flags & kCategoryNationalId) != 0;
+  d["builtin"] = c.builtin;
+  return d;
+}
+
+py::dict ToDict(const Controller& c) {
+  py::dict d;
+  d["name"] = Str(c.name);
+  d["cvr"] = Str(c.cvr);
+  d["address"] = Str(c.address);
+  d["contact"] = Str(c.contact);
+  d["dpo_contact"] = Str(c.dpo_contact);
+  d["source"] = Str(c.source);
+  return d;
+}
+
+py::dict ToDict(const Team& t) {
+  py::dict d;
+  d["id"] = Str(t.id);
+  d["title"] = Str(t.title);
+  d["roles"] = Strings(t.roles);
+  return d;
+}
+
+py::dict ToDict(const LegalReference& r) {
+  py::dict d;
+  d["code"] = Str(r.code);
+  d["title"] = Str(r.title);
+  d["text"] = Str(r.text);
+  d["url"] = Str(r.url);
+  d["effects"] = EffectNames(r.effects);
+  return d;
+}
+
+py::tuple ToTuple(const RetentionEventRef& e) {
+  return py::make_tuple(Str(e.event), Str(e.period));
+}
+
+py::dict ToDict(const RetentionRuleRef& r) {
+  py::dict d;
+  d["id"] = Str(r.id);
+  d["title"] = Str(r.title);
+  d["description"] = Str(r.description);
+  d["period"] = Str(r.period);
+  d["anchor"] = Str(r.anchor);
+  d["action"] = RetentionActionName(r.action);
+  py::list ends_early;
+  for (const RetentionEventRef& e : r.ends_early) ends_early.append(ToTuple(e));
+  d["ends_early"] = ends_early;
+  py::list extended_by;
+  for (const RetentionEventRef& e : r.extended_by) extended_by.append(ToTuple(e));
+  d["extended_by"] = extended_by;
+  return d;
+}
+
+// (severity, code, purpose_id, field, message, file, line)
+py::tuple ToTuple(const Finding& f) {
+  return py::make_tuple(Str(SeverityName(f.severity)), Str(f.code), Str(f.purpose_id), Str(f.field),
+                        Message(f.message), Str(f.file), f.line);
+}
+
+// (code, title, applies, reason)
+py::tuple ToTuple(const RightAssessment& a) {
+  const RightInfo& info = GetRightInfo(a.right);
+  return py::make_tuple(Str(info.code), Str(info.title), a.applies, Message(a.reason));
+}
+
+py::list PurposeIds(const std::vector<const Purpose*>& purposes) {
+  py::list out;
+  for (const Purpose* p : purposes) out.append(Str(p->id));
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// The policy handle.
+// ---------------------------------------------------------------------------
+
+// Holds a loaded, immutable policy. Python never constructs it directly.
+struct PolicyHandle {
+  std::shared_ptr<const Policy> policy;
+};
+
+PolicyHandle LoadPolicy(const std::string& path, int format) {
+  absl::StatusOr<std::shared_ptr<const Policy>> result;
+  {
+    py::gil_scoped_release release;
+    result = Policy::Load(path, FormatFromInt(format));
+  }
+  return PolicyHandle{ValueOrRaise(std::move(result), &path)};
+}
+
+PolicyHandle PolicyFromText(const py::handle& text, int format, const std::string& source_name) {
+  TextView view(text);
+  absl::StatusOr<std::shared_ptr<const Policy>> result;
+  {
+    py::gil_scoped_release release;
+    result = Policy::FromText(view.view(), FormatFromInt(format), source_name);
+  }
+  return PolicyHandle{ValueOrRaise(std::move(result))};
+}
+
+py::list Validate(const PolicyHandle& h) {
+  std::vector<Finding> findings;
+  {
+    py::gil_scoped_release release;
+    findings = h.policy->Validate();
+  }
+  py::list out;
+  for (const Finding& f : findings) out.append(ToTuple(f));
+  return out;
+}
+
+bool IsValid(const PolicyHandle& h) {
+  py::gil_scoped_release release;
+  return h.policy->IsValid();
+}
+
+py::list Rights(const PolicyHandle& h, const std::string& purpose_id) {
+  absl::StatusOr<std::vector<RightAssessment>> rights;
+  {
+    py::gil_scoped_release release;
+    rights = h.policy->Rights(purpose_id);
+  }
+  py::list out;
+  for (const RightAssessment& a : ValueOrRaise(std::move(rights))) out.append(ToTuple(a));
+  return out;
+}
+
+// [(purpose_id, [(code, title, applies, reason), ...]), ...] for every
+// purpose, in file order; the assessments are made with the GIL released.
+py::list RightsMatrix(const PolicyHandle& h) {
+  std::vector<std::pair<std::string, absl::StatusOr<std::vector<RightAssessment>>>> rows;
+  {
+    py::gil_scoped_release release;
+    rows.reserve(h.policy->purposes().size());
+    for (const Purpose& p : h.policy->purposes()) rows.emplace_back(p.id, h.policy->Rights(p.id));
+  }
+  py::list out;
+  for (auto& [id, rights] : rows) {
+    py::list assessments;
+    for (const RightAssessment& a : ValueOrRaise(std::move(rights))) {
+      assessments.append(ToTuple(a));
+    }
+    out.append(py::make_tuple(Str(id), assessments));
+  }
+  return out;
+}
+
+bool MayAccess(const PolicyHandle& h, const std::string& purpose_id, const std::string& team,
+               const std::string& role) {
+  absl::StatusOr<bool> allowed;
+  {
+    py::gil_scoped_release release;
+    allowed = h.policy->MayAccess(Principal{team, role}, purpose_id);
+  }
+  return ValueOrRaise(std::move(allowed));
+}
+
+template <typename T>
+py::list ToList(absl::Span<const T> items) {
+  py::list out;
+  for (const T& item : items) out.append(ToDict(item));
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// The built-in registries of gdprkit/basis.h.
+// ---------------------------------------------------------------------------
+
+// [(code, title, kind, effects), ...] in the order of kLegalBases.
+py::list LegalBases() {
+  py::list out;
+  for (const LegalBasisInfo& b : kLegalBases) {
+    out.append(
+        py::make_tuple(Str(b.code), Str(b.title), BasisKindName(b.kind), EffectNames(b.effects)));
+  }
+  return out;
+}
+
+// [(code, title), ...] in the order of kRights.
+py::list RightCatalogue() {
+  py::list out;
+  for (const RightInfo& r : kRights) out.append(py::make_tuple(Str(r.code), Str(r.title)));
+  return out;
+}
+
+// [(key, title, special, criminal, national_id), ...]
+py::list BuiltinCategories() {
+  py::list out;
+  for (const CategoryInfo& c : kBuiltinCategories) {
+    out.append(py::make_tuple(Str(c.key), Str(c.title), (c.flags & kCategorySpecial) != 0,
+                              (c.flags & kCategoryCriminal) != 0,
+                              (c.flags & kCategoryNationalId) != 0));
+  }
+  return out;
+}
+
+std::vector<std::string> Nearest(const std::string& wanted,
+                                 const std::vector<std::string>& candidates, std::size_t limit) {
+  const std::vector<std::string_view> views(candidates.begin(), candidates.end());
+  return NearestNames(wanted, views, limit);
+}
+
+}  // namespace
+}  // namespace python
+}  // namespace gdprkit
+
+PYBIND11_MODULE(_gdprkit, m) {
+  using namespace gdprkit;          // NOLINT(build/namespaces): the module's own file
+  using namespace gdprkit::python;  // NOLINT(build/namespaces)
+  m.doc() = "Private extension of the gdprkit package; use `import gdprkit` instead.";
+  m.attr("__version__") = GDPRKIT_VERSION;
+  m.attr("FORMAT_AUTO") = static_cast<int>(PolicyFormat::kAuto);
+  m.attr("FORMAT_TEXTPROTO") = static_cast<int>(PolicyFormat::kTextProto);
+  m.attr("FORMAT_JSON") = static_cast<int>(PolicyFormat::kJson);
+  m.attr("MAX_POLICY_BYTES") = Policy::kMaxPolicyBytes;
+
+  m.def("_register_errors", &RegisterErrors, py::arg("factory"),
+        "Sets factory(code, message, filename) -> exception, used for every failed status.");
+
+  py::class_<PolicyHandle>(m, "PolicyHandle", "A loaded, immutable gdprkit::Policy.")
+      .def("source_name", [](const PolicyHandle& h) { return Str(h.policy->source_name()); })
+      .def("controller", [](const PolicyHandle& h) { return ToDict(h.policy->controller()); })
+      .def("purposes", [](const PolicyHandle& h) { return ToList(h.policy->purposes()); })
+      .def("teams", [](const PolicyHandle& h) { return ToList(h.policy->teams()); })
+      .def("categories", [](const PolicyHandle& h) { return ToList(h.policy->categories()); })
+      .def("references", [](const PolicyHandle& h) { return ToList(h.policy->references()); })
+      .def("retention_rules",
+           [](const PolicyHandle& h) { return ToList(h.policy->retention_rules()); })
+      .def("find_category",
+           [](const PolicyHandle& h, const std::string& key) -> py::object {
+             const DataCategory* c = h.policy->FindCategory(key);
+             if (c == nullptr) return py::none();
+             return ToDict(*c);
+           })
+      .def("basis_title", [](const PolicyHandle& h,
+                             const std::string& code) { return Str(h.policy->BasisTitle(code)); })
+      .def("basis_effects",
+           [](const PolicyHandle& h, const std::string& code) {
+             return EffectNames(h.policy->BasisEffects(code));
+           })
+      .def("validate", &Validate)
+      .def("is_valid", &IsValid)
+      .def("rights", &Rights, py::arg("purpose_id"))
+      .def("rights_matrix", &RightsMatrix)
+      .def("may_access", &MayAccess, py::arg("purpose_id"), py::arg("team"), py::arg("role"))
+      .def("purposes_using",
+           [](const PolicyHandle& h, const std::string& category) {
+             return PurposeIds(h.policy->PurposesUsing(category));
+           })
+      .def("visible_purposes",
+           [](const PolicyHandle& h, const std::string& team, const std::string& role) {
+             return PurposeIds(h.policy->VisiblePurposes(Principal{team, role}));
+           })
+      .def("__reduce__", [](const PolicyHandle&) -> py::object {
+        throw py::type_error("a gdprkit policy cannot be pickled; pickle its source text");
+      });
+
+  m.def("policy_load", &LoadPolicy, py::arg("path"), py::arg("format"),
+        "Reads a policy file (path as bytes or str). Raises the registered errors.");
+  m.def("policy_from_text", &PolicyFromText, py::arg("text"), py::arg("format"),
+        py::arg("source_name"), "Parses a policy from a bytes-like object.");
+
+  m.def("legal_bases", &LegalBases);
+  m.def("right_catalogue", &RightCatalogue);
+  m.def("builtin_categories", &BuiltinCategories);
+  m.def("nearest_names", &Nearest, py::arg("wanted"), py::arg("candidates"), py::arg("limit") = 3);
+}

@@ -1,0 +1,129 @@
+"""gdprkit: GDPR primitives for Danish health-sector software.
+
+Lawful-basis tagging for data consultants working in Python: load a policy
+(the controller's record of processing activities), validate its legal bases,
+ask which data-subject rights apply and who may see what, and get the record as
+pandas DataFrames.
+
+>>> import gdprkit
+>>> policy = gdprkit.Policy.load("examples/policies/practio.textproto")
+>>> [f.code for f in policy.validate() if f.severity == "error"][:1]
+['special-category-without-condition']
+>>> "A17" in policy.rights("patient-record")   # Art. 17(3)(b): record-keeping law
+False
+>>> policy.to_frame()[["id", "basis"]].head(2)  # doctest: +SKIP
+
+Errors are :class:`gdprkit.Error` subclasses that are also the matching
+built-in exceptions (:class:`InvalidArgumentError` is a :class:`ValueError`,
+:class:`NotFoundError` a :class:`KeyError`, ...). The C++ core does the work;
+see ``docs/policy.md`` for the rules.
+"""
+
+from . import _gdprkit
+from ._errors import (
+    AbortedError,
+    AlreadyExistsError,
+    CancelledError,
+    DataLossError,
+    DeadlineExceededError,
+    Error,
+    FailedPreconditionError,
+    InternalError,
+    InvalidArgumentError,
+    NoSuchFileError,
+    NotFoundError,
+    OutOfRangeError,
+    PermissionDeniedError,
+    ResourceExhaustedError,
+    UnauthenticatedError,
+    UnavailableError,
+    UnimplementedError,
+    UnknownError,
+    _from_status,
+    error_class,
+)
+
+# Every failed status of the extension becomes one of the classes above.
+_gdprkit._register_errors(_from_status)
+
+from .basis import (  # noqa: E402 - after the errors are registered
+    DataCategory,
+    LegalBasis,
+    RightInfo,
+    basis_title,
+    builtin_categories,
+    data_subject_rights,
+    legal_bases,
+    legal_basis,
+    right_title,
+)
+from .policy import (  # noqa: E402
+    MAX_POLICY_BYTES,
+    AccessGrant,
+    BalancingTest,
+    ConsentMechanism,
+    Controller,
+    Finding,
+    LegalReference,
+    Policy,
+    Purpose,
+    Recipient,
+    RetentionEvent,
+    RetentionRule,
+    RightAssessment,
+    Source,
+    Team,
+)
+
+#: The version of the gdprkit core this package was built from ("0.1.0").
+__version__: str = _gdprkit.__version__
+
+__all__ = [
+    "__version__",
+    # Errors.
+    "Error",
+    "CancelledError",
+    "UnknownError",
+    "InvalidArgumentError",
+    "DeadlineExceededError",
+    "NotFoundError",
+    "NoSuchFileError",
+    "AlreadyExistsError",
+    "PermissionDeniedError",
+    "ResourceExhaustedError",
+    "FailedPreconditionError",
+    "AbortedError",
+    "OutOfRangeError",
+    "UnimplementedError",
+    "InternalError",
+    "UnavailableError",
+    "DataLossError",
+    "UnauthenticatedError",
+    "error_class",
+    # The vocabulary of the law.
+    "LegalBasis",
+    "RightInfo",
+    "DataCategory",
+    "legal_bases",
+    "legal_basis",
+    "basis_title",
+    "data_subject_rights",
+    "right_title",
+    "builtin_categories",
+    # Policies.
+    "Policy",
+    "Controller",
+    "Purpose",
+    "Recipient",
+    "AccessGrant",
+    "Source",
+    "BalancingTest",
+    "ConsentMechanism",
+    "Team",
+    "LegalReference",
+    "RetentionEvent",
+    "RetentionRule",
+    "Finding",
+    "RightAssessment",
+    "MAX_POLICY_BYTES",
+]

@@ -1,0 +1,908 @@
+"""Policies: the controller's record of processing activities (GDPR Art. 30).
+
+A policy file lists the controller's purposes, each with its data categories,
+data subjects, legal bases, recipients, the teams that may see its data and
+its retention rule (``proto/gdprkit/v1/policy.proto``; protobuf text format or
+JSON). A :class:`Policy` answers what follows from the bases:
+
+* :meth:`Policy.validate`: what a data-protection officer would flag;
+* :meth:`Policy.rights`, :meth:`Policy.rights_detail`,
+  :meth:`Policy.rights_frame`: which data-subject rights apply, and why not;
+* :meth:`Policy.may_access`: team and role isolation;
+* :meth:`Policy.to_frame`: the record of processing as a pandas DataFrame.
+
+>>> import gdprkit
+>>> policy = gdprkit.Policy.load("examples/policies/kontakt_laege.textproto")
+>>> "A21" in policy.rights("troubleshooting-and-improvement")   # Art. 6(1)(f)
+True
+>>> "A20" in policy.rights("troubleshooting-and-improvement")
+False
+
+Everything is computed by the C++ core; this module converts its answers into
+Python objects.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Dict,
+    Iterable,
+    List,
+    Mapping,
+    NoReturn,
+    Optional,
+    Tuple,
+    TypeVar,
+    Union,
+    cast,
+)
+
+from . import _gdprkit
+from ._errors import InvalidArgumentError, NotFoundError
+from .basis import _BASES, DataCategory, _nearest, data_subject_rights
+
+if TYPE_CHECKING:  # pandas is imported only when a frame is asked for.
+    import pandas
+
+__all__ = [
+    "Policy",
+    "Controller",
+    "Purpose",
+    "Recipient",
+    "AccessGrant",
+    "Source",
+    "BalancingTest",
+    "ConsentMechanism",
+    "Team",
+    "LegalReference",
+    "RetentionEvent",
+    "RetentionRule",
+    "Finding",
+    "RightAssessment",
+    "MAX_POLICY_BYTES",
+]
+
+#: The largest policy gdprkit reads, in bytes (16 MiB); larger input raises
+#: :class:`gdprkit.ResourceExhaustedError`.
+MAX_POLICY_BYTES: int = _gdprkit.MAX_POLICY_BYTES
+
+PathLike = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
+TextLike = Union[str, bytes, bytearray, memoryview]
+
+_FORMATS: Dict[str, int] = {
+    "auto": _gdprkit.FORMAT_AUTO,
+    "textproto": _gdprkit.FORMAT_TEXTPROTO,
+    "text": _gdprkit.FORMAT_TEXTPROTO,
+    "txtpb": _gdprkit.FORMAT_TEXTPROTO,
+    "pbtxt": _gdprkit.FORMAT_TEXTPROTO,
+    "json": _gdprkit.FORMAT_JSON,
+}
+
+
+def _format_code(format: Optional[str]) -> int:
+    if format is None:
+        return _gdprkit.FORMAT_AUTO
+    if not isinstance(format, str):
+        raise TypeError(f"format must be a str or None, not {type(format).__name__}")
+    code = _FORMATS.get(format.lower())
+    if code is None:
+        raise InvalidArgumentError(
+            f'unknown policy format "{format}"; valid: "textproto" (also "text", "txtpb", '
+            f'"pbtxt"), "json", or None/"auto" to decide by file extension and content'
+        )
+    return code
+
+
+def _encode_name(name: str) -> bytes:
+    """A str name (file, source, id, code) as UTF-8 bytes for the core.
+
+    Lone surrogates (os.fsdecode'd file names, odd input) must not make the
+    call fail with a TypeError: they round-trip through surrogateescape where
+    they can and become invalid UTF-8 that matches nothing otherwise.
+    """
+    try:
+        return name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "backslashreplace")
+
+
+# ---------------------------------------------------------------------------
+# Records. All frozen: a policy and everything read from it are immutable.
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Controller:
+    """The controller (Art. 4(7)) the policy is for.
+
+    Attributes:
+        name, cvr, address, contact: as written in the policy ("" if not).
+        dpo_contact: the data-protection officer, where one is designated.
+        source: where the policy was taken from (a URL, document, date).
+    """
+
+    name: str = ""
+    cvr: str = ""
+    address: str = ""
+    contact: str = ""
+    dpo_contact: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Someone who receives data of a purpose.
+
+    Attributes:
+        name: as written.
+        kind: "controller" (own purposes, Art. 4(10)), "processor" (on the
+            controller's behalf, Art. 28), "public_authority" or "unspecified".
+        country: ISO 3166-1 alpha-2 code as written; "" means Denmark.
+        transfer_basis: the Art. 45-49 basis of a transfer outside the EU/EEA.
+        purpose: what the recipient receives the data for.
+    """
+
+    name: str
+    kind: str = "unspecified"
+    country: str = ""
+    transfer_basis: str = ""
+    purpose: str = ""
+
+
+@dataclass(frozen=True)
+class AccessGrant:
+    """A team (and, if ``roles`` is not empty, only those roles of it) may see
+    the data of a purpose."""
+
+    team: str
+    roles: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where data of a purpose come from; ``from_data_subject`` decides between
+    Art. 13 (True) and Art. 14 (False)."""
+
+    name: str
+    from_data_subject: bool = False
+
+
+@dataclass(frozen=True)
+class BalancingTest:
+    """The recorded balancing test of a purpose on legitimate interest
+    (Art. 6(1)(f)): the interest, the assessment and its safeguards."""
+
+    interest: str = ""
+    assessment: str = ""
+    safeguards: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ConsentMechanism:
+    """How consent is recorded (Art. 7(1)) and withdrawn (Art. 7(3))."""
+
+    record: str = ""
+    withdrawal: str = ""
+
+
+@dataclass(frozen=True)
+class Purpose:
+    """One processing purpose of the record (Art. 30(1)(b)-(g)).
+
+    Attributes:
+        id: stable identifier, unique within the policy ("patient-record").
+        title, description: as written.
+        categories: data-category keys ("health.record", "identity.cpr").
+        data_subjects: who the data are about ("patients").
+        basis: legal-basis codes as written ("A6-1-c", "DK-BEK-530-2018").
+        recipients: who receives the data.
+        access: the teams (and roles) that may see the data.
+        retention: id of the retention rule, or None.
+        legitimate_interest: the balancing test, where recorded.
+        consent: the consent mechanism, where recorded.
+        sources: where the data come from (empty: not recorded).
+        automated_decision_making: solely automated decisions (Art. 22).
+        automated_processing: processed by automated means (Art. 20(1)(b)).
+        source_text: the purpose's own words in the source document.
+        line: the line of the purpose in its file, or None when unknown.
+    """
+
+    id: str
+    title: str = ""
+    description: str = ""
+    categories: Tuple[str, ...] = ()
+    data_subjects: Tuple[str, ...] = ()
+    basis: Tuple[str, ...] = ()
+    recipients: Tuple[Recipient, ...] = ()
+    access: Tuple[AccessGrant, ...] = ()
+    retention: Optional[str] = None
+    legitimate_interest: Optional[BalancingTest] = None
+    consent: Optional[ConsentMechanism] = None
+    sources: Tuple[Source, ...] = ()
+    automated_decision_making: bool = False
+    automated_processing: bool = True
+    source_text: str = ""
+    line: Optional[int] = None
+
+    @property
+    def teams(self) -> Tuple[str, ...]:
+        """The teams granted access, in the order of the grants, each once."""
+        return tuple(dict.fromkeys(g.team for g in self.access))
+
+    @property
+    def processors(self) -> Tuple[str, ...]:
+        """Names of the recipients that are processors (Art. 28)."""
+        return tuple(r.name for r in self.recipients if r.kind == "processor")
+
+
+@dataclass(frozen=True)
+class Team:
+    """A team of the controller; ``roles`` empty means any role."""
+
+    id: str
+    title: str = ""
+    roles: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LegalReference:
+    """Sector law or another reference a policy declares as a basis code.
+
+    Attributes:
+        code: its own code ("DK-BEK-530-2018"), starting "DK-" or "EU-".
+        title, text, url: as written.
+        effects: what it grounds, as names ("legal_obligation", "public_task",
+            "special_condition", "national_id", "criminal"); empty: nothing by
+            itself.
+    """
+
+    code: str
+    title: str = ""
+    text: str = ""
+    url: str = ""
+    effects: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RetentionEvent:
+    """An event that ends or lengthens a retention period, with its ISO 8601
+    period ("" when none is given)."""
+
+    event: str
+    period: str = ""
+
+
+@dataclass(frozen=True)
+class RetentionRule:
+    """A retention rule as the policy writes it (``docs/retention.md``).
+
+    Attributes:
+        id, title: as written.
+        description: the rule in the source document's words.
+        period: ISO 8601 period ("P15M"), or "" when the rule only describes.
+        anchor: where the period starts: "" (collection) or an event name.
+        action: "delete_after", "retain_at_least", "retain_then_delete", or
+            "unknown" for a value this version does not know.
+        ends_early, extended_by: events that end or lengthen the period.
+    """
+
+    id: str
+    title: str = ""
+    description: str = ""
+    period: str = ""
+    anchor: str = ""
+    action: str = "delete_after"
+    ends_early: Tuple[RetentionEvent, ...] = ()
+    extended_by: Tuple[RetentionEvent, ...] = ()
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing validation flags (``docs/policy.md`` lists the codes).
+
+    Attributes:
+        severity: "error" (unlawful as recorded), "warning" (a documentation
+            gap) or "info".
+        code: stable kebab-case kind of finding ("missing-art6-basis"); match
+            on this, not on ``message``.
+        purpose_id: the purpose concerned, or None for the whole policy.
+        field: path of the field concerned ("purposes[2].basis[1]").
+        message: for people.
+        file: the policy's source name.
+        line: 1-based line in the file, or None when unknown.
+    """
+
+    severity: str
+    code: str
+    purpose_id: Optional[str]
+    field: str
+    message: str
+    file: str
+    line: Optional[int]
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.severity} [{self.code}] {self.message}"
+
+
+@dataclass(frozen=True)
+class RightAssessment:
+    """Whether one data-subject right applies to a purpose, and why (not).
+
+    Attributes:
+        code: the right ("A17").
+        title: its title ("Art. 17: right to erasure").
+        applies: True when the data subject has the right for this purpose.
+        reason: the legal reasoning, with the article ("Art. 17(3)(b): ...").
+    """
+
+    code: str
+    title: str
+    applies: bool
+    reason: str
+
+
+_T = TypeVar("_T")
+
+
+def _purpose(d: Mapping[str, Any]) -> Purpose:
+    li = d["legitimate_interest"]
+    consent = d["consent"]
+    return Purpose(
+        id=d["id"],
+        title=d["title"],
+        description=d["description"],
+        categories=d["categories"],
+        data_subjects=d["data_subjects"],
+        basis=d["basis"],
+        recipients=tuple(Recipient(**r) for r in d["recipients"]),
+        access=tuple(AccessGrant(**g) for g in d["access"]),
+        retention=d["retention"] or None,
+        legitimate_interest=None if li is None else BalancingTest(**li),
+        consent=None if consent is None else ConsentMechanism(**consent),
+        sources=tuple(Source(**s) for s in d["sources"]),
+        automated_decision_making=d["automated_decision_making"],
+        automated_processing=d["automated_processing"],
+        source_text=d["source_text"],
+        line=d["line"] or None,
+    )
+
+
+def _rule(d: Mapping[str, Any]) -> RetentionRule:
+    return RetentionRule(
+        id=d["id"],
+        title=d["title"],
+        description=d["description"],
+        period=d["period"],
+        anchor=d["anchor"],
+        action=d["action"],
+        ends_early=tuple(RetentionEvent(*e) for e in d["ends_early"]),
+        extended_by=tuple(RetentionEvent(*e) for e in d["extended_by"]),
+    )
+
+
+def _finding(t: Tuple[Any, ...]) -> Finding:
+    severity, code, purpose_id, field, message, file, line = t
+    return Finding(severity, code, purpose_id or None, field, message, file, line or None)
+
+
+def _assessment(t: Tuple[Any, ...]) -> RightAssessment:
+    return RightAssessment(*t)
+
+
+def _first_by(items: Iterable[_T], key: str) -> Dict[str, _T]:
+    """Items by their id, the first one winning (as the core's lookups do)."""
+    out: Dict[str, _T] = {}
+    for item in items:
+        out.setdefault(getattr(item, key), item)
+    return out
+
+
+_UNSET = object()
+
+
+class Policy:
+    """A loaded policy: immutable, and safe to share between threads.
+
+    Make one with :meth:`Policy.load` (a file) or :meth:`Policy.from_text`;
+    the constructor is not public. A policy that does not parse raises
+    :class:`gdprkit.InvalidArgumentError`; one that parses but is not lawful
+    as recorded loads, and :meth:`validate` describes what is wrong.
+
+    Long calls (parsing, validation, the rights matrix) run in C++ without the
+    GIL, so threads can load and query policies in parallel.
+    """
+
+    __slots__ = (
+        "_handle",
+        "_purposes",
+        "_by_id",
+        "_findings",
+        "_cache",
+    )
+    _handle: _gdprkit.PolicyHandle
+    _purposes: Optional[Tuple[Purpose, ...]]
+    _by_id: Optional[Dict[str, Purpose]]
+    _findings: Optional[Tuple[Finding, ...]]
+    _cache: Dict[str, Any]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("use gdprkit.Policy.load(path) or gdprkit.Policy.from_text(text)")
+
+    @classmethod
+    def _wrap(cls, handle: _gdprkit.PolicyHandle) -> "Policy":
+        self = object.__new__(cls)
+        object.__setattr__(self, "_handle", handle)
+        object.__setattr__(self, "_purposes", None)
+        object.__setattr__(self, "_by_id", None)
+        object.__setattr__(self, "_findings", None)
+        object.__setattr__(self, "_cache", {})
+        return self
+
+    # -- Loading -------------------------------------------------------------
+
+    @classmethod
+    def load(cls, path: PathLike, format: Optional[str] = None) -> "Policy":
+        """Reads a policy file.
+
+        Args:
+            path: the file (str, bytes or path-like).
+            format: "textproto" or "json"; None (or "auto") decides by the
+                extension (.json; .textproto/.txtpb/.pbtxt/.txt), else by the
+                content.
+
+        Raises:
+            NoSuchFileError: the file does not exist (a :class:`NotFoundError`,
+                :class:`KeyError` and :class:`FileNotFoundError`).
+            PermissionDeniedError: it cannot be read (a :class:`PermissionError`).
+            InvalidArgumentError: it does not parse; the message names the file,
+                line, column and field. Also for a directory, an empty or
+                binary file, an unknown ``format`` name or a path with a NUL
+                byte (a :class:`ValueError`).
+            ResourceExhaustedError: the file is over 16 MiB.
+            TypeError: ``path`` or ``format`` has the wrong type.
+        """
+        fs_path = os.fspath(path)
+        raw = fs_path if isinstance(fs_path, bytes) else _encode_name(fs_path)
+        if b"\0" in raw:
+            raise InvalidArgumentError(f"policy file path {fs_path!r} contains a NUL byte")
+        code = _format_code(format)
+        return cls._wrap(_gdprkit.policy_load(raw, code))
+
+    @classmethod
+    def from_text(
+        cls,
+        text: TextLike,
+        format: Optional[str] = None,
+        source_name: str = "<memory>",
+    ) -> "Policy":
+        """Parses a policy from a string or bytes.
+
+        Args:
+            text: the policy, as str or as UTF-8 bytes (bytes, bytearray,
+                memoryview; read without a copy).
+            format: "textproto" or "json"; None (or "auto") decides by the
+                content (JSON when it starts with "{").
+            source_name: names the input in errors and findings, e.g. the file
+                it came from.
+
+        Raises:
+            InvalidArgumentError: the text does not parse (the message names
+                ``source_name``, line, column and field), is empty or blank, is
+                not UTF-8 or holds NUL bytes; or ``format`` is unknown.
+            ResourceExhaustedError: the text is over 16 MiB.
+            TypeError: ``text``, ``format`` or ``source_name`` has the wrong
+                type.
+        """
+        if isinstance(text, str):
+            # Lone surrogates become invalid UTF-8, which the core refuses with
+            # their line and column.
+            data: Union[bytes, bytearray, memoryview] = text.encode("utf-8", "surrogatepass")
+        elif isinstance(text, (bytes, bytearray, memoryview)):
+            data = text
+        else:
+            raise TypeError(f"policy text must be str or bytes-like, not {type(text).__name__}")
+        if not isinstance(source_name, str):
+            raise TypeError(f"source_name must be a str, not {type(source_name).__name__}")
+        code = _format_code(format)
+        return cls._wrap(_gdprkit.policy_from_text(data, code, _encode_name(source_name)))
+
+    # -- What it says --------------------------------------------------------
+
+    def _cached(self, name: str, make: Callable[[], _T]) -> _T:
+        value = self._cache.get(name, _UNSET)
+        if value is _UNSET:
+            value = make()
+            self._cache[name] = value
+        return cast(_T, value)
+
+    @property
+    def source_name(self) -> str:
+        """The file the policy was loaded from, or the ``source_name`` given
+        to :meth:`from_text`."""
+        return self._cached("source_name", self._handle.source_name)
+
+    @property
+    def controller(self) -> Controller:
+        """The controller the policy is for."""
+        return self._cached("controller", lambda: Controller(**self._handle.controller()))
+
+    def _load_purposes(self) -> None:
+        purposes = tuple(_purpose(d) for d in self._handle.purposes())
+        object.__setattr__(self, "_by_id", _first_by(purposes, "id"))
+        object.__setattr__(self, "_purposes", purposes)
+
+    @property
+    def purposes(self) -> Tuple[Purpose, ...]:
+        """Every purpose, in file order."""
+        if self._purposes is None:
+            self._load_purposes()
+        return cast(Tuple[Purpose, ...], self._purposes)
+
+    def _index(self) -> Dict[str, Purpose]:
+        """Purposes by id, the first winning when ids repeat."""
+        if self._by_id is None:
+            self._load_purposes()
+        return cast(Dict[str, Purpose], self._by_id)
+
+    @property
+    def purpose_ids(self) -> Tuple[str, ...]:
+        """The ids of the purposes, in file order."""
+        return tuple(p.id for p in self.purposes)
+
+    def purpose(self, purpose_id: str) -> Purpose:
+        """The purpose with this id (the first, should ids repeat).
+
+        Raises:
+            NotFoundError: no such purpose; the message names the nearest ids
+                (also a :class:`KeyError`).
+            TypeError: ``purpose_id`` is not a str.
+        """
+        if not isinstance(purpose_id, str):
+            raise TypeError(f"purpose id must be a str, not {type(purpose_id).__name__}")
+        found = self._index().get(purpose_id)
+        if found is None:
+            self._unknown_purpose(purpose_id)
+        return found
+
+    def _unknown_purpose(self, purpose_id: str) -> NoReturn:
+        raise NotFoundError(
+            f'no purpose "{purpose_id}" in policy {self.source_name}'
+            + _nearest(purpose_id, self.purpose_ids)
+        )
+
+    def __contains__(self, purpose_id: object) -> bool:
+        """``"patient-record" in policy``: whether a purpose has this id."""
+        return isinstance(purpose_id, str) and purpose_id in self._index()
+
+    @property
+    def teams(self) -> Tuple[Team, ...]:
+        """The teams the policy declares."""
+        return self._cached("teams", lambda: tuple(Team(**t) for t in self._handle.teams()))
+
+    @property
+    def categories(self) -> Tuple[DataCategory, ...]:
+        """The data categories: the built-in ones, then those the policy
+        declares, with their markings (a declared child inherits its
+        parent's)."""
+        return self._cached(
+            "categories", lambda: tuple(DataCategory(**c) for c in self._handle.categories())
+        )
+
+    def category(self, key: str) -> DataCategory:
+        """The data category with this key, built in or declared.
+
+        Raises:
+            NotFoundError: unknown key, with the nearest keys (a :class:`KeyError`).
+            TypeError: ``key`` is not a str.
+        """
+        if not isinstance(key, str):
+            raise TypeError(f"category key must be a str, not {type(key).__name__}")
+        found = self._handle.find_category(_encode_name(key))
+        if found is None:
+            raise NotFoundError(
+                f'unknown data category "{key}" in policy {self.source_name}'
+                + _nearest(key, [c.key for c in self.categories])
+            )
+        return DataCategory(**found)
+
+    @property
+    def references(self) -> Tuple[LegalReference, ...]:
+        """The sector-law and other references the policy declares."""
+        return self._cached(
+            "references",
+            lambda: tuple(LegalReference(**r) for r in self._handle.references()),
+        )
+
+    @property
+    def retention_rules(self) -> Tuple[RetentionRule, ...]:
+        """The retention rules, as written."""
+        return self._cached(
+            "retention_rules",
+            lambda: tuple(_rule(r) for r in self._handle.retention_rules()),
+        )
+
+    def retention_rule(self, rule_id: str) -> RetentionRule:
+        """The retention rule with this id (the first, should ids repeat).
+
+        Raises:
+            NotFoundError: unknown id, with the nearest ids (a :class:`KeyError`).
+        """
+        rules = self._cached("rules_by_id", lambda: _first_by(self.retention_rules, "id"))
+        found = rules.get(rule_id) if isinstance(rule_id, str) else None
+        if found is None:
+            if not isinstance(rule_id, str):
+                raise TypeError(f"rule id must be a str, not {type(rule_id).__name__}")
+            raise NotFoundError(
+                f'no retention rule "{rule_id}" in policy {self.source_name}'
+                + _nearest(rule_id, list(rules))
+            )
+        return found
+
+    def basis_title(self, code: str) -> str:
+        """The title of a legal-basis code: built in, or declared by this
+        policy in ``references``.
+
+        Raises:
+            NotFoundError: the code is neither (a :class:`KeyError`), with the
+                nearest codes.
+            TypeError: ``code`` is not a str.
+        """
+        if not isinstance(code, str):
+            raise TypeError(f"legal-basis code must be a str, not {type(code).__name__}")
+        title = self._handle.basis_title(_encode_name(code))
+        if not title:
+            self._unknown_basis(code)
+        return title
+
+    def basis_effects(self, code: str) -> Tuple[str, ...]:
+        """What a legal-basis code grounds in this policy, as names (see
+        :attr:`gdprkit.LegalBasis.effects`); for a declared reference the
+        effects it declares, possibly none.
+
+        Raises:
+            NotFoundError: the code is neither built in nor declared.
+        """
+        self.basis_title(code)
+        return self._handle.basis_effects(_encode_name(code))
+
+    def _unknown_basis(self, code: str) -> NoReturn:
+        candidates = [b[0] for b in _BASES] + [r.code for r in self.references]
+        raise NotFoundError(
+            f'unknown legal-basis code "{code}" in policy {self.source_name}'
+            + _nearest(code, candidates)
+        )
+
+    # -- Validation ----------------------------------------------------------
+
+    def validate(self) -> List[Finding]:
+        """Everything a data-protection officer would flag: errors first, then
+        warnings, then infos, each group in file order.
+
+        Never raises for an invalid policy: it describes it. See
+        ``docs/policy.md`` for the codes. Returns a new list each call.
+        """
+        if self._findings is None:
+            findings = tuple(_finding(t) for t in self._handle.validate())
+            object.__setattr__(self, "_findings", findings)
+        return list(cast(Tuple[Finding, ...], self._findings))
+
+    @property
+    def is_valid(self) -> bool:
+        """True when :meth:`validate` finds no error (warnings and infos are
+        allowed)."""
+        return self._cached("is_valid", self._handle.is_valid)
+
+    def findings_frame(self) -> "pandas.DataFrame":
+        """:meth:`validate` as a pandas DataFrame, one row per finding, with
+        the columns of :class:`Finding`."""
+        import pandas as pd
+
+        columns = ["severity", "code", "purpose_id", "field", "message", "file", "line"]
+        rows = [[getattr(f, c) for c in columns] for f in self.validate()]
+        frame: pd.DataFrame = pd.DataFrame(rows, columns=columns)
+        frame["line"] = frame["line"].astype("Int64")
+        return frame
+
+    # -- Rights --------------------------------------------------------------
+
+    def rights_detail(self, purpose_id: str) -> List[RightAssessment]:
+        """Every data-subject right for one purpose, in the order of the
+        Regulation (A13 ... A22, A7-3), each with whether it applies and the
+        legal reasoning.
+
+        Raises:
+            NotFoundError: unknown purpose, with the nearest ids (a
+                :class:`KeyError`).
+            TypeError: ``purpose_id`` is not a str.
+        """
+        if not isinstance(purpose_id, str):
+            raise TypeError(f"purpose id must be a str, not {type(purpose_id).__name__}")
+        return [_assessment(t) for t in self._handle.rights(_encode_name(purpose_id))]
+
+    def rights(self, purpose_id: str) -> List[str]:
+        """The codes of the rights that apply to a purpose, in the order of
+        the Regulation, e.g. ``["A13", "A14", "A15", "A16", "A18", "A19"]``
+        for Practio's patient record (no erasure: Art. 17(3)(b)).
+
+        Raises:
+            NotFoundError: unknown purpose (a :class:`KeyError`).
+        """
+        return [a.code for a in self.rights_detail(purpose_id) if a.applies]
+
+    def rights_frame(self, *, detail: bool = False) -> "pandas.DataFrame":
+        """The rights matrix of the whole policy as a pandas DataFrame.
+
+        By default one row per purpose (index ``purpose``, its ids in file
+        order) and one boolean column per right code, in the order of the
+        Regulation. With ``detail=True`` one row per purpose and right, with
+        the columns ``purpose``, ``right``, ``title``, ``applies``, ``reason``.
+        """
+        import pandas as pd
+
+        matrix = self._handle.rights_matrix()
+        if detail:
+            columns = ["purpose", "right", "title", "applies", "reason"]
+            rows = [[pid, *a] for pid, assessments in matrix for a in assessments]
+            frame: pd.DataFrame = pd.DataFrame(rows, columns=columns)
+            frame["applies"] = frame["applies"].astype(bool)
+            return frame
+        codes = [r.code for r in data_subject_rights()]
+        data = [[a[2] for a in assessments] for _, assessments in matrix]
+        index = pd.Index([pid for pid, _ in matrix], name="purpose", dtype=object)
+        table: pd.DataFrame = pd.DataFrame(data, index=index, columns=codes, dtype=bool)
+        table.columns.name = "right"
+        return table
+
+    # -- Access --------------------------------------------------------------
+
+    def may_access(self, purpose_id: str, *, team: str, role: Optional[str] = None) -> bool:
+        """Whether a team member may see data of a purpose.
+
+        True when the purpose grants the team access and, where the grant
+        names roles, ``role`` is one of them (a grant naming roles does not
+        admit ``role=None``). Nothing is granted by default.
+
+        Raises:
+            NotFoundError: unknown purpose (a :class:`KeyError`).
+            InvalidArgumentError: ``team`` is empty (a :class:`ValueError`).
+            TypeError: an argument is not a str.
+        """
+        for name, value in (("purpose_id", purpose_id), ("team", team)):
+            if not isinstance(value, str):
+                raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+        if role is not None and not isinstance(role, str):
+            raise TypeError(f"role must be a str or None, not {type(role).__name__}")
+        return self._handle.may_access(
+            _encode_name(purpose_id), _encode_name(team), _encode_name(role or "")
+        )
+
+    def visible_purposes(self, *, team: str, role: Optional[str] = None) -> Tuple[Purpose, ...]:
+        """The purposes whose data a team member may see (see
+        :meth:`may_access`), in file order."""
+        if not isinstance(team, str) or not (role is None or isinstance(role, str)):
+            raise TypeError("team must be a str and role a str or None")
+        return self._by_ids(
+            self._handle.visible_purposes(_encode_name(team), _encode_name(role or ""))
+        )
+
+    def purposes_using(self, category: str) -> Tuple[Purpose, ...]:
+        """The purposes that process data of a category: those listing the
+        key itself or one of its ancestors. A purpose listing "health" uses
+        "health.diagnosis"; one listing only "health.diagnosis" does not count
+        as using "health". In file order."""
+        if not isinstance(category, str):
+            raise TypeError(f"category must be a str, not {type(category).__name__}")
+        return self._by_ids(self._handle.purposes_using(_encode_name(category)))
+
+    def _by_ids(self, ids: List[str]) -> Tuple[Purpose, ...]:
+        index = self._index()
+        return tuple(index[i] for i in ids)
+
+    # -- The record of processing --------------------------------------------
+
+    def to_frame(self) -> "pandas.DataFrame":
+        """The record of processing activities (Art. 30(1)) as a pandas
+        DataFrame, one row per purpose in file order.
+
+        Columns: ``id``, ``title``, ``description``, ``basis`` (codes),
+        ``basis_titles``, ``categories``, ``special_categories`` (Art. 9(1)
+        data), ``criminal_data`` (Art. 10), ``national_id`` (CPR numbers),
+        ``data_subjects``, ``recipients`` (every recipient's name),
+        ``processors`` (those that are processors), ``teams`` (granted
+        access), ``retention`` (rule id or None), ``retention_description``,
+        ``line``. List-like cells are tuples of str; a missing retention
+        rule is a missing value (``pandas.isna``). Unknown basis codes get an
+        empty title, unknown categories no marking; :meth:`validate` reports
+        both.
+        """
+        import pandas as pd
+
+        columns = [
+            "id",
+            "title",
+            "description",
+            "basis",
+            "basis_titles",
+            "categories",
+            "special_categories",
+            "criminal_data",
+            "national_id",
+            "data_subjects",
+            "recipients",
+            "processors",
+            "teams",
+            "retention",
+            "retention_description",
+            "line",
+        ]
+        categories = {c.key: c for c in self.categories}
+        rules = self._cached("rules_by_id", lambda: _first_by(self.retention_rules, "id"))
+        titles: Dict[str, str] = {}
+
+        def title_of(code: str) -> str:
+            if code not in titles:
+                titles[code] = self._handle.basis_title(code)
+            return titles[code]
+
+        rows = []
+        for p in self.purposes:
+            marks = [categories[k] for k in p.categories if k in categories]
+            rule = rules.get(p.retention) if p.retention else None
+            rows.append(
+                [
+                    p.id,
+                    p.title,
+                    p.description,
+                    p.basis,
+                    tuple(title_of(c) for c in p.basis),
+                    p.categories,
+                    any(c.special for c in marks),
+                    any(c.criminal for c in marks),
+                    any(c.national_id for c in marks),
+                    p.data_subjects,
+                    tuple(r.name for r in p.recipients),
+                    p.processors,
+                    p.teams,
+                    p.retention,
+                    rule.description if rule is not None else None,
+                    p.line,
+                ]
+            )
+        frame: pd.DataFrame = pd.DataFrame(rows, columns=columns)
+        for c in ("special_categories", "criminal_data", "national_id"):
+            frame[c] = frame[c].astype(bool)
+        frame["line"] = frame["line"].astype("Int64")
+        return frame
+
+    # -- Immutability --------------------------------------------------------
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"gdprkit.Policy is immutable; cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"gdprkit.Policy is immutable; cannot delete {name!r}")
+
+    def __copy__(self) -> "Policy":
+        return self  # immutable: a copy would be the same
+
+    def __deepcopy__(self, memo: Dict[int, Any]) -> "Policy":
+        return self
+
+    def __reduce_ex__(self, protocol: Any) -> NoReturn:
+        raise TypeError(
+            "a gdprkit.Policy cannot be pickled; pickle its source text and call "
+            "gdprkit.Policy.from_text() on the other side"
+        )
+
+    def __reduce__(self) -> NoReturn:
+        self.__reduce_ex__(None)
+
+    def __repr__(self) -> str:
+        n = len(self.purposes)
+        return f"<gdprkit.Policy {self.source_name!r}: {n} purpose{'s' if n != 1 else ''}>"
