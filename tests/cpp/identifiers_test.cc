@@ -2,6 +2,7 @@
 #include "gdprkit/identifiers.h"
 
 #include <cstring>
+#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -309,6 +310,41 @@ TEST(ProblemTextTest, DefinedForEveryKindAndProblem) {
       EXPECT_FALSE(IdProblemText(static_cast<IdKind>(k), static_cast<IdProblem>(p)).empty());
       EXPECT_NE(IdProblemCode(static_cast<IdProblem>(p)), "unknown");
     }
+  }
+}
+
+// Random input never crashes, and a normal form is a fixed point: normalising
+// it again gives it back.
+TEST(PropertyTest, RandomInputAndIdempotence) {
+  std::mt19937 rng(20261123);
+  const std::string alphabet = "0123456789-  DKdk\t\xc3\xb8x";
+  for (int k = 1; k <= 6; ++k) {
+    const IdKind kind = static_cast<IdKind>(k);
+    int accepted = 0;
+    for (int trial = 0; trial < 20000; ++trial) {
+      std::string in;
+      const int len = static_cast<int>(rng() % 24);
+      for (int i = 0; i < len; ++i) {
+        in += (rng() % 4 == 0) ? static_cast<char>(rng() % 256) : alphabet[rng() % alphabet.size()];
+      }
+      IdBuffer buf;
+      std::string_view out;
+      IdProblem p = NormalizeIdInto(kind, in, &buf, &out);
+      if (p != IdProblem::kNone) {
+        EXPECT_TRUE(out.empty());
+        continue;
+      }
+      ++accepted;
+      std::string first(out);
+      IdBuffer buf2;
+      std::string_view again;
+      ASSERT_EQ(NormalizeIdInto(kind, first, &buf2, &again), IdProblem::kNone) << first;
+      EXPECT_EQ(again, first);
+      if (kind != IdKind::kOther) {
+        for (char c : first) ASSERT_TRUE(c >= '0' && c <= '9') << first;
+      }
+    }
+    if (kind == IdKind::kProviderNumber || kind == IdKind::kOther) EXPECT_GT(accepted, 0);
   }
 }
 
