@@ -507,6 +507,31 @@ absl::StatusOr<std::string> WriteJJ(const CellTable& table, const std::vector<Pr
                                     const std::vector<double>& costs,
                                     const std::vector<CellStatus>* status = nullptr);
 
+// ---------------------------------------------------------------------------
+// Serialized requests (the C ABI and other languages)
+// ---------------------------------------------------------------------------
+
+enum class MessageFormat : std::uint8_t {
+  kBinary = 0,  // protobuf wire format
+  kJson = 1,    // proto3 JSON mapping
+  kText = 2,    // protobuf text format
+};
+
+// Runs a gdprkit.v1.SuppressRequest (proto/gdprkit/v1/table.proto) given in
+// `format` and returns the gdprkit.v1.SuppressResponse in the same format:
+// the tables are built, the rules (or the JJ levels) applied, the secondary
+// suppression run and audited. Errors: InvalidArgument when the request does
+// not parse, has no tables, or carries an unknown enum value; otherwise as
+// CellTable::FromTables/FromRelations, ParseJJ and Suppress.
+absl::StatusOr<std::string> SuppressSerialized(std::string_view request,
+                                               MessageFormat format = MessageFormat::kBinary);
+
+// Runs a gdprkit.v1.AuditRequest and returns a gdprkit.v1.AuditResponse (same
+// format). Errors as SuppressSerialized, plus InvalidArgument for a suppressed
+// cell index or location that is not in the tables.
+absl::StatusOr<std::string> AuditSerialized(std::string_view request,
+                                            MessageFormat format = MessageFormat::kBinary);
+
 }  // namespace gdprkit
 
 #endif  // GDPRKIT_SUPPRESSION_H_
