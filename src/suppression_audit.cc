@@ -209,8 +209,8 @@ class WindowLp {
   int last_ = -1;
 };
 
-double RoundDown(double x) { return std::isinf(x) ? x : std::floor(x + 1e-6 * (1 + std::fabs(x))); }
-double RoundUp(double x) { return std::isinf(x) ? x : std::ceil(x - 1e-6 * (1 + std::fabs(x))); }
+double RoundDown(double x) { return std::isinf(x) ? x : std::floor(x + 1e-6 * (1 + std::fabs(x))) + 0.0; }
+double RoundUp(double x) { return std::isinf(x) ? x : std::ceil(x - 1e-6 * (1 + std::fabs(x))) + 0.0; }
 
 }  // namespace
 

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "CbcModel.hpp"
+#include "ClpSimplex.hpp"
 #include "CbcSolver.hpp"
 #include "CoinMessageHandler.hpp"
 #include "CoinPackedMatrix.hpp"
@@ -183,6 +184,12 @@ class Benders {
   std::vector<Requirement> reqs_;
 };
 
+void Quiet(OsiClpSolverInterface* solver) {
+  solver->messageHandler()->setLogLevel(0);
+  solver->getModelPtr()->messageHandler()->setLogLevel(0);
+  solver->setHintParam(OsiDoReducePrint, true, OsiHintTry);
+}
+
 double CutLhs(const Cut& cut, const std::vector<double>& x) {
   double s = 0;
   for (size_t k = 0; k < cut.cells.size(); ++k) s += cut.coef[k] * x[cut.cells[k]];
@@ -263,7 +270,7 @@ class Master {
       if (absl::Status st = SeparateAll(x, /*binary=*/round == 0, &added); !st.ok()) return st;
       if (added == 0) break;
       OsiClpSolverInterface lp;
-      lp.messageHandler()->setLogLevel(0);
+      Quiet(&lp);
       Load(&lp);
       lp.initialSolve();
       if (!lp.isProvenOptimal()) break;
@@ -322,7 +329,7 @@ absl::StatusOr<OptimalResult> RunOptimal(const SdcData& d, const std::vector<Pro
       return absl::CancelledError("cancelled during optimal suppression");
     }
     OsiClpSolverInterface solver;
-    solver.messageHandler()->setLogLevel(0);
+    Quiet(&solver);
     master.Load(&solver);
     for (int c = 0; c < n; ++c) solver.setInteger(c);
     CbcModel model(solver);
@@ -332,13 +339,15 @@ absl::StatusOr<OptimalResult> RunOptimal(const SdcData& d, const std::vector<Pro
     CbcMain0(model, data);
     model.messageHandler()->setLogLevel(0);
     model.solver()->messageHandler()->setLogLevel(0);
+    model.solver()->setHintParam(OsiDoReducePrint, true, OsiHintTry);
     // The incumbent satisfies every cut (it is protected); start from it.
     std::vector<double> inc(n);
     for (int c = 0; c < n; ++c) inc[c] = out.suppressed[c] ? 1 : 0;
     model.setBestSolution(inc.data(), n, best_cost, true);
     const std::string secs = absl::StrCat(remaining);
-    const char* argv[] = {"gdprkit", "-log", "0", "-seconds", secs.c_str(), "-solve", "-quit"};
-    CbcMain1(7, argv, model, [](CbcModel*, int) { return 0; }, data);
+    const char* argv[] = {"gdprkit", "-log",          "0",      "-slog", "0",
+                          "-seconds", secs.c_str(), "-solve", "-quit"};
+    CbcMain1(9, argv, model, [](CbcModel*, int) { return 0; }, data);
     const bool proven = model.isProvenOptimal();
     out.lower_bound = std::max(out.lower_bound, model.getBestPossibleObjValue());
     const double* sol = model.bestSolution();
