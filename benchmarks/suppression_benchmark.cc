@@ -27,15 +27,16 @@ struct Shape {
   double mean;                       // typical leaf count
 };
 
-Hierarchy Tree(const std::string& name, const std::string& total,
-               const std::vector<int>& fanout, std::vector<std::string>* leaves) {
+Hierarchy Tree(const std::string& name, const std::string& total, const std::vector<int>& fanout,
+               std::vector<std::string>* leaves) {
   std::vector<std::pair<std::string, std::string>> cp{{total, ""}};
   std::vector<std::string> level{total};
   for (size_t depth = 0; depth < fanout.size(); ++depth) {
     std::vector<std::string> next;
     for (const std::string& parent : level) {
       for (int i = 0; i < fanout[depth]; ++i) {
-        std::string code = depth == 0 ? absl::StrCat(name.substr(0, 1), i) : absl::StrCat(parent, ".", i);
+        std::string code =
+            depth == 0 ? absl::StrCat(name.substr(0, 1), i) : absl::StrCat(parent, ".", i);
         cp.emplace_back(code, parent);
         next.push_back(code);
       }
@@ -112,8 +113,8 @@ BENCHMARK(BM_LargeHierarchical)->Arg(0)->Arg(1)->Iterations(1)->Unit(benchmark::
 
 // Medium tables: 12k and 100k cells.
 void BM_MediumHierarchical(benchmark::State& state) {
-  const Shape shape = state.range(0) == 0 ? Shape{2, 5, 10, 5, 20, 20}
-                                          : Shape{4, 5, 20, 10, 25, 20};
+  const Shape shape =
+      state.range(0) == 0 ? Shape{2, 5, 10, 5, 20, 20} : Shape{4, 5, 20, 10, 25, 20};
   const TableInput input = MakeTable(shape, 7);
   absl::StatusOr<CellTable> t = CellTable::FromTables({input});
   if (!t.ok()) {

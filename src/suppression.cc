@@ -1,5 +1,7 @@
 // Suppress(): primary rules, secondary suppression, and the audit that every
 // published result must pass.
+#include "gdprkit/suppression.h"
+
 #include <chrono>
 #include <cmath>
 #include <string>
@@ -7,7 +9,6 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "gdprkit/suppression.h"
 #include "internal/sdc_engine.h"
 #include "internal/sdc_model.h"
 
@@ -54,22 +55,22 @@ absl::StatusOr<SuppressionResult> SuppressWithProtection(const CellTable& table,
     }
     if (p.primary) {
       if (d.value[c] - p.lower < d.lower_bound[c] - 1e-9 * (1 + std::fabs(d.value[c]))) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "cell ", d.CellName(c), ": its lower protection ", p.lower,
-            " asks for less than its a-priori lower bound ", d.lower_bound[c]));
+        return absl::InvalidArgumentError(
+            absl::StrCat("cell ", d.CellName(c), ": its lower protection ", p.lower,
+                         " asks for less than its a-priori lower bound ", d.lower_bound[c]));
       }
       if (d.value[c] + p.upper > d.upper_bound[c] + 1e-9 * (1 + std::fabs(d.value[c]))) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "cell ", d.CellName(c), ": its upper protection ", p.upper,
-            " asks for more than its a-priori upper bound ", d.upper_bound[c]));
+        return absl::InvalidArgumentError(
+            absl::StrCat("cell ", d.CellName(c), ": its upper protection ", p.upper,
+                         " asks for more than its a-priori upper bound ", d.upper_bound[c]));
       }
     }
   }
   const std::vector<double> cost = CellCosts(table, options.cost);
   SecondaryMethod method = options.method;
   if (method == SecondaryMethod::kAuto) {
-    method = n <= options.optimal_max_cells ? SecondaryMethod::kOptimal
-                                            : SecondaryMethod::kHeuristic;
+    method =
+        n <= options.optimal_max_cells ? SecondaryMethod::kOptimal : SecondaryMethod::kHeuristic;
   }
   absl::StatusOr<internal::HeuristicResult> heur =
       internal::RunHeuristic(d, protection, cost, options.effort, options.progress);
@@ -81,9 +82,9 @@ absl::StatusOr<SuppressionResult> SuppressWithProtection(const CellTable& table,
   if (method == SecondaryMethod::kOptimal) {
     const double spent =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    absl::StatusOr<internal::OptimalResult> opt = internal::RunOptimal(
-        d, protection, cost, suppressed, std::max(0.1, options.time_limit_seconds - spent),
-        options.progress);
+    absl::StatusOr<internal::OptimalResult> opt =
+        internal::RunOptimal(d, protection, cost, suppressed,
+                             std::max(0.1, options.time_limit_seconds - spent), options.progress);
     if (!opt.ok()) return opt.status();
     if (opt->suppressed != suppressed) hints = nullptr;  // witnesses belong to the heuristic
     suppressed = opt->suppressed;

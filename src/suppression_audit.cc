@@ -72,7 +72,8 @@ double CheckWitness(const SdcData& d, const std::vector<bool>& suppressed, const
   for (int r : rels) {
     double sum = 0, scale = 0;
     for (int k = d.rel_start[r]; k < d.rel_start[r + 1]; ++k) {
-      auto it = std::lower_bound(sorted.begin(), sorted.end(), std::make_pair(d.rel_cell[k], -kInf));
+      auto it =
+          std::lower_bound(sorted.begin(), sorted.end(), std::make_pair(d.rel_cell[k], -kInf));
       if (it == sorted.end() || it->first != d.rel_cell[k]) continue;
       sum += d.rel_coef[k] * it->second;
       scale += std::fabs(d.rel_coef[k] * it->second);
@@ -85,10 +86,10 @@ double CheckWitness(const SdcData& d, const std::vector<bool>& suppressed, const
 namespace {
 
 struct Reduced {
-  std::vector<uint8_t> unknown;   // suppressed and not pinned
-  std::vector<uint8_t> pinned;    // suppressed but determined by the relations
-  std::vector<int> unknown_count; // per relation
-  std::vector<uint8_t> active;    // relation with >= 2 unknown cells
+  std::vector<uint8_t> unknown;    // suppressed and not pinned
+  std::vector<uint8_t> pinned;     // suppressed but determined by the relations
+  std::vector<int> unknown_count;  // per relation
+  std::vector<uint8_t> active;     // relation with >= 2 unknown cells
 };
 
 Reduced Reduce(const SdcData& d, const std::vector<bool>& suppressed) {
@@ -209,21 +210,25 @@ class WindowLp {
   int last_ = -1;
 };
 
-double RoundDown(double x) { return std::isinf(x) ? x : std::floor(x + 1e-6 * (1 + std::fabs(x))) + 0.0; }
-double RoundUp(double x) { return std::isinf(x) ? x : std::ceil(x - 1e-6 * (1 + std::fabs(x))) + 0.0; }
+double RoundDown(double x) {
+  return std::isinf(x) ? x : std::floor(x + 1e-6 * (1 + std::fabs(x))) + 0.0;
+}
+double RoundUp(double x) {
+  return std::isinf(x) ? x : std::ceil(x - 1e-6 * (1 + std::fabs(x))) + 0.0;
+}
 
 }  // namespace
 
 absl::StatusOr<AuditReport> RunAudit(const SdcData& d, const std::vector<Protection>& protection,
                                      const std::vector<bool>& suppressed,
-                                     const AuditOptions& options,
-                                     const std::vector<Witness>* hints, const ProgressFn& progress) {
+                                     const AuditOptions& options, const std::vector<Witness>* hints,
+                                     const ProgressFn& progress) {
   const int n = d.num_cells();
   if (static_cast<int>(protection.size()) != n || static_cast<int>(suppressed.size()) != n) {
-    return absl::InvalidArgumentError(absl::StrCat("the audit needs one protection and one "
-                                                   "suppression flag per cell (",
-                                                   n, " cells; got ", protection.size(), " and ",
-                                                   suppressed.size(), ")"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("the audit needs one protection and one "
+                     "suppression flag per cell (",
+                     n, " cells; got ", protection.size(), " and ", suppressed.size(), ")"));
   }
   if (!(options.tolerance >= 0) || options.tolerance > 1e-2) {
     return absl::InvalidArgumentError("audit tolerance must be in [0, 0.01]");
@@ -388,8 +393,8 @@ absl::StatusOr<AuditReport> RunAudit(const SdcData& d, const std::vector<Protect
         for (int c : window) local_of[c] = -1;
         const bool whole = window.size() >= comp.size();
         if (whole) window = comp;
-        const int j = whole ? static_cast<int>(std::find(comp.begin(), comp.end(), p) - comp.begin())
-                            : 0;
+        const int j =
+            whole ? static_cast<int>(std::find(comp.begin(), comp.end(), p) - comp.begin()) : 0;
         WindowLp lp(d, red, window, &local_of);
         absl::StatusOr<double> low = lp.Optimize(j, +1, &report.lp_solves);
         if (!low.ok()) return low.status();

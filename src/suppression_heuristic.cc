@@ -40,6 +40,7 @@
 namespace gdprkit::internal {
 namespace {
 
+constexpr size_t kMaxSiblings = 2048;
 
 struct Found {
   bool ok = false;
@@ -80,7 +81,8 @@ class Engine {
     attraction_.assign(n, 0);
     for (int r = 0; r < d.num_relations(); ++r) {
       int count = 0;
-      for (int k = d.rel_start[r]; k < d.rel_start[r + 1]; ++k) count += prot[d.rel_cell[k]].primary;
+      for (int k = d.rel_start[r]; k < d.rel_start[r + 1]; ++k)
+        count += prot[d.rel_cell[k]].primary;
       for (int k = d.rel_start[r]; k < d.rel_start[r + 1]; ++k) {
         attraction_[d.rel_cell[k]] += count - (prot[d.rel_cell[k]].primary ? 1 : 0);
       }
@@ -93,8 +95,8 @@ class Engine {
     for (int c = 0; c < n; ++c) {
       if (!prot_[c].primary) continue;
       if (forbidden_[c]) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("cell ", d_.CellName(c), " is primary but marked safe (must be published)"));
+        return absl::InvalidArgumentError(absl::StrCat(
+            "cell ", d_.CellName(c), " is primary but marked safe (must be published)"));
       }
       supp_[c] = true;
       order.push_back(c);
@@ -149,11 +151,11 @@ class Engine {
   }
 
   absl::Status Unprotectable(int p, int dir, double amount) const {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "primary cell ", d_.CellName(p), " cannot be protected ", dir > 0 ? "upwards" : "downwards",
-        " by ", amount,
-        ": no pattern of suppressible cells lets its value move that far (are all its "
-        "partners marked safe, or its bounds too tight?)"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("primary cell ", d_.CellName(p), " cannot be protected ",
+                     dir > 0 ? "upwards" : "downwards", " by ", amount,
+                     ": no pattern of suppressible cells lets its value move that far (are all its "
+                     "partners marked safe, or its bounds too tight?)"));
   }
 
   // The cheapest witness found for (p, dir): the mirror of p's witness in
@@ -414,10 +416,19 @@ class Engine {
       bool climbing = true;
       while (A != 0) {
         const int P = h.parent(A);
-        for (int sib : h.children(P)) {
-          if (sib == A) continue;
+        // Very wide levels: the siblings after A in code order (wrapping),
+        // at most kMaxSiblings usable ones, so a 100 000-code level does not
+        // cost 100 000 steps per primary.
+        const std::vector<int>& sibs = h.children(P);
+        const size_t width = sibs.size();
+        const size_t at =
+            static_cast<size_t>(std::find(sibs.begin(), sibs.end(), A) - sibs.begin());
+        size_t taken = 0;
+        for (size_t step = 1; step < width && taken < kMaxSiblings; ++step) {
+          const int sib = sibs[(at + step) % width];
           const int c = LineCell(s, dd, sib);
           if (!Usable(s, c, -1)) continue;
+          ++taken;
           const size_t mark = dc.codes.size();
           dc.codes.insert(dc.codes.end(), up_.begin(), up_.end());
           dc.codes.emplace_back(sib, -1);
@@ -724,9 +735,9 @@ class Engine {
 }  // namespace
 
 absl::StatusOr<HeuristicResult> RunHeuristic(const SdcData& d,
-                                              const std::vector<Protection>& protection,
-                                              const std::vector<double>& cost, int effort,
-                                              const ProgressFn& progress) {
+                                             const std::vector<Protection>& protection,
+                                             const std::vector<double>& cost, int effort,
+                                             const ProgressFn& progress) {
   const int n = d.num_cells();
   // Small tables: the greedy follows the LP relaxation of the exact model
   // (cells the relaxation suppresses look cheaper), and each witness search

@@ -90,19 +90,20 @@ absl::StatusOr<JJProblem> ParseJJ(std::string_view text) {
   int no = 0;
   if (!in.Next(&line, &no)) return absl::InvalidArgumentError("JJ input is empty");
   if (line != "0") return Bad(no, "the first line must be 0");
-  if (!in.Next(&line, &no)) return absl::InvalidArgumentError("JJ input ends before the cell count");
+  if (!in.Next(&line, &no))
+    return absl::InvalidArgumentError("JJ input ends before the cell count");
   int64_t ncells = 0;
   if (!absl::SimpleAtoi(AV(line), &ncells) || ncells < 1 || ncells > 100'000'000) {
-    return Bad(no, absl::StrCat("the cell count must be a positive integer, not \"", AV(line),
-                                "\""));
+    return Bad(no,
+               absl::StrCat("the cell count must be a positive integer, not \"", AV(line), "\""));
   }
   std::vector<LinearCell> cells(ncells);
   std::vector<Protection> protection(ncells);
   std::vector<bool> suppressed(ncells, false);
   for (int64_t i = 0; i < ncells; ++i) {
     if (!in.Next(&line, &no)) {
-      return absl::InvalidArgumentError(absl::StrCat("JJ input ends after ", i, " of ", ncells,
-                                                     " cells"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("JJ input ends after ", i, " of ", ncells, " cells"));
     }
     const std::vector<std::string> t = Tokens(line);
     if (t.size() != 9 && t.size() != 8) {
@@ -117,8 +118,13 @@ absl::StatusOr<JJProblem> ParseJJ(std::string_view text) {
     }
     const char* names[] = {"value", "cost", "lb", "ub", "LPL", "UPL", "SPL"};
     double num[7];
-    const int fields[7] = {1, 2, has_status ? 4 : 3, has_status ? 5 : 4,
-                           has_status ? 6 : 5, has_status ? 7 : 6, has_status ? 8 : 7};
+    const int fields[7] = {1,
+                           2,
+                           has_status ? 4 : 3,
+                           has_status ? 5 : 4,
+                           has_status ? 6 : 5,
+                           has_status ? 7 : 6,
+                           has_status ? 8 : 7};
     for (int f = 0; f < 7; ++f) {
       if (!ParseDouble(t[fields[f]], &num[f])) {
         return Bad(no, absl::StrCat("cell ", i, ": ", names[f], " \"", t[fields[f]],
@@ -163,19 +169,19 @@ absl::StatusOr<JJProblem> ParseJJ(std::string_view text) {
   }
   int64_t nrel = 0;
   if (!absl::SimpleAtoi(AV(line), &nrel) || nrel < 0 || nrel > 1'000'000'000) {
-    return Bad(no, absl::StrCat("the relation count must be an integer >= 0, not \"", AV(line),
-                                "\""));
+    return Bad(no,
+               absl::StrCat("the relation count must be an integer >= 0, not \"", AV(line), "\""));
   }
   std::vector<LinearRelation> relations(nrel);
   for (int64_t r = 0; r < nrel; ++r) {
     if (!in.Next(&line, &no)) {
-      return absl::InvalidArgumentError(absl::StrCat("JJ input ends after ", r, " of ", nrel,
-                                                     " relations"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("JJ input ends after ", r, " of ", nrel, " relations"));
     }
     const std::vector<std::string> t = Tokens(line);
     int64_t nterms = 0;
-    if (t.size() < 3 || !ParseDouble(t[0], &relations[r].rhs) ||
-        !absl::SimpleAtoi(t[1], &nterms) || t[2] != ":") {
+    if (t.size() < 3 || !ParseDouble(t[0], &relations[r].rhs) || !absl::SimpleAtoi(t[1], &nterms) ||
+        t[2] != ":") {
       return Bad(no, "a relation reads \"rhs nterms : cell (coef) cell (coef) ...\"");
     }
     if (nterms < 1 || static_cast<int64_t>(t.size()) != 3 + 4 * nterms) {
@@ -192,8 +198,8 @@ absl::StatusOr<JJProblem> ParseJJ(std::string_view text) {
                                     " should read \"cell (coefficient)\""));
       }
       if (cell < 0 || cell >= ncells) {
-        return Bad(no, absl::StrCat("relation ", r, " refers to cell ", cell, "; there are ",
-                                    ncells));
+        return Bad(no,
+                   absl::StrCat("relation ", r, " refers to cell ", cell, "; there are ", ncells));
       }
       relations[r].cells.push_back(static_cast<int>(cell));
       relations[r].coefficients.push_back(coef);
@@ -242,8 +248,8 @@ absl::StatusOr<std::string> WriteJJ(const CellTable& table,
     }
     absl::StrAppend(&out, c, " ", FormatNumber(d.value[c]), " ", FormatNumber(costs[c]), " ",
                     std::string(1, st), " ", FormatNumber(d.lower_bound[c]), " ",
-                    FormatNumber(d.upper_bound[c]), " ", FormatNumber(p.primary ? p.lower : 0),
-                    " ", FormatNumber(p.primary ? p.upper : 0), " ",
+                    FormatNumber(d.upper_bound[c]), " ", FormatNumber(p.primary ? p.lower : 0), " ",
+                    FormatNumber(p.primary ? p.upper : 0), " ",
                     FormatNumber(p.primary ? p.sliding : 0), "\n");
   }
   absl::StrAppend(&out, d.num_relations(), "\n");

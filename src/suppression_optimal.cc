@@ -24,8 +24,8 @@
 #include <vector>
 
 #include "CbcModel.hpp"
-#include "ClpSimplex.hpp"
 #include "CbcSolver.hpp"
+#include "ClpSimplex.hpp"
 #include "CoinMessageHandler.hpp"
 #include "CoinPackedMatrix.hpp"
 #include "CoinPackedVector.hpp"
@@ -131,8 +131,8 @@ class Benders {
     lp.Load(2 * m, lb, ub, obj, row_start, row_col, row_val, rhs);
     const LpStatus st = lp.Solve();
     if (st != LpStatus::kOptimal) {
-      return absl::InternalError(absl::StrCat("the separation LP failed for cell ",
-                                              d_.CellName(q.primary)));
+      return absl::InternalError(
+          absl::StrCat("the separation LP failed for cell ", d_.CellName(q.primary)));
     }
     const double reach = -lp.objective();
     if (reach >= q.amount * (1 - 1e-9) - 1e-9) return reach;
@@ -228,10 +228,10 @@ class Master {
       if (*reach >= q.amount * (1 - 1e-9) - 1e-9) continue;
       if (cut.cells.empty() || CutLhs(cut, x) >= cut.rhs * (1 - 1e-6)) {
         if (binary && cut.cells.empty()) {
-          return absl::FailedPreconditionError(absl::StrCat(
-              "primary cell ", d_.CellName(q.primary), " cannot be protected ",
-              q.dir > 0 ? "upwards" : "downwards", " by ", q.amount,
-              " whatever else is suppressed"));
+          return absl::FailedPreconditionError(
+              absl::StrCat("primary cell ", d_.CellName(q.primary), " cannot be protected ",
+                           q.dir > 0 ? "upwards" : "downwards", " by ", q.amount,
+                           " whatever else is suppressed"));
         }
         continue;
       }
@@ -252,8 +252,7 @@ class Master {
       row_lb.push_back(cut.rhs);
       row_ub.push_back(COIN_DBL_MAX);
     }
-    solver->loadProblem(m, col_lb.data(), col_ub.data(), obj.data(), row_lb.data(),
-                        row_ub.data());
+    solver->loadProblem(m, col_lb.data(), col_ub.data(), obj.data(), row_lb.data(), row_ub.data());
   }
 
   // Cutting planes on the LP relaxation: returns its last solution and
@@ -300,7 +299,8 @@ absl::StatusOr<std::vector<double>> RelaxationPoint(const SdcData& d,
   return master.Relax(seconds, &lb);
 }
 
-absl::StatusOr<OptimalResult> RunOptimal(const SdcData& d, const std::vector<Protection>& protection,
+absl::StatusOr<OptimalResult> RunOptimal(const SdcData& d,
+                                         const std::vector<Protection>& protection,
                                          const std::vector<double>& cost,
                                          const std::vector<bool>& start, double time_limit_seconds,
                                          const ProgressFn& progress) {
@@ -317,7 +317,8 @@ absl::StatusOr<OptimalResult> RunOptimal(const SdcData& d, const std::vector<Pro
     if (start[c] && !protection[c].primary) best_cost += cost[c];
   }
   {
-    absl::StatusOr<std::vector<double>> x = master.Relax(time_limit_seconds * 0.3, &out.lower_bound);
+    absl::StatusOr<std::vector<double>> x =
+        master.Relax(time_limit_seconds * 0.3, &out.lower_bound);
     if (!x.ok()) return x.status();
   }
   // Branch and bound with the cuts so far; separate its solution; repeat.
@@ -345,9 +346,10 @@ absl::StatusOr<OptimalResult> RunOptimal(const SdcData& d, const std::vector<Pro
     for (int c = 0; c < n; ++c) inc[c] = out.suppressed[c] ? 1 : 0;
     model.setBestSolution(inc.data(), n, best_cost, true);
     const std::string secs = absl::StrCat(remaining);
-    const char* argv[] = {"gdprkit", "-log",          "0",      "-slog", "0",
+    const char* argv[] = {"gdprkit",  "-log",       "0",      "-slog", "0",
                           "-seconds", secs.c_str(), "-solve", "-quit"};
-    CbcMain1(9, argv, model, [](CbcModel*, int) { return 0; }, data);
+    CbcMain1(
+        9, argv, model, [](CbcModel*, int) { return 0; }, data);
     const bool proven = model.isProvenOptimal();
     out.lower_bound = std::max(out.lower_bound, model.getBestPossibleObjValue());
     const double* sol = model.bestSolution();

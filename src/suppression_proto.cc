@@ -293,7 +293,8 @@ absl::StatusOr<Problem> ProblemFrom(const Request& req) {
   if (req.use_jj_protection()) {
     return absl::InvalidArgumentError("use_jj_protection needs a JJ source");
   }
-  absl::StatusOr<std::vector<Protection>> prot = ApplyPrimaryRules(out.table, RulesFrom(req.rules()));
+  absl::StatusOr<std::vector<Protection>> prot =
+      ApplyPrimaryRules(out.table, RulesFrom(req.rules()));
   if (!prot.ok()) return prot.status();
   out.protection = *std::move(prot);
   return out;
@@ -399,8 +400,8 @@ absl::StatusOr<std::string> AuditSerialized(std::string_view request, MessageFor
   suppressed.resize(n, false);
   for (int c : req.suppressed_cells()) {
     if (c < 0 || c >= n) {
-      return absl::InvalidArgumentError(absl::StrCat("suppressed cell ", c, " is not a cell (",
-                                                     n, " cells)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("suppressed cell ", c, " is not a cell (", n, " cells)"));
     }
     suppressed[c] = true;
   }

@@ -21,19 +21,20 @@ absl::Status CheckRules(const PrimaryRules& r) {
     return absl::InvalidArgumentError("threshold_range_percent must be a finite number >= 0");
   }
   for (const DominanceRule& d : r.dominance) {
-    if (d.n < 1) return absl::InvalidArgumentError(absl::StrCat("dominance rule n = ", d.n, " < 1"));
+    if (d.n < 1)
+      return absl::InvalidArgumentError(absl::StrCat("dominance rule n = ", d.n, " < 1"));
     if (!(d.k > 0 && d.k <= 100)) {
       return absl::InvalidArgumentError(
           absl::StrCat("dominance rule k = ", d.k, " is outside (0, 100]"));
     }
   }
   if (!(r.p_percent >= 0 && r.p_percent < 100)) {
-    return absl::InvalidArgumentError(absl::StrCat("p_percent = ", r.p_percent,
-                                                   " is outside [0, 100)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("p_percent = ", r.p_percent, " is outside [0, 100)"));
   }
   if (!(r.q_percent > 0 && r.q_percent <= 100)) {
-    return absl::InvalidArgumentError(absl::StrCat("q_percent = ", r.q_percent,
-                                                   " is outside (0, 100]"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("q_percent = ", r.q_percent, " is outside (0, 100]"));
   }
   if (r.p_percent > r.q_percent) {
     return absl::InvalidArgumentError("p_percent must not exceed q_percent");
@@ -53,7 +54,8 @@ absl::StatusOr<std::vector<Protection>> ApplyPrimaryRules(const CellTable& table
   const bool freq = d.kind == TableKind::kFrequency;
   size_t need_largest = 0;
   if (!freq) {
-    for (const DominanceRule& r : rules.dominance) need_largest = std::max<size_t>(need_largest, r.n);
+    for (const DominanceRule& r : rules.dominance)
+      need_largest = std::max<size_t>(need_largest, r.n);
     if (rules.p_percent > 0) need_largest = std::max<size_t>(need_largest, 2);
   }
   std::vector<Protection> out(n);
@@ -71,8 +73,9 @@ absl::StatusOr<std::vector<Protection>> ApplyPrimaryRules(const CellTable& table
     // Threshold rule.
     if (rules.threshold > 0 && v != 0) {
       if (contrib < 0) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "cell ", d.CellName(i), " has no number of contributors, which the threshold rule needs"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("cell ", d.CellName(i),
+                         " has no number of contributors, which the threshold rule needs"));
       }
       if (contrib > 0 && contrib < rules.threshold) {
         if (freq) {
@@ -99,9 +102,9 @@ absl::StatusOr<std::vector<Protection>> ApplyPrimaryRules(const CellTable& table
       for (const DominanceRule& r : rules.dominance) {
         double s = 0;
         if (!sum_top(r.n, &s)) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              "cell ", d.CellName(i), " lists ", known, " largest contributions; the (", r.n, ",",
-              r.k, ") dominance rule needs ", r.n));
+          return absl::InvalidArgumentError(absl::StrCat("cell ", d.CellName(i), " lists ", known,
+                                                         " largest contributions; the (", r.n, ",",
+                                                         r.k, ") dominance rule needs ", r.n));
         }
         if (s > r.k / 100.0 * v * (1 + 1e-12)) {
           const double level = 100.0 / r.k * s - v;
@@ -111,9 +114,9 @@ absl::StatusOr<std::vector<Protection>> ApplyPrimaryRules(const CellTable& table
       if (rules.p_percent > 0) {
         double s = 0;
         if (!sum_top(2, &s)) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              "cell ", d.CellName(i), " lists ", known,
-              " largest contributions; the p% rule needs the two largest"));
+          return absl::InvalidArgumentError(
+              absl::StrCat("cell ", d.CellName(i), " lists ", known,
+                           " largest contributions; the p% rule needs the two largest"));
         }
         const double x1 = known > 0 ? top[0] : 0;
         const double rest = v - s;  // v - x1 - x2
@@ -128,8 +131,8 @@ absl::StatusOr<std::vector<Protection>> ApplyPrimaryRules(const CellTable& table
     // Manual marks.
     if (d.mark[i] == CellMark::kUnsafe) {
       double up = d.manual_upper[i], lo = d.manual_lower[i];
-      const double dflt = v == 0 ? rules.zero_upper
-                                 : std::max(freq ? 1.0 : 0.0, rules.manual_percent / 100.0 * v);
+      const double dflt =
+          v == 0 ? rules.zero_upper : std::max(freq ? 1.0 : 0.0, rules.manual_percent / 100.0 * v);
       if (std::isnan(up)) up = dflt;
       if (std::isnan(lo)) lo = v == 0 ? 0 : dflt;
       raise(kReasonManual, up, lo);

@@ -113,14 +113,17 @@ const std::string& EmptyString() {
 }  // namespace
 
 Hierarchy::Hierarchy() = default;
-Hierarchy::Hierarchy(std::shared_ptr<const internal::HierarchyData> data) : data_(std::move(data)) {}
+Hierarchy::Hierarchy(std::shared_ptr<const internal::HierarchyData> data)
+    : data_(std::move(data)) {}
 
 const std::string& Hierarchy::name() const { return data_ ? data_->name : EmptyString(); }
 int Hierarchy::size() const { return data_ ? static_cast<int>(data_->codes.size()) : 0; }
 const std::string& Hierarchy::code(int i) const {
   return (data_ && i >= 0 && i < size()) ? data_->codes[i] : EmptyString();
 }
-int Hierarchy::parent(int i) const { return (data_ && i >= 0 && i < size()) ? data_->parent[i] : -1; }
+int Hierarchy::parent(int i) const {
+  return (data_ && i >= 0 && i < size()) ? data_->parent[i] : -1;
+}
 const std::vector<int>& Hierarchy::children(int i) const {
   return (data_ && i >= 0 && i < size()) ? data_->children[i] : EmptyChildren();
 }
@@ -147,7 +150,8 @@ absl::StatusOr<Hierarchy> Hierarchy::FromParents(
   for (size_t i = 0; i < code_parent.size(); ++i) {
     const std::string& code = code_parent[i].first;
     if (code.empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(where, ": entry ", i + 1, " has an empty code"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ": entry ", i + 1, " has an empty code"));
     }
     if (!input_index.emplace(code, static_cast<int>(i)).second) {
       return absl::InvalidArgumentError(
@@ -162,9 +166,9 @@ absl::StatusOr<Hierarchy> Hierarchy::FromParents(
     const std::string& p = code_parent[i].second;
     if (p.empty()) {
       if (root >= 0) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            where, " has more than one total (codes without a parent): ",
-            Quote(code_parent[root].first), " and ", Quote(code_parent[i].first)));
+        return absl::InvalidArgumentError(
+            absl::StrCat(where, " has more than one total (codes without a parent): ",
+                         Quote(code_parent[root].first), " and ", Quote(code_parent[i].first)));
       }
       root = i;
       continue;
@@ -224,9 +228,8 @@ absl::StatusOr<Hierarchy> Hierarchy::FromParents(
     std::vector<std::string> cycle;
     for (size_t k = seen_at[c]; k < path.size(); ++k) cycle.push_back(code_parent[path[k]].first);
     cycle.push_back(code_parent[c].first);
-    return absl::InvalidArgumentError(absl::StrCat(where, " has a cycle: ",
-                                                   absl::StrJoin(cycle, " -> "),
-                                                   " (each code's parent follows it)"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        where, " has a cycle: ", absl::StrJoin(cycle, " -> "), " (each code's parent follows it)"));
   }
   data->codes.resize(n);
   data->parent.resize(n);
@@ -313,7 +316,8 @@ const SdcData& EmptyData() {
 }
 }  // namespace
 
-CellTable::CellTable() : data_(std::shared_ptr<const SdcData>(&EmptyData(), [](const SdcData*) {})) {}
+CellTable::CellTable()
+    : data_(std::shared_ptr<const SdcData>(&EmptyData(), [](const SdcData*) {})) {}
 CellTable::CellTable(std::shared_ptr<const SdcData> data) : data_(std::move(data)) {}
 
 TableKind CellTable::kind() const { return data_->kind; }
@@ -355,8 +359,7 @@ std::vector<int> CellTable::CodesAt(int t, int position) const {
 
 std::vector<CellLocation> CellTable::Locations(int cell) const {
   std::vector<CellLocation> out;
-  if (cell < 0 || cell >= num_cells() || data_->home_table.empty() ||
-      data_->home_table[cell] < 0) {
+  if (cell < 0 || cell >= num_cells() || data_->home_table.empty() || data_->home_table[cell] < 0) {
     return out;
   }
   // The home location, then any other table holding the same cell.
@@ -393,9 +396,8 @@ absl::StatusOr<int> CellTable::FindCell(std::string_view table,
   for (const ProductTable& pt : data_->tables) {
     if (pt.name != table) continue;
     if (codes.size() != pt.dims.size()) {
-      return absl::InvalidArgumentError(absl::StrCat("table ", Quote(table), " has ",
-                                                     pt.dims.size(), " dimensions, not ",
-                                                     codes.size()));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "table ", Quote(table), " has ", pt.dims.size(), " dimensions, not ", codes.size()));
     }
     std::vector<int> idx(codes.size());
     for (size_t d = 0; d < codes.size(); ++d) {
@@ -484,8 +486,8 @@ absl::Status CheckCellNumbers(const std::string& label, TableKind kind, const Ta
                                                    " (values must be finite numbers)"));
   }
   if (c.value < 0) {
-    return absl::InvalidArgumentError(absl::StrCat("cell ", label, " has negative value ",
-                                                   Num(c.value)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("cell ", label, " has negative value ", Num(c.value)));
   }
   if (kind == TableKind::kFrequency) {
     if (c.value != std::floor(c.value)) {
@@ -497,9 +499,9 @@ absl::Status CheckCellNumbers(const std::string& label, TableKind kind, const Ta
                                                      ", too large to count exactly"));
     }
     if (c.contributors >= 0 && static_cast<double>(c.contributors) != c.value) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("cell ", label, " of a frequency table has ", c.contributors,
-                       " contributors but count ", Num(c.value), " (they must agree)"));
+      return absl::InvalidArgumentError(absl::StrCat("cell ", label, " of a frequency table has ",
+                                                     c.contributors, " contributors but count ",
+                                                     Num(c.value), " (they must agree)"));
     }
     if (!c.largest.empty()) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -507,12 +509,12 @@ absl::Status CheckCellNumbers(const std::string& label, TableKind kind, const Ta
     }
   } else {
     if (c.contributors < -1) {
-      return absl::InvalidArgumentError(absl::StrCat("cell ", label, " has ", c.contributors,
-                                                     " contributors"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("cell ", label, " has ", c.contributors, " contributors"));
     }
     if (c.contributors == 0 && c.value != 0) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "cell ", label, " has no contributors but value ", Num(c.value)));
+      return absl::InvalidArgumentError(
+          absl::StrCat("cell ", label, " has no contributors but value ", Num(c.value)));
     }
     double sum = 0;
     for (size_t k = 0; k < c.largest.size(); ++k) {
@@ -523,17 +525,16 @@ absl::Status CheckCellNumbers(const std::string& label, TableKind kind, const Ta
                                                        " (must be finite and non-negative)"));
       }
       if (k > 0 && x > c.largest[k - 1]) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "cell ", label, ": largest contributions must be sorted largest first (", Num(x),
-            " follows ", Num(c.largest[k - 1]), ")"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("cell ", label, ": largest contributions must be sorted largest first (",
+                         Num(x), " follows ", Num(c.largest[k - 1]), ")"));
       }
       sum += x;
     }
     if (sum > c.value * (1 + 1e-9) + 1e-9) {
-      return absl::InvalidArgumentError(absl::StrCat("cell ", label,
-                                                     ": its largest contributions add up to ",
-                                                     Num(sum), ", more than its value ",
-                                                     Num(c.value)));
+      return absl::InvalidArgumentError(
+          absl::StrCat("cell ", label, ": its largest contributions add up to ", Num(sum),
+                       ", more than its value ", Num(c.value)));
     }
     if (c.contributors >= 0 && static_cast<int64_t>(c.largest.size()) > c.contributors) {
       return absl::InvalidArgumentError(absl::StrCat("cell ", label, " lists ", c.largest.size(),
@@ -551,10 +552,9 @@ absl::Status CheckCellNumbers(const std::string& label, TableKind kind, const Ta
                                                      Num(m), " (must be finite, non-negative)"));
     }
   }
-  if ((!std::isnan(c.manual_upper) || !std::isnan(c.manual_lower)) &&
-      c.mark != CellMark::kUnsafe) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "cell ", label, " has manual protection levels but is not marked unsafe"));
+  if ((!std::isnan(c.manual_upper) || !std::isnan(c.manual_lower)) && c.mark != CellMark::kUnsafe) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cell ", label, " has manual protection levels but is not marked unsafe"));
   }
   return absl::OkStatus();
 }
@@ -593,8 +593,8 @@ absl::Status StageTable(const TableInput& t, const BuildOptions& options, Produc
     }
     n *= h.size();
     if (n > kMaxCells) {
-      return absl::InvalidArgumentError(absl::StrCat("table ", tname, " would have more than ",
-                                                     kMaxCells, " cells"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("table ", tname, " would have more than ", kMaxCells, " cells"));
     }
   }
   const int k = static_cast<int>(t.dimensions.size());
@@ -641,8 +641,7 @@ absl::Status StageTable(const TableInput& t, const BuildOptions& options, Produc
     const std::string label = CellLabel(t, codes);
     if (s->given[pos]) {
       return absl::InvalidArgumentError(absl::StrCat("cell ", label, " appears twice (rows ",
-                                                     s->given_row[pos] + 1, " and ", row + 1,
-                                                     ")"));
+                                                     s->given_row[pos] + 1, " and ", row + 1, ")"));
     }
     if (absl::Status st = CheckCellNumbers(label, t.kind, c); !st.ok()) return st;
     s->given[pos] = 1;
@@ -747,17 +746,17 @@ absl::Status StageTable(const TableInput& t, const BuildOptions& options, Produc
         if (!Close(sum, s->value[pos], integer, options.relative_tolerance)) {
           std::vector<std::string> parts;
           for (int ch : h.children(c)) {
-            parts.push_back(absl::StrCat(h.code(ch), "=",
-                                         Num(s->value[pos + (ch - c) * pt->stride[d]])));
+            parts.push_back(
+                absl::StrCat(h.code(ch), "=", Num(s->value[pos + (ch - c) * pt->stride[d]])));
             if (parts.size() == 8 && h.children(c).size() > 8) {
               parts.push_back("...");
               break;
             }
           }
-          bad = absl::InvalidArgumentError(absl::StrCat(
-              "totals do not add up: cell ", PositionLabel(t, *pt, pos), " is ",
-              Num(s->value[pos]), " but its parts under ", h.name(), " (", absl::StrJoin(parts, ", "),
-              ") add up to ", Num(sum)));
+          bad = absl::InvalidArgumentError(
+              absl::StrCat("totals do not add up: cell ", PositionLabel(t, *pt, pos), " is ",
+                           Num(s->value[pos]), " but its parts under ", h.name(), " (",
+                           absl::StrJoin(parts, ", "), ") add up to ", Num(sum)));
         }
       });
       if (!bad.ok()) return bad;
@@ -793,10 +792,9 @@ absl::StatusOr<CellTable> CellTable::FromTables(const std::vector<TableInput>& t
   std::map<std::string, Hierarchy> dims_by_name;
   for (size_t t = 0; t < tables.size(); ++t) {
     if (tables[t].kind != kind) {
-      return absl::InvalidArgumentError(absl::StrCat("table ", Quote(tables[t].name),
-                                                     " is of a different kind than table ",
-                                                     Quote(tables[0].name),
-                                                     " (linked tables share one kind)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("table ", Quote(tables[t].name), " is of a different kind than table ",
+                       Quote(tables[0].name), " (linked tables share one kind)"));
     }
     if (tables.size() > 1 && tables[t].name.empty()) {
       return absl::InvalidArgumentError(
@@ -862,10 +860,10 @@ absl::StatusOr<CellTable> CellTable::FromTables(const std::vector<TableInput>& t
         }
         if (data->contributors[cell] >= 0 && s.contributors[pos] >= 0 &&
             data->contributors[cell] != s.contributors[pos]) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              "linked tables disagree: cell ", data->CellName(cell), " has ",
-              data->contributors[cell], " contributors but the same cell ", here, " has ",
-              s.contributors[pos]));
+          return absl::InvalidArgumentError(
+              absl::StrCat("linked tables disagree: cell ", data->CellName(cell), " has ",
+                           data->contributors[cell], " contributors but the same cell ", here,
+                           " has ", s.contributors[pos]));
         }
         if (data->contributors[cell] < 0) data->contributors[cell] = s.contributors[pos];
         if (kind == TableKind::kMagnitude && data->largest[cell].empty()) {
@@ -873,15 +871,15 @@ absl::StatusOr<CellTable> CellTable::FromTables(const std::vector<TableInput>& t
         }
         if (s.mark[pos] != CellMark::kNone) {
           if (data->mark[cell] != CellMark::kNone && data->mark[cell] != s.mark[pos]) {
-            return absl::InvalidArgumentError(absl::StrCat("conflicting marks on cell ",
-                                                           data->CellName(cell), " and ", here));
+            return absl::InvalidArgumentError(
+                absl::StrCat("conflicting marks on cell ", data->CellName(cell), " and ", here));
           }
           data->mark[cell] = s.mark[pos];
         }
         if (!std::isnan(s.cost[pos])) {
           if (!std::isnan(data->cost[cell]) && data->cost[cell] != s.cost[pos]) {
-            return absl::InvalidArgumentError(absl::StrCat("conflicting costs on cell ",
-                                                           data->CellName(cell), " and ", here));
+            return absl::InvalidArgumentError(
+                absl::StrCat("conflicting costs on cell ", data->CellName(cell), " and ", here));
           }
           data->cost[cell] = s.cost[pos];
         }
@@ -889,8 +887,8 @@ absl::StatusOr<CellTable> CellTable::FromTables(const std::vector<TableInput>& t
                                 std::pair{&data->manual_lower, &s.manual_lower}}) {
           if (std::isnan((*src)[pos])) continue;
           if (!std::isnan((*dst)[cell]) && (*dst)[cell] != (*src)[pos]) {
-            return absl::InvalidArgumentError(absl::StrCat(
-                "conflicting protection levels on cell ", data->CellName(cell), " and ", here));
+            return absl::InvalidArgumentError(absl::StrCat("conflicting protection levels on cell ",
+                                                           data->CellName(cell), " and ", here));
           }
           (*dst)[cell] = (*src)[pos];
         }
@@ -921,7 +919,8 @@ absl::StatusOr<CellTable> CellTable::FromTables(const std::vector<TableInput>& t
             std::vector<std::pair<int, double>> sorted = terms;
             std::sort(sorted.begin(), sorted.end());
             std::string key;
-            for (const auto& [cell, coef] : sorted) absl::StrAppend(&key, cell, coef > 0 ? "+" : "-");
+            for (const auto& [cell, coef] : sorted)
+              absl::StrAppend(&key, cell, coef > 0 ? "+" : "-");
             if (!seen.insert(std::move(key)).second) return;
           }
           for (const auto& [cell, coef] : terms) {
@@ -992,9 +991,9 @@ absl::StatusOr<CellTable> CellTable::FromRelations(TableKind kind,
           absl::StrCat("cell ", label, " of a frequency table has a negative lower bound"));
     }
     if (!(lb <= c.value) || !(c.value <= ub)) {
-      return absl::InvalidArgumentError(absl::StrCat("cell ", label, " has value ",
-                                                     Num(c.value), " outside its bounds [",
-                                                     Num(lb), ", ", Num(ub), "]"));
+      return absl::InvalidArgumentError(absl::StrCat("cell ", label, " has value ", Num(c.value),
+                                                     " outside its bounds [", Num(lb), ", ",
+                                                     Num(ub), "]"));
     }
     data->name.push_back(c.name);
     data->value.push_back(c.value);
@@ -1032,8 +1031,8 @@ absl::StatusOr<CellTable> CellTable::FromRelations(TableKind kind,
     for (size_t k = 0; k < rel.cells.size(); ++k) {
       const int c = rel.cells[k];
       if (c < 0 || c >= n) {
-        return absl::InvalidArgumentError(absl::StrCat(where, " refers to cell ", c,
-                                                       ", but there are ", n, " cells"));
+        return absl::InvalidArgumentError(
+            absl::StrCat(where, " refers to cell ", c, ", but there are ", n, " cells"));
       }
       const double a = rel.coefficients[k];
       if (!std::isfinite(a) || a == 0) {
@@ -1048,8 +1047,9 @@ absl::StatusOr<CellTable> CellTable::FromRelations(TableKind kind,
     if (std::fabs(sum - rel.rhs) > relative_tolerance * (1.0 + scale)) {
       std::vector<std::string> parts;
       for (size_t k = 0; k < rel.cells.size() && k < 8; ++k) {
-        parts.push_back(absl::StrCat(Num(rel.coefficients[k]), "*", Quote(data->CellName(rel.cells[k])),
-                                     "(", Num(data->value[rel.cells[k]]), ")"));
+        parts.push_back(absl::StrCat(Num(rel.coefficients[k]), "*",
+                                     Quote(data->CellName(rel.cells[k])), "(",
+                                     Num(data->value[rel.cells[k]]), ")"));
       }
       return absl::InvalidArgumentError(absl::StrCat(
           where, " does not hold: ", absl::StrJoin(parts, " + "),

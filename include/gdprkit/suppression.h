@@ -83,7 +83,8 @@ class Hierarchy {
 
   // A one-level hierarchy: `total` with `codes` as its children. Errors as
   // FromParents, plus an empty `codes`.
-  static absl::StatusOr<Hierarchy> Flat(std::string_view name, const std::vector<std::string>& codes,
+  static absl::StatusOr<Hierarchy> Flat(std::string_view name,
+                                        const std::vector<std::string>& codes,
                                         std::string_view total = "Total");
 
   // The tau-ARGUS .hrc text form: one code per line, each leading '@' one
@@ -139,10 +140,10 @@ struct TableCell {
   // many as the dominance or p% rule reads: n for (n,k), 2 for p%).
   std::int64_t contributors = -1;
   std::vector<double> largest;
-  double cost = kUnset;           // overrides the cost model for this cell
+  double cost = kUnset;  // overrides the cost model for this cell
   CellMark mark = CellMark::kNone;
-  double manual_upper = kUnset;   // with kUnsafe: required upper protection
-  double manual_lower = kUnset;   // with kUnsafe: required lower protection
+  double manual_upper = kUnset;  // with kUnsafe: required upper protection
+  double manual_lower = kUnset;  // with kUnsafe: required lower protection
 };
 
 // One table: a name (unique among linked tables), its kind, its dimensions and
@@ -221,7 +222,8 @@ class CellTable {
   // with an unknown cell, a repeated cell, a zero or non-finite coefficient,
   // fewer than two cells, or values that do not satisfy it (within the
   // relative tolerance), a-priori bounds that exclude the value.
-  static absl::StatusOr<CellTable> FromRelations(TableKind kind, const std::vector<LinearCell>& cells,
+  static absl::StatusOr<CellTable> FromRelations(TableKind kind,
+                                                 const std::vector<LinearCell>& cells,
                                                  const std::vector<LinearRelation>& relations,
                                                  double relative_tolerance = 1e-9);
 
@@ -296,8 +298,8 @@ struct Protection {
 };
 
 struct DominanceRule {
-  int n = 1;        // number of largest contributors
-  double k = 80;    // percent of the cell total
+  int n = 1;      // number of largest contributors
+  double k = 80;  // percent of the cell total
 };
 
 struct PrimaryRules {
@@ -376,17 +378,17 @@ struct PrimaryVerdict {
   double need_lower = 0;  // the attacker's lower bound must be <= this
   double need_upper = 0;  // the attacker's upper bound must be >= this
   double sliding = 0;
-  double lower = 0;       // the (exact or proven inner) attacker interval
+  double lower = 0;  // the (exact or proven inner) attacker interval
   double upper = 0;
-  bool exact = false;     // the interval is the attacker's exact interval
-  bool safe = false;      // the cell keeps its protection
-  std::string reason;     // why not, when not safe
+  bool exact = false;  // the interval is the attacker's exact interval
+  bool safe = false;   // the cell keeps its protection
+  std::string reason;  // why not, when not safe
 };
 
 struct AuditReport {
-  bool passed = false;                         // every primary is safe
-  std::vector<SuppressedInterval> intervals;   // every suppressed cell, by cell index
-  std::vector<PrimaryVerdict> primaries;       // every primary cell, by cell index
+  bool passed = false;                        // every primary is safe
+  std::vector<SuppressedInterval> intervals;  // every suppressed cell, by cell index
+  std::vector<PrimaryVerdict> primaries;      // every primary cell, by cell index
   int num_suppressed = 0;
   int num_determined = 0;     // suppressed cells the relations pin to a single value
   int num_components = 0;     // independent sub-problems among the rest
@@ -430,8 +432,8 @@ struct Progress {
 struct SuppressOptions {
   SecondaryMethod method = SecondaryMethod::kAuto;
   CostModel cost = CostModel::kCells;
-  int optimal_max_cells = 400;        // kAuto's switch point
-  double time_limit_seconds = 60;     // for kOptimal; then the best pattern found
+  int optimal_max_cells = 400;     // kAuto's switch point
+  double time_limit_seconds = 60;  // for kOptimal; then the best pattern found
   // Heuristic effort: 0 = fastest (no redundancy removal beyond free cells),
   // 1 = default, 2 = also try several processing orders on small tables.
   int effort = 1;
@@ -447,17 +449,17 @@ enum class CellStatus : std::uint8_t {
 };
 
 struct SuppressionResult {
-  std::vector<CellStatus> status;       // one per cell
-  std::vector<Protection> protection;   // one per cell
-  std::vector<double> cost;             // the cost of each cell under the model
-  double total_cost = 0;                // of the secondary cells
+  std::vector<CellStatus> status;      // one per cell
+  std::vector<Protection> protection;  // one per cell
+  std::vector<double> cost;            // the cost of each cell under the model
+  double total_cost = 0;               // of the secondary cells
   int num_primary = 0;
   int num_secondary = 0;
   SecondaryMethod method = SecondaryMethod::kHeuristic;  // the method used
-  bool proven_optimal = false;  // kOptimal finished within its time limit
-  double lower_bound = 0;       // kOptimal: proven lower bound on the secondary cost
-  AuditReport audit;            // always passed
-  double seconds = 0;           // wall time
+  bool proven_optimal = false;                           // kOptimal finished within its time limit
+  double lower_bound = 0;  // kOptimal: proven lower bound on the secondary cost
+  AuditReport audit;       // always passed
+  double seconds = 0;      // wall time
 };
 
 // Primary rules, then secondary suppression, then the audit. Errors:
@@ -503,7 +505,8 @@ absl::StatusOr<JJProblem> ReadJJFile(const std::string& path);
 // primary cells get status u), costs (one per cell) and, when `status` is not
 // null, secondary cells as m. Errors: InvalidArgument for sizes that do not
 // match.
-absl::StatusOr<std::string> WriteJJ(const CellTable& table, const std::vector<Protection>& protection,
+absl::StatusOr<std::string> WriteJJ(const CellTable& table,
+                                    const std::vector<Protection>& protection,
                                     const std::vector<double>& costs,
                                     const std::vector<CellStatus>* status = nullptr);
 

@@ -44,8 +44,8 @@ using ProgressFn = std::function<bool(const Progress&)>;
 
 absl::StatusOr<AuditReport> RunAudit(const SdcData& d, const std::vector<Protection>& protection,
                                      const std::vector<bool>& suppressed,
-                                     const AuditOptions& options,
-                                     const std::vector<Witness>* hints, const ProgressFn& progress);
+                                     const AuditOptions& options, const std::vector<Witness>* hints,
+                                     const ProgressFn& progress);
 
 struct HeuristicResult {
   std::vector<bool> suppressed;
@@ -53,9 +53,9 @@ struct HeuristicResult {
 };
 
 absl::StatusOr<HeuristicResult> RunHeuristic(const SdcData& d,
-                                              const std::vector<Protection>& protection,
-                                              const std::vector<double>& cost, int effort,
-                                              const ProgressFn& progress);
+                                             const std::vector<Protection>& protection,
+                                             const std::vector<double>& cost, int effort,
+                                             const ProgressFn& progress);
 
 struct OptimalResult {
   std::vector<bool> suppressed;
@@ -70,7 +70,8 @@ absl::StatusOr<std::vector<double>> RelaxationPoint(const SdcData& d,
                                                     const std::vector<double>& cost,
                                                     double seconds);
 
-absl::StatusOr<OptimalResult> RunOptimal(const SdcData& d, const std::vector<Protection>& protection,
+absl::StatusOr<OptimalResult> RunOptimal(const SdcData& d,
+                                         const std::vector<Protection>& protection,
                                          const std::vector<double>& cost,
                                          const std::vector<bool>& start, double time_limit_seconds,
                                          const ProgressFn& progress);

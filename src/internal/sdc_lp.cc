@@ -47,7 +47,9 @@ void Lp::Load(int ncols, const std::vector<double>& col_lb, const std::vector<do
 }
 
 void Lp::SetObjective(int col, double coef) { clp_->setObjectiveCoefficient(col, coef); }
-void Lp::SetBounds(int col, double lb, double ub) { clp_->setColumnBounds(col, Coin(lb), Coin(ub)); }
+void Lp::SetBounds(int col, double lb, double ub) {
+  clp_->setColumnBounds(col, Coin(lb), Coin(ub));
+}
 
 LpStatus Lp::Solve() {
   auto status = [&]() {

@@ -18,9 +18,9 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 
 struct HierarchyData {
   std::string name;
-  std::vector<std::string> codes;           // pre-order, root first
-  std::vector<int> parent;                  // -1 for the root
-  std::vector<std::vector<int>> children;   // in input order
+  std::vector<std::string> codes;          // pre-order, root first
+  std::vector<int> parent;                 // -1 for the root
+  std::vector<std::vector<int>> children;  // in input order
   std::vector<int> depth;
   absl::flat_hash_map<std::string, int> index;  // lookup only, never iterated
 };

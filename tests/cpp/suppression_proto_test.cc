@@ -100,7 +100,9 @@ TEST(SuppressSerializedTest, BinaryAndJson) {
 
 TEST(SuppressSerializedTest, JJWithItsOwnLevels) {
   v1::SuppressRequest req;
-  req.set_jj("0\n3\n0 10 1 s 0 100 0 0 0\n1 3 1 u 0 100 0 2 0\n2 7 1 s 0 100 0 0 0\n1\n0 3 : 0 (-1) 1 (1) 2 (1)\n");
+  req.set_jj(
+      "0\n3\n0 10 1 s 0 100 0 0 0\n1 3 1 u 0 100 0 2 0\n2 7 1 s 0 100 0 0 0\n1\n0 3 : 0 (-1) 1 (1) "
+      "2 (1)\n");
   req.set_use_jj_protection(true);
   std::string bytes;
   ASSERT_TRUE(req.SerializeToString(&bytes));
@@ -114,17 +116,16 @@ TEST(SuppressSerializedTest, JJWithItsOwnLevels) {
 
 TEST(SuppressSerializedTest, BadRequests) {
   EXPECT_THAT(SuppressSerialized("\xff\xff\xff").status().message(), HasSubstr("not a valid"));
-  EXPECT_THAT(SuppressSerialized("{", MessageFormat::kJson).status().message(),
-              HasSubstr("JSON"));
+  EXPECT_THAT(SuppressSerialized("{", MessageFormat::kJson).status().message(), HasSubstr("JSON"));
   EXPECT_THAT(SuppressSerialized("tables {", MessageFormat::kText).status().message(),
               HasSubstr("text-format"));
   EXPECT_THAT(SuppressSerialized("", MessageFormat::kText).status().message(),
               HasSubstr("no tables"));
-  EXPECT_THAT(SuppressSerialized("relations { kind: 7 cells { name: \"a\" } }",
-                                 MessageFormat::kText)
-                  .status()
-                  .message(),
-              HasSubstr("unknown table kind"));
+  EXPECT_THAT(
+      SuppressSerialized("relations { kind: 7 cells { name: \"a\" } }", MessageFormat::kText)
+          .status()
+          .message(),
+      HasSubstr("unknown table kind"));
   std::string bad = kRequest;
   bad.replace(bad.find("value: 9"), 8, "value: -9");
   absl::StatusOr<std::string> neg = SuppressSerialized(bad, MessageFormat::kText);
@@ -136,11 +137,11 @@ TEST(SuppressSerializedTest, BadRequests) {
                   .status()
                   .message(),
               HasSubstr("unknown secondary method"));
-  EXPECT_THAT(SuppressSerialized(std::string(kRequest) + " use_jj_protection: true",
-                                 MessageFormat::kText)
-                  .status()
-                  .message(),
-              HasSubstr("JJ source"));
+  EXPECT_THAT(
+      SuppressSerialized(std::string(kRequest) + " use_jj_protection: true", MessageFormat::kText)
+          .status()
+          .message(),
+      HasSubstr("JJ source"));
 }
 
 TEST(AuditSerializedTest, AuditsAGivenPattern) {
@@ -166,13 +167,15 @@ TEST(AuditSerializedTest, AuditsAGivenPattern) {
   ASSERT_TRUE(out.ok()) << out.status();
   ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(*out, &resp));
   EXPECT_TRUE(resp.audit().passed());
-  EXPECT_THAT(AuditSerialized(req + "suppressed_cells: 99", MessageFormat::kText).status().message(),
-              HasSubstr("not a cell"));
-  EXPECT_THAT(AuditSerialized(req + R"pb(suppressed_locations { table: "bp" codes: "p9" codes: "all" })pb",
-                              MessageFormat::kText)
-                  .status()
-                  .message(),
-              HasSubstr("unknown code"));
+  EXPECT_THAT(
+      AuditSerialized(req + "suppressed_cells: 99", MessageFormat::kText).status().message(),
+      HasSubstr("not a cell"));
+  EXPECT_THAT(
+      AuditSerialized(req + R"pb(suppressed_locations { table: "bp" codes: "p9" codes: "all" })pb",
+                      MessageFormat::kText)
+          .status()
+          .message(),
+      HasSubstr("unknown code"));
 }
 
 }  // namespace

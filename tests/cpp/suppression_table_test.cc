@@ -69,17 +69,16 @@ TEST(HierarchyTest, RejectsCycleNamingTheCodes) {
   absl::StatusOr<Hierarchy> h = Hierarchy::FromParents(
       "region", {{"Total", ""}, {"A", "B"}, {"B", "C"}, {"C", "A"}, {"D", "Total"}});
   ASSERT_FALSE(h.ok());
-  EXPECT_THAT(h.status().message(), AllOf(HasSubstr("cycle"), HasSubstr("A"), HasSubstr("B"),
-                                          HasSubstr("C")));
+  EXPECT_THAT(h.status().message(),
+              AllOf(HasSubstr("cycle"), HasSubstr("A"), HasSubstr("B"), HasSubstr("C")));
 }
 
 TEST(HierarchyTest, RejectsOrphanWithNearestCode) {
   absl::StatusOr<Hierarchy> h =
       Hierarchy::FromParents("region", {{"Total", ""}, {"North", "Total"}, {"n1", "Nort"}});
   ASSERT_FALSE(h.ok());
-  EXPECT_THAT(h.status().message(),
-              AllOf(HasSubstr("\"n1\""), HasSubstr("\"Nort\""), HasSubstr("orphan"),
-                    HasSubstr("\"North\"")));
+  EXPECT_THAT(h.status().message(), AllOf(HasSubstr("\"n1\""), HasSubstr("\"Nort\""),
+                                          HasSubstr("orphan"), HasSubstr("\"North\"")));
 }
 
 TEST(HierarchyTest, RejectsDuplicatesRootsAndEmptyCodes) {
@@ -91,8 +90,7 @@ TEST(HierarchyTest, RejectsDuplicatesRootsAndEmptyCodes) {
               HasSubstr("more than one total"));
   EXPECT_THAT(Hierarchy::FromParents("r", {{"a", "b"}, {"b", "a"}}).status().message(),
               HasSubstr("no total"));
-  EXPECT_THAT(Hierarchy::FromParents("r", {{"", ""}}).status().message(),
-              HasSubstr("empty code"));
+  EXPECT_THAT(Hierarchy::FromParents("r", {{"", ""}}).status().message(), HasSubstr("empty code"));
   EXPECT_THAT(Hierarchy::FromParents("r", {{"a", "a"}}).status().message(),
               HasSubstr("its own parent"));
   EXPECT_FALSE(Hierarchy::FromParents("r", {}).ok());
@@ -137,7 +135,8 @@ TEST(CellTableTest, ComputesTotalsAndRelations) {
   for (int r = 0; r < t->num_relations(); ++r) {
     LinearRelation rel = t->relation(r);
     double sum = 0;
-    for (size_t k = 0; k < rel.cells.size(); ++k) sum += rel.coefficients[k] * t->value(rel.cells[k]);
+    for (size_t k = 0; k < rel.cells.size(); ++k)
+      sum += rel.coefficients[k] * t->value(rel.cells[k]);
     EXPECT_EQ(sum, rel.rhs) << t->RelationName(r);
   }
   EXPECT_FALSE(t->FindCell("bp", {"p9", "low"}).ok());
@@ -253,8 +252,8 @@ TEST(CellTableTest, LinkedTablesShareMarginals) {
   absl::StatusOr<CellTable> bad = CellTable::FromTables({bp, age});
   ASSERT_FALSE(bad.ok());
   EXPECT_THAT(bad.status().message(),
-              AllOf(HasSubstr("disagree"), HasSubstr("practice=Total, band=Total"),
-                    HasSubstr("28"), HasSubstr("27")));
+              AllOf(HasSubstr("disagree"), HasSubstr("practice=Total, band=Total"), HasSubstr("28"),
+                    HasSubstr("27")));
 
   TableInput other = age;
   other.cells[0].value = 6;
@@ -382,7 +381,7 @@ TEST(PrimaryRulesTest, MagnitudeRules) {
   const Protection& pa = (*p)[*ct->FindCell("cost", {"p1"})];
   EXPECT_TRUE(pa.reasons & kReasonDominance);
   EXPECT_NEAR(pa.upper, 100.0 / 80 * 85 - 100, 1e-9);  // 6.25
-  EXPECT_FALSE(pa.reasons & kReasonPPercent);  // 100 - 85 - 5 = 10 >= 0.1 * 85
+  EXPECT_FALSE(pa.reasons & kReasonPPercent);          // 100 - 85 - 5 = 10 >= 0.1 * 85
   const Protection& pb = (*p)[*ct->FindCell("cost", {"p2"})];
   EXPECT_FALSE(pb.primary);
   const Protection& pc = (*p)[*ct->FindCell("cost", {"p3"})];
@@ -476,12 +475,14 @@ TEST(JJTest, ErrorsNameTheLine) {
   EXPECT_THAT(ParseJJ("0\n1\n0 1 1 q 0 9 0 0 0\n0\n").status().message(),
               HasSubstr("unknown status"));
   EXPECT_THAT(ParseJJ("0\n1\n5 1 1 s 0 9 0 0 0\n0\n").status().message(), HasSubstr("should be 0"));
-  EXPECT_THAT(
-      ParseJJ("0\n2\n0 1 1 s 0 9 0 0 0\n1 1 1 s 0 9 0 0 0\n1\n0 2 : 0 (1) 3 (-1)\n").status().message(),
-      HasSubstr("refers to cell 3"));
-  EXPECT_THAT(
-      ParseJJ("0\n2\n0 1 1 s 0 9 0 0 0\n1 2 1 s 0 9 0 0 0\n1\n0 2 : 0 (1) 1 (-1)\n").status().message(),
-      HasSubstr("does not hold"));
+  EXPECT_THAT(ParseJJ("0\n2\n0 1 1 s 0 9 0 0 0\n1 1 1 s 0 9 0 0 0\n1\n0 2 : 0 (1) 3 (-1)\n")
+                  .status()
+                  .message(),
+              HasSubstr("refers to cell 3"));
+  EXPECT_THAT(ParseJJ("0\n2\n0 1 1 s 0 9 0 0 0\n1 2 1 s 0 9 0 0 0\n1\n0 2 : 0 (1) 1 (-1)\n")
+                  .status()
+                  .message(),
+              HasSubstr("does not hold"));
   EXPECT_THAT(ParseJJ("0\n2\n0 1 1 s 0 9 0 0 0\n1 1 1 s 0 9 0 0 0\n1\n0 3 : 0 (1) 1 (-1)\n")
                   .status()
                   .message(),

@@ -1,6 +1,8 @@
 // Secondary suppression and the audit: the classic traps, linked tables,
 // hierarchies, the optimal method, determinism. Every result is audited with
 // the exact LP audit.
+#include "gdprkit/suppression.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -11,7 +13,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "gdprkit/suppression.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -244,8 +245,8 @@ TEST(SuppressTest, PartnerOneLevelUp) {
 TEST(SuppressTest, ThreeLevelHierarchyBothDimensions) {
   Hierarchy region = *Hierarchy::FromIndentedText(
       "region", "N\n@N1\n@@a\n@@b\n@N2\n@@c\n@@d\nS\n@S1\n@@e\n@@f\n@@g\n", "DK");
-  Hierarchy age = *Hierarchy::FromIndentedText("age", "young\n@0-17\n@18-39\nold\n@40-64\n@65+\n",
-                                                "all");
+  Hierarchy age =
+      *Hierarchy::FromIndentedText("age", "young\n@0-17\n@18-39\nold\n@40-64\n@65+\n", "all");
   TableInput in;
   in.name = "t";
   in.dimensions = {region, age};
@@ -292,6 +293,151 @@ TEST(SuppressTest, LinkedTablesAreProtectedTogether) {
   }
   // Each table protected on its own can leak through the other: the joint
   // protection is what the audit checks (it sees both tables' relations).
+}
+
+// The linked-table trap: a table protected on its own can be undone by the
+// other. Here the low-band cells must be published, so the bp table alone
+// hides the practice totals; the age table publishes them as row sums.
+TEST(SuppressTest, LinkedTablesProtectedSeparatelyLeak) {
+  Hierarchy practice = *Hierarchy::Flat("practice", {"p1", "p2", "p3"});
+  Hierarchy band = *Hierarchy::Flat("band", {"low", "high"});
+  Hierarchy age = *Hierarchy::Flat("age", {"young", "old"});
+  TableInput bp, ages;
+  bp.name = "bp";
+  bp.dimensions = {practice, band};
+  const double b[3][2] = {{40, 3}, {30, 2}, {25, 9}};
+  for (int i = 0; i < 3; ++i) {
+    for (int j = 0; j < 2; ++j) {
+      TableCell c{{practice.code(i + 1), band.code(j + 1)}, b[i][j]};
+      if (j == 0) c.mark = CellMark::kSafe;
+      bp.cells.push_back(c);
+    }
+  }
+  ages.name = "age";
+  ages.dimensions = {practice, age};
+  const double a[3][2] = {{20, 23}, {12, 20}, {14, 20}};
+  for (int i = 0; i < 3; ++i) {
+    for (int j = 0; j < 2; ++j)
+      ages.cells.push_back({{practice.code(i + 1), age.code(j + 1)}, a[i][j]});
+  }
+  absl::StatusOr<CellTable> joint = CellTable::FromTables({bp, ages});
+  absl::StatusOr<CellTable> alone = CellTable::FromTables({bp});
+  ASSERT_TRUE(joint.ok() && alone.ok()) << joint.status() << alone.status();
+  SuppressOptions o;
+  o.method = SecondaryMethod::kOptimal;
+  absl::StatusOr<SuppressionResult> sep = Suppress(*alone, PrimaryRules{}, o);
+  ASSERT_TRUE(sep.ok()) << sep.status();
+  ExpectPassesExactAudit(*alone, *sep);
+  // Carry the bp-only pattern over to the linked set: it leaks.
+  std::vector<bool> carried(joint->num_cells(), false);
+  for (int c = 0; c < alone->num_cells(); ++c) {
+    if (sep->status[c] == CellStatus::kPublished) continue;
+    std::vector<std::string> codes;
+    const std::vector<int> idx = alone->CodesAt(0, c);
+    for (size_t d = 0; d < idx.size(); ++d)
+      codes.push_back(alone->table_dimensions(0)[d].code(idx[d]));
+    carried[*joint->FindCell("bp", codes)] = true;
+  }
+  absl::StatusOr<std::vector<Protection>> prot = ApplyPrimaryRules(*joint, PrimaryRules{});
+  ASSERT_TRUE(prot.ok());
+  absl::StatusOr<AuditReport> leak = Audit(*joint, *prot, carried);
+  ASSERT_TRUE(leak.ok());
+  EXPECT_FALSE(leak->passed);
+  // Protected together, the age table gives up cells too, and nothing leaks.
+  for (SecondaryMethod m : kBoth) {
+    SuppressionResult r = MustSuppress(*joint, PrimaryRules{}, m);
+    int age_cells = 0;
+    for (int c = 0; c < joint->num_cells(); ++c) {
+      if (r.status[c] == CellStatus::kPublished) continue;
+      for (const CellLocation& loc : joint->Locations(c)) age_cells += loc.table == 1;
+    }
+    EXPECT_GT(age_cells, 0);
+  }
+}
+
+// A certified audit (witnesses, windows) agrees with the exact one on the
+// heuristic's own results.
+TEST(AuditTest, CertifiedAuditOfHeuristicResults) {
+  Hierarchy region = *Hierarchy::FromIndentedText(
+      "region", "N\n@N1\n@@a\n@@b\n@@c\n@N2\n@@d\n@@e\nS\n@S1\n@@f\n@@g\n@@h\n@@i\n", "DK");
+  Hierarchy diag = *Hierarchy::FromIndentedText(
+      "diag", "K1\n@x1\n@x2\n@x3\nK2\n@y1\n@y2\nK3\n@z1\n@z2\n@z3\n@z4\n", "all");
+  TableInput in;
+  in.name = "t";
+  in.dimensions = {region, diag};
+  std::mt19937 rng(21);
+  for (std::string r : {"a", "b", "c", "d", "e", "f", "g", "h", "i"}) {
+    for (std::string x : {"x1", "x2", "x3", "y1", "y2", "z1", "z2", "z3", "z4"}) {
+      in.cells.push_back({{r, x}, static_cast<double>(rng() % 16)});
+    }
+  }
+  absl::StatusOr<CellTable> t = CellTable::FromTables({in});
+  ASSERT_TRUE(t.ok());
+  SuppressOptions o;
+  o.method = SecondaryMethod::kHeuristic;
+  o.audit.mode = AuditMode::kCertified;
+  absl::StatusOr<SuppressionResult> r = Suppress(*t, PrimaryRules{}, o);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_TRUE(r->audit.passed);
+  EXPECT_GT(r->audit.witnesses_checked, 0);
+  for (const PrimaryVerdict& v : r->audit.primaries) EXPECT_TRUE(v.safe);
+  ExpectPassesExactAudit(*t, *r);
+}
+
+// A medium table: 12 regions' practices by a two-level diagnosis grouping.
+TEST(SuppressTest, MediumHierarchicalTable) {
+  std::vector<std::pair<std::string, std::string>> a{{"DK", ""}}, b{{"all", ""}};
+  std::vector<std::string> la, lb;
+  for (int r = 0; r < 3; ++r) {
+    a.emplace_back(absl::StrCat("R", r), "DK");
+    for (int p = 0; p < 12; ++p) {
+      la.push_back(absl::StrCat("R", r, "p", p));
+      a.emplace_back(la.back(), absl::StrCat("R", r));
+    }
+  }
+  for (int c = 0; c < 4; ++c) {
+    b.emplace_back(absl::StrCat("K", c), "all");
+    for (int g = 0; g < 6; ++g) {
+      lb.push_back(absl::StrCat("K", c, "g", g));
+      b.emplace_back(lb.back(), absl::StrCat("K", c));
+    }
+  }
+  TableInput in;
+  in.name = "m";
+  in.dimensions = {*Hierarchy::FromParents("practice", a), *Hierarchy::FromParents("diag", b)};
+  std::mt19937 rng(17);
+  std::lognormal_distribution<double> effect(0, 0.8);
+  for (const std::string& x : la) {
+    for (const std::string& y : lb) {
+      std::poisson_distribution<int> count(12 * effect(rng));
+      in.cells.push_back({{x, y}, static_cast<double>(count(rng))});
+    }
+  }
+  absl::StatusOr<CellTable> t = CellTable::FromTables({in});
+  ASSERT_TRUE(t.ok());
+  ASSERT_GT(t->num_cells(), 1000);
+  for (int effort : {0, 1}) {
+    SuppressOptions o;
+    o.method = SecondaryMethod::kHeuristic;
+    o.effort = effort;
+    absl::StatusOr<SuppressionResult> r = Suppress(*t, PrimaryRules{}, o);
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_GT(r->num_primary, 50);
+    ExpectPassesExactAudit(*t, *r);
+  }
+}
+
+TEST(SuppressTest, OneDimensionalTable) {
+  TableInput in;
+  in.name = "one";
+  in.dimensions = {*Hierarchy::FromIndentedText("x", "A\n@a1\n@a2\nB\n@b1\n", "T")};
+  in.cells = {{{"a1"}, 3}, {{"a2"}, 12}, {{"b1"}, 20}};
+  absl::StatusOr<CellTable> t = CellTable::FromTables({in});
+  ASSERT_TRUE(t.ok());
+  for (SecondaryMethod m : kBoth) {
+    SuppressionResult r = MustSuppress(*t, PrimaryRules{}, m);
+    EXPECT_EQ(r.num_secondary, 1);  // a2
+  }
 }
 
 TEST(SuppressTest, ThreeDimensionalTable) {
@@ -406,8 +552,7 @@ TEST(SuppressTest, TableGivenAsRelations) {
     cells[i].name = names[i];
     cells[i].value = values[i];
   }
-  std::vector<LinearRelation> rels = {{{1, 2, 3, 0}, {1, 1, 1, -1}, 0},
-                                      {{4, 5, 0}, {1, 1, -1}, 0}};
+  std::vector<LinearRelation> rels = {{{1, 2, 3, 0}, {1, 1, 1, -1}, 0}, {{4, 5, 0}, {1, 1, -1}, 0}};
   absl::StatusOr<CellTable> t = CellTable::FromRelations(TableKind::kFrequency, cells, rels);
   ASSERT_TRUE(t.ok()) << t.status();
   for (SecondaryMethod m : kBoth) {
