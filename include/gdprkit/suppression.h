@@ -424,7 +424,7 @@ enum class CostModel : std::uint8_t {
 };
 
 struct Progress {
-  std::string_view stage;  // "primary", "secondary", "cleanup", "optimal", "audit"
+  std::string_view stage;  // "secondary", "cleanup", "improve", "optimal", "audit"
   std::int64_t done = 0;
   std::int64_t total = 0;
 };
