@@ -378,4 +378,9 @@ gdprkit_policy_may_access(int* out_allowed, const gdprkit_policy* policy, const 
 } /* extern "C" */
 #endif
 
+/* ---- The other primitives, one header each ------------------------------ */
+#include "gdprkit/c/retention.h"   /* NOLINT(build/include_subdir) */
+#include "gdprkit/c/suppression.h" /* NOLINT(build/include_subdir) */
+#include "gdprkit/c/vault.h"       /* NOLINT(build/include_subdir) */
+
 #endif /* GDPRKIT_H_ */

@@ -6,8 +6,8 @@
 #include <string_view>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
+#include <unordered_map>
+#include <unordered_set>
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -82,7 +82,7 @@ class FindingSink {
 template <typename T, typename IdOf>
 void CheckIds(const std::vector<T>& items, std::string_view what, std::string_view field,
               IdOf id_of, FindingSink* sink) {
-  absl::flat_hash_map<std::string, std::size_t> seen;
+  std::unordered_map<std::string, std::size_t> seen;
   for (std::size_t i = 0; i < items.size(); ++i) {
     const std::string& id = id_of(items[i]);
     const std::string path = absl::StrCat(AV(field), "[", i, "]");
@@ -201,7 +201,7 @@ std::vector<Finding> Policy::Validate() const {
   // built-in ones or with each other.
   {
     std::size_t declared_index = 0;
-    absl::flat_hash_set<std::string> keys;
+    std::unordered_set<std::string> keys;
     for (const DataCategory& c : categories_) {
       if (c.builtin) {
         keys.insert(c.key);
@@ -575,7 +575,9 @@ std::vector<const Purpose*> Policy::PurposesUsing(std::string_view category_key)
   std::vector<const Purpose*> out;
   for (const Purpose& p : purposes_) {
     for (const std::string& c : p.categories) {
-      if (CategoryCovers(c, category_key)) {
+      // A purpose listing "health" uses "health.diagnosis" data, and one
+      // listing "health.diagnosis" uses "health" data.
+      if (CategoryCovers(c, category_key) || CategoryCovers(category_key, c)) {
         out.push_back(&p);
         break;
       }

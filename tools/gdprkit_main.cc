@@ -38,261 +38,10 @@
 #include "gdprkit.h"  // GDPRKIT_VERSION (a macro only; this tool links the C++ core)
 #include "gdprkit/basis.h"
 #include "gdprkit/policy.h"
+#include "cli.h"
 
 namespace gdprkit::cli {
 namespace {
-
-enum ExitCode : int {
-  kExitOk = 0,
-  kExitFindings = 1,
-  kExitUsage = 2,
-  kExitInternal = 3,
-};
-
-// ---------------------------------------------------------------------------
-// String building. (Abseil's StrCat is not used: the system Abseil may have
-// its own string_view, distinct from std::string_view.)
-// ---------------------------------------------------------------------------
-
-inline void AppendOne(std::string* s, std::string_view v) { s->append(v.data(), v.size()); }
-inline void AppendOne(std::string* s, const char* v) { s->append(v); }
-inline void AppendOne(std::string* s, const std::string& v) { s->append(v); }
-template <typename T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool> &&
-                                           !std::is_same_v<T, char>,
-                                       int> = 0>
-void AppendOne(std::string* s, T v) {
-  s->append(std::to_string(v));
-}
-
-template <typename... Args>
-void Append(std::string* s, const Args&... args) {
-  (AppendOne(s, args), ...);
-}
-
-template <typename... Args>
-std::string Str(const Args&... args) {
-  std::string s;
-  Append(&s, args...);
-  return s;
-}
-
-template <typename Container>
-std::string Join(const Container& items, std::string_view sep) {
-  std::string out;
-  bool first = true;
-  for (const auto& item : items) {
-    if (!first) AppendOne(&out, sep);
-    AppendOne(&out, item);
-    first = false;
-  }
-  return out;
-}
-
-// The message of a status as a std::string.
-std::string MessageOf(const absl::Status& status) {
-  return std::string(status.message().data(), status.message().size());
-}
-
-// ---------------------------------------------------------------------------
-// Output: everything is collected in memory and written once, so that a write
-// error (a closed pipe, a full disk) is noticed and reported.
-// ---------------------------------------------------------------------------
-
-class Output {
- public:
-  void Put(std::string_view s) { out_.append(s.data(), s.size()); }
-  template <typename... Args>
-  void Cat(const Args&... args) {
-    cli::Append(&out_, args...);
-  }
-  // Writes the collected text to `stream`; false on a write error.
-  bool FlushTo(std::FILE* stream) {
-    const bool ok = out_.empty() || std::fwrite(out_.data(), 1, out_.size(), stream) == out_.size();
-    out_.clear();
-    return std::fflush(stream) == 0 && ok && !std::ferror(stream);
-  }
-
- private:
-  std::string out_;
-};
-
-void PrintError(std::string_view message) {
-  std::fprintf(stderr, "gdprkit: error: %.*s\n", static_cast<int>(message.size()), message.data());
-}
-
-void PrintNote(std::string_view message) {
-  std::fprintf(stderr, "gdprkit: note: %.*s\n", static_cast<int>(message.size()), message.data());
-}
-
-// ---------------------------------------------------------------------------
-// Escaping for the three output formats.
-// ---------------------------------------------------------------------------
-
-// Text output: control characters (which a policy file may contain as
-// escapes) are shown as '?', so they cannot move the cursor or recolour the
-// terminal; tabs and newlines become spaces.
-std::string Plain(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    const unsigned char u = static_cast<unsigned char>(c);
-    if (c == '\n' || c == '\t' || c == '\r') {
-      out.push_back(' ');
-    } else if (u < 0x20 || u == 0x7f) {
-      out.push_back('?');
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
-
-// A JSON string literal. The input is UTF-8 (the parsers check it), which
-// JSON carries as is; only quotes, backslashes and control characters are
-// escaped.
-std::string JsonString(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    const unsigned char u = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default:
-        if (u < 0x20 || u == 0x7f) {
-          static constexpr char kHex[] = "0123456789abcdef";
-          out += "\\u00";
-          out.push_back(kHex[u >> 4]);
-          out.push_back(kHex[u & 0xf]);
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  out.push_back('"');
-  return out;
-}
-
-std::string JsonBool(bool b) { return b ? "true" : "false"; }
-
-std::string JsonStringArray(const std::vector<std::string>& items) {
-  std::vector<std::string> quoted;
-  quoted.reserve(items.size());
-  for (const std::string& s : items) quoted.push_back(JsonString(s));
-  return Str("[", Join(quoted, ", "), "]");
-}
-
-// A CSV field (RFC 4180): quoted when it holds a comma, quote or line break.
-std::string CsvField(std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-  return out;
-}
-
-std::string CsvRow(const std::vector<std::string>& fields) {
-  std::vector<std::string> escaped;
-  escaped.reserve(fields.size());
-  for (const std::string& f : fields) escaped.push_back(CsvField(f));
-  return Str(Join(escaped, ","), "\r\n");
-}
-
-// Display width of UTF-8 text in a terminal, counted in code points.
-std::size_t DisplayWidth(std::string_view s) {
-  std::size_t n = 0;
-  for (char c : s) {
-    if ((static_cast<unsigned char>(c) & 0xc0) != 0x80) ++n;
-  }
-  return n;
-}
-
-std::string TrimRight(std::string s) {
-  while (!s.empty() && s.back() == ' ') s.pop_back();
-  return s;
-}
-
-std::string PadRight(std::string_view s, std::size_t width) {
-  std::string out(s);
-  for (std::size_t w = DisplayWidth(s); w < width; ++w) out.push_back(' ');
-  return out;
-}
-
-// ---------------------------------------------------------------------------
-// The command table and the argument parser.
-// ---------------------------------------------------------------------------
-
-enum class Format { kText, kJson, kCsv };
-
-struct OptionSpec {
-  std::string_view name;                  // "--format"
-  std::string_view value_name;            // "FORMAT"; empty for a flag without a value
-  std::vector<std::string_view> choices;  // allowed values; empty: any
-  std::string_view help;
-};
-
-// The parsed command line of one command.
-struct Invocation {
-  std::vector<std::string> operands;
-  std::map<std::string, std::string, std::less<>> options;  // name -> value ("" for flags)
-
-  bool Has(std::string_view name) const { return options.find(name) != options.end(); }
-  std::string Get(std::string_view name, std::string_view fallback = "") const {
-    auto it = options.find(name);
-    return it == options.end() ? std::string(fallback) : it->second;
-  }
-  Format OutputFormat() const {
-    const std::string f = Get("--format", "text");
-    return f == "json" ? Format::kJson : f == "csv" ? Format::kCsv : Format::kText;
-  }
-};
-
-struct Command {
-  std::string_view family;    // "policy"; empty for a top-level command
-  std::string_view name;      // "check"
-  std::string_view operands;  // "FILE..." as shown in the usage line
-  std::size_t min_operands;
-  std::size_t max_operands;  // kUnlimited for "FILE..."
-  std::string_view summary;  // one line, for the command list
-  std::string_view details;  // paragraphs for `help COMMAND`
-  std::vector<OptionSpec> options;
-  int (*run)(const Invocation&);
-};
-
-constexpr std::size_t kUnlimited = static_cast<std::size_t>(-1);
-
-std::string FullName(const Command& c) {
-  return c.family.empty() ? std::string(c.name) : Str(c.family, " ", c.name);
-}
-
-const std::vector<Command>& Commands();
-
-// The --format option shared by the policy commands.
-OptionSpec FormatOption() {
-  return {
-      "--format", "FORMAT", {"text", "json", "csv"}, "output format: text (default), json or csv"};
-}
 
 std::string UsageLine(const Command& c) {
   std::string line = Str("gdprkit ", FullName(c));
@@ -369,6 +118,8 @@ std::string DidYouMean(std::string_view wanted, const std::vector<std::string_vi
   return Str("; did you mean '", near.front(), "'?");
 }
 
+}  // namespace
+
 int UsageError(std::string_view message, std::string_view help_hint) {
   PrintError(message);
   if (!help_hint.empty()) {
@@ -379,6 +130,8 @@ int UsageError(std::string_view message, std::string_view help_hint) {
   }
   return kExitUsage;
 }
+
+namespace {
 
 // Parses `args` (after the command words) against the command's options.
 // Returns the exit code of a usage error or of --help, or -1 to go on.
@@ -481,6 +234,8 @@ absl::StatusOr<std::string> ReadStdin(std::size_t limit) {
 }
 
 // Loads a policy named on the command line; "-" is standard input.
+}  // namespace
+
 absl::StatusOr<std::shared_ptr<const Policy>> LoadPolicyArg(const std::string& arg) {
   if (arg == "-") {
     absl::StatusOr<std::string> text = ReadStdin(Policy::kMaxPolicyBytes);
@@ -490,14 +245,20 @@ absl::StatusOr<std::shared_ptr<const Policy>> LoadPolicyArg(const std::string& a
   return Policy::Load(arg);
 }
 
+namespace {
+
 // The message of a load error, naming the file when the library's message
 // does not already.
+}  // namespace
+
 std::string LoadErrorMessage(const std::string& arg, const absl::Status& status) {
   const std::string name = arg == "-" ? "<stdin>" : arg;
   std::string message = MessageOf(status);
   if (message.find(name) == std::string::npos) message = Str(name, ": ", message);
   return Plain(message);
 }
+
+namespace {
 
 // ---------------------------------------------------------------------------
 // policy check
@@ -865,8 +626,10 @@ int RunHelp(const Invocation& inv) {
   return std::fflush(stdout) == 0 ? kExitOk : kExitUsage;
 }
 
+}  // namespace
+
 const std::vector<Command>& Commands() {
-  static const std::vector<Command>* const kCommands = new std::vector<Command>{
+  static std::vector<Command>* const kCommands = new std::vector<Command>{
       {"policy",
        "check",
        "FILE...",
@@ -901,8 +664,17 @@ const std::vector<Command>& Commands() {
       {"", "version", "", 0, 0, "Print the version", "", {}, RunVersion},
       {"", "help", "[COMMAND...]", 0, 2, "Show help for a command", "", {}, RunHelp},
   };
+  static const bool kFamiliesAdded = [] {
+    for (auto* family : {&RetentionCommands, &SuppressionCommands, &VaultCommands}) {
+      for (Command& c : family()) kCommands->push_back(std::move(c));
+    }
+    return true;
+  }();
+  (void)kFamiliesAdded;
   return *kCommands;
 }
+
+namespace {
 
 int Main(int argc, char** argv) {
   std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + (argc > 0 ? argc : 0));

@@ -33,8 +33,7 @@
 #include "gdprkit.h"  // GDPRKIT_VERSION only; this module links the C++ core.
 #include "gdprkit/basis.h"
 #include "gdprkit/policy.h"
-
-namespace py = pybind11;
+#include "common.h"
 
 namespace gdprkit {
 namespace python {
@@ -43,24 +42,6 @@ namespace {
 // ---------------------------------------------------------------------------
 // Strings and errors.
 // ---------------------------------------------------------------------------
-
-// Text of the policy (verified UTF-8 by the parser) and file names, which may
-// hold any bytes: undecodable bytes round-trip through surrogateescape, as
-// os.fsdecode does.
-py::str Str(std::string_view s) {
-  PyObject* o =
-      PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "surrogateescape");
-  if (o == nullptr) throw py::error_already_set();
-  return py::reinterpret_steal<py::str>(o);
-}
-
-// Messages for people: never fail to decode, never carry lone surrogates
-// that would break print().
-py::str Message(std::string_view s) {
-  PyObject* o = PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "replace");
-  if (o == nullptr) throw py::error_already_set();
-  return py::reinterpret_steal<py::str>(o);
-}
 
 // The factory gdprkit._errors registered: factory(code: int, message: str,
 // filename: str | None) -> BaseException. A new reference, intentionally
@@ -76,14 +57,11 @@ void RegisterErrors(py::object factory) {
   Py_XDECREF(old);
 }
 
+}  // namespace
+
 // Raises the Python exception for a failed status. `filename` is given by the
 // calls that open a file, so the error can also be an OSError for it.
-[[noreturn]] void Raise(const absl::Status& status, const std::string* filename = nullptr) {
-  const int code = static_cast<int>(status.code());
-  // Debian's Abseil has its own absl::string_view, not std::string_view.
-  const std::string_view text(status.message().data(), status.message().size());
-  py::str message = Message(text);
-  if (g_error_factory != nullptr) {
+void Raise(const absl::Status& status, const std::string* filename) {
     py::object factory = py::reinterpret_borrow<py::object>(g_error_factory);
     py::object name = filename != nullptr ? py::object(Str(*filename)) : py::object(py::none());
     py::object exc = factory(code, message, name);
@@ -96,34 +74,8 @@ void RegisterErrors(py::object factory) {
   throw std::runtime_error(absl::StatusCodeToString(status.code()) + ": " + std::string(text));
 }
 
-template <typename T>
-T ValueOrRaise(absl::StatusOr<T> result, const std::string* filename = nullptr) {
-  if (!result.ok()) Raise(result.status(), filename);
-  return *std::move(result);
-}
 
-// A read-only view of a bytes-like object, held for the duration of a call
-// so that the GIL can be released while C++ reads it.
-class TextView {
- public:
-  explicit TextView(const py::handle& obj) {
-    if (PyUnicode_Check(obj.ptr())) {
-      throw py::type_error("expected a bytes-like object (the package encodes str as UTF-8)");
-    }
-    if (PyObject_GetBuffer(obj.ptr(), &view_, PyBUF_SIMPLE) != 0) throw py::error_already_set();
-  }
-  ~TextView() { PyBuffer_Release(&view_); }
-  TextView(const TextView&) = delete;
-  TextView& operator=(const TextView&) = delete;
-
-  std::string_view view() const {
-    return std::string_view(static_cast<const char*>(view_.buf),
-                            static_cast<std::size_t>(view_.len));
-  }
-
- private:
-  Py_buffer view_{};
-};
+namespace {
 
 PolicyFormat FormatFromInt(int format) {
   // The core refuses codes it does not know with InvalidArgument; values
@@ -366,10 +318,6 @@ py::list PurposeIds(const std::vector<const Purpose*>& purposes) {
 // ---------------------------------------------------------------------------
 
 // Holds a loaded, immutable policy. Python never constructs it directly.
-struct PolicyHandle {
-  std::shared_ptr<const Policy> policy;
-};
-
 PolicyHandle LoadPolicy(const std::string& path, int format) {
   absl::StatusOr<std::shared_ptr<const Policy>> result;
   {
@@ -504,6 +452,10 @@ PYBIND11_MODULE(_gdprkit, m) {
   m.attr("FORMAT_TEXTPROTO") = static_cast<int>(PolicyFormat::kTextProto);
   m.attr("FORMAT_JSON") = static_cast<int>(PolicyFormat::kJson);
   m.attr("MAX_POLICY_BYTES") = Policy::kMaxPolicyBytes;
+
+  RegisterRetention(m);
+  RegisterSuppression(m);
+  RegisterVault(m);
 
   m.def("_register_errors", &RegisterErrors, py::arg("factory"),
         "Sets factory(code, message, filename) -> exception, used for every failed status.");

@@ -238,8 +238,10 @@ class Policy {
   absl::StatusOr<bool> MayAccess(const Principal& principal,
                                  std::string_view purpose_id) const;
 
-  // Purposes whose categories cover `category_key` (a purpose listing
-  // "health" covers "health.diagnosis").
+  // Purposes that process data of `category_key`: those listing it, a parent
+  // of it (a purpose listing "health" uses "health.diagnosis") or a child of
+  // it (a purpose listing "health.diagnosis" uses "health" data), in policy
+  // order.
   std::vector<const Purpose*> PurposesUsing(std::string_view category_key) const;
 
   // Purposes the principal may see.

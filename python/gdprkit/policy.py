@@ -793,9 +793,9 @@ class Policy:
 
     def purposes_using(self, category: str) -> Tuple[Purpose, ...]:
         """The purposes that process data of a category: those listing the
-        key itself or one of its ancestors. A purpose listing "health" uses
-        "health.diagnosis"; one listing only "health.diagnosis" does not count
-        as using "health". In file order."""
+        key itself, one of its ancestors or one of its descendants. A purpose
+        listing "health" uses "health.diagnosis"; one listing only
+        "health.diagnosis" uses "health" data too. In file order."""
         if not isinstance(category, str):
             raise TypeError(f"category must be a str, not {type(category).__name__}")
         return self._by_ids(self._handle.purposes_using(_encode_name(category)))

@@ -24,28 +24,10 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "c_api/internal.h"
 #include "gdprkit.h"
 #include "gdprkit/basis.h"
 #include "gdprkit/policy.h"
-
-// ---- Handles ----------------------------------------------------------------
-
-// A policy and the C views of it: NULL-terminated arrays of pointers into the
-// (immutable) core strings, built once at load time so that readers need no
-// locking.
-struct gdprkit_policy {
-  struct PurposeArrays {
-    std::vector<const char*> basis;
-    std::vector<const char*> categories;
-    std::vector<const char*> data_subjects;
-  };
-
-  std::shared_ptr<const gdprkit::Policy> core;
-  std::vector<PurposeArrays> purposes;  // parallel to core->purposes()
-  // Title of every legal-basis code the policy knows (built-in and declared),
-  // as Policy::BasisTitle gives it, so the C strings outlive the call.
-  std::map<std::string, std::string, std::less<>> basis_titles;
-};
 
 struct gdprkit_findings {
   std::vector<gdprkit::Finding> items;
@@ -70,9 +52,12 @@ thread_local std::string t_message;
 thread_local char t_fallback[256];
 thread_local const char* t_message_ptr = "";
 
+}  // namespace
+
+namespace gdprkit::capi {
+
 void ClearError() noexcept { t_message_ptr = ""; }
 
-// Records `message` as the thread's last error and returns `code`.
 gdprkit_status Fail(gdprkit_status code, std::string_view message) noexcept {
   try {
     t_message.assign(message.data(), message.size());
@@ -86,11 +71,17 @@ gdprkit_status Fail(gdprkit_status code, std::string_view message) noexcept {
   return code;
 }
 
-// Formats without allocating (for the exception handlers).
+
 gdprkit_status FailNoAlloc(gdprkit_status code, const char* function, const char* what) noexcept {
   std::snprintf(t_fallback, sizeof t_fallback, "%s: %s", function, what);
   t_message_ptr = t_fallback;
   return code;
+}
+
+gdprkit_status FailInternal(const char* function, const char* what) noexcept {
+  std::snprintf(t_fallback, sizeof t_fallback, "%s: internal error: %s", function, what);
+  t_message_ptr = t_fallback;
+  return GDPRKIT_INTERNAL;
 }
 
 gdprkit_status FromStatus(const absl::Status& status) {
@@ -117,34 +108,6 @@ gdprkit_status OutOfRange(const char* function, std::size_t index, std::size_t c
                                         " is out of range; there are " + std::to_string(count));
 }
 
-// Runs `body` with the thread's error cleared, turning every exception into
-// a status.
-template <typename Body>
-gdprkit_status Guard(const char* function, Body&& body) noexcept {
-  ClearError();
-  try {
-    return body();
-  } catch (const std::bad_alloc&) {
-    return FailNoAlloc(GDPRKIT_RESOURCE_EXHAUSTED, function, "out of memory");
-  } catch (const std::length_error&) {
-    return FailNoAlloc(GDPRKIT_RESOURCE_EXHAUSTED, function, "input too large (length error)");
-  } catch (const std::exception& e) {
-    std::snprintf(t_fallback, sizeof t_fallback, "%s: internal error: %s", function, e.what());
-    t_message_ptr = t_fallback;
-    return GDPRKIT_INTERNAL;
-  } catch (...) {
-    return FailNoAlloc(GDPRKIT_INTERNAL, function, "internal error: unknown exception");
-  }
-}
-
-// Clears a versioned record except for its version.
-template <typename Record>
-void ClearRecord(Record* out) {
-  const unsigned int version = out->version;
-  *out = Record{};
-  out->version = version;
-}
-
 std::string Quote(std::string_view s) {
   std::string out;
   out.reserve(s.size() + 2);
@@ -154,7 +117,6 @@ std::string Quote(std::string_view s) {
   return out;
 }
 
-// "; nearest valid: "a", "b"" (the core's wording), or "".
 std::string Nearest(std::string_view wanted, const std::vector<std::string_view>& candidates) {
   const std::vector<std::string> near = gdprkit::NearestNames(wanted, candidates);
   if (near.empty()) return "";
@@ -165,6 +127,20 @@ std::string Nearest(std::string_view wanted, const std::vector<std::string_view>
   }
   return out;
 }
+
+std::vector<const char*> CStrings(const std::vector<std::string>& strings) {
+  std::vector<const char*> out;
+  out.reserve(strings.size() + 1);
+  for (const std::string& s : strings) out.push_back(s.c_str());
+  out.push_back(nullptr);
+  return out;
+}
+
+}  // namespace gdprkit::capi
+
+namespace {
+
+using namespace gdprkit::capi;  // NOLINT(build/namespaces): this file's own helpers
 
 bool ToFormat(int format, gdprkit::PolicyFormat* out) {
   switch (format) {
@@ -187,14 +163,6 @@ gdprkit_status BadFormat(const char* function, int format) {
               std::string(function) + ": unknown format " + std::to_string(format) +
                   "; use GDPRKIT_FORMAT_AUTO (0), GDPRKIT_FORMAT_TEXTPROTO (1) or "
                   "GDPRKIT_FORMAT_JSON (2)");
-}
-
-std::vector<const char*> CStrings(const std::vector<std::string>& strings) {
-  std::vector<const char*> out;
-  out.reserve(strings.size() + 1);
-  for (const std::string& s : strings) out.push_back(s.c_str());
-  out.push_back(nullptr);
-  return out;
 }
 
 // Wraps a loaded core policy in a handle.

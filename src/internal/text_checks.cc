@@ -1,6 +1,8 @@
 #include "internal/text_checks.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -66,8 +68,15 @@ absl::Status CheckIsText(absl::string_view text, absl::string_view name) {
 absl::StatusOr<std::string> ReadSmallFile(const std::string& path, std::size_t limit,
                                           absl::string_view what) {
   if (path.empty()) return absl::InvalidArgumentError(absl::StrCat(what, " file path is empty"));
-  struct stat st;
-  if (::stat(path.c_str(), &st) != 0) {
+  if (path.find('\0') != std::string::npos) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, " file path contains a NUL byte at offset ", path.find('\0')));
+  }
+  // Opened without blocking and checked on the descriptor (not the name), so
+  // a FIFO without a writer cannot hang the caller and the file checked is
+  // the file read.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
     const int err = errno;
     if (err == ENOENT || err == ENOTDIR) {
       return absl::NotFoundError(absl::StrCat(what, " file ", path, " does not exist"));
@@ -75,22 +84,31 @@ absl::StatusOr<std::string> ReadSmallFile(const std::string& path, std::size_t l
     if (err == EACCES) {
       return absl::PermissionDeniedError(absl::StrCat(what, " file ", path, ": permission denied"));
     }
+    if (err == EISDIR) {
+      return absl::InvalidArgumentError(absl::StrCat(what, " file ", path, " is a directory"));
+    }
     return absl::InternalError(absl::StrCat(what, " file ", path, ": ", std::strerror(err)));
+  }
+  std::unique_ptr<FILE, int (*)(FILE*)> f(::fdopen(fd, "rb"), &std::fclose);
+  if (!f) {
+    ::close(fd);
+    return absl::ResourceExhaustedError(absl::StrCat(what, " file ", path, ": cannot open"));
+  }
+  struct stat st;
+  if (::fstat(fd, &st) != 0) {
+    return absl::InternalError(absl::StrCat(what, " file ", path, ": ", std::strerror(errno)));
   }
   if (S_ISDIR(st.st_mode)) {
     return absl::InvalidArgumentError(absl::StrCat(what, " file ", path, " is a directory"));
   }
-  if (S_ISREG(st.st_mode) && static_cast<std::size_t>(st.st_size) > limit) {
+  if (!S_ISREG(st.st_mode)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        what, " file ", path,
+        " is not a regular file (a pipe, device or socket); read it yourself and pass the text"));
+  }
+  if (static_cast<std::size_t>(st.st_size) > limit) {
     return absl::ResourceExhaustedError(absl::StrCat(what, " file ", path, " is ", st.st_size,
                                                      " bytes; the limit is ", limit, " bytes"));
-  }
-  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!f) {
-    const int err = errno;
-    if (err == EACCES) {
-      return absl::PermissionDeniedError(absl::StrCat(what, " file ", path, ": permission denied"));
-    }
-    return absl::InternalError(absl::StrCat(what, " file ", path, ": ", std::strerror(err)));
   }
   std::string out;
   char buf[1 << 16];

@@ -1,11 +1,11 @@
 # Compares the dynamic symbols libgdprkit.so defines with the reviewed list
 # tests/c/exported_symbols.txt, and that list with the functions
 # include/gdprkit.h declares GDPRKIT_API. Run by the c_exported_symbols test:
-#   cmake -DNM=<nm> -DLIBRARY=<libgdprkit.so> -DEXPECTED=<list> -DHEADER=<gdprkit.h>
+#   cmake -DNM=<nm> -DLIBRARY=<libgdprkit.so> -DEXPECTED_DIR=<tests/c> -DINCLUDE_DIR=<include>
 #         -P check_exported_symbols.cmake
 # A symbol added or removed on purpose is added to or removed from the list
 # in the same change (docs/api-stability.md).
-foreach(var NM LIBRARY EXPECTED HEADER)
+foreach(var NM LIBRARY EXPECTED_DIR INCLUDE_DIR)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "check_exported_symbols.cmake: ${var} is not set")
   endif()
@@ -36,14 +36,22 @@ foreach(line IN LISTS nm_lines)
 endforeach()
 list(SORT actual)
 
-file(STRINGS ${EXPECTED} expected_lines)
+# One reviewed list per area (exported_symbols.txt, exported_symbols_vault.txt,
+# ...), and the C declarations in gdprkit.h plus the area headers it includes.
+file(GLOB expected_files ${EXPECTED_DIR}/exported_symbols*.txt)
+set(EXPECTED "${EXPECTED_DIR}/exported_symbols*.txt")
+file(GLOB area_headers ${INCLUDE_DIR}/gdprkit/c/*.h)
+set(HEADER "${INCLUDE_DIR}/gdprkit.h and ${INCLUDE_DIR}/gdprkit/c/*.h")
 set(expected)
-foreach(line IN LISTS expected_lines)
-  string(STRIP "${line}" line)
-  if(line STREQUAL "" OR line MATCHES "^#")
-    continue()
-  endif()
-  list(APPEND expected "${line}")
+foreach(f IN LISTS expected_files)
+  file(STRINGS ${f} f_lines)
+  foreach(line IN LISTS f_lines)
+    string(STRIP "${line}" line)
+    if(line STREQUAL "" OR line MATCHES "^#")
+      continue()
+    endif()
+    list(APPEND expected "${line}")
+  endforeach()
 endforeach()
 list(SORT expected)
 
@@ -54,7 +62,11 @@ list(REMOVE_ITEM extra ${expected})
 
 # Every GDPRKIT_API function of the header is in the list (and so exported),
 # and every listed function is declared.
-file(READ ${HEADER} header)
+set(header "")
+foreach(h ${INCLUDE_DIR}/gdprkit.h ${area_headers})
+  file(READ ${h} h_text)
+  string(APPEND header "${h_text}\n")
+endforeach()
 string(REGEX MATCHALL "GDPRKIT_API[^;(]*[ *\n](gdprkit_[a-z0-9_]+)\\(" decls "${header}")
 set(declared)
 foreach(d IN LISTS decls)

@@ -10,12 +10,11 @@
  * number and the call it happened in.
  *
  *   c_oom_test                the sequence without gdprkit_policy_validate
- *   c_oom_test validate       gdprkit_policy_validate only. The core's
- *                             Validate() uses absl::flat_hash_map, which is
- *                             not exception-safe when an allocation fails
- *                             while it grows (abseil-cpp issue #1581): this
- *                             mode crashes until the core stops using it
- *                             there, and is registered DISABLED until then.
+ *   c_oom_test validate       gdprkit_policy_validate only (the core keeps
+ *                             Validate()'s ids in std containers because
+ *                             absl::flat_hash_map is not exception-safe when
+ *                             an allocation fails while it grows,
+ *                             abseil-cpp issue #1581).
  *
  * Skipped (exit 77) without glibc or under a sanitizer, which owns malloc. */
 #define _POSIX_C_SOURCE 200809L

@@ -303,7 +303,8 @@ TEST(Validate, CategoryHierarchy) {
   EXPECT_THAT(unknown->message, HasSubstr("\"health\""));
   EXPECT_TRUE(FindingWithCode(findings, "special-category-without-condition").has_value());
   EXPECT_EQ(p->PurposesUsing("health.bloodpressure.systolic").size(), 1u);
-  EXPECT_EQ(p->PurposesUsing("health").size(), 0u) << "a child does not cover its parent";
+  EXPECT_EQ(p->PurposesUsing("health").size(), 1u) << "a purpose listing a child uses the parent's data";
+  EXPECT_EQ(p->PurposesUsing("contact").size(), 0u);
 }
 
 TEST(Validate, UnknownTeamAndRole) {

@@ -1,0 +1,88 @@
+// Shared by the translation units of the _gdprkit extension: module.cc
+// (errors, basis, policy) and one file per area (retention.cc, suppression.cc,
+// vault.cc), each of which defines its Register<Area>(module) function.
+// Conventions: see the top of module.cc.
+#ifndef GDPRKIT_BINDINGS_PYTHON_COMMON_H_
+#define GDPRKIT_BINDINGS_PYTHON_COMMON_H_
+
+#include <pybind11/pybind11.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "gdprkit/policy.h"
+
+namespace gdprkit {
+namespace python {
+
+namespace py = pybind11;
+
+// Text of the policy (verified UTF-8 by the parser) and file names, which may
+// hold any bytes: undecodable bytes round-trip through surrogateescape, as
+// os.fsdecode does.
+inline py::str Str(std::string_view s) {
+  PyObject* o =
+      PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "surrogateescape");
+  if (o == nullptr) throw py::error_already_set();
+  return py::reinterpret_steal<py::str>(o);
+}
+
+// Messages for people: never fail to decode, never carry lone surrogates
+// that would break print().
+inline py::str Message(std::string_view s) {
+  PyObject* o = PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "replace");
+  if (o == nullptr) throw py::error_already_set();
+  return py::reinterpret_steal<py::str>(o);
+}
+
+// Raises the Python exception for a failed status. `filename` is given by the
+// calls that open a file, so the error can also be an OSError for it.
+[[noreturn]] void Raise(const absl::Status& status, const std::string* filename = nullptr);
+
+template <typename T>
+T ValueOrRaise(absl::StatusOr<T> result, const std::string* filename = nullptr) {
+  if (!result.ok()) Raise(result.status(), filename);
+  return *std::move(result);
+}
+
+// A read-only view of a bytes-like object, held for the duration of a call
+// so that the GIL can be released while C++ reads it.
+class TextView {
+ public:
+  explicit TextView(const py::handle& obj) {
+    if (PyUnicode_Check(obj.ptr())) {
+      throw py::type_error("expected a bytes-like object (the package encodes str as UTF-8)");
+    }
+    if (PyObject_GetBuffer(obj.ptr(), &view_, PyBUF_SIMPLE) != 0) throw py::error_already_set();
+  }
+  ~TextView() { PyBuffer_Release(&view_); }
+  TextView(const TextView&) = delete;
+  TextView& operator=(const TextView&) = delete;
+
+  std::string_view view() const {
+    return std::string_view(static_cast<const char*>(view_.buf),
+                            static_cast<std::size_t>(view_.len));
+  }
+
+ private:
+  Py_buffer view_{};
+};
+
+// A loaded, immutable policy (the PolicyHandle class of the module).
+struct PolicyHandle {
+  std::shared_ptr<const Policy> policy;
+};
+
+// Each area adds its functions and classes to the module.
+void RegisterRetention(py::module_& m);
+void RegisterSuppression(py::module_& m);
+void RegisterVault(py::module_& m);
+
+}  // namespace python
+}  // namespace gdprkit
+
+#endif  // GDPRKIT_BINDINGS_PYTHON_COMMON_H_
