@@ -1,0 +1,99 @@
+// The C ABI of small-cell suppression (include/gdprkit/c/suppression.h):
+// serialized gdprkit.v1 requests in, serialized responses out, over
+// gdprkit::SuppressSerialized / AuditSerialized. Thin: argument checks,
+// conversion of the format, the buffer and the status.
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "c_api/internal.h"
+#include "gdprkit.h"
+#include "gdprkit/suppression.h"
+
+namespace {
+
+using namespace gdprkit::capi;  // NOLINT(build/namespaces): the C ABI's helpers
+
+bool ToFormat(int format, gdprkit::MessageFormat* out) {
+  switch (format) {
+    case GDPRKIT_SUPPRESSION_FORMAT_BINARY:
+      *out = gdprkit::MessageFormat::kBinary;
+      return true;
+    case GDPRKIT_SUPPRESSION_FORMAT_JSON:
+      *out = gdprkit::MessageFormat::kJson;
+      return true;
+    case GDPRKIT_SUPPRESSION_FORMAT_TEXT:
+      *out = gdprkit::MessageFormat::kText;
+      return true;
+    default:
+      return false;
+  }
+}
+
+using Door = absl::StatusOr<std::string> (*)(std::string_view, gdprkit::MessageFormat);
+
+// The shared body of gdprkit_suppression_run and gdprkit_suppression_audit.
+gdprkit_status Run(const char* fn, Door door, char** out, size_t* out_len, const char* request,
+                   size_t request_len, int format) {
+  return Guard(fn, [&]() -> gdprkit_status {
+    if (out != nullptr) *out = nullptr;
+    if (out_len != nullptr) *out_len = 0;
+    if (out == nullptr) return NullArgument(fn, "out");
+    if (out_len == nullptr) return NullArgument(fn, "out_len");
+    if (request == nullptr && request_len != 0) {
+      return Fail(GDPRKIT_INVALID_ARGUMENT, std::string(fn) + ": argument request is NULL but " +
+                                                "request_len is " + std::to_string(request_len));
+    }
+    gdprkit::MessageFormat f;
+    if (!ToFormat(format, &f)) {
+      return Fail(GDPRKIT_INVALID_ARGUMENT,
+                  std::string(fn) + ": unknown format " + std::to_string(format) +
+                      "; use GDPRKIT_SUPPRESSION_FORMAT_BINARY (0), "
+                      "GDPRKIT_SUPPRESSION_FORMAT_JSON (1) or GDPRKIT_SUPPRESSION_FORMAT_TEXT (2)");
+    }
+    const std::string_view in =
+        request_len == 0 ? std::string_view() : std::string_view(request, request_len);
+    absl::StatusOr<std::string> response = door(in, f);
+    if (!response.ok()) {
+      const absl::Status& st = response.status();
+      return Fail(static_cast<gdprkit_status>(st.code()),
+                  std::string(fn) + ": " + std::string(st.message().data(), st.message().size()));
+    }
+    char* buffer = static_cast<char*>(std::malloc(response->size() + 1));
+    if (buffer == nullptr) return FailNoAlloc(GDPRKIT_RESOURCE_EXHAUSTED, fn, "out of memory");
+    if (!response->empty()) std::memcpy(buffer, response->data(), response->size());
+    buffer[response->size()] = '\0';
+    *out = buffer;
+    *out_len = response->size();
+    return GDPRKIT_OK;
+  });
+}
+
+absl::StatusOr<std::string> SuppressDoor(std::string_view in, gdprkit::MessageFormat f) {
+  return gdprkit::SuppressSerialized(in, f);
+}
+
+absl::StatusOr<std::string> AuditDoor(std::string_view in, gdprkit::MessageFormat f) {
+  return gdprkit::AuditSerialized(in, f);
+}
+
+}  // namespace
+
+extern "C" {
+
+gdprkit_status gdprkit_suppression_run(char** out, size_t* out_len, const char* request,
+                                       size_t request_len, int format) {
+  return Run("gdprkit_suppression_run", &SuppressDoor, out, out_len, request, request_len, format);
+}
+
+gdprkit_status gdprkit_suppression_audit(char** out, size_t* out_len, const char* request,
+                                         size_t request_len, int format) {
+  return Run("gdprkit_suppression_audit", &AuditDoor, out, out_len, request, request_len, format);
+}
+
+void gdprkit_suppression_bytes_free(char* bytes) { std::free(bytes); }
+
+}  // extern "C"
