@@ -614,15 +614,12 @@ absl::StatusOr<const DomainKeys*> Vault::Impl::Keys(const DomainRow& domain,
 
 void Vault::Impl::Index(const std::uint8_t* keys, IdKind kind, absl::string_view norm,
                         void* scratch, std::uint8_t* idx) {
-  std::uint64_t prefix[8];
-  std::memcpy(prefix, keys + internal::kIndexPrefixOffset, sizeof(prefix));
   std::uint8_t msg[1 + kMaxNormalizedId];
   msg[0] = static_cast<std::uint8_t>(kind);
   std::memcpy(msg + 1, norm.data(), norm.size());
-  internal::KeyedHash(keys + internal::kIndexKeyOffset, prefix, msg, 1 + norm.size(),
-                      internal::kIndexBytes, idx);
+  internal::KeyedHashFrom(keys + internal::kIndexStateOffset, msg, 1 + norm.size(),
+                          internal::kIndexBytes, idx);
   sodium_memzero(msg, 1 + norm.size());
-  sodium_memzero(prefix, sizeof(prefix));
 }
 
 absl::Status Vault::Impl::SealRecord(const DomainRow& d, std::uint32_t version,
@@ -1678,13 +1675,10 @@ absl::Status Vault::Translate(std::string_view from, std::string_view to,
       const std::string prefix = internal::PseudonymPrefix(dst->key_version);
       const std::size_t size = internal::PseudonymSize(dst->key_version);
       out->reserve(norms.size(), norms.size() * size);
-      std::uint64_t hprefix[8];
-      std::memcpy(hprefix, r.data() + internal::kPseudonymPrefixOffset, sizeof(hprefix));
       for (std::size_t i = 0; i < norms.size(); ++i) {
-        internal::PseudonymOf(r.data() + internal::kPseudonymKeyOffset, hprefix, prefix, kinds[i],
+        internal::PseudonymOf(r.data() + internal::kPseudonymStateOffset, prefix, kinds[i],
                               AV(norms[i]), out->Append(size));
       }
-      sodium_memzero(hprefix, sizeof(hprefix));
     }
   }
   norms.SecureClear();

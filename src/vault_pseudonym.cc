@@ -28,16 +28,15 @@ std::size_t PseudonymSize(std::uint32_t version) {
   return PseudonymPrefix(version).size() + Base32Size(kPseudonymBytes);
 }
 
-void PseudonymOf(const std::uint8_t* key32, const std::uint64_t prefix[8],
-                 absl::string_view text_prefix, IdKind kind, absl::string_view normalized,
-                 char* out) {
+void PseudonymOf(const std::uint8_t* state, absl::string_view text_prefix, IdKind kind,
+                 absl::string_view normalized, char* out) {
   // The kind is hashed with the value, so that equal digits of different
   // kinds (a provider number and an "other" identifier) never collide.
   std::uint8_t msg[1 + kMaxNormalizedId];
   msg[0] = static_cast<std::uint8_t>(kind);
   std::memcpy(msg + 1, normalized.data(), normalized.size());
   std::uint8_t h[kPseudonymBytes];
-  KeyedHash(key32, prefix, msg, 1 + normalized.size(), sizeof(h), h);
+  KeyedHashFrom(state, msg, 1 + normalized.size(), sizeof(h), h);
   std::memcpy(out, text_prefix.data(), text_prefix.size());
   Base32Encode(h, sizeof(h), out + text_prefix.size());
   sodium_memzero(h, sizeof(h));
@@ -55,9 +54,7 @@ absl::Status PseudonymizeBatch(const std::uint8_t* material, std::uint32_t versi
   const std::size_t n = identifiers.size();
   out->reserve(n, n * size);
   if (report != nullptr) report->problems.assign(n, IdProblem::kNone);
-  std::uint64_t prefix[8];
-  std::memcpy(prefix, material + kPseudonymPrefixOffset, sizeof(prefix));
-  const std::uint8_t* key = material + kPseudonymKeyOffset;
+  const std::uint8_t* state = material + kPseudonymStateOffset;
   IdBuffer buf;
   absl::Status status;
   for (std::size_t i = 0; i < n; ++i) {
@@ -76,10 +73,9 @@ absl::Status PseudonymizeBatch(const std::uint8_t* material, std::uint32_t versi
       out->push_back({});
       continue;
     }
-    PseudonymOf(key, prefix, text_prefix, kind, AV(norm), out->Append(size));
+    PseudonymOf(state, text_prefix, kind, AV(norm), out->Append(size));
   }
   sodium_memzero(buf.data, sizeof(buf.data));
-  sodium_memzero(prefix, sizeof(prefix));
   return status;
 }
 

@@ -154,127 +154,26 @@ std::string Checksum(absl::string_view data) {
   return out;
 }
 
-namespace {
+static_assert(sizeof(crypto_generichash_blake2b_state) == kHashStateBytes,
+              "kHashStateBytes must be libsodium's BLAKE2b state size");
 
-constexpr std::uint64_t kIv[8] = {
-    0x6a09e667f3bcc908ULL, 0xbb67ae8584caa73bULL, 0x3c6ef372fe94f82bULL, 0xa54ff53a5f1d36f1ULL,
-    0x510e527fade682d1ULL, 0x9b05688c2b3e6c1fULL, 0x1f83d9abfb41bd6bULL, 0x5be0cd19137e2179ULL};
-constexpr std::uint8_t kSigma[12][16] = {{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15},
-                                         {14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3},
-                                         {11, 8, 12, 0, 5, 2, 15, 13, 10, 14, 3, 6, 7, 1, 9, 4},
-                                         {7, 9, 3, 1, 13, 12, 11, 14, 2, 6, 5, 10, 4, 0, 15, 8},
-                                         {9, 0, 5, 7, 2, 4, 10, 15, 14, 1, 11, 12, 6, 8, 3, 13},
-                                         {2, 12, 6, 10, 0, 11, 8, 3, 4, 13, 7, 5, 15, 14, 1, 9},
-                                         {12, 5, 1, 15, 14, 13, 4, 10, 0, 7, 6, 3, 9, 2, 8, 11},
-                                         {13, 11, 7, 14, 12, 1, 3, 9, 5, 0, 15, 4, 8, 6, 2, 10},
-                                         {6, 15, 14, 9, 11, 3, 0, 8, 12, 2, 13, 7, 1, 4, 10, 5},
-                                         {10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0},
-                                         {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15},
-                                         {14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3}};
-
-inline std::uint64_t Rotr(std::uint64_t x, int n) { return (x >> n) | (x << (64 - n)); }
-
-inline std::uint64_t Load64(const std::uint8_t* p) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-  std::uint64_t v;
-  std::memcpy(&v, p, 8);
-  return v;
-#else
-  std::uint64_t v = 0;
-  for (int i = 7; i >= 0; --i) v = (v << 8) | p[i];
-  return v;
-#endif
+void KeyedHashInit(const std::uint8_t* key32, std::size_t outlen, std::uint8_t* state_out) {
+  crypto_generichash_blake2b_state st;
+  // Cannot fail for a 32-byte key and 16 <= outlen <= 64 (the only uses).
+  (void)crypto_generichash_blake2b_init(&st, key32, kKeyBytes, outlen);
+  std::memcpy(state_out, &st, sizeof(st));
+  sodium_memzero(&st, sizeof(st));
 }
 
-#define GDPRKIT_B2B_G(a, b, c, d, x, y) \
-  do {                                  \
-    a = a + b + (x);                    \
-    d = Rotr(d ^ a, 32);                \
-    c = c + d;                          \
-    b = Rotr(b ^ c, 24);                \
-    a = a + b + (y);                    \
-    d = Rotr(d ^ a, 16);                \
-    c = c + d;                          \
-    b = Rotr(b ^ c, 63);                \
-  } while (0)
-
-// The BLAKE2b compression function F (RFC 7693, 3.2); constant time.
-void Compress(std::uint64_t h[8], const std::uint8_t block[128], std::uint64_t t, bool last) {
-  std::uint64_t m[16];
-  for (int i = 0; i < 16; ++i) m[i] = Load64(block + 8 * i);
-  std::uint64_t v0 = h[0], v1 = h[1], v2 = h[2], v3 = h[3], v4 = h[4], v5 = h[5], v6 = h[6],
-                v7 = h[7], v8 = kIv[0], v9 = kIv[1], v10 = kIv[2], v11 = kIv[3], v12 = kIv[4] ^ t,
-                v13 = kIv[5], v14 = last ? ~kIv[6] : kIv[6], v15 = kIv[7];
-#define GDPRKIT_B2B_ROUND(r)                                             \
-  do {                                                                   \
-    GDPRKIT_B2B_G(v0, v4, v8, v12, m[kSigma[r][0]], m[kSigma[r][1]]);    \
-    GDPRKIT_B2B_G(v1, v5, v9, v13, m[kSigma[r][2]], m[kSigma[r][3]]);    \
-    GDPRKIT_B2B_G(v2, v6, v10, v14, m[kSigma[r][4]], m[kSigma[r][5]]);   \
-    GDPRKIT_B2B_G(v3, v7, v11, v15, m[kSigma[r][6]], m[kSigma[r][7]]);   \
-    GDPRKIT_B2B_G(v0, v5, v10, v15, m[kSigma[r][8]], m[kSigma[r][9]]);   \
-    GDPRKIT_B2B_G(v1, v6, v11, v12, m[kSigma[r][10]], m[kSigma[r][11]]); \
-    GDPRKIT_B2B_G(v2, v7, v8, v13, m[kSigma[r][12]], m[kSigma[r][13]]);  \
-    GDPRKIT_B2B_G(v3, v4, v9, v14, m[kSigma[r][14]], m[kSigma[r][15]]);  \
-  } while (0)
-  // Unrolled, so that every message index is a constant.
-  GDPRKIT_B2B_ROUND(0);
-  GDPRKIT_B2B_ROUND(1);
-  GDPRKIT_B2B_ROUND(2);
-  GDPRKIT_B2B_ROUND(3);
-  GDPRKIT_B2B_ROUND(4);
-  GDPRKIT_B2B_ROUND(5);
-  GDPRKIT_B2B_ROUND(6);
-  GDPRKIT_B2B_ROUND(7);
-  GDPRKIT_B2B_ROUND(8);
-  GDPRKIT_B2B_ROUND(9);
-  GDPRKIT_B2B_ROUND(10);
-  GDPRKIT_B2B_ROUND(11);
-#undef GDPRKIT_B2B_ROUND
-  h[0] ^= v0 ^ v8;
-  h[1] ^= v1 ^ v9;
-  h[2] ^= v2 ^ v10;
-  h[3] ^= v3 ^ v11;
-  h[4] ^= v4 ^ v12;
-  h[5] ^= v5 ^ v13;
-  h[6] ^= v6 ^ v14;
-  h[7] ^= v7 ^ v15;
-  sodium_memzero(m, sizeof(m));
-}
-
-#undef GDPRKIT_B2B_G
-
-}  // namespace
-
-void Blake2bKeyedPrefix(const std::uint8_t* key32, std::size_t outlen, std::uint64_t h[8]) {
-  for (int i = 0; i < 8; ++i) h[i] = kIv[i];
-  // Parameter block: digest length, key length, fanout 1, depth 1.
-  h[0] ^= 0x01010000ULL ^ (std::uint64_t{kKeyBytes} << 8) ^ outlen;
-  std::uint8_t block[128] = {0};
-  std::memcpy(block, key32, kKeyBytes);
-  Compress(h, block, 128, /*last=*/false);
-  sodium_memzero(block, sizeof(block));
-}
-
-void Blake2bKeyedShort(const std::uint64_t prefix[8], const std::uint8_t* msg, std::size_t len,
-                       std::size_t outlen, std::uint8_t* out) {
-  std::uint64_t h[8];
-  std::memcpy(h, prefix, sizeof(h));
-  std::uint8_t block[128] = {0};
-  std::memcpy(block, msg, len);
-  Compress(h, block, 128 + len, /*last=*/true);
-  for (std::size_t i = 0; i < outlen; ++i)
-    out[i] = static_cast<std::uint8_t>(h[i / 8] >> (8 * (i % 8)));
-  sodium_memzero(block, sizeof(block));
-  sodium_memzero(h, sizeof(h));
-}
-
-void KeyedHash(const std::uint8_t* key32, const std::uint64_t prefix[8], const std::uint8_t* msg,
-               std::size_t len, std::size_t outlen, std::uint8_t* out) {
-  if (len >= 1 && len <= 128) {
-    Blake2bKeyedShort(prefix, msg, len, outlen, out);
-  } else {
-    crypto_generichash(out, outlen, msg, len, key32, kKeyBytes);
-  }
+void KeyedHashFrom(const std::uint8_t* state, const std::uint8_t* msg, std::size_t len,
+                   std::size_t outlen, std::uint8_t* out) {
+  crypto_generichash_blake2b_state st;
+  std::memcpy(&st, state, sizeof(st));
+  (void)crypto_generichash_blake2b_update(&st, msg, len);
+  (void)crypto_generichash_blake2b_final(&st, out, outlen);
+  // libsodium's final wipes the chaining value and the buffer (which held the
+  // key block); wipe the whole copy anyway rather than rely on that.
+  sodium_memzero(&st, sizeof(st));
 }
 
 absl::StatusOr<DomainKeys> DeriveDomainKeys(const SecretBytes& master, std::uint32_t version,
@@ -298,12 +197,8 @@ absl::StatusOr<DomainKeys> DeriveDomainKeys(const SecretBytes& master, std::uint
   crypto_kdf_derive_from_key(d + kEncryptionKeyOffset, kKeyBytes, kSubkeyEncryption, kKdfContext,
                              root);
   sodium_memzero(root, sizeof(root));
-  std::uint64_t prefix[8];
-  Blake2bKeyedPrefix(d + kPseudonymKeyOffset, kPseudonymBytes, prefix);
-  std::memcpy(d + kPseudonymPrefixOffset, prefix, sizeof(prefix));
-  Blake2bKeyedPrefix(d + kIndexKeyOffset, kIndexBytes, prefix);
-  std::memcpy(d + kIndexPrefixOffset, prefix, sizeof(prefix));
-  sodium_memzero(prefix, sizeof(prefix));
+  KeyedHashInit(d + kPseudonymKeyOffset, kPseudonymBytes, d + kPseudonymStateOffset);
+  KeyedHashInit(d + kIndexKeyOffset, kIndexBytes, d + kIndexStateOffset);
   (*out)->Seal();
   DomainKeys keys;
   keys.version = version;
@@ -317,11 +212,9 @@ absl::StatusOr<std::unique_ptr<SecretBytes>> PseudonymKeyMaterial(absl::string_v
   absl::StatusOr<std::unique_ptr<SecretBytes>> out = SecretBytes::New(kDomainKeysSize);
   if (!out.ok()) return out;
   std::uint8_t* d = (*out)->mutable_data();
-  std::memcpy(d, key32.data(), kKeyBytes);
-  std::uint64_t prefix[8];
-  Blake2bKeyedPrefix(d, kPseudonymBytes, prefix);
-  std::memcpy(d + kPseudonymPrefixOffset, prefix, sizeof(prefix));
-  sodium_memzero(prefix, sizeof(prefix));
+  sodium_memzero(d, kDomainKeysSize);
+  std::memcpy(d + kPseudonymKeyOffset, key32.data(), kKeyBytes);
+  KeyedHashInit(d + kPseudonymKeyOffset, kPseudonymBytes, d + kPseudonymStateOffset);
   (*out)->Seal();
   return out;
 }

@@ -99,12 +99,23 @@ absl::StatusOr<std::unique_ptr<SecretBytes>> NewRandomKey();
 // wrong key).
 std::string Checksum(absl::string_view data);
 
+// Keyed BLAKE2b (crypto_generichash_blake2b with a 32-byte key), through
+// libsodium's own streaming API only: KeyedHashInit keys a
+// crypto_generichash_blake2b_state once per key (its bytes are stored in the
+// key material, kHashStateBytes of them), and KeyedHashFrom copies that state
+// for each message, absorbs the message and finalises. The output is
+// byte-for-byte crypto_generichash(out, outlen, msg, len, key32, 32).
+inline constexpr std::size_t kHashStateBytes = 384;  // sizeof(crypto_generichash_blake2b_state)
+void KeyedHashInit(const std::uint8_t* key32, std::size_t outlen, std::uint8_t* state_out);
+void KeyedHashFrom(const std::uint8_t* state, const std::uint8_t* msg, std::size_t len,
+                   std::size_t outlen, std::uint8_t* out);
+
 // The per-domain keys under one master-key version. Layout of the secret:
-//   [0, 32)    pseudonym key
-//   [32, 64)   index key
-//   [64, 96)   encryption key
-//   [128, 192) BLAKE2b prefix of the pseudonym key (16-byte output)
-//   [192, 256) BLAKE2b prefix of the index key (32-byte output)
+//   [0, 32)     pseudonym key
+//   [32, 64)    index key
+//   [64, 96)    encryption key
+//   [128, 512)  keyed BLAKE2b state of the pseudonym key (16-byte output)
+//   [512, 896)  keyed BLAKE2b state of the index key (32-byte output)
 struct DomainKeys {
   std::uint32_t version = 0;
   std::unique_ptr<SecretBytes> secret;
@@ -115,26 +126,14 @@ absl::StatusOr<DomainKeys> DeriveDomainKeys(const SecretBytes& master, std::uint
 inline constexpr std::size_t kPseudonymKeyOffset = 0;
 inline constexpr std::size_t kIndexKeyOffset = 32;
 inline constexpr std::size_t kEncryptionKeyOffset = 64;
-inline constexpr std::size_t kPseudonymPrefixOffset = 128;
-inline constexpr std::size_t kIndexPrefixOffset = 192;
-inline constexpr std::size_t kDomainKeysSize = 256;
+inline constexpr std::size_t kPseudonymStateOffset = 128;
+inline constexpr std::size_t kIndexStateOffset = kPseudonymStateOffset + kHashStateBytes;
+inline constexpr std::size_t kDomainKeysSize = kIndexStateOffset + kHashStateBytes;
 
-// The material of a standalone Pseudonymizer: a sealed SecretBytes holding
-// [key 32][unused 32][BLAKE2b prefix 64] (the same offsets as DomainKeys).
+// The material of a standalone Pseudonymizer: a sealed SecretBytes with the
+// DomainKeys layout, holding only the pseudonym key and its keyed state (the
+// rest zero).
 absl::StatusOr<std::unique_ptr<SecretBytes>> PseudonymKeyMaterial(absl::string_view key32);
-
-// Keyed BLAKE2b (identical to crypto_generichash with a 32-byte key) split
-// in two, so that the key block is compressed once per key instead of once
-// per value: a pseudonym of a short identifier then costs one compression.
-// Blake2bKeyedPrefix computes the chaining value after the key block;
-// Blake2bKeyedShort finishes a message of 1 to 128 bytes from it. Checked
-// against libsodium in the tests; longer messages go to libsodium.
-void Blake2bKeyedPrefix(const std::uint8_t* key32, std::size_t outlen, std::uint64_t h[8]);
-void Blake2bKeyedShort(const std::uint64_t prefix[8], const std::uint8_t* msg, std::size_t len,
-                       std::size_t outlen, std::uint8_t* out);
-// Keyed BLAKE2b of any message: the short path when it fits, else libsodium.
-void KeyedHash(const std::uint8_t* key32, const std::uint64_t prefix[8], const std::uint8_t* msg,
-               std::size_t len, std::size_t outlen, std::uint8_t* out);
 
 // Lower-case RFC 4648 base32 without padding.
 void Base32Encode(const std::uint8_t* data, std::size_t n, char* out);  // out: (8n+4)/5 chars

@@ -1,5 +1,6 @@
-// The pseudonym kernel shared by Vault and Pseudonymizer: one keyed BLAKE2b
-// compression per value, written straight into a StringColumn.
+// The pseudonym kernel shared by Vault and Pseudonymizer: libsodium's keyed
+// BLAKE2b per value (from a state keyed once per key), written straight into a
+// StringColumn.
 #ifndef GDPRKIT_SRC_INTERNAL_VAULT_PSEUDONYM_H_
 #define GDPRKIT_SRC_INTERNAL_VAULT_PSEUDONYM_H_
 
@@ -16,7 +17,8 @@
 
 namespace gdprkit {
 
-// The secret behind a Pseudonymizer: [pseudonym key 32][keyed BLAKE2b state].
+// The secret behind a Pseudonymizer: the DomainKeys layout with the pseudonym
+// key and its keyed BLAKE2b state (PseudonymKeyMaterial).
 struct Pseudonymizer::Key {
   std::unique_ptr<internal::SecretBytes> material;
 };
@@ -29,16 +31,16 @@ std::string PseudonymPrefix(std::uint32_t version);
 std::size_t PseudonymSize(std::uint32_t version);
 
 // Writes the pseudonym of the normal form `normalized` of kind `kind` to `out`
-// (PseudonymSize(version) chars, starting with `text_prefix`). `key32` is the
-// pseudonym key, `prefix` its BLAKE2b prefix (Blake2bKeyedPrefix).
-void PseudonymOf(const std::uint8_t* key32, const std::uint64_t prefix[8],
-                 absl::string_view text_prefix, IdKind kind, absl::string_view normalized,
-                 char* out);
+// (PseudonymSize(version) chars, starting with `text_prefix`). `state` is the
+// keyed BLAKE2b state of the pseudonym key (KeyedHashInit, 16-byte output):
+// the pseudonym is base32(crypto_generichash(16, kind || normalized, key)).
+void PseudonymOf(const std::uint8_t* state, absl::string_view text_prefix, IdKind kind,
+                 absl::string_view normalized, char* out);
 
 // The batch kernel: normalises each row, pseudonymises it, appends it to
 // `out` (cleared first). Honours options.invalid_rows; fills `report`.
-// `material` holds the pseudonym key at kPseudonymKeyOffset and its prefix at
-// kPseudonymPrefixOffset (DomainKeys and Pseudonymizer material alike).
+// `material` holds the pseudonym key's keyed state at kPseudonymStateOffset
+// (DomainKeys and Pseudonymizer material alike).
 absl::Status PseudonymizeBatch(const std::uint8_t* material, std::uint32_t version, IdKind kind,
                                absl::Span<const std::string_view> identifiers, StringColumn* out,
                                const BatchOptions& options, BatchReport* report);
