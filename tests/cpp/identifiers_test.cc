@@ -212,6 +212,46 @@ TEST(SorTest, VerhoeffCheckDigitOnRealSorCodes) {
   EXPECT_FALSE(VerhoeffValid("2364"));
 }
 
+// Regression: row 4 of the Verhoeff permutation table had 7,6,0,8 where
+// p^4 gives 6,8,7,0, so codes with a 6-9 in every 8th position from the right
+// (starting at the 5th) were judged wrongly, e.g. 12345678902 was refused.
+// Checked against an independent Verhoeff that derives each row by applying
+// the permutation (1 5 7 6 2 8 3 0 9 4) repeatedly instead of a table.
+TEST(SorTest, VerhoeffAgreesWithPermutationPowersOnRandomCodes) {
+  static constexpr int kD[10][10] = {
+      {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, {1, 2, 3, 4, 0, 6, 7, 8, 9, 5},
+      {2, 3, 4, 0, 1, 7, 8, 9, 5, 6}, {3, 4, 0, 1, 2, 8, 9, 5, 6, 7},
+      {4, 0, 1, 2, 3, 9, 5, 6, 7, 8}, {5, 9, 8, 7, 6, 0, 4, 3, 2, 1},
+      {6, 5, 9, 8, 7, 1, 0, 4, 3, 2}, {7, 6, 5, 9, 8, 2, 1, 0, 4, 3},
+      {8, 7, 6, 5, 9, 3, 2, 1, 0, 4}, {9, 8, 7, 6, 5, 4, 3, 2, 1, 0}};
+  static constexpr int kP1[10] = {1, 5, 7, 6, 2, 8, 3, 0, 9, 4};
+  auto perm = [](int power, int x) {
+    for (int i = 0; i < power; ++i) x = kP1[x];
+    return x;
+  };
+  auto valid = [&](const std::string& s) {
+    int c = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      c = kD[c][perm(static_cast<int>(i % 8), s[s.size() - 1 - i] - '0')];
+    }
+    return c == 0;
+  };
+  std::mt19937 rng(5);
+  for (int trial = 0; trial < 2000; ++trial) {
+    std::string body(10 + rng() % 7, '0');
+    for (char& ch : body) ch = static_cast<char>('0' + rng() % 10);
+    int accepted = 0;
+    for (char check = '0'; check <= '9'; ++check) {
+      const std::string code = body + check;
+      ASSERT_EQ(VerhoeffValid(code), valid(code)) << code;
+      accepted += valid(code);
+    }
+    ASSERT_EQ(accepted, 1) << body;  // exactly one check digit fits
+  }
+  EXPECT_EQ(Norm(IdKind::kSor, "12345678902"), "12345678902");
+  EXPECT_EQ(Problem(IdKind::kSor, "12345678903"), IdProblem::kBadCheckDigit);
+}
+
 TEST(OtherTest, TrimmedTextUpTo256Bytes) {
   EXPECT_EQ(Norm(IdKind::kOther, "  patient-42 "), "patient-42");
   EXPECT_EQ(Norm(IdKind::kOther, "Søren Kierkegaard"), "Søren Kierkegaard");
