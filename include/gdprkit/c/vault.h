@@ -1,7 +1,29 @@
 /* gdprkit C ABI, Danish identifiers and the pseudonymisation vault.
  * Included by <gdprkit.h>; do not include it on its own. Conventions (status
  * codes, out-parameters first, versioned records, free functions): see
- * <gdprkit.h> and docs/conventions.md. */
+ * <gdprkit.h> and docs/conventions.md. docs/vault.md describes the
+ * semantics (identifier rules, keys, domains, tokens, erasure, audit).
+ *
+ * Columns. Batches go in as arrays of `count` NUL-terminated UTF-8 strings
+ * (`const char* const* values`) and come out as a gdprkit_id_column: `count`
+ * NUL-terminated strings owned by the column (one value per input row, ""
+ * for a row that was skipped), released with gdprkit_id_column_free, which
+ * wipes them (they may be identifiers).
+ *
+ * Per-row reasons. Functions that take `unsigned char* out_problems` write
+ * one gdprkit_id_problem per input row into it (the caller provides `count`
+ * bytes; it may be NULL when not wanted).
+ *
+ * Secrets. Passphrases and host keys are pointer + length (bytes, no NUL
+ * needed); the library copies them into guarded memory, wipes its copies
+ * after use and never puts them in a message. The caller's buffer is not
+ * touched: wipe it with gdprkit_secure_wipe when done. Messages never hold an
+ * identifier either: a bad row is named by its index ("row 3: CPR number:
+ * ...").
+ *
+ * Threads. A gdprkit_vault is internally synchronised: one handle may be
+ * used from several threads, and several handles (in one process or several)
+ * may open the same file. This part of the ABI needs <stdint.h>. */
 #ifndef GDPRKIT_C_VAULT_H_
 #define GDPRKIT_C_VAULT_H_
 
@@ -9,9 +31,272 @@
 #error "include <gdprkit.h>, not <gdprkit/c/vault.h>"
 #endif
 
+#include <stdint.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* ---- Identifiers -------------------------------------------------------- */
+
+/* Kinds of identifier; stable numbers (stored in vault files). */
+enum gdprkit_id_kind {
+  GDPRKIT_ID_CPR = 1,             /* CPR-nummer: DDMMYY-SSSS or 10 digits */
+  GDPRKIT_ID_CVR = 2,             /* CVR-nummer: 8 digits, modulus 11 */
+  GDPRKIT_ID_GLN = 3,             /* GLN / lokationsnummer: 13 digits, GS1 */
+  GDPRKIT_ID_PROVIDER_NUMBER = 4, /* ydernummer: up to 6 digits */
+  GDPRKIT_ID_SOR = 5,             /* SOR code: 11-18 digits, Verhoeff */
+  GDPRKIT_ID_OTHER = 6            /* any text up to 256 bytes, trimmed */
+};
+
+/* Why a value was rejected; stable numbers. 0 means accepted. */
+enum gdprkit_id_problem {
+  GDPRKIT_ID_OK = 0,
+  GDPRKIT_ID_EMPTY = 1,
+  GDPRKIT_ID_TOO_LONG = 2,
+  GDPRKIT_ID_BAD_CHARACTER = 3,
+  GDPRKIT_ID_BAD_SEPARATOR = 4,
+  GDPRKIT_ID_BAD_LENGTH = 5,
+  GDPRKIT_ID_BAD_DATE = 6,
+  GDPRKIT_ID_BAD_CHECK_DIGIT = 7,
+  GDPRKIT_ID_LEADING_ZERO = 8,
+  GDPRKIT_ID_ALL_ZEROS = 9,
+  GDPRKIT_ID_REPLACEMENT_NUMBER = 10
+};
+
+/* Stores in *out_kind the kind named `name` ("cpr", "cvr", "gln",
+ * "provider_number", "sor", "other", and the aliases "ydernummer", "yder",
+ * "provider", "location", "lokationsnummer"; case-insensitive).
+ * Errors: INVALID_ARGUMENT for a NULL argument or an unknown name. *out_kind
+ * is 0 on failure. Thread-safe. */
+GDPRKIT_API gdprkit_status gdprkit_id_kind_parse(int* out_kind, const char* name);
+
+/* The name of a kind ("cpr", ..., "provider_number"), a static string;
+ * "unknown" for another number. Never fails. */
+GDPRKIT_API const char* gdprkit_id_kind_name(int kind);
+
+/* A stable snake_case code for a problem ("bad_check_digit"; "ok" for 0), a
+ * static string; "unknown" for another number. Never fails. */
+GDPRKIT_API const char* gdprkit_id_problem_code(int problem);
+
+/* Why a value of `kind` was rejected with `problem`, a static sentence that
+ * never repeats the value ("a CPR number has 10 digits (DDMMYY-SSSS)");
+ * "accepted" for GDPRKIT_ID_OK; "unknown" for another number. Never fails. */
+GDPRKIT_API const char* gdprkit_id_problem_text(int kind, int problem);
+
+/* Options for the identifier checks. Initialise with GDPRKIT_ID_OPTIONS_INIT
+ * (the defaults documented in docs/vault.md); NULL wherever an options
+ * pointer is taken means the defaults. */
+typedef struct gdprkit_id_options {
+  unsigned int version;      /* GDPRKIT_ID_OPTIONS_VERSION */
+  int cpr_require_modulus11; /* 0 (default): numbers since 2007 need not pass */
+  int cpr_allow_replacement; /* 1 (default): accept replacement numbers */
+  int pad_provider_number;   /* 1 (default): pad provider numbers to 6 digits */
+} gdprkit_id_options;
+
+#define GDPRKIT_ID_OPTIONS_VERSION 1u
+#define GDPRKIT_ID_OPTIONS_INIT { GDPRKIT_ID_OPTIONS_VERSION, 0, 1, 1 }
+
+/* A column of result strings; see the notes at the top. */
+typedef struct gdprkit_id_column gdprkit_id_column;
+
+/* Number of values; 0 for NULL. Never fails. */
+GDPRKIT_API size_t gdprkit_id_column_count(const gdprkit_id_column* column);
+
+/* The values: an array of gdprkit_id_column_count NUL-terminated strings,
+ * followed by a NULL; owned by the column. NULL for a NULL column. Never
+ * fails. */
+GDPRKIT_API const char* const* gdprkit_id_column_values(const gdprkit_id_column* column);
+
+/* Wipes and releases a column. Accepts NULL. */
+GDPRKIT_API void gdprkit_id_column_free(gdprkit_id_column* column);
+
+/* Checks `count` values as identifiers of `kind`: out_problems[i] gets row
+ * i's gdprkit_id_problem, *out_rejected the number of rejected rows.
+ * Rejections are data, not errors.
+ * Errors: INVALID_ARGUMENT for a NULL argument (values may be NULL when
+ * count is 0; a NULL element is named by its index), an unknown kind or
+ * options version. On failure *out_rejected is 0 and out_problems is
+ * zeroed. Thread-safe. */
+GDPRKIT_API gdprkit_status gdprkit_ids_check(unsigned char* out_problems, size_t* out_rejected,
+                                             int kind, const char* const* values, size_t count,
+                                             const gdprkit_id_options* options);
+
+/* Like gdprkit_ids_check, and *out gets the normal form of every row ("" for
+ * a rejected row): 10 digits for CPR, 8 for CVR, 13 for GLN, 6 for provider
+ * numbers. out_problems may be NULL. *out is NULL on failure. Thread-safe. */
+GDPRKIT_API gdprkit_status gdprkit_ids_normalize(gdprkit_id_column** out,
+                                                 unsigned char* out_problems,
+                                                 size_t* out_rejected, int kind,
+                                                 const char* const* values, size_t count,
+                                                 const gdprkit_id_options* options);
+
+/* Overwrites `size` bytes at `data` with zeros in a way the compiler does
+ * not remove (sodium_memzero); for the caller's copy of a passphrase or key.
+ * Accepts NULL. Never fails. */
+GDPRKIT_API void gdprkit_secure_wipe(void* data, size_t size);
+
+/* ---- The vault ---------------------------------------------------------- */
+
+/* An open vault file. Internally synchronised; see the notes at the top. */
+typedef struct gdprkit_vault gdprkit_vault;
+
+/* Argon2id cost for a passphrase (used by create; open reads the stored
+ * cost). */
+enum gdprkit_kdf_cost {
+  GDPRKIT_KDF_MODERATE = 0,    /* default: 3 passes, 256 MiB, about a second */
+  GDPRKIT_KDF_INTERACTIVE = 1, /* 2 passes, 64 MiB */
+  GDPRKIT_KDF_TESTS_ONLY = 2   /* the minimum; makes passphrases cheap to guess */
+};
+
+/* Options for create and open. Initialise with GDPRKIT_VAULT_OPTIONS_INIT;
+ * NULL means the defaults. */
+typedef struct gdprkit_vault_options {
+  unsigned int version;  /* GDPRKIT_VAULT_OPTIONS_VERSION */
+  const char* actor;     /* who acts, for the audit trail; NULL: "unknown" */
+  int kdf_cost;          /* a gdprkit_kdf_cost (create only) */
+  int create_if_missing; /* open: create the vault when the file is absent */
+  int busy_timeout_ms;   /* wait for another writer's lock; 0: 60000 */
+} gdprkit_vault_options;
+
+#define GDPRKIT_VAULT_OPTIONS_VERSION 1u
+#define GDPRKIT_VAULT_OPTIONS_INIT { GDPRKIT_VAULT_OPTIONS_VERSION, NULL, 0, 0, 0 }
+
+/* Bytes of a host key (GDPRKIT_HOST_KEY_BYTES, also as a function for FFI). */
+#define GDPRKIT_HOST_KEY_BYTES 32
+GDPRKIT_API size_t gdprkit_host_key_bytes(void);
+
+/* Creates a new vault file at `path` protected by a passphrase
+ * (passphrase_len bytes, not empty), with a fresh master key, and stores the
+ * open vault in *out (release with gdprkit_vault_close).
+ * Errors: INVALID_ARGUMENT for a NULL argument, an empty passphrase or a bad
+ * options version; ALREADY_EXISTS when the file exists; PERMISSION_DENIED or
+ * NOT_FOUND when it cannot be written; RESOURCE_EXHAUSTED when Argon2id
+ * cannot get its memory. *out is NULL on failure. */
+GDPRKIT_API gdprkit_status gdprkit_vault_create(gdprkit_vault** out, const char* path,
+                                                const unsigned char* passphrase,
+                                                size_t passphrase_len,
+                                                const gdprkit_vault_options* options);
+
+/* Like gdprkit_vault_create, protected by a GDPRKIT_HOST_KEY_BYTES key from
+ * the host's key store. INVALID_ARGUMENT for another length. */
+GDPRKIT_API gdprkit_status gdprkit_vault_create_with_key(gdprkit_vault** out, const char* path,
+                                                         const unsigned char* key,
+                                                         size_t key_len,
+                                                         const gdprkit_vault_options* options);
+
+/* Opens an existing vault with its passphrase. Nothing is written when it
+ * fails.
+ * Errors: INVALID_ARGUMENT (NULL, empty passphrase, bad options version);
+ * NOT_FOUND (no such file, unless options->create_if_missing);
+ * UNAUTHENTICATED (wrong passphrase); FAILED_PRECONDITION (a host-key vault,
+ * or one made by a newer gdprkit); DATA_LOSS (not a vault, truncated or
+ * damaged); UNAVAILABLE (locked beyond the busy timeout). *out is NULL on
+ * failure. */
+GDPRKIT_API gdprkit_status gdprkit_vault_open(gdprkit_vault** out, const char* path,
+                                              const unsigned char* passphrase,
+                                              size_t passphrase_len,
+                                              const gdprkit_vault_options* options);
+
+/* Like gdprkit_vault_open, with a host key (UNAUTHENTICATED for a wrong
+ * key, FAILED_PRECONDITION for a passphrase vault). */
+GDPRKIT_API gdprkit_status gdprkit_vault_open_with_key(gdprkit_vault** out, const char* path,
+                                                       const unsigned char* key, size_t key_len,
+                                                       const gdprkit_vault_options* options);
+
+/* Closes a vault and wipes its keys. Accepts NULL. Do not use the handle
+ * afterwards, nor close it while another thread uses it. */
+GDPRKIT_API void gdprkit_vault_close(gdprkit_vault* vault);
+
+/* Creates a domain (a purpose, team or recipient): a name of 1-64
+ * characters a-z, 0-9, '.', '_', '-', starting with a letter or digit;
+ * `description` may be NULL. Audited.
+ * Errors: INVALID_ARGUMENT (NULL vault or name, bad name); ALREADY_EXISTS. */
+GDPRKIT_API gdprkit_status gdprkit_vault_create_domain(gdprkit_vault* vault, const char* name,
+                                                       const char* description);
+
+/* Per-batch options. Initialise with GDPRKIT_BATCH_OPTIONS_INIT; NULL means
+ * the defaults. */
+typedef struct gdprkit_batch_options {
+  unsigned int version;           /* GDPRKIT_BATCH_OPTIONS_VERSION */
+  gdprkit_id_options id_options;  /* how identifiers are checked */
+  int skip_invalid;               /* 0: a rejected row fails the batch, naming
+                                     its index; 1: its output is "" and its
+                                     problem goes to out_problems */
+  unsigned int key_version;       /* pseudonyms: 0 = current, or an older one */
+} gdprkit_batch_options;
+
+#define GDPRKIT_BATCH_OPTIONS_VERSION 1u
+#define GDPRKIT_BATCH_OPTIONS_INIT \
+  { GDPRKIT_BATCH_OPTIONS_VERSION, GDPRKIT_ID_OPTIONS_INIT, 0, 0u }
+
+/* One-way pseudonyms of `count` identifiers of `kind` in `domain`:
+ * "ps<key version>_" + 26 base32 characters, the keyed BLAKE2b of the normal
+ * form under the domain's key. Stateless: nothing is written.
+ * out_problems (may be NULL) gets one gdprkit_id_problem per row.
+ * Errors: INVALID_ARGUMENT (NULL argument or element, unknown kind or
+ * options version, a rejected row "row i: ..." unless skip_invalid);
+ * NOT_FOUND (no such domain); FAILED_PRECONDITION (a destroyed key
+ * version). *out is NULL on failure. Thread-safe. */
+GDPRKIT_API gdprkit_status gdprkit_vault_pseudonymize(gdprkit_id_column** out,
+                                                      unsigned char* out_problems,
+                                                      const gdprkit_vault* vault,
+                                                      const char* domain, int kind,
+                                                      const char* const* values, size_t count,
+                                                      const gdprkit_batch_options* options);
+
+/* Reversible tokens ("tk_" + 32 base32 characters) of `count` identifiers of
+ * `kind` in `domain`: the existing token of each identifier or a new one,
+ * in one transaction (all rows or none). The same identifier always gets the
+ * same token in a domain, also across threads and processes.
+ * Errors as gdprkit_vault_pseudonymize, plus UNAVAILABLE when the file
+ * stayed locked. *out is NULL on failure and nothing is written. */
+GDPRKIT_API gdprkit_status gdprkit_vault_tokenize(gdprkit_id_column** out,
+                                                  unsigned char* out_problems,
+                                                  gdprkit_vault* vault, const char* domain,
+                                                  int kind, const char* const* values,
+                                                  size_t count,
+                                                  const gdprkit_batch_options* options);
+
+/* The identifiers (normal form) behind `count` tokens of `domain`.
+ * `reason` (required, without a CPR number in it) is written to the audit
+ * trail in the same transaction. The batch fails as a whole.
+ * Errors: INVALID_ARGUMENT (NULL argument or element, empty reason, a
+ * malformed or altered token or one from another domain, "row i: ...");
+ * NOT_FOUND (a token never issued here, or erased; no such domain);
+ * DATA_LOSS (a record fails authentication). *out is NULL on failure and
+ * nothing is written. */
+GDPRKIT_API gdprkit_status gdprkit_vault_reidentify(gdprkit_id_column** out,
+                                                    gdprkit_vault* vault, const char* domain,
+                                                    const char* const* tokens, size_t count,
+                                                    const char* reason);
+
+/* Erases one person: removes the token record of `identifier` (of `kind`)
+ * from every domain; their tokens no longer re-identify. Audited with
+ * `reason` (counts only). *out_erased gets the number of records removed (0
+ * when there were none: not an error).
+ * Errors: INVALID_ARGUMENT (NULL argument, rejected identifier, empty
+ * reason). *out_erased is 0 on failure. */
+GDPRKIT_API gdprkit_status gdprkit_vault_erase(uint64_t* out_erased, gdprkit_vault* vault,
+                                               int kind, const char* identifier,
+                                               const char* reason);
+
+/* Rotates the keys: a new master-key version becomes primary and every
+ * domain is re-keyed to it (tokens stay the same; pseudonyms made afterwards
+ * carry the new version). *out_version gets the new version. Audited.
+ * Errors: INVALID_ARGUMENT (NULL argument, empty reason). *out_version is 0
+ * on failure. */
+GDPRKIT_API gdprkit_status gdprkit_vault_rotate(unsigned int* out_version, gdprkit_vault* vault,
+                                                const char* reason);
+
+/* Verifies the audit trail (no gaps; every hash-chain value recomputes under
+ * the audit key). *out_entries gets the number of entries; out_head_hex
+ * (may be NULL; else room for 65 bytes) the hex chain value of the last
+ * entry, to anchor elsewhere.
+ * Errors: INVALID_ARGUMENT (NULL vault or out_entries); DATA_LOSS naming
+ * the first bad entry. On failure *out_entries is 0 and out_head_hex "". */
+GDPRKIT_API gdprkit_status gdprkit_vault_verify_audit(uint64_t* out_entries, char* out_head_hex,
+                                                      const gdprkit_vault* vault);
 
 #ifdef __cplusplus
 } /* extern "C" */

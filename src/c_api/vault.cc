@@ -1,0 +1,473 @@
+// The C ABI of identifiers and the vault (include/gdprkit/c/vault.h) over the
+// core (gdprkit/identifiers.h, gdprkit/vault.h). Thin: checks C arguments,
+// converts arrays to spans and StringColumns to gdprkit_id_column, statuses
+// to codes. Secrets go straight from the caller's bytes into the core's
+// guarded memory (VaultOptions), which wipes them when the options die.
+#include <sodium.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "c_api/internal.h"
+#include "gdprkit.h"
+#include "gdprkit/identifiers.h"
+#include "gdprkit/vault.h"
+
+struct gdprkit_id_column {
+  // The values, each followed by a NUL, and pointers to them (+ NULL).
+  std::string bytes;
+  std::vector<const char*> values;
+
+  ~gdprkit_id_column() {
+    if (!bytes.empty()) sodium_memzero(&bytes[0], bytes.size());
+  }
+};
+
+struct gdprkit_vault {
+  std::unique_ptr<gdprkit::Vault> core;
+};
+
+namespace {
+
+using gdprkit::capi::BadVersion;
+using gdprkit::capi::Fail;
+using gdprkit::capi::FromStatus;
+using gdprkit::capi::Guard;
+using gdprkit::capi::NullArgument;
+
+// Converts a core column (wiping it) into a C column.
+std::unique_ptr<gdprkit_id_column> ToC(gdprkit::StringColumn* column) {
+  auto out = std::make_unique<gdprkit_id_column>();
+  const std::size_t n = column->size();
+  out->bytes.reserve(column->bytes().size() + n);
+  std::vector<std::size_t> starts(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    starts[i] = out->bytes.size();
+    const std::string_view v = (*column)[i];
+    out->bytes.append(v.data(), v.size());
+    out->bytes.push_back('\0');
+  }
+  column->SecureClear();
+  out->values.resize(n + 1, nullptr);
+  for (std::size_t i = 0; i < n; ++i) out->values[i] = out->bytes.data() + starts[i];
+  return out;
+}
+
+bool KnownKind(int kind) {
+  return kind >= 1 && kind <= 6 && gdprkit::IsKnownIdKind(static_cast<gdprkit::IdKind>(kind));
+}
+
+gdprkit_status BadKind(const char* fn, int kind) {
+  return Fail(GDPRKIT_INVALID_ARGUMENT,
+              absl::StrCat(fn, ": unknown identifier kind ", kind,
+                           " (expected 1-6, a gdprkit_id_kind)"));
+}
+
+// The C strings as views; a NULL element is an error naming its index.
+gdprkit_status Views(const char* fn, const char* what, const char* const* values, size_t count,
+                     std::vector<std::string_view>* out) {
+  out->clear();
+  if (count == 0) return GDPRKIT_OK;
+  if (values == nullptr) return NullArgument(fn, what);
+  out->reserve(count);
+  for (size_t i = 0; i < count; ++i) {
+    if (values[i] == nullptr) {
+      return Fail(GDPRKIT_INVALID_ARGUMENT, absl::StrCat(fn, ": ", what, "[", i, "] is NULL"));
+    }
+    out->emplace_back(values[i]);
+  }
+  return GDPRKIT_OK;
+}
+
+gdprkit_status IdOptions(const char* fn, const gdprkit_id_options* in, gdprkit::IdOptions* out) {
+  *out = gdprkit::IdOptions();
+  if (in == nullptr) return GDPRKIT_OK;
+  if (in->version != GDPRKIT_ID_OPTIONS_VERSION) {
+    return BadVersion(fn, "gdprkit_id_options", in->version, GDPRKIT_ID_OPTIONS_VERSION);
+  }
+  out->cpr_require_modulus11 = in->cpr_require_modulus11 != 0;
+  out->cpr_allow_replacement = in->cpr_allow_replacement != 0;
+  out->pad_provider_number = in->pad_provider_number != 0;
+  return GDPRKIT_OK;
+}
+
+gdprkit_status BatchOptions(const char* fn, const gdprkit_batch_options* in,
+                            gdprkit::BatchOptions* out) {
+  *out = gdprkit::BatchOptions();
+  if (in == nullptr) return GDPRKIT_OK;
+  if (in->version != GDPRKIT_BATCH_OPTIONS_VERSION) {
+    return BadVersion(fn, "gdprkit_batch_options", in->version, GDPRKIT_BATCH_OPTIONS_VERSION);
+  }
+  if (gdprkit_status s = IdOptions(fn, &in->id_options, &out->id_options); s != GDPRKIT_OK) {
+    return s;
+  }
+  out->invalid_rows =
+      in->skip_invalid != 0 ? gdprkit::InvalidRows::kSkip : gdprkit::InvalidRows::kFail;
+  out->key_version = in->key_version;
+  return GDPRKIT_OK;
+}
+
+// "<fn>: <core message>" with the core's code.
+gdprkit_status FromCore(const char* fn, const absl::Status& s) {
+  if (s.ok()) return GDPRKIT_OK;
+  return FromStatus(absl::Status(s.code(), absl::StrCat(fn, ": ", s.message())));
+}
+
+void CopyProblems(const std::vector<gdprkit::IdProblem>& problems, unsigned char* out) {
+  if (out == nullptr) return;
+  for (std::size_t i = 0; i < problems.size(); ++i) {
+    out[i] = static_cast<unsigned char>(problems[i]);
+  }
+}
+
+gdprkit_status VaultOptionsFrom(const char* fn, const gdprkit_vault_options* in,
+                                gdprkit::VaultOptions* out) {
+  if (in == nullptr) return GDPRKIT_OK;
+  if (in->version != GDPRKIT_VAULT_OPTIONS_VERSION) {
+    return BadVersion(fn, "gdprkit_vault_options", in->version, GDPRKIT_VAULT_OPTIONS_VERSION);
+  }
+  if (in->actor != nullptr) out->set_actor(in->actor);
+  switch (in->kdf_cost) {
+    case GDPRKIT_KDF_MODERATE:
+      out->set_kdf_limits(gdprkit::KdfLimits::Moderate());
+      break;
+    case GDPRKIT_KDF_INTERACTIVE:
+      out->set_kdf_limits(gdprkit::KdfLimits::Interactive());
+      break;
+    case GDPRKIT_KDF_TESTS_ONLY:
+      out->set_kdf_limits(gdprkit::KdfLimits::ForTestsOnly());
+      break;
+    default:
+      return Fail(GDPRKIT_INVALID_ARGUMENT,
+                  absl::StrCat(fn, ": unknown kdf_cost ", in->kdf_cost, " (expected 0-2)"));
+  }
+  if (in->busy_timeout_ms < 0) {
+    return Fail(GDPRKIT_INVALID_ARGUMENT, absl::StrCat(fn, ": busy_timeout_ms is negative"));
+  }
+  if (in->busy_timeout_ms > 0) out->set_busy_timeout_ms(in->busy_timeout_ms);
+  out->set_create_if_missing(in->create_if_missing != 0);
+  return GDPRKIT_OK;
+}
+
+enum class Secret { kPassphrase, kHostKey };
+enum class Mode { kCreate, kOpen };
+
+gdprkit_status OpenOrCreate(const char* fn, Mode mode, Secret kind, gdprkit_vault** out,
+                            const char* path, const unsigned char* secret, size_t secret_len,
+                            const gdprkit_vault_options* options) {
+  return Guard(fn, [&]() -> gdprkit_status {
+    if (out == nullptr) return NullArgument(fn, "out");
+    *out = nullptr;
+    if (path == nullptr) return NullArgument(fn, "path");
+    const char* secret_name = kind == Secret::kPassphrase ? "passphrase" : "key";
+    if (secret == nullptr && secret_len != 0) return NullArgument(fn, secret_name);
+    if (secret_len == 0) {
+      return Fail(GDPRKIT_INVALID_ARGUMENT, absl::StrCat(fn, ": the ", secret_name, " is empty"));
+    }
+    if (kind == Secret::kHostKey && secret_len != GDPRKIT_HOST_KEY_BYTES) {
+      return Fail(GDPRKIT_INVALID_ARGUMENT,
+                  absl::StrCat(fn, ": a host key has ", GDPRKIT_HOST_KEY_BYTES, " bytes, not ",
+                               secret_len));
+    }
+    gdprkit::VaultOptions vo;
+    vo.set_path(path);
+    if (gdprkit_status s = VaultOptionsFrom(fn, options, &vo); s != GDPRKIT_OK) return s;
+    // Copied into guarded memory; wiped when `vo` (and the vault's copy) die.
+    const std::string_view bytes(reinterpret_cast<const char*>(secret), secret_len);
+    if (kind == Secret::kPassphrase) {
+      vo.set_passphrase(bytes);
+    } else {
+      vo.set_host_key(bytes, gdprkit::InsecureSecretAccess::Get());
+    }
+    absl::StatusOr<std::unique_ptr<gdprkit::Vault>> v =
+        mode == Mode::kCreate ? gdprkit::Vault::Create(vo) : gdprkit::Vault::Open(vo);
+    if (!v.ok()) return FromCore(fn, v.status());
+    auto handle = std::make_unique<gdprkit_vault>();
+    handle->core = std::move(*v);
+    *out = handle.release();
+    return GDPRKIT_OK;
+  });
+}
+
+}  // namespace
+
+gdprkit_status gdprkit_id_kind_parse(int* out_kind, const char* name) {
+  static constexpr char kFn[] = "gdprkit_id_kind_parse";
+  return Guard(kFn, [&]() -> gdprkit_status {
+    if (out_kind == nullptr) return NullArgument(kFn, "out_kind");
+    *out_kind = 0;
+    if (name == nullptr) return NullArgument(kFn, "name");
+    std::optional<gdprkit::IdKind> k = gdprkit::ParseIdKind(name);
+    if (!k.has_value()) {
+      return Fail(GDPRKIT_INVALID_ARGUMENT,
+                  absl::StrCat(kFn, ": unknown identifier kind ", gdprkit::capi::Quote(name),
+                               " (expected cpr, cvr, gln, provider_number, sor or other)"));
+    }
+    *out_kind = static_cast<int>(*k);
+    return GDPRKIT_OK;
+  });
+}
+
+const char* gdprkit_id_kind_name(int kind) {
+  if (!KnownKind(kind)) return "unknown";
+  return gdprkit::IdKindName(static_cast<gdprkit::IdKind>(kind)).data();
+}
+
+const char* gdprkit_id_problem_code(int problem) {
+  if (problem < 0 || problem > GDPRKIT_ID_REPLACEMENT_NUMBER) return "unknown";
+  return gdprkit::IdProblemCode(static_cast<gdprkit::IdProblem>(problem)).data();
+}
+
+const char* gdprkit_id_problem_text(int kind, int problem) {
+  if (!KnownKind(kind) || problem < 0 || problem > GDPRKIT_ID_REPLACEMENT_NUMBER) {
+    return "unknown";
+  }
+  return gdprkit::IdProblemText(static_cast<gdprkit::IdKind>(kind),
+                                static_cast<gdprkit::IdProblem>(problem))
+      .data();
+}
+
+size_t gdprkit_id_column_count(const gdprkit_id_column* column) {
+  return column == nullptr ? 0 : column->values.size() - 1;
+}
+
+const char* const* gdprkit_id_column_values(const gdprkit_id_column* column) {
+  return column == nullptr ? nullptr : column->values.data();
+}
+
+void gdprkit_id_column_free(gdprkit_id_column* column) { delete column; }
+
+gdprkit_status gdprkit_ids_check(unsigned char* out_problems, size_t* out_rejected, int kind,
+                                 const char* const* values, size_t count,
+                                 const gdprkit_id_options* options) {
+  static constexpr char kFn[] = "gdprkit_ids_check";
+  return Guard(kFn, [&]() -> gdprkit_status {
+    if (out_rejected == nullptr) return NullArgument(kFn, "out_rejected");
+    *out_rejected = 0;
+    if (out_problems == nullptr && count != 0) return NullArgument(kFn, "out_problems");
+    if (count != 0) std::memset(out_problems, 0, count);
+    if (!KnownKind(kind)) return BadKind(kFn, kind);
+    gdprkit::IdOptions io;
+    if (gdprkit_status s = IdOptions(kFn, options, &io); s != GDPRKIT_OK) return s;
+    std::vector<std::string_view> views;
+    if (gdprkit_status s = Views(kFn, "values", values, count, &views); s != GDPRKIT_OK) return s;
+    std::vector<gdprkit::IdProblem> problems;
+    const std::size_t rejected =
+        gdprkit::CheckIds(static_cast<gdprkit::IdKind>(kind), views, &problems, io);
+    CopyProblems(problems, out_problems);
+    *out_rejected = rejected;
+    return GDPRKIT_OK;
+  });
+}
+
+gdprkit_status gdprkit_ids_normalize(gdprkit_id_column** out, unsigned char* out_problems,
+                                     size_t* out_rejected, int kind, const char* const* values,
+                                     size_t count, const gdprkit_id_options* options) {
+  static constexpr char kFn[] = "gdprkit_ids_normalize";
+  return Guard(kFn, [&]() -> gdprkit_status {
+    if (out == nullptr) return NullArgument(kFn, "out");
+    *out = nullptr;
+    if (out_rejected == nullptr) return NullArgument(kFn, "out_rejected");
+    *out_rejected = 0;
+    if (out_problems != nullptr && count != 0) std::memset(out_problems, 0, count);
+    if (!KnownKind(kind)) return BadKind(kFn, kind);
+    gdprkit::IdOptions io;
+    if (gdprkit_status s = IdOptions(kFn, options, &io); s != GDPRKIT_OK) return s;
+    std::vector<std::string_view> views;
+    if (gdprkit_status s = Views(kFn, "values", values, count, &views); s != GDPRKIT_OK) return s;
+    std::vector<gdprkit::IdProblem> problems;
+    gdprkit::StringColumn column;
+    const std::size_t rejected =
+        gdprkit::NormalizeIds(static_cast<gdprkit::IdKind>(kind), views, &column, &problems, io);
+    std::unique_ptr<gdprkit_id_column> c = ToC(&column);
+    CopyProblems(problems, out_problems);
+    *out_rejected = rejected;
+    *out = c.release();
+    return GDPRKIT_OK;
+  });
+}
+
+void gdprkit_secure_wipe(void* data, size_t size) {
+  if (data != nullptr && size != 0) sodium_memzero(data, size);
+}
+
+size_t gdprkit_host_key_bytes(void) { return GDPRKIT_HOST_KEY_BYTES; }
+
+gdprkit_status gdprkit_vault_create(gdprkit_vault** out, const char* path,
+                                    const unsigned char* passphrase, size_t passphrase_len,
+                                    const gdprkit_vault_options* options) {
+  return OpenOrCreate("gdprkit_vault_create", Mode::kCreate, Secret::kPassphrase, out, path,
+                      passphrase, passphrase_len, options);
+}
+
+gdprkit_status gdprkit_vault_create_with_key(gdprkit_vault** out, const char* path,
+                                             const unsigned char* key, size_t key_len,
+                                             const gdprkit_vault_options* options) {
+  return OpenOrCreate("gdprkit_vault_create_with_key", Mode::kCreate, Secret::kHostKey, out, path,
+                      key, key_len, options);
+}
+
+gdprkit_status gdprkit_vault_open(gdprkit_vault** out, const char* path,
+                                  const unsigned char* passphrase, size_t passphrase_len,
+                                  const gdprkit_vault_options* options) {
+  return OpenOrCreate("gdprkit_vault_open", Mode::kOpen, Secret::kPassphrase, out, path,
+                      passphrase, passphrase_len, options);
+}
+
+gdprkit_status gdprkit_vault_open_with_key(gdprkit_vault** out, const char* path,
+                                           const unsigned char* key, size_t key_len,
+                                           const gdprkit_vault_options* options) {
+  return OpenOrCreate("gdprkit_vault_open_with_key", Mode::kOpen, Secret::kHostKey, out, path, key,
+                      key_len, options);
+}
+
+void gdprkit_vault_close(gdprkit_vault* vault) { delete vault; }
+
+gdprkit_status gdprkit_vault_create_domain(gdprkit_vault* vault, const char* name,
+                                           const char* description) {
+  static constexpr char kFn[] = "gdprkit_vault_create_domain";
+  return Guard(kFn, [&]() -> gdprkit_status {
+    if (vault == nullptr) return NullArgument(kFn, "vault");
+    if (name == nullptr) return NullArgument(kFn, "name");
+    return FromCore(kFn, vault->core->CreateDomain(name, description == nullptr ? "" : description));
+  });
+}
+
+namespace {
+
+enum class Batch { kPseudonymize, kTokenize };
+
+gdprkit_status RunBatch(const char* fn, Batch what, gdprkit_id_column** out,
+                        unsigned char* out_problems, const gdprkit_vault* vault,
+                        const char* domain, int kind, const char* const* values, size_t count,
+                        const gdprkit_batch_options* options) {
+  return Guard(fn, [&]() -> gdprkit_status {
+    if (out == nullptr) return NullArgument(fn, "out");
+    *out = nullptr;
+    if (out_problems != nullptr && count != 0) std::memset(out_problems, 0, count);
+    if (vault == nullptr) return NullArgument(fn, "vault");
+    if (domain == nullptr) return NullArgument(fn, "domain");
+    if (!KnownKind(kind)) return BadKind(fn, kind);
+    gdprkit::BatchOptions bo;
+    if (gdprkit_status s = BatchOptions(fn, options, &bo); s != GDPRKIT_OK) return s;
+    std::vector<std::string_view> views;
+    if (gdprkit_status s = Views(fn, "values", values, count, &views); s != GDPRKIT_OK) return s;
+    gdprkit::StringColumn column;
+    gdprkit::BatchReport report;
+    const auto k = static_cast<gdprkit::IdKind>(kind);
+    absl::Status s = what == Batch::kPseudonymize
+                         ? vault->core->Pseudonymize(domain, k, views, &column, bo, &report)
+                         : vault->core->Tokenize(domain, k, views, &column, bo, &report);
+    if (!s.ok()) return FromCore(fn, s);
+    std::unique_ptr<gdprkit_id_column> c = ToC(&column);
+    CopyProblems(report.problems, out_problems);
+    *out = c.release();
+    return GDPRKIT_OK;
+  });
+}
+
+}  // namespace
+
+gdprkit_status gdprkit_vault_pseudonymize(gdprkit_id_column** out, unsigned char* out_problems,
+                                          const gdprkit_vault* vault, const char* domain,
+                                          int kind, const char* const* values, size_t count,
+                                          const gdprkit_batch_options* options) {
+  return RunBatch("gdprkit_vault_pseudonymize", Batch::kPseudonymize, out, out_problems, vault,
+                  domain, kind, values, count, options);
+}
+
+gdprkit_status gdprkit_vault_tokenize(gdprkit_id_column** out, unsigned char* out_problems,
+                                      gdprkit_vault* vault, const char* domain, int kind,
+                                      const char* const* values, size_t count,
+                                      const gdprkit_batch_options* options) {
+  return RunBatch("gdprkit_vault_tokenize", Batch::kTokenize, out, out_problems, vault, domain,
+                  kind, values, count, options);
+}
+
+gdprkit_status gdprkit_vault_reidentify(gdprkit_id_column** out, gdprkit_vault* vault,
+                                        const char* domain, const char* const* tokens,
+                                        size_t count, const char* reason) {
+  static constexpr char kFn[] = "gdprkit_vault_reidentify";
+  return Guard(kFn, [&]() -> gdprkit_status {
+    if (out == nullptr) return NullArgument(kFn, "out");
+    *out = nullptr;
+    if (vault == nullptr) return NullArgument(kFn, "vault");
+    if (domain == nullptr) return NullArgument(kFn, "domain");
+    if (reason == nullptr) return NullArgument(kFn, "reason");
+    std::vector<std::string_view> views;
+    if (gdprkit_status s = Views(kFn, "tokens", tokens, count, &views); s != GDPRKIT_OK) return s;
+    gdprkit::StringColumn column;
+    absl::Status s = vault->core->Reidentify(domain, views, reason, &column);
+    if (!s.ok()) {
+      column.SecureClear();
+      return FromCore(kFn, s);
+    }
+    std::unique_ptr<gdprkit_id_column> c = ToC(&column);
+    *out = c.release();
+    return GDPRKIT_OK;
+  });
+}
+
+gdprkit_status gdprkit_vault_erase(uint64_t* out_erased, gdprkit_vault* vault, int kind,
+                                   const char* identifier, const char* reason) {
+  static constexpr char kFn[] = "gdprkit_vault_erase";
+  return Guard(kFn, [&]() -> gdprkit_status {
+    if (out_erased == nullptr) return NullArgument(kFn, "out_erased");
+    *out_erased = 0;
+    if (vault == nullptr) return NullArgument(kFn, "vault");
+    if (identifier == nullptr) return NullArgument(kFn, "identifier");
+    if (reason == nullptr) return NullArgument(kFn, "reason");
+    if (!KnownKind(kind)) return BadKind(kFn, kind);
+    absl::StatusOr<gdprkit::ErasureReport> r =
+        vault->core->Erase(static_cast<gdprkit::IdKind>(kind), identifier, reason);
+    if (!r.ok()) return FromCore(kFn, r.status());
+    *out_erased = r->tokens_erased;
+    return GDPRKIT_OK;
+  });
+}
+
+gdprkit_status gdprkit_vault_rotate(unsigned int* out_version, gdprkit_vault* vault,
+                                    const char* reason) {
+  static constexpr char kFn[] = "gdprkit_vault_rotate";
+  return Guard(kFn, [&]() -> gdprkit_status {
+    if (out_version == nullptr) return NullArgument(kFn, "out_version");
+    *out_version = 0;
+    if (vault == nullptr) return NullArgument(kFn, "vault");
+    if (reason == nullptr) return NullArgument(kFn, "reason");
+    absl::StatusOr<std::uint32_t> v = vault->core->RotateKeys(reason);
+    if (!v.ok()) return FromCore(kFn, v.status());
+    *out_version = *v;
+    return GDPRKIT_OK;
+  });
+}
+
+gdprkit_status gdprkit_vault_verify_audit(uint64_t* out_entries, char* out_head_hex,
+                                          const gdprkit_vault* vault) {
+  static constexpr char kFn[] = "gdprkit_vault_verify_audit";
+  return Guard(kFn, [&]() -> gdprkit_status {
+    if (out_entries == nullptr) return NullArgument(kFn, "out_entries");
+    *out_entries = 0;
+    if (out_head_hex != nullptr) out_head_hex[0] = '\0';
+    if (vault == nullptr) return NullArgument(kFn, "vault");
+    absl::StatusOr<gdprkit::AuditVerification> v = vault->core->VerifyAudit();
+    if (!v.ok()) return FromCore(kFn, v.status());
+    if (out_head_hex != nullptr) {
+      const std::size_t n = v->head_hex.size() < 64 ? v->head_hex.size() : 64;
+      std::memcpy(out_head_hex, v->head_hex.data(), n);
+      out_head_hex[n] = '\0';
+    }
+    *out_entries = v->entries;
+    return GDPRKIT_OK;
+  });
+}
+

@@ -1,0 +1,445 @@
+/* The identifiers and vault area of the C ABI, used as a C program would:
+ * check and normalise identifier columns, create a vault with a passphrase
+ * and one with a host key, pseudonymise and tokenise arrays, re-identify with
+ * a reason, erase a person, rotate the keys, verify the audit trail; and the
+ * bad paths: NULL arguments, bad versions, an invalid identifier at index i,
+ * a wrong passphrase, a damaged file, a tampered token. Messages must never
+ * contain the passphrase or an identifier. Compiled as C99 with -Wall -Wextra
+ * -pedantic -Werror against include/gdprkit.h only. The numbers are made up
+ * (valid by the rules, not real people). */
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gdprkit.h"
+#include "test_util.h"
+
+static const char kPass[] = "correct horse battery staple";
+static char g_dir[256];
+
+static void path_in_dir(char* out, size_t size, const char* name) {
+  snprintf(out, size, "%s/%s", g_dir, name);
+}
+
+static void remove_vault(const char* path) {
+  char buf[512];
+  remove(path);
+  snprintf(buf, sizeof(buf), "%s-wal", path);
+  remove(buf);
+  snprintf(buf, sizeof(buf), "%s-shm", path);
+  remove(buf);
+}
+
+/* The last error never holds a secret or one of the identifiers used. */
+static void check_error_is_clean(void) {
+  const char* e = gdprkit_last_error();
+  CHECK(strstr(e, kPass) == NULL);
+  CHECK(strstr(e, "0102031234") == NULL);
+  CHECK(strstr(e, "010203-1234") == NULL);
+  CHECK(strstr(e, "311299") == NULL);
+}
+
+static gdprkit_vault_options test_options(void) {
+  gdprkit_vault_options o = GDPRKIT_VAULT_OPTIONS_INIT;
+  o.actor = "c-test";
+  o.kdf_cost = GDPRKIT_KDF_TESTS_ONLY;
+  return o;
+}
+
+static void test_identifiers(void) {
+  const char* cpr[] = {"010203-1234", " 3112991234 ", "300200-1234", "01020312345", "", "abc"};
+  unsigned char problems[6];
+  size_t rejected = 99;
+  gdprkit_id_column* col = NULL;
+  int kind = 0;
+
+  CHECK_OK(gdprkit_ids_check(problems, &rejected, GDPRKIT_ID_CPR, cpr, 6, NULL));
+  CHECK(rejected == 4);
+  CHECK(problems[0] == GDPRKIT_ID_OK);
+  CHECK(problems[1] == GDPRKIT_ID_OK);
+  CHECK(problems[2] == GDPRKIT_ID_BAD_DATE);
+  CHECK(problems[3] == GDPRKIT_ID_BAD_LENGTH);
+  CHECK(problems[4] == GDPRKIT_ID_EMPTY);
+  CHECK(problems[5] == GDPRKIT_ID_BAD_CHARACTER);
+  CHECK_STREQ(gdprkit_id_problem_code(problems[2]), "bad_date");
+  CHECK_CONTAINS(gdprkit_id_problem_text(GDPRKIT_ID_CPR, GDPRKIT_ID_BAD_LENGTH), "10 digits");
+  CHECK_STREQ(gdprkit_id_problem_code(99), "unknown");
+  CHECK_STREQ(gdprkit_id_problem_text(99, 1), "unknown");
+
+  CHECK_OK(gdprkit_ids_normalize(&col, problems, &rejected, GDPRKIT_ID_CPR, cpr, 6, NULL));
+  CHECK(gdprkit_id_column_count(col) == 6);
+  CHECK_STREQ(gdprkit_id_column_values(col)[0], "0102031234");
+  CHECK_STREQ(gdprkit_id_column_values(col)[1], "3112991234");
+  CHECK_STREQ(gdprkit_id_column_values(col)[2], "");
+  CHECK(gdprkit_id_column_values(col)[6] == NULL);
+  gdprkit_id_column_free(col);
+
+  {
+    const char* others[] = {"10000009", "DK 10 00 00 17", "10000010", "01234567"};
+    CHECK_OK(gdprkit_ids_check(problems, &rejected, GDPRKIT_ID_CVR, others, 4, NULL));
+    CHECK(rejected == 2);
+    CHECK(problems[2] == GDPRKIT_ID_BAD_CHECK_DIGIT);
+    CHECK(problems[3] == GDPRKIT_ID_LEADING_ZERO);
+  }
+  {
+    const char* gln[] = {"5790000000005", "5790000000006"};
+    CHECK_OK(gdprkit_ids_check(problems, &rejected, GDPRKIT_ID_GLN, gln, 2, NULL));
+    CHECK(rejected == 1 && problems[0] == 0 && problems[1] == GDPRKIT_ID_BAD_CHECK_DIGIT);
+  }
+  {
+    const char* yder[] = {"12345", "000000", "1234567"};
+    CHECK_OK(gdprkit_ids_normalize(&col, problems, &rejected, GDPRKIT_ID_PROVIDER_NUMBER, yder, 3,
+                                   NULL));
+    CHECK(rejected == 2);
+    CHECK_STREQ(gdprkit_id_column_values(col)[0], "012345");
+    CHECK(problems[1] == GDPRKIT_ID_ALL_ZEROS);
+    gdprkit_id_column_free(col);
+  }
+  {
+    const char* sor[] = {"12345678902", "12345678903"};
+    CHECK_OK(gdprkit_ids_check(problems, &rejected, GDPRKIT_ID_SOR, sor, 2, NULL));
+    CHECK(rejected == 1 && problems[1] == GDPRKIT_ID_BAD_CHECK_DIGIT);
+  }
+  {
+    /* Options: modulus 11 required; a replacement number refused. */
+    gdprkit_id_options o = GDPRKIT_ID_OPTIONS_INIT;
+    const char* one[] = {"010203-1234", "610203-1234"};
+    o.cpr_require_modulus11 = 1;
+    o.cpr_allow_replacement = 0;
+    CHECK_OK(gdprkit_ids_check(problems, &rejected, GDPRKIT_ID_CPR, one, 2, &o));
+    CHECK(problems[0] == GDPRKIT_ID_BAD_CHECK_DIGIT);
+    CHECK(problems[1] == GDPRKIT_ID_REPLACEMENT_NUMBER || problems[1] == GDPRKIT_ID_BAD_CHECK_DIGIT);
+    o.version = 0;
+    CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+                 gdprkit_ids_check(problems, &rejected, GDPRKIT_ID_CPR, one, 2, &o));
+    CHECK_ERROR_MENTIONS("gdprkit_id_options");
+  }
+
+  /* Kinds. */
+  CHECK_OK(gdprkit_id_kind_parse(&kind, "Ydernummer"));
+  CHECK(kind == GDPRKIT_ID_PROVIDER_NUMBER);
+  CHECK_STREQ(gdprkit_id_kind_name(kind), "provider_number");
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_id_kind_parse(&kind, "passport"));
+  CHECK(kind == 0);
+  CHECK_ERROR_MENTIONS("passport");
+  CHECK_STREQ(gdprkit_id_kind_name(42), "unknown");
+
+  /* Bad arguments. */
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_ids_check(problems, NULL, GDPRKIT_ID_CPR, cpr, 6, NULL));
+  CHECK_ERROR_MENTIONS("out_rejected");
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_ids_check(NULL, &rejected, GDPRKIT_ID_CPR, cpr, 6, NULL));
+  CHECK_ERROR_MENTIONS("out_problems");
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_ids_check(problems, &rejected, GDPRKIT_ID_CPR, NULL, 6, NULL));
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_ids_check(problems, &rejected, 0, cpr, 6, NULL));
+  CHECK_ERROR_MENTIONS("kind");
+  {
+    const char* with_null[] = {"010203-1234", NULL};
+    CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+                 gdprkit_ids_normalize(&col, NULL, &rejected, GDPRKIT_ID_CPR, with_null, 2, NULL));
+    CHECK(col == NULL);
+    CHECK_ERROR_MENTIONS("values[1] is NULL");
+  }
+  /* An empty column is fine, with NULL arrays. */
+  CHECK_OK(gdprkit_ids_check(NULL, &rejected, GDPRKIT_ID_CPR, NULL, 0, NULL));
+  CHECK(rejected == 0);
+  CHECK(gdprkit_id_column_count(NULL) == 0);
+  CHECK(gdprkit_id_column_values(NULL) == NULL);
+  gdprkit_id_column_free(NULL);
+}
+
+static void test_vault(void) {
+  char path[512];
+  gdprkit_vault* v = NULL;
+  gdprkit_vault_options o = test_options();
+  const char* ids[] = {"010203-1234", "0102031234", "311299-1234"};
+  const char* bad_at_2[] = {"010203-1234", "311299-1234", "300200-1234"};
+  gdprkit_id_column* ps = NULL;
+  gdprkit_id_column* tk = NULL;
+  gdprkit_id_column* back = NULL;
+  unsigned char problems[3];
+  uint64_t entries = 0, erased = 0;
+  unsigned int version = 0;
+  char head[65];
+  char pass[sizeof(kPass)];
+
+  path_in_dir(path, sizeof(path), "v.db");
+  remove_vault(path);
+  memcpy(pass, kPass, sizeof(kPass));
+  CHECK_OK(gdprkit_vault_create(&v, path, (const unsigned char*)pass, strlen(pass), &o));
+  gdprkit_secure_wipe(pass, sizeof(pass));
+  CHECK(pass[0] == 0 && pass[sizeof(pass) - 2] == 0);
+  CHECK(v != NULL);
+  if (v == NULL) return;
+  CHECK_OK(gdprkit_vault_create_domain(v, "klynge-aarhus-2026", "cluster report"));
+  CHECK_OK(gdprkit_vault_create_domain(v, "kapsel-datakonsulenter", NULL));
+  CHECK_STATUS(GDPRKIT_ALREADY_EXISTS, gdprkit_vault_create_domain(v, "kapsel-datakonsulenter", NULL));
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_vault_create_domain(v, "Bad Name!", NULL));
+
+  /* Pseudonyms: same identifier (two spellings) -> same pseudonym; other
+   * domains -> another. */
+  CHECK_OK(gdprkit_vault_pseudonymize(&ps, problems, v, "klynge-aarhus-2026", GDPRKIT_ID_CPR, ids, 3,
+                                      NULL));
+  CHECK(gdprkit_id_column_count(ps) == 3);
+  if (gdprkit_id_column_count(ps) == 3) {
+    const char* const* p = gdprkit_id_column_values(ps);
+    gdprkit_id_column* other = NULL;
+    CHECK(strncmp(p[0], "ps1_", 4) == 0 && strlen(p[0]) == 30);
+    CHECK_STREQ(p[0], p[1]);
+    CHECK(strcmp(p[0], p[2]) != 0);
+    CHECK_OK(gdprkit_vault_pseudonymize(&other, NULL, v, "kapsel-datakonsulenter", GDPRKIT_ID_CPR,
+                                        ids, 1, NULL));
+    CHECK(other != NULL && strcmp(gdprkit_id_column_values(other)[0], p[0]) != 0);
+    gdprkit_id_column_free(other);
+  }
+  gdprkit_id_column_free(ps);
+  ps = NULL;
+
+  /* An invalid identifier at index 2 fails the batch and names the row, not
+   * the value; with skip_invalid it is reported. */
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_vault_pseudonymize(&ps, problems, v, "klynge-aarhus-2026", GDPRKIT_ID_CPR,
+                                          bad_at_2, 3, NULL));
+  CHECK(ps == NULL);
+  CHECK_ERROR_MENTIONS("row 2");
+  CHECK(strstr(gdprkit_last_error(), "300200") == NULL);
+  check_error_is_clean();
+  {
+    gdprkit_batch_options bo = GDPRKIT_BATCH_OPTIONS_INIT;
+    bo.skip_invalid = 1;
+    CHECK_OK(gdprkit_vault_tokenize(&tk, problems, v, "kapsel-datakonsulenter", GDPRKIT_ID_CPR,
+                                    bad_at_2, 3, &bo));
+    CHECK(problems[0] == 0 && problems[1] == 0 && problems[2] == GDPRKIT_ID_BAD_DATE);
+    CHECK(gdprkit_id_column_count(tk) == 3);
+    if (gdprkit_id_column_count(tk) == 3) CHECK_STREQ(gdprkit_id_column_values(tk)[2], "");
+    gdprkit_id_column_free(tk);
+    tk = NULL;
+    bo.version = 7;
+    CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+                 gdprkit_vault_tokenize(&tk, problems, v, "kapsel-datakonsulenter", GDPRKIT_ID_CPR,
+                                        ids, 3, &bo));
+    CHECK_ERROR_MENTIONS("gdprkit_batch_options");
+  }
+
+  /* Tokens: stable, and they re-identify with a reason. */
+  CHECK_OK(gdprkit_vault_tokenize(&tk, NULL, v, "kapsel-datakonsulenter", GDPRKIT_ID_CPR, ids, 3,
+                                  NULL));
+  CHECK(gdprkit_id_column_count(tk) == 3);
+  if (gdprkit_id_column_count(tk) == 3) {
+    const char* const* t = gdprkit_id_column_values(tk);
+    char tampered[64];
+    const char* one[1];
+    CHECK(strncmp(t[0], "tk_", 3) == 0);
+    CHECK_STREQ(t[0], t[1]);
+    CHECK_OK(gdprkit_vault_reidentify(&back, v, "kapsel-datakonsulenter", t, 3, "case 2026-17"));
+    CHECK(gdprkit_id_column_count(back) == 3);
+    if (gdprkit_id_column_count(back) == 3) {
+      CHECK_STREQ(gdprkit_id_column_values(back)[0], "0102031234");
+      CHECK_STREQ(gdprkit_id_column_values(back)[2], "3112991234");
+    }
+    gdprkit_id_column_free(back);
+    back = NULL;
+    /* No reason, a NULL token, a tampered token, a token of another domain. */
+    CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+                 gdprkit_vault_reidentify(&back, v, "kapsel-datakonsulenter", t, 3, ""));
+    CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+                 gdprkit_vault_reidentify(&back, v, "kapsel-datakonsulenter", t, 3, NULL));
+    CHECK_ERROR_MENTIONS("reason");
+    snprintf(tampered, sizeof(tampered), "%s", t[2]);
+    tampered[5] = tampered[5] == 'a' ? 'b' : 'a';
+    one[0] = tampered;
+    CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+                 gdprkit_vault_reidentify(&back, v, "kapsel-datakonsulenter", one, 1, "audit"));
+    CHECK(back == NULL);
+    one[0] = t[0];
+    CHECK(gdprkit_vault_reidentify(&back, v, "klynge-aarhus-2026", one, 1, "audit") != GDPRKIT_OK);
+    CHECK(back == NULL);
+    check_error_is_clean();
+    CHECK_STATUS(GDPRKIT_NOT_FOUND,
+                 gdprkit_vault_reidentify(&back, v, "no-such-domain", one, 1, "audit"));
+  }
+
+  /* Erase the first person: their token no longer re-identifies. */
+  CHECK_OK(gdprkit_vault_erase(&erased, v, GDPRKIT_ID_CPR, "010203-1234", "art. 17 request"));
+  CHECK(erased == 1);
+  if (gdprkit_id_column_count(tk) == 3) {
+    const char* one[1];
+    one[0] = gdprkit_id_column_values(tk)[0];
+    CHECK_STATUS(GDPRKIT_NOT_FOUND,
+                 gdprkit_vault_reidentify(&back, v, "kapsel-datakonsulenter", one, 1, "audit"));
+    check_error_is_clean();
+  }
+  CHECK_OK(gdprkit_vault_erase(&erased, v, GDPRKIT_ID_CPR, "010203-1234", "again"));
+  CHECK(erased == 0);
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_vault_erase(&erased, v, GDPRKIT_ID_CPR, "300200-1234", "bad"));
+  check_error_is_clean();
+
+  /* Rotation keeps tokens; pseudonyms carry the new version. */
+  CHECK_OK(gdprkit_vault_rotate(&version, v, "yearly rotation"));
+  CHECK(version == 2);
+  CHECK_OK(gdprkit_vault_pseudonymize(&ps, NULL, v, "klynge-aarhus-2026", GDPRKIT_ID_CPR, ids, 1,
+                                      NULL));
+  CHECK(ps != NULL && strncmp(gdprkit_id_column_values(ps)[0], "ps2_", 4) == 0);
+  gdprkit_id_column_free(ps);
+  ps = NULL;
+  if (gdprkit_id_column_count(tk) == 3) {
+    const char* one[1];
+    one[0] = gdprkit_id_column_values(tk)[2];
+    CHECK_OK(gdprkit_vault_reidentify(&back, v, "kapsel-datakonsulenter", one, 1, "after rotation"));
+    CHECK(back != NULL && strcmp(gdprkit_id_column_values(back)[0], "3112991234") == 0);
+    gdprkit_id_column_free(back);
+    back = NULL;
+  }
+  gdprkit_id_column_free(tk);
+
+  /* Audit: created, 2 domains, reidentify, erase x2, rotate, reidentify. */
+  CHECK_OK(gdprkit_vault_verify_audit(&entries, head, v));
+  CHECK(entries >= 7);
+  CHECK(strlen(head) == 64);
+  CHECK_OK(gdprkit_vault_verify_audit(&entries, NULL, v));
+
+  /* NULL arguments everywhere. */
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_vault_pseudonymize(NULL, NULL, v, "klynge-aarhus-2026", 1, ids, 1, NULL));
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_vault_pseudonymize(&ps, NULL, NULL, "klynge-aarhus-2026", 1, ids, 1, NULL));
+  CHECK_ERROR_MENTIONS("vault");
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_vault_pseudonymize(&ps, NULL, v, NULL, 1, ids, 1, NULL));
+  CHECK_ERROR_MENTIONS("domain");
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_vault_pseudonymize(&ps, NULL, v, "klynge-aarhus-2026", 9, ids, 1, NULL));
+  CHECK_STATUS(GDPRKIT_NOT_FOUND,
+               gdprkit_vault_pseudonymize(&ps, NULL, v, "klynge-aarhus-2025", 1, ids, 1, NULL));
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_vault_tokenize(&tk, NULL, v, "kapsel-datakonsulenter", 1, NULL, 2, NULL));
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_vault_erase(NULL, v, 1, "0102031234", "r"));
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_vault_erase(&erased, NULL, 1, "0102031234", "r"));
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_vault_rotate(&version, NULL, "r"));
+  CHECK(version == 0);
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_vault_verify_audit(&entries, head, NULL));
+  CHECK(entries == 0 && head[0] == '\0');
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_vault_create_domain(NULL, "x", NULL));
+  gdprkit_vault_close(v);
+  gdprkit_vault_close(NULL);
+
+  /* Reopen: wrong passphrase, right passphrase, create on an existing file. */
+  v = NULL;
+  CHECK_STATUS(GDPRKIT_UNAUTHENTICATED,
+               gdprkit_vault_open(&v, path, (const unsigned char*)"wrong", 5, &o));
+  CHECK(v == NULL);
+  check_error_is_clean();
+  CHECK_STATUS(GDPRKIT_ALREADY_EXISTS, gdprkit_vault_create(&v, path, (const unsigned char*)kPass,
+                                                            strlen(kPass), &o));
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_vault_open(&v, path, (const unsigned char*)kPass, 0, &o));
+  CHECK_ERROR_MENTIONS("empty");
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_vault_open(&v, path, NULL, 4, &o));
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_vault_open(&v, NULL, (const unsigned char*)kPass, strlen(kPass), &o));
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_vault_open(NULL, path, (const unsigned char*)kPass, strlen(kPass), &o));
+  o.version = 99;
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_vault_open(&v, path, (const unsigned char*)kPass, strlen(kPass), &o));
+  CHECK_ERROR_MENTIONS("gdprkit_vault_options");
+  o = test_options();
+  o.kdf_cost = 17;
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_vault_open(&v, path, (const unsigned char*)kPass, strlen(kPass), &o));
+  o = test_options();
+  CHECK_OK(gdprkit_vault_open(&v, path, (const unsigned char*)kPass, strlen(kPass), &o));
+  CHECK_OK(gdprkit_vault_verify_audit(&entries, NULL, v));
+  gdprkit_vault_close(v);
+  v = NULL;
+
+  /* A missing file; create_if_missing. */
+  {
+    char missing[512];
+    path_in_dir(missing, sizeof(missing), "missing.db");
+    remove_vault(missing);
+    CHECK_STATUS(GDPRKIT_NOT_FOUND,
+                 gdprkit_vault_open(&v, missing, (const unsigned char*)kPass, strlen(kPass), &o));
+    o.create_if_missing = 1;
+    CHECK_OK(gdprkit_vault_open(&v, missing, (const unsigned char*)kPass, strlen(kPass), &o));
+    gdprkit_vault_close(v);
+    v = NULL;
+    o.create_if_missing = 0;
+    remove_vault(missing);
+  }
+
+  /* A damaged file: overwrite bytes in the middle; truncate. */
+  {
+    FILE* f = fopen(path, "r+b");
+    CHECK(f != NULL);
+    if (f != NULL) {
+      char junk[4096];
+      memset(junk, 0x5a, sizeof(junk));
+      fseek(f, 0, SEEK_SET);
+      fwrite(junk, 1, 100, f); /* the SQLite header */
+      fclose(f);
+    }
+    CHECK_STATUS(GDPRKIT_DATA_LOSS,
+                 gdprkit_vault_open(&v, path, (const unsigned char*)kPass, strlen(kPass), &o));
+    CHECK(v == NULL);
+    check_error_is_clean();
+    f = fopen(path, "wb");
+    if (f != NULL) {
+      fwrite("SQLite format 3", 1, 15, f);
+      fclose(f);
+    }
+    CHECK_STATUS(GDPRKIT_DATA_LOSS,
+                 gdprkit_vault_open(&v, path, (const unsigned char*)kPass, strlen(kPass), &o));
+    CHECK(v == NULL);
+  }
+  remove_vault(path);
+}
+
+static void test_host_key(void) {
+  char path[512];
+  unsigned char key[GDPRKIT_HOST_KEY_BYTES];
+  gdprkit_vault* v = NULL;
+  gdprkit_vault_options o = test_options();
+  size_t i;
+  CHECK(gdprkit_host_key_bytes() == 32);
+  for (i = 0; i < sizeof(key); ++i) key[i] = (unsigned char)(i * 7 + 3);
+  path_in_dir(path, sizeof(path), "host.db");
+  remove_vault(path);
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_vault_create_with_key(&v, path, key, 16, &o));
+  CHECK_ERROR_MENTIONS("32 bytes");
+  CHECK_OK(gdprkit_vault_create_with_key(&v, path, key, sizeof(key), &o));
+  gdprkit_vault_close(v);
+  v = NULL;
+  /* A passphrase for a host-key vault; a wrong key; the right key. */
+  CHECK_STATUS(GDPRKIT_FAILED_PRECONDITION,
+               gdprkit_vault_open(&v, path, (const unsigned char*)kPass, strlen(kPass), &o));
+  key[0] ^= 1;
+  CHECK_STATUS(GDPRKIT_UNAUTHENTICATED, gdprkit_vault_open_with_key(&v, path, key, sizeof(key), &o));
+  key[0] ^= 1;
+  CHECK_OK(gdprkit_vault_open_with_key(&v, path, key, sizeof(key), &o));
+  gdprkit_secure_wipe(key, sizeof(key));
+  gdprkit_secure_wipe(NULL, 10);
+  gdprkit_vault_close(v);
+  remove_vault(path);
+}
+
+int main(void) {
+  const char* tmp = getenv("TMPDIR");
+  snprintf(g_dir, sizeof(g_dir), "%s/gdprkit_c_vault_XXXXXX", tmp != NULL ? tmp : "/tmp");
+  if (mkdtemp(g_dir) == NULL) {
+    perror("mkdtemp");
+    return 1;
+  }
+  test_identifiers();
+  test_vault();
+  test_host_key();
+  rmdir(g_dir);
+  return test_report("c_vault_test");
+}
