@@ -1,10 +1,424 @@
 // _gdprkit: Danish identifiers and the pseudonymisation vault.
+//
+// Thin, like the rest of the module: python/gdprkit/vault.py and
+// identifiers.py hold the Pythonic API (argument checks, lists / NumPy /
+// pandas in and out, docstrings). Columns cross as Python lists (or tuples)
+// of str / bytes / None: the list is read once with the GIL held (no copy of
+// ASCII str objects: their UTF-8 is the object's own buffer), the batch runs
+// in C++ with the GIL released, and the result comes back as one list of
+// str, built from the core's contiguous StringColumn. No Python call per row.
+//
+// Secrets: passphrases and host keys arrive as bytes-like objects and go
+// straight into the core's guarded memory (VaultOptions); nothing here keeps
+// or prints them.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <cmath>
+#include <cstring>
+#include <optional>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "common.h"
+#include "gdprkit/identifiers.h"
+#include "gdprkit/vault.h"
 
 namespace gdprkit {
 namespace python {
+namespace {
 
-void RegisterVault(py::module_& m) { (void)m; }
+// A column of Python values as string views, valid while `keep` is alive and
+// the GIL-holding caller keeps the list. None and float NaN (pandas' missing
+// values) become "" (rejected as empty).
+struct InputColumn {
+  py::object keep;  // the sequence (list/tuple) the views point into
+  std::vector<std::string_view> views;
+};
+
+InputColumn ReadColumn(const py::handle& values, const char* what) {
+  InputColumn in;
+  PyObject* seq = PySequence_Fast(values.ptr(), "expected a list of str");
+  if (seq == nullptr) throw py::error_already_set();
+  in.keep = py::reinterpret_steal<py::object>(seq);
+  const Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+  PyObject** items = PySequence_Fast_ITEMS(seq);
+  in.views.resize(static_cast<std::size_t>(n));
+  for (Py_ssize_t i = 0; i < n; ++i) {
+    PyObject* o = items[i];
+    if (PyUnicode_Check(o)) {
+      Py_ssize_t len = 0;
+      const char* data = PyUnicode_AsUTF8AndSize(o, &len);
+      if (data == nullptr) {
+        // Lone surrogates: not UTF-8. Say where, not what.
+        PyErr_Clear();
+        throw py::value_error(
+            absl::StrCat(what, "[", i, "] is not valid text (it cannot be encoded as UTF-8)"));
+      }
+      in.views[static_cast<std::size_t>(i)] =
+          std::string_view(data, static_cast<std::size_t>(len));
+    } else if (PyBytes_Check(o)) {
+      in.views[static_cast<std::size_t>(i)] = std::string_view(
+          PyBytes_AS_STRING(o), static_cast<std::size_t>(PyBytes_GET_SIZE(o)));
+    } else if (o == Py_None || (PyFloat_Check(o) && std::isnan(PyFloat_AS_DOUBLE(o)))) {
+      in.views[static_cast<std::size_t>(i)] = std::string_view();
+    } else {
+      throw py::type_error(absl::StrCat(what, "[", i, "] is a ", Py_TYPE(o)->tp_name,
+                                        ", not str (identifiers are text: keep leading zeros)"));
+    }
+  }
+  return in;
+}
+
+// An ASCII-or-UTF-8 str from bytes the core produced.
+PyObject* NewStr(std::string_view s) {
+  bool ascii = true;
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  if (!ascii) {
+    return PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "surrogateescape");
+  }
+  PyObject* o = PyUnicode_New(static_cast<Py_ssize_t>(s.size()), 127);
+  if (o == nullptr) return nullptr;
+  std::memcpy(PyUnicode_1BYTE_DATA(o), s.data(), s.size());
+  return o;
+}
+
+// The column as a list of str; rows whose problem is not kNone become None.
+py::list ToList(const StringColumn& column, const std::vector<IdProblem>* problems) {
+  const std::size_t n = column.size();
+  PyObject* list = PyList_New(static_cast<Py_ssize_t>(n));
+  if (list == nullptr) throw py::error_already_set();
+  py::list out = py::reinterpret_steal<py::list>(list);
+  for (std::size_t i = 0; i < n; ++i) {
+    PyObject* item;
+    if (problems != nullptr && i < problems->size() && (*problems)[i] != IdProblem::kNone) {
+      Py_INCREF(Py_None);
+      item = Py_None;
+    } else {
+      item = NewStr(column[i]);
+      if (item == nullptr) throw py::error_already_set();
+    }
+    PyList_SET_ITEM(list, static_cast<Py_ssize_t>(i), item);
+  }
+  return out;
+}
+
+py::bytes ProblemBytes(const std::vector<IdProblem>& problems) {
+  std::string b(problems.size(), '\0');
+  for (std::size_t i = 0; i < problems.size(); ++i) b[i] = static_cast<char>(problems[i]);
+  return py::bytes(b);
+}
+
+IdKind KindFrom(int kind) {
+  if (kind < 1 || kind > 6 || !IsKnownIdKind(static_cast<IdKind>(kind))) {
+    Raise(absl::InvalidArgumentError(absl::StrCat("unknown identifier kind ", kind)));
+  }
+  return static_cast<IdKind>(kind);
+}
+
+// (cpr_require_modulus11, cpr_allow_replacement, pad_provider_number)
+using OptionsTuple = std::tuple<bool, bool, bool>;
+
+IdOptions IdOptionsFrom(const OptionsTuple& t) {
+  IdOptions o;
+  o.cpr_require_modulus11 = std::get<0>(t);
+  o.cpr_allow_replacement = std::get<1>(t);
+  o.pad_provider_number = std::get<2>(t);
+  return o;
+}
+
+// The vault object of the module: a shared_ptr so that a batch running
+// without the GIL keeps the vault alive even if another thread closes it.
+class VaultHandle {
+ public:
+  explicit VaultHandle(std::unique_ptr<Vault> v) : vault_(std::move(v)), path_(vault_->path()) {}
+
+  std::shared_ptr<Vault> Get() const {
+    std::shared_ptr<Vault> v = vault_;
+    if (v == nullptr) {
+      Raise(absl::FailedPreconditionError(absl::StrCat("the vault ", path_, " is closed")));
+    }
+    return v;
+  }
+  void Close() { vault_.reset(); }
+  bool closed() const { return vault_ == nullptr; }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::shared_ptr<Vault> vault_;
+  std::string path_;
+};
+
+KdfLimits KdfFrom(const std::string& name) {
+  if (name == "moderate") return KdfLimits::Moderate();
+  if (name == "interactive") return KdfLimits::Interactive();
+  if (name == "tests_only") return KdfLimits::ForTestsOnly();
+  Raise(absl::InvalidArgumentError(absl::StrCat(
+      "unknown kdf cost \"", name, "\" (expected moderate, interactive or tests_only)")));
+}
+
+std::unique_ptr<VaultHandle> OpenOrCreate(bool create, const std::string& path,
+                                          const py::handle& secret, bool host_key,
+                                          const std::string& kdf, const std::string& actor,
+                                          bool create_if_missing, int busy_timeout_ms) {
+  VaultOptions vo;
+  vo.set_path(path).set_actor(actor).set_create_if_missing(create_if_missing);
+  if (busy_timeout_ms > 0) vo.set_busy_timeout_ms(busy_timeout_ms);
+  if (create || create_if_missing) vo.set_kdf_limits(KdfFrom(kdf));
+  {
+    TextView s(secret);
+    if (host_key) {
+      vo.set_host_key(s.view(), InsecureSecretAccess::Get());
+    } else {
+      vo.set_passphrase(s.view());
+    }
+  }
+  absl::StatusOr<std::unique_ptr<Vault>> v;
+  {
+    py::gil_scoped_release release;  // Argon2id takes a second
+    v = create ? Vault::Create(vo) : Vault::Open(vo);
+  }
+  if (!v.ok()) Raise(v.status(), &path);
+  return std::make_unique<VaultHandle>(std::move(*v));
+}
+
+enum class BatchKind { kPseudonymize, kTokenize, kLookup };
+
+// Runs a batch: returns (values: list[str | None], problems: bytes).
+py::tuple RunBatch(const VaultHandle& h, BatchKind what, const std::string& domain, int kind,
+                   const py::handle& values, bool skip_invalid, const OptionsTuple& id_options,
+                   std::uint32_t key_version) {
+  std::shared_ptr<Vault> v = h.Get();
+  const IdKind k = KindFrom(kind);
+  InputColumn in = ReadColumn(values, "values");
+  BatchOptions bo;
+  bo.id_options = IdOptionsFrom(id_options);
+  bo.invalid_rows = skip_invalid ? InvalidRows::kSkip : InvalidRows::kFail;
+  bo.key_version = key_version;
+  StringColumn out;
+  BatchReport report;
+  absl::Status s;
+  {
+    py::gil_scoped_release release;
+    switch (what) {
+      case BatchKind::kPseudonymize:
+        s = v->Pseudonymize(domain, k, in.views, &out, bo, &report);
+        break;
+      case BatchKind::kTokenize:
+        s = v->Tokenize(domain, k, in.views, &out, bo, &report);
+        break;
+      case BatchKind::kLookup:
+        s = v->LookupTokens(domain, k, in.views, &out, bo, &report);
+        break;
+    }
+  }
+  if (!s.ok()) Raise(s);
+  py::list list = ToList(out, &report.problems);
+  if (what == BatchKind::kLookup) {
+    // Rows without a token come back empty: None.
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      if (out[i].empty()) list[i] = py::none();
+    }
+  }
+  return py::make_tuple(list, ProblemBytes(report.problems));
+}
+
+}  // namespace
+
+void RegisterVault(py::module_& m) {
+  m.def(
+      "ids_check",
+      [](int kind, const py::handle& values, const OptionsTuple& options) {
+        const IdKind k = KindFrom(kind);
+        InputColumn in = ReadColumn(values, "values");
+        std::vector<IdProblem> problems;
+        {
+          py::gil_scoped_release release;
+          CheckIds(k, in.views, &problems, IdOptionsFrom(options));
+        }
+        return ProblemBytes(problems);
+      },
+      py::arg("kind"), py::arg("values"), py::arg("options"));
+  m.def(
+      "ids_normalize",
+      [](int kind, const py::handle& values, const OptionsTuple& options) {
+        const IdKind k = KindFrom(kind);
+        InputColumn in = ReadColumn(values, "values");
+        std::vector<IdProblem> problems;
+        StringColumn out;
+        {
+          py::gil_scoped_release release;
+          NormalizeIds(k, in.views, &out, &problems, IdOptionsFrom(options));
+        }
+        py::list list = ToList(out, &problems);
+        out.SecureClear();
+        return py::make_tuple(list, ProblemBytes(problems));
+      },
+      py::arg("kind"), py::arg("values"), py::arg("options"));
+  m.def("id_kind_parse", [](const std::string& name) {
+    std::optional<IdKind> k = ParseIdKind(name);
+    if (!k.has_value()) {
+      Raise(absl::InvalidArgumentError(
+          absl::StrCat("unknown identifier kind \"", name,
+                       "\" (expected cpr, cvr, gln, provider_number, sor or other)")));
+    }
+    return static_cast<int>(*k);
+  });
+  m.def("id_kind_name", [](int kind) { return std::string(IdKindName(KindFrom(kind))); });
+  m.def("id_problem_code", [](int problem) {
+    return std::string(IdProblemCode(static_cast<IdProblem>(problem)));
+  });
+  m.def("id_problem_text", [](int kind, int problem) {
+    return std::string(IdProblemText(KindFrom(kind), static_cast<IdProblem>(problem)));
+  });
+  m.def("cpr_info", [](const std::string& value, const OptionsTuple& options) -> py::object {
+    char digits[10];
+    CprInfo info;
+    IdProblem p = CheckCpr(value, digits, &info, IdOptionsFrom(options));
+    if (p != IdProblem::kNone) return py::int_(static_cast<int>(p));
+    return py::make_tuple(info.year, info.month, info.day, info.replacement, info.modulus11,
+                          info.female);
+  });
+
+  py::class_<VaultHandle>(m, "VaultHandle")
+      .def_static(
+          "create",
+          [](const std::string& path, const py::handle& secret, bool host_key,
+             const std::string& kdf, const std::string& actor, int busy_timeout_ms) {
+            return OpenOrCreate(true, path, secret, host_key, kdf, actor, false, busy_timeout_ms);
+          },
+          py::arg("path"), py::arg("secret"), py::arg("host_key"), py::arg("kdf"),
+          py::arg("actor"), py::arg("busy_timeout_ms"))
+      .def_static(
+          "open",
+          [](const std::string& path, const py::handle& secret, bool host_key,
+             const std::string& kdf, const std::string& actor, bool create_if_missing,
+             int busy_timeout_ms) {
+            return OpenOrCreate(false, path, secret, host_key, kdf, actor, create_if_missing,
+                                busy_timeout_ms);
+          },
+          py::arg("path"), py::arg("secret"), py::arg("host_key"), py::arg("kdf"),
+          py::arg("actor"), py::arg("create_if_missing"), py::arg("busy_timeout_ms"))
+      .def("close", &VaultHandle::Close)
+      .def_property_readonly("closed", &VaultHandle::closed)
+      .def_property_readonly("path", [](const VaultHandle& h) { return Str(h.path()); })
+      .def("create_domain",
+           [](const VaultHandle& h, const std::string& name, const std::string& description) {
+             std::shared_ptr<Vault> v = h.Get();
+             absl::Status s;
+             {
+               py::gil_scoped_release release;
+               s = v->CreateDomain(name, description);
+             }
+             if (!s.ok()) Raise(s);
+           })
+      .def("list_domains",
+           [](const VaultHandle& h) {
+             std::shared_ptr<Vault> v = h.Get();
+             auto domains = ValueOrRaise(v->ListDomains());
+             py::list out;
+             for (const DomainInfo& d : domains) {
+               out.append(py::make_tuple(Str(d.name), Str(d.description), d.key_version,
+                                         d.created_unix, d.tokens));
+             }
+             return out;
+           })
+      .def("pseudonymize",
+           [](const VaultHandle& h, const std::string& domain, int kind, const py::handle& values,
+              bool skip_invalid, const OptionsTuple& o, std::uint32_t key_version) {
+             return RunBatch(h, BatchKind::kPseudonymize, domain, kind, values, skip_invalid, o,
+                             key_version);
+           })
+      .def("tokenize",
+           [](const VaultHandle& h, const std::string& domain, int kind, const py::handle& values,
+              bool skip_invalid, const OptionsTuple& o) {
+             return RunBatch(h, BatchKind::kTokenize, domain, kind, values, skip_invalid, o, 0);
+           })
+      .def("lookup_tokens",
+           [](const VaultHandle& h, const std::string& domain, int kind, const py::handle& values,
+              bool skip_invalid, const OptionsTuple& o) {
+             return RunBatch(h, BatchKind::kLookup, domain, kind, values, skip_invalid, o, 0);
+           })
+      .def("reidentify",
+           [](const VaultHandle& h, const std::string& domain, const py::handle& tokens,
+              const std::string& reason) {
+             std::shared_ptr<Vault> v = h.Get();
+             InputColumn in = ReadColumn(tokens, "tokens");
+             StringColumn out;
+             std::vector<IdKind> kinds;
+             absl::Status s;
+             {
+               py::gil_scoped_release release;
+               s = v->Reidentify(domain, in.views, reason, &out, &kinds);
+             }
+             if (!s.ok()) {
+               out.SecureClear();
+               Raise(s);
+             }
+             py::list list = ToList(out, nullptr);
+             out.SecureClear();
+             return list;
+           })
+      .def("erase",
+           [](const VaultHandle& h, int kind, const std::string& identifier,
+              const std::string& reason, const OptionsTuple& o) {
+             std::shared_ptr<Vault> v = h.Get();
+             const IdKind k = KindFrom(kind);
+             absl::StatusOr<ErasureReport> r;
+             {
+               py::gil_scoped_release release;
+               r = v->Erase(k, identifier, reason, IdOptionsFrom(o));
+             }
+             ErasureReport e = ValueOrRaise(std::move(r));
+             return py::make_tuple(e.tokens_erased, e.domains_searched, e.wal_truncated);
+           })
+      .def("rotate",
+           [](const VaultHandle& h, const std::string& reason) {
+             std::shared_ptr<Vault> v = h.Get();
+             absl::StatusOr<std::uint32_t> r;
+             {
+               py::gil_scoped_release release;
+               r = v->RotateKeys(reason);
+             }
+             return ValueOrRaise(std::move(r));
+           })
+      .def("verify_audit",
+           [](const VaultHandle& h) {
+             std::shared_ptr<Vault> v = h.Get();
+             absl::StatusOr<AuditVerification> r;
+             {
+               py::gil_scoped_release release;
+               r = v->VerifyAudit();
+             }
+             AuditVerification a = ValueOrRaise(std::move(r));
+             return py::make_tuple(a.entries, a.head_hex);
+           })
+      .def("read_audit",
+           [](const VaultHandle& h, std::uint64_t from_seq, std::size_t limit) {
+             std::shared_ptr<Vault> v = h.Get();
+             auto records = ValueOrRaise(v->ReadAudit(from_seq, limit));
+             py::list out;
+             for (const AuditRecord& r : records) {
+               out.append(py::make_tuple(r.seq, r.time_unix_micros,
+                                         std::string(AuditOpName(r.op)), Str(r.actor),
+                                         Str(r.domain), Str(r.target_domain), Str(r.reason),
+                                         r.count, r.key_version, r.chain_hex));
+             }
+             return out;
+           });
+}
 
 }  // namespace python
 }  // namespace gdprkit

@@ -57,6 +57,15 @@ from .basis import (  # noqa: E402 - after the errors are registered
     legal_basis,
     right_title,
 )
+from . import identifiers  # noqa: E402
+from .identifiers import validate_cpr  # noqa: E402
+from .vault import (  # noqa: E402
+    AuditVerification,
+    DomainInfo,
+    ErasureReport,
+    Vault,
+    WrongPassphraseError,
+)
 from .policy import (  # noqa: E402
     MAX_POLICY_BYTES,
     AccessGrant,
@@ -110,6 +119,14 @@ __all__ = [
     "data_subject_rights",
     "right_title",
     "builtin_categories",
+    # Identifiers and the pseudonymisation vault.
+    "identifiers",
+    "validate_cpr",
+    "Vault",
+    "WrongPassphraseError",
+    "DomainInfo",
+    "ErasureReport",
+    "AuditVerification",
     # Policies.
     "Policy",
     "Controller",

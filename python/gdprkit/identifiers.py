@@ -1,0 +1,315 @@
+"""Danish identifiers, checked and normalised a whole column at a time.
+
+The kinds (``kind=`` everywhere; ``docs/vault.md`` has the rules):
+
+==================  ==========================================  ====================
+kind                accepted input                              normal form
+==================  ==========================================  ====================
+``"cpr"``           ``DDMMYY-SSSS`` or ``DDMMYYSSSS``           10 digits
+``"cvr"``           ``12345678``, ``"DK12345678"``              8 digits
+``"gln"``           13 digits (GS1 check digit)                 13 digits
+``"provider_number"`` ydernummer, 1-6 digits                    6 digits, zero-padded
+``"sor"``           11-18 digits (Verhoeff check digit)         as given
+``"other"``         any text up to 256 bytes                    trimmed text
+==================  ==========================================  ====================
+
+CPR numbers: the date and the century rule of the 7th digit are checked; the
+modulus-11 check is not required (numbers issued since 2007 need not pass it)
+unless ``require_modulus11=True``; replacement numbers (day + 60) are accepted
+unless ``allow_replacement=False``.
+
+Every function takes a list, a tuple, a NumPy array or a pandas Series (or a
+single ``str``) and returns the same kind of container (a Series keeps its
+index and name). The loop runs in C++ with the GIL released, never one Python
+call per row. Missing values (``None``, ``NaN``) are rejected as empty.
+
+>>> from gdprkit import identifiers
+>>> identifiers.check(["010203-1234", "300200-1234", "12"], kind="cpr")
+['ok', 'bad_date', 'bad_length']
+>>> identifiers.normalise(["010203-1234", " 0102031234 "])
+['0102031234', '0102031234']
+>>> identifiers.normalise(["12345"], kind="ydernummer")
+['012345']
+>>> identifiers.is_valid("10000009", kind="cvr")
+True
+
+Rejections name the row and the reason, never the value: messages must not
+carry the identifiers they protect.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, List, Optional, Sequence, Tuple, Union
+
+from . import _gdprkit
+from ._errors import InvalidArgumentError
+
+__all__ = [
+    "KINDS",
+    "PROBLEMS",
+    "CprInfo",
+    "check",
+    "cpr_info",
+    "explain",
+    "is_valid",
+    "kind_name",
+    "normalise",
+    "normalize",
+    "validate_cpr",
+]
+
+#: The identifier kinds, by their canonical names.
+KINDS: Tuple[str, ...] = ("cpr", "cvr", "gln", "provider_number", "sor", "other")
+
+#: The problem codes, by number (0 = "ok").
+PROBLEMS: Tuple[str, ...] = tuple(_gdprkit.id_problem_code(i) for i in range(11))
+
+_Options = Tuple[bool, bool, bool]
+
+
+def _kind_number(kind: Union[str, int]) -> int:
+    if isinstance(kind, bool) or not isinstance(kind, (str, int)):
+        raise TypeError(f"kind must be a str such as 'cpr', not {type(kind).__name__}")
+    if isinstance(kind, int):
+        _gdprkit.id_kind_name(kind)  # raises for an unknown number
+        return kind
+    return int(_gdprkit.id_kind_parse(kind))
+
+
+def kind_name(kind: Union[str, int]) -> str:
+    """The canonical name of a kind or alias (``"ydernummer"`` ->
+    ``"provider_number"``). :class:`InvalidArgumentError` for an unknown one."""
+    return str(_gdprkit.id_kind_name(_kind_number(kind)))
+
+
+def _options(
+    require_modulus11: bool, allow_replacement: bool, pad_provider_number: bool
+) -> _Options:
+    return (bool(require_modulus11), bool(allow_replacement), bool(pad_provider_number))
+
+
+class _Column:
+    """A column read from a list, tuple, NumPy array, pandas Series or str,
+    as a list for the extension, with the means to give results back in the
+    caller's container."""
+
+    __slots__ = ("items", "_kind", "_ref")
+
+    def __init__(self, values: Any, kind: int, what: str = "values") -> None:
+        self._ref = values
+        if isinstance(values, (str, bytes)):
+            self._kind = "scalar"
+            self.items: Sequence[Any] = [values]
+            return
+        if isinstance(values, list):
+            self._kind = "list"
+            self.items = values
+            return
+        if isinstance(values, tuple):
+            self._kind = "list"
+            self.items = values
+            return
+        module = type(values).__module__
+        if module.startswith("pandas"):
+            import pandas as pd
+
+            if not isinstance(values, pd.Series):
+                raise TypeError(
+                    f"{what} must be a list, a NumPy array or a pandas Series, "
+                    f"not {type(values).__name__}"
+                )
+            self._kind = "series"
+            self.items = self._from_array(values.to_numpy(dtype=object, na_value=None),
+                                          values.dtype, kind, what)
+            return
+        if module == "numpy":
+            import numpy as np
+
+            if not isinstance(values, np.ndarray):
+                raise TypeError(f"{what} must be a 1-D array, not {type(values).__name__}")
+            if values.ndim != 1:
+                raise InvalidArgumentError(f"{what} must be 1-D, not {values.ndim}-D")
+            self._kind = "numpy"
+            self.items = self._from_array(values, values.dtype, kind, what)
+            return
+        if isinstance(values, (dict, set, frozenset)) or not hasattr(values, "__iter__"):
+            raise TypeError(
+                f"{what} must be a list, a NumPy array or a pandas Series, "
+                f"not {type(values).__name__}"
+            )
+        self._kind = "list"
+        self.items = list(values)
+
+    @staticmethod
+    def _from_array(arr: Any, dtype: Any, kind: int, what: str) -> List[Any]:
+        import numpy as np
+
+        dkind = getattr(dtype, "kind", "O")
+        if dkind in ("i", "u"):
+            if kind == 1:
+                raise TypeError(
+                    f"{what} holds integers: CPR numbers must be text, since a number "
+                    "loses the leading zero of days 01-09 (read the column with dtype=str)"
+                )
+            return [str(v) for v in np.asarray(arr).tolist()]
+        if dkind == "f" and kind == 1:
+            raise TypeError(f"{what} holds floats: CPR numbers must be text")
+        if dkind in ("U", "S"):
+            return np.asarray(arr).tolist()  # type: ignore[no-any-return]
+        return np.asarray(arr, dtype=object).tolist()  # type: ignore[no-any-return]
+
+    def wrap(self, result: List[Any], dtype: Optional[str] = None) -> Any:
+        """`result` (one value per row) in the caller's kind of container."""
+        if self._kind == "scalar":
+            return result[0]
+        if self._kind == "list":
+            return result
+        if self._kind == "numpy":
+            import numpy as np
+
+            return np.array(result, dtype=dtype or object)
+        import pandas as pd
+
+        ref = self._ref
+        return pd.Series(result, index=ref.index, name=ref.name, dtype=dtype or object)
+
+    def wrap_problems(self, problems: bytes, to: Callable[[int], Any], dtype: str) -> Any:
+        if self._kind in ("numpy", "series"):
+            import numpy as np
+
+            codes = np.frombuffer(problems, dtype=np.uint8)
+            if dtype == "bool":
+                return self.wrap(codes == 0, dtype="bool")  # type: ignore[arg-type]
+            table = np.array([to(i) for i in range(11)], dtype=object)
+            return self.wrap(table[codes], dtype=object)  # type: ignore[arg-type]
+        return self.wrap([to(b) for b in problems])
+
+
+def _first_problem_error(kind: int, problems: bytes) -> InvalidArgumentError:
+    for i, p in enumerate(problems):
+        if p:
+            label = {1: "CPR number", 2: "CVR number", 3: "GLN", 4: "provider number",
+                     5: "SOR code", 6: "identifier"}[kind]
+            return InvalidArgumentError(
+                f"row {i}: {label} rejected: {_gdprkit.id_problem_text(kind, p)} "
+                f"[{PROBLEMS[p]}]"
+            )
+    return InvalidArgumentError("rejected")  # pragma: no cover
+
+
+def check(
+    values: Any,
+    kind: Union[str, int] = "cpr",
+    *,
+    require_modulus11: bool = False,
+    allow_replacement: bool = True,
+    pad_provider_number: bool = True,
+) -> Any:
+    """The problem code of every value (``"ok"`` when accepted; see
+    :data:`PROBLEMS` and :func:`explain`), in the caller's container."""
+    k = _kind_number(kind)
+    col = _Column(values, k)
+    problems = _gdprkit.ids_check(
+        k, col.items, _options(require_modulus11, allow_replacement, pad_provider_number)
+    )
+    return col.wrap_problems(problems, lambda p: PROBLEMS[p], "object")
+
+
+def is_valid(
+    values: Any,
+    kind: Union[str, int] = "cpr",
+    *,
+    require_modulus11: bool = False,
+    allow_replacement: bool = True,
+    pad_provider_number: bool = True,
+) -> Any:
+    """True for every accepted value: a bool for a str, a list of bools, a
+    bool NumPy array or a bool Series (same index)."""
+    k = _kind_number(kind)
+    col = _Column(values, k)
+    problems = _gdprkit.ids_check(
+        k, col.items, _options(require_modulus11, allow_replacement, pad_provider_number)
+    )
+    return col.wrap_problems(problems, lambda p: p == 0, "bool")
+
+
+def validate_cpr(values: Any, *, require_modulus11: bool = False,
+                 allow_replacement: bool = True) -> Any:
+    """:func:`is_valid` for CPR numbers."""
+    return is_valid(values, "cpr", require_modulus11=require_modulus11,
+                    allow_replacement=allow_replacement)
+
+
+def normalise(
+    values: Any,
+    kind: Union[str, int] = "cpr",
+    *,
+    errors: str = "raise",
+    require_modulus11: bool = False,
+    allow_replacement: bool = True,
+    pad_provider_number: bool = True,
+) -> Any:
+    """The normal form of every value (what the vault pseudonymises).
+
+    Args:
+        errors: ``"raise"`` (default): :class:`InvalidArgumentError` naming the
+            first rejected row and why (never the value); ``"coerce"``:
+            rejected rows become ``None``.
+    """
+    if errors not in ("raise", "coerce"):
+        raise InvalidArgumentError(f'errors must be "raise" or "coerce", not {errors!r}')
+    k = _kind_number(kind)
+    col = _Column(values, k)
+    out, problems = _gdprkit.ids_normalize(
+        k, col.items, _options(require_modulus11, allow_replacement, pad_provider_number)
+    )
+    if errors == "raise" and any(problems):
+        raise _first_problem_error(k, problems)
+    return col.wrap(out)
+
+
+normalize = normalise
+
+
+def explain(problem: Union[str, int], kind: Union[str, int] = "cpr") -> str:
+    """Why a value of `kind` was rejected with `problem` (a code from
+    :func:`check` or its number), in a sentence that never repeats the value."""
+    k = _kind_number(kind)
+    if isinstance(problem, str):
+        if problem not in PROBLEMS:
+            raise InvalidArgumentError(
+                f"unknown problem code {problem!r} (expected one of {', '.join(PROBLEMS)})"
+            )
+        number = PROBLEMS.index(problem)
+    else:
+        number = int(problem)
+        if not 0 <= number < len(PROBLEMS):
+            raise InvalidArgumentError(f"unknown problem number {number}")
+    return str(_gdprkit.id_problem_text(k, number))
+
+
+@dataclass(frozen=True)
+class CprInfo:
+    """What a CPR number says (:func:`cpr_info`)."""
+
+    year: int
+    month: int
+    day: int
+    replacement: bool  #: an erstatningspersonnummer (day + 60)
+    modulus11: bool  #: passes the pre-2007 modulus-11 check
+    female: bool  #: last digit even
+
+
+def cpr_info(value: str, *, require_modulus11: bool = False,
+             allow_replacement: bool = True) -> CprInfo:
+    """The date of birth and flags of one CPR number; :class:`InvalidArgumentError`
+    (saying why, not repeating it) when it is rejected."""
+    if not isinstance(value, str):
+        raise TypeError(f"value must be a str, not {type(value).__name__}")
+    r = _gdprkit.cpr_info(value, _options(require_modulus11, allow_replacement, True))
+    if isinstance(r, int):
+        raise InvalidArgumentError(
+            f"CPR number rejected: {_gdprkit.id_problem_text(1, r)} [{PROBLEMS[r]}]"
+        )
+    return CprInfo(*r)

@@ -1,0 +1,350 @@
+"""The pseudonymisation vault: keyed pseudonyms, reversible tokens, erasure.
+
+>>> import gdprkit, tempfile, os
+>>> path = os.path.join(tempfile.mkdtemp(), "vault.db")
+>>> with gdprkit.Vault.create(path, passphrase="correct horse", kdf="tests_only") as v:
+...     v.create_domain("klynge-aarhus-2026")
+...     ps = v.pseudonymise(["010203-1234", "0102031234"], domain="klynge-aarhus-2026")
+...     ps[0] == ps[1], ps[0][:4]
+(True, 'ps1_')
+
+Two ways to replace an identifier, per *domain* (a purpose, team or recipient):
+
+* :meth:`Vault.pseudonymise`: one-way pseudonyms, the keyed BLAKE2b of the
+  normalised identifier under the domain's key ("ps1_" + 26 characters). The
+  same identifier gives the same pseudonym within a domain, unlinkable ones
+  across domains. Nothing is stored.
+* :meth:`Vault.tokenise`: reversible tokens ("tk_" + 32 characters) kept in the
+  vault; :meth:`Vault.reidentify` turns them back, with a reason written to the
+  hash-chained audit trail.
+
+Columns go in as lists, NumPy arrays or pandas Series and come back as the same
+(a Series keeps its index and name); the batch runs in C++ with the GIL
+released. Identifiers are checked first (:mod:`gdprkit.identifiers`); with
+``errors="raise"`` (default) a rejected row fails the batch with
+:class:`gdprkit.InvalidArgumentError` naming the row and the reason, with
+``errors="coerce"`` its result is ``None``.
+
+Secrets: the passphrase (str or bytes) or host key (32 bytes) is copied into
+libsodium's guarded memory in the C++ core and wiped there; this module keeps
+no reference to it, wipes the bytearray copy it hands over, and never shows
+it in a message or a repr. Python's own ``str``/``bytes`` objects are
+immutable and cannot be wiped: pass a ``bytearray`` and clear it yourself if
+that matters. A wrong passphrase or key raises :class:`WrongPassphraseError`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, List, Optional, Tuple, Union
+
+from . import _gdprkit
+from ._errors import InvalidArgumentError, UnauthenticatedError
+from .identifiers import _Column, _kind_number, _options
+
+if TYPE_CHECKING:
+    import pandas
+
+__all__ = [
+    "AuditVerification",
+    "DomainInfo",
+    "ErasureReport",
+    "Vault",
+    "WrongPassphraseError",
+]
+
+_Secret = Union[str, bytes, bytearray, memoryview]
+
+
+class WrongPassphraseError(UnauthenticatedError):
+    """The passphrase or host key does not unlock the vault (status
+    UNAUTHENTICATED). Also a :class:`gdprkit.UnauthenticatedError` and a
+    :class:`PermissionError`."""
+
+
+@dataclass(frozen=True)
+class DomainInfo:
+    """A domain of the vault."""
+
+    name: str
+    description: str
+    key_version: int
+    created_unix: int
+    tokens: int
+
+
+@dataclass(frozen=True)
+class ErasureReport:
+    """What :meth:`Vault.erase` did."""
+
+    tokens_erased: int  #: records removed (one per domain that held the person)
+    domains_searched: int
+    wal_truncated: bool  #: no old copy of the records remains in the -wal file
+
+
+@dataclass(frozen=True)
+class AuditVerification:
+    """The result of :meth:`Vault.verify_audit`."""
+
+    entries: int
+    head: str  #: hex chain value of the last entry; anchor it elsewhere
+
+
+def _secret_copy(value: Optional[_Secret], what: str) -> bytearray:
+    if isinstance(value, str):
+        return bytearray(value, "utf-8")
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytearray(value)
+    raise TypeError(f"{what} must be str or bytes, not {type(value).__name__}")
+
+
+def _wipe(buf: bytearray) -> None:
+    buf[:] = b"\0" * len(buf)
+
+
+def _check_errors(errors: str) -> bool:
+    if errors not in ("raise", "coerce"):
+        raise InvalidArgumentError(f'errors must be "raise" or "coerce", not {errors!r}')
+    return errors == "coerce"
+
+
+def _check_text(value: Any, what: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a str, not {type(value).__name__}")
+    return value
+
+
+class Vault:
+    """An open vault file. Use :meth:`create` or :meth:`open`; close it with
+    :meth:`close` or a ``with`` block. Safe to share between threads; several
+    processes may open the same file."""
+
+    __slots__ = ("_h", "__weakref__")
+
+    def __init__(self, handle: Any) -> None:
+        if not isinstance(handle, _gdprkit.VaultHandle):
+            raise TypeError("use Vault.create() or Vault.open()")
+        self._h = handle
+
+    # ---- Opening ----------------------------------------------------------
+
+    @staticmethod
+    def _secret(passphrase: Optional[_Secret], host_key: Optional[_Secret]) -> Tuple[bytearray, bool]:
+        if (passphrase is None) == (host_key is None):
+            raise InvalidArgumentError("give exactly one of passphrase= and host_key=")
+        if passphrase is not None:
+            buf = _secret_copy(passphrase, "passphrase")
+            if not buf:
+                raise InvalidArgumentError("the passphrase is empty")
+            return buf, False
+        buf = _secret_copy(host_key, "host_key")
+        if len(buf) != 32:
+            n = len(buf)
+            _wipe(buf)
+            raise InvalidArgumentError(f"a host key has 32 bytes, not {n}")
+        return buf, True
+
+    @classmethod
+    def create(
+        cls,
+        path: Union[str, "os.PathLike[str]"],
+        *,
+        passphrase: Optional[_Secret] = None,
+        host_key: Optional[_Secret] = None,
+        kdf: str = "moderate",
+        actor: Optional[str] = None,
+        busy_timeout_ms: int = 0,
+    ) -> "Vault":
+        """Creates a new vault file with a fresh master key, protected by a
+        passphrase (Argon2id; `kdf` is ``"moderate"``, ``"interactive"`` or
+        ``"tests_only"``) or by a 32-byte `host_key` from your key store.
+
+        Raises :class:`gdprkit.AlreadyExistsError` when the file exists."""
+        buf, is_key = cls._secret(passphrase, host_key)
+        try:
+            h = _gdprkit.VaultHandle.create(
+                os.fspath(path), buf, is_key, kdf, actor or "unknown", int(busy_timeout_ms)
+            )
+        finally:
+            _wipe(buf)
+        return cls(h)
+
+    @classmethod
+    def open(
+        cls,
+        path: Union[str, "os.PathLike[str]"],
+        *,
+        passphrase: Optional[_Secret] = None,
+        host_key: Optional[_Secret] = None,
+        actor: Optional[str] = None,
+        create_if_missing: bool = False,
+        kdf: str = "moderate",
+        busy_timeout_ms: int = 0,
+    ) -> "Vault":
+        """Opens a vault file. Raises :class:`WrongPassphraseError` for a wrong
+        passphrase or key, :class:`gdprkit.NoSuchFileError` when there is no
+        file (unless `create_if_missing`), :class:`gdprkit.DataLossError` for a
+        file that is not a vault, truncated or damaged. Nothing is written
+        when it fails."""
+        buf, is_key = cls._secret(passphrase, host_key)
+        try:
+            h = _gdprkit.VaultHandle.open(
+                os.fspath(path), buf, is_key, kdf, actor or "unknown", bool(create_if_missing),
+                int(busy_timeout_ms),
+            )
+        except UnauthenticatedError as e:
+            raise WrongPassphraseError(e.message) from None
+        finally:
+            _wipe(buf)
+        return cls(h)
+
+    def close(self) -> None:
+        """Closes the vault and wipes its keys. Idempotent."""
+        self._h.close()
+
+    @property
+    def closed(self) -> bool:
+        return bool(self._h.closed)
+
+    @property
+    def path(self) -> str:
+        return str(self._h.path)
+
+    def __enter__(self) -> "Vault":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<gdprkit.Vault {self.path!r}{' closed' if self.closed else ''}>"
+
+    def __reduce__(self) -> Any:
+        raise TypeError("a Vault cannot be pickled (it holds keys); open it in each process")
+
+    # ---- Domains ----------------------------------------------------------
+
+    def create_domain(self, name: str, description: str = "") -> None:
+        """Creates a domain: 1-64 characters a-z, 0-9, '.', '_', '-'. Audited.
+        :class:`gdprkit.AlreadyExistsError` when it exists."""
+        self._h.create_domain(_check_text(name, "name"), _check_text(description, "description"))
+
+    def domains(self) -> List[DomainInfo]:
+        """All domains, by name."""
+        return [DomainInfo(*d) for d in self._h.list_domains()]
+
+    # ---- Batches ----------------------------------------------------------
+
+    def pseudonymise(
+        self,
+        values: Any,
+        *,
+        domain: str,
+        kind: Union[str, int] = "cpr",
+        errors: str = "raise",
+        key_version: int = 0,
+        require_modulus11: bool = False,
+        allow_replacement: bool = True,
+        pad_provider_number: bool = True,
+    ) -> Any:
+        """One-way pseudonyms of `values` (identifiers of `kind`) in `domain`,
+        in the caller's container. `key_version` recomputes pseudonyms of an
+        older, not destroyed key version. Nothing is written."""
+        k = _kind_number(kind)
+        col = _Column(values, k)
+        out, _ = self._h.pseudonymize(
+            _check_text(domain, "domain"), k, col.items, _check_errors(errors),
+            _options(require_modulus11, allow_replacement, pad_provider_number), int(key_version),
+        )
+        return col.wrap(out)
+
+    pseudonymize = pseudonymise
+
+    def tokenise(
+        self,
+        values: Any,
+        *,
+        domain: str,
+        kind: Union[str, int] = "cpr",
+        errors: str = "raise",
+        require_modulus11: bool = False,
+        allow_replacement: bool = True,
+        pad_provider_number: bool = True,
+    ) -> Any:
+        """Reversible tokens of `values` in `domain`: the existing token of each
+        identifier or a new one, in one transaction (all rows or none)."""
+        k = _kind_number(kind)
+        col = _Column(values, k)
+        out, _ = self._h.tokenize(
+            _check_text(domain, "domain"), k, col.items, _check_errors(errors),
+            _options(require_modulus11, allow_replacement, pad_provider_number),
+        )
+        return col.wrap(out)
+
+    tokenize = tokenise
+
+    def lookup_tokens(
+        self, values: Any, *, domain: str, kind: Union[str, int] = "cpr", errors: str = "raise"
+    ) -> Any:
+        """Like :meth:`tokenise` but never issues a token: identifiers without
+        one give ``None``. Read-only."""
+        k = _kind_number(kind)
+        col = _Column(values, k)
+        out, _ = self._h.lookup_tokens(
+            _check_text(domain, "domain"), k, col.items, _check_errors(errors),
+            _options(False, True, True),
+        )
+        return col.wrap(out)
+
+    def reidentify(self, tokens: Any, *, domain: str, reason: str) -> Any:
+        """The identifiers (normal form) behind `tokens` of `domain`. `reason`
+        is required and written to the audit trail. The batch fails as a whole:
+        :class:`gdprkit.InvalidArgumentError` for a malformed, altered or
+        foreign token, :class:`gdprkit.NotFoundError` for one never issued or
+        erased."""
+        col = _Column(tokens, 6, "tokens")
+        out = self._h.reidentify(
+            _check_text(domain, "domain"), col.items, _check_text(reason, "reason")
+        )
+        return col.wrap(out)
+
+    def erase(
+        self,
+        identifier: str,
+        *,
+        kind: Union[str, int] = "cpr",
+        reason: str = "erasure request (GDPR Art. 17)",
+    ) -> ErasureReport:
+        """Erases one person from every domain: their tokens no longer
+        re-identify. Audited (counts only). No tokens is not an error."""
+        k = _kind_number(kind)
+        r = self._h.erase(
+            k, _check_text(identifier, "identifier"), _check_text(reason, "reason"),
+            _options(False, True, True),
+        )
+        return ErasureReport(*r)
+
+    def rotate(self, *, reason: str) -> int:
+        """Makes a new master-key version primary and re-keys every domain
+        (tokens stay the same; new pseudonyms carry the new version). Returns
+        the new version. Audited."""
+        return int(self._h.rotate(_check_text(reason, "reason")))
+
+    def verify_audit(self) -> AuditVerification:
+        """Checks the hash-chained audit trail; :class:`gdprkit.DataLossError`
+        naming the first bad entry."""
+        entries, head = self._h.verify_audit()
+        return AuditVerification(int(entries), str(head))
+
+    def audit_frame(self, from_seq: int = 1, limit: Optional[int] = None) -> "pandas.DataFrame":
+        """The audit trail as a pandas DataFrame (no identifier is ever in it)."""
+        import pandas as pd
+
+        rows = self._h.read_audit(int(from_seq), 2**63 - 1 if limit is None else int(limit))
+        cols = ["seq", "time", "op", "actor", "domain", "target_domain", "reason", "count",
+                "key_version", "chain"]
+        df = pd.DataFrame(rows, columns=cols)
+        df["time"] = pd.to_datetime(df["time"], unit="us", utc=True)
+        return df
+
