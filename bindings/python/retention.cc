@@ -1,10 +1,460 @@
 // _gdprkit: retention schedules, add_period, sweeps, the deletion log.
+//
+// Thin: python/gdprkit/retention.py turns DataFrame columns into int32 day
+// numbers with NumPy and hands whole columns over here through the buffer
+// protocol (inputs and the output arrays it allocates); the sweep runs with
+// the GIL released. (pybind11/numpy.h is not used: Debian's pybind11 2.10
+// misreads NumPy 2 arrays.)
+// Record-level problems come back as (row, field, message) so that the
+// package can raise an error naming the row label and the column.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "common.h"
+#include "gdprkit/deletion_log.h"
+#include "gdprkit/retention.h"
 
 namespace gdprkit {
 namespace python {
+namespace {
 
-void RegisterRetention(py::module_& m) { (void)m; }
+// A 1-D C-contiguous buffer of `T` (int32 or uint8), held for the call.
+template <typename T>
+class Column {
+ public:
+  Column(const py::handle& obj, const char* what, bool writable) {
+    const int flags = PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | (writable ? PyBUF_WRITABLE : 0);
+    if (PyObject_GetBuffer(obj.ptr(), &view_, flags) != 0) throw py::error_already_set();
+    held_ = true;
+    const std::string_view f = view_.format == nullptr ? "B" : view_.format;
+    const char kind = f.empty() ? 'B' : f.back();
+    const bool is_int32 = view_.itemsize == 4 && (kind == 'i' || kind == 'l');
+    const bool is_uint8 = view_.itemsize == 1 && kind == 'B';
+    if (view_.ndim != 1 || (sizeof(T) == 4 ? !is_int32 : !is_uint8)) {
+      throw py::type_error(std::string(what) + ": expected a 1-D contiguous " +
+                           (sizeof(T) == 4 ? "int32" : "uint8") + " array");
+    }
+  }
+  ~Column() {
+    if (held_) PyBuffer_Release(&view_);
+  }
+  Column(const Column&) = delete;
+  Column& operator=(const Column&) = delete;
+  std::size_t size() const { return static_cast<std::size_t>(view_.shape[0]); }
+  T* data() const { return static_cast<T*>(view_.buf); }
+  absl::Span<const T> view() const { return absl::MakeConstSpan(data(), size()); }
+  absl::Span<T> span() const { return absl::MakeSpan(data(), size()); }
+
+ private:
+  Py_buffer view_{};
+  bool held_ = false;
+};
+
+using I32 = Column<std::int32_t>;
+using U8 = Column<std::uint8_t>;
+
+py::object DateOrNone(DayNumber d) {
+  if (d == kNoDate) return py::none();
+  return py::int_(d);
+}
+
+// An object that holds a bytes-like key for the duration of a call (None: no
+// key). The key is never copied into a std::string.
+class KeyView {
+ public:
+  explicit KeyView(const py::object& key) {
+    if (key.is_none()) return;
+    if (PyUnicode_Check(key.ptr())) throw py::type_error("key must be bytes, not str");
+    if (PyObject_GetBuffer(key.ptr(), &view_, PyBUF_SIMPLE) != 0) throw py::error_already_set();
+    held_ = true;
+  }
+  ~KeyView() {
+    if (held_) PyBuffer_Release(&view_);
+  }
+  KeyView(const KeyView&) = delete;
+  KeyView& operator=(const KeyView&) = delete;
+  std::string_view view() const {
+    if (!held_) return {};
+    return std::string_view(static_cast<const char*>(view_.buf),
+                            static_cast<std::size_t>(view_.len));
+  }
+
+ private:
+  Py_buffer view_{};
+  bool held_ = false;
+};
+
+struct ScheduleHandle {
+  std::shared_ptr<const RetentionSchedule> schedule;
+};
+
+// The sweep input built from the package's arrays, holding their buffers.
+struct Input {
+  explicit Input(const py::handle& selector) : selector_col(selector, "selector", false) {}
+  I32 selector_col;
+  std::vector<std::unique_ptr<I32>> event_cols;
+  std::vector<std::string> names;
+  SweepInput in;
+};
+
+void BuildInput(const py::handle& selector, const std::vector<std::vector<std::int32_t>>& rule_sets,
+                const py::list& events, const py::handle& hold_record,
+                const py::handle& hold_start, const py::handle& hold_end, Input* out) {
+  (void)selector;
+  out->in.selector = out->selector_col.view();
+  out->in.rule_sets = rule_sets;
+  if (rule_sets.empty()) {
+    // The package always passes rule sets; an empty list would make the
+    // selector index rules directly, so ask for an explicit empty set.
+    out->in.rule_sets.emplace_back();
+  }
+  out->names.reserve(py::len(events));
+  for (const py::handle& item : events) {
+    const py::tuple t = py::reinterpret_borrow<py::tuple>(item);
+    out->names.push_back(t[0].cast<std::string>());
+    out->event_cols.push_back(std::make_unique<I32>(t[1], "event column", false));
+  }
+  for (std::size_t i = 0; i < out->names.size(); ++i) {
+    out->in.events.push_back(EventColumn{out->names[i], out->event_cols[i]->view()});
+  }
+  const I32 rec(hold_record, "hold_record", false), start(hold_start, "hold_start", false),
+      end(hold_end, "hold_end", false);
+  if (rec.size() != start.size() || rec.size() != end.size()) {
+    throw py::value_error("hold arrays differ in length");
+  }
+  out->in.holds.resize(rec.size());
+  for (std::size_t i = 0; i < rec.size(); ++i) {
+    out->in.holds[i] = Hold{rec.data()[i], start.data()[i], end.data()[i]};
+  }
+}
+
+// Sweeps into the caller's output arrays (status u8, due i32, rule i32,
+// anchor i32, reason u8, hold i32). Returns (counts, errors).
+py::tuple Sweep(const ScheduleHandle& h, const py::handle& selector,
+                const std::vector<std::vector<std::int32_t>>& rule_sets, const py::list& events,
+                const py::handle& hold_record, const py::handle& hold_start,
+                const py::handle& hold_end, DayNumber as_of, int threads, std::size_t max_errors,
+                const py::handle& out_status, const py::handle& out_due,
+                const py::handle& out_rule, const py::handle& out_anchor,
+                const py::handle& out_reason, const py::handle& out_hold) {
+  Input input(selector);
+  BuildInput(selector, rule_sets, events, hold_record, hold_start, hold_end, &input);
+  const U8 status(out_status, "status", true), reason(out_reason, "reason", true);
+  const I32 due(out_due, "due", true), rule(out_rule, "rule", true),
+      anchor(out_anchor, "anchor", true), hold(out_hold, "hold", true);
+  SweepColumns cols{
+      absl::MakeSpan(reinterpret_cast<RetentionStatus*>(status.data()), status.size()),
+      due.span(),
+      rule.span(),
+      anchor.span(),
+      absl::MakeSpan(reinterpret_cast<RetentionReason*>(reason.data()), reason.size()),
+      hold.span()};
+  SweepOptions options;
+  options.on_invalid = InvalidRecords::kReport;  // the package decides what to raise
+  options.threads = threads;
+  options.max_errors = max_errors;
+  absl::StatusOr<SweepReport> report;
+  {
+    py::gil_scoped_release release;
+    report = h.schedule->SweepInto(input.in, as_of, cols, options);
+  }
+  if (!report.ok()) Raise(report.status());
+  py::dict counts;
+  counts["records"] = report->records;
+  counts["due"] = report->due;
+  counts["pending"] = report->pending;
+  counts["kept"] = report->kept;
+  counts["held"] = report->held;
+  counts["may_delete"] = report->may_delete;
+  counts["invalid"] = report->invalid;
+  py::list errors;
+  for (const RecordError& e : report->errors) {
+    errors.append(py::make_tuple(e.row, Message(e.field), Message(e.message)));
+  }
+  return py::make_tuple(counts, errors);
+}
+
+std::string Explain(const ScheduleHandle& h, const py::handle& selector,
+                    const std::vector<std::vector<std::int32_t>>& rule_sets, const py::list& events,
+                    const py::handle& hold_record, const py::handle& hold_start,
+                    const py::handle& hold_end, std::int64_t row, DayNumber as_of) {
+  Input input(selector);
+  BuildInput(selector, rule_sets, events, hold_record, hold_start, hold_end, &input);
+  absl::StatusOr<std::string> text;
+  {
+    py::gil_scoped_release release;
+    text = h.schedule->Explain(input.in, row, as_of);
+  }
+  return ValueOrRaise(std::move(text));
+}
+
+// Adds a period to each day (kNoDate stays) into `out`. Returns the first bad
+// index, or -1; nothing is written when an index is bad.
+std::int64_t AddPeriodDays(const py::handle& days, const py::handle& out,
+                           std::string_view period) {
+  const Period p = ValueOrRaise(ParsePeriod(period));
+  const I32 in(days, "days", false), o(out, "out", true);
+  if (in.size() != o.size()) throw py::value_error("days and out differ in length");
+  std::int64_t bad = -1;
+  {
+    py::gil_scoped_release release;
+    const std::int32_t* d = in.data();
+    std::int32_t* w = o.data();
+    const std::size_t n = in.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      if (d[i] != kNoDate && !IsValidDay(d[i])) {
+        bad = static_cast<std::int64_t>(i);
+        break;
+      }
+    }
+    if (bad < 0) {
+      for (std::size_t i = 0; i < n; ++i) w[i] = d[i] == kNoDate ? kNoDate : AddPeriod(d[i], p);
+    }
+  }
+  return bad;
+}
+
+// Parses a sequence of texts (None or "": no date) into days in `out`, in
+// `zone`. Returns (first bad index or -1, message).
+py::tuple ParseDates(const py::sequence& texts, std::string_view zone, const py::handle& out) {
+  const I32 col(out, "out", true);
+  const std::size_t n = py::len(texts);
+  if (col.size() != n) throw py::value_error("texts and out differ in length");
+  std::int32_t* o = col.data();
+  for (std::size_t i = 0; i < n; ++i) {
+    py::object item = texts[i];
+    if (item.is_none()) {
+      o[i] = kNoDate;
+      continue;
+    }
+    if (!PyUnicode_Check(item.ptr())) {
+      return py::make_tuple(static_cast<std::int64_t>(i),
+                            std::string("not a date or date text: ") +
+                                std::string(py::str(py::type::of(item).attr("__name__"))));
+    }
+    Py_ssize_t len = 0;
+    const char* s = PyUnicode_AsUTF8AndSize(item.ptr(), &len);
+    if (s == nullptr) throw py::error_already_set();
+    const std::string_view text(s, static_cast<std::size_t>(len));
+    if (text.empty()) {
+      o[i] = kNoDate;
+      continue;
+    }
+    absl::StatusOr<DayNumber> d = ParseDateTime(text, zone);
+    if (!d.ok()) {
+      if (d.status().code() == absl::StatusCode::kFailedPrecondition) Raise(d.status());
+      return py::make_tuple(static_cast<std::int64_t>(i), std::string(d.status().message()));
+    }
+    o[i] = *d;
+  }
+  return py::make_tuple(std::int64_t{-1}, std::string());
+}
+
+py::tuple EntryTuple(const DeletionLogEntry& e) {
+  return py::make_tuple(e.seq, Str(e.deletion.record_id), Str(e.deletion.rule_id),
+                        DateOrNone(e.deletion.due_date), e.deletion.deleted_at, e.hash, e.line);
+}
+
+py::dict VerificationDict(const DeletionLogVerification& v) {
+  py::dict d;
+  d["intact"] = v.intact;
+  d["entries"] = v.entries;
+  d["head"] = v.head;
+  d["first_broken_entry"] = v.first_broken_entry;
+  d["first_broken_line"] = v.first_broken_line;
+  d["problem"] = Message(v.problem);
+  d["log_id"] = v.log_id;
+  d["keyed"] = v.keyed;
+  return d;
+}
+
+struct LogHandle {
+  std::unique_ptr<DeletionLog> log;
+  DeletionLog& Get() const {
+    if (log == nullptr) throw py::value_error("the deletion log is closed");
+    return *log;
+  }
+};
+
+}  // namespace
+
+void RegisterRetention(py::module_& m) {
+  m.attr("NO_DATE") = kNoDate;
+  m.attr("MIN_DATE") = kMinDate;
+  m.attr("MAX_DATE") = kMaxDate;
+  m.def(
+      "add_period",
+      [](const std::string& date, const std::string& period) {
+        return ValueOrRaise(AddPeriod(date, period));
+      },
+      py::arg("date"), py::arg("period"), "Adds an ISO 8601 period to a date text.");
+  m.def("add_period_days", &AddPeriodDays, py::arg("days"), py::arg("out"), py::arg("period"),
+        "Adds a period to int32 day numbers into out: first bad index or -1.");
+  m.def(
+      "parse_period",
+      [](const std::string& text) {
+        const Period p = ValueOrRaise(ParsePeriod(text));
+        return py::make_tuple(p.years, p.months, p.weeks, p.days);
+      },
+      py::arg("text"));
+  m.def(
+      "parse_date", [](const std::string& text) { return ValueOrRaise(ParseDate(text)); },
+      py::arg("text"));
+  m.def(
+      "parse_datetime",
+      [](const std::string& text, const std::string& zone) {
+        return ValueOrRaise(ParseDateTime(text, zone));
+      },
+      py::arg("text"), py::arg("zone"));
+  m.def("parse_dates", &ParseDates, py::arg("texts"), py::arg("zone"), py::arg("out"),
+        "Parses texts (None: no date) into out: (first bad index or -1, message).");
+  m.def(
+      "format_date", [](DayNumber d) { return FormatDate(d); }, py::arg("day"));
+  m.def(
+      "status_names",
+      []() {
+        py::list l;
+        for (int i = 0; i <= static_cast<int>(RetentionStatus::kInvalid); ++i) {
+          l.append(std::string(RetentionStatusName(static_cast<RetentionStatus>(i))));
+        }
+        return l;
+      });
+  m.def(
+      "reason_names",
+      []() {
+        py::list l;
+        for (int i = 0; i <= static_cast<int>(RetentionReason::kInvalidInput); ++i) {
+          l.append(std::string(RetentionReasonName(static_cast<RetentionReason>(i))));
+        }
+        return l;
+      });
+
+  py::class_<ScheduleHandle>(m, "RetentionScheduleHandle",
+                             "A compiled, immutable gdprkit::RetentionSchedule.")
+      .def(py::init([](const PolicyHandle& p) {
+             absl::StatusOr<RetentionSchedule> s = RetentionSchedule::FromPolicy(*p.policy);
+             if (!s.ok()) Raise(s.status());
+             return ScheduleHandle{std::make_shared<const RetentionSchedule>(*std::move(s))};
+           }),
+           py::arg("policy"))
+      .def("rules",
+           [](const ScheduleHandle& h) {
+             py::list l;
+             for (const CompiledRetentionRule& r : h.schedule->rules()) {
+               l.append(py::make_tuple(r.id, r.has_period ? r.period.ToString() : std::string(),
+                                       h.schedule->events()[static_cast<std::size_t>(r.anchor)],
+                                       r.deletes(), r.keeps()));
+             }
+             return l;
+           })
+      .def("events",
+           [](const ScheduleHandle& h) {
+             return std::vector<std::string>(h.schedule->events().begin(),
+                                             h.schedule->events().end());
+           })
+      .def(
+          "resolve",
+          [](const ScheduleHandle& h, const std::string& text) {
+            return ValueOrRaise(h.schedule->Resolve(text));
+          },
+          py::arg("text"))
+      .def("sweep", &Sweep, py::arg("selector"), py::arg("rule_sets"), py::arg("events"),
+           py::arg("hold_record"), py::arg("hold_start"), py::arg("hold_end"), py::arg("as_of"),
+           py::arg("threads"), py::arg("max_errors"), py::arg("out_status"), py::arg("out_due"),
+           py::arg("out_rule"), py::arg("out_anchor"), py::arg("out_reason"), py::arg("out_hold"))
+      .def("explain", &Explain, py::arg("selector"), py::arg("rule_sets"), py::arg("events"),
+           py::arg("hold_record"), py::arg("hold_start"), py::arg("hold_end"), py::arg("row"),
+           py::arg("as_of"));
+
+  py::class_<LogHandle>(m, "DeletionLogHandle", "An open gdprkit::DeletionLog.")
+      .def(py::init([](const std::string& path, const py::object& key, bool sync) {
+             KeyView k(key);
+             DeletionLogOptions options;
+             options.key = k.view();
+             options.sync = sync;
+             absl::StatusOr<std::unique_ptr<DeletionLog>> log;
+             {
+               py::gil_scoped_release release;
+               log = DeletionLog::Open(path, options);
+             }
+             if (!log.ok()) Raise(log.status(), &path);
+             return LogHandle{*std::move(log)};
+           }),
+           py::arg("path"), py::arg("key"), py::arg("sync"))
+      .def(
+          "append_all",
+          [](LogHandle& h, const std::vector<std::string>& record_ids,
+             const std::vector<std::string>& rule_ids, const std::vector<DayNumber>& due,
+             const std::vector<std::int64_t>& deleted_at) {
+            const std::size_t n = record_ids.size();
+            if (rule_ids.size() != n || due.size() != n || deleted_at.size() != n) {
+              throw py::value_error("deletion columns differ in length");
+            }
+            DeletionLog& log = h.Get();
+            std::vector<DeletionRecord> records(n);
+            for (std::size_t i = 0; i < n; ++i) {
+              records[i] = DeletionRecord{record_ids[i], rule_ids[i], due[i], deleted_at[i]};
+            }
+            absl::StatusOr<std::vector<DeletionLogEntry>> entries;
+            {
+              py::gil_scoped_release release;
+              entries = log.AppendAll(records);
+            }
+            if (!entries.ok()) Raise(entries.status());
+            py::list l;
+            for (const DeletionLogEntry& e : *entries) l.append(EntryTuple(e));
+            return l;
+          },
+          py::arg("record_ids"), py::arg("rule_ids"), py::arg("due"), py::arg("deleted_at"))
+      .def("entries", [](const LogHandle& h) { return h.Get().entries(); })
+      .def("head", [](const LogHandle& h) { return h.Get().head(); })
+      .def("log_id", [](const LogHandle& h) { return h.Get().log_id(); })
+      .def("path", [](const LogHandle& h) { return Str(h.Get().path()); })
+      .def("close", [](LogHandle& h) { h.log.reset(); });
+
+  m.def(
+      "verify_deletion_log",
+      [](const std::string& path, const py::object& key, const std::string& expected_head) {
+        KeyView k(key);
+        DeletionLogOptions options;
+        options.key = k.view();
+        absl::StatusOr<DeletionLogVerification> v;
+        {
+          py::gil_scoped_release release;
+          v = VerifyDeletionLog(path, options, expected_head);
+        }
+        if (!v.ok()) Raise(v.status(), &path);
+        return VerificationDict(*v);
+      },
+      py::arg("path"), py::arg("key"), py::arg("expected_head"));
+  m.def(
+      "read_deletion_log",
+      [](const std::string& path, const py::object& key) {
+        KeyView k(key);
+        DeletionLogOptions options;
+        options.key = k.view();
+        absl::StatusOr<std::vector<DeletionLogEntry>> entries;
+        {
+          py::gil_scoped_release release;
+          entries = ReadDeletionLog(path, options);
+        }
+        if (!entries.ok()) Raise(entries.status(), &path);
+        py::list l;
+        for (const DeletionLogEntry& e : *entries) l.append(EntryTuple(e));
+        return l;
+      },
+      py::arg("path"), py::arg("key"));
+}
 
 }  // namespace python
 }  // namespace gdprkit

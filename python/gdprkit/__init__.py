@@ -83,6 +83,15 @@ from .policy import (  # noqa: E402
     Source,
     Team,
 )
+from .retention import (  # noqa: E402
+    DeletionLog,
+    DeletionLogEntry,
+    DeletionLogVerification,
+    RetentionInputError,
+    RetentionSchedule,
+    add_period,
+    sweep,
+)
 
 #: The version of the gdprkit core this package was built from ("0.1.0").
 __version__: str = _gdprkit.__version__
@@ -143,4 +152,12 @@ __all__ = [
     "Finding",
     "RightAssessment",
     "MAX_POLICY_BYTES",
+    # Retention.
+    "add_period",
+    "sweep",
+    "RetentionSchedule",
+    "RetentionInputError",
+    "DeletionLog",
+    "DeletionLogEntry",
+    "DeletionLogVerification",
 ]

@@ -1,0 +1,1101 @@
+"""Retention: date arithmetic, schedules, sweeps over DataFrames, and the deletion log.
+
+A policy's retention rules say how long the data of each purpose are kept: an
+ISO 8601 period counted from collection or from an event, what happens at its
+end, and events that end it early or lengthen it (``docs/retention.md``).
+
+>>> import pandas as pd, gdprkit
+>>> gdprkit.add_period("2025-11-30", "P15M")      # no 30 February: the month's last day
+'2027-02-28'
+>>> policy = gdprkit.Policy.load("examples/policies/kapsel.textproto")
+>>> records = pd.DataFrame({
+...     "id": ["practice-1", "practice-2"],
+...     "purpose": ["quality-advice-data", "quality-advice-data"],
+...     "collection": pd.to_datetime(["2019-03-01", "2019-03-01"]),
+...     "provider_number_ended": pd.to_datetime([None, "2025-11-30"]),
+... })
+>>> result = gdprkit.sweep(records, policy=policy, on="2027-02-28", id="id", purpose="purpose")
+>>> print(result[["id", "status", "due_date", "reason"]].to_string(index=False))
+        id status   due_date         reason
+practice-1   kept        NaT anchor-pending
+practice-2    due 2027-02-28         period
+
+The sweep converts the columns to int32 day numbers with NumPy and runs in
+C++ with the GIL released: there is no Python loop per row. Times with a zone
+are read as the civil date they fall on in Europe/Copenhagen unless another
+``zone`` is given.
+
+Bad input raises :class:`RetentionInputError` (an :class:`InvalidArgumentError`,
+so also a :class:`ValueError`) naming the row and the column: an impossible
+date, an event before collection, a hold released before it began. A sweep
+never returns a partial answer without saying so: with ``errors="report"`` the
+invalid rows get status ``"invalid"`` and ``result.attrs["complete"]`` is
+False.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import re
+from dataclasses import dataclass
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Dict,
+    Iterable,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+    Union,
+)
+
+import numpy as np
+
+if TYPE_CHECKING:  # pandas is imported when first needed, not with gdprkit
+    import pandas as pd
+
+from . import _gdprkit
+from ._errors import InvalidArgumentError, NotFoundError
+from .policy import Policy
+
+__all__ = [
+    "NO_DATE",
+    "DEFAULT_ZONE",
+    "STATUSES",
+    "REASONS",
+    "RetentionInputError",
+    "RetentionSchedule",
+    "ScheduleRule",
+    "DeletionLog",
+    "DeletionLogEntry",
+    "DeletionLogVerification",
+    "add_period",
+    "sweep",
+    "to_days",
+]
+
+#: The int32 day number that means "no date" (INT32_MIN), as in the C ABI.
+NO_DATE: int = _gdprkit.NO_DATE
+#: The time zone in which times with a zone are read unless said otherwise.
+DEFAULT_ZONE = "Europe/Copenhagen"
+#: Sweep statuses, in the order of their codes.
+STATUSES: Tuple[str, ...] = tuple(_gdprkit.status_names())
+#: Sweep reasons, in the order of their codes.
+REASONS: Tuple[str, ...] = tuple(_gdprkit.reason_names())
+
+_MIN_DAY: int = _gdprkit.MIN_DATE
+_MAX_DAY: int = _gdprkit.MAX_DATE
+_NAT64 = np.iinfo(np.int64).min
+
+
+
+class RetentionInputError(InvalidArgumentError):
+    """Bad input at a row and column of a sweep (or of a date conversion).
+
+    Attributes:
+        row: the row's label (the DataFrame index, or its position for arrays).
+        position: the row's 0-based position.
+        column: the column (or argument) the bad value is in.
+        invalid: how many rows are invalid in all (the message names the first).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        row: Any = None,
+        position: Optional[int] = None,
+        column: Optional[str] = None,
+        invalid: int = 1,
+    ) -> None:
+        super().__init__(message)
+        self.row = row
+        self.position = position
+        self.column = column
+        self.invalid = invalid
+
+
+# ---------------------------------------------------------------------------
+# Dates
+# ---------------------------------------------------------------------------
+
+
+def _looks_like_cpr(value: Any) -> bool:
+    s = str(value)
+    return len(s) <= 12 and sum(c.isdigit() for c in s) == 10 and all(
+        c.isdigit() or c in "- " for c in s
+    )
+
+
+def _label(labels: Optional[Sequence[Any]], pos: int) -> Any:
+    if labels is None:
+        return pos
+    value = labels[pos]
+    return "<withheld: looks like a CPR number>" if _looks_like_cpr(value) else value
+
+
+def _where(column: Optional[str], labels: Optional[Sequence[Any]], pos: int) -> str:
+    import pandas as pd
+    where = f"row {_label(labels, pos)!r}"
+    if labels is not None and not isinstance(labels, pd.RangeIndex):
+        where += f" (position {pos})"
+    return where + (f", column {column!r}" if column is not None else "")
+
+
+def _scalar_day(value: Any, zone: str, what: str) -> int:
+    """The day number of one date-like value (str, date, datetime, datetime64, Timestamp)."""
+    import pandas as pd
+    if isinstance(value, str):
+        try:
+            return int(_gdprkit.parse_datetime(value, zone))
+        except InvalidArgumentError as e:
+            raise RetentionInputError(f"{what}: {e}", column=what) from None
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        raise RetentionInputError(f"{what}: no date given", column=what)
+    days = to_days(pd.Series([value]), zone=zone, column=what)
+    return int(days[0])
+
+
+def to_days(
+    values: Any,
+    *,
+    zone: str = DEFAULT_ZONE,
+    column: Optional[str] = None,
+    labels: Optional[Sequence[Any]] = None,
+) -> "np.ndarray[Any, np.dtype[np.int32]]":
+    """Converts dates to int32 day numbers (days since 1970-01-01; :data:`NO_DATE` for missing).
+
+    Accepts a pandas Series or Index, a NumPy array or a list of: datetime64 of
+    any unit (NaT is missing), timezone-aware timestamps (read as the civil date
+    in ``zone``), ``datetime.date``/``datetime.datetime`` objects, and ISO texts
+    ("2025-11-30", "2025-11-30T23:30:00Z"; "" and None are missing). Vectorised
+    for datetime64 data; texts are parsed in C++.
+
+    Raises:
+        RetentionInputError: an impossible date ("2025-02-30") or a value that is
+            not a date, naming the row and ``column``.
+    """
+    import pandas as pd
+    if isinstance(values, (pd.Series, pd.Index)):
+        if labels is None and isinstance(values, pd.Series):
+            labels = values.index
+        if isinstance(values.dtype, pd.DatetimeTZDtype):
+            if isinstance(values, pd.Series):
+                values = values.dt.tz_convert(zone).dt.tz_localize(None)
+            else:
+                values = values.tz_convert(zone).tz_localize(None)
+        if values.dtype.kind == "M":
+            arr = values.to_numpy()
+        elif values.dtype.kind in "iufcb":
+            raise RetentionInputError(
+                f"column {column!r} holds {values.dtype} values, not dates; give datetime64, "
+                "datetime.date or ISO texts",
+                column=column,
+            )
+        else:
+            arr = values.to_numpy(dtype=object, na_value=None)
+    else:
+        arr = np.asarray(values)
+        if arr.dtype.kind not in "MO":
+            if arr.dtype.kind in "US" or arr.dtype.kind == "T":
+                arr = arr.astype(object)
+            elif arr.size == 0:
+                return np.empty(0, dtype=np.int32)
+    if arr.ndim != 1:
+        arr = arr.reshape(-1)
+    if arr.dtype.kind == "M":
+        return _datetime64_days(arr, column, labels)
+    if arr.dtype.kind != "O":
+        raise RetentionInputError(
+            f"column {column!r} holds {arr.dtype} values, not dates; give datetime64, "
+            "datetime.date or ISO texts",
+            column=column,
+        )
+    return _object_days(arr, zone, column, labels)
+
+
+def _datetime64_days(
+    arr: "np.ndarray[Any, Any]", column: Optional[str], labels: Optional[Sequence[Any]]
+) -> "np.ndarray[Any, np.dtype[np.int32]]":
+    days64 = arr.astype("datetime64[D]").view(np.int64)
+    nat = days64 == _NAT64
+    bad = ~nat & ((days64 < _MIN_DAY) | (days64 > _MAX_DAY))
+    if bad.any():
+        pos = int(np.flatnonzero(bad)[0])
+        raise RetentionInputError(
+            f"{_where(column, labels, pos)}: {arr[pos]} is not a date in 0001-01-01 ... 9999-12-31",
+            row=_label(labels, pos),
+            position=pos,
+            column=column,
+            invalid=int(bad.sum()),
+        )
+    out = days64.astype(np.int32)
+    out[nat] = NO_DATE
+    return out
+
+
+def _object_days(
+    arr: "np.ndarray[Any, Any]", zone: str, column: Optional[str], labels: Optional[Sequence[Any]]
+) -> "np.ndarray[Any, np.dtype[np.int32]]":
+    import pandas as pd
+    missing = pd.isna(arr)
+    if missing.all():
+        return np.full(len(arr), NO_DATE, dtype=np.int32)
+    kind = pd.api.types.infer_dtype(arr, skipna=True)
+    if kind == "string":
+        texts = np.where(missing, None, arr).tolist()
+        days = np.empty(len(texts), dtype=np.int32)
+        bad, message = _gdprkit.parse_dates(texts, zone, days)
+        if bad >= 0:
+            raise RetentionInputError(
+                f"{_where(column, labels, bad)}: {message}",
+                row=_label(labels, bad),
+                position=bad,
+                column=column,
+            )
+        return days
+    if kind == "date":
+        return _datetime64_days(
+            np.array(np.where(missing, None, arr).tolist(), dtype="datetime64[D]"), column, labels
+        )
+    if kind in ("datetime", "datetime64"):
+        try:
+            ts = pd.to_datetime(pd.Series(np.where(missing, None, arr), dtype=object))
+        except (ValueError, TypeError):
+            try:
+                ts = pd.to_datetime(pd.Series(np.where(missing, None, arr), dtype=object), utc=True)
+            except (ValueError, TypeError) as e:
+                raise RetentionInputError(
+                    f"column {column!r}: cannot read the dates: {e}", column=column
+                ) from None
+        if isinstance(ts.dtype, pd.DatetimeTZDtype):
+            ts = ts.dt.tz_convert(zone).dt.tz_localize(None)
+        return _datetime64_days(ts.to_numpy(), column, labels)
+    # Mixed or unknown content: name the first value that is not a date.
+    for pos, value in enumerate(arr):
+        if missing[pos] or isinstance(value, (str, _dt.date, np.datetime64)):
+            continue
+        raise RetentionInputError(
+            f"{_where(column, labels, pos)}: {type(value).__name__} value {value!r} is not a date",
+            row=_label(labels, pos),
+            position=pos,
+            column=column,
+        )
+    # Strings mixed with dates: convert each kind separately.
+    out = np.full(len(arr), NO_DATE, dtype=np.int32)
+    is_text = np.array([isinstance(v, str) for v in arr], dtype=bool) & ~missing
+    if is_text.any():
+        out[is_text] = _object_days(arr[is_text], zone, column, _sub(labels, is_text))
+    rest = ~is_text & ~missing
+    if rest.any():
+        out[rest] = _object_days(arr[rest], zone, column, _sub(labels, rest))
+    return out
+
+
+def _sub(labels: Optional[Sequence[Any]], mask: "np.ndarray[Any, Any]") -> Optional[List[Any]]:
+    if labels is None:
+        return [int(i) for i in np.flatnonzero(mask)]
+    return [labels[int(i)] for i in np.flatnonzero(mask)]
+
+
+def _days_to_datetime64(days: "np.ndarray[Any, Any]") -> "np.ndarray[Any, Any]":
+    d = days.astype(np.int64)
+    d[days == NO_DATE] = _NAT64
+    return d.view("datetime64[D]")
+
+
+def add_period(date: Any, period: str, *, zone: str = DEFAULT_ZONE) -> Any:
+    """Adds an ISO 8601 period to a date, or to each date of an array or Series.
+
+    Years and months first, ending on the same day of the month or on the last
+    day of the month where that day does not exist (2025-11-30 + P15M =
+    2027-02-28; 2024-02-29 + P10Y = 2034-02-28), then weeks and days.
+
+    Args:
+        date: "YYYY-MM-DD" (or an ISO time, read in ``zone``), a
+            ``datetime.date``/``datetime``, a ``numpy.datetime64``, a
+            ``pandas.Timestamp``, or a Series, Index, array or list of them.
+        period: "P14D", "P3M", "P15M", "P1Y6M", "P10Y", "P0D", ...
+
+    Returns:
+        The same kind as given: a text for a text, a ``datetime.date`` for a date
+        or datetime, ``numpy.datetime64[D]`` for a datetime64, a Timestamp for a
+        Timestamp, a datetime64 Series (same index) for a Series, and a
+        ``datetime64[D]`` array otherwise. Missing values stay missing.
+
+    Raises:
+        InvalidArgumentError: an ill-formed period or an impossible date
+            (:class:`RetentionInputError` naming the row for arrays).
+    """
+    import pandas as pd
+    if not isinstance(period, str):
+        raise InvalidArgumentError(f"period must be a str such as 'P15M', not {type(period).__name__}")
+    _gdprkit.parse_period(period)  # raises with the reason
+    if isinstance(date, str):
+        if len(date) == 10:
+            return _gdprkit.add_period(date, period)
+        day = _scalar_day(date, zone, "date")
+        return _gdprkit.format_date(_add_days(np.array([day], dtype=np.int32), period, None, None)[0])
+    if isinstance(date, pd.Timestamp):
+        day = _scalar_day(date, zone, "date")
+        out = _add_days(np.array([day], dtype=np.int32), period, None, None)
+        return pd.Timestamp(_days_to_datetime64(out)[0])
+    if isinstance(date, (_dt.date, np.datetime64)):
+        day = _scalar_day(date, zone, "date")
+        out64 = _days_to_datetime64(_add_days(np.array([day], dtype=np.int32), period, None, None))
+        if isinstance(date, np.datetime64):
+            return out64[0]
+        return out64[0].astype(object)
+    if isinstance(date, pd.Series):
+        days = to_days(date, zone=zone, column=str(date.name) if date.name is not None else None)
+        out = _add_days(days, period, date.index, date.name)
+        return pd.Series(_days_to_datetime64(out), index=date.index, name=date.name)
+    days = to_days(date, zone=zone)
+    return _days_to_datetime64(_add_days(days, period, None, None))
+
+
+def _add_days(
+    days: "np.ndarray[Any, Any]", period: str, labels: Optional[Sequence[Any]], column: Any
+) -> "np.ndarray[Any, Any]":
+    days = np.ascontiguousarray(days, dtype=np.int32)
+    out = np.empty(len(days), dtype=np.int32)
+    bad = _gdprkit.add_period_days(days, out, period)
+    if bad >= 0:
+        raise RetentionInputError(
+            f"{_where(column, labels, bad)}: day {days[bad]} is not a date",
+            row=_label(labels, bad),
+            position=bad,
+            column=column,
+        )
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Schedules and sweeps
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScheduleRule:
+    """A compiled retention rule: its id, period ("" when none), anchor event,
+    and whether it deletes (DELETE_AFTER, RETAIN_THEN_DELETE) and/or keeps
+    (RETAIN_AT_LEAST, RETAIN_THEN_DELETE)."""
+
+    id: str
+    period: str
+    anchor: str
+    deletes: bool
+    keeps: bool
+
+
+class RetentionSchedule:
+    """A policy's retention rules compiled for sweeps. Immutable and thread-safe.
+
+    >>> schedule = RetentionSchedule.from_policy(policy)   # doctest: +SKIP
+    >>> schedule.events                                     # doctest: +SKIP
+    ('collection', 'provider_number_ended')
+
+    Raises (at construction):
+        InvalidArgumentError: a rule that cannot be read (an ill-formed period,
+            ...), naming the rule and field.
+    """
+
+    __slots__ = ("_handle", "_rules", "_events", "_resolved", "source_name")
+
+    def __init__(self, policy: Policy) -> None:
+        if not isinstance(policy, Policy):
+            raise TypeError(f"expected a gdprkit.Policy, not {type(policy).__name__}")
+        self._handle = _gdprkit.RetentionScheduleHandle(policy._handle)
+        self._rules = tuple(ScheduleRule(*r) for r in self._handle.rules())
+        self._events: Tuple[str, ...] = tuple(self._handle.events())
+        self._resolved: Dict[str, List[int]] = {}
+        self.source_name = policy.source_name
+
+    @classmethod
+    def from_policy(cls, policy: Union[Policy, str, "os.PathLike[str]"]) -> "RetentionSchedule":
+        """Compiles the retention rules of a policy (or of the policy file at a path)."""
+        if not isinstance(policy, Policy):
+            policy = Policy.load(policy)
+        return cls(policy)
+
+    @property
+    def rules(self) -> Tuple[ScheduleRule, ...]:
+        return self._rules
+
+    @property
+    def rule_ids(self) -> Tuple[str, ...]:
+        return tuple(r.id for r in self._rules)
+
+    @property
+    def events(self) -> Tuple[str, ...]:
+        """Event names: "collection" first, then those the rules name."""
+        return self._events
+
+    def resolve(self, selector: str) -> Tuple[str, ...]:
+        """The rule ids of a selector: a rule id, a purpose id, or several joined by '+'.
+
+        Raises:
+            NotFoundError: an unknown id, with the nearest known ones.
+        """
+        return tuple(self._rules[i].id for i in self._resolve(selector))
+
+    def _resolve(self, selector: str) -> List[int]:
+        found = self._resolved.get(selector)
+        if found is None:
+            found = list(self._handle.resolve(selector))
+            self._resolved[selector] = found
+        return found
+
+    def __repr__(self) -> str:
+        return f"<RetentionSchedule of {self.source_name!r}: {len(self._rules)} rules>"
+
+    def sweep(self, df: pd.DataFrame, **kwargs: Any) -> pd.DataFrame:
+        """:func:`sweep` with this schedule."""
+        return sweep(df, policy=self, **kwargs)
+
+    def explain(self, df: pd.DataFrame, row: Any, **kwargs: Any) -> str:
+        """Explains the decision for one row (by index label) line by line.
+
+        Takes the same arguments as :func:`sweep`.
+        """
+        prepared = _prepare(self, df, **kwargs)
+        positions = np.flatnonzero(df.index == row)
+        if len(positions) != 1:
+            raise NotFoundError(f"row {row!r} is not (exactly once) in the DataFrame's index")
+        text: str = self._handle.explain(
+            prepared.selector,
+            prepared.rule_sets,
+            prepared.events,
+            prepared.hold_record,
+            prepared.hold_start,
+            prepared.hold_end,
+            int(positions[0]),
+            prepared.as_of,
+        )
+        return text
+
+
+@dataclass
+class _Prepared:
+    selector: "np.ndarray[Any, Any]"
+    rule_sets: List[List[int]]
+    events: List[Tuple[str, "np.ndarray[Any, Any]"]]
+    event_columns: Dict[str, str]
+    selector_column: str
+    hold_record: "np.ndarray[Any, Any]"
+    hold_start: "np.ndarray[Any, Any]"
+    hold_end: "np.ndarray[Any, Any]"
+    hold_where: Any
+    as_of: int
+    ids: Any
+    id_name: Optional[str]
+
+
+def _schedule_of(policy: Any) -> RetentionSchedule:
+    if isinstance(policy, RetentionSchedule):
+        return policy
+    if policy is None:
+        raise TypeError("sweep() needs policy= (a gdprkit.Policy, a RetentionSchedule or a path)")
+    return RetentionSchedule.from_policy(policy)
+
+
+def _selectors(
+    schedule: RetentionSchedule,
+    df: pd.DataFrame,
+    purpose: Any,
+    rule: Any,
+) -> Tuple["np.ndarray[Any, Any]", List[List[int]], str]:
+    import pandas as pd
+    if (purpose is None) == (rule is None):
+        raise TypeError("give exactly one of purpose= and rule= (a column name or one id)")
+    arg, value = ("purpose", purpose) if purpose is not None else ("rule", rule)
+    n = len(df)
+    if isinstance(value, str) and value not in df.columns:
+        # One id for every row.
+        try:
+            sets = [schedule._resolve(value)]
+        except NotFoundError as e:
+            raise NotFoundError(
+                f"{arg}={value!r} is neither a column of the DataFrame nor a known id: {e}"
+            ) from None
+        return np.zeros(n, dtype=np.int32), sets, arg
+    if isinstance(value, str):
+        column = value
+        col = df[value]
+    else:
+        col = pd.Series(value, index=df.index) if not isinstance(value, pd.Series) else value
+        column = str(col.name) if col.name is not None else arg
+        if len(col) != n:
+            raise InvalidArgumentError(f"{arg} has {len(col)} values; the DataFrame has {n} rows")
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        codes = col.cat.codes.to_numpy()
+        uniques = list(col.cat.categories)
+    else:
+        codes, uniq = pd.factorize(col, use_na_sentinel=True)
+        uniques = list(uniq)
+    sets: List[List[int]] = []
+    for k, text in enumerate(uniques):
+        if not isinstance(text, str):
+            pos = int(np.flatnonzero(codes == k)[0])
+            raise RetentionInputError(
+                f"{_where(column, df.index, pos)}: {type(text).__name__} value {text!r} is not a "
+                "rule or purpose id",
+                row=_label(df.index, pos),
+                position=pos,
+                column=column,
+            )
+        try:
+            sets.append(schedule._resolve(text))
+        except NotFoundError as e:
+            pos = int(np.flatnonzero(codes == k)[0])
+            raise NotFoundError(f"{_where(column, df.index, pos)}: {e}") from None
+    selector = np.asarray(codes, dtype=np.int32)
+    if (selector < 0).any():  # missing: no rule
+        selector = np.where(selector < 0, len(sets), selector).astype(np.int32)
+        sets.append([])
+    return selector, sets, column
+
+
+def _nearest(name: str, candidates: Sequence[str]) -> str:
+    near = _gdprkit.nearest_names(name, list(candidates), 3)
+    return f"; did you mean {', '.join(repr(c) for c in near)}?" if near else ""
+
+
+def _prepare(
+    schedule: RetentionSchedule,
+    df: pd.DataFrame,
+    *,
+    on: Any,
+    id: Optional[str] = None,
+    purpose: Any = None,
+    rule: Any = None,
+    events: Optional[Mapping[str, Any]] = None,
+    holds: Any = None,
+    zone: str = DEFAULT_ZONE,
+) -> _Prepared:
+    import pandas as pd
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"expected a pandas DataFrame, not {type(df).__name__}")
+    as_of = _scalar_day(on, zone, "on")
+    if id is not None and id not in df.columns:
+        raise NotFoundError(f"id={id!r} is not a column of the DataFrame" + _nearest(
+            str(id), [str(c) for c in df.columns]))
+    selector, rule_sets, selector_column = _selectors(schedule, df, purpose, rule)
+
+    # Event columns: named explicitly, or the DataFrame's columns named after events.
+    known = schedule.events
+    if events is None:
+        mapping = {e: e for e in known if e in df.columns}
+    else:
+        mapping = {}
+        for event, source in events.items():
+            if event not in known:
+                raise RetentionInputError(
+                    f"events: unknown event {event!r}: no rule of the policy refers to it"
+                    + _nearest(event, known),
+                    column=str(source) if isinstance(source, str) else event,
+                )
+            mapping[event] = source
+    event_columns: Dict[str, str] = {}
+    converted: List[Tuple[str, "np.ndarray[Any, Any]"]] = []
+    for event, source in mapping.items():
+        if isinstance(source, str):
+            if source not in df.columns:
+                raise RetentionInputError(
+                    f"events[{event!r}]: {source!r} is not a column of the DataFrame"
+                    + _nearest(source, [str(c) for c in df.columns]),
+                    column=source,
+                )
+            values = df[source]
+            name = source
+        else:
+            values = source
+            name = event
+        days = to_days(values, zone=zone, column=name, labels=df.index)
+        if len(days) != len(df):
+            raise InvalidArgumentError(
+                f"event {event!r} has {len(days)} values; the DataFrame has {len(df)} rows"
+            )
+        converted.append((event, days))
+        event_columns[event] = name
+
+    hold_record, hold_start, hold_end, hold_where = _holds(df, holds, id, zone)
+    ids = df[id] if id is not None else None
+    return _Prepared(
+        selector,
+        rule_sets,
+        converted,
+        event_columns,
+        selector_column,
+        hold_record,
+        hold_start,
+        hold_end,
+        hold_where,
+        as_of,
+        ids,
+        id,
+    )
+
+
+def _holds(df: pd.DataFrame, holds: Any, id: Optional[str], zone: str) -> Tuple[Any, Any, Any, Any]:
+    import pandas as pd
+    empty = np.empty(0, dtype=np.int32)
+    if holds is None:
+        return empty, empty, empty, None
+    if isinstance(holds, (tuple, list)) and len(holds) == 2 and all(
+        isinstance(c, str) for c in holds
+    ):
+        start_col, end_col = holds
+        for c in (start_col, end_col):
+            if c not in df.columns:
+                raise RetentionInputError(
+                    f"holds: {c!r} is not a column of the DataFrame"
+                    + _nearest(c, [str(x) for x in df.columns]),
+                    column=c,
+                )
+        start = to_days(df[start_col], zone=zone, column=start_col, labels=df.index)
+        end = to_days(df[end_col], zone=zone, column=end_col, labels=df.index)
+        rows = np.flatnonzero((start != NO_DATE) | (end != NO_DATE)).astype(np.int32)
+        return rows, start[rows], end[rows], ("columns", start_col, end_col, rows)
+    if isinstance(holds, pd.DataFrame):
+        key = "record" if "record" in holds.columns else (id if id in holds.columns else None)
+        missing = [c for c in ("start", "end") if c not in holds.columns]
+        if key is None or missing:
+            raise InvalidArgumentError(
+                "holds: a holds DataFrame needs the columns 'record' (or the id column), "
+                "'start' and 'end' (NaT: open-ended)"
+            )
+        target = pd.Index(df[id]) if id is not None else df.index
+        if not target.is_unique:
+            raise InvalidArgumentError(
+                "holds: the records' ids are not unique, so holds cannot name them"
+            )
+        rows = target.get_indexer(holds[key])
+        if (rows < 0).any():
+            pos = int(np.flatnonzero(rows < 0)[0])
+            raise RetentionInputError(
+                f"holds row {holds.index[pos]!r}: record {holds[key].iloc[pos]!r} is not in the "
+                "DataFrame",
+                row=holds.index[pos],
+                position=pos,
+                column=key,
+            )
+        start = to_days(holds["start"], zone=zone, column="start", labels=holds.index)
+        end = to_days(holds["end"], zone=zone, column="end", labels=holds.index)
+        return rows.astype(np.int32), start, end, ("frame", holds.index)
+    raise TypeError(
+        "holds= takes (start_column, end_column) or a DataFrame with columns record, start, end"
+    )
+
+
+_HOLD_FIELD = re.compile(r"holds\[(\d+)\]")
+
+
+def _record_error(
+    prepared: _Prepared, df: pd.DataFrame, errors: List[Tuple[int, str, str]], invalid: int
+) -> RetentionInputError:
+    pos, field, message = errors[0]
+    column: Optional[str]
+    if field == "selector":
+        column = prepared.selector_column
+    elif field in prepared.event_columns:
+        column = prepared.event_columns[field]
+    else:
+        m = _HOLD_FIELD.fullmatch(field)
+        column = field
+        if m is not None and prepared.hold_where is not None:
+            if prepared.hold_where[0] == "columns":
+                column = f"{prepared.hold_where[1]}/{prepared.hold_where[2]}"
+            else:
+                column = f"holds row {prepared.hold_where[1][int(m.group(1))]!r}"
+    who = ""
+    if prepared.ids is not None:
+        rid = prepared.ids.iloc[pos]
+        who = "record <withheld: looks like a CPR number>, " if _looks_like_cpr(rid) else (
+            f"record {rid!r}, ")
+    more = f" (and {invalid - 1} more invalid rows)" if invalid > 1 else ""
+    return RetentionInputError(
+        f"{who}{_where(column, df.index, pos)}: {message}{more}; no result was returned",
+        row=_label(df.index, pos),
+        position=pos,
+        column=column,
+        invalid=invalid,
+    )
+
+
+def sweep(
+    df: pd.DataFrame,
+    *,
+    policy: Any,
+    on: Any,
+    id: Optional[str] = None,
+    purpose: Any = None,
+    rule: Any = None,
+    events: Optional[Mapping[str, Any]] = None,
+    holds: Any = None,
+    zone: str = DEFAULT_ZONE,
+    errors: str = "raise",
+    threads: int = 1,
+    max_errors: int = 100,
+) -> pd.DataFrame:
+    """Sweeps records (one per row) against a policy's retention rules as of a date.
+
+    Args:
+        df: one row per record; event columns hold dates (datetime64 of any unit,
+            timezone-aware timestamps, ``datetime.date``, ISO texts; NaT/None/""
+            where the event has not happened).
+        policy: a :class:`gdprkit.Policy`, a :class:`RetentionSchedule` (compile
+            once, sweep often) or a policy file path.
+        on: the sweep's date (text, date, datetime, Timestamp, datetime64).
+        id: the column of record ids, copied to the result (and used by
+            ``holds`` frames and messages); without it the index names rows.
+        purpose, rule: exactly one: a column of purpose or rule ids (several
+            joined by '+'; missing: no rule), or one id for every row. A
+            categorical column is the fastest.
+        events: ``{event: column name or array}``; by default the columns named
+            after the schedule's events (:attr:`RetentionSchedule.events`).
+        holds: ``(start_column, end_column)`` for at most one hold per row
+            (start missing: none; end missing: open-ended), or a DataFrame with
+            columns ``record`` (or the ``id`` column), ``start``, ``end`` for any
+            number.
+        zone: where times with a zone are read (default Europe/Copenhagen).
+        errors: "raise" (default): the first invalid row raises
+            :class:`RetentionInputError`; "report": invalid rows get status
+            "invalid", ``result.attrs["complete"]`` is False and
+            ``result.attrs["errors"]`` lists them.
+        threads: worker threads (0: one per core).
+
+    Returns:
+        A DataFrame with the input's index and columns ``id`` (when given),
+        ``status`` (due, pending, kept, held, may-delete, invalid), ``due``
+        (bool: must be deleted now), ``due_date`` (since when it is due or may
+        be deleted), ``next_due`` (when it will be due: pending, held, or the
+        end of a minimum retention), ``rule`` and ``anchor`` (what decided),
+        ``reason``, and ``hold`` (position of the hold that matters, -1 when
+        none). ``attrs`` holds ``counts``, ``complete`` and ``errors``.
+
+    Raises:
+        RetentionInputError: a row with an impossible date, an event before
+            collection, a hold released before it began (naming row and
+            column), an unknown event name, a missing column.
+        NotFoundError: an unknown purpose or rule id (naming the row).
+        InvalidArgumentError: inconsistent input (a column a rule needs is
+            missing, ...).
+    """
+    if errors not in ("raise", "report"):
+        raise InvalidArgumentError(f"errors must be 'raise' or 'report', not {errors!r}")
+    if not isinstance(threads, int) or threads < 0:
+        raise InvalidArgumentError(f"threads must be a whole number >= 0, not {threads!r}")
+    schedule = _schedule_of(policy)
+    prepared = _prepare(
+        schedule, df, on=on, id=id, purpose=purpose, rule=rule, events=events, holds=holds,
+        zone=zone,
+    )
+    n = len(df)
+    status = np.empty(n, dtype=np.uint8)
+    reason = np.empty(n, dtype=np.uint8)
+    due_days = np.empty(n, dtype=np.int32)
+    rule_idx = np.empty(n, dtype=np.int32)
+    anchor = np.empty(n, dtype=np.int32)
+    hold = np.empty(n, dtype=np.int32)
+    counts, errs = schedule._handle.sweep(
+        prepared.selector,
+        prepared.rule_sets,
+        prepared.events,
+        prepared.hold_record,
+        prepared.hold_start,
+        prepared.hold_end,
+        prepared.as_of,
+        threads,
+        max_errors,
+        status,
+        due_days,
+        rule_idx,
+        anchor,
+        reason,
+        hold,
+    )
+    if counts["invalid"] > 0 and errors == "raise":
+        raise _record_error(prepared, df, errs, int(counts["invalid"]))
+    return _result(schedule, df, prepared, status, due_days, rule_idx, anchor, reason, hold,
+                   counts, errs)
+
+
+_DUE, _PENDING, _KEPT, _HELD, _MAY_DELETE = 0, 1, 2, 3, 4
+
+
+def _result(
+    schedule: RetentionSchedule,
+    df: pd.DataFrame,
+    prepared: _Prepared,
+    status: Any,
+    due_days: Any,
+    rule_idx: Any,
+    anchor: Any,
+    reason: Any,
+    hold: Any,
+    counts: Dict[str, int],
+    errs: List[Tuple[int, str, str]],
+) -> pd.DataFrame:
+    import pandas as pd
+    dates = _days_to_datetime64(due_days)
+    since = (status == _DUE) | (status == _MAY_DELETE)
+    due_date = np.where(since, dates, np.datetime64("NaT", "D"))
+    next_due = np.where(~since, dates, np.datetime64("NaT", "D"))
+    out: Dict[str, Any] = {}
+    if prepared.ids is not None:
+        out[prepared.id_name or "id"] = prepared.ids.to_numpy()
+    out["status"] = pd.Categorical.from_codes(status, categories=list(STATUSES))
+    out["due"] = status == _DUE
+    out["due_date"] = due_date
+    out["next_due"] = next_due
+    out["rule"] = pd.Categorical.from_codes(rule_idx, categories=list(schedule.rule_ids))
+    out["anchor"] = pd.Categorical.from_codes(anchor, categories=list(schedule.events))
+    out["reason"] = pd.Categorical.from_codes(reason, categories=list(REASONS))
+    out["hold"] = hold
+    result = pd.DataFrame(out, index=df.index, copy=False)
+    result.attrs["counts"] = dict(counts)
+    result.attrs["complete"] = counts["invalid"] == 0
+    result.attrs["errors"] = [
+        {
+            "row": _label(df.index, pos),
+            "position": pos,
+            "field": prepared.event_columns.get(field, field),
+            "message": message,
+        }
+        for pos, field, message in errs
+    ]
+    return result
+
+
+# ---------------------------------------------------------------------------
+# The deletion log
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeletionLogEntry:
+    """One deletion as written to (or read back from) a deletion log."""
+
+    seq: int
+    record_id: str
+    rule_id: str
+    due_date: Optional[_dt.date]
+    deleted_at: _dt.datetime
+    hash: str
+    line: int
+
+
+@dataclass(frozen=True)
+class DeletionLogVerification:
+    """The result of :meth:`DeletionLog.verify`: ``intact``, or where the chain breaks."""
+
+    intact: bool
+    entries: int
+    head: str
+    first_broken_entry: int
+    first_broken_line: int
+    problem: str
+    log_id: str
+    keyed: bool
+
+    def __bool__(self) -> bool:
+        return self.intact
+
+
+def _entry(t: Tuple[Any, ...]) -> DeletionLogEntry:
+    seq, record_id, rule_id, due, deleted_at, hash_, line = t
+    due_date = None if due is None else _dt.date(1970, 1, 1) + _dt.timedelta(days=int(due))
+    when = _dt.datetime.fromtimestamp(int(deleted_at), tz=_dt.timezone.utc)
+    return DeletionLogEntry(int(seq), record_id, rule_id, due_date, when, hash_, int(line))
+
+
+def _key_bytes(key: Any) -> Optional[bytes]:
+    if key is None:
+        return None
+    if isinstance(key, str):
+        raise TypeError("key must be bytes (16-64 secret bytes), not str")
+    return bytes(key)
+
+
+def _seconds(value: Any, zone: str, what: str) -> int:
+    import pandas as pd
+    if value is None:
+        return int(_dt.datetime.now(tz=_dt.timezone.utc).timestamp())
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return int(value)
+    try:
+        ts = pd.Timestamp(value)
+    except (ValueError, TypeError) as e:
+        raise InvalidArgumentError(f"{what}: {value!r} is not a time: {e}") from None
+    if ts is pd.NaT:
+        raise InvalidArgumentError(f"{what}: no time given")
+    if ts.tzinfo is None:
+        ts = ts.tz_localize(zone)
+    return int(ts.timestamp())
+
+
+class DeletionLog:
+    """An append-only, hash-chained proof of deletion (``docs/retention.md``, section 5).
+
+    >>> with DeletionLog("deletions.log") as log:                       # doctest: +SKIP
+    ...     log.append("app-1", rule="unsolicited-14-days", due_date="2026-01-08")
+    ...     head = log.head
+    >>> DeletionLog.verify("deletions.log", expected_head=head).intact   # doctest: +SKIP
+    True
+
+    Opening verifies the whole file first. Record ids must be internal keys or
+    pseudonyms: an id shaped like a CPR number is refused. With a ``key``
+    (16-64 secret bytes kept by the host) the hashes are keyed.
+
+    Raises (when opening):
+        DataLossError: the chain is broken (the message names the entry).
+        FailedPreconditionError: a keyed log opened without its key or with
+            another one, or a plain log given a key.
+        InvalidArgumentError: a key of the wrong size.
+    """
+
+    def __init__(
+        self,
+        path: Union[str, "os.PathLike[str]"],
+        *,
+        key: Optional[bytes] = None,
+        sync: bool = True,
+        zone: str = DEFAULT_ZONE,
+    ) -> None:
+        self._zone = zone
+        self._handle: Any = _gdprkit.DeletionLogHandle(os.fspath(path), _key_bytes(key), sync)
+
+    @classmethod
+    def open(
+        cls, path: Union[str, "os.PathLike[str]"], *, key: Optional[bytes] = None, sync: bool = True
+    ) -> "DeletionLog":
+        return cls(path, key=key, sync=sync)
+
+    def __enter__(self) -> "DeletionLog":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Closes the file and wipes the key. Further calls raise ValueError."""
+        self._handle.close()
+
+    @property
+    def path(self) -> str:
+        return str(self._handle.path())
+
+    @property
+    def log_id(self) -> str:
+        return str(self._handle.log_id())
+
+    @property
+    def entries(self) -> int:
+        """Number of entries (as of the last read or write)."""
+        return int(self._handle.entries())
+
+    @property
+    def head(self) -> str:
+        """Hash of the last entry (64 hex digits): keep it elsewhere to notice a log cut short."""
+        return str(self._handle.head())
+
+    def append(
+        self,
+        record_id: str,
+        *,
+        rule: Optional[str] = None,
+        due_date: Any = None,
+        deleted_at: Any = None,
+    ) -> DeletionLogEntry:
+        """Appends one deletion: the record's id, the rule that made it due (None
+        for a deletion on request), the due date, and when it was deleted
+        (default: now; naive times are read in the log's zone)."""
+        return self.append_all(
+            [{"record_id": record_id, "rule": rule, "due_date": due_date, "deleted_at": deleted_at}]
+        )[0]
+
+    def append_all(self, deletions: Union[pd.DataFrame, Iterable[Mapping[str, Any]]]) -> List[
+        DeletionLogEntry
+    ]:
+        """Appends several deletions in one write: all or none.
+
+        ``deletions`` is a DataFrame (e.g. the due rows of a sweep result) or an
+        iterable of mappings, with ``record_id`` (or ``id``; a DataFrame without
+        either uses its index), optional ``rule``, ``due_date`` and
+        ``deleted_at``.
+
+        Raises:
+            InvalidArgumentError: a bad deletion, naming its index and field (a
+                CPR-shaped or empty record id, a due date out of range, ...).
+        """
+        import pandas as pd
+        if isinstance(deletions, pd.DataFrame):
+            frame = deletions
+        else:
+            frame = pd.DataFrame(list(deletions))
+        n = len(frame)
+        if "record_id" in frame.columns:
+            ids = frame["record_id"]
+        elif "id" in frame.columns:
+            ids = frame["id"]
+        else:
+            ids = pd.Series(frame.index, index=frame.index)
+        record_ids = [str(x) for x in ids.tolist()]
+        rules = (
+            ["" if r is None or (not isinstance(r, str) and pd.isna(r)) else str(r)
+             for r in frame["rule"].tolist()]
+            if "rule" in frame.columns
+            else [""] * n
+        )
+        due = (
+            to_days(frame["due_date"], zone=self._zone, column="due_date").tolist()
+            if "due_date" in frame.columns
+            else [NO_DATE] * n
+        )
+        if "deleted_at" in frame.columns:
+            deleted = [_seconds(v, self._zone, "deleted_at") for v in frame["deleted_at"].tolist()]
+        else:
+            now = _seconds(None, self._zone, "deleted_at")
+            deleted = [now] * n
+        return [_entry(t) for t in self._handle.append_all(record_ids, rules, due, deleted)]
+
+    @staticmethod
+    def verify(
+        path: Union[str, "os.PathLike[str]"],
+        *,
+        key: Optional[bytes] = None,
+        expected_head: Optional[str] = None,
+    ) -> DeletionLogVerification:
+        """Verifies a log without changing it. A broken chain is not an error:
+        the result says where it breaks. ``expected_head``, if given, must be
+        the hash of some entry (otherwise the log was cut short or replaced).
+
+        Raises:
+            FailedPreconditionError: a missing or wrong key.
+            InvalidArgumentError: a malformed expected_head.
+            NoSuchFileError: no such file.
+        """
+        d = _gdprkit.verify_deletion_log(os.fspath(path), _key_bytes(key), expected_head or "")
+        return DeletionLogVerification(**d)
+
+    @staticmethod
+    def read(path: Union[str, "os.PathLike[str]"], *, key: Optional[bytes] = None) -> pd.DataFrame:
+        """Reads and verifies every entry, as a DataFrame (seq, record_id,
+        rule_id, due_date, deleted_at (UTC), hash, line).
+
+        Raises:
+            DataLossError: the chain is broken (naming the entry).
+        """
+        import pandas as pd
+        rows = [_entry(t) for t in _gdprkit.read_deletion_log(os.fspath(path), _key_bytes(key))]
+        frame = pd.DataFrame(
+            [r.__dict__ for r in rows],
+            columns=["seq", "record_id", "rule_id", "due_date", "deleted_at", "hash", "line"],
+        )
+        frame["due_date"] = pd.to_datetime(frame["due_date"])
+        frame["deleted_at"] = pd.to_datetime(frame["deleted_at"], utc=True)
+        return frame
