@@ -92,6 +92,15 @@ from .retention import (  # noqa: E402
     add_period,
     sweep,
 )
+from .suppression import (  # noqa: E402
+    STATUSES,
+    SuppressionAudit,
+    SuppressionResult,
+    audit_suppression,
+    hierarchy_from_hrc,
+    plot_suppressed,
+    suppress,
+)
 
 #: The version of the gdprkit core this package was built from ("0.1.0").
 __version__: str = _gdprkit.__version__
@@ -152,6 +161,14 @@ __all__ = [
     "Finding",
     "RightAssessment",
     "MAX_POLICY_BYTES",
+    # Small-cell suppression.
+    "suppress",
+    "audit_suppression",
+    "hierarchy_from_hrc",
+    "plot_suppressed",
+    "SuppressionResult",
+    "SuppressionAudit",
+    "STATUSES",
     # Retention.
     "add_period",
     "sweep",

@@ -112,6 +112,24 @@ def nearest_names(
     wanted: Union[str, bytes], candidates: List[str], limit: int = 3
 ) -> List[str]: ...
 
+# Small-cell suppression (bindings/python/suppression.cc): one table in long
+# format as arrays; the result as a dict of arrays by table position (see
+# gdprkit/suppression.py).
+def suppression_run(
+    name: str,
+    kind: str,
+    dims: List[Tuple[str, List[Tuple[str, str]]]],
+    codes: Any,
+    values: Any,
+    contributors: Optional[Any],
+    largest: Optional[Any],
+    cost: Optional[Any],
+    mark: Optional[Any],
+    rules: Dict[str, Any],
+    options: Dict[str, Any],
+    suppressed: Optional[Any],
+) -> Dict[str, Any]: ...
+
 # ---- Retention (bindings/python/retention.cc) --------------------------------
 # Columns cross as 1-D C-contiguous buffers (int32 day numbers, uint8 codes).
 

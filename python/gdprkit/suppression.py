@@ -1,0 +1,1017 @@
+"""Small-cell suppression: protect aggregated tables before they are shared.
+
+The cluster guide lets practices share statistics only where each cell has at
+least five registrations. Blanking the small cells is not enough: a blanked
+cell is recomputed from its row and column totals. :func:`suppress` blanks the
+small cells (primary suppression), then further cells (secondary suppression)
+so that no blanked cell can be recomputed, or narrowed below its protection,
+from the published cells and the totals; it audits the result by linear
+programming before returning it.
+
+Tables are long-format pandas DataFrames: one row per cell, one column per
+dimension (practice, age band, ...) and a value column (the count). Totals are
+part of the table; give their rows, or pass ``compute_totals=True`` to have
+the missing ones computed. Dimensions may be hierarchical (region > cluster >
+practice): pass each hierarchy as a mapping from code to parent.
+
+>>> import pandas as pd, gdprkit
+>>> df = pd.DataFrame({
+...     "practice": ["p1", "p1", "p2", "p2", "p3", "p3"],
+...     "band": ["<140", ">=140"] * 3,
+...     "n": [31, 3, 24, 9, 18, 11]})
+>>> result = gdprkit.suppress(df, dims=["practice", "band"], value="n",
+...                           threshold=5, compute_totals=True)
+>>> result.num_primary, result.num_secondary
+(1, 3)
+>>> result.audit().passed
+True
+>>> result.table[result.table.status != "published"].shape[0]
+4
+
+``result.table`` is safe to publish (suppressed values are ``<NA>``);
+``result.cells`` keeps the detail (original values, protection levels, the
+attacker's intervals) for the person who runs the suppression.
+``docs/suppression.md`` explains the rules, the methods and the audit.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Dict,
+    Iterable,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+    Union,
+)
+
+from . import _gdprkit
+from ._errors import InvalidArgumentError
+
+if TYPE_CHECKING:  # imported when a table is protected: `import gdprkit` stays light
+    import numpy as np
+    import pandas as pd
+    from matplotlib.axes import Axes  # optional: only to plot
+
+__all__ = [
+    "suppress",
+    "audit_suppression",
+    "hierarchy_from_hrc",
+    "plot_suppressed",
+    "SuppressionResult",
+    "SuppressionAudit",
+    "STATUSES",
+]
+
+#: The values of the ``status`` column, in the order of their codes.
+STATUSES: Tuple[str, str, str] = ("published", "primary", "secondary")
+
+_REASONS: Tuple[Tuple[int, str], ...] = (
+    (1, "threshold"),
+    (2, "dominance"),
+    (4, "p%"),
+    (8, "zero"),
+    (16, "manual"),
+)
+_INTERVAL_KINDS: Dict[int, str] = {-1: "", 0: "exact", 1: "inner", 2: "not computed"}
+_MARKS: Dict[str, int] = {"": 0, "none": 0, "unsafe": 1, "safe": 2}
+
+#: A hierarchy: a mapping from each code to its parent (``None`` or ``""``
+#: for the total), a sequence of ``(code, parent)`` pairs, a two-column
+#: DataFrame (code, parent), or the tau-ARGUS ``.hrc`` text.
+HierarchySpec = Union[
+    Mapping[str, Optional[str]], Sequence[Tuple[str, Optional[str]]], "pd.DataFrame", str
+]
+
+
+# ---------------------------------------------------------------------------
+# Results
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SuppressionAudit:
+    """What an attacker can derive about each suppressed cell.
+
+    The attacker knows every published cell, every total relation and that
+    counts are non-negative; linear programming gives the smallest and the
+    largest value they can derive for each suppressed cell.
+
+    Attributes:
+        passed: every primary cell keeps its protection.
+        intervals: one row per suppressed cell: the dimension columns,
+            ``value`` (the true value), ``status`` (primary or secondary),
+            ``lower`` and ``upper`` (the attacker's interval; for primary cells
+            in large problems a proven part of it), ``kind`` ("exact",
+            "inner", or "not computed" for secondary cells of large problems),
+            and for primary cells ``need_lower``/``need_upper`` (the interval
+            must reach these), ``safe`` and ``reason`` (why not, when not).
+        num_suppressed, num_determined, num_components, largest_component,
+        lp_solves: figures of the audit run.
+    """
+
+    passed: bool
+    intervals: pd.DataFrame
+    num_suppressed: int = 0
+    num_determined: int = 0
+    num_components: int = 0
+    largest_component: int = 0
+    lp_solves: int = 0
+
+    @property
+    def unsafe(self) -> pd.DataFrame:
+        """The primary cells that are not protected, suppressed or (wrongly)
+        published; empty when passed."""
+        iv = self.intervals
+        return iv[(iv["safe"] == False).fillna(False).to_numpy(dtype=bool)]  # noqa: E712
+
+
+@dataclass(frozen=True)
+class SuppressionResult:
+    """A protected table.
+
+    Attributes:
+        table: the input frame with the value column replaced by the
+            published value (``<NA>`` where suppressed) and a ``status``
+            column ("published", "primary", "secondary"); with
+            ``compute_totals=True`` the computed total rows are appended (and
+            the index is renumbered). Contributor and largest-contribution
+            columns of magnitude tables are left out. Safe to publish.
+        cells: every cell of the table in hierarchy order, with the detail:
+            the dimension columns, ``value`` (true value), ``status``,
+            ``reasons`` (why primary), ``upper``/``lower``/``sliding``
+            (required protection), ``cost``, ``lower_bound``/``upper_bound``
+            (the attacker's interval for suppressed cells) and ``given``
+            (the row came from the input). Not for publication.
+        dims, value: the dimension and value column names.
+        num_primary, num_secondary: cells suppressed by each kind.
+        total_cost: the cost of the secondary cells under the cost model.
+        method: the method used ("heuristic" or "optimal").
+        proven_optimal: the optimal method finished within its time limit.
+        lower_bound: for the optimal method, a proven lower bound on the
+            secondary cost.
+        seconds: wall time of the suppression (build excluded).
+        hierarchies: each dimension's codes in hierarchy order, as
+            ``(code, parent)`` pairs.
+    """
+
+    table: pd.DataFrame
+    cells: pd.DataFrame
+    dims: Tuple[str, ...]
+    value: str
+    num_primary: int
+    num_secondary: int
+    total_cost: float
+    method: str
+    proven_optimal: bool
+    lower_bound: float
+    seconds: float
+    hierarchies: Dict[str, List[Tuple[str, str]]] = field(repr=False)
+    _audit: SuppressionAudit = field(repr=False)
+
+    def audit(self) -> SuppressionAudit:
+        """The audit of this pattern: the attacker's interval for every
+        suppressed cell and a verdict per primary cell. Every result
+        :func:`suppress` returns has passed it."""
+        return self._audit
+
+    @property
+    def suppressed(self) -> pd.DataFrame:
+        """The suppressed cells of :attr:`cells`."""
+        return self.cells[self.cells["status"] != "published"]
+
+    def plot(self, **kwargs: Any) -> "Axes":
+        """Draws the table as a heatmap with the suppressed cells marked; see
+        :func:`plot_suppressed`."""
+        return plot_suppressed(self, **kwargs)
+
+
+# ---------------------------------------------------------------------------
+# Hierarchies
+# ---------------------------------------------------------------------------
+
+
+def hierarchy_from_hrc(text: str, total: str = "Total") -> Dict[str, str]:
+    """Reads a hierarchy in the tau-ARGUS ``.hrc`` form: one code per line,
+    each leading ``@`` one level deeper below the implicit total ``total``.
+
+    >>> hierarchy_from_hrc("North\\n@N1\\n@N2\\nSouth\\n@S1\\n")["N2"]
+    'North'
+
+    Raises :class:`gdprkit.InvalidArgumentError` naming the line for a line
+    more than one level deeper than the one before it, an empty or
+    duplicated code.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, not {type(text).__name__}")
+    out: Dict[str, str] = {total: ""}
+    stack: List[str] = [total]
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        depth = len(line) - len(line.lstrip("@"))
+        code = line[depth:].strip()
+        if not code:
+            raise InvalidArgumentError(f"hierarchy line {number}: empty code")
+        if depth + 1 > len(stack):
+            raise InvalidArgumentError(
+                f"hierarchy line {number}: {code!r} is more than one level deeper than the "
+                "line before it"
+            )
+        if code in out:
+            raise InvalidArgumentError(f"hierarchy line {number}: duplicated code {code!r}")
+        del stack[depth + 1 :]
+        out[code] = stack[depth]
+        stack.append(code)
+    return out
+
+
+def _hierarchy_pairs(
+    dim: str, spec: Optional[HierarchySpec], observed: Iterable[str], total: str
+) -> List[Tuple[str, str]]:
+    """The (code, parent) pairs of a dimension; a flat hierarchy under
+    ``total`` over the observed codes (sorted) when no spec is given."""
+    import pandas as pd
+
+    if spec is None:
+        leaves = sorted(set(observed) - {total})
+        if not leaves:
+            raise InvalidArgumentError(f"dimension {dim!r} has no codes besides its total {total!r}")
+        return [(total, "")] + [(c, total) for c in leaves]
+    if isinstance(spec, str):
+        spec = hierarchy_from_hrc(spec, total)
+    pairs: List[Tuple[Any, Any]]
+    if isinstance(spec, pd.DataFrame):
+        if spec.shape[1] < 2:
+            raise InvalidArgumentError(
+                f"the hierarchy of {dim!r} must have two columns (code, parent)"
+            )
+        pairs = list(zip(spec.iloc[:, 0], spec.iloc[:, 1]))
+    elif isinstance(spec, Mapping):
+        pairs = list(spec.items())
+    else:
+        try:
+            pairs = [tuple(p) for p in spec]  # type: ignore[misc]
+        except TypeError:
+            raise TypeError(
+                f"the hierarchy of {dim!r} must be a mapping code -> parent, (code, parent) "
+                f"pairs, a DataFrame or .hrc text, not {type(spec).__name__}"
+            ) from None
+    out: List[Tuple[str, str]] = []
+    for i, pair in enumerate(pairs):
+        if len(pair) != 2:
+            raise InvalidArgumentError(
+                f"the hierarchy of {dim!r}: entry {i} is not a (code, parent) pair"
+            )
+        code, parent = pair
+        out.append((_code_str(code), "" if _is_missing(parent) else _code_str(parent)))
+    return out
+
+
+def _is_missing(v: Any) -> bool:
+    import pandas as pd
+
+    if v is None or v is pd.NA or v is pd.NaT:
+        return True
+    return isinstance(v, float) and math.isnan(v)
+
+
+def _code_str(v: Any) -> str:
+    return v if isinstance(v, str) else str(v)
+
+
+# ---------------------------------------------------------------------------
+# Input checks: each names the row (index label) and the cell.
+# ---------------------------------------------------------------------------
+
+
+def _row_cell(df: pd.DataFrame, dims: Sequence[str], i: int) -> str:
+    codes = ", ".join(f"{d}={_code_str(df[d].iloc[i])}" for d in dims)
+    return f"row {df.index[i]!r} ({codes})"
+
+
+def _check_frame(df: Any, dims: Any, value: Any) -> Tuple[List[str], str]:
+    import pandas as pd
+
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"df must be a pandas DataFrame, not {type(df).__name__}")
+    if isinstance(dims, str):
+        dims = [dims]
+    try:
+        dims = list(dims)
+    except TypeError:
+        raise TypeError("dims must be a list of column names") from None
+    if not dims:
+        raise InvalidArgumentError("dims is empty: name at least one dimension column")
+    if len(set(dims)) != len(dims):
+        raise InvalidArgumentError(f"dims names a column twice: {dims}")
+    for d in list(dims) + [value]:
+        if d not in df.columns:
+            raise InvalidArgumentError(
+                f"no column {d!r} in the frame; columns: {', '.join(map(str, df.columns))}"
+            )
+    if value in dims:
+        raise InvalidArgumentError(f"column {value!r} is both a dimension and the value")
+    if len(df) == 0:
+        raise InvalidArgumentError("the frame has no rows")
+    return dims, value
+
+
+def _numbers(
+    df: pd.DataFrame, dims: Sequence[str], column: str, what: str, integer: bool
+) -> np.ndarray:
+    import numpy as np
+    import pandas as pd
+
+    s = df[column]
+    if not (pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)):
+        raise InvalidArgumentError(f"{what} column {column!r} is not numeric (dtype {s.dtype})")
+    a = s.to_numpy(dtype="float64", na_value=np.nan)
+    bad = np.flatnonzero(np.isnan(a))
+    if bad.size:
+        raise InvalidArgumentError(
+            f"{_row_cell(df, dims, int(bad[0]))}: {what} {column!r} is NaN/missing "
+            f"({bad.size} such rows)"
+        )
+    bad = np.flatnonzero(np.isinf(a))
+    if bad.size:
+        raise InvalidArgumentError(
+            f"{_row_cell(df, dims, int(bad[0]))}: {what} {column!r} is infinite"
+        )
+    bad = np.flatnonzero(a < 0)
+    if bad.size:
+        raise InvalidArgumentError(
+            f"{_row_cell(df, dims, int(bad[0]))}: {what} {column!r} has negative value "
+            f"{a[bad[0]]:g} ({bad.size} negative rows)"
+        )
+    if integer:
+        bad = np.flatnonzero(a != np.floor(a))
+        if bad.size:
+            raise InvalidArgumentError(
+                f"{_row_cell(df, dims, int(bad[0]))}: {what} {column!r} is {a[bad[0]]:g}, "
+                "not a whole count"
+            )
+    return a
+
+
+class _Table:
+    """The arrays the extension takes, built and checked from a frame."""
+
+    def __init__(
+        self,
+        df: pd.DataFrame,
+        dims: Sequence[str],
+        value: str,
+        hierarchies: Optional[Mapping[str, HierarchySpec]],
+        total: Union[str, Mapping[str, str]],
+        compute_totals: bool,
+        kind: str,
+        contributors: Optional[str],
+        largest: Optional[Sequence[str]],
+        cost_column: Optional[str],
+        mark: Optional[str],
+    ) -> None:
+        import numpy as np
+        import pandas as pd
+
+        if kind not in ("frequency", "magnitude"):
+            raise InvalidArgumentError(
+                f'unknown kind "{kind}"; use "frequency" (counts) or "magnitude" (sums)'
+            )
+        hierarchies = dict(hierarchies or {})
+        unknown = set(hierarchies) - set(dims)
+        if unknown:
+            raise InvalidArgumentError(
+                f"hierarchies given for columns that are not dims: {sorted(map(str, unknown))}"
+            )
+        self.kind = kind
+        self.values = _numbers(df, dims, value, "value", kind == "frequency")
+        n = len(df)
+        self.dim_specs: List[Tuple[str, List[Tuple[str, str]]]] = []
+        self.codes = np.empty((n, len(dims)), dtype=np.int32)
+        strides: List[int] = []
+        for j, d in enumerate(dims):
+            col = df[d]
+            missing = np.flatnonzero(col.isna().to_numpy())
+            if missing.size:
+                raise InvalidArgumentError(
+                    f"row {df.index[int(missing[0])]!r}: dimension {d!r} is missing (NaN/None)"
+                )
+            strs = col.map(_code_str)
+            tot = total.get(d, "Total") if isinstance(total, Mapping) else total
+            pairs = _hierarchy_pairs(d, hierarchies.get(d), strs.unique(), tot)
+            self.dim_specs.append((str(d), pairs))
+            index = pd.Index([c for c, _ in pairs])
+            if not index.is_unique:
+                dup = index[index.duplicated()][0]
+                raise InvalidArgumentError(f"the hierarchy of {d!r} lists code {dup!r} twice")
+            idx = index.get_indexer(strs)
+            bad = np.flatnonzero(idx < 0)
+            if bad.size:
+                code = strs.iloc[int(bad[0])]
+                near = _gdprkit.nearest_names(code, list(index), 3)
+                hint = f"; nearest: {', '.join(map(repr, near))}" if near else ""
+                raise InvalidArgumentError(
+                    f"row {df.index[int(bad[0])]!r}: code {code!r} of dimension {d!r} is not in "
+                    f"its hierarchy (an orphan code){hint}"
+                )
+            self.codes[:, j] = idx
+            strides.append(len(pairs))
+        # Duplicated cells: the same codes in two rows.
+        key = np.zeros(n, dtype=np.int64)
+        for j, size in enumerate(strides):
+            key = key * size + self.codes[:, j]
+        order = np.argsort(key, kind="stable")
+        same = np.flatnonzero(key[order][1:] == key[order][:-1])
+        if same.size:
+            a, b = int(order[same[0]]), int(order[same[0] + 1])
+            raise InvalidArgumentError(
+                f"duplicated cell: {_row_cell(df, dims, a)} and row {df.index[b]!r} have the "
+                "same codes"
+            )
+        if not compute_totals:
+            size = int(np.prod(strides, dtype=np.int64))
+            if n < size:
+                present = np.zeros(size, dtype=bool)
+                present[key] = True
+                first = int(np.flatnonzero(~present)[0])
+                codes = []
+                for j in reversed(range(len(dims))):
+                    codes.append(f"{dims[j]}={self.dim_specs[j][1][first % strides[j]][0]}")
+                    first //= strides[j]
+                raise InvalidArgumentError(
+                    f"missing cell ({', '.join(reversed(codes))}): {size - n} of the table's "
+                    f"{size} cells have no row; give every cell, totals included, or pass "
+                    "compute_totals=True"
+                )
+        self.contributors: Optional[np.ndarray] = None
+        self.largest: Optional[np.ndarray] = None
+        if contributors is not None:
+            self.contributors = _numbers(df, dims, contributors, "contributors", True).astype(
+                np.int64
+            )
+        if largest is not None:
+            cols = [largest] if isinstance(largest, str) else list(largest)
+            self.largest = np.column_stack(
+                [_numbers(df, dims, c, "largest contribution", False) for c in cols]
+            )
+        self.cost: Optional[np.ndarray] = None
+        if cost_column is not None:
+            c = df[cost_column].to_numpy(dtype="float64", na_value=np.nan)
+            self.cost = c
+        self.mark: Optional[np.ndarray] = None
+        if mark is not None:
+            m = np.zeros(n, dtype=np.uint8)
+            for i, v in enumerate(df[mark]):
+                key_ = "" if _is_missing(v) else str(v).lower()
+                if key_ not in _MARKS:
+                    raise InvalidArgumentError(
+                        f"{_row_cell(df, dims, i)}: mark {v!r} is not 'unsafe', 'safe' or empty"
+                    )
+                m[i] = _MARKS[key_]
+            self.mark = m
+
+    def run(
+        self,
+        name: str,
+        rules: Dict[str, Any],
+        options: Dict[str, Any],
+        suppressed: Optional[np.ndarray],
+    ) -> Dict[str, Any]:
+        return _gdprkit.suppression_run(
+            name,
+            self.kind,
+            self.dim_specs,
+            self.codes,
+            self.values,
+            self.contributors,
+            self.largest,
+            self.cost,
+            self.mark,
+            rules,
+            options,
+            suppressed,
+        )
+
+
+def _rules(
+    threshold: int,
+    dominance: Sequence[Tuple[int, float]],
+    p_percent: float,
+    q_percent: float,
+    protect_zeros: bool,
+    threshold_hides_presence: bool,
+) -> Dict[str, Any]:
+    import numpy as np
+
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, np.integer)):
+        raise TypeError(f"threshold must be an int, not {type(threshold).__name__}")
+    if threshold < 0:
+        raise InvalidArgumentError(f"threshold must be >= 0, not {threshold}")
+    return {
+        "threshold": int(threshold),
+        "dominance": [(int(n), float(k)) for n, k in dominance],
+        "p_percent": float(p_percent),
+        "q_percent": float(q_percent),
+        "protect_zeros": bool(protect_zeros),
+        "threshold_hides_presence": bool(threshold_hides_presence),
+    }
+
+
+def _options(
+    method: str,
+    cost: str,
+    time_limit: float,
+    effort: int,
+    optimal_max_cells: int,
+    audit: str,
+    missing: str,
+) -> Dict[str, Any]:
+    for what, got, valid in (
+        ("method", method, ("auto", "heuristic", "optimal")),
+        ("cost", cost, ("cells", "value", "contributors")),
+        ("audit", audit, ("auto", "exact", "certified")),
+        ("missing", missing, ("error", "zero")),
+    ):
+        if got not in valid:
+            raise InvalidArgumentError(
+                f"unknown {what} {got!r}; valid: {', '.join(repr(v) for v in valid)}"
+            )
+    if not (isinstance(time_limit, (int, float)) and time_limit > 0):
+        raise InvalidArgumentError(f"time_limit must be a positive number, not {time_limit!r}")
+    if effort not in (0, 1, 2):
+        raise InvalidArgumentError(f"effort must be 0, 1 or 2, not {effort!r}")
+    return {
+        "method": method,
+        "cost": cost,
+        "time_limit_seconds": float(time_limit),
+        "effort": int(effort),
+        "optimal_max_cells": int(optimal_max_cells),
+        "audit_mode": audit,
+        "missing_cells_are_zero": missing == "zero",
+    }
+
+
+def _reason_names(bits: np.ndarray) -> List[str]:
+    out = []
+    for b in bits.tolist():
+        out.append("|".join(name for bit, name in _REASONS if b & bit))
+    return out
+
+
+def _cells_frame(out: Dict[str, Any], value: str) -> pd.DataFrame:
+    import numpy as np
+    import pandas as pd
+
+    pc = out["position_codes"]
+    data: Dict[str, Any] = {}
+    for j, d in enumerate(out["dims"]):
+        codes = np.asarray(out["codes"][j], dtype=object)
+        data[d] = codes[pc[:, j]]
+    data[value] = out["value"]
+    data["status"] = pd.Categorical.from_codes(out["status"].astype(np.int8), categories=STATUSES)
+    data["reasons"] = _reason_names(out["reasons"])
+    data["upper"] = out["upper"]
+    data["lower"] = out["lower"]
+    data["sliding"] = out["sliding"]
+    data["cost"] = out["cost"]
+    data["lower_bound"] = out["interval_lower"]
+    data["upper_bound"] = out["interval_upper"]
+    data["interval"] = [_INTERVAL_KINDS[k] for k in out["interval_kind"].tolist()]
+    given = np.zeros(len(pc), dtype=bool)
+    given[out["row_position"]] = True
+    data["given"] = given
+    return pd.DataFrame(data)
+
+
+def _audit_from(out: Dict[str, Any], cells: pd.DataFrame, value: str) -> SuppressionAudit:
+    import numpy as np
+    import pandas as pd
+
+    a = out["audit"]
+    dims = list(out["dims"])
+    sup = np.flatnonzero(out["status"] != 0)
+    iv = cells.iloc[sup][dims + [value, "status"]].copy()
+    iv["status"] = iv["status"].astype(str)
+    iv["lower"] = out["interval_lower"][sup]
+    iv["upper"] = out["interval_upper"][sup]
+    iv["kind"] = [_INTERVAL_KINDS[k] for k in out["interval_kind"][sup].tolist()]
+    iv["need_lower"] = np.nan
+    iv["need_upper"] = np.nan
+    iv["safe"] = pd.array([pd.NA] * len(iv), dtype="boolean")
+    iv["reason"] = ""
+    row_of = {int(p): i for i, p in enumerate(sup.tolist())}
+    extra: List[Dict[str, Any]] = []
+    for pos, _v, need_lo, need_hi, _sl, lo, hi, exact, safe, reason in a["verdicts"]:
+        i = row_of.get(int(pos))
+        if i is None:  # a primary cell that was published: it fails
+            r = cells.iloc[int(pos)]
+            extra.append(
+                {
+                    **{d: r[d] for d in dims},
+                    value: r[value],
+                    "status": "published",
+                    "lower": lo,
+                    "upper": hi,
+                    "kind": "exact" if exact else "inner",
+                    "need_lower": need_lo,
+                    "need_upper": need_hi,
+                    "safe": bool(safe),
+                    "reason": reason,
+                }
+            )
+            continue
+        iv.iloc[i, iv.columns.get_loc("need_lower")] = need_lo
+        iv.iloc[i, iv.columns.get_loc("need_upper")] = need_hi
+        iv.iloc[i, iv.columns.get_loc("lower")] = lo
+        iv.iloc[i, iv.columns.get_loc("upper")] = hi
+        iv.iloc[i, iv.columns.get_loc("kind")] = "exact" if exact else "inner"
+        iv.iloc[i, iv.columns.get_loc("safe")] = bool(safe)
+        iv.iloc[i, iv.columns.get_loc("reason")] = reason
+    if extra:
+        iv = pd.concat([iv, pd.DataFrame(extra)], ignore_index=True)
+        iv["safe"] = iv["safe"].astype("boolean")
+    iv = iv.reset_index(drop=True)
+    return SuppressionAudit(
+        passed=bool(a["passed"]),
+        intervals=iv,
+        num_suppressed=int(a["num_suppressed"]),
+        num_determined=int(a["num_determined"]),
+        num_components=int(a["num_components"]),
+        largest_component=int(a["largest_component"]),
+        lp_solves=int(a["lp_solves"]),
+    )
+
+
+def _published_table(
+    df: pd.DataFrame,
+    out: Dict[str, Any],
+    cells: pd.DataFrame,
+    dims: Sequence[str],
+    value: str,
+    kind: str,
+    drop: Sequence[str],
+) -> pd.DataFrame:
+    import numpy as np
+    import pandas as pd
+
+    dtype = "Int64" if kind == "frequency" else "Float64"
+    status = out["status"]
+    rp = out["row_position"]
+    table = df.drop(columns=[c for c in drop if c in df.columns and c not in dims and c != value])
+    table = table.copy()
+    pub = pd.array(out["value"][rp], dtype=dtype)
+    pub[status[rp] != 0] = pd.NA
+    table[value] = pub
+    table["status"] = pd.Categorical.from_codes(status[rp].astype(np.int8), categories=STATUSES)
+    extra = np.flatnonzero(~cells["given"].to_numpy())
+    if extra.size:
+        add = cells.iloc[extra][list(dims)].copy()
+        v = pd.array(out["value"][extra], dtype=dtype)
+        v[status[extra] != 0] = pd.NA
+        add[value] = v
+        add["status"] = pd.Categorical.from_codes(
+            status[extra].astype(np.int8), categories=STATUSES
+        )
+        table = pd.concat([table, add], ignore_index=True)
+        table["status"] = pd.Categorical(table["status"], categories=STATUSES)
+    return table
+
+
+# ---------------------------------------------------------------------------
+# The API
+# ---------------------------------------------------------------------------
+
+
+def suppress(
+    df: pd.DataFrame,
+    dims: Sequence[str],
+    value: str = "n",
+    *,
+    threshold: int = 5,
+    hierarchies: Optional[Mapping[str, HierarchySpec]] = None,
+    total: Union[str, Mapping[str, str]] = "Total",
+    compute_totals: bool = False,
+    missing: str = "error",
+    method: str = "auto",
+    cost: str = "cells",
+    kind: str = "frequency",
+    contributors: Optional[str] = None,
+    largest: Optional[Sequence[str]] = None,
+    dominance: Sequence[Tuple[int, float]] = (),
+    p_percent: float = 0.0,
+    q_percent: float = 100.0,
+    protect_zeros: bool = False,
+    threshold_hides_presence: bool = False,
+    mark: Optional[str] = None,
+    cost_column: Optional[str] = None,
+    time_limit: float = 60.0,
+    effort: int = 1,
+    optimal_max_cells: int = 400,
+    audit: str = "auto",
+    name: str = "table",
+) -> SuppressionResult:
+    """Protects a long-format table by primary and secondary suppression.
+
+    Args:
+        df: one row per cell: a column per dimension and the value column.
+        dims: the dimension columns, in order (rows, then columns for a
+            2-D table).
+        value: the value column: counts (``kind="frequency"``) or sums of
+            non-negative contributions (``kind="magnitude"``).
+        threshold: a cell with 0 < value (contributors) < threshold is
+            primary (the cluster guide's "at least five registrations"); 0
+            disables the rule. The cell is protected when an attacker cannot
+            prove that it is below the threshold.
+        hierarchies: per dimension, its codes and their parents, as a mapping
+            ``{code: parent}`` (``None`` or ``""`` for the total), a sequence of
+            ``(code, parent)`` pairs, a two-column DataFrame or ``.hrc`` text
+            (:func:`hierarchy_from_hrc`). A dimension without one is flat:
+            its total plus the other codes in the column, sorted.
+        total: the total code of flat dimensions (one for all, or per
+            dimension): "Total" by default.
+        compute_totals: total rows may be left out and are computed; without
+            it every cell, totals included, must have a row.
+        missing: "error" (default): a missing non-total cell is an error;
+            "zero": it is a zero cell.
+        method: "auto" (optimal for small tables, else heuristic),
+            "heuristic" (fast, for large tables) or "optimal" (minimum cost,
+            a MIP with CBC, for small and medium tables).
+        cost: what the secondary suppression minimises: "cells" (the number
+            of cells), "value" (the total value) or "contributors".
+        kind, contributors, largest, dominance, p_percent, q_percent:
+            magnitude tables: the contributor-count column, the columns of
+            the largest contributions (largest first), (n, k)-dominance rules
+            and the p% rule.
+        protect_zeros: zero cells are primary too (nobody may learn that a
+            cell is empty).
+        threshold_hides_presence: threshold cells must also not be proven
+            non-empty.
+        mark: a column of manual marks: "unsafe" (primary), "safe" (must be
+            published) or empty.
+        cost_column: a column of per-cell costs overriding the cost model
+            (NaN: none).
+        time_limit: seconds for the optimal method; then the best pattern
+            found (still audited).
+        effort: heuristic effort 0, 1 or 2.
+        optimal_max_cells: the size up to which "auto" uses the optimal
+            method.
+        audit: the audit mode: "auto", "exact" or "certified".
+        name: the table's name in messages.
+
+    Returns:
+        a :class:`SuppressionResult`; its audit has passed.
+
+    Raises:
+        gdprkit.InvalidArgumentError (a ValueError) naming the row or cell:
+            NaN, negative or non-integer counts, missing or duplicated cells,
+            codes not in their hierarchy (orphans), hierarchy cycles, totals
+            that do not add up, unknown option values.
+        gdprkit.FailedPreconditionError: a primary cell cannot be protected
+            (for instance all its partners are marked safe).
+        TypeError: arguments of the wrong type.
+
+    The GIL is released while the table is built, protected and audited. The
+    same frame gives the same pattern on every run (row order does not
+    matter).
+    """
+    dims, value = _check_frame(df, dims, value)
+    rules = _rules(threshold, dominance, p_percent, q_percent, protect_zeros,
+                   threshold_hides_presence)
+    options = _options(method, cost, time_limit, effort, optimal_max_cells, audit, missing)
+    t = _Table(df, dims, value, hierarchies, total, compute_totals, kind, contributors, largest,
+               cost_column, mark)
+    out = t.run(str(name), rules, options, None)
+    return _result(df, out, dims, value, kind, contributors, largest, cost_column)
+
+
+def _result(
+    df: pd.DataFrame,
+    out: Dict[str, Any],
+    dims: Sequence[str],
+    value: str,
+    kind: str,
+    contributors: Optional[str],
+    largest: Optional[Sequence[str]],
+    cost_column: Optional[str],
+) -> SuppressionResult:
+    cells = _cells_frame(out, value)
+    drop: List[str] = []
+    if contributors is not None:
+        drop.append(contributors)
+    if largest is not None:
+        drop.extend([largest] if isinstance(largest, str) else list(largest))
+    table = _published_table(df, out, cells, dims, value, kind, drop)
+    hier = {
+        d: [
+            (c, out["codes"][j][p] if p >= 0 else "")
+            for c, p in zip(out["codes"][j], out["parents"][j])
+        ]
+        for j, d in enumerate(out["dims"])
+    }
+    return SuppressionResult(
+        table=table,
+        cells=cells,
+        dims=tuple(dims),
+        value=value,
+        num_primary=int(out["num_primary"]),
+        num_secondary=int(out["num_secondary"]),
+        total_cost=float(out["total_cost"]),
+        method=str(out["method"]),
+        proven_optimal=bool(out["proven_optimal"]),
+        lower_bound=float(out["lower_bound"]),
+        seconds=float(out["seconds"]),
+        hierarchies=hier,
+        _audit=_audit_from(out, cells, value),
+    )
+
+
+def audit_suppression(
+    df: pd.DataFrame,
+    dims: Sequence[str],
+    value: str = "n",
+    suppressed: Union[str, Sequence[bool], "pd.Series[bool]", np.ndarray] = "suppressed",
+    *,
+    threshold: int = 5,
+    hierarchies: Optional[Mapping[str, HierarchySpec]] = None,
+    total: Union[str, Mapping[str, str]] = "Total",
+    compute_totals: bool = False,
+    missing: str = "error",
+    kind: str = "frequency",
+    contributors: Optional[str] = None,
+    largest: Optional[Sequence[str]] = None,
+    dominance: Sequence[Tuple[int, float]] = (),
+    p_percent: float = 0.0,
+    q_percent: float = 100.0,
+    protect_zeros: bool = False,
+    threshold_hides_presence: bool = False,
+    mark: Optional[str] = None,
+    audit: str = "auto",
+    name: str = "table",
+) -> SuppressionAudit:
+    """Audits a suppression pattern someone else made (by hand, by another
+    tool): what an attacker can derive about each suppressed cell, and
+    whether every primary cell (by the same rules as :func:`suppress`) keeps
+    its protection. A pattern that fails is a result (``passed`` is False,
+    :attr:`SuppressionAudit.unsafe` lists the cells), not an error.
+
+    ``suppressed`` is a boolean column name or a boolean sequence with one
+    entry per row. Computed totals (``compute_totals=True``) count as
+    published. Other arguments and errors as :func:`suppress`.
+    """
+    import numpy as np
+    import pandas as pd
+
+    dims, value = _check_frame(df, dims, value)
+    if isinstance(suppressed, str):
+        if suppressed not in df.columns:
+            raise InvalidArgumentError(f"no column {suppressed!r} in the frame")
+        mask_series = df[suppressed]
+    else:
+        mask_series = pd.Series(list(suppressed) if not isinstance(suppressed, np.ndarray)
+                                else suppressed)
+    if len(mask_series) != len(df):
+        raise InvalidArgumentError(
+            f"suppressed has {len(mask_series)} entries for {len(df)} rows"
+        )
+    if mask_series.isna().any():
+        raise InvalidArgumentError("suppressed has missing entries; use True or False")
+    mask = np.asarray(mask_series, dtype=bool).astype(np.uint8)
+    rules = _rules(threshold, dominance, p_percent, q_percent, protect_zeros,
+                   threshold_hides_presence)
+    options = _options("auto", "cells", 60.0, 1, 400, audit, missing)
+    t = _Table(df, dims, value, hierarchies, total, compute_totals, kind, contributors, largest,
+               None, mark)
+    out = t.run(str(name), rules, options, mask)
+    cells = _cells_frame(out, value)
+    return _audit_from(out, cells, value)
+
+
+# ---------------------------------------------------------------------------
+# Plots
+# ---------------------------------------------------------------------------
+
+
+def plot_suppressed(
+    result: SuppressionResult,
+    rows: Optional[str] = None,
+    cols: Optional[str] = None,
+    *,
+    fixed: Optional[Mapping[str, str]] = None,
+    ax: Optional["Axes"] = None,
+    annotate: bool = True,
+    cmap: str = "Blues",
+    title: Optional[str] = None,
+) -> "Axes":
+    """Draws a 2-D slice of a protected table as a heatmap of the published
+    values, with primary cells marked "P" (red) and secondary cells "S"
+    (orange). The figure shows no suppressed value, so it may be shared.
+
+    Args:
+        result: what :func:`suppress` returned.
+        rows, cols: the dimensions on the axes (default: the first two; a
+            1-D table is drawn as one row).
+        fixed: for tables of more than two dimensions, the code of each
+            other dimension (default: its total).
+        ax: the matplotlib Axes to draw on (default: a new figure's).
+        annotate: write the published values in the cells.
+        cmap: the colour map of the published values.
+        title: the title (default: the value column).
+
+    Returns the Axes. matplotlib is an optional dependency, imported here;
+    without it this raises ImportError.
+    """
+    import numpy as np
+
+    try:
+        import matplotlib.pyplot as plt
+        from matplotlib.patches import Patch, Rectangle
+    except ImportError as e:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "plot_suppressed needs matplotlib (an optional dependency): pip install matplotlib"
+        ) from e
+    if not isinstance(result, SuppressionResult):
+        raise TypeError(f"result must be a SuppressionResult, not {type(result).__name__}")
+    dims = list(result.dims)
+    rows = rows if rows is not None else dims[0]
+    if cols is None:
+        cols = dims[1] if len(dims) > 1 and dims[1] != rows else None
+    for d in (rows, cols):
+        if d is not None and d not in dims:
+            raise InvalidArgumentError(f"{d!r} is not a dimension; dimensions: {dims}")
+    if cols == rows:
+        raise InvalidArgumentError("rows and cols must be different dimensions")
+    fixed = dict(fixed or {})
+    cells = result.cells
+    sel = np.ones(len(cells), dtype=bool)
+    for d in dims:
+        if d in (rows, cols):
+            continue
+        code = fixed.get(d, result.hierarchies[d][0][0])
+        if code not in {c for c, _ in result.hierarchies[d]}:
+            raise InvalidArgumentError(f"code {code!r} is not in dimension {d!r}")
+        sel &= (cells[d] == code).to_numpy()
+    part = cells[sel]
+    row_codes = [c for c, _ in result.hierarchies[rows]]
+    col_codes = [c for c, _ in result.hierarchies[cols]] if cols is not None else [result.value]
+    ri = {c: i for i, c in enumerate(row_codes)}
+    ci = {c: i for i, c in enumerate(col_codes)}
+    shape = (len(row_codes), len(col_codes))
+    values = np.full(shape, np.nan)
+    status = np.zeros(shape, dtype=np.int8)
+    for r, c, v, s in zip(
+        part[rows],
+        part[cols] if cols is not None else [result.value] * len(part),
+        part[result.value].to_numpy(),
+        part["status"].cat.codes.to_numpy(),
+    ):
+        status[ri[r], ci[c]] = s
+        values[ri[r], ci[c]] = v if s == 0 else np.nan
+    if ax is None:
+        _, ax = plt.subplots(
+            figsize=(max(4.0, 0.9 * shape[1] + 2), max(3.0, 0.4 * shape[0] + 1.5))
+        )
+    ax.imshow(np.ma.masked_invalid(values), cmap=cmap, aspect="auto")
+    colors = {1: "#d62728", 2: "#ff7f0e"}
+    for i in range(shape[0]):
+        for j in range(shape[1]):
+            s = int(status[i, j])
+            if s:
+                ax.add_patch(
+                    Rectangle(
+                        (j - 0.5, i - 0.5), 1, 1, facecolor=colors[s], edgecolor="white",
+                        hatch="//" if s == 1 else None, alpha=0.85,
+                    )
+                )
+                ax.text(j, i, "P" if s == 1 else "S", ha="center", va="center",
+                        color="white", fontweight="bold")
+            elif annotate and not np.isnan(values[i, j]):
+                ax.text(j, i, f"{values[i, j]:g}", ha="center", va="center", fontsize=8)
+    ax.set_xticks(range(shape[1]))
+    ax.set_xticklabels(col_codes, rotation=45 if shape[1] > 6 else 0, ha="right"
+                       if shape[1] > 6 else "center")
+    ax.set_yticks(range(shape[0]))
+    ax.set_yticklabels(row_codes)
+    ax.set_ylabel(rows)
+    if cols is not None:
+        ax.set_xlabel(cols)
+    ax.set_title(title if title is not None else
+                 f"{result.value}: {result.num_primary} primary, "
+                 f"{result.num_secondary} secondary suppressed")
+    ax.legend(
+        handles=[
+            Patch(facecolor=colors[1], hatch="//", label="primary (P)"),
+            Patch(facecolor=colors[2], label="secondary (S)"),
+        ],
+        loc="upper left",
+        bbox_to_anchor=(1.0, 1.0),
+        fontsize=8,
+    )
+    return ax
