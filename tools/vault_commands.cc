@@ -1,10 +1,729 @@
 // `gdprkit vault ...` and `gdprkit id ...`: identifiers and the pseudonymisation vault.
+//
+//   gdprkit id check --type cpr [FILE]               one problem code per line; exit 1 if any
+//   gdprkit vault create VAULT [--domain A,B]         a new vault file
+//   gdprkit vault add-domain VAULT NAME
+//   gdprkit vault pseudonymise VAULT [FILE] --domain D [--type cpr] [--column C]
+//   gdprkit vault tokenise VAULT [FILE] --domain D ...
+//   gdprkit vault reidentify VAULT [FILE] --domain D --reason R
+//   gdprkit vault erase VAULT [FILE] --reason R       erase each identifier in FILE
+//   gdprkit vault rotate VAULT --reason R
+//   gdprkit vault verify-audit VAULT
+//
+// Input: FILE, or standard input when FILE is absent or "-": one value per
+// line, or with --column a CSV file with a header whose column NAME (or
+// 1-based number) holds the values; the output is then the same CSV with
+// that column replaced. Rejected rows are named by line, never by value.
+//
+// The passphrase never comes from the command line (where `ps` shows it):
+// --passphrase-env VAR names an environment variable, --passphrase-file FILE
+// a file (its first line), and otherwise it is asked on the terminal without
+// echo. A host key (32 bytes) comes from --key-file FILE (raw bytes or 64 hex
+// digits). Secrets are wiped after use.
+#include <fcntl.h>
+#include <sodium.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "cli.h"
+#include "gdprkit/identifiers.h"
+#include "gdprkit/vault.h"
 
 namespace gdprkit::cli {
+namespace {
 
-std::vector<Command> VaultCommands() { return {}; }
+constexpr std::size_t kMaxInputBytes = std::size_t{4} << 30;  // 4 GiB
+
+// A string that wipes itself.
+struct SecretString {
+  std::string s;
+  SecretString() = default;
+  SecretString(const SecretString&) = delete;
+  SecretString& operator=(const SecretString&) = delete;
+  ~SecretString() {
+    if (!s.empty()) sodium_memzero(&s[0], s.size());
+  }
+};
+
+std::string InputName(const Invocation& inv, std::size_t operand) {
+  return inv.operands.size() > operand && inv.operands[operand] != "-" ? inv.operands[operand]
+                                                                       : "<stdin>";
+}
+
+// Reads FILE (operand `operand`) or standard input.
+absl::StatusOr<std::string> ReadInput(const Invocation& inv, std::size_t operand) {
+  const bool use_stdin = inv.operands.size() <= operand || inv.operands[operand] == "-";
+  std::FILE* f = use_stdin ? stdin : std::fopen(inv.operands[operand].c_str(), "rb");
+  const std::string name = InputName(inv, operand);
+  if (f == nullptr) {
+    return absl::NotFoundError(Str(name, ": cannot open: ", std::strerror(errno)));
+  }
+  std::string data;
+  char buf[1 << 16];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
+    if (data.size() + n > kMaxInputBytes) {
+      if (!use_stdin) std::fclose(f);
+      return absl::ResourceExhaustedError(Str(name, ": larger than 4 GiB"));
+    }
+    data.append(buf, n);
+  }
+  const bool err = std::ferror(f) != 0;
+  if (!use_stdin) std::fclose(f);
+  if (err) return absl::DataLossError(Str(name, ": read error"));
+  return data;
+}
+
+// Lines without their end-of-line; a final line without a newline counts, a
+// final empty line does not.
+std::vector<std::string_view> SplitLines(std::string_view data) {
+  std::vector<std::string_view> lines;
+  std::size_t start = 0;
+  while (start < data.size()) {
+    std::size_t end = data.find('\n', start);
+    if (end == std::string_view::npos) end = data.size();
+    std::string_view line = data.substr(start, end - start);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    lines.push_back(line);
+    start = end + 1;
+  }
+  return lines;
+}
+
+// RFC 4180 CSV: records of fields; quoted fields may hold commas, quotes ("")
+// and line breaks. `line_of[i]` is the 1-based line where record i starts.
+struct Csv {
+  std::vector<std::vector<std::string>> records;
+  std::vector<std::size_t> line_of;
+};
+
+absl::StatusOr<Csv> ParseCsv(std::string_view data, const std::string& name) {
+  Csv csv;
+  std::size_t i = 0, line = 1;
+  while (i < data.size()) {
+    std::vector<std::string> rec;
+    csv.line_of.push_back(line);
+    const std::size_t rec_line = line;
+    while (true) {
+      std::string field;
+      if (i < data.size() && data[i] == '"') {
+        ++i;
+        while (true) {
+          if (i >= data.size()) {
+            return absl::InvalidArgumentError(
+                Str(name, ":", rec_line, ": unterminated quoted CSV field"));
+          }
+          if (data[i] == '"') {
+            if (i + 1 < data.size() && data[i + 1] == '"') {
+              field.push_back('"');
+              i += 2;
+              continue;
+            }
+            ++i;
+            break;
+          }
+          if (data[i] == '\n') ++line;
+          field.push_back(data[i++]);
+        }
+      } else {
+        while (i < data.size() && data[i] != ',' && data[i] != '\n' && data[i] != '\r') {
+          field.push_back(data[i++]);
+        }
+      }
+      rec.push_back(std::move(field));
+      if (i < data.size() && data[i] == ',') {
+        ++i;
+        continue;
+      }
+      if (i < data.size() && data[i] == '\r') ++i;
+      if (i < data.size() && data[i] == '\n') {
+        ++i;
+        ++line;
+      } else if (i < data.size()) {
+        return absl::InvalidArgumentError(
+            Str(name, ":", line, ": unexpected character after a quoted CSV field"));
+      }
+      break;
+    }
+    csv.records.push_back(std::move(rec));
+  }
+  return csv;
+}
+
+// The values to work on, and how to put the results back.
+struct Column {
+  // The input bytes; values point into them, so they live on the heap and do
+  // not move when the Column does (a short std::string would).
+  std::unique_ptr<std::string> data;
+  std::vector<std::string_view> values;
+  std::vector<std::size_t> lines;  // 1-based line of each value
+  std::optional<Csv> csv;          // with --column
+  std::size_t column = 0;
+  std::string name;
+};
+
+absl::StatusOr<Column> ReadColumn(const Invocation& inv, std::size_t operand) {
+  Column c;
+  c.name = InputName(inv, operand);
+  absl::StatusOr<std::string> data = ReadInput(inv, operand);
+  if (!data.ok()) return data.status();
+  c.data = std::make_unique<std::string>(std::move(*data));
+  if (!inv.Has("--column")) {
+    c.values = SplitLines(*c.data);
+    c.lines.resize(c.values.size());
+    for (std::size_t i = 0; i < c.lines.size(); ++i) c.lines[i] = i + 1;
+    return c;
+  }
+  absl::StatusOr<Csv> csv = ParseCsv(*c.data, c.name);
+  if (!csv.ok()) return csv.status();
+  if (csv->records.empty()) return absl::InvalidArgumentError(Str(c.name, ": no CSV header"));
+  const std::string want = inv.Get("--column");
+  const std::vector<std::string>& header = csv->records[0];
+  bool found = false;
+  for (std::size_t j = 0; j < header.size(); ++j) {
+    if (header[j] == want) {
+      c.column = j;
+      found = true;
+      break;
+    }
+  }
+  if (!found) {
+    char* end = nullptr;
+    const long n = std::strtol(want.c_str(), &end, 10);
+    if (!want.empty() && end != nullptr && *end == '\0' && n >= 1 &&
+        static_cast<std::size_t>(n) <= header.size()) {
+      c.column = static_cast<std::size_t>(n - 1);
+      found = true;
+    }
+  }
+  if (!found) {
+    return absl::InvalidArgumentError(Str(c.name, ": no column \"", Plain(want),
+                                          "\" in the CSV header (columns: ",
+                                          Plain(Join(header, ", ")), ")"));
+  }
+  c.csv = std::move(*csv);
+  for (std::size_t r = 1; r < c.csv->records.size(); ++r) {
+    const std::vector<std::string>& rec = c.csv->records[r];
+    c.values.push_back(c.column < rec.size() ? std::string_view(rec[c.column])
+                                             : std::string_view());
+    c.lines.push_back(c.csv->line_of[r]);
+  }
+  return c;
+}
+
+// Writes `out` (one result per value): lines, JSON, CSV, or the input CSV
+// with its column replaced.
+int WriteColumn(const Invocation& inv, const Column& c, const StringColumn& out,
+                std::string_view header) {
+  Output o;
+  if (c.csv.has_value()) {
+    for (std::size_t r = 0; r < c.csv->records.size(); ++r) {
+      std::vector<std::string> rec = c.csv->records[r];
+      if (r > 0) {
+        if (rec.size() <= c.column) rec.resize(c.column + 1);
+        rec[c.column] = std::string(out[r - 1]);
+      }
+      o.Put(CsvRow(rec));
+    }
+  } else {
+    switch (inv.OutputFormat()) {
+      case Format::kText:
+        for (std::size_t i = 0; i < out.size(); ++i) o.Cat(out[i], "\n");
+        break;
+      case Format::kJson:
+        o.Put("[");
+        for (std::size_t i = 0; i < out.size(); ++i) {
+          o.Cat(i == 0 ? "" : ", ", out[i].empty() ? "null" : JsonString(out[i]));
+        }
+        o.Put("]\n");
+        break;
+      case Format::kCsv:
+        o.Put(CsvRow({"line", std::string(header)}));
+        for (std::size_t i = 0; i < out.size(); ++i) {
+          o.Put(CsvRow({Str(c.lines[i]), std::string(out[i])}));
+        }
+        break;
+    }
+  }
+  if (!o.FlushTo(stdout)) {
+    PrintError("cannot write to standard output");
+    return kExitUsage;
+  }
+  return kExitOk;
+}
+
+absl::StatusOr<IdKind> KindOption(const Invocation& inv) {
+  const std::string name = inv.Get("--type", "cpr");
+  std::optional<IdKind> k = ParseIdKind(name);
+  if (!k.has_value()) {
+    return absl::InvalidArgumentError(
+        Str("unknown --type \"", Plain(name),
+            "\" (expected cpr, cvr, gln, provider_number (ydernummer), sor or other)"));
+  }
+  return *k;
+}
+
+// Prints "<file>:<line>: <label>: <why>" for the first rejected rows.
+void PrintRejections(const Column& c, IdKind kind, const std::vector<IdProblem>& problems) {
+  std::size_t shown = 0, total = 0;
+  for (std::size_t i = 0; i < problems.size(); ++i) {
+    if (problems[i] == IdProblem::kNone) continue;
+    ++total;
+    if (shown < 10) {
+      PrintError(Str(c.name, ":", c.lines[i], ": ", IdKindLabel(kind), ": ",
+                     IdProblemText(kind, problems[i])));
+      ++shown;
+    }
+  }
+  if (total > shown) PrintNote(Str(total - shown, " more rejected rows not shown"));
+}
+
+// ---- Secrets ------------------------------------------------------------------
+
+// Asks on the terminal without echo. 1: read a line; 0: no terminal; -1: the
+// terminal gave no line (end of input).
+int ReadTtyLine(const char* prompt, SecretString* out) {
+  const int fd = open("/dev/tty", O_RDWR | O_NOCTTY);
+  if (fd < 0) return 0;
+  termios old{};
+  const bool have_termios = tcgetattr(fd, &old) == 0;
+  if (have_termios) {
+    termios quiet = old;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(fd, TCSADRAIN, &quiet);  // not TCSAFLUSH: keep what was typed ahead
+  }
+  (void)!write(fd, prompt, std::strlen(prompt));
+  char ch;
+  bool ok = false;
+  while (read(fd, &ch, 1) == 1) {
+    if (ch == '\n' || ch == '\r') {
+      ok = true;
+      break;
+    }
+    out->s.push_back(ch);
+  }
+  sodium_memzero(&ch, sizeof ch);
+  if (have_termios) tcsetattr(fd, TCSADRAIN, &old);
+  (void)!write(fd, "\n", 1);
+  close(fd);
+  return ok ? 1 : -1;
+}
+
+// Fills `options` with the passphrase or host key the invocation names.
+absl::Status SetSecret(const Invocation& inv, bool confirm, VaultOptions* options) {
+  SecretString secret;
+  if (inv.Has("--key-file")) {
+    const std::string path = inv.Get("--key-file");
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (f == nullptr) return absl::NotFoundError(Str(path, ": cannot open the key file"));
+    char buf[130];
+    const std::size_t n = std::fread(buf, 1, sizeof buf, f);
+    std::fclose(f);
+    secret.s.assign(buf, n);
+    sodium_memzero(buf, sizeof buf);
+    while (!secret.s.empty() && (secret.s.back() == '\n' || secret.s.back() == '\r')) {
+      secret.s.pop_back();
+    }
+    if (secret.s.size() == 64) {
+      unsigned char key[32];
+      std::size_t len = 0;
+      if (sodium_hex2bin(key, sizeof key, secret.s.data(), secret.s.size(), nullptr, &len,
+                         nullptr) != 0 ||
+          len != 32) {
+        sodium_memzero(key, sizeof key);
+        return absl::InvalidArgumentError(Str(path, ": not 32 bytes or 64 hex digits"));
+      }
+      sodium_memzero(&secret.s[0], secret.s.size());
+      secret.s.assign(reinterpret_cast<const char*>(key), 32);
+      sodium_memzero(key, sizeof key);
+    }
+    if (secret.s.size() != 32) {
+      return absl::InvalidArgumentError(Str(path, ": a host key is 32 bytes or 64 hex digits"));
+    }
+    options->set_host_key(secret.s, InsecureSecretAccess::Get());
+    return absl::OkStatus();
+  }
+  if (inv.Has("--passphrase-env")) {
+    const std::string var = inv.Get("--passphrase-env");
+    const char* v = std::getenv(var.c_str());
+    if (v == nullptr || *v == '\0') {
+      return absl::InvalidArgumentError(
+          Str("the environment variable ", Plain(var), " named by --passphrase-env is not set"));
+    }
+    secret.s = v;
+  } else if (inv.Has("--passphrase-file")) {
+    const std::string path = inv.Get("--passphrase-file");
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (f == nullptr) return absl::NotFoundError(Str(path, ": cannot open the passphrase file"));
+    int ch;
+    while ((ch = std::fgetc(f)) != EOF && ch != '\n' && secret.s.size() < 4096) {
+      secret.s.push_back(static_cast<char>(ch));
+    }
+    std::fclose(f);
+    if (!secret.s.empty() && secret.s.back() == '\r') secret.s.pop_back();
+    if (secret.s.empty()) return absl::InvalidArgumentError(Str(path, ": the passphrase is empty"));
+  } else {
+    const int got = ReadTtyLine("Vault passphrase: ", &secret);
+    if (got == 0) {
+      return absl::InvalidArgumentError(
+          "no passphrase: give --passphrase-env VAR, --passphrase-file FILE or --key-file FILE "
+          "(there is no terminal to ask on)");
+    }
+    if (got < 0) return absl::InvalidArgumentError("no passphrase was entered");
+    if (confirm) {
+      SecretString again;
+      if (ReadTtyLine("Repeat the passphrase: ", &again) != 1 ||
+          again.s.size() != secret.s.size() ||
+          sodium_memcmp(again.s.data(), secret.s.data(), secret.s.size()) != 0) {
+        return absl::InvalidArgumentError("the passphrases do not match");
+      }
+    }
+    if (secret.s.empty()) return absl::InvalidArgumentError("the passphrase is empty");
+  }
+  options->set_passphrase(secret.s);
+  return absl::OkStatus();
+}
+
+std::vector<OptionSpec> SecretOptions() {
+  return {
+      {"--passphrase-env", "VAR", {}, "read the passphrase from environment variable VAR"},
+      {"--passphrase-file", "FILE", {}, "read the passphrase from the first line of FILE"},
+      {"--key-file", "FILE", {}, "a 32-byte host key (raw or 64 hex digits) instead"},
+      {"--actor", "NAME", {}, "who acts, for the audit trail (default: $USER)"},
+  };
+}
+
+std::vector<OptionSpec> With(std::vector<OptionSpec> a, const std::vector<OptionSpec>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+int Fail(const absl::Status& s) {
+  PrintError(MessageOf(s));
+  return s.code() == absl::StatusCode::kInternal ? kExitInternal : kExitUsage;
+}
+
+absl::StatusOr<std::unique_ptr<Vault>> OpenVault(const Invocation& inv, bool create) {
+  VaultOptions options;
+  options.set_path(inv.operands.front());
+  const char* user = std::getenv("USER");
+  options.set_actor(inv.Has("--actor") ? inv.Get("--actor")
+                                        : std::string(user != nullptr ? user : "gdprkit-cli"));
+  if (create) {
+    const std::string kdf = inv.Get("--kdf", "moderate");
+    options.set_kdf_limits(kdf == "interactive"  ? KdfLimits::Interactive()
+                           : kdf == "tests_only" ? KdfLimits::ForTestsOnly()
+                                                 : KdfLimits::Moderate());
+  }
+  if (absl::Status s = SetSecret(inv, create, &options); !s.ok()) return s;
+  return create ? Vault::Create(options) : Vault::Open(options);
+}
+
+// ---- Commands -----------------------------------------------------------------
+
+int RunIdCheck(const Invocation& inv) {
+  absl::StatusOr<IdKind> kind = KindOption(inv);
+  if (!kind.ok()) return Fail(kind.status());
+  absl::StatusOr<Column> c = ReadColumn(inv, 0);
+  if (!c.ok()) return Fail(c.status());
+  std::vector<IdProblem> problems;
+  const std::size_t rejected = CheckIds(*kind, c->values, &problems);
+  Output o;
+  switch (inv.OutputFormat()) {
+    case Format::kText:
+      for (std::size_t i = 0; i < problems.size(); ++i) {
+        if (problems[i] == IdProblem::kNone) continue;
+        o.Cat(Plain(c->name), ":", c->lines[i], ": ", IdProblemCode(problems[i]), ": ",
+              IdProblemText(*kind, problems[i]), "\n");
+      }
+      o.Cat(c->name == "<stdin>" ? "<stdin>" : Plain(c->name), ": ", problems.size(), " ",
+            IdKindName(*kind), " values, ", rejected, " rejected\n");
+      break;
+    case Format::kJson:
+      o.Cat("{\"file\": ", JsonString(c->name), ", \"type\": ", JsonString(IdKindName(*kind)),
+            ", \"values\": ", problems.size(), ", \"rejected\": ", rejected, ", \"rows\": [");
+      for (std::size_t i = 0; i < problems.size(); ++i) {
+        o.Cat(i == 0 ? "\n  " : ",\n  ", "{\"line\": ", c->lines[i], ", \"valid\": ",
+              JsonBool(problems[i] == IdProblem::kNone), ", \"problem\": ",
+              JsonString(IdProblemCode(problems[i])), "}");
+      }
+      o.Put(problems.empty() ? "]}\n" : "\n]}\n");
+      break;
+    case Format::kCsv:
+      o.Put(CsvRow({"line", "valid", "problem", "reason"}));
+      for (std::size_t i = 0; i < problems.size(); ++i) {
+        const bool ok = problems[i] == IdProblem::kNone;
+        o.Put(CsvRow({Str(c->lines[i]), ok ? "true" : "false",
+                      std::string(IdProblemCode(problems[i])),
+                      ok ? "" : std::string(IdProblemText(*kind, problems[i]))}));
+      }
+      break;
+  }
+  if (!o.FlushTo(stdout)) {
+    PrintError("cannot write to standard output");
+    return kExitUsage;
+  }
+  return rejected > 0 ? kExitFindings : kExitOk;
+}
+
+int RunCreate(const Invocation& inv) {
+  absl::StatusOr<std::unique_ptr<Vault>> v = OpenVault(inv, /*create=*/true);
+  if (!v.ok()) return Fail(v.status());
+  std::size_t domains = 0;
+  if (inv.Has("--domain")) {
+    const std::string list = inv.Get("--domain");
+    for (std::string_view rest = list; !rest.empty();) {
+      const std::size_t comma = rest.find(',');
+      const std::string name(rest.substr(0, comma));
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+      if (absl::Status s = (*v)->CreateDomain(name); !s.ok()) return Fail(s);
+      ++domains;
+    }
+  }
+  std::printf("created vault %s with %zu domain%s\n", Plain(inv.operands.front()).c_str(), domains,
+              domains == 1 ? "" : "s");
+  return std::fflush(stdout) == 0 ? kExitOk : kExitUsage;
+}
+
+int RunAddDomain(const Invocation& inv) {
+  absl::StatusOr<std::unique_ptr<Vault>> v = OpenVault(inv, false);
+  if (!v.ok()) return Fail(v.status());
+  if (absl::Status s = (*v)->CreateDomain(inv.operands[1], inv.Get("--description")); !s.ok()) {
+    return Fail(s);
+  }
+  return kExitOk;
+}
+
+int RunBatch(const Invocation& inv, bool tokens) {
+  if (!inv.Has("--domain")) return UsageError("--domain is required", "vault ");
+  absl::StatusOr<IdKind> kind = KindOption(inv);
+  if (!kind.ok()) return Fail(kind.status());
+  absl::StatusOr<Column> c = ReadColumn(inv, 1);
+  if (!c.ok()) return Fail(c.status());
+  absl::StatusOr<std::unique_ptr<Vault>> v = OpenVault(inv, false);
+  if (!v.ok()) return Fail(v.status());
+  BatchOptions options;
+  options.invalid_rows = InvalidRows::kSkip;
+  BatchReport report;
+  StringColumn out;
+  const std::string domain = inv.Get("--domain");
+  const bool skip = inv.Get("--errors", "fail") == "skip";
+  if (!skip) {
+    // Check first, so that nothing is issued for a batch that fails.
+    std::vector<IdProblem> problems;
+    if (CheckIds(*kind, c->values, &problems) > 0) {
+      PrintRejections(*c, *kind, problems);
+      return kExitUsage;
+    }
+  }
+  absl::Status s = tokens ? (*v)->Tokenize(domain, *kind, c->values, &out, options, &report)
+                          : (*v)->Pseudonymize(domain, *kind, c->values, &out, options, &report);
+  if (!s.ok()) return Fail(s);
+  if (report.rejected > 0) PrintRejections(*c, *kind, report.problems);
+  return WriteColumn(inv, *c, out, tokens ? "token" : "pseudonym");
+}
+
+int RunPseudonymise(const Invocation& inv) { return RunBatch(inv, false); }
+int RunTokenise(const Invocation& inv) { return RunBatch(inv, true); }
+
+int RunReidentify(const Invocation& inv) {
+  if (!inv.Has("--domain")) return UsageError("--domain is required", "vault ");
+  if (!inv.Has("--reason")) return UsageError("--reason is required (it is audited)", "vault ");
+  absl::StatusOr<Column> c = ReadColumn(inv, 1);
+  if (!c.ok()) return Fail(c.status());
+  absl::StatusOr<std::unique_ptr<Vault>> v = OpenVault(inv, false);
+  if (!v.ok()) return Fail(v.status());
+  StringColumn out;
+  absl::Status s = (*v)->Reidentify(inv.Get("--domain"), c->values, inv.Get("--reason"), &out);
+  if (!s.ok()) return Fail(s);
+  const int rc = WriteColumn(inv, *c, out, "identifier");
+  out.SecureClear();
+  return rc;
+}
+
+int RunErase(const Invocation& inv) {
+  if (!inv.Has("--reason")) return UsageError("--reason is required (it is audited)", "vault ");
+  absl::StatusOr<IdKind> kind = KindOption(inv);
+  if (!kind.ok()) return Fail(kind.status());
+  absl::StatusOr<Column> c = ReadColumn(inv, 1);
+  if (!c.ok()) return Fail(c.status());
+  std::vector<IdProblem> problems;
+  if (CheckIds(*kind, c->values, &problems) > 0) {
+    PrintRejections(*c, *kind, problems);
+    return kExitUsage;
+  }
+  absl::StatusOr<std::unique_ptr<Vault>> v = OpenVault(inv, false);
+  if (!v.ok()) return Fail(v.status());
+  std::uint64_t erased = 0;
+  for (std::string_view id : c->values) {
+    absl::StatusOr<ErasureReport> r = (*v)->Erase(*kind, id, inv.Get("--reason"));
+    if (!r.ok()) return Fail(r.status());
+    erased += r->tokens_erased;
+  }
+  std::printf("erased %zu identifier%s: %llu token record%s removed\n", c->values.size(),
+              c->values.size() == 1 ? "" : "s", static_cast<unsigned long long>(erased),
+              erased == 1 ? "" : "s");
+  return std::fflush(stdout) == 0 ? kExitOk : kExitUsage;
+}
+
+int RunRotate(const Invocation& inv) {
+  if (!inv.Has("--reason")) return UsageError("--reason is required (it is audited)", "vault ");
+  absl::StatusOr<std::unique_ptr<Vault>> v = OpenVault(inv, false);
+  if (!v.ok()) return Fail(v.status());
+  absl::StatusOr<std::uint32_t> version = (*v)->RotateKeys(inv.Get("--reason"));
+  if (!version.ok()) return Fail(version.status());
+  std::printf("key version %u is now primary\n", static_cast<unsigned>(*version));
+  return std::fflush(stdout) == 0 ? kExitOk : kExitUsage;
+}
+
+int RunVerifyAudit(const Invocation& inv) {
+  absl::StatusOr<std::unique_ptr<Vault>> v = OpenVault(inv, false);
+  if (!v.ok()) return Fail(v.status());
+  absl::StatusOr<AuditVerification> a = (*v)->VerifyAudit();
+  if (!a.ok()) {
+    PrintError(MessageOf(a.status()));
+    return kExitFindings;
+  }
+  if (inv.OutputFormat() == Format::kJson) {
+    std::printf("{\"valid\": true, \"entries\": %llu, \"head\": \"%s\"}\n",
+                static_cast<unsigned long long>(a->entries), a->head_hex.c_str());
+  } else {
+    std::printf("audit trail intact: %llu entries, head %s\n",
+                static_cast<unsigned long long>(a->entries), a->head_hex.c_str());
+  }
+  return std::fflush(stdout) == 0 ? kExitOk : kExitUsage;
+}
+
+OptionSpec TypeOption() {
+  return {"--type", "TYPE", {}, "identifier type: cpr (default), cvr, gln, ydernummer, sor, other"};
+}
+
+OptionSpec ColumnOption() {
+  return {"--column", "NAME", {}, "read a CSV file and replace this column (name or number)"};
+}
+
+}  // namespace
+
+std::vector<Command> VaultCommands() {
+  const std::vector<OptionSpec> secret = SecretOptions();
+  return {
+      {"id",
+       "check",
+       "[FILE]",
+       0,
+       1,
+       "Check identifiers (one per line, or a CSV column) and say why each rejected one is",
+       "Reads FILE or standard input. Prints file:line, the problem code and the reason for each\n"
+       "rejected value (never the value itself), then a count. Exits 1 when any is rejected.",
+       {TypeOption(), ColumnOption(), FormatOption()},
+       RunIdCheck},
+      {"vault",
+       "create",
+       "VAULT",
+       1,
+       1,
+       "Create a vault file (and domains) protected by a passphrase or host key",
+       "The passphrase never comes from the command line: --passphrase-env VAR, --passphrase-file\n"
+       "FILE, or a prompt (without echo, asked twice) on the terminal.",
+       With({{"--domain", "A,B", {}, "create these domains too (comma-separated)"},
+             {"--kdf", "COST", {"moderate", "interactive", "tests_only"}, "Argon2id cost"}},
+            secret),
+       RunCreate},
+      {"vault",
+       "add-domain",
+       "VAULT NAME",
+       2,
+       2,
+       "Add a domain (a purpose, team or recipient) to a vault",
+       "",
+       With({{"--description", "TEXT", {}, "what the domain is for"}}, secret),
+       RunAddDomain},
+      {"vault",
+       "pseudonymise",
+       "VAULT [FILE]",
+       1,
+       2,
+       "One-way pseudonyms of identifiers (one per line, or a CSV column)",
+       "Keyed BLAKE2b of each normalised identifier under the domain's key (\"ps1_...\").\n"
+       "A rejected identifier fails the run, naming its line, unless --errors skip (then its\n"
+       "output is empty). Nothing is written to the vault.",
+       With({{"--domain", "NAME", {}, "the pseudonymisation domain (required)"},
+             TypeOption(),
+             ColumnOption(),
+             {"--errors", "MODE", {"fail", "skip"}, "rejected rows: fail (default) or skip"},
+             FormatOption()},
+            secret),
+       RunPseudonymise},
+      {"vault",
+       "tokenise",
+       "VAULT [FILE]",
+       1,
+       2,
+       "Reversible tokens of identifiers, kept in the vault",
+       "Issues a token (\"tk_...\") for each identifier that has none in the domain; one\n"
+       "transaction for the whole input.",
+       With({{"--domain", "NAME", {}, "the domain (required)"},
+             TypeOption(),
+             ColumnOption(),
+             {"--errors", "MODE", {"fail", "skip"}, "rejected rows: fail (default) or skip"},
+             FormatOption()},
+            secret),
+       RunTokenise},
+      {"vault",
+       "reidentify",
+       "VAULT [FILE]",
+       1,
+       2,
+       "The identifiers behind tokens; the reason goes to the audit trail",
+       "",
+       With({{"--domain", "NAME", {}, "the domain of the tokens (required)"},
+             {"--reason", "TEXT", {}, "why (required; audited; no CPR number in it)"},
+             ColumnOption(),
+             FormatOption()},
+            secret),
+       RunReidentify},
+      {"vault",
+       "erase",
+       "VAULT [FILE]",
+       1,
+       2,
+       "Erase people (identifiers in FILE, never on the command line) from every domain",
+       "",
+       With({TypeOption(), {"--reason", "TEXT", {}, "why (required; audited)"}, ColumnOption()},
+            secret),
+       RunErase},
+      {"vault",
+       "rotate",
+       "VAULT",
+       1,
+       1,
+       "Make a new key version primary and re-key every domain",
+       "",
+       With({{"--reason", "TEXT", {}, "why (required; audited)"}}, secret),
+       RunRotate},
+      {"vault",
+       "verify-audit",
+       "VAULT",
+       1,
+       1,
+       "Verify the hash-chained audit trail; exit 1 when it is broken",
+       "",
+       With({{"--format", "FORMAT", {"text", "json"}, "output format"}}, secret),
+       RunVerifyAudit},
+  };
+}
 
 }  // namespace gdprkit::cli

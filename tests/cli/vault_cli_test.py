@@ -1,0 +1,271 @@
+#!/usr/bin/env python3
+"""Tests of `gdprkit id ...` and `gdprkit vault ...`, run as a user runs them.
+
+Environment (set by tests/cli/CMakeLists.txt; by hand:
+  GDPRKIT_CLI=build/gdprkit GDPRKIT_EXAMPLES_DIR=examples python3 tests/cli/vault_cli_test.py):
+  GDPRKIT_CLI           path of the gdprkit executable
+  GDPRKIT_EXAMPLES_DIR  the repository's examples/ folder
+
+Only the standard library. The identifiers are the synthetic ones of
+examples/identifiers/ (made up, valid by the rules)."""
+
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+CLI = os.environ.get("GDPRKIT_CLI", "")
+EXAMPLES = os.path.join(os.environ.get("GDPRKIT_EXAMPLES_DIR", ""), "identifiers")
+CPRS = os.path.join(EXAMPLES, "cpr_numbers.txt")
+CPR_ERRORS = os.path.join(EXAMPLES, "cpr_with_errors.txt")
+REPORT = os.path.join(EXAMPLES, "cluster_report.csv")
+PATIENTS = os.path.join(EXAMPLES, "patients.csv")
+PASS = "synthetic passphrase for the cli test"
+DOMAIN = "klynge-aarhus-2026"
+
+
+def read(path, mode="r"):
+    with open(path, mode) as f:
+        return f.read()
+
+
+def run(*args, stdin=None, env_pass=True):
+    env = dict(os.environ)
+    if env_pass:
+        env["VAULT_TEST_PASS"] = PASS
+    proc = subprocess.run([CLI, *args], input=stdin.encode() if isinstance(stdin, str) else stdin,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, timeout=120,
+                          start_new_session=True)  # no controlling terminal: no prompt
+    return proc.returncode, proc.stdout.decode(), proc.stderr.decode()
+
+
+class VaultCliTest(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="gdprkit_vault_cli_")
+        self.vault = os.path.join(self.dir, "v.vault")
+        self.ok("vault", "create", self.vault, "--passphrase-env", "VAULT_TEST_PASS",
+                "--kdf", "tests_only", "--domain", f"{DOMAIN},kapsel-datakonsulenter")
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def ok(self, *args, code=0, stdin=None):
+        rc, out, err = run(*args, stdin=stdin)
+        self.assertEqual(rc, code, f"gdprkit {' '.join(args)}\nstdout:\n{out}\nstderr:\n{err}")
+        self.assertNotIn(PASS, out + err)
+        return out, err
+
+    def fails(self, *args, code=2, stdin=None, env_pass=True):
+        rc, out, err = run(*args, stdin=stdin, env_pass=env_pass)
+        self.assertEqual(rc, code, f"gdprkit {' '.join(args)}\nstdout:\n{out}\nstderr:\n{err}")
+        self.assertIn("gdprkit: error: ", err)
+        self.assertNotIn(PASS, out + err)
+        return out, err
+
+    def pw(self):
+        return ("--passphrase-env", "VAULT_TEST_PASS")
+
+    # ---- id check ------------------------------------------------------------
+
+    def test_id_check_names_lines_not_values(self):
+        out, _ = self.ok("id", "check", "--type", "cpr", CPR_ERRORS, code=1)
+        lines = out.strip().splitlines()
+        self.assertEqual([ln.split(":")[1] for ln in lines[:-1]], ["6", "7", "8", "9"])
+        self.assertIn("bad_date", lines[0])
+        self.assertIn("10 cpr values, 4 rejected", lines[-1])
+        self.assertNotIn("300299", out)
+        out, _ = self.ok("id", "check", CPRS)
+        self.assertIn("40 cpr values, 0 rejected", out)
+
+    def test_id_check_formats_and_stdin_and_columns(self):
+        out, _ = self.ok("id", "check", "--format", "json", CPR_ERRORS, code=1)
+        doc = json.loads(out)
+        self.assertEqual(doc["rejected"], 4)
+        self.assertEqual(doc["rows"][5]["problem"], "bad_date")
+        out, _ = self.ok("id", "check", "--format", "csv", "-", stdin="010203-1234\n12\n", code=1)
+        rows = list(csv.reader(io.StringIO(out)))
+        self.assertEqual(rows[0], ["line", "valid", "problem", "reason"])
+        self.assertEqual(rows[2][:3], ["2", "false", "bad_length"])
+        self.ok("id", "check", "--type", "ydernummer", "--column", "ydernummer", REPORT)
+        self.ok("id", "check", "--column", "1", PATIENTS)
+        _, err = self.fails("id", "check", "--column", "cprnr", PATIENTS)
+        self.assertIn("no column", err)
+        _, err = self.fails("id", "check", "--type", "passport", CPRS)
+        self.assertIn("passport", err)
+        self.fails("id", "check", os.path.join(self.dir, "missing.txt"))
+
+    # ---- vault ---------------------------------------------------------------
+
+    def test_pseudonymise_lines_and_csv_column(self):
+        out, _ = self.ok("vault", "pseudonymise", self.vault, CPRS, "--domain", DOMAIN, *self.pw())
+        ps = out.splitlines()
+        self.assertEqual(len(ps), 40)
+        self.assertTrue(all(p.startswith("ps1_") and len(p) == 30 for p in ps))
+        self.assertEqual(len(set(ps)), 40)
+        # Same identifier without the dash, from stdin: same pseudonym.
+        first = read(CPRS).splitlines()[0].strip()
+        out, _ = self.ok("vault", "pseudonymise", self.vault, "--domain", DOMAIN, *self.pw(),
+                         stdin=first.replace("-", "") + "\n")
+        self.assertEqual(out.strip(), ps[0])
+        # Another domain: another pseudonym.
+        out, _ = self.ok("vault", "pseudonymise", self.vault, "--domain",
+                         "kapsel-datakonsulenter", *self.pw(), stdin=first + "\n")
+        self.assertNotEqual(out.strip(), ps[0])
+        # The cluster report with its provider-number column replaced.
+        out, _ = self.ok("vault", "pseudonymise", self.vault, REPORT, "--domain", DOMAIN,
+                         "--type", "ydernummer", "--column", "ydernummer", *self.pw())
+        rows = list(csv.reader(io.StringIO(out)))
+        src = list(csv.reader(io.StringIO(read(REPORT))))
+        self.assertEqual(rows[0], src[0])
+        self.assertEqual(len(rows), len(src))
+        for a, b in zip(rows[1:], src[1:]):
+            self.assertTrue(a[0].startswith("ps1_"))
+            self.assertEqual(a[1:], b[1:])
+        out, _ = self.ok("vault", "pseudonymise", self.vault, CPRS, "--domain", DOMAIN,
+                         "--format", "json", *self.pw())
+        self.assertEqual(json.loads(out), ps)
+
+    def test_invalid_rows_fail_naming_lines_or_are_skipped(self):
+        out, err = self.fails("vault", "tokenise", self.vault, CPR_ERRORS, "--domain", DOMAIN,
+                              *self.pw())
+        self.assertEqual(out, "")
+        self.assertIn("cpr_with_errors.txt:6:", err)
+        self.assertNotIn("300299", err)
+        out, err = self.ok("vault", "tokenise", self.vault, CPR_ERRORS, "--domain", DOMAIN,
+                           "--errors", "skip", *self.pw())
+        toks = out.split("\n")[:-1]
+        self.assertEqual(len(toks), 10)
+        self.assertEqual([t == "" for t in toks[5:9]], [True] * 4)
+        self.assertTrue(toks[0].startswith("tk_"))
+
+    def test_tokenise_reidentify_erase_rotate_verify(self):
+        out, _ = self.ok("vault", "tokenise", self.vault, CPRS, "--domain", DOMAIN, *self.pw())
+        toks = out.splitlines()
+        again, _ = self.ok("vault", "tokenise", self.vault, CPRS, "--domain", DOMAIN, *self.pw())
+        self.assertEqual(again.splitlines(), toks)
+        tokfile = os.path.join(self.dir, "tokens.txt")
+        with open(tokfile, "w") as f:
+            f.write(out)
+        _, err = self.fails("vault", "reidentify", self.vault, tokfile, "--domain", DOMAIN,
+                            *self.pw())
+        self.assertIn("--reason", err)
+        back, _ = self.ok("vault", "reidentify", self.vault, tokfile, "--domain", DOMAIN,
+                          "--reason", "data quality check", *self.pw())
+        want = [c.strip().replace("-", "") for c in read(CPRS).splitlines()]
+        self.assertEqual(back.splitlines(), want)
+        # A tampered token fails the whole batch.
+        bad = toks[0][:5] + ("b" if toks[0][5] == "a" else "a") + toks[0][6:]
+        self.fails("vault", "reidentify", self.vault, "--domain", DOMAIN, "--reason", "x",
+                   *self.pw(), stdin=bad + "\n")
+        # Erase the first person (identifier from stdin, never argv).
+        out, _ = self.ok("vault", "erase", self.vault, "--reason", "art. 17", *self.pw(),
+                         stdin=want[0] + "\n")
+        self.assertIn("1 token record removed", out)
+        self.fails("vault", "reidentify", self.vault, "--domain", DOMAIN, "--reason", "x",
+                   *self.pw(), stdin=toks[0] + "\n")
+        out, _ = self.ok("vault", "rotate", self.vault, "--reason", "yearly", *self.pw())
+        self.assertIn("key version 2", out)
+        out, _ = self.ok("vault", "pseudonymise", self.vault, "--domain", DOMAIN, *self.pw(),
+                         stdin=want[1] + "\n")
+        self.assertTrue(out.startswith("ps2_"))
+        out, _ = self.ok("vault", "verify-audit", self.vault, "--format", "json", *self.pw())
+        doc = json.loads(out)
+        self.assertTrue(doc["valid"])
+        self.assertGreaterEqual(doc["entries"], 6)
+        # No identifier in clear in the vault file.
+        data = read(self.vault, "rb")
+        for cpr in want[:10]:
+            self.assertNotIn(cpr.encode(), data)
+
+    def test_passphrase_sources_and_errors(self):
+        pfile = os.path.join(self.dir, "pass.txt")
+        with open(pfile, "w") as f:
+            f.write(PASS + "\n")
+        self.ok("vault", "verify-audit", self.vault, "--passphrase-file", pfile)
+        with open(pfile, "w") as f:
+            f.write("not-the-pass-xyz\n")
+        _, err = self.fails("vault", "verify-audit", self.vault, "--passphrase-file", pfile)
+        self.assertNotIn("not-the-pass-xyz", err)
+        self.assertIn("wrong passphrase", err)
+        # No passphrase source and no terminal: a clear error, not a hang.
+        _, err = self.fails("vault", "verify-audit", self.vault)
+        self.assertIn("--passphrase-env", err)
+        _, err = self.fails("vault", "verify-audit", self.vault, "--passphrase-env", "NO_SUCH_VAR")
+        self.assertIn("NO_SUCH_VAR", err)
+        # There is no --passphrase option at all.
+        self.fails("vault", "verify-audit", self.vault, "--passphrase", PASS)
+        # Existing file; damaged file.
+        self.fails("vault", "create", self.vault, *self.pw(), "--kdf", "tests_only")
+        with open(self.vault, "r+b") as f:
+            f.write(b"Z" * 100)
+        self.fails("vault", "verify-audit", self.vault, *self.pw())
+
+    @unittest.skipUnless(os.name == "posix", "needs a pseudo-terminal")
+    def test_prompt_on_the_terminal_without_echo(self):
+        import pty
+
+        def session(answer):
+            pid, fd = pty.fork()
+            if pid == 0:  # the child: gdprkit with the pty as its terminal
+                os.execv(CLI, [CLI, "vault", "verify-audit", self.vault])
+            out = b""
+            while b"passphrase:" not in out:
+                out += os.read(fd, 1024)
+            os.write(fd, answer.encode() + b"\n")
+            while True:
+                try:
+                    chunk = os.read(fd, 1024)
+                except OSError:  # EIO: the child closed the terminal
+                    break
+                if not chunk:
+                    break
+                out += chunk
+            _, status = os.waitpid(pid, 0)
+            os.close(fd)
+            return os.WEXITSTATUS(status), out.decode(errors="replace")
+
+        rc, out = session(PASS)
+        self.assertEqual(rc, 0, out)
+        self.assertIn("audit trail intact", out)
+        self.assertNotIn(PASS, out)  # not echoed
+        rc, out = session("not-the-pass-xyz")
+        self.assertEqual(rc, 2, out)
+        self.assertIn("wrong passphrase", out)
+        self.assertNotIn("not-the-pass-xyz", out)
+
+    def test_host_key_file(self):
+        kfile = os.path.join(self.dir, "host.key")
+        with open(kfile, "w") as f:
+            f.write("ab" * 32 + "\n")
+        path = os.path.join(self.dir, "h.vault")
+        self.ok("vault", "create", path, "--key-file", kfile, "--domain", DOMAIN)
+        out, _ = self.ok("vault", "tokenise", path, "--domain", DOMAIN, "--key-file", kfile,
+                         stdin="010203-1234\n")
+        self.assertTrue(out.startswith("tk_"))
+        with open(kfile, "w") as f:
+            f.write("cd" * 32)
+        self.fails("vault", "tokenise", path, "--domain", DOMAIN, "--key-file", kfile,
+                   stdin="010203-1234\n")
+        with open(kfile, "w") as f:
+            f.write("short")
+        self.fails("vault", "tokenise", path, "--domain", DOMAIN, "--key-file", kfile,
+                   stdin="010203-1234\n")
+
+    def test_usage_errors(self):
+        self.fails("vault", "pseudonymise", self.vault, CPRS, *self.pw())  # no --domain
+        self.fails("vault", "pseudonymise", self.vault, CPRS, "--domain", "no-such", *self.pw())
+        self.fails("vault", "rotate", self.vault, *self.pw())  # no --reason
+        self.fails("vault", "erase", self.vault, "--reason", "x", *self.pw(),
+                   stdin="300299-9123\n")
+        self.fails("vault", "frobnicate", self.vault)
+        rc, out, _ = run("help", "vault", "pseudonymise")
+        self.assertEqual(rc, 0)
+        self.assertIn("--passphrase-env", out)
+
+
+if __name__ == "__main__":
+    unittest.main()
