@@ -1,10 +1,742 @@
 // `gdprkit retention ...`: date arithmetic, sweeps, the deletion log.
+//
+//   gdprkit retention sweep --policy FILE --records FILE.csv --on DATE
+//   gdprkit retention add-period DATE PERIOD
+//   gdprkit retention log verify FILE [--head HASH] [--key-file FILE]
+//   gdprkit retention log append FILE --id ID [--rule RULE] [--due DATE] ...
+//
+// Records are a CSV file with a header (docs/retention.md, "The command
+// line"): id, purpose or rule, one column per event (dates or times, empty
+// when the event has not happened), and optionally hold_start and hold_end.
+// Exit status as for every command: 0 success; 1 `log verify` found a broken
+// log; 2 usage or input error (nothing is printed on standard output then: a
+// sweep never prints a partial answer); 3 internal error.
+#include <sodium.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "cli.h"
+#include "gdprkit/deletion_log.h"
+#include "gdprkit/policy.h"
+#include "gdprkit/retention.h"
 
 namespace gdprkit::cli {
+namespace {
 
-std::vector<Command> RetentionCommands() { return {}; }
+constexpr std::size_t kMaxRecordsBytes = std::size_t{1} << 31;
+
+std::string Quoted(std::string_view s) { return Str("\"", Plain(s), "\""); }
+
+// Reads a whole file; "-" is standard input.
+absl::StatusOr<std::string> ReadFileArg(const std::string& path, std::size_t limit) {
+  std::string data;
+  std::FILE* f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
+  if (f == nullptr) {
+    const int err = errno;
+    const std::string msg = Str("cannot open ", Plain(path), ": ", std::strerror(err));
+    return err == ENOENT ? absl::NotFoundError(msg) : absl::PermissionDeniedError(msg);
+  }
+  char buf[1 << 16];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
+    data.append(buf, n);
+    if (data.size() > limit) {
+      if (f != stdin) std::fclose(f);
+      return absl::ResourceExhaustedError(Str(Plain(path), " is larger than ", limit, " bytes"));
+    }
+  }
+  const bool failed = std::ferror(f) != 0;
+  if (f != stdin) std::fclose(f);
+  if (failed) return absl::InternalError(Str("cannot read ", Plain(path)));
+  return data;
+}
+
+// ---------------------------------------------------------------------------
+// CSV (RFC 4180): fields separated by commas, optionally quoted ("" is a
+// quote), records ending in LF or CRLF. A UTF-8 byte-order mark is skipped.
+// ---------------------------------------------------------------------------
+
+struct CsvRecord {
+  int line = 0;  // line where the record starts
+  std::vector<std::string> fields;
+};
+
+absl::StatusOr<std::vector<CsvRecord>> ParseCsv(std::string_view text, const std::string& name) {
+  std::vector<CsvRecord> records;
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  std::size_t i = 0;
+  int line = 1;
+  while (i < text.size()) {
+    CsvRecord rec;
+    rec.line = line;
+    std::string field;
+    bool end_of_record = false;
+    while (!end_of_record) {
+      field.clear();
+      if (i < text.size() && text[i] == '"') {
+        ++i;
+        const int start_line = line;
+        for (;;) {
+          if (i >= text.size()) {
+            return absl::InvalidArgumentError(
+                Str(Plain(name), ":", start_line, ": a quoted field is not closed"));
+          }
+          const char c = text[i++];
+          if (c == '"') {
+            if (i < text.size() && text[i] == '"') {
+              field.push_back('"');
+              ++i;
+              continue;
+            }
+            break;
+          }
+          if (c == '\n') ++line;
+          field.push_back(c);
+        }
+        if (i < text.size() && text[i] != ',' && text[i] != '\n' && text[i] != '\r') {
+          return absl::InvalidArgumentError(
+              Str(Plain(name), ":", line, ": unexpected text after a quoted field"));
+        }
+      } else {
+        while (i < text.size() && text[i] != ',' && text[i] != '\n' && text[i] != '\r') {
+          if (text[i] == '"') {
+            return absl::InvalidArgumentError(
+                Str(Plain(name), ":", line, ": a quote inside an unquoted field"));
+          }
+          field.push_back(text[i++]);
+        }
+      }
+      rec.fields.push_back(field);
+      if (i < text.size() && text[i] == ',') {
+        ++i;
+        continue;
+      }
+      if (i < text.size() && text[i] == '\r') ++i;
+      if (i < text.size() && text[i] == '\n') ++i;
+      ++line;
+      end_of_record = true;
+    }
+    // Blank lines are skipped.
+    if (rec.fields.size() == 1 && rec.fields[0].empty()) continue;
+    records.push_back(std::move(rec));
+  }
+  return records;
+}
+
+// ---------------------------------------------------------------------------
+// Shared helpers
+// ---------------------------------------------------------------------------
+
+std::string Zone(const Invocation& inv) {
+  return inv.Get("--zone", std::string(kDefaultTimeZone));
+}
+
+// Checks that --zone names a zone that can be loaded (a plain date alone
+// would never notice a wrong one); prints an error and returns false if not.
+bool CheckZone(const Invocation& inv) {
+  if (!inv.Has("--zone")) return true;
+  absl::StatusOr<DayNumber> probe = DateOfInstant(0, Zone(inv));
+  if (!probe.ok()) {
+    PrintError(Str("--zone: ", Plain(MessageOf(probe.status()))));
+    return false;
+  }
+  return true;
+}
+
+std::string DateText(DayNumber d) { return d == kNoDate ? std::string() : FormatDate(d); }
+
+std::string JsonDate(DayNumber d) { return d == kNoDate ? "null" : JsonString(FormatDate(d)); }
+
+bool Flush(Output* out) {
+  if (!out->FlushTo(stdout)) {
+    PrintError("cannot write to standard output");
+    return false;
+  }
+  return true;
+}
+
+// A secret key from a file (16-64 bytes), wiped on destruction.
+class KeyFile {
+ public:
+  KeyFile() = default;
+  ~KeyFile() {
+    if (!key_.empty()) sodium_memzero(key_.data(), key_.size());
+  }
+  KeyFile(const KeyFile&) = delete;
+  KeyFile& operator=(const KeyFile&) = delete;
+  // Loads --key-file if given; false (after printing an error) on failure.
+  bool Load(const Invocation& inv) {
+    if (!inv.Has("--key-file")) return true;
+    const std::string path = inv.Get("--key-file");
+    absl::StatusOr<std::string> data = ReadFileArg(path, 1024);
+    if (!data.ok()) {
+      PrintError(Str("--key-file: ", MessageOf(data.status())));
+      return false;
+    }
+    key_ = *std::move(data);
+    if (key_.size() < 16 || key_.size() > 64) {
+      PrintError(Str("--key-file ", Plain(path), ": a key has 16-64 bytes; the file has ",
+                     key_.size()));
+      return false;
+    }
+    return true;
+  }
+  std::string_view view() const { return key_; }
+
+ private:
+  std::string key_;
+};
+
+// ---------------------------------------------------------------------------
+// retention add-period
+// ---------------------------------------------------------------------------
+
+int RunAddPeriod(const Invocation& inv) {
+  if (!CheckZone(inv)) return kExitUsage;
+  const std::string& date_arg = inv.operands[0];
+  const std::string& period_arg = inv.operands[1];
+  absl::StatusOr<DayNumber> date = ParseDateTime(date_arg, Zone(inv));
+  if (!date.ok()) {
+    PrintError(Plain(MessageOf(date.status())));
+    return kExitUsage;
+  }
+  absl::StatusOr<Period> period = ParsePeriod(period_arg);
+  if (!period.ok()) {
+    PrintError(Plain(MessageOf(period.status())));
+    return kExitUsage;
+  }
+  const std::string result = FormatDate(AddPeriod(*date, *period));
+  Output out;
+  switch (inv.OutputFormat()) {
+    case Format::kText:
+      out.Cat(result, "\n");
+      break;
+    case Format::kJson:
+      out.Cat("{\"date\": ", JsonString(FormatDate(*date)), ", \"period\": ",
+              JsonString(period_arg), ", \"result\": ", JsonString(result), "}\n");
+      break;
+    case Format::kCsv:
+      out.Put(CsvRow({"date", "period", "result"}));
+      out.Put(CsvRow({FormatDate(*date), period_arg, result}));
+      break;
+  }
+  return Flush(&out) ? kExitOk : kExitUsage;
+}
+
+// ---------------------------------------------------------------------------
+// retention sweep
+// ---------------------------------------------------------------------------
+
+struct Records {
+  std::string name;
+  std::vector<std::string> ids;
+  std::vector<int> lines;
+  std::vector<std::int32_t> selector;
+  std::vector<std::string> selector_texts;
+  std::string selector_column;  // "purpose" or "rule"
+  std::vector<std::string> event_names;
+  std::vector<std::vector<DayNumber>> event_days;
+  std::vector<Hold> holds;
+  std::vector<int> hold_rows;  // row of each hold
+};
+
+std::string ColumnList(const RetentionSchedule& s) {
+  std::vector<std::string> events(s.events().begin(), s.events().end());
+  return Str("id, purpose or rule, the events (", Join(events, ", "), "), hold_start, hold_end");
+}
+
+// Reads the records CSV; prints an error and returns false on bad input.
+bool ReadRecords(const std::string& path, const RetentionSchedule& schedule,
+                 const std::string& zone, Records* r) {
+  r->name = path == "-" ? "<stdin>" : path;
+  absl::StatusOr<std::string> text = ReadFileArg(path, kMaxRecordsBytes);
+  if (!text.ok()) {
+    PrintError(Str("--records: ", MessageOf(text.status())));
+    return false;
+  }
+  absl::StatusOr<std::vector<CsvRecord>> csv = ParseCsv(*text, r->name);
+  if (!csv.ok()) {
+    PrintError(MessageOf(csv.status()));
+    return false;
+  }
+  if (csv->empty()) {
+    PrintError(Str(Plain(r->name), ": empty; the first line names the columns: ",
+                   ColumnList(schedule)));
+    return false;
+  }
+  const CsvRecord& header = csv->front();
+  int id_col = -1, sel_col = -1, hold_start_col = -1, hold_end_col = -1;
+  std::vector<std::pair<int, std::size_t>> event_cols;  // (column, index into event_names)
+  std::vector<std::string_view> known;
+  for (const std::string& e : schedule.events()) known.push_back(e);
+  known.push_back("id");
+  known.push_back("purpose");
+  known.push_back("rule");
+  known.push_back("hold_start");
+  known.push_back("hold_end");
+  for (std::size_t c = 0; c < header.fields.size(); ++c) {
+    const std::string& h = header.fields[c];
+    const int ci = static_cast<int>(c);
+    int* slot = h == "id"           ? &id_col
+                : h == "purpose"    ? &sel_col
+                : h == "rule"       ? &sel_col
+                : h == "hold_start" ? &hold_start_col
+                : h == "hold_end"   ? &hold_end_col
+                                    : nullptr;
+    if (slot != nullptr) {
+      if (*slot >= 0) {
+        PrintError(Str(Plain(r->name), ":", header.line, ": column ", Quoted(h),
+                       *slot >= 0 && (h == "purpose" || h == "rule")
+                           ? " conflicts with an earlier purpose or rule column"
+                           : " is given twice"));
+        return false;
+      }
+      *slot = ci;
+      if (h == "purpose" || h == "rule") r->selector_column = h;
+      continue;
+    }
+    if (schedule.EventIndex(h) < 0) {
+      PrintError(Str(Plain(r->name), ":", header.line, ": unknown column ", Quoted(h),
+                     ": no rule of the policy refers to an event of that name",
+                     [&] {
+                       std::vector<std::string> near = NearestNames(h, known);
+                       return near.empty() ? std::string()
+                                           : Str("; did you mean \"", Join(near, "\", \""), "\"?");
+                     }(),
+                     " (columns: ", ColumnList(schedule), ")"));
+      return false;
+    }
+    for (const auto& [col, idx] : event_cols) {
+      if (r->event_names[idx] == h) {
+        PrintError(Str(Plain(r->name), ":", header.line, ": column ", Quoted(h),
+                       " is given twice"));
+        return false;
+      }
+      (void)col;
+    }
+    event_cols.emplace_back(ci, r->event_names.size());
+    r->event_names.push_back(h);
+  }
+  if (id_col < 0 || sel_col < 0) {
+    PrintError(Str(Plain(r->name), ":", header.line, ": the header needs an \"id\" column and a ",
+                   "\"purpose\" or \"rule\" column (columns: ", ColumnList(schedule), ")"));
+    return false;
+  }
+  if (hold_end_col >= 0 && hold_start_col < 0) {
+    PrintError(Str(Plain(r->name), ":", header.line,
+                   ": a hold_end column needs a hold_start column"));
+    return false;
+  }
+  const std::size_t n = csv->size() - 1;
+  r->event_days.assign(r->event_names.size(), std::vector<DayNumber>(n, kNoDate));
+  std::map<std::string, std::int32_t, std::less<>> selectors;
+  for (std::size_t row = 0; row < n; ++row) {
+    const CsvRecord& rec = (*csv)[row + 1];
+    auto where = [&](std::string_view column) {
+      return Str(Plain(r->name), ":", rec.line, ": record ",
+                 Quoted(rec.fields.size() > static_cast<std::size_t>(id_col)
+                            ? retention_internal::Excerpt(rec.fields[id_col])
+                            : std::string()),
+                 ", column ", Quoted(column), ": ");
+    };
+    if (rec.fields.size() != header.fields.size()) {
+      PrintError(Str(Plain(r->name), ":", rec.line, ": ", rec.fields.size(), " fields; the header has ",
+                     header.fields.size()));
+      return false;
+    }
+    if (rec.fields[id_col].empty()) {
+      PrintError(Str(Plain(r->name), ":", rec.line, ": the id is empty"));
+      return false;
+    }
+    r->ids.push_back(rec.fields[id_col]);
+    r->lines.push_back(rec.line);
+    const std::string& sel = rec.fields[sel_col];
+    auto it = selectors.find(sel);
+    if (it == selectors.end()) {
+      absl::StatusOr<std::vector<std::int32_t>> set = schedule.Resolve(sel);
+      if (!set.ok()) {
+        PrintError(Str(where(r->selector_column), Plain(MessageOf(set.status()))));
+        return false;
+      }
+      it = selectors.emplace(sel, static_cast<std::int32_t>(r->selector_texts.size())).first;
+      r->selector_texts.push_back(sel);
+    }
+    r->selector.push_back(it->second);
+    auto date = [&](int col, DayNumber* out) {
+      const std::string& f = rec.fields[col];
+      if (f.empty()) return true;
+      absl::StatusOr<DayNumber> d = ParseDateTime(f, zone);
+      if (!d.ok()) {
+        PrintError(Str(where(header.fields[col]), Plain(MessageOf(d.status()))));
+        return false;
+      }
+      *out = *d;
+      return true;
+    };
+    for (const auto& [col, idx] : event_cols) {
+      if (!date(col, &r->event_days[idx][row])) return false;
+    }
+    if (hold_start_col >= 0) {
+      DayNumber start = kNoDate, end = kNoDate;
+      if (!date(hold_start_col, &start)) return false;
+      if (hold_end_col >= 0 && !date(hold_end_col, &end)) return false;
+      if (start != kNoDate || end != kNoDate) {
+        r->holds.push_back(Hold{static_cast<std::int32_t>(row), start, end});
+        r->hold_rows.push_back(static_cast<int>(row));
+      }
+    }
+  }
+  return true;
+}
+
+int RunSweep(const Invocation& inv) {
+  if (!inv.Has("--policy") || !inv.Has("--records") || !inv.Has("--on")) {
+    return UsageError("'gdprkit retention sweep' needs --policy FILE, --records FILE.csv and --on "
+                      "DATE",
+                      "retention sweep ");
+  }
+  if (!CheckZone(inv)) return kExitUsage;
+  const std::string zone = Zone(inv);
+  absl::StatusOr<DayNumber> on = ParseDateTime(inv.Get("--on"), zone);
+  if (!on.ok()) {
+    PrintError(Str("--on: ", Plain(MessageOf(on.status()))));
+    return kExitUsage;
+  }
+  const std::string policy_arg = inv.Get("--policy");
+  absl::StatusOr<std::shared_ptr<const Policy>> policy = LoadPolicyArg(policy_arg);
+  if (!policy.ok()) {
+    PrintError(LoadErrorMessage(policy_arg, policy.status()));
+    return kExitUsage;
+  }
+  absl::StatusOr<RetentionSchedule> schedule = RetentionSchedule::FromPolicy(**policy);
+  if (!schedule.ok()) {
+    PrintError(Str(Plain((*policy)->source_name()), ": ", Plain(MessageOf(schedule.status()))));
+    return kExitUsage;
+  }
+  Records r;
+  if (!ReadRecords(inv.Get("--records"), *schedule, zone, &r)) return kExitUsage;
+
+  SweepInput in;
+  in.selector = r.selector;
+  for (const std::string& t : r.selector_texts) in.rule_sets.push_back(*schedule->Resolve(t));
+  if (in.rule_sets.empty()) in.rule_sets.emplace_back();  // no records
+  for (std::size_t e = 0; e < r.event_names.size(); ++e) {
+    in.events.push_back(EventColumn{r.event_names[e], r.event_days[e]});
+  }
+  in.holds = r.holds;
+  SweepOptions options;
+  options.on_invalid = InvalidRecords::kReport;
+  options.max_errors = 1;
+  absl::StatusOr<SweepResult> result = schedule->Sweep(in, *on, options);
+  if (!result.ok()) {
+    PrintError(Str(Plain(r.name), ": ", Plain(MessageOf(result.status()))));
+    return kExitUsage;
+  }
+  const SweepReport& report = result->report;
+  if (!report.complete()) {
+    const RecordError& e = report.errors.front();
+    std::string column = e.field;
+    if (e.field.rfind("holds[", 0) == 0) column = "hold_start/hold_end";
+    if (e.field == "selector") column = r.selector_column;
+    PrintError(Str(Plain(r.name), ":", r.lines[static_cast<std::size_t>(e.row)], ": record ",
+                   Quoted(retention_internal::Excerpt(r.ids[static_cast<std::size_t>(e.row)])),
+                   ", column ", Quoted(column), ": ", Plain(e.message),
+                   report.invalid > 1 ? Str(" (and ", report.invalid - 1, " more invalid records)")
+                                      : std::string(),
+                   "; no result was printed"));
+    return kExitUsage;
+  }
+
+  const std::size_t n = r.ids.size();
+  auto rule_of = [&](std::size_t i) {
+    const std::int32_t k = result->rule[i];
+    return k < 0 ? std::string() : schedule->rules()[static_cast<std::size_t>(k)].id;
+  };
+  auto anchor_of = [&](std::size_t i) {
+    const std::int32_t k = result->anchor[i];
+    return k < 0 ? std::string() : schedule->events()[static_cast<std::size_t>(k)];
+  };
+  auto since = [&](std::size_t i) {
+    return result->status[i] == RetentionStatus::kDue ||
+           result->status[i] == RetentionStatus::kMayDelete;
+  };
+  auto due_date = [&](std::size_t i) { return since(i) ? result->due_date[i] : kNoDate; };
+  auto next_due = [&](std::size_t i) { return since(i) ? kNoDate : result->due_date[i]; };
+
+  Output out;
+  switch (inv.OutputFormat()) {
+    case Format::kText: {
+      out.Cat("Retention sweep of ", Plain(r.name), " against ", Plain((*policy)->source_name()),
+              " on ", FormatDate(*on), ": ", report.records, " records: ", report.due, " due, ",
+              report.pending, " pending, ", report.kept, " kept, ", report.held, " held, ",
+              report.may_delete, " may be deleted\n\n");
+      const std::vector<std::string> head = {"id",   "status", "due_date", "next_due",
+                                             "rule", "anchor", "reason"};
+      std::vector<std::vector<std::string>> rows;
+      for (std::size_t i = 0; i < n; ++i) {
+        auto dash = [](std::string s) { return s.empty() ? std::string("-") : s; };
+        rows.push_back({Plain(r.ids[i]), std::string(RetentionStatusName(result->status[i])),
+                        dash(DateText(due_date(i))), dash(DateText(next_due(i))),
+                        dash(Plain(rule_of(i))), dash(anchor_of(i)),
+                        std::string(RetentionReasonName(result->reason[i]))});
+      }
+      std::vector<std::size_t> width(head.size());
+      for (std::size_t c = 0; c < head.size(); ++c) width[c] = DisplayWidth(head[c]);
+      for (const auto& row : rows) {
+        for (std::size_t c = 0; c < row.size(); ++c) {
+          width[c] = std::max(width[c], DisplayWidth(row[c]));
+        }
+      }
+      auto line = [&](const std::vector<std::string>& row) {
+        std::string s;
+        for (std::size_t c = 0; c < row.size(); ++c) {
+          Append(&s, c == 0 ? "" : "  ", PadRight(row[c], width[c]));
+        }
+        out.Cat(TrimRight(s), "\n");
+      };
+      line(head);
+      for (const auto& row : rows) line(row);
+      break;
+    }
+    case Format::kJson: {
+      out.Cat("{\n  \"policy\": ", JsonString((*policy)->source_name()),
+              ",\n  \"records_file\": ", JsonString(r.name), ",\n  \"on\": ",
+              JsonString(FormatDate(*on)), ",\n  \"counts\": {\"records\": ", report.records,
+              ", \"due\": ", report.due, ", \"pending\": ", report.pending,
+              ", \"kept\": ", report.kept, ", \"held\": ", report.held,
+              ", \"may_delete\": ", report.may_delete, "},\n  \"records\": [");
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::string rule = rule_of(i), anchor = anchor_of(i);
+        out.Cat(i == 0 ? "\n" : ",\n", "    {\"id\": ", JsonString(r.ids[i]),
+                ", \"status\": ", JsonString(RetentionStatusName(result->status[i])),
+                ", \"due\": ", JsonBool(result->status[i] == RetentionStatus::kDue),
+                ", \"due_date\": ", JsonDate(due_date(i)), ", \"next_due\": ",
+                JsonDate(next_due(i)), ", \"rule\": ", rule.empty() ? "null" : JsonString(rule),
+                ", \"anchor\": ", anchor.empty() ? "null" : JsonString(anchor),
+                ", \"reason\": ", JsonString(RetentionReasonName(result->reason[i])), "}");
+      }
+      out.Cat(n == 0 ? "]\n}\n" : "\n  ]\n}\n");
+      break;
+    }
+    case Format::kCsv:
+      out.Put(CsvRow({"id", "status", "due", "due_date", "next_due", "rule", "anchor", "reason"}));
+      for (std::size_t i = 0; i < n; ++i) {
+        out.Put(CsvRow({r.ids[i], std::string(RetentionStatusName(result->status[i])),
+                        result->status[i] == RetentionStatus::kDue ? "yes" : "no",
+                        DateText(due_date(i)), DateText(next_due(i)), rule_of(i), anchor_of(i),
+                        std::string(RetentionReasonName(result->reason[i]))}));
+      }
+      break;
+  }
+  return Flush(&out) ? kExitOk : kExitUsage;
+}
+
+// ---------------------------------------------------------------------------
+// retention log verify | append
+// ---------------------------------------------------------------------------
+
+int RunLogVerify(const Invocation& inv, const std::string& path) {
+  KeyFile key;
+  if (!key.Load(inv)) return kExitUsage;
+  DeletionLogOptions options;
+  options.key = key.view();
+  absl::StatusOr<DeletionLogVerification> v =
+      VerifyDeletionLog(path, options, inv.Get("--head"));
+  if (!v.ok()) {
+    PrintError(Plain(MessageOf(v.status())));
+    return kExitUsage;
+  }
+  Output out;
+  switch (inv.OutputFormat()) {
+    case Format::kText:
+      if (v->intact) {
+        out.Cat(Plain(path), ": intact: ", v->entries, " entries, ",
+                v->keyed ? "keyed" : "plain", " chain, log ", v->log_id, "\nhead ", v->head,
+                "\n");
+      } else {
+        out.Cat(Plain(path), ":", v->first_broken_line, ": broken at ",
+                v->first_broken_entry == 0 ? std::string("the header")
+                                           : Str("entry ", v->first_broken_entry),
+                ": ", Plain(v->problem), "\n", v->entries,
+                " entries verified before it; last good head ", v->head, "\n");
+      }
+      break;
+    case Format::kJson:
+      out.Cat("{\"file\": ", JsonString(path), ", \"intact\": ", JsonBool(v->intact),
+              ", \"entries\": ", v->entries, ", \"head\": ", JsonString(v->head),
+              ", \"first_broken_entry\": ", v->first_broken_entry,
+              ", \"first_broken_line\": ", v->first_broken_line,
+              ", \"problem\": ", JsonString(v->problem), ", \"log_id\": ", JsonString(v->log_id),
+              ", \"keyed\": ", JsonBool(v->keyed), "}\n");
+      break;
+    case Format::kCsv:
+      out.Put(CsvRow({"file", "intact", "entries", "head", "first_broken_entry",
+                      "first_broken_line", "problem", "log_id", "keyed"}));
+      out.Put(CsvRow({path, v->intact ? "yes" : "no", std::to_string(v->entries), v->head,
+                      std::to_string(v->first_broken_entry), std::to_string(v->first_broken_line),
+                      v->problem, v->log_id, v->keyed ? "yes" : "no"}));
+      break;
+  }
+  if (!Flush(&out)) return kExitUsage;
+  return v->intact ? kExitOk : kExitFindings;
+}
+
+int RunLogAppend(const Invocation& inv, const std::string& path) {
+  if (!inv.Has("--id")) return UsageError("'log append' needs --id ID", "retention log ");
+  DeletionRecord d;
+  d.record_id = inv.Get("--id");
+  d.rule_id = inv.Get("--rule");
+  if (!CheckZone(inv)) return kExitUsage;
+  const std::string zone = Zone(inv);
+  if (inv.Has("--due")) {
+    absl::StatusOr<DayNumber> due = ParseDateTime(inv.Get("--due"), zone);
+    if (!due.ok()) {
+      PrintError(Str("--due: ", Plain(MessageOf(due.status()))));
+      return kExitUsage;
+    }
+    d.due_date = *due;
+  }
+  d.deleted_at = static_cast<std::int64_t>(std::time(nullptr));
+  if (inv.Has("--deleted-at")) {
+    // Seconds since 1970-01-01T00:00:00Z.
+    const std::string t = inv.Get("--deleted-at");
+    char* end = nullptr;
+    errno = 0;
+    const long long secs = std::strtoll(t.c_str(), &end, 10);
+    if (errno != 0 || end == t.c_str() || *end != '\0') {
+      PrintError(Str("--deleted-at: ", Quoted(t),
+                     " is not a number of seconds since 1970-01-01T00:00:00Z"));
+      return kExitUsage;
+    }
+    d.deleted_at = secs;
+  }
+  KeyFile key;
+  if (!key.Load(inv)) return kExitUsage;
+  DeletionLogOptions options;
+  options.key = key.view();
+  absl::StatusOr<std::unique_ptr<DeletionLog>> log = DeletionLog::Open(path, options);
+  if (!log.ok()) {
+    PrintError(Plain(MessageOf(log.status())));
+    return kExitUsage;
+  }
+  absl::StatusOr<DeletionLogEntry> entry = (*log)->Append(d);
+  if (!entry.ok()) {
+    PrintError(Plain(MessageOf(entry.status())));
+    return kExitUsage;
+  }
+  Output out;
+  switch (inv.OutputFormat()) {
+    case Format::kText:
+      out.Cat(Plain(path), ": entry ", entry->seq, " written; head ", entry->hash, "\n");
+      break;
+    case Format::kJson:
+      out.Cat("{\"file\": ", JsonString(path), ", \"seq\": ", entry->seq,
+              ", \"record_id\": ", JsonString(d.record_id), ", \"rule_id\": ",
+              JsonString(d.rule_id), ", \"due_date\": ", JsonDate(d.due_date),
+              ", \"deleted_at\": ", d.deleted_at, ", \"head\": ", JsonString(entry->hash), "}\n");
+      break;
+    case Format::kCsv:
+      out.Put(CsvRow({"file", "seq", "head"}));
+      out.Put(CsvRow({path, std::to_string(entry->seq), entry->hash}));
+      break;
+  }
+  return Flush(&out) ? kExitOk : kExitUsage;
+}
+
+int RunLog(const Invocation& inv) {
+  const std::string& action = inv.operands[0];
+  const std::string& path = inv.operands[1];
+  if (action == "verify") {
+    for (const char* o : {"--id", "--rule", "--due", "--deleted-at"}) {
+      if (inv.Has(o)) return UsageError(Str("'log verify' takes no ", o), "retention log ");
+    }
+    return RunLogVerify(inv, path);
+  }
+  if (action == "append") {
+    if (inv.Has("--head")) return UsageError("'log append' takes no --head", "retention log ");
+    return RunLogAppend(inv, path);
+  }
+  return UsageError(Str("unknown log action ", Quoted(action), "; use verify or append"),
+                    "retention log ");
+}
+
+OptionSpec ZoneOption() {
+  return {"--zone", "ZONE", {}, "time zone of times with an offset (default Europe/Copenhagen)"};
+}
+
+}  // namespace
+
+std::vector<Command> RetentionCommands() {
+  return {
+      {"retention",
+       "sweep",
+       "",
+       0,
+       0,
+       "Which records are due for deletion on a date, and when the rest will be",
+       "Reads records from a CSV file with a header: id, purpose (or rule: a purpose or rule\n"
+       "id, several joined by '+'), one column per event the policy's rules name (collection,\n"
+       "provider_number_ended, last_contact, ...; a date YYYY-MM-DD or a time, empty when the\n"
+       "event has not happened), and optionally hold_start and hold_end (one hold per record;\n"
+       "an empty hold_end is open-ended). Prints per record: status (due, pending, kept, held,\n"
+       "may-delete), due_date (since when), next_due (when), the deciding rule and anchor, and\n"
+       "the reason. A bad record (impossible date, event before collection, hold released\n"
+       "before it began) is named by line, id and column, and nothing is printed (exit 2).\n"
+       "Times with an offset are read in Europe/Copenhagen unless --zone says otherwise.",
+       {{"--policy", "FILE", {}, "the policy file with the retention rules"},
+        {"--records", "FILE", {}, "records CSV ('-': standard input)"},
+        {"--on", "DATE", {}, "the sweep's date"},
+        ZoneOption(),
+        FormatOption()},
+       RunSweep},
+      {"retention",
+       "add-period",
+       "DATE PERIOD",
+       2,
+       2,
+       "Add an ISO 8601 period to a date (month ends: 2025-11-30 + P15M = 2027-02-28)",
+       "Years and months first, ending on the same day of the month or on the month's last day\n"
+       "where that day does not exist, then weeks and days. DATE may be a time with an offset,\n"
+       "read as its date in Europe/Copenhagen (or --zone).",
+       {ZoneOption(), FormatOption()},
+       RunAddPeriod},
+      {"retention",
+       "log",
+       "verify|append FILE",
+       2,
+       2,
+       "Verify a deletion log's hash chain, or append a deletion to it",
+       "verify FILE: checks the chain and names the first broken entry (exit 1 when broken).\n"
+       "--head HASH also checks that the log still contains that head (kept elsewhere), to\n"
+       "notice a log cut short. append FILE --id ID [--rule RULE] [--due DATE]\n"
+       "[--deleted-at SECONDS]: records one deletion (the log is created when missing) and\n"
+       "prints the new head. --key-file FILE holds the 16-64 byte key of a keyed log.",
+       {{"--head", "HASH", {}, "verify: a head hash kept elsewhere"},
+        {"--key-file", "FILE", {}, "file with the log's secret key (16-64 bytes)"},
+        {"--id", "ID", {}, "append: the deleted record's id (not a CPR number)"},
+        {"--rule", "RULE", {}, "append: the rule that made it due"},
+        {"--due", "DATE", {}, "append: the date it was due"},
+        {"--deleted-at", "SECONDS", {}, "append: deletion time, seconds since 1970 (default now)"},
+        ZoneOption(),
+        FormatOption()},
+       RunLog},
+  };
+}
 
 }  // namespace gdprkit::cli
