@@ -36,8 +36,8 @@ namespace python {
 namespace {
 
 // A column of Python values as string views, valid while `keep` is alive and
-// the GIL-holding caller keeps the list. None and float NaN (pandas' missing
-// values) become "" (rejected as empty).
+// the GIL-holding caller keeps the list. None, float NaN and pandas.NA
+// (missing values) become "" (rejected as empty).
 struct InputColumn {
   py::object keep;  // the sequence (list/tuple) the views point into
   std::vector<std::string_view> views;
@@ -67,7 +67,8 @@ InputColumn ReadColumn(const py::handle& values, const char* what) {
     } else if (PyBytes_Check(o)) {
       in.views[static_cast<std::size_t>(i)] = std::string_view(
           PyBytes_AS_STRING(o), static_cast<std::size_t>(PyBytes_GET_SIZE(o)));
-    } else if (o == Py_None || (PyFloat_Check(o) && std::isnan(PyFloat_AS_DOUBLE(o)))) {
+    } else if (o == Py_None || (PyFloat_Check(o) && std::isnan(PyFloat_AS_DOUBLE(o))) ||
+               std::strcmp(Py_TYPE(o)->tp_name, "NAType") == 0) {  // pandas.NA
       in.views[static_cast<std::size_t>(i)] = std::string_view();
     } else {
       throw py::type_error(absl::StrCat(what, "[", i, "] is a ", Py_TYPE(o)->tp_name,

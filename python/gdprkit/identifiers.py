@@ -120,8 +120,11 @@ class _Column:
                     f"not {type(values).__name__}"
                 )
             self._kind = "series"
-            self.items = self._from_array(values.to_numpy(dtype=object, na_value=None),
-                                          values.dtype, kind, what)
+            # Object columns as they are (None/NaN are handled in C++, without
+            # the copy na_value= makes); extension dtypes map pd.NA to None.
+            arr = (values.to_numpy(dtype=object) if values.dtype == object
+                   else values.to_numpy(dtype=object, na_value=None))
+            self.items = self._from_array(arr, values.dtype, kind, what)
             return
         if module == "numpy":
             import numpy as np

@@ -149,3 +149,10 @@ def test_docstring_examples():
     for module in (gdprkit.identifiers, gdprkit.vault):
         result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
         assert result.attempted > 0 and result.failed == 0, module.__name__
+
+
+def test_pandas_na_in_object_and_string_columns():
+    s = pd.Series(["010203-1234", pd.NA], dtype=object)
+    assert list(ids.check(s)) == ["ok", "empty"]
+    s = pd.Series(["010203-1234", None], dtype="string")
+    assert ids.normalise(s, errors="coerce").tolist() == ["0102031234", None]
