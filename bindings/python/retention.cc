@@ -11,9 +11,11 @@
 #include <pybind11/stl.h>
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -38,11 +40,16 @@ class Column {
     held_ = true;
     const std::string_view f = view_.format == nullptr ? "B" : view_.format;
     const char kind = f.empty() ? 'B' : f.back();
+    const bool is_int64 = view_.itemsize == 8 && (kind == 'q' || kind == 'l');
     const bool is_int32 = view_.itemsize == 4 && (kind == 'i' || kind == 'l');
     const bool is_uint8 = view_.itemsize == 1 && kind == 'B';
-    if (view_.ndim != 1 || (sizeof(T) == 4 ? !is_int32 : !is_uint8)) {
+    const bool fits = sizeof(T) == 8 ? is_int64 : sizeof(T) == 4 ? is_int32 : is_uint8;
+    if (view_.ndim != 1 || !fits) {
       throw py::type_error(std::string(what) + ": expected a 1-D contiguous " +
-                           (sizeof(T) == 4 ? "int32" : "uint8") + " array");
+                           (sizeof(T) == 8   ? "int64"
+                            : sizeof(T) == 4 ? "int32"
+                                             : "uint8") +
+                           " array");
     }
   }
   ~Column() {
@@ -60,8 +67,80 @@ class Column {
   bool held_ = false;
 };
 
+using I64 = Column<std::int64_t>;
 using I32 = Column<std::int32_t>;
 using U8 = Column<std::uint8_t>;
+
+constexpr std::int64_t kNaT = std::numeric_limits<std::int64_t>::min();
+
+// datetime64 values (as int64 in units of 1/per_day day; NaT is INT64_MIN)
+// to day numbers, rounding down (towards the past). Returns the first index
+// whose date lies outside 0001-01-01 ... 9999-12-31, or -1.
+std::int64_t DatetimesToDays(const py::handle& values, std::int64_t per_day,
+                             const py::handle& out) {
+  if (per_day <= 0) throw py::value_error("per_day must be positive");
+  const I64 in(values, "values", false);
+  const I32 o(out, "out", true);
+  if (in.size() != o.size()) throw py::value_error("values and out differ in length");
+  py::gil_scoped_release release;
+  const std::int64_t* v = in.data();
+  std::int32_t* w = o.data();
+  const std::size_t n = in.size();
+  // Division by a constant is a multiplication: one loop per common unit.
+  auto convert = [&](auto per) -> std::int64_t {
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::int64_t x = v[i];
+      if (x == kNaT) {
+        w[i] = kNoDate;
+        continue;
+      }
+      std::int64_t d = x / per;
+      if (d * per > x) --d;  // floor for times before 1970
+      if (d < kMinDate || d > kMaxDate) return static_cast<std::int64_t>(i);
+      w[i] = static_cast<std::int32_t>(d);
+    }
+    return -1;
+  };
+  switch (per_day) {
+    case 1:
+      return convert(std::integral_constant<std::int64_t, 1>());
+    case 86400:
+      return convert(std::integral_constant<std::int64_t, 86400>());
+    case 86400000:
+      return convert(std::integral_constant<std::int64_t, 86400000>());
+    case 86400000000:
+      return convert(std::integral_constant<std::int64_t, 86400000000>());
+    case 86400000000000:
+      return convert(std::integral_constant<std::int64_t, 86400000000000>());
+    default:
+      return convert(per_day);
+  }
+}
+
+// Sweep dates to two datetime64[s] columns: due_date (since when: due or
+// may-delete) and next_due (the other statuses); NaT where there is none.
+void SplitDates(const py::handle& days, const py::handle& status, const py::handle& due_out,
+                const py::handle& next_out) {
+  const I32 d(days, "days", false);
+  const U8 st(status, "status", false);
+  const I64 a(due_out, "due_out", true), b(next_out, "next_out", true);
+  const std::size_t n = d.size();
+  if (st.size() != n || a.size() != n || b.size() != n) {
+    throw py::value_error("columns differ in length");
+  }
+  py::gil_scoped_release release;
+  const std::int32_t* dd = d.data();
+  const std::uint8_t* ss = st.data();
+  std::int64_t* aa = a.data();
+  std::int64_t* bb = b.data();
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::int64_t t = dd[i] == kNoDate ? kNaT : std::int64_t{dd[i]} * 86400;
+    const bool since = ss[i] == static_cast<std::uint8_t>(RetentionStatus::kDue) ||
+                       ss[i] == static_cast<std::uint8_t>(RetentionStatus::kMayDelete);
+    aa[i] = since ? t : kNaT;
+    bb[i] = since ? kNaT : t;
+  }
+}
 
 py::object DateOrNone(DayNumber d) {
   if (d == kNoDate) return py::none();
@@ -320,6 +399,10 @@ void RegisterRetention(py::module_& m) {
         "Parses texts (None: no date) into out: (first bad index or -1, message).");
   m.def(
       "format_date", [](DayNumber d) { return FormatDate(d); }, py::arg("day"));
+  m.def("datetimes_to_days", &DatetimesToDays, py::arg("values"), py::arg("per_day"),
+        py::arg("out"), "datetime64 as int64 to int32 days: first out-of-range index or -1.");
+  m.def("split_dates", &SplitDates, py::arg("days"), py::arg("status"), py::arg("due_out"),
+        py::arg("next_out"), "Sweep dates to datetime64[s] due_date and next_due columns.");
   m.def(
       "status_names",
       []() {

@@ -217,23 +217,27 @@ def to_days(
     return _object_days(arr, zone, column, labels)
 
 
+_PER_DAY = {"D": 1, "h": 24, "m": 1440, "s": 86400, "ms": 86_400_000, "us": 86_400_000_000,
+            "ns": 86_400_000_000_000}
+
+
 def _datetime64_days(
     arr: "np.ndarray[Any, Any]", column: Optional[str], labels: Optional[Sequence[Any]]
 ) -> "np.ndarray[Any, np.dtype[np.int32]]":
-    days64 = arr.astype("datetime64[D]").view(np.int64)
-    nat = days64 == _NAT64
-    bad = ~nat & ((days64 < _MIN_DAY) | (days64 > _MAX_DAY))
-    if bad.any():
-        pos = int(np.flatnonzero(bad)[0])
+    unit, count = np.datetime_data(arr.dtype)
+    if unit not in _PER_DAY or count != 1:
+        arr = arr.astype("datetime64[s]")
+        unit = "s"
+    values = np.ascontiguousarray(arr).view(np.int64)
+    out = np.empty(len(values), dtype=np.int32)
+    bad = _gdprkit.datetimes_to_days(values, _PER_DAY[unit], out)
+    if bad >= 0:
         raise RetentionInputError(
-            f"{_where(column, labels, pos)}: {arr[pos]} is not a date in 0001-01-01 ... 9999-12-31",
-            row=_label(labels, pos),
-            position=pos,
+            f"{_where(column, labels, bad)}: {arr[bad]} is not a date in 0001-01-01 ... 9999-12-31",
+            row=_label(labels, bad),
+            position=bad,
             column=column,
-            invalid=int(bad.sum()),
         )
-    out = days64.astype(np.int32)
-    out[nat] = NO_DATE
     return out
 
 
@@ -841,10 +845,12 @@ def _result(
     errs: List[Tuple[int, str, str]],
 ) -> pd.DataFrame:
     import pandas as pd
-    dates = _days_to_datetime64(due_days)
-    since = (status == _DUE) | (status == _MAY_DELETE)
-    due_date = np.where(since, dates, np.datetime64("NaT", "D"))
-    next_due = np.where(~since, dates, np.datetime64("NaT", "D"))
+    n = len(status)
+    due_date = np.empty(n, dtype=np.int64)
+    next_due = np.empty(n, dtype=np.int64)
+    _gdprkit.split_dates(due_days, status, due_date, next_due)
+    due_date = due_date.view("datetime64[s]")
+    next_due = next_due.view("datetime64[s]")
     out: Dict[str, Any] = {}
     if prepared.ids is not None:
         out[prepared.id_name or "id"] = prepared.ids.to_numpy()
