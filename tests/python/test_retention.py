@@ -407,3 +407,19 @@ def test_docstring_examples(repo: pathlib.Path, monkeypatch: pytest.MonkeyPatch)
                              optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0
     assert result.attempted > 0
+
+
+def test_docs_python_example_runs_and_prints_what_it_shows(
+    repo: pathlib.Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import re
+
+    text = (repo / "docs" / "retention.md").read_text(encoding="utf-8")
+    section = text[text.index("### Python"):text.index("### Command line")]
+    code = re.findall(r"```python\n(.*?)```", section, re.S)[0]
+    shown = re.findall(r"prints\n\n```\n(.*?)```", section, re.S)[0]
+    monkeypatch.chdir(repo)
+    exec(compile(code, "docs/retention.md", "exec"), {})
+    printed = capsys.readouterr().out
+    assert [line.rstrip() for line in printed.splitlines()] == [
+        line.rstrip() for line in shown.splitlines()]
