@@ -540,8 +540,13 @@ def _selectors(
     else:
         codes, uniq = pd.factorize(col, use_na_sentinel=True)
         uniques = list(uniq)
+    codes = np.asarray(codes)
+    used = np.bincount(codes[codes >= 0].astype(np.int64), minlength=len(uniques)) > 0
     sets: List[List[int]] = []
     for k, text in enumerate(uniques):
+        if not used[k]:  # an unused category: no row needs it
+            sets.append([])
+            continue
         if not isinstance(text, str):
             pos = int(np.flatnonzero(codes == k)[0])
             raise RetentionInputError(

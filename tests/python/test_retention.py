@@ -423,3 +423,18 @@ def test_docs_python_example_runs_and_prints_what_it_shows(
     printed = capsys.readouterr().out
     assert [line.rstrip() for line in printed.splitlines()] == [
         line.rstrip() for line in shown.splitlines()]
+
+
+def test_sweep_ignores_unused_categories(kapsel: gdprkit.RetentionSchedule) -> None:
+    df = kapsel_frame()
+    df["purpose"] = pd.Categorical(df["purpose"],
+                                   categories=[*df["purpose"].unique(), "not-a-purpose"])
+    out = gdprkit.sweep(df, policy=kapsel, on="2027-03-01", purpose="purpose")
+    assert list(out["status"]) == ["kept", "due", "due"]
+    df.loc[0, "purpose"] = "not-a-purpose"
+    with pytest.raises(gdprkit.NotFoundError, match="row 0"):
+        gdprkit.sweep(df, policy=kapsel, on="2027-03-01", purpose="purpose")
+    # A missing purpose means "no rule".
+    df.loc[0, "purpose"] = None
+    out = gdprkit.sweep(df, policy=kapsel, on="2027-03-01", purpose="purpose")
+    assert out.loc[0, "status"] == "kept" and out.loc[0, "reason"] == "no-rule"
