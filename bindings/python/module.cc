@@ -62,6 +62,11 @@ void RegisterErrors(py::object factory) {
 // Raises the Python exception for a failed status. `filename` is given by the
 // calls that open a file, so the error can also be an OSError for it.
 void Raise(const absl::Status& status, const std::string* filename) {
+  const int code = static_cast<int>(status.code());
+  // Debian's Abseil has its own absl::string_view, not std::string_view.
+  const std::string_view text(status.message().data(), status.message().size());
+  py::str message = Message(text);
+  if (g_error_factory != nullptr) {
     py::object factory = py::reinterpret_borrow<py::object>(g_error_factory);
     py::object name = filename != nullptr ? py::object(Str(*filename)) : py::object(py::none());
     py::object exc = factory(code, message, name);
@@ -73,7 +78,6 @@ void Raise(const absl::Status& status, const std::string* filename) {
   }
   throw std::runtime_error(absl::StatusCodeToString(status.code()) + ": " + std::string(text));
 }
-
 
 namespace {
 
