@@ -7,6 +7,7 @@ policies relative to this file, so they run from any working directory.
 
 from __future__ import annotations
 
+import os
 import pathlib
 from typing import Callable, Dict
 
@@ -42,8 +43,10 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 @pytest.fixture(scope="session", autouse=True)
 def _installed_package() -> None:
-    """The package under test is the installed one, not the source folder."""
-    here = pathlib.Path(gdprkit.__file__).resolve().parent
+    """The package under test is the installed one (or the staged one of
+    scripts/dev_pytest.sh, whose files link to the sources), not the source
+    folder, which has no extension module."""
+    here = pathlib.Path(os.path.abspath(gdprkit.__file__)).parent
     assert here != (REPO / "python" / "gdprkit").resolve(), (
         "tests must run against the installed package: pip install . first"
     )
