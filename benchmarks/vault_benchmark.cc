@@ -91,15 +91,25 @@ void BM_Pseudonymize(benchmark::State& state) {
   auto ids = MakeCprNumbers(static_cast<std::size_t>(state.range(0)));
   auto views = Views(ids);
   StringColumn out;
+  BatchOptions options;
+  options.threads = static_cast<int>(state.range(1));  // 1: one core; 0: automatic
   for (auto _ : state) {
-    if (!p->Pseudonymize(IdKind::kCpr, views, &out).ok()) state.SkipWithError("failed");
+    if (!p->Pseudonymize(IdKind::kCpr, views, &out, options).ok()) state.SkipWithError("failed");
     benchmark::DoNotOptimize(out.bytes().data());
   }
   state.SetItemsProcessed(state.iterations() * state.range(0));
   vault.reset();
   std::remove(path.c_str());
 }
-BENCHMARK(BM_Pseudonymize)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond);
+// Per core: one thread.
+BENCHMARK(BM_Pseudonymize)->Args({100000, 1})->Args({1000000, 1})->Unit(benchmark::kMillisecond);
+// Automatic threads (the default of the API): CPU time of the whole process,
+// rate by wall time.
+BENCHMARK(BM_Pseudonymize)
+    ->Args({1000000, 0})
+    ->MeasureProcessCPUTime()
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 void BM_PseudonymizeProviderNumbers(benchmark::State& state) {
   std::string path = TempPath("pseudo-yder.db");
@@ -110,8 +120,12 @@ void BM_PseudonymizeProviderNumbers(benchmark::State& state) {
   for (int i = 0; i < 100000; ++i) ids.push_back(std::to_string(100000 + i));
   auto views = Views(ids);
   StringColumn out;
+  BatchOptions options;
+  options.threads = 1;
   for (auto _ : state) {
-    if (!p->Pseudonymize(IdKind::kProviderNumber, views, &out).ok()) state.SkipWithError("failed");
+    if (!p->Pseudonymize(IdKind::kProviderNumber, views, &out, options).ok()) {
+      state.SkipWithError("failed");
+    }
   }
   state.SetItemsProcessed(state.iterations() * 100000);
   vault.reset();

@@ -60,14 +60,14 @@ def timed(fn: Callable[[], object], repeat: int) -> Tuple[float, float, object]:
 
 
 def cxx_figure(path: Optional[str]) -> Optional[Tuple[float, float]]:
-    """(wall, cpu) seconds per 1M pseudonyms from the C++ benchmark, or None."""
+    """(wall, cpu) seconds per 1M pseudonyms from the C++ benchmark (one thread), or None."""
     if path is None:
         found = sorted(glob.glob("build/*/benchmarks/vault_benchmark"))
         path = found[0] if found else None
     if path is None or not os.path.exists(path):
         return None
     out = subprocess.run(
-        [path, "--benchmark_filter=BM_Pseudonymize/1000000$", "--benchmark_format=json",
+        [path, "--benchmark_filter=BM_Pseudonymize/1000000/1$", "--benchmark_format=json",
          "--benchmark_repetitions=3"],
         check=True, capture_output=True, text=True,
     ).stdout

@@ -3,8 +3,12 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <cstring>
+#include <exception>
+#include <functional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/numbers.h"
@@ -43,40 +47,105 @@ void PseudonymOf(const std::uint8_t* state, absl::string_view text_prefix, IdKin
   sodium_memzero(msg, 1 + normalized.size());
 }
 
+namespace {
+
+// Rows per thread below which another thread does not pay for itself.
+constexpr std::size_t kRowsPerThread = 1 << 15;
+
+// One slice [begin, end) of a batch: normal forms, pseudonyms into `out`,
+// problems into problems[begin..end) (when not null). In kFail mode it stops
+// at the first rejected row and reports it in *first_bad.
+struct Slice {
+  std::size_t begin = 0, end = 0;
+  StringColumn out;
+  std::size_t rejected = 0;
+  long long first_bad = -1;
+  IdProblem bad = IdProblem::kNone;
+};
+
+void RunSlice(const std::uint8_t* state, const std::string& text_prefix, std::size_t size,
+              IdKind kind, absl::Span<const std::string_view> identifiers,
+              const BatchOptions& options, IdProblem* problems, Slice* slice) {
+  slice->out.reserve(slice->end - slice->begin, (slice->end - slice->begin) * size);
+  IdBuffer buf;
+  for (std::size_t i = slice->begin; i < slice->end; ++i) {
+    std::string_view norm;
+    IdProblem p = NormalizeIdInto(kind, identifiers[i], &buf, &norm, options.id_options);
+    if (p != IdProblem::kNone) {
+      if (options.invalid_rows == InvalidRows::kFail) {
+        slice->first_bad = static_cast<long long>(i);
+        slice->bad = p;
+        break;
+      }
+      if (problems != nullptr) problems[i] = p;
+      ++slice->rejected;
+      slice->out.push_back({});
+      continue;
+    }
+    PseudonymOf(state, text_prefix, kind, AV(norm), slice->out.Append(size));
+  }
+  sodium_memzero(buf.data, sizeof(buf.data));
+}
+
+int ThreadsFor(std::size_t n, int wanted) {
+  if (wanted > 0) return static_cast<int>(std::min<std::size_t>(wanted, std::max<std::size_t>(n, 1)));
+  if (n < 2 * kRowsPerThread) return 1;
+  const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
+  return static_cast<int>(std::min<std::size_t>(hw, n / kRowsPerThread));
+}
+
+}  // namespace
+
 absl::Status PseudonymizeBatch(const std::uint8_t* material, std::uint32_t version, IdKind kind,
                                absl::Span<const std::string_view> identifiers, StringColumn* out,
                                const BatchOptions& options, BatchReport* report) {
   out->clear();
   if (report != nullptr) *report = BatchReport();
   if (!IsKnownIdKind(kind)) return absl::InvalidArgumentError("unknown identifier kind");
+  if (options.threads < 0) return absl::InvalidArgumentError("threads is negative");
   const std::string text_prefix = PseudonymPrefix(version);
   const std::size_t size = text_prefix.size() + Base32Size(kPseudonymBytes);
   const std::size_t n = identifiers.size();
-  out->reserve(n, n * size);
   if (report != nullptr) report->problems.assign(n, IdProblem::kNone);
+  IdProblem* problems = report != nullptr ? report->problems.data() : nullptr;
   const std::uint8_t* state = material + kPseudonymStateOffset;
-  IdBuffer buf;
-  absl::Status status;
-  for (std::size_t i = 0; i < n; ++i) {
-    std::string_view norm;
-    IdProblem p = NormalizeIdInto(kind, identifiers[i], &buf, &norm, options.id_options);
-    if (p != IdProblem::kNone) {
-      if (options.invalid_rows == InvalidRows::kFail) {
-        out->clear();
-        status = IdProblemStatus(kind, p, static_cast<long long>(i));
-        break;
-      }
-      if (report != nullptr) {
-        report->problems[i] = p;
-        ++report->rejected;
-      }
-      out->push_back({});
-      continue;
-    }
-    PseudonymOf(state, text_prefix, kind, AV(norm), out->Append(size));
+
+  // Split the rows into contiguous slices, one per thread; the calling thread
+  // takes the first. The key state is only read, so the threads share it.
+  const int threads = ThreadsFor(n, options.threads);
+  std::vector<Slice> slices(static_cast<std::size_t>(threads));
+  for (int t = 0; t < threads; ++t) {
+    slices[t].begin = n * static_cast<std::size_t>(t) / static_cast<std::size_t>(threads);
+    slices[t].end = n * static_cast<std::size_t>(t + 1) / static_cast<std::size_t>(threads);
   }
-  sodium_memzero(buf.data, sizeof(buf.data));
-  return status;
+  std::vector<std::thread> pool;
+  std::vector<int> inline_slices;
+  for (int t = 1; t < threads; ++t) {
+    try {
+      pool.emplace_back(RunSlice, state, std::cref(text_prefix), size, kind, identifiers,
+                        std::cref(options), problems, &slices[t]);
+    } catch (const std::exception&) {
+      inline_slices.push_back(t);  // no thread to be had: do it here
+    }
+  }
+  RunSlice(state, text_prefix, size, kind, identifiers, options, problems, &slices[0]);
+  for (int t : inline_slices) {
+    RunSlice(state, text_prefix, size, kind, identifiers, options, problems, &slices[t]);
+  }
+  for (std::thread& th : pool) th.join();
+
+  for (const Slice& sl : slices) {  // slices are in row order: the first is the first bad row
+    if (sl.first_bad >= 0) {
+      if (report != nullptr) report->problems.clear();
+      return IdProblemStatus(kind, sl.bad, sl.first_bad);
+    }
+  }
+  out->reserve(n, n * size);
+  for (Slice& sl : slices) {
+    out->AppendColumn(sl.out);
+    if (report != nullptr) report->rejected += sl.rejected;
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::unique_ptr<Pseudonymizer>> PseudonymizerAccess::Make(std::string domain,

@@ -659,6 +659,15 @@ class StringColumn {
     offsets_.push_back(bytes_.size());
     return &bytes_[at];
   }
+  // Appends every value of `other`.
+  void AppendColumn(const StringColumn& other) {
+    const std::uint64_t base = bytes_.size();
+    bytes_.append(other.bytes_);
+    offsets_.reserve(offsets_.size() + other.size());
+    for (std::size_t i = 1; i < other.offsets_.size(); ++i) {
+      offsets_.push_back(base + other.offsets_[i]);
+    }
+  }
   std::vector<std::string> ToVector() const {
     std::vector<std::string> out;
     out.reserve(size());

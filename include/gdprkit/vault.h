@@ -170,6 +170,10 @@ struct BatchOptions {
   // Pseudonyms only: the key version to use; 0 means the domain's current
   // version. An older, not destroyed version recomputes historic pseudonyms.
   std::uint32_t key_version = 0;
+  // Pseudonyms only: threads to use. 0 (default): automatic, more than one
+  // only for batches of 64 Ki rows or more (one per 32 Ki rows, at most the
+  // hardware's); 1: the calling thread only. Results do not depend on it.
+  int threads = 0;
 };
 
 // What happened in a batch (optional out-parameter).

@@ -116,6 +116,59 @@ class VaultTest : public ::testing::Test {
 
 // --- Create and open ----------------------------------------------------------
 
+TEST(PseudonymBatchTest, ThreadCountDoesNotChangeResultsOrTheRowNamed) {
+  const std::string path = TempPath("threads.vault");
+  auto vault = MustCreate(path);
+  ASSERT_NE(vault, nullptr);
+  ASSERT_TRUE(vault->CreateDomain("d").ok());
+  std::vector<std::string> ids;
+  for (int i = 0; i < 200000; ++i) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%02d%02d%02d-%04d", i % 28 + 1, (i / 28) % 12 + 1,
+                  (i / 336) % 100, (i / 33600) % 4000);
+    ids.emplace_back(buf);
+  }
+  std::vector<std::string_view> views(ids.begin(), ids.end());
+  StringColumn one;
+  BatchOptions o;
+  o.threads = 1;
+  ASSERT_TRUE(vault->Pseudonymize("d", IdKind::kCpr, views, &one, o).ok());
+  for (int threads : {0, 2, 3, 7}) {
+    o.threads = threads;
+    StringColumn many;
+    ASSERT_TRUE(vault->Pseudonymize("d", IdKind::kCpr, views, &many, o).ok());
+    EXPECT_EQ(many.bytes(), one.bytes()) << threads;
+    EXPECT_EQ(many.offsets(), one.offsets()) << threads;
+  }
+  // Bad rows in several slices: the first is named, whatever the threads.
+  views[150001] = "300200-1234";
+  views[170000] = "x";
+  views[5] = "";
+  for (int threads : {1, 0, 3}) {
+    o.threads = threads;
+    o.invalid_rows = InvalidRows::kFail;
+    StringColumn out;
+    absl::Status st = vault->Pseudonymize("d", IdKind::kCpr, views, &out, o);
+    EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_NE(std::string(st.message()).find("row 5: "), std::string::npos) << st;
+    EXPECT_TRUE(out.empty());
+    o.invalid_rows = InvalidRows::kSkip;
+    BatchReport report;
+    ASSERT_TRUE(vault->Pseudonymize("d", IdKind::kCpr, views, &out, o, &report).ok());
+    EXPECT_EQ(report.rejected, 3u);
+    EXPECT_EQ(report.problems[150001], IdProblem::kBadDate);
+    EXPECT_EQ(report.problems[170000], IdProblem::kBadCharacter);
+    EXPECT_EQ(report.problems[5], IdProblem::kEmpty);
+    EXPECT_EQ(out.size(), views.size());
+    EXPECT_TRUE(out[150001].empty());
+    EXPECT_EQ(out[150002], one[150002]);
+  }
+  o.threads = -1;
+  StringColumn out;
+  EXPECT_EQ(vault->Pseudonymize("d", IdKind::kCpr, views, &out, o).code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 TEST(VaultOpenTest, CreateThenOpenWithTheSamePassphrase) {
   std::string path = TempPath("open.db");
   {
