@@ -305,7 +305,8 @@ py::dict SuppressionRun(const std::string& name, const std::string& kind, const 
                         const I32& codes, const F64& values, const std::optional<I64>& contributors,
                         const std::optional<F64>& largest, const std::optional<F64>& cost,
                         const std::optional<U8>& mark, const py::dict& rules,
-                        const py::dict& options, const std::optional<U8>& suppressed) {
+                        const py::dict& options, const std::optional<U8>& suppressed,
+                        const py::object& progress) {
   TableInput input;
   input.name = name;
   if (kind == "frequency") {
@@ -351,6 +352,26 @@ py::dict SuppressionRun(const std::string& name, const std::string& kind, const 
 
   PrimaryRules r = RulesFrom(rules);
   SuppressOptions o = OptionsFrom(options);
+  // progress(stage, done, total) -> False cancels. Called from the solving
+  // thread (this one) with the GIL taken back; an exception it raises cancels
+  // the run and is raised again here.
+  std::optional<py::error_already_set> progress_error;
+  if (!progress.is_none()) {
+    if (!PyCallable_Check(progress.ptr())) throw py::type_error("progress must be callable");
+    o.progress = [&progress, &progress_error](const Progress& p) -> bool {
+      py::gil_scoped_acquire gil;
+      try {
+        py::object r = progress(Str(std::string(p.stage.data(), p.stage.size())), p.done,
+                                p.total);
+        return r.is_none() || r.cast<bool>();
+      } catch (py::error_already_set& e) {
+        progress_error.emplace(std::move(e));
+        return false;
+      } catch (const py::cast_error&) {
+        return true;
+      }
+    };
+  }
   BuildOptions build;
   if (auto v = Get<bool>(options, "missing_cells_are_zero")) build.missing_cells_are_zero = *v;
   if (auto v = Get<double>(options, "relative_tolerance")) build.relative_tolerance = *v;
@@ -416,6 +437,7 @@ py::dict SuppressionRun(const std::string& name, const std::string& kind, const 
       out = pre;
     }
   }
+  if (progress_error) throw *std::move(progress_error);
   return ToPython(ValueOrRaise(std::move(out)), dim_names);
 }
 
@@ -425,7 +447,7 @@ void RegisterSuppression(py::module_& m) {
   m.def("suppression_run", &SuppressionRun, py::arg("name"), py::arg("kind"), py::arg("dims"),
         py::arg("codes"), py::arg("values"), py::arg("contributors"), py::arg("largest"),
         py::arg("cost"), py::arg("mark"), py::arg("rules"), py::arg("options"),
-        py::arg("suppressed"),
+        py::arg("suppressed"), py::arg("progress") = py::none(),
         "Builds one table from arrays, then protects it (suppressed=None) or audits the "
         "given pattern; returns a dict of arrays by table position.");
 }

@@ -128,6 +128,7 @@ def suppression_run(
     rules: Dict[str, Any],
     options: Dict[str, Any],
     suppressed: Optional[Any],
+    progress: Optional[Callable[[str, int, int], Optional[bool]]] = None,
 ) -> Dict[str, Any]: ...
 
 # ---- Retention (bindings/python/retention.cc) --------------------------------

@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from typing import (
     TYPE_CHECKING,
     Any,
+    Callable,
     Dict,
     Iterable,
     List,
@@ -484,6 +485,7 @@ class _Table:
         rules: Dict[str, Any],
         options: Dict[str, Any],
         suppressed: Optional[np.ndarray],
+        progress: Optional[Callable[[str, int, int], Optional[bool]]] = None,
     ) -> Dict[str, Any]:
         return _gdprkit.suppression_run(
             name,
@@ -498,6 +500,7 @@ class _Table:
             rules,
             options,
             suppressed,
+            progress,
         )
 
 
@@ -717,6 +720,7 @@ def suppress(
     optimal_max_cells: int = 400,
     audit: str = "auto",
     name: str = "table",
+    progress: Optional[Callable[[str, int, int], Optional[bool]]] = None,
 ) -> SuppressionResult:
     """Protects a long-format table by primary and secondary suppression.
 
@@ -765,6 +769,11 @@ def suppress(
             method.
         audit: the audit mode: "auto", "exact" or "certified".
         name: the table's name in messages.
+        progress: called now and then as ``progress(stage, done, total)``
+            (stages "secondary", "cleanup", "improve", "optimal", "audit"),
+            e.g. to drive a tqdm bar on a large table; returning False (or
+            raising) cancels the run (:class:`gdprkit.CancelledError`, or the
+            callback's exception).
 
     Returns:
         a :class:`SuppressionResult`; its audit has passed.
@@ -788,7 +797,9 @@ def suppress(
     options = _options(method, cost, time_limit, effort, optimal_max_cells, audit, missing)
     t = _Table(df, dims, value, hierarchies, total, compute_totals, kind, contributors, largest,
                cost_column, mark)
-    out = t.run(str(name), rules, options, None)
+    if progress is not None and not callable(progress):
+        raise TypeError("progress must be callable or None")
+    out = t.run(str(name), rules, options, None, progress)
     return _result(df, out, dims, value, kind, contributors, largest, cost_column)
 
 

@@ -433,3 +433,31 @@ def test_docstring_examples(monkeypatch: pytest.MonkeyPatch) -> None:
     result = doctest.testmod(gdprkit.suppression, extraglobs={"gdprkit": gdprkit})
     assert result.failed == 0
     assert result.attempted > 0
+
+
+def test_progress_and_cancel() -> None:
+    seen: List[tuple] = []
+
+    def record(stage: str, done: int, total: int) -> None:
+        seen.append((stage, done, total))
+
+    r = gdprkit.suppress(full_frame(), ["practice", "age"], hierarchies=HIER,
+                         method="heuristic", progress=record)
+    assert r.audit().passed
+    assert seen and all(isinstance(s, str) and d <= max(t, d) for s, d, t in seen)
+    with pytest.raises(gdprkit.CancelledError):
+        gdprkit.suppress(full_frame(), ["practice", "age"], hierarchies=HIER,
+                         method="heuristic", progress=lambda *a: False)
+
+    class Boom(Exception):
+        pass
+
+    def boom(*a: object) -> None:
+        raise Boom()
+
+    with pytest.raises(Boom):
+        gdprkit.suppress(full_frame(), ["practice", "age"], hierarchies=HIER,
+                         method="heuristic", progress=boom)
+    with pytest.raises(TypeError):
+        gdprkit.suppress(full_frame(), ["practice", "age"], hierarchies=HIER,
+                         progress=3)  # type: ignore[arg-type]
