@@ -268,7 +268,8 @@ def run_tau(tau_python: str, leaf: pd.DataFrame, full: pd.DataFrame, rows: Dict[
     status = {(pp, g): s for pp, g, s in out["cells"]}
     missing = [(pp, g) for pp, g in zip(full.practice, full.group) if (pp, g) not in status]
     if missing:
-        return None, out["wall"], out["cpu"], f"{len(missing)} cells missing in its output, e.g. {missing[:2]}"
+        return (None, out["wall"], out["cpu"],
+                f"{len(missing)} cells missing in its output, e.g. {missing[:2]}")
     mask = np.array([status[(pp, g)] in ("U", "M") for pp, g in zip(full.practice, full.group)])
     return mask, out["wall"], out["cpu"], f"{out['records']} records"
 

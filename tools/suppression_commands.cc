@@ -482,11 +482,16 @@ int Print(const Invocation& inv, const Loaded& loaded, const Outcome& o) {
   auto code_of = [&](int pos, std::size_t d) {
     return dims[d].code(t.CodesAt(0, pos)[d]);
   };
-  auto bound = [&](int c, bool upper) -> std::string {
+  // The attacker's bound for a suppressed cell (NaN: none computed).
+  auto bound_value = [&](int c, bool upper) -> double {
     const SuppressedInterval* i = interval[c];
-    if (verdict[c] != nullptr) return Number(upper ? verdict[c]->upper : verdict[c]->lower);
-    if (i == nullptr || i->kind == IntervalKind::kNotComputed) return "";
-    return Number(upper ? i->upper : i->lower);
+    if (verdict[c] != nullptr) return upper ? verdict[c]->upper : verdict[c]->lower;
+    if (i == nullptr || i->kind == IntervalKind::kNotComputed) return std::nan("");
+    return upper ? i->upper : i->lower;
+  };
+  auto bound = [&](int c, bool upper) -> std::string {
+    const double v = bound_value(c, upper);
+    return std::isnan(v) ? "" : Number(v);
   };
   auto protected_text = [&](int c) -> std::string {
     if (verdict[c] == nullptr) return "";
@@ -512,8 +517,8 @@ int Print(const Invocation& inv, const Loaded& loaded, const Outcome& o) {
         for (std::size_t d = 0; d < dims.size(); ++d) row.push_back(Plain(code_of(pos, d)));
         row.push_back(o.status[c] == CellStatus::kPublished ? Number(t.value(c)) : "x");
         const bool unprotected = verdict[c] != nullptr && !verdict[c]->safe;
-        row.push_back(unprotected && o.status[c] == CellStatus::kPublished ? "published (primary!)"
-                                                                           : StatusName(o.status[c]));
+        const bool exposed = unprotected && o.status[c] == CellStatus::kPublished;
+        row.push_back(exposed ? "published (primary!)" : StatusName(o.status[c]));
         if (show_audit) {
           row.push_back(bound(c, false));
           row.push_back(bound(c, true));
@@ -523,7 +528,9 @@ int Print(const Invocation& inv, const Loaded& loaded, const Outcome& o) {
       }
       std::vector<std::size_t> width(head.size(), 0);
       for (const auto& row : rows) {
-        for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], DisplayWidth(row[i]));
+        for (std::size_t i = 0; i < row.size(); ++i) {
+          width[i] = std::max(width[i], DisplayWidth(row[i]));
+        }
       }
       for (const auto& row : rows) {
         std::string line;
@@ -605,9 +612,9 @@ int Print(const Invocation& inv, const Loaded& loaded, const Outcome& o) {
                 o.status[c] == CellStatus::kPublished ? JsonNumber(t.value(c)) : "null",
                 ", \"status\": ", JsonString(StatusName(o.status[c])));
         if (show_audit && o.status[c] != CellStatus::kPublished) {
-          const std::string lo = bound(c, false), hi = bound(c, true);
-          out.Cat(", \"attacker_lower\": ", lo.empty() ? "null" : JsonNumber(std::strtod(lo.c_str(), nullptr)),
-                  ", \"attacker_upper\": ", hi.empty() ? "null" : JsonNumber(std::strtod(hi.c_str(), nullptr)));
+          // null: unbounded (or not computed).
+          out.Cat(", \"attacker_lower\": ", JsonNumber(bound_value(c, false)),
+                  ", \"attacker_upper\": ", JsonNumber(bound_value(c, true)));
         }
         if (verdict[c] != nullptr) {
           out.Cat(", \"protected\": ", JsonBool(verdict[c]->safe));

@@ -244,7 +244,9 @@ def _hierarchy_pairs(
     if spec is None:
         leaves = sorted(set(observed) - {total})
         if not leaves:
-            raise InvalidArgumentError(f"dimension {dim!r} has no codes besides its total {total!r}")
+            raise InvalidArgumentError(
+                f"dimension {dim!r} has no codes besides its total {total!r}"
+            )
         return [(total, "")] + [(c, total) for c in leaves]
     if isinstance(spec, str):
         spec = hierarchy_from_hrc(spec, total)

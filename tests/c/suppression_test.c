@@ -207,7 +207,8 @@ static void TestAudit(void) {
     for (a = 0; a < 4; ++a) {
       if (g_pattern[p][a] == '.') continue;
       used += (size_t)snprintf(request + used, sizeof request - used,
-                               " suppressed_locations { table: \"age\" codes: \"%s\" codes: \"%s\" }",
+                               " suppressed_locations { table: \"age\""
+                               " codes: \"%s\" codes: \"%s\" }",
                                kPractices[p], kAges[a]);
       CHECK(used < sizeof request);
     }
@@ -224,7 +225,8 @@ static void TestAudit(void) {
 
   /* A cell that is not in the table. */
   used = (size_t)snprintf(request, sizeof request,
-                          "%s suppressed_locations { table: \"age\" codes: \"p9\" codes: \"0-17\" }",
+                          "%s suppressed_locations"
+                          " { table: \"age\" codes: \"p9\" codes: \"0-17\" }",
                           base);
   out = (char*)1;
   len = 7;
@@ -453,7 +455,8 @@ static void ExpectTextError(int line, const char* request, gdprkit_status code,
   char* out = (char*)1;
   size_t len = 5;
   gdprkit_status st =
-      gdprkit_suppression_run(&out, &len, request, strlen(request), GDPRKIT_SUPPRESSION_FORMAT_TEXT);
+      gdprkit_suppression_run(&out, &len, request, strlen(request),
+                              GDPRKIT_SUPPRESSION_FORMAT_TEXT);
   ++test_checks;
   if (st != code || out != NULL || len != 0 || strstr(gdprkit_last_error(), needle) == NULL) {
     ++test_failures;
@@ -497,7 +500,8 @@ static void TestBadTables(void) {
                       CELL("p4", "65+", "25") CELL("p2", "0-17", "12") "} }",
                   GDPRKIT_INVALID_ARGUMENT, "appears twice");
   /* A missing cell. */
-  ExpectTextError(__LINE__, "tables { tables { name: \"age\"\n" DIMENSIONS LEAF_CELLS_BUT_P4_65 "} }",
+  ExpectTextError(__LINE__,
+                  "tables { tables { name: \"age\"\n" DIMENSIONS LEAF_CELLS_BUT_P4_65 "} }",
                   GDPRKIT_INVALID_ARGUMENT, "missing");
   /* A cell with a code the hierarchy lacks. */
   ExpectTextError(__LINE__,
@@ -530,7 +534,8 @@ static void TestBadTables(void) {
   /* A primary cell whose only partners must be published. */
   ExpectTextError(__LINE__,
                   "relations { cells { name: \"t\" value: 10 mark: CELL_MARK_SAFE }"
-                  " cells { name: \"a\" value: 3 } cells { name: \"b\" value: 7 mark: CELL_MARK_SAFE }"
+                  " cells { name: \"a\" value: 3 }"
+                  " cells { name: \"b\" value: 7 mark: CELL_MARK_SAFE }"
                   " relations { cells: [0, 1, 2] coefficients: [-1, 1, 1] } }",
                   GDPRKIT_FAILED_PRECONDITION, "a");
   /* Text that does not parse, and an empty request. */

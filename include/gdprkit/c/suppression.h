@@ -1,4 +1,5 @@
-/* gdprkit C ABI, small-cell suppression: tables in and out as serialized gdprkit.v1 messages, the audit.
+/* gdprkit C ABI, small-cell suppression: tables in and out as serialized
+ * gdprkit.v1 messages, and the audit.
  * Included by <gdprkit.h>; do not include it on its own. Conventions (status
  * codes, out-parameters first, versioned records, free functions): see
  * <gdprkit.h> and docs/conventions.md.
