@@ -440,6 +440,30 @@ int RunSweep(const Invocation& inv) {
     in.events.push_back(EventColumn{r.event_names[e], r.event_days[e]});
   }
   in.holds = r.holds;
+  if (inv.Has("--explain")) {
+    const std::string want = inv.Get("--explain");
+    for (std::size_t i = 0; i < r.ids.size(); ++i) {
+      if (r.ids[i] != want) continue;
+      std::vector<std::string_view> ids(r.ids.begin(), r.ids.end());
+      in.record_ids = ids;
+      absl::StatusOr<std::string> text = schedule->Explain(in, static_cast<std::int64_t>(i), *on);
+      if (!text.ok()) {
+        PrintError(Str(Plain(r.name), ":", r.lines[i], ": ", Plain(MessageOf(text.status()))));
+        return kExitUsage;
+      }
+      Output out;
+      std::size_t start = 0;
+      while (start < text->size()) {
+        std::size_t end = text->find('\n', start);
+        if (end == std::string::npos) end = text->size();
+        out.Cat(Plain(std::string_view(*text).substr(start, end - start)), "\n");
+        start = end + 1;
+      }
+      return Flush(&out) ? kExitOk : kExitUsage;
+    }
+    PrintError(Str(Plain(r.name), ": no record with id ", Quoted(want)));
+    return kExitUsage;
+  }
   SweepOptions options;
   options.on_invalid = InvalidRecords::kReport;
   options.max_errors = 1;
@@ -702,6 +726,7 @@ std::vector<Command> RetentionCommands() {
        {{"--policy", "FILE", {}, "the policy file with the retention rules"},
         {"--records", "FILE", {}, "records CSV ('-': standard input)"},
         {"--on", "DATE", {}, "the sweep's date"},
+        {"--explain", "ID", {}, "explain the decision for one record, line by line"},
         ZoneOption(),
         FormatOption()},
        RunSweep},

@@ -149,6 +149,19 @@ class RetentionCliTest(unittest.TestCase):
         self.assertEqual(held["journal-0002"]["status"], "held")
         self.assertEqual(held["journal-0001"]["status"], "due")
 
+    def test_sweep_explain(self):
+        out, _ = self.ok("retention", "sweep", "--policy", PRACTIO, "--records", PRACTIO_RECORDS,
+                         "--on", "2026-01-01", "--explain", "journal-0001")
+        lines = out.splitlines()
+        self.assertEqual(lines[0], 'record "journal-0001" as of 2026-01-01:')
+        self.assertIn("retention beats deletion", out)
+        self.assertEqual(lines[-1], '=> pending 2029-03-01, rule '
+                         '"patient-record-and-treatment-contact-10-years", anchor last_entry, '
+                         'reason period')
+        self.assertIn('no record with id "nobody"',
+                      self.fails("retention", "sweep", "--policy", PRACTIO, "--records",
+                                 PRACTIO_RECORDS, "--on", "2026-01-01", "--explain", "nobody"))
+
     def test_sweep_stdin_quotes_and_rule_column(self):
         records = ('\ufeffid,rule,collection,provider_number_ended\r\n'
                    '"a,1",provider-number-plus-15-months,2019-03-01,2025-11-30\r\n'
