@@ -2,6 +2,7 @@
 // published result must pass.
 #include "gdprkit/suppression.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <string>
@@ -67,13 +68,23 @@ absl::StatusOr<SuppressionResult> SuppressWithProtection(const CellTable& table,
     }
   }
   const std::vector<double> cost = CellCosts(table, options.cost);
+  // The solvers see the costs scaled to at most 1e6 (only their ratios
+  // matter): CLP aborts on objective coefficients of 1e25 and more, and large
+  // coefficients hurt its tolerances long before that.
+  double max_cost = 0;
+  for (double x : cost) max_cost = std::max(max_cost, x);
+  const double cost_scale = max_cost > 1e6 ? 1e6 / max_cost : 1.0;
+  std::vector<double> solver_cost = cost;
+  if (cost_scale != 1.0) {
+    for (double& x : solver_cost) x *= cost_scale;
+  }
   SecondaryMethod method = options.method;
   if (method == SecondaryMethod::kAuto) {
     method =
         n <= options.optimal_max_cells ? SecondaryMethod::kOptimal : SecondaryMethod::kHeuristic;
   }
   absl::StatusOr<internal::HeuristicResult> heur =
-      internal::RunHeuristic(d, protection, cost, options.effort, options.progress);
+      internal::RunHeuristic(d, protection, solver_cost, options.effort, options.progress);
   if (!heur.ok()) return heur.status();
 
   SuppressionResult result;
@@ -83,13 +94,13 @@ absl::StatusOr<SuppressionResult> SuppressWithProtection(const CellTable& table,
     const double spent =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     absl::StatusOr<internal::OptimalResult> opt =
-        internal::RunOptimal(d, protection, cost, suppressed,
+        internal::RunOptimal(d, protection, solver_cost, suppressed,
                              std::max(0.1, options.time_limit_seconds - spent), options.progress);
     if (!opt.ok()) return opt.status();
     if (opt->suppressed != suppressed) hints = nullptr;  // witnesses belong to the heuristic
     suppressed = opt->suppressed;
     result.proven_optimal = opt->proven_optimal;
-    result.lower_bound = opt->lower_bound;
+    result.lower_bound = opt->lower_bound / cost_scale;
   }
   absl::StatusOr<AuditReport> audit =
       internal::RunAudit(d, protection, suppressed, options.audit, hints, options.progress);

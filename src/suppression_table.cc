@@ -489,6 +489,18 @@ absl::Status CheckCellNumbers(const std::string& label, TableKind kind, const Ta
     return absl::InvalidArgumentError(
         absl::StrCat("cell ", label, " has negative value ", Num(c.value)));
   }
+  // Beyond this the LP solvers lose the precision the audit needs (and CLP
+  // refuses objective coefficients from 1e25 on, by aborting).
+  constexpr double kMaxNumber = 1e15;
+  if (kind == TableKind::kMagnitude && c.value > kMaxNumber) {
+    return absl::InvalidArgumentError(absl::StrCat("cell ", label, " has value ", Num(c.value),
+                                                   ", more than 1e15 (rescale the unit)"));
+  }
+  if (!std::isnan(c.cost) && c.cost > kMaxNumber) {
+    return absl::InvalidArgumentError(absl::StrCat("cell ", label, " has cost ", Num(c.cost),
+                                                   ", more than 1e15 (only ratios of costs "
+                                                   "matter: rescale them)"));
+  }
   if (kind == TableKind::kFrequency) {
     if (c.value != std::floor(c.value)) {
       return absl::InvalidArgumentError(absl::StrCat("cell ", label, " has count ", Num(c.value),
