@@ -47,7 +47,11 @@ namespace {
 
 constexpr std::size_t kMaxInputBytes = std::size_t{4} << 30;  // 4 GiB
 
-// A string that wipes itself.
+// The longest passphrase read from a file or the terminal.
+constexpr std::size_t kMaxSecret = 4096;
+
+// A string that wipes itself. Reserve before appending, so that no
+// reallocation leaves an unwiped copy behind.
 struct SecretString {
   std::string s;
   SecretString() = default;
@@ -298,6 +302,7 @@ void PrintRejections(const Column& c, IdKind kind, const std::vector<IdProblem>&
 int ReadTtyLine(const char* prompt, SecretString* out) {
   const int fd = open("/dev/tty", O_RDWR | O_NOCTTY);
   if (fd < 0) return 0;
+  out->s.reserve(kMaxSecret);  // no reallocation: no unwiped copies left behind
   termios old{};
   const bool have_termios = tcgetattr(fd, &old) == 0;
   if (have_termios) {
@@ -313,7 +318,7 @@ int ReadTtyLine(const char* prompt, SecretString* out) {
       ok = true;
       break;
     }
-    out->s.push_back(ch);
+    if (out->s.size() < kMaxSecret) out->s.push_back(ch);
   }
   sodium_memzero(&ch, sizeof ch);
   if (have_termios) tcsetattr(fd, TCSADRAIN, &old);
@@ -329,6 +334,7 @@ absl::Status SetSecret(const Invocation& inv, bool confirm, VaultOptions* option
     const std::string path = inv.Get("--key-file");
     std::FILE* f = std::fopen(path.c_str(), "rb");
     if (f == nullptr) return absl::NotFoundError(Str(path, ": cannot open the key file"));
+    std::setvbuf(f, nullptr, _IONBF, 0);  // no stdio buffer holding a copy
     char buf[130];
     const std::size_t n = std::fread(buf, 1, sizeof buf, f);
     std::fclose(f);
@@ -368,8 +374,10 @@ absl::Status SetSecret(const Invocation& inv, bool confirm, VaultOptions* option
     const std::string path = inv.Get("--passphrase-file");
     std::FILE* f = std::fopen(path.c_str(), "rb");
     if (f == nullptr) return absl::NotFoundError(Str(path, ": cannot open the passphrase file"));
+    std::setvbuf(f, nullptr, _IONBF, 0);  // no stdio buffer holding a copy
     int ch;
-    while ((ch = std::fgetc(f)) != EOF && ch != '\n' && secret.s.size() < 4096) {
+    secret.s.reserve(kMaxSecret);  // no reallocation: no unwiped copies left behind
+    while ((ch = std::fgetc(f)) != EOF && ch != '\n' && secret.s.size() < kMaxSecret) {
       secret.s.push_back(static_cast<char>(ch));
     }
     std::fclose(f);
