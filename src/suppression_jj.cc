@@ -53,6 +53,9 @@ struct Lines {
     }
     return false;
   }
+  // Lines not read yet (blank ones included): an upper bound on the records
+  // left, checked before a count from the input sizes an allocation.
+  size_t Left() const { return lines.size() - next; }
 };
 
 std::vector<std::string> Tokens(std::string_view line) {
@@ -96,6 +99,10 @@ absl::StatusOr<JJProblem> ParseJJ(std::string_view text) {
   if (!absl::SimpleAtoi(AV(line), &ncells) || ncells < 1 || ncells > 100'000'000) {
     return Bad(no,
                absl::StrCat("the cell count must be a positive integer, not \"", AV(line), "\""));
+  }
+  if (static_cast<uint64_t>(ncells) > in.Left()) {
+    return Bad(no, absl::StrCat("the cell count is ", ncells, " but only ", in.Left(),
+                                " lines follow"));
   }
   std::vector<LinearCell> cells(ncells);
   std::vector<Protection> protection(ncells);
@@ -171,6 +178,10 @@ absl::StatusOr<JJProblem> ParseJJ(std::string_view text) {
   if (!absl::SimpleAtoi(AV(line), &nrel) || nrel < 0 || nrel > 1'000'000'000) {
     return Bad(no,
                absl::StrCat("the relation count must be an integer >= 0, not \"", AV(line), "\""));
+  }
+  if (static_cast<uint64_t>(nrel) > in.Left()) {
+    return Bad(no, absl::StrCat("the relation count is ", nrel, " but only ", in.Left(),
+                                " lines follow"));
   }
   std::vector<LinearRelation> relations(nrel);
   for (int64_t r = 0; r < nrel; ++r) {

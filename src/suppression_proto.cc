@@ -12,6 +12,7 @@
 #include "gdprkit/suppression.h"
 #include "gdprkit/v1/table.pb.h"
 #include "google/protobuf/io/tokenizer.h"
+#include "google/protobuf/stubs/logging.h"
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/json_util.h"
 #include "internal/sdc_model.h"
@@ -24,12 +25,18 @@ namespace pb = ::gdprkit::v1;
 absl::Status Parse(std::string_view bytes, MessageFormat format, google::protobuf::Message* msg) {
   const std::string what = msg->GetDescriptor()->full_name();
   switch (format) {
-    case MessageFormat::kBinary:
+    case MessageFormat::kBinary: {
+      // protobuf logs bad UTF-8 in string fields to stderr; a library must
+      // not write to its host's stderr, and the status says it anyway.
+      google::protobuf::LogSilencer quiet;
       if (bytes.size() > static_cast<size_t>(INT32_MAX) ||
           !msg->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-        return absl::InvalidArgumentError(absl::StrCat("not a valid serialized ", what));
+        return absl::InvalidArgumentError(absl::StrCat(
+            "not a valid serialized ", what, " (truncated, not this message, or text that is "
+            "not UTF-8 in a string field)"));
       }
       return absl::OkStatus();
+    }
     case MessageFormat::kJson: {
       auto st = google::protobuf::util::JsonStringToMessage(
           google::protobuf::StringPiece(bytes.data(), bytes.size()), msg);

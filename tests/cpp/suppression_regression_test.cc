@@ -73,3 +73,28 @@ TEST(SuppressionRegressionTest, LargeCostsAreScaledForTheSolvers) {
 
 }  // namespace
 }  // namespace gdprkit
+
+namespace gdprkit {
+namespace {
+
+// jj_fuzzer: "0\n999993900\n..." made ParseJJ allocate 12 GB of cells before
+// noticing that the input has a handful of lines.
+TEST(SuppressionRegressionTest, JJCountsBeyondTheInputAreRefusedBeforeAllocating) {
+  absl::StatusOr<JJProblem> p = ParseJJ("0\n99999390\n0 10 1 s 0 100 0 0 0\n");
+  ASSERT_FALSE(p.ok());
+  EXPECT_THAT(p.status().message(), HasSubstr("lines follow"));
+  p = ParseJJ("0\n1\n0 10 1 s 0 100 0 0 0\n999999999\n");
+  ASSERT_FALSE(p.ok());
+  EXPECT_THAT(p.status().message(), HasSubstr("relation count"));
+}
+
+// suppress_request_fuzzer: protobuf logged bad UTF-8 in string fields to
+// stderr; the status carries it instead.
+TEST(SuppressionRegressionTest, BadUtf8InBinaryRequestIsAnError) {
+  absl::StatusOr<std::string> r = SuppressSerialized(std::string("\x0a\x05\x0a\x03\x0a\x01\xff", 7));
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.status().message(), HasSubstr("not UTF-8"));
+}
+
+}  // namespace
+}  // namespace gdprkit
