@@ -2,16 +2,16 @@
 
 The kinds (``kind=`` everywhere; ``docs/vault.md`` has the rules):
 
-==================  ==========================================  ====================
-kind                accepted input                              normal form
-==================  ==========================================  ====================
-``"cpr"``           ``DDMMYY-SSSS`` or ``DDMMYYSSSS``           10 digits
-``"cvr"``           ``12345678``, ``"DK12345678"``              8 digits
-``"gln"``           13 digits (GS1 check digit)                 13 digits
-``"provider_number"`` ydernummer, 1-6 digits                    6 digits, zero-padded
-``"sor"``           11-18 digits (Verhoeff check digit)         as given
-``"other"``         any text up to 256 bytes                    trimmed text
-==================  ==========================================  ====================
+=======================  ===================================  =====================
+kind                     accepted input                       normal form
+=======================  ===================================  =====================
+``"cpr"``                ``DDMMYY-SSSS`` or ``DDMMYYSSSS``    10 digits
+``"cvr"``                ``12345678``, ``"DK12345678"``       8 digits
+``"gln"``                13 digits (GS1 check digit)          13 digits
+``"provider_number"``    ydernummer, 1-6 digits               6 digits, zero-padded
+``"sor"``                11-18 digits (Verhoeff check digit)  as given
+``"other"``              any text up to 256 bytes             trimmed text
+=======================  ===================================  =====================
 
 CPR numbers: the date and the century rule of the 7th digit are checked; the
 modulus-11 check is not required (numbers issued since 2007 need not pass it)
