@@ -212,3 +212,23 @@ def test_threads_share_a_vault(vault):
         t.join()
     assert len(results) == 4 and all(r == results[0] for r in results)
     assert len(set(results[0])) == len(ids)
+
+
+def test_docs_python_example_runs(tmp_path, monkeypatch, capsys):
+    import pathlib
+    import re
+
+    repo = pathlib.Path(__file__).resolve().parents[2]
+    doc = (repo / "docs" / "vault.md").read_text()
+    block = re.search(r"```python\nimport pandas as pd, gdprkit\n(.*?)```", doc, re.S)
+    assert block is not None
+    code = "import pandas as pd, gdprkit\n" + block.group(1)
+    code = code.replace('"klynge.vault"', repr(str(tmp_path / "klynge.vault")))
+    code = code.replace("create_if_missing=True)", 'create_if_missing=True, kdf="tests_only")')
+    monkeypatch.chdir(repo)
+    exec(compile(code, "docs/vault.md", "exec"), {})
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "{'ok': 8}"
+    assert out[1] == "1"
+    assert out[2] == "2 8"
+    assert "ps1_" in out[4]
