@@ -602,48 +602,43 @@ def _audit_from(out: Dict[str, Any], cells: pd.DataFrame, value: str) -> Suppres
 
     a = out["audit"]
     dims = list(out["dims"])
-    sup = np.flatnonzero(out["status"] != 0)
-    iv = cells.iloc[sup][dims + [value, "status"]].copy()
-    iv["status"] = iv["status"].astype(str)
-    iv["lower"] = out["interval_lower"][sup]
-    iv["upper"] = out["interval_upper"][sup]
-    iv["kind"] = [_INTERVAL_KINDS[k] for k in out["interval_kind"][sup].tolist()]
-    iv["need_lower"] = np.nan
-    iv["need_upper"] = np.nan
-    iv["safe"] = pd.array([pd.NA] * len(iv), dtype="boolean")
-    iv["reason"] = ""
-    row_of = {int(p): i for i, p in enumerate(sup.tolist())}
-    extra: List[Dict[str, Any]] = []
-    for pos, _v, need_lo, need_hi, _sl, lo, hi, exact, safe, reason in a["verdicts"]:
-        i = row_of.get(int(pos))
-        if i is None:  # a primary cell that was published: it fails
-            r = cells.iloc[int(pos)]
-            extra.append(
-                {
-                    **{d: r[d] for d in dims},
-                    value: r[value],
-                    "status": "published",
-                    "lower": lo,
-                    "upper": hi,
-                    "kind": "exact" if exact else "inner",
-                    "need_lower": need_lo,
-                    "need_upper": need_hi,
-                    "safe": bool(safe),
-                    "reason": reason,
-                }
-            )
-            continue
-        iv.iloc[i, iv.columns.get_loc("need_lower")] = need_lo
-        iv.iloc[i, iv.columns.get_loc("need_upper")] = need_hi
-        iv.iloc[i, iv.columns.get_loc("lower")] = lo
-        iv.iloc[i, iv.columns.get_loc("upper")] = hi
-        iv.iloc[i, iv.columns.get_loc("kind")] = "exact" if exact else "inner"
-        iv.iloc[i, iv.columns.get_loc("safe")] = bool(safe)
-        iv.iloc[i, iv.columns.get_loc("reason")] = reason
-    if extra:
-        iv = pd.concat([iv, pd.DataFrame(extra)], ignore_index=True)
-        iv["safe"] = iv["safe"].astype("boolean")
-    iv = iv.reset_index(drop=True)
+    status = out["status"]
+    # The rows: every suppressed cell, then primary cells left published (an
+    # audit of a given pattern), in table order. Whole columns at once: a
+    # table may have hundreds of thousands of primary cells.
+    verdicts = a["verdicts"]
+    vpos = np.array([v[0] for v in verdicts], dtype=np.int64)
+    exposed = vpos[status[vpos] == 0] if vpos.size else vpos
+    rows = np.concatenate([np.flatnonzero(status != 0), np.sort(exposed)])
+    iv = cells.iloc[rows][dims + [value]].reset_index(drop=True)
+    st = np.asarray(STATUSES, dtype=object)[status[rows]]
+    iv["status"] = st
+    lower = out["interval_lower"][rows].copy()
+    upper = out["interval_upper"][rows].copy()
+    kind = np.asarray([_INTERVAL_KINDS[k] for k in out["interval_kind"][rows].tolist()],
+                      dtype=object)
+    need_lower = np.full(len(rows), np.nan)
+    need_upper = np.full(len(rows), np.nan)
+    safe = pd.array([pd.NA] * len(rows), dtype="boolean")
+    reason = np.full(len(rows), "", dtype=object)
+    if vpos.size:
+        where = np.full(len(status), -1, dtype=np.int64)
+        where[rows] = np.arange(len(rows))
+        at = where[vpos]
+        need_lower[at] = [v[2] for v in verdicts]
+        need_upper[at] = [v[3] for v in verdicts]
+        lower[at] = [v[5] for v in verdicts]
+        upper[at] = [v[6] for v in verdicts]
+        kind[at] = ["exact" if v[7] else "inner" for v in verdicts]
+        safe[at] = np.array([bool(v[8]) for v in verdicts])
+        reason[at] = [v[9] for v in verdicts]
+    iv["lower"] = lower
+    iv["upper"] = upper
+    iv["kind"] = kind
+    iv["need_lower"] = need_lower
+    iv["need_upper"] = need_upper
+    iv["safe"] = safe
+    iv["reason"] = reason
     return SuppressionAudit(
         passed=bool(a["passed"]),
         intervals=iv,
