@@ -78,12 +78,23 @@ std::vector<std::string_view> Families() {
   return out;
 }
 
+// The width of the "name operands" column of a command list.
+std::size_t NameColumnWidth(std::string_view family, bool all) {
+  std::size_t width = 0;
+  for (const Command& c : Commands()) {
+    if (!all && c.family != family) continue;
+    width = std::max(width, DisplayWidth(Str(FullName(c), " ", c.operands)));
+  }
+  return std::min<std::size_t>(width, 36);
+}
+
 std::string FamilyHelp(std::string_view family) {
   std::string out =
       Str("Usage: gdprkit ", family, " <command> [options] [arguments]\n\n", "Commands:\n");
   for (const Command& c : Commands()) {
     if (c.family != family) continue;
-    Append(&out, "  ", PadRight(Str(FullName(c), " ", c.operands), 30), " ", c.summary, "\n");
+    Append(&out, "  ", PadRight(Str(FullName(c), " ", c.operands), NameColumnWidth(family, false)),
+           "  ", c.summary, "\n");
   }
   Append(&out, "\nRun 'gdprkit help ", family, " <command>' or 'gdprkit ", family,
          " <command> --help' for details.\n");
@@ -95,15 +106,17 @@ std::string GeneralHelp() {
       "gdprkit - GDPR primitives for Danish health-sector software\n\n"
       "Usage: gdprkit <command> [options] [arguments]\n\n"
       "Commands:\n";
+  const std::size_t width = NameColumnWidth("", true);
   for (const Command& c : Commands()) {
-    Append(&out, "  ", PadRight(Str(FullName(c), " ", c.operands), 30), " ", c.summary, "\n");
+    Append(&out, "  ", PadRight(Str(FullName(c), " ", c.operands), width), "  ", c.summary, "\n");
   }
   Append(&out,
          "\nRun 'gdprkit help <command>' or 'gdprkit <command> --help' for a command's options.\n"
          "A FILE of '-' reads the policy from standard input.\n\n"
          "Exit status:\n"
          "  0  success (policy check: no errors; warnings and infos allowed)\n"
-         "  1  policy check found errors\n"
+         "  1  a negative answer: policy check found errors, a log or audit trail does not\n"
+         "     verify, a table cannot be protected (see each command's help)\n"
          "  2  usage error, or a file that cannot be read or parsed\n"
          "  3  internal error\n");
   return out;
