@@ -747,8 +747,14 @@ absl::StatusOr<HeuristicResult> RunHeuristic(const SdcData& d,
   const bool guided = n <= guided_max;
   std::vector<double> search = cost;
   if (guided) {
-    const double seconds = effort >= 2 ? 30.0 : 3.0;
-    absl::StatusOr<std::vector<double>> x = RelaxationPoint(d, protection, cost, seconds);
+    // A round budget that shrinks with the table as a round's work grows
+    // (about n^1.6): all 60 rounds up to ~800 cells, 5 at 3,500, 3 at 5,000
+    // (effort 1; about 3 s on this project's machine). Not a time budget:
+    // the same table must give the same pattern on any machine under any
+    // load.
+    const double scale = (effort >= 2 ? 2000.0 : 200.0) * std::pow(363.0 / std::max(n, 1), 1.6);
+    const int max_rounds = static_cast<int>(std::clamp(scale, 2.0, 60.0));
+    absl::StatusOr<std::vector<double>> x = RelaxationPoint(d, protection, cost, max_rounds);
     if (!x.ok()) return x.status();
     for (int c = 0; c < n; ++c) search[c] = cost[c] * (1 - 0.5 * std::min(1.0, (*x)[c]));
   }

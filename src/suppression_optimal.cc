@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -255,13 +256,15 @@ class Master {
     solver->loadProblem(m, col_lb.data(), col_ub.data(), obj.data(), row_lb.data(), row_ub.data());
   }
 
-  // Cutting planes on the LP relaxation: returns its last solution and
-  // raises *lower_bound to its value.
-  absl::StatusOr<std::vector<double>> Relax(double seconds, double* lower_bound) {
+  // Cutting planes on the LP relaxation (at most `max_rounds` rounds and
+  // `seconds`): returns its last solution and raises *lower_bound to its
+  // value.
+  absl::StatusOr<std::vector<double>> Relax(double seconds, int max_rounds,
+                                            double* lower_bound) {
     const auto t0 = std::chrono::steady_clock::now();
     const int n = d_.num_cells();
     std::vector<double> x(col_lb);
-    for (int round = 0; round < 60; ++round) {
+    for (int round = 0; round < std::min(60, max_rounds); ++round) {
       if (std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() > seconds) {
         break;
       }
@@ -293,10 +296,10 @@ class Master {
 absl::StatusOr<std::vector<double>> RelaxationPoint(const SdcData& d,
                                                     const std::vector<Protection>& protection,
                                                     const std::vector<double>& cost,
-                                                    double seconds) {
+                                                    int max_rounds) {
   Master master(d, protection, cost);
   double lb = 0;
-  return master.Relax(seconds, &lb);
+  return master.Relax(std::numeric_limits<double>::infinity(), max_rounds, &lb);
 }
 
 absl::StatusOr<OptimalResult> RunOptimal(const SdcData& d,
@@ -318,7 +321,7 @@ absl::StatusOr<OptimalResult> RunOptimal(const SdcData& d,
   }
   {
     absl::StatusOr<std::vector<double>> x =
-        master.Relax(time_limit_seconds * 0.3, &out.lower_bound);
+        master.Relax(time_limit_seconds * 0.3, 60, &out.lower_bound);
     if (!x.ok()) return x.status();
   }
   // Branch and bound with the cuts so far; separate its solution; repeat.

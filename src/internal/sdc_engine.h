@@ -63,12 +63,14 @@ struct OptimalResult {
   double lower_bound = 0;
 };
 
-// The LP relaxation of the optimal model after cutting-plane rounds (at most
-// `seconds`): a fractional suppression per cell, used to guide the heuristic.
+// The LP relaxation of the optimal model after at most `max_rounds`
+// cutting-plane rounds: a fractional suppression per cell, used to guide the
+// heuristic. A round budget, not a time budget, so that the guidance (and so
+// the pattern) does not depend on the machine or its load.
 absl::StatusOr<std::vector<double>> RelaxationPoint(const SdcData& d,
                                                     const std::vector<Protection>& protection,
                                                     const std::vector<double>& cost,
-                                                    double seconds);
+                                                    int max_rounds);
 
 absl::StatusOr<OptimalResult> RunOptimal(const SdcData& d,
                                          const std::vector<Protection>& protection,
