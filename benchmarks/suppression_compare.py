@@ -256,7 +256,8 @@ def run_tau(tau_python: str, leaf: pd.DataFrame, full: pd.DataFrame, rows: Dict[
         try:
             p = subprocess.run([tau_python, script, os.path.join(tmp, "leaf.csv"),
                                 json.dumps(hrc), os.path.join(tmp, "work"), method, str(rng)],
-                               capture_output=True, text=True, timeout=timeout)
+                               capture_output=True, text=True, timeout=timeout,
+                               cwd=tmp)  # the engine writes its logs to the working directory
         except subprocess.TimeoutExpired:
             return None, timeout, float("nan"), f"no result in {timeout:.0f} s"
         if p.returncode != 0:
