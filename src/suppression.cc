@@ -41,9 +41,10 @@ absl::StatusOr<SuppressionResult> SuppressWithProtection(const CellTable& table,
   for (int c = 0; c < n; ++c) {
     const Protection& p = protection[c];
     for (double level : {p.upper, p.lower, p.sliding}) {
-      if (!std::isfinite(level) || level < 0) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "cell ", d.CellName(c), " has protection level ", level, " (must be finite, >= 0)"));
+      if (!std::isfinite(level) || level < 0 || level > 1e15) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("cell ", d.CellName(c), " has protection level ", level,
+                         " (must be finite, >= 0 and at most 1e15)"));
       }
     }
     if (!p.primary && (p.upper > 0 || p.lower > 0 || p.sliding > 0)) {

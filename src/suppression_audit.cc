@@ -233,6 +233,16 @@ absl::StatusOr<AuditReport> RunAudit(const SdcData& d, const std::vector<Protect
   if (!(options.tolerance >= 0) || options.tolerance > 1e-2) {
     return absl::InvalidArgumentError("audit tolerance must be in [0, 0.01]");
   }
+  for (int c = 0; c < n; ++c) {
+    const Protection& p = protection[c];
+    for (double level : {p.upper, p.lower, p.sliding}) {
+      if (!std::isfinite(level) || level < 0 || level > 1e15) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("cell ", d.CellName(c), " has protection level ", level,
+                         " (must be finite, >= 0 and at most 1e15)"));
+      }
+    }
+  }
   const bool integer = d.integer();
   AuditReport report;
   const Reduced red = Reduce(d, suppressed);

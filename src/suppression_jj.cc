@@ -145,8 +145,9 @@ absl::StatusOr<JJProblem> ParseJJ(std::string_view text) {
     c.lower_bound = num[2] <= -kJJInfinity ? -kInf : num[2];
     c.upper_bound = num[3] >= kJJInfinity ? kInf : num[3];
     for (int f = 4; f < 7; ++f) {
-      if (!std::isfinite(num[f]) || num[f] < 0) {
-        return Bad(no, absl::StrCat("cell ", i, ": ", names[f], " must be finite and >= 0"));
+      if (!std::isfinite(num[f]) || num[f] < 0 || num[f] > 1e15) {
+        return Bad(no, absl::StrCat("cell ", i, ": ", names[f],
+                                    " must be finite, >= 0 and at most 1e15"));
       }
     }
     char status = 0;

@@ -480,6 +480,10 @@ void MergeTop(std::vector<double>* a, const std::vector<double>& b, size_t k) {
   *a = std::move(out);
 }
 
+// Beyond this the LP solvers lose the precision the audit needs (and CLP
+// refuses objective coefficients from 1e25 on, by aborting).
+constexpr double kMaxNumber = 1e15;
+
 absl::Status CheckCellNumbers(const std::string& label, TableKind kind, const TableCell& c) {
   if (!std::isfinite(c.value)) {
     return absl::InvalidArgumentError(absl::StrCat("cell ", label, " has value ", Num(c.value),
@@ -489,9 +493,6 @@ absl::Status CheckCellNumbers(const std::string& label, TableKind kind, const Ta
     return absl::InvalidArgumentError(
         absl::StrCat("cell ", label, " has negative value ", Num(c.value)));
   }
-  // Beyond this the LP solvers lose the precision the audit needs (and CLP
-  // refuses objective coefficients from 1e25 on, by aborting).
-  constexpr double kMaxNumber = 1e15;
   if (kind == TableKind::kMagnitude && c.value > kMaxNumber) {
     return absl::InvalidArgumentError(absl::StrCat("cell ", label, " has value ", Num(c.value),
                                                    ", more than 1e15 (rescale the unit)"));
@@ -562,6 +563,10 @@ absl::Status CheckCellNumbers(const std::string& label, TableKind kind, const Ta
     if (!std::isnan(m) && (!std::isfinite(m) || m < 0)) {
       return absl::InvalidArgumentError(absl::StrCat("cell ", label, " has protection level ",
                                                      Num(m), " (must be finite, non-negative)"));
+    }
+    if (!std::isnan(m) && m > kMaxNumber) {
+      return absl::InvalidArgumentError(absl::StrCat("cell ", label, " has protection level ",
+                                                     Num(m), ", more than 1e15"));
     }
   }
   if ((!std::isnan(c.manual_upper) || !std::isnan(c.manual_lower)) && c.mark != CellMark::kUnsafe) {
@@ -997,6 +1002,15 @@ absl::StatusOr<CellTable> CellTable::FromRelations(TableKind kind,
     }
     if (std::isinf(lb) && lb > 0) {
       return absl::InvalidArgumentError(absl::StrCat("cell ", label, " has lower bound inf"));
+    }
+    // Finite numbers beyond 1e15 break the LP solvers' tolerances (and CLP
+    // aborts on some); infinite bounds are fine.
+    for (double x : {c.value, lb, ub}) {
+      if (std::isfinite(x) && std::fabs(x) > 1e15) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("cell ", label, " has value or bound ", Num(x),
+                         ", beyond 1e15 in magnitude (rescale the unit)"));
+      }
     }
     if (lb < 0 && kind == TableKind::kFrequency) {
       return absl::InvalidArgumentError(

@@ -98,3 +98,36 @@ TEST(SuppressionRegressionTest, BadUtf8InBinaryRequestIsAnError) {
 
 }  // namespace
 }  // namespace gdprkit
+
+namespace gdprkit {
+namespace {
+
+// jj_fuzzer: an upper protection level of 1e104 (8-column sdcTable form, an
+// unbounded cell) reached CLP, which aborted (fabs(lowerValue) < 1e100).
+TEST(SuppressionRegressionTest, HugeProtectionLevelsAreRefused) {
+  const std::string jj = "0\n3\n0 10 1 0 1e30 0 1e104 0\n1 3 1 1 102 0 2 0\n2 7 1 0 100 0 0 0\n"
+                         "1\n0 3 : 0 (-1) 1 (1) 2 (1)\n";
+  absl::StatusOr<JJProblem> p = ParseJJ(jj);
+  ASSERT_FALSE(p.ok());
+  EXPECT_THAT(p.status().message(), HasSubstr("UPL"));
+  // The same levels given to the C++ API directly.
+  absl::StatusOr<JJProblem> ok = ParseJJ(
+      "0\n3\n0 10 1 0 1e30 0 0 0\n1 3 1 1 102 0 2 0\n2 7 1 0 100 0 0 0\n"
+      "1\n0 3 : 0 (-1) 1 (1) 2 (1)\n");
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  std::vector<Protection> prot = ok->protection;
+  prot[1].upper = 1e104;
+  EXPECT_THAT(SuppressWithProtection(ok->table, prot).status().message(),
+              HasSubstr("at most 1e15"));
+  EXPECT_THAT(Audit(ok->table, prot, ok->suppressed).status().message(),
+              HasSubstr("at most 1e15"));
+  // Finite bounds beyond 1e15.
+  EXPECT_THAT(ParseJJ("0\n3\n0 10 1 0 1e20 0 0 0\n1 3 1 1 102 0 2 0\n2 7 1 0 100 0 0 0\n"
+                      "1\n0 3 : 0 (-1) 1 (1) 2 (1)\n")
+                  .status()
+                  .message(),
+              HasSubstr("beyond 1e15"));
+}
+
+}  // namespace
+}  // namespace gdprkit
