@@ -41,6 +41,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "cli.h"
+#include "cli_csv.h"
 #include "gdprkit/suppression.h"
 
 namespace gdprkit::cli {
@@ -49,104 +50,7 @@ namespace {
 constexpr std::size_t kMaxTableBytes = std::size_t{1} << 31;
 constexpr std::size_t kMaxHierarchyBytes = std::size_t{64} << 20;
 
-// Reads a whole file; "-" is standard input.
-absl::StatusOr<std::string> ReadWhole(const std::string& path, std::size_t limit) {
-  std::string data;
-  std::FILE* f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
-  if (f == nullptr) {
-    const int err = errno;
-    const std::string msg = Str("cannot open ", Plain(path), ": ", std::strerror(err));
-    return err == ENOENT ? absl::NotFoundError(msg) : absl::PermissionDeniedError(msg);
-  }
-  char buf[1 << 16];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
-    data.append(buf, n);
-    if (data.size() > limit) {
-      if (f != stdin) std::fclose(f);
-      return absl::ResourceExhaustedError(Str(Plain(path), " is larger than ", limit, " bytes"));
-    }
-  }
-  const bool failed = std::ferror(f) != 0;
-  if (f != stdin) std::fclose(f);
-  if (failed) return absl::InvalidArgumentError(Str("cannot read ", Plain(path)));
-  return data;
-}
-
-// ---------------------------------------------------------------------------
-// CSV (RFC 4180): comma-separated, optionally quoted fields ("" is a quote),
-// records ending in LF or CRLF; a UTF-8 byte-order mark is skipped; blank
-// lines are skipped.
-// ---------------------------------------------------------------------------
-
-struct Record {
-  int line = 0;
-  std::vector<std::string> fields;
-};
-
-absl::StatusOr<std::vector<Record>> ParseCsv(std::string_view text, const std::string& name) {
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-  std::vector<Record> out;
-  Record rec;
-  std::string field;
-  int line = 1;
-  rec.line = 1;
-  bool quoted = false, field_started = false;
-  auto end_field = [&] {
-    rec.fields.push_back(std::move(field));
-    field.clear();
-    field_started = false;
-  };
-  auto end_record = [&] {
-    end_field();
-    if (!(rec.fields.size() == 1 && rec.fields[0].empty())) out.push_back(std::move(rec));
-    rec = Record();
-    rec.line = line;
-  };
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (quoted) {
-      if (c == '"') {
-        if (i + 1 < text.size() && text[i + 1] == '"') {
-          field.push_back('"');
-          ++i;
-        } else {
-          quoted = false;
-        }
-      } else {
-        if (c == '\n') ++line;
-        field.push_back(c);
-      }
-      continue;
-    }
-    if (c == '"') {
-      if (field_started) {
-        return absl::InvalidArgumentError(
-            Str(Plain(name), ":", line, ": a quote inside an unquoted field"));
-      }
-      quoted = true;
-      field_started = true;
-    } else if (c == ',') {
-      end_field();
-    } else if (c == '\n' || c == '\r') {
-      if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
-      ++line;
-      end_record();
-    } else if (c == '\0') {
-      return absl::InvalidArgumentError(
-          Str(Plain(name), ":", line, ": a NUL byte (is this a CSV text file?)"));
-    } else {
-      field.push_back(c);
-      field_started = true;
-    }
-  }
-  if (quoted) {
-    return absl::InvalidArgumentError(
-        Str(Plain(name), ":", rec.line, ": a quoted field is not closed"));
-  }
-  if (field_started || !rec.fields.empty()) end_record();
-  return out;
-}
+using Record = CsvRecord;  // tools/cli_csv.h
 
 std::vector<std::string> Split(std::string_view s, char sep) {
   std::vector<std::string> out;
@@ -207,7 +111,7 @@ struct Loaded {
 // Reads a hierarchy file for dimension `dim`.
 absl::StatusOr<Hierarchy> ReadHierarchy(const std::string& dim, const std::string& path,
                                         const std::string& total) {
-  absl::StatusOr<std::string> text = ReadWhole(path, kMaxHierarchyBytes);
+  absl::StatusOr<std::string> text = ReadFileArg(path, kMaxHierarchyBytes);
   if (!text.ok()) return text.status();
   const bool is_csv =
       path.size() >= 4 && (path.compare(path.size() - 4, 4, ".csv") == 0 ||
@@ -296,7 +200,7 @@ absl::StatusOr<Loaded> LoadTable(const Invocation& inv) {
     }
   }
 
-  absl::StatusOr<std::string> text = ReadWhole(path, kMaxTableBytes);
+  absl::StatusOr<std::string> text = ReadFileArg(path, kMaxTableBytes);
   if (!text.ok()) return text.status();
   absl::StatusOr<std::vector<Record>> rows = ParseCsv(*text, name);
   if (!rows.ok()) return rows.status();
