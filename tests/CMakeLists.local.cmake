@@ -4,7 +4,7 @@
 #   c_header_*            include/gdprkit.h compiles alone, warning-free, as
 #                         C99, C11, C++11 and C++17 (-Wall -Wextra -pedantic
 #                         -Werror), with each compiler found (gcc, clang)
-#   c_exported_symbols    libgdprkit.so exports exactly tests/c/exported_symbols.txt
+#   c_exported_symbols    libgdprkit.so exports exactly tests/c/exported_symbols*.txt
 #   install_consumer      cmake --install, then a consumer project through
 #                         find_package(gdprkit) and through pkg-config (label install)
 
