@@ -319,30 +319,6 @@ absl::StatusOr<Loaded> LoadTable(const Invocation& inv) {
   return out;
 }
 
-const char* StatusName(CellStatus s) {
-  switch (s) {
-    case CellStatus::kPublished:
-      return "published";
-    case CellStatus::kPrimary:
-      return "primary";
-    case CellStatus::kSecondary:
-      return "secondary";
-  }
-  return "unknown";
-}
-
-const char* MethodName(SecondaryMethod m) {
-  switch (m) {
-    case SecondaryMethod::kAuto:
-      return "auto";
-    case SecondaryMethod::kHeuristic:
-      return "heuristic";
-    case SecondaryMethod::kOptimal:
-      return "optimal";
-  }
-  return "unknown";
-}
-
 // The outcome of a run, by cell.
 struct Outcome {
   CellTable table;
@@ -422,7 +398,7 @@ int Print(const Invocation& inv, const Loaded& loaded, const Outcome& o) {
         row.push_back(o.status[c] == CellStatus::kPublished ? Number(t.value(c)) : "x");
         const bool unprotected = verdict[c] != nullptr && !verdict[c]->safe;
         const bool exposed = unprotected && o.status[c] == CellStatus::kPublished;
-        row.push_back(exposed ? "published (primary!)" : StatusName(o.status[c]));
+        row.push_back(exposed ? "published (primary!)" : CellStatusName(o.status[c]));
         if (show_audit) {
           row.push_back(bound(c, false));
           row.push_back(bound(c, true));
@@ -448,7 +424,7 @@ int Print(const Invocation& inv, const Loaded& loaded, const Outcome& o) {
                 " other cells suppressed; ");
       } else {
         out.Cat(size, " cells: ", num_primary, " primary, ", num_secondary,
-                " secondary suppressed (method ", MethodName(o.result.method),
+                " secondary suppressed (method ", SecondaryMethodName(o.result.method),
                 o.result.proven_optimal ? ", proven optimal" : "", ", cost ",
                 Number(o.result.total_cost), "); ");
       }
@@ -482,7 +458,7 @@ int Print(const Invocation& inv, const Loaded& loaded, const Outcome& o) {
         std::vector<std::string> row;
         for (std::size_t d = 0; d < dims.size(); ++d) row.push_back(code_of(pos, d));
         row.push_back(o.status[c] == CellStatus::kPublished ? Number(t.value(c)) : "");
-        row.push_back(StatusName(o.status[c]));
+        row.push_back(CellStatusName(o.status[c]));
         if (show_audit) {
           row.push_back(bound(c, false));
           row.push_back(bound(c, true));
@@ -500,7 +476,7 @@ int Print(const Invocation& inv, const Loaded& loaded, const Outcome& o) {
               ",\n  \"dims\": ", JsonStringArray(dnames), ",\n  \"value\": ", JsonString(value),
               ",\n  \"mode\": ", JsonString(o.checked ? "check" : "suppress"));
       if (!o.checked) {
-        out.Cat(",\n  \"method\": ", JsonString(MethodName(o.result.method)),
+        out.Cat(",\n  \"method\": ", JsonString(SecondaryMethodName(o.result.method)),
                 ",\n  \"proven_optimal\": ", JsonBool(o.result.proven_optimal),
                 ",\n  \"total_cost\": ", JsonNumber(o.result.total_cost));
       }
@@ -514,7 +490,7 @@ int Print(const Invocation& inv, const Loaded& loaded, const Outcome& o) {
         out.Cat(pos == 0 ? "\n" : ",\n", "    {\"codes\": ", JsonStringArray(codes),
                 ", \"value\": ",
                 o.status[c] == CellStatus::kPublished ? JsonNumber(t.value(c)) : "null",
-                ", \"status\": ", JsonString(StatusName(o.status[c])));
+                ", \"status\": ", JsonString(CellStatusName(o.status[c])));
         if (show_audit && o.status[c] != CellStatus::kPublished) {
           // null: unbounded (or not computed).
           out.Cat(", \"attacker_lower\": ", JsonNumber(bound_value(c, false)),

@@ -49,18 +49,6 @@ SecondaryMethod MethodFrom(const std::string& s) {
   Invalid("unknown method \"" + s + "\"; use \"auto\", \"heuristic\" or \"optimal\"");
 }
 
-const char* MethodName(SecondaryMethod m) {
-  switch (m) {
-    case SecondaryMethod::kAuto:
-      return "auto";
-    case SecondaryMethod::kHeuristic:
-      return "heuristic";
-    case SecondaryMethod::kOptimal:
-      return "optimal";
-  }
-  return "unknown";
-}
-
 CostModel CostFrom(const std::string& s) {
   if (s == "cells") return CostModel::kCells;
   if (s == "value") return CostModel::kValue;
@@ -284,7 +272,7 @@ py::dict ToPython(const Output& out, const std::vector<std::string>& dim_names) 
   d["num_primary"] = r.num_primary;
   d["num_secondary"] = r.num_secondary;
   d["total_cost"] = r.total_cost;
-  d["method"] = MethodName(r.method);
+  d["method"] = SecondaryMethodName(r.method);
   d["proven_optimal"] = r.proven_optimal;
   d["lower_bound"] = r.lower_bound;
   d["seconds"] = r.seconds;

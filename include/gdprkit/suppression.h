@@ -417,6 +417,19 @@ enum class SecondaryMethod : std::uint8_t {
   kOptimal = 2,    // minimum cost: Fischetti-Salazar MIP with CBC
 };
 
+// "auto", "heuristic" or "optimal", as the doors spell the methods.
+constexpr const char* SecondaryMethodName(SecondaryMethod m) {
+  switch (m) {
+    case SecondaryMethod::kAuto:
+      return "auto";
+    case SecondaryMethod::kHeuristic:
+      return "heuristic";
+    case SecondaryMethod::kOptimal:
+      return "optimal";
+  }
+  return "unknown";
+}
+
 enum class CostModel : std::uint8_t {
   kCells = 0,         // every cell costs 1: fewest cells suppressed
   kValue = 1,         // a cell costs its value: least total value suppressed
@@ -447,6 +460,19 @@ enum class CellStatus : std::uint8_t {
   kPrimary = 1,    // suppressed by a primary rule or mark
   kSecondary = 2,  // suppressed to protect primary cells
 };
+
+// "published", "primary" or "secondary", as the doors spell the statuses.
+constexpr const char* CellStatusName(CellStatus s) {
+  switch (s) {
+    case CellStatus::kPublished:
+      return "published";
+    case CellStatus::kPrimary:
+      return "primary";
+    case CellStatus::kSecondary:
+      return "secondary";
+  }
+  return "unknown";
+}
 
 struct SuppressionResult {
   std::vector<CellStatus> status;      // one per cell

@@ -157,7 +157,13 @@ class OutOfRangeError(Error, IndexError):
 
 
 class UnimplementedError(Error, NotImplementedError):
-    """The operation is not implemented (status UNIMPLEMENTED)."""
+    """Status UNIMPLEMENTED (``GDPRKIT_UNIMPLEMENTED`` = 12 in the C ABI).
+
+    No operation of this release reports it: every entry point is
+    implemented. The class completes the one-class-per-status-code mapping
+    (:func:`error_class`), so that code written against the C ABI's status
+    list, or a later release that declines an operation a build was compiled
+    without, gets a typed exception rather than a generic one."""
 
     status_code = "UNIMPLEMENTED"
     status_number = 12

@@ -145,6 +145,18 @@ def _where(column: Optional[str], labels: Optional[Sequence[Any]], pos: int) -> 
     return where + (f", column {column!r}" if column is not None else "")
 
 
+def _row_error(
+    column: Optional[str], labels: Optional[Sequence[Any]], pos: int, message: str
+) -> "RetentionInputError":
+    """The error for the value at `pos` of `column`, naming row and column."""
+    return RetentionInputError(
+        f"{_where(column, labels, pos)}: {message}",
+        row=_label(labels, pos),
+        position=pos,
+        column=column,
+    )
+
+
 def _scalar_day(value: Any, zone: str, what: str) -> int:
     """The day number of one date-like value (str, date, datetime, datetime64, Timestamp)."""
     import pandas as pd
@@ -232,11 +244,8 @@ def _datetime64_days(
     out = np.empty(len(values), dtype=np.int32)
     bad = _gdprkit.datetimes_to_days(values, _PER_DAY[unit], out)
     if bad >= 0:
-        raise RetentionInputError(
-            f"{_where(column, labels, bad)}: {arr[bad]} is not a date in 0001-01-01 ... 9999-12-31",
-            row=_label(labels, bad),
-            position=bad,
-            column=column,
+        raise _row_error(
+            column, labels, bad, f"{arr[bad]} is not a date in 0001-01-01 ... 9999-12-31"
         )
     return out
 
@@ -254,12 +263,7 @@ def _object_days(
         days = np.empty(len(texts), dtype=np.int32)
         bad, message = _gdprkit.parse_dates(texts, zone, days)
         if bad >= 0:
-            raise RetentionInputError(
-                f"{_where(column, labels, bad)}: {message}",
-                row=_label(labels, bad),
-                position=bad,
-                column=column,
-            )
+            raise _row_error(column, labels, bad, message)
         return days
     if kind == "date":
         return _datetime64_days(
@@ -282,11 +286,8 @@ def _object_days(
     for pos, value in enumerate(arr):
         if missing[pos] or isinstance(value, (str, _dt.date, np.datetime64)):
             continue
-        raise RetentionInputError(
-            f"{_where(column, labels, pos)}: {type(value).__name__} value {value!r} is not a date",
-            row=_label(labels, pos),
-            position=pos,
-            column=column,
+        raise _row_error(
+            column, labels, pos, f"{type(value).__name__} value {value!r} is not a date"
         )
     # Strings mixed with dates: convert each kind separately.
     out = np.full(len(arr), NO_DATE, dtype=np.int32)
@@ -368,12 +369,7 @@ def _add_days(
     out = np.empty(len(days), dtype=np.int32)
     bad = _gdprkit.add_period_days(days, out, period)
     if bad >= 0:
-        raise RetentionInputError(
-            f"{_where(column, labels, bad)}: day {days[bad]} is not a date",
-            row=_label(labels, bad),
-            position=bad,
-            column=column,
-        )
+        raise _row_error(column, labels, bad, f"day {days[bad]} is not a date")
     return out
 
 
@@ -549,12 +545,9 @@ def _selectors(
             continue
         if not isinstance(text, str):
             pos = int(np.flatnonzero(codes == k)[0])
-            raise RetentionInputError(
-                f"{_where(column, df.index, pos)}: {type(text).__name__} value {text!r} is not a "
-                "rule or purpose id",
-                row=_label(df.index, pos),
-                position=pos,
-                column=column,
+            raise _row_error(
+                column, df.index, pos,
+                f"{type(text).__name__} value {text!r} is not a rule or purpose id",
             )
         try:
             sets.append(schedule._resolve(text))
