@@ -121,7 +121,7 @@ VaultOptions& VaultOptions::set_cache_mib(int mib) {
 
 namespace {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 constexpr std::size_t kMaxReason = 1000;
 constexpr std::size_t kMaxActor = 200;
 constexpr std::size_t kMaxDescription = 1000;
@@ -176,6 +176,12 @@ CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
   BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
   BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+)sql"},
+    // Schema 2: each domain names its pseudonym scheme (PseudonymScheme);
+    // domains of schema 1 were all BLAKE2b.
+    {2, R"sql(
+ALTER TABLE domains ADD COLUMN pseudonym_scheme INTEGER NOT NULL DEFAULT 1
+  CHECK (pseudonym_scheme IN (1, 2));
 )sql"},
 };
 
@@ -278,6 +284,7 @@ struct DomainRow {
   std::string salt;
   std::uint32_t key_version = 0;
   std::int64_t token_count = 0;
+  PseudonymScheme scheme = PseudonymScheme::kBlake2b;
 };
 
 // A parsed token: its 16 random bytes (the stored key) and its check.
@@ -485,7 +492,8 @@ bool ParseU64(absl::string_view s, std::uint64_t* v) {
 absl::Status Vault::Impl::Prepare() {
   sqlite3* h = db->get();
   if (absl::Status s = select_domain.Prepare(
-          h, "SELECT id, name, salt, key_version, token_count FROM domains WHERE name = ?");
+          h, "SELECT id, name, salt, key_version, token_count, pseudonym_scheme FROM domains "
+          "WHERE name = ?");
       !s.ok()) {
     return s;
   }
@@ -564,11 +572,18 @@ absl::StatusOr<DomainRow> Vault::Impl::LoadDomain(absl::string_view name) {
     d.salt = std::string(select_domain.Blob(2));
     d.key_version = static_cast<std::uint32_t>(select_domain.Int(3));
     d.token_count = select_domain.Int(4);
+    const std::int64_t scheme = select_domain.Int(5);
     select_domain.Reset();
     if (d.salt.size() != internal::kSaltBytes) {
       return absl::DataLossError(
           absl::StrCat("vault file is damaged: domain '", d.name, "' has a bad salt"));
     }
+    if (scheme != static_cast<int>(PseudonymScheme::kBlake2b) &&
+        scheme != static_cast<int>(PseudonymScheme::kChaCha20)) {
+      return absl::DataLossError(absl::StrCat("vault file is damaged: domain '", d.name,
+                                              "' has an unknown pseudonym scheme"));
+    }
+    d.scheme = static_cast<PseudonymScheme>(scheme);
     return d;
   }
   select_domain.Reset();
@@ -607,7 +622,7 @@ absl::StatusOr<const DomainKeys*> Vault::Impl::Keys(const DomainRow& domain,
     }
     return absl::NotFoundError(absl::StrCat("no key version ", version, " in the vault"));
   }
-  absl::StatusOr<DomainKeys> keys = internal::DeriveDomainKeys(*m->second, version, domain.name);
+  absl::StatusOr<DomainKeys> keys = internal::DeriveDomainKeys(*m->second, version, domain.name, domain.scheme);
   if (!keys.ok()) return keys.status();
   auto [ins, ok] = domain_keys.emplace(key, std::move(*keys));
   return &ins->second;
@@ -957,7 +972,8 @@ absl::StatusOr<std::unique_ptr<Vault>> Vault::Open(const VaultOptions& options) 
 
 // --- Domains ---------------------------------------------------------------
 
-absl::Status Vault::CreateDomain(std::string_view name, std::string_view description) {
+absl::Status Vault::CreateDomain(std::string_view name, std::string_view description,
+                                 PseudonymScheme scheme) {
   if (!internal::IsValidDomainName(AV(name))) {
     return absl::InvalidArgumentError(
         "a domain name has 1-64 characters a-z, 0-9, '.', '_', '-' and starts with a letter or "
@@ -966,6 +982,11 @@ absl::Status Vault::CreateDomain(std::string_view name, std::string_view descrip
   if (absl::Status s = CheckFreeText(AV(description), "description", kMaxDescription, false);
       !s.ok()) {
     return s;
+  }
+  if (PseudonymSchemeName(scheme) == "unknown") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown pseudonym scheme ", static_cast<int>(scheme),
+                     " (1 = blake2b, 2 = chacha20)"));
   }
   absl::MutexLock lock(&impl_->mu);
   Db* d = impl_->db.get();
@@ -976,7 +997,8 @@ absl::Status Vault::CreateDomain(std::string_view name, std::string_view descrip
   Stmt st;
   if (absl::Status s = st.Prepare(d->get(),
                                   "INSERT INTO domains(name, description, salt, key_version, "
-                                  "created) VALUES(?, ?, ?, ?, ?) ON CONFLICT(name) DO NOTHING");
+                                  "created, pseudonym_scheme) VALUES(?, ?, ?, ?, ?, ?) "
+                                  "ON CONFLICT(name) DO NOTHING");
       !s.ok()) {
     return s;
   }
@@ -986,6 +1008,7 @@ absl::Status Vault::CreateDomain(std::string_view name, std::string_view descrip
   st.BindBlob(3, salt);
   st.Bind(4, *primary);
   st.Bind(5, NowUnix());
+  st.Bind(6, static_cast<std::int64_t>(scheme));
   int rc = st.Step();
   if (rc != SQLITE_DONE) return d->Error(rc, "creating a domain");
   if (sqlite3_changes(d->get()) == 0) {
@@ -1003,7 +1026,7 @@ absl::StatusOr<std::vector<DomainInfo>> Vault::ListDomains() const {
   Stmt st;
   if (absl::Status s = st.Prepare(impl_->db->get(),
                                   "SELECT d.name, d.description, d.key_version, d.created, "
-                                  "d.token_count "
+                                  "d.token_count, d.pseudonym_scheme "
                                   "FROM domains d ORDER BY d.name");
       !s.ok()) {
     return s;
@@ -1017,6 +1040,7 @@ absl::StatusOr<std::vector<DomainInfo>> Vault::ListDomains() const {
     info.key_version = static_cast<std::uint32_t>(st.Int(2));
     info.created_unix = st.Int(3);
     info.tokens = static_cast<std::uint64_t>(st.Int(4));
+    info.scheme = static_cast<PseudonymScheme>(st.Int(5));
     out.push_back(std::move(info));
   }
   if (rc != SQLITE_DONE) return impl_->db->Error(rc, "listing domains");
@@ -1038,7 +1062,8 @@ absl::Status Vault::Pseudonymize(std::string_view domain, IdKind kind,
   absl::StatusOr<const DomainKeys*> keys = impl_->Keys(*d, version);
   if (!keys.ok()) return keys.status();
   SecretBytes::Reader r(*(*keys)->secret);
-  return internal::PseudonymizeBatch(r.data(), version, kind, identifiers, out, options, report);
+  return internal::PseudonymizeBatch(r.data(), version, d->scheme, kind, identifiers, out, options,
+                                     report);
 }
 
 absl::StatusOr<std::unique_ptr<Pseudonymizer>> Vault::NewPseudonymizer(
@@ -1053,7 +1078,7 @@ absl::StatusOr<std::unique_ptr<Pseudonymizer>> Vault::NewPseudonymizer(
   if (!keys.ok()) return keys.status();
   SecretBytes::Reader r(*(*keys)->secret);
   return internal::PseudonymizerAccess::Make(
-      d->name, version,
+      d->name, version, d->scheme,
       absl::string_view(reinterpret_cast<const char*>(r.data() + internal::kPseudonymKeyOffset),
                         internal::kKeyBytes));
 }
@@ -1077,7 +1102,7 @@ absl::StatusOr<std::string> Vault::ExportPseudonymKey(std::string_view domain,
   if (absl::Status s = txn.Commit(); !s.ok()) return s;
   SecretBytes::Reader r(*(*keys)->secret);
   return internal::FormatExportedKey(
-      d->name, d->key_version,
+      d->name, d->key_version, d->scheme,
       absl::string_view(reinterpret_cast<const char*>(r.data() + internal::kPseudonymKeyOffset),
                         internal::kKeyBytes));
 }
@@ -1695,8 +1720,8 @@ absl::Status Vault::Translate(std::string_view from, std::string_view to,
       const std::size_t size = internal::PseudonymSize(dst->key_version);
       out->reserve(norms.size(), norms.size() * size);
       for (std::size_t i = 0; i < norms.size(); ++i) {
-        internal::PseudonymOf(r.data() + internal::kPseudonymStateOffset, prefix, kinds[i],
-                              AV(norms[i]), out->Append(size));
+        internal::PseudonymOf(r.data(), dst->scheme, prefix, kinds[i], AV(norms[i]),
+                              out->Append(size));
       }
     }
   }

@@ -22,7 +22,21 @@ namespace gdprkit {
 namespace internal {
 namespace {
 
-constexpr absl::string_view kExportPrefix = "gdprkit-pseudonym-key-v1";
+constexpr absl::string_view kExportPrefixV1 = "gdprkit-pseudonym-key-v1";
+constexpr absl::string_view kExportPrefix = "gdprkit-pseudonym-key-v2";
+
+// The normal form of a numeric kind as a number: true for 1-19 ASCII digits
+// (normal forms of numeric kinds have at most 18).
+bool DigitsValue(absl::string_view digits, std::uint64_t* value) {
+  if (digits.empty() || digits.size() > 19) return false;
+  std::uint64_t v = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  *value = v;
+  return true;
+}
 
 }  // namespace
 
@@ -32,19 +46,35 @@ std::size_t PseudonymSize(std::uint32_t version) {
   return PseudonymPrefix(version).size() + Base32Size(kPseudonymBytes);
 }
 
-void PseudonymOf(const std::uint8_t* state, absl::string_view text_prefix, IdKind kind,
-                 absl::string_view normalized, char* out) {
-  // The kind is hashed with the value, so that equal digits of different
-  // kinds (a provider number and an "other" identifier) never collide.
-  std::uint8_t msg[1 + kMaxNormalizedId];
-  msg[0] = static_cast<std::uint8_t>(kind);
-  std::memcpy(msg + 1, normalized.data(), normalized.size());
+void PseudonymOf(const std::uint8_t* material, PseudonymScheme scheme,
+                 absl::string_view text_prefix, IdKind kind, absl::string_view normalized,
+                 char* out) {
   std::uint8_t h[kPseudonymBytes];
-  KeyedHashFrom(state, msg, 1 + normalized.size(), sizeof(h), h);
+  std::uint64_t value = 0;
+  if (scheme == PseudonymScheme::kChaCha20 && kind != IdKind::kOther &&
+      DigitsValue(normalized, &value)) {
+    // One ChaCha20 block: the nonce holds the kind, the digit count (leading
+    // zeros count: "0123" and "123" differ) and the number, so it is unique per
+    // normal form and kind.
+    std::uint8_t nonce[crypto_stream_chacha20_ietf_NONCEBYTES] = {};
+    nonce[0] = static_cast<std::uint8_t>(kind);
+    nonce[1] = static_cast<std::uint8_t>(normalized.size());
+    for (int i = 0; i < 8; ++i) nonce[2 + i] = static_cast<std::uint8_t>(value >> (8 * i));
+    crypto_stream_chacha20_ietf(h, sizeof(h), nonce, material + kPseudonymChaChaKeyOffset);
+    sodium_memzero(nonce, sizeof(nonce));
+    value = 0;
+  } else {
+    // The kind is hashed with the value, so that equal digits of different
+    // kinds (a provider number and an "other" identifier) never collide.
+    std::uint8_t msg[1 + kMaxNormalizedId];
+    msg[0] = static_cast<std::uint8_t>(kind);
+    std::memcpy(msg + 1, normalized.data(), normalized.size());
+    KeyedHashFrom(material + kPseudonymStateOffset, msg, 1 + normalized.size(), sizeof(h), h);
+    sodium_memzero(msg, 1 + normalized.size());
+  }
   std::memcpy(out, text_prefix.data(), text_prefix.size());
   Base32Encode(h, sizeof(h), out + text_prefix.size());
   sodium_memzero(h, sizeof(h));
-  sodium_memzero(msg, 1 + normalized.size());
 }
 
 namespace {
@@ -63,8 +93,8 @@ struct Slice {
   IdProblem bad = IdProblem::kNone;
 };
 
-void RunSlice(const std::uint8_t* state, const std::string& text_prefix, std::size_t size,
-              IdKind kind, absl::Span<const std::string_view> identifiers,
+void RunSlice(const std::uint8_t* material, PseudonymScheme scheme,
+              const std::string& text_prefix, std::size_t size, IdKind kind, absl::Span<const std::string_view> identifiers,
               const BatchOptions& options, IdProblem* problems, Slice* slice) {
   slice->out.reserve(slice->end - slice->begin, (slice->end - slice->begin) * size);
   IdBuffer buf;
@@ -82,7 +112,7 @@ void RunSlice(const std::uint8_t* state, const std::string& text_prefix, std::si
       slice->out.push_back({});
       continue;
     }
-    PseudonymOf(state, text_prefix, kind, AV(norm), slice->out.Append(size));
+    PseudonymOf(material, scheme, text_prefix, kind, AV(norm), slice->out.Append(size));
   }
   sodium_memzero(buf.data, sizeof(buf.data));
 }
@@ -96,7 +126,8 @@ int ThreadsFor(std::size_t n, int wanted) {
 
 }  // namespace
 
-absl::Status PseudonymizeBatch(const std::uint8_t* material, std::uint32_t version, IdKind kind,
+absl::Status PseudonymizeBatch(const std::uint8_t* material, std::uint32_t version,
+                               PseudonymScheme scheme, IdKind kind,
                                absl::Span<const std::string_view> identifiers, StringColumn* out,
                                const BatchOptions& options, BatchReport* report) {
   out->clear();
@@ -108,7 +139,6 @@ absl::Status PseudonymizeBatch(const std::uint8_t* material, std::uint32_t versi
   const std::size_t n = identifiers.size();
   if (report != nullptr) report->problems.assign(n, IdProblem::kNone);
   IdProblem* problems = report != nullptr ? report->problems.data() : nullptr;
-  const std::uint8_t* state = material + kPseudonymStateOffset;
 
   // Split the rows into contiguous slices, one per thread; the calling thread
   // takes the first. The key state is only read, so the threads share it.
@@ -122,15 +152,16 @@ absl::Status PseudonymizeBatch(const std::uint8_t* material, std::uint32_t versi
   std::vector<int> inline_slices;
   for (int t = 1; t < threads; ++t) {
     try {
-      pool.emplace_back(RunSlice, state, std::cref(text_prefix), size, kind, identifiers,
+      pool.emplace_back(RunSlice, material, scheme, std::cref(text_prefix), size, kind, identifiers,
                         std::cref(options), problems, &slices[t]);
     } catch (const std::exception&) {
       inline_slices.push_back(t);  // no thread to be had: do it here
     }
   }
-  RunSlice(state, text_prefix, size, kind, identifiers, options, problems, &slices[0]);
+  RunSlice(material, scheme, text_prefix, size, kind, identifiers, options, problems, &slices[0]);
   for (int t : inline_slices) {
-    RunSlice(state, text_prefix, size, kind, identifiers, options, problems, &slices[t]);
+    RunSlice(material, scheme, text_prefix, size, kind, identifiers, options, problems,
+             &slices[t]);
   }
   for (std::thread& th : pool) th.join();
 
@@ -150,20 +181,22 @@ absl::Status PseudonymizeBatch(const std::uint8_t* material, std::uint32_t versi
 
 absl::StatusOr<std::unique_ptr<Pseudonymizer>> PseudonymizerAccess::Make(std::string domain,
                                                                          std::uint32_t version,
+                                                                         PseudonymScheme scheme,
                                                                          absl::string_view key32) {
-  absl::StatusOr<std::unique_ptr<SecretBytes>> material = PseudonymKeyMaterial(key32);
+  absl::StatusOr<std::unique_ptr<SecretBytes>> material = PseudonymKeyMaterial(key32, scheme);
   if (!material.ok()) return material.status();
   auto key = std::make_unique<Pseudonymizer::Key>();
   key->material = std::move(*material);
   return std::unique_ptr<Pseudonymizer>(
-      new Pseudonymizer(std::move(domain), version, std::move(key)));
+      new Pseudonymizer(std::move(domain), version, scheme, std::move(key)));
 }
 
 std::string FormatExportedKey(absl::string_view domain, std::uint32_t version,
-                              absl::string_view key32) {
+                              PseudonymScheme scheme, absl::string_view key32) {
   std::string encoded(Base32Size(key32.size()), '\0');
   Base32Encode(reinterpret_cast<const std::uint8_t*>(key32.data()), key32.size(), &encoded[0]);
-  std::string out = absl::StrCat(kExportPrefix, ":", domain, ":", version, ":", encoded);
+  std::string out = absl::StrCat(kExportPrefix, ":", domain, ":", version, ":",
+                                 AV(PseudonymSchemeName(scheme)), ":", encoded);
   sodium_memzero(&encoded[0], encoded.size());
   return out;
 }
@@ -181,9 +214,32 @@ bool IsValidDomainName(absl::string_view name) {
 
 }  // namespace internal
 
+std::string_view PseudonymSchemeName(PseudonymScheme scheme) {
+  switch (scheme) {
+    case PseudonymScheme::kBlake2b:
+      return "blake2b";
+    case PseudonymScheme::kChaCha20:
+      return "chacha20";
+  }
+  return "unknown";
+}
+
+bool ParsePseudonymScheme(std::string_view name, PseudonymScheme* scheme) {
+  for (PseudonymScheme s : {PseudonymScheme::kBlake2b, PseudonymScheme::kChaCha20}) {
+    if (name == PseudonymSchemeName(s)) {
+      if (scheme != nullptr) *scheme = s;
+      return true;
+    }
+  }
+  return false;
+}
+
 Pseudonymizer::Pseudonymizer(std::string domain, std::uint32_t key_version,
-                             std::unique_ptr<Key> key)
-    : domain_(std::move(domain)), key_version_(key_version), key_(std::move(key)) {}
+                             PseudonymScheme scheme, std::unique_ptr<Key> key)
+    : domain_(std::move(domain)),
+      key_version_(key_version),
+      scheme_(scheme),
+      key_(std::move(key)) {}
 
 Pseudonymizer::~Pseudonymizer() = default;
 
@@ -192,22 +248,30 @@ std::size_t Pseudonymizer::pseudonym_size() const { return internal::PseudonymSi
 absl::StatusOr<std::unique_ptr<Pseudonymizer>> Pseudonymizer::FromExportedKey(
     std::string_view text, InsecureSecretAccess) {
   using internal::AV;
+  using internal::SV;
   const absl::Status malformed = absl::InvalidArgumentError(
-      "not an exported pseudonym key (expected gdprkit-pseudonym-key-v1:<domain>:<version>:<key>)");
+      "not an exported pseudonym key (expected "
+      "gdprkit-pseudonym-key-v2:<domain>:<version>:<scheme>:<key>)");
   std::vector<absl::string_view> parts = absl::StrSplit(AV(text), ':');
-  if (parts.size() != 4 || parts[0] != internal::kExportPrefix ||
-      !internal::IsValidDomainName(parts[1])) {
+  // v1 (gdprkit 0.1) had no scheme: its domains were all BLAKE2b.
+  PseudonymScheme scheme = PseudonymScheme::kBlake2b;
+  if (parts.size() == 4 && parts[0] == internal::kExportPrefixV1) {
+    parts.insert(parts.begin() + 3, "blake2b");
+  } else if (parts.size() != 5 || parts[0] != internal::kExportPrefix) {
+    return malformed;
+  }
+  if (!internal::IsValidDomainName(parts[1]) || !ParsePseudonymScheme(SV(parts[3]), &scheme)) {
     return malformed;
   }
   std::uint32_t version = 0;
   if (!absl::SimpleAtoi(parts[2], &version) || version == 0) return malformed;
   std::uint8_t key[internal::kKeyBytes];
-  if (!internal::Base32Decode(parts[3], key, sizeof(key))) {
+  if (!internal::Base32Decode(parts[4], key, sizeof(key))) {
     sodium_memzero(key, sizeof(key));
     return malformed;
   }
   absl::StatusOr<std::unique_ptr<Pseudonymizer>> p = internal::PseudonymizerAccess::Make(
-      std::string(parts[1]), version,
+      std::string(parts[1]), version, scheme,
       absl::string_view(reinterpret_cast<const char*>(key), sizeof(key)));
   sodium_memzero(key, sizeof(key));
   return p;
@@ -223,8 +287,8 @@ absl::Status Pseudonymizer::Pseudonymize(IdKind kind,
                                                       key_version_, ", not ", options.key_version));
   }
   internal::SecretBytes::Reader r(*key_->material);
-  return internal::PseudonymizeBatch(r.data(), key_version_, kind, identifiers, out, options,
-                                     report);
+  return internal::PseudonymizeBatch(r.data(), key_version_, scheme_, kind, identifiers, out,
+                                     options, report);
 }
 
 absl::StatusOr<std::string> Pseudonymizer::PseudonymizeOne(IdKind kind, std::string_view identifier,

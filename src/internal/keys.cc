@@ -18,6 +18,27 @@ constexpr char kKdfContext[crypto_kdf_CONTEXTBYTES] = {'g', 'd', 'k', 'd', 'o', 
 constexpr std::uint64_t kSubkeyPseudonym = 1;
 constexpr std::uint64_t kSubkeyIndex = 2;
 constexpr std::uint64_t kSubkeyEncryption = 3;
+// The kChaCha20 pseudonym scheme's two keys, derived from the pseudonym key.
+constexpr char kSchemeContext[crypto_kdf_CONTEXTBYTES] = {'g', 'd', 'k', 'p', 's', 'c', 'h', '2'};
+constexpr std::uint64_t kSubkeyChaChaNumeric = 1;
+constexpr std::uint64_t kSubkeyChaChaText = 2;
+
+// From the pseudonym key at d[kPseudonymKeyOffset]: the ChaCha20 key (kChaCha20)
+// and the keyed BLAKE2b state the scheme hashes with.
+void FillPseudonymMaterial(PseudonymScheme scheme, std::uint8_t* d) {
+  const std::uint8_t* pk = d + kPseudonymKeyOffset;
+  if (scheme == PseudonymScheme::kChaCha20) {
+    std::uint8_t text_key[kKeyBytes];
+    crypto_kdf_derive_from_key(d + kPseudonymChaChaKeyOffset, kKeyBytes, kSubkeyChaChaNumeric,
+                               kSchemeContext, pk);
+    crypto_kdf_derive_from_key(text_key, kKeyBytes, kSubkeyChaChaText, kSchemeContext, pk);
+    KeyedHashInit(text_key, kPseudonymBytes, d + kPseudonymStateOffset);
+    sodium_memzero(text_key, sizeof(text_key));
+  } else {
+    sodium_memzero(d + kPseudonymChaChaKeyOffset, kKeyBytes);
+    KeyedHashInit(pk, kPseudonymBytes, d + kPseudonymStateOffset);
+  }
+}
 
 constexpr char kBase32[] = "abcdefghijklmnopqrstuvwxyz234567";
 
@@ -177,7 +198,7 @@ void KeyedHashFrom(const std::uint8_t* state, const std::uint8_t* msg, std::size
 }
 
 absl::StatusOr<DomainKeys> DeriveDomainKeys(const SecretBytes& master, std::uint32_t version,
-                                            absl::string_view domain) {
+                                            absl::string_view domain, PseudonymScheme scheme) {
   absl::StatusOr<std::unique_ptr<SecretBytes>> out = SecretBytes::New(kDomainKeysSize);
   if (!out.ok()) return out.status();
   std::uint8_t root[kKeyBytes];
@@ -197,7 +218,7 @@ absl::StatusOr<DomainKeys> DeriveDomainKeys(const SecretBytes& master, std::uint
   crypto_kdf_derive_from_key(d + kEncryptionKeyOffset, kKeyBytes, kSubkeyEncryption, kKdfContext,
                              root);
   sodium_memzero(root, sizeof(root));
-  KeyedHashInit(d + kPseudonymKeyOffset, kPseudonymBytes, d + kPseudonymStateOffset);
+  FillPseudonymMaterial(scheme, d);
   KeyedHashInit(d + kIndexKeyOffset, kIndexBytes, d + kIndexStateOffset);
   (*out)->Seal();
   DomainKeys keys;
@@ -206,7 +227,8 @@ absl::StatusOr<DomainKeys> DeriveDomainKeys(const SecretBytes& master, std::uint
   return keys;
 }
 
-absl::StatusOr<std::unique_ptr<SecretBytes>> PseudonymKeyMaterial(absl::string_view key32) {
+absl::StatusOr<std::unique_ptr<SecretBytes>> PseudonymKeyMaterial(absl::string_view key32,
+                                                                  PseudonymScheme scheme) {
   if (key32.size() != kKeyBytes)
     return absl::InvalidArgumentError("pseudonym key has a wrong size");
   absl::StatusOr<std::unique_ptr<SecretBytes>> out = SecretBytes::New(kDomainKeysSize);
@@ -214,7 +236,7 @@ absl::StatusOr<std::unique_ptr<SecretBytes>> PseudonymKeyMaterial(absl::string_v
   std::uint8_t* d = (*out)->mutable_data();
   sodium_memzero(d, kDomainKeysSize);
   std::memcpy(d + kPseudonymKeyOffset, key32.data(), kKeyBytes);
-  KeyedHashInit(d + kPseudonymKeyOffset, kPseudonymBytes, d + kPseudonymStateOffset);
+  FillPseudonymMaterial(scheme, d);
   (*out)->Seal();
   return out;
 }

@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "gdprkit/vault.h"
 
 namespace gdprkit::internal {
 
@@ -111,29 +112,34 @@ void KeyedHashFrom(const std::uint8_t* state, const std::uint8_t* msg, std::size
                    std::size_t outlen, std::uint8_t* out);
 
 // The per-domain keys under one master-key version. Layout of the secret:
-//   [0, 32)     pseudonym key
+//   [0, 32)     pseudonym key (the one Vault::ExportPseudonymKey exports)
 //   [32, 64)    index key
 //   [64, 96)    encryption key
-//   [128, 512)  keyed BLAKE2b state of the pseudonym key (16-byte output)
+//   [96, 128)   kChaCha20 scheme: the ChaCha20 key for numeric identifiers
+//               (crypto_kdf subkey 1 of the pseudonym key); zero for kBlake2b
+//   [128, 512)  keyed BLAKE2b state (16-byte output) of the pseudonym key
+//               (kBlake2b) or of its crypto_kdf subkey 2 (kChaCha20: kOther)
 //   [512, 896)  keyed BLAKE2b state of the index key (32-byte output)
 struct DomainKeys {
   std::uint32_t version = 0;
   std::unique_ptr<SecretBytes> secret;
 };
 absl::StatusOr<DomainKeys> DeriveDomainKeys(const SecretBytes& master, std::uint32_t version,
-                                            absl::string_view domain);
+                                            absl::string_view domain, PseudonymScheme scheme);
 
 inline constexpr std::size_t kPseudonymKeyOffset = 0;
 inline constexpr std::size_t kIndexKeyOffset = 32;
 inline constexpr std::size_t kEncryptionKeyOffset = 64;
+inline constexpr std::size_t kPseudonymChaChaKeyOffset = 96;
 inline constexpr std::size_t kPseudonymStateOffset = 128;
 inline constexpr std::size_t kIndexStateOffset = kPseudonymStateOffset + kHashStateBytes;
 inline constexpr std::size_t kDomainKeysSize = kIndexStateOffset + kHashStateBytes;
 
 // The material of a standalone Pseudonymizer: a sealed SecretBytes with the
-// DomainKeys layout, holding only the pseudonym key and its keyed state (the
-// rest zero).
-absl::StatusOr<std::unique_ptr<SecretBytes>> PseudonymKeyMaterial(absl::string_view key32);
+// DomainKeys layout, holding only the pseudonym key and what `scheme` derives
+// from it (the rest zero).
+absl::StatusOr<std::unique_ptr<SecretBytes>> PseudonymKeyMaterial(absl::string_view key32,
+                                                                  PseudonymScheme scheme);
 
 // Lower-case RFC 4648 base32 without padding.
 void Base32Encode(const std::uint8_t* data, std::size_t n, char* out);  // out: (8n+4)/5 chars

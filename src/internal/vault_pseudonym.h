@@ -1,5 +1,6 @@
-// The pseudonym kernel shared by Vault and Pseudonymizer: libsodium's keyed
-// BLAKE2b per value (from a state keyed once per key), written straight into a
+// The pseudonym kernel shared by Vault and Pseudonymizer: per value one
+// ChaCha20 block (PseudonymScheme::kChaCha20, numeric kinds) or libsodium's
+// keyed BLAKE2b (from a state keyed once per key), written straight into a
 // StringColumn.
 #ifndef GDPRKIT_SRC_INTERNAL_VAULT_PSEUDONYM_H_
 #define GDPRKIT_SRC_INTERNAL_VAULT_PSEUDONYM_H_
@@ -31,17 +32,23 @@ std::string PseudonymPrefix(std::uint32_t version);
 std::size_t PseudonymSize(std::uint32_t version);
 
 // Writes the pseudonym of the normal form `normalized` of kind `kind` to `out`
-// (PseudonymSize(version) chars, starting with `text_prefix`). `state` is the
-// keyed BLAKE2b state of the pseudonym key (KeyedHashInit, 16-byte output):
-// the pseudonym is base32(crypto_generichash(16, kind || normalized, key)).
-void PseudonymOf(const std::uint8_t* state, absl::string_view text_prefix, IdKind kind,
-                 absl::string_view normalized, char* out);
+// (PseudonymSize(version) chars, starting with `text_prefix`). `material` has
+// the DomainKeys layout, filled for `scheme` (keys.h). kBlake2b:
+// base32(crypto_generichash(16, kind || normalized, pseudonym key)).
+// kChaCha20, numeric kinds: base32 of the first 16 bytes of the ChaCha20
+// (IETF) keystream under the scheme's numeric key with nonce
+// kind || digit count || the number (64-bit little endian) || 0 0; kOther:
+// base32(crypto_generichash(16, kind || text, the scheme's text key)).
+void PseudonymOf(const std::uint8_t* material, PseudonymScheme scheme,
+                 absl::string_view text_prefix, IdKind kind, absl::string_view normalized,
+                 char* out);
 
 // The batch kernel: normalises each row, pseudonymises it, appends it to
 // `out` (cleared first). Honours options.invalid_rows; fills `report`.
 // `material` holds the pseudonym key's keyed state at kPseudonymStateOffset
 // (DomainKeys and Pseudonymizer material alike).
-absl::Status PseudonymizeBatch(const std::uint8_t* material, std::uint32_t version, IdKind kind,
+absl::Status PseudonymizeBatch(const std::uint8_t* material, std::uint32_t version,
+                               PseudonymScheme scheme, IdKind kind,
                                absl::Span<const std::string_view> identifiers, StringColumn* out,
                                const BatchOptions& options, BatchReport* report);
 
@@ -49,13 +56,14 @@ absl::Status PseudonymizeBatch(const std::uint8_t* material, std::uint32_t versi
 struct PseudonymizerAccess {
   static absl::StatusOr<std::unique_ptr<Pseudonymizer>> Make(std::string domain,
                                                              std::uint32_t version,
+                                                             PseudonymScheme scheme,
                                                              absl::string_view key32);
   static const SecretBytes& Material(const Pseudonymizer& p) { return *p.key_->material; }
 };
 
-// The text form of an exported pseudonym key.
+// The text form of an exported pseudonym key (v2: with the scheme).
 std::string FormatExportedKey(absl::string_view domain, std::uint32_t version,
-                              absl::string_view key32);
+                              PseudonymScheme scheme, absl::string_view key32);
 
 // True when `name` is a valid domain name (see Vault::CreateDomain).
 bool IsValidDomainName(absl::string_view name);

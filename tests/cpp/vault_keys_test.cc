@@ -5,12 +5,14 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <vector>
 
 #include "gdprkit/vault.h"
 #include "gtest/gtest.h"
 #include "internal/keys.h"
+#include "internal/vault_pseudonym.h"
 
 namespace gdprkit::internal {
 namespace {
@@ -145,8 +147,12 @@ TEST(Base32Test, RoundTripAndRejects) {
   EXPECT_EQ(std::string(out, 8), "mzxw6ytb");  // RFC 4648: BASE32("fooba")
 }
 
-// The pseudonym is exactly "ps<v>_" + base32(BLAKE2b-128 keyed with the
-// domain's pseudonym key over kind || normal form), as docs/vault.md says.
+// The pseudonym is exactly what docs/vault.md says, recomputed here from the
+// exported key with libsodium's one-shot functions: for a kBlake2b domain
+// "ps<v>_" + base32(BLAKE2b-128 keyed with the pseudonym key over kind ||
+// normal form); for a kChaCha20 domain (the default) the first 16 bytes of the
+// ChaCha20 keystream under crypto_kdf subkey 1 of the pseudonym key, with nonce
+// kind || digit count || the number, little endian || 0 0.
 TEST(PseudonymFormatTest, MatchesAnIndependentComputation) {
   std::string path = ::testing::TempDir() + "/gdprkit_keys_test_" + std::to_string(getpid());
   std::remove(path.c_str());
@@ -154,21 +160,55 @@ TEST(PseudonymFormatTest, MatchesAnIndependentComputation) {
       VaultOptions().set_path(path).set_passphrase("pw").set_kdf_limits(KdfLimits::ForTestsOnly()));
   ASSERT_TRUE(vault.ok()) << vault.status();
   ASSERT_TRUE((*vault)->CreateDomain("d").ok());
-  absl::StatusOr<std::string> text =
-      (*vault)->ExportPseudonymKey("d", "test", InsecureSecretAccess::Get());
-  ASSERT_TRUE(text.ok());
-  std::uint8_t key[32];
-  ASSERT_TRUE(Base32Decode(text->substr(text->rfind(':') + 1), key, 32));
-  std::string msg = std::string(1, '\x01') + "0101801004";
-  std::uint8_t h[16];
-  crypto_generichash(h, 16, reinterpret_cast<const std::uint8_t*>(msg.data()), msg.size(), key, 32);
-  char b32[26];
-  Base32Encode(h, 16, b32);
-  StringColumn out;
-  std::vector<std::string_view> ids = {"010180-1004"};
-  ASSERT_TRUE((*vault)->Pseudonymize("d", IdKind::kCpr, ids, &out).ok());
-  EXPECT_EQ(out[0], "ps1_" + std::string(b32, 26));
+  ASSERT_TRUE((*vault)->CreateDomain("b", "", PseudonymScheme::kBlake2b).ok());
+  for (const char* domain : {"d", "b"}) {
+    SCOPED_TRACE(domain);
+    absl::StatusOr<std::string> text =
+        (*vault)->ExportPseudonymKey(domain, "test", InsecureSecretAccess::Get());
+    ASSERT_TRUE(text.ok());
+    const bool chacha = std::string(domain) == "d";
+    EXPECT_EQ(text->rfind(chacha ? "gdprkit-pseudonym-key-v2:d:1:chacha20:"
+                                 : "gdprkit-pseudonym-key-v2:b:1:blake2b:",
+                          0),
+              0u);
+    std::uint8_t key[32];
+    ASSERT_TRUE(Base32Decode(text->substr(text->rfind(':') + 1), key, 32));
+    std::uint8_t h[16];
+    if (chacha) {
+      std::uint8_t sub[32];
+      ASSERT_EQ(crypto_kdf_derive_from_key(sub, 32, 1, "gdkpsch2", key), 0);
+      const std::uint64_t number = 101801004;  // 0101801004: 10 digits
+      std::uint8_t nonce[12] = {1, 10};
+      std::memcpy(nonce + 2, &number, 8);  // little-endian machines only
+      ASSERT_EQ(crypto_stream_chacha20_ietf(h, 16, nonce, sub), 0);
+    } else {
+      std::string msg = std::string(1, '\x01') + "0101801004";
+      crypto_generichash(h, 16, reinterpret_cast<const std::uint8_t*>(msg.data()), msg.size(), key,
+                         32);
+    }
+    char b32[26];
+    Base32Encode(h, 16, b32);
+    StringColumn out;
+    std::vector<std::string_view> ids = {"010180-1004"};
+    ASSERT_TRUE((*vault)->Pseudonymize(domain, IdKind::kCpr, ids, &out).ok());
+    EXPECT_EQ(out[0], "ps1_" + std::string(b32, 26));
+  }
   std::remove(path.c_str());
+}
+
+// Leading zeros are part of a numeric normal form: the digit count in the
+// nonce keeps "0123" and "123" apart (kinds whose length varies: SOR).
+TEST(PseudonymFormatTest, ChaChaNonceTellsLeadingZerosApart) {
+  std::string key(32, '\x07');
+  auto material = PseudonymKeyMaterial(key, PseudonymScheme::kChaCha20);
+  ASSERT_TRUE(material.ok());
+  SecretBytes::Reader r(**material);
+  char a[30], b[30], c[30];
+  PseudonymOf(r.data(), PseudonymScheme::kChaCha20, "ps1_", IdKind::kSor, "012345678901", a);
+  PseudonymOf(r.data(), PseudonymScheme::kChaCha20, "ps1_", IdKind::kSor, "12345678901", b);
+  PseudonymOf(r.data(), PseudonymScheme::kChaCha20, "ps1_", IdKind::kCvr, "12345678901", c);
+  EXPECT_NE(std::string(a, 30), std::string(b, 30));
+  EXPECT_NE(std::string(b, 30), std::string(c, 30));  // the kind too
 }
 
 TEST(PseudonymFormatTest, GoldenValuesFromPythonHashlibStayTheSame) {
@@ -188,6 +228,71 @@ TEST(PseudonymFormatTest, GoldenValuesFromPythonHashlibStayTheSame) {
   auto yder = (*p)->PseudonymizeOne(IdKind::kProviderNumber, "12345");
   ASSERT_TRUE(yder.ok()) << yder.status();
   EXPECT_EQ(*yder, "ps1_lh4kzin623oma2tgycxzvqcnp4");
+  // The v2 text of the same key names the scheme and gives the same values.
+  auto v2 = Pseudonymizer::FromExportedKey(
+      "gdprkit-pseudonym-key-v2:klynge-aarhus-2026:1:blake2b:"
+      "aaaqeayeaudaocajbifqydiob4ibceqtcqkrmfyydenbwha5dypq",
+      InsecureSecretAccess::Get());
+  ASSERT_TRUE(v2.ok()) << v2.status();
+  EXPECT_EQ((*v2)->scheme(), PseudonymScheme::kBlake2b);
+  EXPECT_EQ(*(*v2)->PseudonymizeOne(IdKind::kCpr, "010203-1234"), *cpr);
+}
+
+TEST(PseudonymFormatTest, ChaChaGoldenValuesFromAPythonReferenceStayTheSame) {
+  // Computed outside gdprkit and libsodium by the plain-Python reference in
+  // tests/python/test_pseudonym_reference.py (ChaCha20 from RFC 8439, checked
+  // against its test vector; crypto_kdf through hashlib), key bytes(range(32)).
+  auto p = Pseudonymizer::FromExportedKey(
+      "gdprkit-pseudonym-key-v2:klynge-aarhus-2026:1:chacha20:"
+      "aaaqeayeaudaocajbifqydiob4ibceqtcqkrmfyydenbwha5dypq",
+      InsecureSecretAccess::Get());
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ((*p)->scheme(), PseudonymScheme::kChaCha20);
+  struct Case {
+    IdKind kind;
+    const char* input;
+    const char* pseudonym;
+  };
+  for (const Case& c : {
+           Case{IdKind::kCpr, "010203-1234", "ps1_twetpfwzqirqedtbisqxeu5ppe"},
+           Case{IdKind::kProviderNumber, "12345", "ps1_6szhxjircoxskcc2anxwd5l4me"},
+           Case{IdKind::kSor, "1395371000016000", "ps1_4mkaekl7usn5cusfc3bc7z7ch4"},
+           Case{IdKind::kOther, "  MRN-77 ", "ps1_qzn2c4o7nok6255dc3p3mc3q2a"},
+       }) {
+    SCOPED_TRACE(c.input);
+    absl::StatusOr<std::string> got = (*p)->PseudonymizeOne(c.kind, c.input);
+    ASSERT_TRUE(got.ok()) << got.status();
+    EXPECT_EQ(*got, c.pseudonym);
+  }
+}
+
+TEST(PseudonymFormatTest, MalformedExportedKeysAreRefused) {
+  const std::string key = "aaaqeayeaudaocajbifqydiob4ibceqtcqkrmfyydenbwha5dypq";
+  for (const std::string& text : {
+           "gdprkit-pseudonym-key-v2:d:1:sha1:" + key,        // unknown scheme
+           "gdprkit-pseudonym-key-v2:d:1:" + key,             // v2 without a scheme
+           "gdprkit-pseudonym-key-v1:d:1:blake2b:" + key,     // v1 has no scheme
+           "gdprkit-pseudonym-key-v2:d:0:chacha20:" + key,    // version 0
+           "gdprkit-pseudonym-key-v2:D D:1:chacha20:" + key,  // bad domain
+           "gdprkit-pseudonym-key-v2:d:1:chacha20:" + key.substr(1),
+           "gdprkit-pseudonym-key-v3:d:1:chacha20:" + key,
+       }) {
+    SCOPED_TRACE(text);
+    auto p = Pseudonymizer::FromExportedKey(text, InsecureSecretAccess::Get());
+    ASSERT_FALSE(p.ok());
+    EXPECT_EQ(p.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(std::string(p.status().message()).find(key.substr(1, 20)), std::string::npos);
+  }
+}
+
+TEST(PseudonymSchemeTest, NamesRoundTrip) {
+  for (PseudonymScheme s : {PseudonymScheme::kBlake2b, PseudonymScheme::kChaCha20}) {
+    PseudonymScheme back{};
+    ASSERT_TRUE(ParsePseudonymScheme(PseudonymSchemeName(s), &back));
+    EXPECT_EQ(back, s);
+  }
+  EXPECT_FALSE(ParsePseudonymScheme("BLAKE2B", nullptr));
+  EXPECT_FALSE(ParsePseudonymScheme("", nullptr));
 }
 
 }  // namespace

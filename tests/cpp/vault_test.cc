@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -374,6 +375,116 @@ TEST_F(VaultTest, DomainsAreExplicitAndNamedCarefully) {
 }
 
 // --- Pseudonyms ----------------------------------------------------------------
+
+TEST_F(VaultTest, EachDomainKeepsItsPseudonymScheme) {
+  ASSERT_TRUE(vault_->CreateDomain("legacy", "", PseudonymScheme::kBlake2b).ok());
+  EXPECT_EQ(vault_->CreateDomain("bad", "", static_cast<PseudonymScheme>(9)).code(),
+            absl::StatusCode::kInvalidArgument);
+  auto schemes = [&] {
+    std::map<std::string, PseudonymScheme> m;
+    absl::StatusOr<std::vector<DomainInfo>> all = vault_->ListDomains();
+    EXPECT_TRUE(all.ok()) << all.status();
+    for (const DomainInfo& d : all.value()) m[d.name] = d.scheme;
+    return m;
+  };
+  std::map<std::string, PseudonymScheme> before = schemes();
+  EXPECT_EQ(before["klynge-aarhus-2026"], PseudonymScheme::kChaCha20);  // the default
+  EXPECT_EQ(before["legacy"], PseudonymScheme::kBlake2b);
+  EXPECT_EQ(before.count("bad"), 0u);
+  // Every kind works in both schemes, stably, and the Pseudonymizer agrees.
+  for (const char* domain : {"klynge-aarhus-2026", "legacy"}) {
+    SCOPED_TRACE(domain);
+    auto p = vault_->NewPseudonymizer(domain);
+    ASSERT_TRUE(p.ok());
+    EXPECT_EQ((*p)->scheme(), before[domain]);
+    for (auto [kind, id] : std::vector<std::pair<IdKind, std::string_view>>{
+             {IdKind::kCpr, kCprA},
+             {IdKind::kCvr, "25313704"},
+             {IdKind::kGln, "5790001348120"},
+             {IdKind::kProviderNumber, "12345"},
+             {IdKind::kSor, "953741000016009"},
+             {IdKind::kOther, "journal 4711"}}) {
+      auto v = Pseudonyms(domain, {id, id}, kind);
+      ASSERT_EQ(v.size(), 2u);
+      EXPECT_EQ(v[0], v[1]);
+      EXPECT_EQ(v[0].size(), 30u);
+      absl::StatusOr<std::string> one = (*p)->PseudonymizeOne(kind, id);
+      ASSERT_TRUE(one.ok()) << one.status();
+      EXPECT_EQ(*one, v[0]);
+    }
+  }
+  // The scheme survives a rotation; a translation into a domain uses its scheme.
+  auto tokens = Tokens("kapsel-datakonsulenter", {kCprA, kCprB});
+  ASSERT_TRUE(vault_->RotateKeys("yearly rotation").ok());
+  EXPECT_EQ(schemes(), before);
+  std::vector<std::string_view> tv(tokens.begin(), tokens.end());
+  StringColumn out;
+  ASSERT_TRUE(vault_
+                  ->Translate("kapsel-datakonsulenter", "legacy", tv, "hand-over",
+                              TranslateTarget::kPseudonym, &out)
+                  .ok());
+  EXPECT_EQ(Col(out), Pseudonyms("legacy", {kCprA, kCprB}));
+  EXPECT_EQ(out[0].substr(0, 4), "ps2_");
+}
+
+TEST(VaultSchemaTest, ASchemaOneVaultIsMigratedAndKeepsItsPseudonymsAndTokens) {
+  // tests/data/vault_schema1.gdprvault was made by gdprkit at schema 1 (commit
+  // 58c05af) with the CLI: passphrase "fixture-passphrase-schema-1", domain
+  // klynge-aarhus-2026, CPR 010190-0123 pseudonymised and tokenised.
+  std::string path = TempPath("schema1.db");
+  {
+    std::ifstream in(std::string(GDPRKIT_EXAMPLES_DIR) + "/../tests/data/vault_schema1.gdprvault",
+                     std::ios::binary);
+    ASSERT_TRUE(in.good());
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << in.rdbuf();
+  }
+  absl::StatusOr<std::unique_ptr<Vault>> v =
+      Vault::Open(Options(path, "fixture-passphrase-schema-1"));
+  ASSERT_TRUE(v.ok()) << v.status();
+  absl::StatusOr<std::vector<DomainInfo>> d = (*v)->ListDomains();
+  ASSERT_TRUE(d.ok());
+  ASSERT_EQ(d->size(), 1u);
+  EXPECT_EQ((*d)[0].scheme, PseudonymScheme::kBlake2b);
+  StringColumn out;
+  std::vector<std::string_view> ids = {"0101900123"};
+  ASSERT_TRUE((*v)->Pseudonymize("klynge-aarhus-2026", IdKind::kCpr, ids, &out).ok());
+  EXPECT_EQ(out[0], "ps1_tzglshik6qyknvf4oesqyl3w7q");
+  std::vector<std::string_view> tokens = {"tk_txhihfgv556wzdakwmcshukx4pgdcg6d"};
+  ASSERT_TRUE((*v)->Reidentify("klynge-aarhus-2026", tokens, "migration test", &out).ok());
+  EXPECT_EQ(out[0], "0101900123");
+  ASSERT_TRUE((*v)->CreateDomain("new-domain").ok());
+  EXPECT_EQ((*(*v)->ListDomains())[1].scheme, PseudonymScheme::kChaCha20);
+  absl::StatusOr<AuditVerification> audit = (*v)->VerifyAudit();
+  EXPECT_TRUE(audit.ok()) << audit.status();
+  v->reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(st, 0), 2);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+}
+
+TEST(VaultSchemaTest, AnUnknownSchemeIsDamage) {
+  std::string path = TempPath("scheme9.db");
+  {
+    auto v = MustCreate(path);
+    ASSERT_TRUE(v->CreateDomain("d").ok());
+  }
+  RawSql(path,
+         "PRAGMA ignore_check_constraints = 1; UPDATE domains SET pseudonym_scheme = 9");
+  absl::StatusOr<std::unique_ptr<Vault>> v = Vault::Open(Options(path));
+  ASSERT_TRUE(v.ok()) << v.status();
+  StringColumn out;
+  std::vector<std::string_view> ids = {kCprA};
+  absl::Status s = (*v)->Pseudonymize("d", IdKind::kCpr, ids, &out);
+  EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss);
+  EXPECT_TRUE(HasSub(std::string(s.message()), "unknown pseudonym scheme")) << s;
+}
+
 
 TEST_F(VaultTest, PseudonymsAreStableWithinADomainAndUnlinkableAcross) {
   auto a = Pseudonyms("klynge-aarhus-2026", {kCprA, kCprB, "0101801004"});
