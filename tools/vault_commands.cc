@@ -1,8 +1,8 @@
 // `gdprkit vault ...` and `gdprkit id ...`: identifiers and the pseudonymisation vault.
 //
 //   gdprkit id check --type cpr [FILE]               one problem code per line; exit 1 if any
-//   gdprkit vault create VAULT [--domain A,B]         a new vault file
-//   gdprkit vault add-domain VAULT NAME
+//   gdprkit vault create VAULT [--domain A,B [--scheme S]]   a new vault file
+//   gdprkit vault add-domain VAULT NAME [--scheme S]  S: chacha20 (default) or blake2b
 //   gdprkit vault pseudonymise VAULT [FILE] --domain D [--type cpr] [--column C]
 //   gdprkit vault tokenise VAULT [FILE] --domain D ...
 //   gdprkit vault reidentify VAULT [FILE] --domain D --reason R
@@ -280,6 +280,20 @@ absl::StatusOr<IdKind> KindOption(const Invocation& inv) {
   return *k;
 }
 
+// --scheme: the pseudonym scheme of new domains; chacha20 when absent. The
+// option's choices are checked when the command line is parsed; this is the
+// second line of defence.
+absl::StatusOr<PseudonymScheme> SchemeOption(const Invocation& inv) {
+  const std::string name = inv.Get("--scheme", std::string(PseudonymSchemeName(
+                                                   PseudonymScheme::kChaCha20)));
+  PseudonymScheme scheme;
+  if (!ParsePseudonymScheme(name, &scheme)) {
+    return absl::InvalidArgumentError(
+        Str("unknown --scheme \"", Plain(name), "\" (expected chacha20 or blake2b)"));
+  }
+  return scheme;
+}
+
 // Prints "<file>:<line>: <label>: <why>" for the first rejected rows.
 void PrintRejections(const Column& c, IdKind kind, const std::vector<IdProblem>& problems) {
   std::size_t shown = 0, total = 0;
@@ -488,6 +502,12 @@ int RunIdCheck(const Invocation& inv) {
 }
 
 int RunCreate(const Invocation& inv) {
+  if (inv.Has("--scheme") && !inv.Has("--domain")) {
+    return UsageError("--scheme applies to the domains of --domain; give --domain too",
+                      "vault create ");
+  }
+  absl::StatusOr<PseudonymScheme> scheme = SchemeOption(inv);
+  if (!scheme.ok()) return Fail(scheme.status());
   absl::StatusOr<std::unique_ptr<Vault>> v = OpenVault(inv, /*create=*/true);
   if (!v.ok()) return Fail(v.status());
   std::size_t domains = 0;
@@ -497,22 +517,29 @@ int RunCreate(const Invocation& inv) {
       const std::size_t comma = rest.find(',');
       const std::string name(rest.substr(0, comma));
       rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-      if (absl::Status s = (*v)->CreateDomain(name); !s.ok()) return Fail(s);
+      if (absl::Status s = (*v)->CreateDomain(name, {}, *scheme); !s.ok()) return Fail(s);
       ++domains;
     }
   }
-  std::printf("created vault %s with %zu domain%s\n", Plain(inv.operands.front()).c_str(), domains,
-              domains == 1 ? "" : "s");
+  const std::string schemes =
+      domains == 0 ? std::string() : Str(" (", PseudonymSchemeName(*scheme), " pseudonyms)");
+  std::printf("created vault %s with %zu domain%s%s\n", Plain(inv.operands.front()).c_str(),
+              domains, domains == 1 ? "" : "s", schemes.c_str());
   return std::fflush(stdout) == 0 ? kExitOk : kExitUsage;
 }
 
 int RunAddDomain(const Invocation& inv) {
+  absl::StatusOr<PseudonymScheme> scheme = SchemeOption(inv);
+  if (!scheme.ok()) return Fail(scheme.status());
   absl::StatusOr<std::unique_ptr<Vault>> v = OpenVault(inv, false);
   if (!v.ok()) return Fail(v.status());
-  if (absl::Status s = (*v)->CreateDomain(inv.operands[1], inv.Get("--description")); !s.ok()) {
+  if (absl::Status s = (*v)->CreateDomain(inv.operands[1], inv.Get("--description"), *scheme);
+      !s.ok()) {
     return Fail(s);
   }
-  return kExitOk;
+  std::printf("added domain %s (%s pseudonyms)\n", Plain(inv.operands[1]).c_str(),
+              std::string(PseudonymSchemeName(*scheme)).c_str());
+  return std::fflush(stdout) == 0 ? kExitOk : kExitUsage;
 }
 
 int RunBatch(const Invocation& inv, bool tokens) {
@@ -623,6 +650,26 @@ OptionSpec ColumnOption() {
   return {"--column", "NAME", {}, "read a CSV file and replace this column (name or number)"};
 }
 
+OptionSpec SchemeSpec(std::string_view help) {
+  return {"--scheme", "SCHEME", {"chacha20", "blake2b"}, help};
+}
+
+// The details of add-domain, about --scheme; also the end of create's.
+constexpr char kSchemeDetails[] =
+    "A domain's pseudonym scheme is fixed when it is created: chacha20 (the default, about\n"
+    "twice as fast) or blake2b (keyed BLAKE2b, recomputable with any BLAKE2b, e.g. Python's\n"
+    "hashlib, given the domain's exported key). Both give \"ps<version>_\" + 26 base32\n"
+    "characters.";
+
+// Command::details is a view: the text lives as long as the program.
+std::string_view CreateDetails() {
+  static const std::string* const details = new std::string(
+      Str("The passphrase never comes from the command line: --passphrase-env VAR, "
+          "--passphrase-file\nFILE, or a prompt (without echo, asked twice) on the terminal.\n\n",
+          kSchemeDetails));
+  return *details;
+}
+
 }  // namespace
 
 std::vector<Command> VaultCommands() {
@@ -644,9 +691,9 @@ std::vector<Command> VaultCommands() {
        1,
        1,
        "Create a vault file (and domains) protected by a passphrase or host key",
-       "The passphrase never comes from the command line: --passphrase-env VAR, --passphrase-file\n"
-       "FILE, or a prompt (without echo, asked twice) on the terminal.",
+       CreateDetails(),
        With({{"--domain", "A,B", {}, "create these domains too (comma-separated)"},
+             SchemeSpec("pseudonym scheme of those domains: chacha20 (default) or blake2b"),
              {"--kdf", "COST", {"moderate", "interactive", "tests_only"}, "Argon2id cost"}},
             secret),
        RunCreate},
@@ -656,8 +703,10 @@ std::vector<Command> VaultCommands() {
        2,
        2,
        "Add a domain (a purpose, team or recipient) to a vault",
-       "",
-       With({{"--description", "TEXT", {}, "what the domain is for"}}, secret),
+       kSchemeDetails,
+       With({{"--description", "TEXT", {}, "what the domain is for"},
+             SchemeSpec("pseudonym scheme: chacha20 (default) or blake2b")},
+            secret),
        RunAddDomain},
       {"vault",
        "pseudonymise",
@@ -665,7 +714,9 @@ std::vector<Command> VaultCommands() {
        1,
        2,
        "One-way pseudonyms of identifiers (one per line, or a CSV column)",
-       "Keyed BLAKE2b of each normalised identifier under the domain's key (\"ps1_...\").\n"
+       "A keyed function of each normalised identifier under the domain's key (\"ps1_...\"); the\n"
+       "domain's scheme decides which: ChaCha20 by default, keyed BLAKE2b for blake2b domains\n"
+       "(vault add-domain --scheme).\n"
        "A rejected identifier fails the run, naming its line, unless --errors skip (then its\n"
        "output is empty). Nothing is written to the vault.",
        With({{"--domain", "NAME", {}, "the pseudonymisation domain (required)"},

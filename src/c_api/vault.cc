@@ -73,6 +73,22 @@ gdprkit_status BadKind(const char* fn, int kind) {
                            " (expected 1-6, a gdprkit_id_kind)"));
 }
 
+static_assert(GDPRKIT_PSEUDONYM_BLAKE2B == static_cast<int>(gdprkit::PseudonymScheme::kBlake2b) &&
+                  GDPRKIT_PSEUDONYM_CHACHA20 ==
+                      static_cast<int>(gdprkit::PseudonymScheme::kChaCha20),
+              "the C and C++ pseudonym scheme numbers differ");
+
+bool KnownScheme(int scheme) {
+  return scheme == GDPRKIT_PSEUDONYM_BLAKE2B || scheme == GDPRKIT_PSEUDONYM_CHACHA20;
+}
+
+gdprkit_status BadScheme(const char* fn, int scheme) {
+  return Fail(GDPRKIT_INVALID_ARGUMENT,
+              absl::StrCat(fn, ": unknown pseudonym scheme ", scheme,
+                           " (expected 1 = GDPRKIT_PSEUDONYM_BLAKE2B or 2 = "
+                           "GDPRKIT_PSEUDONYM_CHACHA20, a gdprkit_pseudonym_scheme)"));
+}
+
 // The C strings as views; a NULL element is an error naming its index.
 gdprkit_status Views(const char* fn, const char* what, const char* const* values, size_t count,
                      std::vector<std::string_view>* out) {
@@ -340,6 +356,54 @@ gdprkit_status gdprkit_vault_create_domain(gdprkit_vault* vault, const char* nam
     if (vault == nullptr) return NullArgument(kFn, "vault");
     if (name == nullptr) return NullArgument(kFn, "name");
     return FromCore(kFn, vault->core->CreateDomain(name, description == nullptr ? "" : description));
+  });
+}
+
+gdprkit_status gdprkit_vault_create_domain_with_scheme(gdprkit_vault* vault, const char* name,
+                                                       const char* description, int scheme) {
+  static constexpr char kFn[] = "gdprkit_vault_create_domain_with_scheme";
+  return Guard(kFn, [&]() -> gdprkit_status {
+    if (vault == nullptr) return NullArgument(kFn, "vault");
+    if (name == nullptr) return NullArgument(kFn, "name");
+    // Checked here, as an int: the core's enum is 8 bits, and 257 must not
+    // become 1.
+    if (!KnownScheme(scheme)) return BadScheme(kFn, scheme);
+    return FromCore(kFn, vault->core->CreateDomain(name, description == nullptr ? "" : description,
+                                                   static_cast<gdprkit::PseudonymScheme>(scheme)));
+  });
+}
+
+gdprkit_status gdprkit_vault_domain_scheme(int* out_scheme, const gdprkit_vault* vault,
+                                           const char* domain) {
+  static constexpr char kFn[] = "gdprkit_vault_domain_scheme";
+  return Guard(kFn, [&]() -> gdprkit_status {
+    if (out_scheme == nullptr) return NullArgument(kFn, "out_scheme");
+    *out_scheme = 0;
+    if (vault == nullptr) return NullArgument(kFn, "vault");
+    if (domain == nullptr) return NullArgument(kFn, "domain");
+    absl::StatusOr<std::vector<gdprkit::DomainInfo>> domains = vault->core->ListDomains();
+    if (!domains.ok()) return FromCore(kFn, domains.status());
+    std::vector<std::string_view> names;
+    names.reserve(domains->size());
+    for (const gdprkit::DomainInfo& d : *domains) {
+      if (d.name != domain) {
+        names.emplace_back(d.name);
+        continue;
+      }
+      const int scheme = static_cast<int>(d.scheme);
+      if (!KnownScheme(scheme)) {
+        return Fail(GDPRKIT_DATA_LOSS,
+                    absl::StrCat(kFn, ": vault file is damaged: domain ",
+                                 gdprkit::capi::Quote(d.name), " has an unknown pseudonym scheme ",
+                                 scheme));
+      }
+      *out_scheme = scheme;
+      return GDPRKIT_OK;
+    }
+    return Fail(GDPRKIT_NOT_FOUND,
+                absl::StrCat(kFn, ": no domain ", gdprkit::capi::Quote(domain), " in the vault",
+                             names.empty() ? std::string("; the vault has no domains yet")
+                                           : gdprkit::capi::Nearest(domain, names)));
   });
 }
 

@@ -3,10 +3,11 @@
  * and one with a host key, pseudonymise and tokenise arrays, re-identify with
  * a reason, erase a person, rotate the keys, verify the audit trail; and the
  * bad paths: NULL arguments, bad versions, an invalid identifier at index i,
- * a wrong passphrase, a damaged file, a tampered token. Messages must never
- * contain the passphrase or an identifier. Compiled as C99 with -Wall -Wextra
- * -pedantic -Werror against include/gdprkit.h only. The numbers are made up
- * (valid by the rules, not real people). */
+ * a wrong passphrase, a damaged file, a tampered token; pseudonym schemes
+ * (the default, BLAKE2b domains, bad scheme numbers, an old vault file).
+ * Messages must never contain the passphrase or an identifier. Compiled as
+ * C99 with -Wall -Wextra -pedantic -Werror against include/gdprkit.h only.
+ * The numbers are made up (valid by the rules, not real people). */
 #define _POSIX_C_SOURCE 200809L
 
 #include <stdint.h>
@@ -402,6 +403,184 @@ static void test_vault(void) {
   remove_vault(path);
 }
 
+/* Copies `from` to `to`; 0 on failure. */
+static int copy_file(const char* from, const char* to) {
+  char buf[8192];
+  size_t n;
+  int ok = 1;
+  FILE* in = fopen(from, "rb");
+  FILE* out = in != NULL ? fopen(to, "wb") : NULL;
+  if (in == NULL || out == NULL) {
+    if (in != NULL) fclose(in);
+    return 0;
+  }
+  while ((n = fread(buf, 1, sizeof(buf), in)) > 0) {
+    if (fwrite(buf, 1, n, out) != n) ok = 0;
+  }
+  if (ferror(in)) ok = 0;
+  fclose(in);
+  if (fclose(out) != 0) ok = 0;
+  return ok;
+}
+
+/* Pseudonym schemes: the default (ChaCha20), a BLAKE2b domain, the same
+ * pseudonym format for both, bad scheme numbers, NULLs, unknown domains, and
+ * a vault file made before schemes existed (its domain is BLAKE2b). */
+static void test_schemes(void) {
+  char path[512];
+  gdprkit_vault* v = NULL;
+  gdprkit_vault_options o = test_options();
+  const char* ids[] = {"010203-1234", "311299-1234"};
+  gdprkit_id_column* a = NULL;
+  gdprkit_id_column* b = NULL;
+  int scheme = -7;
+  const int bad[] = {0, 3, -1, 257, 513};
+  size_t i;
+
+  path_in_dir(path, sizeof(path), "schemes.db");
+  remove_vault(path);
+  CHECK_OK(gdprkit_vault_create(&v, path, (const unsigned char*)kPass, strlen(kPass), &o));
+  CHECK(v != NULL);
+  if (v == NULL) return;
+
+  /* The default, and each scheme chosen explicitly. */
+  CHECK_OK(gdprkit_vault_create_domain(v, "default", NULL));
+  CHECK_OK(gdprkit_vault_domain_scheme(&scheme, v, "default"));
+  CHECK(scheme == GDPRKIT_PSEUDONYM_CHACHA20);
+  CHECK_STREQ(gdprkit_last_error(), "");
+  CHECK_OK(gdprkit_vault_create_domain_with_scheme(v, "legacy", "hashlib-reproducible",
+                                                   GDPRKIT_PSEUDONYM_BLAKE2B));
+  CHECK_OK(gdprkit_vault_domain_scheme(&scheme, v, "legacy"));
+  CHECK(scheme == GDPRKIT_PSEUDONYM_BLAKE2B);
+  CHECK_OK(gdprkit_vault_create_domain_with_scheme(v, "fast", NULL, GDPRKIT_PSEUDONYM_CHACHA20));
+  CHECK_OK(gdprkit_vault_domain_scheme(&scheme, v, "fast"));
+  CHECK(scheme == GDPRKIT_PSEUDONYM_CHACHA20);
+  /* An existing name: ALREADY_EXISTS, and its scheme stays. */
+  CHECK_STATUS(GDPRKIT_ALREADY_EXISTS, gdprkit_vault_create_domain_with_scheme(
+                                           v, "legacy", NULL, GDPRKIT_PSEUDONYM_CHACHA20));
+  CHECK_ERROR_MENTIONS("legacy");
+  CHECK_OK(gdprkit_vault_domain_scheme(&scheme, v, "legacy"));
+  CHECK(scheme == GDPRKIT_PSEUDONYM_BLAKE2B);
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_vault_create_domain_with_scheme(
+                                             v, "Bad Name!", NULL, GDPRKIT_PSEUDONYM_BLAKE2B));
+
+  /* The same CPR numbers in both schemes: the same format, other values;
+   * each scheme is deterministic. */
+  CHECK_OK(gdprkit_vault_pseudonymize(&a, NULL, v, "default", GDPRKIT_ID_CPR, ids, 2, NULL));
+  CHECK_OK(gdprkit_vault_pseudonymize(&b, NULL, v, "legacy", GDPRKIT_ID_CPR, ids, 2, NULL));
+  CHECK(gdprkit_id_column_count(a) == 2 && gdprkit_id_column_count(b) == 2);
+  if (gdprkit_id_column_count(a) == 2 && gdprkit_id_column_count(b) == 2) {
+    const char* const* pa = gdprkit_id_column_values(a);
+    const char* const* pb = gdprkit_id_column_values(b);
+    gdprkit_id_column* again = NULL;
+    size_t j;
+    for (i = 0; i < 2; ++i) {
+      CHECK(strncmp(pa[i], "ps1_", 4) == 0 && strlen(pa[i]) == 30);
+      CHECK(strncmp(pb[i], "ps1_", 4) == 0 && strlen(pb[i]) == 30);
+      CHECK(strlen(pa[i]) == strlen(pb[i]));
+      for (j = 4; j < 30 && pa[i][j] != '\0' && pb[i][j] != '\0'; ++j) {
+        /* base32, lower case: a-z, 2-7 */
+        CHECK((pa[i][j] >= 'a' && pa[i][j] <= 'z') || (pa[i][j] >= '2' && pa[i][j] <= '7'));
+        CHECK((pb[i][j] >= 'a' && pb[i][j] <= 'z') || (pb[i][j] >= '2' && pb[i][j] <= '7'));
+      }
+      CHECK(strcmp(pa[i], pb[i]) != 0);
+    }
+    CHECK(strcmp(pa[0], pa[1]) != 0);
+    CHECK_OK(gdprkit_vault_pseudonymize(&again, NULL, v, "legacy", GDPRKIT_ID_CPR, ids, 2, NULL));
+    CHECK(again != NULL && strcmp(gdprkit_id_column_values(again)[1], pb[1]) == 0);
+    gdprkit_id_column_free(again);
+  }
+  gdprkit_id_column_free(a);
+  gdprkit_id_column_free(b);
+  a = b = NULL;
+
+  /* Bad scheme numbers: INVALID_ARGUMENT naming the number and the accepted
+   * ones, and no domain is made (the name stays free). 257 and 513 would be
+   * 1 in 8 bits. */
+  for (i = 0; i < sizeof(bad) / sizeof(bad[0]); ++i) {
+    char number[16];
+    snprintf(number, sizeof(number), "scheme %d ", bad[i]);
+    CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+                 gdprkit_vault_create_domain_with_scheme(v, "not-made", NULL, bad[i]));
+    CHECK_ERROR_MENTIONS("gdprkit_vault_create_domain_with_scheme");
+    CHECK_ERROR_MENTIONS(number);
+    CHECK_ERROR_MENTIONS("GDPRKIT_PSEUDONYM_BLAKE2B");
+    CHECK_ERROR_MENTIONS("GDPRKIT_PSEUDONYM_CHACHA20");
+    scheme = -7;
+    CHECK_STATUS(GDPRKIT_NOT_FOUND, gdprkit_vault_domain_scheme(&scheme, v, "not-made"));
+    CHECK(scheme == 0);
+  }
+
+  /* Unknown domains: NOT_FOUND naming the domain, with the nearest names. */
+  scheme = -7;
+  CHECK_STATUS(GDPRKIT_NOT_FOUND, gdprkit_vault_domain_scheme(&scheme, v, "legasy"));
+  CHECK(scheme == 0);
+  CHECK_ERROR_MENTIONS("gdprkit_vault_domain_scheme");
+  CHECK_ERROR_MENTIONS("\"legasy\"");
+  CHECK_ERROR_MENTIONS("nearest valid: \"legacy\"");
+  CHECK_STATUS(GDPRKIT_NOT_FOUND, gdprkit_vault_domain_scheme(&scheme, v, ""));
+
+  /* NULL arguments. */
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_vault_create_domain_with_scheme(NULL, "x", NULL, GDPRKIT_PSEUDONYM_BLAKE2B));
+  CHECK_ERROR_MENTIONS("vault");
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_vault_create_domain_with_scheme(v, NULL, NULL, GDPRKIT_PSEUDONYM_BLAKE2B));
+  CHECK_ERROR_MENTIONS("name");
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_vault_domain_scheme(NULL, v, "legacy"));
+  CHECK_ERROR_MENTIONS("out_scheme");
+  scheme = -7;
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_vault_domain_scheme(&scheme, NULL, "legacy"));
+  CHECK_ERROR_MENTIONS("vault");
+  CHECK(scheme == 0);
+  scheme = -7;
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_vault_domain_scheme(&scheme, v, NULL));
+  CHECK_ERROR_MENTIONS("domain");
+  CHECK(scheme == 0);
+
+  /* The scheme survives key rotation and reopening. */
+  {
+    unsigned int version = 0;
+    CHECK_OK(gdprkit_vault_rotate(&version, v, "test rotation"));
+  }
+  gdprkit_vault_close(v);
+  v = NULL;
+  CHECK_OK(gdprkit_vault_open(&v, path, (const unsigned char*)kPass, strlen(kPass), &o));
+  if (v != NULL) {
+    CHECK_OK(gdprkit_vault_domain_scheme(&scheme, v, "legacy"));
+    CHECK(scheme == GDPRKIT_PSEUDONYM_BLAKE2B);
+    CHECK_OK(gdprkit_vault_domain_scheme(&scheme, v, "default"));
+    CHECK(scheme == GDPRKIT_PSEUDONYM_CHACHA20);
+    gdprkit_vault_close(v);
+    v = NULL;
+  }
+  remove_vault(path);
+
+  /* A vault made before schemes existed (tests/data/vault_schema1.gdprvault,
+   * see tests/cpp/vault_test.cc): its domain is BLAKE2b, pseudonyms as then;
+   * a new domain gets the default. Opened from a copy (opening migrates). */
+  path_in_dir(path, sizeof(path), "schema1.db");
+  remove_vault(path);
+  CHECK(copy_file(GDPRKIT_EXAMPLES_DIR "/../tests/data/vault_schema1.gdprvault", path));
+  CHECK_OK(gdprkit_vault_open(&v, path, (const unsigned char*)"fixture-passphrase-schema-1",
+                              strlen("fixture-passphrase-schema-1"), &o));
+  if (v != NULL) {
+    const char* one[] = {"010190-0123"};
+    CHECK_OK(gdprkit_vault_domain_scheme(&scheme, v, "klynge-aarhus-2026"));
+    CHECK(scheme == GDPRKIT_PSEUDONYM_BLAKE2B);
+    CHECK_OK(gdprkit_vault_pseudonymize(&a, NULL, v, "klynge-aarhus-2026", GDPRKIT_ID_CPR, one, 1,
+                                        NULL));
+    CHECK(a != NULL);
+    if (a != NULL) CHECK_STREQ(gdprkit_id_column_values(a)[0], "ps1_tzglshik6qyknvf4oesqyl3w7q");
+    gdprkit_id_column_free(a);
+    CHECK_OK(gdprkit_vault_create_domain(v, "new-domain", NULL));
+    CHECK_OK(gdprkit_vault_domain_scheme(&scheme, v, "new-domain"));
+    CHECK(scheme == GDPRKIT_PSEUDONYM_CHACHA20);
+    gdprkit_vault_close(v);
+  }
+  remove_vault(path);
+}
+
 static void test_host_key(void) {
   char path[512];
   unsigned char key[GDPRKIT_HOST_KEY_BYTES];
@@ -439,6 +618,7 @@ int main(void) {
   }
   test_identifiers();
   test_vault();
+  test_schemes();
   test_host_key();
   rmdir(g_dir);
   return test_report("c_vault_test");

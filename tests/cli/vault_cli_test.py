@@ -255,6 +255,89 @@ class VaultCliTest(unittest.TestCase):
         self.fails("vault", "tokenise", path, "--domain", DOMAIN, "--key-file", kfile,
                    stdin="010203-1234\n")
 
+    def stored_schemes(self, path):
+        """{domain: pseudonym_scheme} as stored in the vault file (the CLI has no
+        command that lists domains): 1 = blake2b, 2 = chacha20."""
+        import sqlite3
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return dict(db.execute("SELECT name, pseudonym_scheme FROM domains"))
+        finally:
+            db.close()
+
+    def test_domain_schemes(self):
+        # setUp's domains take the default; add-domain and create choose.
+        out, _ = self.ok("vault", "add-domain", self.vault, "legacy", "--scheme", "blake2b",
+                         *self.pw())
+        self.assertIn("legacy (blake2b pseudonyms)", out)
+        out, _ = self.ok("vault", "add-domain", self.vault, "fast", "--scheme", "chacha20",
+                         "--description", "explicit default", *self.pw())
+        self.assertIn("fast (chacha20 pseudonyms)", out)
+        out, _ = self.ok("vault", "add-domain", self.vault, "plain", *self.pw())
+        self.assertIn("plain (chacha20 pseudonyms)", out)
+        self.assertEqual(self.stored_schemes(self.vault),
+                         {DOMAIN: 2, "kapsel-datakonsulenter": 2, "legacy": 1, "fast": 2,
+                          "plain": 2})
+        path = os.path.join(self.dir, "b.vault")
+        out, _ = self.ok("vault", "create", path, *self.pw(), "--kdf", "tests_only",
+                         "--domain", "x,y", "--scheme", "blake2b")
+        self.assertIn("with 2 domains (blake2b pseudonyms)", out)
+        self.assertEqual(self.stored_schemes(path), {"x": 1, "y": 1})
+        path = os.path.join(self.dir, "c.vault")
+        out, _ = self.ok("vault", "create", path, *self.pw(), "--kdf", "tests_only",
+                         "--domain", "x")
+        self.assertIn("with 1 domain (chacha20 pseudonyms)", out)
+        self.assertEqual(self.stored_schemes(path), {"x": 2})
+        # Same identifiers in both schemes: same format, other values, each stable.
+        cprs = read(CPRS)
+        a, _ = self.ok("vault", "pseudonymise", self.vault, "--domain", DOMAIN, *self.pw(),
+                       stdin=cprs)
+        b, _ = self.ok("vault", "pseudonymise", self.vault, "--domain", "legacy", *self.pw(),
+                       stdin=cprs)
+        a, b = a.splitlines(), b.splitlines()
+        self.assertEqual(len(a), 40)
+        self.assertEqual(len(b), 40)
+        for p in a + b:
+            self.assertRegex(p, r"^ps1_[a-z2-7]{26}$")
+        self.assertEqual(len(set(b)), 40)
+        self.assertFalse(set(a) & set(b))
+        again, _ = self.ok("vault", "pseudonymise", self.vault, "--domain", "legacy", *self.pw(),
+                           stdin=cprs)
+        self.assertEqual(again.splitlines(), b)
+
+    def test_bad_scheme_is_a_usage_error(self):
+        for bad in ("sha256", "BLAKE2B", "blake2", "1", ""):
+            _, err = self.fails("vault", "add-domain", self.vault, "d", "--scheme", bad,
+                                *self.pw())
+            self.assertIn("--scheme", err)
+            self.assertIn("chacha20", err)
+            self.assertIn("blake2b", err)
+        self.assertNotIn("d", self.stored_schemes(self.vault))  # nothing created
+        path = os.path.join(self.dir, "bad.vault")
+        _, err = self.fails("vault", "create", path, *self.pw(), "--kdf", "tests_only",
+                            "--domain", "x", "--scheme", "aes")
+        self.assertIn("chacha20, blake2b", err)
+        self.assertFalse(os.path.exists(path))
+        # --scheme without --domain has nothing to apply to.
+        _, err = self.fails("vault", "create", path, *self.pw(), "--kdf", "tests_only",
+                            "--scheme", "blake2b")
+        self.assertIn("--domain", err)
+        self.assertFalse(os.path.exists(path))
+        # The domain name is still free.
+        self.ok("vault", "add-domain", self.vault, "d", "--scheme", "blake2b", *self.pw())
+
+    def test_scheme_help(self):
+        rc, out, _ = run("help", "vault", "pseudonymise")
+        self.assertEqual(rc, 0)
+        self.assertIn("scheme", out)
+        self.assertIn("ChaCha20 by default", out)
+        self.assertIn("BLAKE2b for blake2b domains", out)
+        for cmd in ("create", "add-domain"):
+            rc, out, _ = run("help", "vault", cmd)
+            self.assertEqual(rc, 0)
+            self.assertIn("--scheme chacha20|blake2b", out)
+            self.assertIn("chacha20 (default)", out)
+
     def test_usage_errors(self):
         self.fails("vault", "pseudonymise", self.vault, CPRS, *self.pw())  # no --domain
         self.fails("vault", "pseudonymise", self.vault, CPRS, "--domain", "no-such", *self.pw())

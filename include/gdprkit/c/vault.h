@@ -208,12 +208,49 @@ GDPRKIT_API gdprkit_status gdprkit_vault_open_with_key(gdprkit_vault** out, cons
  * afterwards, nor close it while another thread uses it. */
 GDPRKIT_API void gdprkit_vault_close(gdprkit_vault* vault);
 
+/* How a domain's one-way pseudonyms are computed; stable numbers (stored in
+ * vault files). Fixed when the domain is created and kept across key
+ * rotations. Both are keyed pseudorandom functions from libsodium under the
+ * domain's pseudonym key, and either way a pseudonym is "ps<key version>_" +
+ * 26 base32 characters; docs/vault.md gives both byte for byte. */
+enum gdprkit_pseudonym_scheme {
+  GDPRKIT_PSEUDONYM_BLAKE2B = 1, /* keyed BLAKE2b-128 of kind || normal form:
+                                    anything with BLAKE2b (Python's hashlib)
+                                    recomputes it from the exported key; also
+                                    the scheme of every domain of a vault
+                                    file made before schemes existed */
+  GDPRKIT_PSEUDONYM_CHACHA20 = 2 /* the default: one ChaCha20 block (RFC 8439)
+                                    per numeric identifier, about twice as
+                                    fast; GDPRKIT_ID_OTHER text takes keyed
+                                    BLAKE2b */
+};
+
 /* Creates a domain (a purpose, team or recipient): a name of 1-64
  * characters a-z, 0-9, '.', '_', '-', starting with a letter or digit;
- * `description` may be NULL. Audited.
+ * `description` may be NULL. Its pseudonyms follow the default scheme,
+ * GDPRKIT_PSEUDONYM_CHACHA20 (gdprkit_vault_create_domain_with_scheme
+ * chooses another). Audited.
  * Errors: INVALID_ARGUMENT (NULL vault or name, bad name); ALREADY_EXISTS. */
 GDPRKIT_API gdprkit_status gdprkit_vault_create_domain(gdprkit_vault* vault, const char* name,
                                                        const char* description);
+
+/* Like gdprkit_vault_create_domain, with the domain's pseudonym scheme, a
+ * gdprkit_pseudonym_scheme (GDPRKIT_PSEUDONYM_BLAKE2B for pseudonyms that
+ * must be recomputable with plain BLAKE2b). The scheme cannot be changed
+ * later. Audited.
+ * Errors: INVALID_ARGUMENT (NULL vault or name, bad name, a scheme number
+ * other than 1 or 2); ALREADY_EXISTS. Nothing is created on failure. */
+GDPRKIT_API gdprkit_status gdprkit_vault_create_domain_with_scheme(gdprkit_vault* vault,
+                                                                   const char* name,
+                                                                   const char* description,
+                                                                   int scheme);
+
+/* Stores in *out_scheme the gdprkit_pseudonym_scheme of `domain`.
+ * Errors: INVALID_ARGUMENT (NULL argument); NOT_FOUND (no such domain,
+ * named in the message); DATA_LOSS (the stored scheme is not one of the
+ * known numbers). *out_scheme is 0 on failure. Thread-safe. */
+GDPRKIT_API gdprkit_status gdprkit_vault_domain_scheme(int* out_scheme, const gdprkit_vault* vault,
+                                                       const char* domain);
 
 /* Per-batch options. Initialise with GDPRKIT_BATCH_OPTIONS_INIT; NULL means
  * the defaults. */
@@ -231,8 +268,10 @@ typedef struct gdprkit_batch_options {
   { GDPRKIT_BATCH_OPTIONS_VERSION, GDPRKIT_ID_OPTIONS_INIT, 0, 0u }
 
 /* One-way pseudonyms of `count` identifiers of `kind` in `domain`:
- * "ps<key version>_" + 26 base32 characters, the keyed BLAKE2b of the normal
- * form under the domain's key. Stateless: nothing is written.
+ * "ps<key version>_" + 26 base32 characters, a keyed function of the normal
+ * form under the domain's key as the domain's scheme says (ChaCha20 by
+ * default, keyed BLAKE2b for GDPRKIT_PSEUDONYM_BLAKE2B domains; see
+ * gdprkit_pseudonym_scheme). Stateless: nothing is written.
  * out_problems (may be NULL) gets one gdprkit_id_problem per row.
  * Errors: INVALID_ARGUMENT (NULL argument or element, unknown kind or
  * options version, a rejected row "row i: ..." unless skip_invalid);
