@@ -87,16 +87,20 @@ constexpr std::size_t kRowsPerThread = 1 << 15;
 // at the first rejected row and reports it in *first_bad.
 struct Slice {
   std::size_t begin = 0, end = 0;
-  StringColumn out;
+  StringColumn own;
+  // The first slice writes straight into the caller's column (no copy, and
+  // its capacity is reused from batch to batch); the others into `own`.
+  StringColumn* out = &own;
   std::size_t rejected = 0;
   long long first_bad = -1;
   IdProblem bad = IdProblem::kNone;
 };
 
 void RunSlice(const std::uint8_t* material, PseudonymScheme scheme,
-              const std::string& text_prefix, std::size_t size, IdKind kind, absl::Span<const std::string_view> identifiers,
+              const std::string& text_prefix, std::size_t size, IdKind kind,
+              absl::Span<const std::string_view> identifiers,
               const BatchOptions& options, IdProblem* problems, Slice* slice) {
-  slice->out.reserve(slice->end - slice->begin, (slice->end - slice->begin) * size);
+  slice->out->reserve(slice->end - slice->begin, (slice->end - slice->begin) * size);
   IdBuffer buf;
   for (std::size_t i = slice->begin; i < slice->end; ++i) {
     std::string_view norm;
@@ -109,10 +113,10 @@ void RunSlice(const std::uint8_t* material, PseudonymScheme scheme,
       }
       if (problems != nullptr) problems[i] = p;
       ++slice->rejected;
-      slice->out.push_back({});
+      slice->out->push_back({});
       continue;
     }
-    PseudonymOf(material, scheme, text_prefix, kind, AV(norm), slice->out.Append(size));
+    PseudonymOf(material, scheme, text_prefix, kind, AV(norm), slice->out->Append(size));
   }
   sodium_memzero(buf.data, sizeof(buf.data));
 }
@@ -148,6 +152,8 @@ absl::Status PseudonymizeBatch(const std::uint8_t* material, std::uint32_t versi
     slices[t].begin = n * static_cast<std::size_t>(t) / static_cast<std::size_t>(threads);
     slices[t].end = n * static_cast<std::size_t>(t + 1) / static_cast<std::size_t>(threads);
   }
+  slices[0].out = out;
+  out->reserve(n, n * size);
   std::vector<std::thread> pool;
   std::vector<int> inline_slices;
   for (int t = 1; t < threads; ++t) {
@@ -167,14 +173,15 @@ absl::Status PseudonymizeBatch(const std::uint8_t* material, std::uint32_t versi
 
   for (const Slice& sl : slices) {  // slices are in row order: the first is the first bad row
     if (sl.first_bad >= 0) {
+      out->clear();
       if (report != nullptr) report->problems.clear();
       return IdProblemStatus(kind, sl.bad, sl.first_bad);
     }
   }
   out->reserve(n, n * size);
-  for (Slice& sl : slices) {
-    out->AppendColumn(sl.out);
-    if (report != nullptr) report->rejected += sl.rejected;
+  for (std::size_t t = 0; t < slices.size(); ++t) {
+    if (t > 0) out->AppendColumn(slices[t].own);
+    if (report != nullptr) report->rejected += slices[t].rejected;
   }
   return absl::OkStatus();
 }

@@ -3,14 +3,17 @@
 // Thin, like the rest of the module: python/gdprkit/vault.py and
 // identifiers.py hold the Pythonic API (argument checks, lists / NumPy /
 // pandas in and out, docstrings). Columns cross as Python lists (or tuples)
-// of str / bytes / None: the list is read once with the GIL held (no copy of
-// ASCII str objects: their UTF-8 is the object's own buffer), the batch runs
-// in C++ with the GIL released, and the result comes back as one list of
-// str, built from the core's contiguous StringColumn. No Python call per row.
+// or 1-D NumPy object arrays of str / bytes / None: read once with the GIL
+// held (no copy of ASCII str objects: their UTF-8 is the object's own
+// buffer), the batch runs in C++ with the GIL released, and the result comes
+// back in the same kind of container (a list, or an object array that pandas
+// wraps without a copy), built from the core's contiguous StringColumn. No
+// Python call per row.
 //
 // Secrets: passphrases and host keys arrive as bytes-like objects and go
 // straight into the core's guarded memory (VaultOptions); nothing here keeps
 // or prints them.
+#include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
@@ -39,21 +42,49 @@ namespace {
 // the GIL-holding caller keeps the list. None, float NaN and pandas.NA
 // (missing values) become "" (rejected as empty).
 struct InputColumn {
-  py::object keep;  // the sequence (list/tuple) the views point into
+  py::object keep;  // the sequence (list/tuple/array) the views point into
   std::vector<std::string_view> views;
+  bool array = false;  // a NumPy object array: give the result back as one
 };
+
+// A 1-D NumPy array of Python objects (dtype object), or nullopt.
+std::optional<py::array> ObjectArray(const py::handle& values) {
+  if (!py::isinstance<py::array>(values)) return std::nullopt;
+  py::array a = py::reinterpret_borrow<py::array>(values);
+  if (a.ndim() != 1 || a.dtype().kind() != 'O') return std::nullopt;
+  return a;
+}
 
 InputColumn ReadColumn(const py::handle& values, const char* what) {
   InputColumn in;
-  PyObject* seq = PySequence_Fast(values.ptr(), "expected a list of str");
-  if (seq == nullptr) throw py::error_already_set();
-  in.keep = py::reinterpret_steal<py::object>(seq);
-  const Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
-  PyObject** items = PySequence_Fast_ITEMS(seq);
+  Py_ssize_t n = 0;
+  PyObject* const* items = nullptr;
+  Py_ssize_t step = 1;  // in items
+  if (std::optional<py::array> a = ObjectArray(values)) {
+    in.array = true;
+    n = a->shape(0);
+    step = a->strides(0) / static_cast<Py_ssize_t>(sizeof(PyObject*));
+    items = static_cast<PyObject* const*>(a->data());
+    in.keep = std::move(*a);
+  } else {
+    PyObject* seq = PySequence_Fast(values.ptr(), "expected a list of str");
+    if (seq == nullptr) throw py::error_already_set();
+    in.keep = py::reinterpret_steal<py::object>(seq);
+    n = PySequence_Fast_GET_SIZE(seq);
+    items = PySequence_Fast_ITEMS(seq);
+  }
   in.views.resize(static_cast<std::size_t>(n));
   for (Py_ssize_t i = 0; i < n; ++i) {
-    PyObject* o = items[i];
-    if (PyUnicode_Check(o)) {
+    PyObject* o = items[i * step];
+    // The common case without a call (the macro reads str internals: check
+    // the type first).
+    if (o != nullptr && PyUnicode_Check(o) && PyUnicode_IS_COMPACT_ASCII(o)) {
+      in.views[static_cast<std::size_t>(i)] = std::string_view(
+          static_cast<const char*>(PyUnicode_DATA(o)),
+          static_cast<std::size_t>(PyUnicode_GET_LENGTH(o)));
+    } else if (o == nullptr) {  // an object array's unset slot reads as None
+      in.views[static_cast<std::size_t>(i)] = std::string_view();
+    } else if (PyUnicode_Check(o)) {
       Py_ssize_t len = 0;
       const char* data = PyUnicode_AsUTF8AndSize(o, &len);
       if (data == nullptr) {
@@ -78,13 +109,17 @@ InputColumn ReadColumn(const py::handle& values, const char* what) {
   return in;
 }
 
-// An ASCII-or-UTF-8 str from bytes the core produced.
-PyObject* NewStr(std::string_view s) {
-  bool ascii = true;
-  for (char c : s) {
-    if (static_cast<unsigned char>(c) >= 0x80) {
-      ascii = false;
-      break;
+// An ASCII-or-UTF-8 str from bytes the core produced (`ascii`: known to be
+// ASCII, as pseudonyms and tokens are).
+PyObject* NewStr(std::string_view s, bool known_ascii = false) {
+  bool ascii = known_ascii;
+  if (!ascii) {
+    ascii = true;
+    for (char c : s) {
+      if (static_cast<unsigned char>(c) >= 0x80) {
+        ascii = false;
+        break;
+      }
     }
   }
   if (!ascii) {
@@ -96,24 +131,51 @@ PyObject* NewStr(std::string_view s) {
   return o;
 }
 
-// The column as a list of str; rows whose problem is not kNone become None.
-py::list ToList(const StringColumn& column, const std::vector<IdProblem>* problems) {
+// How ToColumn builds the result.
+struct OutputShape {
+  bool array = false;          // a NumPy object array instead of a list
+  bool ascii = false;          // the values are known to be ASCII
+  bool empty_is_none = false;  // an empty value becomes None
+};
+
+// The column as a list (or object array) of str; rows whose problem is not
+// kNone become None.
+py::object ToColumn(const StringColumn& column, const std::vector<IdProblem>* problems,
+                    const OutputShape& shape) {
   const std::size_t n = column.size();
-  PyObject* list = PyList_New(static_cast<Py_ssize_t>(n));
-  if (list == nullptr) throw py::error_already_set();
-  py::list out = py::reinterpret_steal<py::list>(list);
+  py::object out;
+  PyObject** slots = nullptr;
+  if (shape.array) {
+    // numpy.empty fills an object array with None; each slot's reference is
+    // replaced below before anyone sees the array.
+    py::array a = py::module_::import("numpy").attr("empty")(n, "object");
+    slots = static_cast<PyObject**>(a.mutable_data());
+    out = std::move(a);
+  } else {
+    PyObject* list = PyList_New(static_cast<Py_ssize_t>(n));
+    if (list == nullptr) throw py::error_already_set();
+    out = py::reinterpret_steal<py::list>(list);
+    slots = PySequence_Fast_ITEMS(list);
+  }
   for (std::size_t i = 0; i < n; ++i) {
     PyObject* item;
-    if (problems != nullptr && i < problems->size() && (*problems)[i] != IdProblem::kNone) {
+    std::string_view v = column[i];
+    if ((problems != nullptr && i < problems->size() && (*problems)[i] != IdProblem::kNone) ||
+        (shape.empty_is_none && v.empty())) {
       Py_INCREF(Py_None);
       item = Py_None;
     } else {
-      item = NewStr(column[i]);
+      item = NewStr(v, shape.ascii);
       if (item == nullptr) throw py::error_already_set();
     }
-    PyList_SET_ITEM(list, static_cast<Py_ssize_t>(i), item);
+    Py_XDECREF(slots[i]);  // the array's None (a new list's slots are NULL)
+    slots[i] = item;
   }
   return out;
+}
+
+py::list ToList(const StringColumn& column, const std::vector<IdProblem>* problems) {
+  return py::reinterpret_steal<py::list>(ToColumn(column, problems, OutputShape()).release());
 }
 
 py::bytes ProblemBytes(const std::vector<IdProblem>& problems) {
@@ -226,14 +288,12 @@ py::tuple RunBatch(const VaultHandle& h, BatchKind what, const std::string& doma
     }
   }
   if (!s.ok()) Raise(s);
-  py::list list = ToList(out, &report.problems);
-  if (what == BatchKind::kLookup) {
-    // Rows without a token come back empty: None.
-    for (std::size_t i = 0; i < out.size(); ++i) {
-      if (out[i].empty()) list[i] = py::none();
-    }
-  }
-  return py::make_tuple(list, ProblemBytes(report.problems));
+  OutputShape shape;
+  shape.array = in.array;
+  shape.ascii = true;  // pseudonyms and tokens
+  shape.empty_is_none = what == BatchKind::kLookup;  // rows without a token
+  py::object column = ToColumn(out, &report.problems, shape);
+  return py::make_tuple(column, ProblemBytes(report.problems));
 }
 
 }  // namespace
@@ -316,12 +376,18 @@ void RegisterVault(py::module_& m) {
       .def_property_readonly("closed", &VaultHandle::closed)
       .def_property_readonly("path", [](const VaultHandle& h) { return Str(h.path()); })
       .def("create_domain",
-           [](const VaultHandle& h, const std::string& name, const std::string& description) {
+           [](const VaultHandle& h, const std::string& name, const std::string& description,
+              const std::string& scheme_name) {
+             PseudonymScheme scheme;
+             if (!ParsePseudonymScheme(scheme_name, &scheme)) {
+               Raise(absl::InvalidArgumentError("scheme must be 'chacha20' or 'blake2b', not '" +
+                                                scheme_name + "'"));
+             }
              std::shared_ptr<Vault> v = h.Get();
              absl::Status s;
              {
                py::gil_scoped_release release;
-               s = v->CreateDomain(name, description);
+               s = v->CreateDomain(name, description, scheme);
              }
              if (!s.ok()) Raise(s);
            })
@@ -331,8 +397,9 @@ void RegisterVault(py::module_& m) {
              auto domains = ValueOrRaise(v->ListDomains());
              py::list out;
              for (const DomainInfo& d : domains) {
-               out.append(py::make_tuple(Str(d.name), Str(d.description), d.key_version,
-                                         d.created_unix, d.tokens));
+               out.append(py::make_tuple(Str(d.name), Str(d.description),
+                                        Str(std::string(PseudonymSchemeName(d.scheme))),
+                                        d.key_version, d.created_unix, d.tokens));
              }
              return out;
            })

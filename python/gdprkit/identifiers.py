@@ -91,8 +91,8 @@ def _options(
 
 class _Column:
     """A column read from a list, tuple, NumPy array, pandas Series or str,
-    as a list for the extension, with the means to give results back in the
-    caller's container."""
+    as a list (or a 1-D object array) for the extension, with the means to
+    give results back in the caller's container."""
 
     __slots__ = ("items", "_kind", "_ref")
 
@@ -167,7 +167,9 @@ class _Column:
             raise TypeError(f"{what} holds floats: CPR numbers must be text")
         if dkind in ("U", "S"):
             return np.asarray(arr).tolist()  # type: ignore[no-any-return]
-        return np.asarray(arr, dtype=object).tolist()  # type: ignore[no-any-return]
+        # An object array goes to C++ as it is (no list of a million
+        # references); results then come back as an object array too.
+        return np.asarray(arr, dtype=object)  # type: ignore[no-any-return]
 
     def wrap(self, result: List[Any], dtype: Optional[str] = None) -> Any:
         """`result` (one value per row) in the caller's kind of container."""
@@ -175,18 +177,20 @@ class _Column:
             return result[0]
         if self._kind == "list":
             return result
-        if self._kind == "numpy":
-            import numpy as np
+        import numpy as np
 
+        if self._kind == "numpy":
+            if isinstance(result, np.ndarray) and dtype in (None, object):
+                return result
             return np.array(result, dtype=dtype or object)
         import pandas as pd
 
         ref = self._ref
+        if isinstance(result, np.ndarray) and dtype in (None, object) and result.dtype == object:
+            return pd.Series(result, index=ref.index, name=ref.name, dtype=object, copy=False)
         if dtype is None and isinstance(result, list):
             # Filling an object array and wrapping it without a copy is about
             # twice as fast as letting pandas convert the list.
-            import numpy as np
-
             arr = np.empty(len(result), dtype=object)
             arr[:] = result
             return pd.Series(arr, index=ref.index, name=ref.name, dtype=object, copy=False)

@@ -244,10 +244,16 @@ absl::StatusOr<std::unique_ptr<SecretBytes>> PseudonymKeyMaterial(absl::string_v
 std::size_t Base32Size(std::size_t n) { return (8 * n + 4) / 5; }
 
 void Base32Encode(const std::uint8_t* data, std::size_t n, char* out) {
+  std::size_t i = 0, o = 0;
+  for (; i + 5 <= n; i += 5) {  // 5 bytes are 8 characters
+    const std::uint64_t v = (std::uint64_t{data[i]} << 32) | (std::uint64_t{data[i + 1]} << 24) |
+                            (std::uint64_t{data[i + 2]} << 16) |
+                            (std::uint64_t{data[i + 3]} << 8) | std::uint64_t{data[i + 4]};
+    for (int k = 7; k >= 0; --k) out[o++] = kBase32[(v >> (5 * k)) & 31];
+  }
   std::uint32_t buffer = 0;
   int bits = 0;
-  std::size_t o = 0;
-  for (std::size_t i = 0; i < n; ++i) {
+  for (; i < n; ++i) {
     buffer = (buffer << 8) | data[i];
     bits += 8;
     while (bits >= 5) {

@@ -156,3 +156,26 @@ def test_pandas_na_in_object_and_string_columns():
     assert list(ids.check(s)) == ["ok", "empty"]
     s = pd.Series(["010203-1234", None], dtype="string")
     assert ids.normalise(s, errors="coerce").tolist() == ["0102031234", None]
+
+
+def test_object_arrays_of_mixed_values_strided_and_empty():
+    # Object arrays go to C++ without a list in between: every kind of slot
+    # must read right (None, NaN, pd.NA, bytes, str subclasses, non-ASCII),
+    # strided views too, and nothing may be read from a non-str as text.
+    class Sub(str):
+        pass
+
+    values = np.array(["010203-1234", None, np.nan, pd.NA, b"0102031234",
+                       Sub("010203-1234"), "01020З-1234", "", 12], dtype=object)
+    with pytest.raises(TypeError, match=r"values\[8\] is a int"):
+        ids.check(values)
+    got = ids.check(values[:8])
+    assert list(got) == ["ok", "empty", "empty", "empty", "ok", "ok", "bad_character", "empty"]
+    assert isinstance(got, np.ndarray)
+    strided = np.array(["010203-1234", None] * 50, dtype=object)[::2]
+    assert list(ids.normalise(strided)) == ["0102031234"] * 50
+    assert list(ids.normalise(np.array([], dtype=object))) == []
+    s = pd.Series(values[:6], index=list("abcdef"))
+    out = ids.normalise(s, errors="coerce")
+    assert list(out.index) == list("abcdef")
+    assert out.tolist() == ["0102031234", None, None, None, "0102031234", "0102031234"]

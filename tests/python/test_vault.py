@@ -52,6 +52,25 @@ def test_pseudonyms_same_within_domain_unlinkable_across(vault):
     assert vault.pseudonymize(CPR[:1], domain=DOMAIN) == ps[:1]
 
 
+def test_each_domain_has_a_pseudonym_scheme(vault):
+    vault.create_domain("legacy", scheme="blake2b")
+    schemes = {d.name: d.scheme for d in vault.domains()}
+    assert schemes == {DOMAIN: "chacha20", "kapsel-datakonsulenter": "chacha20",
+                       "legacy": "blake2b"}
+    for domain in (DOMAIN, "legacy"):
+        ps = vault.pseudonymise(CPR + ["MRN-1"], domain=domain, kind="other")
+        assert all(p.startswith("ps1_") and len(p) == 30 for p in ps)
+    a = vault.pseudonymise(CPR, domain=DOMAIN)
+    b = vault.pseudonymise(CPR, domain="legacy")
+    assert a[0] == a[1] and b[0] == b[1] and a[0] != b[0]
+    for bad in ("sha256", "ChaCha20", ""):
+        with pytest.raises(gdprkit.InvalidArgumentError, match="chacha20' or 'blake2b"):
+            vault.create_domain("x" + str(len(bad)), scheme=bad)
+    with pytest.raises(TypeError):
+        vault.create_domain("y", scheme=2)
+    assert len(vault.domains()) == 3  # nothing made by the bad calls
+
+
 def test_containers_round_trip(vault):
     s = pd.Series(CPR, index=["x", "y", "z"], name="cpr")
     out = vault.pseudonymise(s, domain=DOMAIN)
@@ -62,6 +81,17 @@ def test_containers_round_trip(vault):
     assert list(arr) == list(out) == vault.pseudonymise(CPR, domain=DOMAIN)
     assert vault.pseudonymise("010203-1234", domain=DOMAIN) == out["x"]
     assert vault.pseudonymise((c for c in CPR), domain=DOMAIN) == list(out)
+    # Object arrays (and Series) cross without a list: strided views, missing
+    # values with errors="coerce", tokens and look-ups come back the same way.
+    strided = np.array([CPR[0], "x", CPR[2], "y"], dtype=object)[::2]
+    assert list(vault.pseudonymise(strided, domain=DOMAIN)) == [out["x"], out["z"]]
+    holes = pd.Series([CPR[0], None, np.nan, CPR[2]], index=list("abcd"))
+    ps = vault.pseudonymise(holes, domain=DOMAIN, errors="coerce")
+    assert ps.tolist() == [out["x"], None, None, out["z"]] and list(ps.index) == list("abcd")
+    tk = vault.tokenise(holes, domain=DOMAIN, errors="coerce")
+    assert tk.iloc[1] is None and tk.iloc[0].startswith("tk_")
+    found = vault.lookup_tokens(pd.Series([CPR[0], "290200-4002"]), domain=DOMAIN)
+    assert found.tolist() == [tk.iloc[0], None]
 
 
 def test_pseudonym_is_not_a_plain_hash(vault):
