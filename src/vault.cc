@@ -1040,7 +1040,13 @@ absl::StatusOr<std::vector<DomainInfo>> Vault::ListDomains() const {
     info.key_version = static_cast<std::uint32_t>(st.Int(2));
     info.created_unix = st.Int(3);
     info.tokens = static_cast<std::uint64_t>(st.Int(4));
-    info.scheme = static_cast<PseudonymScheme>(st.Int(5));
+    const std::int64_t scheme = st.Int(5);
+    if (scheme != static_cast<int>(PseudonymScheme::kBlake2b) &&
+        scheme != static_cast<int>(PseudonymScheme::kChaCha20)) {
+      return absl::DataLossError(absl::StrCat("vault file is damaged: domain '", info.name,
+                                              "' has an unknown pseudonym scheme"));
+    }
+    info.scheme = static_cast<PseudonymScheme>(scheme);
     out.push_back(std::move(info));
   }
   if (rc != SQLITE_DONE) return impl_->db->Error(rc, "listing domains");
@@ -1062,8 +1068,8 @@ absl::Status Vault::Pseudonymize(std::string_view domain, IdKind kind,
   absl::StatusOr<const DomainKeys*> keys = impl_->Keys(*d, version);
   if (!keys.ok()) return keys.status();
   SecretBytes::Reader r(*(*keys)->secret);
-  return internal::PseudonymizeBatch(r.data(), version, d->scheme, kind, identifiers, out, options,
-                                     report);
+  return internal::PseudonymizeBatch(r.data(), version, d->scheme, kind, identifiers,
+                                     internal::PseudonymSink{out, nullptr}, options, report);
 }
 
 absl::StatusOr<std::unique_ptr<Pseudonymizer>> Vault::NewPseudonymizer(

@@ -88,8 +88,9 @@ constexpr std::size_t kRowsPerThread = 1 << 15;
 struct Slice {
   std::size_t begin = 0, end = 0;
   StringColumn own;
-  // The first slice writes straight into the caller's column (no copy, and
-  // its capacity is reused from batch to batch); the others into `own`.
+  // Column mode: the first slice writes straight into the caller's column (no
+  // copy, and its capacity is reused from batch to batch), the others into
+  // `own`. Slot mode (PseudonymSink::slots): null.
   StringColumn* out = &own;
   std::size_t rejected = 0;
   long long first_bad = -1;
@@ -98,9 +99,11 @@ struct Slice {
 
 void RunSlice(const std::uint8_t* material, PseudonymScheme scheme,
               const std::string& text_prefix, std::size_t size, IdKind kind,
-              absl::Span<const std::string_view> identifiers,
+              absl::Span<const std::string_view> identifiers, char* const* slots,
               const BatchOptions& options, IdProblem* problems, Slice* slice) {
-  slice->out->reserve(slice->end - slice->begin, (slice->end - slice->begin) * size);
+  if (slice->out != nullptr) {
+    slice->out->reserve(slice->end - slice->begin, (slice->end - slice->begin) * size);
+  }
   IdBuffer buf;
   for (std::size_t i = slice->begin; i < slice->end; ++i) {
     std::string_view norm;
@@ -113,10 +116,11 @@ void RunSlice(const std::uint8_t* material, PseudonymScheme scheme,
       }
       if (problems != nullptr) problems[i] = p;
       ++slice->rejected;
-      slice->out->push_back({});
+      if (slice->out != nullptr) slice->out->push_back({});
       continue;
     }
-    PseudonymOf(material, scheme, text_prefix, kind, AV(norm), slice->out->Append(size));
+    PseudonymOf(material, scheme, text_prefix, kind, AV(norm),
+                slots != nullptr ? slots[i] : slice->out->Append(size));
   }
   sodium_memzero(buf.data, sizeof(buf.data));
 }
@@ -132,9 +136,12 @@ int ThreadsFor(std::size_t n, int wanted) {
 
 absl::Status PseudonymizeBatch(const std::uint8_t* material, std::uint32_t version,
                                PseudonymScheme scheme, IdKind kind,
-                               absl::Span<const std::string_view> identifiers, StringColumn* out,
-                               const BatchOptions& options, BatchReport* report) {
-  out->clear();
+                               absl::Span<const std::string_view> identifiers,
+                               const PseudonymSink& sink, const BatchOptions& options,
+                               BatchReport* report) {
+  StringColumn* out = sink.column;
+  char* const* slots = sink.slots;
+  if (out != nullptr) out->clear();
   if (report != nullptr) *report = BatchReport();
   if (!IsKnownIdKind(kind)) return absl::InvalidArgumentError("unknown identifier kind");
   if (options.threads < 0) return absl::InvalidArgumentError("threads is negative");
@@ -152,35 +159,40 @@ absl::Status PseudonymizeBatch(const std::uint8_t* material, std::uint32_t versi
     slices[t].begin = n * static_cast<std::size_t>(t) / static_cast<std::size_t>(threads);
     slices[t].end = n * static_cast<std::size_t>(t + 1) / static_cast<std::size_t>(threads);
   }
-  slices[0].out = out;
-  out->reserve(n, n * size);
+  for (Slice& sl : slices) {
+    if (slots != nullptr) sl.out = nullptr;
+  }
+  if (slots == nullptr) {
+    slices[0].out = out;
+    out->reserve(n, n * size);
+  }
   std::vector<std::thread> pool;
   std::vector<int> inline_slices;
   for (int t = 1; t < threads; ++t) {
     try {
       pool.emplace_back(RunSlice, material, scheme, std::cref(text_prefix), size, kind, identifiers,
-                        std::cref(options), problems, &slices[t]);
+                        slots, std::cref(options), problems, &slices[t]);
     } catch (const std::exception&) {
       inline_slices.push_back(t);  // no thread to be had: do it here
     }
   }
-  RunSlice(material, scheme, text_prefix, size, kind, identifiers, options, problems, &slices[0]);
+  RunSlice(material, scheme, text_prefix, size, kind, identifiers, slots, options, problems,
+           &slices[0]);
   for (int t : inline_slices) {
-    RunSlice(material, scheme, text_prefix, size, kind, identifiers, options, problems,
+    RunSlice(material, scheme, text_prefix, size, kind, identifiers, slots, options, problems,
              &slices[t]);
   }
   for (std::thread& th : pool) th.join();
 
   for (const Slice& sl : slices) {  // slices are in row order: the first is the first bad row
     if (sl.first_bad >= 0) {
-      out->clear();
+      if (out != nullptr) out->clear();
       if (report != nullptr) report->problems.clear();
       return IdProblemStatus(kind, sl.bad, sl.first_bad);
     }
   }
-  out->reserve(n, n * size);
   for (std::size_t t = 0; t < slices.size(); ++t) {
-    if (t > 0) out->AppendColumn(slices[t].own);
+    if (t > 0 && out != nullptr) out->AppendColumn(slices[t].own);
     if (report != nullptr) report->rejected += slices[t].rejected;
   }
   return absl::OkStatus();
@@ -294,8 +306,30 @@ absl::Status Pseudonymizer::Pseudonymize(IdKind kind,
                                                       key_version_, ", not ", options.key_version));
   }
   internal::SecretBytes::Reader r(*key_->material);
-  return internal::PseudonymizeBatch(r.data(), key_version_, scheme_, kind, identifiers, out,
-                                     options, report);
+  return internal::PseudonymizeBatch(r.data(), key_version_, scheme_, kind, identifiers,
+                                     internal::PseudonymSink{out, nullptr}, options, report);
+}
+
+absl::Status Pseudonymizer::PseudonymizeInto(IdKind kind,
+                                             absl::Span<const std::string_view> identifiers,
+                                             absl::Span<char* const> out,
+                                             const BatchOptions& options,
+                                             BatchReport* report) const {
+  if (out.size() != identifiers.size()) {
+    return absl::InvalidArgumentError(absl::StrCat("out has ", out.size(), " buffers for ",
+                                                   identifiers.size(), " identifiers"));
+  }
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (out[i] == nullptr) return absl::InvalidArgumentError(absl::StrCat("out[", i, "] is null"));
+  }
+  if (options.key_version != 0 && options.key_version != key_version_) {
+    return absl::FailedPreconditionError(absl::StrCat("this pseudonymizer holds key version ",
+                                                      key_version_, ", not ", options.key_version));
+  }
+  internal::SecretBytes::Reader r(*key_->material);
+  return internal::PseudonymizeBatch(r.data(), key_version_, scheme_, kind, identifiers,
+                                     internal::PseudonymSink{nullptr, out.data()}, options,
+                                     report);
 }
 
 absl::StatusOr<std::string> Pseudonymizer::PseudonymizeOne(IdKind kind, std::string_view identifier,

@@ -259,6 +259,58 @@ std::unique_ptr<VaultHandle> OpenOrCreate(bool create, const std::string& path,
 
 enum class BatchKind { kPseudonymize, kTokenize, kLookup };
 
+// Pseudonyms straight into new str objects: they are made (all of one length)
+// with the GIL held, filled by the core with the GIL released (nothing else
+// can reach them yet), and rejected rows become None. No intermediate column:
+// per million rows that saves ~40 MB of fresh memory and a copy.
+py::tuple PseudonymizeIntoStrs(const Vault& v, const std::string& domain, IdKind kind,
+                               const InputColumn& in, const BatchOptions& bo) {
+  absl::StatusOr<std::unique_ptr<Pseudonymizer>> made;
+  {
+    py::gil_scoped_release release;
+    made = v.NewPseudonymizer(domain, bo.key_version);
+  }
+  if (!made.ok()) Raise(made.status());
+  std::unique_ptr<Pseudonymizer> p = std::move(*made);
+  const std::size_t n = in.views.size();
+  const Py_ssize_t size = static_cast<Py_ssize_t>(p->pseudonym_size());
+  py::object out;
+  PyObject** slots = nullptr;
+  if (in.array) {
+    py::array a = py::module_::import("numpy").attr("empty")(n, "object");
+    slots = static_cast<PyObject**>(a.mutable_data());
+    out = std::move(a);
+  } else {
+    PyObject* list = PyList_New(static_cast<Py_ssize_t>(n));
+    if (list == nullptr) throw py::error_already_set();
+    out = py::reinterpret_steal<py::list>(list);
+    slots = PySequence_Fast_ITEMS(list);
+  }
+  std::vector<char*> buffers(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    PyObject* str = PyUnicode_New(size, 127);
+    if (str == nullptr) throw py::error_already_set();
+    Py_XDECREF(slots[i]);  // the array's None (a new list's slots are NULL)
+    slots[i] = str;
+    buffers[i] = reinterpret_cast<char*>(PyUnicode_1BYTE_DATA(str));
+  }
+  BatchReport report;
+  absl::Status s;
+  {
+    py::gil_scoped_release release;
+    s = p->PseudonymizeInto(kind, in.views, buffers, bo, &report);
+  }
+  if (!s.ok()) Raise(s);
+  for (std::size_t i = 0; i < report.problems.size(); ++i) {
+    if (report.problems[i] != IdProblem::kNone) {
+      Py_INCREF(Py_None);
+      Py_DECREF(slots[i]);
+      slots[i] = Py_None;
+    }
+  }
+  return py::make_tuple(out, ProblemBytes(report.problems));
+}
+
 // Runs a batch: returns (values: list[str | None], problems: bytes).
 py::tuple RunBatch(const VaultHandle& h, BatchKind what, const std::string& domain, int kind,
                    const py::handle& values, bool skip_invalid, const OptionsTuple& id_options,
@@ -270,6 +322,7 @@ py::tuple RunBatch(const VaultHandle& h, BatchKind what, const std::string& doma
   bo.id_options = IdOptionsFrom(id_options);
   bo.invalid_rows = skip_invalid ? InvalidRows::kSkip : InvalidRows::kFail;
   bo.key_version = key_version;
+  if (what == BatchKind::kPseudonymize) return PseudonymizeIntoStrs(*v, domain, k, in, bo);
   StringColumn out;
   BatchReport report;
   absl::Status s;

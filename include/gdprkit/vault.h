@@ -431,6 +431,15 @@ class Pseudonymizer {
   absl::Status Pseudonymize(IdKind kind, absl::Span<const std::string_view> identifiers,
                             StringColumn* out, const BatchOptions& options = BatchOptions(),
                             BatchReport* report = nullptr) const;
+  // As Pseudonymize, but the pseudonym of row i is written to out[i]
+  // (pseudonym_size() bytes, no terminator) instead of a column, for a caller
+  // that owns the result's storage (the Python binding writes into new str
+  // objects). A rejected row's buffer is left as it is (see report). out has
+  // one non-null buffer per identifier, else InvalidArgument.
+  absl::Status PseudonymizeInto(IdKind kind, absl::Span<const std::string_view> identifiers,
+                                absl::Span<char* const> out,
+                                const BatchOptions& options = BatchOptions(),
+                                BatchReport* report = nullptr) const;
   // One value; InvalidArgument when it is rejected.
   absl::StatusOr<std::string> PseudonymizeOne(IdKind kind, std::string_view identifier,
                                               const IdOptions& options = IdOptions()) const;

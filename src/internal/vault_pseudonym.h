@@ -43,14 +43,24 @@ void PseudonymOf(const std::uint8_t* material, PseudonymScheme scheme,
                  absl::string_view text_prefix, IdKind kind, absl::string_view normalized,
                  char* out);
 
-// The batch kernel: normalises each row, pseudonymises it, appends it to
-// `out` (cleared first). Honours options.invalid_rows; fills `report`.
+// Where a batch's pseudonyms go: appended to `column` (cleared first; a
+// rejected row with InvalidRows::kSkip gets an empty value) or, when `slots`
+// is set, written to slots[i] (PseudonymSize bytes) for row i (a rejected
+// row's slot is left as it is).
+struct PseudonymSink {
+  StringColumn* column = nullptr;
+  char* const* slots = nullptr;
+};
+
+// The batch kernel: normalises each row, pseudonymises it, writes it to
+// `sink`. Honours options.invalid_rows; fills `report`.
 // `material` holds the pseudonym key's keyed state at kPseudonymStateOffset
 // (DomainKeys and Pseudonymizer material alike).
 absl::Status PseudonymizeBatch(const std::uint8_t* material, std::uint32_t version,
                                PseudonymScheme scheme, IdKind kind,
-                               absl::Span<const std::string_view> identifiers, StringColumn* out,
-                               const BatchOptions& options, BatchReport* report);
+                               absl::Span<const std::string_view> identifiers,
+                               const PseudonymSink& sink, const BatchOptions& options,
+                               BatchReport* report);
 
 // Builds a Pseudonymizer (whose constructor is private) from a 32-byte key.
 struct PseudonymizerAccess {

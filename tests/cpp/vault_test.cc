@@ -483,6 +483,13 @@ TEST(VaultSchemaTest, AnUnknownSchemeIsDamage) {
   absl::Status s = (*v)->Pseudonymize("d", IdKind::kCpr, ids, &out);
   EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss);
   EXPECT_TRUE(HasSub(std::string(s.message()), "unknown pseudonym scheme")) << s;
+  // 257 would wrap to 1 in an 8-bit enum: it must not read as blake2b.
+  RawSql(path,
+         "PRAGMA ignore_check_constraints = 1; UPDATE domains SET pseudonym_scheme = 257");
+  v = Vault::Open(Options(path));
+  ASSERT_TRUE(v.ok()) << v.status();
+  EXPECT_EQ((*v)->ListDomains().status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ((*v)->Pseudonymize("d", IdKind::kCpr, ids, &out).code(), absl::StatusCode::kDataLoss);
 }
 
 
@@ -511,6 +518,41 @@ TEST_F(VaultTest, PseudonymsOfAnotherVaultDiffer) {
   std::vector<std::string_view> ids = {kCprA};
   ASSERT_TRUE(other->Pseudonymize("klynge-aarhus-2026", IdKind::kCpr, ids, &out).ok());
   EXPECT_NE(out[0], Pseudonyms("klynge-aarhus-2026", {kCprA})[0]);
+}
+
+TEST_F(VaultTest, PseudonymizeIntoWritesTheSameIntoCallerBuffers) {
+  auto p = vault_->NewPseudonymizer("klynge-aarhus-2026");
+  ASSERT_TRUE(p.ok()) << p.status();
+  const std::size_t size = (*p)->pseudonym_size();
+  std::vector<std::string_view> ids = {kCprA, "300200-1234", kCprB};
+  std::vector<std::string> bufs(3, std::string(size, '#'));
+  std::vector<char*> out = {&bufs[0][0], &bufs[1][0], &bufs[2][0]};
+  // Rejected row: the batch fails naming it, or (kSkip) its buffer is untouched.
+  absl::Status s = (*p)->PseudonymizeInto(IdKind::kCpr, ids, out);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(HasSub(std::string(s.message()), "row 1")) << s;
+  BatchOptions skip;
+  skip.invalid_rows = InvalidRows::kSkip;
+  skip.threads = 2;
+  BatchReport report;
+  ASSERT_TRUE((*p)->PseudonymizeInto(IdKind::kCpr, ids, out, skip, &report).ok());
+  EXPECT_EQ(report.rejected, 1u);
+  EXPECT_EQ(report.problems[1], IdProblem::kBadDate);
+  EXPECT_EQ(bufs[0], Pseudonyms("klynge-aarhus-2026", {kCprA})[0]);
+  EXPECT_EQ(bufs[1], std::string(size, '#'));
+  EXPECT_EQ(bufs[2], Pseudonyms("klynge-aarhus-2026", {kCprB})[0]);
+  // Bad buffers.
+  std::vector<char*> short_out = {&bufs[0][0]};
+  EXPECT_EQ((*p)->PseudonymizeInto(IdKind::kCpr, ids, short_out).code(),
+            absl::StatusCode::kInvalidArgument);
+  std::vector<char*> null_out = {&bufs[0][0], nullptr, &bufs[2][0]};
+  s = (*p)->PseudonymizeInto(IdKind::kCpr, ids, null_out, skip);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(HasSub(std::string(s.message()), "out[1] is null")) << s;
+  BatchOptions v9;
+  v9.key_version = 9;
+  EXPECT_EQ((*p)->PseudonymizeInto(IdKind::kCpr, ids, out, v9).code(),
+            absl::StatusCode::kFailedPrecondition);
 }
 
 TEST_F(VaultTest, PseudonymizerWorksWithoutTheVault) {
