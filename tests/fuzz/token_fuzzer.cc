@@ -43,7 +43,8 @@ gdprkit::Vault* TheVault() {
                                         .set_kdf_limits(gdprkit::KdfLimits::ForTestsOnly()));
     if (!v.ok()) std::abort();
     (void)(*v)->CreateDomain("a");
-    (void)(*v)->CreateDomain("b");
+    (void)(*v)->CreateDomain("b");  // chacha20, the default
+    (void)(*v)->CreateDomain("c", "", gdprkit::PseudonymScheme::kBlake2b);
     gdprkit::StringColumn tokens;
     std::vector<std::string_view> ids = {"010203-1234", "3112991234"};
     if (!(*v)->Tokenize("a", gdprkit::IdKind::kCpr, ids, &tokens).ok()) std::abort();
@@ -72,6 +73,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           s.code() == absl::StatusCode::kNotFound);
   }
   s = v->Translate("a", "b", tokens, "fuzzing", gdprkit::TranslateTarget::kPseudonym, &out);
+  (void)s;
+  s = v->Translate("a", "c", tokens, "fuzzing", gdprkit::TranslateTarget::kPseudonym, &out);
   (void)s;
   auto p = gdprkit::Pseudonymizer::FromExportedKey(text, gdprkit::InsecureSecretAccess::Get());
   if (p.ok()) (void)(*p)->PseudonymizeOne(gdprkit::IdKind::kCpr, "010203-1234");
