@@ -38,6 +38,11 @@ class FirstErrorCollector : public pb::io::ErrorCollector {
       line_ = line + 1;
       column_ = column + 1;
       message_ = message;
+      // protobuf names the token it found, which at the end of the input is
+      // nothing ("Expected identifier, got: "): say what it is.
+      if (absl::EndsWith(message_, "got: ")) {
+        message_ += "the end of the file (is it truncated, or a closing '}' missing?)";
+      }
     }
   }
   void AddWarning(int, pb::io::ColumnNumber, const std::string&) override {}

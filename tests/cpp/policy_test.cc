@@ -95,6 +95,13 @@ TEST(PolicyLoad, SyntaxErrorNamesFileLineAndColumn) {
   EXPECT_THAT(std::string(p.status().message()), HasSubstr("bad.textproto:3:"));
 }
 
+TEST(PolicyLoad, TruncatedFileSaysSoInsteadOfNamingNothing) {
+  auto p = Policy::FromText("purposes {\n  id: ", PolicyFormat::kTextProto, "cut.textproto");
+  ASSERT_FALSE(p.ok());
+  EXPECT_THAT(std::string(p.status().message()),
+              HasSubstr("cut.textproto:2:7: Expected string, got: the end of the file"));
+}
+
 TEST(PolicyLoad, UnknownFieldSuggestsNearestField) {
   auto p = Policy::FromText("purposes {\n  id: \"a\"\n  bassis: \"A6-1-b\"\n}\n",
                             PolicyFormat::kTextProto, "f.textproto");
