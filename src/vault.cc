@@ -881,7 +881,7 @@ absl::StatusOr<std::unique_ptr<Vault>> Vault::Open(const VaultOptions& options) 
     } else {
       return absl::NotFoundError(
           absl::StrCat("no vault file at ", options.path(),
-                       " (Vault::Create makes one, or VaultOptions::set_create_if_missing)"));
+                       ": create one first, or open it with create-if-missing"));
     }
   }
   if (!pre.ok()) return pre;
