@@ -27,7 +27,7 @@ due = gdprkit.sweep(records, policy=policy, on="2027-03-01", id="id", purpose="p
                     holds=("hold_start", "hold_end"))
 print(due[["id", "status", "due_date", "next_due", "reason"]])
 
-# 3. Pseudonyms of the provider numbers in a cluster domain (keyed BLAKE2b).
+# 3. Pseudonyms of the provider numbers in a cluster domain (keyed ChaCha20).
 with tempfile.TemporaryDirectory() as tmp:
     path = os.path.join(tmp, "klynge.vault")
     with gdprkit.Vault.create(path, passphrase="a long synthetic passphrase",

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 BUILD=${1:-build/release}
 shift || true
 if [ ! -f "$BUILD/build.ninja" ]; then
-  cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGDPRKIT_BUILD_PYTHON=ON \
     -DPython_EXECUTABLE="$PWD/.venv/bin/python" >/dev/null
 fi
 cmake --build "$BUILD" --target _gdprkit gdprkit_cli

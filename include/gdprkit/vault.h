@@ -4,9 +4,11 @@
 // stand-in, both per *domain* (a purpose, team or recipient, e.g.
 // "klynge-aarhus-2026" or "kapsel-datakonsulenter"):
 //
-//   - Pseudonyms (one-way): a keyed BLAKE2b of the normalised identifier under
-//     the domain's key. The same identifier gives the same pseudonym within a
-//     domain and unlinkable pseudonyms across domains. Stateless: any process
+//   - Pseudonyms (one-way): a keyed pseudorandom function of the normalised
+//     identifier under the domain's key: one ChaCha20 block, or keyed BLAKE2b
+//     (PseudonymScheme, chosen per domain). The same identifier gives the
+//     same pseudonym within a domain and unlinkable pseudonyms across
+//     domains. Stateless: any process
 //     holding the domain key (Pseudonymizer) computes them, nothing is stored.
 //     Form: "ps<key version>_" + 26 base32 characters (128 bits).
 //   - Tokens (reversible): random tokens kept in the vault file with the

@@ -102,7 +102,7 @@ from .suppression import (  # noqa: E402
     suppress,
 )
 
-#: The version of the gdprkit core this package was built from ("0.1.0").
+#: The version of the gdprkit core this package was built from ("0.2.0").
 __version__: str = _gdprkit.__version__
 
 __all__ = [
