@@ -6,6 +6,7 @@
 //   gdprkit vault pseudonymise VAULT [FILE] --domain D [--type cpr] [--column C]
 //   gdprkit vault tokenise VAULT [FILE] --domain D ...
 //   gdprkit vault reidentify VAULT [FILE] --domain D --reason R
+//   gdprkit vault translate VAULT [FILE] --from A --to B --reason R [--target token|pseudonym]
 //   gdprkit vault erase VAULT [FILE] --reason R       erase each identifier in FILE
 //   gdprkit vault rotate VAULT --reason R
 //   gdprkit vault verify-audit VAULT
@@ -454,6 +455,25 @@ absl::StatusOr<std::unique_ptr<Vault>> OpenVault(const Invocation& inv, bool cre
   return create ? Vault::Create(options) : Vault::Open(options);
 }
 
+// A failed batch of tokens. The core names a bad token by its row ("row 3:
+// ..."); this names it by file and line instead, as rejected identifiers are.
+int FailTokens(const Column& c, const absl::Status& s) {
+  const std::string m = MessageOf(s);
+  constexpr std::string_view kRow = "row ";
+  if (m.compare(0, kRow.size(), kRow) == 0) {
+    std::size_t i = kRow.size(), row = 0;
+    const std::size_t digits = i;
+    while (i < m.size() && m[i] >= '0' && m[i] <= '9' && i - digits < 18) {
+      row = row * 10 + static_cast<std::size_t>(m[i++] - '0');
+    }
+    if (i > digits && m.compare(i, 2, ": ") == 0 && row < c.lines.size()) {
+      PrintError(Str(Plain(c.name), ":", c.lines[row], ": ", m.substr(i + 2)));
+      return s.code() == absl::StatusCode::kInternal ? kExitInternal : kExitUsage;
+    }
+  }
+  return Fail(s);
+}
+
 // ---- Commands -----------------------------------------------------------------
 
 int RunIdCheck(const Invocation& inv) {
@@ -583,10 +603,31 @@ int RunReidentify(const Invocation& inv) {
   if (!v.ok()) return Fail(v.status());
   StringColumn out;
   absl::Status s = (*v)->Reidentify(inv.Get("--domain"), c->values, inv.Get("--reason"), &out);
-  if (!s.ok()) return Fail(s);
+  if (!s.ok()) return FailTokens(*c, s);
   const int rc = WriteColumn(inv, *c, out, "identifier");
   out.SecureClear();
   return rc;
+}
+
+int RunTranslate(const Invocation& inv) {
+  if (!inv.Has("--from")) return UsageError("--from is required", "vault translate ");
+  if (!inv.Has("--to")) return UsageError("--to is required", "vault translate ");
+  if (!inv.Has("--reason")) {
+    return UsageError("--reason is required (it is audited)", "vault translate ");
+  }
+  // --target's choices are checked when the command line is parsed.
+  const std::string target_name = inv.Get("--target", "token");
+  const TranslateTarget target =
+      target_name == "pseudonym" ? TranslateTarget::kPseudonym : TranslateTarget::kToken;
+  absl::StatusOr<Column> c = ReadColumn(inv, 1);
+  if (!c.ok()) return Fail(c.status());
+  absl::StatusOr<std::unique_ptr<Vault>> v = OpenVault(inv, false);
+  if (!v.ok()) return Fail(v.status());
+  StringColumn out;
+  absl::Status s = (*v)->Translate(inv.Get("--from"), inv.Get("--to"), c->values,
+                                   inv.Get("--reason"), target, &out);
+  if (!s.ok()) return FailTokens(*c, s);
+  return WriteColumn(inv, *c, out, target == TranslateTarget::kPseudonym ? "pseudonym" : "token");
 }
 
 int RunErase(const Invocation& inv) {
@@ -754,6 +795,27 @@ std::vector<Command> VaultCommands() {
              FormatOption()},
             secret),
        RunReidentify},
+      {"vault",
+       "translate",
+       "VAULT [FILE]",
+       1,
+       2,
+       "Tokens of one domain as tokens or pseudonyms of another; the reason is audited",
+       "Reads tokens of the --from domain (one per line, or a CSV column) and prints, for each,\n"
+       "the same person's token in the --to domain (--target token, the default; issued when\n"
+       "the person has none there) or pseudonym (--target pseudonym). The identifiers never\n"
+       "leave the vault. The whole input is one transaction, written to the audit trail with\n"
+       "the reason: a malformed, altered or foreign token (named by its line), or one never\n"
+       "issued or erased, fails the run and nothing is written.",
+       With({{"--from", "DOMAIN", {}, "the domain of the tokens (required)"},
+             {"--to", "DOMAIN", {}, "the domain to translate into (required; another one)"},
+             {"--reason", "TEXT", {}, "why (required; audited; no CPR number in it)"},
+             {"--target", "KIND", {"token", "pseudonym"},
+              "what to give: token (default) or pseudonym"},
+             ColumnOption(),
+             FormatOption()},
+            secret),
+       RunTranslate},
       {"vault",
        "erase",
        "VAULT [FILE]",

@@ -492,6 +492,35 @@ void RegisterVault(py::module_& m) {
              out.SecureClear();
              return list;
            })
+      .def("translate",
+           [](const VaultHandle& h, const std::string& from, const std::string& to,
+              const py::handle& tokens, const std::string& reason,
+              const std::string& target_name) {
+             // vault.py checks `to=`; this is the second line of defence.
+             TranslateTarget target;
+             if (target_name == "token") {
+               target = TranslateTarget::kToken;
+             } else if (target_name == "pseudonym") {
+               target = TranslateTarget::kPseudonym;
+             } else {
+               Raise(absl::InvalidArgumentError("to must be 'token' or 'pseudonym', not '" +
+                                                target_name + "'"));
+             }
+             std::shared_ptr<Vault> v = h.Get();
+             InputColumn in = ReadColumn(tokens, "tokens");
+             StringColumn out;
+             absl::Status s;
+             {
+               py::gil_scoped_release release;
+               s = v->Translate(from, to, in.views, reason, target, &out);
+             }
+             if (!s.ok()) Raise(s);
+             // Tokens and pseudonyms: ASCII; in the caller's kind of container.
+             OutputShape shape;
+             shape.array = in.array;
+             shape.ascii = true;
+             return ToColumn(out, nullptr, shape);
+           })
       .def("erase",
            [](const VaultHandle& h, int kind, const std::string& identifier,
               const std::string& reason, const OptionsTuple& o) {

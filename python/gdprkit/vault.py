@@ -19,6 +19,10 @@ Two ways to replace an identifier, per *domain* (a purpose, team or recipient):
   vault; :meth:`Vault.reidentify` turns them back, with a reason written to the
   hash-chained audit trail.
 
+:meth:`Vault.translate` turns tokens of one domain into the tokens or
+pseudonyms the same people have in another, with a reason in the audit
+trail, and without the identifiers leaving the C++ core.
+
 Columns go in as lists, NumPy arrays or pandas Series and come back as the same
 (a Series keeps its index and name); the batch runs in C++ with the GIL
 released. Identifiers are checked first (:mod:`gdprkit.identifiers`); with
@@ -323,6 +327,29 @@ class Vault:
         col = _Column(tokens, 6, "tokens")
         out = self._h.reidentify(
             _check_text(domain, "domain"), col.items, _check_text(reason, "reason")
+        )
+        return col.wrap(out)
+
+    def translate(
+        self, tokens: Any, *, from_domain: str, to_domain: str, reason: str, to: str = "token"
+    ) -> Any:
+        """The tokens of `from_domain` as tokens (``to="token"``, default: the
+        existing token of each person in `to_domain`, or a new one) or
+        pseudonyms (``to="pseudonym"``) of `to_domain`, in the caller's
+        container, without the identifiers leaving the C++ core. `reason` is
+        required and written to the audit trail (op ``"translate"``, both
+        domains, the count). The batch fails as a whole and then nothing is
+        written: :class:`gdprkit.InvalidArgumentError` for a malformed,
+        altered or foreign token, the same domain twice or another `to`,
+        :class:`gdprkit.NotFoundError` for a token never issued or erased, or
+        an unknown domain."""
+        to = _check_text(to, "to")
+        if to not in ("token", "pseudonym"):
+            raise InvalidArgumentError(f"to must be 'token' or 'pseudonym', not {to!r}")
+        col = _Column(tokens, 6, "tokens")
+        out = self._h.translate(
+            _check_text(from_domain, "from_domain"), _check_text(to_domain, "to_domain"),
+            col.items, _check_text(reason, "reason"), to,
         )
         return col.wrap(out)
 

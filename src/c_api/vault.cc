@@ -482,6 +482,56 @@ gdprkit_status gdprkit_vault_reidentify(gdprkit_id_column** out, gdprkit_vault* 
   });
 }
 
+namespace {
+
+static_assert(GDPRKIT_TRANSLATE_TO_TOKEN == static_cast<int>(gdprkit::TranslateTarget::kToken) &&
+                  GDPRKIT_TRANSLATE_TO_PSEUDONYM ==
+                      static_cast<int>(gdprkit::TranslateTarget::kPseudonym),
+              "the C and C++ translate target numbers differ");
+
+bool KnownTarget(int target) {
+  return target == GDPRKIT_TRANSLATE_TO_TOKEN || target == GDPRKIT_TRANSLATE_TO_PSEUDONYM;
+}
+
+gdprkit_status BadTarget(const char* fn, int target) {
+  return Fail(GDPRKIT_INVALID_ARGUMENT,
+              absl::StrCat(fn, ": unknown target ", target,
+                           " (expected 0 = GDPRKIT_TRANSLATE_TO_TOKEN or 1 = "
+                           "GDPRKIT_TRANSLATE_TO_PSEUDONYM, a gdprkit_translate_target)"));
+}
+
+}  // namespace
+
+gdprkit_status gdprkit_vault_translate(gdprkit_id_column** out, gdprkit_vault* vault,
+                                       const char* from_domain, const char* to_domain,
+                                       const char* const* tokens, size_t count, const char* reason,
+                                       int target) {
+  static constexpr char kFn[] = "gdprkit_vault_translate";
+  return Guard(kFn, [&]() -> gdprkit_status {
+    if (out == nullptr) return NullArgument(kFn, "out");
+    *out = nullptr;
+    if (vault == nullptr) return NullArgument(kFn, "vault");
+    if (from_domain == nullptr) return NullArgument(kFn, "from_domain");
+    if (to_domain == nullptr) return NullArgument(kFn, "to_domain");
+    if (reason == nullptr) return NullArgument(kFn, "reason");
+    // Checked here, as an int: the core's enum is 8 bits, and 256 must not
+    // become 0.
+    if (!KnownTarget(target)) return BadTarget(kFn, target);
+    std::vector<std::string_view> views;
+    if (gdprkit_status s = Views(kFn, "tokens", tokens, count, &views); s != GDPRKIT_OK) return s;
+    gdprkit::StringColumn column;
+    absl::Status s = vault->core->Translate(from_domain, to_domain, views, reason,
+                                            static_cast<gdprkit::TranslateTarget>(target), &column);
+    if (!s.ok()) {
+      column.SecureClear();
+      return FromCore(kFn, s);
+    }
+    std::unique_ptr<gdprkit_id_column> c = ToC(&column);
+    *out = c.release();
+    return GDPRKIT_OK;
+  });
+}
+
 gdprkit_status gdprkit_vault_erase(uint64_t* out_erased, gdprkit_vault* vault, int kind,
                                    const char* identifier, const char* reason) {
   static constexpr char kFn[] = "gdprkit_vault_erase";

@@ -1,10 +1,12 @@
 /* The identifiers and vault area of the C ABI, used as a C program would:
  * check and normalise identifier columns, create a vault with a passphrase
  * and one with a host key, pseudonymise and tokenise arrays, re-identify with
- * a reason, erase a person, rotate the keys, verify the audit trail; and the
- * bad paths: NULL arguments, bad versions, an invalid identifier at index i,
- * a wrong passphrase, a damaged file, a tampered token; pseudonym schemes
- * (the default, BLAKE2b domains, bad scheme numbers, an old vault file).
+ * a reason, translate tokens from one domain to another, erase a person,
+ * rotate the keys, verify the audit trail; and the bad paths: NULL
+ * arguments, bad versions, an invalid identifier at index i, a wrong
+ * passphrase, a damaged file, a tampered token, a bad translate target;
+ * pseudonym schemes (the default, BLAKE2b domains, bad scheme numbers, an
+ * old vault file).
  * Messages must never contain the passphrase or an identifier. Compiled as
  * C99 with -Wall -Wextra -pedantic -Werror against include/gdprkit.h only.
  * The numbers are made up (valid by the rules, not real people). */
@@ -581,6 +583,278 @@ static void test_schemes(void) {
   remove_vault(path);
 }
 
+/* The audit trail's length (0 on failure, which the caller's CHECK notices). */
+static uint64_t audit_entries(const gdprkit_vault* v) {
+  uint64_t entries = 0;
+  CHECK_OK(gdprkit_vault_verify_audit(&entries, NULL, v));
+  return entries;
+}
+
+/* Checks that columns a and b hold the same strings. */
+static void check_same_column(const gdprkit_id_column* a, const gdprkit_id_column* b) {
+  size_t i;
+  CHECK(a != NULL && b != NULL);
+  CHECK(gdprkit_id_column_count(a) == gdprkit_id_column_count(b));
+  if (a == NULL || b == NULL || gdprkit_id_column_count(a) != gdprkit_id_column_count(b)) return;
+  for (i = 0; i < gdprkit_id_column_count(a); ++i) {
+    CHECK_STREQ(gdprkit_id_column_values(a)[i], gdprkit_id_column_values(b)[i]);
+  }
+}
+
+/* Translation from one domain to another: tokens of A become the tokens (or
+ * pseudonyms) the same people have in B, audited, all or nothing; bad
+ * targets, the same domain twice, foreign, tampered and erased tokens, NULL
+ * arguments, an empty batch. */
+static void test_translate(void) {
+  static const char kA[] = "klynge-aarhus-2026";
+  static const char kB[] = "kapsel-datakonsulenter";
+  char path[512];
+  gdprkit_vault* v = NULL;
+  gdprkit_vault_options o = test_options();
+  const char* ids[] = {"010203-1234", "311299-1234", "0102031234"};
+  gdprkit_id_column* ta = NULL; /* tokens of the ids in A */
+  gdprkit_id_column* out = NULL;
+  gdprkit_id_column* want = NULL;
+  const int bad_targets[] = {2, -1, 256, 257};
+  uint64_t before;
+  size_t i;
+
+  path_in_dir(path, sizeof(path), "translate.db");
+  remove_vault(path);
+  CHECK_OK(gdprkit_vault_create(&v, path, (const unsigned char*)kPass, strlen(kPass), &o));
+  CHECK(v != NULL);
+  if (v == NULL) return;
+  CHECK_OK(gdprkit_vault_create_domain(v, kA, NULL));
+  CHECK_OK(gdprkit_vault_create_domain(v, kB, NULL));
+  CHECK_OK(gdprkit_vault_create_domain_with_scheme(v, "legacy", NULL, GDPRKIT_PSEUDONYM_BLAKE2B));
+  CHECK_OK(gdprkit_vault_tokenize(&ta, NULL, v, kA, GDPRKIT_ID_CPR, ids, 3, NULL));
+  CHECK(gdprkit_id_column_count(ta) == 3);
+  if (gdprkit_id_column_count(ta) != 3) {
+    gdprkit_id_column_free(ta);
+    gdprkit_vault_close(v);
+    return;
+  }
+  /* The second person already has a token in B; the others get theirs from
+   * the translation. */
+  CHECK_OK(gdprkit_vault_tokenize(&want, NULL, v, kB, GDPRKIT_ID_CPR, ids + 1, 1, NULL));
+  gdprkit_id_column_free(want);
+  want = NULL;
+
+  /* Tokens of A -> tokens of B: the same as tokenising the identifiers in B. */
+  before = audit_entries(v);
+  CHECK_OK(gdprkit_vault_translate(&out, v, kA, kB, gdprkit_id_column_values(ta), 3,
+                                   "hand-over to the data team", GDPRKIT_TRANSLATE_TO_TOKEN));
+  CHECK_STREQ(gdprkit_last_error(), "");
+  CHECK(audit_entries(v) == before + 1);
+  CHECK_OK(gdprkit_vault_tokenize(&want, NULL, v, kB, GDPRKIT_ID_CPR, ids, 3, NULL));
+  check_same_column(out, want);
+  if (gdprkit_id_column_count(out) == 3) {
+    const char* const* t = gdprkit_id_column_values(out);
+    CHECK(strncmp(t[0], "tk_", 3) == 0 && strlen(t[0]) == 35);
+    CHECK_STREQ(t[0], t[2]); /* one person, two spellings */
+    CHECK(strcmp(t[0], gdprkit_id_column_values(ta)[0]) != 0);
+    CHECK(gdprkit_id_column_values(out)[3] == NULL);
+  }
+  /* Back again: B's tokens translate to A's. */
+  if (out != NULL) {
+    gdprkit_id_column* back = NULL;
+    CHECK_OK(gdprkit_vault_translate(&back, v, kB, kA, gdprkit_id_column_values(out), 3, "back",
+                                     GDPRKIT_TRANSLATE_TO_TOKEN));
+    check_same_column(back, ta);
+    gdprkit_id_column_free(back);
+  }
+  gdprkit_id_column_free(out);
+  gdprkit_id_column_free(want);
+  out = want = NULL;
+
+  /* Tokens of A -> pseudonyms of B (ChaCha20) and of a BLAKE2b domain: the
+   * same as pseudonymising the identifiers there. */
+  before = audit_entries(v);
+  CHECK_OK(gdprkit_vault_translate(&out, v, kA, kB, gdprkit_id_column_values(ta), 3,
+                                   "statistics extract", GDPRKIT_TRANSLATE_TO_PSEUDONYM));
+  CHECK(audit_entries(v) == before + 1);
+  CHECK_OK(gdprkit_vault_pseudonymize(&want, NULL, v, kB, GDPRKIT_ID_CPR, ids, 3, NULL));
+  check_same_column(out, want);
+  if (gdprkit_id_column_count(out) == 3) {
+    CHECK(strncmp(gdprkit_id_column_values(out)[1], "ps1_", 4) == 0);
+  }
+  gdprkit_id_column_free(out);
+  gdprkit_id_column_free(want);
+  out = want = NULL;
+  CHECK_OK(gdprkit_vault_translate(&out, v, kA, "legacy", gdprkit_id_column_values(ta), 3,
+                                   "statistics extract", GDPRKIT_TRANSLATE_TO_PSEUDONYM));
+  CHECK_OK(gdprkit_vault_pseudonymize(&want, NULL, v, "legacy", GDPRKIT_ID_CPR, ids, 3, NULL));
+  check_same_column(out, want);
+  gdprkit_id_column_free(out);
+  gdprkit_id_column_free(want);
+  out = want = NULL;
+
+  /* Nothing below may write: the audit trail keeps its length. */
+  before = audit_entries(v);
+
+  /* Bad targets: INVALID_ARGUMENT naming the number and the accepted ones
+   * (256 would be 0 in 8 bits). */
+  for (i = 0; i < sizeof(bad_targets) / sizeof(bad_targets[0]); ++i) {
+    char number[32];
+    snprintf(number, sizeof(number), "target %d ", bad_targets[i]);
+    out = (gdprkit_id_column*)&out; /* not NULL: the call must reset it */
+    CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+                 gdprkit_vault_translate(&out, v, kA, kB, gdprkit_id_column_values(ta), 3, "x",
+                                         bad_targets[i]));
+    CHECK(out == NULL);
+    CHECK_ERROR_MENTIONS("gdprkit_vault_translate");
+    CHECK_ERROR_MENTIONS(number);
+    CHECK_ERROR_MENTIONS("GDPRKIT_TRANSLATE_TO_TOKEN");
+    CHECK_ERROR_MENTIONS("GDPRKIT_TRANSLATE_TO_PSEUDONYM");
+  }
+
+  /* The same domain twice. */
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_vault_translate(&out, v, kA, kA, gdprkit_id_column_values(ta), 3, "x",
+                                       GDPRKIT_TRANSLATE_TO_TOKEN));
+  CHECK(out == NULL);
+  CHECK_ERROR_MENTIONS("two different domains");
+
+  /* No reason. */
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_vault_translate(&out, v, kA, kB, gdprkit_id_column_values(ta), 3, "",
+                                       GDPRKIT_TRANSLATE_TO_TOKEN));
+  CHECK_ERROR_MENTIONS("reason");
+
+  /* A token of B given as one of A (row 1), and a tampered one (row 2):
+   * the whole batch fails, naming the row, and nothing is issued in B. */
+  {
+    gdprkit_id_column* tb = NULL;
+    const char* fresh[] = {"020304-1234"};
+    CHECK_OK(gdprkit_vault_tokenize(&tb, NULL, v, "legacy", GDPRKIT_ID_CPR, fresh, 1, NULL));
+    if (gdprkit_id_column_count(tb) == 1) {
+      const char* mixed[2];
+      char tampered[64];
+      mixed[0] = gdprkit_id_column_values(ta)[0];
+      mixed[1] = gdprkit_id_column_values(tb)[0];
+      before = audit_entries(v);
+      CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+                   gdprkit_vault_translate(&out, v, "legacy", kB, mixed, 2, "x",
+                                           GDPRKIT_TRANSLATE_TO_TOKEN));
+      CHECK_ERROR_MENTIONS("row 0");
+      mixed[0] = gdprkit_id_column_values(tb)[0];
+      mixed[1] = gdprkit_id_column_values(ta)[1];
+      CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+                   gdprkit_vault_translate(&out, v, kA, kB, mixed, 2, "x",
+                                           GDPRKIT_TRANSLATE_TO_TOKEN));
+      CHECK(out == NULL);
+      CHECK_ERROR_MENTIONS("row 0");
+      CHECK_ERROR_MENTIONS("another domain");
+      check_error_is_clean();
+      mixed[0] = gdprkit_id_column_values(ta)[1];
+      snprintf(tampered, sizeof(tampered), "%s", gdprkit_id_column_values(ta)[0]);
+      tampered[5] = tampered[5] == 'a' ? 'b' : 'a';
+      mixed[1] = tampered;
+      CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+                   gdprkit_vault_translate(&out, v, kA, kB, mixed, 2, "x",
+                                           GDPRKIT_TRANSLATE_TO_PSEUDONYM));
+      CHECK(out == NULL);
+      CHECK_ERROR_MENTIONS("row 1");
+      mixed[1] = "not a token";
+      CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+                   gdprkit_vault_translate(&out, v, kA, kB, mixed, 2, "x",
+                                           GDPRKIT_TRANSLATE_TO_TOKEN));
+      CHECK_ERROR_MENTIONS("row 1");
+      CHECK(audit_entries(v) == before);
+      /* The person of "legacy" got no token in B: translating their token
+       * after the failures still issues a new one there, which
+       * tokenising then finds. */
+      mixed[0] = gdprkit_id_column_values(tb)[0];
+      CHECK_OK(gdprkit_vault_translate(&out, v, "legacy", kB, mixed, 1, "check",
+                                       GDPRKIT_TRANSLATE_TO_TOKEN));
+      CHECK_OK(gdprkit_vault_tokenize(&want, NULL, v, kB, GDPRKIT_ID_CPR, fresh, 1, NULL));
+      check_same_column(out, want);
+      gdprkit_id_column_free(out);
+      gdprkit_id_column_free(want);
+      out = want = NULL;
+    }
+    gdprkit_id_column_free(tb);
+  }
+
+  /* Unknown domains: NOT_FOUND, nothing written. */
+  before = audit_entries(v);
+  CHECK_STATUS(GDPRKIT_NOT_FOUND,
+               gdprkit_vault_translate(&out, v, kA, "no-such-domain",
+                                       gdprkit_id_column_values(ta), 3, "x",
+                                       GDPRKIT_TRANSLATE_TO_TOKEN));
+  CHECK_ERROR_MENTIONS("no-such-domain");
+  CHECK_STATUS(GDPRKIT_NOT_FOUND,
+               gdprkit_vault_translate(&out, v, "no-such-domain", kB,
+                                       gdprkit_id_column_values(ta), 3, "x",
+                                       GDPRKIT_TRANSLATE_TO_PSEUDONYM));
+  CHECK(out == NULL);
+
+  /* NULL arguments. */
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_vault_translate(NULL, v, kA, kB, gdprkit_id_column_values(ta), 3, "x",
+                                       GDPRKIT_TRANSLATE_TO_TOKEN));
+  CHECK_ERROR_MENTIONS("out");
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_vault_translate(&out, NULL, kA, kB, gdprkit_id_column_values(ta), 3, "x",
+                                       GDPRKIT_TRANSLATE_TO_TOKEN));
+  CHECK_ERROR_MENTIONS("vault");
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_vault_translate(&out, v, NULL, kB, gdprkit_id_column_values(ta), 3, "x",
+                                       GDPRKIT_TRANSLATE_TO_TOKEN));
+  CHECK_ERROR_MENTIONS("from_domain");
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_vault_translate(&out, v, kA, NULL, gdprkit_id_column_values(ta), 3, "x",
+                                       GDPRKIT_TRANSLATE_TO_TOKEN));
+  CHECK_ERROR_MENTIONS("to_domain");
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_vault_translate(&out, v, kA, kB, gdprkit_id_column_values(ta), 3, NULL,
+                                       GDPRKIT_TRANSLATE_TO_TOKEN));
+  CHECK_ERROR_MENTIONS("reason");
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_vault_translate(&out, v, kA, kB, NULL, 2, "x", GDPRKIT_TRANSLATE_TO_TOKEN));
+  CHECK_ERROR_MENTIONS("tokens");
+  {
+    const char* with_null[2];
+    with_null[0] = gdprkit_id_column_values(ta)[0];
+    with_null[1] = NULL;
+    CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+                 gdprkit_vault_translate(&out, v, kA, kB, with_null, 2, "x",
+                                         GDPRKIT_TRANSLATE_TO_TOKEN));
+    CHECK_ERROR_MENTIONS("tokens[1] is NULL");
+  }
+  CHECK(out == NULL);
+  CHECK(audit_entries(v) == before);
+
+  /* An empty batch: an empty column (tokens may be NULL), audited with
+   * count 0. */
+  CHECK_OK(gdprkit_vault_translate(&out, v, kA, kB, NULL, 0, "nothing to do",
+                                   GDPRKIT_TRANSLATE_TO_PSEUDONYM));
+  CHECK(out != NULL && gdprkit_id_column_count(out) == 0);
+  if (out != NULL) CHECK(gdprkit_id_column_values(out)[0] == NULL);
+  gdprkit_id_column_free(out);
+  out = NULL;
+  CHECK(audit_entries(v) == before + 1);
+
+  /* An erased person's token: NOT_FOUND. */
+  {
+    uint64_t erased = 0;
+    const char* one[1];
+    CHECK_OK(gdprkit_vault_erase(&erased, v, GDPRKIT_ID_CPR, "311299-1234", "art. 17 request"));
+    CHECK(erased == 2); /* their tokens in A and in B */
+    before = audit_entries(v);
+    one[0] = gdprkit_id_column_values(ta)[1];
+    CHECK_STATUS(GDPRKIT_NOT_FOUND, gdprkit_vault_translate(&out, v, kA, kB, one, 1, "x",
+                                                            GDPRKIT_TRANSLATE_TO_PSEUDONYM));
+    CHECK(out == NULL);
+    check_error_is_clean();
+    CHECK(audit_entries(v) == before);
+  }
+
+  gdprkit_id_column_free(ta);
+  gdprkit_vault_close(v);
+  remove_vault(path);
+}
+
 static void test_host_key(void) {
   char path[512];
   unsigned char key[GDPRKIT_HOST_KEY_BYTES];
@@ -619,6 +893,7 @@ int main(void) {
   test_identifiers();
   test_vault();
   test_schemes();
+  test_translate();
   test_host_key();
   rmdir(g_dir);
   return test_report("c_vault_test");

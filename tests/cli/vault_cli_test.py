@@ -181,6 +181,140 @@ class VaultCliTest(unittest.TestCase):
         for cpr in want[:10]:
             self.assertNotIn(cpr.encode(), data)
 
+    def audit_entries(self):
+        out, _ = self.ok("vault", "verify-audit", self.vault, "--format", "json", *self.pw())
+        return json.loads(out)["entries"]
+
+    def token_counts(self):
+        import sqlite3
+        db = sqlite3.connect(f"file:{self.vault}?mode=ro", uri=True)
+        try:
+            return dict(db.execute("SELECT name, token_count FROM domains"))
+        finally:
+            db.close()
+
+    def test_translate_tokens_and_pseudonyms(self):
+        other = "kapsel-datakonsulenter"
+        out, _ = self.ok("vault", "tokenise", self.vault, CPRS, "--domain", DOMAIN, *self.pw())
+        toks = out.splitlines()
+        tokfile = os.path.join(self.dir, "tokens.txt")
+        with open(tokfile, "w") as f:
+            f.write(out)
+        before = self.audit_entries()
+        # Into tokens of the other domain (the default): the tokens tokenising there gives.
+        got, err = self.ok("vault", "translate", self.vault, tokfile, "--from", DOMAIN,
+                           "--to", other, "--reason", "hand-over to the data team", *self.pw())
+        self.assertEqual(err, "")
+        self.assertEqual(self.audit_entries(), before + 1)
+        want, _ = self.ok("vault", "tokenise", self.vault, CPRS, "--domain", other, *self.pw())
+        self.assertEqual(got.splitlines(), want.splitlines())
+        self.assertEqual(len(got.splitlines()), 40)
+        self.assertFalse(set(got.splitlines()) & set(toks))
+        # And back, from standard input.
+        back, _ = self.ok("vault", "translate", self.vault, "--from", other, "--to", DOMAIN,
+                          "--reason", "back", "--target", "token", *self.pw(), stdin=got)
+        self.assertEqual(back.splitlines(), toks)
+        # Into pseudonyms of the other domain.
+        got, _ = self.ok("vault", "translate", self.vault, tokfile, "--from", DOMAIN, "--to",
+                         other, "--reason", "statistics", "--target", "pseudonym", *self.pw())
+        want, _ = self.ok("vault", "pseudonymise", self.vault, CPRS, "--domain", other,
+                          *self.pw())
+        self.assertEqual(got.splitlines(), want.splitlines())
+        out, _ = self.ok("vault", "translate", self.vault, tokfile, "--from", DOMAIN, "--to",
+                         other, "--reason", "statistics", "--target", "pseudonym", "--format",
+                         "json", *self.pw())
+        self.assertEqual(json.loads(out), want.splitlines())
+        out, _ = self.ok("vault", "translate", self.vault, tokfile, "--from", DOMAIN, "--to",
+                         other, "--reason", "statistics", "--target", "pseudonym", "--format",
+                         "csv", *self.pw())
+        rows = list(csv.reader(io.StringIO(out)))
+        self.assertEqual(rows[0], ["line", "pseudonym"])
+        self.assertEqual(rows[1], ["1", want.splitlines()[0]])
+        # A CSV column, replaced in place.
+        csvfile = os.path.join(self.dir, "tokens.csv")
+        with open(csvfile, "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["visit", "token"])
+            for i, t in enumerate(toks[:5]):
+                w.writerow([f"v{i}", t])
+        out, _ = self.ok("vault", "translate", self.vault, csvfile, "--column", "token",
+                         "--from", DOMAIN, "--to", other, "--reason", "statistics",
+                         "--target", "pseudonym", *self.pw())
+        rows = list(csv.reader(io.StringIO(out)))
+        self.assertEqual(rows[0], ["visit", "token"])
+        self.assertEqual([r[0] for r in rows[1:]], [f"v{i}" for i in range(5)])
+        self.assertEqual([r[1] for r in rows[1:]], want.splitlines()[:5])
+        # Nothing of the identifiers in clear in the vault file.
+        data = read(self.vault, "rb")
+        for cpr in [c.strip().replace("-", "") for c in read(CPRS).splitlines()[:10]]:
+            self.assertNotIn(cpr.encode(), data)
+
+    def test_translate_errors_write_nothing(self):
+        other = "kapsel-datakonsulenter"
+        out, _ = self.ok("vault", "tokenise", self.vault, CPRS, "--domain", DOMAIN, *self.pw())
+        toks = out.splitlines()
+        first = read(CPRS).splitlines()[0].strip()
+        foreign, _ = self.ok("vault", "tokenise", self.vault, "--domain", "kapsel-datakonsulenter",
+                             *self.pw(), stdin=first + "\n")
+        before, counts = self.audit_entries(), self.token_counts()
+        base = ("vault", "translate", self.vault, "--from", DOMAIN, "--to", other,
+                "--reason", "x", *self.pw())
+        # A bad --target: a usage error naming the choices.
+        for bad in ("tokens", "Pseudonym", "ps"):
+            out, err = self.fails(*base, "--target", bad, stdin=toks[1] + "\n")
+            self.assertEqual(out, "")
+            self.assertIn("--target", err)
+            self.assertIn("token, pseudonym", err)
+        # Missing options; the same domain twice; an unknown domain.
+        for drop in ("--from", "--to", "--reason"):
+            args = list(base)
+            i = args.index(drop)
+            del args[i:i + 2]
+            _, err = self.fails(*args, stdin=toks[1] + "\n")
+            self.assertIn(f"{drop} is required", err)
+        _, err = self.fails("vault", "translate", self.vault, "--from", DOMAIN, "--to", DOMAIN,
+                            "--reason", "x", *self.pw(), stdin=toks[1] + "\n")
+        self.assertIn("two different domains", err)
+        self.fails("vault", "translate", self.vault, "--from", DOMAIN, "--to", "no-such",
+                   "--reason", "x", *self.pw(), stdin=toks[1] + "\n")
+        # A token of the other domain on line 2: a clear error naming the line, not
+        # the token, and nothing written (the person on line 1 gets no token).
+        tokfile = os.path.join(self.dir, "mixed.txt")
+        with open(tokfile, "w") as f:
+            f.write(toks[1] + "\n" + foreign)
+        for target in ("token", "pseudonym"):
+            out, err = self.fails("vault", "translate", self.vault, tokfile, "--from", DOMAIN,
+                                  "--to", other, "--reason", "x", "--target", target,
+                                  *self.pw())
+            self.assertEqual(out, "")
+            self.assertIn("mixed.txt:2: ", err)
+            self.assertIn("another domain", err)
+            self.assertNotIn(foreign.strip(), err)
+            self.assertNotIn(first, err)
+            self.assertNotIn(first.replace("-", ""), err)
+        # A tampered token and one that is no token at all, named by line.
+        bad = toks[0][:5] + ("b" if toks[0][5] == "a" else "a") + toks[0][6:]
+        _, err = self.fails(*base, stdin=toks[1] + "\n" + toks[2] + "\n" + bad + "\n")
+        self.assertIn("<stdin>:3: ", err)
+        _, err = self.fails(*base, stdin="tk_nonsense\n")
+        self.assertIn("<stdin>:1: not a gdprkit token", err)
+        self.assertEqual(self.audit_entries(), before)
+        self.assertEqual(self.token_counts(), counts)
+        # reidentify names the line the same way.
+        _, err = self.fails("vault", "reidentify", self.vault, "--domain", DOMAIN,
+                            "--reason", "x", *self.pw(), stdin=toks[0] + "\n" + bad + "\n")
+        self.assertIn("<stdin>:2: ", err)
+
+    def test_translate_help(self):
+        rc, out, _ = run("help", "vault", "translate")
+        self.assertEqual(rc, 0)
+        for text in ("--from DOMAIN", "--to DOMAIN", "--reason TEXT", "--target token|pseudonym",
+                     "--column", "--passphrase-env", "audit"):
+            self.assertIn(text, out)
+        rc, out, _ = run("help")
+        self.assertEqual(rc, 0)
+        self.assertIn("translate", out)
+
     def test_passphrase_sources_and_errors(self):
         pfile = os.path.join(self.dir, "pass.txt")
         with open(pfile, "w") as f:

@@ -142,6 +142,108 @@ def test_reidentify_bad_paths(vault):
         vault.reidentify([tk], domain=DOMAIN, reason=None)  # type: ignore[arg-type]
 
 
+OTHER = "kapsel-datakonsulenter"
+IDENTIFIERS = ("0102031234", "010203-1234", "3112991234", "311299-1234")
+
+
+def _assert_clean(message: str) -> None:
+    for ident in IDENTIFIERS:
+        assert ident not in message
+
+
+def test_translate_round_trip_in_every_container(vault):
+    vault.create_domain("legacy", scheme="blake2b")
+    ta = vault.tokenise(CPR, domain=DOMAIN)
+    # The second person already has a token in OTHER; the others get theirs now.
+    vault.tokenise(CPR[2:], domain=OTHER)
+    out = vault.translate(ta, from_domain=DOMAIN, to_domain=OTHER, reason="hand-over")
+    assert isinstance(out, list)
+    assert out == vault.tokenise(CPR, domain=OTHER)
+    assert out[0] == out[1] != ta[0] and out[0].startswith("tk_")
+    assert vault.translate(out, from_domain=OTHER, to_domain=DOMAIN, reason="back") == ta
+    for target in (OTHER, "legacy"):
+        ps = vault.translate(ta, from_domain=DOMAIN, to_domain=target, reason="statistics",
+                             to="pseudonym")
+        assert ps == vault.pseudonymise(CPR, domain=target)
+    # NumPy in, NumPy out; a Series keeps its index and name; a str gives a str.
+    arr = vault.translate(np.array(ta, dtype=object), from_domain=DOMAIN, to_domain=OTHER,
+                          reason="r")
+    assert isinstance(arr, np.ndarray) and arr.dtype == object and list(arr) == out
+    arr = vault.translate(np.array(ta), from_domain=DOMAIN, to_domain=OTHER, reason="r")
+    assert isinstance(arr, np.ndarray) and list(arr) == out
+    s = pd.Series(ta, index=[10, 20, 30], name="token")
+    got = vault.translate(s, from_domain=DOMAIN, to_domain=OTHER, reason="r", to="pseudonym")
+    assert isinstance(got, pd.Series)
+    assert list(got.index) == [10, 20, 30] and got.name == "token"
+    assert got.tolist() == vault.pseudonymise(CPR, domain=OTHER)
+    s = pd.Series(ta, dtype="string")
+    assert vault.translate(s, from_domain=DOMAIN, to_domain=OTHER, reason="r").tolist() == out
+    assert vault.translate(ta[2], from_domain=DOMAIN, to_domain=OTHER, reason="r") == out[2]
+    # An empty batch gives an empty container.
+    assert vault.translate([], from_domain=DOMAIN, to_domain=OTHER, reason="r") == []
+    empty = vault.translate(pd.Series([], dtype=object), from_domain=DOMAIN, to_domain=OTHER,
+                            reason="r")
+    assert isinstance(empty, pd.Series) and len(empty) == 0
+
+
+def test_translate_is_audited_without_identifiers(vault):
+    ta = vault.tokenise(CPR, domain=DOMAIN)
+    before = vault.verify_audit().entries
+    vault.translate(ta, from_domain=DOMAIN, to_domain=OTHER, reason="hand-over to the data team",
+                    to="pseudonym")
+    assert vault.verify_audit().entries == before + 1
+    df = vault.audit_frame()
+    last = df.iloc[-1]
+    assert last["op"] == "translate"
+    assert last["domain"] == DOMAIN and last["target_domain"] == OTHER
+    assert last["reason"] == "hand-over to the data team" and last["count"] == 3
+    cells = df.astype(str)
+    for ident in IDENTIFIERS:
+        assert not cells.apply(lambda c: c.str.contains(ident, regex=False)).any().any()
+
+
+def test_translate_bad_paths_write_nothing(vault):
+    ta = vault.tokenise(CPR, domain=DOMAIN)
+    tb = vault.tokenise(["020304-1234"], domain=OTHER)[0]
+    tokens_before = {d.name: d.tokens for d in vault.domains()}
+    audit_before = vault.verify_audit().entries
+
+    def fails(exc, tokens, match=None, **kw):
+        args = dict(from_domain=DOMAIN, to_domain=OTHER, reason="r")
+        args.update(kw)
+        with pytest.raises(exc, match=match) as e:
+            vault.translate(tokens, **args)
+        _assert_clean(str(e.value))
+        return e.value
+
+    # `to` is "token" or "pseudonym".
+    for bad in ("tokens", "Pseudonym", "", "ps"):
+        fails(gdprkit.InvalidArgumentError, ta, "'token' or 'pseudonym'", to=bad)
+    fails(TypeError, ta, to=1)
+    # The same domain twice; no reason; unknown domains.
+    fails(gdprkit.InvalidArgumentError, ta, "two different domains", to_domain=DOMAIN)
+    fails(gdprkit.InvalidArgumentError, ta, "reason", reason="")
+    fails(TypeError, ta, reason=None)
+    fails(gdprkit.NotFoundError, ta, to_domain="no-such-domain")
+    fails(gdprkit.NotFoundError, ta, from_domain="no-such-domain")
+    # A token of OTHER at row 1 fails the batch, naming the row: the first
+    # person, who has no token in OTHER yet, does not get one.
+    e = fails(gdprkit.InvalidArgumentError, [ta[0], tb], "row 1")
+    assert "another domain" in str(e)
+    fails(gdprkit.InvalidArgumentError, [ta[2], tb], "row 1", to="pseudonym")
+    tampered = ta[0][:5] + ("b" if ta[0][5] == "a" else "a") + ta[0][6:]
+    fails(gdprkit.InvalidArgumentError, [ta[2], tampered], "row 1")
+    fails(gdprkit.InvalidArgumentError, [ta[2], None], "row 1")
+    fails(gdprkit.InvalidArgumentError, pd.Series(["CPR 010203-1234"]), "row 0")
+    assert {d.name: d.tokens for d in vault.domains()} == tokens_before
+    assert vault.verify_audit().entries == audit_before
+    # An erased person's token: NotFoundError.
+    vault.erase("311299-1234", reason="art. 17 request")
+    audit_before = vault.verify_audit().entries
+    fails(gdprkit.NotFoundError, ta[2:], to="pseudonym")
+    assert vault.verify_audit().entries == audit_before
+
+
 def test_erase_rotate_audit(vault):
     tk = vault.tokenise(CPR, domain="kapsel-datakonsulenter")
     vault.tokenise(CPR[:1], domain=DOMAIN)

@@ -310,6 +310,38 @@ GDPRKIT_API gdprkit_status gdprkit_vault_reidentify(gdprkit_id_column** out,
                                                     const char* const* tokens, size_t count,
                                                     const char* reason);
 
+/* What gdprkit_vault_translate produces in the target domain; stable
+ * numbers. */
+enum gdprkit_translate_target {
+  GDPRKIT_TRANSLATE_TO_TOKEN = 0,    /* tokens of the target domain: the
+                                        existing token of each person there,
+                                        or a new one */
+  GDPRKIT_TRANSLATE_TO_PSEUDONYM = 1 /* pseudonyms of the target domain, as
+                                        gdprkit_vault_pseudonymize gives them
+                                        (its current key version) */
+};
+
+/* Translates `count` tokens of `from_domain` into tokens or pseudonyms of
+ * `to_domain` (`target`, a gdprkit_translate_target), one per token in the
+ * same order, without the identifiers behind them leaving the library.
+ * `reason` (required, without a CPR number in it) is written to the audit
+ * trail (both domains and the count, never an identifier) in the same
+ * transaction as any tokens issued. The batch fails as a whole. count 0
+ * gives an empty column (tokens may then be NULL) and is still audited.
+ * Errors: INVALID_ARGUMENT (NULL argument or element, empty reason, a
+ * target other than 0 or 1, the same domain twice, a malformed or altered
+ * token or one from another domain than from_domain, "row i: ...");
+ * NOT_FOUND (a token never issued in from_domain, or erased; no such
+ * domain); DATA_LOSS (a record fails authentication); UNAVAILABLE when the
+ * file stayed locked. *out is NULL on failure and nothing is written (no
+ * token issued, no audit entry). */
+GDPRKIT_API gdprkit_status gdprkit_vault_translate(gdprkit_id_column** out,
+                                                   gdprkit_vault* vault,
+                                                   const char* from_domain,
+                                                   const char* to_domain,
+                                                   const char* const* tokens, size_t count,
+                                                   const char* reason, int target);
+
 /* Erases one person: removes the token record of `identifier` (of `kind`)
  * from every domain; their tokens no longer re-identify. Audited with
  * `reason` (counts only). *out_erased gets the number of records removed (0
