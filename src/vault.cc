@@ -1698,6 +1698,11 @@ absl::Status Vault::Translate(std::string_view from, std::string_view to,
   if (from == to) {
     return absl::InvalidArgumentError("translation needs two different domains");
   }
+  if (target != TranslateTarget::kToken && target != TranslateTarget::kPseudonym) {
+    return absl::InvalidArgumentError(absl::StrCat("unknown translation target ",
+                                                   static_cast<int>(target),
+                                                   " (0 = tokens, 1 = pseudonyms)"));
+  }
   absl::MutexLock lock(&impl_->mu);
   Db* d = impl_->db.get();
   StringColumn norms;

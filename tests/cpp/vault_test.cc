@@ -816,6 +816,11 @@ TEST_F(VaultTest, TranslationNeverExposesTheIdentifierAndIsAudited) {
                             TranslateTarget::kToken, &out)
                 .code(),
             absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(vault_
+                ->Translate("klynge-aarhus-2026", "kapsel-datakonsulenter", tv, "x",
+                            static_cast<TranslateTarget>(2), &out)
+                .code(),
+            absl::StatusCode::kInvalidArgument);
   std::size_t before = AuditSize();
   std::vector<std::string> other = Tokens("kapsel-datakonsulenter", {kCprC});
   std::vector<std::string_view> foreign = {other[0]};
