@@ -16,6 +16,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
+#include <sodium.h>
 
 #include <cmath>
 #include <cstring>
@@ -262,18 +263,13 @@ enum class BatchKind { kPseudonymize, kTokenize, kLookup };
 // Pseudonyms straight into new str objects: they are made (all of one length)
 // with the GIL held, filled by the core with the GIL released (nothing else
 // can reach them yet), and rejected rows become None. No intermediate column:
-// per million rows that saves ~40 MB of fresh memory and a copy.
-py::tuple PseudonymizeIntoStrs(const Vault& v, const std::string& domain, IdKind kind,
-                               const InputColumn& in, const BatchOptions& bo) {
-  absl::StatusOr<std::unique_ptr<Pseudonymizer>> made;
-  {
-    py::gil_scoped_release release;
-    made = v.NewPseudonymizer(domain, bo.key_version);
-  }
-  if (!made.ok()) Raise(made.status());
-  std::unique_ptr<Pseudonymizer> p = std::move(*made);
+// per million rows that saves ~40 MB of fresh memory and a copy. Shared by
+// VaultHandle.pseudonymize (through Vault::NewPseudonymizer) and
+// PseudonymizerHandle.pseudonymize (a key exported from a vault).
+py::tuple PseudonymizeIntoStrs(const Pseudonymizer& p, IdKind kind, const InputColumn& in,
+                               const BatchOptions& bo) {
   const std::size_t n = in.views.size();
-  const Py_ssize_t size = static_cast<Py_ssize_t>(p->pseudonym_size());
+  const Py_ssize_t size = static_cast<Py_ssize_t>(p.pseudonym_size());
   py::object out;
   PyObject** slots = nullptr;
   if (in.array) {
@@ -295,10 +291,13 @@ py::tuple PseudonymizeIntoStrs(const Vault& v, const std::string& domain, IdKind
     buffers[i] = reinterpret_cast<char*>(PyUnicode_1BYTE_DATA(str));
   }
   BatchReport report;
+  // An empty batch does not reach the core: PseudonymizeInto takes the null
+  // data() of an empty span for "no slots" and writes to a null column.
+  if (n == 0) return py::make_tuple(out, py::bytes());
   absl::Status s;
   {
     py::gil_scoped_release release;
-    s = p->PseudonymizeInto(kind, in.views, buffers, bo, &report);
+    s = p.PseudonymizeInto(kind, in.views, buffers, bo, &report);
   }
   if (!s.ok()) Raise(s);
   for (std::size_t i = 0; i < report.problems.size(); ++i) {
@@ -311,6 +310,54 @@ py::tuple PseudonymizeIntoStrs(const Vault& v, const std::string& domain, IdKind
   return py::make_tuple(out, ProblemBytes(report.problems));
 }
 
+py::tuple PseudonymizeIntoStrs(const Vault& v, const std::string& domain, IdKind kind,
+                               const InputColumn& in, const BatchOptions& bo) {
+  absl::StatusOr<std::unique_ptr<Pseudonymizer>> made;
+  {
+    py::gil_scoped_release release;
+    made = v.NewPseudonymizer(domain, bo.key_version);
+  }
+  if (!made.ok()) Raise(made.status());
+  return PseudonymizeIntoStrs(**made, kind, in, bo);
+}
+
+// BatchOptions of a batch from the module's arguments.
+BatchOptions BatchOptionsFrom(bool skip_invalid, const OptionsTuple& id_options,
+                              std::uint32_t key_version) {
+  BatchOptions bo;
+  bo.id_options = IdOptionsFrom(id_options);
+  bo.invalid_rows = skip_invalid ? InvalidRows::kSkip : InvalidRows::kFail;
+  bo.key_version = key_version;
+  return bo;
+}
+
+// Wipes a std::string that held a secret (the exported key text).
+void WipeString(std::string* s) {
+  if (!s->empty()) sodium_memzero(&(*s)[0], s->size());
+  s->clear();
+}
+
+// A Pseudonymizer made from an exported key (the PseudonymizerHandle class of
+// the module). Immutable and safe to share between threads: the core's const
+// methods are; the handle is kept alive by the caller during a call.
+class PseudonymizerHandle {
+ public:
+  explicit PseudonymizerHandle(std::unique_ptr<Pseudonymizer> p) : p_(std::move(p)) {}
+  const Pseudonymizer& get() const { return *p_; }
+
+ private:
+  std::shared_ptr<const Pseudonymizer> p_;
+};
+
+// ASCII whitespace around the text (a trailing newline from a key file) is
+// not part of it.
+std::string_view TrimSpace(std::string_view s) {
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  while (!s.empty() && space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
 // Runs a batch: returns (values: list[str | None], problems: bytes).
 py::tuple RunBatch(const VaultHandle& h, BatchKind what, const std::string& domain, int kind,
                    const py::handle& values, bool skip_invalid, const OptionsTuple& id_options,
@@ -318,10 +365,7 @@ py::tuple RunBatch(const VaultHandle& h, BatchKind what, const std::string& doma
   std::shared_ptr<Vault> v = h.Get();
   const IdKind k = KindFrom(kind);
   InputColumn in = ReadColumn(values, "values");
-  BatchOptions bo;
-  bo.id_options = IdOptionsFrom(id_options);
-  bo.invalid_rows = skip_invalid ? InvalidRows::kSkip : InvalidRows::kFail;
-  bo.key_version = key_version;
+  const BatchOptions bo = BatchOptionsFrom(skip_invalid, id_options, key_version);
   if (what == BatchKind::kPseudonymize) return PseudonymizeIntoStrs(*v, domain, k, in, bo);
   StringColumn out;
   BatchReport report;
@@ -462,6 +506,21 @@ void RegisterVault(py::module_& m) {
              return RunBatch(h, BatchKind::kPseudonymize, domain, kind, values, skip_invalid, o,
                              key_version);
            })
+      .def("export_pseudonym_key",
+           [](const VaultHandle& h, const std::string& domain, const std::string& reason) {
+             std::shared_ptr<Vault> v = h.Get();
+             absl::StatusOr<std::string> r;
+             {
+               py::gil_scoped_release release;
+               r = v->ExportPseudonymKey(domain, reason, InsecureSecretAccess::Get());
+             }
+             if (!r.ok()) Raise(r.status());
+             // A str (immutable: Python cannot wipe it); the C++ copy is wiped.
+             PyObject* text = NewStr(*r, /*known_ascii=*/true);
+             WipeString(&*r);
+             if (text == nullptr) throw py::error_already_set();
+             return py::reinterpret_steal<py::str>(text);
+           })
       .def("tokenize",
            [](const VaultHandle& h, const std::string& domain, int kind, const py::handle& values,
               bool skip_invalid, const OptionsTuple& o) {
@@ -568,6 +627,43 @@ void RegisterVault(py::module_& m) {
              }
              return out;
            });
+
+  // Pseudonyms from an exported key, without the vault (gdprkit/vault.py's
+  // Pseudonymizer). The key text arrives as a bytes-like object (vault.py
+  // wipes its bytearray copy) and goes straight into the core's guarded
+  // memory; a malformed text gives InvalidArgument without the text.
+  py::class_<PseudonymizerHandle>(m, "PseudonymizerHandle")
+      .def_static(
+          "from_exported_key",
+          [](const py::handle& text) {
+            absl::StatusOr<std::unique_ptr<Pseudonymizer>> p;
+            {
+              TextView t(text);
+              std::string_view view = TrimSpace(t.view());
+              py::gil_scoped_release release;
+              p = Pseudonymizer::FromExportedKey(view, InsecureSecretAccess::Get());
+            }
+            if (!p.ok()) Raise(p.status());
+            return std::make_unique<PseudonymizerHandle>(std::move(*p));
+          },
+          py::arg("text"))
+      .def_property_readonly("domain",
+                             [](const PseudonymizerHandle& h) { return Str(h.get().domain()); })
+      .def_property_readonly("key_version",
+                             [](const PseudonymizerHandle& h) { return h.get().key_version(); })
+      .def_property_readonly("scheme",
+                             [](const PseudonymizerHandle& h) {
+                               return std::string(PseudonymSchemeName(h.get().scheme()));
+                             })
+      .def(
+          "pseudonymize",
+          [](const PseudonymizerHandle& h, int kind, const py::handle& values, bool skip_invalid,
+             const OptionsTuple& o) {
+            const IdKind k = KindFrom(kind);
+            InputColumn in = ReadColumn(values, "values");
+            return PseudonymizeIntoStrs(h.get(), k, in, BatchOptionsFrom(skip_invalid, o, 0));
+          },
+          py::arg("kind"), py::arg("values"), py::arg("skip_invalid"), py::arg("options"));
 }
 
 }  // namespace python

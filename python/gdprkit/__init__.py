@@ -63,6 +63,7 @@ from .vault import (  # noqa: E402
     AuditVerification,
     DomainInfo,
     ErasureReport,
+    Pseudonymizer,
     Vault,
     WrongPassphraseError,
 )
@@ -141,6 +142,7 @@ __all__ = [
     "identifiers",
     "validate_cpr",
     "Vault",
+    "Pseudonymizer",
     "WrongPassphraseError",
     "DomainInfo",
     "ErasureReport",

@@ -19,6 +19,10 @@ Two ways to replace an identifier, per *domain* (a purpose, team or recipient):
   vault; :meth:`Vault.reidentify` turns them back, with a reason written to the
   hash-chained audit trail.
 
+:meth:`Vault.export_pseudonym_key` hands a domain's pseudonym key to a process
+without the vault (a Spark job, a second notebook): there
+:class:`Pseudonymizer` computes the same pseudonyms from it alone.
+
 :meth:`Vault.translate` turns tokens of one domain into the tokens or
 pseudonyms the same people have in another, with a reason in the audit
 trail, and without the identifiers leaving the C++ core.
@@ -55,6 +59,7 @@ __all__ = [
     "AuditVerification",
     "DomainInfo",
     "ErasureReport",
+    "Pseudonymizer",
     "Vault",
     "WrongPassphraseError",
 ]
@@ -282,6 +287,29 @@ class Vault:
 
     pseudonymize = pseudonymise
 
+    def export_pseudonym_key(self, domain: str, *, reason: str) -> str:
+        """The pseudonym key of `domain` as text
+        (``"gdprkit-pseudonym-key-v2:<domain>:<version>:<scheme>:<key>"``), for
+        :meth:`Pseudonymizer.from_exported_key` in a process that has no
+        vault: a Spark executor, a second notebook, another machine.
+
+        **The text is a secret.** Anyone holding it can recompute the
+        domain's pseudonyms for identifiers they guess, and CPR numbers are
+        few enough to try them all: with the key, every pseudonym of the
+        domain can be traced back to its CPR number. Hand it over as you
+        would a password (a file readable only by the job, a secret store),
+        keep it out of notebooks' output, logs, version control and
+        command lines, and do not print or display it.
+
+        `reason` is required (no CPR number in it) and the export is written
+        to the audit trail (op ``"export_key"``, the domain and its key
+        version). The key is the domain's current key version; after
+        :meth:`rotate`, export again. :class:`gdprkit.NotFoundError` for an
+        unknown domain, :class:`gdprkit.InvalidArgumentError` for an empty
+        reason."""
+        return str(self._h.export_pseudonym_key(
+            _check_text(domain, "domain"), _check_text(reason, "reason")))
+
     def tokenise(
         self,
         values: Any,
@@ -392,3 +420,98 @@ class Vault:
         df["time"] = pd.to_datetime(df["time"], unit="us", utc=True)
         return df
 
+
+
+class Pseudonymizer:
+    """One domain's pseudonyms computed from its exported key alone: no vault
+    file, no passphrase, nothing stored. Make it with
+    :meth:`from_exported_key` from the text of
+    :meth:`Vault.export_pseudonym_key`; it gives exactly the pseudonyms the
+    vault gives for that domain and key version.
+
+    >>> p = gdprkit.Pseudonymizer.from_exported_key(key_text)  # doctest: +SKIP
+    >>> p.pseudonymise(df["cpr"])                                # doctest: +SKIP
+
+    Safe to share between threads (the batch runs in C++ with the GIL
+    released). It cannot be pickled: to use it in several processes (Spark
+    executors, multiprocessing), ship the key text to each of them as a
+    secret and call :meth:`from_exported_key` there. The key lives in
+    libsodium's guarded memory in the C++ core and never appears in a repr or
+    a message."""
+
+    __slots__ = ("_h", "__weakref__")
+
+    def __init__(self, handle: Any) -> None:
+        if not isinstance(handle, _gdprkit.PseudonymizerHandle):
+            raise TypeError("use Pseudonymizer.from_exported_key()")
+        self._h = handle
+
+    @classmethod
+    def from_exported_key(cls, text: Union[str, bytes, bytearray, memoryview]) -> "Pseudonymizer":
+        """The Pseudonymizer of an exported key: the text of
+        :meth:`Vault.export_pseudonym_key` (str or bytes; surrounding
+        whitespace, such as the newline at the end of a key file, is
+        ignored). The v1 text of gdprkit 0.1 is accepted too (its domains are
+        all BLAKE2b). :class:`gdprkit.InvalidArgumentError` when the text is
+        not an exported key; the message does not repeat the text."""
+        if not isinstance(text, (str, bytes, bytearray, memoryview)):
+            raise TypeError(
+                f"text must be the exported key as str or bytes, not {type(text).__name__}")
+        buf = _secret_copy(text, "text")
+        try:
+            h = _gdprkit.PseudonymizerHandle.from_exported_key(buf)
+        finally:
+            _wipe(buf)
+        return cls(h)
+
+    @property
+    def domain(self) -> str:
+        """The domain whose key this is."""
+        return str(self._h.domain)
+
+    @property
+    def key_version(self) -> int:
+        """The key version: pseudonyms start with ``"ps<key_version>_"``."""
+        return int(self._h.key_version)
+
+    @property
+    def scheme(self) -> str:
+        """How the domain's pseudonyms are computed: ``"chacha20"`` or
+        ``"blake2b"``."""
+        return str(self._h.scheme)
+
+    def pseudonymise(
+        self,
+        values: Any,
+        *,
+        kind: Union[str, int] = "cpr",
+        errors: str = "raise",
+        require_modulus11: bool = False,
+        allow_replacement: bool = True,
+        pad_provider_number: bool = True,
+    ) -> Any:
+        """One-way pseudonyms of `values` (identifiers of `kind`), the same as
+        :meth:`Vault.pseudonymise` gives in this domain at this key version,
+        in the caller's container (list, NumPy array, pandas Series with its
+        index and name). With ``errors="raise"`` (default) a rejected row
+        fails the batch with :class:`gdprkit.InvalidArgumentError` naming the
+        row and the reason (never the value); with ``errors="coerce"`` its
+        result is ``None``."""
+        k = _kind_number(kind)
+        col = _Column(values, k)
+        out, _ = self._h.pseudonymize(
+            k, col.items, _check_errors(errors),
+            _options(require_modulus11, allow_replacement, pad_provider_number),
+        )
+        return col.wrap(out)
+
+    pseudonymize = pseudonymise
+
+    def __repr__(self) -> str:
+        return (f"<gdprkit.Pseudonymizer domain={self.domain!r} "
+                f"key_version={self.key_version} scheme={self.scheme!r}>")
+
+    def __reduce__(self) -> Any:
+        raise TypeError(
+            "a Pseudonymizer cannot be pickled (it holds a secret key); ship the exported key "
+            "text to each process as a secret and call Pseudonymizer.from_exported_key() there")
