@@ -10,6 +10,8 @@
 //   gdprkit vault erase VAULT [FILE] --reason R       erase each identifier in FILE
 //   gdprkit vault rotate VAULT --reason R
 //   gdprkit vault verify-audit VAULT
+//   gdprkit vault export-key VAULT --domain D --reason R --output FILE   (mode 0600, new file)
+//   gdprkit pseudonymise [FILE] --exported-key KEYFILE [--type cpr] [--column C]   no vault
 //
 // Input: FILE, or standard input when FILE is absent or "-": one value per
 // line, or with --column a CSV file with a header whose column NAME (or
@@ -21,8 +23,17 @@
 // a file (its first line), and otherwise it is asked on the terminal without
 // echo. A host key (32 bytes) comes from --key-file FILE (raw bytes or 64 hex
 // digits). Secrets are wiped after use.
+//
+// An exported pseudonym key (vault export-key) is a secret too: it goes only
+// to a new file of mode 0600, never to standard output or over an existing
+// file, and `gdprkit pseudonymise --exported-key FILE` reads it back without
+// ever printing it. That command is top-level, like `suppress`, rather than a
+// `vault` command: every vault command takes VAULT as its first operand and
+// the vault's unlocking options (where --key-file is the vault's host key),
+// and this one has no vault.
 #include <fcntl.h>
 #include <sodium.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -30,6 +41,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -562,6 +574,32 @@ int RunAddDomain(const Invocation& inv) {
   return std::fflush(stdout) == 0 ? kExitOk : kExitUsage;
 }
 
+// Runs one batch over the column and prints the results. A rejected
+// identifier fails the run, naming its line (checked first, so that nothing is
+// issued for a batch that fails), unless --errors skip: then its output is
+// empty and its line is named on standard error.
+using BatchFn =
+    std::function<absl::Status(const BatchOptions&, StringColumn*, BatchReport*)>;
+
+int BatchAndWrite(const Invocation& inv, IdKind kind, const Column& c, std::string_view header,
+                  const BatchFn& run) {
+  BatchOptions options;
+  options.invalid_rows = InvalidRows::kSkip;
+  BatchReport report;
+  StringColumn out;
+  const bool skip = inv.Get("--errors", "fail") == "skip";
+  if (!skip) {
+    std::vector<IdProblem> problems;
+    if (CheckIds(kind, c.values, &problems) > 0) {
+      PrintRejections(c, kind, problems);
+      return kExitUsage;
+    }
+  }
+  if (absl::Status s = run(options, &out, &report); !s.ok()) return Fail(s);
+  if (report.rejected > 0) PrintRejections(c, kind, report.problems);
+  return WriteColumn(inv, c, out, header);
+}
+
 int RunBatch(const Invocation& inv, bool tokens) {
   if (!inv.Has("--domain")) return UsageError("--domain is required", "vault ");
   absl::StatusOr<IdKind> kind = KindOption(inv);
@@ -570,25 +608,13 @@ int RunBatch(const Invocation& inv, bool tokens) {
   if (!c.ok()) return Fail(c.status());
   absl::StatusOr<std::unique_ptr<Vault>> v = OpenVault(inv, false);
   if (!v.ok()) return Fail(v.status());
-  BatchOptions options;
-  options.invalid_rows = InvalidRows::kSkip;
-  BatchReport report;
-  StringColumn out;
   const std::string domain = inv.Get("--domain");
-  const bool skip = inv.Get("--errors", "fail") == "skip";
-  if (!skip) {
-    // Check first, so that nothing is issued for a batch that fails.
-    std::vector<IdProblem> problems;
-    if (CheckIds(*kind, c->values, &problems) > 0) {
-      PrintRejections(*c, *kind, problems);
-      return kExitUsage;
-    }
-  }
-  absl::Status s = tokens ? (*v)->Tokenize(domain, *kind, c->values, &out, options, &report)
-                          : (*v)->Pseudonymize(domain, *kind, c->values, &out, options, &report);
-  if (!s.ok()) return Fail(s);
-  if (report.rejected > 0) PrintRejections(*c, *kind, report.problems);
-  return WriteColumn(inv, *c, out, tokens ? "token" : "pseudonym");
+  return BatchAndWrite(
+      inv, *kind, *c, tokens ? "token" : "pseudonym",
+      [&](const BatchOptions& options, StringColumn* out, BatchReport* report) {
+        return tokens ? (*v)->Tokenize(domain, *kind, c->values, out, options, report)
+                      : (*v)->Pseudonymize(domain, *kind, c->values, out, options, report);
+      });
 }
 
 int RunPseudonymise(const Invocation& inv) { return RunBatch(inv, false); }
@@ -663,6 +689,163 @@ int RunRotate(const Invocation& inv) {
   if (!version.ok()) return Fail(version.status());
   std::printf("key version %u is now primary\n", static_cast<unsigned>(*version));
   return std::fflush(stdout) == 0 ? kExitOk : kExitUsage;
+}
+
+// Writes all of `data` to `fd`; false on an error.
+bool WriteAll(int fd, std::string_view data) {
+  while (!data.empty()) {
+    const ssize_t n = write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+int RunExportKey(const Invocation& inv) {
+  constexpr std::string_view kHint = "vault export-key ";
+  if (!inv.Has("--domain")) return UsageError("--domain is required", kHint);
+  if (!inv.Has("--reason")) return UsageError("--reason is required (it is audited)", kHint);
+  const std::string path = inv.Get("--output");
+  if (path.empty() || path == "-") {
+    return UsageError(
+        "--output FILE is required: the key is a secret and is never written to standard output",
+        kHint);
+  }
+  // The file is made first, so that a refusal costs no passphrase and writes
+  // no audit entry. O_EXCL: never over an existing file, nor through a
+  // symbolic link; 0600 (fchmod: whatever the umask): for its owner only.
+  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    const int err = errno;
+    if (err == EEXIST) {
+      return Fail(absl::AlreadyExistsError(
+          Str(Plain(path), ": already exists; the key is never written over a file (remove it "
+                           "or give another --output)")));
+    }
+    return Fail(absl::NotFoundError(Str(Plain(path), ": cannot create: ", std::strerror(err))));
+  }
+  bool written = false;
+  struct Cleanup {  // removes the file unless the key was written to it
+    int fd;
+    const std::string& path;
+    const bool& written;
+    ~Cleanup() {
+      if (fd >= 0) close(fd);
+      if (!written) unlink(path.c_str());
+    }
+  } cleanup{fd, path, written};
+  if (fchmod(fd, 0600) != 0) {
+    return Fail(absl::PermissionDeniedError(
+        Str(Plain(path), ": cannot make it private (mode 0600): ", std::strerror(errno))));
+  }
+  absl::StatusOr<std::unique_ptr<Vault>> v = OpenVault(inv, false);
+  if (!v.ok()) return Fail(v.status());
+  absl::StatusOr<std::string> text = (*v)->ExportPseudonymKey(
+      inv.Get("--domain"), inv.Get("--reason"), InsecureSecretAccess::Get());
+  if (!text.ok()) return Fail(text.status());
+  SecretString key;
+  key.s = std::move(*text);
+  // "gdprkit-pseudonym-key-v2:<domain>:<version>:<scheme>:<key>": the first
+  // four fields are not secret.
+  std::string_view shown(key.s);
+  shown = shown.substr(0, shown.rfind(':'));
+  const std::size_t scheme_at = shown.rfind(':');
+  const std::string scheme(shown.substr(scheme_at + 1));
+  shown = shown.substr(0, scheme_at);
+  const std::string version(shown.substr(shown.rfind(':') + 1));
+  if (!WriteAll(cleanup.fd, key.s) || !WriteAll(cleanup.fd, "\n") || fsync(cleanup.fd) != 0) {
+    return Fail(absl::DataLossError(Str(Plain(path), ": write error: ", std::strerror(errno),
+                                        " (the file was removed; the export is in the audit "
+                                        "trail)")));
+  }
+  const int closed = close(cleanup.fd);
+  cleanup.fd = -1;
+  if (closed != 0) {
+    return Fail(absl::DataLossError(Str(Plain(path), ": write error: ", std::strerror(errno),
+                                        " (the file was removed; the export is in the audit "
+                                        "trail)")));
+  }
+  written = true;
+  std::printf(
+      "exported the pseudonym key of domain %s (key version %s, %s pseudonyms) to %s (mode "
+      "0600)\n",
+      Plain(inv.Get("--domain")).c_str(), version.c_str(), scheme.c_str(), Plain(path).c_str());
+  std::fputs(
+      "The file is a secret: anyone holding it can recompute the domain's pseudonyms for "
+      "guessed\nCPR numbers. Hand it over as you would a password; delete it when the job is "
+      "done.\n",
+      stdout);
+  return std::fflush(stdout) == 0 ? kExitOk : kExitUsage;
+}
+
+// The longest exported-key file read (the text is about 130 bytes).
+constexpr std::size_t kMaxExportedKeyFile = 1024;
+
+// A Pseudonymizer from the file `gdprkit vault export-key` wrote. Errors name
+// the file, never its content.
+absl::StatusOr<std::unique_ptr<Pseudonymizer>> LoadExportedKey(const std::string& path) {
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    const int err = errno;
+    return absl::NotFoundError(
+        Str(Plain(path), ": cannot open the exported key file: ", std::strerror(err)));
+  }
+  struct stat st {};
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077) != 0) {
+    PrintNote(Str(Plain(path), " can be read by other users; it holds a secret key (chmod 600 ",
+                  Plain(path), ")"));
+  }
+  SecretString text;
+  text.s.resize(kMaxExportedKeyFile + 1);  // no reallocation: no unwiped copies
+  std::size_t got = 0;
+  while (got < text.s.size()) {
+    const ssize_t n = read(fd, &text.s[got], text.s.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int err = errno;
+      close(fd);
+      return absl::DataLossError(Str(Plain(path), ": read error: ", std::strerror(err)));
+    }
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  close(fd);
+  if (got > kMaxExportedKeyFile) {
+    return absl::InvalidArgumentError(
+        Str(Plain(path), ": not an exported pseudonym key (larger than ",
+            kMaxExportedKeyFile, " bytes; expected the file 'gdprkit vault export-key' wrote)"));
+  }
+  std::string_view view(text.s.data(), got);
+  while (!view.empty() && (view.back() == '\n' || view.back() == '\r' || view.back() == ' ' ||
+                           view.back() == '\t')) {
+    view.remove_suffix(1);
+  }
+  absl::StatusOr<std::unique_ptr<Pseudonymizer>> p =
+      Pseudonymizer::FromExportedKey(view, InsecureSecretAccess::Get());
+  if (!p.ok()) {
+    // The core's message never holds the text; name the file.
+    return absl::Status(p.status().code(), Str(Plain(path), ": ", MessageOf(p.status())));
+  }
+  return p;
+}
+
+int RunKeyPseudonymise(const Invocation& inv) {
+  if (!inv.Has("--exported-key")) {
+    return UsageError(
+        "--exported-key FILE is required (the file 'gdprkit vault export-key' wrote)",
+        "pseudonymise ");
+  }
+  absl::StatusOr<IdKind> kind = KindOption(inv);
+  if (!kind.ok()) return Fail(kind.status());
+  absl::StatusOr<std::unique_ptr<Pseudonymizer>> p = LoadExportedKey(inv.Get("--exported-key"));
+  if (!p.ok()) return Fail(p.status());
+  absl::StatusOr<Column> c = ReadColumn(inv, 0);
+  if (!c.ok()) return Fail(c.status());
+  return BatchAndWrite(inv, *kind, *c, "pseudonym",
+                       [&](const BatchOptions& options, StringColumn* out, BatchReport* report) {
+                         return (*p)->Pseudonymize(*kind, c->values, out, options, report);
+                       });
 }
 
 int RunVerifyAudit(const Invocation& inv) {
@@ -844,6 +1027,44 @@ std::vector<Command> VaultCommands() {
        "",
        With({{"--format", "FORMAT", {"text", "json"}, "output format"}}, secret),
        RunVerifyAudit},
+      {"vault",
+       "export-key",
+       "VAULT",
+       1,
+       1,
+       "Export a domain's pseudonym key to a file, for pseudonymising without the vault",
+       "Writes the domain's pseudonym key (its current key version) as one line of text,\n"
+       "\"gdprkit-pseudonym-key-v2:<domain>:<version>:<scheme>:<key>\", to a new file of mode\n"
+       "0600; an existing FILE is never written over, and the key never goes to standard output.\n"
+       "'gdprkit pseudonymise --exported-key FILE' (or Python's\n"
+       "gdprkit.Pseudonymizer.from_exported_key) then computes the same pseudonyms as\n"
+       "'vault pseudonymise' in that domain, with no vault: on another machine, in a Spark job.\n"
+       "The file is a secret: anyone holding it can recompute the domain's pseudonyms for\n"
+       "identifiers they guess, and CPR numbers are few enough to try them all. The export is\n"
+       "written to the audit trail with the reason. After 'vault rotate', export again.",
+       With({{"--domain", "NAME", {}, "the domain whose key to export (required)"},
+             {"--reason", "TEXT", {}, "why (required; audited; no CPR number in it)"},
+             {"--output", "FILE", {}, "the new file to write (required; mode 0600)"}},
+            secret),
+       RunExportKey},
+      {"",
+       "pseudonymise",
+       "[FILE]",
+       0,
+       1,
+       "Pseudonyms from an exported domain key, without the vault",
+       "Computes the pseudonyms of one domain from the key file 'gdprkit vault export-key'\n"
+       "wrote: the same as 'gdprkit vault pseudonymise' gives in that domain at that key\n"
+       "version, with no vault file and no passphrase. Reads FILE or standard input (one value\n"
+       "per line, or a CSV column with --column). A rejected identifier fails the run, naming\n"
+       "its line, unless --errors skip (then its output is empty). The key file is a secret:\n"
+       "keep it at mode 0600 (a note is printed when others can read it); it is never printed.",
+       {{"--exported-key", "KEYFILE", {}, "the file 'vault export-key' wrote (required)"},
+        TypeOption(),
+        ColumnOption(),
+        {"--errors", "MODE", {"fail", "skip"}, "rejected rows: fail (default) or skip"},
+        FormatOption()},
+       RunKeyPseudonymise},
   };
 }
 

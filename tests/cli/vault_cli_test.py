@@ -483,6 +483,190 @@ class VaultCliTest(unittest.TestCase):
         self.assertEqual(rc, 0)
         self.assertIn("--passphrase-env", out)
 
+    # ---- vault export-key, pseudonymise --exported-key ---------------------------
+
+    def export(self, domain=DOMAIN, name="key.txt", *extra):
+        path = os.path.join(self.dir, name)
+        out, _ = self.ok("vault", "export-key", self.vault, "--domain", domain, "--reason",
+                         "Spark job, ticket 42", "--output", path, *self.pw(), *extra)
+        return path, out
+
+    def key_of(self, path):
+        text = read(path)
+        self.assertTrue(text.endswith("\n") and text.count("\n") == 1)
+        return text.strip().rsplit(":", 1)[1]
+
+    def test_export_key_round_trip(self):
+        self.ok("vault", "add-domain", self.vault, "legacy", "--scheme", "blake2b", *self.pw())
+        for domain, scheme in ((DOMAIN, "chacha20"), ("legacy", "blake2b")):
+            path, out = self.export(domain, f"{domain}.key")
+            text = read(path)
+            self.assertTrue(text.startswith(f"gdprkit-pseudonym-key-v2:{domain}:1:{scheme}:"))
+            key = self.key_of(path)
+            self.assertNotIn(key, out)
+            self.assertIn(domain, out)
+            self.assertIn("key version 1", out)
+            self.assertEqual(os.stat(path).st_mode & 0o777, 0o600)
+            # Lines, stdin, CSV column, JSON, other kinds: the same as the vault gives.
+            want, _ = self.ok("vault", "pseudonymise", self.vault, CPRS, "--domain", domain,
+                              *self.pw())
+            got, err = self.ok("pseudonymise", CPRS, "--exported-key", path)
+            self.assertEqual(got, want)
+            self.assertEqual(len(got.splitlines()), 40)
+            self.assertNotIn(key, got + err)
+            got, _ = self.ok("pseudonymise", "--exported-key", path, stdin=read(CPRS))
+            self.assertEqual(got, want)
+            args = (REPORT, "--type", "ydernummer", "--column", "ydernummer")
+            want, _ = self.ok("vault", "pseudonymise", self.vault, *args, "--domain", domain,
+                              *self.pw())
+            got, _ = self.ok("pseudonymise", *args, "--exported-key", path)
+            self.assertEqual(got, want)
+            got, _ = self.ok("pseudonymise", CPRS, "--exported-key", path, "--format", "json")
+            self.assertEqual(len(json.loads(got)), 40)
+            # Rejected rows: named by line, or skipped, as with the vault.
+            out, err = self.fails("pseudonymise", CPR_ERRORS, "--exported-key", path)
+            self.assertEqual(out, "")
+            self.assertIn("cpr_with_errors.txt:6:", err)
+            self.assertNotIn("300299", err)
+            want, _ = self.ok("vault", "pseudonymise", self.vault, CPR_ERRORS, "--domain",
+                              domain, "--errors", "skip", *self.pw())
+            got, err = self.ok("pseudonymise", CPR_ERRORS, "--exported-key", path,
+                               "--errors", "skip")
+            self.assertEqual(got, want)
+            self.assertIn("cpr_with_errors.txt:6:", err)
+        # Works with the vault gone.
+        path = os.path.join(self.dir, f"{DOMAIN}.key")
+        want, _ = self.ok("vault", "pseudonymise", self.vault, CPRS, "--domain", DOMAIN,
+                          *self.pw())
+        os.remove(self.vault)
+        got, _ = self.ok("pseudonymise", CPRS, "--exported-key", path)
+        self.assertEqual(got, want)
+
+    def test_export_key_is_audited(self):
+        before = self.audit_entries()
+        path, _ = self.export()
+        self.assertEqual(self.audit_entries(), before + 1)
+        key = self.key_of(path)
+        import sqlite3
+        con = sqlite3.connect(f"file:{self.vault}?mode=ro", uri=True)
+        try:
+            dump = "\n".join(con.iterdump())
+        finally:
+            con.close()
+        # Audit entries are protobuf blobs: the reason is in the last one, the
+        # key (its text or its bytes) nowhere.
+        self.assertIn("Spark job, ticket 42".encode().hex().upper(), dump)
+        self.assertNotIn(key, dump)
+        import base64
+        raw = base64.b32decode(key.upper() + "=" * (-len(key) % 8))
+        self.assertNotIn(raw.hex().upper()[:24], dump)
+        self.ok("vault", "verify-audit", self.vault, *self.pw())
+
+    def test_export_key_refuses_to_overwrite_and_stdout(self):
+        path = os.path.join(self.dir, "key.txt")
+        with open(path, "w") as f:
+            f.write("precious\n")
+        before = self.audit_entries()
+        out, err = self.fails("vault", "export-key", self.vault, "--domain", DOMAIN, "--reason",
+                              "x", "--output", path, *self.pw())
+        self.assertIn("already exists", err)
+        self.assertIn("key.txt", err)
+        self.assertEqual(read(path), "precious\n")
+        self.assertEqual(out, "")
+        # A symbolic link (even a dangling one) is not followed.
+        link = os.path.join(self.dir, "link.txt")
+        os.symlink(os.path.join(self.dir, "target.txt"), link)
+        self.fails("vault", "export-key", self.vault, "--domain", DOMAIN, "--reason", "x",
+                   "--output", link, *self.pw())
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "target.txt")))
+        for bad in (("--output", "-"), ()):
+            out, err = self.fails("vault", "export-key", self.vault, "--domain", DOMAIN,
+                                  "--reason", "x", *bad, *self.pw())
+            self.assertIn("--output", err)
+            self.assertIn("never written to standard output", err)
+            self.assertEqual(out, "")
+        self.assertEqual(self.audit_entries(), before)  # nothing exported
+
+    def test_export_key_usage_errors_leave_no_file(self):
+        path = os.path.join(self.dir, "key.txt")
+        before = self.audit_entries()
+        _, err = self.fails("vault", "export-key", self.vault, "--domain", DOMAIN,
+                            "--output", path, *self.pw())
+        self.assertIn("--reason is required", err)
+        _, err = self.fails("vault", "export-key", self.vault, "--reason", "x",
+                            "--output", path, *self.pw())
+        self.assertIn("--domain is required", err)
+        _, err = self.fails("vault", "export-key", self.vault, "--domain", "no-such",
+                            "--reason", "x", "--output", path, *self.pw())
+        self.assertIn("no-such", err)
+        _, err = self.fails("vault", "export-key", self.vault, "--domain", DOMAIN,
+                            "--reason", "", "--output", path, *self.pw())
+        self.assertIn("reason", err)
+        rc, _, _ = run("vault", "export-key", self.vault, "--domain", DOMAIN, "--reason", "x",
+                       "--output", path, "--passphrase-env", "WRONG_PASS_VAR")
+        self.assertEqual(rc, 2)
+        self.fails("vault", "export-key", self.vault, "--domain", DOMAIN, "--reason", "x",
+                   "--output", os.path.join(self.dir, "no", "such", "dir.key"), *self.pw())
+        self.assertFalse(os.path.exists(path))
+        self.assertEqual(self.audit_entries(), before)
+
+    def test_malformed_key_file_is_a_clear_error_without_its_content(self):
+        path, _ = self.export()
+        text = read(path).strip()
+        key = text.rsplit(":", 1)[1]
+        cases = {
+            "empty.key": "",
+            "truncated.key": text[:-5] + "\n",
+            "v3.key": text.replace("-v2:", "-v3:") + "\n",
+            "scheme.key": text.replace(":chacha20:", ":sha256:") + "\n",
+            "two-lines.key": text + "\n" + text + "\n",
+            "host.key": "00" * 32 + "\n",
+        }
+        for name, content in cases.items():
+            bad = os.path.join(self.dir, name)
+            with open(bad, "w") as f:
+                f.write(content)
+            os.chmod(bad, 0o600)
+            out, err = self.fails("pseudonymise", CPRS, "--exported-key", bad)
+            self.assertEqual(out, "")
+            self.assertIn(name + ": not an exported pseudonym key", err)
+            self.assertNotIn(key[:16], err)
+            self.assertNotIn(key[-16:], err)
+            self.assertNotIn("00" * 8, err)
+        big = os.path.join(self.dir, "big.key")
+        with open(big, "w") as f:
+            f.write(text + "\n" + "x" * 5000)
+        _, err = self.fails("pseudonymise", CPRS, "--exported-key", big)
+        self.assertIn("not an exported pseudonym key", err)
+        self.assertNotIn(key[:16], err)
+        _, err = self.fails("pseudonymise", CPRS, "--exported-key",
+                            os.path.join(self.dir, "missing.key"))
+        self.assertIn("missing.key", err)
+        _, err = self.fails("pseudonymise", CPRS)
+        self.assertIn("--exported-key FILE is required", err)
+        # A key file others can read works, with a note.
+        os.chmod(path, 0o644)
+        out, err = self.ok("pseudonymise", CPRS, "--exported-key", path)
+        self.assertIn("can be read by other users", err)
+        self.assertNotIn(key, out + err)
+
+    def test_export_key_help(self):
+        rc, out, _ = run("help", "vault", "export-key")
+        self.assertEqual(rc, 0)
+        for text in ("--domain NAME", "--reason TEXT", "--output FILE", "0600", "secret",
+                     "audit", "--passphrase-env"):
+            self.assertIn(text, out)
+        rc, out, _ = run("help", "pseudonymise")
+        self.assertEqual(rc, 0)
+        for text in ("--exported-key KEYFILE", "--type", "--column", "--errors fail|skip",
+                     "no vault"):
+            self.assertIn(text, out)
+        self.assertNotIn("--passphrase-env", out)
+        rc, out, _ = run("help")
+        self.assertEqual(rc, 0)
+        self.assertIn("vault export-key", out)
+        self.assertIn("pseudonymise [FILE]", out)
+
 
 if __name__ == "__main__":
     unittest.main()
