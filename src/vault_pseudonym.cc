@@ -141,6 +141,8 @@ absl::Status PseudonymizeBatch(const std::uint8_t* material, std::uint32_t versi
                                BatchReport* report) {
   StringColumn* out = sink.column;
   char* const* slots = sink.slots;
+  // Slot mode whenever there is no column (an empty batch's slots may be null).
+  const bool slot_mode = out == nullptr;
   if (out != nullptr) out->clear();
   if (report != nullptr) *report = BatchReport();
   if (!IsKnownIdKind(kind)) return absl::InvalidArgumentError("unknown identifier kind");
@@ -160,9 +162,9 @@ absl::Status PseudonymizeBatch(const std::uint8_t* material, std::uint32_t versi
     slices[t].end = n * static_cast<std::size_t>(t + 1) / static_cast<std::size_t>(threads);
   }
   for (Slice& sl : slices) {
-    if (slots != nullptr) sl.out = nullptr;
+    if (slot_mode) sl.out = nullptr;
   }
-  if (slots == nullptr) {
+  if (!slot_mode) {
     slices[0].out = out;
     out->reserve(n, n * size);
   }

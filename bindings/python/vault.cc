@@ -139,25 +139,29 @@ struct OutputShape {
   bool empty_is_none = false;  // an empty value becomes None
 };
 
+// A new result of n slots: a list (slots NULL) or a NumPy object array
+// (numpy.empty fills it with None). *slots points at its items; whoever fills
+// a slot releases what is there first (Py_XDECREF) and stores a new
+// reference, before anyone else sees the result.
+py::object NewResult(std::size_t n, bool array, PyObject*** slots) {
+  if (array) {
+    py::array a = py::module_::import("numpy").attr("empty")(n, "object");
+    *slots = static_cast<PyObject**>(a.mutable_data());
+    return std::move(a);
+  }
+  PyObject* list = PyList_New(static_cast<Py_ssize_t>(n));
+  if (list == nullptr) throw py::error_already_set();
+  *slots = PySequence_Fast_ITEMS(list);
+  return py::reinterpret_steal<py::list>(list);
+}
+
 // The column as a list (or object array) of str; rows whose problem is not
 // kNone become None.
 py::object ToColumn(const StringColumn& column, const std::vector<IdProblem>* problems,
                     const OutputShape& shape) {
   const std::size_t n = column.size();
-  py::object out;
   PyObject** slots = nullptr;
-  if (shape.array) {
-    // numpy.empty fills an object array with None; each slot's reference is
-    // replaced below before anyone sees the array.
-    py::array a = py::module_::import("numpy").attr("empty")(n, "object");
-    slots = static_cast<PyObject**>(a.mutable_data());
-    out = std::move(a);
-  } else {
-    PyObject* list = PyList_New(static_cast<Py_ssize_t>(n));
-    if (list == nullptr) throw py::error_already_set();
-    out = py::reinterpret_steal<py::list>(list);
-    slots = PySequence_Fast_ITEMS(list);
-  }
+  py::object out = NewResult(n, shape.array, &slots);
   for (std::size_t i = 0; i < n; ++i) {
     PyObject* item;
     std::string_view v = column[i];
@@ -270,18 +274,8 @@ py::tuple PseudonymizeIntoStrs(const Pseudonymizer& p, IdKind kind, const InputC
                                const BatchOptions& bo) {
   const std::size_t n = in.views.size();
   const Py_ssize_t size = static_cast<Py_ssize_t>(p.pseudonym_size());
-  py::object out;
   PyObject** slots = nullptr;
-  if (in.array) {
-    py::array a = py::module_::import("numpy").attr("empty")(n, "object");
-    slots = static_cast<PyObject**>(a.mutable_data());
-    out = std::move(a);
-  } else {
-    PyObject* list = PyList_New(static_cast<Py_ssize_t>(n));
-    if (list == nullptr) throw py::error_already_set();
-    out = py::reinterpret_steal<py::list>(list);
-    slots = PySequence_Fast_ITEMS(list);
-  }
+  py::object out = NewResult(n, in.array, &slots);
   std::vector<char*> buffers(n);
   for (std::size_t i = 0; i < n; ++i) {
     PyObject* str = PyUnicode_New(size, 127);
