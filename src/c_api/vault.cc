@@ -37,6 +37,12 @@ struct gdprkit_vault {
   std::unique_ptr<gdprkit::Vault> core;
 };
 
+// Immutable after creation: the core's const methods are safe from several
+// threads (the key's guarded memory is read under its own reader count).
+struct gdprkit_pseudonymizer {
+  std::unique_ptr<const gdprkit::Pseudonymizer> core;
+};
+
 namespace {
 
 using gdprkit::capi::BadVersion;
@@ -585,3 +591,121 @@ gdprkit_status gdprkit_vault_verify_audit(uint64_t* out_entries, char* out_head_
   });
 }
 
+
+// ---- Pseudonyms without the vault -------------------------------------------
+
+gdprkit_status gdprkit_vault_export_pseudonym_key(char** out, size_t* out_len,
+                                                  gdprkit_vault* vault, const char* domain,
+                                                  const char* reason) {
+  static constexpr char kFn[] = "gdprkit_vault_export_pseudonym_key";
+  return Guard(kFn, [&]() -> gdprkit_status {
+    if (out == nullptr) return NullArgument(kFn, "out");
+    *out = nullptr;
+    if (out_len != nullptr) *out_len = 0;
+    if (vault == nullptr) return NullArgument(kFn, "vault");
+    if (domain == nullptr) return NullArgument(kFn, "domain");
+    if (reason == nullptr) return NullArgument(kFn, "reason");
+    if (sodium_init() < 0) {
+      return Fail(GDPRKIT_INTERNAL, absl::StrCat(kFn, ": libsodium failed to initialise"));
+    }
+    absl::StatusOr<std::string> text =
+        vault->core->ExportPseudonymKey(domain, reason, gdprkit::InsecureSecretAccess::Get());
+    if (!text.ok()) return FromCore(kFn, text.status());
+    // From here on the text is wiped on every path.
+    struct Wipe {
+      std::string* s;
+      ~Wipe() {
+        if (!s->empty()) sodium_memzero(&(*s)[0], s->size());
+      }
+    } wipe{&*text};
+    const std::size_t n = text->size();
+    // Guarded memory: guard pages, locked, wiped by sodium_free
+    // (gdprkit_secret_free).
+    auto* buffer = static_cast<char*>(sodium_malloc(n + 1));
+    if (buffer == nullptr) {
+      return Fail(GDPRKIT_RESOURCE_EXHAUSTED,
+                  absl::StrCat(kFn, ": no guarded memory for the exported key (the export was "
+                                    "audited)"));
+    }
+    std::memcpy(buffer, text->data(), n);
+    buffer[n] = '\0';
+    *out = buffer;
+    if (out_len != nullptr) *out_len = n;
+    return GDPRKIT_OK;
+  });
+}
+
+void gdprkit_secret_free(char* secret) {
+  if (secret != nullptr) sodium_free(secret);
+}
+
+gdprkit_status gdprkit_pseudonymizer_from_exported_key(gdprkit_pseudonymizer** out,
+                                                       const char* text, size_t len) {
+  static constexpr char kFn[] = "gdprkit_pseudonymizer_from_exported_key";
+  return Guard(kFn, [&]() -> gdprkit_status {
+    if (out == nullptr) return NullArgument(kFn, "out");
+    *out = nullptr;
+    if (text == nullptr && len != 0) return NullArgument(kFn, "text");
+    std::string_view view = len == 0 ? std::string_view() : std::string_view(text, len);
+    const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+    while (!view.empty() && space(view.front())) view.remove_prefix(1);
+    while (!view.empty() && space(view.back())) view.remove_suffix(1);
+    if (view.empty()) {
+      return Fail(GDPRKIT_INVALID_ARGUMENT,
+                  absl::StrCat(kFn, ": the text is empty (expected what "
+                                    "gdprkit_vault_export_pseudonym_key gave)"));
+    }
+    // The core's message never repeats the text.
+    absl::StatusOr<std::unique_ptr<gdprkit::Pseudonymizer>> p =
+        gdprkit::Pseudonymizer::FromExportedKey(view, gdprkit::InsecureSecretAccess::Get());
+    if (!p.ok()) return FromCore(kFn, p.status());
+    auto handle = std::make_unique<gdprkit_pseudonymizer>();
+    handle->core = std::move(*p);
+    *out = handle.release();
+    return GDPRKIT_OK;
+  });
+}
+
+void gdprkit_pseudonymizer_free(gdprkit_pseudonymizer* pseudonymizer) { delete pseudonymizer; }
+
+const char* gdprkit_pseudonymizer_domain(const gdprkit_pseudonymizer* pseudonymizer) {
+  return pseudonymizer == nullptr ? "" : pseudonymizer->core->domain().c_str();
+}
+
+unsigned int gdprkit_pseudonymizer_key_version(const gdprkit_pseudonymizer* pseudonymizer) {
+  return pseudonymizer == nullptr ? 0u : pseudonymizer->core->key_version();
+}
+
+int gdprkit_pseudonymizer_scheme(const gdprkit_pseudonymizer* pseudonymizer) {
+  return pseudonymizer == nullptr ? 0 : static_cast<int>(pseudonymizer->core->scheme());
+}
+
+gdprkit_status gdprkit_pseudonymizer_pseudonymize(gdprkit_id_column** out,
+                                                  unsigned char* out_problems,
+                                                  const gdprkit_pseudonymizer* pseudonymizer,
+                                                  int kind, const char* const* values,
+                                                  size_t count,
+                                                  const gdprkit_batch_options* options) {
+  static constexpr char kFn[] = "gdprkit_pseudonymizer_pseudonymize";
+  // The same checks, in the same order, as gdprkit_vault_pseudonymize.
+  return Guard(kFn, [&]() -> gdprkit_status {
+    if (out == nullptr) return NullArgument(kFn, "out");
+    *out = nullptr;
+    if (out_problems != nullptr && count != 0) std::memset(out_problems, 0, count);
+    if (pseudonymizer == nullptr) return NullArgument(kFn, "pseudonymizer");
+    if (!KnownKind(kind)) return BadKind(kFn, kind);
+    gdprkit::BatchOptions bo;
+    if (gdprkit_status s = BatchOptions(kFn, options, &bo); s != GDPRKIT_OK) return s;
+    std::vector<std::string_view> views;
+    if (gdprkit_status s = Views(kFn, "values", values, count, &views); s != GDPRKIT_OK) return s;
+    gdprkit::StringColumn column;
+    gdprkit::BatchReport report;
+    absl::Status s = pseudonymizer->core->Pseudonymize(static_cast<gdprkit::IdKind>(kind), views,
+                                                       &column, bo, &report);
+    if (!s.ok()) return FromCore(kFn, s);
+    std::unique_ptr<gdprkit_id_column> c = ToC(&column);
+    CopyProblems(report.problems, out_problems);
+    *out = c.release();
+    return GDPRKIT_OK;
+  });
+}

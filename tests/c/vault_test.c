@@ -6,12 +6,15 @@
  * arguments, bad versions, an invalid identifier at index i, a wrong
  * passphrase, a damaged file, a tampered token, a bad translate target;
  * pseudonym schemes (the default, BLAKE2b domains, bad scheme numbers, an
- * old vault file).
+ * old vault file); exported pseudonym keys and the pseudonymizer handle
+ * (the same pseudonyms as the vault, audited exports, malformed texts, one
+ * handle shared by several threads).
  * Messages must never contain the passphrase or an identifier. Compiled as
  * C99 with -Wall -Wextra -pedantic -Werror against include/gdprkit.h only.
  * The numbers are made up (valid by the rules, not real people). */
 #define _POSIX_C_SOURCE 200809L
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -855,6 +858,441 @@ static void test_translate(void) {
   remove_vault(path);
 }
 
+/* ---- Pseudonyms from an exported key, without the vault ------------------ */
+
+/* The last error holds neither the exported text nor its key part (the
+ * base32 after the last ':'), nor anything else checked as clean. */
+static void check_error_has_no_key(const char* text) {
+  const char* e = gdprkit_last_error();
+  const char* key = strrchr(text, ':');
+  check_error_is_clean();
+  CHECK(strstr(e, text) == NULL);
+  if (key != NULL && strlen(key + 1) >= 8) {
+    char part[16];
+    memcpy(part, key + 1, 8); /* any 8 characters of the key would do */
+    part[8] = '\0';
+    CHECK(strstr(e, part) == NULL);
+  }
+}
+
+/* Checks that the pseudonymizer gives what the vault gives for `ids` of
+ * `domain`, with and without skip_invalid. */
+static void check_same_as_vault(const gdprkit_vault* v, const gdprkit_pseudonymizer* p,
+                                const char* domain, int kind, const char* const* ids,
+                                size_t count, const gdprkit_batch_options* bo) {
+  gdprkit_id_column* want = NULL;
+  gdprkit_id_column* got = NULL;
+  unsigned char want_problems[16];
+  unsigned char got_problems[16];
+  const gdprkit_status ws =
+      gdprkit_vault_pseudonymize(&want, want_problems, v, domain, kind, ids, count, bo);
+  const gdprkit_status gs =
+      gdprkit_pseudonymizer_pseudonymize(&got, got_problems, p, kind, ids, count, bo);
+  CHECK(count <= sizeof(want_problems));
+  CHECK(ws == gs);
+  if (ws == GDPRKIT_OK && gs == GDPRKIT_OK) {
+    check_same_column(got, want);
+    CHECK(memcmp(want_problems, got_problems, count) == 0);
+  } else {
+    CHECK(want == NULL && got == NULL);
+  }
+  gdprkit_id_column_free(want);
+  gdprkit_id_column_free(got);
+}
+
+/* gdprkit_vault_export_pseudonym_key and gdprkit_pseudonymizer_*: the same
+ * pseudonyms as the vault for a ChaCha20 and a BLAKE2b domain, audited
+ * exports, a reason required, malformed texts, NULL arguments, an empty
+ * batch, an old key version after rotation; the key text is in no message. */
+static void test_exported_key(void) {
+  static const char* const kDomains[] = {"klynge-aarhus-2026", "legacy"};
+  static const int kSchemes[] = {GDPRKIT_PSEUDONYM_CHACHA20, GDPRKIT_PSEUDONYM_BLAKE2B};
+  char path[512];
+  char kept[256]; /* a copy of the first text, to look for in messages */
+  gdprkit_vault* v = NULL;
+  gdprkit_vault_options o = test_options();
+  const char* ids[] = {"010203-1234", "0102031234", "311299-1234"};
+  const char* bad_at_2[] = {"010203-1234", "311299-1234", "300200-1234"};
+  const char* others[] = {"Patient 17", "  Patient 17 ", "x"};
+  gdprkit_pseudonymizer* p = NULL;
+  gdprkit_id_column* col = NULL;
+  char* text = NULL;
+  size_t len = 99;
+  uint64_t before;
+  size_t d;
+
+  kept[0] = '\0';
+  path_in_dir(path, sizeof(path), "export.db");
+  remove_vault(path);
+  CHECK_OK(gdprkit_vault_create(&v, path, (const unsigned char*)kPass, strlen(kPass), &o));
+  CHECK(v != NULL);
+  if (v == NULL) return;
+  CHECK_OK(gdprkit_vault_create_domain(v, kDomains[0], "cluster report"));
+  CHECK_OK(gdprkit_vault_create_domain_with_scheme(v, kDomains[1], NULL,
+                                                   GDPRKIT_PSEUDONYM_BLAKE2B));
+
+  for (d = 0; d < 2; ++d) {
+    char prefix[128];
+    gdprkit_batch_options bo = GDPRKIT_BATCH_OPTIONS_INIT;
+    snprintf(prefix, sizeof(prefix), "gdprkit-pseudonym-key-v2:%s:1:%s:", kDomains[d],
+             d == 0 ? "chacha20" : "blake2b");
+
+    /* One audit entry per export. */
+    before = audit_entries(v);
+    text = NULL;
+    len = 99;
+    CHECK_OK(gdprkit_vault_export_pseudonym_key(&text, &len, v, kDomains[d], "hand-over to R"));
+    CHECK_STREQ(gdprkit_last_error(), "");
+    CHECK(audit_entries(v) == before + 1);
+    CHECK(text != NULL);
+    if (text == NULL) continue;
+    CHECK(len == strlen(text));
+    CHECK(strncmp(text, prefix, strlen(prefix)) == 0);
+    if (d == 0 && len < sizeof(kept)) memcpy(kept, text, len + 1);
+
+    /* The handle: its domain, version and scheme. */
+    CHECK_OK(gdprkit_pseudonymizer_from_exported_key(&p, text, len));
+    CHECK(p != NULL);
+    if (p == NULL) {
+      gdprkit_secret_free(text);
+      continue;
+    }
+    CHECK_STREQ(gdprkit_pseudonymizer_domain(p), kDomains[d]);
+    CHECK(gdprkit_pseudonymizer_key_version(p) == 1);
+    CHECK(gdprkit_pseudonymizer_scheme(p) == kSchemes[d]);
+
+    /* The same pseudonyms as the vault: CPR numbers (two spellings), text,
+     * a bad row failing the batch, the same row skipped. */
+    check_same_as_vault(v, p, kDomains[d], GDPRKIT_ID_CPR, ids, 3, NULL);
+    check_same_as_vault(v, p, kDomains[d], GDPRKIT_ID_OTHER, others, 3, NULL);
+    check_same_as_vault(v, p, kDomains[d], GDPRKIT_ID_CPR, bad_at_2, 3, NULL);
+    bo.skip_invalid = 1;
+    check_same_as_vault(v, p, kDomains[d], GDPRKIT_ID_CPR, bad_at_2, 3, &bo);
+    bo.key_version = 1;
+    check_same_as_vault(v, p, kDomains[d], GDPRKIT_ID_CPR, ids, 3, &bo);
+
+    /* The fail mode names the row, never the value; skip mode reports it. */
+    {
+      unsigned char problems[3] = {9, 9, 9};
+      col = (gdprkit_id_column*)&col; /* not NULL: the call must reset it */
+      CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+                   gdprkit_pseudonymizer_pseudonymize(&col, problems, p, GDPRKIT_ID_CPR, bad_at_2,
+                                                      3, NULL));
+      CHECK(col == NULL);
+      CHECK_ERROR_MENTIONS("gdprkit_pseudonymizer_pseudonymize");
+      CHECK_ERROR_MENTIONS("row 2");
+      CHECK(strstr(gdprkit_last_error(), "300200") == NULL);
+      check_error_has_no_key(text);
+      bo.key_version = 0;
+      CHECK_OK(gdprkit_pseudonymizer_pseudonymize(&col, problems, p, GDPRKIT_ID_CPR, bad_at_2, 3,
+                                                  &bo));
+      CHECK(problems[0] == GDPRKIT_ID_OK && problems[1] == GDPRKIT_ID_OK &&
+            problems[2] == GDPRKIT_ID_BAD_DATE);
+      CHECK(gdprkit_id_column_count(col) == 3);
+      if (gdprkit_id_column_count(col) == 3) {
+        CHECK(strncmp(gdprkit_id_column_values(col)[0], "ps1_", 4) == 0);
+        CHECK_STREQ(gdprkit_id_column_values(col)[2], "");
+        CHECK(gdprkit_id_column_values(col)[3] == NULL);
+      }
+      gdprkit_id_column_free(col);
+      col = NULL;
+    }
+
+    /* Another key version than the handle's. */
+    bo.key_version = 2;
+    CHECK_STATUS(GDPRKIT_FAILED_PRECONDITION,
+                 gdprkit_pseudonymizer_pseudonymize(&col, NULL, p, GDPRKIT_ID_CPR, ids, 3, &bo));
+    CHECK(col == NULL);
+    CHECK_ERROR_MENTIONS("key version");
+
+    /* Whitespace around the text (the CLI's file ends with a newline) is
+     * ignored: the same handle. */
+    {
+      char padded[256];
+      gdprkit_pseudonymizer* q = NULL;
+      CHECK(len + 4 < sizeof(padded));
+      if (len + 4 < sizeof(padded)) {
+        padded[0] = ' ';
+        memcpy(padded + 1, text, len);
+        memcpy(padded + 1 + len, "\r\n", 2);
+        CHECK_OK(gdprkit_pseudonymizer_from_exported_key(&q, padded, len + 3));
+        CHECK_STREQ(gdprkit_pseudonymizer_domain(q), kDomains[d]);
+        gdprkit_pseudonymizer_free(q);
+        gdprkit_secure_wipe(padded, sizeof(padded));
+      }
+    }
+
+    /* An empty batch: an empty column; values may be NULL. */
+    CHECK_OK(gdprkit_pseudonymizer_pseudonymize(&col, NULL, p, GDPRKIT_ID_CPR, NULL, 0, NULL));
+    CHECK(col != NULL && gdprkit_id_column_count(col) == 0);
+    if (col != NULL) CHECK(gdprkit_id_column_values(col)[0] == NULL);
+    gdprkit_id_column_free(col);
+    col = NULL;
+    check_same_as_vault(v, p, kDomains[d], GDPRKIT_ID_CPR, ids, 0, NULL);
+
+    gdprkit_pseudonymizer_free(p);
+    p = NULL;
+    gdprkit_secret_free(text);
+    text = NULL;
+  }
+
+  /* After a rotation the vault gives ps2_ pseudonyms; an exported version-1
+   * key still gives what the vault gives with key_version 1. */
+  if (kept[0] != '\0') {
+    unsigned int version = 0;
+    gdprkit_batch_options bo = GDPRKIT_BATCH_OPTIONS_INIT;
+    CHECK_OK(gdprkit_vault_rotate(&version, v, "yearly rotation"));
+    CHECK(version == 2);
+    CHECK_OK(gdprkit_pseudonymizer_from_exported_key(&p, kept, strlen(kept)));
+    bo.key_version = 1;
+    check_same_as_vault(v, p, kDomains[0], GDPRKIT_ID_CPR, ids, 3, &bo);
+    gdprkit_pseudonymizer_free(p);
+    p = NULL;
+    CHECK_OK(gdprkit_vault_export_pseudonym_key(&text, NULL, v, kDomains[0], "after rotation"));
+    CHECK(text != NULL && strstr(text, ":2:chacha20:") != NULL);
+    if (text != NULL) {
+      CHECK_OK(gdprkit_pseudonymizer_from_exported_key(&p, text, strlen(text)));
+      CHECK(gdprkit_pseudonymizer_key_version(p) == 2);
+      check_same_as_vault(v, p, kDomains[0], GDPRKIT_ID_CPR, ids, 3, NULL);
+      gdprkit_pseudonymizer_free(p);
+      p = NULL;
+    }
+    gdprkit_secret_free(text);
+    text = NULL;
+  }
+
+  /* Nothing below is exported: the audit trail keeps its length. */
+  before = audit_entries(v);
+
+  /* A reason is required, without a CPR number in it. */
+  text = (char*)&text; /* not NULL: the call must reset it */
+  len = 99;
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_vault_export_pseudonym_key(&text, &len, v, kDomains[0], ""));
+  CHECK(text == NULL && len == 0);
+  CHECK_ERROR_MENTIONS("gdprkit_vault_export_pseudonym_key");
+  CHECK_ERROR_MENTIONS("reason");
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_vault_export_pseudonym_key(&text, &len, v, kDomains[0], NULL));
+  CHECK_ERROR_MENTIONS("reason");
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_vault_export_pseudonym_key(&text, &len, v, kDomains[0],
+                                                  "request about 010203-1234"));
+  CHECK(text == NULL);
+  check_error_is_clean();
+
+  /* Unknown domain; NULL arguments. */
+  CHECK_STATUS(GDPRKIT_NOT_FOUND,
+               gdprkit_vault_export_pseudonym_key(&text, &len, v, "klynge-aarhus-2025", "r"));
+  CHECK(text == NULL && len == 0);
+  CHECK_ERROR_MENTIONS("klynge-aarhus-2025");
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_vault_export_pseudonym_key(NULL, &len, v, kDomains[0], "r"));
+  CHECK_ERROR_MENTIONS("out");
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_vault_export_pseudonym_key(&text, &len, NULL, kDomains[0], "r"));
+  CHECK_ERROR_MENTIONS("vault");
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_vault_export_pseudonym_key(&text, &len, v, NULL, "r"));
+  CHECK_ERROR_MENTIONS("domain");
+  CHECK(text == NULL);
+  CHECK(audit_entries(v) == before);
+
+  /* Malformed texts: INVALID_ARGUMENT, no handle, and the message never
+   * repeats the text or its key. */
+  if (kept[0] != '\0') {
+    char bad[256];
+    const size_t n = strlen(kept);
+    const char* key = strrchr(kept, ':');
+    p = (gdprkit_pseudonymizer*)&p;
+    /* A changed key character outside base32. */
+    memcpy(bad, kept, n + 1);
+    bad[n - 3] = '!';
+    CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_pseudonymizer_from_exported_key(&p, bad, n));
+    CHECK(p == NULL);
+    CHECK_ERROR_MENTIONS("gdprkit_pseudonymizer_from_exported_key");
+    CHECK_ERROR_MENTIONS("not an exported pseudonym key");
+    check_error_has_no_key(kept);
+    /* Truncated: the key too short. */
+    CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+                 gdprkit_pseudonymizer_from_exported_key(&p, kept, n - 5));
+    check_error_has_no_key(kept);
+    /* Only the key part; another prefix; a bad version; a bad scheme. */
+    if (key != NULL) {
+      CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+                   gdprkit_pseudonymizer_from_exported_key(&p, key + 1, strlen(key + 1)));
+      check_error_has_no_key(kept);
+      snprintf(bad, sizeof(bad), "gdprkit-pseudonym-key-v9:%s:1:chacha20%s", kDomains[0], key);
+      CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+                   gdprkit_pseudonymizer_from_exported_key(&p, bad, strlen(bad)));
+      check_error_has_no_key(kept);
+      snprintf(bad, sizeof(bad), "gdprkit-pseudonym-key-v2:%s:0:chacha20%s", kDomains[0], key);
+      CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+                   gdprkit_pseudonymizer_from_exported_key(&p, bad, strlen(bad)));
+      check_error_has_no_key(kept);
+      snprintf(bad, sizeof(bad), "gdprkit-pseudonym-key-v2:%s:1:sha256%s", kDomains[0], key);
+      CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+                   gdprkit_pseudonymizer_from_exported_key(&p, bad, strlen(bad)));
+      check_error_has_no_key(kept);
+      /* A NUL inside the given length. */
+      memcpy(bad, kept, n + 1);
+      bad[10] = '\0';
+      CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_pseudonymizer_from_exported_key(&p, bad, n));
+      check_error_has_no_key(kept);
+    }
+    CHECK(p == NULL);
+    gdprkit_secure_wipe(bad, sizeof(bad));
+  }
+  /* Empty, blank and NULL texts; a NULL out. */
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_pseudonymizer_from_exported_key(&p, "", 0));
+  CHECK_ERROR_MENTIONS("empty");
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_pseudonymizer_from_exported_key(&p, NULL, 0));
+  CHECK_ERROR_MENTIONS("empty");
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_pseudonymizer_from_exported_key(&p, " \n", 2));
+  CHECK_ERROR_MENTIONS("empty");
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_pseudonymizer_from_exported_key(&p, NULL, 40));
+  CHECK_ERROR_MENTIONS("text");
+  CHECK(p == NULL);
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_pseudonymizer_from_exported_key(NULL, kept, strlen(kept)));
+  CHECK_ERROR_MENTIONS("out");
+
+  /* NULL and bad arguments of the batch. */
+  CHECK_OK(gdprkit_pseudonymizer_from_exported_key(&p, kept, strlen(kept)));
+  if (p != NULL) {
+    gdprkit_batch_options bo = GDPRKIT_BATCH_OPTIONS_INIT;
+    const char* with_null[] = {"010203-1234", NULL};
+    CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+                 gdprkit_pseudonymizer_pseudonymize(NULL, NULL, p, GDPRKIT_ID_CPR, ids, 3, NULL));
+    CHECK_ERROR_MENTIONS("out");
+    CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_pseudonymizer_pseudonymize(
+                                               &col, NULL, NULL, GDPRKIT_ID_CPR, ids, 3, NULL));
+    CHECK_ERROR_MENTIONS("pseudonymizer");
+    CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+                 gdprkit_pseudonymizer_pseudonymize(&col, NULL, p, GDPRKIT_ID_CPR, NULL, 2, NULL));
+    CHECK_ERROR_MENTIONS("values");
+    CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_pseudonymizer_pseudonymize(
+                                               &col, NULL, p, GDPRKIT_ID_CPR, with_null, 2, NULL));
+    CHECK_ERROR_MENTIONS("values[1] is NULL");
+    CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+                 gdprkit_pseudonymizer_pseudonymize(&col, NULL, p, 9, ids, 3, NULL));
+    CHECK_ERROR_MENTIONS("kind");
+    bo.version = 7;
+    CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+                 gdprkit_pseudonymizer_pseudonymize(&col, NULL, p, GDPRKIT_ID_CPR, ids, 3, &bo));
+    CHECK_ERROR_MENTIONS("gdprkit_batch_options");
+    CHECK(col == NULL);
+    check_error_has_no_key(kept);
+    gdprkit_pseudonymizer_free(p);
+    p = NULL;
+  }
+
+  /* The accessors and free functions accept NULL. */
+  CHECK_STREQ(gdprkit_pseudonymizer_domain(NULL), "");
+  CHECK(gdprkit_pseudonymizer_key_version(NULL) == 0);
+  CHECK(gdprkit_pseudonymizer_scheme(NULL) == 0);
+  gdprkit_pseudonymizer_free(NULL);
+  gdprkit_secret_free(NULL);
+
+  gdprkit_secure_wipe(kept, sizeof(kept));
+  gdprkit_vault_close(v);
+  remove_vault(path);
+}
+
+/* One pseudonymizer, several threads at once: each thread's results equal
+ * the single-threaded ones. */
+enum { kPsThreads = 4, kPsRows = 1000, kPsRounds = 20 };
+
+struct ps_worker {
+  const gdprkit_pseudonymizer* p;
+  const char* const* ids;
+  const gdprkit_id_column* want;
+  int failures; /* per thread: the CHECK macros are not thread-safe */
+};
+
+static void* ps_run(void* arg) {
+  struct ps_worker* w = (struct ps_worker*)arg;
+  int round;
+  for (round = 0; round < kPsRounds; ++round) {
+    gdprkit_id_column* got = NULL;
+    size_t i;
+    if (gdprkit_pseudonymizer_pseudonymize(&got, NULL, w->p, GDPRKIT_ID_CPR, w->ids, kPsRows,
+                                           NULL) != GDPRKIT_OK ||
+        gdprkit_id_column_count(got) != kPsRows || strcmp(gdprkit_last_error(), "") != 0) {
+      ++w->failures;
+    } else {
+      for (i = 0; i < kPsRows; ++i) {
+        if (strcmp(gdprkit_id_column_values(got)[i], gdprkit_id_column_values(w->want)[i]) != 0) {
+          ++w->failures;
+          break;
+        }
+      }
+    }
+    gdprkit_id_column_free(got);
+  }
+  return NULL;
+}
+
+static void test_pseudonymizer_threads(void) {
+  static char storage[kPsRows][16];
+  const char* ids[kPsRows];
+  char path[512];
+  gdprkit_vault* v = NULL;
+  gdprkit_vault_options o = test_options();
+  char* text = NULL;
+  size_t len = 0;
+  size_t i;
+  int s;
+
+  for (i = 0; i < kPsRows; ++i) {
+    /* DDMMYYSSSS with a valid date in the 1900s (serial 0000-3999; modulus
+     * 11 is not required). */
+    snprintf(storage[i], sizeof(storage[i]), "%02d%02d%02d%04d", (int)(i % 28) + 1,
+             (int)(i % 12) + 1, (int)(i % 100), (int)((i * 7919) % 4000));
+    ids[i] = storage[i];
+  }
+  path_in_dir(path, sizeof(path), "threads.db");
+  remove_vault(path);
+  CHECK_OK(gdprkit_vault_create(&v, path, (const unsigned char*)kPass, strlen(kPass), &o));
+  if (v == NULL) return;
+  CHECK_OK(gdprkit_vault_create_domain(v, "fast", NULL));
+  CHECK_OK(gdprkit_vault_create_domain_with_scheme(v, "legacy", NULL, GDPRKIT_PSEUDONYM_BLAKE2B));
+  for (s = 0; s < 2; ++s) {
+    const char* domain = s == 0 ? "fast" : "legacy";
+    gdprkit_pseudonymizer* p = NULL;
+    gdprkit_id_column* want = NULL;
+    pthread_t threads[kPsThreads];
+    struct ps_worker workers[kPsThreads];
+    int t;
+    CHECK_OK(gdprkit_vault_export_pseudonym_key(&text, &len, v, domain, "threads test"));
+    CHECK_OK(gdprkit_pseudonymizer_from_exported_key(&p, text, len));
+    gdprkit_secret_free(text);
+    text = NULL;
+    CHECK_OK(gdprkit_vault_pseudonymize(&want, NULL, v, domain, GDPRKIT_ID_CPR, ids, kPsRows,
+                                        NULL));
+    if (p == NULL || gdprkit_id_column_count(want) != kPsRows) {
+      gdprkit_pseudonymizer_free(p);
+      gdprkit_id_column_free(want);
+      continue;
+    }
+    for (t = 0; t < kPsThreads; ++t) {
+      workers[t].p = p;
+      workers[t].ids = ids;
+      workers[t].want = want;
+      workers[t].failures = 0;
+      CHECK(pthread_create(&threads[t], NULL, ps_run, &workers[t]) == 0);
+    }
+    for (t = 0; t < kPsThreads; ++t) {
+      CHECK(pthread_join(threads[t], NULL) == 0);
+      CHECK(workers[t].failures == 0);
+    }
+    gdprkit_pseudonymizer_free(p);
+    gdprkit_id_column_free(want);
+  }
+  gdprkit_vault_close(v);
+  remove_vault(path);
+}
+
 static void test_host_key(void) {
   char path[512];
   unsigned char key[GDPRKIT_HOST_KEY_BYTES];
@@ -894,6 +1332,8 @@ int main(void) {
   test_vault();
   test_schemes();
   test_translate();
+  test_exported_key();
+  test_pseudonymizer_threads();
   test_host_key();
   rmdir(g_dir);
   return test_report("c_vault_test");

@@ -21,9 +21,15 @@
  * identifier either: a bad row is named by its index ("row 3: CPR number:
  * ...").
  *
+ * Exported keys are secrets too: gdprkit_vault_export_pseudonym_key returns
+ * one in a buffer the library allocated in guarded memory, which
+ * gdprkit_secret_free wipes and releases.
+ *
  * Threads. A gdprkit_vault is internally synchronised: one handle may be
  * used from several threads, and several handles (in one process or several)
- * may open the same file. This part of the ABI needs <stdint.h>. */
+ * may open the same file. A gdprkit_pseudonymizer is immutable: one handle
+ * may be used from several threads at once without locking. This part of the
+ * ABI needs <stdint.h>. */
 #ifndef GDPRKIT_C_VAULT_H_
 #define GDPRKIT_C_VAULT_H_
 
@@ -368,6 +374,89 @@ GDPRKIT_API gdprkit_status gdprkit_vault_rotate(unsigned int* out_version, gdprk
  * the first bad entry. On failure *out_entries is 0 and out_head_hex "". */
 GDPRKIT_API gdprkit_status gdprkit_vault_verify_audit(uint64_t* out_entries, char* out_head_hex,
                                                       const gdprkit_vault* vault);
+
+/* ---- Pseudonyms without the vault ----------------------------------------- */
+
+/* Exports the pseudonym key of `domain` (its current key version) as text,
+ * "gdprkit-pseudonym-key-v2:<domain>:<version>:<scheme>:<key>", for a process
+ * that computes the domain's pseudonyms without the vault
+ * (gdprkit_pseudonymizer_from_exported_key; also the CLI's
+ * 'gdprkit pseudonymise --exported-key' and Python's
+ * gdprkit.Pseudonymizer.from_exported_key). Anyone holding the text can
+ * compute the domain's pseudonyms of any identifier, so it is a secret: keep
+ * it out of logs and files others can read.
+ * *out gets the text, NUL-terminated, in a new buffer in guarded memory;
+ * *out_len (may be NULL) its length without the NUL. Release the buffer with
+ * gdprkit_secret_free, which wipes it (never free() it yourself).
+ * `reason` (required, without a CPR number in it) is written to the audit
+ * trail (operation export_key, the domain and key version, never the key).
+ * Errors: INVALID_ARGUMENT (NULL out, vault, domain or reason; an empty
+ * reason or one holding a CPR number); NOT_FOUND (no such domain);
+ * FAILED_PRECONDITION (the domain's key version was
+ * destroyed); UNAVAILABLE (the file stayed locked); RESOURCE_EXHAUSTED (no
+ * guarded memory; the export is then audited but no text returned). On
+ * failure *out is NULL and *out_len 0. Thread-safe. */
+GDPRKIT_API gdprkit_status gdprkit_vault_export_pseudonym_key(char** out, size_t* out_len,
+                                                              gdprkit_vault* vault,
+                                                              const char* domain,
+                                                              const char* reason);
+
+/* Wipes and releases a secret the library returned
+ * (gdprkit_vault_export_pseudonym_key). Accepts NULL. Only for buffers from
+ * those functions: anything else is undefined behaviour. Never fails. */
+GDPRKIT_API void gdprkit_secret_free(char* secret);
+
+/* One domain's pseudonym key, loaded from its exported text: computes the
+ * domain's pseudonyms (the same as gdprkit_vault_pseudonymize at that key
+ * version) with no vault and no file. The key is kept in guarded memory and
+ * wiped by gdprkit_pseudonymizer_free. The handle is immutable: any number of
+ * threads may use one handle at once without locking. */
+typedef struct gdprkit_pseudonymizer gdprkit_pseudonymizer;
+
+/* Loads the text gdprkit_vault_export_pseudonym_key gave (`len` bytes at
+ * `text`, no NUL needed; whitespace around it, such as the newline at the
+ * end of the file 'gdprkit vault export-key' writes, is ignored; the v1 text
+ * of gdprkit 0.1 is also accepted, as a GDPRKIT_PSEUDONYM_BLAKE2B key) and
+ * stores the handle in *out (release with gdprkit_pseudonymizer_free). The
+ * text is copied into guarded memory; the caller's buffer is not touched
+ * (wipe it with gdprkit_secure_wipe or release it with gdprkit_secret_free).
+ * Errors: INVALID_ARGUMENT (NULL out; NULL text with a non-zero len; empty
+ * or malformed text: the message never repeats it); RESOURCE_EXHAUSTED (no
+ * guarded memory). *out is NULL on failure. Thread-safe. */
+GDPRKIT_API gdprkit_status gdprkit_pseudonymizer_from_exported_key(gdprkit_pseudonymizer** out,
+                                                                   const char* text, size_t len);
+
+/* Wipes the key and releases the handle. Accepts NULL. Do not use the
+ * handle afterwards, nor free it while another thread uses it. */
+GDPRKIT_API void gdprkit_pseudonymizer_free(gdprkit_pseudonymizer* pseudonymizer);
+
+/* The domain the key belongs to, valid as long as the handle; "" for NULL.
+ * Never fails. */
+GDPRKIT_API const char* gdprkit_pseudonymizer_domain(const gdprkit_pseudonymizer* pseudonymizer);
+
+/* The key version (the <version> of "ps<version>_..."); 0 for NULL. Never
+ * fails. */
+GDPRKIT_API unsigned int gdprkit_pseudonymizer_key_version(
+    const gdprkit_pseudonymizer* pseudonymizer);
+
+/* The domain's gdprkit_pseudonym_scheme; 0 for NULL. Never fails. */
+GDPRKIT_API int gdprkit_pseudonymizer_scheme(const gdprkit_pseudonymizer* pseudonymizer);
+
+/* One-way pseudonyms of `count` identifiers of `kind` under the handle's key:
+ * the same contract as gdprkit_vault_pseudonymize (one value per row, ""
+ * for a skipped row; out_problems, may be NULL, gets one gdprkit_id_problem
+ * per row; options->skip_invalid; count 0 gives an empty column and values
+ * may then be NULL), and the same pseudonyms as gdprkit_vault_pseudonymize
+ * gives in the domain at the handle's key version. options->key_version must
+ * be 0 or the handle's version. Stateless; thread-safe on one handle.
+ * Errors: INVALID_ARGUMENT (NULL argument or element, unknown kind or
+ * options version, a rejected row "row i: ..." unless skip_invalid);
+ * FAILED_PRECONDITION (options->key_version is another version than the
+ * handle's). *out is NULL on failure. */
+GDPRKIT_API gdprkit_status gdprkit_pseudonymizer_pseudonymize(
+    gdprkit_id_column** out, unsigned char* out_problems,
+    const gdprkit_pseudonymizer* pseudonymizer, int kind, const char* const* values, size_t count,
+    const gdprkit_batch_options* options);
 
 #ifdef __cplusplus
 } /* extern "C" */
