@@ -3,6 +3,7 @@
 //   gdprkit id check --type cpr [FILE]               one problem code per line; exit 1 if any
 //   gdprkit vault create VAULT [--domain A,B [--scheme S]]   a new vault file
 //   gdprkit vault add-domain VAULT NAME [--scheme S]  S: chacha20 (default) or blake2b
+//   gdprkit vault domains VAULT [--format text|json|csv]   list the domains (read-only)
 //   gdprkit vault pseudonymise VAULT [FILE] --domain D [--type cpr] [--column C]
 //   gdprkit vault tokenise VAULT [FILE] --domain D ...
 //   gdprkit vault reidentify VAULT [FILE] --domain D --reason R
@@ -37,10 +38,12 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -574,6 +577,82 @@ int RunAddDomain(const Invocation& inv) {
   return std::fflush(stdout) == 0 ? kExitOk : kExitUsage;
 }
 
+// "2026-01-05T10:11:12Z": seconds since the epoch in UTC, ISO 8601.
+std::string IsoUtc(std::int64_t unix_seconds) {
+  const std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  char buf[64];
+  if (gmtime_r(&t, &tm) == nullptr ||
+      std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
+    return Str(unix_seconds);  // out of range for the calendar: the raw number
+  }
+  return buf;
+}
+
+// Lists the domains: read-only, so nothing goes to the audit trail.
+int RunDomains(const Invocation& inv) {
+  absl::StatusOr<std::unique_ptr<Vault>> v = OpenVault(inv, false);
+  if (!v.ok()) return Fail(v.status());
+  absl::StatusOr<std::vector<DomainInfo>> domains = (*v)->ListDomains();
+  if (!domains.ok()) return Fail(domains.status());
+  Output o;
+  switch (inv.OutputFormat()) {
+    case Format::kText: {
+      if (domains->empty()) {
+        o.Cat("no domains in ", Plain(inv.operands.front()),
+              " (add one with 'gdprkit vault add-domain')\n");
+        break;
+      }
+      const std::vector<std::string> head = {"domain", "scheme", "key version", "tokens",
+                                             "created (UTC)", "description"};
+      std::vector<std::vector<std::string>> rows;
+      rows.reserve(domains->size());
+      for (const DomainInfo& d : *domains) {
+        rows.push_back({Plain(d.name), std::string(PseudonymSchemeName(d.scheme)),
+                        Str(d.key_version), Str(d.tokens), IsoUtc(d.created_unix),
+                        Plain(d.description)});
+      }
+      std::vector<std::size_t> width(head.size());
+      for (std::size_t i = 0; i < head.size(); ++i) width[i] = DisplayWidth(head[i]);
+      for (const auto& r : rows) {
+        for (std::size_t i = 0; i < r.size(); ++i) {
+          width[i] = std::max(width[i], DisplayWidth(r[i]));
+        }
+      }
+      const auto line = [&](const std::vector<std::string>& r) {
+        std::string l;
+        for (std::size_t i = 0; i < r.size(); ++i) {
+          l += i + 1 < r.size() ? PadRight(r[i], width[i] + 2) : r[i];
+        }
+        o.Cat(TrimRight(l), "\n");
+      };
+      line(head);
+      for (const auto& r : rows) line(r);
+      break;
+    }
+    case Format::kJson:
+      o.Cat("{\"vault\": ", JsonString(inv.operands.front()), ", \"domains\": [");
+      for (std::size_t i = 0; i < domains->size(); ++i) {
+        const DomainInfo& d = (*domains)[i];
+        o.Cat(i == 0 ? "" : ", ", "{\"name\": ", JsonString(d.name),
+              ", \"scheme\": ", JsonString(PseudonymSchemeName(d.scheme)),
+              ", \"key_version\": ", d.key_version, ", \"tokens\": ", d.tokens,
+              ", \"created\": ", JsonString(IsoUtc(d.created_unix)),
+              ", \"description\": ", JsonString(d.description), "}");
+      }
+      o.Put("]}\n");
+      break;
+    case Format::kCsv:
+      o.Put(CsvRow({"domain", "scheme", "key_version", "tokens", "created", "description"}));
+      for (const DomainInfo& d : *domains) {
+        o.Put(CsvRow({d.name, std::string(PseudonymSchemeName(d.scheme)), Str(d.key_version),
+                      Str(d.tokens), IsoUtc(d.created_unix), d.description}));
+      }
+      break;
+  }
+  return o.FlushTo(stdout) ? kExitOk : kExitUsage;
+}
+
 // Runs one batch over the column and prints the results. A rejected
 // identifier fails the run, naming its line (checked first, so that nothing is
 // issued for a batch that fails), unless --errors skip: then its output is
@@ -932,6 +1011,18 @@ std::vector<Command> VaultCommands() {
              SchemeSpec("pseudonym scheme: chacha20 (default) or blake2b")},
             secret),
        RunAddDomain},
+      {"vault",
+       "domains",
+       "VAULT",
+       1,
+       1,
+       "List the domains of a vault (scheme, key version, tokens, created, description)",
+       "One row per domain, by name: its pseudonym scheme (chacha20 or blake2b), the key\n"
+       "version its pseudonyms carry (\"ps<version>_\"), the number of tokens it holds, when it\n"
+       "was created (UTC, ISO 8601) and its description. Read-only: nothing is written to the\n"
+       "vault or its audit trail. The vault is unlocked as for every vault command.",
+       With({FormatOption()}, secret),
+       RunDomains},
       {"vault",
        "pseudonymise",
        "VAULT [FILE]",

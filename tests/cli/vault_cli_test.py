@@ -390,8 +390,8 @@ class VaultCliTest(unittest.TestCase):
                    stdin="010203-1234\n")
 
     def stored_schemes(self, path):
-        """{domain: pseudonym_scheme} as stored in the vault file (the CLI has no
-        command that lists domains): 1 = blake2b, 2 = chacha20."""
+        """{domain: pseudonym_scheme} as stored in the vault file (read from the
+        file itself, not through 'vault domains'): 1 = blake2b, 2 = chacha20."""
         import sqlite3
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
@@ -666,6 +666,112 @@ class VaultCliTest(unittest.TestCase):
         self.assertEqual(rc, 0)
         self.assertIn("vault export-key", out)
         self.assertIn("pseudonymise [FILE]", out)
+
+    # ---- vault domains -----------------------------------------------------------
+
+    def test_domains_lists_every_domain_in_three_formats(self):
+        import datetime
+        self.ok("vault", "add-domain", self.vault, "legacy", "--scheme", "blake2b",
+                "--description", "hashlib, \"ticket\" 7", *self.pw())
+        self.ok("vault", "tokenise", self.vault, "--domain", DOMAIN, *self.pw(), stdin=read(CPRS))
+        tokens = self.token_counts()
+        self.assertGreater(tokens[DOMAIN], 0)
+        before = self.audit_entries()
+
+        # Text: a header and one aligned row per domain, by name.
+        out, err = self.ok("vault", "domains", self.vault, *self.pw())
+        self.assertEqual(err, "")
+        lines = out.splitlines()
+        self.assertEqual(lines[0].split("  ")[0], "domain")
+        for word in ("scheme", "key version", "tokens", "created (UTC)", "description"):
+            self.assertIn(word, lines[0])
+        rows = {line.split()[0]: line.split() for line in lines[1:]}
+        self.assertEqual(list(rows), sorted([DOMAIN, "kapsel-datakonsulenter", "legacy"]))
+        self.assertEqual(rows["legacy"][1:4], ["blake2b", "1", "0"])
+        self.assertEqual(rows[DOMAIN][1:4], ["chacha20", "1", str(tokens[DOMAIN])])
+        self.assertEqual(rows["kapsel-datakonsulenter"][1], "chacha20")
+        self.assertIn('hashlib, "ticket" 7', out)
+        scheme_col = lines[0].index("scheme")
+        for line in lines[1:]:
+            self.assertIn(line[scheme_col:scheme_col + 8], ("chacha20", "blake2b "))
+
+        # JSON parses and carries the same.
+        out, _ = self.ok("vault", "domains", self.vault, "--format", "json", *self.pw())
+        data = json.loads(out)
+        self.assertEqual(data["vault"], self.vault)
+        domains = {d["name"]: d for d in data["domains"]}
+        self.assertEqual([d["name"] for d in data["domains"]],
+                         sorted([DOMAIN, "kapsel-datakonsulenter", "legacy"]))
+        self.assertEqual(domains["legacy"]["scheme"], "blake2b")
+        self.assertEqual(domains["legacy"]["description"], 'hashlib, "ticket" 7')
+        self.assertEqual(domains["legacy"]["tokens"], 0)
+        self.assertEqual(domains[DOMAIN]["scheme"], "chacha20")
+        self.assertEqual(domains[DOMAIN]["tokens"], tokens[DOMAIN])
+        self.assertEqual(domains[DOMAIN]["description"], "")
+        now = datetime.datetime.now(datetime.timezone.utc)
+        for d in data["domains"]:
+            self.assertEqual(d["key_version"], 1)
+            self.assertRegex(d["created"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+            created = datetime.datetime.strptime(d["created"], "%Y-%m-%dT%H:%M:%SZ").replace(
+                tzinfo=datetime.timezone.utc)
+            self.assertLess(abs((now - created).total_seconds()), 3600)
+
+        # CSV: a header and the same values (the description quoted).
+        out, _ = self.ok("vault", "domains", self.vault, "--format", "csv", *self.pw())
+        rows = list(csv.DictReader(io.StringIO(out)))
+        self.assertEqual(list(rows[0]), ["domain", "scheme", "key_version", "tokens", "created",
+                                         "description"])
+        by_name = {r["domain"]: r for r in rows}
+        self.assertEqual(by_name["legacy"]["scheme"], "blake2b")
+        self.assertEqual(by_name["legacy"]["description"], 'hashlib, "ticket" 7')
+        self.assertEqual(by_name[DOMAIN]["tokens"], str(tokens[DOMAIN]))
+        self.assertEqual(by_name[DOMAIN]["created"], domains[DOMAIN]["created"])
+
+        # Read-only: no audit entry.
+        self.assertEqual(self.audit_entries(), before)
+
+        # After a rotation every domain is on key version 2.
+        self.ok("vault", "rotate", self.vault, "--reason", "yearly", *self.pw())
+        out, _ = self.ok("vault", "domains", self.vault, "--format", "json", *self.pw())
+        self.assertEqual({d["key_version"] for d in json.loads(out)["domains"]}, {2})
+
+    def test_domains_of_an_empty_vault(self):
+        path = os.path.join(self.dir, "empty.vault")
+        self.ok("vault", "create", path, *self.pw(), "--kdf", "tests_only")
+        out, _ = self.ok("vault", "domains", path, *self.pw())
+        self.assertIn("no domains", out)
+        out, _ = self.ok("vault", "domains", path, "--format", "json", *self.pw())
+        self.assertEqual(json.loads(out)["domains"], [])
+        out, _ = self.ok("vault", "domains", path, "--format", "csv", *self.pw())
+        self.assertEqual(out.splitlines(), ["domain,scheme,key_version,tokens,created,description"])
+
+    def test_domains_errors(self):
+        pfile = os.path.join(self.dir, "pass.txt")
+        with open(pfile, "w") as f:
+            f.write("not-the-pass-xyz\n")
+        out, err = self.fails("vault", "domains", self.vault, "--passphrase-file", pfile)
+        self.assertEqual(out, "")
+        self.assertIn("wrong passphrase", err)
+        self.assertNotIn("not-the-pass-xyz", err)
+        self.assertNotIn(DOMAIN, out + err)
+        out, err = self.fails("vault", "domains", os.path.join(self.dir, "missing.vault"),
+                              *self.pw())
+        self.assertEqual(out, "")
+        self.assertIn("missing.vault", err)
+        _, err = self.fails("vault", "domains", self.vault, "--format", "xml", *self.pw())
+        self.assertIn("--format", err)
+        self.fails("vault", "domains", *self.pw())  # no VAULT
+        self.fails("vault", "domains", self.vault, "extra", *self.pw())
+
+    def test_domains_help(self):
+        rc, out, _ = run("help", "vault", "domains")
+        self.assertEqual(rc, 0)
+        for text in ("--format text|json|csv", "scheme", "key version", "tokens", "UTC",
+                     "ISO 8601", "description", "Read-only", "audit", "--passphrase-env"):
+            self.assertIn(text, out)
+        rc, out, _ = run("help")
+        self.assertEqual(rc, 0)
+        self.assertIn("vault domains", out)
 
 
 if __name__ == "__main__":
