@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <exception>
 #include <numeric>
 #include <string>
 #include <string_view>
@@ -1172,14 +1173,32 @@ absl::StatusOr<SweepReport> RetentionSchedule::SweepInto(const SweepInput& input
   if (threads == 1) {
     SweepRange(plan, 0, plan.n, out, options, &results[0]);
   } else {
+    // An exception (std::bad_alloc) must neither escape a worker nor leave
+    // a started worker unjoined (both call std::terminate): each worker keeps
+    // its own, and a failure to start one joins those started before it is
+    // rethrown.
+    std::vector<std::exception_ptr> failures(static_cast<std::size_t>(threads));
     std::vector<std::thread> workers;
-    for (int t = 0; t < threads; ++t) {
-      const std::int64_t lo = plan.n * t / threads;
-      const std::int64_t hi = plan.n * (t + 1) / threads;
-      workers.emplace_back(SweepRange, std::cref(plan), lo, hi, std::cref(out), std::cref(options),
-                           &results[static_cast<std::size_t>(t)]);
+    auto work = [&](int t, std::int64_t lo, std::int64_t hi) {
+      try {
+        SweepRange(plan, lo, hi, out, options, &results[static_cast<std::size_t>(t)]);
+      } catch (...) {
+        failures[static_cast<std::size_t>(t)] = std::current_exception();
+      }
+    };
+    try {
+      workers.reserve(static_cast<std::size_t>(threads));
+      for (int t = 0; t < threads; ++t) {
+        workers.emplace_back(work, t, plan.n * t / threads, plan.n * (t + 1) / threads);
+      }
+    } catch (...) {
+      for (std::thread& w : workers) w.join();
+      throw;
     }
     for (std::thread& w : workers) w.join();
+    for (const std::exception_ptr& e : failures) {
+      if (e) std::rethrow_exception(e);
+    }
   }
   SweepReport report;
   std::int64_t error_count = 0;

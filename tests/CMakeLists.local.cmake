@@ -19,6 +19,11 @@ if(TARGET c_threads_test)
   find_package(Threads REQUIRED)
   target_link_libraries(c_threads_test PRIVATE Threads::Threads)
 endif()
+if(TARGET c_suppression_threads_test)
+  find_package(Threads REQUIRED)
+  target_link_libraries(c_suppression_threads_test PRIVATE Threads::Threads)
+  set_tests_properties(c_suppression_threads_test PROPERTIES TIMEOUT 300)
+endif()
 if(TARGET c_oom_test)
   # Skipped (77) without glibc or under sanitizers.
   # Its malloc replaces libc's for the whole process (libstdc++'s operator new
@@ -30,6 +35,14 @@ if(TARGET c_oom_test)
   # fails while they grow, abseil-cpp issue #1581.)
   add_test(NAME c_oom_test_validate COMMAND c_oom_test validate)
   set_tests_properties(c_oom_test_validate PROPERTIES LABELS c SKIP_RETURN_CODE 77 TIMEOUT 600)
+endif()
+if(TARGET c_retention_oom_test)
+  # The same for the retention entry points (tests/c/retention_oom_test.c): it
+  # replaces malloc/calloc/realloc/free, fails each allocation of each call in
+  # turn and counts what a call leaves allocated. Skipped (77) without glibc
+  # or under sanitizers.
+  set_target_properties(c_retention_oom_test PROPERTIES ENABLE_EXPORTS ON)
+  set_tests_properties(c_retention_oom_test PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 600)
 endif()
 
 if(GDPRKIT_SANITIZE AND CMAKE_C_COMPILER_ID STREQUAL "Clang")
