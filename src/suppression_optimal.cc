@@ -33,6 +33,7 @@
 #include "OsiClpSolverInterface.hpp"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "gdprkit/suppression.h"
 #include "internal/sdc_engine.h"
 #include "internal/sdc_lp.h"
@@ -40,6 +41,15 @@
 
 namespace gdprkit::internal {
 namespace {
+
+// CbcMain0/CbcMain1 (CBC's command-line driver, which sets up its cut
+// generators and heuristics) read their arguments through process-wide
+// statics (CbcOrClpRead_mode and friends): two solves in two threads at once
+// misread each other's arguments (seen as "String of -quit is illegal for
+// integer parameter logLevel" on stderr in tests/c/suppression_threads_test.c,
+// and a misread -seconds would change the time limit). One driver call at a
+// time; the LP work outside it (cuts, audit) still runs in parallel.
+ABSL_CONST_INIT absl::Mutex g_cbc_driver_mu(absl::kConstInit);
 
 struct Cut {
   std::vector<int> cells;
@@ -338,6 +348,7 @@ absl::StatusOr<OptimalResult> RunOptimal(const SdcData& d,
     for (int c = 0; c < n; ++c) solver.setInteger(c);
     CbcModel model(solver);
     model.messageHandler()->setLogLevel(0);
+    absl::ReleasableMutexLock cbc_lock(&g_cbc_driver_mu);
     CbcSolverUsefulData data;
     data.noPrinting_ = true;
     CbcMain0(model, data);
@@ -353,6 +364,7 @@ absl::StatusOr<OptimalResult> RunOptimal(const SdcData& d,
                           "-seconds", secs.c_str(), "-solve", "-quit"};
     CbcMain1(
         9, argv, model, [](CbcModel*, int) { return 0; }, data);
+    cbc_lock.Release();
     const bool proven = model.isProvenOptimal();
     out.lower_bound = std::max(out.lower_bound, model.getBestPossibleObjValue());
     const double* sol = model.bestSolution();

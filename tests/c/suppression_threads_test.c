@@ -11,6 +11,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <pthread.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -268,6 +269,17 @@ int main(void) {
   CHECK_CONTAINS(jobs[4].message, "do not add up");
   CHECK_CONTAINS(jobs[6].message, "p9");
 
+  /* The library must not write to the host's stdout or stderr, also when
+   * threads solve at once (CBC's command-line driver once misread another
+   * thread's arguments and printed "String of -quit is illegal ..."): both
+   * go to a scratch file while the threads run, which must stay empty. */
+  fflush(NULL);
+  FILE* scratch = tmpfile();
+  CHECK(scratch != NULL);
+  int saved_out = dup(1), saved_err = dup(2);
+  CHECK(saved_out >= 0 && saved_err >= 0);
+  CHECK(dup2(fileno(scratch), 1) >= 0 && dup2(fileno(scratch), 2) >= 0);
+
   CHECK(pthread_barrier_init(&barrier, NULL, kThreads) == 0);
   for (i = 0; i < kThreads; ++i) {
     workers[i].id = i;
@@ -281,6 +293,23 @@ int main(void) {
     CHECK(workers[i].calls == kRounds);
   }
   pthread_barrier_destroy(&barrier);
+  fflush(NULL);
+  CHECK(dup2(saved_out, 1) >= 0 && dup2(saved_err, 2) >= 0);
+  close(saved_out);
+  close(saved_err);
+  {
+    char printed[512];
+    size_t got;
+    long size;
+    fseek(scratch, 0, SEEK_END);
+    size = ftell(scratch);
+    rewind(scratch);
+    got = fread(printed, 1, sizeof printed - 1, scratch);
+    printed[got] = '\0';
+    if (size != 0) fprintf(stderr, "printed while the threads ran (%ld bytes):\n%s\n", size, printed);
+    CHECK(size == 0);
+    fclose(scratch);
+  }
 
   printf("suppression_threads_test: %d threads x %d rounds over %d requests (%d answered, %d "
          "refused)\n",
