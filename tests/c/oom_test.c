@@ -26,14 +26,7 @@
 #include "gdprkit.h"
 #include "test_util.h"
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define OOM_TEST_SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer) || \
-    __has_feature(thread_sanitizer)
-#define OOM_TEST_SANITIZED 1
-#endif
-#endif
+#include "oom_util.h"
 
 #if defined(__GLIBC__) && !defined(OOM_TEST_SANITIZED)
 

@@ -1,0 +1,42 @@
+/* The test table of the suppression C tests (suppression_test.c,
+ * suppression_threads_test.c) as gdprkit.v1 text: practices p1..p4 in
+ * clusters N and S, by age band:
+ *
+ *            0-17  18-64  65+
+ *   p1         3     40    22
+ *   p2        12     35    18
+ *   p3         9      2    30
+ *   p4        15     28    25   (the last cell is given by each test)
+ *
+ * Two cells are under the threshold of 5: (p1, 0-17) and (p3, 18-64). */
+#ifndef GDPRKIT_TESTS_C_SUPPRESSION_TABLE_H_
+#define GDPRKIT_TESTS_C_SUPPRESSION_TABLE_H_
+
+#define DIMENSIONS                                  \
+  "  dimensions {\n"                                \
+  "    name: \"practice\"\n"                        \
+  "    codes { code: \"Total\" }\n"                 \
+  "    codes { code: \"N\" parent: \"Total\" }\n"   \
+  "    codes { code: \"p1\" parent: \"N\" }\n"      \
+  "    codes { code: \"p2\" parent: \"N\" }\n"      \
+  "    codes { code: \"S\" parent: \"Total\" }\n"   \
+  "    codes { code: \"p3\" parent: \"S\" }\n"      \
+  "    codes { code: \"p4\" parent: \"S\" }\n"      \
+  "  }\n"                                           \
+  "  dimensions {\n"                                \
+  "    name: \"age\"\n"                             \
+  "    codes { code: \"Total\" }\n"                 \
+  "    codes { code: \"0-17\" parent: \"Total\" }\n"  \
+  "    codes { code: \"18-64\" parent: \"Total\" }\n" \
+  "    codes { code: \"65+\" parent: \"Total\" }\n"   \
+  "  }\n"
+
+#define CELL(p, a, v) "  cells { codes: \"" p "\" codes: \"" a "\" value: " v " }\n"
+
+#define LEAF_CELLS_BUT_P4_65                                                            \
+  CELL("p1", "0-17", "3") CELL("p1", "18-64", "40") CELL("p1", "65+", "22")             \
+  CELL("p2", "0-17", "12") CELL("p2", "18-64", "35") CELL("p2", "65+", "18")            \
+  CELL("p3", "0-17", "9") CELL("p3", "18-64", "2") CELL("p3", "65+", "30")              \
+  CELL("p4", "0-17", "15") CELL("p4", "18-64", "28")
+
+#endif /* GDPRKIT_TESTS_C_SUPPRESSION_TABLE_H_ */
