@@ -31,7 +31,6 @@ __all__ = [
     "FailedPreconditionError",
     "AbortedError",
     "OutOfRangeError",
-    "UnimplementedError",
     "InternalError",
     "UnavailableError",
     "DataLossError",
@@ -156,19 +155,6 @@ class OutOfRangeError(Error, IndexError):
     status_number = 11
 
 
-class UnimplementedError(Error, NotImplementedError):
-    """Status UNIMPLEMENTED (``GDPRKIT_UNIMPLEMENTED`` = 12 in the C ABI).
-
-    No operation of this release reports it: every entry point is
-    implemented. The class completes the one-class-per-status-code mapping
-    (:func:`error_class`), so that code written against the C ABI's status
-    list, or a later release that declines an operation a build was compiled
-    without, gets a typed exception rather than a generic one."""
-
-    status_code = "UNIMPLEMENTED"
-    status_number = 12
-
-
 class InternalError(Error, RuntimeError):
     """A bug in gdprkit; please report it with the message (status
     INTERNAL)."""
@@ -214,7 +200,6 @@ _BY_NUMBER: Dict[int, Type[Error]] = {
         FailedPreconditionError,
         AbortedError,
         OutOfRangeError,
-        UnimplementedError,
         InternalError,
         UnavailableError,
         DataLossError,
@@ -230,7 +215,9 @@ del _cls
 
 def error_class(status_number: int) -> Type[Error]:
     """The exception class for a status number; :class:`UnknownError` for a
-    number without its own class (0 is not an error and also gives it)."""
+    number without its own class (0 is not an error and also gives it; so
+    does UNIMPLEMENTED, 12, which no operation reports: every entry point is
+    implemented)."""
     return _BY_NUMBER.get(status_number, UnknownError)
 
 
