@@ -39,4 +39,17 @@
   CELL("p3", "0-17", "9") CELL("p3", "18-64", "2") CELL("p3", "65+", "30")              \
   CELL("p4", "0-17", "15") CELL("p4", "18-64", "28")
 
+/* A second table as a JSON request: a cluster total with two practices, one
+ * of them small, by sex; heuristic method. */
+#define SEX_TABLE_JSON                                                                            \
+    "{\"tables\": {\"tables\": [{\"name\": \"t\", \"dimensions\": ["                              \
+    "{\"name\": \"practice\", \"codes\": [{\"code\": \"Total\"}, "                                \
+    "{\"code\": \"p1\", \"parent\": \"Total\"}, {\"code\": \"p2\", \"parent\": \"Total\"}]},"     \
+    "{\"name\": \"sex\", \"codes\": [{\"code\": \"all\"}, "                                       \
+    "{\"code\": \"F\", \"parent\": \"all\"}, {\"code\": \"M\", \"parent\": \"all\"}]}],"          \
+    "\"cells\": [{\"codes\": [\"p1\", \"F\"], \"value\": 2}, {\"codes\": [\"p1\", \"M\"], "       \
+    "\"value\": 20}, {\"codes\": [\"p2\", \"F\"], \"value\": 14}, {\"codes\": [\"p2\", \"M\"], "  \
+    "\"value\": 11}]}]},"                                                                         \
+    "\"rules\": {\"threshold\": 5}, \"options\": {\"method\": \"SECONDARY_METHOD_HEURISTIC\"}}"
+
 #endif /* GDPRKIT_TESTS_C_SUPPRESSION_TABLE_H_ */

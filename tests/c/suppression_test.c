@@ -216,16 +216,7 @@ static void TestAudit(void) {
 static void TestJson(void) {
   /* A cluster total with two practices, one of them small, and the table
    * given as cells plus one relation. */
-  static const char kJson[] =
-      "{\"tables\": {\"tables\": [{\"name\": \"t\", \"dimensions\": ["
-      "{\"name\": \"practice\", \"codes\": [{\"code\": \"Total\"}, "
-      "{\"code\": \"p1\", \"parent\": \"Total\"}, {\"code\": \"p2\", \"parent\": \"Total\"}]},"
-      "{\"name\": \"sex\", \"codes\": [{\"code\": \"all\"}, "
-      "{\"code\": \"F\", \"parent\": \"all\"}, {\"code\": \"M\", \"parent\": \"all\"}]}],"
-      "\"cells\": [{\"codes\": [\"p1\", \"F\"], \"value\": 2}, {\"codes\": [\"p1\", \"M\"], "
-      "\"value\": 20}, {\"codes\": [\"p2\", \"F\"], \"value\": 14}, {\"codes\": [\"p2\", \"M\"], "
-      "\"value\": 11}]}]},"
-      "\"rules\": {\"threshold\": 5}, \"options\": {\"method\": \"SECONDARY_METHOD_HEURISTIC\"}}";
+  static const char kJson[] = SEX_TABLE_JSON;
   char* out = NULL;
   size_t len = 0;
   CHECK_OK(gdprkit_suppression_run(&out, &len, kJson, strlen(kJson),

@@ -29,16 +29,7 @@ enum { kThreads = 4, kRounds = 300 };
   extra "} }\n"
 #define TABLE(p4_65) TABLE_WITH(p4_65, "")
 
-static const char kJson[] =
-    "{\"tables\": {\"tables\": [{\"name\": \"t\", \"dimensions\": ["
-    "{\"name\": \"practice\", \"codes\": [{\"code\": \"Total\"}, "
-    "{\"code\": \"p1\", \"parent\": \"Total\"}, {\"code\": \"p2\", \"parent\": \"Total\"}]},"
-    "{\"name\": \"sex\", \"codes\": [{\"code\": \"all\"}, "
-    "{\"code\": \"F\", \"parent\": \"all\"}, {\"code\": \"M\", \"parent\": \"all\"}]}],"
-    "\"cells\": [{\"codes\": [\"p1\", \"F\"], \"value\": 2}, {\"codes\": [\"p1\", \"M\"], "
-    "\"value\": 20}, {\"codes\": [\"p2\", \"F\"], \"value\": 14}, {\"codes\": [\"p2\", \"M\"], "
-    "\"value\": 11}]}]},"
-    "\"rules\": {\"threshold\": 5}, \"options\": {\"method\": \"SECONDARY_METHOD_HEURISTIC\"}}";
+static const char kJson[] = SEX_TABLE_JSON;
 
 /* A binary SuppressRequest: field 1 (tables) holding an empty TableSet, so
  * the request has no tables (INVALID_ARGUMENT); and bytes that do not parse. */
