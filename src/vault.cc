@@ -278,6 +278,21 @@ absl::Status CheckReason(absl::string_view reason) {
 
 std::string Hex(absl::string_view bytes) { return absl::BytesToHexString(bytes); }
 
+bool IsKnownScheme(std::int64_t scheme) {
+  return scheme == static_cast<int>(PseudonymScheme::kBlake2b) ||
+         scheme == static_cast<int>(PseudonymScheme::kChaCha20);
+}
+
+// A domain's stored scheme number; DataLoss for any other number (an 8-bit
+// cast would turn 257 into blake2b).
+absl::StatusOr<PseudonymScheme> StoredScheme(absl::string_view domain, std::int64_t scheme) {
+  if (!IsKnownScheme(scheme)) {
+    return absl::DataLossError(absl::StrCat("vault file is damaged: domain '", domain,
+                                            "' has an unknown pseudonym scheme"));
+  }
+  return static_cast<PseudonymScheme>(scheme);
+}
+
 struct DomainRow {
   std::int64_t id = 0;
   std::string name;
@@ -578,12 +593,9 @@ absl::StatusOr<DomainRow> Vault::Impl::LoadDomain(absl::string_view name) {
       return absl::DataLossError(
           absl::StrCat("vault file is damaged: domain '", d.name, "' has a bad salt"));
     }
-    if (scheme != static_cast<int>(PseudonymScheme::kBlake2b) &&
-        scheme != static_cast<int>(PseudonymScheme::kChaCha20)) {
-      return absl::DataLossError(absl::StrCat("vault file is damaged: domain '", d.name,
-                                              "' has an unknown pseudonym scheme"));
-    }
-    d.scheme = static_cast<PseudonymScheme>(scheme);
+    absl::StatusOr<PseudonymScheme> known = StoredScheme(d.name, scheme);
+    if (!known.ok()) return known.status();
+    d.scheme = *known;
     return d;
   }
   select_domain.Reset();
@@ -983,7 +995,7 @@ absl::Status Vault::CreateDomain(std::string_view name, std::string_view descrip
       !s.ok()) {
     return s;
   }
-  if (PseudonymSchemeName(scheme) == "unknown") {
+  if (!IsKnownScheme(static_cast<std::int64_t>(scheme))) {
     return absl::InvalidArgumentError(
         absl::StrCat("unknown pseudonym scheme ", static_cast<int>(scheme),
                      " (1 = blake2b, 2 = chacha20)"));
@@ -1041,12 +1053,9 @@ absl::StatusOr<std::vector<DomainInfo>> Vault::ListDomains() const {
     info.created_unix = st.Int(3);
     info.tokens = static_cast<std::uint64_t>(st.Int(4));
     const std::int64_t scheme = st.Int(5);
-    if (scheme != static_cast<int>(PseudonymScheme::kBlake2b) &&
-        scheme != static_cast<int>(PseudonymScheme::kChaCha20)) {
-      return absl::DataLossError(absl::StrCat("vault file is damaged: domain '", info.name,
-                                              "' has an unknown pseudonym scheme"));
-    }
-    info.scheme = static_cast<PseudonymScheme>(scheme);
+    absl::StatusOr<PseudonymScheme> known = StoredScheme(info.name, scheme);
+    if (!known.ok()) return known.status();
+    info.scheme = *known;
     out.push_back(std::move(info));
   }
   if (rc != SQLITE_DONE) return impl_->db->Error(rc, "listing domains");
