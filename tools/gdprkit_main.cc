@@ -113,6 +113,11 @@ std::string GeneralHelp() {
   Append(&out,
          "\nRun 'gdprkit help <command>' or 'gdprkit <command> --help' for a command's options.\n"
          "A FILE of '-' reads the policy from standard input.\n\n"
+         "CSV input (suppress, retention sweep --records, the vault commands' --column) may be\n"
+         "comma-, semicolon- (Danish Excel) or tab-separated: the delimiter is detected from the\n"
+         "header line, or given by --delimiter where a command offers it. Fields may be quoted\n"
+         "(RFC 4180); a UTF-8 byte-order mark is skipped; a row with more or fewer fields than\n"
+         "the header is an error naming the file and line.\n\n"
          "Exit status:\n"
          "  0  success (policy check: no errors; warnings and infos allowed)\n"
          "  1  a negative answer: policy check found errors, a log or audit trail does not\n"

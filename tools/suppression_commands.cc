@@ -3,7 +3,11 @@
 //   gdprkit suppress FILE.csv --dims a,b --value n [--threshold 5]
 //       [--hierarchy dim=FILE[,dim=FILE]] [--total CODE] [--method M]
 //       [--cost cells|value] [--missing-zero] [--time-limit S] [--audit]
-//       [--check COLUMN] [--format text|json|csv]
+//       [--check COLUMN] [--delimiter auto|comma|semicolon|tab] [--format text|json|csv]
+//
+// CSV input (the table, .csv hierarchies) is read by tools/cli_csv.h: a
+// byte-order mark is skipped, the delimiter is detected from the first line
+// (or given by --delimiter for the table), ragged rows are errors.
 //
 // FILE.csv is a long-format frequency table with a header: one row per cell,
 // one column per dimension, a count column; other columns are ignored. Rows
@@ -118,8 +122,13 @@ absl::StatusOr<Hierarchy> ReadHierarchy(const std::string& dim, const std::strin
                            path.compare(path.size() - 4, 4, ".CSV") == 0);
   absl::StatusOr<Hierarchy> h;
   if (is_csv) {
-    absl::StatusOr<std::vector<Record>> rows = ParseCsv(*text, path);
-    if (!rows.ok()) return rows.status();
+    // The first line may be the total's row ("Total,"): rows are checked
+    // against 2 fields below, not against the first.
+    CsvOptions csv_options;
+    csv_options.rectangular = false;
+    absl::StatusOr<CsvTable> csv = ReadCsv(*text, path, csv_options);
+    if (!csv.ok()) return csv.status();
+    const std::vector<Record>* rows = &csv->records;
     std::vector<std::pair<std::string, std::string>> pairs;
     for (std::size_t i = 0; i < rows->size(); ++i) {
       const Record& r = (*rows)[i];
@@ -135,7 +144,9 @@ absl::StatusOr<Hierarchy> ReadHierarchy(const std::string& dim, const std::strin
     }
     h = Hierarchy::FromParents(dim, pairs);
   } else {
-    h = Hierarchy::FromIndentedText(dim, *text, total);
+    std::string_view hrc(*text);
+    StripBom(&hrc);
+    h = Hierarchy::FromIndentedText(dim, hrc, total);
   }
   if (!h.ok()) {
     return absl::InvalidArgumentError(
@@ -202,8 +213,11 @@ absl::StatusOr<Loaded> LoadTable(const Invocation& inv) {
 
   absl::StatusOr<std::string> text = ReadFileArg(path, kMaxTableBytes);
   if (!text.ok()) return text.status();
-  absl::StatusOr<std::vector<Record>> rows = ParseCsv(*text, name);
-  if (!rows.ok()) return rows.status();
+  CsvOptions csv_options;
+  csv_options.delimiter = DelimiterArg(inv);
+  absl::StatusOr<CsvTable> csv = ReadCsv(*text, name, csv_options);
+  if (!csv.ok()) return csv.status();
+  std::vector<Record>* rows = &csv->records;
   text->clear();
   text->shrink_to_fit();
   if (rows->empty()) return absl::InvalidArgumentError(Str(Plain(name), ": the file is empty"));
@@ -629,6 +643,9 @@ std::vector<Command> SuppressionCommands() {
        "without --hierarchy is flat: --total (default 'Total') over the codes of its column.\n"
        "Hierarchy files: tau-ARGUS .hrc (one code per line, '@' per level below the total) or a\n"
        ".csv of code,parent rows (the total with an empty parent).\n"
+       "CSV files may be comma-, semicolon- (Danish Excel) or tab-separated: the delimiter is\n"
+       "detected from the first line, or given for FILE.csv by --delimiter; a UTF-8 byte-order\n"
+       "mark is skipped, and a row with more or fewer fields than the header is an error.\n"
        "--check COLUMN audits the pattern given in COLUMN (1/true/yes/x = suppressed) instead.\n"
        "Exit status: 0 every primary cell is protected; 1 --check found an unprotected primary\n"
        "cell, or a primary cell cannot be protected; 2 usage or input error (FILE:LINE named);\n"
@@ -645,6 +662,7 @@ std::vector<Command> SuppressionCommands() {
         {"--missing-zero", "", {}, "a missing non-total cell is a zero cell (default: an error)"},
         {"--audit", "", {}, "also print the attacker's interval for each suppressed cell"},
         {"--check", "COLUMN", {}, "audit the suppression pattern in COLUMN instead"},
+        DelimiterOption(),
         FormatOption()},
        RunSuppress},
   };

@@ -10,6 +10,7 @@
 //   gdprkit vault translate VAULT [FILE] --from A --to B --reason R [--target token|pseudonym]
 //   gdprkit vault erase VAULT [FILE] --reason R       erase each identifier in FILE
 //   gdprkit vault rotate VAULT --reason R
+//   gdprkit vault rekey VAULT --reason R             finish an interrupted rotation
 //   gdprkit vault verify-audit VAULT
 //   gdprkit vault export-key VAULT --domain D --reason R --output FILE   (mode 0600, new file)
 //   gdprkit pseudonymise [FILE] --exported-key KEYFILE [--type cpr] [--column C]   no vault
@@ -17,13 +18,18 @@
 // Input: FILE, or standard input when FILE is absent or "-": one value per
 // line, or with --column a CSV file with a header whose column NAME (or
 // 1-based number) holds the values; the output is then the same CSV with
-// that column replaced. Rejected rows are named by line, never by value.
+// that column replaced. CSV is read by tools/cli_csv.h as every command reads
+// it: a UTF-8 byte-order mark is skipped (and kept in the output), the
+// delimiter (comma, semicolon or tab) is detected from the header unless
+// --delimiter names it, ragged rows are errors. Rejected rows are named by
+// line, never by value.
 //
 // The passphrase never comes from the command line (where `ps` shows it):
 // --passphrase-env VAR names an environment variable, --passphrase-file FILE
 // a file (its first line), and otherwise it is asked on the terminal without
 // echo. A host key (32 bytes) comes from --key-file FILE (raw bytes or 64 hex
-// digits). Secrets are wiped after use.
+// digits). Secrets are wiped after use. A missing, unreadable or directory
+// secret file gets its own message, and one other users can read a warning.
 //
 // An exported pseudonym key (vault export-key) is a secret too: it goes only
 // to a new file of mode 0600, never to standard output or over an existing
@@ -55,6 +61,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "cli.h"
+#include "cli_csv.h"
 #include "gdprkit/identifiers.h"
 #include "gdprkit/vault.h"
 
@@ -83,30 +90,6 @@ std::string InputName(const Invocation& inv, std::size_t operand) {
                                                                        : "<stdin>";
 }
 
-// Reads FILE (operand `operand`) or standard input.
-absl::StatusOr<std::string> ReadInput(const Invocation& inv, std::size_t operand) {
-  const bool use_stdin = inv.operands.size() <= operand || inv.operands[operand] == "-";
-  std::FILE* f = use_stdin ? stdin : std::fopen(inv.operands[operand].c_str(), "rb");
-  const std::string name = InputName(inv, operand);
-  if (f == nullptr) {
-    return absl::NotFoundError(Str(name, ": cannot open: ", std::strerror(errno)));
-  }
-  std::string data;
-  char buf[1 << 16];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
-    if (data.size() + n > kMaxInputBytes) {
-      if (!use_stdin) std::fclose(f);
-      return absl::ResourceExhaustedError(Str(name, ": larger than 4 GiB"));
-    }
-    data.append(buf, n);
-  }
-  const bool err = std::ferror(f) != 0;
-  if (!use_stdin) std::fclose(f);
-  if (err) return absl::DataLossError(Str(name, ": read error"));
-  return data;
-}
-
 // Lines without their end-of-line; a final line without a newline counts, a
 // final empty line does not.
 std::vector<std::string_view> SplitLines(std::string_view data) {
@@ -123,66 +106,6 @@ std::vector<std::string_view> SplitLines(std::string_view data) {
   return lines;
 }
 
-// RFC 4180 CSV: records of fields; quoted fields may hold commas, quotes ("")
-// and line breaks. `line_of[i]` is the 1-based line where record i starts.
-struct Csv {
-  std::vector<std::vector<std::string>> records;
-  std::vector<std::size_t> line_of;
-};
-
-absl::StatusOr<Csv> ParseCsv(std::string_view data, const std::string& name) {
-  Csv csv;
-  std::size_t i = 0, line = 1;
-  while (i < data.size()) {
-    std::vector<std::string> rec;
-    csv.line_of.push_back(line);
-    const std::size_t rec_line = line;
-    while (true) {
-      std::string field;
-      if (i < data.size() && data[i] == '"') {
-        ++i;
-        while (true) {
-          if (i >= data.size()) {
-            return absl::InvalidArgumentError(
-                Str(name, ":", rec_line, ": unterminated quoted CSV field"));
-          }
-          if (data[i] == '"') {
-            if (i + 1 < data.size() && data[i + 1] == '"') {
-              field.push_back('"');
-              i += 2;
-              continue;
-            }
-            ++i;
-            break;
-          }
-          if (data[i] == '\n') ++line;
-          field.push_back(data[i++]);
-        }
-      } else {
-        while (i < data.size() && data[i] != ',' && data[i] != '\n' && data[i] != '\r') {
-          field.push_back(data[i++]);
-        }
-      }
-      rec.push_back(std::move(field));
-      if (i < data.size() && data[i] == ',') {
-        ++i;
-        continue;
-      }
-      if (i < data.size() && data[i] == '\r') ++i;
-      if (i < data.size() && data[i] == '\n') {
-        ++i;
-        ++line;
-      } else if (i < data.size()) {
-        return absl::InvalidArgumentError(
-            Str(name, ":", line, ": unexpected character after a quoted CSV field"));
-      }
-      break;
-    }
-    csv.records.push_back(std::move(rec));
-  }
-  return csv;
-}
-
 // The values to work on, and how to put the results back.
 struct Column {
   // The input bytes; values point into them, so they live on the heap and do
@@ -190,28 +113,43 @@ struct Column {
   std::unique_ptr<std::string> data;
   std::vector<std::string_view> values;
   std::vector<std::size_t> lines;  // 1-based line of each value
-  std::optional<Csv> csv;          // with --column
+  std::optional<CsvTable> csv;     // with --column (tools/cli_csv.h)
   std::size_t column = 0;
   std::string name;
 };
 
+// Reads FILE (operand `operand`) or standard input: one value per line, or
+// with --column a CSV file (tools/cli_csv.h: a byte-order mark, the
+// delimiter, quoting and ragged rows as every command treats them).
 absl::StatusOr<Column> ReadColumn(const Invocation& inv, std::size_t operand) {
   Column c;
   c.name = InputName(inv, operand);
-  absl::StatusOr<std::string> data = ReadInput(inv, operand);
+  if (inv.Has("--delimiter") && !inv.Has("--column")) {
+    return absl::InvalidArgumentError(
+        "--delimiter applies to CSV input: give --column NAME too (without it, FILE holds one "
+        "value per line)");
+  }
+  const bool use_stdin = inv.operands.size() <= operand || inv.operands[operand] == "-";
+  absl::StatusOr<std::string> data =
+      ReadFileArg(use_stdin ? std::string("-") : inv.operands[operand], kMaxInputBytes);
   if (!data.ok()) return data.status();
   c.data = std::make_unique<std::string>(std::move(*data));
   if (!inv.Has("--column")) {
-    c.values = SplitLines(*c.data);
+    std::string_view text(*c.data);
+    StripBom(&text);
+    c.values = SplitLines(text);
     c.lines.resize(c.values.size());
     for (std::size_t i = 0; i < c.lines.size(); ++i) c.lines[i] = i + 1;
     return c;
   }
-  absl::StatusOr<Csv> csv = ParseCsv(*c.data, c.name);
+  CsvOptions options;
+  options.delimiter = DelimiterArg(inv);
+  absl::StatusOr<CsvTable> csv = ReadCsv(*c.data, c.name, options);
   if (!csv.ok()) return csv.status();
+  c.data.reset();  // the values point into the records
   if (csv->records.empty()) return absl::InvalidArgumentError(Str(c.name, ": no CSV header"));
   const std::string want = inv.Get("--column");
-  const std::vector<std::string>& header = csv->records[0];
+  const std::vector<std::string>& header = csv->records[0].fields;
   bool found = false;
   for (std::size_t j = 0; j < header.size(); ++j) {
     if (header[j] == want) {
@@ -230,33 +168,45 @@ absl::StatusOr<Column> ReadColumn(const Invocation& inv, std::size_t operand) {
     }
   }
   if (!found) {
-    return absl::InvalidArgumentError(Str(c.name, ": no column \"", Plain(want),
-                                          "\" in the CSV header (columns: ",
-                                          Plain(Join(header, ", ")), ")"));
+    // A file without a header has data on its first line: no names shown
+    // then that could be identifiers.
+    std::vector<std::string> names;
+    for (const std::string& h : header) {
+      const std::size_t digits = static_cast<std::size_t>(
+          std::count_if(h.begin(), h.end(), [](char ch) { return ch >= '0' && ch <= '9'; }));
+      names.push_back(digits >= 6 ? std::string("<a value?>") : Plain(h));
+    }
+    return absl::InvalidArgumentError(
+        Str(c.name, ": no column \"", Plain(want), "\" in the CSV header (", header.size(),
+            header.size() == 1 ? " column" : " columns", ", ", DelimiterName(csv->delimiter),
+            "-separated: ", Join(names, ", "), ")"));
   }
   c.csv = std::move(*csv);
   for (std::size_t r = 1; r < c.csv->records.size(); ++r) {
-    const std::vector<std::string>& rec = c.csv->records[r];
-    c.values.push_back(c.column < rec.size() ? std::string_view(rec[c.column])
-                                             : std::string_view());
-    c.lines.push_back(c.csv->line_of[r]);
+    const CsvRecord& rec = c.csv->records[r];
+    c.values.push_back(rec.fields[c.column]);  // rectangular: every record has the column
+    c.lines.push_back(static_cast<std::size_t>(rec.line));
   }
   return c;
 }
 
 // Writes `out` (one result per value): lines, JSON, CSV, or the input CSV
-// with its column replaced.
+// with its column replaced (in the input's delimiter, with its byte-order
+// mark if it had one).
 int WriteColumn(const Invocation& inv, const Column& c, const StringColumn& out,
                 std::string_view header) {
   Output o;
   if (c.csv.has_value()) {
+    if (c.csv->bom) o.Put("\xEF\xBB\xBF");  // as the input had it (Excel reads UTF-8 then)
     for (std::size_t r = 0; r < c.csv->records.size(); ++r) {
-      std::vector<std::string> rec = c.csv->records[r];
-      if (r > 0) {
-        if (rec.size() <= c.column) rec.resize(c.column + 1);
-        rec[c.column] = std::string(out[r - 1]);
+      const CsvRecord& rec = c.csv->records[r];
+      if (r == 0) {
+        o.Put(CsvRowWith(rec.fields, c.csv->delimiter));
+        continue;
       }
-      o.Put(CsvRow(rec));
+      std::vector<std::string> fields = rec.fields;
+      fields[c.column] = std::string(out[r - 1]);
+      o.Put(CsvRowWith(fields, c.csv->delimiter));
     }
   } else {
     switch (inv.OutputFormat()) {
@@ -357,38 +307,133 @@ int ReadTtyLine(const char* prompt, SecretString* out) {
   return ok ? 1 : -1;
 }
 
+void PrintWarning(std::string_view message) {
+  std::fprintf(stderr, "gdprkit: warning: %.*s\n", static_cast<int>(message.size()),
+               message.data());
+}
+
+// Reads a file that holds a secret (`what`: "passphrase file", "key file",
+// "exported key file") into `out`, at most `limit` bytes (one more is read, so
+// that the caller sees a larger file), with no stdio buffer holding a copy.
+// A missing file, a directory and a file that cannot be read each get their
+// own message; a regular file other users can read gets a warning. Messages
+// name the file, never its content.
+absl::Status ReadSecretFile(const std::string& path, std::string_view what, std::size_t limit,
+                            SecretString* out) {
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
+    const int err = errno;
+    if (err == ENOENT) {
+      return absl::NotFoundError(Str(Plain(path), ": no such ", what));
+    }
+    if (err == EACCES || err == EPERM) {
+      return absl::PermissionDeniedError(
+          Str(Plain(path), ": the ", what, " cannot be read (", std::strerror(err), ")"));
+    }
+    return absl::InvalidArgumentError(
+        Str(Plain(path), ": cannot open the ", what, ": ", std::strerror(err)));
+  }
+  struct stat st {};
+  if (fstat(fd, &st) == 0) {
+    if (S_ISDIR(st.st_mode)) {
+      close(fd);
+      return absl::InvalidArgumentError(
+          Str(Plain(path), " is a directory, not a ", what));
+    }
+    if (S_ISREG(st.st_mode) && (st.st_mode & 077) != 0) {
+      PrintWarning(Str(Plain(path), " can be read by other users, and it holds a secret ",
+                       "(chmod 600 ", Plain(path), ")"));
+    }
+  }
+  out->s.resize(limit + 1);  // no reallocation: no unwiped copies
+  std::size_t got = 0;
+  while (got < out->s.size()) {
+    const ssize_t n = read(fd, &out->s[got], out->s.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int err = errno;
+      close(fd);
+      sodium_memzero(&out->s[0], out->s.size());
+      out->s.clear();
+      return absl::DataLossError(
+          Str(Plain(path), ": the ", what, " cannot be read (", std::strerror(err), ")"));
+    }
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  close(fd);
+  sodium_memzero(&out->s[got], out->s.size() - got);
+  out->s.resize(got);  // shrinking: no reallocation
+  return absl::OkStatus();
+}
+
+// The passphrase of --passphrase-file: the first line of the file (without
+// its line ending and a byte-order mark).
+absl::Status PassphraseFromFile(const std::string& path, SecretString* secret) {
+  SecretString text;
+  // Room for a byte-order mark and a line ending around the longest passphrase.
+  if (absl::Status s = ReadSecretFile(path, "passphrase file", kMaxSecret + 5, &text); !s.ok()) {
+    return s;
+  }
+  std::string_view view(text.s);
+  if (view.empty()) {
+    return absl::InvalidArgumentError(
+        Str(Plain(path), ": the passphrase file is empty (its first line is the passphrase)"));
+  }
+  StripBom(&view);
+  view = view.substr(0, view.find('\n'));
+  if (!view.empty() && view.back() == '\r') view.remove_suffix(1);
+  if (view.size() > kMaxSecret) {
+    return absl::InvalidArgumentError(Str(Plain(path), ": the passphrase on its first line is "
+                                                       "longer than ",
+                                          kMaxSecret, " bytes"));
+  }
+  if (view.empty()) {
+    return absl::InvalidArgumentError(Str(Plain(path), ": the first line of the passphrase file "
+                                                       "is empty (it is the passphrase)"));
+  }
+  secret->s.reserve(kMaxSecret);
+  secret->s.assign(view.data(), view.size());
+  return absl::OkStatus();
+}
+
+// The host key of --key-file: 32 raw bytes, or 64 hex digits (a line ending
+// and, for hex digits, a byte-order mark are ignored).
+absl::Status HostKeyFromFile(const std::string& path, SecretString* secret) {
+  SecretString text;
+  if (absl::Status s = ReadSecretFile(path, "key file", 130, &text); !s.ok()) return s;
+  std::string_view view(text.s);
+  if (view.size() != 32) {  // 32 raw bytes may end in 0x0a or 0x0d; hex digits have a line
+    while (!view.empty() && (view.back() == '\n' || view.back() == '\r')) view.remove_suffix(1);
+    if (view.size() == 67) StripBom(&view);
+  }
+  if (view.size() == 64) {
+    unsigned char key[32];
+    std::size_t len = 0;
+    if (sodium_hex2bin(key, sizeof key, view.data(), view.size(), nullptr, &len, nullptr) != 0 ||
+        len != 32) {
+      sodium_memzero(key, sizeof key);
+      return absl::InvalidArgumentError(Str(Plain(path), ": not 32 bytes or 64 hex digits"));
+    }
+    secret->s.reserve(32);
+    secret->s.assign(reinterpret_cast<const char*>(key), 32);
+    sodium_memzero(key, sizeof key);
+    return absl::OkStatus();
+  }
+  if (view.size() != 32) {
+    return absl::InvalidArgumentError(
+        Str(Plain(path), ": a host key is 32 bytes or 64 hex digits"));
+  }
+  secret->s.reserve(32);
+  secret->s.assign(view.data(), view.size());
+  return absl::OkStatus();
+}
+
 // Fills `options` with the passphrase or host key the invocation names.
 absl::Status SetSecret(const Invocation& inv, bool confirm, VaultOptions* options) {
   SecretString secret;
   if (inv.Has("--key-file")) {
-    const std::string path = inv.Get("--key-file");
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (f == nullptr) return absl::NotFoundError(Str(path, ": cannot open the key file"));
-    std::setvbuf(f, nullptr, _IONBF, 0);  // no stdio buffer holding a copy
-    char buf[130];
-    const std::size_t n = std::fread(buf, 1, sizeof buf, f);
-    std::fclose(f);
-    secret.s.assign(buf, n);
-    sodium_memzero(buf, sizeof buf);
-    while (!secret.s.empty() && (secret.s.back() == '\n' || secret.s.back() == '\r')) {
-      secret.s.pop_back();
-    }
-    if (secret.s.size() == 64) {
-      unsigned char key[32];
-      std::size_t len = 0;
-      if (sodium_hex2bin(key, sizeof key, secret.s.data(), secret.s.size(), nullptr, &len,
-                         nullptr) != 0 ||
-          len != 32) {
-        sodium_memzero(key, sizeof key);
-        return absl::InvalidArgumentError(Str(path, ": not 32 bytes or 64 hex digits"));
-      }
-      sodium_memzero(&secret.s[0], secret.s.size());
-      secret.s.assign(reinterpret_cast<const char*>(key), 32);
-      sodium_memzero(key, sizeof key);
-    }
-    if (secret.s.size() != 32) {
-      return absl::InvalidArgumentError(Str(path, ": a host key is 32 bytes or 64 hex digits"));
-    }
+    if (absl::Status s = HostKeyFromFile(inv.Get("--key-file"), &secret); !s.ok()) return s;
     options->set_host_key(secret.s, InsecureSecretAccess::Get());
     return absl::OkStatus();
   }
@@ -401,18 +446,9 @@ absl::Status SetSecret(const Invocation& inv, bool confirm, VaultOptions* option
     }
     secret.s = v;
   } else if (inv.Has("--passphrase-file")) {
-    const std::string path = inv.Get("--passphrase-file");
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (f == nullptr) return absl::NotFoundError(Str(path, ": cannot open the passphrase file"));
-    std::setvbuf(f, nullptr, _IONBF, 0);  // no stdio buffer holding a copy
-    int ch;
-    secret.s.reserve(kMaxSecret);  // no reallocation: no unwiped copies left behind
-    while ((ch = std::fgetc(f)) != EOF && ch != '\n' && secret.s.size() < kMaxSecret) {
-      secret.s.push_back(static_cast<char>(ch));
+    if (absl::Status s = PassphraseFromFile(inv.Get("--passphrase-file"), &secret); !s.ok()) {
+      return s;
     }
-    std::fclose(f);
-    if (!secret.s.empty() && secret.s.back() == '\r') secret.s.pop_back();
-    if (secret.s.empty()) return absl::InvalidArgumentError(Str(path, ": the passphrase is empty"));
   } else {
     const int got = ReadTtyLine("Vault passphrase: ", &secret);
     if (got == 0) {
@@ -441,6 +477,7 @@ std::vector<OptionSpec> SecretOptions() {
       {"--passphrase-file", "FILE", {}, "read the passphrase from the first line of FILE"},
       {"--key-file", "FILE", {}, "a 32-byte host key (raw or 64 hex digits) instead"},
       {"--actor", "NAME", {}, "who acts, for the audit trail (default: $USER)"},
+      {"--busy-timeout", "MS", {}, "wait this long for other programs using the vault (60000)"},
   };
 }
 
@@ -465,6 +502,17 @@ absl::StatusOr<std::unique_ptr<Vault>> OpenVault(const Invocation& inv, bool cre
     options.set_kdf_limits(kdf == "interactive"  ? KdfLimits::Interactive()
                            : kdf == "tests_only" ? KdfLimits::ForTestsOnly()
                                                  : KdfLimits::Moderate());
+  }
+  if (inv.Has("--busy-timeout")) {
+    const std::string ms = inv.Get("--busy-timeout");
+    char* end = nullptr;
+    errno = 0;
+    const long n = std::strtol(ms.c_str(), &end, 10);
+    if (ms.empty() || *end != '\0' || errno == ERANGE || n < 0 || n > 3600000) {
+      return absl::InvalidArgumentError(
+          Str("--busy-timeout: '", Plain(ms), "' is not a number of milliseconds (0-3600000)"));
+    }
+    options.set_busy_timeout_ms(static_cast<int>(n));
   }
   if (absl::Status s = SetSecret(inv, create, &options); !s.ok()) return s;
   return create ? Vault::Create(options) : Vault::Open(options);
@@ -749,14 +797,25 @@ int RunErase(const Invocation& inv) {
   absl::StatusOr<std::unique_ptr<Vault>> v = OpenVault(inv, false);
   if (!v.ok()) return Fail(v.status());
   std::uint64_t erased = 0;
+  bool wal_truncated = true;
   for (std::string_view id : c->values) {
     absl::StatusOr<ErasureReport> r = (*v)->Erase(*kind, id, inv.Get("--reason"));
     if (!r.ok()) return Fail(r.status());
     erased += r->tokens_erased;
+    wal_truncated = r->wal_truncated;  // the last erasure's checkpoint covers the earlier ones
   }
   std::printf("erased %zu identifier%s: %llu token record%s removed\n", c->values.size(),
               c->values.size() == 1 ? "" : "s", static_cast<unsigned long long>(erased),
               erased == 1 ? "" : "s");
+  if (!c->values.empty() && !wal_truncated) {
+    const std::string vault = Plain(inv.operands.front());
+    PrintWarning(
+        Str("another program has ", vault, " open, so its write-ahead log (", vault,
+            "-wal) could not be checkpointed: older copies of the erased records may remain in "
+            "it until the last program using the vault closes it. Close the other programs, then "
+            "run 'gdprkit vault verify-audit ", vault,
+            "' (the last program to close a vault checkpoints it and removes the log)."));
+  }
   return std::fflush(stdout) == 0 ? kExitOk : kExitUsage;
 }
 
@@ -767,6 +826,33 @@ int RunRotate(const Invocation& inv) {
   absl::StatusOr<std::uint32_t> version = (*v)->RotateKeys(inv.Get("--reason"));
   if (!version.ok()) return Fail(version.status());
   std::printf("key version %u is now primary\n", static_cast<unsigned>(*version));
+  return std::fflush(stdout) == 0 ? kExitOk : kExitUsage;
+}
+
+// Re-keys the domains not on the primary key version (after an interrupted
+// rotation).
+int RunRekey(const Invocation& inv) {
+  if (!inv.Has("--reason")) {
+    return UsageError("--reason is required (it is audited)", "vault rekey ");
+  }
+  absl::StatusOr<std::unique_ptr<Vault>> v = OpenVault(inv, false);
+  if (!v.ok()) return Fail(v.status());
+  absl::StatusOr<std::size_t> rekeyed = (*v)->Rekey(inv.Get("--reason"));
+  if (!rekeyed.ok()) return Fail(rekeyed.status());
+  std::uint32_t primary = 0;
+  if (absl::StatusOr<std::vector<KeyVersionInfo>> keys = (*v)->ListKeys(); keys.ok()) {
+    for (const KeyVersionInfo& k : *keys) {
+      if (k.state == KeyState::kPrimary) primary = k.version;
+    }
+  }
+  const std::string version = primary > 0 ? Str(" ", primary) : std::string();
+  if (*rekeyed == 0) {
+    std::printf("re-keyed 0 domains: every domain is on the primary key version%s\n",
+                version.c_str());
+  } else {
+    std::printf("re-keyed %zu domain%s to the primary key version%s\n", *rekeyed,
+                *rekeyed == 1 ? "" : "s", version.c_str());
+  }
   return std::fflush(stdout) == 0 ? kExitOk : kExitUsage;
 }
 
@@ -864,38 +950,19 @@ constexpr std::size_t kMaxExportedKeyFile = 1024;
 // A Pseudonymizer from the file `gdprkit vault export-key` wrote. Errors name
 // the file, never its content.
 absl::StatusOr<std::unique_ptr<Pseudonymizer>> LoadExportedKey(const std::string& path) {
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    const int err = errno;
-    return absl::NotFoundError(
-        Str(Plain(path), ": cannot open the exported key file: ", std::strerror(err)));
-  }
-  struct stat st {};
-  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077) != 0) {
-    PrintNote(Str(Plain(path), " can be read by other users; it holds a secret key (chmod 600 ",
-                  Plain(path), ")"));
-  }
   SecretString text;
-  text.s.resize(kMaxExportedKeyFile + 1);  // no reallocation: no unwiped copies
-  std::size_t got = 0;
-  while (got < text.s.size()) {
-    const ssize_t n = read(fd, &text.s[got], text.s.size() - got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int err = errno;
-      close(fd);
-      return absl::DataLossError(Str(Plain(path), ": read error: ", std::strerror(err)));
-    }
-    if (n == 0) break;
-    got += static_cast<std::size_t>(n);
+  if (absl::Status s = ReadSecretFile(path, "exported key file", kMaxExportedKeyFile, &text);
+      !s.ok()) {
+    return s;
   }
-  close(fd);
+  const std::size_t got = text.s.size();
   if (got > kMaxExportedKeyFile) {
     return absl::InvalidArgumentError(
         Str(Plain(path), ": not an exported pseudonym key (larger than ",
             kMaxExportedKeyFile, " bytes; expected the file 'gdprkit vault export-key' wrote)"));
   }
   std::string_view view(text.s.data(), got);
+  StripBom(&view);
   while (!view.empty() && (view.back() == '\n' || view.back() == '\r' || view.back() == ' ' ||
                            view.back() == '\t')) {
     view.remove_suffix(1);
@@ -986,7 +1053,8 @@ std::vector<Command> VaultCommands() {
        "Check identifiers (one per line, or a CSV column) and say why each rejected one is",
        "Reads FILE or standard input. Prints file:line, the problem code and the reason for each\n"
        "rejected value (never the value itself), then a count. Exits 1 when any is rejected.",
-       {TypeOption(), ColumnOption(), FormatOption()},
+       {TypeOption(), ColumnOption(),
+             DelimiterOption(), FormatOption()},
        RunIdCheck},
       {"vault",
        "create",
@@ -1037,6 +1105,7 @@ std::vector<Command> VaultCommands() {
        With({{"--domain", "NAME", {}, "the pseudonymisation domain (required)"},
              TypeOption(),
              ColumnOption(),
+             DelimiterOption(),
              {"--errors", "MODE", {"fail", "skip"}, "rejected rows: fail (default) or skip"},
              FormatOption()},
             secret),
@@ -1052,6 +1121,7 @@ std::vector<Command> VaultCommands() {
        With({{"--domain", "NAME", {}, "the domain (required)"},
              TypeOption(),
              ColumnOption(),
+             DelimiterOption(),
              {"--errors", "MODE", {"fail", "skip"}, "rejected rows: fail (default) or skip"},
              FormatOption()},
             secret),
@@ -1066,6 +1136,7 @@ std::vector<Command> VaultCommands() {
        With({{"--domain", "NAME", {}, "the domain of the tokens (required)"},
              {"--reason", "TEXT", {}, "why (required; audited; no CPR number in it)"},
              ColumnOption(),
+             DelimiterOption(),
              FormatOption()},
             secret),
        RunReidentify},
@@ -1087,6 +1158,7 @@ std::vector<Command> VaultCommands() {
              {"--target", "KIND", {"token", "pseudonym"},
               "what to give: token (default) or pseudonym"},
              ColumnOption(),
+             DelimiterOption(),
              FormatOption()},
             secret),
        RunTranslate},
@@ -1097,7 +1169,10 @@ std::vector<Command> VaultCommands() {
        2,
        "Erase people (identifiers in FILE, never on the command line) from every domain",
        "",
-       With({TypeOption(), {"--reason", "TEXT", {}, "why (required; audited)"}, ColumnOption()},
+       With({TypeOption(),
+             {"--reason", "TEXT", {}, "why (required; audited)"},
+             ColumnOption(),
+             DelimiterOption()},
             secret),
        RunErase},
       {"vault",
@@ -1109,6 +1184,19 @@ std::vector<Command> VaultCommands() {
        "",
        With({{"--reason", "TEXT", {}, "why (required; audited)"}}, secret),
        RunRotate},
+      {"vault",
+       "rekey",
+       "VAULT",
+       1,
+       1,
+       "Finish an interrupted rotation: re-key the domains not on the primary key version",
+       "'vault rotate' makes a new key version primary and then re-keys every domain to it. When\n"
+       "it is interrupted (the process killed, the disk full, a damaged record), the new version\n"
+       "is primary but some domains are still on older ones. This re-keys those domains (each\n"
+       "in its own transaction, audited with the reason) and prints how many it re-keyed; 0\n"
+       "when every domain is on the primary version already. Tokens stay the same.",
+       With({{"--reason", "TEXT", {}, "why (required; audited)"}}, secret),
+       RunRekey},
       {"vault",
        "verify-audit",
        "VAULT",
@@ -1153,6 +1241,7 @@ std::vector<Command> VaultCommands() {
        {{"--exported-key", "KEYFILE", {}, "the file 'vault export-key' wrote (required)"},
         TypeOption(),
         ColumnOption(),
+             DelimiterOption(),
         {"--errors", "MODE", {"fail", "skip"}, "rejected rows: fail (default) or skip"},
         FormatOption()},
        RunKeyPseudonymise},

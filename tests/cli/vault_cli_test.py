@@ -773,6 +773,36 @@ class VaultCliTest(unittest.TestCase):
         self.assertEqual(rc, 0)
         self.assertIn("vault domains", out)
 
+    # ---- rekey ---------------------------------------------------------------
+
+    def test_rekey_on_a_healthy_vault(self):
+        toks, _ = self.ok("vault", "tokenise", self.vault, CPRS, "--domain", DOMAIN, *self.pw())
+        out, _ = self.ok("vault", "rekey", self.vault, "--reason", "check", *self.pw())
+        self.assertEqual(out, "re-keyed 0 domains: every domain is on the primary key version 1\n")
+        # After a rotation (which re-keys every domain) there is nothing left.
+        self.ok("vault", "rotate", self.vault, "--reason", "yearly", *self.pw())
+        before = self.audit_entries()
+        out, _ = self.ok("vault", "rekey", self.vault, "--reason", "check", *self.pw())
+        self.assertIn("re-keyed 0 domains", out)
+        self.assertIn("primary key version 2", out)
+        self.assertEqual(self.audit_entries(), before)  # nothing re-keyed: nothing audited
+        # The tokens still re-identify.
+        back, _ = self.ok("vault", "reidentify", self.vault, "--domain", DOMAIN, "--reason",
+                          "check", *self.pw(), stdin=toks)
+        self.assertEqual(len(back.splitlines()), 40)
+        _, err = self.fails("vault", "rekey", self.vault, *self.pw())
+        self.assertIn("--reason is required", err)
+        self.fails("vault", "rekey", self.vault, "--reason", "x", "--passphrase-env", "NOPE_VAR")
+
+    def test_rekey_help(self):
+        rc, out, _ = run("help", "vault", "rekey")
+        self.assertEqual(rc, 0)
+        for text in ("--reason TEXT", "interrupted", "primary", "--passphrase-env"):
+            self.assertIn(text, out)
+        rc, out, _ = run("help")
+        self.assertEqual(rc, 0)
+        self.assertIn("vault rekey", out)
+
 
 if __name__ == "__main__":
     unittest.main()
