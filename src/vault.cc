@@ -3,6 +3,7 @@
 #include "gdprkit/vault.h"
 
 #include <sodium.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -26,8 +27,14 @@
 #include "internal/sv.h"
 #include "internal/vault_db.h"
 #include "internal/vault_pseudonym.h"
+#include "internal/vault_testing.h"
+#include "internal/vault_vfs.h"
 
 namespace gdprkit {
+
+namespace internal {
+std::atomic<int> g_rekey_stop_after_for_tests{-1};
+}  // namespace internal
 
 using internal::AV;
 using internal::Db;
@@ -121,12 +128,15 @@ VaultOptions& VaultOptions::set_cache_mib(int mib) {
 
 namespace {
 
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 constexpr std::size_t kMaxReason = 1000;
 constexpr std::size_t kMaxActor = 200;
 constexpr std::size_t kMaxDescription = 1000;
 constexpr absl::string_view kTokenPrefix = "tk_";
 constexpr char kAuditPersonal[crypto_generichash_blake2b_PERSONALBYTES] = "gdprkit.audit01";
+constexpr char kRecordPersonal[crypto_generichash_blake2b_PERSONALBYTES] = "gdprkit.record1";
+constexpr char kIntegrityContext[crypto_kdf_CONTEXTBYTES] = {'g', 'd', 'k', 'i', 'n', 't', 'g', '1'};
+constexpr std::size_t kRecordMacBytes = 32;
 constexpr std::uint64_t kMaxStoredOpslimit = 64;
 constexpr std::uint64_t kMaxStoredMemlimit = std::uint64_t{4} << 30;
 
@@ -183,7 +193,22 @@ CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 ALTER TABLE domains ADD COLUMN pseudonym_scheme INTEGER NOT NULL DEFAULT 1
   CHECK (pseudonym_scheme IN (1, 2));
 )sql"},
+    // Schema 3: everything the vault trusts is authenticated (docs/vault.md
+    // §4a): a keyed MAC per token row (binding domain, index, token, key
+    // version and sealed record), per domain row and per key version; the
+    // audit head in `meta` is MACed too. The columns are filled in the same
+    // transaction, after the keys unlock (FillIntegrity). Files of this schema
+    // also carry page checksums (internal/vault_vfs.h).
+    {3, R"sql(
+ALTER TABLE domains ADD COLUMN mac BLOB;
+ALTER TABLE key_versions ADD COLUMN mac BLOB;
+ALTER TABLE tokens ADD COLUMN mac BLOB;
+)sql"},
 };
+
+// The tables every vault has. (Its append-only triggers are a convenience:
+// what protects the audit trail is its keyed chain and MACed head.)
+constexpr const char* kSchemaObjects[] = {"meta", "key_versions", "domains", "tokens", "audit"};
 
 std::int64_t NowUnix() { return absl::ToUnixSeconds(absl::Now()); }
 
@@ -296,11 +321,52 @@ absl::StatusOr<PseudonymScheme> StoredScheme(absl::string_view domain, std::int6
 struct DomainRow {
   std::int64_t id = 0;
   std::string name;
+  std::string description;
   std::string salt;
   std::uint32_t key_version = 0;
+  std::int64_t created = 0;
   std::int64_t token_count = 0;
   PseudonymScheme scheme = PseudonymScheme::kBlake2b;
 };
+
+std::string U64(std::uint64_t v) {
+  std::string s(8, '\0');
+  for (int i = 0; i < 8; ++i) s[i] = static_cast<char>((v >> (8 * i)) & 0xff);
+  return s;
+}
+
+// The message of a token row's MAC: domain id, key version, keyed index,
+// token and sealed record, in a caller's buffer of kRowMacMessageMax bytes.
+constexpr std::size_t kRowMacMessageMax = 8 + 4 + internal::kIndexBytes +
+                                          internal::kTokenRandomBytes +
+                                          crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + 1 +
+                                          kMaxNormalizedId +
+                                          crypto_aead_xchacha20poly1305_ietf_ABYTES;
+
+// SipHash-2-4 with a 128-bit output (libsodium's crypto_shorthash_siphashx24)
+// under the domain's row MAC key: a PRF, so a MAC, for these short messages,
+// and cheap enough to check on every look-up.
+bool RowMac(const std::uint8_t* keys, std::int64_t domain_id, std::uint32_t version,
+            const void* idx, const void* token, absl::string_view sealed, std::uint8_t* out) {
+  std::uint8_t msg[kRowMacMessageMax];
+  if (sealed.size() > kRowMacMessageMax - (8 + 4 + internal::kIndexBytes +
+                                           internal::kTokenRandomBytes)) {
+    return false;
+  }
+  std::size_t n = 0;
+  for (int i = 0; i < 8; ++i) msg[n++] = static_cast<std::uint8_t>(
+                                  static_cast<std::uint64_t>(domain_id) >> (8 * i));
+  for (int i = 0; i < 4; ++i) msg[n++] = static_cast<std::uint8_t>(version >> (8 * i));
+  std::memcpy(msg + n, idx, internal::kIndexBytes);
+  n += internal::kIndexBytes;
+  std::memcpy(msg + n, token, internal::kTokenRandomBytes);
+  n += internal::kTokenRandomBytes;
+  std::memcpy(msg + n, sealed.data(), sealed.size());
+  n += sealed.size();
+  crypto_shorthash_siphashx24(out, msg, n, keys + internal::kRowMacKeyOffset);
+  sodium_memzero(msg, n);
+  return true;
+}
 
 // A parsed token: its 16 random bytes (the stored key) and its check.
 struct ParsedToken {
@@ -348,6 +414,26 @@ void FormatToken(absl::string_view salt, const std::uint8_t* random, char* out) 
 
 std::string RowPrefix(std::size_t row) { return absl::StrCat("row ", row, ": "); }
 
+struct alignas(64) Scratch {
+  unsigned char bytes[512];
+  ~Scratch() { sodium_memzero(bytes, sizeof(bytes)); }
+};
+
+// Read access to domain keys for the length of a batch: one unprotect and one
+// protect per key and batch, not per row.
+class KeyReaders {
+ public:
+  const std::uint8_t* Get(const DomainKeys* keys) {
+    std::unique_ptr<SecretBytes::Reader>& r = readers_[keys];
+    if (r == nullptr) r = std::make_unique<SecretBytes::Reader>(*keys->secret);
+    return r->data();
+  }
+
+ private:
+  std::map<const DomainKeys*, std::unique_ptr<SecretBytes::Reader>> readers_;
+};
+
+
 }  // namespace
 
 // --- The implementation -----------------------------------------------------
@@ -359,6 +445,12 @@ struct Vault::Impl {
   std::string vault_id;
   std::unique_ptr<SecretBytes> kek;
   std::unique_ptr<SecretBytes> audit_key;
+  // Key of the MACs on domain rows, key versions and the audit head: a
+  // crypto_kdf subkey of the audit key (which, like the master keys, is
+  // random and stored only wrapped under the passphrase or host key).
+  std::unique_ptr<SecretBytes> integrity_key;
+  // The file's schema version once open; MACs are checked from schema 3 on.
+  int schema = kSchemaVersion;
   std::map<std::uint32_t, std::unique_ptr<SecretBytes>> masters;  // not destroyed
   std::map<std::uint32_t, KeyState> key_states;
   std::map<std::pair<std::string, std::uint32_t>, DomainKeys> domain_keys;
@@ -373,12 +465,52 @@ struct Vault::Impl {
   absl::Status Prepare();
   absl::Status LoadKeys();
   absl::StatusOr<std::uint32_t> PrimaryVersion();
+  // A domain's row, authenticated (from schema 3 on); NotFound with "did you
+  // mean" otherwise.
   absl::StatusOr<DomainRow> LoadDomain(absl::string_view name);
+  // The same without the MAC check: only for rows this transaction is about
+  // to (re)authenticate (a new domain, the migration to schema 3).
+  absl::StatusOr<DomainRow> LoadDomainUnchecked(absl::string_view name);
+  absl::StatusOr<DomainRow> LoadDomainRow(absl::string_view name, bool check_mac);
   absl::StatusOr<const DomainKeys*> Keys(const DomainRow& domain, std::uint32_t version);
   absl::Status AppendAudit(AuditOp op, absl::string_view domain, absl::string_view target,
                            absl::string_view reason, std::uint64_t count,
                            std::uint32_t key_version);
   absl::StatusOr<std::pair<std::uint64_t, std::string>> AuditHead();
+
+  // --- Integrity (schema 3) ---
+  absl::Status DeriveIntegrityKey();
+  // A keyed BLAKE2b-256 MAC (integrity key) over a label and fields, each
+  // length-prefixed.
+  std::string RecordMac(absl::string_view label,
+                        std::initializer_list<absl::string_view> fields) const;
+  std::string DomainMac(const DomainRow& d) const;
+  std::string KeyVersionMac(std::uint32_t version, std::int64_t state, std::int64_t created,
+                            absl::string_view wrapped, absl::string_view checksum) const;
+  std::string AuditHeadValue(std::uint64_t seq, absl::string_view chain) const;
+  // Writes d's token_count and key_version with a fresh MAC.
+  absl::Status StoreDomainCounters(const DomainRow& d);
+  // Checks a token row's MAC under the keys of `version` (DataLoss naming the
+  // domain when it fails).
+  absl::Status CheckRow(const DomainRow& d, std::uint32_t version, const std::uint8_t* keys,
+                        absl::string_view idx, absl::string_view token, absl::string_view sealed,
+                        absl::string_view mac) const;
+  // Reads every token row of every domain, opens its record and checks its
+  // MAC (or, with fill = true during the migration to schema 3, writes it),
+  // and checks each domain's row count against its authenticated count.
+  absl::Status WalkTokenRows(bool fill);
+  // Migration to schema 3 inside the caller's write transaction: MACs for
+  // every row, the audit head and the header checksum.
+  absl::Status FillIntegrity();
+  // Brings an older file to kSchemaVersion: page checksums (VACUUM with
+  // reserved bytes), the SQL steps, then FillIntegrity, in one transaction.
+  absl::Status Migrate();
+  // Recomputes the MAC of every key version (after LoadKeys has checked them
+  // in the same write transaction).
+  absl::Status RemacKeyVersions();
+  // The audit chain from its first entry; entries counted into `entries`.
+  absl::StatusOr<AuditVerification> VerifyAuditLocked();
+  std::string HeaderChecksum(const std::map<std::string, std::string>& meta) const;
 
   // The index of a normal form under a domain's keys.
   void Index(const std::uint8_t* keys, IdKind kind, absl::string_view norm, void* scratch,
@@ -415,6 +547,9 @@ struct Vault::Impl {
   absl::Status OpenTokens(const DomainRow& d, absl::Span<const std::string_view> tokens,
                           StringColumn* norms, std::vector<IdKind>* kinds);
   absl::StatusOr<std::size_t> RekeyLocked(absl::string_view reason);
+  // Checkpoints the write-ahead log into the main file and truncates it,
+  // waiting at most `wait` for readers; true when it was truncated.
+  absl::StatusOr<bool> TruncateWal(absl::Duration wait);
 };
 
 namespace {
@@ -490,11 +625,6 @@ absl::StatusOr<std::map<std::string, std::string>> ReadMeta(Db* db) {
   return out;
 }
 
-std::string U64(std::uint64_t v) {
-  std::string s(8, '\0');
-  for (int i = 0; i < 8; ++i) s[i] = static_cast<char>((v >> (8 * i)) & 0xff);
-  return s;
-}
 bool ParseU64(absl::string_view s, std::uint64_t* v) {
   if (s.size() != 8) return false;
   *v = 0;
@@ -507,42 +637,90 @@ bool ParseU64(absl::string_view s, std::uint64_t* v) {
 absl::Status Vault::Impl::Prepare() {
   sqlite3* h = db->get();
   if (absl::Status s = select_domain.Prepare(
-          h, "SELECT id, name, salt, key_version, token_count, pseudonym_scheme FROM domains "
-          "WHERE name = ?");
+          h, "SELECT id, name, salt, key_version, token_count, pseudonym_scheme, description, "
+          "created, mac FROM domains WHERE name = ?");
       !s.ok()) {
     return s;
   }
   if (absl::Status s =
-          token_by_idx.Prepare(h, "SELECT token FROM tokens WHERE domain_id = ? AND idx = ?");
+          token_by_idx.Prepare(h,
+                               "SELECT token, key_version, sealed, mac FROM tokens WHERE "
+                               "domain_id = ? AND idx = ?");
       !s.ok()) {
     return s;
   }
   if (absl::Status s = insert_token.Prepare(
           h,
-          "INSERT INTO tokens(domain_id, token, idx, key_version, sealed) VALUES(?, ?, ?, ?, ?) "
-          "ON CONFLICT(domain_id, idx) DO NOTHING");
+          "INSERT INTO tokens(domain_id, token, idx, key_version, sealed, mac) "
+          "VALUES(?, ?, ?, ?, ?, ?) ON CONFLICT(domain_id, idx) DO NOTHING");
       !s.ok()) {
     return s;
   }
   if (absl::Status s = row_by_token.Prepare(
-          h, "SELECT key_version, sealed FROM tokens WHERE domain_id = ? AND token = ?");
+          h, "SELECT key_version, sealed, idx, mac FROM tokens WHERE domain_id = ? AND token = ?");
       !s.ok()) {
     return s;
   }
   return delete_by_idx.Prepare(h, "DELETE FROM tokens WHERE domain_id = ? AND idx = ?");
 }
 
+namespace {
+
+// A vault file whose tables are missing is damaged (or was tampered with);
+// say which, rather than failing later with "no such table".
+absl::Status CheckSchemaObjects(Db* db, const std::string& path) {
+  Stmt st;
+  if (absl::Status s = st.Prepare(db->get(),
+                                  "SELECT count(*) FROM sqlite_schema WHERE name = ? AND type = "
+                                  "'table'");
+      !s.ok()) {
+    return s;
+  }
+  for (const char* name : kSchemaObjects) {
+    st.Reset();
+    st.BindText(1, name);
+    int rc = st.Step();
+    if (rc != SQLITE_ROW) return db->Error(rc, "reading the vault's schema");
+    if (st.Int(0) != 1) {
+      return absl::DataLossError(
+          absl::StrCat("vault file ", path, " is damaged: its ", name, " table is missing"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+
 absl::Status Vault::Impl::LoadKeys() {
   Stmt st;
-  if (absl::Status s =
-          st.Prepare(db->get(), "SELECT version, state, wrapped, checksum FROM key_versions");
+  if (absl::Status s = st.Prepare(
+          db->get(), schema >= 3
+                         ? "SELECT version, state, wrapped, checksum, created, mac FROM key_versions"
+                         : "SELECT version, state, wrapped, checksum, created, NULL FROM "
+                           "key_versions");
       !s.ok()) {
     return s;
   }
   int rc;
   while ((rc = st.Step()) == SQLITE_ROW) {
     auto version = static_cast<std::uint32_t>(st.Int(0));
-    auto state = static_cast<KeyState>(st.Int(1));
+    const std::int64_t raw_state = st.Int(1);
+    if (schema >= 3) {
+      const std::string want =
+          KeyVersionMac(version, raw_state, st.Int(4), st.Blob(2), st.Blob(3));
+      absl::string_view mac = st.Blob(5);
+      if (mac.size() != want.size() || sodium_memcmp(mac.data(), want.data(), want.size()) != 0) {
+        return absl::DataLossError(
+            absl::StrCat("vault file is damaged: master key version ", version,
+                         " is altered (its record fails authentication)"));
+      }
+    }
+    if (raw_state < 1 || raw_state > 3) {
+      return absl::DataLossError(absl::StrCat("vault file is damaged: key version ", version,
+                                              " has an unknown state"));
+    }
+    auto state = static_cast<KeyState>(raw_state);
     key_states[version] = state;
     if (state == KeyState::kDestroyed) {
       masters.erase(version);
@@ -577,6 +755,13 @@ absl::StatusOr<std::uint32_t> Vault::Impl::PrimaryVersion() {
 }
 
 absl::StatusOr<DomainRow> Vault::Impl::LoadDomain(absl::string_view name) {
+  return LoadDomainRow(name, /*check_mac=*/true);
+}
+absl::StatusOr<DomainRow> Vault::Impl::LoadDomainUnchecked(absl::string_view name) {
+  return LoadDomainRow(name, /*check_mac=*/false);
+}
+
+absl::StatusOr<DomainRow> Vault::Impl::LoadDomainRow(absl::string_view name, bool check_mac) {
   select_domain.Reset();
   select_domain.BindText(1, name);
   int rc = select_domain.Step();
@@ -588,6 +773,9 @@ absl::StatusOr<DomainRow> Vault::Impl::LoadDomain(absl::string_view name) {
     d.key_version = static_cast<std::uint32_t>(select_domain.Int(3));
     d.token_count = select_domain.Int(4);
     const std::int64_t scheme = select_domain.Int(5);
+    d.description = std::string(select_domain.Text(6));
+    d.created = select_domain.Int(7);
+    const std::string mac(select_domain.Blob(8));
     select_domain.Reset();
     if (d.salt.size() != internal::kSaltBytes) {
       return absl::DataLossError(
@@ -596,6 +784,15 @@ absl::StatusOr<DomainRow> Vault::Impl::LoadDomain(absl::string_view name) {
     absl::StatusOr<PseudonymScheme> known = StoredScheme(d.name, scheme);
     if (!known.ok()) return known.status();
     d.scheme = *known;
+    if (schema >= 3 && check_mac) {
+      const std::string want = DomainMac(d);
+      if (mac.size() != want.size() || sodium_memcmp(mac.data(), want.data(), want.size()) != 0) {
+        return absl::DataLossError(absl::StrCat(
+            "vault file is damaged: domain '", d.name,
+            "' was altered (its record fails authentication: name, salt, scheme, key version or "
+            "token count changed)"));
+      }
+    }
     return d;
   }
   select_domain.Reset();
@@ -699,6 +896,107 @@ absl::Status Vault::Impl::OpenRecord(const DomainRow& d, std::uint32_t version,
   return absl::OkStatus();
 }
 
+// --- Integrity --------------------------------------------------------------
+
+absl::Status Vault::Impl::DeriveIntegrityKey() {
+  absl::StatusOr<std::unique_ptr<SecretBytes>> k = SecretBytes::New(internal::kKeyBytes);
+  if (!k.ok()) return k.status();
+  {
+    SecretBytes::Reader a(*audit_key);
+    crypto_kdf_derive_from_key((*k)->mutable_data(), internal::kKeyBytes, 1, kIntegrityContext,
+                               a.data());
+  }
+  (*k)->Seal();
+  integrity_key = std::move(*k);
+  return absl::OkStatus();
+}
+
+std::string Vault::Impl::RecordMac(absl::string_view label,
+                                   std::initializer_list<absl::string_view> fields) const {
+  crypto_generichash_blake2b_state st;
+  std::string mac(kRecordMacBytes, '\0');
+  {
+    SecretBytes::Reader k(*integrity_key);
+    crypto_generichash_blake2b_init_salt_personal(
+        &st, k.data(), k.size(), mac.size(), nullptr,
+        reinterpret_cast<const unsigned char*>(kRecordPersonal));
+  }
+  auto absorb = [&](absl::string_view f) {
+    const std::string len = U64(f.size());
+    crypto_generichash_blake2b_update(&st, reinterpret_cast<const unsigned char*>(len.data()),
+                                      len.size());
+    crypto_generichash_blake2b_update(&st, reinterpret_cast<const unsigned char*>(f.data()),
+                                      f.size());
+  };
+  absorb(label);
+  for (absl::string_view f : fields) absorb(f);
+  crypto_generichash_blake2b_final(&st, reinterpret_cast<unsigned char*>(&mac[0]), mac.size());
+  sodium_memzero(&st, sizeof(st));
+  return mac;
+}
+
+std::string Vault::Impl::DomainMac(const DomainRow& d) const {
+  return RecordMac("domain", {U64(static_cast<std::uint64_t>(d.id)), d.name, d.description, d.salt,
+                              U64(d.key_version), U64(static_cast<std::uint64_t>(d.created)),
+                              U64(static_cast<std::uint64_t>(d.token_count)),
+                              U64(static_cast<std::uint64_t>(d.scheme))});
+}
+
+std::string Vault::Impl::KeyVersionMac(std::uint32_t version, std::int64_t state,
+                                       std::int64_t created, absl::string_view wrapped,
+                                       absl::string_view checksum) const {
+  return RecordMac("key_version", {U64(version), U64(static_cast<std::uint64_t>(state)),
+                                   U64(static_cast<std::uint64_t>(created)), wrapped, checksum});
+}
+
+std::string Vault::Impl::AuditHeadValue(std::uint64_t seq, absl::string_view chain) const {
+  return absl::StrCat(U64(seq), chain, RecordMac("audit_head", {U64(seq), chain}));
+}
+
+std::string Vault::Impl::HeaderChecksum(const std::map<std::string, std::string>& meta) const {
+  std::string all;
+  for (const char* name :
+       {"vault_id", "protection", "kdf_salt", "kdf_opslimit", "kdf_memlimit", "audit_key"}) {
+    auto it = meta.find(name);
+    const std::string value = it == meta.end() ? std::string() : it->second;
+    absl::StrAppend(&all, U64(value.size()), value);
+  }
+  return internal::Checksum(all);
+}
+
+absl::Status Vault::Impl::StoreDomainCounters(const DomainRow& d) {
+  Stmt st;
+  if (absl::Status s = st.Prepare(
+          db->get(), "UPDATE domains SET token_count = ?, key_version = ?, mac = ? WHERE id = ?");
+      !s.ok()) {
+    return s;
+  }
+  const std::string mac = DomainMac(d);
+  st.Bind(1, d.token_count);
+  st.Bind(2, d.key_version);
+  st.BindBlob(3, mac);
+  st.Bind(4, d.id);
+  int rc = st.Step();
+  if (rc != SQLITE_DONE) return db->Error(rc, "updating a domain");
+  return absl::OkStatus();
+}
+
+absl::Status Vault::Impl::CheckRow(const DomainRow& d, std::uint32_t version,
+                                   const std::uint8_t* keys, absl::string_view idx,
+                                   absl::string_view token, absl::string_view sealed,
+                                   absl::string_view mac) const {
+  std::uint8_t want[internal::kRowMacBytes];
+  if (idx.size() != internal::kIndexBytes || token.size() != internal::kTokenRandomBytes ||
+      mac.size() != sizeof(want) ||
+      !RowMac(keys, d.id, version, idx.data(), token.data(), sealed, want) ||
+      sodium_memcmp(want, mac.data(), sizeof(want)) != 0) {
+    return absl::DataLossError(absl::StrCat(
+        "vault file is damaged: a token record of domain '", d.name,
+        "' fails authentication (it was altered, moved or damaged)"));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::pair<std::uint64_t, std::string>> Vault::Impl::AuditHead() {
   Stmt st;
   if (absl::Status s =
@@ -707,9 +1005,33 @@ absl::StatusOr<std::pair<std::uint64_t, std::string>> Vault::Impl::AuditHead() {
     return s;
   }
   int rc = st.Step();
-  if (rc == SQLITE_DONE) return std::make_pair(std::uint64_t{0}, std::string());
-  if (rc != SQLITE_ROW) return db->Error(rc, "reading the audit trail");
-  return std::make_pair(static_cast<std::uint64_t>(st.Int(0)), std::string(st.Blob(1)));
+  std::pair<std::uint64_t, std::string> last(0, std::string());
+  if (rc == SQLITE_ROW) {
+    last = {static_cast<std::uint64_t>(st.Int(0)), std::string(st.Blob(1))};
+  } else if (rc != SQLITE_DONE) {
+    return db->Error(rc, "reading the audit trail");
+  }
+  st.Reset();
+  // The head recorded in `meta` (MACed from schema 3 on) must name the last
+  // entry: a trail cut at its end, or a head rewritten, is damage.
+  Stmt head;
+  if (absl::Status s = head.Prepare(db->get(), "SELECT value FROM meta WHERE name = 'audit_head'");
+      !s.ok()) {
+    return s;
+  }
+  rc = head.Step();
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db->Error(rc, "reading the audit head");
+  if (last.first == 0 && rc == SQLITE_DONE) return last;  // A vault being created.
+  const std::string stored = rc == SQLITE_ROW ? std::string(head.Blob(0)) : std::string();
+  const std::string want = schema >= 3 ? AuditHeadValue(last.first, last.second)
+                                       : absl::StrCat(U64(last.first), last.second);
+  if (stored.size() != want.size() ||
+      sodium_memcmp(stored.data(), want.data(), want.size()) != 0) {
+    return absl::DataLossError(absl::StrCat(
+        "audit trail is broken: its recorded head does not match its last entry (", last.first,
+        "): entries were removed from its end, or the head was altered"));
+  }
+  return last;
 }
 
 absl::Status Vault::Impl::AppendAudit(AuditOp op, absl::string_view domain,
@@ -749,7 +1071,282 @@ absl::Status Vault::Impl::AppendAudit(AuditOp op, absl::string_view domain,
   st.BindBlob(3, chain);
   int rc = st.Step();
   if (rc != SQLITE_DONE) return db->Error(rc, "writing the audit trail");
-  return PutMeta(db.get(), "audit_head", absl::StrCat(U64(e.seq()), chain));
+  return PutMeta(db.get(), "audit_head", AuditHeadValue(e.seq(), chain));
+}
+
+absl::Status Vault::Impl::RemacKeyVersions() {
+  Stmt rows, update;
+  if (absl::Status s = rows.Prepare(db->get(),
+                                    "SELECT version, state, created, wrapped, checksum FROM "
+                                    "key_versions");
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = update.Prepare(db->get(), "UPDATE key_versions SET mac = ? WHERE version = ?");
+      !s.ok()) {
+    return s;
+  }
+  std::vector<std::pair<std::uint32_t, std::string>> macs;
+  int rc;
+  while ((rc = rows.Step()) == SQLITE_ROW) {
+    const auto version = static_cast<std::uint32_t>(rows.Int(0));
+    macs.emplace_back(version,
+                      KeyVersionMac(version, rows.Int(1), rows.Int(2), rows.Blob(3), rows.Blob(4)));
+  }
+  if (rc != SQLITE_DONE) return db->Error(rc, "reading the vault's keys");
+  rows.Reset();
+  for (const auto& [version, mac] : macs) {
+    update.Reset();
+    update.BindBlob(1, mac);
+    update.Bind(2, version);
+    rc = update.Step();
+    if (rc != SQLITE_DONE) return db->Error(rc, "authenticating the vault's keys");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Vault::Impl::WalkTokenRows(bool fill) {
+  struct Dom {
+    std::int64_t id;
+    std::string name;
+  };
+  std::vector<Dom> doms;
+  {
+    Stmt all;
+    if (absl::Status s = all.Prepare(db->get(), "SELECT id, name FROM domains ORDER BY id");
+        !s.ok()) {
+      return s;
+    }
+    int rc;
+    while ((rc = all.Step()) == SQLITE_ROW) doms.push_back({all.Int(0), std::string(all.Text(1))});
+    if (rc != SQLITE_DONE) return db->Error(rc, "listing domains");
+  }
+  {
+    Stmt orphans;
+    if (absl::Status s = orphans.Prepare(
+            db->get(), "SELECT count(*) FROM tokens WHERE domain_id NOT IN (SELECT id FROM domains)");
+        !s.ok()) {
+      return s;
+    }
+    int rc = orphans.Step();
+    if (rc != SQLITE_ROW) return db->Error(rc, "checking token records");
+    if (orphans.Int(0) > 0) {
+      return absl::DataLossError(absl::StrCat("vault file is damaged: ", orphans.Int(0),
+                                              " token records belong to no domain"));
+    }
+  }
+  Stmt page, update;
+  if (absl::Status s = page.Prepare(db->get(),
+                                    "SELECT idx, token, key_version, sealed, mac FROM tokens "
+                                    "WHERE domain_id = ? AND idx > ? ORDER BY idx LIMIT 4096");
+      !s.ok()) {
+    return s;
+  }
+  if (fill) {
+    if (absl::Status s =
+            update.Prepare(db->get(), "UPDATE tokens SET mac = ? WHERE domain_id = ? AND idx = ?");
+        !s.ok()) {
+      return s;
+    }
+  }
+  std::string norm;
+  for (const Dom& dom : doms) {
+    absl::StatusOr<DomainRow> d = fill ? LoadDomainUnchecked(dom.name) : LoadDomain(dom.name);
+    if (!d.ok()) return d.status();
+    KeyReaders readers;
+    std::int64_t count = 0;
+    std::string last;  // "" sorts before every index
+    for (;;) {
+      struct Row {
+        std::string idx, token, sealed, mac;
+        std::uint32_t version;
+      };
+      std::vector<Row> rows;
+      page.Reset();
+      page.Bind(1, d->id);
+      page.BindBlob(2, last);
+      int rc;
+      while ((rc = page.Step()) == SQLITE_ROW) {
+        rows.push_back({std::string(page.Blob(0)), std::string(page.Blob(1)),
+                        std::string(page.Blob(3)), std::string(page.Blob(4)),
+                        static_cast<std::uint32_t>(page.Int(2))});
+      }
+      page.Reset();
+      if (rc != SQLITE_DONE) return db->Error(rc, "reading token records");
+      if (rows.empty()) break;
+      for (const Row& r : rows) {
+        ++count;
+        if (r.token.size() != internal::kTokenRandomBytes ||
+            r.idx.size() != internal::kIndexBytes) {
+          return absl::DataLossError(absl::StrCat(
+              "vault file is damaged: a token record of domain '", d->name, "' has a wrong size"));
+        }
+        absl::StatusOr<const DomainKeys*> keys = Keys(*d, r.version);
+        if (!keys.ok()) return keys.status();
+        const std::uint8_t* kb = readers.Get(*keys);
+        const auto* tok = reinterpret_cast<const std::uint8_t*>(r.token.data());
+        if (!fill) {
+          if (absl::Status s = CheckRow(*d, r.version, kb, r.idx, r.token, r.sealed, r.mac);
+              !s.ok()) {
+            return s;
+          }
+        }
+        IdKind kind;
+        if (absl::Status s = OpenRecord(*d, r.version, kb, tok, r.sealed, &kind, &norm); !s.ok()) {
+          return absl::DataLossError(absl::StrCat(
+              "vault file is damaged: a token record of domain '", d->name, "': ", s.message()));
+        }
+        // The record must sit under its own index: recomputed from what it
+        // holds.
+        std::uint8_t idx[internal::kIndexBytes];
+        Scratch scratch;
+        Index(kb, kind, norm, scratch.bytes, idx);
+        const bool at_home = sodium_memcmp(idx, r.idx.data(), sizeof(idx)) == 0;
+        sodium_memzero(idx, sizeof(idx));
+        if (!at_home) {
+          return absl::DataLossError(absl::StrCat("vault file is damaged: a token record of domain '",
+                                                  d->name, "' is not under its own index"));
+        }
+        if (fill) {
+          std::uint8_t mac[internal::kRowMacBytes];
+          if (!RowMac(kb, d->id, r.version, r.idx.data(), tok, r.sealed, mac)) {
+            return absl::DataLossError("vault file is damaged: a token record is too large");
+          }
+          update.Reset();
+          update.BindBlob(1, absl::string_view(reinterpret_cast<const char*>(mac), sizeof(mac)));
+          update.Bind(2, d->id);
+          update.BindBlob(3, r.idx);
+          rc = update.Step();
+          if (rc != SQLITE_DONE) return db->Error(rc, "authenticating token records");
+        }
+      }
+      last = rows.back().idx;
+      for (Row& r : rows) {
+        if (!r.sealed.empty()) sodium_memzero(&r.sealed[0], r.sealed.size());
+      }
+    }
+    if (fill) {
+      // The count was only a hint before schema 3: from now on it is the
+      // authenticated number of rows.
+      d->token_count = count;
+      if (absl::Status s = StoreDomainCounters(*d); !s.ok()) return s;
+    } else if (count != d->token_count) {
+      return absl::DataLossError(absl::StrCat(
+          "vault file is damaged: domain '", d->name, "' holds ", count,
+          " token records, but its authenticated count is ", d->token_count,
+          " (records were removed or added outside the vault)"));
+    }
+  }
+  if (!norm.empty()) sodium_memzero(&norm[0], norm.size());
+  return absl::OkStatus();
+}
+
+absl::StatusOr<AuditVerification> Vault::Impl::VerifyAuditLocked() {
+  Stmt st;
+  if (absl::Status s = st.Prepare(db->get(), "SELECT seq, entry, chain FROM audit ORDER BY seq");
+      !s.ok()) {
+    return s;
+  }
+  AuditVerification v;
+  std::string prev;
+  std::uint64_t expect = 1;
+  int rc;
+  std::string chain(32, '\0');
+  SecretBytes::Reader k(*audit_key);
+  while ((rc = st.Step()) == SQLITE_ROW) {
+    const auto seq = static_cast<std::uint64_t>(st.Int(0));
+    absl::string_view bytes = st.Blob(1);
+    absl::string_view stored = st.Blob(2);
+    if (seq != expect) {
+      return absl::DataLossError(
+          absl::StrCat("audit trail is broken: entry ", expect, " is missing (next is ", seq, ")"));
+    }
+    crypto_generichash_blake2b_salt_personal(
+        reinterpret_cast<unsigned char*>(&chain[0]), chain.size(),
+        reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), k.data(), k.size(),
+        nullptr, reinterpret_cast<const unsigned char*>(kAuditPersonal));
+    if (stored.size() != chain.size() ||
+        sodium_memcmp(stored.data(), chain.data(), chain.size()) != 0) {
+      return absl::DataLossError(
+          absl::StrCat("audit trail is broken: entry ", seq, " was altered"));
+    }
+    v1::AuditEntry e;
+    if (!e.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) || e.seq() != seq ||
+        e.prev_chain() != prev) {
+      return absl::DataLossError(
+          absl::StrCat("audit trail is broken: entry ", seq, " does not follow entry ", seq - 1));
+    }
+    prev = chain;
+    ++expect;
+  }
+  if (rc != SQLITE_DONE) return db->Error(rc, "reading the audit trail");
+  v.entries = expect - 1;
+  // The head recorded (and MACed) in the metadata catches a trail cut at its
+  // end.
+  absl::StatusOr<std::pair<std::uint64_t, std::string>> head = AuditHead();
+  if (!head.ok()) return head.status();
+  v.head_hex = Hex(prev);
+  return v;
+}
+
+absl::Status Vault::Impl::FillIntegrity() {
+  // Everything is checked under the old rules first, so that the MACs
+  // written now vouch only for what was sound.
+  absl::StatusOr<AuditVerification> audit = VerifyAuditLocked();
+  if (!audit.ok()) return audit.status();
+  absl::StatusOr<std::pair<std::uint64_t, std::string>> head = AuditHead();
+  if (!head.ok()) return head.status();
+  schema = 3;
+  if (absl::Status s = RemacKeyVersions(); !s.ok()) return s;
+  if (absl::Status s = WalkTokenRows(/*fill=*/true); !s.ok()) return s;
+  if (absl::Status s = PutMeta(db.get(), "audit_head", AuditHeadValue(head->first, head->second));
+      !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<std::map<std::string, std::string>> meta = ReadMeta(db.get());
+  if (!meta.ok()) return meta.status();
+  return PutMeta(db.get(), "header_checksum", HeaderChecksum(*meta));
+}
+
+absl::Status Vault::Impl::Migrate() {
+  Db* d = db.get();
+  // Page checksums need 8 reserved bytes per page; an older file gets them by
+  // being rewritten (VACUUM), before its schema changes.
+  int reserve = -1;
+  if (sqlite3_file_control(d->get(), "main", SQLITE_FCNTL_RESERVE_BYTES, &reserve) != SQLITE_OK) {
+    return absl::InternalError("cannot read the vault's reserved bytes");
+  }
+  if (reserve != internal::kPageChecksumBytes) {
+    int want = internal::kPageChecksumBytes;
+    if (sqlite3_file_control(d->get(), "main", SQLITE_FCNTL_RESERVE_BYTES, &want) != SQLITE_OK) {
+      return absl::InternalError("cannot reserve room for page checksums");
+    }
+    if (absl::Status s = d->Exec("VACUUM", "adding page checksums to the vault"); !s.ok()) {
+      return s;
+    }
+  }
+  const int old_schema = schema;
+  Transaction txn(d);
+  if (absl::Status s = txn.BeginWrite(); !s.ok()) return s;
+  absl::StatusOr<std::int64_t> now = PragmaInt(d, "PRAGMA user_version");
+  if (!now.ok()) return now.status();
+  if (*now >= kSchemaVersion) {  // Another process migrated it meanwhile.
+    schema = static_cast<int>(*now);
+    return txn.Commit();
+  }
+  schema = static_cast<int>(*now);
+  if (absl::Status s = RunMigrations(d, schema); !s.ok()) return s;
+  if (absl::Status s = Prepare(); !s.ok()) return s;  // The new columns exist now.
+  if (absl::Status s = FillIntegrity(); !s.ok()) {
+    schema = old_schema;
+    return s;
+  }
+  if (absl::Status s = txn.Commit(); !s.ok()) {
+    schema = old_schema;
+    return s;
+  }
+  schema = kSchemaVersion;
+  return absl::OkStatus();
 }
 
 // --- Create and Open ---------------------------------------------------------
@@ -760,6 +1357,12 @@ namespace {
 absl::Status InitializeVault(Vault::Impl* impl, bool passphrase, const KdfLimits& limits) {
   const VaultOptions& options = impl->options;
   Db* d = impl->db.get();
+  // Room for a checksum at the end of every page (internal/vault_vfs.h),
+  // fixed before the first page is written.
+  int reserve = internal::kPageChecksumBytes;
+  if (sqlite3_file_control(d->get(), "main", SQLITE_FCNTL_RESERVE_BYTES, &reserve) != SQLITE_OK) {
+    return absl::InternalError("cannot reserve room for page checksums");
+  }
   // Larger pages: shallower B-trees for the fat token records.
   if (absl::Status s = d->Exec("PRAGMA page_size=16384", "setting the page size"); !s.ok()) {
     return s;
@@ -806,6 +1409,11 @@ absl::Status InitializeVault(Vault::Impl* impl, bool passphrase, const KdfLimits
       {"audit_key_checksum", internal::Checksum(*wrapped_audit)},
       {"created", U64(static_cast<std::uint64_t>(NowUnix()))},
   };
+  impl->audit_key = std::move(*audit_key);
+  if (absl::Status s = impl->DeriveIntegrityKey(); !s.ok()) return s;
+  meta.emplace_back("header_checksum",
+                    impl->HeaderChecksum(std::map<std::string, std::string>(meta.begin(),
+                                                                            meta.end())));
   for (const auto& [name, value] : meta) {
     if (absl::Status s = PutMeta(d, name, value); !s.ok()) return s;
   }
@@ -813,18 +1421,20 @@ absl::Status InitializeVault(Vault::Impl* impl, bool passphrase, const KdfLimits
     Stmt st;
     if (absl::Status s = st.Prepare(d->get(),
                                     "INSERT INTO key_versions(version, state, created, wrapped, "
-                                    "checksum) VALUES(1, 1, ?, ?, ?)");
+                                    "checksum, mac) VALUES(1, 1, ?, ?, ?, ?)");
         !s.ok()) {
       return s;
     }
     std::string checksum = internal::Checksum(*wrapped_master);
-    st.Bind(1, NowUnix());
+    const std::int64_t now = NowUnix();
+    const std::string mac = impl->KeyVersionMac(1, 1, now, *wrapped_master, checksum);
+    st.Bind(1, now);
     st.BindBlob(2, *wrapped_master);
     st.BindBlob(3, checksum);
+    st.BindBlob(4, mac);
     int rc = st.Step();
     if (rc != SQLITE_DONE) return d->Error(rc, "storing the master key");
   }
-  impl->audit_key = std::move(*audit_key);
   impl->masters[1] = std::move(*master);
   impl->key_states[1] = KeyState::kPrimary;
   if (absl::Status s = impl->AppendAudit(AuditOp::kVaultCreated, "", "", "", 0, 1); !s.ok()) {
@@ -921,6 +1531,8 @@ absl::StatusOr<std::unique_ptr<Vault>> Vault::Open(const VaultOptions& options) 
     return absl::DataLossError(
         absl::StrCat(options.path(), " is not a complete gdprkit vault (no schema)"));
   }
+  impl->schema = static_cast<int>(*schema);
+  if (absl::Status s = CheckSchemaObjects(d, options.path()); !s.ok()) return s;
   absl::StatusOr<std::map<std::string, std::string>> meta = ReadMeta(d);
   if (!meta.ok()) return meta.status();
   auto get = [&](const char* name) -> const std::string* {
@@ -956,6 +1568,17 @@ absl::StatusOr<std::unique_ptr<Vault>> Vault::Open(const VaultOptions& options) 
     return absl::DataLossError(
         absl::StrCat("vault file ", options.path(), " is damaged: implausible Argon2id limits"));
   }
+  if (impl->schema >= 3) {
+    // An unkeyed checksum over what the key-encryption key is derived from,
+    // so that an altered salt, limit or vault id reads as damage, not as a
+    // wrong passphrase.
+    const std::string* header = get("header_checksum");
+    if (header == nullptr || *header != impl->HeaderChecksum(*meta)) {
+      return absl::DataLossError(absl::StrCat(
+          "vault file ", options.path(),
+          " is damaged: its vault id, protection or key-derivation parameters are altered"));
+    }
+  }
   impl->vault_id = *vault_id;
   absl::StatusOr<std::unique_ptr<SecretBytes>> kek = internal::DeriveKek(
       passphrase, *options.secret(), *salt, opslimit, static_cast<std::size_t>(memlimit));
@@ -969,16 +1592,26 @@ absl::StatusOr<std::unique_ptr<Vault>> Vault::Open(const VaultOptions& options) 
       internal::UnwrapKey(*impl->kek, *audit_key, AuditKeyAd(impl->vault_id));
   if (!ak.ok()) return UnlockError(options, ak.status());
   impl->audit_key = std::move(*ak);
+  if (absl::Status s = impl->DeriveIntegrityKey(); !s.ok()) return s;
   if (absl::Status s = impl->LoadKeys(); !s.ok()) return s;
   if (*schema < kSchemaVersion) {
-    Transaction txn(d);
-    if (absl::Status s = txn.BeginWrite(); !s.ok()) return s;
-    absl::StatusOr<std::int64_t> now = PragmaInt(d, "PRAGMA user_version");
-    if (!now.ok()) return now.status();
-    if (absl::Status s = RunMigrations(d, static_cast<int>(*now)); !s.ok()) return s;
-    if (absl::Status s = txn.Commit(); !s.ok()) return s;
+    if (absl::Status s = impl->Migrate(); !s.ok()) return s;
   }
-  if (absl::Status s = impl->Prepare(); !s.ok()) return s;
+  {
+    // A trail cut at its end, or a rewritten head, is found before anything
+    // else is done with the vault.
+    Transaction read(d);
+    if (absl::Status s = read.BeginRead(); !s.ok()) return s;
+    absl::StatusOr<std::pair<std::uint64_t, std::string>> head = impl->AuditHead();
+    if (!head.ok()) return head.status();
+    if (absl::Status s = read.Commit(); !s.ok()) return s;
+  }
+  if (absl::Status s = impl->Prepare(); !s.ok()) {
+    return absl::DataLossError(absl::StrCat("vault file ", options.path(),
+                                            " is damaged: its tables do not have the expected "
+                                            "columns (",
+                                            s.message(), ")"));
+  }
   return std::unique_ptr<Vault>(new Vault(std::move(impl)));
 }
 
@@ -1026,6 +1659,11 @@ absl::Status Vault::CreateDomain(std::string_view name, std::string_view descrip
   if (sqlite3_changes(d->get()) == 0) {
     return absl::AlreadyExistsError(absl::StrCat("domain '", AV(name), "' exists"));
   }
+  {
+    absl::StatusOr<DomainRow> row = impl_->LoadDomainUnchecked(AV(name));
+    if (!row.ok()) return row.status();
+    if (absl::Status s = impl_->StoreDomainCounters(*row); !s.ok()) return s;
+  }
   if (absl::Status s = impl_->AppendAudit(AuditOp::kDomainCreated, AV(name), "", "", 0, *primary);
       !s.ok()) {
     return s;
@@ -1043,22 +1681,25 @@ absl::StatusOr<std::vector<DomainInfo>> Vault::ListDomains() const {
       !s.ok()) {
     return s;
   }
-  std::vector<DomainInfo> out;
+  std::vector<std::string> names;
   int rc;
-  while ((rc = st.Step()) == SQLITE_ROW) {
+  while ((rc = st.Step()) == SQLITE_ROW) names.emplace_back(st.Text(0));
+  if (rc != SQLITE_DONE) return impl_->db->Error(rc, "listing domains");
+  st.Reset();
+  // Each through LoadDomain, which authenticates the row.
+  std::vector<DomainInfo> out;
+  for (const std::string& name : names) {
+    absl::StatusOr<DomainRow> d = impl_->LoadDomain(name);
+    if (!d.ok()) return d.status();
     DomainInfo info;
-    info.name = std::string(st.Text(0));
-    info.description = std::string(st.Text(1));
-    info.key_version = static_cast<std::uint32_t>(st.Int(2));
-    info.created_unix = st.Int(3);
-    info.tokens = static_cast<std::uint64_t>(st.Int(4));
-    const std::int64_t scheme = st.Int(5);
-    absl::StatusOr<PseudonymScheme> known = StoredScheme(info.name, scheme);
-    if (!known.ok()) return known.status();
-    info.scheme = *known;
+    info.name = d->name;
+    info.description = d->description;
+    info.key_version = d->key_version;
+    info.created_unix = d->created;
+    info.tokens = static_cast<std::uint64_t>(d->token_count);
+    info.scheme = d->scheme;
     out.push_back(std::move(info));
   }
-  if (rc != SQLITE_DONE) return impl_->db->Error(rc, "listing domains");
   return out;
 }
 
@@ -1159,25 +1800,6 @@ absl::Status NormalizeBatch(IdKind kind, absl::Span<const std::string_view> iden
   return absl::OkStatus();
 }
 
-struct alignas(64) Scratch {
-  unsigned char bytes[512];
-  ~Scratch() { sodium_memzero(bytes, sizeof(bytes)); }
-};
-
-// Read access to domain keys for the length of a batch: one unprotect and one
-// protect per key and batch, not per row.
-class KeyReaders {
- public:
-  const std::uint8_t* Get(const DomainKeys* keys) {
-    std::unique_ptr<SecretBytes::Reader>& r = readers_[keys];
-    if (r == nullptr) r = std::make_unique<SecretBytes::Reader>(*keys->secret);
-    return r->data();
-  }
-
- private:
-  std::map<const DomainKeys*, std::unique_ptr<SecretBytes::Reader>> readers_;
-};
-
 }  // namespace
 
 absl::Status Vault::Impl::IndexRows(const DomainRow& d, const std::vector<IdKind>& kinds,
@@ -1211,15 +1833,33 @@ absl::Status Vault::Impl::LookupRows(const DomainRow& d, const std::vector<std::
                                      const std::vector<std::uint32_t>& order,
                                      std::vector<std::uint8_t>* state,
                                      std::vector<std::uint8_t>* tokens, std::size_t* found) {
-  if (order.empty() || d.token_count == 0) return absl::OkStatus();
+  // The stored count only chooses between a scan and searches: an empty (or
+  // miscounted) domain is still searched.
+  if (order.empty()) return absl::OkStatus();
   auto idx_of = [&](std::uint32_t row) {
     return absl::string_view(
         reinterpret_cast<const char*>(idxs.data()) + std::size_t{row} * internal::kIndexBytes,
         internal::kIndexBytes);
   };
-  auto take = [&](std::uint32_t row, absl::string_view token) -> absl::Status {
-    if (token.size() != internal::kTokenRandomBytes) {
-      return absl::DataLossError("vault file is damaged: a token has a wrong size");
+  KeyReaders readers;
+  std::uint32_t cached_version = 0;
+  const std::uint8_t* cached_keys = nullptr;
+  // Every row handed out is authenticated first: its MAC binds it to this
+  // domain, this index, its token, key version and sealed record, so a row
+  // moved, swapped or altered is DataLoss, never another person's token.
+  auto take = [&](std::uint32_t row, const Stmt& st, int col) -> absl::Status {
+    const absl::string_view token = st.Blob(col);
+    const auto version = static_cast<std::uint32_t>(st.Int(col + 1));
+    if (cached_keys == nullptr || version != cached_version) {
+      absl::StatusOr<const DomainKeys*> keys = Keys(d, version);
+      if (!keys.ok()) return keys.status();
+      cached_keys = readers.Get(*keys);
+      cached_version = version;
+    }
+    if (absl::Status s = CheckRow(d, version, cached_keys, idx_of(row), token, st.Blob(col + 2),
+                                  st.Blob(col + 3));
+        !s.ok()) {
+      return s;
     }
     std::memcpy(tokens->data() + std::size_t{row} * internal::kTokenRandomBytes, token.data(),
                 token.size());
@@ -1227,13 +1867,13 @@ absl::Status Vault::Impl::LookupRows(const DomainRow& d, const std::vector<std::
     ++*found;
     return absl::OkStatus();
   };
-  if (order.size() * 4 >= static_cast<std::uint64_t>(d.token_count)) {
+  if (order.size() * 4 >= static_cast<std::uint64_t>(std::max<std::int64_t>(d.token_count, 0))) {
     // A batch that is a large part of the domain: one ordered scan of the
     // index range it covers, merged with the sorted batch.
     Stmt scan;
     if (absl::Status s = scan.Prepare(db->get(),
-                                      "SELECT idx, token FROM tokens WHERE domain_id = ? AND "
-                                      "idx BETWEEN ? AND ? ORDER BY idx");
+                                      "SELECT idx, token, key_version, sealed, mac FROM tokens "
+                                      "WHERE domain_id = ? AND idx BETWEEN ? AND ? ORDER BY idx");
         !s.ok()) {
       return s;
     }
@@ -1246,7 +1886,7 @@ absl::Status Vault::Impl::LookupRows(const DomainRow& d, const std::vector<std::
       absl::string_view stored = scan.Blob(0);
       while (p < order.size() && idx_of(order[p]) < stored) ++p;
       while (p < order.size() && idx_of(order[p]) == stored) {
-        if (absl::Status s = take(order[p], scan.Blob(1)); !s.ok()) return s;
+        if (absl::Status s = take(order[p], scan, 1); !s.ok()) return s;
         ++p;
       }
     }
@@ -1260,7 +1900,7 @@ absl::Status Vault::Impl::LookupRows(const DomainRow& d, const std::vector<std::
     token_by_idx.BindBlob(2, idx_of(row));
     int rc = token_by_idx.Step();
     if (rc == SQLITE_ROW) {
-      status = take(row, token_by_idx.Blob(0));
+      status = take(row, token_by_idx, 0);
     } else if (rc != SQLITE_DONE) {
       status = db->Error(rc, "looking up tokens");
     }
@@ -1314,6 +1954,7 @@ absl::Status Vault::Impl::IssueRows(const DomainRow& d, const std::vector<IdKind
   KeyReaders readers;
   const std::uint8_t* kb = readers.Get(*keys);
   std::string sealed;
+  std::uint8_t mac[internal::kRowMacBytes];
   std::size_t k = 0;
   std::size_t inserted = 0;
   absl::Status status;
@@ -1328,6 +1969,10 @@ absl::Status Vault::Impl::IssueRows(const DomainRow& d, const std::vector<IdKind
     for (int attempt = 0;; ++attempt) {
       status = SealRecord(d, (*keys)->version, kb, kinds[i], AV(norms[i]), tok, nonce, &sealed);
       if (!status.ok()) break;
+      if (!RowMac(kb, d.id, (*keys)->version, idx.data(), tok, sealed, mac)) {
+        status = absl::InternalError("a token record is too large");
+        break;
+      }
       insert_token.Reset();
       insert_token.Bind(1, d.id);
       insert_token.BindBlob(
@@ -1335,6 +1980,7 @@ absl::Status Vault::Impl::IssueRows(const DomainRow& d, const std::vector<IdKind
       insert_token.BindBlob(3, idx);
       insert_token.Bind(4, (*keys)->version);
       insert_token.BindBlob(5, sealed);
+      insert_token.BindBlob(6, absl::string_view(reinterpret_cast<const char*>(mac), sizeof(mac)));
       int rc = insert_token.Step();
       insert_token.Reset();
       if (rc == SQLITE_DONE) break;
@@ -1359,9 +2005,20 @@ absl::Status Vault::Impl::IssueRows(const DomainRow& d, const std::vector<IdKind
       token_by_idx.Bind(1, d.id);
       token_by_idx.BindBlob(2, idx);
       int rc = token_by_idx.Step();
-      if (rc != SQLITE_ROW || token_by_idx.Blob(0).size() != internal::kTokenRandomBytes) {
-        status = rc == SQLITE_ROW ? absl::DataLossError("vault file is damaged: bad token")
-                                  : db->Error(rc, "looking up tokens");
+      if (rc != SQLITE_ROW) {
+        status = db->Error(rc, "looking up tokens");
+        token_by_idx.Reset();
+        break;
+      }
+      {
+        const auto version = static_cast<std::uint32_t>(token_by_idx.Int(1));
+        absl::StatusOr<const DomainKeys*> row_keys = Keys(d, version);
+        status = row_keys.ok() ? CheckRow(d, version, readers.Get(*row_keys), idx,
+                                          token_by_idx.Blob(0), token_by_idx.Blob(2),
+                                          token_by_idx.Blob(3))
+                               : row_keys.status();
+      }
+      if (!status.ok()) {
         token_by_idx.Reset();
         break;
       }
@@ -1375,17 +2032,10 @@ absl::Status Vault::Impl::IssueRows(const DomainRow& d, const std::vector<IdKind
   sodium_memzero(random.data(), random.size());
   if (!sealed.empty()) sodium_memzero(&sealed[0], sealed.size());
   if (!status.ok()) return status;
-  Stmt count;
-  if (absl::Status s =
-          count.Prepare(db->get(), "UPDATE domains SET token_count = token_count + ? WHERE id = ?");
-      !s.ok()) {
-    return s;
-  }
-  count.Bind(1, static_cast<std::int64_t>(inserted));
-  count.Bind(2, d.id);
-  int rc = count.Step();
-  if (rc != SQLITE_DONE) return db->Error(rc, "counting tokens");
-  return absl::OkStatus();
+  if (inserted == 0) return absl::OkStatus();
+  DomainRow counted = d;
+  counted.token_count += static_cast<std::int64_t>(inserted);
+  return StoreDomainCounters(counted);
 }
 
 absl::Status Vault::Impl::TokenizeNormalized(
@@ -1559,11 +2209,19 @@ absl::Status Vault::Impl::OpenTokens(const DomainRow& d, absl::Span<const std::s
   std::vector<std::pair<std::size_t, std::size_t>> where(n, {0, 0});
   std::vector<std::uint32_t> versions(n, 0);
   std::vector<std::uint8_t> have(n, 0);
-  auto keep = [&](std::size_t i, std::int64_t version, absl::string_view sealed) {
+  // Each record's index and MAC follow its sealed bytes in the arena.
+  auto keep = [&](std::size_t i, std::int64_t version, absl::string_view sealed,
+                  absl::string_view idx, absl::string_view mac) {
     where[i] = {arena.size(), sealed.size()};
     arena.append(sealed.data(), sealed.size());
+    arena.append(idx.data(), idx.size());
+    arena.append(std::string(internal::kIndexBytes - std::min(idx.size(), internal::kIndexBytes),
+                             '\0'));
+    arena.append(mac.data(), std::min(mac.size(), internal::kRowMacBytes));
+    arena.append(
+        std::string(internal::kRowMacBytes - std::min(mac.size(), internal::kRowMacBytes), '\0'));
     versions[i] = static_cast<std::uint32_t>(version);
-    have[i] = 1;
+    have[i] = 1 + (idx.size() == internal::kIndexBytes && mac.size() == internal::kRowMacBytes);
   };
   if (n > 0 && n * 4 >= static_cast<std::uint64_t>(d.token_count)) {
     // A batch that is a large part of the domain: one scan of the domain's
@@ -1577,7 +2235,8 @@ absl::Status Vault::Impl::OpenTokens(const DomainRow& d, absl::Span<const std::s
     }
     Stmt scan;
     if (absl::Status s = scan.Prepare(
-            db->get(), "SELECT token, key_version, sealed FROM tokens WHERE domain_id = ?");
+            db->get(),
+            "SELECT token, key_version, sealed, idx, mac FROM tokens WHERE domain_id = ?");
         !s.ok()) {
       return s;
     }
@@ -1587,7 +2246,7 @@ absl::Status Vault::Impl::OpenTokens(const DomainRow& d, absl::Span<const std::s
     while (left > 0 && (rc = scan.Step()) == SQLITE_ROW) {
       auto it = first.find(scan.Blob(0));
       if (it == first.end()) continue;
-      keep(it->second, scan.Int(1), scan.Blob(2));
+      keep(it->second, scan.Int(1), scan.Blob(2), scan.Blob(3), scan.Blob(4));
       --left;
     }
     if (left > 0 && rc != SQLITE_DONE) return db->Error(rc, "reading token records");
@@ -1595,7 +2254,7 @@ absl::Status Vault::Impl::OpenTokens(const DomainRow& d, absl::Span<const std::s
       if (dup_of[i] < n && have[dup_of[i]]) {
         where[i] = where[dup_of[i]];
         versions[i] = versions[dup_of[i]];
-        have[i] = 1;
+        have[i] = have[dup_of[i]];
       }
     }
   } else {
@@ -1609,7 +2268,8 @@ absl::Status Vault::Impl::OpenTokens(const DomainRow& d, absl::Span<const std::s
       row_by_token.BindBlob(2, key_of(i));
       int rc = row_by_token.Step();
       if (rc == SQLITE_ROW) {
-        keep(i, row_by_token.Int(0), row_by_token.Blob(1));
+        keep(i, row_by_token.Int(0), row_by_token.Blob(1), row_by_token.Blob(2),
+             row_by_token.Blob(3));
       } else if (rc != SQLITE_DONE) {
         row_by_token.Reset();
         return db->Error(rc, "reading token records");
@@ -1641,9 +2301,22 @@ absl::Status Vault::Impl::OpenTokens(const DomainRow& d, absl::Span<const std::s
       cached_version = versions[i];
     }
     IdKind kind;
+    const absl::string_view sealed =
+        absl::string_view(arena).substr(where[i].first, where[i].second);
+    const absl::string_view idx = absl::string_view(arena).substr(
+        where[i].first + where[i].second, internal::kIndexBytes);
+    const absl::string_view mac = absl::string_view(arena).substr(
+        where[i].first + where[i].second + internal::kIndexBytes, internal::kRowMacBytes);
     absl::Status o =
-        OpenRecord(d, versions[i], cached_keys, parsed[i].random,
-                   absl::string_view(arena).substr(where[i].first, where[i].second), &kind, &norm);
+        have[i] == 2
+            ? CheckRow(d, versions[i], cached_keys, idx, key_of(i), sealed, mac)
+            : absl::DataLossError(absl::StrCat("vault file is damaged: a token record of domain '",
+                                               d.name, "' fails authentication"));
+    if (o.ok()) o = OpenRecord(d, versions[i], cached_keys, parsed[i].random, sealed, &kind, &norm);
+    if (!o.ok() && o.message().rfind("vault file is damaged", 0) == 0) {
+      status = absl::DataLossError(absl::StrCat(RowPrefix(i), o.message()));
+      break;
+    }
     if (!o.ok()) {
       status = absl::DataLossError(
           absl::StrCat(RowPrefix(i), "token of domain '", d.name, "': ", o.message()));
@@ -1756,6 +2429,53 @@ absl::Status Vault::Translate(std::string_view from, std::string_view to,
 
 // --- Erasure -----------------------------------------------------------------
 
+namespace {
+
+// The spellings under which one person's identifier may have been tokenised:
+// its kind and normal form, and the same number kept as free text (kOther) as
+// it is usually written, so that erasing a CPR number also erases it where it
+// was tokenised as "other" (and the reverse for text that is a CPR number).
+struct Spelling {
+  IdKind kind;
+  std::string norm;
+};
+std::vector<Spelling> SpellingsOf(IdKind kind, std::string_view norm,
+                                  const IdOptions& id_options) {
+  std::vector<Spelling> out{{kind, std::string(norm)}};
+  auto add = [&](IdKind k, std::string n) {
+    for (const Spelling& s : out) {
+      if (s.kind == k && s.norm == n) return;
+    }
+    out.push_back({k, std::move(n)});
+  };
+  std::string cpr;
+  if (kind == IdKind::kCpr) {
+    cpr = std::string(norm);
+  } else if (kind == IdKind::kOther) {
+    char buf[10];
+    if (CheckCpr(norm, buf, nullptr, id_options) == IdProblem::kNone) cpr.assign(buf, 10);
+    sodium_memzero(buf, sizeof(buf));
+  } else {
+    add(IdKind::kOther, std::string(norm));
+  }
+  if (cpr.size() == 10) {
+    add(IdKind::kCpr, cpr);
+    add(IdKind::kOther, cpr);
+    add(IdKind::kOther, absl::StrCat(cpr.substr(0, 6), "-", cpr.substr(6)));
+    sodium_memzero(&cpr[0], cpr.size());
+  }
+  return out;
+}
+
+void WipeSpellings(std::vector<Spelling>* spellings) {
+  for (Spelling& s : *spellings) {
+    if (!s.norm.empty()) sodium_memzero(&s.norm[0], s.norm.size());
+  }
+  spellings->clear();
+}
+
+}  // namespace
+
 absl::StatusOr<ErasureReport> Vault::Erase(IdKind kind, std::string_view identifier,
                                            std::string_view reason, const IdOptions& id_options) {
   if (absl::Status s = CheckReason(AV(reason)); !s.ok()) return s;
@@ -1764,6 +2484,8 @@ absl::StatusOr<ErasureReport> Vault::Erase(IdKind kind, std::string_view identif
   std::string_view norm;
   IdProblem p = NormalizeIdInto(kind, identifier, &buf, &norm, id_options);
   if (p != IdProblem::kNone) return IdProblemStatus(kind, p);
+  std::vector<Spelling> spellings = SpellingsOf(kind, norm, id_options);
+  sodium_memzero(buf.data, sizeof(buf.data));
   ErasureReport report;
   absl::MutexLock lock(&impl_->mu);
   Db* d = impl_->db.get();
@@ -1790,41 +2512,59 @@ absl::StatusOr<ErasureReport> Vault::Erase(IdKind kind, std::string_view identif
     Scratch scratch;
     std::uint8_t idx[internal::kIndexBytes];
     for (std::size_t i = 0; s.ok() && i < domains.size(); ++i) {
-      absl::StatusOr<const DomainKeys*> keys = impl_->Keys(domains[i], domains[i].key_version);
+      DomainRow& dom = domains[i];
+      absl::StatusOr<const DomainKeys*> keys = impl_->Keys(dom, dom.key_version);
       if (!keys.ok()) {
         s = keys.status();
         break;
       }
       KeyReaders readers;
-      impl_->Index(readers.Get(*keys), kind, AV(norm), scratch.bytes, idx);
-      Stmt& del = impl_->delete_by_idx;
-      del.Reset();
-      del.Bind(1, domains[i].id);
-      del.BindBlob(2, absl::string_view(reinterpret_cast<const char*>(idx), sizeof(idx)));
-      int rc = del.Step();
-      del.Reset();
-      if (rc != SQLITE_DONE) {
-        s = d->Error(rc, "erasing token records");
-        break;
+      std::int64_t erased = 0;
+      for (const Spelling& sp : spellings) {
+        impl_->Index(readers.Get(*keys), sp.kind, sp.norm, scratch.bytes, idx);
+        const absl::string_view key(reinterpret_cast<const char*>(idx), sizeof(idx));
+        // The row is authenticated before it is deleted: a row moved here
+        // from another person would otherwise be erased in their place.
+        Stmt& find = impl_->token_by_idx;
+        find.Reset();
+        find.Bind(1, dom.id);
+        find.BindBlob(2, key);
+        int rc = find.Step();
+        if (rc == SQLITE_ROW) {
+          const auto version = static_cast<std::uint32_t>(find.Int(1));
+          absl::StatusOr<const DomainKeys*> row_keys = impl_->Keys(dom, version);
+          s = row_keys.ok() ? impl_->CheckRow(dom, version, readers.Get(*row_keys), key,
+                                              find.Blob(0), find.Blob(2), find.Blob(3))
+                            : row_keys.status();
+        } else if (rc != SQLITE_DONE) {
+          s = d->Error(rc, "finding token records");
+        }
+        find.Reset();
+        if (!s.ok() || rc == SQLITE_DONE) {
+          if (!s.ok()) break;
+          continue;
+        }
+        Stmt& del = impl_->delete_by_idx;
+        del.Reset();
+        del.Bind(1, dom.id);
+        del.BindBlob(2, key);
+        rc = del.Step();
+        del.Reset();
+        if (rc != SQLITE_DONE) {
+          s = d->Error(rc, "erasing token records");
+          break;
+        }
+        erased += sqlite3_changes(d->get());
       }
-      const int erased = sqlite3_changes(d->get());
+      if (!s.ok()) break;
       report.tokens_erased += static_cast<std::uint64_t>(erased);
       ++report.domains_searched;
       if (erased > 0) {
-        Stmt count;
-        s = count.Prepare(d->get(),
-                          "UPDATE domains SET token_count = token_count - ? WHERE id = ?");
-        if (!s.ok()) break;
-        count.Bind(1, erased);
-        count.Bind(2, domains[i].id);
-        rc = count.Step();
-        if (rc != SQLITE_DONE) {
-          s = d->Error(rc, "counting tokens");
-          break;
-        }
+        dom.token_count -= erased;
+        s = impl_->StoreDomainCounters(dom);
       }
     }
-    sodium_memzero(buf.data, sizeof(buf.data));
+    WipeSpellings(&spellings);
     sodium_memzero(idx, sizeof(idx));
     if (s.ok()) {
       s = impl_->AppendAudit(AuditOp::kErase, "", "", AV(reason), report.tokens_erased, 0);
@@ -1834,11 +2574,27 @@ absl::StatusOr<ErasureReport> Vault::Erase(IdKind kind, std::string_view identif
   }
   // secure_delete has zeroed the freed cells in the pages written to the WAL;
   // checkpointing and truncating the WAL removes the older page images too.
-  Stmt cp;
-  if (cp.Prepare(d->get(), "PRAGMA wal_checkpoint(TRUNCATE)").ok() && cp.Step() == SQLITE_ROW) {
-    report.wal_truncated = cp.Int(0) == 0;
-  }
+  // Readers can hold the checkpoint up: then it is not waited for (the
+  // caller learns it from wal_truncated and can wait with Checkpoint()).
+  absl::StatusOr<bool> truncated = impl_->TruncateWal(absl::ZeroDuration());
+  report.wal_truncated = truncated.ok() && *truncated;
   return report;
+}
+
+absl::StatusOr<bool> Vault::Impl::TruncateWal(absl::Duration wait) {
+  const int ms = static_cast<int>(std::min<std::int64_t>(absl::ToInt64Milliseconds(wait), INT32_MAX));
+  sqlite3_busy_timeout(db->get(), ms);
+  int log = -1, done = -1;
+  int rc = sqlite3_wal_checkpoint_v2(db->get(), "main", SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
+  sqlite3_busy_timeout(db->get(), options.busy_timeout_ms());
+  if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) return false;
+  if (rc != SQLITE_OK) return db->Error(rc, "checkpointing the vault");
+  return log == 0;
+}
+
+absl::StatusOr<bool> Vault::Checkpoint(absl::Duration wait) {
+  absl::MutexLock lock(&impl_->mu);
+  return impl_->TruncateWal(wait);
 }
 
 // --- Keys: rotation, re-keying, destruction ------------------------------------
@@ -1876,14 +2632,14 @@ absl::StatusOr<std::size_t> Vault::Impl::RekeyLocked(absl::string_view reason) {
     if (!new_keys.ok()) return new_keys.status();
     Stmt page, update;
     if (absl::Status s = page.Prepare(db->get(),
-                                      "SELECT token, key_version, sealed FROM tokens WHERE "
-                                      "domain_id = ? AND token > ? ORDER BY token LIMIT 4096");
+                                      "SELECT token, key_version, sealed, idx, mac FROM tokens "
+                                      "WHERE domain_id = ? AND token > ? ORDER BY token LIMIT 4096");
         !s.ok()) {
       return s;
     }
     if (absl::Status s = update.Prepare(db->get(),
-                                        "UPDATE tokens SET idx = ?, key_version = ?, sealed = ? "
-                                        "WHERE domain_id = ? AND token = ?");
+                                        "UPDATE tokens SET idx = ?, key_version = ?, sealed = ?, "
+                                        "mac = ? WHERE domain_id = ? AND token = ?");
         !s.ok()) {
       return s;
     }
@@ -1898,7 +2654,7 @@ absl::StatusOr<std::size_t> Vault::Impl::RekeyLocked(absl::string_view reason) {
       struct Row {
         std::string token;
         std::uint32_t version;
-        std::string sealed;
+        std::string sealed, idx, mac;
       };
       std::vector<Row> rows;
       page.Reset();
@@ -1907,7 +2663,8 @@ absl::StatusOr<std::size_t> Vault::Impl::RekeyLocked(absl::string_view reason) {
       int rc;
       while ((rc = page.Step()) == SQLITE_ROW) {
         rows.push_back({std::string(page.Blob(0)), static_cast<std::uint32_t>(page.Int(1)),
-                        std::string(page.Blob(2))});
+                        std::string(page.Blob(2)), std::string(page.Blob(3)),
+                        std::string(page.Blob(4))});
       }
       page.Reset();
       if (rc != SQLITE_DONE) return db->Error(rc, "reading token records");
@@ -1920,6 +2677,13 @@ absl::StatusOr<std::size_t> Vault::Impl::RekeyLocked(absl::string_view reason) {
         absl::StatusOr<const DomainKeys*> old_keys = Keys(*d, r.version);
         if (!old_keys.ok()) return old_keys.status();
         IdKind kind;
+        // Authenticated before it is re-sealed: re-keying must never turn a
+        // damaged or moved record into a valid one.
+        if (absl::Status s = CheckRow(*d, r.version, readers.Get(*old_keys), r.idx, r.token,
+                                      r.sealed, r.mac);
+            !s.ok()) {
+          return s;
+        }
         if (absl::Status s = OpenRecord(*d, (*old_keys)->version, readers.Get(*old_keys), tok,
                                         r.sealed, &kind, &norm);
             !s.ok()) {
@@ -1933,12 +2697,17 @@ absl::StatusOr<std::size_t> Vault::Impl::RekeyLocked(absl::string_view reason) {
             !s.ok()) {
           return s;
         }
+        std::uint8_t mac[internal::kRowMacBytes];
+        if (!RowMac(readers.Get(*new_keys), d->id, *primary, idx, tok, sealed, mac)) {
+          return absl::InternalError("a token record is too large");
+        }
         update.Reset();
         update.BindBlob(1, absl::string_view(reinterpret_cast<const char*>(idx), sizeof(idx)));
         update.Bind(2, *primary);
         update.BindBlob(3, sealed);
-        update.Bind(4, d->id);
-        update.BindBlob(5, r.token);
+        update.BindBlob(4, absl::string_view(reinterpret_cast<const char*>(mac), sizeof(mac)));
+        update.Bind(5, d->id);
+        update.BindBlob(6, r.token);
         rc = update.Step();
         update.Reset();
         if (rc != SQLITE_DONE) return db->Error(rc, "re-keying token records");
@@ -1948,21 +2717,23 @@ absl::StatusOr<std::size_t> Vault::Impl::RekeyLocked(absl::string_view reason) {
       for (Row& r : rows) sodium_memzero(&r.sealed[0], r.sealed.size());
     }
     if (!norm.empty()) sodium_memzero(&norm[0], norm.size());
-    Stmt set;
-    if (absl::Status s = set.Prepare(db->get(), "UPDATE domains SET key_version = ? WHERE id = ?");
-        !s.ok()) {
-      return s;
+    if (count != static_cast<std::uint64_t>(d->token_count)) {
+      return absl::DataLossError(absl::StrCat(
+          "vault file is damaged: domain '", d->name, "' holds ", count,
+          " token records, but its authenticated count is ", d->token_count));
     }
-    set.Bind(1, *primary);
-    set.Bind(2, d->id);
-    int rc = set.Step();
-    if (rc != SQLITE_DONE) return db->Error(rc, "re-keying a domain");
+    d->key_version = *primary;
+    if (absl::Status s = StoreDomainCounters(*d); !s.ok()) return s;
     if (absl::Status s = AppendAudit(AuditOp::kRekey, d->name, "", reason, count, *primary);
         !s.ok()) {
       return s;
     }
     if (absl::Status s = txn.Commit(); !s.ok()) return s;
     ++rekeyed;
+    const int stop = internal::g_rekey_stop_after_for_tests.load();
+    if (stop >= 0 && rekeyed >= static_cast<std::size_t>(stop)) {
+      return absl::AbortedError("re-keying interrupted (test hook)");
+    }
   }
   return rekeyed;
 }
@@ -1973,8 +2744,18 @@ absl::StatusOr<std::uint32_t> Vault::RotateKeys(std::string_view reason) {
   Db* d = impl_->db.get();
   std::uint32_t version = 0;
   {
+    // Every record must re-key before a new version is committed: a damaged
+    // one is found here, with nothing changed, instead of after the new
+    // version was made primary.
+    Transaction read(d);
+    if (absl::Status s = read.BeginRead(); !s.ok()) return s;
+    if (absl::Status s = impl_->WalkTokenRows(/*fill=*/false); !s.ok()) return s;
+    if (absl::Status s = read.Commit(); !s.ok()) return s;
+  }
+  {
     Transaction txn(d);
     if (absl::Status s = txn.BeginWrite(); !s.ok()) return s;
+    if (absl::Status s = impl_->LoadKeys(); !s.ok()) return s;
     absl::StatusOr<std::int64_t> max = PragmaInt(d, "SELECT max(version) FROM key_versions");
     if (!max.ok()) return max.status();
     version = static_cast<std::uint32_t>(*max + 1);
@@ -2002,6 +2783,7 @@ absl::StatusOr<std::uint32_t> Vault::RotateKeys(std::string_view reason) {
     st.BindBlob(4, checksum);
     int rc = st.Step();
     if (rc != SQLITE_DONE) return d->Error(rc, "storing the new master key");
+    if (absl::Status s = impl_->RemacKeyVersions(); !s.ok()) return s;
     if (absl::Status s = impl_->AppendAudit(AuditOp::kRotate, "", "", AV(reason), 0, version);
         !s.ok()) {
       return s;
@@ -2030,6 +2812,7 @@ absl::Status Vault::DestroyKeyVersion(std::uint32_t version, std::string_view re
   Db* d = impl_->db.get();
   Transaction txn(d);
   if (absl::Status s = txn.BeginWrite(); !s.ok()) return s;
+  if (absl::Status s = impl_->LoadKeys(); !s.ok()) return s;
   Stmt st;
   if (absl::Status s = st.Prepare(d->get(), "SELECT state FROM key_versions WHERE version = ?");
       !s.ok()) {
@@ -2076,6 +2859,7 @@ absl::Status Vault::DestroyKeyVersion(std::uint32_t version, std::string_view re
   wipe.Bind(1, version);
   rc = wipe.Step();
   if (rc != SQLITE_DONE) return d->Error(rc, "destroying a key version");
+  if (absl::Status s = impl_->RemacKeyVersions(); !s.ok()) return s;
   if (absl::Status s = impl_->AppendAudit(AuditOp::kDestroyKey, "", "", AV(reason), 0, version);
       !s.ok()) {
     return s;
@@ -2146,6 +2930,14 @@ absl::Status Vault::ChangeProtection(const VaultOptions& protection, std::string
   };
   for (const auto& [name, value] : meta) {
     if (absl::Status s = PutMeta(d, name, value); !s.ok()) return s;
+  }
+  if (absl::Status s = impl_->RemacKeyVersions(); !s.ok()) return s;
+  {
+    absl::StatusOr<std::map<std::string, std::string>> all = ReadMeta(d);
+    if (!all.ok()) return all.status();
+    if (absl::Status s = PutMeta(d, "header_checksum", impl_->HeaderChecksum(*all)); !s.ok()) {
+      return s;
+    }
   }
   if (absl::Status s = impl_->AppendAudit(AuditOp::kChangeProtection, "", "", AV(reason), 0, 0);
       !s.ok()) {
@@ -2225,121 +3017,107 @@ absl::StatusOr<std::vector<AuditRecord>> Vault::ReadAudit(std::uint64_t from_seq
 
 absl::StatusOr<AuditVerification> Vault::VerifyAudit() const {
   absl::MutexLock lock(&impl_->mu);
-  Db* d = impl_->db.get();
-  Transaction read(d);
+  Transaction read(impl_->db.get());
   if (absl::Status s = read.BeginRead(); !s.ok()) return s;
-  Stmt st;
-  if (absl::Status s = st.Prepare(d->get(), "SELECT seq, entry, chain FROM audit ORDER BY seq");
-      !s.ok()) {
-    return s;
-  }
-  AuditVerification v;
-  std::string prev;
-  std::uint64_t expect = 1;
-  int rc;
-  std::string chain(32, '\0');
-  SecretBytes::Reader k(*impl_->audit_key);
-  while ((rc = st.Step()) == SQLITE_ROW) {
-    const auto seq = static_cast<std::uint64_t>(st.Int(0));
-    absl::string_view bytes = st.Blob(1);
-    absl::string_view stored = st.Blob(2);
-    if (seq != expect) {
-      return absl::DataLossError(
-          absl::StrCat("audit trail is broken: entry ", expect, " is missing (next is ", seq, ")"));
-    }
-    crypto_generichash_blake2b_salt_personal(
-        reinterpret_cast<unsigned char*>(&chain[0]), chain.size(),
-        reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), k.data(), k.size(),
-        nullptr, reinterpret_cast<const unsigned char*>(kAuditPersonal));
-    if (stored.size() != chain.size() ||
-        sodium_memcmp(stored.data(), chain.data(), chain.size()) != 0) {
-      return absl::DataLossError(
-          absl::StrCat("audit trail is broken: entry ", seq, " was altered"));
-    }
-    v1::AuditEntry e;
-    if (!e.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) || e.seq() != seq ||
-        e.prev_chain() != prev) {
-      return absl::DataLossError(
-          absl::StrCat("audit trail is broken: entry ", seq, " does not follow entry ", seq - 1));
-    }
-    prev = chain;
-    ++expect;
-  }
-  if (rc != SQLITE_DONE) return d->Error(rc, "reading the audit trail");
-  v.entries = expect - 1;
-  // The head recorded in the metadata catches a trail cut at its end.
-  Stmt head;
-  if (absl::Status s = head.Prepare(d->get(), "SELECT value FROM meta WHERE name = 'audit_head'");
-      !s.ok()) {
-    return s;
-  }
-  rc = head.Step();
-  std::string want = absl::StrCat(U64(v.entries), prev);
-  if (rc != SQLITE_ROW || head.Blob(0) != want) {
-    return absl::DataLossError(
-        absl::StrCat("audit trail is broken: its recorded head does not match its last entry (",
-                     v.entries, ")"));
-  }
-  v.head_hex = Hex(prev);
-  return v;
+  return impl_->VerifyAuditLocked();
 }
 
 absl::Status Vault::CheckIntegrity() const {
-  {
-    absl::MutexLock lock(&impl_->mu);
-    Db* d = impl_->db.get();
-    Stmt st;
-    if (absl::Status s = st.Prepare(d->get(), "PRAGMA integrity_check(1)"); !s.ok()) return s;
-    int rc = st.Step();
-    if (rc != SQLITE_ROW) return d->Error(rc, "checking the vault file");
-    if (st.Text(0) != "ok") {
-      return absl::DataLossError(absl::StrCat("vault file is damaged: ", st.Text(0)));
-    }
-    st.Reset();
-    Transaction read(d);
-    if (absl::Status s = read.BeginRead(); !s.ok()) return s;
-    if (absl::Status s = impl_->LoadKeys(); !s.ok()) return s;
-    Stmt rows;
-    if (absl::Status s = rows.Prepare(d->get(),
-                                      "SELECT d.name, t.token, t.key_version, t.sealed FROM "
-                                      "tokens t JOIN domains d ON d.id = t.domain_id");
-        !s.ok()) {
-      return s;
-    }
-    std::string norm;
-    std::uint64_t n = 0;
-    std::string current;
-    DomainRow domain;
-    KeyReaders readers;
-    while ((rc = rows.Step()) == SQLITE_ROW) {
-      ++n;
-      if (rows.Text(0) != current) {
-        current = std::string(rows.Text(0));
-        absl::StatusOr<DomainRow> dr = impl_->LoadDomain(current);
-        if (!dr.ok()) return dr.status();
-        domain = *dr;
-      }
-      absl::string_view token = rows.Blob(1);
-      if (token.size() != internal::kTokenRandomBytes) {
-        return absl::DataLossError("vault file is damaged: a token has a wrong size");
-      }
-      absl::StatusOr<const DomainKeys*> keys =
-          impl_->Keys(domain, static_cast<std::uint32_t>(rows.Int(2)));
-      if (!keys.ok()) return keys.status();
-      IdKind kind;
-      if (absl::Status s = impl_->OpenRecord(domain, (*keys)->version, readers.Get(*keys),
-                                             reinterpret_cast<const std::uint8_t*>(token.data()),
-                                             rows.Blob(3), &kind, &norm);
-          !s.ok()) {
-        return absl::DataLossError(absl::StrCat("vault file is damaged: a token record of domain '",
-                                                current, "': ", s.message()));
-      }
-    }
-    if (!norm.empty()) sodium_memzero(&norm[0], norm.size());
-    if (rc != SQLITE_DONE) return d->Error(rc, "reading token records");
+  absl::MutexLock lock(&impl_->mu);
+  Db* d = impl_->db.get();
+  Stmt st;
+  if (absl::Status s = st.Prepare(d->get(), "PRAGMA integrity_check(1)"); !s.ok()) return s;
+  int rc = st.Step();
+  if (rc != SQLITE_ROW) return d->Error(rc, "checking the vault file");
+  if (st.Text(0) != "ok") {
+    return absl::DataLossError(absl::StrCat("vault file is damaged: ", st.Text(0)));
   }
-  absl::StatusOr<AuditVerification> v = VerifyAudit();
+  st.Reset();
+  Transaction read(d);
+  if (absl::Status s = read.BeginRead(); !s.ok()) return s;
+  if (absl::Status s = impl_->LoadKeys(); !s.ok()) return s;
+  if (absl::Status s = impl_->WalkTokenRows(/*fill=*/false); !s.ok()) return s;
+  absl::StatusOr<AuditVerification> v = impl_->VerifyAuditLocked();
   return v.ok() ? absl::OkStatus() : v.status();
+}
+
+absl::Status Vault::Backup(std::string_view destination_path) const {
+  const std::string dest(destination_path);
+  if (absl::Status s = internal::CheckVaultPath(dest); !s.ok()) return s;
+  struct stat st;
+  if (lstat(dest.c_str(), &st) == 0) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        "a file exists at ", dest, "; a backup is written only to a new file"));
+  }
+  absl::MutexLock lock(&impl_->mu);
+  absl::StatusOr<std::unique_ptr<Db>> copy =
+      Db::Open(dest, /*create=*/true, impl_->options.busy_timeout_ms(), 0);
+  if (!copy.ok()) return copy.status();
+  auto remove = [&dest] {
+    unlink(dest.c_str());
+    unlink((dest + "-wal").c_str());
+    unlink((dest + "-shm").c_str());
+  };
+  absl::Status status;
+  {
+    // One step: the copy is the source as of one read transaction, whatever
+    // other connections do meanwhile.
+    sqlite3_backup* b = sqlite3_backup_init((*copy)->get(), "main", impl_->db->get(), "main");
+    if (b == nullptr) {
+      status = (*copy)->Error(sqlite3_errcode((*copy)->get()), "starting the backup");
+    } else {
+      int rc = sqlite3_backup_step(b, -1);
+      const int finish = sqlite3_backup_finish(b);
+      if (rc != SQLITE_DONE) {
+        status = (*copy)->Error(rc, "copying the vault");
+      } else if (finish != SQLITE_OK) {
+        status = (*copy)->Error(finish, "finishing the backup");
+      }
+    }
+  }
+  // The copy is checked before it is reported done: every page reads back
+  // with its checksum, and its audit head and domains authenticate under
+  // this vault's keys (which the same passphrase unlocks in the copy).
+  if (status.ok()) {
+    Stmt check;
+    status = check.Prepare((*copy)->get(), "PRAGMA integrity_check(1)");
+    if (status.ok()) {
+      int rc = check.Step();
+      if (rc != SQLITE_ROW) {
+        status = (*copy)->Error(rc, "checking the backup");
+      } else if (check.Text(0) != "ok") {
+        status = absl::DataLossError(absl::StrCat("the backup is damaged: ", check.Text(0)));
+      }
+    }
+  }
+  if (status.ok()) {
+    Vault::Impl probe;
+    probe.options = impl_->options;
+    probe.schema = impl_->schema;
+    probe.db = std::move(*copy);
+    absl::StatusOr<std::unique_ptr<SecretBytes>> ak = SecretBytes::CopyOf(
+        absl::string_view(reinterpret_cast<const char*>(SecretBytes::Reader(*impl_->audit_key).data()),
+                          impl_->audit_key->size()));
+    if (!ak.ok()) {
+      status = ak.status();
+    } else {
+      probe.audit_key = std::move(*ak);
+      status = probe.DeriveIntegrityKey();
+    }
+    if (status.ok()) {
+      Transaction read(probe.db.get());
+      status = read.BeginRead();
+      if (status.ok()) status = probe.VerifyAuditLocked().status();
+      if (status.ok()) status = read.Commit();
+    }
+    if (status.ok()) status = probe.db->Exec("PRAGMA journal_mode=WAL", "finishing the backup");
+    probe.db.reset();
+  }
+  if (!status.ok()) {
+    copy->reset();
+    remove();
+  }
+  return status;
 }
 
 }  // namespace gdprkit

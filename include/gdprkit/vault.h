@@ -61,6 +61,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "gdprkit/identifiers.h"
 
@@ -275,8 +276,10 @@ struct ErasureReport {
   std::uint64_t domains_searched = 0;
   // True when SQLite's write-ahead log was checkpointed and truncated after the
   // erasure, so no old copy of the erased records remains in the -wal file.
-  // False when another connection kept it open; the copies are overwritten by
-  // later checkpoints.
+  // False when another connection was reading: Erase does not wait for it
+  // (it would hold every other caller of this vault); the old page images stay
+  // in the -wal file until Vault::Checkpoint() succeeds or the last connection
+  // closes.
   bool wal_truncated = false;
 };
 
@@ -374,6 +377,13 @@ class Vault {
                                       std::string_view reason,
                                       const IdOptions& id_options = IdOptions());
 
+  // Copies the write-ahead log into the main file and truncates it, waiting up
+  // to `wait` for other connections' readers to finish. True when the log was
+  // truncated (nothing of the past, such as an erased record, is left in the
+  // -wal file); false when readers still held it. Called after an Erase whose
+  // report says wal_truncated = false.
+  absl::StatusOr<bool> Checkpoint(absl::Duration wait);
+
   // Makes a new master-key version primary and re-keys every domain to it
   // (tokens stay the same; their index and encryption change). Pseudonyms made
   // afterwards carry the new version. Returns the new version. Audited.
@@ -403,6 +413,16 @@ class Vault {
   // authenticates, and VerifyAudit. DataLoss on the first problem. Reads the
   // whole file.
   absl::Status CheckIntegrity() const;
+
+  // Writes a consistent copy of the vault, as of one moment, to a new file at
+  // `destination_path` while the vault stays in use (SQLite's online backup),
+  // created with mode 0600 and checked before it is reported done: the copy
+  // opens with the same passphrase or host key and gives the same tokens. The
+  // copy is one file with no write-ahead log. AlreadyExists when anything is
+  // at `destination_path`; on any failure the partial copy is removed. Not
+  // audited (the copy holds the same trail). A plain file copy of a vault in
+  // use can miss committed batches that are still in its -wal file: use this.
+  absl::Status Backup(std::string_view destination_path) const;
 
   struct Impl;
 

@@ -18,6 +18,7 @@ constexpr char kKdfContext[crypto_kdf_CONTEXTBYTES] = {'g', 'd', 'k', 'd', 'o', 
 constexpr std::uint64_t kSubkeyPseudonym = 1;
 constexpr std::uint64_t kSubkeyIndex = 2;
 constexpr std::uint64_t kSubkeyEncryption = 3;
+constexpr std::uint64_t kSubkeyRowMac = 4;
 // The kChaCha20 pseudonym scheme's two keys, derived from the pseudonym key.
 constexpr char kSchemeContext[crypto_kdf_CONTEXTBYTES] = {'g', 'd', 'k', 'p', 's', 'c', 'h', '2'};
 constexpr std::uint64_t kSubkeyChaChaNumeric = 1;
@@ -216,6 +217,8 @@ absl::StatusOr<DomainKeys> DeriveDomainKeys(const SecretBytes& master, std::uint
                              root);
   crypto_kdf_derive_from_key(d + kIndexKeyOffset, kKeyBytes, kSubkeyIndex, kKdfContext, root);
   crypto_kdf_derive_from_key(d + kEncryptionKeyOffset, kKeyBytes, kSubkeyEncryption, kKdfContext,
+                             root);
+  crypto_kdf_derive_from_key(d + kRowMacKeyOffset, kRowMacKeyBytes, kSubkeyRowMac, kKdfContext,
                              root);
   sodium_memzero(root, sizeof(root));
   FillPseudonymMaterial(scheme, d);

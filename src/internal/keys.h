@@ -120,6 +120,9 @@ void KeyedHashFrom(const std::uint8_t* state, const std::uint8_t* msg, std::size
 //   [128, 512)  keyed BLAKE2b state (16-byte output) of the pseudonym key
 //               (kBlake2b) or of its crypto_kdf subkey 2 (kChaCha20: kOther)
 //   [512, 896)  keyed BLAKE2b state of the index key (32-byte output)
+//   [896, 912)  row MAC key: SipHash-2-4 (crypto_shorthash_siphashx24) key
+//               authenticating each token row (crypto_kdf subkey 4 of the
+//               domain root); zero in a Pseudonymizer
 struct DomainKeys {
   std::uint32_t version = 0;
   std::unique_ptr<SecretBytes> secret;
@@ -133,7 +136,10 @@ inline constexpr std::size_t kEncryptionKeyOffset = 64;
 inline constexpr std::size_t kPseudonymChaChaKeyOffset = 96;
 inline constexpr std::size_t kPseudonymStateOffset = 128;
 inline constexpr std::size_t kIndexStateOffset = kPseudonymStateOffset + kHashStateBytes;
-inline constexpr std::size_t kDomainKeysSize = kIndexStateOffset + kHashStateBytes;
+inline constexpr std::size_t kRowMacKeyOffset = kIndexStateOffset + kHashStateBytes;
+inline constexpr std::size_t kRowMacKeyBytes = 16;  // crypto_shorthash_siphashx24_KEYBYTES
+inline constexpr std::size_t kRowMacBytes = 16;     // crypto_shorthash_siphashx24_BYTES
+inline constexpr std::size_t kDomainKeysSize = kRowMacKeyOffset + kRowMacKeyBytes;
 
 // The material of a standalone Pseudonymizer: a sealed SecretBytes with the
 // DomainKeys layout, holding only the pseudonym key and what `scheme` derives

@@ -1,12 +1,15 @@
 #include "internal/vault_db.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "internal/vault_vfs.h"
 
 namespace gdprkit::internal {
 namespace {
@@ -63,6 +66,24 @@ absl::Status PrecheckVaultFile(const std::string& path) {
     return absl::DataLossError(absl::StrCat(path, " is damaged: it ends in the middle of a page (",
                                             size, " bytes; truncated?)"));
   }
+  // Schema 3 and later keep a checksum in every page (internal/vault_vfs.h);
+  // check the header page before SQLite reads it, so that a damaged header
+  // reads as damage rather than as whatever SQLite makes of it.
+  const std::uint32_t schema = Be32(h + 60);
+  if (h[20] == kPageChecksumBytes) {
+    std::string page(page_size, '\0');
+    std::FILE* g = std::fopen(path.c_str(), "rb");
+    const std::size_t n = g != nullptr ? std::fread(&page[0], 1, page_size, g) : 0;
+    if (g != nullptr) std::fclose(g);
+    if (n != page_size ||
+        !PageChecksumMatches(reinterpret_cast<const unsigned char*>(page.data()), page_size)) {
+      return absl::DataLossError(
+          absl::StrCat(path, " is damaged: page 1 (the header) fails its checksum"));
+    }
+  } else if (schema >= kFirstChecksummedSchema) {
+    return absl::DataLossError(absl::StrCat(
+        path, " is damaged: its header lost the page checksums its schema version has"));
+  }
   const std::uint32_t change_counter = Be32(h + 24);
   const std::uint32_t pages = Be32(h + 28);
   const std::uint32_t valid_for = Be32(h + 92);
@@ -71,6 +92,21 @@ absl::Status PrecheckVaultFile(const std::string& path) {
     return absl::DataLossError(
         absl::StrCat(path, " is damaged: truncated to ", size, " bytes of the ",
                      static_cast<std::uint64_t>(pages) * page_size, " its header records"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckVaultPath(const std::string& path) {
+  if (path.empty()) return absl::InvalidArgumentError("the vault path is empty");
+  if (path.find('\0') != std::string::npos) {
+    return absl::InvalidArgumentError("the vault path contains a NUL byte");
+  }
+  if (path == ":memory:" || path.rfind("file:", 0) == 0) {
+    // SQLite would make an in-memory database (whose tokens vanish on close)
+    // or read a URI; a vault is a file.
+    return absl::InvalidArgumentError(
+        "a vault is a file: in-memory databases and 'file:' URIs are not accepted as its path "
+        "(write ./:memory: for a file of that name)");
   }
   return absl::OkStatus();
 }
@@ -95,6 +131,10 @@ absl::Status SqliteStatus(int rc, sqlite3* db, absl::string_view what) {
     case SQLITE_CANTOPEN:
       return absl::NotFoundError(text);
     case SQLITE_IOERR:
+      if (rc == SQLITE_IOERR_DATA) {
+        return absl::DataLossError(
+            absl::StrCat("vault file is damaged: ", what, ": a page fails its checksum"));
+      }
       return absl::UnavailableError(absl::StrCat(text, " (I/O error)"));
     case SQLITE_CONSTRAINT:
       return absl::AbortedError(text);
@@ -120,10 +160,27 @@ void Stmt::Reset() {
 
 absl::StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& path, bool create,
                                              int busy_timeout_ms, int cache_mib) {
+  if (absl::Status s = CheckVaultPath(path); !s.ok()) return s;
+  if (absl::Status s = EnsureVaultVfs(); !s.ok()) return s;
+  if (create) {
+    // Made here with mode 0600 whatever the umask: SQLite gives the -wal and
+    // -shm files the mode of the database file, so none of them is readable
+    // by other users (anyone who can copy the file can attack the passphrase
+    // offline).
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("cannot create vault file ", path, ": ", std::strerror(errno)));
+    }
+    struct stat st;
+    const bool fresh = fstat(fd, &st) == 0 && st.st_size == 0;
+    if (fresh) fchmod(fd, 0600);
+    ::close(fd);
+  }
   sqlite3* raw = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
   if (create) flags |= SQLITE_OPEN_CREATE;
-  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, kVaultVfsName);
   if (rc != SQLITE_OK) {
     absl::Status s = SqliteStatus(rc, raw, absl::StrCat("opening vault file ", path));
     sqlite3_close(raw);

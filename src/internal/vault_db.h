@@ -24,8 +24,15 @@ inline constexpr std::uint32_t kVaultApplicationId = 0x67646b76;
 // anything being written). OK, NotFound (no file), or DataLoss saying why.
 absl::Status PrecheckVaultFile(const std::string& path);
 
+// The first schema version whose files carry page checksums.
+inline constexpr std::uint32_t kFirstChecksummedSchema = 3;
+
+// InvalidArgument for a path SQLite would not treat as a plain file (empty, a
+// NUL byte, ":memory:", a "file:" URI).
+absl::Status CheckVaultPath(const std::string& path);
+
 // Maps an SQLite result code to a Status: BUSY/LOCKED -> Unavailable,
-// CORRUPT/NOTADB -> DataLoss, FULL -> ResourceExhausted, READONLY/PERM/AUTH ->
+// CORRUPT/NOTADB and IOERR_DATA (a page checksum) -> DataLoss, FULL -> ResourceExhausted, READONLY/PERM/AUTH ->
 // PermissionDenied, CANTOPEN -> NotFound or PermissionDenied, others ->
 // Internal. `what` says what was being done.
 absl::Status SqliteStatus(int rc, sqlite3* db, absl::string_view what);
