@@ -38,6 +38,16 @@
  *    length; a length of 0 is an empty input (the pointer may then be NULL)
  *    and gets the parser's error, never a crash.
  *
+ *  - Arrays and counts. Every (pointer, count) pair, input or output, is
+ *    checked before anything is read or written through it: a NULL pointer
+ *    with a count above 0 is GDPRKIT_INVALID_ARGUMENT naming the argument
+ *    ("argument values is NULL but count is 3"); so is a count above the
+ *    pair's limit, which is never more than an array in memory can hold
+ *    (PTRDIFF_MAX bytes) and lower where the function says so (a sweep takes
+ *    at most INT32_MAX records). When a call refuses its arguments nothing
+ *    is written through its output arrays; out-parameters are cleared as
+ *    usual.
+ *
  *  - Versioned structs. A struct the caller passes in, whether options or a
  *    record for the library to fill, starts with `unsigned int version`.
  *    Initialise it with its _INIT macro (gdprkit_finding f =

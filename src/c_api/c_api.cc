@@ -108,6 +108,23 @@ gdprkit_status OutOfRange(const char* function, std::size_t index, std::size_t c
                                         " is out of range; there are " + std::to_string(count));
 }
 
+gdprkit_status CheckCount(const char* function, const char* count_name, std::size_t count,
+                          std::size_t max_count) {
+  if (count <= max_count) return GDPRKIT_OK;
+  return Fail(GDPRKIT_INVALID_ARGUMENT, std::string(function) + ": " + count_name + " is " +
+                                            std::to_string(count) + ", above the limit of " +
+                                            std::to_string(max_count));
+}
+
+gdprkit_status CheckNotNull(const char* function, const char* name, const void* data,
+                            std::size_t count, const char* count_name) {
+  if (data != nullptr || count == 0) return GDPRKIT_OK;
+  const bool field = std::strchr(name, '.') != nullptr;
+  return Fail(GDPRKIT_INVALID_ARGUMENT, std::string(function) + ": " +
+                                            (field ? "" : "argument ") + name + " is NULL but " +
+                                            count_name + " is " + std::to_string(count));
+}
+
 std::string Quote(std::string_view s) {
   std::string out;
   out.reserve(s.size() + 2);
@@ -262,10 +279,7 @@ gdprkit_status gdprkit_policy_load_bytes(gdprkit_policy** out, const char* data,
   return Guard(kFn, [&]() -> gdprkit_status {
     if (out == nullptr) return NullArgument(kFn, "out");
     *out = nullptr;
-    if (data == nullptr && len != 0) {
-      return Fail(GDPRKIT_INVALID_ARGUMENT,
-                  std::string(kFn) + ": argument data is NULL but len is " + std::to_string(len));
-    }
+    if (gdprkit_status s = CheckArray(kFn, "data", data, len, "len"); s != GDPRKIT_OK) return s;
     gdprkit::PolicyFormat f;
     if (!ToFormat(format, &f)) return BadFormat(kFn, format);
     const std::string_view text = len == 0 ? std::string_view() : std::string_view(data, len);

@@ -9,6 +9,7 @@
 #define GDPRKIT_SRC_C_API_INTERNAL_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <exception>
 #include <map>
 #include <memory>
@@ -68,6 +69,56 @@ gdprkit_status BadVersion(const char* function, const char* type, unsigned int g
 
 // index >= count, as OUT_OF_RANGE.
 gdprkit_status OutOfRange(const char* function, std::size_t index, std::size_t count);
+
+// ---- Pointer and count pairs ------------------------------------------------
+//
+// The rule of every entry point (docs/conventions.md, "Arrays and counts"): a
+// (pointer, count) pair the caller hands over is checked before anything is
+// read or written through it. A NULL pointer with a count above 0 is
+// INVALID_ARGUMENT naming the argument; a count above the pair's bound is
+// INVALID_ARGUMENT naming the count. The bound is never more than an array of
+// the element type can hold (PTRDIFF_MAX bytes), and lower where the function
+// documents a maximum (a sweep: INT32_MAX records).
+
+// The most elements of `T` an array in memory can hold.
+template <typename T>
+constexpr std::size_t MaxElements() {
+  return static_cast<std::size_t>(PTRDIFF_MAX) / sizeof(T);
+}
+
+// INVALID_ARGUMENT "<function>: <count_name> is <count>, above the limit of
+// <max_count>" when count > max_count; OK otherwise.
+gdprkit_status CheckCount(const char* function, const char* count_name, std::size_t count,
+                          std::size_t max_count);
+
+// INVALID_ARGUMENT "<function>: [argument ]<name> is NULL but <count_name> is
+// <count>" when data is NULL and count > 0; OK otherwise. ("argument " unless
+// `name` is a field, such as "input.selector".)
+gdprkit_status CheckNotNull(const char* function, const char* name, const void* data,
+                            std::size_t count, const char* count_name);
+
+// A required array of `count` elements of T at `data` (NULL only when count
+// is 0), of at most `max_count` elements.
+template <typename T>
+gdprkit_status CheckArray(const char* function, const char* name, const T* data,
+                          std::size_t count, const char* count_name,
+                          std::size_t max_count = MaxElements<T>()) {
+  if (gdprkit_status s = CheckNotNull(function, name, data, count, count_name); s != GDPRKIT_OK) {
+    return s;
+  }
+  return CheckCount(function, count_name, count,
+                    max_count < MaxElements<T>() ? max_count : MaxElements<T>());
+}
+
+// An optional array: NULL means "not given" (or "not wanted" for an output);
+// when given, as CheckArray.
+template <typename T>
+gdprkit_status CheckOptionalArray(const char* function, const char* name, const T* data,
+                                  std::size_t count, const char* count_name,
+                                  std::size_t max_count = MaxElements<T>()) {
+  if (data == nullptr) return GDPRKIT_OK;
+  return CheckArray(function, name, data, count, count_name, max_count);
+}
 
 // Runs `body` with the thread's error cleared, turning every exception into
 // a status, so that nothing unwinds into C.

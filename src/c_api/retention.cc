@@ -72,27 +72,83 @@ struct Converted {
   std::vector<std::string_view> ids;
 };
 
-// Converts and checks a C sweep input. Errors name the field of the input.
-gdprkit_status Convert(const char* fn, const gdprkit_retention_schedule& schedule,
-                       const gdprkit_sweep_input& in, Converted* out) {
-  const std::string f(fn);
+// A sweep takes at most INT32_MAX records (rows and holds are int32 in the
+// core), and as many selectors (the per-record selector is an int32 index).
+constexpr std::size_t kMaxRecords = static_cast<std::size_t>(INT32_MAX);
+
+// Checks every pointer and count of a C sweep input before anything is read
+// through it: the version, each array against its count, each event column
+// against input.count. Errors name the field of the input.
+gdprkit_status CheckInput(const char* fn, const gdprkit_retention_schedule& schedule,
+                          const gdprkit_sweep_input& in) {
   if (in.version != GDPRKIT_SWEEP_INPUT_VERSION) {
     return BadVersion(fn, "gdprkit_sweep_input", in.version, GDPRKIT_SWEEP_INPUT_VERSION);
   }
   const std::size_t n = in.count;
-  if (n > 0 && in.selector == nullptr) {
-    return Fail(GDPRKIT_INVALID_ARGUMENT,
-                f + ": input.selector is NULL but input.count is " + S(n));
+  if (gdprkit_status s = CheckArray(fn, "input.selector", in.selector, n, "input.count",
+                                    kMaxRecords);
+      s != GDPRKIT_OK) {
+    return s;
+  }
+  if (gdprkit_status s = CheckOptionalArray(fn, "input.record_ids", in.record_ids, n,
+                                            "input.count", kMaxRecords);
+      s != GDPRKIT_OK) {
+    return s;
+  }
+  if (gdprkit_status s = CheckArray(fn, "input.selectors", in.selectors, in.selector_count,
+                                    "input.selector_count", kMaxRecords);
+      s != GDPRKIT_OK) {
+    return s;
   }
   if (n > 0 && in.selector_count == 0) {
     return Fail(GDPRKIT_INVALID_ARGUMENT,
-                f + ": input.selectors is empty; give each record's rule or purpose id as a "
+                std::string(fn) +
+                    ": input.selectors is empty; give each record's rule or purpose id as a "
                     "selector text (\"\" for no rule)");
   }
-  if (in.selector_count > 0 && in.selectors == nullptr) {
-    return Fail(GDPRKIT_INVALID_ARGUMENT, f + ": input.selectors is NULL but input.selector_count is " +
-                                              S(in.selector_count));
+  // Each column is named once and only events of the schedule are known, so
+  // more columns than the schedule has events cannot be right.
+  const std::size_t max_events = schedule.core.events().size();
+  if (gdprkit_status s = CheckArray(fn, "input.event_names", in.event_names, in.event_count,
+                                    "input.event_count", max_events);
+      s != GDPRKIT_OK) {
+    return s;
   }
+  if (gdprkit_status s = CheckArray(fn, "input.event_days", in.event_days, in.event_count,
+                                    "input.event_count", max_events);
+      s != GDPRKIT_OK) {
+    return s;
+  }
+  for (std::size_t c = 0; c < in.event_count; ++c) {
+    if (in.event_names[c] == nullptr) {
+      return Fail(GDPRKIT_INVALID_ARGUMENT, std::string(fn) + ": input.event_names[" + S(c) +
+                                                "] is NULL");
+    }
+    if (n > 0 && in.event_days[c] == nullptr) {
+      return Fail(GDPRKIT_INVALID_ARGUMENT, std::string(fn) + ": input.event_days[" + S(c) +
+                                                "] (" + in.event_names[c] +
+                                                ") is NULL but input.count is " + S(n));
+    }
+  }
+  for (const auto& [name, column] : {std::pair<const char*, const int32_t*>{"input.hold_record",
+                                                                            in.hold_record},
+                                     {"input.hold_start", in.hold_start},
+                                     {"input.hold_end", in.hold_end}}) {
+    if (gdprkit_status s =
+            CheckArray(fn, name, column, in.hold_count, "input.hold_count", kMaxRecords);
+        s != GDPRKIT_OK) {
+      return s;
+    }
+  }
+  return GDPRKIT_OK;
+}
+
+// Converts a C sweep input that passed CheckInput. Errors name the field of
+// the input.
+gdprkit_status Convert(const char* fn, const gdprkit_retention_schedule& schedule,
+                       const gdprkit_sweep_input& in, Converted* out) {
+  const std::string f(fn);
+  const std::size_t n = in.count;
   gdprkit::SweepInput& core = out->input;
   core.selector = absl::MakeConstSpan(in.selector, n);
   core.rule_sets.reserve(in.selector_count);
@@ -117,28 +173,11 @@ gdprkit_status Convert(const char* fn, const gdprkit_retention_schedule& schedul
     }
     core.record_ids = absl::MakeConstSpan(out->ids);
   }
-  if (in.event_count > 0 && (in.event_names == nullptr || in.event_days == nullptr)) {
-    return Fail(GDPRKIT_INVALID_ARGUMENT,
-                f + ": input.event_names or input.event_days is NULL but input.event_count is " +
-                    S(in.event_count));
-  }
   core.events.reserve(in.event_count);
   for (std::size_t c = 0; c < in.event_count; ++c) {
-    if (in.event_names[c] == nullptr) {
-      return Fail(GDPRKIT_INVALID_ARGUMENT, f + ": input.event_names[" + S(c) + "] is NULL");
-    }
-    if (n > 0 && in.event_days[c] == nullptr) {
-      return Fail(GDPRKIT_INVALID_ARGUMENT, f + ": input.event_days[" + S(c) + "] (" +
-                                                in.event_names[c] + ") is NULL");
-    }
-    core.events.push_back(
-        gdprkit::EventColumn{in.event_names[c], absl::MakeConstSpan(in.event_days[c], n)});
-  }
-  if (in.hold_count > 0 &&
-      (in.hold_record == nullptr || in.hold_start == nullptr || in.hold_end == nullptr)) {
-    return Fail(GDPRKIT_INVALID_ARGUMENT,
-                f + ": input.hold_record, hold_start or hold_end is NULL but input.hold_count is " +
-                    S(in.hold_count));
+    core.events.push_back(gdprkit::EventColumn{
+        in.event_names[c],
+        n == 0 ? absl::Span<const std::int32_t>() : absl::MakeConstSpan(in.event_days[c], n)});
   }
   core.holds.reserve(in.hold_count);
   for (std::size_t h = 0; h < in.hold_count; ++h) {
@@ -166,10 +205,10 @@ gdprkit_status CheckLogOptions(const char* fn, const gdprkit_deletion_log_option
     return BadVersion(fn, "gdprkit_deletion_log_options", options->version,
                       GDPRKIT_DELETION_LOG_OPTIONS_VERSION);
   }
-  if (options->key == nullptr && options->key_size != 0) {
-    return Fail(GDPRKIT_INVALID_ARGUMENT,
-                std::string(fn) + ": options.key is NULL but options.key_size is " +
-                    S(options->key_size));
+  if (gdprkit_status s =
+          CheckArray(fn, "options.key", options->key, options->key_size, "options.key_size");
+      s != GDPRKIT_OK) {
+    return s;
   }
   if (options->key != nullptr) {
     out->key = std::string_view(reinterpret_cast<const char*>(options->key), options->key_size);
@@ -216,6 +255,9 @@ gdprkit_status gdprkit_date_format(char* out, size_t out_size, int32_t day) {
   static constexpr char kFn[] = "gdprkit_date_format";
   return Guard(kFn, [&]() -> gdprkit_status {
     if (out == nullptr) return NullArgument(kFn, "out");
+    if (gdprkit_status s = CheckArray(kFn, "out", out, out_size, "out_size"); s != GDPRKIT_OK) {
+      return s;
+    }
     if (out_size > 0) out[0] = '\0';
     if (day == GDPRKIT_NO_DATE) {
       return Fail(GDPRKIT_INVALID_ARGUMENT,
@@ -234,6 +276,9 @@ gdprkit_status gdprkit_add_period(char* out, size_t out_size, const char* date,
   static constexpr char kFn[] = "gdprkit_add_period";
   return Guard(kFn, [&]() -> gdprkit_status {
     if (out == nullptr) return NullArgument(kFn, "out");
+    if (gdprkit_status s = CheckArray(kFn, "out", out, out_size, "out_size"); s != GDPRKIT_OK) {
+      return s;
+    }
     if (out_size > 0) out[0] = '\0';
     if (date == nullptr) return NullArgument(kFn, "date");
     if (period == nullptr) return NullArgument(kFn, "period");
@@ -247,8 +292,13 @@ gdprkit_status gdprkit_add_period_days(int32_t* out_days, const int32_t* days, s
                                        const char* period) {
   static constexpr char kFn[] = "gdprkit_add_period_days";
   return Guard(kFn, [&]() -> gdprkit_status {
-    if (count > 0 && out_days == nullptr) return NullArgument(kFn, "out_days");
-    if (count > 0 && days == nullptr) return NullArgument(kFn, "days");
+    if (gdprkit_status s = CheckArray(kFn, "out_days", out_days, count, "count");
+        s != GDPRKIT_OK) {
+      return s;
+    }
+    if (gdprkit_status s = CheckArray(kFn, "days", days, count, "count"); s != GDPRKIT_OK) {
+      return s;
+    }
     if (period == nullptr) return NullArgument(kFn, "period");
     absl::StatusOr<gdprkit::Period> p = gdprkit::ParsePeriod(period);
     if (!p.ok()) return WithPrefix(kFn, p.status());
@@ -358,18 +408,16 @@ gdprkit_status gdprkit_retention_sweep(gdprkit_sweep_report** out_report,
       return BadVersion(kFn, "gdprkit_sweep_columns", columns->version,
                         GDPRKIT_SWEEP_COLUMNS_VERSION);
     }
-    n = input->version == GDPRKIT_SWEEP_INPUT_VERSION ? input->count : 0;
-    clear = columns;
-    if (n > 0) {
-      const char* missing = columns->status == nullptr     ? "status"
-                            : columns->due_date == nullptr ? "due_date"
-                            : columns->rule == nullptr     ? "rule"
-                            : columns->anchor == nullptr   ? "anchor"
-                            : columns->reason == nullptr   ? "reason"
-                                                           : nullptr;
-      if (missing != nullptr) {
-        return Fail(GDPRKIT_INVALID_ARGUMENT, std::string(kFn) + ": columns." + missing +
-                                                  " is NULL but input.count is " + S(n));
+    if (gdprkit_status s = CheckInput(kFn, *schedule, *input); s != GDPRKIT_OK) return s;
+    n = input->count;
+    for (const auto& [name, column] :
+         {std::pair<const char*, const void*>{"columns.status", columns->status},
+          {"columns.due_date", columns->due_date},
+          {"columns.rule", columns->rule},
+          {"columns.anchor", columns->anchor},
+          {"columns.reason", columns->reason}}) {
+      if (gdprkit_status s = CheckNotNull(kFn, name, column, n, "input.count"); s != GDPRKIT_OK) {
+        return s;
       }
     }
     gdprkit::SweepOptions opts;
@@ -396,6 +444,9 @@ gdprkit_status gdprkit_retention_sweep(gdprkit_sweep_report** out_report,
       opts.threads = options->threads;
       opts.max_errors = options->max_errors;
     }
+    // Every argument checked: from here on a failure overwrites the columns
+    // (no partial answer is left behind), and nothing before wrote to them.
+    clear = columns;
     Converted conv;
     if (gdprkit_status s = Convert(kFn, *schedule, *input, &conv); s != GDPRKIT_OK) return s;
     static_assert(sizeof(gdprkit::RetentionStatus) == 1 && sizeof(gdprkit::RetentionReason) == 1,
@@ -490,6 +541,7 @@ gdprkit_status gdprkit_retention_explain(char** out, const gdprkit_retention_sch
     *out = nullptr;
     if (schedule == nullptr) return NullArgument(kFn, "schedule");
     if (input == nullptr) return NullArgument(kFn, "input");
+    if (gdprkit_status s = CheckInput(kFn, *schedule, *input); s != GDPRKIT_OK) return s;
     Converted conv;
     if (gdprkit_status s = Convert(kFn, *schedule, *input, &conv); s != GDPRKIT_OK) return s;
     absl::StatusOr<std::string> text = schedule->core.Explain(conv.input, row, as_of);
@@ -535,8 +587,22 @@ gdprkit_status gdprkit_deletion_log_append(int64_t* out_last_seq, gdprkit_deleti
     if (out_last_seq == nullptr) return NullArgument(kFn, "out_last_seq");
     *out_last_seq = 0;
     if (log == nullptr) return NullArgument(kFn, "log");
-    if (count > 0 && record_ids == nullptr) return NullArgument(kFn, "record_ids");
-    if (count > 0 && deleted_at == nullptr) return NullArgument(kFn, "deleted_at");
+    if (gdprkit_status s = CheckArray(kFn, "record_ids", record_ids, count, "count");
+        s != GDPRKIT_OK) {
+      return s;
+    }
+    if (gdprkit_status s = CheckOptionalArray(kFn, "rule_ids", rule_ids, count, "count");
+        s != GDPRKIT_OK) {
+      return s;
+    }
+    if (gdprkit_status s = CheckOptionalArray(kFn, "due_dates", due_dates, count, "count");
+        s != GDPRKIT_OK) {
+      return s;
+    }
+    if (gdprkit_status s = CheckArray(kFn, "deleted_at", deleted_at, count, "count");
+        s != GDPRKIT_OK) {
+      return s;
+    }
     std::vector<gdprkit::DeletionRecord> records(count);
     for (std::size_t i = 0; i < count; ++i) {
       if (record_ids[i] == nullptr) {
@@ -565,6 +631,9 @@ gdprkit_status gdprkit_deletion_log_head(char* out, size_t out_size,
   static constexpr char kFn[] = "gdprkit_deletion_log_head";
   return Guard(kFn, [&]() -> gdprkit_status {
     if (out == nullptr) return NullArgument(kFn, "out");
+    if (gdprkit_status s = CheckArray(kFn, "out", out, out_size, "out_size"); s != GDPRKIT_OK) {
+      return s;
+    }
     if (out_size > 0) out[0] = '\0';
     if (log == nullptr) return NullArgument(kFn, "log");
     return WriteText(kFn, out, out_size, log->core->head());

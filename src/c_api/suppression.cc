@@ -43,9 +43,9 @@ gdprkit_status Run(const char* fn, Door door, char** out, size_t* out_len, const
     if (out_len != nullptr) *out_len = 0;
     if (out == nullptr) return NullArgument(fn, "out");
     if (out_len == nullptr) return NullArgument(fn, "out_len");
-    if (request == nullptr && request_len != 0) {
-      return Fail(GDPRKIT_INVALID_ARGUMENT, std::string(fn) + ": argument request is NULL but " +
-                                                "request_len is " + std::to_string(request_len));
+    if (gdprkit_status s = CheckArray(fn, "request", request, request_len, "request_len");
+        s != GDPRKIT_OK) {
+      return s;
     }
     gdprkit::MessageFormat f;
     if (!ToFormat(format, &f)) {

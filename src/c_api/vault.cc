@@ -46,6 +46,8 @@ struct gdprkit_pseudonymizer {
 namespace {
 
 using gdprkit::capi::BadVersion;
+using gdprkit::capi::CheckArray;
+using gdprkit::capi::CheckOptionalArray;
 using gdprkit::capi::Fail;
 using gdprkit::capi::FromStatus;
 using gdprkit::capi::Guard;
@@ -95,12 +97,12 @@ gdprkit_status BadScheme(const char* fn, int scheme) {
                            "GDPRKIT_PSEUDONYM_CHACHA20, a gdprkit_pseudonym_scheme)"));
 }
 
-// The C strings as views; a NULL element is an error naming its index.
+// The C strings as views; a NULL element is an error naming its index. The
+// array itself was checked with CheckArray.
 gdprkit_status Views(const char* fn, const char* what, const char* const* values, size_t count,
                      std::vector<std::string_view>* out) {
   out->clear();
   if (count == 0) return GDPRKIT_OK;
-  if (values == nullptr) return NullArgument(fn, what);
   out->reserve(count);
   for (size_t i = 0; i < count; ++i) {
     if (values[i] == nullptr) {
@@ -145,9 +147,14 @@ gdprkit_status FromCore(const char* fn, const absl::Status& s) {
   return FromStatus(absl::Status(s.code(), absl::StrCat(fn, ": ", s.message())));
 }
 
-void CopyProblems(const std::vector<gdprkit::IdProblem>& problems, unsigned char* out) {
-  if (out == nullptr) return;
-  for (std::size_t i = 0; i < problems.size(); ++i) {
+// Writes one problem per row into the caller's `count` bytes at `out` (which
+// may be NULL: not wanted): the rows `problems` has, 0 for the rest. Called
+// only once the call has succeeded.
+void CopyProblems(const std::vector<gdprkit::IdProblem>& problems, unsigned char* out,
+                  std::size_t count) {
+  if (out == nullptr || count == 0) return;
+  std::memset(out, 0, count);
+  for (std::size_t i = 0; i < problems.size() && i < count; ++i) {
     out[i] = static_cast<unsigned char>(problems[i]);
   }
 }
@@ -192,7 +199,11 @@ gdprkit_status OpenOrCreate(const char* fn, Mode mode, Secret kind, gdprkit_vaul
     *out = nullptr;
     if (path == nullptr) return NullArgument(fn, "path");
     const char* secret_name = kind == Secret::kPassphrase ? "passphrase" : "key";
-    if (secret == nullptr && secret_len != 0) return NullArgument(fn, secret_name);
+    if (gdprkit_status s = CheckArray(fn, secret_name, secret, secret_len,
+                                      kind == Secret::kPassphrase ? "passphrase_len" : "key_len");
+        s != GDPRKIT_OK) {
+      return s;
+    }
     if (secret_len == 0) {
       return Fail(GDPRKIT_INVALID_ARGUMENT, absl::StrCat(fn, ": the ", secret_name, " is empty"));
     }
@@ -276,8 +287,13 @@ gdprkit_status gdprkit_ids_check(unsigned char* out_problems, size_t* out_reject
   return Guard(kFn, [&]() -> gdprkit_status {
     if (out_rejected == nullptr) return NullArgument(kFn, "out_rejected");
     *out_rejected = 0;
-    if (out_problems == nullptr && count != 0) return NullArgument(kFn, "out_problems");
-    if (count != 0) std::memset(out_problems, 0, count);
+    if (gdprkit_status s = CheckArray(kFn, "out_problems", out_problems, count, "count");
+        s != GDPRKIT_OK) {
+      return s;
+    }
+    if (gdprkit_status s = CheckArray(kFn, "values", values, count, "count"); s != GDPRKIT_OK) {
+      return s;
+    }
     if (!KnownKind(kind)) return BadKind(kFn, kind);
     gdprkit::IdOptions io;
     if (gdprkit_status s = IdOptions(kFn, options, &io); s != GDPRKIT_OK) return s;
@@ -286,7 +302,7 @@ gdprkit_status gdprkit_ids_check(unsigned char* out_problems, size_t* out_reject
     std::vector<gdprkit::IdProblem> problems;
     const std::size_t rejected =
         gdprkit::CheckIds(static_cast<gdprkit::IdKind>(kind), views, &problems, io);
-    CopyProblems(problems, out_problems);
+    CopyProblems(problems, out_problems, count);
     *out_rejected = rejected;
     return GDPRKIT_OK;
   });
@@ -301,7 +317,13 @@ gdprkit_status gdprkit_ids_normalize(gdprkit_id_column** out, unsigned char* out
     *out = nullptr;
     if (out_rejected == nullptr) return NullArgument(kFn, "out_rejected");
     *out_rejected = 0;
-    if (out_problems != nullptr && count != 0) std::memset(out_problems, 0, count);
+    if (gdprkit_status s = CheckOptionalArray(kFn, "out_problems", out_problems, count, "count");
+        s != GDPRKIT_OK) {
+      return s;
+    }
+    if (gdprkit_status s = CheckArray(kFn, "values", values, count, "count"); s != GDPRKIT_OK) {
+      return s;
+    }
     if (!KnownKind(kind)) return BadKind(kFn, kind);
     gdprkit::IdOptions io;
     if (gdprkit_status s = IdOptions(kFn, options, &io); s != GDPRKIT_OK) return s;
@@ -312,7 +334,7 @@ gdprkit_status gdprkit_ids_normalize(gdprkit_id_column** out, unsigned char* out
     const std::size_t rejected =
         gdprkit::NormalizeIds(static_cast<gdprkit::IdKind>(kind), views, &column, &problems, io);
     std::unique_ptr<gdprkit_id_column> c = ToC(&column);
-    CopyProblems(problems, out_problems);
+    CopyProblems(problems, out_problems, count);
     *out_rejected = rejected;
     *out = c.release();
     return GDPRKIT_OK;
@@ -320,7 +342,11 @@ gdprkit_status gdprkit_ids_normalize(gdprkit_id_column** out, unsigned char* out
 }
 
 void gdprkit_secure_wipe(void* data, size_t size) {
-  if (data != nullptr && size != 0) sodium_memzero(data, size);
+  // No object is larger than PTRDIFF_MAX bytes: such a size is a caller's
+  // mistake, and wiping by it would run over the caller's memory.
+  if (data != nullptr && size != 0 && size <= gdprkit::capi::MaxElements<unsigned char>()) {
+    sodium_memzero(data, size);
+  }
 }
 
 size_t gdprkit_host_key_bytes(void) { return GDPRKIT_HOST_KEY_BYTES; }
@@ -424,7 +450,13 @@ gdprkit_status RunBatch(const char* fn, Batch what, gdprkit_id_column** out,
   return Guard(fn, [&]() -> gdprkit_status {
     if (out == nullptr) return NullArgument(fn, "out");
     *out = nullptr;
-    if (out_problems != nullptr && count != 0) std::memset(out_problems, 0, count);
+    if (gdprkit_status s = CheckOptionalArray(fn, "out_problems", out_problems, count, "count");
+        s != GDPRKIT_OK) {
+      return s;
+    }
+    if (gdprkit_status s = CheckArray(fn, "values", values, count, "count"); s != GDPRKIT_OK) {
+      return s;
+    }
     if (vault == nullptr) return NullArgument(fn, "vault");
     if (domain == nullptr) return NullArgument(fn, "domain");
     if (!KnownKind(kind)) return BadKind(fn, kind);
@@ -440,7 +472,7 @@ gdprkit_status RunBatch(const char* fn, Batch what, gdprkit_id_column** out,
                          : vault->core->Tokenize(domain, k, views, &column, bo, &report);
     if (!s.ok()) return FromCore(fn, s);
     std::unique_ptr<gdprkit_id_column> c = ToC(&column);
-    CopyProblems(report.problems, out_problems);
+    CopyProblems(report.problems, out_problems, count);
     *out = c.release();
     return GDPRKIT_OK;
   });
@@ -474,6 +506,9 @@ gdprkit_status gdprkit_vault_reidentify(gdprkit_id_column** out, gdprkit_vault* 
     if (vault == nullptr) return NullArgument(kFn, "vault");
     if (domain == nullptr) return NullArgument(kFn, "domain");
     if (reason == nullptr) return NullArgument(kFn, "reason");
+    if (gdprkit_status s = CheckArray(kFn, "tokens", tokens, count, "count"); s != GDPRKIT_OK) {
+      return s;
+    }
     std::vector<std::string_view> views;
     if (gdprkit_status s = Views(kFn, "tokens", tokens, count, &views); s != GDPRKIT_OK) return s;
     gdprkit::StringColumn column;
@@ -523,6 +558,9 @@ gdprkit_status gdprkit_vault_translate(gdprkit_id_column** out, gdprkit_vault* v
     // Checked here, as an int: the core's enum is 8 bits, and 256 must not
     // become 0.
     if (!KnownTarget(target)) return BadTarget(kFn, target);
+    if (gdprkit_status s = CheckArray(kFn, "tokens", tokens, count, "count"); s != GDPRKIT_OK) {
+      return s;
+    }
     std::vector<std::string_view> views;
     if (gdprkit_status s = Views(kFn, "tokens", tokens, count, &views); s != GDPRKIT_OK) return s;
     gdprkit::StringColumn column;
@@ -645,7 +683,7 @@ gdprkit_status gdprkit_pseudonymizer_from_exported_key(gdprkit_pseudonymizer** o
   return Guard(kFn, [&]() -> gdprkit_status {
     if (out == nullptr) return NullArgument(kFn, "out");
     *out = nullptr;
-    if (text == nullptr && len != 0) return NullArgument(kFn, "text");
+    if (gdprkit_status s = CheckArray(kFn, "text", text, len, "len"); s != GDPRKIT_OK) return s;
     std::string_view view = len == 0 ? std::string_view() : std::string_view(text, len);
     const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
     while (!view.empty() && space(view.front())) view.remove_prefix(1);
@@ -691,7 +729,13 @@ gdprkit_status gdprkit_pseudonymizer_pseudonymize(gdprkit_id_column** out,
   return Guard(kFn, [&]() -> gdprkit_status {
     if (out == nullptr) return NullArgument(kFn, "out");
     *out = nullptr;
-    if (out_problems != nullptr && count != 0) std::memset(out_problems, 0, count);
+    if (gdprkit_status s = CheckOptionalArray(kFn, "out_problems", out_problems, count, "count");
+        s != GDPRKIT_OK) {
+      return s;
+    }
+    if (gdprkit_status s = CheckArray(kFn, "values", values, count, "count"); s != GDPRKIT_OK) {
+      return s;
+    }
     if (pseudonymizer == nullptr) return NullArgument(kFn, "pseudonymizer");
     if (!KnownKind(kind)) return BadKind(kFn, kind);
     gdprkit::BatchOptions bo;
@@ -704,7 +748,7 @@ gdprkit_status gdprkit_pseudonymizer_pseudonymize(gdprkit_id_column** out,
                                                        &column, bo, &report);
     if (!s.ok()) return FromCore(kFn, s);
     std::unique_ptr<gdprkit_id_column> c = ToC(&column);
-    CopyProblems(report.problems, out_problems);
+    CopyProblems(report.problems, out_problems, count);
     *out = c.release();
     return GDPRKIT_OK;
   });

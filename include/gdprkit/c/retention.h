@@ -71,9 +71,10 @@ GDPRKIT_API gdprkit_status gdprkit_add_period(char* out, size_t out_size, const 
  * days at `days` and writes the results to `out_days` (which may be `days`
  * itself). GDPRKIT_NO_DATE stays GDPRKIT_NO_DATE. `days` and `out_days` may
  * be NULL only when count is 0.
- * Errors: INVALID_ARGUMENT for a NULL argument, an ill-formed period, or a
- * day that is not a valid date (the message names its index); nothing is
- * written on failure. Thread-safe. */
+ * Errors: INVALID_ARGUMENT for a NULL argument, a count larger than an
+ * int32_t array can be, an ill-formed period, or a day that is not a valid
+ * date (the message names its index); nothing is written on failure.
+ * Thread-safe. */
 GDPRKIT_API gdprkit_status gdprkit_add_period_days(int32_t* out_days, const int32_t* days,
                                                    size_t count, const char* period);
 
@@ -150,10 +151,11 @@ GDPRKIT_API const char* gdprkit_retention_status_name(int status);
 GDPRKIT_API const char* gdprkit_retention_reason_name(int reason);
 
 /* The records to sweep, as columns of `count` rows. Everything is borrowed
- * for the duration of the call. Initialise with GDPRKIT_SWEEP_INPUT_INIT. */
+ * for the duration of the call. Initialise with GDPRKIT_SWEEP_INPUT_INIT.
+ * Each array may be NULL only when its count is 0 (record_ids always). */
 typedef struct gdprkit_sweep_input {
   unsigned int version; /* set by the caller: GDPRKIT_SWEEP_INPUT_VERSION */
-  size_t count;         /* number of records */
+  size_t count;         /* number of records; at most INT32_MAX */
   /* Selector texts: each a rule id, a purpose id (its rule), several joined
    * by '+' ("patient-record+legal-claims"), or "" (no rule). A rule id wins
    * over a purpose id of the same name. */
@@ -167,7 +169,8 @@ typedef struct gdprkit_sweep_input {
   /* Event date columns: event_count names and as many columns of `count`
    * day numbers (GDPRKIT_NO_DATE where the event has not happened). The
    * column "collection" anchors rules without an anchor. Every event a used
-   * rule refers to needs a column; a name no rule knows is an error. */
+   * rule refers to needs a column; a name no rule knows is an error, so
+   * event_count is at most gdprkit_retention_schedule_event_count. */
   const char* const* event_names;
   const int32_t* const* event_days;
   size_t event_count;
@@ -233,16 +236,20 @@ typedef struct gdprkit_sweep_report gdprkit_sweep_report;
  * record into the caller's `columns`, and stores the counts in *out_report
  * (released with gdprkit_sweep_report_free).
  * Errors: INVALID_ARGUMENT for a NULL argument, an unsupported version, an
- * unknown option, inconsistent input (an event column no rule knows; a column
- * given twice; a column a used rule needs but missing; a hold naming a row
- * that does not exist; an invalid as_of), and, with GDPRKIT_ON_INVALID_FAIL,
+ * unknown option, a NULL array with a count above 0 or a count above its
+ * limit (see gdprkit_sweep_input), inconsistent input (an event column no
+ * rule knows; a column given twice; a column a used rule needs but missing;
+ * a hold naming a row that does not exist; an invalid as_of), and, with
+ * GDPRKIT_ON_INVALID_FAIL,
  * for the first invalid record ("record "r-17" (row 1), field
  * "last_contact": 2024-01-01 is before collection 2024-02-01 (and 1 more
  * invalid records); no result was returned"). Invalid records: a date out
  * of range, an event before collection, no collection date where a rule
  * counts from it, a hold without start or released before it began, a
- * selector index out of range. On failure *out_report is NULL and every
- * output row is set to GDPRKIT_RETENTION_INVALID, GDPRKIT_NO_DATE, -1, -1,
+ * selector index out of range. On failure *out_report is NULL. When the
+ * arguments themselves are refused (NULL, a version, an option, an array
+ * and its count) nothing is written to the columns; any later failure sets
+ * every output row to GDPRKIT_RETENTION_INVALID, GDPRKIT_NO_DATE, -1, -1,
  * GDPRKIT_REASON_INVALID_INPUT, -1: no partial answer is left behind.
  * NOT_FOUND for a selector text naming no rule or purpose (the message
  * names the selector and the nearest ids). With
@@ -368,7 +375,9 @@ GDPRKIT_API void gdprkit_deletion_log_free(gdprkit_deletion_log* log);
  * NULL), due_dates[i] (GDPRKIT_NO_DATE when none; due_dates may be NULL),
  * deleted_at[i] (seconds since 1970-01-01T00:00:00Z). Stores the sequence
  * number of the last entry written in *out_last_seq.
- * Errors: INVALID_ARGUMENT for a NULL argument, and naming the index and
+ * record_ids and deleted_at may be NULL only when count is 0.
+ * Errors: INVALID_ARGUMENT for a NULL argument, a NULL array with count above
+ * 0 or a count above what an array can hold, and naming the index and
  * field of a bad deletion (empty, too long, not UTF-8 or CPR-shaped record
  * id; due date or deletion time out of range); DATA_LOSS when another writer
  * left the file broken; INTERNAL for I/O errors (nothing half-written).

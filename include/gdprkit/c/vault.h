@@ -12,7 +12,12 @@
  *
  * Per-row reasons. Functions that take `unsigned char* out_problems` write
  * one gdprkit_id_problem per input row into it (the caller provides `count`
- * bytes; it may be NULL when not wanted).
+ * bytes; it may be NULL when not wanted), and only when the call succeeds.
+ *
+ * Arrays and counts. An input array (values, tokens) may be NULL only when
+ * count is 0; a NULL array with a count above 0, or a count larger than an
+ * array of pointers can be, is INVALID_ARGUMENT naming the argument, and
+ * nothing is written.
  *
  * Secrets. Passphrases and host keys are pointer + length (bytes, no NUL
  * needed); the library copies them into guarded memory, wipes its copies
@@ -120,10 +125,11 @@ GDPRKIT_API void gdprkit_id_column_free(gdprkit_id_column* column);
 /* Checks `count` values as identifiers of `kind`: out_problems[i] gets row
  * i's gdprkit_id_problem, *out_rejected the number of rejected rows.
  * Rejections are data, not errors.
- * Errors: INVALID_ARGUMENT for a NULL argument (values may be NULL when
- * count is 0; a NULL element is named by its index), an unknown kind or
- * options version. On failure *out_rejected is 0 and out_problems is
- * zeroed. Thread-safe. */
+ * Errors: INVALID_ARGUMENT for a NULL argument (values and out_problems may
+ * be NULL when count is 0; a NULL element is named by its index), a count
+ * larger than an array can be, an unknown kind or options version. On
+ * failure *out_rejected is 0 and nothing is written to out_problems.
+ * Thread-safe. */
 GDPRKIT_API gdprkit_status gdprkit_ids_check(unsigned char* out_problems, size_t* out_rejected,
                                              int kind, const char* const* values, size_t count,
                                              const gdprkit_id_options* options);
@@ -139,7 +145,8 @@ GDPRKIT_API gdprkit_status gdprkit_ids_normalize(gdprkit_id_column** out,
 
 /* Overwrites `size` bytes at `data` with zeros in a way the compiler does
  * not remove (sodium_memzero); for the caller's copy of a passphrase or key.
- * Accepts NULL. Never fails. */
+ * Accepts NULL. Does nothing for a size above PTRDIFF_MAX, which no object
+ * has. Never fails. */
 GDPRKIT_API void gdprkit_secure_wipe(void* data, size_t size);
 
 /* ---- The vault ---------------------------------------------------------- */
