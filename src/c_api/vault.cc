@@ -609,6 +609,29 @@ gdprkit_status gdprkit_vault_rotate(unsigned int* out_version, gdprkit_vault* va
   });
 }
 
+gdprkit_status gdprkit_vault_rekey(size_t* out_domains, gdprkit_vault* vault, const char* reason) {
+  static constexpr char kFn[] = "gdprkit_vault_rekey";
+  return Guard(kFn, [&]() -> gdprkit_status {
+    if (out_domains == nullptr) return NullArgument(kFn, "out_domains");
+    *out_domains = 0;
+    if (vault == nullptr) return NullArgument(kFn, "vault");
+    if (reason == nullptr) return NullArgument(kFn, "reason");
+    absl::StatusOr<std::size_t> n = vault->core->Rekey(reason);
+    if (!n.ok()) return FromCore(kFn, n.status());
+    *out_domains = *n;
+    return GDPRKIT_OK;
+  });
+}
+
+gdprkit_status gdprkit_vault_backup(gdprkit_vault* vault, const char* destination_path) {
+  static constexpr char kFn[] = "gdprkit_vault_backup";
+  return Guard(kFn, [&]() -> gdprkit_status {
+    if (vault == nullptr) return NullArgument(kFn, "vault");
+    if (destination_path == nullptr) return NullArgument(kFn, "destination_path");
+    return FromCore(kFn, vault->core->Backup(destination_path));
+  });
+}
+
 gdprkit_status gdprkit_vault_verify_audit(uint64_t* out_entries, char* out_head_hex,
                                           const gdprkit_vault* vault) {
   static constexpr char kFn[] = "gdprkit_vault_verify_audit";

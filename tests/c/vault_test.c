@@ -8,7 +8,9 @@
  * pseudonym schemes (the default, BLAKE2b domains, bad scheme numbers, an
  * old vault file); exported pseudonym keys and the pseudonymizer handle
  * (the same pseudonyms as the vault, audited exports, malformed texts, one
- * handle shared by several threads).
+ * handle shared by several threads); finishing a rotation (rekey) and
+ * online backups (a copy that opens with the same passphrase and gives the
+ * same tokens, never over an existing file).
  * Messages must never contain the passphrase or an identifier. Compiled as
  * C99 with -Wall -Wextra -pedantic -Werror against include/gdprkit.h only.
  * The numbers are made up (valid by the rules, not real people). */
@@ -19,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "gdprkit.h"
@@ -1321,6 +1324,118 @@ static void test_host_key(void) {
   remove_vault(path);
 }
 
+/* 0.3: finishing a rotation (gdprkit_vault_rekey) and online backups
+ * (gdprkit_vault_backup). */
+static void test_rekey_and_backup(void) {
+  char path[512], copy[512], missing_dir[512];
+  gdprkit_vault* v = NULL;
+  gdprkit_vault* b = NULL;
+  gdprkit_vault_options o = test_options();
+  const char* ids[] = {"010203-1234", "311299-1234"};
+  gdprkit_id_column* tk = NULL;
+  gdprkit_id_column* again = NULL;
+  gdprkit_id_column* back = NULL;
+  size_t domains = 99;
+  unsigned int version = 0;
+  uint64_t entries = 0, entries_after = 0;
+  FILE* f;
+
+  path_in_dir(path, sizeof(path), "rekey.db");
+  path_in_dir(copy, sizeof(copy), "rekey-backup.db");
+  path_in_dir(missing_dir, sizeof(missing_dir), "no-such-dir/backup.db");
+  remove_vault(path);
+  remove_vault(copy);
+  CHECK_OK(gdprkit_vault_create(&v, path, (const unsigned char*)kPass, strlen(kPass), &o));
+  if (v == NULL) return;
+  CHECK_OK(gdprkit_vault_create_domain(v, "klinik", NULL));
+  CHECK_OK(gdprkit_vault_create_domain(v, "register", NULL));
+  CHECK_OK(gdprkit_vault_tokenize(&tk, NULL, v, "klinik", GDPRKIT_ID_CPR, ids, 2, NULL));
+
+  /* Rekey on a healthy vault: nothing to finish, 0 domains; also after a
+   * completed rotation. */
+  CHECK_OK(gdprkit_vault_rekey(&domains, v, "nightly check"));
+  CHECK(domains == 0);
+  CHECK_OK(gdprkit_vault_rotate(&version, v, "yearly rotation"));
+  CHECK(version == 2);
+  domains = 99;
+  CHECK_OK(gdprkit_vault_rekey(&domains, v, "after the rotation"));
+  CHECK(domains == 0);
+  /* Its arguments. */
+  domains = 99;
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_vault_rekey(NULL, v, "x"));
+  CHECK_ERROR_MENTIONS("gdprkit_vault_rekey: argument out_domains is NULL");
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_vault_rekey(&domains, NULL, "x"));
+  CHECK_ERROR_MENTIONS("gdprkit_vault_rekey: argument vault is NULL");
+  CHECK(domains == 0);
+  domains = 99;
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_vault_rekey(&domains, v, NULL));
+  CHECK_ERROR_MENTIONS("argument reason is NULL");
+  CHECK(domains == 0);
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_vault_rekey(&domains, v, ""));
+  CHECK_ERROR_MENTIONS("gdprkit_vault_rekey");
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_vault_rekey(&domains, v, "about 010203-1234"));
+  check_error_is_clean();
+
+  /* Backup: a new file, mode 0600, that opens with the same passphrase and
+   * gives the same tokens; not audited. */
+  CHECK_OK(gdprkit_vault_verify_audit(&entries, NULL, v));
+  CHECK_OK(gdprkit_vault_backup(v, copy));
+  CHECK_OK(gdprkit_vault_verify_audit(&entries_after, NULL, v));
+  CHECK(entries_after == entries);
+  {
+    struct stat st;
+    CHECK(stat(copy, &st) == 0 && (st.st_mode & 0777) == 0600);
+  }
+  CHECK_OK(gdprkit_vault_open(&b, copy, (const unsigned char*)kPass, strlen(kPass), &o));
+  if (b != NULL) {
+    uint64_t copied_entries = 0;
+    CHECK_OK(gdprkit_vault_verify_audit(&copied_entries, NULL, b));
+    CHECK(copied_entries == entries);
+    CHECK_OK(gdprkit_vault_tokenize(&again, NULL, b, "klinik", GDPRKIT_ID_CPR, ids, 2, NULL));
+    CHECK(gdprkit_id_column_count(again) == 2 && gdprkit_id_column_count(tk) == 2);
+    if (gdprkit_id_column_count(again) == 2 && gdprkit_id_column_count(tk) == 2) {
+      CHECK_STREQ(gdprkit_id_column_values(again)[0], gdprkit_id_column_values(tk)[0]);
+      CHECK_STREQ(gdprkit_id_column_values(again)[1], gdprkit_id_column_values(tk)[1]);
+      CHECK_OK(gdprkit_vault_reidentify(&back, b, "klinik", gdprkit_id_column_values(tk), 2,
+                                        "restore drill"));
+      if (gdprkit_id_column_count(back) == 2) {
+        CHECK_STREQ(gdprkit_id_column_values(back)[0], "0102031234");
+      }
+    }
+    gdprkit_vault_close(b);
+    b = NULL;
+  }
+  /* The wrong passphrase does not open the copy. */
+  CHECK_STATUS(GDPRKIT_UNAUTHENTICATED,
+               gdprkit_vault_open(&b, copy, (const unsigned char*)"wrong", 5, &o));
+
+  /* Never over an existing file: the backup just made, or any other. */
+  CHECK_STATUS(GDPRKIT_ALREADY_EXISTS, gdprkit_vault_backup(v, copy));
+  CHECK_ERROR_MENTIONS("gdprkit_vault_backup");
+  CHECK_STATUS(GDPRKIT_ALREADY_EXISTS, gdprkit_vault_backup(v, path));
+  f = fopen(copy, "rb");
+  CHECK(f != NULL);
+  if (f != NULL) fclose(f);
+  /* NULL arguments, and a place where no file can be made (nothing left). */
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_vault_backup(NULL, copy));
+  CHECK_ERROR_MENTIONS("gdprkit_vault_backup: argument vault is NULL");
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_vault_backup(v, NULL));
+  CHECK_ERROR_MENTIONS("gdprkit_vault_backup: argument destination_path is NULL");
+  CHECK(gdprkit_vault_backup(v, missing_dir) != GDPRKIT_OK);
+  {
+    struct stat st;
+    CHECK(stat(missing_dir, &st) != 0);
+  }
+  check_error_is_clean();
+
+  gdprkit_id_column_free(tk);
+  gdprkit_id_column_free(again);
+  gdprkit_id_column_free(back);
+  gdprkit_vault_close(v);
+  remove_vault(path);
+  remove_vault(copy);
+}
+
 int main(void) {
   const char* tmp = getenv("TMPDIR");
   snprintf(g_dir, sizeof(g_dir), "%s/gdprkit_c_vault_XXXXXX", tmp != NULL ? tmp : "/tmp");
@@ -1335,6 +1450,7 @@ int main(void) {
   test_exported_key();
   test_pseudonymizer_threads();
   test_host_key();
+  test_rekey_and_backup();
   rmdir(g_dir);
   return test_report("c_vault_test");
 }

@@ -373,6 +373,36 @@ GDPRKIT_API gdprkit_status gdprkit_vault_erase(uint64_t* out_erased, gdprkit_vau
 GDPRKIT_API gdprkit_status gdprkit_vault_rotate(unsigned int* out_version, gdprkit_vault* vault,
                                                 const char* reason);
 
+/* Finishes a key rotation that was interrupted (a crash, a kill, a damaged
+ * record): re-keys every domain not yet on the primary key version, as
+ * gdprkit_vault_rotate would have, without making a new version. On a
+ * healthy vault it does nothing. *out_domains gets the number of domains
+ * re-keyed (0 when there were none: not an error). Audited with `reason`
+ * (required, without a CPR number in it) for each domain re-keyed.
+ * Errors: INVALID_ARGUMENT (NULL argument, empty reason or one holding a CPR
+ * number); DATA_LOSS (a record fails authentication; the domains re-keyed
+ * before it stay re-keyed); UNAVAILABLE (the file stayed locked).
+ * *out_domains is 0 on failure. Added in 0.3 (symbol version GDPRKIT_0.3). */
+GDPRKIT_API gdprkit_status gdprkit_vault_rekey(size_t* out_domains, gdprkit_vault* vault,
+                                               const char* reason);
+
+/* Writes a consistent copy of the vault, as of one moment, to a new file at
+ * `destination_path` while the vault stays in use (SQLite's online backup;
+ * other threads and processes may go on reading and writing). The copy is
+ * created with mode 0600, is one file with no write-ahead log, and is checked
+ * before the call returns: it opens with the same passphrase or host key and
+ * gives the same tokens. A plain file copy of a vault in use can miss
+ * committed batches still in its -wal file: use this. Not audited (the copy
+ * holds the same trail).
+ * Errors: INVALID_ARGUMENT (NULL argument, an empty or unusable path);
+ * ALREADY_EXISTS (anything is at destination_path: a backup never
+ * overwrites); PERMISSION_DENIED or NOT_FOUND (the file cannot be made
+ * there); DATA_LOSS (the copy does not verify); UNAVAILABLE (the vault stayed
+ * locked). On failure nothing is left at destination_path. Added in 0.3
+ * (symbol version GDPRKIT_0.3). */
+GDPRKIT_API gdprkit_status gdprkit_vault_backup(gdprkit_vault* vault,
+                                                const char* destination_path);
+
 /* Verifies the audit trail (no gaps; every hash-chain value recomputes under
  * the audit key). *out_entries gets the number of entries; out_head_hex
  * (may be NULL; else room for 65 bytes) the hex chain value of the last
