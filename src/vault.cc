@@ -195,14 +195,18 @@ ALTER TABLE domains ADD COLUMN pseudonym_scheme INTEGER NOT NULL DEFAULT 1
 )sql"},
     // Schema 3: everything the vault trusts is authenticated (docs/vault.md
     // §4a): a keyed MAC per token row (binding domain, index, token, key
-    // version and sealed record), per domain row and per key version; the
-    // audit head in `meta` is MACed too. The columns are filled in the same
+    // version, sealed record and the index of the domain's next row, so that
+    // the rows of a domain form an authenticated chain that proves a missing
+    // index absent), per domain row (with the chain's head) and per key
+    // version; the audit head in `meta` is MACed too. The columns are filled in the same
     // transaction, after the keys unlock (FillIntegrity). Files of this schema
     // also carry page checksums (internal/vault_vfs.h).
     {3, R"sql(
 ALTER TABLE domains ADD COLUMN mac BLOB;
+ALTER TABLE domains ADD COLUMN head BLOB;
 ALTER TABLE key_versions ADD COLUMN mac BLOB;
 ALTER TABLE tokens ADD COLUMN mac BLOB;
+ALTER TABLE tokens ADD COLUMN next BLOB;
 )sql"},
 };
 
@@ -327,6 +331,7 @@ struct DomainRow {
   std::int64_t created = 0;
   std::int64_t token_count = 0;
   PseudonymScheme scheme = PseudonymScheme::kBlake2b;
+  std::string head;  // Index of the domain's first token row (empty: none).
 };
 
 std::string U64(std::uint64_t v) {
@@ -335,38 +340,83 @@ std::string U64(std::uint64_t v) {
   return s;
 }
 
-// The message of a token row's MAC: domain id, key version, keyed index,
-// token and sealed record, in a caller's buffer of kRowMacMessageMax bytes.
-constexpr std::size_t kRowMacMessageMax = 8 + 4 + internal::kIndexBytes +
-                                          internal::kTokenRandomBytes +
+// A token row as stored: its keyed index, the index of the next row of its
+// domain (empty for the last), token, key version, sealed record and MAC.
+struct TokenRow {
+  std::string idx, next, token, sealed, mac;
+  std::uint32_t version = 0;
+  void Wipe() {
+    if (!sealed.empty()) sodium_memzero(&sealed[0], sealed.size());
+  }
+};
+
+// The columns of a token row in the order ReadRow expects them.
+#define GDPRKIT_ROW_COLUMNS "idx, token, key_version, sealed, mac, next"
+
+TokenRow ReadRow(const Stmt& st, int col) {
+  TokenRow r;
+  r.idx = std::string(st.Blob(col));
+  r.token = std::string(st.Blob(col + 1));
+  r.version = static_cast<std::uint32_t>(st.Int(col + 2));
+  r.sealed = std::string(st.Blob(col + 3));
+  r.mac = std::string(st.Blob(col + 4));
+  r.next = std::string(st.Blob(col + 5));
+  return r;
+}
+
+// The message of a token row's MAC: domain id, key version, keyed index, the
+// next row's index (with its length), token and sealed record.
+constexpr std::size_t kRowMacMessageMax = 8 + 4 + internal::kIndexBytes + 1 +
+                                          internal::kIndexBytes + internal::kTokenRandomBytes +
                                           crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + 1 +
                                           kMaxNormalizedId +
                                           crypto_aead_xchacha20poly1305_ietf_ABYTES;
 
 // SipHash-2-4 with a 128-bit output (libsodium's crypto_shorthash_siphashx24)
 // under the domain's row MAC key: a PRF, so a MAC, for these short messages,
-// and cheap enough to check on every look-up.
-bool RowMac(const std::uint8_t* keys, std::int64_t domain_id, std::uint32_t version,
-            const void* idx, const void* token, absl::string_view sealed, std::uint8_t* out) {
-  std::uint8_t msg[kRowMacMessageMax];
-  if (sealed.size() > kRowMacMessageMax - (8 + 4 + internal::kIndexBytes +
-                                           internal::kTokenRandomBytes)) {
+// and cheap enough to check on every look-up. False when the row's parts have
+// impossible sizes.
+bool RowMac(const std::uint8_t* keys, std::int64_t domain_id, const TokenRow& r,
+            std::uint8_t* out) {
+  constexpr std::size_t kFixed =
+      8 + 4 + internal::kIndexBytes + 1 + internal::kIndexBytes + internal::kTokenRandomBytes;
+  if (r.idx.size() != internal::kIndexBytes || r.token.size() != internal::kTokenRandomBytes ||
+      (!r.next.empty() && r.next.size() != internal::kIndexBytes) ||
+      r.sealed.size() > kRowMacMessageMax - kFixed) {
     return false;
   }
+  std::uint8_t msg[kRowMacMessageMax];
   std::size_t n = 0;
-  for (int i = 0; i < 8; ++i) msg[n++] = static_cast<std::uint8_t>(
-                                  static_cast<std::uint64_t>(domain_id) >> (8 * i));
-  for (int i = 0; i < 4; ++i) msg[n++] = static_cast<std::uint8_t>(version >> (8 * i));
-  std::memcpy(msg + n, idx, internal::kIndexBytes);
-  n += internal::kIndexBytes;
-  std::memcpy(msg + n, token, internal::kTokenRandomBytes);
-  n += internal::kTokenRandomBytes;
-  std::memcpy(msg + n, sealed.data(), sealed.size());
-  n += sealed.size();
+  for (int i = 0; i < 8; ++i) {
+    msg[n++] = static_cast<std::uint8_t>(static_cast<std::uint64_t>(domain_id) >> (8 * i));
+  }
+  for (int i = 0; i < 4; ++i) msg[n++] = static_cast<std::uint8_t>(r.version >> (8 * i));
+  std::memcpy(msg + n, r.idx.data(), r.idx.size());
+  n += r.idx.size();
+  msg[n++] = static_cast<std::uint8_t>(r.next.size());
+  std::memcpy(msg + n, r.next.data(), r.next.size());
+  n += r.next.size();
+  std::memcpy(msg + n, r.token.data(), r.token.size());
+  n += r.token.size();
+  std::memcpy(msg + n, r.sealed.data(), r.sealed.size());
+  n += r.sealed.size();
   crypto_shorthash_siphashx24(out, msg, n, keys + internal::kRowMacKeyOffset);
   sodium_memzero(msg, n);
   return true;
 }
+
+// Where a missing index would sit in its domain's chain of rows: after the
+// row `row` (or, when `head`, at the start, before the domain's first row),
+// whose authenticated next-pointer is `next`. An index x is proven absent
+// when the link sits before x and points past it.
+struct Link {
+  bool head = true;
+  TokenRow row;
+  std::string next;
+  bool Covers(absl::string_view x) const {
+    return (head || absl::string_view(row.idx) < x) && (next.empty() || x < next);
+  }
+};
 
 // A parsed token: its 16 random bytes (the stored key) and its check.
 struct ParsedToken {
@@ -461,6 +511,8 @@ struct Vault::Impl {
   Stmt insert_token;
   Stmt row_by_token;
   Stmt delete_by_idx;
+  Stmt row_before;  // The row with the largest index below ?2.
+  Stmt set_next;
 
   absl::Status Prepare();
   absl::Status LoadKeys();
@@ -490,11 +542,23 @@ struct Vault::Impl {
   std::string AuditHeadValue(std::uint64_t seq, absl::string_view chain) const;
   // Writes d's token_count and key_version with a fresh MAC.
   absl::Status StoreDomainCounters(const DomainRow& d);
-  // Checks a token row's MAC under the keys of `version` (DataLoss naming the
-  // domain when it fails).
-  absl::Status CheckRow(const DomainRow& d, std::uint32_t version, const std::uint8_t* keys,
-                        absl::string_view idx, absl::string_view token, absl::string_view sealed,
-                        absl::string_view mac) const;
+  // Checks a token row's MAC under `keys` (those of the row's key version):
+  // DataLoss naming the domain when it fails.
+  absl::Status CheckRow(const DomainRow& d, const std::uint8_t* keys, const TokenRow& r) const;
+  // The key material of `version` for `d`, through `readers`.
+  absl::StatusOr<const std::uint8_t*> RowKeys(const DomainRow& d, std::uint32_t version,
+                                              KeyReaders* readers);
+  // The authenticated link before index x: the row with the largest index
+  // below x, or the domain's head. DataLoss unless it proves x absent.
+  absl::StatusOr<Link> AbsenceOf(const DomainRow& d, absl::string_view x, KeyReaders* readers);
+  // Points `link` at `next`: the head in `d` (stored by StoreDomainCounters)
+  // or the row, re-MACed and written now.
+  absl::Status SetLinkNext(DomainRow* d, Link* link, const std::string& next,
+                           KeyReaders* readers);
+  // Rebuilds a domain's chain: every row's next-pointer and MAC, in index
+  // order, and d->head. For rows this transaction re-keyed or is
+  // authenticating for the first time.
+  absl::Status RelinkDomain(DomainRow* d, KeyReaders* readers);
   // Reads every token row of every domain, opens its record and checks its
   // MAC (or, with fill = true during the migration to schema 3, writes it),
   // and checks each domain's row count against its authenticated count.
@@ -531,14 +595,18 @@ struct Vault::Impl {
   absl::Status IndexRows(const DomainRow& d, const std::vector<IdKind>& kinds,
                          const StringColumn& norms, const std::vector<std::uint8_t>& state,
                          std::vector<std::uint8_t>* idxs, std::vector<std::uint32_t>* order);
+  // Finds the tokens of the rows in `order` (state 0 -> 1) and proves every
+  // other one absent: `gaps` gets the links that do, `gap_of[row]` which.
   absl::Status LookupRows(const DomainRow& d, const std::vector<std::uint8_t>& idxs,
                           const std::vector<std::uint32_t>& order, std::vector<std::uint8_t>* state,
-                          std::vector<std::uint8_t>* tokens, std::size_t* found);
+                          std::vector<std::uint8_t>* tokens, std::size_t* found,
+                          std::vector<Link>* gaps, std::vector<std::uint32_t>* gap_of);
   absl::Status IssueRows(const DomainRow& d, const std::vector<IdKind>& kinds,
                          const StringColumn& norms, const std::vector<std::uint8_t>& idxs,
                          const std::vector<std::uint32_t>& order, std::vector<std::uint8_t>* state,
                          std::vector<std::uint8_t>* tokens, std::size_t* created,
-                         std::size_t* existing);
+                         std::size_t* existing, std::vector<Link>* gaps,
+                         const std::vector<std::uint32_t>& gap_of);
   absl::Status TokenizeNormalized(absl::string_view domain, const std::vector<IdKind>& kinds,
                                   const StringColumn& norms, std::vector<std::uint8_t>* state,
                                   std::vector<std::uint8_t>* tokens, DomainRow* row,
@@ -638,26 +706,36 @@ absl::Status Vault::Impl::Prepare() {
   sqlite3* h = db->get();
   if (absl::Status s = select_domain.Prepare(
           h, "SELECT id, name, salt, key_version, token_count, pseudonym_scheme, description, "
-          "created, mac FROM domains WHERE name = ?");
+          "created, mac, head FROM domains WHERE name = ?");
       !s.ok()) {
     return s;
   }
   if (absl::Status s =
-          token_by_idx.Prepare(h,
-                               "SELECT token, key_version, sealed, mac FROM tokens WHERE "
-                               "domain_id = ? AND idx = ?");
+          token_by_idx.Prepare(h, "SELECT " GDPRKIT_ROW_COLUMNS
+                                  " FROM tokens WHERE domain_id = ? AND idx = ?");
       !s.ok()) {
     return s;
   }
   if (absl::Status s = insert_token.Prepare(
           h,
-          "INSERT INTO tokens(domain_id, token, idx, key_version, sealed, mac) "
-          "VALUES(?, ?, ?, ?, ?, ?) ON CONFLICT(domain_id, idx) DO NOTHING");
+          "INSERT INTO tokens(domain_id, token, idx, key_version, sealed, mac, next) "
+          "VALUES(?, ?, ?, ?, ?, ?, ?) ON CONFLICT(domain_id, idx) DO NOTHING");
       !s.ok()) {
     return s;
   }
   if (absl::Status s = row_by_token.Prepare(
-          h, "SELECT key_version, sealed, idx, mac FROM tokens WHERE domain_id = ? AND token = ?");
+          h, "SELECT " GDPRKIT_ROW_COLUMNS " FROM tokens WHERE domain_id = ? AND token = ?");
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = row_before.Prepare(h, "SELECT " GDPRKIT_ROW_COLUMNS
+                                            " FROM tokens WHERE domain_id = ? AND idx < ? "
+                                            "ORDER BY idx DESC LIMIT 1");
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = set_next.Prepare(
+          h, "UPDATE tokens SET next = ?, mac = ? WHERE domain_id = ? AND idx = ?");
       !s.ok()) {
     return s;
   }
@@ -776,6 +854,7 @@ absl::StatusOr<DomainRow> Vault::Impl::LoadDomainRow(absl::string_view name, boo
     d.description = std::string(select_domain.Text(6));
     d.created = select_domain.Int(7);
     const std::string mac(select_domain.Blob(8));
+    d.head = std::string(select_domain.Blob(9));
     select_domain.Reset();
     if (d.salt.size() != internal::kSaltBytes) {
       return absl::DataLossError(
@@ -939,7 +1018,7 @@ std::string Vault::Impl::DomainMac(const DomainRow& d) const {
   return RecordMac("domain", {U64(static_cast<std::uint64_t>(d.id)), d.name, d.description, d.salt,
                               U64(d.key_version), U64(static_cast<std::uint64_t>(d.created)),
                               U64(static_cast<std::uint64_t>(d.token_count)),
-                              U64(static_cast<std::uint64_t>(d.scheme))});
+                              U64(static_cast<std::uint64_t>(d.scheme)), d.head});
 }
 
 std::string Vault::Impl::KeyVersionMac(std::uint32_t version, std::int64_t state,
@@ -967,34 +1046,129 @@ std::string Vault::Impl::HeaderChecksum(const std::map<std::string, std::string>
 absl::Status Vault::Impl::StoreDomainCounters(const DomainRow& d) {
   Stmt st;
   if (absl::Status s = st.Prepare(
-          db->get(), "UPDATE domains SET token_count = ?, key_version = ?, mac = ? WHERE id = ?");
+          db->get(),
+          "UPDATE domains SET token_count = ?, key_version = ?, head = ?, mac = ? WHERE id = ?");
       !s.ok()) {
     return s;
   }
   const std::string mac = DomainMac(d);
   st.Bind(1, d.token_count);
   st.Bind(2, d.key_version);
-  st.BindBlob(3, mac);
-  st.Bind(4, d.id);
+  st.BindBlob(3, d.head);
+  st.BindBlob(4, mac);
+  st.Bind(5, d.id);
   int rc = st.Step();
   if (rc != SQLITE_DONE) return db->Error(rc, "updating a domain");
   return absl::OkStatus();
 }
 
-absl::Status Vault::Impl::CheckRow(const DomainRow& d, std::uint32_t version,
-                                   const std::uint8_t* keys, absl::string_view idx,
-                                   absl::string_view token, absl::string_view sealed,
-                                   absl::string_view mac) const {
+absl::Status Vault::Impl::CheckRow(const DomainRow& d, const std::uint8_t* keys,
+                                   const TokenRow& r) const {
   std::uint8_t want[internal::kRowMacBytes];
-  if (idx.size() != internal::kIndexBytes || token.size() != internal::kTokenRandomBytes ||
-      mac.size() != sizeof(want) ||
-      !RowMac(keys, d.id, version, idx.data(), token.data(), sealed, want) ||
-      sodium_memcmp(want, mac.data(), sizeof(want)) != 0) {
+  if (r.mac.size() != sizeof(want) || !RowMac(keys, d.id, r, want) ||
+      sodium_memcmp(want, r.mac.data(), sizeof(want)) != 0) {
     return absl::DataLossError(absl::StrCat(
         "vault file is damaged: a token record of domain '", d.name,
         "' fails authentication (it was altered, moved or damaged)"));
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<const std::uint8_t*> Vault::Impl::RowKeys(const DomainRow& d,
+                                                         std::uint32_t version,
+                                                         KeyReaders* readers) {
+  absl::StatusOr<const DomainKeys*> keys = Keys(d, version);
+  if (!keys.ok()) return keys.status();
+  return readers->Get(*keys);
+}
+
+absl::StatusOr<Link> Vault::Impl::AbsenceOf(const DomainRow& d, absl::string_view x,
+                                            KeyReaders* readers) {
+  Stmt& st = row_before;
+  st.Reset();
+  st.Bind(1, d.id);
+  st.BindBlob(2, x);
+  int rc = st.Step();
+  Link link;
+  if (rc == SQLITE_ROW) {
+    link.head = false;
+    link.row = ReadRow(st, 0);
+    st.Reset();
+    absl::StatusOr<const std::uint8_t*> keys = RowKeys(d, link.row.version, readers);
+    if (!keys.ok()) return keys.status();
+    if (absl::Status s = CheckRow(d, *keys, link.row); !s.ok()) return s;
+    link.next = link.row.next;
+  } else if (rc == SQLITE_DONE) {
+    st.Reset();
+    link.next = d.head;
+  } else {
+    st.Reset();
+    return db->Error(rc, "looking up tokens");
+  }
+  if (!link.Covers(x)) {
+    return absl::DataLossError(absl::StrCat(
+        "vault file is damaged: a token record of domain '", d.name,
+        "' is missing (removed or moved outside the vault: its neighbour still points to it)"));
+  }
+  return link;
+}
+
+absl::Status Vault::Impl::SetLinkNext(DomainRow* d, Link* link, const std::string& next,
+                                      KeyReaders* readers) {
+  link->next = next;
+  if (link->head) {
+    d->head = next;
+    return absl::OkStatus();
+  }
+  link->row.next = next;
+  absl::StatusOr<const std::uint8_t*> keys = RowKeys(*d, link->row.version, readers);
+  if (!keys.ok()) return keys.status();
+  std::uint8_t mac[internal::kRowMacBytes];
+  if (!RowMac(*keys, d->id, link->row, mac)) {
+    return absl::DataLossError("vault file is damaged: a token record has a wrong size");
+  }
+  link->row.mac.assign(reinterpret_cast<const char*>(mac), sizeof(mac));
+  Stmt& st = set_next;
+  st.Reset();
+  st.BindBlob(1, link->row.next);
+  st.BindBlob(2, link->row.mac);
+  st.Bind(3, d->id);
+  st.BindBlob(4, link->row.idx);
+  int rc = st.Step();
+  st.Reset();
+  if (rc != SQLITE_DONE) return db->Error(rc, "linking token records");
+  return absl::OkStatus();
+}
+
+absl::Status Vault::Impl::RelinkDomain(DomainRow* d, KeyReaders* readers) {
+  Stmt page;
+  if (absl::Status s = page.Prepare(db->get(), "SELECT " GDPRKIT_ROW_COLUMNS
+                                               " FROM tokens WHERE domain_id = ? AND idx > ? "
+                                               "ORDER BY idx LIMIT 4096");
+      !s.ok()) {
+    return s;
+  }
+  d->head.clear();
+  Link prev;  // The head first, then each row in turn.
+  std::string last;
+  for (;;) {
+    std::vector<TokenRow> rows;
+    page.Reset();
+    page.Bind(1, d->id);
+    page.BindBlob(2, last);
+    int rc;
+    while ((rc = page.Step()) == SQLITE_ROW) rows.push_back(ReadRow(page, 0));
+    page.Reset();
+    if (rc != SQLITE_DONE) return db->Error(rc, "reading token records");
+    if (rows.empty()) break;
+    for (TokenRow& r : rows) {
+      if (absl::Status s = SetLinkNext(d, &prev, r.idx, readers); !s.ok()) return s;
+      prev.head = false;
+      prev.row = std::move(r);
+    }
+    last = prev.row.idx;
+  }
+  return SetLinkNext(d, &prev, std::string(), readers);
 }
 
 absl::StatusOr<std::pair<std::uint64_t, std::string>> Vault::Impl::AuditHead() {
@@ -1135,64 +1309,54 @@ absl::Status Vault::Impl::WalkTokenRows(bool fill) {
                                               " token records belong to no domain"));
     }
   }
-  Stmt page, update;
-  if (absl::Status s = page.Prepare(db->get(),
-                                    "SELECT idx, token, key_version, sealed, mac FROM tokens "
-                                    "WHERE domain_id = ? AND idx > ? ORDER BY idx LIMIT 4096");
+  Stmt page;
+  if (absl::Status s = page.Prepare(db->get(), "SELECT " GDPRKIT_ROW_COLUMNS
+                                               " FROM tokens WHERE domain_id = ? AND idx > ? "
+                                               "ORDER BY idx LIMIT 4096");
       !s.ok()) {
     return s;
-  }
-  if (fill) {
-    if (absl::Status s =
-            update.Prepare(db->get(), "UPDATE tokens SET mac = ? WHERE domain_id = ? AND idx = ?");
-        !s.ok()) {
-      return s;
-    }
   }
   std::string norm;
   for (const Dom& dom : doms) {
     absl::StatusOr<DomainRow> d = fill ? LoadDomainUnchecked(dom.name) : LoadDomain(dom.name);
     if (!d.ok()) return d.status();
+    auto broken = [&] {
+      return absl::DataLossError(absl::StrCat(
+          "vault file is damaged: the chain of token records of domain '", d->name,
+          "' is broken (a record was removed, added or moved outside the vault)"));
+    };
     KeyReaders readers;
     std::int64_t count = 0;
-    std::string last;  // "" sorts before every index
+    std::string last;             // "" sorts before every index
+    std::string expect = d->head; // Where the chain says the next row is.
     for (;;) {
-      struct Row {
-        std::string idx, token, sealed, mac;
-        std::uint32_t version;
-      };
-      std::vector<Row> rows;
+      std::vector<TokenRow> rows;
       page.Reset();
       page.Bind(1, d->id);
       page.BindBlob(2, last);
       int rc;
-      while ((rc = page.Step()) == SQLITE_ROW) {
-        rows.push_back({std::string(page.Blob(0)), std::string(page.Blob(1)),
-                        std::string(page.Blob(3)), std::string(page.Blob(4)),
-                        static_cast<std::uint32_t>(page.Int(2))});
-      }
+      while ((rc = page.Step()) == SQLITE_ROW) rows.push_back(ReadRow(page, 0));
       page.Reset();
       if (rc != SQLITE_DONE) return db->Error(rc, "reading token records");
       if (rows.empty()) break;
-      for (const Row& r : rows) {
+      for (TokenRow& r : rows) {
         ++count;
         if (r.token.size() != internal::kTokenRandomBytes ||
             r.idx.size() != internal::kIndexBytes) {
           return absl::DataLossError(absl::StrCat(
               "vault file is damaged: a token record of domain '", d->name, "' has a wrong size"));
         }
-        absl::StatusOr<const DomainKeys*> keys = Keys(*d, r.version);
-        if (!keys.ok()) return keys.status();
-        const std::uint8_t* kb = readers.Get(*keys);
-        const auto* tok = reinterpret_cast<const std::uint8_t*>(r.token.data());
+        absl::StatusOr<const std::uint8_t*> kb = RowKeys(*d, r.version, &readers);
+        if (!kb.ok()) return kb.status();
         if (!fill) {
-          if (absl::Status s = CheckRow(*d, r.version, kb, r.idx, r.token, r.sealed, r.mac);
-              !s.ok()) {
-            return s;
-          }
+          if (absl::Status s = CheckRow(*d, *kb, r); !s.ok()) return s;
+          if (r.idx != expect) return broken();
+          expect = r.next;
         }
         IdKind kind;
-        if (absl::Status s = OpenRecord(*d, r.version, kb, tok, r.sealed, &kind, &norm); !s.ok()) {
+        const auto* tok = reinterpret_cast<const std::uint8_t*>(r.token.data());
+        if (absl::Status s = OpenRecord(*d, r.version, *kb, tok, r.sealed, &kind, &norm);
+            !s.ok()) {
           return absl::DataLossError(absl::StrCat(
               "vault file is damaged: a token record of domain '", d->name, "': ", s.message()));
         }
@@ -1200,41 +1364,31 @@ absl::Status Vault::Impl::WalkTokenRows(bool fill) {
         // holds.
         std::uint8_t idx[internal::kIndexBytes];
         Scratch scratch;
-        Index(kb, kind, norm, scratch.bytes, idx);
+        Index(*kb, kind, norm, scratch.bytes, idx);
         const bool at_home = sodium_memcmp(idx, r.idx.data(), sizeof(idx)) == 0;
         sodium_memzero(idx, sizeof(idx));
         if (!at_home) {
           return absl::DataLossError(absl::StrCat("vault file is damaged: a token record of domain '",
                                                   d->name, "' is not under its own index"));
         }
-        if (fill) {
-          std::uint8_t mac[internal::kRowMacBytes];
-          if (!RowMac(kb, d->id, r.version, r.idx.data(), tok, r.sealed, mac)) {
-            return absl::DataLossError("vault file is damaged: a token record is too large");
-          }
-          update.Reset();
-          update.BindBlob(1, absl::string_view(reinterpret_cast<const char*>(mac), sizeof(mac)));
-          update.Bind(2, d->id);
-          update.BindBlob(3, r.idx);
-          rc = update.Step();
-          if (rc != SQLITE_DONE) return db->Error(rc, "authenticating token records");
-        }
+        r.Wipe();
       }
       last = rows.back().idx;
-      for (Row& r : rows) {
-        if (!r.sealed.empty()) sodium_memzero(&r.sealed[0], r.sealed.size());
-      }
     }
     if (fill) {
-      // The count was only a hint before schema 3: from now on it is the
-      // authenticated number of rows.
+      // Before schema 3 the count was only a hint and there was no chain:
+      // from now on both are authenticated.
       d->token_count = count;
+      if (absl::Status s = RelinkDomain(&*d, &readers); !s.ok()) return s;
       if (absl::Status s = StoreDomainCounters(*d); !s.ok()) return s;
-    } else if (count != d->token_count) {
-      return absl::DataLossError(absl::StrCat(
-          "vault file is damaged: domain '", d->name, "' holds ", count,
-          " token records, but its authenticated count is ", d->token_count,
-          " (records were removed or added outside the vault)"));
+    } else {
+      if (!expect.empty()) return broken();
+      if (count != d->token_count) {
+        return absl::DataLossError(absl::StrCat(
+            "vault file is damaged: domain '", d->name, "' holds ", count,
+            " token records, but its authenticated count is ", d->token_count,
+            " (records were removed or added outside the vault)"));
+      }
     }
   }
   if (!norm.empty()) sodium_memzero(&norm[0], norm.size());
@@ -1832,9 +1986,11 @@ absl::Status Vault::Impl::IndexRows(const DomainRow& d, const std::vector<IdKind
 absl::Status Vault::Impl::LookupRows(const DomainRow& d, const std::vector<std::uint8_t>& idxs,
                                      const std::vector<std::uint32_t>& order,
                                      std::vector<std::uint8_t>* state,
-                                     std::vector<std::uint8_t>* tokens, std::size_t* found) {
-  // The stored count only chooses between a scan and searches: an empty (or
-  // miscounted) domain is still searched.
+                                     std::vector<std::uint8_t>* tokens, std::size_t* found,
+                                     std::vector<Link>* gaps,
+                                     std::vector<std::uint32_t>* gap_of) {
+  gaps->clear();
+  gap_of->assign(state->size(), 0);
   if (order.empty()) return absl::OkStatus();
   auto idx_of = [&](std::uint32_t row) {
     return absl::string_view(
@@ -1845,35 +2001,36 @@ absl::Status Vault::Impl::LookupRows(const DomainRow& d, const std::vector<std::
   std::uint32_t cached_version = 0;
   const std::uint8_t* cached_keys = nullptr;
   // Every row handed out is authenticated first: its MAC binds it to this
-  // domain, this index, its token, key version and sealed record, so a row
-  // moved, swapped or altered is DataLoss, never another person's token.
-  auto take = [&](std::uint32_t row, const Stmt& st, int col) -> absl::Status {
-    const absl::string_view token = st.Blob(col);
-    const auto version = static_cast<std::uint32_t>(st.Int(col + 1));
-    if (cached_keys == nullptr || version != cached_version) {
-      absl::StatusOr<const DomainKeys*> keys = Keys(d, version);
+  // domain, this index, its token, key version, sealed record and next row,
+  // so a row moved, swapped or altered is DataLoss, never another person's
+  // token.
+  auto take = [&](std::uint32_t row, const Stmt& st) -> absl::Status {
+    TokenRow r = ReadRow(st, 0);
+    if (cached_keys == nullptr || r.version != cached_version) {
+      absl::StatusOr<const std::uint8_t*> keys = RowKeys(d, r.version, &readers);
       if (!keys.ok()) return keys.status();
-      cached_keys = readers.Get(*keys);
-      cached_version = version;
+      cached_keys = *keys;
+      cached_version = r.version;
     }
-    if (absl::Status s = CheckRow(d, version, cached_keys, idx_of(row), token, st.Blob(col + 2),
-                                  st.Blob(col + 3));
-        !s.ok()) {
-      return s;
+    if (r.idx != idx_of(row)) {
+      return absl::DataLossError("vault file is damaged: a token record is out of place");
     }
-    std::memcpy(tokens->data() + std::size_t{row} * internal::kTokenRandomBytes, token.data(),
-                token.size());
+    if (absl::Status s = CheckRow(d, cached_keys, r); !s.ok()) return s;
+    std::memcpy(tokens->data() + std::size_t{row} * internal::kTokenRandomBytes, r.token.data(),
+                r.token.size());
     (*state)[row] = 1;
     ++*found;
+    r.Wipe();
     return absl::OkStatus();
   };
+  // The stored count only chooses between a scan and searches.
   if (order.size() * 4 >= static_cast<std::uint64_t>(std::max<std::int64_t>(d.token_count, 0))) {
     // A batch that is a large part of the domain: one ordered scan of the
     // index range it covers, merged with the sorted batch.
     Stmt scan;
-    if (absl::Status s = scan.Prepare(db->get(),
-                                      "SELECT idx, token, key_version, sealed, mac FROM tokens "
-                                      "WHERE domain_id = ? AND idx BETWEEN ? AND ? ORDER BY idx");
+    if (absl::Status s = scan.Prepare(db->get(), "SELECT " GDPRKIT_ROW_COLUMNS
+                                                 " FROM tokens WHERE domain_id = ? AND idx "
+                                                 "BETWEEN ? AND ? ORDER BY idx");
         !s.ok()) {
       return s;
     }
@@ -1886,28 +2043,42 @@ absl::Status Vault::Impl::LookupRows(const DomainRow& d, const std::vector<std::
       absl::string_view stored = scan.Blob(0);
       while (p < order.size() && idx_of(order[p]) < stored) ++p;
       while (p < order.size() && idx_of(order[p]) == stored) {
-        if (absl::Status s = take(order[p], scan, 1); !s.ok()) return s;
+        if (absl::Status s = take(order[p], scan); !s.ok()) return s;
         ++p;
       }
     }
     if (p < order.size() && rc != SQLITE_DONE) return db->Error(rc, "looking up tokens");
-    return absl::OkStatus();
-  }
-  absl::Status status;
-  for (std::uint32_t row : order) {
-    token_by_idx.Reset();
-    token_by_idx.Bind(1, d.id);
-    token_by_idx.BindBlob(2, idx_of(row));
-    int rc = token_by_idx.Step();
-    if (rc == SQLITE_ROW) {
-      status = take(row, token_by_idx, 0);
-    } else if (rc != SQLITE_DONE) {
-      status = db->Error(rc, "looking up tokens");
+  } else {
+    absl::Status status;
+    for (std::uint32_t row : order) {
+      token_by_idx.Reset();
+      token_by_idx.Bind(1, d.id);
+      token_by_idx.BindBlob(2, idx_of(row));
+      int rc = token_by_idx.Step();
+      if (rc == SQLITE_ROW) {
+        status = take(row, token_by_idx);
+      } else if (rc != SQLITE_DONE) {
+        status = db->Error(rc, "looking up tokens");
+      }
+      if (!status.ok()) break;
     }
-    if (!status.ok()) break;
+    token_by_idx.Reset();
+    if (!status.ok()) return status;
   }
-  token_by_idx.Reset();
-  return status;
+  // A row not found is proven absent by the authenticated chain: the row
+  // before it (or the domain's head) must point past it. Consecutive misses
+  // in one gap share the proof.
+  for (std::uint32_t row : order) {
+    if ((*state)[row] != 0) continue;
+    const absl::string_view x = idx_of(row);
+    if (gaps->empty() || !gaps->back().Covers(x)) {
+      absl::StatusOr<Link> link = AbsenceOf(d, x, &readers);
+      if (!link.ok()) return link.status();
+      gaps->push_back(std::move(*link));
+    }
+    (*gap_of)[row] = static_cast<std::uint32_t>(gaps->size() - 1);
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Vault::Impl::IssueRows(const DomainRow& d, const std::vector<IdKind>& kinds,
@@ -1916,17 +2087,27 @@ absl::Status Vault::Impl::IssueRows(const DomainRow& d, const std::vector<IdKind
                                     const std::vector<std::uint32_t>& order,
                                     std::vector<std::uint8_t>* state,
                                     std::vector<std::uint8_t>* tokens, std::size_t* created,
-                                    std::size_t* existing) {
+                                    std::size_t* existing, std::vector<Link>* gaps,
+                                    const std::vector<std::uint32_t>& gap_of) {
   constexpr std::size_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
   constexpr std::size_t kPerRow = internal::kTokenRandomBytes + kNonce;
   absl::StatusOr<const DomainKeys*> keys = Keys(d, d.key_version);
   if (!keys.ok()) return keys.status();
-  std::size_t todo = 0;
-  for (std::uint32_t row : order) todo += (*state)[row] == 0;
-  if (todo == 0) return absl::OkStatus();
+  // The rows to insert, in index order, one per distinct index (a batch may
+  // name a person twice: the later rows get the first one's token).
+  std::vector<std::uint32_t> todo;
+  for (std::uint32_t row : order) {
+    if ((*state)[row] == 0) todo.push_back(row);
+  }
+  if (todo.empty()) return absl::OkStatus();
+  auto idx_of = [&](std::uint32_t row) {
+    return absl::string_view(
+        reinterpret_cast<const char*>(idxs.data()) + std::size_t{row} * internal::kIndexBytes,
+        internal::kIndexBytes);
+  };
   // Randomness for the whole batch from one seed (a ChaCha20 stream), instead
   // of a system call per row.
-  std::vector<std::uint8_t> random(todo * kPerRow);
+  std::vector<std::uint8_t> random(todo.size() * kPerRow);
   {
     std::uint8_t seed[randombytes_SEEDBYTES];
     randombytes_buf(seed, sizeof(seed));
@@ -1940,100 +2121,100 @@ absl::Status Vault::Impl::IssueRows(const DomainRow& d, const std::vector<IdKind
   // still one of the batch's uniformly random values; their order follows the
   // keyed index, a PRF of the identifier under a secret key, so it says
   // nothing about the identifiers to anyone without the vault's keys.
-  if (todo > 1) {
+  if (todo.size() > 1) {
     using Token = std::array<std::uint8_t, internal::kTokenRandomBytes>;
-    std::vector<Token> sorted(todo);
-    for (std::size_t j = 0; j < todo; ++j) {
+    std::vector<Token> sorted(todo.size());
+    for (std::size_t j = 0; j < todo.size(); ++j) {
       std::memcpy(sorted[j].data(), random.data() + j * kPerRow, internal::kTokenRandomBytes);
     }
     std::sort(sorted.begin(), sorted.end());
-    for (std::size_t j = 0; j < todo; ++j) {
+    for (std::size_t j = 0; j < todo.size(); ++j) {
       std::memcpy(random.data() + j * kPerRow, sorted[j].data(), internal::kTokenRandomBytes);
     }
   }
   KeyReaders readers;
   const std::uint8_t* kb = readers.Get(*keys);
-  std::string sealed;
+  DomainRow counted = d;
+  TokenRow r;
+  r.version = (*keys)->version;
   std::uint8_t mac[internal::kRowMacBytes];
-  std::size_t k = 0;
   std::size_t inserted = 0;
   absl::Status status;
-  for (std::uint32_t i : order) {
-    if ((*state)[i] != 0) continue;
-    std::uint8_t* tok = random.data() + k * kPerRow;
-    const std::uint8_t* nonce = tok + internal::kTokenRandomBytes;
-    ++k;
-    absl::string_view idx(
-        reinterpret_cast<const char*>(idxs.data()) + std::size_t{i} * internal::kIndexBytes,
-        internal::kIndexBytes);
-    for (int attempt = 0;; ++attempt) {
-      status = SealRecord(d, (*keys)->version, kb, kinds[i], AV(norms[i]), tok, nonce, &sealed);
-      if (!status.ok()) break;
-      if (!RowMac(kb, d.id, (*keys)->version, idx.data(), tok, sealed, mac)) {
-        status = absl::InternalError("a token record is too large");
-        break;
-      }
-      insert_token.Reset();
-      insert_token.Bind(1, d.id);
-      insert_token.BindBlob(
-          2, absl::string_view(reinterpret_cast<const char*>(tok), internal::kTokenRandomBytes));
-      insert_token.BindBlob(3, idx);
-      insert_token.Bind(4, (*keys)->version);
-      insert_token.BindBlob(5, sealed);
-      insert_token.BindBlob(6, absl::string_view(reinterpret_cast<const char*>(mac), sizeof(mac)));
-      int rc = insert_token.Step();
-      insert_token.Reset();
-      if (rc == SQLITE_DONE) break;
-      if ((rc & 0xff) == SQLITE_CONSTRAINT && attempt < 3) {
-        // A random token collided with an existing one: draw another.
-        randombytes_buf(tok, internal::kTokenRandomBytes);
+  // Within one gap of the chain the new rows link to each other in index
+  // order; the last points where the gap's link pointed, and the link (a
+  // row, or the domain's head) then points to the first.
+  std::size_t j = 0;
+  while (status.ok() && j < todo.size()) {
+    const std::uint32_t g = gap_of[todo[j]];
+    std::size_t end = j;
+    while (end < todo.size() && gap_of[todo[end]] == g) ++end;
+    std::string first;
+    for (std::size_t k = j; k < end; ++k) {
+      const std::uint32_t i = todo[k];
+      if (k > j && idx_of(todo[k - 1]) == idx_of(i)) {  // The same person again.
+        std::memcpy(tokens->data() + std::size_t{i} * internal::kTokenRandomBytes,
+                    tokens->data() + std::size_t{todo[k - 1]} * internal::kTokenRandomBytes,
+                    internal::kTokenRandomBytes);
+        (*state)[i] = 1;
+        ++*existing;
         continue;
       }
-      status = db->Error(rc, "storing tokens");
-      break;
-    }
-    if (!status.ok()) break;
-    if (sqlite3_changes(db->get()) == 1) {
+      std::size_t next_k = k + 1;
+      while (next_k < end && idx_of(todo[next_k]) == idx_of(i)) ++next_k;
+      std::uint8_t* tok = random.data() + k * kPerRow;
+      const std::uint8_t* nonce = tok + internal::kTokenRandomBytes;
+      r.idx = std::string(idx_of(i));
+      r.next = next_k < end ? std::string(idx_of(todo[next_k])) : (*gaps)[g].next;
+      for (int attempt = 0;; ++attempt) {
+        status = SealRecord(d, r.version, kb, kinds[i], AV(norms[i]), tok, nonce, &r.sealed);
+        if (!status.ok()) break;
+        r.token.assign(reinterpret_cast<const char*>(tok), internal::kTokenRandomBytes);
+        if (!RowMac(kb, d.id, r, mac)) {
+          status = absl::InternalError("a token record is too large");
+          break;
+        }
+        insert_token.Reset();
+        insert_token.Bind(1, d.id);
+        insert_token.BindBlob(2, r.token);
+        insert_token.BindBlob(3, r.idx);
+        insert_token.Bind(4, r.version);
+        insert_token.BindBlob(5, r.sealed);
+        insert_token.BindBlob(6,
+                              absl::string_view(reinterpret_cast<const char*>(mac), sizeof(mac)));
+        insert_token.BindBlob(7, r.next);
+        int rc = insert_token.Step();
+        insert_token.Reset();
+        if (rc == SQLITE_DONE && sqlite3_changes(db->get()) == 1) break;
+        if (rc == SQLITE_DONE) {
+          // Proven absent in this transaction, yet there: the file changed
+          // under us.
+          status = absl::DataLossError("vault file is damaged: a token record appeared");
+          break;
+        }
+        if ((rc & 0xff) == SQLITE_CONSTRAINT && attempt < 3) {
+          // A random token collided with an existing one: draw another.
+          randombytes_buf(tok, internal::kTokenRandomBytes);
+          continue;
+        }
+        status = db->Error(rc, "storing tokens");
+        break;
+      }
+      if (!status.ok()) break;
+      if (first.empty()) first = r.idx;
       std::memcpy(tokens->data() + std::size_t{i} * internal::kTokenRandomBytes, tok,
                   internal::kTokenRandomBytes);
+      (*state)[i] = 1;
       ++*created;
       ++inserted;
-    } else {
-      // The identifier got a token meanwhile (an earlier row of this batch, or
-      // another writer before we took the lock): use it.
-      token_by_idx.Reset();
-      token_by_idx.Bind(1, d.id);
-      token_by_idx.BindBlob(2, idx);
-      int rc = token_by_idx.Step();
-      if (rc != SQLITE_ROW) {
-        status = db->Error(rc, "looking up tokens");
-        token_by_idx.Reset();
-        break;
-      }
-      {
-        const auto version = static_cast<std::uint32_t>(token_by_idx.Int(1));
-        absl::StatusOr<const DomainKeys*> row_keys = Keys(d, version);
-        status = row_keys.ok() ? CheckRow(d, version, readers.Get(*row_keys), idx,
-                                          token_by_idx.Blob(0), token_by_idx.Blob(2),
-                                          token_by_idx.Blob(3))
-                               : row_keys.status();
-      }
-      if (!status.ok()) {
-        token_by_idx.Reset();
-        break;
-      }
-      std::memcpy(tokens->data() + std::size_t{i} * internal::kTokenRandomBytes,
-                  token_by_idx.Blob(0).data(), internal::kTokenRandomBytes);
-      token_by_idx.Reset();
-      ++*existing;
     }
-    (*state)[i] = 1;
+    if (status.ok() && !first.empty()) {
+      status = SetLinkNext(&counted, &(*gaps)[g], first, &readers);
+    }
+    j = end;
   }
   sodium_memzero(random.data(), random.size());
-  if (!sealed.empty()) sodium_memzero(&sealed[0], sealed.size());
+  r.Wipe();
   if (!status.ok()) return status;
-  if (inserted == 0) return absl::OkStatus();
-  DomainRow counted = d;
   counted.token_count += static_cast<std::int64_t>(inserted);
   return StoreDomainCounters(counted);
 }
@@ -2045,6 +2226,8 @@ absl::Status Vault::Impl::TokenizeNormalized(
   tokens->assign(norms.size() * internal::kTokenRandomBytes, 0);
   std::vector<std::uint8_t> idxs;
   std::vector<std::uint32_t> order;
+  std::vector<Link> gaps;
+  std::vector<std::uint32_t> gap_of;
   std::size_t found = 0;
   if (!in_write_txn) {
     // First a read: most batches of known identifiers need no write lock.
@@ -2053,36 +2236,38 @@ absl::Status Vault::Impl::TokenizeNormalized(
     absl::StatusOr<DomainRow> d = LoadDomain(domain);
     if (!d.ok()) return d.status();
     if (absl::Status s = IndexRows(*d, kinds, norms, *state, &idxs, &order); !s.ok()) return s;
-    if (absl::Status s = LookupRows(*d, idxs, order, state, tokens, &found); !s.ok()) return s;
+    if (absl::Status s = LookupRows(*d, idxs, order, state, tokens, &found, &gaps, &gap_of);
+        !s.ok()) {
+      return s;
+    }
     *row = *d;
     if (absl::Status s = read.Commit(); !s.ok()) return s;
     *existing += found;
     if (found == order.size()) return absl::OkStatus();
-    Transaction write(db.get());
-    if (absl::Status s = write.BeginWrite(); !s.ok()) return s;
-    absl::StatusOr<DomainRow> d2 = LoadDomain(domain);
-    if (!d2.ok()) return d2.status();
-    if (d2->key_version != d->key_version) {
-      // Re-keyed in between by another process: index again.
-      if (absl::Status s = IndexRows(*d2, kinds, norms, *state, &idxs, &order); !s.ok()) {
-        return s;
-      }
-    }
-    *row = *d2;
-    if (absl::Status s =
-            IssueRows(*d2, kinds, norms, idxs, order, state, tokens, created, existing);
-        !s.ok()) {
-      return s;
-    }
-    return write.Commit();
+  }
+  // The rows still without a token, looked up (and proven absent) again
+  // under the write lock, then issued.
+  std::unique_ptr<Transaction> write;
+  if (!in_write_txn) {
+    write = std::make_unique<Transaction>(db.get());
+    if (absl::Status s = write->BeginWrite(); !s.ok()) return s;
   }
   absl::StatusOr<DomainRow> d = LoadDomain(domain);
   if (!d.ok()) return d.status();
   *row = *d;
   if (absl::Status s = IndexRows(*d, kinds, norms, *state, &idxs, &order); !s.ok()) return s;
-  if (absl::Status s = LookupRows(*d, idxs, order, state, tokens, &found); !s.ok()) return s;
+  found = 0;
+  if (absl::Status s = LookupRows(*d, idxs, order, state, tokens, &found, &gaps, &gap_of);
+      !s.ok()) {
+    return s;
+  }
   *existing += found;
-  return IssueRows(*d, kinds, norms, idxs, order, state, tokens, created, existing);
+  if (absl::Status s = IssueRows(*d, kinds, norms, idxs, order, state, tokens, created, existing,
+                                 &gaps, gap_of);
+      !s.ok()) {
+    return s;
+  }
+  return write != nullptr ? write->Commit() : absl::OkStatus();
 }
 
 namespace {
@@ -2162,8 +2347,10 @@ absl::Status Vault::LookupTokens(std::string_view domain, IdKind kind,
     row = *d;
     std::vector<std::uint8_t> idxs;
     std::vector<std::uint32_t> order;
+    std::vector<Link> gaps;
+    std::vector<std::uint32_t> gap_of;
     absl::Status s = impl_->IndexRows(row, kinds, norms, state, &idxs, &order);
-    if (s.ok()) s = impl_->LookupRows(row, idxs, order, &state, &raw, &found);
+    if (s.ok()) s = impl_->LookupRows(row, idxs, order, &state, &raw, &found, &gaps, &gap_of);
     norms.SecureClear();
     if (!s.ok()) return s;
     if (absl::Status c = read.Commit(); !c.ok()) return c;
@@ -2204,26 +2391,10 @@ absl::Status Vault::Impl::OpenTokens(const DomainRow& d, absl::Span<const std::s
     return absl::string_view(reinterpret_cast<const char*>(parsed[i].random),
                              internal::kTokenRandomBytes);
   };
-  // 2. Find their records: (offset, size) into `arena`, and the key version.
-  std::string arena;
-  std::vector<std::pair<std::size_t, std::size_t>> where(n, {0, 0});
-  std::vector<std::uint32_t> versions(n, 0);
+  // 2. Find their rows.
+  std::vector<TokenRow> rows(n);
   std::vector<std::uint8_t> have(n, 0);
-  // Each record's index and MAC follow its sealed bytes in the arena.
-  auto keep = [&](std::size_t i, std::int64_t version, absl::string_view sealed,
-                  absl::string_view idx, absl::string_view mac) {
-    where[i] = {arena.size(), sealed.size()};
-    arena.append(sealed.data(), sealed.size());
-    arena.append(idx.data(), idx.size());
-    arena.append(std::string(internal::kIndexBytes - std::min(idx.size(), internal::kIndexBytes),
-                             '\0'));
-    arena.append(mac.data(), std::min(mac.size(), internal::kRowMacBytes));
-    arena.append(
-        std::string(internal::kRowMacBytes - std::min(mac.size(), internal::kRowMacBytes), '\0'));
-    versions[i] = static_cast<std::uint32_t>(version);
-    have[i] = 1 + (idx.size() == internal::kIndexBytes && mac.size() == internal::kRowMacBytes);
-  };
-  if (n > 0 && n * 4 >= static_cast<std::uint64_t>(d.token_count)) {
+  if (n > 0 && n * 4 >= static_cast<std::uint64_t>(std::max<std::int64_t>(d.token_count, 0))) {
     // A batch that is a large part of the domain: one scan of the domain's
     // records, probing a hash table of the wanted tokens.
     absl::flat_hash_map<absl::string_view, std::size_t> first;
@@ -2235,8 +2406,7 @@ absl::Status Vault::Impl::OpenTokens(const DomainRow& d, absl::Span<const std::s
     }
     Stmt scan;
     if (absl::Status s = scan.Prepare(
-            db->get(),
-            "SELECT token, key_version, sealed, idx, mac FROM tokens WHERE domain_id = ?");
+            db->get(), "SELECT " GDPRKIT_ROW_COLUMNS " FROM tokens WHERE domain_id = ?");
         !s.ok()) {
       return s;
     }
@@ -2244,17 +2414,17 @@ absl::Status Vault::Impl::OpenTokens(const DomainRow& d, absl::Span<const std::s
     std::size_t left = first.size();
     int rc = SQLITE_DONE;
     while (left > 0 && (rc = scan.Step()) == SQLITE_ROW) {
-      auto it = first.find(scan.Blob(0));
+      auto it = first.find(scan.Blob(1));
       if (it == first.end()) continue;
-      keep(it->second, scan.Int(1), scan.Blob(2), scan.Blob(3), scan.Blob(4));
+      rows[it->second] = ReadRow(scan, 0);
+      have[it->second] = 1;
       --left;
     }
     if (left > 0 && rc != SQLITE_DONE) return db->Error(rc, "reading token records");
     for (std::size_t i = 0; i < n; ++i) {
       if (dup_of[i] < n && have[dup_of[i]]) {
-        where[i] = where[dup_of[i]];
-        versions[i] = versions[dup_of[i]];
-        have[i] = have[dup_of[i]];
+        rows[i] = rows[dup_of[i]];
+        have[i] = 1;
       }
     }
   } else {
@@ -2268,8 +2438,8 @@ absl::Status Vault::Impl::OpenTokens(const DomainRow& d, absl::Span<const std::s
       row_by_token.BindBlob(2, key_of(i));
       int rc = row_by_token.Step();
       if (rc == SQLITE_ROW) {
-        keep(i, row_by_token.Int(0), row_by_token.Blob(1), row_by_token.Blob(2),
-             row_by_token.Blob(3));
+        rows[i] = ReadRow(row_by_token, 0);
+        have[i] = 1;
       } else if (rc != SQLITE_DONE) {
         row_by_token.Reset();
         return db->Error(rc, "reading token records");
@@ -2277,46 +2447,30 @@ absl::Status Vault::Impl::OpenTokens(const DomainRow& d, absl::Span<const std::s
     }
     row_by_token.Reset();
   }
-  // 3. Open them, in row order.
+  // 3. Authenticate and open them, in row order.
   norms->reserve(n, n * 11);
   kinds->reserve(n);
   std::string norm;
   absl::Status status;
   KeyReaders readers;
-  std::uint32_t cached_version = 0;
-  const std::uint8_t* cached_keys = nullptr;
   for (std::size_t i = 0; i < n; ++i) {
     if (!have[i]) {
       status = absl::NotFoundError(absl::StrCat(RowPrefix(i), "the token is not in domain '",
                                                 d.name, "' (erased, or never issued)"));
       break;
     }
-    if (cached_keys == nullptr || versions[i] != cached_version) {
-      absl::StatusOr<const DomainKeys*> keys = Keys(d, versions[i]);
-      if (!keys.ok()) {
-        status = keys.status();
-        break;
-      }
-      cached_keys = readers.Get(*keys);
-      cached_version = versions[i];
+    absl::StatusOr<const std::uint8_t*> keys = RowKeys(d, rows[i].version, &readers);
+    if (!keys.ok()) {
+      status = keys.status();
+      break;
     }
     IdKind kind;
-    const absl::string_view sealed =
-        absl::string_view(arena).substr(where[i].first, where[i].second);
-    const absl::string_view idx = absl::string_view(arena).substr(
-        where[i].first + where[i].second, internal::kIndexBytes);
-    const absl::string_view mac = absl::string_view(arena).substr(
-        where[i].first + where[i].second + internal::kIndexBytes, internal::kRowMacBytes);
-    absl::Status o =
-        have[i] == 2
-            ? CheckRow(d, versions[i], cached_keys, idx, key_of(i), sealed, mac)
-            : absl::DataLossError(absl::StrCat("vault file is damaged: a token record of domain '",
-                                               d.name, "' fails authentication"));
-    if (o.ok()) o = OpenRecord(d, versions[i], cached_keys, parsed[i].random, sealed, &kind, &norm);
-    if (!o.ok() && o.message().rfind("vault file is damaged", 0) == 0) {
+    absl::Status o = CheckRow(d, *keys, rows[i]);
+    if (!o.ok()) {
       status = absl::DataLossError(absl::StrCat(RowPrefix(i), o.message()));
       break;
     }
+    o = OpenRecord(d, rows[i].version, *keys, parsed[i].random, rows[i].sealed, &kind, &norm);
     if (!o.ok()) {
       status = absl::DataLossError(
           absl::StrCat(RowPrefix(i), "token of domain '", d.name, "': ", o.message()));
@@ -2325,6 +2479,7 @@ absl::Status Vault::Impl::OpenTokens(const DomainRow& d, absl::Span<const std::s
     norms->push_back(norm);
     kinds->push_back(kind);
   }
+  for (TokenRow& r : rows) r.Wipe();
   if (!norm.empty()) sodium_memzero(&norm[0], norm.size());
   if (!status.ok()) {
     norms->SecureClear();
@@ -2523,26 +2678,64 @@ absl::StatusOr<ErasureReport> Vault::Erase(IdKind kind, std::string_view identif
       for (const Spelling& sp : spellings) {
         impl_->Index(readers.Get(*keys), sp.kind, sp.norm, scratch.bytes, idx);
         const absl::string_view key(reinterpret_cast<const char*>(idx), sizeof(idx));
-        // The row is authenticated before it is deleted: a row moved here
-        // from another person would otherwise be erased in their place.
+        // The row is authenticated before it is deleted (a row moved here
+        // from another person would otherwise be erased in their place), and
+        // its absence, when it is not there, is proven by the chain.
         Stmt& find = impl_->token_by_idx;
         find.Reset();
         find.Bind(1, dom.id);
         find.BindBlob(2, key);
         int rc = find.Step();
-        if (rc == SQLITE_ROW) {
-          const auto version = static_cast<std::uint32_t>(find.Int(1));
-          absl::StatusOr<const DomainKeys*> row_keys = impl_->Keys(dom, version);
-          s = row_keys.ok() ? impl_->CheckRow(dom, version, readers.Get(*row_keys), key,
-                                              find.Blob(0), find.Blob(2), find.Blob(3))
-                            : row_keys.status();
-        } else if (rc != SQLITE_DONE) {
-          s = d->Error(rc, "finding token records");
-        }
+        TokenRow row;
+        if (rc == SQLITE_ROW) row = ReadRow(find, 0);
         find.Reset();
-        if (!s.ok() || rc == SQLITE_DONE) {
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+          s = d->Error(rc, "finding token records");
+          break;
+        }
+        if (rc == SQLITE_DONE) {
+          s = impl_->AbsenceOf(dom, key, &readers).status();
           if (!s.ok()) break;
           continue;
+        }
+        absl::StatusOr<const std::uint8_t*> row_keys = impl_->RowKeys(dom, row.version, &readers);
+        s = row_keys.ok() ? impl_->CheckRow(dom, *row_keys, row) : row_keys.status();
+        row.Wipe();
+        if (!s.ok()) break;
+        // Unlink it: the row before it (or the head) now points past it.
+        {
+          Stmt& prev = impl_->row_before;
+          prev.Reset();
+          prev.Bind(1, dom.id);
+          prev.BindBlob(2, key);
+          rc = prev.Step();
+          Link link;
+          if (rc == SQLITE_ROW) {
+            link.head = false;
+            link.row = ReadRow(prev, 0);
+            link.next = link.row.next;
+          } else {
+            link.next = dom.head;
+          }
+          prev.Reset();
+          if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+            s = d->Error(rc, "finding token records");
+            break;
+          }
+          if (!link.head) {
+            absl::StatusOr<const std::uint8_t*> pk = impl_->RowKeys(dom, link.row.version, &readers);
+            s = pk.ok() ? impl_->CheckRow(dom, *pk, link.row) : pk.status();
+            if (!s.ok()) break;
+          }
+          if (link.next != key) {
+            s = absl::DataLossError(absl::StrCat(
+                "vault file is damaged: the token records of domain '", dom.name,
+                "' are out of order (a record was removed or moved outside the vault)"));
+            break;
+          }
+          s = impl_->SetLinkNext(&dom, &link, row.next, &readers);
+          link.row.Wipe();
+          if (!s.ok()) break;
         }
         Stmt& del = impl_->delete_by_idx;
         del.Reset();
@@ -2561,7 +2754,7 @@ absl::StatusOr<ErasureReport> Vault::Erase(IdKind kind, std::string_view identif
       ++report.domains_searched;
       if (erased > 0) {
         dom.token_count -= erased;
-        s = impl_->StoreDomainCounters(dom);
+        s = impl_->StoreDomainCounters(dom);  // With the head, should it have changed.
       }
     }
     WipeSpellings(&spellings);
@@ -2631,15 +2824,17 @@ absl::StatusOr<std::size_t> Vault::Impl::RekeyLocked(absl::string_view reason) {
     absl::StatusOr<const DomainKeys*> new_keys = Keys(*d, *primary);
     if (!new_keys.ok()) return new_keys.status();
     Stmt page, update;
-    if (absl::Status s = page.Prepare(db->get(),
-                                      "SELECT token, key_version, sealed, idx, mac FROM tokens "
-                                      "WHERE domain_id = ? AND token > ? ORDER BY token LIMIT 4096");
+    if (absl::Status s = page.Prepare(db->get(), "SELECT " GDPRKIT_ROW_COLUMNS
+                                                 " FROM tokens WHERE domain_id = ? AND token > ? "
+                                                 "ORDER BY token LIMIT 4096");
         !s.ok()) {
       return s;
     }
+    // The MAC and next-pointer of a re-keyed row are written by RelinkDomain
+    // once the whole domain has its new indexes.
     if (absl::Status s = update.Prepare(db->get(),
                                         "UPDATE tokens SET idx = ?, key_version = ?, sealed = ?, "
-                                        "mac = ? WHERE domain_id = ? AND token = ?");
+                                        "mac = NULL, next = NULL WHERE domain_id = ? AND token = ?");
         !s.ok()) {
       return s;
     }
@@ -2651,25 +2846,16 @@ absl::StatusOr<std::size_t> Vault::Impl::RekeyLocked(absl::string_view reason) {
     std::uint8_t idx[internal::kIndexBytes];
     std::uint8_t nonce[kNonce];
     for (;;) {
-      struct Row {
-        std::string token;
-        std::uint32_t version;
-        std::string sealed, idx, mac;
-      };
-      std::vector<Row> rows;
+      std::vector<TokenRow> rows;
       page.Reset();
       page.Bind(1, d->id);
       page.BindBlob(2, last);
       int rc;
-      while ((rc = page.Step()) == SQLITE_ROW) {
-        rows.push_back({std::string(page.Blob(0)), static_cast<std::uint32_t>(page.Int(1)),
-                        std::string(page.Blob(2)), std::string(page.Blob(3)),
-                        std::string(page.Blob(4))});
-      }
+      while ((rc = page.Step()) == SQLITE_ROW) rows.push_back(ReadRow(page, 0));
       page.Reset();
       if (rc != SQLITE_DONE) return db->Error(rc, "reading token records");
       if (rows.empty()) break;
-      for (Row& r : rows) {
+      for (TokenRow& r : rows) {
         if (r.token.size() != internal::kTokenRandomBytes) {
           return absl::DataLossError("vault file is damaged: a token has a wrong size");
         }
@@ -2679,11 +2865,7 @@ absl::StatusOr<std::size_t> Vault::Impl::RekeyLocked(absl::string_view reason) {
         IdKind kind;
         // Authenticated before it is re-sealed: re-keying must never turn a
         // damaged or moved record into a valid one.
-        if (absl::Status s = CheckRow(*d, r.version, readers.Get(*old_keys), r.idx, r.token,
-                                      r.sealed, r.mac);
-            !s.ok()) {
-          return s;
-        }
+        if (absl::Status s = CheckRow(*d, readers.Get(*old_keys), r); !s.ok()) return s;
         if (absl::Status s = OpenRecord(*d, (*old_keys)->version, readers.Get(*old_keys), tok,
                                         r.sealed, &kind, &norm);
             !s.ok()) {
@@ -2697,24 +2879,19 @@ absl::StatusOr<std::size_t> Vault::Impl::RekeyLocked(absl::string_view reason) {
             !s.ok()) {
           return s;
         }
-        std::uint8_t mac[internal::kRowMacBytes];
-        if (!RowMac(readers.Get(*new_keys), d->id, *primary, idx, tok, sealed, mac)) {
-          return absl::InternalError("a token record is too large");
-        }
         update.Reset();
         update.BindBlob(1, absl::string_view(reinterpret_cast<const char*>(idx), sizeof(idx)));
         update.Bind(2, *primary);
         update.BindBlob(3, sealed);
-        update.BindBlob(4, absl::string_view(reinterpret_cast<const char*>(mac), sizeof(mac)));
-        update.Bind(5, d->id);
-        update.BindBlob(6, r.token);
+        update.Bind(4, d->id);
+        update.BindBlob(5, r.token);
         rc = update.Step();
         update.Reset();
         if (rc != SQLITE_DONE) return db->Error(rc, "re-keying token records");
         ++count;
       }
       last = rows.back().token;
-      for (Row& r : rows) sodium_memzero(&r.sealed[0], r.sealed.size());
+      for (TokenRow& r : rows) r.Wipe();
     }
     if (!norm.empty()) sodium_memzero(&norm[0], norm.size());
     if (count != static_cast<std::uint64_t>(d->token_count)) {
@@ -2723,6 +2900,7 @@ absl::StatusOr<std::size_t> Vault::Impl::RekeyLocked(absl::string_view reason) {
           " token records, but its authenticated count is ", d->token_count));
     }
     d->key_version = *primary;
+    if (absl::Status s = RelinkDomain(&*d, &readers); !s.ok()) return s;
     if (absl::Status s = StoreDomainCounters(*d); !s.ok()) return s;
     if (absl::Status s = AppendAudit(AuditOp::kRekey, d->name, "", reason, count, *primary);
         !s.ok()) {
