@@ -1693,6 +1693,17 @@ absl::StatusOr<std::unique_ptr<Vault>> Vault::Open(const VaultOptions& options) 
     auto it = meta->find(name);
     return it == meta->end() ? nullptr : &it->second;
   };
+  if (impl->schema >= 3) {
+    // An unkeyed checksum over what the key-encryption key is derived from,
+    // so that an altered salt, limit or vault id reads as damage, not as a
+    // wrong passphrase.
+    const std::string* header = get("header_checksum");
+    if (header == nullptr || *header != impl->HeaderChecksum(*meta)) {
+      return absl::DataLossError(absl::StrCat(
+          "vault file ", options.path(),
+          " is damaged: its vault id, protection or key-derivation parameters are altered"));
+    }
+  }
   const std::string* vault_id = get("vault_id");
   const std::string* protection = get("protection");
   const std::string* salt = get("kdf_salt");
@@ -1721,17 +1732,6 @@ absl::StatusOr<std::unique_ptr<Vault>> Vault::Open(const VaultOptions& options) 
                      memlimit < crypto_pwhash_MEMLIMIT_MIN || memlimit > kMaxStoredMemlimit)) {
     return absl::DataLossError(
         absl::StrCat("vault file ", options.path(), " is damaged: implausible Argon2id limits"));
-  }
-  if (impl->schema >= 3) {
-    // An unkeyed checksum over what the key-encryption key is derived from,
-    // so that an altered salt, limit or vault id reads as damage, not as a
-    // wrong passphrase.
-    const std::string* header = get("header_checksum");
-    if (header == nullptr || *header != impl->HeaderChecksum(*meta)) {
-      return absl::DataLossError(absl::StrCat(
-          "vault file ", options.path(),
-          " is damaged: its vault id, protection or key-derivation parameters are altered"));
-    }
   }
   impl->vault_id = *vault_id;
   absl::StatusOr<std::unique_ptr<SecretBytes>> kek = internal::DeriveKek(

@@ -16,6 +16,8 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "internal/vault_testing.h"
 
@@ -1155,6 +1157,175 @@ TEST(VaultSecrecyTest, NoIdentifierOrSecretInTheFileOrTheOutput) {
   EXPECT_EQ(key_part.size(), 52u);
   EXPECT_FALSE(contains(file, key_part));
   EXPECT_FALSE(contains(all_messages, key_part));
+}
+
+}  // namespace
+}  // namespace gdprkit
+
+// --- Issue #9: integrity, modes, erasure, rotation, backup ------------------------
+
+namespace gdprkit {
+namespace {
+
+mode_t ModeOf(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0 ? (st.st_mode & 0777) : 0;
+}
+
+TEST(VaultFilesTest, VaultWalShmAndBackupAreReadableByTheOwnerOnly) {
+  const mode_t old = umask(022);
+  std::string path = TempPath("modes.db");
+  std::unique_ptr<Vault> v = MustCreate(path);
+  ASSERT_NE(v, nullptr);
+  ASSERT_TRUE(v->CreateDomain("d").ok());
+  StringColumn t;
+  std::vector<std::string_view> ids = {kCprA};
+  ASSERT_TRUE(v->Tokenize("d", IdKind::kCpr, ids, &t).ok());
+  EXPECT_EQ(ModeOf(path), 0600u);
+  EXPECT_EQ(ModeOf(path + "-wal"), 0600u);
+  EXPECT_EQ(ModeOf(path + "-shm"), 0600u);
+  std::string copy = TempPath("modes-backup.db");
+  ASSERT_TRUE(v->Backup(copy).ok());
+  EXPECT_EQ(ModeOf(copy), 0600u);
+  umask(old);
+}
+
+TEST(VaultFilesTest, PathsThatAreNotPlainFilesAreRefused) {
+  for (const std::string& bad :
+       {std::string(":memory:"), std::string("file:x.db?mode=memory"), std::string("a.vault\0.bak", 12)}) {
+    absl::Status s = Vault::Create(Options(bad)).status();
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
+  }
+  EXPECT_NE(access("a.vault", F_OK), 0);
+}
+
+TEST(VaultFilesTest, DamageReadsAsDamageNotAsSomethingElse) {
+  // A flipped bit in the header's write-version byte (SQLite would say
+  // "readonly database") and in user_version ("upgrade gdprkit").
+  for (std::size_t byte : {std::size_t{18}, std::size_t{63}, std::size_t{20}}) {
+    std::string path = TempPath("header.db");
+    MustCreate(path);
+    std::string bytes = ReadAll(path);
+    bytes[byte] = static_cast<char>(bytes[byte] ^ 0x04);
+    WriteAll(path, bytes);
+    absl::Status s = Vault::Open(Options(path)).status();
+    EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss) << "byte " << byte << ": " << s;
+  }
+  // Altered KDF salt, limits or vault id (checksums of the pages kept valid):
+  // damage, not a wrong passphrase.
+  for (const char* name : {"kdf_salt", "kdf_opslimit", "vault_id"}) {
+    std::string path = TempPath("kdf.db");
+    MustCreate(path);
+    RawSql(path, absl::StrCat("UPDATE meta SET value = CAST(randomblob(length(value)) AS BLOB) "
+                              "WHERE name = '", name, "'"));
+    absl::Status s = Vault::Open(Options(path)).status();
+    EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss) << name << ": " << s;
+    EXPECT_TRUE(HasSub(std::string(s.message()), "altered")) << s;
+  }
+  // A dropped table.
+  {
+    std::string path = TempPath("dropped.db");
+    MustCreate(path);
+    RawSql(path, "DROP TABLE tokens");
+    absl::Status s = Vault::Open(Options(path)).status();
+    EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss) << s;
+    EXPECT_TRUE(HasSub(std::string(s.message()), "tokens table is missing")) << s;
+  }
+  // An edit made without the vault's VFS leaves a page whose checksum fails.
+  {
+    std::string path = TempPath("plain-edit.db");
+    MustCreate(path);
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
+    sqlite3_exec(db, "UPDATE key_versions SET created = created + 1", nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+    absl::Status s = Vault::Open(Options(path)).status();
+    EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss) << s;
+    EXPECT_TRUE(HasSub(std::string(s.message()), "checksum")) << s;
+  }
+}
+
+TEST_F(VaultTest, ACprNumberTokenisedAsOtherIsErasedWithIt) {
+  auto as_other = Tokens("klynge-aarhus-2026", {"0101801004"}, IdKind::kOther);
+  auto dashed = Tokens("kapsel-datakonsulenter", {"010180-1004"}, IdKind::kOther);
+  auto as_cpr = Tokens("kapsel-datakonsulenter", {kCprA});
+  absl::StatusOr<ErasureReport> r = vault_->Erase(IdKind::kCpr, kCprA, "art. 17");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->tokens_erased, 3u);
+  for (const auto& [domain, token] :
+       std::vector<std::pair<std::string, std::string>>{{"klynge-aarhus-2026", as_other[0]},
+                                                        {"kapsel-datakonsulenter", dashed[0]},
+                                                        {"kapsel-datakonsulenter", as_cpr[0]}}) {
+    std::vector<std::string_view> tv = {token};
+    StringColumn ids;
+    EXPECT_EQ(vault_->Reidentify(domain, tv, "check", &ids).code(), absl::StatusCode::kNotFound);
+  }
+  // And the reverse: free text that is a CPR number erases the CPR token.
+  auto b = Tokens("klynge-aarhus-2026", {kCprB});
+  r = vault_->Erase(IdKind::kOther, " 2902004002 ", "art. 17");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->tokens_erased, 1u);
+  EXPECT_TRUE(vault_->CheckIntegrity().ok());
+}
+
+TEST_F(VaultTest, EraseDoesNotWaitForReadersAndCheckpointFinishesIt) {
+  Tokens("klynge-aarhus-2026", {kCprA, kCprB});
+  // Another connection in the middle of a read transaction.
+  sqlite3* reader = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(path_.c_str(), &reader, SQLITE_OPEN_READONLY, "gdprkit-vault"),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(reader, "BEGIN; SELECT count(*) FROM tokens;", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  const absl::Time start = absl::Now();
+  absl::StatusOr<ErasureReport> r = vault_->Erase(IdKind::kCpr, kCprA, "art. 17");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));  // the busy timeout is 60 s
+  EXPECT_EQ(r->tokens_erased, 1u);
+  EXPECT_FALSE(r->wal_truncated);
+  absl::StatusOr<bool> done = vault_->Checkpoint(absl::ZeroDuration());
+  ASSERT_TRUE(done.ok());
+  EXPECT_FALSE(*done);
+  sqlite3_exec(reader, "COMMIT", nullptr, nullptr, nullptr);
+  sqlite3_close(reader);
+  done = vault_->Checkpoint(absl::Seconds(5));
+  ASSERT_TRUE(done.ok()) << done.status();
+  EXPECT_TRUE(*done);
+  struct stat st;
+  ASSERT_EQ(stat((path_ + "-wal").c_str(), &st), 0);
+  EXPECT_EQ(st.st_size, 0);
+}
+
+TEST_F(VaultTest, RotationStopsBeforeChangingAnythingWhenARecordIsDamaged) {
+  Tokens("klynge-aarhus-2026", {kCprA, kCprB});
+  vault_.reset();
+  RawSql(path_,
+         "UPDATE tokens SET sealed = CAST(randomblob(length(sealed)) AS BLOB) WHERE "
+         "(domain_id, idx) = (SELECT domain_id, idx FROM tokens LIMIT 1)");
+  absl::StatusOr<std::unique_ptr<Vault>> v = Vault::Open(Options(path_));
+  ASSERT_TRUE(v.ok()) << v.status();
+  absl::StatusOr<std::uint32_t> r = (*v)->RotateKeys("yearly");
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kDataLoss) << r.status();
+  absl::StatusOr<std::vector<KeyVersionInfo>> keys = (*v)->ListKeys();
+  ASSERT_TRUE(keys.ok());
+  EXPECT_EQ(keys->size(), 1u);  // no new key version was committed
+}
+
+TEST_F(VaultTest, BackupIsAConsistentCheckedCopy) {
+  auto t = Tokens("klynge-aarhus-2026", {kCprA, kCprB});
+  std::string copy = TempPath("backup.db");
+  ASSERT_TRUE(vault_->Backup(copy).ok());
+  EXPECT_EQ(vault_->Backup(copy).code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(vault_->Backup(":memory:").code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(access((copy + "-wal").c_str(), F_OK), 0);
+  absl::StatusOr<std::unique_ptr<Vault>> b = Vault::Open(Options(copy));
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_TRUE((*b)->CheckIntegrity().ok());
+  StringColumn again;
+  std::vector<std::string_view> ids = {kCprA, kCprB};
+  BatchReport report;
+  ASSERT_TRUE((*b)->Tokenize("klynge-aarhus-2026", IdKind::kCpr, ids, &again, {}, &report).ok());
+  EXPECT_EQ(Col(again), t);
+  EXPECT_EQ(report.created, 0u);
 }
 
 }  // namespace
