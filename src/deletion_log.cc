@@ -25,6 +25,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "internal/redact.h"
 #include "internal/sv.h"
 
 namespace gdprkit {
@@ -175,18 +176,6 @@ bool Unescape(std::string_view s, std::string* out) {
   return true;
 }
 
-bool LooksLikeCpr(std::string_view id) {
-  std::size_t digits = 0;
-  for (char c : id) {
-    if (c >= '0' && c <= '9') {
-      ++digits;
-    } else if (c != '-' && c != ' ') {
-      return false;
-    }
-  }
-  return digits == 10 && id.size() <= 12;
-}
-
 std::string FormatInstant(std::int64_t s) {
   const std::int64_t days = s / 86400;
   const std::int64_t rem = s % 86400;
@@ -223,15 +212,23 @@ absl::Status CheckDeletion(const DeletionRecord& d, const std::string& at) {
     return bad("record_id", absl::StrCat(d.record_id.size(), " bytes; at most ", kMaxRecordId));
   }
   if (!ValidUtf8(d.record_id)) return bad("record_id", "not valid UTF-8");
-  if (LooksLikeCpr(d.record_id)) {
+  // The log is append-only and hash-chained: what it keeps can never be
+  // removed again, so nothing that passes as a CPR number goes in
+  // (internal/redact.h says which spellings count).
+  if (internal::ContainsCprLike(d.record_id)) {
     return bad("record_id",
-               "looks like a CPR number; a deletion log must not keep the identifier it "
-               "deleted: log an internal key or a pseudonym");
+               "holds what looks like a CPR number; a deletion log must not keep the identifier "
+               "it deleted: log an internal key or a pseudonym");
   }
   if (d.rule_id.size() > kMaxRuleId) {
     return bad("rule_id", absl::StrCat(d.rule_id.size(), " bytes; at most ", kMaxRuleId));
   }
   if (!ValidUtf8(d.rule_id)) return bad("rule_id", "not valid UTF-8");
+  if (internal::ContainsCprLike(d.rule_id)) {
+    return bad("rule_id",
+               "holds what looks like a CPR number; give the id of the retention rule (or "
+               "nothing for a deletion on request)");
+  }
   if (d.due_date != kNoDate && !IsValidDay(d.due_date)) {
     return bad("due_date", absl::StrCat("day number ", d.due_date, " is not a date in 0001-9999"));
   }

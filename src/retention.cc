@@ -17,6 +17,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "internal/redact.h"
 #include "internal/sv.h"
 
 namespace gdprkit {
@@ -25,6 +26,12 @@ namespace {
 using internal::AV;
 
 std::string Quote(std::string_view s) { return absl::StrCat("\"", AV(s), "\""); }
+
+// Untrusted text for a message, quoted: withheld when it looks like a CPR
+// number (internal/redact.h), else shortened.
+std::string Shown(std::string_view text) {
+  return Quote(retention_internal::Excerpt(internal::RedactIdentifier(AV(text))));
+}
 
 std::string DidYouMean(std::string_view wanted, const std::vector<std::string_view>& names) {
   const std::vector<std::string> near = NearestNames(wanted, names);
@@ -74,16 +81,22 @@ absl::StatusOr<DayNumber> DateOfInstant(std::int64_t unix_seconds, std::string_v
 }
 
 absl::StatusOr<DayNumber> ParseDateTime(std::string_view text, std::string_view zone) {
-  const std::string shown = Quote(retention_internal::Excerpt(text));
   if (text.size() < 10) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("invalid date or time ", shown, ": expected YYYY-MM-DD[THH:MM[:SS]][zone]"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "invalid date or time ", Shown(text), ": expected YYYY-MM-DD[THH:MM[:SS]][zone]"));
   }
   absl::StatusOr<DayNumber> date = ParseDate(text.substr(0, 10));
-  if (!date.ok()) return date.status();
+  if (!date.ok()) {
+    // ParseDate repeats its text; a CPR number in a date column must not be.
+    if (internal::ContainsCprLike(AV(text))) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("invalid date ", Shown(text), ": expected YYYY-MM-DD"));
+    }
+    return date.status();
+  }
   if (text.size() == 10) return *date;
   auto bad = [&](std::string_view why) {
-    return absl::InvalidArgumentError(absl::StrCat("invalid time ", shown, ": ", AV(why)));
+    return absl::InvalidArgumentError(absl::StrCat("invalid time ", Shown(text), ": ", AV(why)));
   };
   std::size_t i = 10;
   if (text[i] != 'T' && text[i] != ' ' && text[i] != 't') {
@@ -280,24 +293,6 @@ std::string_view RetentionReasonName(RetentionReason r) {
   return "invalid-input";
 }
 
-namespace {
-
-// A record id that looks like a CPR number (DDMMYY-XXXX or ten digits) is not
-// repeated in messages.
-bool LooksLikeCpr(std::string_view id) {
-  std::size_t digits = 0;
-  for (char c : id) {
-    if (c >= '0' && c <= '9') {
-      ++digits;
-    } else if (c != '-' && c != ' ') {
-      return false;
-    }
-  }
-  return digits == 10 && id.size() <= 12;
-}
-
-}  // namespace
-
 std::string RecordError::ToString() const {
   const std::string who = record_id.empty()
                               ? absl::StrCat("record at row ", row)
@@ -414,7 +409,7 @@ absl::StatusOr<std::vector<std::int32_t>> RetentionSchedule::Resolve(std::string
     while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
     if (name.empty()) {
       return absl::InvalidArgumentError(
-          absl::StrCat("empty rule name in ", Quote(retention_internal::Excerpt(text))));
+          absl::StrCat("empty rule name in ", Shown(text)));
     }
     std::int32_t rule = RuleIndex(name);
     bool found = rule >= 0;
@@ -434,8 +429,7 @@ absl::StatusOr<std::vector<std::int32_t>> RetentionSchedule::Resolve(std::string
       std::vector<std::string_view> names;
       for (const CompiledRetentionRule& r : rules_) names.push_back(r.id);
       for (const auto& p : purposes_) names.push_back(p.first);
-      return absl::NotFoundError(absl::StrCat("no retention rule or purpose ",
-                                              Quote(retention_internal::Excerpt(name)),
+      return absl::NotFoundError(absl::StrCat("no retention rule or purpose ", Shown(name),
                                               DidYouMean(name, names)));
     }
     if (rule >= 0 && std::find(out.begin(), out.end(), rule) == out.end()) out.push_back(rule);
@@ -778,11 +772,12 @@ struct ChunkResult {
   std::int64_t error_count = 0;
 };
 
+// A record's id for messages: withheld when it looks like a CPR number
+// (internal/redact.h; the whole id is tested, then shortened).
 std::string RecordIdFor(const SweepInput& in, std::int64_t row) {
   if (in.record_ids.empty()) return "";
   const std::string_view id = in.record_ids[static_cast<std::size_t>(row)];
-  if (LooksLikeCpr(id)) return "<withheld: looks like a CPR number>";
-  return std::string(retention_internal::Excerpt(id));
+  return retention_internal::Excerpt(internal::RedactIdentifier(AV(id)));
 }
 
 // Checks one record; on a problem returns false and fills *err.

@@ -30,12 +30,14 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "cli.h"
 #include "cli_csv.h"
 #include "gdprkit/deletion_log.h"
 #include "gdprkit/policy.h"
 #include "gdprkit/retention.h"
+#include "internal/redact.h"
 
 namespace gdprkit::cli {
 namespace {
@@ -43,6 +45,13 @@ namespace {
 constexpr std::size_t kMaxRecordsBytes = std::size_t{1} << 31;
 
 std::string Quoted(std::string_view s) { return Str("\"", Plain(s), "\""); }
+
+// A record id for a message, quoted: withheld when it looks like a CPR number
+// (the same test as the core's messages and the deletion log), else shortened.
+std::string QuotedId(std::string_view id) {
+  const absl::string_view view(id.data(), id.size());
+  return Quoted(retention_internal::Excerpt(internal::RedactIdentifier(view)));
+}
 
 // ---------------------------------------------------------------------------
 // Shared helpers
@@ -255,9 +264,9 @@ bool ReadRecords(const std::string& path, const RetentionSchedule& schedule,
     const CsvRecord& rec = (*csv)[row + 1];
     auto where = [&](std::string_view column) {
       return Str(Plain(r->name), ":", rec.line, ": record ",
-                 Quoted(rec.fields.size() > static_cast<std::size_t>(id_col)
-                            ? retention_internal::Excerpt(rec.fields[id_col])
-                            : std::string()),
+                 QuotedId(rec.fields.size() > static_cast<std::size_t>(id_col)
+                              ? std::string_view(rec.fields[id_col])
+                              : std::string_view()),
                  ", column ", Quoted(column), ": ");
     };
     if (rec.fields.size() != header.fields.size()) {
@@ -366,7 +375,7 @@ int RunSweep(const Invocation& inv) {
       }
       return Flush(&out) ? kExitOk : kExitUsage;
     }
-    PrintError(Str(Plain(r.name), ": no record with id ", Quoted(want)));
+    PrintError(Str(Plain(r.name), ": no record with id ", QuotedId(want)));
     return kExitUsage;
   }
   SweepOptions options;
@@ -384,7 +393,7 @@ int RunSweep(const Invocation& inv) {
     if (e.field.rfind("holds[", 0) == 0) column = "hold_start/hold_end";
     if (e.field == "selector") column = r.selector_column;
     PrintError(Str(Plain(r.name), ":", r.lines[static_cast<std::size_t>(e.row)], ": record ",
-                   Quoted(retention_internal::Excerpt(r.ids[static_cast<std::size_t>(e.row)])),
+                   QuotedId(r.ids[static_cast<std::size_t>(e.row)]),
                    ", column ", Quoted(column), ": ", Plain(e.message),
                    report.invalid > 1 ? Str(" (and ", report.invalid - 1, " more invalid records)")
                                       : std::string(),

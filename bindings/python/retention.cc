@@ -21,10 +21,12 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "common.h"
 #include "gdprkit/deletion_log.h"
 #include "gdprkit/retention.h"
+#include "internal/redact.h"
 
 namespace gdprkit {
 namespace python {
@@ -365,10 +367,31 @@ struct LogHandle {
   }
 };
 
+// gdprkit::internal::ContainsCprLike of a str: its UTF-8, lone surrogates
+// passed through (they count as other characters, never as an error).
+bool ContainsCprLike(const py::handle& text) {
+  if (!PyUnicode_Check(text.ptr())) {
+    throw py::type_error("contains_cpr_like: expected str, not " +
+                         std::string(Py_TYPE(text.ptr())->tp_name));
+  }
+  py::object utf8 = py::reinterpret_steal<py::object>(
+      PyUnicode_AsEncodedString(text.ptr(), "utf-8", "surrogatepass"));
+  if (!utf8) throw py::error_already_set();
+  char* data = nullptr;
+  Py_ssize_t size = 0;
+  if (PyBytes_AsStringAndSize(utf8.ptr(), &data, &size) != 0) throw py::error_already_set();
+  return ::gdprkit::internal::ContainsCprLike(
+      absl::string_view(data, static_cast<std::size_t>(size)));
+}
+
 }  // namespace
 
 void RegisterRetention(py::module_& m) {
   m.attr("NO_DATE") = kNoDate;
+  m.attr("WITHHELD_IDENTIFIER") = std::string(::gdprkit::internal::kWithheldIdentifier);
+  m.def("contains_cpr_like", &ContainsCprLike, py::arg("text"),
+        "True when the text holds anything that passes as a CPR number (the test of every "
+        "gdprkit message and append-only store; src/internal/redact.h).");
   m.attr("MIN_DATE") = kMinDate;
   m.attr("MAX_DATE") = kMaxDate;
   m.def(

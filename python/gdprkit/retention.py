@@ -124,17 +124,24 @@ class RetentionInputError(InvalidArgumentError):
 
 
 def _looks_like_cpr(value: Any) -> bool:
-    s = str(value)
-    return len(s) <= 12 and sum(c.isdigit() for c in s) == 10 and all(
-        c.isdigit() or c in "- " for c in s
-    )
+    """True when a record id or row label passes as a CPR number.
+
+    The core's one test (``contains_cpr_like``: any digits, separators and
+    surrounding text, as the deletion log and the C++ messages use it). An
+    integer is also read with its leading zero restored: a CPR number read
+    from Excel or CSV as a number has lost it.
+    """
+    if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+        if 0 < int(value) < 10**10 and _gdprkit.contains_cpr_like(f"{int(value):010d}"):
+            return True
+    return _gdprkit.contains_cpr_like(str(value))
 
 
 def _label(labels: Optional[Sequence[Any]], pos: int) -> Any:
     if labels is None:
         return pos
     value = labels[pos]
-    return "<withheld: looks like a CPR number>" if _looks_like_cpr(value) else value
+    return _gdprkit.WITHHELD_IDENTIFIER if _looks_like_cpr(value) else value
 
 
 def _where(column: Optional[str], labels: Optional[Sequence[Any]], pos: int) -> str:
@@ -716,7 +723,7 @@ def _record_error(
     who = ""
     if prepared.ids is not None:
         rid = prepared.ids.iloc[pos]
-        who = "record <withheld: looks like a CPR number>, " if _looks_like_cpr(rid) else (
+        who = f"record {_gdprkit.WITHHELD_IDENTIFIER}, " if _looks_like_cpr(rid) else (
             f"record {rid!r}, ")
     more = f" (and {invalid - 1} more invalid rows)" if invalid > 1 else ""
     return RetentionInputError(

@@ -414,8 +414,63 @@ TEST(DeletionLogTest, BadDeletionsAreRefusedNamingTheField) {
   EXPECT_EQ(log->entries(), 0);
   EXPECT_TRUE(log->AppendAll({}).ok());
   EXPECT_EQ(Verify(path).entries, 0);
-  // A record id of ten digits and something else is fine.
-  EXPECT_TRUE(log->Append(Del("patient-0101901234")).ok());
+}
+
+// Issue #9, item 5: a CPR number in any spelling, alone or inside a longer
+// id, never reaches the log (which can never be cleaned afterwards); ids
+// that only look a bit like one still go in.
+TEST(DeletionLogTest, CprNumbersInAnySpellingAreRefused) {
+  const std::string path = TempPath("cpr.log");
+  auto log = OpenOk(path);
+  const std::vector<std::string> refused = {
+      "patient-0101901234",
+      "pt-0101901234",
+      "pt0101901234",
+      "010190 1234",
+      "010190\u2013" "1234",              // en dash (U+2013)
+      "010190/1234",
+      "010190\u00a0" "1234",              // no-break space (U+00A0)
+      "010190\u202f" "1234",              // narrow no-break space
+      "\uff10\uff11\uff10\uff11\uff19\uff10-\uff11\uff12\uff13\uff14",  // full-width
+      "01.01.90-1234",
+      "01 01 90 1234",
+  };
+  for (const std::string& id : refused) {
+    auto r = log->Append(Del(id));
+    ASSERT_FALSE(r.ok()) << id;
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(r.status().message(), HasSubstr("record_id"));
+    EXPECT_THAT(r.status().message(), HasSubstr("looks like a CPR number"));
+    EXPECT_THAT(r.status().message(), Not(HasSubstr("0101")));
+    EXPECT_THAT(r.status().message(), Not(HasSubstr("1234")));
+  }
+  // The rule id is stored too.
+  auto rule = log->Append(Del("record-7", "patient-010190-1234"));
+  ASSERT_FALSE(rule.ok());
+  EXPECT_THAT(rule.status().message(), HasSubstr("rule_id"));
+  EXPECT_THAT(rule.status().message(), Not(HasSubstr("010190")));
+  // A batch with one such id writes nothing.
+  auto batch = log->AppendAll({Del("ok-1"), Del("patient-0101901234")});
+  ASSERT_FALSE(batch.ok());
+  EXPECT_THAT(batch.status().message(), HasSubstr("deletions[1].record_id"));
+  EXPECT_EQ(log->entries(), 0);
+
+  // Look-alikes: not a date, longer runs, dates, CVR numbers, hashes, UUIDs.
+  const std::vector<std::string> accepted = {
+      "patient-17",
+      "patient-3201901234",        // no 32nd day
+      "order-01019012345",         // eleven digits
+      "invoice 2024-118",
+      "2026-01-05T10:20:30Z",
+      "cvr-25313763",
+      "123e4567-e89b-42d3-a456-0101901234ab",
+      "a3f5c0101901234e9b8d7c6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e",
+  };
+  for (const std::string& id : accepted) {
+    EXPECT_TRUE(log->Append(Del(id)).ok()) << id;
+  }
+  EXPECT_EQ(log->entries(), static_cast<std::int64_t>(accepted.size()));
+  EXPECT_EQ(Verify(path).entries, static_cast<std::int64_t>(accepted.size()));
 }
 
 TEST(DeletionLogTest, TwoWritersOnOneFileTakeTurns) {

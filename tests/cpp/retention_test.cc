@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "gdprkit/policy.h"
 #include "gmock/gmock.h"
@@ -1109,6 +1110,71 @@ TEST(SweepBadInputTest, CprLikeRecordIdsAreWithheld) {
   EXPECT_THAT(msg, Not(HasSubstr("010190")));
   EXPECT_THAT(msg, HasSubstr("withheld"));
   EXPECT_THAT(msg, HasSubstr("row 0"));
+}
+
+// Issue #9, item 5: ids that hold a CPR number in any spelling, alone or in
+// longer text, are withheld from the report, its messages and Explain; other
+// ids are still named.
+TEST(SweepBadInputTest, CprNumbersInsideIdsAreWithheldInEverySpelling) {
+  const std::vector<std::string> ids = {
+      "pt-0101901234",
+      "patient-010190 1234",
+      "010190\u2013" "1234",                // en dash
+      "010190/1234",
+      "010190\u00a0" "1234",                // no-break space
+      "\uff10\uff11\uff10\uff11\uff19\uff10\uff11\uff12\uff13\uff14",  // full-width
+      "pt-01.01.90-1234",
+      "patient-17",                         // named as it is
+  };
+  Records recs({Rule("contact", "P6M", "last_contact")});
+  for (const std::string& id : ids) {
+    recs.Add(id, "contact", {{"collection", "2024-02-01"}, {"last_contact", "2024-01-01"}});
+  }
+  SweepOptions report;
+  report.on_invalid = InvalidRecords::kReport;
+  report.max_errors = ids.size();
+  auto r = recs.Sweep("2025-01-01", report);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->report.errors.size(), ids.size());
+  for (std::size_t i = 0; i + 1 < ids.size(); ++i) {
+    const RecordError& e = r->report.errors[i];
+    EXPECT_EQ(e.record_id, "<withheld: looks like a CPR number>") << i;
+    EXPECT_THAT(e.ToString(), Not(HasSubstr("1234"))) << i;
+    EXPECT_THAT(e.ToString(), HasSubstr(absl::StrCat("row ", i))) << i;
+  }
+  EXPECT_EQ(r->report.errors.back().record_id, "patient-17");
+  // Fail mode: the message.
+  const std::string msg(recs.Sweep("2025-01-01").status().message());
+  EXPECT_THAT(msg, HasSubstr("withheld"));
+  EXPECT_THAT(msg, Not(HasSubstr("0101901234")));
+  // Explain names the record the same way.
+  Records fine({Rule("plain", "P1Y")});
+  fine.Add("pt-0101901234", "plain", {{"collection", "2024-01-01"}});
+  auto text = fine.schedule().Explain(fine.Input(), 0, D("2025-01-01"));
+  ASSERT_TRUE(text.ok()) << text.status();
+  EXPECT_THAT(*text, HasSubstr("withheld"));
+  EXPECT_THAT(*text, Not(HasSubstr("0101901234")));
+}
+
+// Text a caller gave where a rule or a date belongs is not repeated when it
+// holds a CPR number either.
+TEST(SweepBadInputTest, CprNumbersInSelectorsAndDatesAreWithheld) {
+  Records recs({Rule("plain", "P1Y")});
+  auto sel = recs.schedule().Resolve("patient-010190-1234");
+  ASSERT_FALSE(sel.ok());
+  EXPECT_EQ(sel.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(sel.status().message(), HasSubstr("withheld"));
+  EXPECT_THAT(sel.status().message(), Not(HasSubstr("010190")));
+  EXPECT_THAT(recs.schedule().Resolve("plian").status().message(), HasSubstr("\"plian\""));
+  for (const char* text : {"0101901234", "010190-1234", "0101901234T10:00"}) {
+    auto d = ParseDateTime(text, kDefaultTimeZone);
+    ASSERT_FALSE(d.ok()) << text;
+    EXPECT_EQ(d.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(d.status().message(), Not(HasSubstr("0101901234"))) << text;
+    EXPECT_THAT(d.status().message(), Not(HasSubstr("010190-1234"))) << text;
+  }
+  EXPECT_THAT(ParseDateTime("2025-13-01", kDefaultTimeZone).status().message(),
+              HasSubstr("2025-13-01"));
 }
 
 TEST(SweepBadInputTest, EmptyInputIsFine) {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import pathlib
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -11,7 +12,7 @@ import pytest
 from conftest import POLICIES
 
 import gdprkit
-from gdprkit import retention
+from gdprkit import _gdprkit, retention
 
 KAPSEL = POLICIES / "kapsel.textproto"
 PRACTIO = POLICIES / "practio.textproto"
@@ -312,6 +313,99 @@ def test_sweep_withholds_cpr_shaped_ids(kapsel: gdprkit.RetentionSchedule) -> No
     assert "0101901234" not in str(e.value) and "withheld" in str(e.value)
 
 
+# Issue #9, item 5: the package asks the core's one CPR test
+# (_gdprkit.contains_cpr_like, src/internal/redact.h) instead of its own copy.
+CPR_SPELLINGS = [
+    "0101901234",
+    "010190-1234",
+    "010190 1234",
+    "010190\u20131234",  # en dash
+    "010190\u22121234",  # minus sign
+    "010190/1234",
+    "010190.1234",
+    "010190\u00a01234",  # no-break space
+    "010190\u202f1234",  # narrow no-break space
+    "010190\u20091234",  # thin space
+    "\uff10\uff11\uff10\uff11\uff19\uff10\uff11\uff12\uff13\uff14",  # full-width
+    "\u0660\u0661\u0660\u0661\u0669\u0660-\u0661\u0662\u0663\u0664",  # Arabic-Indic
+    "patient-0101901234",
+    "pt-0101901234",
+    "pt0101901234",
+    "01.01.90-1234",
+    "01 01 90 1234",
+]
+
+CPR_LOOK_ALIKES = [
+    "",
+    "ticket 42",
+    "patient-17",
+    "3201901234",  # no 32nd day
+    "01019012345",  # eleven digits
+    "2026-01-05",
+    "2026-01-05T10:20:30Z",
+    "25313763",  # a CVR number
+    "+45 12 34 56 78",
+    "123e4567-e89b-42d3-a456-0101901234ab",
+]
+
+
+@pytest.mark.parametrize("text", CPR_SPELLINGS)
+def test_contains_cpr_like_spellings(text: str) -> None:
+    assert _gdprkit.contains_cpr_like(text)
+    assert retention._looks_like_cpr(text)
+
+
+@pytest.mark.parametrize("text", CPR_LOOK_ALIKES)
+def test_contains_cpr_like_look_alikes(text: str) -> None:
+    assert not _gdprkit.contains_cpr_like(text)
+    assert not retention._looks_like_cpr(text)
+
+
+def test_contains_cpr_like_edges() -> None:
+    # Lone surrogates are other characters, never an error.
+    assert not _gdprkit.contains_cpr_like("\ud800")
+    assert _gdprkit.contains_cpr_like("x\udc00-0101901234")
+    with pytest.raises(TypeError):
+        _gdprkit.contains_cpr_like(b"0101901234")  # type: ignore[arg-type]
+    # Labels that are numbers: a CPR number read as an int lost its leading zero.
+    assert retention._looks_like_cpr(101901234)
+    assert retention._looks_like_cpr(np.int64(1501901234))
+    assert not retention._looks_like_cpr(42)
+    assert not retention._looks_like_cpr(True)
+    assert _gdprkit.WITHHELD_IDENTIFIER == "<withheld: looks like a CPR number>"
+
+
+def test_contains_cpr_like_knows_every_decimal_digit() -> None:
+    if tuple(int(p) for p in unicodedata.unidata_version.split(".")) >= (16, 0, 0):
+        pytest.skip("src/internal/redact.cc lists the digits of Unicode 15")
+    for cp in range(0x110000):
+        ch = chr(cp)
+        if unicodedata.category(ch) != "Nd" or unicodedata.decimal(ch) != 0:
+            continue
+        digits = "".join(chr(cp + d) for d in (0, 1, 0, 1, 9, 0, 1, 2, 3, 4))
+        assert _gdprkit.contains_cpr_like(digits), hex(cp)
+        assert not _gdprkit.contains_cpr_like(digits + ch), hex(cp)  # eleven digits
+
+
+def test_sweep_withholds_cpr_numbers_in_any_spelling(kapsel: gdprkit.RetentionSchedule) -> None:
+    for rid in ("pt-0101901234", "010190\u20131234", "patient 010190\u00a01234"):
+        df = kapsel_frame()
+        df["id"] = [rid, "b", "c"]
+        df["provider_number_ended"] = pd.to_datetime(["2018-01-01", None, None])
+        with pytest.raises(gdprkit.RetentionInputError) as e:
+            gdprkit.sweep(df, policy=kapsel, on="2027-01-01", id="id", purpose="purpose")
+        assert "1234" not in str(e.value) and "withheld" in str(e.value)
+    # Row labels too, also a CPR number that became a number.
+    df = kapsel_frame()
+    df.index = pd.Index([101901234, 7, 8])
+    df["provider_number_ended"] = pd.to_datetime(["2018-01-01", None, None])
+    with pytest.raises(gdprkit.RetentionInputError) as e:
+        gdprkit.sweep(df, policy=kapsel, on="2027-01-01", purpose="purpose")
+    assert "101901234" not in str(e.value) and "withheld" in str(e.value)
+    out = gdprkit.sweep(df, policy=kapsel, on="2027-01-01", purpose="purpose", errors="report")
+    assert out.attrs["errors"][0]["row"] == _gdprkit.WITHHELD_IDENTIFIER
+
+
 def test_sweep_is_columnar_on_many_rows(practio: gdprkit.RetentionSchedule) -> None:
     n = 200_000
     rng = np.random.default_rng(7)
@@ -350,6 +444,14 @@ def test_deletion_log(tmp_path: pathlib.Path, kapsel: gdprkit.RetentionSchedule)
         assert log.entries == 3 and len(head) == 64 and len(log.log_id) == 32
         with pytest.raises(gdprkit.InvalidArgumentError, match="CPR"):
             log.append("010190-1234")
+        # In any spelling, inside longer ids, and in the rule id (issue #9, item 5).
+        for rid in ("patient-0101901234", "pt-010190\u20131234", "010190/1234",
+                    "\uff10\uff11\uff10\uff11\uff19\uff10\uff11\uff12\uff13\uff14"):
+            with pytest.raises(gdprkit.InvalidArgumentError, match="CPR") as e:
+                log.append(rid)
+            assert "1234" not in str(e.value)
+        with pytest.raises(gdprkit.InvalidArgumentError, match="rule_id"):
+            log.append("app-2", rule="patient-010190-1234")
         with pytest.raises(gdprkit.InvalidArgumentError):
             log.append("")
         assert log.entries == 3
