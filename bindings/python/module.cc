@@ -47,17 +47,51 @@ namespace {
 // filename: str | None) -> BaseException. A new reference, intentionally
 // leaked: it must outlive every call, including those during shutdown.
 PyObject* g_error_factory = nullptr;
+// gdprkit.ArgumentTypeError, registered with the factory; the same lifetime.
+PyObject* g_argument_type_error = nullptr;
 
-void RegisterErrors(py::object factory) {
+void RegisterErrors(py::object factory, py::object argument_type_error) {
   if (!PyCallable_Check(factory.ptr())) {
     throw py::type_error("_register_errors: the factory must be callable");
+  }
+  if (!argument_type_error.is_none() &&
+      (!PyType_Check(argument_type_error.ptr()) ||
+       !PyType_IsSubtype(reinterpret_cast<PyTypeObject*>(argument_type_error.ptr()),
+                         reinterpret_cast<PyTypeObject*>(PyExc_TypeError)))) {
+    throw py::type_error("_register_errors: argument_type_error must be a TypeError subclass");
   }
   PyObject* old = g_error_factory;
   g_error_factory = factory.release().ptr();
   Py_XDECREF(old);
+  old = g_argument_type_error;
+  g_argument_type_error =
+      argument_type_error.is_none() ? nullptr : argument_type_error.release().ptr();
+  Py_XDECREF(old);
 }
 
 }  // namespace
+
+namespace {
+
+// Sets gdprkit.ArgumentTypeError (an InvalidArgumentError and a TypeError)
+// with `message` as the Python error; a plain TypeError until the package
+// has registered the class.
+void SetArgumentTypeError(const std::string& message) {
+  if (g_argument_type_error == nullptr) {
+    PyErr_SetString(PyExc_TypeError, message.c_str());
+    return;
+  }
+  py::str text = Message(message);
+  PyErr_SetObject(g_argument_type_error, text.ptr());
+}
+
+}  // namespace
+
+// Declared [[noreturn]] where it is used (vault.cc).
+[[noreturn]] void RaiseArgumentTypeError(const std::string& message) {
+  SetArgumentTypeError(message);
+  throw py::error_already_set();
+}
 
 // Raises the Python exception for a failed status. `filename` is given by the
 // calls that open a file, so the error can also be an OSError for it.
@@ -462,7 +496,25 @@ PYBIND11_MODULE(_gdprkit, m) {
   RegisterVault(m);
 
   m.def("_register_errors", &RegisterErrors, py::arg("factory"),
-        "Sets factory(code, message, filename) -> exception, used for every failed status.");
+        py::arg("argument_type_error") = py::none(),
+        "Sets factory(code, message, filename) -> exception, used for every failed status, "
+        "and the class raised for an argument of the wrong type.");
+
+  // A safety net under the package's own argument checks (python/gdprkit/
+  // _args.py): a value the C++ side cannot take (an int beyond the C++ type
+  // behind it, a wrong type inside a dict or list that a binding casts)
+  // raises gdprkit.ArgumentTypeError instead of pybind11's RuntimeError
+  // "Unable to cast". pybind11's message names types, never values.
+  py::register_local_exception_translator([](std::exception_ptr p) {
+    if (!p) return;
+    try {
+      std::rethrow_exception(p);
+    } catch (const py::cast_error& e) {
+      SetArgumentTypeError(
+          std::string("an argument has a type or value gdprkit's C++ core cannot take: ") +
+          e.what());
+    }
+  });
 
   py::class_<PolicyHandle>(m, "PolicyHandle", "A loaded, immutable gdprkit::Policy.")
       .def("source_name", [](const PolicyHandle& h) { return Str(h.policy->source_name()); })

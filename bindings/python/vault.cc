@@ -37,6 +37,12 @@
 
 namespace gdprkit {
 namespace python {
+
+// Raises gdprkit.ArgumentTypeError (an InvalidArgumentError and a TypeError),
+// or TypeError before the package registered it. Defined in module.cc, next
+// to Raise().
+[[noreturn]] void RaiseArgumentTypeError(const std::string& message);
+
 namespace {
 
 // A column of Python values as string views, valid while `keep` is alive and
@@ -69,7 +75,11 @@ InputColumn ReadColumn(const py::handle& values, const char* what) {
     in.keep = std::move(*a);
   } else {
     PyObject* seq = PySequence_Fast(values.ptr(), "expected a list of str");
-    if (seq == nullptr) throw py::error_already_set();
+    if (seq == nullptr) {
+      PyErr_Clear();
+      RaiseArgumentTypeError(absl::StrCat(what, " must be a list of str, not ",
+                                          Py_TYPE(values.ptr())->tp_name));
+    }
     in.keep = py::reinterpret_steal<py::object>(seq);
     n = PySequence_Fast_GET_SIZE(seq);
     items = PySequence_Fast_ITEMS(seq);
@@ -91,8 +101,9 @@ InputColumn ReadColumn(const py::handle& values, const char* what) {
       if (data == nullptr) {
         // Lone surrogates: not UTF-8. Say where, not what.
         PyErr_Clear();
-        throw py::value_error(
-            absl::StrCat(what, "[", i, "] is not valid text (it cannot be encoded as UTF-8)"));
+        Raise(absl::InvalidArgumentError(absl::StrCat(
+            what, "[", i, "] is not valid text: it holds a lone surrogate, which cannot be "
+            "encoded as UTF-8")));
       }
       in.views[static_cast<std::size_t>(i)] =
           std::string_view(data, static_cast<std::size_t>(len));
@@ -103,8 +114,9 @@ InputColumn ReadColumn(const py::handle& values, const char* what) {
                std::strcmp(Py_TYPE(o)->tp_name, "NAType") == 0) {  // pandas.NA
       in.views[static_cast<std::size_t>(i)] = std::string_view();
     } else {
-      throw py::type_error(absl::StrCat(what, "[", i, "] is a ", Py_TYPE(o)->tp_name,
-                                        ", not str (identifiers are text: keep leading zeros)"));
+      RaiseArgumentTypeError(absl::StrCat(what, "[", i, "] is a ", Py_TYPE(o)->tp_name,
+                                          ", not str (identifiers are text: keep leading "
+                                          "zeros)"));
     }
   }
   return in;
@@ -596,6 +608,26 @@ void RegisterVault(py::module_& m) {
                r = v->RotateKeys(reason);
              }
              return ValueOrRaise(std::move(r));
+           })
+      .def("rekey",
+           [](const VaultHandle& h, const std::string& reason) {
+             std::shared_ptr<Vault> v = h.Get();
+             absl::StatusOr<std::size_t> r;
+             {
+               py::gil_scoped_release release;
+               r = v->Rekey(reason);
+             }
+             return ValueOrRaise(std::move(r));
+           })
+      .def("backup",
+           [](const VaultHandle& h, const std::string& path) {
+             std::shared_ptr<Vault> v = h.Get();
+             absl::Status s;
+             {
+               py::gil_scoped_release release;  // copies and checks the whole file
+               s = v->Backup(path);
+             }
+             if (!s.ok()) Raise(s, &path);
            })
       .def("verify_audit",
            [](const VaultHandle& h) {

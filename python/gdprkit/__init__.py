@@ -15,14 +15,20 @@ False
 
 Errors are :class:`gdprkit.Error` subclasses that are also the matching
 built-in exceptions (:class:`InvalidArgumentError` is a :class:`ValueError`,
-:class:`NotFoundError` a :class:`KeyError`, ...). The C++ core does the work;
-see ``docs/policy.md`` for the rules.
+:class:`NotFoundError` a :class:`KeyError`, ...). Every public function checks
+its arguments first: a value of the wrong type raises
+:class:`ArgumentTypeError` (an :class:`InvalidArgumentError` and a
+``TypeError``); an int out of range, text with a lone surrogate or a NUL
+character, a path with a NUL byte raise :class:`InvalidArgumentError` naming
+the argument. The C++ core does the work; see ``docs/policy.md`` for the
+rules.
 """
 
 from . import _gdprkit
 from ._errors import (
     AbortedError,
     AlreadyExistsError,
+    ArgumentTypeError,
     CancelledError,
     DataLossError,
     DeadlineExceededError,
@@ -42,8 +48,9 @@ from ._errors import (
     error_class,
 )
 
-# Every failed status of the extension becomes one of the classes above.
-_gdprkit._register_errors(_from_status)
+# Every failed status of the extension becomes one of the classes above, and
+# an argument of the wrong type an ArgumentTypeError.
+_gdprkit._register_errors(_from_status, ArgumentTypeError)
 
 from .basis import (  # noqa: E402 - after the errors are registered
     DataCategory,
@@ -112,6 +119,7 @@ __all__ = [
     "CancelledError",
     "UnknownError",
     "InvalidArgumentError",
+    "ArgumentTypeError",
     "DeadlineExceededError",
     "NotFoundError",
     "NoSuchFileError",

@@ -22,6 +22,7 @@ __all__ = [
     "CancelledError",
     "UnknownError",
     "InvalidArgumentError",
+    "ArgumentTypeError",
     "DeadlineExceededError",
     "NotFoundError",
     "NoSuchFileError",
@@ -83,6 +84,16 @@ class InvalidArgumentError(Error, ValueError):
 
     status_code = "INVALID_ARGUMENT"
     status_number = 3
+
+
+class ArgumentTypeError(InvalidArgumentError, TypeError):
+    """An argument of the wrong type: ``None`` or bytes where a str is
+    expected, a float where an int is. An :class:`InvalidArgumentError` (so a
+    ``ValueError``, status INVALID_ARGUMENT) and also a ``TypeError``, so that
+    code catching either still catches it. Out-of-range ints, text that is not
+    valid Unicode (a lone surrogate) and NUL characters raise
+    :class:`InvalidArgumentError` itself. The message names the argument,
+    never its value."""
 
 
 class DeadlineExceededError(Error, TimeoutError):
@@ -208,7 +219,7 @@ _BY_NUMBER: Dict[int, Type[Error]] = {
 }
 
 # Shown as gdprkit.NotFoundError etc. in tracebacks, where users import them.
-for _cls in (Error, NoSuchFileError, *_BY_NUMBER.values()):
+for _cls in (Error, NoSuchFileError, ArgumentTypeError, *_BY_NUMBER.values()):
     _cls.__module__ = "gdprkit"
 del _cls
 

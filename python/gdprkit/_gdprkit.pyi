@@ -18,7 +18,10 @@ _FindingTuple = Tuple[str, str, str, str, str, str, int]
 # (code, title, applies, reason)
 _AssessmentTuple = Tuple[str, str, bool, str]
 
-def _register_errors(factory: Callable[[int, str, Optional[str]], BaseException]) -> None: ...
+def _register_errors(
+    factory: Callable[[int, str, Optional[str]], BaseException],
+    argument_type_error: Optional[type] = None,
+) -> None: ...
 
 # Identifiers and the vault (bindings/python/vault.cc). Kinds and problems are
 # the stable numbers of gdprkit::IdKind / IdProblem; columns are lists of
@@ -42,11 +45,12 @@ def cpr_info(
 class VaultHandle:
     @staticmethod
     def create(
-        path: str, secret: Any, host_key: bool, kdf: str, actor: str, busy_timeout_ms: int
+        path: Union[str, bytes], secret: Any, host_key: bool, kdf: str, actor: str,
+        busy_timeout_ms: int,
     ) -> VaultHandle: ...
     @staticmethod
     def open(
-        path: str,
+        path: Union[str, bytes],
         secret: Any,
         host_key: bool,
         kdf: str,
@@ -85,6 +89,10 @@ class VaultHandle:
         self, kind: int, identifier: str, reason: str, options: _IdOptions
     ) -> Tuple[int, int, bool]: ...
     def rotate(self, reason: str) -> int: ...
+    # The number of domains re-keyed.
+    def rekey(self, reason: str) -> int: ...
+    # path: the file-system bytes (os.fsencode) of a new file.
+    def backup(self, path: Union[str, bytes]) -> None: ...
     def verify_audit(self) -> Tuple[int, str]: ...
     def read_audit(self, from_seq: int, limit: int) -> List[Tuple[Any, ...]]: ...
 

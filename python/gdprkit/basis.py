@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Dict, List, NamedTuple, Sequence, Tuple
 
 from . import _gdprkit
-from ._errors import NotFoundError
+from ._errors import ArgumentTypeError, NotFoundError
 
 __all__ = [
     "LegalBasis",
@@ -130,12 +130,12 @@ def legal_basis(code: str) -> LegalBasis:
     """The built-in legal basis with this code (exact match).
 
     Raises:
-        TypeError: ``code`` is not a str.
+        ArgumentTypeError: ``code`` is not a str (also a :class:`TypeError`).
         NotFoundError: no built-in basis has the code; the message names the
             nearest codes. (Also a :class:`KeyError`.)
     """
     if not isinstance(code, str):
-        raise TypeError(f"legal-basis code must be a str, not {type(code).__name__}")
+        raise ArgumentTypeError(f"legal-basis code must be a str, not {type(code).__name__}")
     b = _BASIS_BY_CODE.get(code)
     if b is None:
         raise NotFoundError(
@@ -153,7 +153,7 @@ def basis_title(code: str) -> str:
     For codes a policy declares, use :meth:`gdprkit.Policy.basis_title`.
 
     Raises:
-        TypeError: ``code`` is not a str.
+        ArgumentTypeError: ``code`` is not a str (also a :class:`TypeError`).
         NotFoundError: the code is not built in (also a :class:`KeyError`).
     """
     return legal_basis(code).title
@@ -170,11 +170,11 @@ def right_title(code: str) -> str:
     """The title of a right code ("A20" -> "Art. 20: right to data portability").
 
     Raises:
-        TypeError: ``code`` is not a str.
+        ArgumentTypeError: ``code`` is not a str (also a :class:`TypeError`).
         NotFoundError: unknown right code (also a :class:`KeyError`).
     """
     if not isinstance(code, str):
-        raise TypeError(f"right code must be a str, not {type(code).__name__}")
+        raise ArgumentTypeError(f"right code must be a str, not {type(code).__name__}")
     title = _RIGHT_BY_CODE.get(code)
     if title is None:
         raise NotFoundError(f'unknown right code "{code}"' + _nearest(code, list(_RIGHT_BY_CODE)))

@@ -42,8 +42,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, List, Optional, Sequence, Tuple, Union
 
-from . import _gdprkit
-from ._errors import InvalidArgumentError
+from . import _args, _gdprkit
+from ._errors import ArgumentTypeError, InvalidArgumentError
 
 __all__ = [
     "KINDS",
@@ -69,12 +69,13 @@ _Options = Tuple[bool, bool, bool]
 
 
 def _kind_number(kind: Union[str, int]) -> int:
-    if isinstance(kind, bool) or not isinstance(kind, (str, int)):
-        raise TypeError(f"kind must be a str such as 'cpr', not {type(kind).__name__}")
-    if isinstance(kind, int):
-        _gdprkit.id_kind_name(kind)  # raises for an unknown number
-        return kind
-    return int(_gdprkit.id_kind_parse(kind))
+    if isinstance(kind, str):
+        return int(_gdprkit.id_kind_parse(_args.text(kind, "kind")))
+    if isinstance(kind, bool) or not hasattr(kind, "__index__"):
+        raise ArgumentTypeError(f"kind must be a str such as 'cpr', not {type(kind).__name__}")
+    number = _args.integer(kind, "kind", 1, len(KINDS))
+    _gdprkit.id_kind_name(number)  # raises for an unknown number
+    return number
 
 
 def kind_name(kind: Union[str, int]) -> str:
@@ -115,7 +116,7 @@ class _Column:
             import pandas as pd
 
             if not isinstance(values, pd.Series):
-                raise TypeError(
+                raise ArgumentTypeError(
                     f"{what} must be a list, a NumPy array or a pandas Series, "
                     f"not {type(values).__name__}"
                 )
@@ -137,19 +138,26 @@ class _Column:
             import numpy as np
 
             if not isinstance(values, np.ndarray):
-                raise TypeError(f"{what} must be a 1-D array, not {type(values).__name__}")
+                raise ArgumentTypeError(
+                    f"{what} must be a 1-D array, not {type(values).__name__}")
             if values.ndim != 1:
                 raise InvalidArgumentError(f"{what} must be 1-D, not {values.ndim}-D")
             self._kind = "numpy"
             self.items = self._from_array(values, values.dtype, kind, what)
             return
         if isinstance(values, (dict, set, frozenset)) or not hasattr(values, "__iter__"):
-            raise TypeError(
+            raise ArgumentTypeError(
                 f"{what} must be a list, a NumPy array or a pandas Series, "
                 f"not {type(values).__name__}"
             )
         self._kind = "list"
-        self.items = list(values)
+        try:
+            self.items = list(values)
+        except TypeError:
+            raise ArgumentTypeError(
+                f"{what} must be a list, a NumPy array or a pandas Series, "
+                f"not {type(values).__name__}"
+            ) from None
 
     @staticmethod
     def _from_array(arr: Any, dtype: Any, kind: int, what: str) -> List[Any]:
@@ -158,13 +166,13 @@ class _Column:
         dkind = getattr(dtype, "kind", "O")
         if dkind in ("i", "u"):
             if kind == 1:
-                raise TypeError(
+                raise ArgumentTypeError(
                     f"{what} holds integers: CPR numbers must be text, since a number "
                     "loses the leading zero of days 01-09 (read the column with dtype=str)"
                 )
             return [str(v) for v in np.asarray(arr).tolist()]
         if dkind == "f" and kind == 1:
-            raise TypeError(f"{what} holds floats: CPR numbers must be text")
+            raise ArgumentTypeError(f"{what} holds floats: CPR numbers must be text")
         if dkind in ("U", "S"):
             return np.asarray(arr).tolist()  # type: ignore[no-any-return]
         # An object array goes to C++ as it is (no list of a million
@@ -279,8 +287,7 @@ def normalise(
             first rejected row and why (never the value); ``"coerce"``:
             rejected rows become ``None``.
     """
-    if errors not in ("raise", "coerce"):
-        raise InvalidArgumentError(f'errors must be "raise" or "coerce", not {errors!r}')
+    _args.choice(errors, "errors", ("raise", "coerce"))
     k = _kind_number(kind)
     col = _Column(values, k)
     out, problems = _gdprkit.ids_normalize(
@@ -299,15 +306,9 @@ def explain(problem: Union[str, int], kind: Union[str, int] = "cpr") -> str:
     :func:`check` or its number), in a sentence that never repeats the value."""
     k = _kind_number(kind)
     if isinstance(problem, str):
-        if problem not in PROBLEMS:
-            raise InvalidArgumentError(
-                f"unknown problem code {problem!r} (expected one of {', '.join(PROBLEMS)})"
-            )
-        number = PROBLEMS.index(problem)
+        number = PROBLEMS.index(_args.choice(problem, "problem", PROBLEMS))
     else:
-        number = int(problem)
-        if not 0 <= number < len(PROBLEMS):
-            raise InvalidArgumentError(f"unknown problem number {number}")
+        number = _args.integer(problem, "problem", 0, len(PROBLEMS) - 1)
     return str(_gdprkit.id_problem_text(k, number))
 
 
@@ -327,9 +328,8 @@ def cpr_info(value: str, *, require_modulus11: bool = False,
              allow_replacement: bool = True) -> CprInfo:
     """The date of birth and flags of one CPR number; :class:`InvalidArgumentError`
     (saying why, not repeating it) when it is rejected."""
-    if not isinstance(value, str):
-        raise TypeError(f"value must be a str, not {type(value).__name__}")
-    r = _gdprkit.cpr_info(value, _options(require_modulus11, allow_replacement, True))
+    r = _gdprkit.cpr_info(_args.text(value, "value"),
+                          _options(require_modulus11, allow_replacement, True))
     if isinstance(r, int):
         raise InvalidArgumentError(
             f"CPR number rejected: {_gdprkit.id_problem_text(1, r)} [{PROBLEMS[r]}]"

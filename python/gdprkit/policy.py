@@ -42,8 +42,8 @@ from typing import (
     cast,
 )
 
-from . import _gdprkit
-from ._errors import InvalidArgumentError, NotFoundError
+from . import _args, _gdprkit
+from ._errors import ArgumentTypeError, InvalidArgumentError, NotFoundError
 from .basis import _BASES, DataCategory, _nearest, data_subject_rights
 
 if TYPE_CHECKING:  # pandas is imported only when a frame is asked for.
@@ -88,7 +88,7 @@ def _format_code(format: Optional[str]) -> int:
     if format is None:
         return _gdprkit.FORMAT_AUTO
     if not isinstance(format, str):
-        raise TypeError(f"format must be a str or None, not {type(format).__name__}")
+        raise ArgumentTypeError(f"format must be a str or None, not {type(format).__name__}")
     code = _FORMATS.get(format.lower())
     if code is None:
         raise InvalidArgumentError(
@@ -432,7 +432,7 @@ class Policy:
     _cache: Dict[str, Any]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        raise TypeError("use gdprkit.Policy.load(path) or gdprkit.Policy.from_text(text)")
+        raise ArgumentTypeError("use gdprkit.Policy.load(path) or gdprkit.Policy.from_text(text)")
 
     @classmethod
     def _wrap(cls, handle: _gdprkit.PolicyHandle) -> "Policy":
@@ -463,14 +463,12 @@ class Policy:
             InvalidArgumentError: it does not parse; the message names the file,
                 line, column and field. Also for a directory, an empty or
                 binary file, an unknown ``format`` name or a path with a NUL
-                byte (a :class:`ValueError`).
+                byte or a lone surrogate (a :class:`ValueError`).
             ResourceExhaustedError: the file is over 16 MiB.
-            TypeError: ``path`` or ``format`` has the wrong type.
+            ArgumentTypeError: ``path`` or ``format`` has the wrong type (an
+                :class:`InvalidArgumentError` and a :class:`TypeError`).
         """
-        fs_path = os.fspath(path)
-        raw = fs_path if isinstance(fs_path, bytes) else _encode_name(fs_path)
-        if b"\0" in raw:
-            raise InvalidArgumentError(f"policy file path {fs_path!r} contains a NUL byte")
+        raw = _args.path(path, "policy file path")
         code = _format_code(format)
         return cls._wrap(_gdprkit.policy_load(raw, code))
 
@@ -496,8 +494,9 @@ class Policy:
                 ``source_name``, line, column and field), is empty or blank, is
                 not UTF-8 or holds NUL bytes; or ``format`` is unknown.
             ResourceExhaustedError: the text is over 16 MiB.
-            TypeError: ``text``, ``format`` or ``source_name`` has the wrong
-                type.
+            ArgumentTypeError: ``text``, ``format`` or ``source_name`` has the
+                wrong type (an :class:`InvalidArgumentError` and a
+                :class:`TypeError`).
         """
         if isinstance(text, str):
             # Lone surrogates become invalid UTF-8, which the core refuses with
@@ -506,9 +505,10 @@ class Policy:
         elif isinstance(text, (bytes, bytearray, memoryview)):
             data = text
         else:
-            raise TypeError(f"policy text must be str or bytes-like, not {type(text).__name__}")
+            raise ArgumentTypeError(
+                f"policy text must be str or bytes-like, not {type(text).__name__}")
         if not isinstance(source_name, str):
-            raise TypeError(f"source_name must be a str, not {type(source_name).__name__}")
+            raise ArgumentTypeError(f"source_name must be a str, not {type(source_name).__name__}")
         code = _format_code(format)
         return cls._wrap(_gdprkit.policy_from_text(data, code, _encode_name(source_name)))
 
@@ -564,7 +564,7 @@ class Policy:
             TypeError: ``purpose_id`` is not a str.
         """
         if not isinstance(purpose_id, str):
-            raise TypeError(f"purpose id must be a str, not {type(purpose_id).__name__}")
+            raise ArgumentTypeError(f"purpose id must be a str, not {type(purpose_id).__name__}")
         found = self._index().get(purpose_id)
         if found is None:
             self._unknown_purpose(purpose_id)
@@ -602,7 +602,7 @@ class Policy:
             TypeError: ``key`` is not a str.
         """
         if not isinstance(key, str):
-            raise TypeError(f"category key must be a str, not {type(key).__name__}")
+            raise ArgumentTypeError(f"category key must be a str, not {type(key).__name__}")
         found = self._handle.find_category(_encode_name(key))
         if found is None:
             raise NotFoundError(
@@ -637,7 +637,7 @@ class Policy:
         found = rules.get(rule_id) if isinstance(rule_id, str) else None
         if found is None:
             if not isinstance(rule_id, str):
-                raise TypeError(f"rule id must be a str, not {type(rule_id).__name__}")
+                raise ArgumentTypeError(f"rule id must be a str, not {type(rule_id).__name__}")
             raise NotFoundError(
                 f'no retention rule "{rule_id}" in policy {self.source_name}'
                 + _nearest(rule_id, list(rules))
@@ -654,7 +654,7 @@ class Policy:
             TypeError: ``code`` is not a str.
         """
         if not isinstance(code, str):
-            raise TypeError(f"legal-basis code must be a str, not {type(code).__name__}")
+            raise ArgumentTypeError(f"legal-basis code must be a str, not {type(code).__name__}")
         title = self._handle.basis_title(_encode_name(code))
         if not title:
             self._unknown_basis(code)
@@ -722,7 +722,7 @@ class Policy:
             TypeError: ``purpose_id`` is not a str.
         """
         if not isinstance(purpose_id, str):
-            raise TypeError(f"purpose id must be a str, not {type(purpose_id).__name__}")
+            raise ArgumentTypeError(f"purpose id must be a str, not {type(purpose_id).__name__}")
         return [_assessment(t) for t in self._handle.rights(_encode_name(purpose_id))]
 
     def rights(self, purpose_id: str) -> List[str]:
@@ -775,9 +775,9 @@ class Policy:
         """
         for name, value in (("purpose_id", purpose_id), ("team", team)):
             if not isinstance(value, str):
-                raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+                raise ArgumentTypeError(f"{name} must be a str, not {type(value).__name__}")
         if role is not None and not isinstance(role, str):
-            raise TypeError(f"role must be a str or None, not {type(role).__name__}")
+            raise ArgumentTypeError(f"role must be a str or None, not {type(role).__name__}")
         return self._handle.may_access(
             _encode_name(purpose_id), _encode_name(team), _encode_name(role or "")
         )
@@ -786,7 +786,7 @@ class Policy:
         """The purposes whose data a team member may see (see
         :meth:`may_access`), in file order."""
         if not isinstance(team, str) or not (role is None or isinstance(role, str)):
-            raise TypeError("team must be a str and role a str or None")
+            raise ArgumentTypeError("team must be a str and role a str or None")
         return self._by_ids(
             self._handle.visible_purposes(_encode_name(team), _encode_name(role or ""))
         )
@@ -797,7 +797,7 @@ class Policy:
         listing "health" uses "health.diagnosis"; one listing only
         "health.diagnosis" uses "health" data too. In file order."""
         if not isinstance(category, str):
-            raise TypeError(f"category must be a str, not {type(category).__name__}")
+            raise ArgumentTypeError(f"category must be a str, not {type(category).__name__}")
         return self._by_ids(self._handle.purposes_using(_encode_name(category)))
 
     def _by_ids(self, ids: List[str]) -> Tuple[Purpose, ...]:

@@ -36,6 +36,7 @@ attacker's intervals) for the person who runs the suppression.
 
 from __future__ import annotations
 
+import collections.abc
 import math
 from dataclasses import dataclass, field
 from typing import (
@@ -52,8 +53,8 @@ from typing import (
     Union,
 )
 
-from . import _gdprkit
-from ._errors import InvalidArgumentError
+from . import _args, _gdprkit
+from ._errors import ArgumentTypeError, InvalidArgumentError
 
 if TYPE_CHECKING:  # imported when a table is protected: `import gdprkit` stays light
     import numpy as np
@@ -210,7 +211,8 @@ def hierarchy_from_hrc(text: str, total: str = "Total") -> Dict[str, str]:
     duplicated code.
     """
     if not isinstance(text, str):
-        raise TypeError(f"text must be a str, not {type(text).__name__}")
+        raise ArgumentTypeError(f"text must be a str, not {type(text).__name__}")
+    total = _args.text(total, "total")
     out: Dict[str, str] = {total: ""}
     stack: List[str] = [total]
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -263,13 +265,13 @@ def _hierarchy_pairs(
         try:
             pairs = [tuple(p) for p in spec]  # type: ignore[misc]
         except TypeError:
-            raise TypeError(
+            raise ArgumentTypeError(
                 f"the hierarchy of {dim!r} must be a mapping code -> parent, (code, parent) "
                 f"pairs, a DataFrame or .hrc text, not {type(spec).__name__}"
             ) from None
     out: List[Tuple[str, str]] = []
     for i, pair in enumerate(pairs):
-        if len(pair) != 2:
+        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
             raise InvalidArgumentError(
                 f"the hierarchy of {dim!r}: entry {i} is not a (code, parent) pair"
             )
@@ -304,27 +306,51 @@ def _check_frame(df: Any, dims: Any, value: Any) -> Tuple[List[str], str]:
     import pandas as pd
 
     if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"df must be a pandas DataFrame, not {type(df).__name__}")
+        raise ArgumentTypeError(f"df must be a pandas DataFrame, not {type(df).__name__}")
     if isinstance(dims, str):
         dims = [dims]
     try:
         dims = list(dims)
+        unique = len(set(dims)) == len(dims)
+        hash(value)
     except TypeError:
-        raise TypeError("dims must be a list of column names") from None
+        raise ArgumentTypeError(
+            "dims must be a list of column names and value a column name") from None
     if not dims:
         raise InvalidArgumentError("dims is empty: name at least one dimension column")
-    if len(set(dims)) != len(dims):
+    if not unique:
         raise InvalidArgumentError(f"dims names a column twice: {dims}")
     for d in list(dims) + [value]:
-        if d not in df.columns:
-            raise InvalidArgumentError(
-                f"no column {d!r} in the frame; columns: {', '.join(map(str, df.columns))}"
-            )
+        _column(df, d, "dimension" if d in dims else "value")
     if value in dims:
         raise InvalidArgumentError(f"column {value!r} is both a dimension and the value")
     if len(df) == 0:
         raise InvalidArgumentError("the frame has no rows")
     return dims, value
+
+
+def _column(df: pd.DataFrame, name: Any, what: str) -> Any:
+    """`name` if it is a column of `df`; InvalidArgumentError naming the
+    argument otherwise (ArgumentTypeError for a name that cannot be one)."""
+    try:
+        found = name in df.columns
+    except TypeError:
+        raise ArgumentTypeError(
+            f"the {what} column must be a column name, not {type(name).__name__}") from None
+    if not found:
+        shown = name if not isinstance(name, str) else _args.check_unicode(name, f"{what} column")
+        raise InvalidArgumentError(
+            f"no column {shown!r} in the frame (the {what} column); columns: "
+            f"{', '.join(map(str, df.columns))}"
+        )
+    return name
+
+
+def _names(columns: Any) -> List[Any]:
+    """One column name, or a sequence of them, as a list."""
+    if isinstance(columns, (str, bytes)) or not isinstance(columns, collections.abc.Iterable):
+        return [columns]
+    return list(columns)
 
 
 def _numbers(
@@ -384,10 +410,23 @@ class _Table:
         import numpy as np
         import pandas as pd
 
-        if kind not in ("frequency", "magnitude"):
-            raise InvalidArgumentError(
-                f'unknown kind "{kind}"; use "frequency" (counts) or "magnitude" (sums)'
-            )
+        _args.choice(kind, "kind", ("frequency", "magnitude"))
+        if hierarchies is not None and not isinstance(hierarchies, Mapping):
+            raise ArgumentTypeError(
+                f"hierarchies must be a mapping from dimension to hierarchy, not "
+                f"{type(hierarchies).__name__}")
+        if not isinstance(total, (str, Mapping)):
+            raise ArgumentTypeError(
+                f"total must be a str or a mapping from dimension to str, not "
+                f"{type(total).__name__}")
+        for what, col in (("contributors", contributors), ("cost", cost_column), ("mark", mark)):
+            if col is not None:
+                _column(df, col, what)
+        if largest is not None:
+            if not _names(largest):
+                raise InvalidArgumentError("largest names no column; give None or column names")
+            for col in _names(largest):
+                _column(df, col, "largest contribution")
         hierarchies = dict(hierarchies or {})
         unknown = set(hierarchies) - set(dims)
         if unknown:
@@ -409,7 +448,11 @@ class _Table:
                 )
             strs = col.map(_code_str)
             tot = total.get(d, "Total") if isinstance(total, Mapping) else total
+            _args.text(tot, f"total of {d!r}")
             pairs = _hierarchy_pairs(d, hierarchies.get(d), strs.unique(), tot)
+            for code, parent in pairs:  # the codes cross to C++ as UTF-8
+                _args.check_unicode(code, f"a code of dimension {d!r}")
+                _args.check_unicode(parent, f"a parent code of dimension {d!r}")
             self.dim_specs.append((str(d), pairs))
             index = pd.Index([c for c, _ in pairs])
             if not index.is_unique:
@@ -461,7 +504,7 @@ class _Table:
                 np.int64
             )
         if largest is not None:
-            cols = [largest] if isinstance(largest, str) else list(largest)
+            cols = _names(largest)
             self.largest = np.column_stack(
                 [_numbers(df, dims, c, "largest contribution", False) for c in cols]
             )
@@ -514,17 +557,22 @@ def _rules(
     protect_zeros: bool,
     threshold_hides_presence: bool,
 ) -> Dict[str, Any]:
-    import numpy as np
-
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, np.integer)):
-        raise TypeError(f"threshold must be an int, not {type(threshold).__name__}")
-    if threshold < 0:
-        raise InvalidArgumentError(f"threshold must be >= 0, not {threshold}")
+    rules: List[Tuple[int, float]] = []
+    try:
+        items = list(dominance)
+    except TypeError:
+        raise ArgumentTypeError(
+            f"dominance must be a list of (n, k) pairs, not {type(dominance).__name__}") from None
+    for i, rule in enumerate(items):
+        if not isinstance(rule, (tuple, list)) or len(rule) != 2:
+            raise ArgumentTypeError(f"dominance[{i}] must be an (n, k) pair")
+        rules.append((_args.integer(rule[0], f"dominance[{i}] n", 1, _args.INT32_MAX),
+                      _args.number(rule[1], f"dominance[{i}] k", 0.0, 100.0)))
     return {
-        "threshold": int(threshold),
-        "dominance": [(int(n), float(k)) for n, k in dominance],
-        "p_percent": float(p_percent),
-        "q_percent": float(q_percent),
+        "threshold": _args.integer(threshold, "threshold", 0, _args.INT32_MAX),
+        "dominance": rules,
+        "p_percent": _args.number(p_percent, "p_percent", 0.0),
+        "q_percent": _args.number(q_percent, "q_percent", 0.0),
         "protect_zeros": bool(protect_zeros),
         "threshold_hides_presence": bool(threshold_hides_presence),
     }
@@ -545,20 +593,14 @@ def _options(
         ("audit", audit, ("auto", "exact", "certified")),
         ("missing", missing, ("error", "zero")),
     ):
-        if got not in valid:
-            raise InvalidArgumentError(
-                f"unknown {what} {got!r}; valid: {', '.join(repr(v) for v in valid)}"
-            )
-    if not (isinstance(time_limit, (int, float)) and time_limit > 0):
-        raise InvalidArgumentError(f"time_limit must be a positive number, not {time_limit!r}")
-    if effort not in (0, 1, 2):
-        raise InvalidArgumentError(f"effort must be 0, 1 or 2, not {effort!r}")
+        _args.choice(got, what, valid)
     return {
         "method": method,
         "cost": cost,
-        "time_limit_seconds": float(time_limit),
-        "effort": int(effort),
-        "optimal_max_cells": int(optimal_max_cells),
+        "time_limit_seconds": _args.number(time_limit, "time_limit", 0.0, lo_open=True),
+        "effort": _args.integer(effort, "effort", 0, 2),
+        "optimal_max_cells": _args.integer(optimal_max_cells, "optimal_max_cells", 0,
+                                           _args.INT32_MAX),
         "audit_mode": audit,
         "missing_cells_are_zero": missing == "zero",
     }
@@ -782,7 +824,11 @@ def suppress(
             that do not add up, unknown option values.
         gdprkit.FailedPreconditionError: a primary cell cannot be protected
             (for instance all its partners are marked safe).
-        TypeError: arguments of the wrong type.
+        gdprkit.ArgumentTypeError (an InvalidArgumentError and a TypeError):
+            arguments of the wrong type. Ints out of range (``threshold``
+            beyond 2**31 - 1, a negative ``effort``), floats that are not
+            finite and text with a lone surrogate raise
+            gdprkit.InvalidArgumentError naming the argument.
 
     The GIL is released while the table is built, protected and audited. The
     same frame gives the same pattern on every run (row order does not
@@ -795,8 +841,8 @@ def suppress(
     t = _Table(df, dims, value, hierarchies, total, compute_totals, kind, contributors, largest,
                cost_column, mark)
     if progress is not None and not callable(progress):
-        raise TypeError("progress must be callable or None")
-    out = t.run(str(name), rules, options, None, progress)
+        raise ArgumentTypeError("progress must be callable or None")
+    out = t.run(_args.text(name, "name"), rules, options, None, progress)
     return _result(df, out, dims, value, kind, contributors, largest, cost_column)
 
 
@@ -815,7 +861,7 @@ def _result(
     if contributors is not None:
         drop.append(contributors)
     if largest is not None:
-        drop.extend([largest] if isinstance(largest, str) else list(largest))
+        drop.extend(_names(largest))
     table = _published_table(df, out, cells, dims, value, kind, drop)
     hier = {
         d: [
@@ -883,8 +929,13 @@ def audit_suppression(
             raise InvalidArgumentError(f"no column {suppressed!r} in the frame")
         mask_series = df[suppressed]
     else:
-        mask_series = pd.Series(list(suppressed) if not isinstance(suppressed, np.ndarray)
-                                else suppressed)
+        try:
+            mask_series = pd.Series(list(suppressed) if not isinstance(suppressed, np.ndarray)
+                                    else suppressed)
+        except TypeError:
+            raise ArgumentTypeError(
+                f"suppressed must be a column name or a sequence of booleans, not "
+                f"{type(suppressed).__name__}") from None
     if len(mask_series) != len(df):
         raise InvalidArgumentError(
             f"suppressed has {len(mask_series)} entries for {len(df)} rows"
@@ -897,7 +948,7 @@ def audit_suppression(
     options = _options("auto", "cells", 60.0, 1, 400, audit, missing)
     t = _Table(df, dims, value, hierarchies, total, compute_totals, kind, contributors, largest,
                None, mark)
-    out = t.run(str(name), rules, options, mask)
+    out = t.run(_args.text(name, "name"), rules, options, mask)
     cells = _cells_frame(out, value)
     return _audit_from(out, cells, value)
 
@@ -946,7 +997,8 @@ def plot_suppressed(
             "plot_suppressed needs matplotlib (an optional dependency): pip install matplotlib"
         ) from e
     if not isinstance(result, SuppressionResult):
-        raise TypeError(f"result must be a SuppressionResult, not {type(result).__name__}")
+        raise ArgumentTypeError(
+            f"result must be a SuppressionResult, not {type(result).__name__}")
     dims = list(result.dims)
     rows = rows if rows is not None else dims[0]
     if cols is None:

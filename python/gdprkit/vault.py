@@ -48,8 +48,8 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, List, Optional, Tuple, Union
 
-from . import _gdprkit
-from ._errors import InvalidArgumentError, UnauthenticatedError
+from . import _args, _gdprkit
+from ._errors import ArgumentTypeError, InvalidArgumentError, UnauthenticatedError
 from .identifiers import _Column, _kind_number, _options
 
 if TYPE_CHECKING:
@@ -105,10 +105,11 @@ class AuditVerification:
 
 def _secret_copy(value: Optional[_Secret], what: str) -> bytearray:
     if isinstance(value, str):
+        _args.check_unicode(value, what)  # the message names the position, never the text
         return bytearray(value, "utf-8")
     if isinstance(value, (bytes, bytearray, memoryview)):
         return bytearray(value)
-    raise TypeError(f"{what} must be str or bytes, not {type(value).__name__}")
+    raise ArgumentTypeError(f"{what} must be str or bytes, not {type(value).__name__}")
 
 
 def _wipe(buf: bytearray) -> None:
@@ -116,15 +117,12 @@ def _wipe(buf: bytearray) -> None:
 
 
 def _check_errors(errors: str) -> bool:
-    if errors not in ("raise", "coerce"):
-        raise InvalidArgumentError(f'errors must be "raise" or "coerce", not {errors!r}')
-    return errors == "coerce"
+    return _args.choice(errors, "errors", ("raise", "coerce")) == "coerce"
 
 
-def _check_text(value: Any, what: str) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"{what} must be a str, not {type(value).__name__}")
-    return value
+_check_text = _args.text
+
+_KDF_COSTS = ("moderate", "interactive", "tests_only")
 
 
 class Vault:
@@ -136,7 +134,7 @@ class Vault:
 
     def __init__(self, handle: Any) -> None:
         if not isinstance(handle, _gdprkit.VaultHandle):
-            raise TypeError("use Vault.create() or Vault.open()")
+            raise ArgumentTypeError("use Vault.create() or Vault.open()")
         self._h = handle
 
     # ---- Opening ----------------------------------------------------------
@@ -172,12 +170,17 @@ class Vault:
         passphrase (Argon2id; `kdf` is ``"moderate"``, ``"interactive"`` or
         ``"tests_only"``) or by a 32-byte `host_key` from your key store.
 
-        Raises :class:`gdprkit.AlreadyExistsError` when the file exists."""
+        Raises :class:`gdprkit.AlreadyExistsError` when the file exists,
+        :class:`gdprkit.InvalidArgumentError` for a path with a NUL byte, an
+        in-memory database (``":memory:"``) or a ``"file:"`` URI: a vault is a
+        file."""
+        raw_path = _args.path(path)
+        kdf = _args.choice(kdf, "kdf", _KDF_COSTS)
+        actor = _args.optional_text(actor, "actor") or "unknown"
+        timeout = _args.integer(busy_timeout_ms, "busy_timeout_ms", 0, _args.INT32_MAX)
         buf, is_key = cls._secret(passphrase, host_key)
         try:
-            h = _gdprkit.VaultHandle.create(
-                os.fspath(path), buf, is_key, kdf, actor or "unknown", int(busy_timeout_ms)
-            )
+            h = _gdprkit.VaultHandle.create(raw_path, buf, is_key, kdf, actor, timeout)
         finally:
             _wipe(buf)
         return cls(h)
@@ -199,11 +202,14 @@ class Vault:
         file (unless `create_if_missing`), :class:`gdprkit.DataLossError` for a
         file that is not a vault, truncated or damaged. Nothing is written
         when it fails."""
+        raw_path = _args.path(path)
+        kdf = _args.choice(kdf, "kdf", _KDF_COSTS)
+        actor = _args.optional_text(actor, "actor") or "unknown"
+        timeout = _args.integer(busy_timeout_ms, "busy_timeout_ms", 0, _args.INT32_MAX)
         buf, is_key = cls._secret(passphrase, host_key)
         try:
             h = _gdprkit.VaultHandle.open(
-                os.fspath(path), buf, is_key, kdf, actor or "unknown", bool(create_if_missing),
-                int(busy_timeout_ms),
+                raw_path, buf, is_key, kdf, actor, bool(create_if_missing), timeout
             )
         except UnauthenticatedError as e:
             raise WrongPassphraseError(e.message) from None
@@ -249,10 +255,7 @@ class Vault:
         are keyed with the domain's 256-bit key; docs/vault.md gives them
         byte for byte. :class:`gdprkit.InvalidArgumentError` for another
         name."""
-        scheme = _check_text(scheme, "scheme")
-        if scheme not in ("chacha20", "blake2b"):
-            raise InvalidArgumentError(
-                f"scheme must be 'chacha20' or 'blake2b', not {scheme!r}")
+        scheme = _args.choice(scheme, "scheme", ("chacha20", "blake2b"))
         self._h.create_domain(_check_text(name, "name"), _check_text(description, "description"),
                               scheme)
 
@@ -281,7 +284,8 @@ class Vault:
         col = _Column(values, k)
         out, _ = self._h.pseudonymize(
             _check_text(domain, "domain"), k, col.items, _check_errors(errors),
-            _options(require_modulus11, allow_replacement, pad_provider_number), int(key_version),
+            _options(require_modulus11, allow_replacement, pad_provider_number),
+            _args.integer(key_version, "key_version", 0, _args.UINT32_MAX),
         )
         return col.wrap(out)
 
@@ -371,9 +375,7 @@ class Vault:
         altered or foreign token, the same domain twice or another `to`,
         :class:`gdprkit.NotFoundError` for a token never issued or erased, or
         an unknown domain."""
-        to = _check_text(to, "to")
-        if to not in ("token", "pseudonym"):
-            raise InvalidArgumentError(f"to must be 'token' or 'pseudonym', not {to!r}")
+        to = _args.choice(to, "to", ("token", "pseudonym"))
         col = _Column(tokens, 6, "tokens")
         out = self._h.translate(
             _check_text(from_domain, "from_domain"), _check_text(to_domain, "to_domain"),
@@ -389,7 +391,14 @@ class Vault:
         reason: str = "erasure request (GDPR Art. 17)",
     ) -> ErasureReport:
         """Erases one person from every domain: their tokens no longer
-        re-identify. Audited (counts only). No tokens is not an error."""
+        re-identify. Audited (counts only). No tokens is not an error.
+
+        The report's ``wal_truncated`` is False when another connection (a
+        second process or Vault object) kept the vault open, so that SQLite's
+        write-ahead log could not be checkpointed and truncated: older copies
+        of the erased records may then remain in the ``-wal`` file until the
+        last connection closes the vault. Close the others and open and close
+        the vault once more to remove them."""
         k = _kind_number(kind)
         r = self._h.erase(
             k, _check_text(identifier, "identifier"), _check_text(reason, "reason"),
@@ -403,6 +412,35 @@ class Vault:
         the new version. Audited."""
         return int(self._h.rotate(_check_text(reason, "reason")))
 
+    def rekey(self, *, reason: str) -> int:
+        """Re-keys the domains that are not on the primary key version and
+        returns how many it re-keyed: it finishes a :meth:`rotate` that was
+        interrupted (the process killed, the disk full), which leaves the new
+        version primary and some domains on older ones. 0 on a healthy vault.
+        Tokens stay the same. Each re-keyed domain is audited with `reason`
+        (required; no CPR number in it)."""
+        return int(self._h.rekey(_check_text(reason, "reason")))
+
+    def backup(self, path: Union[str, "os.PathLike[str]"]) -> None:
+        """Writes a consistent copy of the vault, as of one moment, to the new
+        file `path` while the vault stays in use (SQLite's online backup), and
+        checks it before returning: it opens with the same passphrase or host
+        key and gives the same tokens. The file is made with mode 0600 and is
+        one file, without a ``-wal``. Not audited (the copy holds the same
+        audit trail).
+
+        A plain file copy of a vault in use can miss committed batches that
+        are still in its ``-wal`` file: back up with this. To restore, stop
+        every program using the vault, move the vault and its ``-wal`` and
+        ``-shm`` files aside (a ``-wal`` left beside the restored copy would be
+        applied to it) and copy the backup to the vault's path.
+
+        :class:`gdprkit.AlreadyExistsError` when anything exists at `path`
+        (it is never written over); :class:`gdprkit.InvalidArgumentError` for
+        a path with a NUL byte, ``":memory:"`` or a ``"file:"`` URI. On a
+        failure the partial copy is removed."""
+        self._h.backup(_args.path(path))
+
     def verify_audit(self) -> AuditVerification:
         """Checks the hash-chained audit trail; :class:`gdprkit.DataLossError`
         naming the first bad entry."""
@@ -413,7 +451,9 @@ class Vault:
         """The audit trail as a pandas DataFrame (no identifier is ever in it)."""
         import pandas as pd
 
-        rows = self._h.read_audit(int(from_seq), 2**63 - 1 if limit is None else int(limit))
+        rows = self._h.read_audit(
+            _args.integer(from_seq, "from_seq", 0, _args.INT64_MAX),
+            _args.INT64_MAX if limit is None else _args.integer(limit, "limit", 0, _args.INT64_MAX))
         cols = ["seq", "time", "op", "actor", "domain", "target_domain", "reason", "count",
                 "key_version", "chain"]
         df = pd.DataFrame(rows, columns=cols)
@@ -443,7 +483,7 @@ class Pseudonymizer:
 
     def __init__(self, handle: Any) -> None:
         if not isinstance(handle, _gdprkit.PseudonymizerHandle):
-            raise TypeError("use Pseudonymizer.from_exported_key()")
+            raise ArgumentTypeError("use Pseudonymizer.from_exported_key()")
         self._h = handle
 
     @classmethod
@@ -455,7 +495,7 @@ class Pseudonymizer:
         all BLAKE2b). :class:`gdprkit.InvalidArgumentError` when the text is
         not an exported key; the message does not repeat the text."""
         if not isinstance(text, (str, bytes, bytearray, memoryview)):
-            raise TypeError(
+            raise ArgumentTypeError(
                 f"text must be the exported key as str or bytes, not {type(text).__name__}")
         buf = _secret_copy(text, "text")
         try:

@@ -364,3 +364,122 @@ def test_docs_python_example_runs(tmp_path, monkeypatch, capsys):
     assert out[1] == "1"
     assert out[2] == "2 8"
     assert "ps1_" in out[4]
+
+
+# ---- Backup, rekey, the erasure report (issue #9) -----------------------------
+
+
+def test_backup_round_trip(vault, tmp_path):
+    tokens = vault.tokenise(CPR, domain=DOMAIN)
+    ps = vault.pseudonymise(CPR, domain=DOMAIN)
+    dest = tmp_path / "backup" / "copy.vault"
+    dest.parent.mkdir()
+    assert vault.backup(dest) is None
+    assert os.stat(dest).st_mode & 0o777 == 0o600
+    assert not os.path.exists(str(dest) + "-wal")
+    entries = vault.verify_audit().entries
+    with Vault.open(dest, passphrase=PW) as copy:
+        # The backup's tokens re-identify; the same people get the same tokens
+        # and pseudonyms there; the audit trail came along (the backup itself
+        # is not audited).
+        assert copy.reidentify(tokens, domain=DOMAIN, reason="restore test") == [
+            "0102031234", "0102031234", "3112991234"]
+        assert copy.tokenise(CPR, domain=DOMAIN) == tokens
+        assert copy.pseudonymise(CPR, domain=DOMAIN) == ps
+        assert copy.verify_audit().entries == entries + 1  # + the re-identification
+    assert vault.verify_audit().entries == entries
+    # The source goes on working; a str and a bytes path work too.
+    vault.tokenise(["311299-1234"], domain=DOMAIN)
+    vault.backup(str(tmp_path / "b2.vault"))
+    vault.backup(os.fsencode(str(tmp_path / "b3.vault")))
+    assert os.path.exists(tmp_path / "b2.vault") and os.path.exists(tmp_path / "b3.vault")
+
+
+def test_backup_never_writes_over_a_file(vault, tmp_path, path):
+    dest = tmp_path / "existing.vault"
+    dest.write_bytes(b"keep me")
+    with pytest.raises(gdprkit.AlreadyExistsError):
+        vault.backup(dest)
+    assert dest.read_bytes() == b"keep me"
+    with pytest.raises(gdprkit.AlreadyExistsError):
+        vault.backup(path)  # the vault itself
+    link = tmp_path / "link.vault"
+    link.symlink_to(tmp_path / "nowhere.vault")
+    with pytest.raises(gdprkit.AlreadyExistsError):
+        vault.backup(link)
+    assert not (tmp_path / "nowhere.vault").exists()
+    with pytest.raises(gdprkit.Error):
+        vault.backup(tmp_path / "no" / "such" / "dir.vault")
+    for bad in (str(tmp_path / "b.vault\0.bak"), "", ":memory:", "file:b.vault?mode=memory"):
+        with pytest.raises(gdprkit.InvalidArgumentError):
+            vault.backup(bad)
+    assert not (tmp_path / "b.vault").exists()  # not made by the NUL path
+    with pytest.raises(gdprkit.ArgumentTypeError):
+        vault.backup(None)  # type: ignore[arg-type]
+    vault.close()
+    with pytest.raises(gdprkit.FailedPreconditionError, match="closed"):
+        vault.backup(tmp_path / "after-close.vault")
+
+
+def test_rekey_on_a_healthy_vault(vault):
+    tokens = vault.tokenise(CPR, domain=DOMAIN)
+    entries = vault.verify_audit().entries
+    assert vault.rekey(reason="check") == 0
+    assert vault.rotate(reason="yearly") == 2
+    assert vault.rekey(reason="check") == 0  # rotate re-keyed every domain
+    assert all(d.key_version == 2 for d in vault.domains())
+    assert vault.reidentify(tokens, domain=DOMAIN, reason="x")[2] == "3112991234"
+    assert vault.verify_audit().entries > entries
+    with pytest.raises(gdprkit.ArgumentTypeError):
+        vault.rekey(reason=None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        vault.rekey("check")  # type: ignore[misc]  # keyword-only
+
+
+def test_erasure_report_says_whether_the_wal_was_truncated(path):
+    import sqlite3
+
+    with Vault.create(path, passphrase=PW, kdf="tests_only", busy_timeout_ms=200) as v:
+        v.create_domain(DOMAIN)
+        v.tokenise(CPR, domain=DOMAIN)
+        r = v.erase(CPR[0])
+        assert r.tokens_erased == 1 and r.wal_truncated is True
+        v.tokenise(CPR, domain=DOMAIN)
+        # A reader in another connection holds an old snapshot: the log
+        # cannot be checkpointed and truncated after the erasure.
+        reader = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+        try:
+            reader.execute("BEGIN")
+            reader.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            v.tokenise(["311299-1234"], domain="klynge-aarhus-2026")
+            r = v.erase(CPR[2])
+        finally:
+            reader.close()
+        assert r.tokens_erased == 1 and r.wal_truncated is False
+        assert "wal_truncated=False" in repr(r)
+
+
+def test_paths_with_nul_bytes_are_refused_and_others_pass_unchanged(tmp_path):
+    bad = str(tmp_path / "a.vault\0.bak")
+    for call in (lambda: Vault.create(bad, passphrase=PW, kdf="tests_only"),
+                 lambda: Vault.open(bad, passphrase=PW, create_if_missing=True,
+                                    kdf="tests_only"),
+                 lambda: Vault.create(bad.encode(), passphrase=PW, kdf="tests_only")):
+        with pytest.raises(gdprkit.InvalidArgumentError, match="NUL"):
+            call()
+    assert os.listdir(tmp_path) == []  # "a.vault" was not made
+    # ":memory:" and "file:" URIs reach the core, which refuses them.
+    for name in (":memory:", "file:x.vault", "file::memory:?cache=shared"):
+        with pytest.raises(gdprkit.InvalidArgumentError, match="file"):
+            Vault.create(name, passphrase=PW, kdf="tests_only")
+    # A lone surrogate cannot be a file name...
+    with pytest.raises(gdprkit.InvalidArgumentError, match="surrogate"):
+        Vault.create(str(tmp_path / "\ud800.vault"), passphrase=PW, kdf="tests_only")
+    # ...but an undecodable name read from the disk (a surrogate escape) is
+    # the bytes it came from, and so is a bytes path.
+    odd = os.fsdecode(os.fsencode(str(tmp_path)) + b"/v\xff.vault")
+    with Vault.create(odd, passphrase=PW, kdf="tests_only") as v:
+        assert v.path == odd
+    assert os.path.exists(os.fsencode(str(tmp_path)) + b"/v\xff.vault")
+    with Vault.open(os.fsencode(odd), passphrase=PW) as v:
+        assert v.domains() == []
