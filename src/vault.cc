@@ -342,12 +342,74 @@ std::string U64(std::uint64_t v) {
 
 // A token row as stored: its keyed index, the index of the next row of its
 // domain (empty for the last), token, key version, sealed record and MAC.
+// The same without copies: views into a statement's current row or an arena.
+struct RowView {
+  absl::string_view idx, next, token, sealed, mac;
+  std::uint32_t version = 0;
+};
+
 struct TokenRow {
   std::string idx, next, token, sealed, mac;
   std::uint32_t version = 0;
   void Wipe() {
     if (!sealed.empty()) sodium_memzero(&sealed[0], sealed.size());
   }
+  RowView View() const { return {idx, next, token, sealed, mac, version}; }
+};
+
+RowView ViewRow(const Stmt& st, int col) {
+  RowView r;
+  r.idx = st.Blob(col);
+  r.token = st.Blob(col + 1);
+  r.version = static_cast<std::uint32_t>(st.Int(col + 2));
+  r.sealed = st.Blob(col + 3);
+  r.mac = st.Blob(col + 4);
+  r.next = st.Blob(col + 5);
+  return r;
+}
+
+// Copies of rows kept for later, in one buffer (no allocation per row).
+class RowArena {
+ public:
+  void Reserve(std::size_t rows) {
+    bytes_.reserve(rows * 160);
+    rows_.reserve(rows);
+  }
+  std::size_t Add(const RowView& r) {
+    Entry e;
+    e.offset = bytes_.size();
+    e.version = r.version;
+    const absl::string_view parts[] = {r.idx, r.next, r.token, r.sealed, r.mac};
+    for (int k = 0; k < 5; ++k) {
+      e.len[k] = static_cast<std::uint16_t>(std::min<std::size_t>(parts[k].size(), 0xffff));
+      bytes_.append(parts[k].data(), e.len[k]);
+    }
+    rows_.push_back(e);
+    return rows_.size() - 1;
+  }
+  RowView Get(std::size_t i) const {
+    const Entry& e = rows_[i];
+    absl::string_view all(bytes_);
+    std::size_t at = e.offset;
+    absl::string_view parts[5];
+    for (int k = 0; k < 5; ++k) {
+      parts[k] = all.substr(at, e.len[k]);
+      at += e.len[k];
+    }
+    return {parts[0], parts[1], parts[2], parts[3], parts[4], e.version};
+  }
+  ~RowArena() {
+    if (!bytes_.empty()) sodium_memzero(&bytes_[0], bytes_.size());
+  }
+
+ private:
+  struct Entry {
+    std::size_t offset;
+    std::uint16_t len[5];
+    std::uint32_t version;
+  };
+  std::string bytes_;
+  std::vector<Entry> rows_;
 };
 
 // The columns of a token row in the order ReadRow expects them.
@@ -376,7 +438,7 @@ constexpr std::size_t kRowMacMessageMax = 8 + 4 + internal::kIndexBytes + 1 +
 // under the domain's row MAC key: a PRF, so a MAC, for these short messages,
 // and cheap enough to check on every look-up. False when the row's parts have
 // impossible sizes.
-bool RowMac(const std::uint8_t* keys, std::int64_t domain_id, const TokenRow& r,
+bool RowMac(const std::uint8_t* keys, std::int64_t domain_id, const RowView& r,
             std::uint8_t* out) {
   constexpr std::size_t kFixed =
       8 + 4 + internal::kIndexBytes + 1 + internal::kIndexBytes + internal::kTokenRandomBytes;
@@ -544,7 +606,7 @@ struct Vault::Impl {
   absl::Status StoreDomainCounters(const DomainRow& d);
   // Checks a token row's MAC under `keys` (those of the row's key version):
   // DataLoss naming the domain when it fails.
-  absl::Status CheckRow(const DomainRow& d, const std::uint8_t* keys, const TokenRow& r) const;
+  absl::Status CheckRow(const DomainRow& d, const std::uint8_t* keys, const RowView& r) const;
   // The key material of `version` for `d`, through `readers`.
   absl::StatusOr<const std::uint8_t*> RowKeys(const DomainRow& d, std::uint32_t version,
                                               KeyReaders* readers);
@@ -1063,7 +1125,7 @@ absl::Status Vault::Impl::StoreDomainCounters(const DomainRow& d) {
 }
 
 absl::Status Vault::Impl::CheckRow(const DomainRow& d, const std::uint8_t* keys,
-                                   const TokenRow& r) const {
+                                   const RowView& r) const {
   std::uint8_t want[internal::kRowMacBytes];
   if (r.mac.size() != sizeof(want) || !RowMac(keys, d.id, r, want) ||
       sodium_memcmp(want, r.mac.data(), sizeof(want)) != 0) {
@@ -1096,7 +1158,7 @@ absl::StatusOr<Link> Vault::Impl::AbsenceOf(const DomainRow& d, absl::string_vie
     st.Reset();
     absl::StatusOr<const std::uint8_t*> keys = RowKeys(d, link.row.version, readers);
     if (!keys.ok()) return keys.status();
-    if (absl::Status s = CheckRow(d, *keys, link.row); !s.ok()) return s;
+    if (absl::Status s = CheckRow(d, *keys, link.row.View()); !s.ok()) return s;
     link.next = link.row.next;
   } else if (rc == SQLITE_DONE) {
     st.Reset();
@@ -1124,7 +1186,7 @@ absl::Status Vault::Impl::SetLinkNext(DomainRow* d, Link* link, const std::strin
   absl::StatusOr<const std::uint8_t*> keys = RowKeys(*d, link->row.version, readers);
   if (!keys.ok()) return keys.status();
   std::uint8_t mac[internal::kRowMacBytes];
-  if (!RowMac(*keys, d->id, link->row, mac)) {
+  if (!RowMac(*keys, d->id, link->row.View(), mac)) {
     return absl::DataLossError("vault file is damaged: a token record has a wrong size");
   }
   link->row.mac.assign(reinterpret_cast<const char*>(mac), sizeof(mac));
@@ -1349,7 +1411,7 @@ absl::Status Vault::Impl::WalkTokenRows(bool fill) {
         absl::StatusOr<const std::uint8_t*> kb = RowKeys(*d, r.version, &readers);
         if (!kb.ok()) return kb.status();
         if (!fill) {
-          if (absl::Status s = CheckRow(*d, *kb, r); !s.ok()) return s;
+          if (absl::Status s = CheckRow(*d, *kb, r.View()); !s.ok()) return s;
           if (r.idx != expect) return broken();
           expect = r.next;
         }
@@ -1991,7 +2053,12 @@ absl::Status Vault::Impl::LookupRows(const DomainRow& d, const std::vector<std::
                                      std::vector<std::uint32_t>* gap_of) {
   gaps->clear();
   gap_of->assign(state->size(), 0);
-  if (order.empty()) return absl::OkStatus();
+  std::vector<std::uint32_t> todo;
+  todo.reserve(order.size());
+  for (std::uint32_t row : order) {
+    if ((*state)[row] == 0) todo.push_back(row);
+  }
+  if (todo.empty()) return absl::OkStatus();
   auto idx_of = [&](std::uint32_t row) {
     return absl::string_view(
         reinterpret_cast<const char*>(idxs.data()) + std::size_t{row} * internal::kIndexBytes,
@@ -2005,7 +2072,7 @@ absl::Status Vault::Impl::LookupRows(const DomainRow& d, const std::vector<std::
   // so a row moved, swapped or altered is DataLoss, never another person's
   // token.
   auto take = [&](std::uint32_t row, const Stmt& st) -> absl::Status {
-    TokenRow r = ReadRow(st, 0);
+    const RowView r = ViewRow(st, 0);
     if (cached_keys == nullptr || r.version != cached_version) {
       absl::StatusOr<const std::uint8_t*> keys = RowKeys(d, r.version, &readers);
       if (!keys.ok()) return keys.status();
@@ -2020,11 +2087,10 @@ absl::Status Vault::Impl::LookupRows(const DomainRow& d, const std::vector<std::
                 r.token.size());
     (*state)[row] = 1;
     ++*found;
-    r.Wipe();
     return absl::OkStatus();
   };
   // The stored count only chooses between a scan and searches.
-  if (order.size() * 4 >= static_cast<std::uint64_t>(std::max<std::int64_t>(d.token_count, 0))) {
+  if (todo.size() * 4 >= static_cast<std::uint64_t>(std::max<std::int64_t>(d.token_count, 0))) {
     // A batch that is a large part of the domain: one ordered scan of the
     // index range it covers, merged with the sorted batch.
     Stmt scan;
@@ -2035,22 +2101,22 @@ absl::Status Vault::Impl::LookupRows(const DomainRow& d, const std::vector<std::
       return s;
     }
     scan.Bind(1, d.id);
-    scan.BindBlob(2, idx_of(order.front()));
-    scan.BindBlob(3, idx_of(order.back()));
+    scan.BindBlob(2, idx_of(todo.front()));
+    scan.BindBlob(3, idx_of(todo.back()));
     std::size_t p = 0;
     int rc = SQLITE_DONE;
-    while (p < order.size() && (rc = scan.Step()) == SQLITE_ROW) {
+    while (p < todo.size() && (rc = scan.Step()) == SQLITE_ROW) {
       absl::string_view stored = scan.Blob(0);
-      while (p < order.size() && idx_of(order[p]) < stored) ++p;
-      while (p < order.size() && idx_of(order[p]) == stored) {
-        if (absl::Status s = take(order[p], scan); !s.ok()) return s;
+      while (p < todo.size() && idx_of(todo[p]) < stored) ++p;
+      while (p < todo.size() && idx_of(todo[p]) == stored) {
+        if (absl::Status s = take(todo[p], scan); !s.ok()) return s;
         ++p;
       }
     }
-    if (p < order.size() && rc != SQLITE_DONE) return db->Error(rc, "looking up tokens");
+    if (p < todo.size() && rc != SQLITE_DONE) return db->Error(rc, "looking up tokens");
   } else {
     absl::Status status;
-    for (std::uint32_t row : order) {
+    for (std::uint32_t row : todo) {
       token_by_idx.Reset();
       token_by_idx.Bind(1, d.id);
       token_by_idx.BindBlob(2, idx_of(row));
@@ -2068,7 +2134,7 @@ absl::Status Vault::Impl::LookupRows(const DomainRow& d, const std::vector<std::
   // A row not found is proven absent by the authenticated chain: the row
   // before it (or the domain's head) must point past it. Consecutive misses
   // in one gap share the proof.
-  for (std::uint32_t row : order) {
+  for (std::uint32_t row : todo) {
     if ((*state)[row] != 0) continue;
     const absl::string_view x = idx_of(row);
     if (gaps->empty() || !gaps->back().Covers(x)) {
@@ -2169,7 +2235,7 @@ absl::Status Vault::Impl::IssueRows(const DomainRow& d, const std::vector<IdKind
         status = SealRecord(d, r.version, kb, kinds[i], AV(norms[i]), tok, nonce, &r.sealed);
         if (!status.ok()) break;
         r.token.assign(reinterpret_cast<const char*>(tok), internal::kTokenRandomBytes);
-        if (!RowMac(kb, d.id, r, mac)) {
+        if (!RowMac(kb, d.id, r.View(), mac)) {
           status = absl::InternalError("a token record is too large");
           break;
         }
@@ -2254,8 +2320,11 @@ absl::Status Vault::Impl::TokenizeNormalized(
   }
   absl::StatusOr<DomainRow> d = LoadDomain(domain);
   if (!d.ok()) return d.status();
+  if (in_write_txn || d->key_version != row->key_version) {
+    // First pass here, or re-keyed in between by another process: index.
+    if (absl::Status s = IndexRows(*d, kinds, norms, *state, &idxs, &order); !s.ok()) return s;
+  }
   *row = *d;
-  if (absl::Status s = IndexRows(*d, kinds, norms, *state, &idxs, &order); !s.ok()) return s;
   found = 0;
   if (absl::Status s = LookupRows(*d, idxs, order, state, tokens, &found, &gaps, &gap_of);
       !s.ok()) {
@@ -2392,7 +2461,9 @@ absl::Status Vault::Impl::OpenTokens(const DomainRow& d, absl::Span<const std::s
                              internal::kTokenRandomBytes);
   };
   // 2. Find their rows.
-  std::vector<TokenRow> rows(n);
+  RowArena arena;
+  arena.Reserve(n);
+  std::vector<std::size_t> where(n, 0);
   std::vector<std::uint8_t> have(n, 0);
   if (n > 0 && n * 4 >= static_cast<std::uint64_t>(std::max<std::int64_t>(d.token_count, 0))) {
     // A batch that is a large part of the domain: one scan of the domain's
@@ -2416,14 +2487,14 @@ absl::Status Vault::Impl::OpenTokens(const DomainRow& d, absl::Span<const std::s
     while (left > 0 && (rc = scan.Step()) == SQLITE_ROW) {
       auto it = first.find(scan.Blob(1));
       if (it == first.end()) continue;
-      rows[it->second] = ReadRow(scan, 0);
+      where[it->second] = arena.Add(ViewRow(scan, 0));
       have[it->second] = 1;
       --left;
     }
     if (left > 0 && rc != SQLITE_DONE) return db->Error(rc, "reading token records");
     for (std::size_t i = 0; i < n; ++i) {
       if (dup_of[i] < n && have[dup_of[i]]) {
-        rows[i] = rows[dup_of[i]];
+        where[i] = where[dup_of[i]];
         have[i] = 1;
       }
     }
@@ -2438,7 +2509,7 @@ absl::Status Vault::Impl::OpenTokens(const DomainRow& d, absl::Span<const std::s
       row_by_token.BindBlob(2, key_of(i));
       int rc = row_by_token.Step();
       if (rc == SQLITE_ROW) {
-        rows[i] = ReadRow(row_by_token, 0);
+        where[i] = arena.Add(ViewRow(row_by_token, 0));
         have[i] = 1;
       } else if (rc != SQLITE_DONE) {
         row_by_token.Reset();
@@ -2453,24 +2524,31 @@ absl::Status Vault::Impl::OpenTokens(const DomainRow& d, absl::Span<const std::s
   std::string norm;
   absl::Status status;
   KeyReaders readers;
+  std::uint32_t cached_version = 0;
+  const std::uint8_t* keys = nullptr;
   for (std::size_t i = 0; i < n; ++i) {
     if (!have[i]) {
       status = absl::NotFoundError(absl::StrCat(RowPrefix(i), "the token is not in domain '",
                                                 d.name, "' (erased, or never issued)"));
       break;
     }
-    absl::StatusOr<const std::uint8_t*> keys = RowKeys(d, rows[i].version, &readers);
-    if (!keys.ok()) {
-      status = keys.status();
-      break;
+    const RowView row = arena.Get(where[i]);
+    if (keys == nullptr || row.version != cached_version) {
+      absl::StatusOr<const std::uint8_t*> k = RowKeys(d, row.version, &readers);
+      if (!k.ok()) {
+        status = k.status();
+        break;
+      }
+      keys = *k;
+      cached_version = row.version;
     }
     IdKind kind;
-    absl::Status o = CheckRow(d, *keys, rows[i]);
+    absl::Status o = CheckRow(d, keys, row);
     if (!o.ok()) {
       status = absl::DataLossError(absl::StrCat(RowPrefix(i), o.message()));
       break;
     }
-    o = OpenRecord(d, rows[i].version, *keys, parsed[i].random, rows[i].sealed, &kind, &norm);
+    o = OpenRecord(d, row.version, keys, parsed[i].random, row.sealed, &kind, &norm);
     if (!o.ok()) {
       status = absl::DataLossError(
           absl::StrCat(RowPrefix(i), "token of domain '", d.name, "': ", o.message()));
@@ -2479,7 +2557,6 @@ absl::Status Vault::Impl::OpenTokens(const DomainRow& d, absl::Span<const std::s
     norms->push_back(norm);
     kinds->push_back(kind);
   }
-  for (TokenRow& r : rows) r.Wipe();
   if (!norm.empty()) sodium_memzero(&norm[0], norm.size());
   if (!status.ok()) {
     norms->SecureClear();
@@ -2699,7 +2776,7 @@ absl::StatusOr<ErasureReport> Vault::Erase(IdKind kind, std::string_view identif
           continue;
         }
         absl::StatusOr<const std::uint8_t*> row_keys = impl_->RowKeys(dom, row.version, &readers);
-        s = row_keys.ok() ? impl_->CheckRow(dom, *row_keys, row) : row_keys.status();
+        s = row_keys.ok() ? impl_->CheckRow(dom, *row_keys, row.View()) : row_keys.status();
         row.Wipe();
         if (!s.ok()) break;
         // Unlink it: the row before it (or the head) now points past it.
@@ -2724,7 +2801,7 @@ absl::StatusOr<ErasureReport> Vault::Erase(IdKind kind, std::string_view identif
           }
           if (!link.head) {
             absl::StatusOr<const std::uint8_t*> pk = impl_->RowKeys(dom, link.row.version, &readers);
-            s = pk.ok() ? impl_->CheckRow(dom, *pk, link.row) : pk.status();
+            s = pk.ok() ? impl_->CheckRow(dom, *pk, link.row.View()) : pk.status();
             if (!s.ok()) break;
           }
           if (link.next != key) {
@@ -2865,7 +2942,7 @@ absl::StatusOr<std::size_t> Vault::Impl::RekeyLocked(absl::string_view reason) {
         IdKind kind;
         // Authenticated before it is re-sealed: re-keying must never turn a
         // damaged or moved record into a valid one.
-        if (absl::Status s = CheckRow(*d, readers.Get(*old_keys), r); !s.ok()) return s;
+        if (absl::Status s = CheckRow(*d, readers.Get(*old_keys), r.View()); !s.ok()) return s;
         if (absl::Status s = OpenRecord(*d, (*old_keys)->version, readers.Get(*old_keys), tok,
                                         r.sealed, &kind, &norm);
             !s.ok()) {
