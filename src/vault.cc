@@ -24,6 +24,7 @@
 #include "gdprkit/basis.h"
 #include "gdprkit/v1/vault.pb.h"
 #include "internal/keys.h"
+#include "internal/redact.h"
 #include "internal/sv.h"
 #include "internal/vault_db.h"
 #include "internal/vault_pseudonym.h"
@@ -256,29 +257,6 @@ absl::string_view TokenAd(absl::string_view domain, const std::uint8_t* token16,
   return absl::string_view(buf, n);
 }
 
-// True when `text` holds something that passes as a CPR number: ten digits, or
-// six, a dash and four, not part of a longer run of digits.
-bool ContainsCpr(absl::string_view text) {
-  auto digit = [](char c) { return c >= '0' && c <= '9'; };
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (!digit(text[i]) || (i > 0 && digit(text[i - 1]))) continue;
-    std::size_t j = i;
-    while (j < text.size() && (digit(text[j]) || text[j] == '-')) ++j;
-    absl::string_view run = text.substr(i, j - i);
-    while (!run.empty() && run.back() == '-') run.remove_suffix(1);
-    if (run.size() == 10 || run.size() == 11) {
-      char out[10];
-      if (CheckCpr(internal::SV(run), out) == IdProblem::kNone) {
-        sodium_memzero(out, sizeof(out));
-        return true;
-      }
-      sodium_memzero(out, sizeof(out));
-    }
-    i = j;
-  }
-  return false;
-}
-
 absl::Status CheckFreeText(absl::string_view text, absl::string_view what, std::size_t max,
                            bool required) {
   if (required && id_internal::Trim(internal::SV(text)).empty()) {
@@ -292,7 +270,7 @@ absl::Status CheckFreeText(absl::string_view text, absl::string_view what, std::
     return absl::InvalidArgumentError(
         absl::StrCat("the ", what, " is not valid UTF-8 text without control characters"));
   }
-  if (ContainsCpr(text)) {
+  if (internal::ContainsCprLike(text)) {
     return absl::InvalidArgumentError(
         absl::StrCat("the ", what,
                      " seems to hold a CPR number; it is stored in the audit trail, "
@@ -948,11 +926,13 @@ absl::StatusOr<DomainRow> Vault::Impl::LoadDomainRow(absl::string_view name, boo
   std::string hint;
   if (!views.empty()) {
     std::vector<std::string> near = NearestNames(internal::SV(name), views, 3);
+    for (std::string& n : near) n = internal::RedactIdentifier(n);
     hint = absl::StrCat("; did you mean ", absl::StrJoin(near, ", "), "?");
   } else {
     hint = "; the vault has no domains yet (CreateDomain)";
   }
-  return absl::NotFoundError(absl::StrCat("no domain '", name, "' in the vault", hint));
+  return absl::NotFoundError(absl::StrCat("no domain '", internal::RedactIdentifier(name),
+                                          "' in the vault", hint));
 }
 
 absl::StatusOr<const DomainKeys*> Vault::Impl::Keys(const DomainRow& domain,
@@ -1839,6 +1819,11 @@ absl::Status Vault::CreateDomain(std::string_view name, std::string_view descrip
     return absl::InvalidArgumentError(
         "a domain name has 1-64 characters a-z, 0-9, '.', '_', '-' and starts with a letter or "
         "digit (e.g. klynge-aarhus-2026)");
+  }
+  if (internal::ContainsCprLike(AV(name))) {
+    return absl::InvalidArgumentError(
+        "a domain name must not hold anything that passes as a CPR number: it is stored in the "
+        "audit trail, which must hold no identifier");
   }
   if (absl::Status s = CheckFreeText(AV(description), "description", kMaxDescription, false);
       !s.ok()) {

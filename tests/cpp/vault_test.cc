@@ -1330,3 +1330,35 @@ TEST_F(VaultTest, BackupIsAConsistentCheckedCopy) {
 
 }  // namespace
 }  // namespace gdprkit
+
+namespace gdprkit {
+namespace {
+
+TEST_F(VaultTest, NoCprNumberReachesTheAuditTrailHoweverItIsWritten) {
+  const std::vector<std::string> spellings = {
+      "010100 1234", "010100\xE2\x80\x93" "1234", "010100/1234", "010100\xC2\xA0" "1234",
+      "\xEF\xBC\x90\xEF\xBC\x91\xEF\xBC\x90\xEF\xBC\x91\xEF\xBC\x90\xEF\xBC\x90-1234",
+      "patient-0101001234", "pt-0101001234", "01.01.00-1234"};
+  auto t = Tokens("klynge-aarhus-2026", {kCprA});
+  std::vector<std::string_view> tv = {t[0]};
+  StringColumn ids;
+  for (const std::string& reason : spellings) {
+    absl::Status s = vault_->Reidentify("klynge-aarhus-2026", tv, absl::StrCat("case ", reason), &ids);
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << reason;
+    EXPECT_FALSE(HasSub(std::string(s.message()), reason)) << s;
+  }
+  for (const char* name : {"0101001234", "p-0101001234", "010100-1234"}) {
+    absl::Status s = vault_->CreateDomain(name);
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << name;
+    std::vector<std::string_view> people = {kCprA};
+    s = vault_->Tokenize(name, IdKind::kCpr, people, &ids);
+    EXPECT_EQ(s.code(), absl::StatusCode::kNotFound) << s;
+    EXPECT_FALSE(HasSub(std::string(s.message()), "0101001234")) << s;
+  }
+  for (const AuditRecord& r : *vault_->ReadAudit()) {
+    EXPECT_NE(r.op, AuditOp::kReidentify) << r.reason;
+  }
+}
+
+}  // namespace
+}  // namespace gdprkit
