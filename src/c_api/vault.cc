@@ -623,6 +623,20 @@ gdprkit_status gdprkit_vault_rekey(size_t* out_domains, gdprkit_vault* vault, co
   });
 }
 
+gdprkit_status gdprkit_vault_checkpoint(int* out_truncated, gdprkit_vault* vault,
+                                        unsigned int wait_ms) {
+  static constexpr char kFn[] = "gdprkit_vault_checkpoint";
+  return Guard(kFn, [&]() -> gdprkit_status {
+    if (out_truncated == nullptr) return NullArgument(kFn, "out_truncated");
+    *out_truncated = 0;
+    if (vault == nullptr) return NullArgument(kFn, "vault");
+    absl::StatusOr<bool> done = vault->core->Checkpoint(absl::Milliseconds(wait_ms));
+    if (!done.ok()) return FromCore(kFn, done.status());
+    *out_truncated = *done ? 1 : 0;
+    return GDPRKIT_OK;
+  });
+}
+
 gdprkit_status gdprkit_vault_backup(gdprkit_vault* vault, const char* destination_path) {
   static constexpr char kFn[] = "gdprkit_vault_backup";
   return Guard(kFn, [&]() -> gdprkit_status {

@@ -52,6 +52,8 @@ int gdprkit_header_check(void) {
   /* Added in 0.3 (node GDPRKIT_0.3). */
   gdprkit_status (*vault_rekey)(size_t*, gdprkit_vault*, const char*) = gdprkit_vault_rekey;
   gdprkit_status (*vault_backup)(gdprkit_vault*, const char*) = gdprkit_vault_backup;
+  gdprkit_status (*vault_checkpoint)(int*, gdprkit_vault*, unsigned int) =
+      gdprkit_vault_checkpoint;
   enum gdprkit_format format = GDPRKIT_FORMAT_JSON;
   enum gdprkit_severity severity = GDPRKIT_SEVERITY_WARNING;
 
@@ -61,7 +63,7 @@ int gdprkit_header_check(void) {
   (void)purpose_get, (void)purpose_find, (void)basis_title, (void)policy_rights;
   (void)rights_count, (void)rights_get, (void)rights_free, (void)may_access;
   (void)policy, (void)findings, (void)rights, (void)n, (void)allowed, (void)title;
-  (void)vault_rekey, (void)vault_backup;
+  (void)vault_rekey, (void)vault_backup, (void)vault_checkpoint;
   (void)format, (void)severity;
   return (finding.version == GDPRKIT_FINDING_VERSION) +
          (purpose.version == GDPRKIT_PURPOSE_INFO_VERSION) +

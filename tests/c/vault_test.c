@@ -1428,6 +1428,21 @@ static void test_rekey_and_backup(void) {
   }
   check_error_is_clean();
 
+  /* gdprkit_vault_checkpoint: after an erasure, with no other reader, the
+   * write-ahead log is truncated at once. */
+  {
+    uint64_t erased = 0;
+    int truncated = -1;
+    CHECK_OK(gdprkit_vault_erase(&erased, v, GDPRKIT_ID_CPR, "010180-1004", "art. 17 request"));
+    CHECK_OK(gdprkit_vault_checkpoint(&truncated, v, 0));
+    CHECK(truncated == 1);
+    truncated = -1;
+    CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_vault_checkpoint(&truncated, NULL, 0));
+    CHECK(truncated == 0);
+    CHECK_ERROR_MENTIONS("gdprkit_vault_checkpoint: argument vault is NULL");
+    CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_vault_checkpoint(NULL, v, 10));
+  }
+
   gdprkit_id_column_free(tk);
   gdprkit_id_column_free(again);
   gdprkit_id_column_free(back);

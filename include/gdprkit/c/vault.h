@@ -365,6 +365,18 @@ GDPRKIT_API gdprkit_status gdprkit_vault_erase(uint64_t* out_erased, gdprkit_vau
                                                int kind, const char* identifier,
                                                const char* reason);
 
+/* Folds the write-ahead log into the vault file and truncates it, waiting at
+ * most `wait_ms` milliseconds for other connections' readers. *out_truncated
+ * is 1 when the log was truncated, so that no old page image (such as the
+ * record of a person just erased) remains in the -wal file; 0 when readers
+ * still held it (call again later; the last connection to close does it too).
+ * gdprkit_vault_erase tries this without waiting, so that an erasure never
+ * blocks behind a reader: call this afterwards to finish it.
+ * Errors: INVALID_ARGUMENT (NULL argument); UNAVAILABLE (an I/O error).
+ * *out_truncated is 0 on failure. Added in 0.3 (symbol version GDPRKIT_0.3). */
+GDPRKIT_API gdprkit_status gdprkit_vault_checkpoint(int* out_truncated, gdprkit_vault* vault,
+                                                    unsigned int wait_ms);
+
 /* Rotates the keys: a new master-key version becomes primary and every
  * domain is re-keyed to it (tokens stay the same; pseudonyms made afterwards
  * carry the new version). *out_version gets the new version. Audited.
