@@ -104,9 +104,9 @@ extern "C" {
 
 /* The version of this header. Compare with gdprkit_version() and
  * gdprkit_abi_version() to detect a header/library mismatch at run time. */
-#define GDPRKIT_VERSION "0.2.0"
+#define GDPRKIT_VERSION "0.3.0"
 #define GDPRKIT_VERSION_MAJOR 0
-#define GDPRKIT_VERSION_MINOR 2
+#define GDPRKIT_VERSION_MINOR 3
 #define GDPRKIT_VERSION_PATCH 0
 /* The ABI major version: the soname is libgdprkit.so.<GDPRKIT_ABI_VERSION>. */
 #define GDPRKIT_ABI_VERSION 0

@@ -109,7 +109,7 @@ from .suppression import (  # noqa: E402
     suppress,
 )
 
-#: The version of the gdprkit core this package was built from ("0.2.0").
+#: The version of the gdprkit core this package was built from ("0.3.0").
 __version__: str = _gdprkit.__version__
 
 __all__ = [
