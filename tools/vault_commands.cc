@@ -9,6 +9,7 @@
 //   gdprkit vault reidentify VAULT [FILE] --domain D --reason R
 //   gdprkit vault translate VAULT [FILE] --from A --to B --reason R [--target token|pseudonym]
 //   gdprkit vault erase VAULT [FILE] --reason R       erase each identifier in FILE
+//   gdprkit vault checkpoint VAULT [--wait S]         truncate the write-ahead log
 //   gdprkit vault rotate VAULT --reason R
 //   gdprkit vault rekey VAULT --reason R             finish an interrupted rotation
 //   gdprkit vault verify-audit VAULT
@@ -61,6 +62,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "cli.h"
 #include "cli_csv.h"
 #include "gdprkit/identifiers.h"
@@ -492,6 +494,20 @@ int Fail(const absl::Status& s) {
   return s.code() == absl::StatusCode::kInternal ? kExitInternal : kExitUsage;
 }
 
+// --wait SECONDS: how long erase and checkpoint wait for other programs'
+// readers; 10 seconds when absent.
+absl::StatusOr<absl::Duration> WaitOption(const Invocation& inv) {
+  const std::string text = inv.Get("--wait", "10");
+  char* end = nullptr;
+  errno = 0;
+  const double seconds = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || errno == ERANGE || !(seconds >= 0) || seconds > 3600) {
+    return absl::InvalidArgumentError(
+        Str("--wait: '", Plain(text), "' is not a number of seconds (0-3600)"));
+  }
+  return absl::Milliseconds(static_cast<std::int64_t>(seconds * 1000));
+}
+
 absl::StatusOr<std::unique_ptr<Vault>> OpenVault(const Invocation& inv, bool create) {
   VaultOptions options;
   options.set_path(inv.operands.front());
@@ -797,6 +813,8 @@ int RunErase(const Invocation& inv) {
   }
   absl::StatusOr<std::unique_ptr<Vault>> v = OpenVault(inv, false);
   if (!v.ok()) return Fail(v.status());
+  absl::StatusOr<absl::Duration> wait = WaitOption(inv);
+  if (!wait.ok()) return Fail(wait.status());
   std::uint64_t erased = 0;
   bool wal_truncated = true;
   for (std::string_view id : c->values) {
@@ -805,18 +823,40 @@ int RunErase(const Invocation& inv) {
     erased += r->tokens_erased;
     wal_truncated = r->wal_truncated;  // the last erasure's checkpoint covers the earlier ones
   }
+  // Erase does not wait for other programs' readers; this command may.
+  if (!c->values.empty() && !wal_truncated && *wait > absl::ZeroDuration()) {
+    absl::StatusOr<bool> truncated = (*v)->Checkpoint(*wait);
+    wal_truncated = truncated.ok() && *truncated;
+  }
   std::printf("erased %zu identifier%s: %llu token record%s removed\n", c->values.size(),
               c->values.size() == 1 ? "" : "s", static_cast<unsigned long long>(erased),
               erased == 1 ? "" : "s");
   if (!c->values.empty() && !wal_truncated) {
     const std::string vault = Plain(inv.operands.front());
     PrintWarning(
-        Str("another program has ", vault, " open, so its write-ahead log (", vault,
-            "-wal) could not be checkpointed: older copies of the erased records may remain in "
-            "it until the last program using the vault closes it. Close the other programs, then "
-            "run 'gdprkit vault verify-audit ", vault,
-            "' (the last program to close a vault checkpoints it and removes the log)."));
+        Str("another program is reading ", vault, ", so its write-ahead log (", vault,
+            "-wal) could not be truncated: older copies of the erased records remain in it "
+            "until it is. When the other programs are done, run 'gdprkit vault checkpoint ",
+            vault, "' (or close them: the last program to close a vault truncates the log)."));
   }
+  return std::fflush(stdout) == 0 ? kExitOk : kExitUsage;
+}
+
+// Folds the write-ahead log into the vault file and truncates it.
+int RunCheckpoint(const Invocation& inv) {
+  absl::StatusOr<absl::Duration> wait = WaitOption(inv);
+  if (!wait.ok()) return Fail(wait.status());
+  absl::StatusOr<std::unique_ptr<Vault>> v = OpenVault(inv, false);
+  if (!v.ok()) return Fail(v.status());
+  absl::StatusOr<bool> truncated = (*v)->Checkpoint(*wait);
+  if (!truncated.ok()) return Fail(truncated.status());
+  const std::string vault = Plain(inv.operands.front());
+  if (!*truncated) {
+    PrintError(Str("another program is still reading ", vault, ": its write-ahead log (", vault,
+                   "-wal) was not truncated; try again later or with a longer --wait"));
+    return kExitFindings;
+  }
+  std::printf("the write-ahead log of %s is checkpointed and truncated\n", vault.c_str());
   return std::fflush(stdout) == 0 ? kExitOk : kExitUsage;
 }
 
@@ -1038,6 +1078,10 @@ int RunVerifyAudit(const Invocation& inv) {
   return std::fflush(stdout) == 0 ? kExitOk : kExitUsage;
 }
 
+OptionSpec WaitSpec() {
+  return {"--wait", "SECONDS", {}, "wait for other programs' readers to truncate the log (10)"};
+}
+
 OptionSpec TypeOption() {
   return {"--type", "TYPE", {}, "identifier type: cpr (default), cvr, gln, ydernummer, sor, other"};
 }
@@ -1194,11 +1238,17 @@ std::vector<Command> VaultCommands() {
        1,
        2,
        "Erase people (identifiers in FILE, never on the command line) from every domain",
-       "",
+       "Reads identifiers (one per line, or a CSV column) and removes each person's token\n"
+       "records from every domain: their tokens no longer re-identify. Audited with the reason\n"
+       "(counts only). Older copies of the erased records stay in SQLite's write-ahead log\n"
+       "(VAULT-wal) until it is truncated, which other programs reading the vault hold up:\n"
+       "erase waits up to --wait seconds for them, and otherwise warns; then run\n"
+       "'gdprkit vault checkpoint VAULT' when they are done.",
        With({TypeOption(),
              {"--reason", "TEXT", {}, "why (required; audited)"},
              ColumnOption(),
-             DelimiterOption()},
+             DelimiterOption(),
+             WaitSpec()},
             secret),
        RunErase},
       {"vault",
@@ -1232,6 +1282,19 @@ std::vector<Command> VaultCommands() {
        "",
        With({{"--format", "FORMAT", {"text", "json"}, "output format"}}, secret),
        RunVerifyAudit},
+      {"vault",
+       "checkpoint",
+       "VAULT",
+       1,
+       1,
+       "Fold the write-ahead log into the vault file and truncate it (after an erasure)",
+       "SQLite keeps recent changes in VAULT-wal until they are checkpointed into VAULT. After\n"
+       "'vault erase', older copies of the erased records stay there while another program is\n"
+       "reading the vault ('vault erase' then says so). This waits up to --wait seconds for\n"
+       "the readers, checkpoints the log and truncates it. Exits 1 when readers still hold it.\n"
+       "Not audited; it changes no data.",
+       With({WaitSpec()}, secret),
+       RunCheckpoint},
       {"vault",
        "backup",
        "VAULT DEST",

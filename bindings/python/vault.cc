@@ -31,6 +31,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "common.h"
 #include "gdprkit/identifiers.h"
 #include "gdprkit/vault.h"
@@ -616,6 +617,16 @@ void RegisterVault(py::module_& m) {
              {
                py::gil_scoped_release release;
                r = v->Rekey(reason);
+             }
+             return ValueOrRaise(std::move(r));
+           })
+      .def("checkpoint",
+           [](const VaultHandle& h, std::int64_t wait_ms) {
+             std::shared_ptr<Vault> v = h.Get();
+             absl::StatusOr<bool> r;
+             {
+               py::gil_scoped_release release;  // may wait for other connections' readers
+               r = v->Checkpoint(absl::Milliseconds(wait_ms));
              }
              return ValueOrRaise(std::move(r));
            })

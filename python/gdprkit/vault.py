@@ -397,8 +397,8 @@ class Vault:
         second process or Vault object) kept the vault open, so that SQLite's
         write-ahead log could not be checkpointed and truncated: older copies
         of the erased records may then remain in the ``-wal`` file until the
-        last connection closes the vault. Close the others and open and close
-        the vault once more to remove them."""
+        last connection closes the vault: :meth:`checkpoint` waits for the
+        readers and truncates it."""
         k = _kind_number(kind)
         r = self._h.erase(
             k, _check_text(identifier, "identifier"), _check_text(reason, "reason"),
@@ -420,6 +420,17 @@ class Vault:
         Tokens stay the same. Each re-keyed domain is audited with `reason`
         (required; no CPR number in it)."""
         return int(self._h.rekey(_check_text(reason, "reason")))
+
+    def checkpoint(self, *, wait: float = 0.0) -> bool:
+        """Folds SQLite's write-ahead log into the vault file and truncates
+        it, waiting up to `wait` seconds for other connections' readers.
+        True when the log was truncated (no older copy of an erased record is
+        left in the ``-wal`` file), False when readers still held it: call it
+        after an :meth:`erase` whose report says ``wal_truncated=False``.
+        Not audited; it changes no data. The GIL is released while it
+        waits."""
+        seconds = _args.number(wait, "wait", 0.0, 86400.0)
+        return bool(self._h.checkpoint(int(seconds * 1000)))
 
     def backup(self, path: Union[str, "os.PathLike[str]"]) -> None:
         """Writes a consistent copy of the vault, as of one moment, to the new

@@ -372,7 +372,7 @@ class InputCliTest(unittest.TestCase):
 
         self.ok("vault", "tokenise", self.vault, "--domain", DOMAIN, *self.pw(),
                 stdin=DATA[0][0] + "\n")
-        # Another program reading the vault keeps the write-ahead log alive.
+        # Another program reading the vault holds the write-ahead log up.
         # (Read-only: a plain SQLite connection that could write would
         # checkpoint the log itself when it closes last.)
         reader = sqlite3.connect(f"file:{self.vault}?mode=ro", uri=True, isolation_level=None)
@@ -380,26 +380,54 @@ class InputCliTest(unittest.TestCase):
             reader.execute("BEGIN")
             reader.execute("SELECT count(*) FROM sqlite_master").fetchone()
             out, err = self.ok("vault", "erase", self.vault, "--reason", "art. 17 request",
-                               "--busy-timeout", "200", *self.pw(), stdin=DATA[0][0] + "\n")
+                               "--wait", "0.2", *self.pw(), stdin=DATA[0][0] + "\n")
+            self.assertIn("erased 1 identifier: 1 token record removed", out)
+            self.assertIn("gdprkit: warning: ", err)
+            self.assertIn("write-ahead log", err)
+            self.assertIn("gdprkit vault checkpoint", err)
+            self.no_identifier_in(err)
+            self.assertGreater(os.path.getsize(self.vault + "-wal"), 0)
+            # While the reader goes on, checkpoint cannot truncate it: exit 1.
+            err = self.fails("vault", "checkpoint", self.vault, "--wait", "0.1", *self.pw(),
+                             code=1)
+            self.assertIn("still reading", err)
         finally:
             reader.close()
-        self.assertIn("erased 1 identifier: 1 token record removed", out)
-        self.assertIn("gdprkit: warning: ", err)
-        self.assertIn("write-ahead log", err)
-        self.assertIn("gdprkit vault verify-audit", err)
-        self.no_identifier_in(err)
-        self.assertTrue(os.path.exists(self.vault + "-wal"))
-        # What the warning advises removes the log.
-        self.ok("vault", "verify-audit", self.vault, *self.pw())
-        self.assertFalse(os.path.exists(self.vault + "-wal"))
-        # Alone, the erasure truncates the log: no warning.
+        # What the warning advises truncates the log.
+        out, _ = self.ok("vault", "checkpoint", self.vault, "--wait", "1", *self.pw())
+        self.assertIn("checkpointed and truncated", out)
+        self.assertFalse(os.path.exists(self.vault + "-wal") and
+                         os.path.getsize(self.vault + "-wal") > 0)
+        # A reader that finishes within --wait: erase truncates the log itself.
         self.ok("vault", "tokenise", self.vault, "--domain", DOMAIN, *self.pw(),
                 stdin=DATA[1][0] + "\n")
-        out, err = self.ok("vault", "erase", self.vault, "--reason", "art. 17 request",
-                           *self.pw(), stdin=DATA[1][0] + "\n")
+        reader = sqlite3.connect(f"file:{self.vault}?mode=ro", uri=True, isolation_level=None,
+                                 check_same_thread=False)
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        import threading
+
+        timer = threading.Timer(0.5, reader.rollback)
+        timer.start()
+        try:
+            out, err = self.ok("vault", "erase", self.vault, "--reason", "art. 17 request",
+                               "--wait", "10", *self.pw(), stdin=DATA[1][0] + "\n")
+        finally:
+            timer.join()
+            reader.close()
+        self.assertIn("1 token record removed", out)
         self.assertNotIn("warning", err)
+        # Alone, the erasure truncates the log: no warning.
+        self.ok("vault", "tokenise", self.vault, "--domain", DOMAIN, *self.pw(),
+                stdin=DATA[2][0] + "\n")
+        out, err = self.ok("vault", "erase", self.vault, "--reason", "art. 17 request",
+                           *self.pw(), stdin=DATA[2][0] + "\n")
+        self.assertNotIn("warning", err)
+        for bad in ("-1", "x", "nan", "1e9"):
+            self.fails("vault", "erase", self.vault, "--reason", "x", "--wait", bad,
+                       *self.pw(), stdin=DATA[2][0] + "\n")
         self.fails("vault", "erase", self.vault, "--reason", "x", "--busy-timeout", "-1",
-                   *self.pw(), stdin=DATA[1][0] + "\n")
+                   *self.pw(), stdin=DATA[2][0] + "\n")
 
     def test_help_documents_the_delimiter(self):
         out, _ = self.ok("help")
@@ -409,6 +437,11 @@ class InputCliTest(unittest.TestCase):
                     ("vault", "erase"), ("pseudonymise",)):
             out, _ = self.ok("help", *cmd)
             self.assertIn("--delimiter", out, cmd)
+        out, _ = self.ok("help", "vault", "checkpoint")
+        for text in ("--wait SECONDS", "write-ahead log", "vault erase", "Exits 1"):
+            self.assertIn(text, out)
+        out, _ = self.ok("help", "vault", "erase")
+        self.assertIn("vault checkpoint", out)
 
 
 if __name__ == "__main__":

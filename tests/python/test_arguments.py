@@ -174,6 +174,8 @@ def _cases() -> List[Case]:
                         reason="tests")),
         ("Vault.rekey", lambda **k: k.pop("self").rekey(**k),
          lambda w: dict(self=w["vault"], reason="tests")),
+        ("Vault.checkpoint", lambda **k: k.pop("self").checkpoint(**k),
+         lambda w: dict(self=w["vault"], wait=0.01)),
         ("Vault.audit_frame", lambda **k: k.pop("self").audit_frame(**k),
          lambda w: dict(self=w["vault"], from_seq=1, limit=5)),
         ("Vault.backup", lambda **k: k.pop("self").backup(**k),

@@ -453,10 +453,17 @@ def test_erasure_report_says_whether_the_wal_was_truncated(path):
             reader.execute("SELECT count(*) FROM sqlite_master").fetchone()
             v.tokenise(["311299-1234"], domain="klynge-aarhus-2026")
             r = v.erase(CPR[2])
+            assert r.tokens_erased == 1 and r.wal_truncated is False
+            assert "wal_truncated=False" in repr(r)
+            assert v.checkpoint(wait=0.05) is False  # the reader still holds the log
         finally:
             reader.close()
-        assert r.tokens_erased == 1 and r.wal_truncated is False
-        assert "wal_truncated=False" in repr(r)
+        assert v.checkpoint() is True
+        assert not os.path.exists(path + "-wal") or os.path.getsize(path + "-wal") == 0
+        with pytest.raises(gdprkit.InvalidArgumentError, match="wait"):
+            v.checkpoint(wait=-1)
+        with pytest.raises(gdprkit.ArgumentTypeError):
+            v.checkpoint(wait="1")  # type: ignore[arg-type]
 
 
 def test_paths_with_nul_bytes_are_refused_and_others_pass_unchanged(tmp_path):
