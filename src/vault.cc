@@ -434,11 +434,11 @@ bool RowMac(const std::uint8_t* keys, std::int64_t domain_id, const RowView& r,
   std::memcpy(msg + n, r.idx.data(), r.idx.size());
   n += r.idx.size();
   msg[n++] = static_cast<std::uint8_t>(r.next.size());
-  std::memcpy(msg + n, r.next.data(), r.next.size());
+  if (!r.next.empty()) std::memcpy(msg + n, r.next.data(), r.next.size());
   n += r.next.size();
   std::memcpy(msg + n, r.token.data(), r.token.size());
   n += r.token.size();
-  std::memcpy(msg + n, r.sealed.data(), r.sealed.size());
+  if (!r.sealed.empty()) std::memcpy(msg + n, r.sealed.data(), r.sealed.size());
   n += r.sealed.size();
   crypto_shorthash_siphashx24(out, msg, n, keys + internal::kRowMacKeyOffset);
   sodium_memzero(msg, n);
@@ -615,6 +615,13 @@ struct Vault::Impl {
   // The audit chain from its first entry; entries counted into `entries`.
   absl::StatusOr<AuditVerification> VerifyAuditLocked();
   std::string HeaderChecksum(const std::map<std::string, std::string>& meta) const;
+  // The domains as the table holds them (id, name), read without any index.
+  absl::Status ReadDomainSet(std::vector<std::pair<std::int64_t, std::string>>* out);
+  std::string DomainSetMac(const std::vector<std::pair<std::int64_t, std::string>>& set) const;
+  // The set of domains matches its MAC in `meta` (from schema 3 on): a domain
+  // added or removed outside the vault is DataLoss. Fills `out` when given.
+  absl::Status CheckDomainSet(std::vector<std::pair<std::int64_t, std::string>>* out = nullptr);
+  absl::Status StoreDomainSet();
 
   // The index of a normal form under a domain's keys.
   void Index(const std::uint8_t* keys, IdKind kind, absl::string_view norm, void* scratch,
@@ -891,6 +898,11 @@ absl::StatusOr<DomainRow> Vault::Impl::LoadDomainRow(absl::string_view name, boo
     d.key_version = static_cast<std::uint32_t>(select_domain.Int(3));
     d.token_count = select_domain.Int(4);
     const std::int64_t scheme = select_domain.Int(5);
+    if (d.name != name) {
+      select_domain.Reset();
+      return absl::DataLossError(
+          "vault file is damaged: the index of domain names points to another domain");
+    }
     d.description = std::string(select_domain.Text(6));
     d.created = select_domain.Int(7);
     const std::string mac(select_domain.Blob(8));
@@ -916,11 +928,18 @@ absl::StatusOr<DomainRow> Vault::Impl::LoadDomainRow(absl::string_view name, boo
   }
   select_domain.Reset();
   if (rc != SQLITE_DONE) return db->Error(rc, "looking up a domain");
-  // Did you mean?
-  Stmt all;
+  // Not found: the authenticated list of domains, read without the index,
+  // confirms it (a damaged index, or a domain removed outside the vault, is
+  // DataLoss), and gives the "did you mean".
+  std::vector<std::pair<std::int64_t, std::string>> set;
+  if (absl::Status s = check_mac ? CheckDomainSet(&set) : ReadDomainSet(&set); !s.ok()) return s;
   std::vector<std::string> names;
-  if (all.Prepare(db->get(), "SELECT name FROM domains").ok()) {
-    while (all.Step() == SQLITE_ROW) names.emplace_back(all.Text(0));
+  for (auto& [id, n] : set) {
+    if (n == name) {
+      return absl::DataLossError(
+          "vault file is damaged: the index of domain names lost a domain");
+    }
+    names.push_back(std::move(n));
   }
   std::vector<std::string_view> views(names.begin(), names.end());
   std::string hint;
@@ -1213,6 +1232,59 @@ absl::Status Vault::Impl::RelinkDomain(DomainRow* d, KeyReaders* readers) {
   return SetLinkNext(d, &prev, std::string(), readers);
 }
 
+absl::Status Vault::Impl::ReadDomainSet(std::vector<std::pair<std::int64_t, std::string>>* out) {
+  out->clear();
+  Stmt st;
+  if (absl::Status s = st.Prepare(db->get(), "SELECT id, name FROM domains NOT INDEXED ORDER BY id");
+      !s.ok()) {
+    return s;
+  }
+  int rc;
+  while ((rc = st.Step()) == SQLITE_ROW) out->emplace_back(st.Int(0), std::string(st.Text(1)));
+  if (rc != SQLITE_DONE) return db->Error(rc, "listing domains");
+  return absl::OkStatus();
+}
+
+std::string Vault::Impl::DomainSetMac(
+    const std::vector<std::pair<std::int64_t, std::string>>& set) const {
+  std::string all;
+  for (const auto& [id, name] : set) {
+    absl::StrAppend(&all, U64(static_cast<std::uint64_t>(id)), U64(name.size()), name);
+  }
+  return RecordMac("domain_set", {U64(set.size()), all});
+}
+
+absl::Status Vault::Impl::CheckDomainSet(
+    std::vector<std::pair<std::int64_t, std::string>>* out) {
+  std::vector<std::pair<std::int64_t, std::string>> set;
+  if (absl::Status s = ReadDomainSet(&set); !s.ok()) return s;
+  if (schema >= 3) {
+    Stmt st;
+    if (absl::Status s = st.Prepare(db->get(), "SELECT value FROM meta WHERE name = 'domain_set'");
+        !s.ok()) {
+      return s;
+    }
+    int rc = st.Step();
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db->Error(rc, "reading the domains");
+    const std::string stored = rc == SQLITE_ROW ? std::string(st.Blob(0)) : std::string();
+    const std::string want = DomainSetMac(set);
+    if (stored.size() != want.size() ||
+        sodium_memcmp(stored.data(), want.data(), want.size()) != 0) {
+      return absl::DataLossError(
+          "vault file is damaged: its list of domains was altered (a domain was added, removed "
+          "or renamed outside the vault)");
+    }
+  }
+  if (out != nullptr) *out = std::move(set);
+  return absl::OkStatus();
+}
+
+absl::Status Vault::Impl::StoreDomainSet() {
+  std::vector<std::pair<std::int64_t, std::string>> set;
+  if (absl::Status s = ReadDomainSet(&set); !s.ok()) return s;
+  return PutMeta(db.get(), "domain_set", DomainSetMac(set));
+}
+
 absl::StatusOr<std::pair<std::uint64_t, std::string>> Vault::Impl::AuditHead() {
   Stmt st;
   if (absl::Status s =
@@ -1328,14 +1400,9 @@ absl::Status Vault::Impl::WalkTokenRows(bool fill) {
   };
   std::vector<Dom> doms;
   {
-    Stmt all;
-    if (absl::Status s = all.Prepare(db->get(), "SELECT id, name FROM domains ORDER BY id");
-        !s.ok()) {
-      return s;
-    }
-    int rc;
-    while ((rc = all.Step()) == SQLITE_ROW) doms.push_back({all.Int(0), std::string(all.Text(1))});
-    if (rc != SQLITE_DONE) return db->Error(rc, "listing domains");
+    std::vector<std::pair<std::int64_t, std::string>> set;
+    if (absl::Status s = fill ? ReadDomainSet(&set) : CheckDomainSet(&set); !s.ok()) return s;
+    for (auto& [id, name] : set) doms.push_back({id, std::move(name)});
   }
   {
     Stmt orphans;
@@ -1495,6 +1562,7 @@ absl::Status Vault::Impl::FillIntegrity() {
   schema = 3;
   if (absl::Status s = RemacKeyVersions(); !s.ok()) return s;
   if (absl::Status s = WalkTokenRows(/*fill=*/true); !s.ok()) return s;
+  if (absl::Status s = StoreDomainSet(); !s.ok()) return s;
   if (absl::Status s = PutMeta(db.get(), "audit_head", AuditHeadValue(head->first, head->second));
       !s.ok()) {
     return s;
@@ -1632,6 +1700,7 @@ absl::Status InitializeVault(Vault::Impl* impl, bool passphrase, const KdfLimits
     if (rc != SQLITE_DONE) return d->Error(rc, "storing the master key");
   }
   impl->masters[1] = std::move(*master);
+  if (absl::Status s = impl->StoreDomainSet(); !s.ok()) return s;
   impl->key_states[1] = KeyState::kPrimary;
   if (absl::Status s = impl->AppendAudit(AuditOp::kVaultCreated, "", "", "", 0, 1); !s.ok()) {
     return s;
@@ -1840,6 +1909,7 @@ absl::Status Vault::CreateDomain(std::string_view name, std::string_view descrip
   if (absl::Status s = txn.BeginWrite(); !s.ok()) return s;
   absl::StatusOr<std::uint32_t> primary = impl_->PrimaryVersion();
   if (!primary.ok()) return primary.status();
+  if (absl::Status s = impl_->CheckDomainSet(); !s.ok()) return s;
   Stmt st;
   if (absl::Status s = st.Prepare(d->get(),
                                   "INSERT INTO domains(name, description, salt, key_version, "
@@ -1864,6 +1934,7 @@ absl::Status Vault::CreateDomain(std::string_view name, std::string_view descrip
     absl::StatusOr<DomainRow> row = impl_->LoadDomainUnchecked(AV(name));
     if (!row.ok()) return row.status();
     if (absl::Status s = impl_->StoreDomainCounters(*row); !s.ok()) return s;
+    if (absl::Status s = impl_->StoreDomainSet(); !s.ok()) return s;
   }
   if (absl::Status s = impl_->AppendAudit(AuditOp::kDomainCreated, AV(name), "", "", 0, *primary);
       !s.ok()) {
@@ -1882,11 +1953,12 @@ absl::StatusOr<std::vector<DomainInfo>> Vault::ListDomains() const {
       !s.ok()) {
     return s;
   }
-  std::vector<std::string> names;
-  int rc;
-  while ((rc = st.Step()) == SQLITE_ROW) names.emplace_back(st.Text(0));
-  if (rc != SQLITE_DONE) return impl_->db->Error(rc, "listing domains");
   st.Reset();
+  std::vector<std::pair<std::int64_t, std::string>> set;
+  if (absl::Status s = impl_->CheckDomainSet(&set); !s.ok()) return s;
+  std::vector<std::string> names;
+  for (auto& [id, name] : set) names.push_back(std::move(name));
+  std::sort(names.begin(), names.end());
   // Each through LoadDomain, which authenticates the row.
   std::vector<DomainInfo> out;
   for (const std::string& name : names) {
@@ -2711,12 +2783,11 @@ absl::StatusOr<ErasureReport> Vault::Erase(IdKind kind, std::string_view identif
     absl::Status s = txn.BeginWrite();
     std::vector<DomainRow> domains;
     if (s.ok()) {
-      Stmt all;
-      s = all.Prepare(d->get(), "SELECT name FROM domains ORDER BY id");
+      // Every domain, from the authenticated list: none may be skipped.
+      std::vector<std::pair<std::int64_t, std::string>> set;
+      s = impl_->CheckDomainSet(&set);
       std::vector<std::string> names;
-      int rc = SQLITE_DONE;
-      while (s.ok() && (rc = all.Step()) == SQLITE_ROW) names.emplace_back(all.Text(0));
-      if (s.ok() && rc != SQLITE_DONE) s = d->Error(rc, "listing domains");
+      for (auto& [id, name] : set) names.push_back(std::move(name));
       for (std::size_t i = 0; s.ok() && i < names.size(); ++i) {
         absl::StatusOr<DomainRow> row = impl_->LoadDomain(names[i]);
         if (row.ok()) {

@@ -132,8 +132,10 @@ absl::Status SqliteStatus(int rc, sqlite3* db, absl::string_view what) {
       return absl::NotFoundError(text);
     case SQLITE_IOERR:
       if (rc == SQLITE_IOERR_DATA) {
-        return absl::DataLossError(
-            absl::StrCat("vault file is damaged: ", what, ": a page fails its checksum"));
+        return absl::DataLossError(absl::StrCat(
+            "vault file is damaged: ", what,
+            ": a page fails its checksum (a disk or copy error, or a program other than gdprkit "
+            "wrote to the file; restore it from a backup)"));
       }
       return absl::UnavailableError(absl::StrCat(text, " (I/O error)"));
     case SQLITE_CONSTRAINT:
