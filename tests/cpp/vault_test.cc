@@ -1355,9 +1355,28 @@ TEST_F(VaultTest, NoCprNumberReachesTheAuditTrailHoweverItIsWritten) {
     EXPECT_EQ(s.code(), absl::StatusCode::kNotFound) << s;
     EXPECT_FALSE(HasSub(std::string(s.message()), "0101001234")) << s;
   }
-  for (const AuditRecord& r : *vault_->ReadAudit()) {
-    EXPECT_NE(r.op, AuditOp::kReidentify) << r.reason;
-  }
+  const std::vector<AuditRecord> audit = *vault_->ReadAudit();
+  for (const AuditRecord& r : audit) EXPECT_NE(r.op, AuditOp::kReidentify) << r.reason;
+}
+
+}  // namespace
+}  // namespace gdprkit
+
+namespace gdprkit {
+namespace {
+
+TEST_F(VaultTest, CommittedBatchesReachTheMainFileWithoutWaitingForClose) {
+  auto t = Tokens("klynge-aarhus-2026", {kCprA, kCprB});
+  // While the vault is still open, a copy of the main file alone (the -wal
+  // left behind, as a careless `cp` would) holds the batch.
+  std::string copy = TempPath("plain-copy.db");
+  WriteAll(copy, ReadAll(path_));
+  absl::StatusOr<std::unique_ptr<Vault>> v = Vault::Open(Options(copy));
+  ASSERT_TRUE(v.ok()) << v.status();
+  StringColumn found;
+  std::vector<std::string_view> ids = {kCprA, kCprB};
+  ASSERT_TRUE((*v)->LookupTokens("klynge-aarhus-2026", IdKind::kCpr, ids, &found).ok());
+  EXPECT_EQ(Col(found), t);
 }
 
 }  // namespace
