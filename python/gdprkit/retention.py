@@ -36,7 +36,6 @@ False.
 from __future__ import annotations
 
 import datetime as _dt
-import os
 import re
 from dataclasses import dataclass
 from typing import (
@@ -57,8 +56,9 @@ import numpy as np
 if TYPE_CHECKING:  # pandas is imported when first needed, not with gdprkit
     import pandas as pd
 
-from . import _gdprkit
-from ._errors import InvalidArgumentError, NotFoundError
+from . import _args, _gdprkit
+from ._args import PathArg
+from ._errors import ArgumentTypeError, InvalidArgumentError, NotFoundError
 from .policy import Policy
 
 __all__ = [
@@ -422,10 +422,17 @@ class RetentionSchedule:
         self.source_name = policy.source_name
 
     @classmethod
-    def from_policy(cls, policy: Union[Policy, str, "os.PathLike[str]"]) -> "RetentionSchedule":
-        """Compiles the retention rules of a policy (or of the policy file at a path)."""
+    def from_policy(cls, policy: Union[Policy, PathArg]) -> "RetentionSchedule":
+        """Compiles the retention rules of a policy (or of the policy file at a path).
+
+        Raises:
+            ArgumentTypeError: ``policy`` is neither a :class:`gdprkit.Policy`
+                nor a path (str, bytes or os.PathLike).
+            InvalidArgumentError: an empty path or one with a NUL byte, and
+                whatever :meth:`gdprkit.Policy.load` raises for the file.
+        """
         if not isinstance(policy, Policy):
-            policy = Policy.load(policy)
+            policy = Policy.load(_policy_path(policy))
         return cls(policy)
 
     @property
@@ -501,11 +508,20 @@ class _Prepared:
     id_name: Optional[str]
 
 
+def _policy_path(policy: Any) -> bytes:
+    """A policy file path given where a policy is expected, as
+    :func:`gdprkit._args.path` checks it (no NUL byte, not empty)."""
+    try:
+        return _args.path(policy, "policy")
+    except ArgumentTypeError:
+        raise ArgumentTypeError(
+            "policy must be a gdprkit.Policy, a RetentionSchedule or a policy file path "
+            f"(str, bytes or os.PathLike), not {type(policy).__name__}") from None
+
+
 def _schedule_of(policy: Any) -> RetentionSchedule:
     if isinstance(policy, RetentionSchedule):
         return policy
-    if policy is None:
-        raise TypeError("sweep() needs policy= (a gdprkit.Policy, a RetentionSchedule or a path)")
     return RetentionSchedule.from_policy(policy)
 
 
@@ -962,27 +978,35 @@ class DeletionLog:
     pseudonyms: an id shaped like a CPR number is refused. With a ``key``
     (16-64 secret bytes kept by the host) the hashes are keyed.
 
+    ``path`` (here and in :meth:`verify` and :meth:`read`) is a str, bytes or
+    os.PathLike, handed to the OS as :func:`os.fsencode` gives it (names that
+    are not UTF-8 round-trip).
+
     Raises (when opening):
         DataLossError: the chain is broken (the message names the entry).
         FailedPreconditionError: a keyed log opened without its key or with
             another one, or a plain log given a key.
-        InvalidArgumentError: a key of the wrong size.
+        InvalidArgumentError: a key of the wrong size; an empty path or one
+            with a NUL byte (the OS would cut the name there: "a\\0b" would
+            open "a").
+        ArgumentTypeError: a path that is not a str, bytes or os.PathLike.
     """
 
     def __init__(
         self,
-        path: Union[str, "os.PathLike[str]"],
+        path: PathArg,
         *,
         key: Optional[bytes] = None,
         sync: bool = True,
         zone: str = DEFAULT_ZONE,
     ) -> None:
+        raw = _args.path(path, "path")
         self._zone = zone
-        self._handle: Any = _gdprkit.DeletionLogHandle(os.fspath(path), _key_bytes(key), sync)
+        self._handle: Any = _gdprkit.DeletionLogHandle(raw, _key_bytes(key), sync)
 
     @classmethod
     def open(
-        cls, path: Union[str, "os.PathLike[str]"], *, key: Optional[bytes] = None, sync: bool = True
+        cls, path: PathArg, *, key: Optional[bytes] = None, sync: bool = True
     ) -> "DeletionLog":
         return cls(path, key=key, sync=sync)
 
@@ -1076,7 +1100,7 @@ class DeletionLog:
 
     @staticmethod
     def verify(
-        path: Union[str, "os.PathLike[str]"],
+        path: PathArg,
         *,
         key: Optional[bytes] = None,
         expected_head: Optional[str] = None,
@@ -1087,22 +1111,26 @@ class DeletionLog:
 
         Raises:
             FailedPreconditionError: a missing or wrong key.
-            InvalidArgumentError: a malformed expected_head.
+            InvalidArgumentError: a malformed expected_head; an empty path or
+                one with a NUL byte.
             NoSuchFileError: no such file.
         """
-        d = _gdprkit.verify_deletion_log(os.fspath(path), _key_bytes(key), expected_head or "")
+        raw = _args.path(path, "path")
+        d = _gdprkit.verify_deletion_log(raw, _key_bytes(key), expected_head or "")
         return DeletionLogVerification(**d)
 
     @staticmethod
-    def read(path: Union[str, "os.PathLike[str]"], *, key: Optional[bytes] = None) -> pd.DataFrame:
+    def read(path: PathArg, *, key: Optional[bytes] = None) -> pd.DataFrame:
         """Reads and verifies every entry, as a DataFrame (seq, record_id,
         rule_id, due_date, deleted_at (UTC), hash, line).
 
         Raises:
             DataLossError: the chain is broken (naming the entry).
+            InvalidArgumentError: an empty path or one with a NUL byte.
         """
         import pandas as pd
-        rows = [_entry(t) for t in _gdprkit.read_deletion_log(os.fspath(path), _key_bytes(key))]
+        raw = _args.path(path, "path")
+        rows = [_entry(t) for t in _gdprkit.read_deletion_log(raw, _key_bytes(key))]
         frame = pd.DataFrame(
             [r.__dict__ for r in rows],
             columns=["seq", "record_id", "rule_id", "due_date", "deleted_at", "hash", "line"],

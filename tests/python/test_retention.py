@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import pathlib
 import unicodedata
 
@@ -540,3 +541,51 @@ def test_sweep_ignores_unused_categories(kapsel: gdprkit.RetentionSchedule) -> N
     df.loc[0, "purpose"] = None
     out = gdprkit.sweep(df, policy=kapsel, on="2027-03-01", purpose="purpose")
     assert out.loc[0, "status"] == "kept" and out.loc[0, "reason"] == "no-rule"
+
+
+# ---------------------------------------------------------------------------
+# Paths (issue #9, item 11): every entry point that takes a file name goes
+# through gdprkit._args.path, as the vault and Policy.load do.
+# ---------------------------------------------------------------------------
+
+PATH_TAKERS = [
+    ("DeletionLog", lambda p: gdprkit.DeletionLog(p)),
+    ("DeletionLog.open", lambda p: gdprkit.DeletionLog.open(p)),
+    ("DeletionLog.verify", lambda p: gdprkit.DeletionLog.verify(p)),
+    ("DeletionLog.read", lambda p: gdprkit.DeletionLog.read(p)),
+    ("RetentionSchedule.from_policy", lambda p: gdprkit.RetentionSchedule.from_policy(p)),
+    ("sweep(policy=path)",
+     lambda p: gdprkit.sweep(kapsel_frame(), policy=p, on="2027-01-01", purpose="purpose")),
+]
+
+
+@pytest.mark.parametrize("call", [c[1] for c in PATH_TAKERS], ids=[c[0] for c in PATH_TAKERS])
+def test_paths_with_a_nul_are_refused(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch,
+                                      call) -> None:
+    monkeypatch.chdir(tmp_path)
+    for path in ("a\0b", b"a\0b", tmp_path / "a\0b", "a.log\0.bak"):
+        with pytest.raises(gdprkit.InvalidArgumentError, match="NUL") as e:
+            call(path)
+        assert not isinstance(e.value, TypeError)
+    for path in ("", b""):
+        with pytest.raises(gdprkit.InvalidArgumentError, match="empty"):
+            call(path)
+    for path in (None, 5, ["a"]):
+        with pytest.raises(gdprkit.ArgumentTypeError, match="str, bytes or os.PathLike"):
+            call(path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # no "a", no "a.log"
+
+
+def test_deletion_log_paths_as_bytes_and_undecodable_names(
+        tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    # A name that is not UTF-8, as os.listdir gives it (surrogate escapes), and as bytes.
+    name = os.fsdecode(b"log-\xff.log")
+    with gdprkit.DeletionLog(name) as log:
+        log.append("app-1", deleted_at=0)
+        assert log.path == name
+    assert os.listdir(b".") == [b"log-\xff.log"]
+    assert gdprkit.DeletionLog.verify(b"log-\xff.log").entries == 1
+    assert list(gdprkit.DeletionLog.read(pathlib.Path(name))["record_id"]) == ["app-1"]
+    with gdprkit.DeletionLog.open(b"log-\xff.log", sync=False) as log:
+        assert log.entries == 1
