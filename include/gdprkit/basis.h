@@ -155,6 +155,16 @@ inline constexpr LegalBasisInfo kLegalBases[] = {
      "DBL § 8, stk. 3: private bodies, with explicit consent or for legitimate interests "
      "that clearly outweigh the data subject's",
      BasisKind::kNational, kEffectCriminal},
+    // The two sentences of § 8, stk. 3 ground different things: the first is
+    // consent (withdrawable, Art. 7(3)), the second a legitimate interest
+    // (objectionable, Art. 21(1)).
+    {"DK-DBL-8-3-1",
+     "DBL § 8, stk. 3, 1. pkt.: private bodies, with the data subject's explicit consent",
+     BasisKind::kNational, kEffectCriminal | kEffectConsent},
+    {"DK-DBL-8-3-2",
+     "DBL § 8, stk. 3, 2. pkt.: private bodies, for legitimate interests that clearly "
+     "outweigh the data subject's",
+     BasisKind::kNational, kEffectCriminal | kEffectLegitimateInterest},
     {"DK-DBL-8-4", "DBL § 8, stk. 4: disclosure by private bodies",
      BasisKind::kNational, kEffectCriminal},
     {"DK-DBL-8-5", "DBL § 8, stk. 5: processing where the conditions of § 7 are met",
