@@ -379,9 +379,42 @@ std::vector<Finding> Policy::Validate() const {
                             DidYouMean(NearestNames(p.retention, rule_ids))));
     }
 
+    // Erasure exceptions, role, direct marketing.
+    for (std::size_t ei = 0; ei < p.erasure_exceptions.size(); ++ei) {
+      if (p.erasure_exceptions[ei] == ErasureException::kUnspecified) {
+        sink.Add(Severity::kError, "unknown-erasure-exception", p.id,
+                 absl::StrCat(at, ".erasure_exceptions[", ei, "]"),
+                 absl::StrCat(label, ": an erasure exception must be one of Art. 17(3)(a)-(e): ",
+                              "FREEDOM_OF_EXPRESSION, LEGAL_OBLIGATION_OR_PUBLIC_TASK, "
+                              "PUBLIC_HEALTH, ARCHIVING_RESEARCH_STATISTICS, LEGAL_CLAIMS"));
+      }
+    }
+    if (p.role != ControllerRole::kController && p.controller_of_data.empty()) {
+      sink.Add(Severity::kWarning, "controller-of-data-missing", p.id,
+               absl::StrCat(at, ".controller_of_data"),
+               absl::StrCat(label, " is not the organisation's as controller, but names no ",
+                            "controller to whom data subjects turn (controller_of_data)"));
+    }
+    for (const std::string& code : p.basis) {
+      if (code == "DK-DBL-8-3") {
+        sink.Add(Severity::kInfo, "dbl-8-3-which-sentence", p.id, basis_path,
+                 absl::StrCat(label, " cites DBL § 8, stk. 3 without saying which sentence: ",
+                              "DK-DBL-8-3-1 (explicit consent, which may be withdrawn) or ",
+                              "DK-DBL-8-3-2 (legitimate interest, which may be objected to)"));
+      }
+    }
+
     // Recipients.
     for (std::size_t ri = 0; ri < p.recipients.size(); ++ri) {
       const Recipient& r = p.recipients[ri];
+      if (r.kind == RecipientKind::kPublic &&
+          (flags & (kCategorySpecial | kCategoryNationalId | kCategoryCriminal))) {
+        sink.Add(Severity::kWarning, "sensitive-data-published", p.id,
+                 absl::StrCat(at, ".recipients[", ri, "]"),
+                 absl::StrCat(label, " publishes (recipient ", Quote(r.name), ") data of a ",
+                              "special category, on offences or CPR numbers; publication needs ",
+                              "its own ground and is rarely lawful for these"));
+      }
       if (!InEea(r.country) && r.transfer_basis.empty()) {
         sink.Add(Severity::kWarning, "transfer-without-basis", p.id,
                  absl::StrCat(at, ".recipients[", ri, "]"),
@@ -444,21 +477,63 @@ absl::Status UnknownPurpose(const Policy& policy, std::string_view id) {
 
 }  // namespace
 
+namespace {
+
+// The text of an Art. 17(3) exception, named by its letter.
+const char* ErasureExceptionText(ErasureException e) {
+  switch (e) {
+    case ErasureException::kFreedomOfExpression:
+      return "Art. 17(3)(a): exercising the right of freedom of expression and information";
+    case ErasureException::kLegalObligationOrPublicTask:
+      return "Art. 17(3)(b): compliance with a legal obligation, or a task in the public "
+             "interest or in the exercise of official authority";
+    case ErasureException::kPublicHealth:
+      return "Art. 17(3)(c): reasons of public interest in the area of public health";
+    case ErasureException::kArchivingResearchStatistics:
+      return "Art. 17(3)(d): archiving, research or statistics where erasure would seriously "
+             "impair the purpose";
+    case ErasureException::kLegalClaims:
+      return "Art. 17(3)(e): establishment, exercise or defence of legal claims";
+    case ErasureException::kUnspecified:
+      break;
+  }
+  return "";
+}
+
+}  // namespace
+
 absl::StatusOr<std::vector<RightAssessment>> Policy::Rights(std::string_view purpose_id) const {
   const Purpose* p = FindPurpose(purpose_id);
   if (p == nullptr) return UnknownPurpose(*this, purpose_id);
-
-  std::uint32_t e = kEffectNone;
-  for (const std::string& code : p->basis) e |= BasisEffects(code);
-  bool from_subject = p->sources.empty();
-  bool from_others = p->sources.empty();
-  for (const Source& s : p->sources) (s.from_data_subject ? from_subject : from_others) = true;
 
   std::vector<RightAssessment> out;
   out.reserve(kRightCount);
   auto add = [&out](Right r, bool applies, std::string reason) {
     out.push_back(RightAssessment{r, applies, std::move(reason)});
   };
+
+  // Data the organisation is not the controller of: the rights are exercised
+  // with their controller (Art. 12-22 bind the controller; a processor assists
+  // it, Art. 28(3)(e)).
+  if (p->role != ControllerRole::kController) {
+    const std::string who =
+        p->controller_of_data.empty() ? "their controller" : Quote(p->controller_of_data);
+    const std::string reason =
+        p->role == ControllerRole::kProcessor
+            ? absl::StrCat("the organisation processes these data on behalf of ", who,
+                           ", the controller, who answers the request (the processor assists, "
+                           "Art. 28(3)(e))")
+            : absl::StrCat("the organisation is not the controller of these data: ", who,
+                           " is, and answers the request");
+    for (std::size_t i = 0; i < kRightCount; ++i) add(kRights[i].right, false, reason);
+    return out;
+  }
+
+  std::uint32_t e = kEffectNone;
+  for (const std::string& code : p->basis) e |= BasisEffects(code);
+  bool from_subject = p->sources.empty();
+  bool from_others = p->sources.empty();
+  for (const Source& s : p->sources) (s.from_data_subject ? from_subject : from_others) = true;
 
   add(Right::kInformationCollected, from_subject,
       from_subject ? (p->sources.empty() ? "Art. 13: sources are not recorded, so information "
@@ -496,9 +571,32 @@ absl::StatusOr<std::vector<RightAssessment>> Policy::Rights(std::string_view pur
   if (e & kEffectLegalClaims) {
     exceptions.push_back("Art. 17(3)(e): establishment, exercise or defence of legal claims");
   }
+  // The exceptions the controller states for the purpose, whatever its bases
+  // (each letter once).
+  for (ErasureException x : p->erasure_exceptions) {
+    const std::string text = ErasureExceptionText(x);
+    if (text.empty()) continue;
+    const std::string letter = text.substr(0, 13);  // "Art. 17(3)(e)"
+    const bool seen = std::any_of(exceptions.begin(), exceptions.end(), [&](const std::string& t) {
+      return t.compare(0, letter.size(), letter) == 0;
+    });
+    if (!seen) exceptions.push_back(absl::StrCat(text, " (stated for this purpose)"));
+  }
+  std::string published;
+  for (const Recipient& r : p->recipients) {
+    if (r.kind == RecipientKind::kPublic) {
+      absl::StrAppend(&published, published.empty() ? "" : ", ", Quote(r.name));
+    }
+  }
   if (exceptions.empty()) {
     add(Right::kErasure, true,
-        "Art. 17(1): applies; none of the exceptions of Art. 17(3) follows from the bases");
+        published.empty()
+            ? "Art. 17(1): applies; none of the exceptions of Art. 17(3) follows from the bases"
+            : absl::StrCat("Art. 17(1): applies; none of the exceptions of Art. 17(3) follows "
+                           "from the bases; the data are published (",
+                           published,
+                           "), so Art. 17(2) asks the controller to inform those processing "
+                           "them that erasure was requested"));
   } else {
     add(Right::kErasure, false,
         absl::StrCat("erasure on request is excluded by ", absl::StrJoin(exceptions, "; ")));
@@ -526,7 +624,11 @@ absl::StatusOr<std::vector<RightAssessment>> Policy::Rights(std::string_view pur
         "means");
   }
 
-  if (e & (kEffectPublicTask | kEffectLegitimateInterest)) {
+  if (p->direct_marketing) {
+    add(Right::kObjection, true,
+        "Art. 21(2)-(3): processing for direct marketing, which the data subject may object to "
+        "at any time; the data must then no longer be processed for it");
+  } else if (e & (kEffectPublicTask | kEffectLegitimateInterest)) {
     add(Right::kObjection, true,
         "Art. 21(1): processing is based on Art. 6(1)(e) or (f), so the data subject may object");
   } else {

@@ -116,8 +116,21 @@ RecipientKind KindOf(v1::RecipientKind k) {
       return RecipientKind::kProcessor;
     case v1::PUBLIC_AUTHORITY:
       return RecipientKind::kPublicAuthority;
+    case v1::PUBLIC:
+      return RecipientKind::kPublic;
     default:
       return RecipientKind::kUnspecified;
+  }
+}
+
+ControllerRole RoleOf(v1::ControllerRole r) {
+  switch (r) {
+    case v1::ROLE_PROCESSOR:
+      return ControllerRole::kProcessor;
+    case v1::ROLE_NOT_CONTROLLER:
+      return ControllerRole::kNotController;
+    default:
+      return ControllerRole::kController;
   }
 }
 
@@ -350,6 +363,13 @@ std::shared_ptr<Policy> PolicyBuilder::FromProto(const v1::Policy& proto, std::s
     dst.automated_decision_making = src.automated_decision_making();
     dst.automated_processing = src.has_automated_processing() ? src.automated_processing() : true;
     dst.source_text = src.source_text();
+    for (int e : src.erasure_exceptions()) {
+      dst.erasure_exceptions.push_back(
+          e >= 1 && e <= 5 ? static_cast<ErasureException>(e) : ErasureException::kUnspecified);
+    }
+    dst.role = RoleOf(src.role());
+    dst.controller_of_data = src.controller_of_data();
+    dst.direct_marketing = src.direct_marketing();
     dst.line = p->LineOf(absl::StrCat("purposes[", i, "]"));
     p->purposes_.push_back(std::move(dst));
   }

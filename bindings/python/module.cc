@@ -134,6 +134,8 @@ const char* RecipientKindName(RecipientKind kind) {
       return "processor";
     case RecipientKind::kPublicAuthority:
       return "public_authority";
+    case RecipientKind::kPublic:
+      return "public";
     case RecipientKind::kUnspecified:
       break;
   }

@@ -37,6 +37,24 @@ enum class RecipientKind : std::uint8_t {
   kController = 1,
   kProcessor = 2,
   kPublicAuthority = 3,
+  kPublic = 4,  // Published: a website, social media, an open statistics database.
+};
+
+// The exceptions to the right to erasure, Art. 17(3)(a)-(e).
+enum class ErasureException : std::uint8_t {
+  kUnspecified = 0,
+  kFreedomOfExpression = 1,          // (a)
+  kLegalObligationOrPublicTask = 2,  // (b)
+  kPublicHealth = 3,                 // (c)
+  kArchivingResearchStatistics = 4,  // (d)
+  kLegalClaims = 5,                  // (e)
+};
+
+// The organisation's role for a purpose's data.
+enum class ControllerRole : std::uint8_t {
+  kController = 0,     // It is the controller (the default).
+  kProcessor = 1,      // It processes on behalf of Purpose::controller_of_data.
+  kNotController = 2,  // It only shows or passes on another controller's data.
 };
 
 struct Recipient {
@@ -85,6 +103,11 @@ struct Purpose {
   bool automated_decision_making = false;
   bool automated_processing = true;
   std::string source_text;
+  // Art. 17(3) exceptions stated for this purpose, whatever its bases.
+  std::vector<ErasureException> erasure_exceptions;
+  ControllerRole role = ControllerRole::kController;
+  std::string controller_of_data;  // who is, when role is not kController
+  bool direct_marketing = false;    // Art. 21(2)-(3)
   int line = 0;  // line of the purpose in its file; 0 when unknown
 };
 

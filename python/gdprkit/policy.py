@@ -141,7 +141,8 @@ class Recipient:
     Attributes:
         name: as written.
         kind: "controller" (own purposes, Art. 4(10)), "processor" (on the
-            controller's behalf, Art. 28), "public_authority" or "unspecified".
+            controller's behalf, Art. 28), "public_authority", "public" (published:
+            a website, social media, an open statistics database) or "unspecified".
         country: ISO 3166-1 alpha-2 code as written; "" means Denmark.
         transfer_basis: the Art. 45-49 basis of a transfer outside the EU/EEA.
         purpose: what the recipient receives the data for.

@@ -468,3 +468,113 @@ TEST(Basis, RegistryHasTheCodesOfTheLaw) {
 
 }  // namespace
 }  // namespace gdprkit
+
+// --- Issue #10: what the schema could not say before --------------------------------
+
+namespace gdprkit {
+namespace {
+
+const RightAssessment* RightIn(const std::vector<RightAssessment>& rights, Right r) {
+  for (const RightAssessment& a : rights) {
+    if (a.right == r) return &a;
+  }
+  return nullptr;
+}
+
+// Item 1: an Art. 17(3) exception stated by the controller excludes erasure,
+// whatever the Art. 6 basis, and is named as the reason.
+TEST(PolicyRights, StatedErasureExceptionsApplyWhateverTheBasis) {
+  auto p = MustLoad(WithPurpose(
+      R"pb(categories: "contact" basis: "A6-1-f"
+           legitimate_interest { assessment: "x" }
+           erasure_exceptions: LEGAL_CLAIMS erasure_exceptions: ARCHIVING_RESEARCH_STATISTICS)pb"));
+  ASSERT_NE(p, nullptr);
+  auto rights = *p->Rights("p");
+  const RightAssessment* e = RightIn(rights, Right::kErasure);
+  ASSERT_NE(e, nullptr);
+  EXPECT_FALSE(e->applies);
+  EXPECT_THAT(e->reason, HasSubstr("Art. 17(3)(e)"));
+  EXPECT_THAT(e->reason, HasSubstr("Art. 17(3)(d)"));
+  EXPECT_THAT(e->reason, HasSubstr("stated for this purpose"));
+  // A legal-claims condition of Art. 9 and the stated exception name (e) once.
+  auto q = MustLoad(WithPurpose(
+      R"pb(categories: "health" basis: "A6-1-c" basis: "A9-2-f" erasure_exceptions: LEGAL_CLAIMS)pb"));
+  ASSERT_NE(q, nullptr);
+  const std::string reason = RightIn(*q->Rights("p"), Right::kErasure)->reason;
+  EXPECT_EQ(reason.find("17(3)(e)"), reason.rfind("17(3)(e)")) << reason;
+}
+
+// Item 2: DBL § 8, stk. 3, 1. pkt. (explicit consent) is consent; 2. pkt. is a
+// legitimate interest.
+TEST(PolicyRights, Dbl8Stk3SentencesAreConsentOrLegitimateInterest) {
+  auto consent = MustLoad(WithPurpose(
+      R"pb(categories: "criminal" basis: "A6-1-a" basis: "DK-DBL-8-3-1"
+           consent { record: "r" withdrawal: "w" })pb"));
+  ASSERT_NE(consent, nullptr);
+  EXPECT_TRUE(consent->IsValid());
+  EXPECT_TRUE(RightIn(*consent->Rights("p"), Right::kWithdrawConsent)->applies);
+  auto interest = MustLoad(WithPurpose(
+      R"pb(categories: "criminal" basis: "A6-1-f" basis: "DK-DBL-8-3-2"
+           legitimate_interest { assessment: "x" })pb"));
+  ASSERT_NE(interest, nullptr);
+  EXPECT_TRUE(interest->IsValid());
+  EXPECT_FALSE(RightIn(*interest->Rights("p"), Right::kWithdrawConsent)->applies);
+  EXPECT_TRUE(RightIn(*interest->Rights("p"), Right::kObjection)->applies);
+  // The undivided code still grounds criminal data, with a hint to say which.
+  auto plain = MustLoad(WithPurpose(R"pb(categories: "criminal" basis: "A6-1-b" basis: "DK-DBL-8-3")pb"));
+  ASSERT_NE(plain, nullptr);
+  EXPECT_TRUE(plain->IsValid());
+  EXPECT_TRUE(FindingWithCode(plain->Validate(), "dbl-8-3-which-sentence").has_value());
+}
+
+// Item 7: data the organisation is not the controller of; publication;
+// direct marketing.
+TEST(PolicyRights, NotTheControllerHandsEveryRightToTheController) {
+  auto p = MustLoad(WithPurpose(
+      R"pb(categories: "health" basis: "A6-1-e" basis: "A9-2-h" basis: "A9-3"
+           role: ROLE_NOT_CONTROLLER controller_of_data: "borgerens egen læge")pb"));
+  ASSERT_NE(p, nullptr);
+  auto rights = *p->Rights("p");
+  EXPECT_EQ(rights.size(), kRightCount);
+  for (const RightAssessment& r : rights) {
+    EXPECT_FALSE(r.applies);
+    EXPECT_THAT(r.reason, AllOf(HasSubstr("not the controller"), HasSubstr("borgerens egen læge")));
+  }
+  auto unnamed = MustLoad(WithPurpose(R"pb(categories: "contact" basis: "A6-1-b" role: ROLE_PROCESSOR)pb"));
+  ASSERT_NE(unnamed, nullptr);
+  EXPECT_TRUE(FindingWithCode(unnamed->Validate(), "controller-of-data-missing").has_value());
+  EXPECT_THAT(RightIn(*unnamed->Rights("p"), Right::kAccess)->reason, HasSubstr("Art. 28(3)(e)"));
+}
+
+TEST(PolicyRights, PublicationAddsArticle17Paragraph2AndIsFlaggedForSensitiveData) {
+  auto p = MustLoad(WithPurpose(
+      R"pb(categories: "contact" basis: "A6-1-b"
+           recipients { name: "Statistikdatabasen" kind: PUBLIC })pb"));
+  ASSERT_NE(p, nullptr);
+  const std::vector<RightAssessment> rights = *p->Rights("p");
+  const RightAssessment* e = RightIn(rights, Right::kErasure);
+  EXPECT_TRUE(e->applies);
+  EXPECT_THAT(e->reason, AllOf(HasSubstr("Art. 17(2)"), HasSubstr("Statistikdatabasen")));
+  auto cpr = MustLoad(WithPurpose(
+      R"pb(categories: "identity.cpr" basis: "A6-1-b" basis: "DK-DBL-11-2-2"
+           recipients { name: "Hjemmesiden" kind: PUBLIC })pb"));
+  ASSERT_NE(cpr, nullptr);
+  EXPECT_TRUE(FindingWithCode(cpr->Validate(), "sensitive-data-published").has_value());
+}
+
+TEST(PolicyRights, DirectMarketingCanAlwaysBeObjectedTo) {
+  auto p = MustLoad(WithPurpose(
+      R"pb(categories: "contact" basis: "A6-1-a" consent { record: "r" withdrawal: "w" }
+           direct_marketing: true)pb"));
+  ASSERT_NE(p, nullptr);
+  const std::vector<RightAssessment> rights = *p->Rights("p");
+  const RightAssessment* o = RightIn(rights, Right::kObjection);
+  EXPECT_TRUE(o->applies);
+  EXPECT_THAT(o->reason, HasSubstr("Art. 21(2)-(3)"));
+  auto bad = MustLoad(WithPurpose(R"pb(categories: "contact" basis: "A6-1-b" erasure_exceptions: 9)pb"));
+  ASSERT_NE(bad, nullptr);
+  EXPECT_TRUE(FindingWithCode(bad->Validate(), "unknown-erasure-exception").has_value());
+}
+
+}  // namespace
+}  // namespace gdprkit

@@ -128,7 +128,7 @@ TEST(SeedPolicies, RetentionRulesCompileIntoSchedules) {
 TEST(SeedPolicies, PurposeCounts) {
   const std::vector<std::pair<std::string, std::size_t>> expected = {
       {"kapsel.textproto", 3}, {"kontakt_laege.textproto", 4}, {"kontakt_laege.json", 4},
-      {"medcom.textproto", 8}, {"practio.textproto", 18},      {"klyngeguide.textproto", 5}};
+      {"medcom.textproto", 8}, {"practio.textproto", 19},      {"klyngeguide.textproto", 5}};
   for (const auto& [name, count] : expected) {
     auto p = LoadSeed(name);
     ASSERT_NE(p, nullptr);
@@ -228,8 +228,9 @@ TEST(SeedFindings, Practio) {
   for (const char* id :
        {"public-subsidy", "research-contact", "website-security-logs", "newsletter",
         "anonymisation-for-research-and-statistics", "satisfaction-surveys", "legal-claims",
-        "direct-contact", "policy-update-notice", "recruitment", "recruitment-keep-after-process",
-        "employment", "employment-sickness-and-leave", "former-employees"}) {
+        "direct-contact", "policy-update-notice", "recruitment", "recruitment-criminal-record",
+        "recruitment-keep-after-process", "employment", "employment-sickness-and-leave",
+        "former-employees"}) {
     expected.emplace_back(kI, "no-access-grant", id);
   }
   EXPECT_EQ(Reduce(p->Validate()), Sorted(expected));
@@ -666,11 +667,47 @@ TEST(Practio, LegitimateInterestPurposesAllowObjection) {
   }
 }
 
-TEST(Practio, CriminalRecordExtractOnDbl8Stk3) {
+// Issue #10, item 2. Seed 003, 3.10: "Retsgrundlaget for vores indhentning af
+// dine særlige persondata, herunder straffeoplysninger, [...] er dit
+// udtrykkelige samtykke afgivet på indhentningstidspunktet
+// (databeskyttelsesloven §8.3)": explicit consent under DBL § 8, stk. 3,
+// 1. pkt. is consent, so it may be withdrawn (Art. 7(3)).
+TEST(Practio, CriminalRecordExtractOnExplicitConsentUnderDbl8Stk3) {
   auto p = LoadSeed("practio.textproto");
   ASSERT_NE(p, nullptr);
-  EXPECT_THAT(PurposeIds(p->PurposesUsing("criminal.record_extract")), ElementsAre("recruitment"));
-  EXPECT_THAT(p->FindPurpose("recruitment")->basis, ElementsAre("A6-1-b", "DK-DBL-8-3"));
+  EXPECT_THAT(PurposeIds(p->PurposesUsing("criminal.record_extract")),
+              ElementsAre("recruitment-criminal-record"));
+  EXPECT_THAT(p->FindPurpose("recruitment-criminal-record")->basis,
+              ElementsAre("A6-1-a", "DK-DBL-8-3-1"));
+  EXPECT_THAT(p->FindPurpose("recruitment")->basis, ElementsAre("A6-1-b"));
+  const RightAssessment w = RightOf(*p, "recruitment-criminal-record", Right::kWithdrawConsent);
+  EXPECT_TRUE(w.applies) << w.reason;
+  EXPECT_THAT(w.reason, HasSubstr("Art. 7(3)"));
+}
+
+// Issue #10, item 1. Seed 003, 06: "Yderligere forbeholder Practio sig retten
+// til altid at behandle dine personoplysninger i forbindelse med at retskrav
+// kan fastlægges, gøres gældende eller forsvares." Art. 17(3)(e) does not
+// depend on Art. 9: the purpose rests on Art. 6(1)(f) only.
+TEST(Practio, LegalClaimsAreAnErasureExceptionWhateverTheBasis) {
+  auto p = LoadSeed("practio.textproto");
+  ASSERT_NE(p, nullptr);
+  EXPECT_THAT(p->FindPurpose("legal-claims")->basis, ElementsAre("A6-1-f"));
+  const RightAssessment e = RightOf(*p, "legal-claims", Right::kErasure);
+  EXPECT_FALSE(e.applies) << e.reason;
+  EXPECT_THAT(e.reason, HasSubstr("Art. 17(3)(e)"));
+}
+
+// Issue #10, item 7. Seed 003, 3.4: "anvender vi din kontaktdata til at sende
+// dig nyhedsbrevet eller information om vores ydelser" is direct marketing:
+// Art. 21(2)-(3) lets the data subject object at any time, although the
+// basis is consent (Art. 6(1)(a)).
+TEST(Practio, NewsletterIsDirectMarketingWithAnAbsoluteObjection) {
+  auto p = LoadSeed("practio.textproto");
+  ASSERT_NE(p, nullptr);
+  const RightAssessment o = RightOf(*p, "newsletter", Right::kObjection);
+  EXPECT_TRUE(o.applies) << o.reason;
+  EXPECT_THAT(o.reason, HasSubstr("Art. 21(2)-(3)"));
 }
 
 TEST(Practio, RetentionRulesQuoteSection08) {
