@@ -334,7 +334,10 @@ py::tuple ParseDates(const py::sequence& texts, std::string_view zone, const py:
     absl::StatusOr<DayNumber> d = ParseDateTime(text, zone);
     if (!d.ok()) {
       if (d.status().code() == absl::StatusCode::kFailedPrecondition) Raise(d.status());
-      return py::make_tuple(static_cast<std::int64_t>(i), std::string(d.status().message()));
+      // Message(): the core's excerpt of the text may end inside a character.
+      const absl::string_view message = d.status().message();
+      return py::make_tuple(static_cast<std::int64_t>(i),
+                            Message(std::string_view(message.data(), message.size())));
     }
     o[i] = *d;
   }

@@ -26,6 +26,8 @@ import operator
 import os
 from typing import Any, Iterable, Optional, Union
 
+import numpy as np
+
 from ._errors import ArgumentTypeError, InvalidArgumentError
 
 # Limits of the C++ integer types behind the arguments.
@@ -86,6 +88,14 @@ def choice(value: Any, name: str, choices: Iterable[str]) -> str:
             f"unknown {name} {shown}; {name} must be {'' if len(names) < 3 else 'one of '}"
             f"{listed}")
     return value
+
+
+def flag(value: Any, name: str) -> bool:
+    """A bool argument: True or False (or a NumPy bool), not a truthy value
+    of another type ("no" would be True)."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise ArgumentTypeError(f"{name} must be a bool, not {_type_name(value)}")
 
 
 def integer(value: Any, name: str, lo: int, hi: int) -> int:

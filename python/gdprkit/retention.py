@@ -137,6 +137,13 @@ def _looks_like_cpr(value: Any) -> bool:
     return _gdprkit.contains_cpr_like(str(value))
 
 
+def _shown(value: Any) -> str:
+    """A name or label the caller gave (a column, a row label, a record id),
+    quoted for a message, or the withheld marker when it looks like a CPR
+    number."""
+    return repr(_gdprkit.WITHHELD_IDENTIFIER if _looks_like_cpr(value) else value)
+
+
 def _label(labels: Optional[Sequence[Any]], pos: int) -> Any:
     if labels is None:
         return pos
@@ -164,18 +171,89 @@ def _row_error(
     )
 
 
+# Argument checks beyond gdprkit._args: what the retention functions take.
+
+_DATE_KINDS = ("a date (an ISO text 'YYYY-MM-DD', datetime.date, datetime, numpy.datetime64 "
+               "or pandas.Timestamp)")
+_ARRAY_TYPES: Tuple[type, ...] = (list, tuple, np.ndarray)
+
+
+def _array_like(value: Any) -> bool:
+    """True for one value per row: a list, tuple, NumPy array, pandas Series,
+    Index or extension array (Categorical, ...)."""
+    import pandas as pd
+    return isinstance(value, _ARRAY_TYPES + (pd.Series, pd.Index, pd.api.extensions.ExtensionArray))
+
+
+def _zone(zone: Any) -> str:
+    """The ``zone`` argument: a non-empty str of valid text. The core (or
+    pandas) says whether it names a zone, when a time needs one."""
+    return _args.text(zone, "zone", empty=False)
+
+
+def _column_arg(value: Any, name: str) -> Any:
+    """A column-name argument: None, a str (valid text) or an int label."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return _args.text(value, name)
+    if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+        return value
+    raise ArgumentTypeError(f"{name} must be a column name (a str), not {type(value).__name__}")
+
+
 def _scalar_day(value: Any, zone: str, what: str) -> int:
     """The day number of one date-like value (str, date, datetime, datetime64, Timestamp)."""
     import pandas as pd
     if isinstance(value, str):
+        _args.text(value, what)
         try:
             return int(_gdprkit.parse_datetime(value, zone))
         except InvalidArgumentError as e:
             raise RetentionInputError(f"{what}: {e}", column=what) from None
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    if value is None or value is pd.NaT or (isinstance(value, np.datetime64) and np.isnat(value)):
         raise RetentionInputError(f"{what}: no date given", column=what)
+    if not isinstance(value, (_dt.date, np.datetime64)):
+        raise ArgumentTypeError(f"{what} must be {_DATE_KINDS}, not {type(value).__name__}")
     days = to_days(pd.Series([value]), zone=zone, column=what)
     return int(days[0])
+
+
+def _to_naive(values: Any, zone: str) -> Any:
+    """Timezone-aware pandas times (a Series or an Index) as the civil times
+    of `zone`, without a zone."""
+    import pandas as pd
+    try:
+        if isinstance(values, pd.Series):
+            return values.dt.tz_convert(zone).dt.tz_localize(None)
+        return values.tz_convert(zone).tz_localize(None)
+    except (KeyError, ValueError, TypeError) as e:  # an unknown zone (pytz, zoneinfo)
+        # The core's message for a zone it cannot load; else pandas' kind of error.
+        _gdprkit.parse_datetime("1970-01-01T00:00:00Z", zone)
+        raise InvalidArgumentError(
+            f"zone: pandas cannot convert times to this zone ({type(e).__name__})") from None
+
+
+def _not_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _labels_arg(labels: Any) -> Any:
+    """The ``labels`` argument of to_days: None or one label per value."""
+    import pandas as pd
+    if labels is None or isinstance(labels, (pd.Index, range)):
+        return labels
+    if isinstance(labels, pd.Series):
+        return pd.Index(labels)
+    if isinstance(labels, _ARRAY_TYPES):
+        return labels
+    raise ArgumentTypeError(
+        "labels must be one row label per value (a list, tuple, NumPy array or pandas Index) "
+        f"or None, not {type(labels).__name__}")
 
 
 def to_days(
@@ -196,16 +274,19 @@ def to_days(
     Raises:
         RetentionInputError: an impossible date ("2025-02-30") or a value that is
             not a date, naming the row and ``column``.
+        InvalidArgumentError: a ``zone``, ``column`` that is not valid text,
+            ``labels`` of another length than ``values``.
+        ArgumentTypeError: ``zone``, ``column`` or ``labels`` of the wrong type.
     """
     import pandas as pd
+    zone = _zone(zone)
+    column = _args.optional_text(column, "column")
+    labels = _labels_arg(labels)
     if isinstance(values, (pd.Series, pd.Index)):
         if labels is None and isinstance(values, pd.Series):
             labels = values.index
         if isinstance(values.dtype, pd.DatetimeTZDtype):
-            if isinstance(values, pd.Series):
-                values = values.dt.tz_convert(zone).dt.tz_localize(None)
-            else:
-                values = values.tz_convert(zone).tz_localize(None)
+            values = _to_naive(values, zone)
         if values.dtype.kind == "M":
             arr = values.to_numpy()
         elif values.dtype.kind in "iufcb":
@@ -225,6 +306,9 @@ def to_days(
                 return np.empty(0, dtype=np.int32)
     if arr.ndim != 1:
         arr = arr.reshape(-1)
+    if labels is not None and len(labels) != len(arr):
+        raise InvalidArgumentError(
+            f"labels has {len(labels)} values; values has {len(arr)}")
     if arr.dtype.kind == "M":
         return _datetime64_days(arr, column, labels)
     if arr.dtype.kind != "O":
@@ -268,7 +352,11 @@ def _object_days(
     if kind == "string":
         texts = np.where(missing, None, arr).tolist()
         days = np.empty(len(texts), dtype=np.int32)
-        bad, message = _gdprkit.parse_dates(texts, zone, days)
+        try:
+            bad, message = _gdprkit.parse_dates(texts, zone, days)
+        except UnicodeEncodeError:  # a lone surrogate: name its row, not the text
+            bad = next(i for i, t in enumerate(texts) if t is not None and _not_unicode(t))
+            message = "the text holds a lone surrogate (it is not valid Unicode), not a date"
         if bad >= 0:
             raise _row_error(column, labels, bad, message)
         return days
@@ -287,15 +375,15 @@ def _object_days(
                     f"column {column!r}: cannot read the dates: {e}", column=column
                 ) from None
         if isinstance(ts.dtype, pd.DatetimeTZDtype):
-            ts = ts.dt.tz_convert(zone).dt.tz_localize(None)
+            ts = _to_naive(ts, zone)
         return _datetime64_days(ts.to_numpy(), column, labels)
     # Mixed or unknown content: name the first value that is not a date.
     for pos, value in enumerate(arr):
         if missing[pos] or isinstance(value, (str, _dt.date, np.datetime64)):
             continue
-        raise _row_error(
-            column, labels, pos, f"{type(value).__name__} value {value!r} is not a date"
-        )
+        # The type, not the value: it may be an identifier in the wrong column.
+        raise _row_error(column, labels, pos,
+                         f"a value of type {type(value).__name__} is not a date")
     # Strings mixed with dates: convert each kind separately.
     out = np.full(len(arr), NO_DATE, dtype=np.int32)
     is_text = np.array([isinstance(v, str) for v in arr], dtype=bool) & ~missing
@@ -340,13 +428,23 @@ def add_period(date: Any, period: str, *, zone: str = DEFAULT_ZONE) -> Any:
 
     Raises:
         InvalidArgumentError: an ill-formed period or an impossible date
-            (:class:`RetentionInputError` naming the row for arrays).
+            (:class:`RetentionInputError` naming the row for arrays); text
+            that is not valid Unicode or holds a NUL character.
+        ArgumentTypeError: ``date``, ``period`` or ``zone`` of the wrong
+            type (a number is not a date).
     """
     import pandas as pd
-    if not isinstance(period, str):
-        raise InvalidArgumentError(f"period must be a str such as 'P15M', not {type(period).__name__}")
+    _args.text(period, "period")
+    zone = _zone(zone)
     _gdprkit.parse_period(period)  # raises with the reason
+    if date is None:
+        raise RetentionInputError("date: no date given", column="date")
+    if not isinstance(date, (str, _dt.date, np.datetime64)) and not _array_like(date):
+        raise ArgumentTypeError(
+            f"date must be {_DATE_KINDS}, or a Series, Index, array or list of them; "
+            f"not {type(date).__name__}")
     if isinstance(date, str):
+        _args.text(date, "date")
         if len(date) == 10:
             return _gdprkit.add_period(date, period)
         day = _scalar_day(date, zone, "date")
@@ -414,7 +512,9 @@ class RetentionSchedule:
 
     def __init__(self, policy: Policy) -> None:
         if not isinstance(policy, Policy):
-            raise TypeError(f"expected a gdprkit.Policy, not {type(policy).__name__}")
+            raise ArgumentTypeError(
+                f"policy must be a gdprkit.Policy, not {type(policy).__name__} "
+                "(RetentionSchedule.from_policy also takes a policy file path)")
         self._handle = _gdprkit.RetentionScheduleHandle(policy._handle)
         self._rules = tuple(ScheduleRule(*r) for r in self._handle.rules())
         self._events: Tuple[str, ...] = tuple(self._handle.events())
@@ -453,8 +553,10 @@ class RetentionSchedule:
 
         Raises:
             NotFoundError: an unknown id, with the nearest known ones.
+            InvalidArgumentError: text that is not valid Unicode or holds a
+                NUL character (ArgumentTypeError: not a str).
         """
-        return tuple(self._rules[i].id for i in self._resolve(selector))
+        return tuple(self._rules[i].id for i in self._resolve(_args.text(selector, "selector")))
 
     def _resolve(self, selector: str) -> List[int]:
         found = self._resolved.get(selector)
@@ -474,11 +576,25 @@ class RetentionSchedule:
         """Explains the decision for one row (by index label) line by line.
 
         Takes the same arguments as :func:`sweep`.
+
+        Raises:
+            NotFoundError: ``row`` is not exactly once in the index.
+            ArgumentTypeError: ``row`` is not a label (a list, a dict, ...).
         """
+        try:
+            hash(row)
+        except TypeError:
+            raise ArgumentTypeError(
+                f"row must be a label of the DataFrame's index, not {type(row).__name__}"
+            ) from None
         prepared = _prepare(self, df, **kwargs)
-        positions = np.flatnonzero(df.index == row)
+        try:
+            positions = np.flatnonzero(df.index.isin([row]))
+        except (TypeError, ValueError, OverflowError):
+            positions = np.empty(0, dtype=np.intp)
         if len(positions) != 1:
-            raise NotFoundError(f"row {row!r} is not (exactly once) in the DataFrame's index")
+            raise NotFoundError(
+                f"row {_shown(row)} is not (exactly once) in the DataFrame's index")
         text: str = self._handle.explain(
             prepared.selector,
             prepared.rule_sets,
@@ -533,26 +649,36 @@ def _selectors(
 ) -> Tuple["np.ndarray[Any, Any]", List[List[int]], str]:
     import pandas as pd
     if (purpose is None) == (rule is None):
-        raise TypeError("give exactly one of purpose= and rule= (a column name or one id)")
+        raise ArgumentTypeError(
+            "give exactly one of purpose= and rule= (a column name, one id, or one id per row)")
     arg, value = ("purpose", purpose) if purpose is not None else ("rule", rule)
     n = len(df)
+    if isinstance(value, str):
+        _args.text(value, arg)
+    elif not _array_like(value):
+        raise ArgumentTypeError(
+            f"{arg} must be a column name or one id (a str), or one id per row (a Series, "
+            f"array or list), not {type(value).__name__}")
+    elif np.ndim(value) != 1:
+        raise InvalidArgumentError(f"{arg} must hold one id per row (one dimension)")
     if isinstance(value, str) and value not in df.columns:
         # One id for every row.
         try:
             sets = [schedule._resolve(value)]
         except NotFoundError as e:
             raise NotFoundError(
-                f"{arg}={value!r} is neither a column of the DataFrame nor a known id: {e}"
+                f"{arg}={_shown(value)} is neither a column of the DataFrame nor a known id: {e}"
             ) from None
         return np.zeros(n, dtype=np.int32), sets, arg
     if isinstance(value, str):
         column = value
         col = df[value]
     else:
+        if len(value) != n:
+            raise InvalidArgumentError(
+                f"{arg} has {len(value)} values; the DataFrame has {n} rows")
         col = pd.Series(value, index=df.index) if not isinstance(value, pd.Series) else value
         column = str(col.name) if col.name is not None else arg
-        if len(col) != n:
-            raise InvalidArgumentError(f"{arg} has {len(col)} values; the DataFrame has {n} rows")
     if isinstance(col.dtype, pd.CategoricalDtype):
         codes = col.cat.codes.to_numpy()
         uniques = list(col.cat.categories)
@@ -568,10 +694,12 @@ def _selectors(
             continue
         if not isinstance(text, str):
             pos = int(np.flatnonzero(codes == k)[0])
-            raise _row_error(
-                column, df.index, pos,
-                f"{type(text).__name__} value {text!r} is not a rule or purpose id",
-            )
+            raise _row_error(column, df.index, pos,
+                             f"a value of type {type(text).__name__} is not a rule or purpose id")
+        if _not_unicode(text) or "\0" in text:
+            pos = int(np.flatnonzero(codes == k)[0])
+            raise _row_error(column, df.index, pos,
+                             "the id is not valid text (a lone surrogate or a NUL character)")
         try:
             sets.append(schedule._resolve(text))
         except NotFoundError as e:
@@ -603,10 +731,12 @@ def _prepare(
 ) -> _Prepared:
     import pandas as pd
     if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"expected a pandas DataFrame, not {type(df).__name__}")
+        raise ArgumentTypeError(f"df must be a pandas DataFrame, not {type(df).__name__}")
+    zone = _zone(zone)
     as_of = _scalar_day(on, zone, "on")
+    id = _column_arg(id, "id")
     if id is not None and id not in df.columns:
-        raise NotFoundError(f"id={id!r} is not a column of the DataFrame" + _nearest(
+        raise NotFoundError(f"id={_shown(id)} is not a column of the DataFrame" + _nearest(
             str(id), [str(c) for c in df.columns]))
     selector, rule_sets, selector_column = _selectors(schedule, df, purpose, rule)
 
@@ -614,9 +744,20 @@ def _prepare(
     known = schedule.events
     if events is None:
         mapping = {e: e for e in known if e in df.columns}
+    elif not isinstance(events, Mapping):
+        raise ArgumentTypeError(
+            "events must be a mapping {event name: column name or one date per row}, not "
+            f"{type(events).__name__}")
     else:
         mapping = {}
         for event, source in events.items():
+            _args.text(event, "an event name of events")
+            if isinstance(source, str):
+                _args.text(source, f"events[{event!r}]")
+            elif not _array_like(source):
+                raise ArgumentTypeError(
+                    f"events[{event!r}] must be a column name or one date per row (a Series, "
+                    f"array or list), not {type(source).__name__}")
             if event not in known:
                 raise RetentionInputError(
                     f"events: unknown event {event!r}: no rule of the policy refers to it"
@@ -639,11 +780,10 @@ def _prepare(
         else:
             values = source
             name = event
+            if len(values) != len(df):
+                raise InvalidArgumentError(
+                    f"event {event!r} has {len(values)} values; the DataFrame has {len(df)} rows")
         days = to_days(values, zone=zone, column=name, labels=df.index)
-        if len(days) != len(df):
-            raise InvalidArgumentError(
-                f"event {event!r} has {len(days)} values; the DataFrame has {len(df)} rows"
-            )
         converted.append((event, days))
         event_columns[event] = name
 
@@ -675,6 +815,7 @@ def _holds(df: pd.DataFrame, holds: Any, id: Optional[str], zone: str) -> Tuple[
     ):
         start_col, end_col = holds
         for c in (start_col, end_col):
+            _args.text(c, "a column name of holds")
             if c not in df.columns:
                 raise RetentionInputError(
                     f"holds: {c!r} is not a column of the DataFrame"
@@ -702,8 +843,8 @@ def _holds(df: pd.DataFrame, holds: Any, id: Optional[str], zone: str) -> Tuple[
         if (rows < 0).any():
             pos = int(np.flatnonzero(rows < 0)[0])
             raise RetentionInputError(
-                f"holds row {holds.index[pos]!r}: record {holds[key].iloc[pos]!r} is not in the "
-                "DataFrame",
+                f"holds row {_shown(holds.index[pos])}: record {_shown(holds[key].iloc[pos])} "
+                "is not in the DataFrame",
                 row=holds.index[pos],
                 position=pos,
                 column=key,
@@ -711,9 +852,9 @@ def _holds(df: pd.DataFrame, holds: Any, id: Optional[str], zone: str) -> Tuple[
         start = to_days(holds["start"], zone=zone, column="start", labels=holds.index)
         end = to_days(holds["end"], zone=zone, column="end", labels=holds.index)
         return rows.astype(np.int32), start, end, ("frame", holds.index)
-    raise TypeError(
-        "holds= takes (start_column, end_column) or a DataFrame with columns record, start, end"
-    )
+    raise ArgumentTypeError(
+        "holds must be (start_column, end_column) or a DataFrame with the columns record (or "
+        f"the id column), start and end; not {type(holds).__name__}")
 
 
 _HOLD_FIELD = re.compile(r"holds\[(\d+)\]")
@@ -808,12 +949,18 @@ def sweep(
             column), an unknown event name, a missing column.
         NotFoundError: an unknown purpose or rule id (naming the row).
         InvalidArgumentError: inconsistent input (a column a rule needs is
-            missing, ...).
+            missing, ...); an argument out of range (``threads`` < 0) or text
+            that is not valid Unicode or holds a NUL character. Messages name
+            the argument, never repeat its value.
+        ArgumentTypeError: an argument of the wrong type (``df`` not a
+            DataFrame, ``on`` not a date, ``holds`` neither a pair of column
+            names nor a DataFrame, neither or both of ``purpose`` and
+            ``rule``, ...); an :class:`InvalidArgumentError` and a
+            ``TypeError``.
     """
-    if errors not in ("raise", "report"):
-        raise InvalidArgumentError(f"errors must be 'raise' or 'report', not {errors!r}")
-    if not isinstance(threads, int) or threads < 0:
-        raise InvalidArgumentError(f"threads must be a whole number >= 0, not {threads!r}")
+    errors = _args.choice(errors, "errors", ("raise", "report"))
+    threads = _args.integer(threads, "threads", 0, _args.INT32_MAX)
+    max_errors = _args.integer(max_errors, "max_errors", 0, _args.UINT64_MAX)
     schedule = _schedule_of(policy)
     prepared = _prepare(
         schedule, df, on=on, id=id, purpose=purpose, rule=rule, events=events, holds=holds,
@@ -941,28 +1088,77 @@ def _entry(t: Tuple[Any, ...]) -> DeletionLogEntry:
 
 
 def _key_bytes(key: Any) -> Optional[bytes]:
+    """The ``key`` argument: None or bytes-like (the core checks its size).
+    Not an int: bytes(32) would be a key of 32 zero bytes."""
     if key is None:
         return None
-    if isinstance(key, str):
-        raise TypeError("key must be bytes (16-64 secret bytes), not str")
-    return bytes(key)
+    if isinstance(key, (bytes, bytearray, memoryview)):
+        return bytes(key)
+    raise ArgumentTypeError(
+        f"key must be bytes (16-64 secret bytes) or None, not {type(key).__name__}")
+
+
+_TIME_KINDS = ("a time (datetime, pandas.Timestamp, numpy.datetime64, an ISO text) or whole "
+               "seconds since 1970-01-01T00:00:00Z (an int)")
 
 
 def _seconds(value: Any, zone: str, what: str) -> int:
+    """Seconds since 1970 of a deletion time: None (now), an int, or a time;
+    naive times are read in `zone`."""
     import pandas as pd
     if value is None:
         return int(_dt.datetime.now(tz=_dt.timezone.utc).timestamp())
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        return int(value)
+    if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+        return _args.integer(value, what, -(2**63), _args.INT64_MAX)
+    if isinstance(value, str):
+        _args.text(value, what)
+        # ISO 8601 only, as the core reads dates: pandas alone would read
+        # "010203-1234" as 2003-01-02 12:34. The core's message withholds a
+        # text that looks like a CPR number.
+        try:
+            _gdprkit.parse_datetime(value, zone)
+        except InvalidArgumentError as e:
+            raise InvalidArgumentError(f"{what}: {e}") from None
+    elif not isinstance(value, (_dt.date, np.datetime64)):
+        raise ArgumentTypeError(f"{what} must be {_TIME_KINDS}, not {type(value).__name__}")
     try:
         ts = pd.Timestamp(value)
-    except (ValueError, TypeError) as e:
-        raise InvalidArgumentError(f"{what}: {value!r} is not a time: {e}") from None
+    except (ValueError, TypeError, OverflowError):
+        raise InvalidArgumentError(
+            f"{what}: not a time pandas can hold (1677-09-21 ... 2262-04-11)") from None
     if ts is pd.NaT:
         raise InvalidArgumentError(f"{what}: no time given")
     if ts.tzinfo is None:
-        ts = ts.tz_localize(zone)
+        try:
+            ts = ts.tz_localize(zone)
+        except Exception:  # noqa: BLE001 - pytz's and zoneinfo's errors differ
+            raise InvalidArgumentError(
+                f"{what}: the time cannot be read in zone {zone!r} (it falls in a change of "
+                "daylight-saving time, or the zone is unknown); give it with an offset"
+            ) from None
     return int(ts.timestamp())
+
+
+def _record_id(value: Any, what: str) -> str:
+    """A record id for the deletion log: a str (valid text) or a whole number."""
+    import pandas as pd
+    if isinstance(value, str):
+        return _args.text(value, what)
+    if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+        return str(int(value))
+    if (isinstance(value, float) and value != value) or value is pd.NA or value is pd.NaT:
+        raise InvalidArgumentError(f"{what} is missing")
+    raise ArgumentTypeError(f"{what} must be a str or an int, not {type(value).__name__}")
+
+
+def _rule_id(value: Any, what: str) -> str:
+    """A rule id for the deletion log: a str (valid text); None or missing: ""."""
+    import pandas as pd
+    if isinstance(value, str):
+        return _args.text(value, what)
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+        return ""
+    raise ArgumentTypeError(f"{what} must be a str or None, not {type(value).__name__}")
 
 
 class DeletionLog:
@@ -989,7 +1185,9 @@ class DeletionLog:
         InvalidArgumentError: a key of the wrong size; an empty path or one
             with a NUL byte (the OS would cut the name there: "a\\0b" would
             open "a").
-        ArgumentTypeError: a path that is not a str, bytes or os.PathLike.
+        ArgumentTypeError: a path that is not a str, bytes or os.PathLike; a
+            ``key`` that is not bytes-like (an int is not a key), a ``sync``
+            that is not a bool, a ``zone`` that is not a str.
     """
 
     def __init__(
@@ -1001,8 +1199,10 @@ class DeletionLog:
         zone: str = DEFAULT_ZONE,
     ) -> None:
         raw = _args.path(path, "path")
-        self._zone = zone
-        self._handle: Any = _gdprkit.DeletionLogHandle(raw, _key_bytes(key), sync)
+        secret = _key_bytes(key)
+        flush = _args.flag(sync, "sync")
+        self._zone = _zone(zone)
+        self._handle: Any = _gdprkit.DeletionLogHandle(raw, secret, flush)
 
     @classmethod
     def open(
@@ -1048,10 +1248,23 @@ class DeletionLog:
     ) -> DeletionLogEntry:
         """Appends one deletion: the record's id, the rule that made it due (None
         for a deletion on request), the due date, and when it was deleted
-        (default: now; naive times are read in the log's zone)."""
-        return self.append_all(
-            [{"record_id": record_id, "rule": rule, "due_date": due_date, "deleted_at": deleted_at}]
-        )[0]
+        (default: now; naive times are read in the log's zone).
+
+        Raises:
+            InvalidArgumentError: a CPR-shaped or empty record id, an
+                impossible due date, text that is not valid Unicode or holds a
+                NUL character (messages name the argument, never its value).
+            ArgumentTypeError: ``record_id`` neither a str nor an int, ``rule``
+                neither a str nor None, ``deleted_at`` not a time or whole
+                seconds.
+        """
+        deletion = {
+            "record_id": _record_id(record_id, "record_id"),
+            "rule": _rule_id(rule, "rule"),
+            "due_date": due_date,
+            "deleted_at": _seconds(deleted_at, self._zone, "deleted_at"),
+        }
+        return self.append_all([deletion])[0]
 
     def append_all(self, deletions: Union[pd.DataFrame, Iterable[Mapping[str, Any]]]) -> List[
         DeletionLogEntry
@@ -1061,28 +1274,43 @@ class DeletionLog:
         ``deletions`` is a DataFrame (e.g. the due rows of a sweep result) or an
         iterable of mappings, with ``record_id`` (or ``id``; a DataFrame without
         either uses its index), optional ``rule``, ``due_date`` and
-        ``deleted_at``.
+        ``deleted_at``. Record ids are texts or whole numbers; a missing one
+        is an error, never written as "None" or "nan".
 
         Raises:
             InvalidArgumentError: a bad deletion, naming its index and field (a
-                CPR-shaped or empty record id, a due date out of range, ...).
+                CPR-shaped, empty or missing record id, a due date out of
+                range, ...).
+            ArgumentTypeError: ``deletions`` is neither a DataFrame nor an
+                iterable of mappings, or a field has the wrong type.
         """
         import pandas as pd
         if isinstance(deletions, pd.DataFrame):
             frame = deletions
         else:
-            frame = pd.DataFrame(list(deletions))
+            if isinstance(deletions, (str, bytes, bytearray, Mapping)) or not isinstance(
+                    deletions, Iterable):
+                raise ArgumentTypeError(
+                    "deletions must be a DataFrame or an iterable of mappings (one per deletion; "
+                    f"append() takes one), not {type(deletions).__name__}")
+            items = list(deletions)
+            for i, item in enumerate(items):
+                if not isinstance(item, Mapping):
+                    raise ArgumentTypeError(
+                        f"deletions[{i}] must be a mapping with record_id, rule, due_date and "
+                        f"deleted_at, not {type(item).__name__}")
+            frame = pd.DataFrame(items)
         n = len(frame)
         if "record_id" in frame.columns:
-            ids = frame["record_id"]
+            ids, id_field = frame["record_id"], "record_id"
         elif "id" in frame.columns:
-            ids = frame["id"]
+            ids, id_field = frame["id"], "id"
         else:
-            ids = pd.Series(frame.index, index=frame.index)
-        record_ids = [str(x) for x in ids.tolist()]
+            ids, id_field = pd.Series(frame.index, index=frame.index), "index"
+        record_ids = [_record_id(x, f"deletions[{i}].{id_field}")
+                      for i, x in enumerate(ids.tolist())]
         rules = (
-            ["" if r is None or (not isinstance(r, str) and pd.isna(r)) else str(r)
-             for r in frame["rule"].tolist()]
+            [_rule_id(r, f"deletions[{i}].rule") for i, r in enumerate(frame["rule"].tolist())]
             if "rule" in frame.columns
             else [""] * n
         )
@@ -1092,7 +1320,8 @@ class DeletionLog:
             else [NO_DATE] * n
         )
         if "deleted_at" in frame.columns:
-            deleted = [_seconds(v, self._zone, "deleted_at") for v in frame["deleted_at"].tolist()]
+            deleted = [_seconds(v, self._zone, f"deletions[{i}].deleted_at")
+                       for i, v in enumerate(frame["deleted_at"].tolist())]
         else:
             now = _seconds(None, self._zone, "deleted_at")
             deleted = [now] * n
@@ -1116,7 +1345,8 @@ class DeletionLog:
             NoSuchFileError: no such file.
         """
         raw = _args.path(path, "path")
-        d = _gdprkit.verify_deletion_log(raw, _key_bytes(key), expected_head or "")
+        head = "" if expected_head is None else _args.text(expected_head, "expected_head")
+        d = _gdprkit.verify_deletion_log(raw, _key_bytes(key), head)
         return DeletionLogVerification(**d)
 
     @staticmethod

@@ -11,17 +11,20 @@ accepted) or raise a :class:`gdprkit.Error`: :class:`gdprkit.ArgumentTypeError`
 values), ``RuntimeError: Unable to cast``, ``UnicodeEncodeError`` or
 ``OverflowError``.
 
-Retention (add_period, sweep, RetentionSchedule, DeletionLog) is covered by
-its own module and is not called here.
+Retention (add_period, to_days, sweep, RetentionSchedule, DeletionLog) is
+called here like the rest; tests/python/test_retention.py covers what its
+functions answer to valid input.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import tempfile
 from typing import Any, Callable, Dict, Iterator, List, Tuple
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -96,8 +99,23 @@ def world(tmp_path_factory):
                        "band": ["a", "b"] * 3, "n": [31, 3, 24, 9, 18, 11],
                        "c": [3, 2, 4, 3, 5, 4], "l": [20, 2, 10, 5, 9, 6],
                        "m": ["", "", "", "safe", "", ""]})
+    kapsel = gdprkit.Policy.load(POLICIES / "kapsel.textproto")
+    records = pd.DataFrame({
+        "id": ["practice-active", "practice-ended", "practice-leap"],
+        "purpose": ["quality-advice-data", "quality-advice-medicine", "quality-advice-it"],
+        "collection": pd.to_datetime(["2019-03-01"] * 3),
+        "provider_number_ended": pd.to_datetime([None, "2025-11-30", "2024-02-29"]),
+        "hold_start": pd.to_datetime([None, "2026-10-01", None]),
+        "hold_end": pd.to_datetime([None, "2027-06-15", None]),
+    })
+    log_path = os.path.join(os.path.dirname(path), "deletions.log")
+    log = gdprkit.DeletionLog(log_path, sync=False)
+    log.append("app-1", rule="r", due_date="2026-01-08", deleted_at=0)
     yield {"vault": v, "path": path, "tokens": tokens, "key": key, "policy": policy, "df": df,
-           "dir": os.path.dirname(path)}
+           "dir": os.path.dirname(path), "kapsel": kapsel,
+           "schedule": gdprkit.RetentionSchedule(kapsel), "records": records,
+           "log": log, "log_path": log_path}
+    log.close()
     v.close()
 
 
@@ -204,6 +222,54 @@ def _cases() -> List[Case]:
                         compute_totals=True, name="t")),
         ("hierarchy_from_hrc", gdprkit.hierarchy_from_hrc,
          lambda w: dict(text="North\n@N1\nSouth\n", total="Total")),
+        # Retention.
+        ("add_period", gdprkit.add_period,
+         lambda w: dict(date="2025-11-30", period="P15M", zone="Europe/Copenhagen")),
+        ("add_period (a Series)", gdprkit.add_period,
+         lambda w: dict(date=pd.Series(["2025-11-30T23:30:00Z", None]), period="P1D",
+                        zone="UTC")),
+        ("to_days", gdprkit.retention.to_days,
+         lambda w: dict(values=["2025-01-01", None], zone="Europe/Copenhagen", column="c",
+                        labels=["a", "b"])),
+        ("RetentionSchedule", gdprkit.RetentionSchedule, lambda w: dict(policy=w["kapsel"])),
+        ("RetentionSchedule.from_policy", gdprkit.RetentionSchedule.from_policy,
+         lambda w: dict(policy=str(POLICIES / "kapsel.textproto"))),
+        ("RetentionSchedule.resolve", lambda **k: k.pop("self").resolve(**k),
+         lambda w: dict(self=w["schedule"], selector="quality-advice-data")),
+        ("sweep", gdprkit.sweep,
+         lambda w: dict(df=w["records"], policy=w["schedule"], on="2027-03-01", id="id",
+                        purpose="purpose",
+                        events={"provider_number_ended": "provider_number_ended"},
+                        holds=("hold_start", "hold_end"), zone="Europe/Copenhagen",
+                        errors="report", threads=1, max_errors=10)),
+        ("sweep (rule, a holds frame)", gdprkit.sweep,
+         lambda w: dict(df=w["records"], policy=w["kapsel"], on=dt.date(2027, 3, 1),
+                        rule="provider-number-plus-15-months",
+                        holds=pd.DataFrame({"record": [1], "start": ["2026-10-01"],
+                                            "end": [None]}))),
+        ("RetentionSchedule.sweep", lambda **k: k.pop("self").sweep(**k),
+         lambda w: dict(self=w["schedule"], df=w["records"], on=np.datetime64("2027-03-01"),
+                        purpose="purpose")),
+        ("RetentionSchedule.explain", lambda **k: k.pop("self").explain(**k),
+         lambda w: dict(self=w["schedule"], df=w["records"], row=1,
+                        on=pd.Timestamp("2027-03-01"), id="id", purpose="purpose")),
+        ("DeletionLog", lambda **k: gdprkit.DeletionLog(**k).close(),
+         lambda w: dict(path=os.path.join(tempfile.mkdtemp(dir=w["dir"]), "d.log"),
+                       key=b"k" * 32, sync=False, zone="Europe/Copenhagen")),
+        ("DeletionLog.open", lambda **k: gdprkit.DeletionLog.open(**k).close(),
+         lambda w: dict(path=os.path.join(tempfile.mkdtemp(dir=w["dir"]), "d.log"),
+                        key=None, sync=False)),
+        ("DeletionLog.append", lambda **k: k.pop("self").append(**k),
+         lambda w: dict(self=w["log"], record_id=f"app-{os.urandom(4).hex()}", rule="r",
+                        due_date="2026-01-08", deleted_at=1772323200)),
+        ("DeletionLog.append_all", lambda **k: k.pop("self").append_all(**k),
+         lambda w: dict(self=w["log"], deletions=[
+             {"record_id": f"app-{os.urandom(4).hex()}", "rule": "r",
+              "due_date": dt.date(2026, 1, 8), "deleted_at": "2026-01-09T10:00:00"}])),
+        ("DeletionLog.verify", gdprkit.DeletionLog.verify,
+         lambda w: dict(path=w["log_path"], key=None, expected_head=None)),
+        ("DeletionLog.read", gdprkit.DeletionLog.read,
+         lambda w: dict(path=w["log_path"], key=None)),
     ]
 
 
@@ -327,3 +393,146 @@ def test_the_extension_casts_raise_argument_type_errors(world, monkeypatch) -> N
     monkeypatch.setattr(sup, "_rules", lambda *a: {**real(*a), "threshold": 10**18})
     with pytest.raises(gdprkit.ArgumentTypeError, match="cannot take"):
         gdprkit.suppress(world["df"], ["practice", "band"], compute_totals=True)
+
+
+# ---------------------------------------------------------------------------
+# Retention (the leftovers of issue #9, item 11).
+# ---------------------------------------------------------------------------
+
+
+def test_retention_surrogates_name_the_argument(world) -> None:
+    df, schedule = world["records"], world["schedule"]
+    for call, arg in (
+            (lambda: gdprkit.add_period("\ud800", "P1D"), "date"),
+            (lambda: gdprkit.add_period("2025-01-01", "P1\ud800D"), "period"),
+            (lambda: gdprkit.add_period("2025-01-01T00:00Z", "P1D", zone="UTC\ud800"), "zone"),
+            (lambda: gdprkit.sweep(df, policy=schedule, on="2027-01-01\ud800",
+                                   purpose="purpose"), "on"),
+            (lambda: gdprkit.sweep(df, policy=schedule, on="2027-01-01",
+                                   purpose="quality-\ud800"), "purpose"),
+            (lambda: gdprkit.sweep(df, policy=schedule, on="2027-01-01", purpose="purpose",
+                                   id="i\ud800d"), "id"),
+            (lambda: gdprkit.sweep(df, policy=schedule, on="2027-01-01", purpose="purpose",
+                                   holds=("hold_start", "x\ud800")), "holds"),
+            (lambda: gdprkit.sweep(df, policy=schedule, on="2027-01-01", purpose="purpose",
+                                   events={"provider_number_ended\ud800": "x"}), "events"),
+            (lambda: schedule.resolve("quality\ud800"), "selector"),
+            (lambda: world["log"].append("app-\ud800"), "record_id"),
+            (lambda: world["log"].append("app-2", rule="r\ud800"), "rule"),
+            (lambda: gdprkit.DeletionLog.verify(world["log_path"], expected_head="\ud800"),
+             "expected_head"),
+            (lambda: gdprkit.retention.to_days(pd.Series(["2025-01-01", "x\ud800"],
+                                                         name="c")), "row 1")):
+        with pytest.raises(gdprkit.InvalidArgumentError, match=arg) as e:
+            call()
+        assert not isinstance(e.value, TypeError), arg
+        assert "surrogate" in str(e.value), arg
+        str(e.value).encode("utf-8")  # the message itself prints
+
+
+def test_retention_wrong_types_are_argument_type_errors(world, tmp_path) -> None:
+    df, schedule = world["records"], world["schedule"]
+    for call, arg in (
+            (lambda: gdprkit.sweep(df.to_dict(), policy=schedule, on="2027-01-01",
+                                   purpose="purpose"), "df"),
+            (lambda: gdprkit.sweep(None, policy=schedule, on="2027-01-01", purpose="purpose"),
+             "df"),
+            (lambda: gdprkit.sweep(df, policy=None, on="2027-01-01", purpose="purpose"),
+             "policy"),
+            (lambda: gdprkit.sweep(df, policy=schedule, on=[], purpose="purpose"), "on"),
+            (lambda: gdprkit.sweep(df, policy=schedule, on=20270101, purpose="purpose"), "on"),
+            (lambda: gdprkit.sweep(df, policy=schedule, on="2027-01-01", purpose="purpose",
+                                   id=["id"]), "id"),
+            (lambda: gdprkit.sweep(df, policy=schedule, on="2027-01-01", purpose="purpose",
+                                   id=1.5), "id"),
+            (lambda: gdprkit.sweep(df, policy=schedule, on="2027-01-01", purpose="purpose",
+                                   holds="hold_start"), "holds"),
+            (lambda: gdprkit.sweep(df, policy=schedule, on="2027-01-01", purpose="purpose",
+                                   holds=(1, 2)), "holds"),
+            (lambda: gdprkit.sweep(df, policy=schedule, on="2027-01-01", purpose="purpose",
+                                   events=["provider_number_ended"]), "events"),
+            (lambda: gdprkit.sweep(df, policy=schedule, on="2027-01-01", purpose={}), "purpose"),
+            (lambda: gdprkit.sweep(df, policy=schedule, on="2027-01-01"), "purpose"),
+            (lambda: gdprkit.sweep(df, policy=schedule, on="2027-01-01", purpose="purpose",
+                                   threads=1.0), "threads"),
+            (lambda: gdprkit.sweep(df, policy=schedule, on="2027-01-01", purpose="purpose",
+                                   max_errors=None), "max_errors"),
+            (lambda: gdprkit.sweep(df, policy=schedule, on="2027-01-01", purpose="purpose",
+                                   zone=None), "zone"),
+            (lambda: schedule.explain(df, [1], on="2027-01-01", purpose="purpose"), "row"),
+            (lambda: gdprkit.RetentionSchedule("not a policy"), "policy"),
+            (lambda: gdprkit.add_period(None, 15), "period"),
+            (lambda: gdprkit.add_period(20250101, "P1D"), "date"),
+            (lambda: gdprkit.add_period({}, "P1D"), "date"),
+            (lambda: gdprkit.retention.to_days(["2025-01-01"], labels=5), "labels"),
+            (lambda: gdprkit.DeletionLog(tmp_path / "k.log", key=32), "key"),
+            (lambda: gdprkit.DeletionLog(tmp_path / "k.log", key="k" * 32), "key"),
+            (lambda: gdprkit.DeletionLog(tmp_path / "s.log", sync="no"), "sync"),
+            (lambda: world["log"].append(None), "record_id"),
+            (lambda: world["log"].append(b"app-3"), "record_id"),
+            (lambda: world["log"].append("app-3", rule=5), "rule"),
+            (lambda: world["log"].append("app-3", deleted_at=1.5e9), "deleted_at"),
+            (lambda: world["log"].append_all(5), "deletions"),
+            (lambda: world["log"].append_all(["app-3"]), "deletions"),
+            (lambda: gdprkit.DeletionLog.verify(world["log_path"], expected_head=5),
+             "expected_head")):
+        with pytest.raises(gdprkit.ArgumentTypeError, match=arg) as e:
+            call()
+        assert "Invoked with" not in str(e.value)
+    assert not (tmp_path / "k.log").exists() and not (tmp_path / "s.log").exists()
+
+
+def test_retention_values_out_of_range(world) -> None:
+    df, schedule = world["records"], world["schedule"]
+    for call, arg in (
+            (lambda: gdprkit.sweep(df, policy=schedule, on="2027-01-01", purpose="purpose",
+                                   threads=-1), "threads"),
+            (lambda: gdprkit.sweep(df, policy=schedule, on="2027-01-01", purpose="purpose",
+                                   threads=2**31), "threads"),
+            (lambda: gdprkit.sweep(df, policy=schedule, on="2027-01-01", purpose="purpose",
+                                   max_errors=2**64), "max_errors"),
+            (lambda: gdprkit.sweep(df, policy=schedule, on="2027-01-01", purpose="purpose",
+                                   zone=""), "zone"),
+            (lambda: gdprkit.sweep(df, policy=schedule, on="2027-01-01\0", purpose="purpose"),
+             "on"),
+            (lambda: world["log"].append("app-3", deleted_at=2**63), "deleted_at"),
+            (lambda: world["log"].append("a\0b"), "record_id"),
+            (lambda: gdprkit.retention.to_days(["2025-01-01"], labels=["a", "b"]), "labels")):
+        with pytest.raises(gdprkit.InvalidArgumentError, match=arg) as e:
+            call()
+        assert not isinstance(e.value, TypeError), arg
+
+
+def test_retention_messages_never_repeat_the_value(world) -> None:
+    secret = "0102031234"
+    df, schedule, log = world["records"], world["schedule"], world["log"]
+    for call in (lambda: gdprkit.sweep(df, policy=schedule, on=secret + "\ud800",
+                                       purpose="purpose"),
+                 lambda: gdprkit.sweep(df, policy=schedule, on=int(secret), purpose="purpose"),
+                 lambda: gdprkit.sweep(df, policy=schedule, on="2027-01-01", purpose="purpose",
+                                       id=secret),
+                 lambda: schedule.explain(df, secret, on="2027-01-01", purpose="purpose"),
+                 lambda: log.append(secret + "\ud800"),
+                 lambda: log.append("app-4", deleted_at=secret),
+                 lambda: log.append("app-4", deleted_at=secret + "\ud800"),
+                 lambda: log.append_all([{"record_id": "app-4", "deleted_at": float(secret)}]),
+                 lambda: gdprkit.add_period(int(secret), "P1D"),
+                 lambda: gdprkit.retention.to_days(pd.Series([int(secret), object()],
+                                                             dtype=object))):
+        with pytest.raises(gdprkit.Error) as e:
+            call()
+        assert "102031234" not in str(e.value), str(e.value)
+
+
+def test_the_deletion_log_keeps_no_stand_ins_for_odd_ids(world) -> None:
+    # str(None) once went into the hash-chained log as the record id "None".
+    log = world["log"]
+    before = log.entries
+    for deletions in ([{"record_id": None}], [{"record_id": float("nan")}],
+                      pd.DataFrame({"record_id": ["app-5", None]}),
+                      [{"record_id": "app-5", "rule": b"r"}]):
+        with pytest.raises(gdprkit.InvalidArgumentError, match="record_id|rule"):
+            log.append_all(deletions)
+    assert log.entries == before
+    # Whole numbers are ids (a column read as int).
+    assert [e.record_id for e in log.append_all(pd.DataFrame({"id": [17, 18]}))] == ["17", "18"]
