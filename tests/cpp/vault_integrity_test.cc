@@ -34,6 +34,20 @@
 namespace gdprkit {
 namespace {
 
+// Under the sanitizers (several times slower) the harnesses take a seeded
+// quarter of their cases; the release build runs them all.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kSanitized = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+#else
+constexpr bool kSanitized = false;
+#endif
+
 std::string ReadAll(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;
@@ -162,7 +176,10 @@ std::vector<std::string> SilentlyWrong(const Answers& truth, const Answers& got)
 class VaultIntegrityTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    path_ = ::testing::TempDir() + "/gdprkit_integrity_" + std::to_string(getpid()) + ".vault";
+    // In memory where the machine has /dev/shm: thousands of trials, each
+    // with the vault's fsyncs, are bound by the disk otherwise.
+    const std::string dir = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : ::testing::TempDir();
+    path_ = dir + "/gdprkit_integrity_" + std::to_string(getpid()) + ".vault";
     RemoveAll(path_);
     people_ = People(40, 0);
     {
@@ -220,7 +237,7 @@ TEST_F(VaultIntegrityTest, FlippedBitsAreDamageNeverADifferentAnswer) {
   } else {
     std::mt19937_64 rng(20261202);
     std::uniform_int_distribution<std::size_t> any(800, bits - 1);
-    for (int i = 0; i < 1500; ++i) positions.push_back(any(rng));
+    for (int i = 0; i < (kSanitized ? 400 : 1500); ++i) positions.push_back(any(rng));
   }
   int silent = 0, unchanged = 0;
   for (std::size_t b : positions) {
@@ -315,6 +332,7 @@ TEST_F(VaultIntegrityTest, SwappedColumnsAreDamageNeverAnotherPersonsAnswer) {
     ASSERT_GE(cols.size(), 3u) << p.table;
     const unsigned all = (1u << cols.size()) - 1;
     for (unsigned mask = 1; mask < all; ++mask) {
+      if (kSanitized && mask % 4 != 1) continue;
       std::vector<std::string> chosen;
       for (std::size_t c = 0; c < cols.size(); ++c) {
         if (mask & (1u << c)) chosen.push_back(cols[c]);
@@ -347,6 +365,7 @@ TEST_F(VaultIntegrityTest, EraseNeverRemovesTheWrongPerson) {
       absl::StrSplit(truth_.by_question.at("klynge/lookup"), ',');
   int bad = 0;
   for (unsigned mask = 1; mask < all; ++mask) {
+    if (kSanitized && mask % 4 != 1) continue;
     std::vector<std::string> chosen;
     for (std::size_t c = 0; c < cols.size(); ++c) {
       if (mask & (1u << c)) chosen.push_back(cols[c]);
