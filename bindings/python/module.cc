@@ -269,6 +269,12 @@ py::dict ToDict(const Purpose& p) {
   d["automated_decision_making"] = p.automated_decision_making;
   d["automated_processing"] = p.automated_processing;
   d["source_text"] = Str(p.source_text);
+  py::list exceptions;
+  for (ErasureException e : p.erasure_exceptions) exceptions.append(Str(ErasureExceptionName(e)));
+  d["erasure_exceptions"] = py::tuple(exceptions);
+  d["role"] = Str(ControllerRoleName(p.role));
+  d["controller_of_data"] = Str(p.controller_of_data);
+  d["direct_marketing"] = p.direct_marketing;
   d["line"] = p.line;
   return d;
 }

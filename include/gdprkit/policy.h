@@ -57,6 +57,40 @@ enum class ControllerRole : std::uint8_t {
   kNotController = 2,  // It only shows or passes on another controller's data.
 };
 
+// The names every door prints: "freedom_of_expression",
+// "legal_obligation_or_public_task", "public_health",
+// "archiving_research_statistics", "legal_claims" ("unspecified" otherwise).
+inline std::string_view ErasureExceptionName(ErasureException e) {
+  switch (e) {
+    case ErasureException::kFreedomOfExpression:
+      return "freedom_of_expression";
+    case ErasureException::kLegalObligationOrPublicTask:
+      return "legal_obligation_or_public_task";
+    case ErasureException::kPublicHealth:
+      return "public_health";
+    case ErasureException::kArchivingResearchStatistics:
+      return "archiving_research_statistics";
+    case ErasureException::kLegalClaims:
+      return "legal_claims";
+    case ErasureException::kUnspecified:
+      break;
+  }
+  return "unspecified";
+}
+
+// "controller", "processor", "not_controller".
+inline std::string_view ControllerRoleName(ControllerRole r) {
+  switch (r) {
+    case ControllerRole::kProcessor:
+      return "processor";
+    case ControllerRole::kNotController:
+      return "not_controller";
+    case ControllerRole::kController:
+      break;
+  }
+  return "controller";
+}
+
 struct Recipient {
   std::string name;
   RecipientKind kind = RecipientKind::kUnspecified;

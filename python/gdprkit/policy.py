@@ -210,6 +210,14 @@ class Purpose:
         automated_decision_making: solely automated decisions (Art. 22).
         automated_processing: processed by automated means (Art. 20(1)(b)).
         source_text: the purpose's own words in the source document.
+        erasure_exceptions: the Art. 17(3) exceptions stated for the purpose,
+            whatever its bases ("legal_claims", "public_health", ...).
+        role: "controller" (the organisation's own data, the default),
+            "processor" or "not_controller" (another controller's data, only
+            shown or passed on: every right goes to `controller_of_data`).
+        controller_of_data: who the controller is when `role` is not
+            "controller".
+        direct_marketing: processing for direct marketing (Art. 21(2)-(3)).
         line: the line of the purpose in its file, or None when unknown.
     """
 
@@ -228,6 +236,10 @@ class Purpose:
     automated_decision_making: bool = False
     automated_processing: bool = True
     source_text: str = ""
+    erasure_exceptions: Tuple[str, ...] = ()
+    role: str = "controller"
+    controller_of_data: str = ""
+    direct_marketing: bool = False
     line: Optional[int] = None
 
     @property
@@ -370,6 +382,10 @@ def _purpose(d: Mapping[str, Any]) -> Purpose:
         automated_decision_making=d["automated_decision_making"],
         automated_processing=d["automated_processing"],
         source_text=d["source_text"],
+        erasure_exceptions=tuple(d["erasure_exceptions"]),
+        role=d["role"],
+        controller_of_data=d["controller_of_data"],
+        direct_marketing=d["direct_marketing"],
         line=d["line"] or None,
     )
 

@@ -13,7 +13,7 @@ SEEDS = [
     ("kontakt_laege.textproto", 4),
     ("kontakt_laege.json", 4),
     ("medcom.textproto", 8),
-    ("practio.textproto", 18),
+    ("practio.textproto", 19),
     ("klyngeguide.textproto", 5),
 ]
 
@@ -245,18 +245,54 @@ def test_practio_consent_public_task_and_legitimate_interest(seed) -> None:
 
 
 def test_practio_criminal_record_and_cpr(seed) -> None:
+    # 3.10: "Retsgrundlaget for vores indhentning af dine særlige persondata,
+    # herunder straffeoplysninger, [...] er dit udtrykkelige samtykke afgivet
+    # på indhentningstidspunktet (databeskyttelsesloven §8.3)": explicit
+    # consent under DBL § 8, stk. 3, 1. pkt. is consent (issue #10, item 2).
     p = seed("practio.textproto")
-    assert [x.id for x in p.purposes_using("criminal.record_extract")] == ["recruitment"]
-    assert p.purpose("recruitment").basis == ("A6-1-b", "DK-DBL-8-3")
+    assert [x.id for x in p.purposes_using("criminal.record_extract")] == [
+        "recruitment-criminal-record"
+    ]
+    assert p.purpose("recruitment-criminal-record").basis == ("A6-1-a", "DK-DBL-8-3-1")
+    assert p.purpose("recruitment").basis == ("A6-1-b",)
+    withdraw = {a.code: a for a in p.rights_detail("recruitment-criminal-record")}["A7-3"]
+    assert withdraw.applies and "Art. 7(3)" in withdraw.reason
+    assert "consent" in p.basis_effects("DK-DBL-8-3-1")
+    assert "consent" not in p.basis_effects("DK-DBL-8-3-2")
     assert [x.id for x in p.purposes_using("identity.cpr")] == ["patient-record", "employment"]
     frame = p.to_frame().set_index("id")
-    assert frame.loc["recruitment", "criminal_data"]
+    assert frame.loc["recruitment-criminal-record", "criminal_data"]
     assert frame.loc["employment", "national_id"]
     errors = {(f.code, f.purpose_id) for f in p.validate() if f.severity == "error"}
     assert errors == {
         ("special-category-without-condition", "anonymisation-for-research-and-statistics"),
         ("cpr-without-dbl-11", "employment"),
     }
+
+
+def test_practio_legal_claims_exclude_erasure_whatever_the_basis(seed) -> None:
+    # 06: "Yderligere forbeholder Practio sig retten til altid at behandle dine
+    # personoplysninger i forbindelse med at retskrav kan fastlægges, gøres
+    # gældende eller forsvares." Art. 17(3)(e) does not depend on Art. 9
+    # (issue #10, item 1).
+    p = seed("practio.textproto")
+    claims = p.purpose("legal-claims")
+    assert claims.basis == ("A6-1-f",)
+    assert claims.erasure_exceptions == ("legal_claims",)
+    erasure = {a.code: a for a in p.rights_detail("legal-claims")}["A17"]
+    assert not erasure.applies and "Art. 17(3)(e)" in erasure.reason
+
+
+def test_practio_newsletter_is_direct_marketing(seed) -> None:
+    # 3.4: "anvender vi din kontaktdata til at sende dig nyhedsbrevet eller
+    # information om vores ydelser": direct marketing, which may always be
+    # objected to (Art. 21(2)-(3); issue #10, item 7), although it rests on
+    # consent.
+    p = seed("practio.textproto")
+    assert p.purpose("newsletter").direct_marketing
+    rights = {a.code: a for a in p.rights_detail("newsletter")}
+    assert rights["A21"].applies and "Art. 21(2)-(3)" in rights["A21"].reason
+    assert rights["A7-3"].applies
 
 
 def test_practio_retention_and_health_staff(seed) -> None:
