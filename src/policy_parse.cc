@@ -209,6 +209,12 @@ absl::StatusOr<std::shared_ptr<const Policy>> PolicyBuilder::Parse(std::string_v
                                                      " bytes; the limit is ",
                                                      Policy::kMaxPolicyBytes, " bytes"));
   }
+  // One UTF-8 byte-order mark, which Notepad and Excel put at the start of
+  // "UTF-8" files, is not part of the policy: neither protobuf's text format
+  // nor JSON allows it. Skipped here, for every door (files, text, the C ABI,
+  // Python, the CLI); lines and columns are those of the text after it.
+  constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+  if (text.substr(0, kUtf8Bom.size()) == kUtf8Bom) text.remove_prefix(kUtf8Bom.size());
   if (absl::Status s = internal::CheckIsText(internal::AV(text), name); !s.ok()) return s;
   if (format == PolicyFormat::kAuto) {
     format = LooksLikeJson(text) ? PolicyFormat::kJson : PolicyFormat::kTextProto;

@@ -403,6 +403,40 @@ static void test_load_file(void) {
   remove(path);
 }
 
+/* A UTF-8 byte-order mark at the start of a policy (Notepad's "UTF-8") is
+ * skipped by the core: from a file in either format and from bytes. */
+static void test_byte_order_mark(void) {
+  static const char kBom[] = "\xEF\xBB\xBF";
+  const char* paths[2] = {"c_policy_bom_test.tmp.textproto", "c_policy_bom_test.tmp.json"};
+  const char* texts[2] = {kPolicy, kJsonPolicy};
+  const size_t lengths[2] = {sizeof kPolicy - 1, sizeof kJsonPolicy - 1};
+  const size_t purposes[2] = {3, 1};
+  char buffer[8192];
+  size_t k;
+  for (k = 0; k < 2; ++k) {
+    gdprkit_policy* policy = NULL;
+    FILE* f = fopen(paths[k], "wb");
+    CHECK(f != NULL);
+    if (f == NULL) return;
+    CHECK(fwrite(kBom, 1, 3, f) == 3);
+    CHECK(fwrite(texts[k], 1, lengths[k], f) == lengths[k]);
+    fclose(f);
+    CHECK_OK(gdprkit_policy_load_file(&policy, paths[k], GDPRKIT_FORMAT_AUTO));
+    CHECK(gdprkit_policy_purpose_count(policy) == purposes[k]);
+    gdprkit_policy_free(policy);
+    remove(paths[k]);
+
+    CHECK(3 + lengths[k] < sizeof buffer);
+    memcpy(buffer, kBom, 3);
+    memcpy(buffer + 3, texts[k], lengths[k]);
+    policy = NULL;
+    CHECK_OK(gdprkit_policy_load_bytes(&policy, buffer, 3 + lengths[k], GDPRKIT_FORMAT_AUTO,
+                                       "bom"));
+    CHECK(gdprkit_policy_purpose_count(policy) == purposes[k]);
+    gdprkit_policy_free(policy);
+  }
+}
+
 static int has_suffix(const char* s, const char* suffix) {
   const size_t n = strlen(s);
   const size_t m = strlen(suffix);
@@ -475,6 +509,7 @@ int main(void) {
   test_access();
   test_json();
   test_load_file();
+  test_byte_order_mark();
   test_examples();
   return test_report("policy_test");
 }

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -193,6 +194,88 @@ TEST(PolicyLoad, FormatFollowsExtension) {
   ASSERT_TRUE(p.ok()) << p.status();
   EXPECT_EQ((*p)->purposes()[0].id, "p");
   std::remove(path.c_str());
+}
+
+// A UTF-8 byte-order mark (Notepad's and Excel's "UTF-8") at the start of a
+// policy is skipped by the core, in text and from a file, whatever the format:
+// the policy, its findings and their lines are those of the file without it.
+constexpr char kBom[] = "\xEF\xBB\xBF";
+
+TEST(PolicyLoad, ALeadingByteOrderMarkIsSkipped) {
+  const std::string json = R"({"controller": {"name": "C"},
+  "purposes": [{"id": "p", "basis": ["A6-1-x"]}]})";
+  const std::vector<std::pair<std::string, PolicyFormat>> inputs = {
+      {kMinimal, PolicyFormat::kAuto},
+      {kMinimal, PolicyFormat::kTextProto},
+      {json, PolicyFormat::kAuto},
+      {json, PolicyFormat::kJson}};
+  for (const auto& [text, format] : inputs) {
+    auto plain = Policy::FromText(text, format, "p");
+    auto marked = Policy::FromText(kBom + text, format, "p");
+    ASSERT_TRUE(plain.ok()) << plain.status();
+    ASSERT_TRUE(marked.ok()) << marked.status();
+    ASSERT_EQ((*marked)->purposes().size(), (*plain)->purposes().size());
+    EXPECT_EQ((*marked)->purposes()[0].id, (*plain)->purposes()[0].id);
+    const std::vector<Finding> a = (*plain)->Validate(), b = (*marked)->Validate();
+    ASSERT_EQ(a.size(), b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      EXPECT_EQ(a[i].code, b[i].code);
+      EXPECT_EQ(a[i].line, b[i].line);
+      EXPECT_EQ(a[i].message, b[i].message);
+    }
+  }
+  // An error after the mark names the line and column of the file without it.
+  for (const std::string text :
+       {"controller {\n  nme: \"C\" }", "controller { nme: \"C\" }",
+        "{\"controller\": {\n \"nme\": \"C\"}}", "{\"controller\": {,}}"}) {
+    auto plain = Policy::FromText(text, PolicyFormat::kAuto, "bad");
+    auto marked = Policy::FromText(kBom + text, PolicyFormat::kAuto, "bad");
+    ASSERT_FALSE(plain.ok());
+    ASSERT_FALSE(marked.ok());
+    EXPECT_EQ(marked.status(), plain.status());
+  }
+}
+
+TEST(PolicyLoad, ByteOrderMarkFromAFile) {
+  struct File {
+    std::string name;
+    std::string content;
+    int line;  // of the purpose
+  };
+  const std::string json = R"({"controller": {"name": "C"}, "purposes": [{"id": "p"}]})";
+  const std::string text = "controller { name: \"C\" }\npurposes { id: \"p\" }\n";
+  for (const File& f : {File{"bom_policy_test.textproto", text, 2},
+                        File{"bom_policy_test.json", json, 1},
+                        File{"bom_policy_test.policy", text, 2},  // format by content
+                        File{"bom_policy_test.cfg", json, 1}}) {
+    const std::string path = ::testing::TempDir() + "/" + f.name;
+    {
+      std::ofstream out(path, std::ios::binary);
+      out << kBom << f.content;
+    }
+    auto p = Policy::Load(path);
+    ASSERT_TRUE(p.ok()) << f.name << ": " << p.status();
+    EXPECT_EQ((*p)->purposes()[0].id, "p");
+    EXPECT_EQ((*p)->purposes()[0].line, f.line) << f.name;
+    std::remove(path.c_str());
+  }
+}
+
+TEST(PolicyLoad, OnlyOneLeadingByteOrderMarkIsSkipped) {
+  // Two marks, or one further on, are not part of any policy syntax.
+  for (const std::string& text :
+       {std::string(kBom) + kBom + "controller { name: \"C\" }",
+        std::string("controller { name: \"C\" }\n") + kBom + "purposes { id: \"p\" }",
+        std::string(kBom) + kBom + "{\"controller\": {\"name\": \"C\"}}"}) {
+    auto p = Policy::FromText(text, PolicyFormat::kAuto, "twice");
+    ASSERT_FALSE(p.ok());
+    EXPECT_EQ(p.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(std::string(p.status().message()), HasSubstr("twice"));
+  }
+  // A mark and nothing else is an empty policy.
+  auto empty = Policy::FromText(std::string(kBom) + " \n", PolicyFormat::kAuto, "blank");
+  ASSERT_FALSE(empty.ok());
+  EXPECT_EQ(empty.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST(Validate, UnknownCodeNamesNearestValidCodes) {

@@ -123,6 +123,32 @@ def test_findings_carry_the_source_name(tmp_path) -> None:
     assert g.line == 11
 
 
+@pytest.mark.parametrize("name,text", [
+    ("bom.textproto", SAMPLE), ("bom.json", json.dumps(SAMPLE_JSON, indent=2)),
+    ("bom.policy", SAMPLE), ("bom.policy", json.dumps(SAMPLE_JSON))])
+def test_a_leading_byte_order_mark_is_skipped(tmp_path, name, text) -> None:
+    # Notepad's and Excel's "UTF-8" starts the file with EF BB BF; the core
+    # skips one such mark, from a file, from bytes and from a str.
+    text = text.replace('basis: "A6-1-b"', 'basis: "A6-1-x"').replace('"A6-1-b"', '"A6-1-x"')
+    plain = gdprkit.Policy.from_text(text, source_name=name)
+    path = tmp_path / name
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    for p in (gdprkit.Policy.load(path),
+              gdprkit.Policy.from_text(path.read_bytes(), source_name=name),
+              gdprkit.Policy.from_text("\ufeff" + text, source_name=name)):
+        assert p.purpose_ids == ("p1",)
+        assert [(f.code, f.line, f.field) for f in p.validate()] == [
+            (f.code, f.line, f.field) for f in plain.validate()]
+        assert any(f.code == "unknown-basis" for f in p.validate())
+
+
+def test_only_one_leading_byte_order_mark_is_skipped() -> None:
+    with pytest.raises(gdprkit.InvalidArgumentError, match="twice.textproto"):
+        gdprkit.Policy.from_text("\ufeff\ufeff" + SAMPLE, source_name="twice.textproto")
+    with pytest.raises(gdprkit.InvalidArgumentError):
+        gdprkit.Policy.from_text(SAMPLE + "\ufeff")
+
+
 # -- Missing and unreadable files ------------------------------------------------
 
 
