@@ -315,13 +315,17 @@ std::vector<Finding> Policy::Validate() const {
       if (code == "A9-2-h") has_art9_h = true;
     }
     const std::string basis_path = absl::StrCat(at, ".basis");
-    if ((effects & kEffectLawful) == 0) {
+    // Where the organisation is not the controller (or only a processor), the
+    // grounds of the processing are the controller's to state: their absence
+    // is no gap of this record.
+    const bool own = p.role == ControllerRole::kController;
+    if (own && (effects & kEffectLawful) == 0) {
       sink.Add(Severity::kError, "missing-art6-basis", p.id, basis_path,
                absl::StrCat(label, " has no lawful basis under Art. 6(1) (A6-1-a ... A6-1-f); ",
                             "every processing needs one, also where Art. 9, Art. 10 or national ",
                             "law applies"));
     }
-    if ((flags & kCategorySpecial) && (effects & kEffectSpecialCondition) == 0) {
+    if (own && (flags & kCategorySpecial) && (effects & kEffectSpecialCondition) == 0) {
       sink.Add(Severity::kError, "special-category-without-condition", p.id, basis_path,
                absl::StrCat(label, " processes special categories of data (Art. 9(1)) but ",
                             "cites no Art. 9(2) condition (A9-2-a ... A9-2-j) or DBL § 7 ground"));
@@ -336,12 +340,12 @@ std::vector<Finding> Policy::Validate() const {
                absl::StrCat(label, " rests on Art. 9(2)(h), which Art. 9(3) allows only under ",
                             "professional secrecy; record A9-3 or DK-DBL-7-3"));
     }
-    if ((flags & kCategoryCriminal) && (effects & kEffectCriminal) == 0) {
+    if (own && (flags & kCategoryCriminal) && (effects & kEffectCriminal) == 0) {
       sink.Add(Severity::kError, "criminal-data-without-ground", p.id, basis_path,
                absl::StrCat(label, " processes data on criminal convictions or offences but ",
                             "cites neither Art. 10 (A10) nor a DBL § 8 ground (DK-DBL-8-...)"));
     }
-    if ((flags & kCategoryNationalId) && (effects & kEffectNationalId) == 0) {
+    if (own && (flags & kCategoryNationalId) && (effects & kEffectNationalId) == 0) {
       sink.Add(Severity::kError, "cpr-without-dbl-11", p.id, basis_path,
                absl::StrCat(label, " processes CPR numbers but cites no ground in ",
                             "Databeskyttelsesloven § 11 (DK-DBL-11-1, DK-DBL-11-2-1 ... ",

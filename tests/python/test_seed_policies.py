@@ -31,8 +31,10 @@ def test_every_seed_loads(seed, policies_dir, name: str, count: int) -> None:
     assert list(frame["id"]) == list(p.purpose_ids)
     rights = p.rights_frame()
     assert rights.shape == (count, 11)
-    # Every right of access etc. applies to every purpose (Art. 15, 16, 18, 19).
-    assert rights[["A15", "A16", "A18", "A19"]].all().all()
+    # Every right of access etc. applies to every purpose the organisation is
+    # the controller of (Art. 15, 16, 18, 19).
+    own = [x.id for x in p.purposes if x.role == "controller"]
+    assert rights.loc[own, ["A15", "A16", "A18", "A19"]].all().all()
 
 
 @pytest.mark.parametrize("name", [n for n, _ in SEEDS if n != "kapsel.textproto"])
@@ -116,8 +118,12 @@ def test_kontakt_laege_usage_metadata_objection_not_portability(seed, name: str)
 def test_kontakt_laege_cpr_and_health_note(seed, name: str) -> None:
     p = seed(name)
     assert [x.id for x in p.purposes_using("identity.cpr")] == ["video-consultation"]
-    assert "DK-DBL-11-1" in p.purpose("video-consultation").basis
-    assert "national_id" in p.basis_effects("DK-DBL-11-1")
+    # Issue #10, item 6: "CPR-nummeret bruges i den forbindelse til at fremsøge
+    # den læge som er tilknyttet borgeren" cites no § 11 ground: none recorded.
+    assert "DK-DBL-11-1" not in p.purpose("video-consultation").basis
+    assert ("error", "cpr-without-dbl-11", "video-consultation") in {
+        (f.severity, f.code, f.purpose_id) for f in p.validate()
+    }
     assert [x.id for x in p.purposes_using("health.note")] == ["video-consultation"]
     video = p.to_frame().set_index("id").loc["video-consultation"]
     assert video["national_id"] and video["special_categories"]
@@ -128,13 +134,26 @@ def test_kontakt_laege_cpr_and_health_note(seed, name: str) -> None:
 
 
 @pytest.mark.parametrize("name", ["kontakt_laege.textproto", "kontakt_laege.json"])
+def test_kontakt_laege_fetched_data_are_another_controllers(seed, name: str) -> None:
+    # Issue #10, item 7, section 2: "Kommunen er ikke dataansvarlig for disse
+    # oplysninger".
+    p = seed(name)
+    fetch = p.purpose("fetch-from-other-controllers")
+    assert fetch.role == "not_controller"
+    assert "Sundhedsdatastyrelsen" in fetch.controller_of_data
+    detail = p.rights_detail("fetch-from-other-controllers")
+    assert detail and not any(a.applies for a in detail)
+    assert all("not the controller" in a.reason for a in detail)
+
+
+@pytest.mark.parametrize("name", ["kontakt_laege.textproto", "kontakt_laege.json"])
 def test_kontakt_laege_findings(seed, name: str) -> None:
     p = seed(name)
     assert sorted((f.severity, f.code, f.purpose_id) for f in p.validate()) == sorted(
         [
             ("error", "missing-art6-basis", "video-consultation"),
             ("error", "special-category-without-condition", "video-consultation"),
-            ("error", "missing-art6-basis", "fetch-from-other-controllers"),
+            ("error", "cpr-without-dbl-11", "video-consultation"),
             ("error", "missing-art6-basis", "compliance-and-documentation"),
             (
                 "warning",
