@@ -1,6 +1,9 @@
 // `gdprkit vault ...` and `gdprkit id ...`: identifiers and the pseudonymisation vault.
 //
 //   gdprkit id check --type cpr [FILE]               one problem code per line; exit 1 if any
+//     (id check, pseudonymise, tokenise and erase take --as-of DATE and
+//     --allow-future: CPR numbers born after DATE, by default today in
+//     Denmark, are rejected as future_birth_date unless --allow-future)
 //   gdprkit vault create VAULT [--domain A,B [--scheme S]]   a new vault file
 //   gdprkit vault add-domain VAULT NAME [--scheme S]  S: chacha20 (default) or blake2b
 //   gdprkit vault domains VAULT [--format text|json|csv]   list the domains (read-only)
@@ -66,6 +69,7 @@
 #include "cli.h"
 #include "cli_csv.h"
 #include "gdprkit/identifiers.h"
+#include "gdprkit/retention.h"
 #include "gdprkit/vault.h"
 
 namespace gdprkit::cli {
@@ -247,6 +251,24 @@ absl::StatusOr<IdKind> KindOption(const Invocation& inv) {
             "\" (expected cpr, cvr, gln, provider_number (ydernummer), sor or other)"));
   }
   return *k;
+}
+
+// How identifiers are checked: --allow-future, and --as-of DATE (a date, or a
+// time read as its date in Europe/Copenhagen) on which CPR numbers are judged.
+// Without --as-of the date is today's in Denmark, read once here for the whole
+// run.
+absl::StatusOr<IdOptions> IdOptionsArg(const Invocation& inv) {
+  IdOptions options;
+  options.cpr_allow_future = inv.Has("--allow-future");
+  if (inv.Has("--as-of")) {
+    absl::StatusOr<DayNumber> day = ParseDateTime(inv.Get("--as-of"), kDefaultTimeZone);
+    if (!day.ok()) {
+      return absl::InvalidArgumentError(Str("--as-of: ", MessageOf(day.status())));
+    }
+    const CivilDate d = CivilFromDays(*day);
+    options.cpr_as_of = IdDate{d.year, d.month, d.day};
+  }
+  return ResolveCprAsOf(options);
 }
 
 // --scheme: the pseudonym scheme of new domains; chacha20 when absent. The
@@ -559,10 +581,12 @@ int FailTokens(const Column& c, const absl::Status& s) {
 int RunIdCheck(const Invocation& inv) {
   absl::StatusOr<IdKind> kind = KindOption(inv);
   if (!kind.ok()) return Fail(kind.status());
+  absl::StatusOr<IdOptions> id_options = IdOptionsArg(inv);
+  if (!id_options.ok()) return Fail(id_options.status());
   absl::StatusOr<Column> c = ReadColumn(inv, 0);
   if (!c.ok()) return Fail(c.status());
   std::vector<IdProblem> problems;
-  const std::size_t rejected = CheckIds(*kind, c->values, &problems);
+  const std::size_t rejected = CheckIds(*kind, c->values, &problems, *id_options);
   Output o;
   switch (inv.OutputFormat()) {
     case Format::kText:
@@ -725,16 +749,17 @@ int RunDomains(const Invocation& inv) {
 using BatchFn =
     std::function<absl::Status(const BatchOptions&, StringColumn*, BatchReport*)>;
 
-int BatchAndWrite(const Invocation& inv, IdKind kind, const Column& c, std::string_view header,
-                  const BatchFn& run) {
+int BatchAndWrite(const Invocation& inv, IdKind kind, const IdOptions& id_options,
+                  const Column& c, std::string_view header, const BatchFn& run) {
   BatchOptions options;
   options.invalid_rows = InvalidRows::kSkip;
+  options.id_options = id_options;
   BatchReport report;
   StringColumn out;
   const bool skip = inv.Get("--errors", "fail") == "skip";
   if (!skip) {
     std::vector<IdProblem> problems;
-    if (CheckIds(kind, c.values, &problems) > 0) {
+    if (CheckIds(kind, c.values, &problems, id_options) > 0) {
       PrintRejections(c, kind, problems);
       return kExitUsage;
     }
@@ -748,13 +773,15 @@ int RunBatch(const Invocation& inv, bool tokens) {
   if (!inv.Has("--domain")) return UsageError("--domain is required", "vault ");
   absl::StatusOr<IdKind> kind = KindOption(inv);
   if (!kind.ok()) return Fail(kind.status());
+  absl::StatusOr<IdOptions> id_options = IdOptionsArg(inv);
+  if (!id_options.ok()) return Fail(id_options.status());
   absl::StatusOr<Column> c = ReadColumn(inv, 1);
   if (!c.ok()) return Fail(c.status());
   absl::StatusOr<std::unique_ptr<Vault>> v = OpenVault(inv, false);
   if (!v.ok()) return Fail(v.status());
   const std::string domain = inv.Get("--domain");
   return BatchAndWrite(
-      inv, *kind, *c, tokens ? "token" : "pseudonym",
+      inv, *kind, *id_options, *c, tokens ? "token" : "pseudonym",
       [&](const BatchOptions& options, StringColumn* out, BatchReport* report) {
         return tokens ? (*v)->Tokenize(domain, *kind, c->values, out, options, report)
                       : (*v)->Pseudonymize(domain, *kind, c->values, out, options, report);
@@ -804,10 +831,12 @@ int RunErase(const Invocation& inv) {
   if (!inv.Has("--reason")) return UsageError("--reason is required (it is audited)", "vault ");
   absl::StatusOr<IdKind> kind = KindOption(inv);
   if (!kind.ok()) return Fail(kind.status());
+  absl::StatusOr<IdOptions> id_options = IdOptionsArg(inv);
+  if (!id_options.ok()) return Fail(id_options.status());
   absl::StatusOr<Column> c = ReadColumn(inv, 1);
   if (!c.ok()) return Fail(c.status());
   std::vector<IdProblem> problems;
-  if (CheckIds(*kind, c->values, &problems) > 0) {
+  if (CheckIds(*kind, c->values, &problems, *id_options) > 0) {
     PrintRejections(*c, *kind, problems);
     return kExitUsage;
   }
@@ -818,7 +847,7 @@ int RunErase(const Invocation& inv) {
   std::uint64_t erased = 0;
   bool wal_truncated = true;
   for (std::string_view id : c->values) {
-    absl::StatusOr<ErasureReport> r = (*v)->Erase(*kind, id, inv.Get("--reason"));
+    absl::StatusOr<ErasureReport> r = (*v)->Erase(*kind, id, inv.Get("--reason"), *id_options);
     if (!r.ok()) return Fail(r.status());
     erased += r->tokens_erased;
     wal_truncated = r->wal_truncated;  // the last erasure's checkpoint covers the earlier ones
@@ -1050,11 +1079,13 @@ int RunKeyPseudonymise(const Invocation& inv) {
   }
   absl::StatusOr<IdKind> kind = KindOption(inv);
   if (!kind.ok()) return Fail(kind.status());
+  absl::StatusOr<IdOptions> id_options = IdOptionsArg(inv);
+  if (!id_options.ok()) return Fail(id_options.status());
   absl::StatusOr<std::unique_ptr<Pseudonymizer>> p = LoadExportedKey(inv.Get("--exported-key"));
   if (!p.ok()) return Fail(p.status());
   absl::StatusOr<Column> c = ReadColumn(inv, 0);
   if (!c.ok()) return Fail(c.status());
-  return BatchAndWrite(inv, *kind, *c, "pseudonym",
+  return BatchAndWrite(inv, *kind, *id_options, *c, "pseudonym",
                        [&](const BatchOptions& options, StringColumn* out, BatchReport* report) {
                          return (*p)->Pseudonymize(*kind, c->values, out, options, report);
                        });
@@ -1084,6 +1115,15 @@ OptionSpec WaitSpec() {
 
 OptionSpec TypeOption() {
   return {"--type", "TYPE", {}, "identifier type: cpr (default), cvr, gln, ydernummer, sor, other"};
+}
+
+OptionSpec AsOfOption() {
+  return {"--as-of", "DATE", {},
+          "judge CPR birth dates on DATE (YYYY-MM-DD; default: today in Denmark)"};
+}
+
+OptionSpec AllowFutureOption() {
+  return {"--allow-future", "", {}, "accept CPR numbers whose birth date lies after that date"};
 }
 
 OptionSpec ColumnOption() {
@@ -1123,8 +1163,8 @@ std::vector<Command> VaultCommands() {
        "Check identifiers (one per line, or a CSV column) and say why each rejected one is",
        "Reads FILE or standard input. Prints file:line, the problem code and the reason for each\n"
        "rejected value (never the value itself), then a count. Exits 1 when any is rejected.",
-       {TypeOption(), ColumnOption(),
-             DelimiterOption(), FormatOption()},
+       {TypeOption(), AsOfOption(), AllowFutureOption(), ColumnOption(), DelimiterOption(),
+        FormatOption()},
        RunIdCheck},
       {"vault",
        "create",
@@ -1174,6 +1214,8 @@ std::vector<Command> VaultCommands() {
        "output is empty). Nothing is written to the vault.",
        With({{"--domain", "NAME", {}, "the pseudonymisation domain (required)"},
              TypeOption(),
+             AsOfOption(),
+             AllowFutureOption(),
              ColumnOption(),
              DelimiterOption(),
              {"--errors", "MODE", {"fail", "skip"}, "rejected rows: fail (default) or skip"},
@@ -1190,6 +1232,8 @@ std::vector<Command> VaultCommands() {
        "transaction for the whole input.",
        With({{"--domain", "NAME", {}, "the domain (required)"},
              TypeOption(),
+             AsOfOption(),
+             AllowFutureOption(),
              ColumnOption(),
              DelimiterOption(),
              {"--errors", "MODE", {"fail", "skip"}, "rejected rows: fail (default) or skip"},
@@ -1245,6 +1289,8 @@ std::vector<Command> VaultCommands() {
        "erase waits up to --wait seconds for them, and otherwise warns; then run\n"
        "'gdprkit vault checkpoint VAULT' when they are done.",
        With({TypeOption(),
+             AsOfOption(),
+             AllowFutureOption(),
              {"--reason", "TEXT", {}, "why (required; audited)"},
              ColumnOption(),
              DelimiterOption(),
@@ -1347,6 +1393,8 @@ std::vector<Command> VaultCommands() {
        "keep it at mode 0600 (a note is printed when others can read it); it is never printed.",
        {{"--exported-key", "KEYFILE", {}, "the file 'vault export-key' wrote (required)"},
         TypeOption(),
+        AsOfOption(),
+        AllowFutureOption(),
         ColumnOption(),
              DelimiterOption(),
         {"--errors", "MODE", {"fail", "skip"}, "rejected rows: fail (default) or skip"},

@@ -209,15 +209,24 @@ IdKind KindFrom(int kind) {
   return static_cast<IdKind>(kind);
 }
 
-// (cpr_require_modulus11, cpr_allow_replacement, pad_provider_number)
-using OptionsTuple = std::tuple<bool, bool, bool>;
+// (cpr_require_modulus11, cpr_allow_replacement, pad_provider_number,
+//  cpr_allow_future, (year, month, day) of cpr_as_of: (0, 0, 0) for today).
+using OptionsTuple = std::tuple<bool, bool, bool, bool, std::tuple<int, int, int>>;
 
+// The options of one call. An empty cpr_as_of becomes today's date here, once
+// per call (the package checked a given date).
 IdOptions IdOptionsFrom(const OptionsTuple& t) {
   IdOptions o;
   o.cpr_require_modulus11 = std::get<0>(t);
   o.cpr_allow_replacement = std::get<1>(t);
   o.pad_provider_number = std::get<2>(t);
-  return o;
+  o.cpr_allow_future = std::get<3>(t);
+  const auto& [year, month, day] = std::get<4>(t);
+  o.cpr_as_of = IdDate{year, month, day};
+  if (!o.cpr_as_of.empty() && !IsValidIdDate(o.cpr_as_of)) {
+    Raise(absl::InvalidArgumentError("as_of is not a date of the years 1-9999"));
+  }
+  return ResolveCprAsOf(o);
 }
 
 // The vault object of the module: a shared_ptr so that a batch running
@@ -407,11 +416,12 @@ void RegisterVault(py::module_& m) {
       "ids_check",
       [](int kind, const py::handle& values, const OptionsTuple& options) {
         const IdKind k = KindFrom(kind);
+        const IdOptions io = IdOptionsFrom(options);
         InputColumn in = ReadColumn(values, "values");
         std::vector<IdProblem> problems;
         {
           py::gil_scoped_release release;
-          CheckIds(k, in.views, &problems, IdOptionsFrom(options));
+          CheckIds(k, in.views, &problems, io);
         }
         return ProblemBytes(problems);
       },
@@ -420,12 +430,13 @@ void RegisterVault(py::module_& m) {
       "ids_normalize",
       [](int kind, const py::handle& values, const OptionsTuple& options) {
         const IdKind k = KindFrom(kind);
+        const IdOptions io = IdOptionsFrom(options);
         InputColumn in = ReadColumn(values, "values");
         std::vector<IdProblem> problems;
         StringColumn out;
         {
           py::gil_scoped_release release;
-          NormalizeIds(k, in.views, &out, &problems, IdOptionsFrom(options));
+          NormalizeIds(k, in.views, &out, &problems, io);
         }
         py::list list = ToList(out, &problems);
         out.SecureClear();
@@ -592,10 +603,11 @@ void RegisterVault(py::module_& m) {
               const std::string& reason, const OptionsTuple& o) {
              std::shared_ptr<Vault> v = h.Get();
              const IdKind k = KindFrom(kind);
+             const IdOptions io = IdOptionsFrom(o);
              absl::StatusOr<ErasureReport> r;
              {
                py::gil_scoped_release release;
-               r = v->Erase(k, identifier, reason, IdOptionsFrom(o));
+               r = v->Erase(k, identifier, reason, io);
              }
              ErasureReport e = ValueOrRaise(std::move(r));
              return py::make_tuple(e.tokens_erased, e.domains_searched, e.wal_truncated);

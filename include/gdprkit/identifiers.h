@@ -22,6 +22,10 @@
 //     Replacement numbers (erstatningspersonnumre) as CPR-kontoret recommends
 //     them have 6 added to the first digit of the day (day 61-91); they are
 //     accepted and flagged unless IdOptions::cpr_allow_replacement is false.
+//     A number whose birth date (the real day for a replacement number) lies
+//     after the date it is checked on cannot have been issued: it is
+//     kFutureBirthDate unless IdOptions::cpr_allow_future. That date is
+//     IdOptions::cpr_as_of, by default today's date in Denmark.
 //   - CVR: 8 digits, not starting with 0, weighted sum with weights
 //     2,7,6,5,4,3,2,1 divisible by 11. An optional "DK" prefix (VAT number
 //     form) is dropped.
@@ -38,11 +42,16 @@
 // Rejections say why (IdProblem, IdProblemText) but never repeat the value:
 // messages and logs must not carry the identifiers they protect.
 //
-// Everything here is pure and inline, allocation-free per value, and safe to
-// use from any thread.
+// Everything here is inline, allocation-free per value, and safe to use from
+// any thread. It is pure but for one thing: unless the caller gives the date
+// (IdOptions::cpr_as_of), CPR checks read the system clock for today's date
+// (once per column; for single values only when a birth date lies after the
+// latest date the process has read).
 #ifndef GDPRKIT_IDENTIFIERS_H_
 #define GDPRKIT_IDENTIFIERS_H_
 
+#include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -81,6 +90,7 @@ enum class IdProblem : std::uint8_t {
   kLeadingZero = 8,         // CVR: numbers never start with 0.
   kAllZeros = 9,            // Provider number 000000.
   kReplacementNumber = 10,  // CPR replacement number where they are not allowed.
+  kFutureBirthDate = 11,    // CPR: the birth date lies after the reference date.
 };
 
 // The longest input looked at; longer values are rejected with kTooLong
@@ -88,6 +98,20 @@ enum class IdProblem : std::uint8_t {
 inline constexpr std::size_t kMaxIdInput = 1024;
 // The longest normal form (kOther); numeric kinds are at most 18 digits.
 inline constexpr std::size_t kMaxNormalizedId = 256;
+
+// A calendar date (proleptic Gregorian), for IdOptions::cpr_as_of. The
+// default, {0, 0, 0}, is "no date given".
+struct IdDate {
+  int year = 0;
+  int month = 0;  // 1-12
+  int day = 0;    // 1-31
+
+  constexpr bool empty() const { return year == 0 && month == 0 && day == 0; }
+  friend constexpr bool operator==(const IdDate& a, const IdDate& b) {
+    return a.year == b.year && a.month == b.month && a.day == b.day;
+  }
+  friend constexpr bool operator!=(const IdDate& a, const IdDate& b) { return !(a == b); }
+};
 
 // Knobs for the checks; the defaults follow the rules in the file comment.
 struct IdOptions {
@@ -99,6 +123,15 @@ struct IdOptions {
   // Pad provider numbers of fewer than 6 digits with leading zeros; when false
   // exactly 6 digits are required.
   bool pad_provider_number = true;
+  // Accept CPR numbers whose birth date lies after cpr_as_of (test numbers,
+  // or data checked against a date of its own); otherwise they are
+  // kFutureBirthDate.
+  bool cpr_allow_future = false;
+  // The date on which CPR numbers are judged: a birth date after it cannot
+  // have been issued. Empty (the default): today's date in Denmark
+  // (TodayInDenmark); CheckIds and NormalizeIds read the clock once per
+  // column (ResolveCprAsOf). It must be a real date (IsValidIdDate).
+  IdDate cpr_as_of;
 };
 
 // What a CPR number says, filled by CheckCpr for accepted numbers.
@@ -198,6 +231,8 @@ inline std::string_view IdProblemCode(IdProblem problem) {
       return "all_zeros";
     case IdProblem::kReplacementNumber:
       return "replacement_number";
+    case IdProblem::kFutureBirthDate:
+      return "future_birth_date";
   }
   return "unknown";
 }
@@ -268,6 +303,9 @@ inline std::string_view IdProblemText(IdKind kind, IdProblem problem) {
       return "a provider number cannot be all zeros";
     case IdProblem::kReplacementNumber:
       return "a CPR replacement number (day + 60) where replacement numbers are not accepted";
+    case IdProblem::kFutureBirthDate:
+      return "the birth date of the CPR number lies in the future (after the date it is checked "
+             "on), so it cannot have been issued";
   }
   return "rejected";
 }
@@ -354,6 +392,125 @@ inline bool ValidUtf8NoControls(std::string_view s) {
 
 inline int D(char c) { return c - '0'; }
 
+// Rounds towards minus infinity (b > 0).
+constexpr std::int64_t FloorDiv(std::int64_t a, std::int64_t b) {
+  return a / b - (a % b < 0 ? 1 : 0);
+}
+
+// Days since 1970-01-01 of a date, counting years from 1 March so that the
+// leap day comes last: 146097 days per 400 years, 1461 per 4.
+constexpr std::int64_t DaysFromCivil(std::int64_t year, int month, int day) {
+  const std::int64_t y = month <= 2 ? year - 1 : year;
+  const std::int64_t era = FloorDiv(y, 400);
+  const std::int64_t year_of_era = y - era * 400;                  // 0-399
+  const int month_from_march = month > 2 ? month - 3 : month + 9;  // 0-11
+  const std::int64_t day_of_year = (153 * month_from_march + 2) / 5 + day - 1;
+  const std::int64_t day_of_era =
+      year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+  return era * 146097 + day_of_era - 719468;  // 719468: 0000-03-01 to 1970-01-01
+}
+
+// The inverse of DaysFromCivil.
+constexpr IdDate CivilFromDays(std::int64_t days) {
+  const std::int64_t z = days + 719468;
+  const std::int64_t era = FloorDiv(z, 146097);
+  const std::int64_t day_of_era = z - era * 146097;  // 0-146096
+  const std::int64_t year_of_era =
+      (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+  const std::int64_t day_of_year =
+      day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const std::int64_t month_from_march = (5 * day_of_year + 2) / 153;
+  const int day = static_cast<int>(day_of_year - (153 * month_from_march + 2) / 5 + 1);
+  const int month = static_cast<int>(month_from_march < 10 ? month_from_march + 3
+                                                           : month_from_march - 9);
+  const std::int64_t year = year_of_era + era * 400 + (month <= 2 ? 1 : 0);
+  return IdDate{static_cast<int>(year), month, day};
+}
+
+// The day number of the last Sunday of `month` (a month of 31 days).
+constexpr std::int64_t LastSundayOf(std::int64_t year, int month) {
+  const std::int64_t last = DaysFromCivil(year, month, 31);
+  return last - (((last + 4) % 7 + 7) % 7);  // 1970-01-01 was a Thursday (4)
+}
+
+// Year, month, day as one number that orders like the dates.
+constexpr std::int32_t DateKey(int year, int month, int day) {
+  return year * 10000 + month * 100 + day;
+}
+
+// True when year-month-day lies after `date`.
+constexpr bool IsAfter(int year, int month, int day, const IdDate& date) {
+  if (year != date.year) return year > date.year;
+  if (month != date.month) return month > date.month;
+  return day > date.day;
+}
+
+}  // namespace id_internal
+
+// True when `date` exists in the years 1-9999 (2026-02-29 does not).
+inline bool IsValidIdDate(const IdDate& date) {
+  return date.year >= 1 && date.year <= 9999 && date.month >= 1 && date.month <= 12 &&
+         date.day >= 1 && date.day <= id_internal::DaysInMonth(date.year, date.month);
+}
+
+// The date in Denmark at an instant (seconds since 1970-01-01T00:00:00Z):
+// Central European Time (UTC+1), and summer time (UTC+2) from 01:00 UTC on
+// the last Sunday of March to 01:00 UTC on the last Sunday of October, the
+// rule in force since 1996. Computed, not looked up in the system's time-zone
+// database, so that every machine (also one without tzdata, or set to another
+// zone) gets the same date.
+constexpr IdDate DateInDenmark(std::int64_t unix_seconds) {
+  using namespace id_internal;
+  const int utc_year = CivilFromDays(FloorDiv(unix_seconds, 86400)).year;
+  const std::int64_t summer_from = LastSundayOf(utc_year, 3) * 86400 + 3600;
+  const std::int64_t summer_until = LastSundayOf(utc_year, 10) * 86400 + 3600;
+  const bool summer = unix_seconds >= summer_from && unix_seconds < summer_until;
+  return CivilFromDays(FloorDiv(unix_seconds + (summer ? 7200 : 3600), 86400));
+}
+
+// Today's date in Denmark (DateInDenmark), from the system clock.
+inline IdDate TodayInDenmark() {
+  const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
+  return DateInDenmark(std::chrono::floor<std::chrono::seconds>(since_epoch).count());
+}
+
+// `options` with an empty cpr_as_of set to TodayInDenmark(), unless future
+// birth dates are accepted anyway (then nothing needs the date). Batches call
+// it once, so that the clock is read once and every row is judged on the same
+// date, also across midnight.
+inline IdOptions ResolveCprAsOf(const IdOptions& options) {
+  IdOptions out = options;
+  if (!out.cpr_allow_future && out.cpr_as_of.empty()) out.cpr_as_of = TodayInDenmark();
+  return out;
+}
+
+namespace id_internal {
+
+// The latest date this process has read from the clock (DateKey; 0: none).
+// Dates do not go back, so a birth date on or before it is not in the
+// future and the clock need not be read again: single values, and batches
+// whose options were not resolved, read it only for a birth date after it
+// (a newborn's, or one that is in the future). A clock set back (from a
+// wrong date in the future) is seen by resolved batches at once, by these
+// only when the process restarts.
+inline std::atomic<std::int32_t>& LatestToday() {
+  static std::atomic<std::int32_t> latest{0};
+  return latest;
+}
+
+// True when year-month-day lies after today's date in Denmark.
+inline bool IsAfterToday(int year, int month, int day) {
+  const std::int32_t key = DateKey(year, month, day);
+  std::int32_t latest = LatestToday().load(std::memory_order_relaxed);
+  if (key <= latest) return false;
+  const IdDate today = TodayInDenmark();
+  const std::int32_t today_key = DateKey(today.year, today.month, today.day);
+  while (today_key > latest &&
+         !LatestToday().compare_exchange_weak(latest, today_key, std::memory_order_relaxed)) {
+  }
+  return key > today_key;
+}
+
 }  // namespace id_internal
 
 // Checks a CPR number and writes its 10 digits to `out` (which must hold 10
@@ -400,6 +557,11 @@ inline IdProblem CheckCpr(std::string_view input, char out[10], CprInfo* info = 
     year = yy <= 57 ? 2000 + yy : 1800 + yy;
   }
   if (mm < 1 || mm > 12 || dd < 1 || dd > DaysInMonth(year, mm)) return IdProblem::kBadDate;
+  if (!options.cpr_allow_future &&
+      (options.cpr_as_of.empty() ? IsAfterToday(year, mm, dd)
+                                 : IsAfter(year, mm, dd, options.cpr_as_of))) {
+    return IdProblem::kFutureBirthDate;
+  }
   if (replacement && !options.cpr_allow_replacement) return IdProblem::kReplacementNumber;
   static constexpr int kWeights[10] = {4, 3, 2, 7, 6, 5, 4, 3, 2, 1};
   int sum = 0;
@@ -697,9 +859,10 @@ inline std::size_t NormalizeIds(IdKind kind, absl::Span<const std::string_view> 
   problems->assign(inputs.size(), IdProblem::kNone);
   std::size_t rejected = 0;
   IdBuffer buf;
+  const IdOptions resolved = kind == IdKind::kCpr ? ResolveCprAsOf(options) : options;
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     std::string_view out;
-    IdProblem p = IsKnownIdKind(kind) ? NormalizeIdInto(kind, inputs[i], &buf, &out, options)
+    IdProblem p = IsKnownIdKind(kind) ? NormalizeIdInto(kind, inputs[i], &buf, &out, resolved)
                                       : IdProblem::kBadCharacter;
     (*problems)[i] = p;
     if (p != IdProblem::kNone) ++rejected;
@@ -716,9 +879,10 @@ inline std::size_t CheckIds(IdKind kind, absl::Span<const std::string_view> inpu
   problems->assign(inputs.size(), IdProblem::kNone);
   std::size_t rejected = 0;
   IdBuffer buf;
+  const IdOptions resolved = kind == IdKind::kCpr ? ResolveCprAsOf(options) : options;
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     std::string_view out;
-    IdProblem p = IsKnownIdKind(kind) ? NormalizeIdInto(kind, inputs[i], &buf, &out, options)
+    IdProblem p = IsKnownIdKind(kind) ? NormalizeIdInto(kind, inputs[i], &buf, &out, resolved)
                                       : IdProblem::kBadCharacter;
     (*problems)[i] = p;
     if (p != IdProblem::kNone) ++rejected;

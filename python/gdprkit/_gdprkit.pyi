@@ -27,8 +27,9 @@ def _register_errors(
 # the stable numbers of gdprkit::IdKind / IdProblem; columns are lists of
 # str/bytes/None (or 1-D object arrays: batch results then come back as one);
 # problems come back as bytes (one per row); options are
-# (cpr_require_modulus11, cpr_allow_replacement, pad_provider_number).
-_IdOptions = Tuple[bool, bool, bool]
+# (cpr_require_modulus11, cpr_allow_replacement, pad_provider_number,
+#  cpr_allow_future, (year, month, day) of cpr_as_of or (0, 0, 0) for today).
+_IdOptions = Tuple[bool, bool, bool, bool, Tuple[int, int, int]]
 
 def ids_check(kind: int, values: Sequence[Any], options: _IdOptions) -> bytes: ...
 def ids_normalize(

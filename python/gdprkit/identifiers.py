@@ -16,7 +16,12 @@ kind                     accepted input                       normal form
 CPR numbers: the date and the century rule of the 7th digit are checked; the
 modulus-11 check is not required (numbers issued since 2007 need not pass it)
 unless ``require_modulus11=True``; replacement numbers (day + 60) are accepted
-unless ``allow_replacement=False``.
+unless ``allow_replacement=False``. A number whose birth date lies in the
+future cannot have been issued: ``"future_birth_date"``, unless
+``allow_future=True``. "Future" is after ``as_of`` (a date: ``"2026-12-02"``,
+``datetime.date``, ``datetime``, pandas ``Timestamp``, ``numpy.datetime64``;
+times with a zone are read as their date in Europe/Copenhagen), by default
+today's date in Denmark, read once per call.
 
 Every function takes a list, a tuple, a NumPy array or a pandas Series (or a
 single ``str``) and returns the same kind of container (a Series keeps its
@@ -32,6 +37,10 @@ call per row. Missing values (``None``, ``NaN``) are rejected as empty.
 ['012345']
 >>> identifiers.is_valid("10000009", kind="cvr")
 True
+>>> identifiers.check(["240135-7665"], as_of="2026-12-02")  # born 24-01-2035
+['future_birth_date']
+>>> identifiers.is_valid("240135-7665", allow_future=True)
+True
 
 Rejections name the row and the reason, never the value: messages must not
 carry the identifiers they protect.
@@ -39,6 +48,7 @@ carry the identifiers they protect.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Any, Callable, List, Optional, Sequence, Tuple, Union
 
@@ -62,10 +72,24 @@ __all__ = [
 #: The identifier kinds, by their canonical names.
 KINDS: Tuple[str, ...] = ("cpr", "cvr", "gln", "provider_number", "sor", "other")
 
-#: The problem codes, by number (0 = "ok").
-PROBLEMS: Tuple[str, ...] = tuple(_gdprkit.id_problem_code(i) for i in range(11))
+def _problem_codes() -> Tuple[str, ...]:
+    codes: List[str] = []
+    while True:
+        code = str(_gdprkit.id_problem_code(len(codes)))
+        if code == "unknown":
+            return tuple(codes)
+        codes.append(code)
 
-_Options = Tuple[bool, bool, bool]
+
+#: The problem codes, by number (0 = "ok").
+PROBLEMS: Tuple[str, ...] = _problem_codes()
+
+#: Where times with a zone given as ``as_of`` are read.
+_ZONE = "Europe/Copenhagen"
+
+# (require_modulus11, allow_replacement, pad_provider_number, allow_future,
+#  (year, month, day) of as_of or (0, 0, 0) for today in Denmark)
+_Options = Tuple[bool, bool, bool, bool, Tuple[int, int, int]]
 
 
 def _kind_number(kind: Union[str, int]) -> int:
@@ -84,10 +108,62 @@ def kind_name(kind: Union[str, int]) -> str:
     return str(_gdprkit.id_kind_name(_kind_number(kind)))
 
 
+def _day_to_date(day: int) -> Tuple[int, int, int]:
+    d = datetime.date(1970, 1, 1) + datetime.timedelta(days=day)
+    return (d.year, d.month, d.day)
+
+
+def _as_of(value: Any) -> Tuple[int, int, int]:
+    """The (year, month, day) of an ``as_of=`` argument; (0, 0, 0), today in
+    Denmark, for None."""
+    if value is None:
+        return (0, 0, 0)
+    if isinstance(value, str):
+        text = _args.text(value, "as_of", empty=False)
+        try:
+            return _day_to_date(int(_gdprkit.parse_datetime(text, _ZONE)))
+        except InvalidArgumentError as e:
+            raise InvalidArgumentError(f"as_of: {e}") from None
+    if isinstance(value, bool) or not isinstance(value, (datetime.date, _datetime64_type())):
+        raise ArgumentTypeError(
+            "as_of must be a date (str 'YYYY-MM-DD', datetime.date, datetime, pandas "
+            f"Timestamp or numpy.datetime64), not {type(value).__name__}")
+    if value != value:  # NaT
+        raise InvalidArgumentError("as_of is NaT; leave it out (None) for today")
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is not None and value.utcoffset() is not None:
+            # An instant: its date in Denmark, as the C++ core reads texts.
+            return _day_to_date(int(_gdprkit.parse_datetime(value.isoformat(), _ZONE)))
+        return (value.year, value.month, value.day)
+    if isinstance(value, datetime.date):
+        return (value.year, value.month, value.day)
+    import numpy as np
+
+    days = int(np.asarray(value).astype("datetime64[D]").astype(np.int64))
+    try:
+        return _day_to_date(days)
+    except OverflowError:
+        raise InvalidArgumentError("as_of is not a date of the years 1-9999") from None
+
+
+def _datetime64_type() -> type:
+    """numpy.datetime64 when NumPy is loaded (a pandas or NumPy user's value
+    can only be one then); a type nothing is an instance of otherwise."""
+    import sys
+
+    np = sys.modules.get("numpy")
+    return np.datetime64 if np is not None else type(None)
+
+
 def _options(
-    require_modulus11: bool, allow_replacement: bool, pad_provider_number: bool
+    require_modulus11: bool,
+    allow_replacement: bool,
+    pad_provider_number: bool,
+    allow_future: bool = False,
+    as_of: Any = None,
 ) -> _Options:
-    return (bool(require_modulus11), bool(allow_replacement), bool(pad_provider_number))
+    return (bool(require_modulus11), bool(allow_replacement), bool(pad_provider_number),
+            bool(allow_future), _as_of(as_of))
 
 
 class _Column:
@@ -211,7 +287,7 @@ class _Column:
             codes = np.frombuffer(problems, dtype=np.uint8)
             if dtype == "bool":
                 return self.wrap(codes == 0, dtype="bool")  # type: ignore[arg-type]
-            table = np.array([to(i) for i in range(11)], dtype=object)
+            table = np.array([to(i) for i in range(len(PROBLEMS))], dtype=object)
             return self.wrap(table[codes], dtype=object)  # type: ignore[arg-type]
         return self.wrap([to(b) for b in problems])
 
@@ -235,14 +311,19 @@ def check(
     require_modulus11: bool = False,
     allow_replacement: bool = True,
     pad_provider_number: bool = True,
+    allow_future: bool = False,
+    as_of: Any = None,
 ) -> Any:
     """The problem code of every value (``"ok"`` when accepted; see
-    :data:`PROBLEMS` and :func:`explain`), in the caller's container."""
+    :data:`PROBLEMS` and :func:`explain`), in the caller's container.
+
+    CPR numbers born after ``as_of`` (default: today in Denmark) are
+    ``"future_birth_date"`` unless ``allow_future=True``."""
     k = _kind_number(kind)
+    options = _options(require_modulus11, allow_replacement, pad_provider_number, allow_future,
+                       as_of)
     col = _Column(values, k)
-    problems = _gdprkit.ids_check(
-        k, col.items, _options(require_modulus11, allow_replacement, pad_provider_number)
-    )
+    problems = _gdprkit.ids_check(k, col.items, options)
     return col.wrap_problems(problems, lambda p: PROBLEMS[p], "object")
 
 
@@ -253,22 +334,28 @@ def is_valid(
     require_modulus11: bool = False,
     allow_replacement: bool = True,
     pad_provider_number: bool = True,
+    allow_future: bool = False,
+    as_of: Any = None,
 ) -> Any:
     """True for every accepted value: a bool for a str, a list of bools, a
-    bool NumPy array or a bool Series (same index)."""
+    bool NumPy array or a bool Series (same index). A CPR number born after
+    ``as_of`` (default: today in Denmark) is not valid unless
+    ``allow_future=True``."""
     k = _kind_number(kind)
+    options = _options(require_modulus11, allow_replacement, pad_provider_number, allow_future,
+                       as_of)
     col = _Column(values, k)
-    problems = _gdprkit.ids_check(
-        k, col.items, _options(require_modulus11, allow_replacement, pad_provider_number)
-    )
+    problems = _gdprkit.ids_check(k, col.items, options)
     return col.wrap_problems(problems, lambda p: p == 0, "bool")
 
 
 def validate_cpr(values: Any, *, require_modulus11: bool = False,
-                 allow_replacement: bool = True) -> Any:
+                 allow_replacement: bool = True, allow_future: bool = False,
+                 as_of: Any = None) -> Any:
     """:func:`is_valid` for CPR numbers."""
     return is_valid(values, "cpr", require_modulus11=require_modulus11,
-                    allow_replacement=allow_replacement)
+                    allow_replacement=allow_replacement, allow_future=allow_future,
+                    as_of=as_of)
 
 
 def normalise(
@@ -279,6 +366,8 @@ def normalise(
     require_modulus11: bool = False,
     allow_replacement: bool = True,
     pad_provider_number: bool = True,
+    allow_future: bool = False,
+    as_of: Any = None,
 ) -> Any:
     """The normal form of every value (what the vault pseudonymises).
 
@@ -286,13 +375,16 @@ def normalise(
         errors: ``"raise"`` (default): :class:`InvalidArgumentError` naming the
             first rejected row and why (never the value); ``"coerce"``:
             rejected rows become ``None``.
+        allow_future, as_of: CPR numbers born after ``as_of`` (default: today
+            in Denmark) are rejected (``"future_birth_date"``) unless
+            ``allow_future=True``.
     """
     _args.choice(errors, "errors", ("raise", "coerce"))
     k = _kind_number(kind)
+    options = _options(require_modulus11, allow_replacement, pad_provider_number, allow_future,
+                       as_of)
     col = _Column(values, k)
-    out, problems = _gdprkit.ids_normalize(
-        k, col.items, _options(require_modulus11, allow_replacement, pad_provider_number)
-    )
+    out, problems = _gdprkit.ids_normalize(k, col.items, options)
     if errors == "raise" and any(problems):
         raise _first_problem_error(k, problems)
     return col.wrap(out)
@@ -325,11 +417,14 @@ class CprInfo:
 
 
 def cpr_info(value: str, *, require_modulus11: bool = False,
-             allow_replacement: bool = True) -> CprInfo:
+             allow_replacement: bool = True, allow_future: bool = False,
+             as_of: Any = None) -> CprInfo:
     """The date of birth and flags of one CPR number; :class:`InvalidArgumentError`
-    (saying why, not repeating it) when it is rejected."""
+    (saying why, not repeating it) when it is rejected, also when it was born
+    after ``as_of`` (default: today in Denmark) unless ``allow_future=True``."""
     r = _gdprkit.cpr_info(_args.text(value, "value"),
-                          _options(require_modulus11, allow_replacement, True))
+                          _options(require_modulus11, allow_replacement, True, allow_future,
+                                   as_of))
     if isinstance(r, int):
         raise InvalidArgumentError(
             f"CPR number rejected: {_gdprkit.id_problem_text(1, r)} [{PROBLEMS[r]}]"

@@ -113,31 +113,119 @@ gdprkit_status Views(const char* fn, const char* what, const char* const* values
   return GDPRKIT_OK;
 }
 
+// The option structs as programs built with a 0.2 header (version 1) lay
+// them out: they are read with these layouts, never past their end.
+struct IdOptionsV1 {
+  unsigned int version;
+  int cpr_require_modulus11;
+  int cpr_allow_replacement;
+  int pad_provider_number;
+};
+struct BatchOptionsV1 {
+  unsigned int version;
+  IdOptionsV1 id_options;
+  int skip_invalid;
+  unsigned int key_version;
+};
+static_assert(offsetof(gdprkit_id_options, cpr_allow_future) == sizeof(IdOptionsV1),
+              "gdprkit_id_options version 2 appends to version 1");
+static_assert(offsetof(BatchOptionsV1, skip_invalid) == 20 &&
+                  offsetof(BatchOptionsV1, key_version) == 24 && sizeof(BatchOptionsV1) == 28,
+              "the layout of gdprkit_batch_options version 1 (0.2) never changes");
+
+// A struct version this library does not read: `what` names it.
+gdprkit_status BadOptionsVersion(const char* fn, const char* what, unsigned int got) {
+  return Fail(GDPRKIT_INVALID_ARGUMENT,
+              absl::StrCat(fn, ": ", what, ".version is ", got,
+                           "; this library supports versions 1 and 2 (initialise the struct with "
+                           "its _INIT macro)"));
+}
+
+void IdOptionsFromV1(const IdOptionsV1& in, gdprkit::IdOptions* out) {
+  out->cpr_require_modulus11 = in.cpr_require_modulus11 != 0;
+  out->cpr_allow_replacement = in.cpr_allow_replacement != 0;
+  out->pad_provider_number = in.pad_provider_number != 0;
+}
+
+// The first four fields, which every version has. Copied bytewise: the
+// caller's struct may be a version-1 one, shorter than gdprkit_id_options.
+void IdOptionsFromV1(const void* in, gdprkit::IdOptions* out) {
+  IdOptionsV1 v1;
+  std::memcpy(&v1, in, sizeof(v1));
+  IdOptionsFromV1(v1, out);
+}
+
+// The version-2 fields: cpr_as_of is a day number or GDPRKIT_NO_DATE (today).
+gdprkit_status IdOptionsFromV2(const char* fn, const char* what, const gdprkit_id_options& in,
+                               gdprkit::IdOptions* out) {
+  out->cpr_allow_future = in.cpr_allow_future != 0;
+  if (in.cpr_as_of == GDPRKIT_NO_DATE) return GDPRKIT_OK;
+  constexpr std::int64_t kFirst = gdprkit::id_internal::DaysFromCivil(1, 1, 1);
+  constexpr std::int64_t kLast = gdprkit::id_internal::DaysFromCivil(9999, 12, 31);
+  if (in.cpr_as_of < kFirst || in.cpr_as_of > kLast) {
+    return Fail(GDPRKIT_INVALID_ARGUMENT,
+                absl::StrCat(fn, ": ", what,
+                             ".cpr_as_of is not a date of the years 1-9999 (give a day number "
+                             "from gdprkit_date_parse, or GDPRKIT_NO_DATE for today)"));
+  }
+  out->cpr_as_of = gdprkit::id_internal::CivilFromDays(in.cpr_as_of);
+  return GDPRKIT_OK;
+}
+
 gdprkit_status IdOptions(const char* fn, const gdprkit_id_options* in, gdprkit::IdOptions* out) {
   *out = gdprkit::IdOptions();
   if (in == nullptr) return GDPRKIT_OK;
-  if (in->version != GDPRKIT_ID_OPTIONS_VERSION) {
-    return BadVersion(fn, "gdprkit_id_options", in->version, GDPRKIT_ID_OPTIONS_VERSION);
+  if (in->version == 1) {
+    IdOptionsFromV1(static_cast<const void*>(in), out);
+    return GDPRKIT_OK;
   }
-  out->cpr_require_modulus11 = in->cpr_require_modulus11 != 0;
-  out->cpr_allow_replacement = in->cpr_allow_replacement != 0;
-  out->pad_provider_number = in->pad_provider_number != 0;
-  return GDPRKIT_OK;
+  if (in->version != GDPRKIT_ID_OPTIONS_VERSION) {
+    return BadOptionsVersion(fn, "gdprkit_id_options", in->version);
+  }
+  IdOptionsFromV1(static_cast<const void*>(in), out);
+  return IdOptionsFromV2(fn, "options", *in, out);
 }
 
 gdprkit_status BatchOptions(const char* fn, const gdprkit_batch_options* in,
                             gdprkit::BatchOptions* out) {
   *out = gdprkit::BatchOptions();
-  if (in == nullptr) return GDPRKIT_OK;
-  if (in->version != GDPRKIT_BATCH_OPTIONS_VERSION) {
-    return BadVersion(fn, "gdprkit_batch_options", in->version, GDPRKIT_BATCH_OPTIONS_VERSION);
+  if (in == nullptr) {
+    out->id_options = gdprkit::ResolveCprAsOf(out->id_options);
+    return GDPRKIT_OK;
   }
-  if (gdprkit_status s = IdOptions(fn, &in->id_options, &out->id_options); s != GDPRKIT_OK) {
-    return s;
+  int skip_invalid = 0;
+  unsigned int key_version = 0;
+  if (in->version == 1) {
+    BatchOptionsV1 v1;
+    std::memcpy(&v1, in, sizeof(v1));  // the caller's struct is this short
+    if (v1.id_options.version != 1) {
+      return BadOptionsVersion(fn, "gdprkit_batch_options.id_options", v1.id_options.version);
+    }
+    IdOptionsFromV1(v1.id_options, &out->id_options);
+    skip_invalid = v1.skip_invalid;
+    key_version = v1.key_version;
+  } else if (in->version == GDPRKIT_BATCH_OPTIONS_VERSION) {
+    const gdprkit_id_options& io = in->id_options;
+    if (io.version != 1 && io.version != GDPRKIT_ID_OPTIONS_VERSION) {
+      return BadOptionsVersion(fn, "gdprkit_batch_options.id_options", io.version);
+    }
+    IdOptionsFromV1(static_cast<const void*>(&io), &out->id_options);
+    if (io.version == GDPRKIT_ID_OPTIONS_VERSION) {
+      if (gdprkit_status s = IdOptionsFromV2(fn, "options->id_options", io, &out->id_options);
+          s != GDPRKIT_OK) {
+        return s;
+      }
+    }
+    skip_invalid = in->skip_invalid;
+    key_version = in->key_version;
+  } else {
+    return BadOptionsVersion(fn, "gdprkit_batch_options", in->version);
   }
+  // Today's date is read once for the batch, not per row.
+  out->id_options = gdprkit::ResolveCprAsOf(out->id_options);
   out->invalid_rows =
-      in->skip_invalid != 0 ? gdprkit::InvalidRows::kSkip : gdprkit::InvalidRows::kFail;
-  out->key_version = in->key_version;
+      skip_invalid != 0 ? gdprkit::InvalidRows::kSkip : gdprkit::InvalidRows::kFail;
+  out->key_version = key_version;
   return GDPRKIT_OK;
 }
 
@@ -257,12 +345,12 @@ const char* gdprkit_id_kind_name(int kind) {
 }
 
 const char* gdprkit_id_problem_code(int problem) {
-  if (problem < 0 || problem > GDPRKIT_ID_REPLACEMENT_NUMBER) return "unknown";
+  if (problem < 0 || problem > GDPRKIT_ID_FUTURE_BIRTH_DATE) return "unknown";
   return gdprkit::IdProblemCode(static_cast<gdprkit::IdProblem>(problem)).data();
 }
 
 const char* gdprkit_id_problem_text(int kind, int problem) {
-  if (!KnownKind(kind) || problem < 0 || problem > GDPRKIT_ID_REPLACEMENT_NUMBER) {
+  if (!KnownKind(kind) || problem < 0 || problem > GDPRKIT_ID_FUTURE_BIRTH_DATE) {
     return "unknown";
   }
   return gdprkit::IdProblemText(static_cast<gdprkit::IdKind>(kind),

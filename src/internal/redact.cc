@@ -241,8 +241,13 @@ bool PassesAsCpr(const std::vector<Unit>& u, std::initializer_list<const Segment
     }
   }
   char normal[10];
-  const bool cpr =
-      n == sizeof digits && CheckCpr(std::string_view(digits, n), normal) == IdProblem::kNone;
+  // A birth date in the future still passes: a mistyped number is withheld
+  // like any other (and no clock is read).
+  IdOptions any_date;
+  any_date.cpr_allow_future = true;
+  const bool cpr = n == sizeof digits &&
+                   CheckCpr(std::string_view(digits, n), normal, nullptr, any_date) ==
+                       IdProblem::kNone;
   sodium_memzero(digits, sizeof digits);
   sodium_memzero(normal, sizeof normal);
   return cpr;

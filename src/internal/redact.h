@@ -23,7 +23,8 @@ inline constexpr absl::string_view kWithheldIdentifier = "<withheld: looks like 
 // True when `text` (UTF-8; invalid bytes are taken as other characters)
 // holds anything that passes as a CPR number: six digits DDMMYY and four
 // more, where DDMMYY is a date as gdprkit::CheckCpr reads it (replacement
-// numbers, day + 60, included; no modulus-11 test), written
+// numbers, day + 60, and birth dates in the future included; no modulus-11
+// test), written
 //  - with ASCII digits or those of any Unicode script (category Nd: full-width
 //    U+FF10-FF19, Arabic-Indic, Devanagari, Thai, mathematical digits, ...),
 //    mixed freely;

@@ -11,6 +11,10 @@ int gdprkit_header_check(void) {
   gdprkit_finding finding = GDPRKIT_FINDING_INIT;
   gdprkit_purpose_info purpose = GDPRKIT_PURPOSE_INFO_INIT;
   gdprkit_right_info right = GDPRKIT_RIGHT_INFO_INIT;
+  /* Options: version 2 since 0.3 (cpr_allow_future, cpr_as_of). */
+  gdprkit_id_options id_options = GDPRKIT_ID_OPTIONS_INIT;
+  gdprkit_batch_options batch_options = GDPRKIT_BATCH_OPTIONS_INIT;
+  enum gdprkit_id_problem future = GDPRKIT_ID_FUTURE_BIRTH_DATE;
   gdprkit_status status = GDPRKIT_OK;
   gdprkit_policy* policy = NULL;
   gdprkit_findings* findings = NULL;
@@ -64,10 +68,13 @@ int gdprkit_header_check(void) {
   (void)rights_count, (void)rights_get, (void)rights_free, (void)may_access;
   (void)policy, (void)findings, (void)rights, (void)n, (void)allowed, (void)title;
   (void)vault_rekey, (void)vault_backup, (void)vault_checkpoint;
-  (void)format, (void)severity;
+  (void)format, (void)severity, (void)future;
   return (finding.version == GDPRKIT_FINDING_VERSION) +
          (purpose.version == GDPRKIT_PURPOSE_INFO_VERSION) +
          (right.version == GDPRKIT_RIGHT_INFO_VERSION) + status + GDPRKIT_ABI_VERSION +
+         (id_options.version == GDPRKIT_ID_OPTIONS_VERSION) +
+         (id_options.cpr_as_of < 0) + /* GDPRKIT_NO_DATE, whose cast C++ would warn about */
+         (batch_options.id_options.version == GDPRKIT_ID_OPTIONS_VERSION) +
          GDPRKIT_VERSION_MAJOR + GDPRKIT_VERSION_MINOR + GDPRKIT_VERSION_PATCH +
          (GDPRKIT_VERSION[0] != '\0');
 }

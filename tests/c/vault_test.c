@@ -1451,6 +1451,197 @@ static void test_rekey_and_backup(void) {
   remove_vault(copy);
 }
 
+/* The layouts of version 1 (0.2 headers), as an older program passes them. */
+struct id_options_v1 {
+  unsigned int version;
+  int cpr_require_modulus11;
+  int cpr_allow_replacement;
+  int pad_provider_number;
+};
+struct batch_options_v1 {
+  unsigned int version;
+  struct id_options_v1 id_options;
+  int skip_invalid;
+  unsigned int key_version;
+};
+
+/* CPR numbers born after the date they are checked on (0.3): their own
+ * problem, today by default or on a date given, accepted when asked; old
+ * (version-1) option structs are still read, never past their end. */
+static void test_future_birth_dates(void) {
+  /* 24-01-2035 (the issue's example), a replacement number of the same day,
+   * one born on 2026-12-02, one born the day after, one from 1980. */
+  const char* cpr[] = {"240135-7665", "8401357665", "0212264000", "0312264000", "0101801004"};
+  unsigned char problems[5];
+  size_t rejected = 0;
+  gdprkit_id_options o = GDPRKIT_ID_OPTIONS_INIT;
+  int32_t day = 0;
+  char path[512];
+  gdprkit_vault* v = NULL;
+  gdprkit_vault_options vo = test_options();
+  gdprkit_id_column* ps = NULL;
+
+  CHECK(GDPRKIT_ID_FUTURE_BIRTH_DATE == 11);
+  CHECK_STREQ(gdprkit_id_problem_code(GDPRKIT_ID_FUTURE_BIRTH_DATE), "future_birth_date");
+  CHECK_CONTAINS(gdprkit_id_problem_text(GDPRKIT_ID_CPR, GDPRKIT_ID_FUTURE_BIRTH_DATE), "future");
+  CHECK_STREQ(gdprkit_id_problem_code(12), "unknown");
+  CHECK(o.version == 2 && o.cpr_allow_future == 0 && o.cpr_as_of == GDPRKIT_NO_DATE);
+
+  /* Defaults (NULL, or the INIT macro): today in Denmark. */
+  CHECK_OK(gdprkit_ids_check(problems, &rejected, GDPRKIT_ID_CPR, cpr, 2, NULL));
+  CHECK(rejected == 2);
+  CHECK(problems[0] == GDPRKIT_ID_FUTURE_BIRTH_DATE && problems[1] == GDPRKIT_ID_FUTURE_BIRTH_DATE);
+  CHECK_OK(gdprkit_ids_check(problems, &rejected, GDPRKIT_ID_CPR, cpr, 5, &o));
+  CHECK(problems[0] == GDPRKIT_ID_FUTURE_BIRTH_DATE && problems[4] == GDPRKIT_ID_OK);
+
+  /* A date given. */
+  CHECK_OK(gdprkit_date_parse(&day, "2026-12-02"));
+  o.cpr_as_of = day;
+  CHECK_OK(gdprkit_ids_check(problems, &rejected, GDPRKIT_ID_CPR, cpr, 5, &o));
+  CHECK(rejected == 3);
+  CHECK(problems[0] == GDPRKIT_ID_FUTURE_BIRTH_DATE);
+  CHECK(problems[1] == GDPRKIT_ID_FUTURE_BIRTH_DATE);
+  CHECK(problems[2] == GDPRKIT_ID_OK);
+  CHECK(problems[3] == GDPRKIT_ID_FUTURE_BIRTH_DATE);
+  CHECK(problems[4] == GDPRKIT_ID_OK);
+  CHECK_OK(gdprkit_date_parse(&o.cpr_as_of, "2035-01-24"));
+  CHECK_OK(gdprkit_ids_check(problems, &rejected, GDPRKIT_ID_CPR, cpr, 5, &o));
+  CHECK(rejected == 0);
+  {
+    gdprkit_id_column* col = NULL;
+    o.cpr_as_of = day;
+    CHECK_OK(gdprkit_ids_normalize(&col, problems, &rejected, GDPRKIT_ID_CPR, cpr, 5, &o));
+    CHECK(rejected == 3 && gdprkit_id_column_count(col) == 5);
+    if (gdprkit_id_column_count(col) == 5) {
+      CHECK_STREQ(gdprkit_id_column_values(col)[0], "");
+      CHECK_STREQ(gdprkit_id_column_values(col)[2], "0212264000");
+    }
+    gdprkit_id_column_free(col);
+  }
+
+  /* Accepted when asked. */
+  o.cpr_allow_future = 1;
+  CHECK_OK(gdprkit_ids_check(problems, &rejected, GDPRKIT_ID_CPR, cpr, 5, &o));
+  CHECK(rejected == 0);
+  o.cpr_as_of = GDPRKIT_NO_DATE;
+  CHECK_OK(gdprkit_ids_check(problems, &rejected, GDPRKIT_ID_CPR, cpr, 5, &o));
+  CHECK(rejected == 0);
+
+  /* A day number that is no date of the years 1-9999. */
+  o.cpr_allow_future = 0;
+  o.cpr_as_of = INT32_MAX;
+  rejected = 99;
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_ids_check(problems, &rejected, GDPRKIT_ID_CPR, cpr, 5, &o));
+  CHECK_ERROR_MENTIONS("cpr_as_of");
+  CHECK(rejected == 0);
+  CHECK(strstr(gdprkit_last_error(), "240135") == NULL);
+  o.version = 3;
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_ids_check(problems, &rejected, GDPRKIT_ID_CPR, cpr, 5, &o));
+  CHECK_ERROR_MENTIONS("gdprkit_id_options.version is 3");
+
+  /* A version-1 struct, exactly as long as it was (the heap's guard would
+   * catch a read past it): its fields count, the new ones are defaults. */
+  {
+    struct id_options_v1* old = (struct id_options_v1*)malloc(sizeof(struct id_options_v1));
+    CHECK(old != NULL);
+    if (old != NULL) {
+      old->version = 1;
+      old->cpr_require_modulus11 = 0;
+      old->cpr_allow_replacement = 0;
+      old->pad_provider_number = 1;
+      CHECK_OK(gdprkit_ids_check(problems, &rejected, GDPRKIT_ID_CPR, cpr, 5,
+                                 (const gdprkit_id_options*)(const void*)old));
+      CHECK(problems[0] == GDPRKIT_ID_FUTURE_BIRTH_DATE);  /* today */
+      CHECK(problems[4] == GDPRKIT_ID_OK);
+      free(old);
+    }
+  }
+
+  /* Vault batches: version 2 with a date and allow_future, and a version-1
+   * struct from an older program (skip_invalid and key_version still read). */
+  path_in_dir(path, sizeof(path), "future.db");
+  remove_vault(path);
+  CHECK_OK(gdprkit_vault_create(&v, path, (const unsigned char*)kPass, strlen(kPass), &vo));
+  if (v == NULL) return;
+  CHECK_OK(gdprkit_vault_create_domain(v, "klynge", NULL));
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_vault_pseudonymize(&ps, problems, v, "klynge",
+                                                                    GDPRKIT_ID_CPR, cpr, 5, NULL));
+  CHECK_ERROR_MENTIONS("row 0");
+  CHECK_ERROR_MENTIONS("future_birth_date");
+  CHECK(strstr(gdprkit_last_error(), "240135") == NULL);
+  {
+    gdprkit_batch_options bo = GDPRKIT_BATCH_OPTIONS_INIT;
+    CHECK(bo.version == 2 && bo.id_options.version == 2);
+    CHECK(bo.id_options.cpr_as_of == GDPRKIT_NO_DATE);
+    bo.skip_invalid = 1;
+    bo.id_options.cpr_as_of = day;
+    CHECK_OK(gdprkit_vault_pseudonymize(&ps, problems, v, "klynge", GDPRKIT_ID_CPR, cpr, 5, &bo));
+    CHECK(problems[0] == GDPRKIT_ID_FUTURE_BIRTH_DATE && problems[2] == GDPRKIT_ID_OK);
+    CHECK(problems[3] == GDPRKIT_ID_FUTURE_BIRTH_DATE && problems[4] == GDPRKIT_ID_OK);
+    if (gdprkit_id_column_count(ps) == 5) {
+      CHECK_STREQ(gdprkit_id_column_values(ps)[0], "");
+      CHECK(strncmp(gdprkit_id_column_values(ps)[2], "ps1_", 4) == 0);
+    }
+    gdprkit_id_column_free(ps);
+    ps = NULL;
+    bo.skip_invalid = 0;
+    bo.id_options.cpr_allow_future = 1;
+    CHECK_OK(gdprkit_vault_pseudonymize(&ps, problems, v, "klynge", GDPRKIT_ID_CPR, cpr, 5, &bo));
+    CHECK(problems[0] == GDPRKIT_ID_OK && problems[3] == GDPRKIT_ID_OK);
+    gdprkit_id_column_free(ps);
+    ps = NULL;
+    /* A version-1 id_options inside a version-2 batch: its four fields. */
+    bo.id_options.version = 1;
+    bo.skip_invalid = 1;
+    CHECK_OK(gdprkit_vault_pseudonymize(&ps, problems, v, "klynge", GDPRKIT_ID_CPR, cpr, 5, &bo));
+    CHECK(problems[0] == GDPRKIT_ID_FUTURE_BIRTH_DATE && problems[4] == GDPRKIT_ID_OK);
+    gdprkit_id_column_free(ps);
+    ps = NULL;
+    bo.id_options.version = 2;
+    bo.id_options.cpr_as_of = -1000000; /* before the year 1 */
+    CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_vault_pseudonymize(&ps, problems, v, "klynge",
+                                                                      GDPRKIT_ID_CPR, cpr, 5, &bo));
+    CHECK_ERROR_MENTIONS("id_options.cpr_as_of");
+    CHECK(ps == NULL);
+  }
+  {
+    struct batch_options_v1* old =
+        (struct batch_options_v1*)malloc(sizeof(struct batch_options_v1));
+    CHECK(old != NULL);
+    if (old != NULL) {
+      old->version = 1;
+      old->id_options.version = 1;
+      old->id_options.cpr_require_modulus11 = 0;
+      old->id_options.cpr_allow_replacement = 0;
+      old->id_options.pad_provider_number = 1;
+      old->skip_invalid = 1;
+      old->key_version = 0;
+      CHECK_OK(gdprkit_vault_pseudonymize(&ps, problems, v, "klynge", GDPRKIT_ID_CPR, cpr, 5,
+                                          (const gdprkit_batch_options*)(const void*)old));
+      CHECK(problems[0] == GDPRKIT_ID_FUTURE_BIRTH_DATE && problems[4] == GDPRKIT_ID_OK);
+      CHECK(gdprkit_id_column_count(ps) == 5);
+      gdprkit_id_column_free(ps);
+      ps = NULL;
+      old->key_version = 9; /* read from its old place: no such key version */
+      CHECK(gdprkit_vault_pseudonymize(&ps, problems, v, "klynge", GDPRKIT_ID_CPR, cpr, 5,
+                                       (const gdprkit_batch_options*)(const void*)old) !=
+            GDPRKIT_OK);
+      CHECK(ps == NULL);
+      old->key_version = 0;
+      old->id_options.version = 2; /* a version-1 batch holds a version-1 id_options */
+      CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+                   gdprkit_vault_pseudonymize(&ps, problems, v, "klynge", GDPRKIT_ID_CPR, cpr, 5,
+                                              (const gdprkit_batch_options*)(const void*)old));
+      CHECK_ERROR_MENTIONS("gdprkit_batch_options.id_options.version is 2");
+      free(old);
+    }
+  }
+  gdprkit_vault_close(v);
+  remove_vault(path);
+}
+
 int main(void) {
   const char* tmp = getenv("TMPDIR");
   snprintf(g_dir, sizeof(g_dir), "%s/gdprkit_c_vault_XXXXXX", tmp != NULL ? tmp : "/tmp");
@@ -1459,6 +1650,7 @@ int main(void) {
     return 1;
   }
   test_identifiers();
+  test_future_birth_dates();
   test_vault();
   test_schemes();
   test_translate();

@@ -1,12 +1,15 @@
 // Tests for gdprkit/identifiers.h: CPR, CVR, GLN, provider numbers, SOR codes.
 #include "gdprkit/identifiers.h"
 
+#include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <random>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "gdprkit/retention.h"
 #include "gtest/gtest.h"
 
 namespace gdprkit {
@@ -47,6 +50,10 @@ TEST(CprTest, ModulusElevenIsReportedButNotRequiredSince2007) {
 }
 
 TEST(CprTest, CenturyRuleOfTheSeventhDigit) {
+  // 2036 and 2057 lie in the future: the century rule is read with them
+  // allowed (they are refused by default, see FutureBirthDate*).
+  IdOptions future_ok;
+  future_ok.cpr_allow_future = true;
   struct Case {
     const char* cpr;
     int year;
@@ -57,7 +64,7 @@ TEST(CprTest, CenturyRuleOfTheSeventhDigit) {
   };
   for (const Case& c : cases) {
     CprInfo info;
-    ASSERT_EQ(Cpr(c.cpr, &info), IdProblem::kNone) << c.cpr;
+    ASSERT_EQ(Cpr(c.cpr, &info, future_ok), IdProblem::kNone) << c.cpr;
     EXPECT_EQ(info.year, c.year) << c.cpr;
     EXPECT_EQ(info.month, 1);
     EXPECT_EQ(info.day, 1);
@@ -97,6 +104,227 @@ TEST(CprTest, ReplacementNumbersHaveSixAddedToTheFirstDigitOfTheDay) {
   EXPECT_EQ(Cpr("6712801008", nullptr, no_replacement), IdProblem::kReplacementNumber);
   ASSERT_EQ(Cpr("0712801000", &info, no_replacement), IdProblem::kNone);
   EXPECT_FALSE(info.replacement);
+}
+
+// The example: 24-01-2035 (7th digit 7, YY 35 <= 57: the 2000s).
+constexpr IdDate kDay{2026, 12, 2};
+
+IdOptions AsOf(IdDate d) {
+  IdOptions o;
+  o.cpr_as_of = d;
+  return o;
+}
+
+TEST(CprTest, FutureBirthDateIsItsOwnProblem) {
+  static_assert(static_cast<int>(IdProblem::kFutureBirthDate) == 11, "stable number");
+  EXPECT_EQ(Cpr("2401357665", nullptr, AsOf(kDay)), IdProblem::kFutureBirthDate);
+  EXPECT_EQ(Cpr("240135-7665", nullptr, AsOf(kDay)), IdProblem::kFutureBirthDate);
+  // Before 0.3 it was accepted; by default (today) it is refused now.
+  EXPECT_EQ(Cpr("2401357665"), IdProblem::kFutureBirthDate);
+  EXPECT_EQ(Cpr("0101575000"), IdProblem::kFutureBirthDate);  // 2057
+  EXPECT_EQ(Cpr("0101364000"), IdProblem::kFutureBirthDate);  // 2036
+  EXPECT_EQ(Cpr("0101374000"), IdProblem::kNone);             // 1937
+  // Accepted when asked for, with what the number says.
+  IdOptions allow = AsOf(kDay);
+  allow.cpr_allow_future = true;
+  CprInfo info;
+  ASSERT_EQ(Cpr("2401357665", &info, allow), IdProblem::kNone);
+  EXPECT_EQ(info.year, 2035);
+  EXPECT_EQ(info.month, 1);
+  EXPECT_EQ(info.day, 24);
+  IdOptions allow_today;
+  allow_today.cpr_allow_future = true;
+  EXPECT_EQ(Cpr("2401357665", nullptr, allow_today), IdProblem::kNone);
+  EXPECT_EQ(IdProblemCode(IdProblem::kFutureBirthDate), "future_birth_date");
+}
+
+TEST(CprTest, FutureMeansAfterTheDateCheckedOn) {
+  // Born on the day itself: issued (a newborn's number); the day after: not.
+  EXPECT_EQ(Cpr("0212264000", nullptr, AsOf(kDay)), IdProblem::kNone);
+  EXPECT_EQ(Cpr("0312264000", nullptr, AsOf(kDay)), IdProblem::kFutureBirthDate);
+  EXPECT_EQ(Cpr("0101274000", nullptr, AsOf(kDay)), IdProblem::kFutureBirthDate);
+  EXPECT_EQ(Cpr("3112264000", nullptr, AsOf(kDay)), IdProblem::kFutureBirthDate);
+  EXPECT_EQ(Cpr("3011264000", nullptr, AsOf(kDay)), IdProblem::kNone);
+  // Another date: as of 24-01-2035 the number exists, not a day before.
+  EXPECT_EQ(Cpr("2401357665", nullptr, AsOf({2035, 1, 24})), IdProblem::kNone);
+  EXPECT_EQ(Cpr("2401357665", nullptr, AsOf({2035, 1, 23})), IdProblem::kFutureBirthDate);
+  // Looking back: a register extract of 1 January 1990.
+  EXPECT_EQ(Cpr("3112891000", nullptr, AsOf({1990, 1, 1})), IdProblem::kNone);
+  EXPECT_EQ(Cpr("0201901000", nullptr, AsOf({1990, 1, 1})), IdProblem::kFutureBirthDate);
+  // 4 and 9 with YY 37-99 are the 1900s, never the future.
+  EXPECT_EQ(Cpr("0101374000", nullptr, AsOf({1999, 1, 1})), IdProblem::kNone);
+  EXPECT_EQ(Cpr("0101369000", nullptr, AsOf({1999, 1, 1})), IdProblem::kFutureBirthDate);
+}
+
+TEST(CprTest, ReplacementNumbersAreJudgedOnTheirRealDay) {
+  // Day 84 = 24 + 60: born 24-01-2035.
+  EXPECT_EQ(Cpr("8401357665", nullptr, AsOf(kDay)), IdProblem::kFutureBirthDate);
+  EXPECT_EQ(Cpr("8401357665", nullptr, AsOf({2035, 1, 24})), IdProblem::kNone);
+  EXPECT_EQ(Cpr("8401357665", nullptr, AsOf({2035, 1, 23})), IdProblem::kFutureBirthDate);
+  EXPECT_EQ(Cpr("6212264000", nullptr, AsOf(kDay)), IdProblem::kNone);  // 02-12-2026
+  EXPECT_EQ(Cpr("6312264000", nullptr, AsOf(kDay)), IdProblem::kFutureBirthDate);
+  // A number that cannot have been issued says so before anything else
+  // about it: a date that is not a date comes first, then the future.
+  IdOptions strict = AsOf(kDay);
+  strict.cpr_allow_replacement = false;
+  strict.cpr_require_modulus11 = true;
+  EXPECT_EQ(Cpr("8401357665", nullptr, strict), IdProblem::kFutureBirthDate);
+  EXPECT_EQ(Cpr("9202357665", nullptr, strict), IdProblem::kBadDate);  // 32-02
+  strict.cpr_allow_future = true;
+  EXPECT_EQ(Cpr("8401357665", nullptr, strict), IdProblem::kReplacementNumber);
+}
+
+TEST(CprTest, FutureBirthDateMessageNeverRepeatsTheNumber) {
+  absl::Status s = CheckId(IdKind::kCpr, "240135-7665", AsOf(kDay));
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message(),
+            "CPR number rejected: the birth date of the CPR number lies in the future (after the "
+            "date it is checked on), so it cannot have been issued [future_birth_date]");
+  for (std::string_view part : {"240135", "7665", "2035", "24-01", "2026"}) {
+    EXPECT_EQ(std::string(s.message()).find(part), std::string::npos) << part;
+  }
+  EXPECT_EQ(IdProblemStatus(IdKind::kCpr, IdProblem::kFutureBirthDate, 7).message().substr(0, 7),
+            "row 7: ");
+}
+
+// A CPR number born on `d` (7th digit 4: the years 2000-2036).
+std::string CprBornOn(const IdDate& d) {
+  char buf[16];
+  std::snprintf(buf, sizeof(buf), "%02d%02d%02d4000", d.day, d.month, d.year % 100);
+  return buf;
+}
+
+TEST(CprTest, TodayIsTodayInDenmark) {
+  const IdDate today = TodayInDenmark();
+  ASSERT_TRUE(IsValidIdDate(today));
+  ASSERT_GE(today.year, 2026);
+  if (today.year > 2035) GTEST_SKIP() << "the 7th digit 4 no longer reaches tomorrow";
+  const auto tomorrow = [](const IdDate& d) {
+    return id_internal::CivilFromDays(id_internal::DaysFromCivil(d.year, d.month, d.day) + 1);
+  };
+  const std::string born_today = CprBornOn(today);
+  const std::string born_tomorrow = CprBornOn(tomorrow(today));
+  std::vector<std::string_view> column = {born_today, born_tomorrow};
+  std::vector<IdProblem> problems;
+  StringColumn out;
+  const IdProblem single_today = Cpr(born_today);
+  const IdProblem single_tomorrow = Cpr(born_tomorrow);
+  CheckIds(IdKind::kCpr, column, &problems);
+  std::vector<IdProblem> normalized;
+  NormalizeIds(IdKind::kCpr, column, &out, &normalized);
+  if (TodayInDenmark() != today) GTEST_SKIP() << "midnight passed during the test";
+  EXPECT_EQ(single_today, IdProblem::kNone);
+  EXPECT_EQ(single_tomorrow, IdProblem::kFutureBirthDate);
+  EXPECT_EQ(problems, (std::vector<IdProblem>{IdProblem::kNone, IdProblem::kFutureBirthDate}));
+  EXPECT_EQ(normalized, problems);
+  EXPECT_EQ(out[0], born_today);
+  EXPECT_EQ(out[1], "");
+  // Single values a second time (the process knows today's date now).
+  EXPECT_EQ(Cpr(born_today), IdProblem::kNone);
+  EXPECT_EQ(Cpr(born_tomorrow), IdProblem::kFutureBirthDate);
+}
+
+TEST(CprTest, ResolveCprAsOfReadsTheClockOnlyWhenNeeded) {
+  IdOptions o;
+  const IdDate today = TodayInDenmark();
+  const IdOptions resolved = ResolveCprAsOf(o);
+  EXPECT_TRUE(resolved.cpr_as_of == today || resolved.cpr_as_of == TodayInDenmark());
+  EXPECT_EQ(ResolveCprAsOf(AsOf(kDay)).cpr_as_of, kDay);  // a given date is kept
+  o.cpr_allow_future = true;
+  EXPECT_TRUE(ResolveCprAsOf(o).cpr_as_of.empty());  // not needed: not read
+  EXPECT_TRUE(IdOptions().cpr_as_of.empty());
+  EXPECT_FALSE(IdOptions().cpr_allow_future);
+}
+
+TEST(CprTest, BatchesAgreeWithSingleValuesOnAGivenDate) {
+  std::vector<std::string_view> in = {"2401357665", "8401357665", "0212264000", "0312264000",
+                                      "3213801004", "0101801004"};
+  const std::vector<IdProblem> want = {IdProblem::kFutureBirthDate, IdProblem::kFutureBirthDate,
+                                       IdProblem::kNone,            IdProblem::kFutureBirthDate,
+                                       IdProblem::kBadDate,         IdProblem::kNone};
+  std::vector<IdProblem> problems;
+  EXPECT_EQ(CheckIds(IdKind::kCpr, in, &problems, AsOf(kDay)), 4u);
+  EXPECT_EQ(problems, want);
+  StringColumn out;
+  EXPECT_EQ(NormalizeIds(IdKind::kCpr, in, &out, &problems, AsOf(kDay)), 4u);
+  EXPECT_EQ(problems, want);
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    EXPECT_EQ(Cpr(in[i], nullptr, AsOf(kDay)), want[i]) << i;
+  }
+  // Other kinds never look at the date.
+  std::vector<std::string_view> yder = {"2401357665"};
+  EXPECT_EQ(CheckIds(IdKind::kOther, yder, &problems, AsOf(kDay)), 0u);
+}
+
+TEST(DateTest, IdDateAndIsValidIdDate) {
+  EXPECT_TRUE(IdDate().empty());
+  EXPECT_FALSE(kDay.empty());
+  EXPECT_TRUE(IsValidIdDate({2024, 2, 29}));
+  EXPECT_FALSE(IsValidIdDate({2026, 2, 29}));
+  EXPECT_FALSE(IsValidIdDate({2026, 13, 1}));
+  EXPECT_FALSE(IsValidIdDate({0, 1, 1}));
+  EXPECT_FALSE(IsValidIdDate({10000, 1, 1}));
+  EXPECT_FALSE(IsValidIdDate(IdDate()));
+}
+
+// identifiers.h has its own day arithmetic (it does not include retention.h);
+// both must agree on every day of the years 1-9999.
+TEST(DateTest, DayNumbersAgreeWithRetention) {
+  for (DayNumber d = kMinDate; d <= kMaxDate; ++d) {
+    const CivilDate r = CivilFromDays(d);
+    const IdDate i = id_internal::CivilFromDays(d);
+    ASSERT_TRUE(i.year == r.year && i.month == r.month && i.day == r.day) << d;
+    ASSERT_EQ(id_internal::DaysFromCivil(i.year, i.month, i.day), d);
+  }
+}
+
+TEST(DateTest, DateInDenmarkAtTheChangesOfTime) {
+  const auto at = [](int y, int mo, int d, int h, int mi, int s) {
+    return id_internal::DaysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
+  };
+  // Winter: UTC+1.
+  EXPECT_EQ(DateInDenmark(at(2026, 12, 2, 22, 59, 59)), (IdDate{2026, 12, 2}));
+  EXPECT_EQ(DateInDenmark(at(2026, 12, 2, 23, 0, 0)), (IdDate{2026, 12, 3}));
+  EXPECT_EQ(DateInDenmark(at(2026, 12, 31, 23, 0, 0)), (IdDate{2027, 1, 1}));
+  // Summer time from 01:00 UTC on the last Sunday of March (29 March 2026).
+  EXPECT_EQ(DateInDenmark(at(2026, 3, 28, 22, 59, 59)), (IdDate{2026, 3, 28}));
+  EXPECT_EQ(DateInDenmark(at(2026, 3, 28, 23, 0, 0)), (IdDate{2026, 3, 29}));
+  EXPECT_EQ(DateInDenmark(at(2026, 3, 29, 21, 59, 59)), (IdDate{2026, 3, 29}));
+  EXPECT_EQ(DateInDenmark(at(2026, 3, 29, 22, 0, 0)), (IdDate{2026, 3, 30}));
+  EXPECT_EQ(DateInDenmark(at(2026, 7, 1, 21, 59, 59)), (IdDate{2026, 7, 1}));
+  EXPECT_EQ(DateInDenmark(at(2026, 7, 1, 22, 0, 0)), (IdDate{2026, 7, 2}));
+  // ... to 01:00 UTC on the last Sunday of October (25 October 2026).
+  EXPECT_EQ(DateInDenmark(at(2026, 10, 24, 21, 59, 59)), (IdDate{2026, 10, 24}));
+  EXPECT_EQ(DateInDenmark(at(2026, 10, 24, 22, 0, 0)), (IdDate{2026, 10, 25}));
+  EXPECT_EQ(DateInDenmark(at(2026, 10, 25, 22, 59, 59)), (IdDate{2026, 10, 25}));
+  EXPECT_EQ(DateInDenmark(at(2026, 10, 25, 23, 0, 0)), (IdDate{2026, 10, 26}));
+  EXPECT_EQ(DateInDenmark(0), (IdDate{1970, 1, 1}));
+}
+
+// The computed rule against the time-zone database (retention's
+// DateOfInstant, absl and tzdata): every hour from 1996 to 2040, and every
+// minute of the three hours before and after each change of time.
+TEST(DateTest, DateInDenmarkAgreesWithTheTimeZoneDatabase) {
+  if (!DateOfInstant(0, "Europe/Copenhagen").ok()) {
+    GTEST_SKIP() << "no time-zone database (tzdata) on this machine";
+  }
+  const auto check = [](std::int64_t t) {
+    absl::StatusOr<DayNumber> want = DateOfInstant(t, "Europe/Copenhagen");
+    ASSERT_TRUE(want.ok());
+    const CivilDate w = CivilFromDays(*want);
+    const IdDate got = DateInDenmark(t);
+    ASSERT_TRUE(got.year == w.year && got.month == w.month && got.day == w.day) << t;
+  };
+  const std::int64_t from = id_internal::DaysFromCivil(1996, 1, 1) * 86400;
+  const std::int64_t until = id_internal::DaysFromCivil(2041, 1, 1) * 86400;
+  for (std::int64_t t = from; t < until; t += 3600) check(t);
+  for (int year = 1996; year <= 2040; ++year) {
+    for (int month : {3, 10}) {
+      const std::int64_t change = id_internal::LastSundayOf(year, month) * 86400 + 3600;
+      for (std::int64_t t = change - 3 * 3600; t <= change + 3 * 3600; t += 60) check(t);
+    }
+  }
 }
 
 TEST(CprTest, SexFromTheLastDigit) {
@@ -346,7 +574,7 @@ TEST(StringColumnTest, PushAppendSecureClear) {
 // Every problem code and text is defined for every kind.
 TEST(ProblemTextTest, DefinedForEveryKindAndProblem) {
   for (int k = 1; k <= 6; ++k) {
-    for (int p = 0; p <= 10; ++p) {
+    for (int p = 0; p <= 11; ++p) {
       EXPECT_FALSE(IdProblemText(static_cast<IdKind>(k), static_cast<IdProblem>(p)).empty());
       EXPECT_NE(IdProblemCode(static_cast<IdProblem>(p)), "unknown");
     }

@@ -72,7 +72,8 @@ enum gdprkit_id_problem {
   GDPRKIT_ID_BAD_CHECK_DIGIT = 7,
   GDPRKIT_ID_LEADING_ZERO = 8,
   GDPRKIT_ID_ALL_ZEROS = 9,
-  GDPRKIT_ID_REPLACEMENT_NUMBER = 10
+  GDPRKIT_ID_REPLACEMENT_NUMBER = 10,
+  GDPRKIT_ID_FUTURE_BIRTH_DATE = 11 /* CPR: born after the date checked on (0.3) */
 };
 
 /* Stores in *out_kind the kind named `name` ("cpr", "cvr", "gln",
@@ -97,16 +98,31 @@ GDPRKIT_API const char* gdprkit_id_problem_text(int kind, int problem);
 
 /* Options for the identifier checks. Initialise with GDPRKIT_ID_OPTIONS_INIT
  * (the defaults documented in docs/vault.md); NULL wherever an options
- * pointer is taken means the defaults. */
+ * pointer is taken means the defaults.
+ *
+ * Version 2 (0.3) appends the last two fields. A version-1 struct, from a
+ * program built with an older header, is still read (its four fields; the
+ * others take their defaults).
+ *
+ * CPR numbers whose birth date (the real day of a replacement number) lies
+ * after cpr_as_of cannot have been issued: GDPRKIT_ID_FUTURE_BIRTH_DATE,
+ * unless cpr_allow_future. cpr_as_of is a day number (gdprkit_date_parse);
+ * GDPRKIT_NO_DATE, the default, means today's date in Denmark (CET/CEST),
+ * read from the clock once per call. Another value that is not a date of the
+ * years 1-9999 is INVALID_ARGUMENT. */
 typedef struct gdprkit_id_options {
   unsigned int version;      /* GDPRKIT_ID_OPTIONS_VERSION */
   int cpr_require_modulus11; /* 0 (default): numbers since 2007 need not pass */
   int cpr_allow_replacement; /* 1 (default): accept replacement numbers */
   int pad_provider_number;   /* 1 (default): pad provider numbers to 6 digits */
+  int cpr_allow_future;      /* version 2. 0 (default): refuse future birth dates */
+  int32_t cpr_as_of;         /* version 2. GDPRKIT_NO_DATE (default): today */
 } gdprkit_id_options;
 
-#define GDPRKIT_ID_OPTIONS_VERSION 1u
-#define GDPRKIT_ID_OPTIONS_INIT { GDPRKIT_ID_OPTIONS_VERSION, 0, 1, 1 }
+#define GDPRKIT_ID_OPTIONS_VERSION 2u
+/* (-2147483647 - 1) is GDPRKIT_NO_DATE without its cast, which C++ would
+ * warn about (-Wold-style-cast). */
+#define GDPRKIT_ID_OPTIONS_INIT { GDPRKIT_ID_OPTIONS_VERSION, 0, 1, 1, 0, (-2147483647 - 1) }
 
 /* A column of result strings; see the notes at the top. */
 typedef struct gdprkit_id_column gdprkit_id_column;
@@ -266,7 +282,12 @@ GDPRKIT_API gdprkit_status gdprkit_vault_domain_scheme(int* out_scheme, const gd
                                                        const char* domain);
 
 /* Per-batch options. Initialise with GDPRKIT_BATCH_OPTIONS_INIT; NULL means
- * the defaults. */
+ * the defaults.
+ *
+ * Version 2 (0.3) embeds a version-2 gdprkit_id_options (whose version may
+ * also say 1: then only its first four fields count). A version-1 struct,
+ * from a program built with an older header, is still read with the layout
+ * it had: a version-1 id_options (four fields), skip_invalid, key_version. */
 typedef struct gdprkit_batch_options {
   unsigned int version;           /* GDPRKIT_BATCH_OPTIONS_VERSION */
   gdprkit_id_options id_options;  /* how identifiers are checked */
@@ -276,7 +297,7 @@ typedef struct gdprkit_batch_options {
   unsigned int key_version;       /* pseudonyms: 0 = current, or an older one */
 } gdprkit_batch_options;
 
-#define GDPRKIT_BATCH_OPTIONS_VERSION 1u
+#define GDPRKIT_BATCH_OPTIONS_VERSION 2u
 #define GDPRKIT_BATCH_OPTIONS_INIT \
   { GDPRKIT_BATCH_OPTIONS_VERSION, GDPRKIT_ID_OPTIONS_INIT, 0, 0u }
 
