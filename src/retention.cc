@@ -69,6 +69,14 @@ bool Digits(std::string_view s, std::size_t pos, std::size_t n, int* out) {
 
 }  // namespace
 
+namespace retention_internal {
+
+absl::Status BadText(std::string_view what, std::string_view text, std::string_view why) {
+  return absl::InvalidArgumentError(absl::StrCat(AV(what), " ", Shown(text), ": ", AV(why)));
+}
+
+}  // namespace retention_internal
+
 absl::StatusOr<DayNumber> DateOfInstant(std::int64_t unix_seconds, std::string_view zone) {
   absl::StatusOr<absl::TimeZone> tz = LoadZone(zone);
   if (!tz.ok()) return tz.status();
@@ -87,7 +95,8 @@ absl::StatusOr<DayNumber> ParseDateTime(std::string_view text, std::string_view 
   }
   absl::StatusOr<DayNumber> date = ParseDate(text.substr(0, 10));
   if (!date.ok()) {
-    // ParseDate repeats its text; a CPR number in a date column must not be.
+    // ParseDate sees the first ten bytes only, which may hold part of a CPR
+    // number that the whole text shows ("010190-1234"): test the whole.
     if (internal::ContainsCprLike(AV(text))) {
       return absl::InvalidArgumentError(
           absl::StrCat("invalid date ", Shown(text), ": expected YYYY-MM-DD"));

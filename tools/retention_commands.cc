@@ -558,7 +558,8 @@ int RunLogAppend(const Invocation& inv, const std::string& path) {
     errno = 0;
     const long long secs = std::strtoll(t.c_str(), &end, 10);
     if (errno != 0 || end == t.c_str() || *end != '\0') {
-      PrintError(Str("--deleted-at: ", Quoted(t),
+      // QuotedId: a CPR number typed here must not be repeated either.
+      PrintError(Str("--deleted-at: ", QuotedId(t),
                      " is not a number of seconds since 1970-01-01T00:00:00Z"));
       return kExitUsage;
     }

@@ -164,11 +164,19 @@ inline std::string Excerpt(std::string_view s) {
   if (s.size() > 40) out += "...";
   return out;
 }
+
+// The InvalidArgument error of ParseDate and ParsePeriod: `what` "text":
+// `why`, where the text is withheld when it looks like a CPR number (the
+// core's one test, src/internal/redact.h, which this installed header cannot
+// include) and shortened otherwise. `why` never repeats the text. Defined in
+// src/retention.cc, so only the error path leaves the inline parsers.
+absl::Status BadText(std::string_view what, std::string_view text, std::string_view why);
 }  // namespace retention_internal
 
 // Parses a date written "YYYY-MM-DD" (four-digit year 0001-9999). Errors:
 // InvalidArgument for another shape, and for a date that does not exist
-// ("2025-02-30: February 2025 has 28 days").
+// ("2025-02-30: February 2025 has 28 days"). The message repeats the text,
+// except a text that looks like a CPR number, which is withheld.
 inline absl::StatusOr<DayNumber> ParseDate(std::string_view text) {
   auto digits = [&](std::size_t pos, std::size_t n, int* out) {
     int v = 0;
@@ -182,24 +190,20 @@ inline absl::StatusOr<DayNumber> ParseDate(std::string_view text) {
   int y = 0, m = 0, d = 0;
   if (text.size() != 10 || text[4] != '-' || text[7] != '-' || !digits(0, 4, &y) ||
       !digits(5, 2, &m) || !digits(8, 2, &d)) {
-    return absl::InvalidArgumentError("invalid date \"" + retention_internal::Excerpt(text) +
-                                      "\": expected YYYY-MM-DD");
+    return retention_internal::BadText("invalid date", text, "expected YYYY-MM-DD");
   }
-  if (y < 1) {
-    return absl::InvalidArgumentError("invalid date \"" + std::string(text) +
-                                      "\": year 0000 does not exist");
-  }
+  if (y < 1) return retention_internal::BadText("invalid date", text, "year 0000 does not exist");
   if (m < 1 || m > 12) {
-    return absl::InvalidArgumentError("invalid date \"" + std::string(text) + "\": month " +
-                                      std::to_string(m) + " does not exist");
+    return retention_internal::BadText("invalid date", text,
+                                       "month " + std::to_string(m) + " does not exist");
   }
   if (d < 1 || d > DaysInMonth(y, m)) {
     static constexpr const char* kMonths[12] = {"January",   "February", "March",    "April",
                                                 "May",       "June",     "July",     "August",
                                                 "September", "October",  "November", "December"};
-    return absl::InvalidArgumentError("impossible date \"" + std::string(text) +
-                                      "\": " + kMonths[m - 1] + " " + std::to_string(y) + " has " +
-                                      std::to_string(DaysInMonth(y, m)) + " days");
+    return retention_internal::BadText("impossible date", text,
+                                       std::string(kMonths[m - 1]) + " " + std::to_string(y) +
+                                           " has " + std::to_string(DaysInMonth(y, m)) + " days");
   }
   return DaysFromCivil(y, m, d);
 }
@@ -267,11 +271,11 @@ struct Period {
 // that order, each at most once, n a non-negative whole number (at most
 // Period::kMax...). Weeks may be combined with the others (ISO 8601-2). Time
 // components ("PT12H"), fractions, signs, lower case and white space are
-// refused. Errors: InvalidArgument naming the text and what is wrong with it.
+// refused. Errors: InvalidArgument naming the text (withheld when it looks
+// like a CPR number) and what is wrong with it.
 inline absl::StatusOr<Period> ParsePeriod(std::string_view text) {
-  const std::string shown = "\"" + retention_internal::Excerpt(text) + "\"";
   auto bad = [&](const std::string& why) {
-    return absl::InvalidArgumentError("ill-formed period " + shown + ": " + why);
+    return retention_internal::BadText("ill-formed period", text, why);
   };
   if (text.empty()) return bad("empty; write e.g. P14D, P3M, P1Y6M or P0D");
   if (text[0] == 'p') return bad("periods are upper case, e.g. P14D");
@@ -292,15 +296,14 @@ inline absl::StatusOr<Period> ParsePeriod(std::string_view text) {
                  "' at position " + std::to_string(i + 1));
     }
     std::int64_t n = 0;
-    const std::size_t start = i;
     while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
       n = n * 10 + (text[i] - '0');
       if (n > 99999999) return bad("number too large");
       ++i;
     }
     if (i == text.size()) {
-      return bad("number " + std::string(text.substr(start, i - start)) +
-                 " has no designator (Y, M, W or D)");
+      // Not the number itself: the message shows the text, or withholds it.
+      return bad("the last number has no designator (Y, M, W or D)");
     }
     const char d = text[i];
     if (d == '.' || d == ',') return bad("fractions are not supported; use a smaller unit");

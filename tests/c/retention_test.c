@@ -88,6 +88,21 @@ static void TestDates(void) {
   CHECK_ERROR_MENTIONS("impossible date");
   CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_date_parse(&d, "0000-01-01"));
   CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_date_parse(NULL, "2025-01-01"));
+  /* A CPR number typed as a date is not repeated in the message. */
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_date_parse(&d, "0101901234"));
+  CHECK_ERROR_MENTIONS("withheld");
+  CHECK(strstr(gdprkit_last_error(), "1234") == NULL);
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_date_parse(&d, "010190-1234"));
+  CHECK_ERROR_MENTIONS("expected YYYY-MM-DD");
+  CHECK(strstr(gdprkit_last_error(), "1234") == NULL);
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_add_period(buf, sizeof buf, "0101901234", "P1D"));
+  CHECK(strstr(gdprkit_last_error(), "1234") == NULL);
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_add_period(buf, sizeof buf, "2025-01-01", "P0101901234D"));
+  CHECK(strstr(gdprkit_last_error(), "1234") == NULL);
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_date_parse(&d, "20250101"));
+  CHECK_ERROR_MENTIONS("\"20250101\"");
   CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_date_format(buf, sizeof buf, NO));
   CHECK_ERROR_MENTIONS("GDPRKIT_NO_DATE");
   CHECK_STATUS(GDPRKIT_OUT_OF_RANGE, gdprkit_date_format(buf, sizeof buf, NO + 1));

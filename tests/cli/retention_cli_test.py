@@ -93,6 +93,27 @@ class RetentionCliTest(unittest.TestCase):
         self.fails("retention", "add-period", "2025-01-01")
         self.fails("retention", "add-period", "2025-01-01", "P1D", "--zone", "Mars/Base")
 
+    def test_cpr_numbers_typed_as_dates_or_periods_are_not_repeated(self):
+        log = os.path.join(self.tmp.name, "cpr.log")
+        for cpr in ("0101901234", "010190-1234", "01.01.90-1234", "pt0101901234"):
+            for args in (("retention", "add-period", cpr, "P1D"),
+                         ("retention", "add-period", "2025-01-01", "P" + cpr + "D"),
+                         ("retention", "add-period", "2025-01-01", cpr),
+                         ("retention", "sweep", "--policy", KAPSEL, "--records",
+                          KAPSEL_RECORDS, "--on", cpr),
+                         ("retention", "log", "append", log, "--id", "x", "--due", cpr),
+                         # Ten digits are a number of seconds; the other spellings are not.
+                         ("retention", "log", "append", log, "--id", "x", "--deleted-at",
+                          cpr if not cpr.isdigit() else "010190 1234")):
+                err = self.fails(*args)
+                self.assertIn("withheld", err, args)
+                self.assertNotIn("1234", err, args)
+        self.assertFalse(os.path.exists(log))
+        # Other bad input is still shown.
+        self.assertIn('"2025-13-01"', self.fails("retention", "add-period", "2025-13-01", "P1D"))
+        self.assertIn('"yesterday"', self.fails("retention", "log", "append", log, "--id", "x",
+                                                "--deleted-at", "yesterday"))
+
     # -- sweep ------------------------------------------------------------------
 
     def test_sweep_example_records(self):

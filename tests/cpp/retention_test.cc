@@ -96,6 +96,33 @@ TEST(CivilDateTest, RefusesImpossibleAndMalformedDates) {
   EXPECT_LT(ParseDate(junk).status().message().size(), 100u);
 }
 
+// A CPR number typed where a date or a period belongs is never repeated in the
+// message (issue #9): not by ParseDate, nor by what reads dates through it
+// (AddPeriod on text, ParseDateTime, the C ABI, Python, the CLI), nor by
+// ParsePeriod. Other bad input is still shown, so that it can be found.
+TEST(CivilDateTest, MessagesWithholdCprNumbers) {
+  for (const std::string cpr : {"0101901234", "010190-1234", "01.01.90-1234", "010190 1234",
+                                "3112991234", "pt0101901234", "0101901234x"}) {
+    for (const absl::Status& s :
+         {ParseDate(cpr).status(), AddPeriod(cpr, "P1D").status(),
+          ParseDateTime(cpr, kDefaultTimeZone).status(), ParsePeriod("P" + cpr + "D").status(),
+          ParsePeriod(cpr).status(), AddPeriod("2025-01-01", "P" + cpr).status()}) {
+      ASSERT_FALSE(s.ok()) << cpr;
+      EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << cpr;
+      EXPECT_THAT(s.message(), HasSubstr("withheld")) << cpr << ": " << s.message();
+      EXPECT_THAT(s.message(), Not(HasSubstr("1234"))) << cpr << ": " << s.message();
+      EXPECT_THAT(s.message(), Not(HasSubstr("9012"))) << cpr << ": " << s.message();
+    }
+  }
+  // What is wrong is still said.
+  EXPECT_THAT(ParseDate("0101901234").status().message(), HasSubstr("expected YYYY-MM-DD"));
+  EXPECT_THAT(ParsePeriod("P0101901234D").status().message(), HasSubstr("number too large"));
+  // Texts that are no CPR number are shown as before.
+  EXPECT_THAT(ParseDate("20250101").status().message(), HasSubstr("\"20250101\""));
+  EXPECT_THAT(ParseDate("2025-02-30").status().message(), HasSubstr("\"2025-02-30\""));
+  EXPECT_THAT(ParsePeriod("P1H").status().message(), HasSubstr("\"P1H\""));
+}
+
 // ---------------------------------------------------------------------------
 // Periods
 // ---------------------------------------------------------------------------

@@ -543,6 +543,25 @@ def test_sweep_ignores_unused_categories(kapsel: gdprkit.RetentionSchedule) -> N
     assert out.loc[0, "status"] == "kept" and out.loc[0, "reason"] == "no-rule"
 
 
+@pytest.mark.parametrize("cpr", ["0101901234", "010190-1234", "01.01.90-1234", "pt0101901234"])
+def test_cpr_numbers_typed_as_dates_or_periods_are_not_repeated(cpr: str) -> None:
+    # The core's ParseDate (and ParsePeriod) withhold a text that looks like a
+    # CPR number: the extension's parse_date, add_period's fast path for
+    # "YYYY-MM-DD"-sized texts, periods and date columns.
+    for call in (lambda: _gdprkit.parse_date(cpr),
+                 lambda: _gdprkit.add_period(cpr, "P1D"),
+                 lambda: gdprkit.add_period(cpr, "P1D"),
+                 lambda: gdprkit.add_period("2025-01-01", "P" + cpr + "D"),
+                 lambda: gdprkit.add_period("2025-01-01", cpr),
+                 lambda: _gdprkit.parse_period(cpr),
+                 lambda: retention.to_days([cpr])):
+        with pytest.raises(gdprkit.InvalidArgumentError) as e:
+            call()
+        assert "1234" not in str(e.value) and "withheld" in str(e.value), str(e.value)
+    with pytest.raises(gdprkit.InvalidArgumentError, match='"20250101"'):
+        _gdprkit.parse_date("20250101")
+
+
 # ---------------------------------------------------------------------------
 # Paths (issue #9, item 11): every entry point that takes a file name goes
 # through gdprkit._args.path, as the vault and Policy.load do.
