@@ -189,14 +189,13 @@ TEST(SeedFindings, MedCom) {
   const std::vector<Expected> expected = {
       {kE, "cpr-without-dbl-11", "expense-reimbursement"},
       {kE, "special-category-without-condition", "communication-knowledge-sharing"},
-      {kE, "special-category-without-condition", "communication-with-consent"},
       {kE, "cpr-without-dbl-11", "external-consultant-contracts"},
+      {kW, "sensitive-data-published", "communication-knowledge-sharing"},
+      {kW, "sensitive-data-published", "communication-with-consent"},
       {kW, "legitimate-interest-without-balancing-test", "partner-collaboration"},
       {kW, "legitimate-interest-without-balancing-test", "expense-reimbursement"},
       {kW, "legitimate-interest-without-balancing-test", "activity-information-statistics"},
       {kW, "consent-without-mechanism", "communication-with-consent"},
-      {kW, "legitimate-interest-without-balancing-test", "recruitment"},
-      {kW, "legitimate-interest-without-balancing-test", "unsolicited-applications"},
       {kW, "legitimate-interest-without-balancing-test", "external-consultant-contracts"},
       {kI, "no-access-grant", "partner-collaboration"},
       {kI, "no-access-grant", "expense-reimbursement"},
@@ -569,7 +568,36 @@ TEST(MedCom, LegitimateInterestPurposesWithoutRecordedTestAreFlagged) {
     if (f.code == "legitimate-interest-without-balancing-test") flagged.push_back(f.purpose_id);
   }
   EXPECT_EQ(Sorted(flagged), Sorted(with_f));
-  EXPECT_EQ(flagged.size(), 6u);
+  EXPECT_EQ(flagged.size(), 4u);
+}
+
+// Issue #10, item 3. Seed 002, section 3: "Retsgrundlaget herfor er hhv.
+// Persondataforordningens artikel 6, stk. 1, litra b og f": "hhv." gives one
+// basis per use, in the order the uses are listed (recruitment: b; external
+// consultants: f), so no purpose carries both, and recruitment is neither
+// warned about a balancing test nor open to objection.
+TEST(MedCom, RespectivelyMeansOneBasisPerUse) {
+  auto p = LoadSeed("medcom.textproto");
+  ASSERT_NE(p, nullptr);
+  EXPECT_THAT(p->FindPurpose("recruitment")->basis, ElementsAre("A6-1-b", "DK-DBL-12"));
+  EXPECT_THAT(p->FindPurpose("unsolicited-applications")->basis, ElementsAre("A6-1-b", "DK-DBL-12"));
+  EXPECT_THAT(p->FindPurpose("external-consultant-contracts")->basis,
+              ElementsAre("A6-1-f", "DK-DBL-12"));
+  EXPECT_THAT(p->FindPurpose("recruitment")->source_text, HasSubstr("hhv."));
+  EXPECT_FALSE(RightOf(*p, "recruitment", Right::kObjection).applies);
+  EXPECT_TRUE(RightOf(*p, "external-consultant-contracts", Right::kObjection).applies);
+}
+
+// Issue #10, item 7: "Visse oplysninger, der kan være personhenføre (lokations-
+// og ydernummer), publiceres i MedComs statistikdatabase": publication.
+TEST(MedCom, StatisticsDatabaseIsPublication) {
+  auto p = LoadSeed("medcom.textproto");
+  ASSERT_NE(p, nullptr);
+  const Purpose* stats = p->FindPurpose("activity-information-statistics");
+  ASSERT_NE(stats, nullptr);
+  ASSERT_EQ(stats->recipients.size(), 1u);
+  EXPECT_EQ(stats->recipients[0].kind, RecipientKind::kPublic);
+  EXPECT_THAT(RightOf(*p, stats->id, Right::kErasure).reason, HasSubstr("Art. 17(2)"));
 }
 
 TEST(MedCom, ChildrenAndVulnerablePersonsOnConsent) {
@@ -577,7 +605,9 @@ TEST(MedCom, ChildrenAndVulnerablePersonsOnConsent) {
   ASSERT_NE(p, nullptr);
   const Purpose* consent = p->FindPurpose("communication-with-consent");
   ASSERT_NE(consent, nullptr);
-  EXPECT_THAT(consent->basis, ElementsAre("A6-1-a"));
+  // Issue #10, item 4: "samtykke" is read the same way as in the cluster
+  // guide: Art. 6(1)(a), with Art. 9(2)(a) where health data are involved.
+  EXPECT_THAT(consent->basis, ElementsAre("A6-1-a", "A9-2-a"));
   EXPECT_THAT(consent->data_subjects, ::testing::Contains("børn"));
   EXPECT_TRUE(RightOf(*p, consent->id, Right::kWithdrawConsent).applies);
   EXPECT_FALSE(RightOf(*p, consent->id, Right::kObjection).applies);
@@ -614,7 +644,7 @@ TEST(MedCom, EmploymentParagraphIsDeclaredAsWrittenAndGroundsNothing) {
   ASSERT_NE(p, nullptr);
   EXPECT_EQ(p->BasisEffects("DK-DBL-12"), static_cast<std::uint32_t>(kEffectNone));
   EXPECT_THAT(p->BasisTitle("DK-DBL-12"), HasSubstr("§ 12"));
-  EXPECT_THAT(p->FindPurpose("recruitment")->basis, ElementsAre("A6-1-b", "A6-1-f", "DK-DBL-12"));
+  EXPECT_THAT(p->FindPurpose("recruitment")->basis, ElementsAre("A6-1-b", "DK-DBL-12"));
 }
 
 // ---------------------------------------------------------------------------

@@ -202,7 +202,13 @@ def test_medcom_balancing_test_and_consent_for_children(seed) -> None:
     assert len(comm.legitimate_interest.safeguards) == 6
     assert "børn" in comm.legitimate_interest.safeguards[-1]
     consent = p.purpose("communication-with-consent")
-    assert consent.basis == ("A6-1-a",)
+    # Issue #10, item 4: "skal samtykke anvendes til behandlingsgrundlag" is
+    # read as the cluster guide's "samtykke": Art. 6(1)(a) with Art. 9(2)(a)
+    # where health data are involved (examples/policies/README.md).
+    assert consent.basis == ("A6-1-a", "A9-2-a")
+    assert p.purpose("communication-with-consent").basis[1:] == seed(
+        "klyngeguide.textproto"
+    ).purpose("patient-level-with-consent").basis[1:]
     assert "børn" in consent.data_subjects
     assert "A7-3" in p.rights(consent.id)
     assert "A21" not in p.rights(consent.id)
@@ -210,7 +216,7 @@ def test_medcom_balancing_test_and_consent_for_children(seed) -> None:
         f.purpose_id for f in p.validate() if f.code == "legitimate-interest-without-balancing-test"
     }
     assert comm.id not in flagged
-    assert len(flagged) == 6
+    assert len(flagged) == 4
 
 
 def test_medcom_recruitment_retention_and_statistics(seed) -> None:
@@ -230,9 +236,17 @@ def test_medcom_declared_paragraph_grounds_nothing(seed) -> None:
     p = seed("medcom.textproto")
     assert p.basis_effects("DK-DBL-12") == ()
     assert "§ 12" in p.basis_title("DK-DBL-12")
-    assert p.purpose("recruitment").basis == ("A6-1-b", "A6-1-f", "DK-DBL-12")
+    # Issue #10, item 3, section 3: "Retsgrundlaget herfor er hhv. ... litra b
+    # og f": one basis per use, in the order the uses are listed.
+    assert p.purpose("recruitment").basis == ("A6-1-b", "DK-DBL-12")
+    assert p.purpose("external-consultant-contracts").basis == ("A6-1-f", "DK-DBL-12")
+    assert "A21" not in p.rights("recruitment")
+    stats = p.purpose("activity-information-statistics")
+    assert [r.kind for r in stats.recipients] == ["public"]
+    erasure = {a.code: a for a in p.rights_detail(stats.id)}["A17"]
+    assert "Art. 17(2)" in erasure.reason
     titles = p.to_frame().set_index("id").loc["recruitment", "basis_titles"]
-    assert titles[2] == p.basis_title("DK-DBL-12")
+    assert titles[1] == p.basis_title("DK-DBL-12")
 
 
 # -- 003 Practio ---------------------------------------------------------------
