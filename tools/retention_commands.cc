@@ -1,6 +1,6 @@
 // `gdprkit retention ...`: date arithmetic, sweeps, the deletion log.
 //
-//   gdprkit retention sweep --policy FILE --records FILE.csv --on DATE
+//   gdprkit retention sweep --policy FILE --records FILE.csv --on DATE [--delimiter D]
 //   gdprkit retention add-period DATE PERIOD
 //   gdprkit retention log verify FILE [--head HASH] [--key-file FILE]
 //   gdprkit retention log append FILE --id ID [--rule RULE] [--due DATE] ...
@@ -175,26 +175,29 @@ std::string ColumnList(const RetentionSchedule& s) {
   return Str("id, purpose or rule, the events (", Join(events, ", "), "), hold_start, hold_end");
 }
 
-// Reads the records CSV; prints an error and returns false on bad input.
+// Reads the records CSV (tools/cli_csv.h: a byte-order mark, the delimiter
+// given or detected from the header, quoting, ragged rows); prints an error
+// and returns false on bad input.
 bool ReadRecords(const std::string& path, const RetentionSchedule& schedule,
-                 const std::string& zone, Records* r) {
+                 const std::string& zone, const CsvOptions& csv_options, Records* r) {
   r->name = path == "-" ? "<stdin>" : path;
   absl::StatusOr<std::string> text = ReadFileArg(path, kMaxRecordsBytes);
   if (!text.ok()) {
     PrintError(Str("--records: ", MessageOf(text.status())));
     return false;
   }
-  absl::StatusOr<std::vector<CsvRecord>> csv = ParseCsv(*text, r->name);
-  if (!csv.ok()) {
-    PrintError(MessageOf(csv.status()));
+  absl::StatusOr<CsvTable> table = ReadCsv(*text, r->name, csv_options);
+  if (!table.ok()) {
+    PrintError(MessageOf(table.status()));
     return false;
   }
-  if (csv->empty()) {
+  const std::vector<CsvRecord>& csv = table->records;
+  if (csv.empty()) {
     PrintError(Str(Plain(r->name), ": empty; the first line names the columns: ",
                    ColumnList(schedule)));
     return false;
   }
-  const CsvRecord& header = csv->front();
+  const CsvRecord& header = csv.front();
   int id_col = -1, sel_col = -1, hold_start_col = -1, hold_end_col = -1;
   std::vector<std::pair<int, std::size_t>> event_cols;  // (column, index into event_names)
   std::vector<std::string_view> known;
@@ -226,6 +229,10 @@ bool ReadRecords(const std::string& path, const RetentionSchedule& schedule,
       continue;
     }
     if (schedule.EventIndex(h) < 0) {
+      // A header of one field that holds another delimiter was split on the
+      // wrong one: say how it was read.
+      const bool split_wrong =
+          header.fields.size() == 1 && h.find_first_of(",;\t") != std::string::npos;
       PrintError(Str(Plain(r->name), ":", header.line, ": unknown column ", Quoted(h),
                      ": no rule of the policy refers to an event of that name",
                      [&] {
@@ -233,7 +240,10 @@ bool ReadRecords(const std::string& path, const RetentionSchedule& schedule,
                        return near.empty() ? std::string()
                                            : Str("; did you mean \"", Join(near, "\", \""), "\"?");
                      }(),
-                     " (columns: ", ColumnList(schedule), ")"));
+                     " (columns: ", ColumnList(schedule), ")",
+                     split_wrong ? Str("; the header was read as ", DelimiterName(table->delimiter),
+                                       "-separated: is --delimiter right?")
+                                 : std::string()));
       return false;
     }
     for (const auto& [col, idx] : event_cols) {
@@ -257,11 +267,11 @@ bool ReadRecords(const std::string& path, const RetentionSchedule& schedule,
                    ": a hold_end column needs a hold_start column"));
     return false;
   }
-  const std::size_t n = csv->size() - 1;
+  const std::size_t n = csv.size() - 1;
   r->event_days.assign(r->event_names.size(), std::vector<DayNumber>(n, kNoDate));
   std::map<std::string, std::int32_t, std::less<>> selectors;
   for (std::size_t row = 0; row < n; ++row) {
-    const CsvRecord& rec = (*csv)[row + 1];
+    const CsvRecord& rec = csv[row + 1];
     auto where = [&](std::string_view column) {
       return Str(Plain(r->name), ":", rec.line, ": record ",
                  QuotedId(rec.fields.size() > static_cast<std::size_t>(id_col)
@@ -344,7 +354,9 @@ int RunSweep(const Invocation& inv) {
     return kExitUsage;
   }
   Records r;
-  if (!ReadRecords(inv.Get("--records"), *schedule, zone, &r)) return kExitUsage;
+  CsvOptions csv_options;
+  csv_options.delimiter = DelimiterArg(inv);
+  if (!ReadRecords(inv.Get("--records"), *schedule, zone, csv_options, &r)) return kExitUsage;
 
   SweepInput in;
   in.selector = r.selector;
@@ -637,11 +649,16 @@ std::vector<Command> RetentionCommands() {
        "may-delete), due_date (since when), next_due (when), the deciding rule and anchor, and\n"
        "the reason. A bad record (impossible date, event before collection, hold released\n"
        "before it began) is named by line, id and column, and nothing is printed (exit 2).\n"
-       "Times with an offset are read in Europe/Copenhagen unless --zone says otherwise.",
+       "Times with an offset are read in Europe/Copenhagen unless --zone says otherwise.\n"
+       "The CSV may be comma-, semicolon- (Danish Excel) or tab-separated: the delimiter is\n"
+       "detected from the header line, or given by --delimiter; fields may be quoted, a UTF-8\n"
+       "byte-order mark is skipped, and a row with more or fewer fields than the header is an\n"
+       "error.",
        {{"--policy", "FILE", {}, "the policy file with the retention rules"},
         {"--records", "FILE", {}, "records CSV ('-': standard input)"},
         {"--on", "DATE", {}, "the sweep's date"},
         {"--explain", "ID", {}, "explain the decision for one record, line by line"},
+        DelimiterOption(),
         ZoneOption(),
         FormatOption()},
        RunSweep},

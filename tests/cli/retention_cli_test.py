@@ -194,6 +194,43 @@ class RetentionCliTest(unittest.TestCase):
         self.assertEqual([r["id"] for r in rows], ["a,1", 'b "2"'])
         self.assertEqual([r["status"] for r in rows], ["due", "kept"])
 
+    def test_sweep_delimiter(self):
+        # --delimiter auto|comma|semicolon|tab, as the other CSV-reading commands have it.
+        with open(KAPSEL_RECORDS, encoding="utf-8", newline="") as f:
+            rows = list(csv.reader(f))
+        plain, _ = self.ok("retention", "sweep", "--policy", KAPSEL, "--records", KAPSEL_RECORDS,
+                           "--on", "2027-03-01", "--format", "csv")
+
+        def written(name, delimiter):
+            buf = io.StringIO()
+            csv.writer(buf, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+            return self.write(name, buf.getvalue())
+
+        semi, tsv = written("semi.csv", ";"), written("records.tsv", "\t")
+        for path, values in ((semi, ("semicolon", ";", "auto")), (tsv, ("tab", "auto")),
+                             (KAPSEL_RECORDS, ("comma", ",", "auto"))):
+            for value in values:
+                out, _ = self.ok("retention", "sweep", "--policy", KAPSEL, "--records", path,
+                                 "--on", "2027-03-01", "--format", "csv", "--delimiter", value)
+                self.assertEqual(out, plain, (path, value))
+        # From standard input too.
+        with open(semi, "rb") as f:
+            out, _ = self.ok("retention", "sweep", "--policy", KAPSEL, "--records", "-", "--on",
+                             "2027-03-01", "--format", "csv", "--delimiter", "semicolon",
+                             stdin=f.read())
+        self.assertEqual(out, plain)
+        # The delimiter given is the one used: the error says how the header was read.
+        err = self.fails("retention", "sweep", "--policy", KAPSEL, "--records", semi,
+                         "--on", "2027-03-01", "--delimiter", "comma")
+        self.assertIn("read as comma-separated", err)
+        self.assertIn("--delimiter", err)
+        err = self.fails("retention", "sweep", "--policy", KAPSEL, "--records", semi,
+                         "--on", "2027-03-01", "--delimiter", "pipe")
+        self.assertIn("--delimiter", err)
+        out, _ = self.ok("retention", "sweep", "--help")
+        self.assertIn("--delimiter", out)
+        self.assertIn("semicolon", out)
+
     def test_sweep_bad_records(self):
         head = "id,purpose,collection,provider_number_ended,hold_start,hold_end\n"
         cases = [
