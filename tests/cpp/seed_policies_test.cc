@@ -854,8 +854,18 @@ TEST(ClusterGuide, ProviderNumberStatisticsAreNotSpecialCategoryData) {
   EXPECT_THAT(purpose->description, HasSubstr("pseudonymiseres"));
   EXPECT_TRUE(purpose->basis.empty());
   EXPECT_TRUE(May(*p, "cluster-coordinator", purpose->id, ""));
-  EXPECT_FALSE(May(*p, "cluster-members", "identifiable-disclosure-sul-42d", ""));
   EXPECT_FALSE(May(*p, "cluster-coordinator", "practice-aggregation", ""));
+}
+
+// Issue #10, item 5. Seed 004: each practice "kan indenfor rammerne af
+// sundhedslovens § 42d, stk. 2, videregive elektroniske helbredsdata til en
+// klyngekoordinator eller et andet klyngemedlem": both may see them.
+TEST(ClusterGuide, Section42dDisclosuresReachTheCoordinatorAndOtherMembers) {
+  auto p = LoadSeed("klyngeguide.textproto");
+  ASSERT_NE(p, nullptr);
+  EXPECT_TRUE(May(*p, "cluster-coordinator", "identifiable-disclosure-sul-42d", ""));
+  EXPECT_TRUE(May(*p, "cluster-members", "identifiable-disclosure-sul-42d", ""));
+  EXPECT_FALSE(May(*p, "practice-staff", "identifiable-disclosure-sul-42d", ""));
 }
 
 TEST(ClusterGuide, PatientLevelDataOnConsentCanBeWithdrawn) {

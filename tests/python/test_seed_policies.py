@@ -367,8 +367,16 @@ def test_cluster_guide_provider_statistics(seed) -> None:
     assert "Mindst fem registreringer pr. celle" in purpose.description
     assert purpose.basis == ()
     assert p.may_access(purpose.id, team="cluster-coordinator")
-    assert not p.may_access("identifiable-disclosure-sul-42d", team="cluster-members")
     assert not p.may_access("practice-aggregation", team="cluster-coordinator")
+
+
+def test_cluster_guide_42d_disclosures_reach_coordinator_and_members(seed) -> None:
+    # Issue #10, item 5: "videregive elektroniske helbredsdata til en
+    # klyngekoordinator eller et andet klyngemedlem".
+    p = seed("klyngeguide.textproto")
+    for team in ("cluster-coordinator", "cluster-members"):
+        assert p.may_access("identifiable-disclosure-sul-42d", team=team)
+    assert not p.may_access("identifiable-disclosure-sul-42d", team="practice-staff")
 
 
 def test_cluster_guide_consent_can_be_withdrawn(seed) -> None:
