@@ -2769,11 +2769,15 @@ absl::StatusOr<ErasureReport> Vault::Erase(IdKind kind, std::string_view identif
                                            std::string_view reason, const IdOptions& id_options) {
   if (absl::Status s = CheckReason(AV(reason)); !s.ok()) return s;
   if (!IsKnownIdKind(kind)) return absl::InvalidArgumentError("unknown identifier kind");
+  // Erasure never refuses a CPR number for a birth date in the future: a
+  // number tokenised before that rule (or mistyped then) must still go.
+  IdOptions options = id_options;
+  options.cpr_allow_future = true;
   IdBuffer buf;
   std::string_view norm;
-  IdProblem p = NormalizeIdInto(kind, identifier, &buf, &norm, id_options);
+  IdProblem p = NormalizeIdInto(kind, identifier, &buf, &norm, options);
   if (p != IdProblem::kNone) return IdProblemStatus(kind, p);
-  std::vector<Spelling> spellings = SpellingsOf(kind, norm, id_options);
+  std::vector<Spelling> spellings = SpellingsOf(kind, norm, options);
   sodium_memzero(buf.data, sizeof(buf.data));
   ErasureReport report;
   absl::MutexLock lock(&impl_->mu);

@@ -1381,3 +1381,22 @@ TEST_F(VaultTest, CommittedBatchesReachTheMainFileWithoutWaitingForClose) {
 
 }  // namespace
 }  // namespace gdprkit
+
+namespace gdprkit {
+namespace {
+
+TEST_F(VaultTest, ErasureTakesACprNumberWithAFutureBirthDate) {
+  // 24-01-2035: refused by default since 0.3, but one tokenised with
+  // allow-future (or by 0.2) must still be erasable.
+  BatchOptions allow;
+  allow.id_options.cpr_allow_future = true;
+  StringColumn t;
+  std::vector<std::string_view> ids = {"2401357665"};
+  ASSERT_TRUE(vault_->Tokenize("klynge-aarhus-2026", IdKind::kCpr, ids, &t, allow).ok());
+  absl::StatusOr<ErasureReport> r = vault_->Erase(IdKind::kCpr, "2401357665", "art. 17");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->tokens_erased, 1u);
+}
+
+}  // namespace
+}  // namespace gdprkit
