@@ -237,20 +237,16 @@ int ParseInvocation(const Command& c, const std::vector<std::string>& args, Invo
 
 // Reads standard input, at most `limit` bytes (one more is read to detect
 // larger input).
-// Reads standard input without a leading byte-order mark, at most `limit`
-// bytes (one more is read to detect larger input).
 absl::StatusOr<std::string> ReadStdin(std::size_t limit) {
   std::string text;
   char buf[65536];
   for (;;) {
     const std::size_t n = std::fread(buf, 1, sizeof buf, stdin);
     text.append(buf, n);
-    if (text.size() > limit + 3) break;  // 3: room for a byte-order mark
+    if (text.size() > limit) break;
     if (n < sizeof buf) break;
   }
   if (std::ferror(stdin)) return absl::InternalError("policy <stdin>: read error");
-  std::string_view view(text);
-  if (StripBom(&view)) text.erase(0, 3);
   if (text.size() > limit) {
     return absl::ResourceExhaustedError(
         Str("policy <stdin> is larger than the limit of ", limit, " bytes"));
@@ -258,43 +254,17 @@ absl::StatusOr<std::string> ReadStdin(std::size_t limit) {
   return text;
 }
 
-// Loads a policy named on the command line; "-" is standard input.
 }  // namespace
 
-// A UTF-8 byte-order mark (Notepad's "UTF-8") is not part of a policy: a
-// file that starts with one is read here and parsed without it, in the
-// format its extension names; other files are loaded by the core as they are.
+// Loads a policy named on the command line; "-" is standard input. The core
+// reads the file, its format and a leading byte-order mark.
 absl::StatusOr<std::shared_ptr<const Policy>> LoadPolicyArg(const std::string& arg) {
   if (arg == "-") {
     absl::StatusOr<std::string> text = ReadStdin(Policy::kMaxPolicyBytes);
     if (!text.ok()) return text.status();
     return Policy::FromText(*text, PolicyFormat::kAuto, "<stdin>");
   }
-  char head[3] = {0, 0, 0};
-  if (std::FILE* f = std::fopen(arg.c_str(), "rb"); f != nullptr) {
-    const std::size_t n = std::fread(head, 1, sizeof head, f);
-    std::fclose(f);
-    std::string_view start(head, n);
-    if (!StripBom(&start)) return Policy::Load(arg);
-  } else {
-    return Policy::Load(arg);  // the core names what is wrong with the file
-  }
-  absl::StatusOr<std::string> text = ReadFileArg(arg, Policy::kMaxPolicyBytes + 3);
-  if (!text.ok()) return text.status();
-  std::string_view view(*text);
-  StripBom(&view);
-  if (view.size() > Policy::kMaxPolicyBytes) {
-    return absl::ResourceExhaustedError(Str("policy ", Plain(arg), " is larger than the limit of ",
-                                            Policy::kMaxPolicyBytes, " bytes"));
-  }
-  const std::size_t dot = arg.rfind('.');
-  const std::string ext = dot == std::string::npos ? std::string() : arg.substr(dot);
-  const PolicyFormat format = ext == ".json" ? PolicyFormat::kJson
-                              : ext == ".textproto" || ext == ".txtpb" || ext == ".pbtxt" ||
-                                      ext == ".txt"
-                                  ? PolicyFormat::kTextProto
-                                  : PolicyFormat::kAuto;
-  return Policy::FromText(view, format, arg);
+  return Policy::Load(arg);
 }
 
 namespace {
