@@ -599,6 +599,10 @@ struct Vault::Impl {
   // order, and d->head. For rows this transaction re-keyed or is
   // authenticating for the first time.
   absl::Status RelinkDomain(DomainRow* d, KeyReaders* readers);
+  // The next page of a domain's rows from `page` (a statement taking the
+  // domain id and the key of the last row read, in the order it pages by).
+  absl::Status NextPage(Stmt* page, std::int64_t domain_id, absl::string_view after,
+                        std::vector<TokenRow>* rows);
   // Reads every token row of every domain, opens its record and checks its
   // MAC (or, with fill = true during the migration to schema 3, writes it),
   // and checks each domain's row count against its authenticated count.
@@ -1201,6 +1205,19 @@ absl::Status Vault::Impl::SetLinkNext(DomainRow* d, Link* link, const std::strin
   return absl::OkStatus();
 }
 
+absl::Status Vault::Impl::NextPage(Stmt* page, std::int64_t domain_id, absl::string_view after,
+                                   std::vector<TokenRow>* rows) {
+  rows->clear();
+  page->Reset();
+  page->Bind(1, domain_id);
+  page->BindBlob(2, after);
+  int rc;
+  while ((rc = page->Step()) == SQLITE_ROW) rows->push_back(ReadRow(*page, 0));
+  page->Reset();
+  if (rc != SQLITE_DONE) return db->Error(rc, "reading token records");
+  return absl::OkStatus();
+}
+
 absl::Status Vault::Impl::RelinkDomain(DomainRow* d, KeyReaders* readers) {
   Stmt page;
   if (absl::Status s = page.Prepare(db->get(), "SELECT " GDPRKIT_ROW_COLUMNS
@@ -1214,13 +1231,7 @@ absl::Status Vault::Impl::RelinkDomain(DomainRow* d, KeyReaders* readers) {
   std::string last;
   for (;;) {
     std::vector<TokenRow> rows;
-    page.Reset();
-    page.Bind(1, d->id);
-    page.BindBlob(2, last);
-    int rc;
-    while ((rc = page.Step()) == SQLITE_ROW) rows.push_back(ReadRow(page, 0));
-    page.Reset();
-    if (rc != SQLITE_DONE) return db->Error(rc, "reading token records");
+    if (absl::Status s = NextPage(&page, d->id, last, &rows); !s.ok()) return s;
     if (rows.empty()) break;
     for (TokenRow& r : rows) {
       if (absl::Status s = SetLinkNext(d, &prev, r.idx, readers); !s.ok()) return s;
@@ -1440,13 +1451,7 @@ absl::Status Vault::Impl::WalkTokenRows(bool fill) {
     std::string expect = d->head; // Where the chain says the next row is.
     for (;;) {
       std::vector<TokenRow> rows;
-      page.Reset();
-      page.Bind(1, d->id);
-      page.BindBlob(2, last);
-      int rc;
-      while ((rc = page.Step()) == SQLITE_ROW) rows.push_back(ReadRow(page, 0));
-      page.Reset();
-      if (rc != SQLITE_DONE) return db->Error(rc, "reading token records");
+      if (absl::Status s = NextPage(&page, d->id, last, &rows); !s.ok()) return s;
       if (rows.empty()) break;
       for (TokenRow& r : rows) {
         ++count;
@@ -2984,13 +2989,7 @@ absl::StatusOr<std::size_t> Vault::Impl::RekeyLocked(absl::string_view reason) {
     std::uint8_t nonce[kNonce];
     for (;;) {
       std::vector<TokenRow> rows;
-      page.Reset();
-      page.Bind(1, d->id);
-      page.BindBlob(2, last);
-      int rc;
-      while ((rc = page.Step()) == SQLITE_ROW) rows.push_back(ReadRow(page, 0));
-      page.Reset();
-      if (rc != SQLITE_DONE) return db->Error(rc, "reading token records");
+      if (absl::Status s = NextPage(&page, d->id, last, &rows); !s.ok()) return s;
       if (rows.empty()) break;
       for (TokenRow& r : rows) {
         if (r.token.size() != internal::kTokenRandomBytes) {
@@ -3022,7 +3021,7 @@ absl::StatusOr<std::size_t> Vault::Impl::RekeyLocked(absl::string_view reason) {
         update.BindBlob(3, sealed);
         update.Bind(4, d->id);
         update.BindBlob(5, r.token);
-        rc = update.Step();
+        const int rc = update.Step();
         update.Reset();
         if (rc != SQLITE_DONE) return db->Error(rc, "re-keying token records");
         ++count;
