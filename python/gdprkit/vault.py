@@ -276,6 +276,8 @@ class Vault:
         require_modulus11: bool = False,
         allow_replacement: bool = True,
         pad_provider_number: bool = True,
+        allow_future: bool = False,
+        as_of: Any = None,
     ) -> Any:
         """One-way pseudonyms of `values` (identifiers of `kind`) in `domain`,
         in the caller's container. `key_version` recomputes pseudonyms of an
@@ -284,7 +286,8 @@ class Vault:
         col = _Column(values, k)
         out, _ = self._h.pseudonymize(
             _check_text(domain, "domain"), k, col.items, _check_errors(errors),
-            _options(require_modulus11, allow_replacement, pad_provider_number),
+            _options(require_modulus11, allow_replacement, pad_provider_number, allow_future,
+                     as_of),
             _args.integer(key_version, "key_version", 0, _args.UINT32_MAX),
         )
         return col.wrap(out)
@@ -324,6 +327,8 @@ class Vault:
         require_modulus11: bool = False,
         allow_replacement: bool = True,
         pad_provider_number: bool = True,
+        allow_future: bool = False,
+        as_of: Any = None,
     ) -> Any:
         """Reversible tokens of `values` in `domain`: the existing token of each
         identifier or a new one, in one transaction (all rows or none)."""
@@ -331,7 +336,8 @@ class Vault:
         col = _Column(values, k)
         out, _ = self._h.tokenize(
             _check_text(domain, "domain"), k, col.items, _check_errors(errors),
-            _options(require_modulus11, allow_replacement, pad_provider_number),
+            _options(require_modulus11, allow_replacement, pad_provider_number, allow_future,
+                     as_of),
         )
         return col.wrap(out)
 
@@ -540,6 +546,8 @@ class Pseudonymizer:
         require_modulus11: bool = False,
         allow_replacement: bool = True,
         pad_provider_number: bool = True,
+        allow_future: bool = False,
+        as_of: Any = None,
     ) -> Any:
         """One-way pseudonyms of `values` (identifiers of `kind`), the same as
         :meth:`Vault.pseudonymise` gives in this domain at this key version,
@@ -552,7 +560,8 @@ class Pseudonymizer:
         col = _Column(values, k)
         out, _ = self._h.pseudonymize(
             k, col.items, _check_errors(errors),
-            _options(require_modulus11, allow_replacement, pad_provider_number),
+            _options(require_modulus11, allow_replacement, pad_provider_number, allow_future,
+                     as_of),
         )
         return col.wrap(out)
 

@@ -490,3 +490,16 @@ def test_paths_with_nul_bytes_are_refused_and_others_pass_unchanged(tmp_path):
     assert os.path.exists(os.fsencode(str(tmp_path)) + b"/v\xff.vault")
     with Vault.open(os.fsencode(odd), passphrase=PW) as v:
         assert v.domains() == []
+
+
+def test_a_future_birth_date_is_refused_unless_allowed(vault):
+    # 24-01-2035: refused as future_birth_date by default (issue #10, item 8);
+    # allow_future= and as_of= reach the vault's batches as they reach
+    # gdprkit.identifiers.check, and erasure always accepts such a number.
+    domain = vault.domains()[0].name
+    with pytest.raises(gdprkit.InvalidArgumentError, match="future_birth_date"):
+        vault.tokenise(["2401357665"], domain=domain)
+    tokens = vault.tokenise(["2401357665"], domain=domain, allow_future=True)
+    assert tokens[0].startswith("tk_")
+    assert vault.pseudonymise(["2401357665"], domain=domain, as_of="2036-01-01")[0].startswith("ps")
+    assert vault.erase("2401357665", reason="art. 17").tokens_erased == 1
