@@ -411,13 +411,17 @@ std::vector<Finding> Policy::Validate() const {
     // Recipients.
     for (std::size_t ri = 0; ri < p.recipients.size(); ++ri) {
       const Recipient& r = p.recipients[ri];
-      if (r.kind == RecipientKind::kPublic &&
+      // Published without the data subject's consent: special-category,
+      // offence or CPR data need a ground for publication that the record
+      // does not give (with consent, Art. 9(2)(a) or DBL § 11(2)(2) can).
+      if (r.kind == RecipientKind::kPublic && (effects & kEffectConsent) == 0 &&
           (flags & (kCategorySpecial | kCategoryNationalId | kCategoryCriminal))) {
         sink.Add(Severity::kWarning, "sensitive-data-published", p.id,
                  absl::StrCat(at, ".recipients[", ri, "]"),
                  absl::StrCat(label, " publishes (recipient ", Quote(r.name), ") data of a ",
-                              "special category, on offences or CPR numbers; publication needs ",
-                              "its own ground and is rarely lawful for these"));
+                              "special category, on offences or CPR numbers without the data ",
+                              "subject's consent; publication needs its own ground and is rarely ",
+                              "lawful for these"));
       }
       if (!InEea(r.country) && r.transfer_basis.empty()) {
         sink.Add(Severity::kWarning, "transfer-without-basis", p.id,

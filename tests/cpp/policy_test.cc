@@ -639,10 +639,17 @@ TEST(PolicyRights, PublicationAddsArticle17Paragraph2AndIsFlaggedForSensitiveDat
   EXPECT_TRUE(e->applies);
   EXPECT_THAT(e->reason, AllOf(HasSubstr("Art. 17(2)"), HasSubstr("Statistikdatabasen")));
   auto cpr = MustLoad(WithPurpose(
-      R"pb(categories: "identity.cpr" basis: "A6-1-b" basis: "DK-DBL-11-2-2"
+      R"pb(categories: "identity.cpr" basis: "A6-1-b" basis: "DK-DBL-11-2-3"
            recipients { name: "Hjemmesiden" kind: PUBLIC })pb"));
   ASSERT_NE(cpr, nullptr);
   EXPECT_TRUE(FindingWithCode(cpr->Validate(), "sensitive-data-published").has_value());
+  // On the data subject's consent publication can be grounded: no finding.
+  auto consented = MustLoad(WithPurpose(
+      R"pb(categories: "health" basis: "A6-1-a" basis: "A9-2-a"
+           consent { record: "r" withdrawal: "w" }
+           recipients { name: "Hjemmesiden" kind: PUBLIC })pb"));
+  ASSERT_NE(consented, nullptr);
+  EXPECT_FALSE(FindingWithCode(consented->Validate(), "sensitive-data-published").has_value());
 }
 
 TEST(PolicyRights, DirectMarketingCanAlwaysBeObjectedTo) {

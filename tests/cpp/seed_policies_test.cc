@@ -191,7 +191,6 @@ TEST(SeedFindings, MedCom) {
       {kE, "special-category-without-condition", "communication-knowledge-sharing"},
       {kE, "cpr-without-dbl-11", "external-consultant-contracts"},
       {kW, "sensitive-data-published", "communication-knowledge-sharing"},
-      {kW, "sensitive-data-published", "communication-with-consent"},
       {kW, "legitimate-interest-without-balancing-test", "partner-collaboration"},
       {kW, "legitimate-interest-without-balancing-test", "expense-reimbursement"},
       {kW, "legitimate-interest-without-balancing-test", "activity-information-statistics"},
