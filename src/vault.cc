@@ -646,8 +646,9 @@ struct Vault::Impl {
   absl::Status IndexRows(const DomainRow& d, const std::vector<IdKind>& kinds,
                          const StringColumn& norms, const std::vector<std::uint8_t>& state,
                          std::vector<std::uint8_t>* idxs, std::vector<std::uint32_t>* order);
-  // Finds the tokens of the rows in `order` (state 0 -> 1) and proves every
-  // other one absent: `gaps` gets the links that do, `gap_of[row]` which.
+  // Finds the tokens of the rows in `order` (state 0 -> 1) and, when `gaps`
+  // is given, proves every other one absent: `gaps` gets the links that do,
+  // `gap_of[row]` which.
   absl::Status LookupRows(const DomainRow& d, const std::vector<std::uint8_t>& idxs,
                           const std::vector<std::uint32_t>& order, std::vector<std::uint8_t>* state,
                           std::vector<std::uint8_t>* tokens, std::size_t* found,
@@ -2113,8 +2114,10 @@ absl::Status Vault::Impl::LookupRows(const DomainRow& d, const std::vector<std::
                                      std::vector<std::uint8_t>* tokens, std::size_t* found,
                                      std::vector<Link>* gaps,
                                      std::vector<std::uint32_t>* gap_of) {
-  gaps->clear();
-  gap_of->assign(state->size(), 0);
+  if (gaps != nullptr) {
+    gaps->clear();
+    gap_of->assign(state->size(), 0);
+  }
   std::vector<std::uint32_t> todo;
   todo.reserve(order.size());
   for (std::uint32_t row : order) {
@@ -2195,7 +2198,9 @@ absl::Status Vault::Impl::LookupRows(const DomainRow& d, const std::vector<std::
   }
   // A row not found is proven absent by the authenticated chain: the row
   // before it (or the domain's head) must point past it. Consecutive misses
-  // in one gap share the proof.
+  // in one gap share the proof. (Not asked for by a look-up whose misses are
+  // looked up again under the write lock.)
+  if (gaps == nullptr) return absl::OkStatus();
   for (std::uint32_t row : todo) {
     if ((*state)[row] != 0) continue;
     const absl::string_view x = idx_of(row);
@@ -2364,7 +2369,7 @@ absl::Status Vault::Impl::TokenizeNormalized(
     absl::StatusOr<DomainRow> d = LoadDomain(domain);
     if (!d.ok()) return d.status();
     if (absl::Status s = IndexRows(*d, kinds, norms, *state, &idxs, &order); !s.ok()) return s;
-    if (absl::Status s = LookupRows(*d, idxs, order, state, tokens, &found, &gaps, &gap_of);
+    if (absl::Status s = LookupRows(*d, idxs, order, state, tokens, &found, nullptr, nullptr);
         !s.ok()) {
       return s;
     }
