@@ -37,7 +37,8 @@
 #include "gdprkit/deletion_log.h"
 #include "gdprkit/policy.h"
 #include "gdprkit/retention.h"
-#include "internal/redact.h"
+#include "common/redact.h"
+#include "common/text.h"
 
 namespace gdprkit::cli {
 namespace {
@@ -50,7 +51,7 @@ std::string Quoted(std::string_view s) { return Str("\"", Plain(s), "\""); }
 // (the same test as the core's messages and the deletion log), else shortened.
 std::string QuotedId(std::string_view id) {
   const absl::string_view view(id.data(), id.size());
-  return Quoted(retention_internal::Excerpt(internal::RedactIdentifier(view)));
+  return Quoted(gdprkit::internal::Excerpt(gdprkit::internal::RedactIdentifier(view)));
 }
 
 // ---------------------------------------------------------------------------

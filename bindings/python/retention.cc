@@ -26,7 +26,7 @@
 #include "common.h"
 #include "gdprkit/deletion_log.h"
 #include "gdprkit/retention.h"
-#include "internal/redact.h"
+#include "common/redact.h"
 
 namespace gdprkit {
 namespace python {
@@ -394,7 +394,7 @@ void RegisterRetention(py::module_& m) {
   m.attr("WITHHELD_IDENTIFIER") = std::string(::gdprkit::internal::kWithheldIdentifier);
   m.def("contains_cpr_like", &ContainsCprLike, py::arg("text"),
         "True when the text holds anything that passes as a CPR number (the test of every "
-        "gdprkit message and append-only store; src/internal/redact.h).");
+        "gdprkit message and append-only store; src/common/redact.h).");
   m.attr("MIN_DATE") = kMinDate;
   m.attr("MAX_DATE") = kMaxDate;
   m.def(

@@ -155,21 +155,11 @@ inline std::string FormatDate(DayNumber days) {
 }
 
 namespace retention_internal {
-// Shortens untrusted text for an error message: at most 40 bytes, with "...".
-inline std::string Excerpt(std::string_view s) {
-  std::string out(s.substr(0, 40));
-  for (char& c : out) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
-  }
-  if (s.size() > 40) out += "...";
-  return out;
-}
-
 // The InvalidArgument error of ParseDate and ParsePeriod: `what` "text":
 // `why`, where the text is withheld when it looks like a CPR number (the
-// core's one test, src/internal/redact.h, which this installed header cannot
+// core's one test, src/common/redact.h, which this installed header cannot
 // include) and shortened otherwise. `why` never repeats the text. Defined in
-// src/retention.cc, so only the error path leaves the inline parsers.
+// src/retention/dates.cc, so only the error path leaves the inline parsers.
 absl::Status BadText(std::string_view what, std::string_view text, std::string_view why);
 }  // namespace retention_internal
 

@@ -17,7 +17,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
-#include "c_api/internal.h"
+#include "c_api/internal/door.h"
 #include "gdprkit.h"
 #include "gdprkit/deletion_log.h"
 #include "gdprkit/retention.h"

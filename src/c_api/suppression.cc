@@ -9,7 +9,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "c_api/internal.h"
+#include "c_api/internal/door.h"
 #include "gdprkit.h"
 #include "gdprkit/suppression.h"
 

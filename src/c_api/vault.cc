@@ -18,7 +18,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
-#include "c_api/internal.h"
+#include "c_api/internal/door.h"
 #include "gdprkit.h"
 #include "gdprkit/identifiers.h"
 #include "gdprkit/vault.h"

@@ -1,8 +1,8 @@
-// gdprkit::internal::ContainsCprLike and RedactIdentifier (src/internal/redact.h):
+// gdprkit::internal::ContainsCprLike and RedactIdentifier (src/common/redact.h):
 // every spelling of a CPR number that must be caught, and look-alikes that
 // must pass (dates, times, CVR and phone numbers, longer digit runs,
 // impossible dates, hashes and UUIDs).
-#include "internal/redact.h"
+#include "common/redact.h"
 
 #include <string>
 #include <vector>

@@ -1,4 +1,4 @@
-// Tests of the vault's key layer (src/internal/keys.h): guarded memory, key
+// Tests of the vault's key layer (src/vault/internal/keys.h): guarded memory, key
 // wrapping, the keyed-state BLAKE2b against one-shot libsodium, base32, and the
 // pseudonym format against an independent computation.
 #include <sodium.h>
@@ -11,8 +11,8 @@
 
 #include "gdprkit/vault.h"
 #include "gtest/gtest.h"
-#include "internal/keys.h"
-#include "internal/vault_pseudonym.h"
+#include "vault/internal/keys.h"
+#include "vault/internal/pseudonym.h"
 
 namespace gdprkit::internal {
 namespace {

@@ -19,7 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
-#include "internal/vault_testing.h"
+#include "vault/internal/testing.h"
 
 namespace gdprkit {
 namespace {

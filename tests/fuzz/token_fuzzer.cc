@@ -15,7 +15,7 @@
 
 #include "gdprkit/vault.h"
 #include "absl/strings/string_view.h"
-#include "internal/keys.h"
+#include "vault/internal/keys.h"
 
 namespace {
 

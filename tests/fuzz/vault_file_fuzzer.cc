@@ -23,7 +23,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "gdprkit/vault.h"
-#include "internal/vault_vfs.h"
+#include "vault/internal/vfs.h"
 
 namespace {
 

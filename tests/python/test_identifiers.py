@@ -460,7 +460,7 @@ def test_live_stdnum_agrees_on_every_third_day_of_two_centuries(monkeypatch: pyt
 
 
 def test_future_numbers_are_still_withheld_from_messages_and_logs():
-    # The one CPR detector (src/internal/redact.h) guards audit reasons,
+    # The one CPR detector (src/common/redact.h) guards audit reasons,
     # deletion-log ids and messages: a number refused as future_birth_date is
     # still a number someone typed, and must never reach them.
     from gdprkit import _gdprkit

@@ -315,7 +315,7 @@ def test_sweep_withholds_cpr_shaped_ids(kapsel: gdprkit.RetentionSchedule) -> No
 
 
 # Issue #9, item 5: the package asks the core's one CPR test
-# (_gdprkit.contains_cpr_like, src/internal/redact.h) instead of its own copy.
+# (_gdprkit.contains_cpr_like, src/common/redact.h) instead of its own copy.
 CPR_SPELLINGS = [
     "0101901234",
     "010190-1234",
@@ -378,7 +378,7 @@ def test_contains_cpr_like_edges() -> None:
 
 def test_contains_cpr_like_knows_every_decimal_digit() -> None:
     if tuple(int(p) for p in unicodedata.unidata_version.split(".")) >= (16, 0, 0):
-        pytest.skip("src/internal/redact.cc lists the digits of Unicode 15")
+        pytest.skip("src/common/redact.cc lists the digits of Unicode 15")
     for cp in range(0x110000):
         ch = chr(cp)
         if unicodedata.category(ch) != "Nd" or unicodedata.decimal(ch) != 0:

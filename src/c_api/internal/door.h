@@ -1,0 +1,160 @@
+// Shared by the C ABI's translation units (src/c_api/*.cc): the policy
+// handle, and the error conventions every entry point follows. Not installed.
+//
+// Each area of the ABI (policy, retention, suppression, vault) lives in its
+// own src/c_api/<area>.cc; all of them report errors through Fail/FromStatus
+// into the same thread-local last-error slot that gdprkit_last_error reads,
+// and wrap their bodies in Guard.
+#ifndef GDPRKIT_SRC_C_API_INTERNAL_DOOR_H_
+#define GDPRKIT_SRC_C_API_INTERNAL_DOOR_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <map>
+#include <memory>
+#include <new>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "gdprkit.h"
+#include "gdprkit/policy.h"
+
+// ---- Handles ----------------------------------------------------------------
+
+// A policy and the C views of it: NULL-terminated arrays of pointers into the
+// (immutable) core strings, built once at load time so that readers need no
+// locking.
+struct gdprkit_policy {
+  struct PurposeArrays {
+    std::vector<const char*> basis;
+    std::vector<const char*> categories;
+    std::vector<const char*> data_subjects;
+  };
+
+  std::shared_ptr<const gdprkit::Policy> core;
+  std::vector<PurposeArrays> purposes;  // parallel to core->purposes()
+  // Title of every legal-basis code the policy knows (built-in and declared),
+  // as Policy::BasisTitle gives it, so the C strings outlive the call.
+  std::map<std::string, std::string, std::less<>> basis_titles;
+};
+
+namespace gdprkit::capi {
+
+// Clears the calling thread's last error.
+void ClearError() noexcept;
+
+// Records `message` as the thread's last error and returns `code`.
+gdprkit_status Fail(gdprkit_status code, std::string_view message) noexcept;
+
+// Formats "<function>: <what>" without allocating (for exception handlers).
+gdprkit_status FailNoAlloc(gdprkit_status code, const char* function, const char* what) noexcept;
+
+// "<function>: internal error: <what>", without allocating.
+gdprkit_status FailInternal(const char* function, const char* what) noexcept;
+
+// OK for an ok status; otherwise records its message and returns its code
+// (the C codes equal absl::StatusCode values).
+gdprkit_status FromStatus(const absl::Status& status);
+
+// "<function>: argument <argument> is NULL" as INVALID_ARGUMENT.
+gdprkit_status NullArgument(const char* function, const char* argument);
+
+// A versioned record whose .version this library does not support.
+gdprkit_status BadVersion(const char* function, const char* type, unsigned int got,
+                          unsigned int want);
+
+// index >= count, as OUT_OF_RANGE.
+gdprkit_status OutOfRange(const char* function, std::size_t index, std::size_t count);
+
+// ---- Pointer and count pairs ------------------------------------------------
+//
+// The rule of every entry point (docs/conventions.md, "Arrays and counts"): a
+// (pointer, count) pair the caller hands over is checked before anything is
+// read or written through it. A NULL pointer with a count above 0 is
+// INVALID_ARGUMENT naming the argument; a count above the pair's bound is
+// INVALID_ARGUMENT naming the count. The bound is never more than an array of
+// the element type can hold (PTRDIFF_MAX bytes), and lower where the function
+// documents a maximum (a sweep: INT32_MAX records).
+
+// The most elements of `T` an array in memory can hold.
+template <typename T>
+constexpr std::size_t MaxElements() {
+  return static_cast<std::size_t>(PTRDIFF_MAX) / sizeof(T);
+}
+
+// INVALID_ARGUMENT "<function>: <count_name> is <count>, above the limit of
+// <max_count>" when count > max_count; OK otherwise.
+gdprkit_status CheckCount(const char* function, const char* count_name, std::size_t count,
+                          std::size_t max_count);
+
+// INVALID_ARGUMENT "<function>: [argument ]<name> is NULL but <count_name> is
+// <count>" when data is NULL and count > 0; OK otherwise. ("argument " unless
+// `name` is a field, such as "input.selector".)
+gdprkit_status CheckNotNull(const char* function, const char* name, const void* data,
+                            std::size_t count, const char* count_name);
+
+// A required array of `count` elements of T at `data` (NULL only when count
+// is 0), of at most `max_count` elements.
+template <typename T>
+gdprkit_status CheckArray(const char* function, const char* name, const T* data,
+                          std::size_t count, const char* count_name,
+                          std::size_t max_count = MaxElements<T>()) {
+  if (gdprkit_status s = CheckNotNull(function, name, data, count, count_name); s != GDPRKIT_OK) {
+    return s;
+  }
+  return CheckCount(function, count_name, count,
+                    max_count < MaxElements<T>() ? max_count : MaxElements<T>());
+}
+
+// An optional array: NULL means "not given" (or "not wanted" for an output);
+// when given, as CheckArray.
+template <typename T>
+gdprkit_status CheckOptionalArray(const char* function, const char* name, const T* data,
+                                  std::size_t count, const char* count_name,
+                                  std::size_t max_count = MaxElements<T>()) {
+  if (data == nullptr) return GDPRKIT_OK;
+  return CheckArray(function, name, data, count, count_name, max_count);
+}
+
+// Runs `body` with the thread's error cleared, turning every exception into
+// a status, so that nothing unwinds into C.
+template <typename Body>
+gdprkit_status Guard(const char* function, Body&& body) noexcept {
+  ClearError();
+  try {
+    return body();
+  } catch (const std::bad_alloc&) {
+    return FailNoAlloc(GDPRKIT_RESOURCE_EXHAUSTED, function, "out of memory");
+  } catch (const std::length_error&) {
+    return FailNoAlloc(GDPRKIT_RESOURCE_EXHAUSTED, function, "input too large (length error)");
+  } catch (const std::exception& e) {
+    return FailInternal(function, e.what());
+  } catch (...) {
+    return FailNoAlloc(GDPRKIT_INTERNAL, function, "internal error: unknown exception");
+  }
+}
+
+// Clears a versioned record except for its version.
+template <typename Record>
+void ClearRecord(Record* out) {
+  const unsigned int version = out->version;
+  *out = Record{};
+  out->version = version;
+}
+
+// "\"s\"".
+std::string Quote(std::string_view s);
+
+// "; nearest valid: \"a\", \"b\"" (the core's wording), or "".
+std::string Nearest(std::string_view wanted, const std::vector<std::string_view>& candidates);
+
+// NULL-terminated array of pointers into `strings`.
+std::vector<const char*> CStrings(const std::vector<std::string>& strings);
+
+}  // namespace gdprkit::capi
+
+#endif  // GDPRKIT_SRC_C_API_INTERNAL_DOOR_H_

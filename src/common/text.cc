@@ -1,0 +1,58 @@
+#include "common/text.h"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/redact.h"
+#include "common/sv.h"
+#include "gdprkit/names.h"
+
+namespace gdprkit::internal {
+
+std::string Excerpt(std::string_view s) {
+  std::string out(s.substr(0, 40));
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  }
+  if (s.size() > 40) out += "...";
+  return out;
+}
+
+std::string Quote(std::string_view s) { return absl::StrCat("\"", AV(s), "\""); }
+
+std::string QuoteUntrusted(std::string_view s) {
+  return Quote(Excerpt(SV(RedactIdentifier(AV(s)))));
+}
+
+std::string QuotedList(absl::Span<const std::string_view> names) {
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) absl::StrAppend(&out, i + 1 == names.size() ? " and " : ", ");
+    absl::StrAppend(&out, Quote(names[i]));
+  }
+  return out;
+}
+
+std::string DidYouMean(std::string_view wanted, absl::Span<const std::string_view> candidates,
+                       std::size_t limit) {
+  const std::vector<std::string_view> all(candidates.begin(), candidates.end());
+  const std::vector<std::string> near = NearestNames(wanted, all, limit);
+  if (near.empty()) return "";
+  std::string out = "; did you mean ";
+  for (std::size_t i = 0; i < near.size(); ++i) {
+    if (i > 0) absl::StrAppend(&out, i + 1 == near.size() ? " or " : ", ");
+    absl::StrAppend(&out, Quote(near[i]));
+  }
+  absl::StrAppend(&out, "?");
+  return out;
+}
+
+std::string DidYouMean(std::string_view wanted, const std::vector<std::string>& candidates,
+                       std::size_t limit) {
+  const std::vector<std::string_view> views(candidates.begin(), candidates.end());
+  return DidYouMean(wanted, absl::MakeConstSpan(views), limit);
+}
+
+}  // namespace gdprkit::internal

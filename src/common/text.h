@@ -1,0 +1,45 @@
+// How the core writes names and untrusted text into its messages: one
+// quoting, one "did you mean", one way to show a caller's identifier. Every
+// area and every door uses these, so that a message reads the same wherever
+// it comes from. Not installed.
+#ifndef GDPRKIT_SRC_COMMON_TEXT_H_
+#define GDPRKIT_SRC_COMMON_TEXT_H_
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+
+namespace gdprkit::internal {
+
+// Untrusted text shortened for a message: at most 40 bytes, then "...";
+// control characters become '?'.
+std::string Excerpt(std::string_view s);
+
+// `s` in double quotes, as every message quotes a name: "kapsel-1".
+std::string Quote(std::string_view s);
+
+// Text a caller gave (a record id, a file's field), quoted for a message:
+// withheld when it looks like a CPR number (common/redact.h), otherwise cut
+// to its first 40 bytes (Excerpt).
+std::string QuoteUntrusted(std::string_view s);
+
+// The names of `candidates` nearest to `wanted` (gdprkit::NearestNames: edit
+// distance, case-insensitive; at most `limit`), as the one suffix every
+// "unknown name" message ends with: `; did you mean "a" or "b"?`, or "" when
+// none is near.
+std::string DidYouMean(std::string_view wanted, absl::Span<const std::string_view> candidates,
+                       std::size_t limit = 3);
+std::string DidYouMean(std::string_view wanted, const std::vector<std::string>& candidates,
+                       std::size_t limit = 3);
+
+// "a", "b" and "c" (each quoted): the valid choices of a vocabulary, for a
+// message that names them.
+std::string QuotedList(absl::Span<const std::string_view> names);
+
+}  // namespace gdprkit::internal
+
+#endif  // GDPRKIT_SRC_COMMON_TEXT_H_

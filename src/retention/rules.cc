@@ -1,0 +1,111 @@
+// Retention: the checks of a policy's retention rule (periods, anchors,
+// events, actions), shared by Policy::Validate and RetentionSchedule.
+#include "gdprkit/retention.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/sv.h"
+#include "common/text.h"
+
+namespace gdprkit {
+
+using internal::AV;
+using internal::Quote;
+
+std::vector<RetentionRuleProblem> CheckRetentionRule(const RetentionRuleRef& rule) {
+  std::vector<RetentionRuleProblem> out;
+  const std::string who = rule.id.empty() ? std::string("retention rule")
+                                          : absl::StrCat("retention rule ", Quote(rule.id));
+  auto add = [&](Severity s, std::string_view code, std::string field, std::string message) {
+    out.push_back(RetentionRuleProblem{s, std::string(code), std::move(field),
+                                       absl::StrCat(who, ": ", message)});
+  };
+  std::vector<std::string_view> known;
+  for (const EventInfo& e : kWellKnownEvents) known.push_back(e.name);
+
+  auto check_event = [&](std::string_view name, const std::string& field) {
+    if (name.empty()) {
+      add(Severity::kError, "invalid-retention-event", field, "empty event name");
+      return;
+    }
+    if (!IsValidEventName(name)) {
+      add(Severity::kError, "invalid-retention-event", field,
+          absl::StrCat("event name ", Quote(internal::Excerpt(name)),
+                       " is not 1-64 lower-case letters, digits and '_' starting with a letter"));
+      return;
+    }
+    std::size_t best = std::string_view::npos;
+    std::string_view nearest;
+    for (std::string_view k : known) {
+      if (k == name) return;
+      const std::size_t d = EditDistance(name, k);
+      if (d < best) {
+        best = d;
+        nearest = k;
+      }
+    }
+    if (best <= 2) {
+      add(Severity::kWarning, "unknown-retention-event", field,
+          absl::StrCat("event ", Quote(name), " is not a well-known event; did you mean ",
+                       Quote(nearest), "?"));
+    } else {
+      add(Severity::kInfo, "custom-retention-event", field,
+          absl::StrCat("event ", Quote(name),
+                       " is the policy's own; sweeps need a date column of that name"));
+    }
+  };
+  auto check_period = [&](std::string_view text, const std::string& field) {
+    absl::StatusOr<Period> p = ParsePeriod(text);
+    if (!p.ok())
+      add(Severity::kError, "invalid-retention-period", field, std::string(p.status().message()));
+  };
+
+  if (rule.action == RetentionAction::kUnknown) {
+    add(Severity::kError, "unknown-retention-action", "action",
+        "unknown action; use DELETE_AFTER, RETAIN_AT_LEAST or RETAIN_THEN_DELETE");
+  }
+  if (!rule.period.empty()) check_period(rule.period, "period");
+  if (!rule.anchor.empty()) {
+    check_event(rule.anchor, "anchor");
+    if (rule.period.empty()) {
+      add(Severity::kError, "retention-anchor-without-period", "anchor",
+          absl::StrCat("anchor ", Quote(internal::Excerpt(rule.anchor)),
+                       " without a period; write period: \"P0D\" for \"on the day of the "
+                       "event\""));
+    }
+  }
+  for (std::size_t j = 0; j < rule.ends_early.size(); ++j) {
+    const RetentionEventRef& e = rule.ends_early[j];
+    const std::string at = absl::StrCat("ends_early[", j, "]");
+    check_event(e.event, at + ".event");
+    if (!e.period.empty()) check_period(e.period, at + ".period");
+  }
+  for (std::size_t j = 0; j < rule.extended_by.size(); ++j) {
+    const RetentionEventRef& e = rule.extended_by[j];
+    const std::string at = absl::StrCat("extended_by[", j, "]");
+    check_event(e.event, at + ".event");
+    if (e.period.empty()) {
+      add(Severity::kError, "retention-extension-without-period", at + ".period",
+          absl::StrCat("extension by ", Quote(internal::Excerpt(e.event)),
+                       " needs a period (how long after the event the data are kept)"));
+    } else {
+      check_period(e.period, at + ".period");
+    }
+  }
+  if (!rule.extended_by.empty() && rule.period.empty()) {
+    add(Severity::kError, "retention-anchor-without-period", "extended_by",
+        "extensions without a period of the rule itself have nothing to lengthen");
+  }
+  return out;
+}
+
+}  // namespace gdprkit

@@ -1,0 +1,138 @@
+// Suppress(): primary rules, secondary suppression, and the audit that every
+// published result must pass.
+#include "gdprkit/suppression.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "suppression/internal/sdc_engine.h"
+#include "suppression/internal/sdc_model.h"
+
+namespace gdprkit {
+
+absl::StatusOr<SuppressionResult> Suppress(const CellTable& table, const PrimaryRules& rules,
+                                           const SuppressOptions& options) {
+  absl::StatusOr<std::vector<Protection>> protection = ApplyPrimaryRules(table, rules);
+  if (!protection.ok()) return protection.status();
+  return SuppressWithProtection(table, *std::move(protection), options);
+}
+
+absl::StatusOr<SuppressionResult> SuppressWithProtection(const CellTable& table,
+                                                         std::vector<Protection> protection,
+                                                         const SuppressOptions& options) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const internal::SdcData& d = table.data();
+  const int n = d.num_cells();
+  if (static_cast<int>(protection.size()) != n) {
+    return absl::InvalidArgumentError(absl::StrCat("one protection per cell is needed (", n,
+                                                   " cells, ", protection.size(), " given)"));
+  }
+  if (options.effort < 0 || options.effort > 2) {
+    return absl::InvalidArgumentError("effort must be 0, 1 or 2");
+  }
+  if (!(options.time_limit_seconds > 0)) {
+    return absl::InvalidArgumentError("time_limit_seconds must be positive");
+  }
+  for (int c = 0; c < n; ++c) {
+    const Protection& p = protection[c];
+    for (double level : {p.upper, p.lower, p.sliding}) {
+      if (!std::isfinite(level) || level < 0 || level > 1e15) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("cell ", d.CellName(c), " has protection level ", level,
+                         " (must be finite, >= 0 and at most 1e15)"));
+      }
+    }
+    if (!p.primary && (p.upper > 0 || p.lower > 0 || p.sliding > 0)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("cell ", d.CellName(c), " has protection levels but is not primary"));
+    }
+    if (p.primary && d.mark[c] == CellMark::kSafe) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("cell ", d.CellName(c), " is primary but marked safe (must be published)"));
+    }
+    if (p.primary) {
+      if (d.value[c] - p.lower < d.lower_bound[c] - 1e-9 * (1 + std::fabs(d.value[c]))) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("cell ", d.CellName(c), ": its lower protection ", p.lower,
+                         " asks for less than its a-priori lower bound ", d.lower_bound[c]));
+      }
+      if (d.value[c] + p.upper > d.upper_bound[c] + 1e-9 * (1 + std::fabs(d.value[c]))) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("cell ", d.CellName(c), ": its upper protection ", p.upper,
+                         " asks for more than its a-priori upper bound ", d.upper_bound[c]));
+      }
+    }
+  }
+  const std::vector<double> cost = CellCosts(table, options.cost);
+  // The solvers see the costs scaled to at most 1e6 (only their ratios
+  // matter): CLP aborts on objective coefficients of 1e25 and more, and large
+  // coefficients hurt its tolerances long before that.
+  double max_cost = 0;
+  for (double x : cost) max_cost = std::max(max_cost, x);
+  const double cost_scale = max_cost > 1e6 ? 1e6 / max_cost : 1.0;
+  std::vector<double> solver_cost = cost;
+  if (cost_scale != 1.0) {
+    for (double& x : solver_cost) x *= cost_scale;
+  }
+  SecondaryMethod method = options.method;
+  if (method == SecondaryMethod::kAuto) {
+    method =
+        n <= options.optimal_max_cells ? SecondaryMethod::kOptimal : SecondaryMethod::kHeuristic;
+  }
+  absl::StatusOr<internal::HeuristicResult> heur =
+      internal::RunHeuristic(d, protection, solver_cost, options.effort, options.progress);
+  if (!heur.ok()) return heur.status();
+
+  SuppressionResult result;
+  std::vector<bool> suppressed = heur->suppressed;
+  const std::vector<internal::Witness>* hints = &heur->witnesses;
+  if (method == SecondaryMethod::kOptimal) {
+    const double spent =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    absl::StatusOr<internal::OptimalResult> opt =
+        internal::RunOptimal(d, protection, solver_cost, suppressed,
+                             std::max(0.1, options.time_limit_seconds - spent), options.progress);
+    if (!opt.ok()) return opt.status();
+    if (opt->suppressed != suppressed) hints = nullptr;  // witnesses belong to the heuristic
+    suppressed = opt->suppressed;
+    result.proven_optimal = opt->proven_optimal;
+    result.lower_bound = opt->lower_bound / cost_scale;
+  }
+  absl::StatusOr<AuditReport> audit =
+      internal::RunAudit(d, protection, suppressed, options.audit, hints, options.progress);
+  if (!audit.ok()) return audit.status();
+  if (!audit->passed) {
+    for (const PrimaryVerdict& v : audit->primaries) {
+      if (v.safe) continue;
+      return absl::InternalError(absl::StrCat(
+          "secondary suppression produced a pattern that fails its audit (a bug): cell ",
+          d.CellName(v.cell), " ", v.reason, "; interval [", v.lower, ", ", v.upper, "], needed [",
+          v.need_lower, ", ", v.need_upper, "]"));
+    }
+  }
+  result.status.assign(n, CellStatus::kPublished);
+  for (int c = 0; c < n; ++c) {
+    if (protection[c].primary) {
+      result.status[c] = CellStatus::kPrimary;
+      ++result.num_primary;
+    } else if (suppressed[c]) {
+      result.status[c] = CellStatus::kSecondary;
+      ++result.num_secondary;
+      result.total_cost += cost[c];
+    }
+  }
+  result.protection = std::move(protection);
+  result.cost = cost;
+  result.method = method;
+  result.audit = *std::move(audit);
+  if (method == SecondaryMethod::kHeuristic) result.lower_bound = 0;
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return result;
+}
+
+}  // namespace gdprkit
