@@ -28,9 +28,12 @@ True
 >>> result.table[result.table.status != "published"].shape[0]
 4
 
-``result.table`` is safe to publish (suppressed values are ``<NA>``);
-``result.cells`` keeps the detail (original values, protection levels, the
-attacker's intervals) for the person who runs the suppression.
+``result.table`` is safe to publish (suppressed values are ``<NA>``), and so
+is every default display of a result (``repr``, a notebook's HTML,
+``result.cells``, ``result.audit().intervals``): none shows a suppressed
+value. The detail (true values, protection levels, the attacker's intervals)
+is reachable only by ``result.confidential_cells()`` and
+``result.audit().confidential_intervals()``, which are not for publication.
 ``docs/suppression.md`` explains the rules, the methods and the audit.
 """
 
@@ -96,8 +99,28 @@ HierarchySpec = Union[
 # Results
 # ---------------------------------------------------------------------------
 
+#: The numeric columns of the cell detail computed from a cell's true value:
+#: ``<NA>`` on the suppressed rows of :attr:`SuppressionResult.cells` (so are
+#: the value and ``reasons``). The attacker's interval is in the list because
+#: an exact interval is the value.
+_VALUE_DERIVED_CELL_COLUMNS: Tuple[str, ...] = (
+    "upper", "lower", "sliding", "cost", "lower_bound", "upper_bound")
 
-@dataclass(frozen=True)
+#: The columns of :meth:`SuppressionAudit.confidential_intervals` that
+#: :attr:`SuppressionAudit.intervals` leaves out (besides the value column):
+#: the attacker's interval and the required interval are computed from the
+#: true value.
+_VALUE_DERIVED_AUDIT_COLUMNS: Tuple[str, ...] = ("lower", "upper", "need_lower", "need_upper")
+
+#: The rows a result's HTML summary shows of the published table.
+_HTML_MAX_ROWS = 60
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+@dataclass(frozen=True, repr=False)
 class SuppressionAudit:
     """What an attacker can derive about each suppressed cell.
 
@@ -105,38 +128,92 @@ class SuppressionAudit:
     counts are non-negative; linear programming gives the smallest and the
     largest value they can derive for each suppressed cell.
 
+    Every default display (``repr``, ``str``, the notebook's HTML) shows the
+    verdict and the counts only, and :attr:`intervals` and :attr:`unsafe`
+    hold no value: a notebook that shows them may be shared. The true values
+    and the intervals are in :meth:`confidential_intervals`, which is not for
+    publication.
+
     Attributes:
         passed: every primary cell keeps its protection.
-        intervals: one row per suppressed cell: the dimension columns,
-            ``value`` (the true value), ``status`` (primary or secondary),
-            ``lower`` and ``upper`` (the attacker's interval; for primary cells
-            in large problems a proven part of it), ``kind`` ("exact",
-            "inner", or "not computed" for secondary cells of large problems),
-            and for primary cells ``need_lower``/``need_upper`` (the interval
-            must reach these), ``safe`` and ``reason`` (why not, when not).
         num_suppressed, num_determined, num_components, largest_component,
         lp_solves: figures of the audit run.
     """
 
     passed: bool
-    intervals: pd.DataFrame
+    _intervals: pd.DataFrame = field(repr=False)
     num_suppressed: int = 0
     num_determined: int = 0
     num_components: int = 0
     largest_component: int = 0
     lp_solves: int = 0
+    _value: str = field(default="", repr=False)
+
+    @property
+    def intervals(self) -> pd.DataFrame:
+        """One row per audited cell (every suppressed cell, then any primary
+        cell left published), without values: the dimension columns,
+        ``status`` (published, primary or secondary), ``kind`` ("exact",
+        "inner", or "not computed" for secondary cells of large problems),
+        and for primary cells ``safe`` and ``reason`` (why not, when not).
+        The intervals themselves are in :meth:`confidential_intervals`."""
+        iv = self._intervals
+        drop = [self._value] + list(_VALUE_DERIVED_AUDIT_COLUMNS)
+        return iv.drop(columns=[c for c in drop if c in iv.columns])
+
+    def confidential_intervals(self) -> pd.DataFrame:
+        """Not for publication: the audit's full detail, with the true values.
+
+        A copy of :attr:`intervals` with, after the dimension columns, the
+        value column (the true value), and ``lower`` and ``upper`` (the
+        attacker's interval; for primary cells in large problems a proven
+        part of it), ``need_lower``/``need_upper`` (for primary cells: the
+        interval must reach these). Do not show it in a notebook that is
+        shared or exported."""
+        return self._intervals.copy()
 
     @property
     def unsafe(self) -> pd.DataFrame:
         """The primary cells that are not protected, suppressed or (wrongly)
-        published; empty when passed."""
+        published, as rows of :attr:`intervals` (no values; the intervals
+        of these rows are in :meth:`confidential_intervals`, same index);
+        empty when passed."""
         iv = self.intervals
         return iv[(iv["safe"] == False).fillna(False).to_numpy(dtype=bool)]  # noqa: E712
 
+    def _num_unsafe(self) -> int:
+        return int((self._intervals["safe"] == False).fillna(False).sum())  # noqa: E712
 
-@dataclass(frozen=True)
+    def __repr__(self) -> str:
+        return (f"SuppressionAudit(passed={self.passed}, suppressed={self.num_suppressed}, "
+                f"unsafe={self._num_unsafe()}, determined={self.num_determined}, "
+                f"components={self.num_components}, lp_solves={self.lp_solves})")
+
+    __str__ = __repr__
+
+    def _repr_html_(self) -> str:
+        import html
+
+        verdict = ("passed: every primary cell keeps its protection" if self.passed else
+                   f"FAILED: {_plural(self._num_unsafe(), 'primary cell')} not protected")
+        return (
+            "<div class=\"gdprkit-suppression-audit\"><b>Suppression audit</b> "
+            f"{html.escape(verdict)}<br>"
+            f"{_plural(self.num_suppressed, 'suppressed cell')}, "
+            f"{self.num_determined} determined exactly, "
+            f"{_plural(self.num_components, 'component')} (largest "
+            f"{self.largest_component}), {_plural(self.lp_solves, 'LP solve')}.</div>"
+        )
+
+
+@dataclass(frozen=True, repr=False)
 class SuppressionResult:
     """A protected table.
+
+    Every default display (``repr``, ``str``, the notebook's HTML) and
+    every attribute hold published values only: a notebook that shows them
+    may be shared. The true values of the suppressed cells are in
+    :meth:`confidential_cells`, which is not for publication.
 
     Attributes:
         table: the input frame with the value column replaced by the
@@ -145,12 +222,6 @@ class SuppressionResult:
             ``compute_totals=True`` the computed total rows are appended (and
             the index is renumbered). Contributor and largest-contribution
             columns of magnitude tables are left out. Safe to publish.
-        cells: every cell of the table in hierarchy order, with the detail:
-            the dimension columns, ``value`` (true value), ``status``,
-            ``reasons`` (why primary), ``upper``/``lower``/``sliding``
-            (required protection), ``cost``, ``lower_bound``/``upper_bound``
-            (the attacker's interval for suppressed cells) and ``given``
-            (the row came from the input). Not for publication.
         dims, value: the dimension and value column names.
         num_primary, num_secondary: cells suppressed by each kind.
         total_cost: the cost of the secondary cells under the cost model.
@@ -164,7 +235,7 @@ class SuppressionResult:
     """
 
     table: pd.DataFrame
-    cells: pd.DataFrame
+    _cells: pd.DataFrame
     dims: Tuple[str, ...]
     value: str
     num_primary: int
@@ -176,6 +247,8 @@ class SuppressionResult:
     seconds: float
     hierarchies: Dict[str, List[Tuple[str, str]]] = field(repr=False)
     _audit: SuppressionAudit = field(repr=False)
+    _safe_cells: Optional[pd.DataFrame] = field(
+        default=None, init=False, repr=False, compare=False)
 
     def audit(self) -> SuppressionAudit:
         """The audit of this pattern: the attacker's interval for every
@@ -184,14 +257,133 @@ class SuppressionResult:
         return self._audit
 
     @property
+    def cells(self) -> pd.DataFrame:
+        """Every cell of the table in hierarchy order, without the suppressed
+        values: the dimension columns, the value column, ``status``,
+        ``reasons`` (why primary), ``upper``/``lower``/``sliding``
+        (required protection), ``cost``, ``lower_bound``/``upper_bound``
+        (the attacker's interval), ``interval`` (how it was computed) and
+        ``given`` (the row came from the input). On the suppressed rows
+        the value and every column that tells something of it (the reasons:
+        "zero" is a value; the protection levels, the cost, the attacker's
+        interval, which is the value when it is exact) are ``<NA>``; the
+        detail is in :meth:`confidential_cells`."""
+        if self._safe_cells is None:
+            object.__setattr__(self, "_safe_cells", _safe_cells_frame(
+                self._cells, self.value, self.table[self.value].dtype))
+        assert self._safe_cells is not None
+        return self._safe_cells
+
+    def confidential_cells(self) -> pd.DataFrame:
+        """Not for publication: every cell with the detail, the true values
+        of the suppressed cells included.
+
+        A copy of :attr:`cells` (same rows, columns and order) where nothing
+        is masked: ``value`` is the true value, ``upper``/``lower``/
+        ``sliding`` the required protection, ``lower_bound``/``upper_bound``
+        the attacker's interval for suppressed cells. For the person who runs
+        the suppression; do not show it in a notebook that is shared or
+        exported."""
+        return self._cells.copy()
+
+    @property
     def suppressed(self) -> pd.DataFrame:
-        """The suppressed cells of :attr:`cells`."""
-        return self.cells[self.cells["status"] != "published"]
+        """The suppressed cells of :attr:`cells` (no values)."""
+        c = self.cells
+        return c[(c["status"] != "published").to_numpy(dtype=bool)]
 
     def plot(self, **kwargs: Any) -> "Axes":
         """Draws the table as a heatmap with the suppressed cells marked; see
         :func:`plot_suppressed`."""
         return plot_suppressed(self, **kwargs)
+
+    def __repr__(self) -> str:
+        return (f"SuppressionResult(dims={self.dims!r}, value={self.value!r}, "
+                f"cells={len(self._cells)}, primary={self.num_primary}, "
+                f"secondary={self.num_secondary}, method={self.method!r}, "
+                f"audit={'passed' if self._audit.passed else 'FAILED'!r})")
+
+    __str__ = __repr__
+
+    def _repr_html_(self) -> str:
+        import html
+
+        summary = (
+            f"<b>Suppressed table</b> {html.escape(self.value)} by "
+            f"{html.escape(', '.join(self.dims))}: {_plural(len(self._cells), 'cell')}, "
+            f"{self.num_primary} primary and {self.num_secondary} secondary suppressed "
+            f"(shown as x), method {html.escape(self.method)}, audit "
+            f"{'passed' if self._audit.passed else 'FAILED'}."
+        )
+        return (f"<div class=\"gdprkit-suppression-result\">{summary}"
+                f"{_published_html(self)}</div>")
+
+
+def _safe_cells_frame(cells: pd.DataFrame, value: str, dtype: Any) -> pd.DataFrame:
+    """The cell detail with the value and the columns computed from it
+    ``<NA>`` on the suppressed rows; nullable dtypes."""
+    import pandas as pd
+
+    hidden = (cells["status"] != "published").to_numpy(dtype=bool)
+    out = cells.copy()
+    v = pd.array(cells[value].to_numpy(), dtype=dtype)
+    v[hidden] = pd.NA
+    out[value] = v
+    for col in _VALUE_DERIVED_CELL_COLUMNS:
+        c = pd.array(cells[col].to_numpy(dtype="float64"), dtype="Float64")
+        c[hidden] = pd.NA
+        out[col] = c
+    # "zero" says the value, "threshold" that it is below the threshold.
+    reasons = pd.array(cells["reasons"].to_numpy(dtype=object), dtype="string")
+    reasons[hidden] = pd.NA
+    out["reasons"] = reasons
+    return out
+
+
+def _published_html(result: SuppressionResult) -> str:
+    """The published table as HTML: a cross table (first dimension down,
+    second across) for a 2-D table, else the long table; suppressed cells
+    are "x", whatever their kind. Built from ``result.table`` alone."""
+    import html
+
+    import pandas as pd
+
+    t = result.table
+    dims = list(result.dims)
+    value = result.value
+
+    def shown(v: Any) -> str:
+        if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+            return "x"
+        f = float(v)
+        return str(int(f)) if f.is_integer() else f"{f:.10g}"
+
+    def cell(text: str, header: bool = False) -> str:
+        tag = "th" if header else "td"
+        return f"<{tag}>{html.escape(text)}</{tag}>"
+
+    rows: List[str] = []
+    more = 0
+    if len(dims) == 2:
+        across = [c for c, _ in result.hierarchies[dims[1]]]
+        down = [c for c, _ in result.hierarchies[dims[0]]]
+        grid: Dict[Tuple[str, str], str] = {}
+        for a, b, v in zip(t[dims[0]].map(_code_str), t[dims[1]].map(_code_str), t[value]):
+            grid[(a, b)] = shown(v)
+        rows.append("<tr>" + cell(f"{dims[0]} \\ {dims[1]}", True)
+                    + "".join(cell(b, True) for b in across) + "</tr>")
+        for a in down[:_HTML_MAX_ROWS]:
+            rows.append("<tr>" + cell(a, True)
+                        + "".join(cell(grid.get((a, b), "")) for b in across) + "</tr>")
+        more = max(0, len(down) - _HTML_MAX_ROWS)
+    else:
+        rows.append("<tr>" + "".join(cell(str(c), True) for c in dims + [value]) + "</tr>")
+        for i in range(min(len(t), _HTML_MAX_ROWS)):
+            rows.append("<tr>" + "".join(cell(_code_str(t[d].iloc[i]), True) for d in dims)
+                        + cell(shown(t[value].iloc[i])) + "</tr>")
+        more = max(0, len(t) - _HTML_MAX_ROWS)
+    tail = f"<br><i>{more} more rows not shown; see .table</i>" if more else ""
+    return "<table>" + "".join(rows) + "</table>" + tail
 
 
 # ---------------------------------------------------------------------------
@@ -683,12 +875,13 @@ def _audit_from(out: Dict[str, Any], cells: pd.DataFrame, value: str) -> Suppres
     iv["reason"] = reason
     return SuppressionAudit(
         passed=bool(a["passed"]),
-        intervals=iv,
+        _intervals=iv,
         num_suppressed=int(a["num_suppressed"]),
         num_determined=int(a["num_determined"]),
         num_components=int(a["num_components"]),
         largest_component=int(a["largest_component"]),
         lp_solves=int(a["lp_solves"]),
+        _value=value,
     )
 
 
@@ -872,7 +1065,7 @@ def _result(
     }
     return SuppressionResult(
         table=table,
-        cells=cells,
+        _cells=cells,
         dims=tuple(dims),
         value=value,
         num_primary=int(out["num_primary"]),
@@ -1009,7 +1202,7 @@ def plot_suppressed(
     if cols == rows:
         raise InvalidArgumentError("rows and cols must be different dimensions")
     fixed = dict(fixed or {})
-    cells = result.cells
+    cells = result._cells  # the statuses; no suppressed value is drawn
     sel = np.ones(len(cells), dtype=bool)
     for d in dims:
         if d in (rows, cols):

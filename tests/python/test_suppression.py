@@ -99,7 +99,8 @@ def test_hierarchical_table_with_given_totals() -> None:
     a = r.audit()
     assert a.passed
     assert a.unsafe.empty
-    iv = a.intervals
+    assert list(a.intervals.columns) == ["practice", "age", "status", "kind", "safe", "reason"]
+    iv = a.confidential_intervals()
     assert len(iv) == r.num_primary + r.num_secondary
     small = iv[(iv.practice == "p1") & (iv.age == "0-17")].iloc[0]
     assert small["status"] == "primary" and bool(small["safe"])
@@ -150,7 +151,7 @@ def test_heuristic_on_a_larger_table_passes_its_audit() -> None:
     # And an independent audit of the same pattern through audit_suppression.
     t = r.table
     again = gdprkit.audit_suppression(
-        t.assign(n=r.cells.set_index(["practice", "age"]).loc[
+        t.assign(n=r.confidential_cells().set_index(["practice", "age"]).loc[
             list(zip(t.practice, t.age)), "n"].to_numpy()),
         ["practice", "age"], "n", suppressed=(t.status != "published").to_numpy(),
         hierarchies={"practice": hier})
@@ -167,8 +168,9 @@ def test_cost_models_and_methods_agree_on_safety() -> None:
     by_value = gdprkit.suppress(df, ["practice", "age"], hierarchies=HIER, method="optimal",
                                 cost="value")
     by_cells = gdprkit.suppress(df, ["practice", "age"], hierarchies=HIER, method="optimal")
-    hidden = by_value.cells[by_value.cells.status == "secondary"]["n"].sum()
-    hidden_cells = by_cells.cells[by_cells.cells.status == "secondary"]["n"].sum()
+    cv, cc = by_value.confidential_cells(), by_cells.confidential_cells()
+    hidden = cv[cv.status == "secondary"]["n"].sum()
+    hidden_cells = cc[cc.status == "secondary"]["n"].sum()
     assert hidden <= hidden_cells
     assert by_cells.num_secondary <= by_value.num_secondary
 
@@ -197,7 +199,7 @@ def test_magnitude_table_with_dominance() -> None:
     })
     r = gdprkit.suppress(df, ["region"], "turnover", kind="magnitude", contributors="firms",
                          largest=["x1", "x2"], dominance=[(1, 80)])
-    c = r.cells.set_index("region")
+    c = r.confidential_cells().set_index("region")
     assert c.loc["r1", "status"] == "primary"
     assert "dominance" in c.loc["r1", "reasons"]
     assert r.num_secondary == 1
@@ -211,7 +213,7 @@ def test_manual_marks_and_protected_zeros() -> None:
     df["mark"] = ""
     df.loc[(df.practice == "p2") & (df.age == "65+"), "mark"] = "unsafe"
     r = gdprkit.suppress(df, ["practice", "age"], hierarchies=HIER, mark="mark")
-    c = r.cells.set_index(["practice", "age"])
+    c = r.confidential_cells().set_index(["practice", "age"])
     assert c.loc[("p2", "65+"), "status"] == "primary"
     assert c.loc[("p2", "65+"), "reasons"] == "manual"
     assert r.audit().passed
@@ -219,7 +221,7 @@ def test_manual_marks_and_protected_zeros() -> None:
     z.loc[z.n == 9, "n"] = 0
     r0 = gdprkit.suppress(z, ["practice", "age"], hierarchies=HIER, compute_totals=True,
                           protect_zeros=True)
-    c0 = r0.cells.set_index(["practice", "age"])
+    c0 = r0.confidential_cells().set_index(["practice", "age"])
     assert c0.loc[("p3", "0-17"), "status"] == "primary"
     assert "zero" in c0.loc[("p3", "0-17"), "reasons"]
 
@@ -232,7 +234,8 @@ def test_audit_of_a_naive_pattern_fails_and_names_the_cells() -> None:
     assert not a.passed
     unsafe = a.unsafe
     assert set(zip(unsafe.practice, unsafe.age)) == {("p1", "0-17"), ("p3", "18-64")}
-    assert (unsafe["lower"] == unsafe["upper"]).all()  # recomputed exactly
+    detail = a.confidential_intervals().loc[unsafe.index]
+    assert (detail["lower"] == detail["upper"]).all()  # recomputed exactly
     assert all(unsafe["reason"].str.len() > 0)
     # A pattern that leaves a primary published fails too.
     none = gdprkit.audit_suppression(df.assign(s=False), ["practice", "age"], "n", "s",

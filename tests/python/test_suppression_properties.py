@@ -42,7 +42,7 @@ def test_every_pattern_is_safe_and_stable(table: Tuple[pd.DataFrame, Dict[str, s
     kw = dict(hierarchies={"practice": hier}, compute_totals=True, method=method)
     r = gdprkit.suppress(df, ["practice", "band"], "n", **kw)  # type: ignore[arg-type]
     assert r.audit().passed
-    cells = r.cells
+    cells = r.confidential_cells()
     small = (cells.n > 0) & (cells.n < 5)
     assert (cells.status[small] == "primary").all()
     assert r.num_primary == int(small.sum())
