@@ -135,8 +135,7 @@ absl::StatusOr<CsvTable> ReadCsv(std::string_view text, const std::string& name,
         const int start_line = line;
         for (;;) {
           if (i >= text.size()) {
-            return absl::InvalidArgumentError(
-                Str(at(start_line), "a quoted field is not closed"));
+            return absl::InvalidArgumentError(Str(at(start_line), "a quoted field is not closed"));
           }
           const char c = text[i++];
           if (c == '"') {

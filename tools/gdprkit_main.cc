@@ -35,11 +35,11 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "cli.h"
+#include "cli_csv.h"
 #include "gdprkit.h"  // GDPRKIT_VERSION (a macro only; this tool links the C++ core)
 #include "gdprkit/basis.h"
 #include "gdprkit/policy.h"
-#include "cli.h"
-#include "cli_csv.h"
 
 namespace gdprkit::cli {
 namespace {

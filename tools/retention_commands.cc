@@ -34,11 +34,11 @@
 #include "absl/types/span.h"
 #include "cli.h"
 #include "cli_csv.h"
+#include "common/redact.h"
+#include "common/text.h"
 #include "gdprkit/deletion_log.h"
 #include "gdprkit/policy.h"
 #include "gdprkit/retention.h"
-#include "common/redact.h"
-#include "common/text.h"
 
 namespace gdprkit::cli {
 namespace {
@@ -58,9 +58,7 @@ std::string QuotedId(std::string_view id) {
 // Shared helpers
 // ---------------------------------------------------------------------------
 
-std::string Zone(const Invocation& inv) {
-  return inv.Get("--zone", std::string(kDefaultTimeZone));
-}
+std::string Zone(const Invocation& inv) { return inv.Get("--zone", std::string(kDefaultTimeZone)); }
 
 // Checks that --zone names a zone that can be loaded (a plain date alone
 // would never notice a wrong one); prints an error and returns false if not.
@@ -106,8 +104,8 @@ class KeyFile {
     }
     key_ = *std::move(data);
     if (key_.size() < 16 || key_.size() > 64) {
-      PrintError(Str("--key-file ", Plain(path), ": a key has 16-64 bytes; the file has ",
-                     key_.size()));
+      PrintError(
+          Str("--key-file ", Plain(path), ": a key has 16-64 bytes; the file has ", key_.size()));
       return false;
     }
     return true;
@@ -143,8 +141,9 @@ int RunAddPeriod(const Invocation& inv) {
       out.Cat(result, "\n");
       break;
     case Format::kJson:
-      out.Cat("{\"date\": ", JsonString(FormatDate(*date)), ", \"period\": ",
-              JsonString(period_arg), ", \"result\": ", JsonString(result), "}\n");
+      out.Cat("{\"date\": ", JsonString(FormatDate(*date)),
+              ", \"period\": ", JsonString(period_arg), ", \"result\": ", JsonString(result),
+              "}\n");
       break;
     case Format::kCsv:
       out.Put(CsvRow({"date", "period", "result"}));
@@ -194,8 +193,8 @@ bool ReadRecords(const std::string& path, const RetentionSchedule& schedule,
   }
   const std::vector<CsvRecord>& csv = table->records;
   if (csv.empty()) {
-    PrintError(Str(Plain(r->name), ": empty; the first line names the columns: ",
-                   ColumnList(schedule)));
+    PrintError(
+        Str(Plain(r->name), ": empty; the first line names the columns: ", ColumnList(schedule)));
     return false;
   }
   const CsvRecord& header = csv.front();
@@ -234,23 +233,24 @@ bool ReadRecords(const std::string& path, const RetentionSchedule& schedule,
       // wrong one: say how it was read.
       const bool split_wrong =
           header.fields.size() == 1 && h.find_first_of(",;\t") != std::string::npos;
-      PrintError(Str(Plain(r->name), ":", header.line, ": unknown column ", Quoted(h),
-                     ": no rule of the policy refers to an event of that name",
-                     [&] {
-                       std::vector<std::string> near = NearestNames(h, known);
-                       return near.empty() ? std::string()
-                                           : Str("; did you mean \"", Join(near, "\", \""), "\"?");
-                     }(),
-                     " (columns: ", ColumnList(schedule), ")",
-                     split_wrong ? Str("; the header was read as ", DelimiterName(table->delimiter),
-                                       "-separated: is --delimiter right?")
-                                 : std::string()));
+      PrintError(Str(
+          Plain(r->name), ":", header.line, ": unknown column ", Quoted(h),
+          ": no rule of the policy refers to an event of that name",
+          [&] {
+            std::vector<std::string> near = NearestNames(h, known);
+            return near.empty() ? std::string()
+                                : Str("; did you mean \"", Join(near, "\", \""), "\"?");
+          }(),
+          " (columns: ", ColumnList(schedule), ")",
+          split_wrong ? Str("; the header was read as ", DelimiterName(table->delimiter),
+                            "-separated: is --delimiter right?")
+                      : std::string()));
       return false;
     }
     for (const auto& [col, idx] : event_cols) {
       if (r->event_names[idx] == h) {
-        PrintError(Str(Plain(r->name), ":", header.line, ": column ", Quoted(h),
-                       " is given twice"));
+        PrintError(
+            Str(Plain(r->name), ":", header.line, ": column ", Quoted(h), " is given twice"));
         return false;
       }
       (void)col;
@@ -264,8 +264,8 @@ bool ReadRecords(const std::string& path, const RetentionSchedule& schedule,
     return false;
   }
   if (hold_end_col >= 0 && hold_start_col < 0) {
-    PrintError(Str(Plain(r->name), ":", header.line,
-                   ": a hold_end column needs a hold_start column"));
+    PrintError(
+        Str(Plain(r->name), ":", header.line, ": a hold_end column needs a hold_start column"));
     return false;
   }
   const std::size_t n = csv.size() - 1;
@@ -281,8 +281,8 @@ bool ReadRecords(const std::string& path, const RetentionSchedule& schedule,
                  ", column ", Quoted(column), ": ");
     };
     if (rec.fields.size() != header.fields.size()) {
-      PrintError(Str(Plain(r->name), ":", rec.line, ": ", rec.fields.size(), " fields; the header has ",
-                     header.fields.size()));
+      PrintError(Str(Plain(r->name), ":", rec.line, ": ", rec.fields.size(),
+                     " fields; the header has ", header.fields.size()));
       return false;
     }
     if (rec.fields[id_col].empty()) {
@@ -332,9 +332,10 @@ bool ReadRecords(const std::string& path, const RetentionSchedule& schedule,
 
 int RunSweep(const Invocation& inv) {
   if (!inv.Has("--policy") || !inv.Has("--records") || !inv.Has("--on")) {
-    return UsageError("'gdprkit retention sweep' needs --policy FILE, --records FILE.csv and --on "
-                      "DATE",
-                      "retention sweep ");
+    return UsageError(
+        "'gdprkit retention sweep' needs --policy FILE, --records FILE.csv and --on "
+        "DATE",
+        "retention sweep ");
   }
   if (!CheckZone(inv)) return kExitUsage;
   const std::string zone = Zone(inv);
@@ -406,8 +407,8 @@ int RunSweep(const Invocation& inv) {
     if (e.field.rfind("holds[", 0) == 0) column = "hold_start/hold_end";
     if (e.field == "selector") column = r.selector_column;
     PrintError(Str(Plain(r.name), ":", r.lines[static_cast<std::size_t>(e.row)], ": record ",
-                   QuotedId(r.ids[static_cast<std::size_t>(e.row)]),
-                   ", column ", Quoted(column), ": ", Plain(e.message),
+                   QuotedId(r.ids[static_cast<std::size_t>(e.row)]), ", column ", Quoted(column),
+                   ": ", Plain(e.message),
                    report.invalid > 1 ? Str(" (and ", report.invalid - 1, " more invalid records)")
                                       : std::string(),
                    "; no result was printed"));
@@ -467,18 +468,20 @@ int RunSweep(const Invocation& inv) {
     }
     case Format::kJson: {
       out.Cat("{\n  \"policy\": ", JsonString((*policy)->source_name()),
-              ",\n  \"records_file\": ", JsonString(r.name), ",\n  \"on\": ",
-              JsonString(FormatDate(*on)), ",\n  \"counts\": {\"records\": ", report.records,
-              ", \"due\": ", report.due, ", \"pending\": ", report.pending,
-              ", \"kept\": ", report.kept, ", \"held\": ", report.held,
-              ", \"may_delete\": ", report.may_delete, "},\n  \"records\": [");
+              ",\n  \"records_file\": ", JsonString(r.name),
+              ",\n  \"on\": ", JsonString(FormatDate(*on)),
+              ",\n  \"counts\": {\"records\": ", report.records, ", \"due\": ", report.due,
+              ", \"pending\": ", report.pending, ", \"kept\": ", report.kept,
+              ", \"held\": ", report.held, ", \"may_delete\": ", report.may_delete,
+              "},\n  \"records\": [");
       for (std::size_t i = 0; i < n; ++i) {
         const std::string rule = rule_of(i), anchor = anchor_of(i);
         out.Cat(i == 0 ? "\n" : ",\n", "    {\"id\": ", JsonString(r.ids[i]),
                 ", \"status\": ", JsonString(RetentionStatusName(result->status[i])),
                 ", \"due\": ", JsonBool(result->status[i] == RetentionStatus::kDue),
-                ", \"due_date\": ", JsonDate(due_date(i)), ", \"next_due\": ",
-                JsonDate(next_due(i)), ", \"rule\": ", rule.empty() ? "null" : JsonString(rule),
+                ", \"due_date\": ", JsonDate(due_date(i)),
+                ", \"next_due\": ", JsonDate(next_due(i)),
+                ", \"rule\": ", rule.empty() ? "null" : JsonString(rule),
                 ", \"anchor\": ", anchor.empty() ? "null" : JsonString(anchor),
                 ", \"reason\": ", JsonString(RetentionReasonName(result->reason[i])), "}");
       }
@@ -507,8 +510,7 @@ int RunLogVerify(const Invocation& inv, const std::string& path) {
   if (!key.Load(inv)) return kExitUsage;
   DeletionLogOptions options;
   options.key = key.view();
-  absl::StatusOr<DeletionLogVerification> v =
-      VerifyDeletionLog(path, options, inv.Get("--head"));
+  absl::StatusOr<DeletionLogVerification> v = VerifyDeletionLog(path, options, inv.Get("--head"));
   if (!v.ok()) {
     PrintError(Plain(MessageOf(v.status())));
     return kExitUsage;
@@ -517,9 +519,8 @@ int RunLogVerify(const Invocation& inv, const std::string& path) {
   switch (inv.OutputFormat()) {
     case Format::kText:
       if (v->intact) {
-        out.Cat(Plain(path), ": intact: ", v->entries, " entries, ",
-                v->keyed ? "keyed" : "plain", " chain, log ", v->log_id, "\nhead ", v->head,
-                "\n");
+        out.Cat(Plain(path), ": intact: ", v->entries, " entries, ", v->keyed ? "keyed" : "plain",
+                " chain, log ", v->log_id, "\nhead ", v->head, "\n");
       } else {
         out.Cat(Plain(path), ":", v->first_broken_line, ": broken at ",
                 v->first_broken_entry == 0 ? std::string("the header")
@@ -599,8 +600,8 @@ int RunLogAppend(const Invocation& inv, const std::string& path) {
       break;
     case Format::kJson:
       out.Cat("{\"file\": ", JsonString(path), ", \"seq\": ", entry->seq,
-              ", \"record_id\": ", JsonString(d.record_id), ", \"rule_id\": ",
-              JsonString(d.rule_id), ", \"due_date\": ", JsonDate(d.due_date),
+              ", \"record_id\": ", JsonString(d.record_id),
+              ", \"rule_id\": ", JsonString(d.rule_id), ", \"due_date\": ", JsonDate(d.due_date),
               ", \"deleted_at\": ", d.deleted_at, ", \"head\": ", JsonString(entry->hash), "}\n");
       break;
     case Format::kCsv:

@@ -107,8 +107,8 @@ std::string JsonNumber(double v) {
 
 struct Loaded {
   TableInput input;
-  std::vector<int> lines;               // CSV line of each input cell
-  std::vector<bool> given_suppressed;   // --check: the pattern, per input cell
+  std::vector<int> lines;              // CSV line of each input cell
+  std::vector<bool> given_suppressed;  // --check: the pattern, per input cell
   std::vector<std::string> dim_names;
 };
 
@@ -117,9 +117,8 @@ absl::StatusOr<Hierarchy> ReadHierarchy(const std::string& dim, const std::strin
                                         const std::string& total) {
   absl::StatusOr<std::string> text = ReadFileArg(path, kMaxHierarchyBytes);
   if (!text.ok()) return text.status();
-  const bool is_csv =
-      path.size() >= 4 && (path.compare(path.size() - 4, 4, ".csv") == 0 ||
-                           path.compare(path.size() - 4, 4, ".CSV") == 0);
+  const bool is_csv = path.size() >= 4 && (path.compare(path.size() - 4, 4, ".csv") == 0 ||
+                                           path.compare(path.size() - 4, 4, ".CSV") == 0);
   absl::StatusOr<Hierarchy> h;
   if (is_csv) {
     // The first line may be the total's row ("Total,"): rows are checked
@@ -137,8 +136,10 @@ absl::StatusOr<Hierarchy> ReadHierarchy(const std::string& dim, const std::strin
         continue;
       }
       if (r.fields.size() != 2) {
-        return absl::InvalidArgumentError(Str(Plain(path), ":", r.line, ": expected 2 fields "
-                                              "(code,parent), found ", r.fields.size()));
+        return absl::InvalidArgumentError(Str(Plain(path), ":", r.line,
+                                              ": expected 2 fields "
+                                              "(code,parent), found ",
+                                              r.fields.size()));
       }
       pairs.emplace_back(Trim(r.fields[0]), Trim(r.fields[1]));
     }
@@ -197,8 +198,7 @@ absl::StatusOr<Loaded> LoadTable(const Invocation& inv) {
     for (const std::string& spec : Split(inv.Get("--hierarchy"), ',')) {
       const std::size_t eq = spec.find('=');
       if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size()) {
-        return absl::InvalidArgumentError(
-            Str("--hierarchy: '", Plain(spec), "' is not DIM=FILE"));
+        return absl::InvalidArgumentError(Str("--hierarchy: '", Plain(spec), "' is not DIM=FILE"));
       }
       const std::string dim = Trim(spec.substr(0, eq));
       if (std::find(out.dim_names.begin(), out.dim_names.end(), dim) == out.dim_names.end()) {
@@ -262,21 +262,20 @@ absl::StatusOr<Loaded> LoadTable(const Invocation& inv) {
     for (std::size_t d = 0; d < dim_cols.size(); ++d) {
       std::string code = Trim(rec.fields[dim_cols[d]]);
       if (code.empty()) {
-        return absl::InvalidArgumentError(Str(Plain(name), ":", rec.line, ": column ",
-                                              Plain(out.dim_names[d]), " is empty"));
+        return absl::InvalidArgumentError(
+            Str(Plain(name), ":", rec.line, ": column ", Plain(out.dim_names[d]), " is empty"));
       }
       cell.codes.push_back(std::move(code));
     }
     const std::string& v = rec.fields[*value_col];
     if (!ParseCount(v, &cell.value) || !std::isfinite(cell.value)) {
-      return absl::InvalidArgumentError(Str(Plain(name), ":", rec.line, ": column ",
-                                            Plain(value), ": '", Plain(v),
-                                            "' is not a number"));
+      return absl::InvalidArgumentError(Str(Plain(name), ":", rec.line, ": column ", Plain(value),
+                                            ": '", Plain(v), "' is not a number"));
     }
     if (cell.value < 0 || cell.value != std::floor(cell.value)) {
-      return absl::InvalidArgumentError(
-          Str(Plain(name), ":", rec.line, ": column ", Plain(value), ": ", Plain(Trim(v)),
-              " is not a count (counts are whole numbers >= 0)"));
+      return absl::InvalidArgumentError(Str(Plain(name), ":", rec.line, ": column ", Plain(value),
+                                            ": ", Plain(Trim(v)),
+                                            " is not a count (counts are whole numbers >= 0)"));
     }
     auto [it, inserted] = seen.emplace(cell.codes, rec.line);
     if (!inserted) {
@@ -287,9 +286,9 @@ absl::StatusOr<Loaded> LoadTable(const Invocation& inv) {
     if (!check.empty()) {
       bool s = false;
       if (!ParseFlag(rec.fields[check_col], &s)) {
-        return absl::InvalidArgumentError(
-            Str(Plain(name), ":", rec.line, ": column ", Plain(check), ": '",
-                Plain(rec.fields[check_col]), "' is not 1/true/yes/x or 0/false/no/empty"));
+        return absl::InvalidArgumentError(Str(Plain(name), ":", rec.line, ": column ", Plain(check),
+                                              ": '", Plain(rec.fields[check_col]),
+                                              "' is not 1/true/yes/x or 0/false/no/empty"));
       }
       out.given_suppressed.push_back(s);
     }
@@ -310,10 +309,9 @@ absl::StatusOr<Loaded> LoadTable(const Invocation& inv) {
       if (!h.ok()) return h.status();
       for (std::size_t i = 0; i < in.cells.size(); ++i) {
         if (h->Find(in.cells[i].codes[d]) < 0) {
-          return absl::InvalidArgumentError(
-              Str(Plain(name), ":", out.lines[i], ": code ", Plain(in.cells[i].codes[d]),
-                  " of column ", Plain(dim), " is not in the hierarchy ", Plain(f->second),
-                  " (an orphan code)"));
+          return absl::InvalidArgumentError(Str(
+              Plain(name), ":", out.lines[i], ": code ", Plain(in.cells[i].codes[d]), " of column ",
+              Plain(dim), " is not in the hierarchy ", Plain(f->second), " (an orphan code)"));
         }
       }
     } else {
@@ -373,9 +371,7 @@ int Print(const Invocation& inv, const Loaded& loaded, const Outcome& o) {
   const bool suppressed_any = num_primary + num_secondary > 0;
   (void)suppressed_any;
 
-  auto code_of = [&](int pos, std::size_t d) {
-    return dims[d].code(t.CodesAt(0, pos)[d]);
-  };
+  auto code_of = [&](int pos, std::size_t d) { return dims[d].code(t.CodesAt(0, pos)[d]); };
   // The attacker's bound for a suppressed cell (NaN: none computed).
   auto bound_value = [&](int c, bool upper) -> double {
     const SuppressedInterval* i = interval[c];
@@ -485,8 +481,8 @@ int Print(const Invocation& inv, const Loaded& loaded, const Outcome& o) {
     case Format::kJson: {
       std::vector<std::string> dnames;
       for (const std::string& d : loaded.dim_names) dnames.push_back(d);
-      out.Cat("{\n  \"file\": ", JsonString(inv.operands.front() == "-" ? "<stdin>"
-                                                                       : inv.operands.front()),
+      out.Cat("{\n  \"file\": ",
+              JsonString(inv.operands.front() == "-" ? "<stdin>" : inv.operands.front()),
               ",\n  \"dims\": ", JsonStringArray(dnames), ",\n  \"value\": ", JsonString(value),
               ",\n  \"mode\": ", JsonString(o.checked ? "check" : "suppress"));
       if (!o.checked) {
@@ -495,8 +491,9 @@ int Print(const Invocation& inv, const Loaded& loaded, const Outcome& o) {
                 ",\n  \"total_cost\": ", JsonNumber(o.result.total_cost));
       }
       out.Cat(",\n  \"num_cells\": ", size, ",\n  \"num_primary\": ", num_primary,
-              ",\n  \"num_secondary\": ", num_secondary, ",\n  \"audit\": {\"passed\": ",
-              JsonBool(o.audit.passed), ", \"unprotected\": ", unsafe, "},\n  \"cells\": [");
+              ",\n  \"num_secondary\": ", num_secondary,
+              ",\n  \"audit\": {\"passed\": ", JsonBool(o.audit.passed),
+              ", \"unprotected\": ", unsafe, "},\n  \"cells\": [");
       for (int pos = 0; pos < size; ++pos) {
         const int c = t.CellAt(0, pos);
         std::vector<std::string> codes;
@@ -542,15 +539,16 @@ int ExitFor(const absl::Status& st) {
 
 int RunSuppress(const Invocation& inv) {
   if (!inv.Has("--dims")) {
-    return UsageError("'gdprkit suppress' needs --dims (the dimension columns, e.g. --dims "
-                      "practice,age)",
-                      "suppress ");
+    return UsageError(
+        "'gdprkit suppress' needs --dims (the dimension columns, e.g. --dims "
+        "practice,age)",
+        "suppress ");
   }
-  if (inv.Has("--check") &&
-      (inv.Has("--method") || inv.Has("--cost") || inv.Has("--time-limit"))) {
-    return UsageError("--check audits a given pattern: --method, --cost and --time-limit do not "
-                      "apply",
-                      "suppress ");
+  if (inv.Has("--check") && (inv.Has("--method") || inv.Has("--cost") || inv.Has("--time-limit"))) {
+    return UsageError(
+        "--check audits a given pattern: --method, --cost and --time-limit do not "
+        "apply",
+        "suppress ");
   }
   PrimaryRules rules;
   if (inv.Has("--threshold")) {
@@ -655,7 +653,9 @@ std::vector<Command> SuppressionCommands() {
         {"--threshold", "N", {}, "primary when 0 < count < N (default 5; 0: no threshold rule)"},
         {"--hierarchy", "DIM=FILE", {}, "hierarchies of dimensions (DIM=FILE[,DIM=FILE...])"},
         {"--total", "CODE", {}, "the total code of flat dimensions and .hrc files (default Total)"},
-        {"--method", "METHOD", {"auto", "heuristic", "optimal"},
+        {"--method",
+         "METHOD",
+         {"auto", "heuristic", "optimal"},
          "secondary method: auto (default), heuristic or optimal"},
         {"--cost", "COST", {"cells", "value"}, "minimise suppressed cells (default) or value"},
         {"--time-limit", "SECONDS", {}, "time limit of the optimal method (default 60)"},

@@ -275,8 +275,8 @@ absl::StatusOr<IdOptions> IdOptionsArg(const Invocation& inv) {
 // option's choices are checked when the command line is parsed; this is the
 // second line of defence.
 absl::StatusOr<PseudonymScheme> SchemeOption(const Invocation& inv) {
-  const std::string name = inv.Get("--scheme", std::string(PseudonymSchemeName(
-                                                   PseudonymScheme::kChaCha20)));
+  const std::string name =
+      inv.Get("--scheme", std::string(PseudonymSchemeName(PseudonymScheme::kChaCha20)));
   PseudonymScheme scheme;
   if (!ParsePseudonymScheme(name, &scheme)) {
     return absl::InvalidArgumentError(
@@ -362,8 +362,7 @@ absl::Status ReadSecretFile(const std::string& path, std::string_view what, std:
   if (fstat(fd, &st) == 0) {
     if (S_ISDIR(st.st_mode)) {
       close(fd);
-      return absl::InvalidArgumentError(
-          Str(Plain(path), " is a directory, not a ", what));
+      return absl::InvalidArgumentError(Str(Plain(path), " is a directory, not a ", what));
     }
     if (S_ISREG(st.st_mode) && (st.st_mode & 077) != 0) {
       PrintWarning(Str(Plain(path), " can be read by other users, and it holds a secret ",
@@ -409,13 +408,15 @@ absl::Status PassphraseFromFile(const std::string& path, SecretString* secret) {
   view = view.substr(0, view.find('\n'));
   if (!view.empty() && view.back() == '\r') view.remove_suffix(1);
   if (view.size() > kMaxSecret) {
-    return absl::InvalidArgumentError(Str(Plain(path), ": the passphrase on its first line is "
-                                                       "longer than ",
+    return absl::InvalidArgumentError(Str(Plain(path),
+                                          ": the passphrase on its first line is "
+                                          "longer than ",
                                           kMaxSecret, " bytes"));
   }
   if (view.empty()) {
-    return absl::InvalidArgumentError(Str(Plain(path), ": the first line of the passphrase file "
-                                                       "is empty (it is the passphrase)"));
+    return absl::InvalidArgumentError(Str(Plain(path),
+                                          ": the first line of the passphrase file "
+                                          "is empty (it is the passphrase)"));
   }
   secret->s.reserve(kMaxSecret);
   secret->s.assign(view.data(), view.size());
@@ -535,7 +536,7 @@ absl::StatusOr<std::unique_ptr<Vault>> OpenVault(const Invocation& inv, bool cre
   options.set_path(inv.operands.front());
   const char* user = std::getenv("USER");
   options.set_actor(inv.Has("--actor") ? inv.Get("--actor")
-                                        : std::string(user != nullptr ? user : "gdprkit-cli"));
+                                       : std::string(user != nullptr ? user : "gdprkit-cli"));
   if (create) {
     const std::string kdf = inv.Get("--kdf", "moderate");
     options.set_kdf_limits(kdf == "interactive"  ? KdfLimits::Interactive()
@@ -602,9 +603,9 @@ int RunIdCheck(const Invocation& inv) {
       o.Cat("{\"file\": ", JsonString(c->name), ", \"type\": ", JsonString(IdKindName(*kind)),
             ", \"values\": ", problems.size(), ", \"rejected\": ", rejected, ", \"rows\": [");
       for (std::size_t i = 0; i < problems.size(); ++i) {
-        o.Cat(i == 0 ? "\n  " : ",\n  ", "{\"line\": ", c->lines[i], ", \"valid\": ",
-              JsonBool(problems[i] == IdProblem::kNone), ", \"problem\": ",
-              JsonString(IdProblemCode(problems[i])), "}");
+        o.Cat(i == 0 ? "\n  " : ",\n  ", "{\"line\": ", c->lines[i],
+              ", \"valid\": ", JsonBool(problems[i] == IdProblem::kNone),
+              ", \"problem\": ", JsonString(IdProblemCode(problems[i])), "}");
       }
       o.Put(problems.empty() ? "]}\n" : "\n]}\n");
       break;
@@ -692,8 +693,8 @@ int RunDomains(const Invocation& inv) {
               " (add one with 'gdprkit vault add-domain')\n");
         break;
       }
-      const std::vector<std::string> head = {"domain", "scheme", "key version", "tokens",
-                                             "created (UTC)", "description"};
+      const std::vector<std::string> head = {"domain", "scheme",        "key version",
+                                             "tokens", "created (UTC)", "description"};
       std::vector<std::vector<std::string>> rows;
       rows.reserve(domains->size());
       for (const DomainInfo& d : *domains) {
@@ -746,11 +747,10 @@ int RunDomains(const Invocation& inv) {
 // identifier fails the run, naming its line (checked first, so that nothing is
 // issued for a batch that fails), unless --errors skip: then its output is
 // empty and its line is named on standard error.
-using BatchFn =
-    std::function<absl::Status(const BatchOptions&, StringColumn*, BatchReport*)>;
+using BatchFn = std::function<absl::Status(const BatchOptions&, StringColumn*, BatchReport*)>;
 
-int BatchAndWrite(const Invocation& inv, IdKind kind, const IdOptions& id_options,
-                  const Column& c, std::string_view header, const BatchFn& run) {
+int BatchAndWrite(const Invocation& inv, IdKind kind, const IdOptions& id_options, const Column& c,
+                  std::string_view header, const BatchFn& run) {
   BatchOptions options;
   options.invalid_rows = InvalidRows::kSkip;
   options.id_options = id_options;
@@ -938,8 +938,9 @@ int RunBackup(const Invocation& inv) {
   struct stat st {};
   if (lstat(dest.c_str(), &st) == 0) {
     return Fail(absl::AlreadyExistsError(
-        Str(Plain(dest), ": already exists; a backup is never written over a file (remove it or "
-                         "give another DEST)")));
+        Str(Plain(dest),
+            ": already exists; a backup is never written over a file (remove it or "
+            "give another DEST)")));
   }
   absl::StatusOr<std::unique_ptr<Vault>> v = OpenVault(inv, false);
   if (!v.ok()) return Fail(v.status());
@@ -980,8 +981,9 @@ int RunExportKey(const Invocation& inv) {
     const int err = errno;
     if (err == EEXIST) {
       return Fail(absl::AlreadyExistsError(
-          Str(Plain(path), ": already exists; the key is never written over a file (remove it "
-                           "or give another --output)")));
+          Str(Plain(path),
+              ": already exists; the key is never written over a file (remove it "
+              "or give another --output)")));
     }
     return Fail(absl::NotFoundError(Str(Plain(path), ": cannot create: ", std::strerror(err))));
   }
@@ -1053,8 +1055,8 @@ absl::StatusOr<std::unique_ptr<Pseudonymizer>> LoadExportedKey(const std::string
   const std::size_t got = text.s.size();
   if (got > kMaxExportedKeyFile) {
     return absl::InvalidArgumentError(
-        Str(Plain(path), ": not an exported pseudonym key (larger than ",
-            kMaxExportedKeyFile, " bytes; expected the file 'gdprkit vault export-key' wrote)"));
+        Str(Plain(path), ": not an exported pseudonym key (larger than ", kMaxExportedKeyFile,
+            " bytes; expected the file 'gdprkit vault export-key' wrote)"));
   }
   std::string_view view(text.s.data(), got);
   StripBom(&view);
@@ -1073,9 +1075,8 @@ absl::StatusOr<std::unique_ptr<Pseudonymizer>> LoadExportedKey(const std::string
 
 int RunKeyPseudonymise(const Invocation& inv) {
   if (!inv.Has("--exported-key")) {
-    return UsageError(
-        "--exported-key FILE is required (the file 'gdprkit vault export-key' wrote)",
-        "pseudonymise ");
+    return UsageError("--exported-key FILE is required (the file 'gdprkit vault export-key' wrote)",
+                      "pseudonymise ");
   }
   absl::StatusOr<IdKind> kind = KindOption(inv);
   if (!kind.ok()) return Fail(kind.status());
@@ -1118,7 +1119,9 @@ OptionSpec TypeOption() {
 }
 
 OptionSpec AsOfOption() {
-  return {"--as-of", "DATE", {},
+  return {"--as-of",
+          "DATE",
+          {},
           "judge CPR birth dates on DATE (YYYY-MM-DD; default: today in Denmark)"};
 }
 
@@ -1166,46 +1169,27 @@ std::vector<Command> VaultCommands() {
        {TypeOption(), AsOfOption(), AllowFutureOption(), ColumnOption(), DelimiterOption(),
         FormatOption()},
        RunIdCheck},
-      {"vault",
-       "create",
-       "VAULT",
-       1,
-       1,
-       "Create a vault file (and domains) protected by a passphrase or host key",
-       CreateDetails(),
+      {"vault", "create", "VAULT", 1, 1,
+       "Create a vault file (and domains) protected by a passphrase or host key", CreateDetails(),
        With({{"--domain", "A,B", {}, "create these domains too (comma-separated)"},
              SchemeSpec("pseudonym scheme of those domains: chacha20 (default) or blake2b"),
              {"--kdf", "COST", {"moderate", "interactive", "tests_only"}, "Argon2id cost"}},
             secret),
        RunCreate},
-      {"vault",
-       "add-domain",
-       "VAULT NAME",
-       2,
-       2,
-       "Add a domain (a purpose, team or recipient) to a vault",
-       kSchemeDetails,
+      {"vault", "add-domain", "VAULT NAME", 2, 2,
+       "Add a domain (a purpose, team or recipient) to a vault", kSchemeDetails,
        With({{"--description", "TEXT", {}, "what the domain is for"},
              SchemeSpec("pseudonym scheme: chacha20 (default) or blake2b")},
             secret),
        RunAddDomain},
-      {"vault",
-       "domains",
-       "VAULT",
-       1,
-       1,
+      {"vault", "domains", "VAULT", 1, 1,
        "List the domains of a vault (scheme, key version, tokens, created, description)",
        "One row per domain, by name: its pseudonym scheme (chacha20 or blake2b), the key\n"
        "version its pseudonyms carry (\"ps<version>_\"), the number of tokens it holds, when it\n"
        "was created (UTC, ISO 8601) and its description. Read-only: nothing is written to the\n"
        "vault or its audit trail. The vault is unlocked as for every vault command.",
-       With({FormatOption()}, secret),
-       RunDomains},
-      {"vault",
-       "pseudonymise",
-       "VAULT [FILE]",
-       1,
-       2,
+       With({FormatOption()}, secret), RunDomains},
+      {"vault", "pseudonymise", "VAULT [FILE]", 1, 2,
        "One-way pseudonyms of identifiers (one per line, or a CSV column)",
        "A keyed function of each normalised identifier under the domain's key (\"ps1_...\"); the\n"
        "domain's scheme decides which: ChaCha20 by default, keyed BLAKE2b for blake2b domains\n"
@@ -1222,11 +1206,7 @@ std::vector<Command> VaultCommands() {
              FormatOption()},
             secret),
        RunPseudonymise},
-      {"vault",
-       "tokenise",
-       "VAULT [FILE]",
-       1,
-       2,
+      {"vault", "tokenise", "VAULT [FILE]", 1, 2,
        "Reversible tokens of identifiers, kept in the vault",
        "Issues a token (\"tk_...\") for each identifier that has none in the domain; one\n"
        "transaction for the whole input.",
@@ -1240,13 +1220,8 @@ std::vector<Command> VaultCommands() {
              FormatOption()},
             secret),
        RunTokenise},
-      {"vault",
-       "reidentify",
-       "VAULT [FILE]",
-       1,
-       2,
-       "The identifiers behind tokens; the reason goes to the audit trail",
-       "",
+      {"vault", "reidentify", "VAULT [FILE]", 1, 2,
+       "The identifiers behind tokens; the reason goes to the audit trail", "",
        With({{"--domain", "NAME", {}, "the domain of the tokens (required)"},
              {"--reason", "TEXT", {}, "why (required; audited; no CPR number in it)"},
              ColumnOption(),
@@ -1254,11 +1229,7 @@ std::vector<Command> VaultCommands() {
              FormatOption()},
             secret),
        RunReidentify},
-      {"vault",
-       "translate",
-       "VAULT [FILE]",
-       1,
-       2,
+      {"vault", "translate", "VAULT [FILE]", 1, 2,
        "Tokens of one domain as tokens or pseudonyms of another; the reason is audited",
        "Reads tokens of the --from domain (one per line, or a CSV column) and prints, for each,\n"
        "the same person's token in the --to domain (--target token, the default; issued when\n"
@@ -1269,18 +1240,16 @@ std::vector<Command> VaultCommands() {
        With({{"--from", "DOMAIN", {}, "the domain of the tokens (required)"},
              {"--to", "DOMAIN", {}, "the domain to translate into (required; another one)"},
              {"--reason", "TEXT", {}, "why (required; audited; no CPR number in it)"},
-             {"--target", "KIND", {"token", "pseudonym"},
+             {"--target",
+              "KIND",
+              {"token", "pseudonym"},
               "what to give: token (default) or pseudonym"},
              ColumnOption(),
              DelimiterOption(),
              FormatOption()},
             secret),
        RunTranslate},
-      {"vault",
-       "erase",
-       "VAULT [FILE]",
-       1,
-       2,
+      {"vault", "erase", "VAULT [FILE]", 1, 2,
        "Erase people (identifiers in FILE, never on the command line) from every domain",
        "Reads identifiers (one per line, or a CSV column) and removes each person's token\n"
        "records from every domain: their tokens no longer re-identify. Audited with the reason\n"
@@ -1297,55 +1266,28 @@ std::vector<Command> VaultCommands() {
              WaitSpec()},
             secret),
        RunErase},
-      {"vault",
-       "rotate",
-       "VAULT",
-       1,
-       1,
-       "Make a new key version primary and re-key every domain",
-       "",
-       With({{"--reason", "TEXT", {}, "why (required; audited)"}}, secret),
-       RunRotate},
-      {"vault",
-       "rekey",
-       "VAULT",
-       1,
-       1,
+      {"vault", "rotate", "VAULT", 1, 1, "Make a new key version primary and re-key every domain",
+       "", With({{"--reason", "TEXT", {}, "why (required; audited)"}}, secret), RunRotate},
+      {"vault", "rekey", "VAULT", 1, 1,
        "Finish an interrupted rotation: re-key the domains not on the primary key version",
        "'vault rotate' makes a new key version primary and then re-keys every domain to it. When\n"
        "it is interrupted (the process killed, the disk full, a damaged record), the new version\n"
        "is primary but some domains are still on older ones. This re-keys those domains (each\n"
        "in its own transaction, audited with the reason) and prints how many it re-keyed; 0\n"
        "when every domain is on the primary version already. Tokens stay the same.",
-       With({{"--reason", "TEXT", {}, "why (required; audited)"}}, secret),
-       RunRekey},
-      {"vault",
-       "verify-audit",
-       "VAULT",
-       1,
-       1,
-       "Verify the hash-chained audit trail; exit 1 when it is broken",
-       "",
-       With({{"--format", "FORMAT", {"text", "json"}, "output format"}}, secret),
-       RunVerifyAudit},
-      {"vault",
-       "checkpoint",
-       "VAULT",
-       1,
-       1,
+       With({{"--reason", "TEXT", {}, "why (required; audited)"}}, secret), RunRekey},
+      {"vault", "verify-audit", "VAULT", 1, 1,
+       "Verify the hash-chained audit trail; exit 1 when it is broken", "",
+       With({{"--format", "FORMAT", {"text", "json"}, "output format"}}, secret), RunVerifyAudit},
+      {"vault", "checkpoint", "VAULT", 1, 1,
        "Fold the write-ahead log into the vault file and truncate it (after an erasure)",
        "SQLite keeps recent changes in VAULT-wal until they are checkpointed into VAULT. After\n"
        "'vault erase', older copies of the erased records stay there while another program is\n"
        "reading the vault ('vault erase' then says so). This waits up to --wait seconds for\n"
        "the readers, checkpoints the log and truncates it. Exits 1 when readers still hold it.\n"
        "Not audited; it changes no data.",
-       With({WaitSpec()}, secret),
-       RunCheckpoint},
-      {"vault",
-       "backup",
-       "VAULT DEST",
-       2,
-       2,
+       With({WaitSpec()}, secret), RunCheckpoint},
+      {"vault", "backup", "VAULT DEST", 2, 2,
        "Copy the vault, consistent and online, to a new file (mode 0600)",
        "Writes a copy of the vault as of one moment to the new file DEST while other programs\n"
        "keep using the vault (SQLite's online backup), and checks that it opens with the same\n"
@@ -1357,13 +1299,8 @@ std::vector<Command> VaultCommands() {
        "To restore: stop every program using the vault; move VAULT and its VAULT-wal and\n"
        "VAULT-shm files aside (a -wal file left beside the restored copy would be applied to it);\n"
        "copy the backup to VAULT (cp --preserve=mode); run 'gdprkit vault verify-audit VAULT'.",
-       secret,
-       RunBackup},
-      {"vault",
-       "export-key",
-       "VAULT",
-       1,
-       1,
+       secret, RunBackup},
+      {"vault", "export-key", "VAULT", 1, 1,
        "Export a domain's pseudonym key to a file, for pseudonymising without the vault",
        "Writes the domain's pseudonym key (its current key version) as one line of text,\n"
        "\"gdprkit-pseudonym-key-v2:<domain>:<version>:<scheme>:<key>\", to a new file of mode\n"
@@ -1396,7 +1333,7 @@ std::vector<Command> VaultCommands() {
         AsOfOption(),
         AllowFutureOption(),
         ColumnOption(),
-             DelimiterOption(),
+        DelimiterOption(),
         {"--errors", "MODE", {"fail", "skip"}, "rejected rows: fail (default) or skip"},
         FormatOption()},
        RunKeyPseudonymise},

@@ -30,10 +30,10 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "common.h"
 #include "gdprkit.h"  // GDPRKIT_VERSION only; this module links the C++ core.
 #include "gdprkit/basis.h"
 #include "gdprkit/policy.h"
-#include "common.h"
 
 namespace gdprkit {
 namespace python {

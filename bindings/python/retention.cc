@@ -7,6 +7,8 @@
 // misreads NumPy 2 arrays.)
 // Record-level problems come back as (row, field, message) so that the
 // package can raise an error naming the row label and the column.
+#include "gdprkit/retention.h"
+
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
@@ -24,9 +26,8 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "common.h"
-#include "gdprkit/deletion_log.h"
-#include "gdprkit/retention.h"
 #include "common/redact.h"
+#include "gdprkit/deletion_log.h"
 
 namespace gdprkit {
 namespace python {
@@ -189,8 +190,8 @@ struct Input {
 };
 
 void BuildInput(const py::handle& selector, const std::vector<std::vector<std::int32_t>>& rule_sets,
-                const py::list& events, const py::handle& hold_record,
-                const py::handle& hold_start, const py::handle& hold_end, Input* out) {
+                const py::list& events, const py::handle& hold_record, const py::handle& hold_start,
+                const py::handle& hold_end, Input* out) {
   (void)selector;
   out->in.selector = out->selector_col.view();
   out->in.rule_sets = rule_sets;
@@ -225,9 +226,9 @@ py::tuple Sweep(const ScheduleHandle& h, const py::handle& selector,
                 const std::vector<std::vector<std::int32_t>>& rule_sets, const py::list& events,
                 const py::handle& hold_record, const py::handle& hold_start,
                 const py::handle& hold_end, DayNumber as_of, int threads, std::size_t max_errors,
-                const py::handle& out_status, const py::handle& out_due,
-                const py::handle& out_rule, const py::handle& out_anchor,
-                const py::handle& out_reason, const py::handle& out_hold) {
+                const py::handle& out_status, const py::handle& out_due, const py::handle& out_rule,
+                const py::handle& out_anchor, const py::handle& out_reason,
+                const py::handle& out_hold) {
   Input input(selector);
   BuildInput(selector, rule_sets, events, hold_record, hold_start, hold_end, &input);
   const U8 status(out_status, "status", true), reason(out_reason, "reason", true);
@@ -281,8 +282,7 @@ std::string Explain(const ScheduleHandle& h, const py::handle& selector,
 
 // Adds a period to each day (kNoDate stays) into `out`. Returns the first bad
 // index, or -1; nothing is written when an index is bad.
-std::int64_t AddPeriodDays(const py::handle& days, const py::handle& out,
-                           std::string_view period) {
+std::int64_t AddPeriodDays(const py::handle& days, const py::handle& out, std::string_view period) {
   const Period p = ValueOrRaise(ParsePeriod(period));
   const I32 in(days, "days", false), o(out, "out", true);
   if (in.size() != o.size()) throw py::value_error("days and out differ in length");
@@ -429,24 +429,20 @@ void RegisterRetention(py::module_& m) {
         py::arg("out"), "datetime64 as int64 to int32 days: first out-of-range index or -1.");
   m.def("split_dates", &SplitDates, py::arg("days"), py::arg("status"), py::arg("due_out"),
         py::arg("next_out"), "Sweep dates to datetime64[s] due_date and next_due columns.");
-  m.def(
-      "status_names",
-      []() {
-        py::list l;
-        for (int i = 0; i <= static_cast<int>(RetentionStatus::kInvalid); ++i) {
-          l.append(std::string(RetentionStatusName(static_cast<RetentionStatus>(i))));
-        }
-        return l;
-      });
-  m.def(
-      "reason_names",
-      []() {
-        py::list l;
-        for (int i = 0; i <= static_cast<int>(RetentionReason::kInvalidInput); ++i) {
-          l.append(std::string(RetentionReasonName(static_cast<RetentionReason>(i))));
-        }
-        return l;
-      });
+  m.def("status_names", []() {
+    py::list l;
+    for (int i = 0; i <= static_cast<int>(RetentionStatus::kInvalid); ++i) {
+      l.append(std::string(RetentionStatusName(static_cast<RetentionStatus>(i))));
+    }
+    return l;
+  });
+  m.def("reason_names", []() {
+    py::list l;
+    for (int i = 0; i <= static_cast<int>(RetentionReason::kInvalidInput); ++i) {
+      l.append(std::string(RetentionReasonName(static_cast<RetentionReason>(i))));
+    }
+    return l;
+  });
 
   py::class_<ScheduleHandle>(m, "RetentionScheduleHandle",
                              "A compiled, immutable gdprkit::RetentionSchedule.")

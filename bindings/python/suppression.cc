@@ -6,6 +6,8 @@
 // Pythonic API (pandas in and out, argument checks naming rows, plots) is
 // python/gdprkit/suppression.py. The GIL is released while the table is
 // built, protected and audited.
+#include "gdprkit/suppression.h"
+
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -21,7 +23,6 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "common.h"
-#include "gdprkit/suppression.h"
 
 namespace gdprkit {
 namespace python {
@@ -349,8 +350,7 @@ py::dict SuppressionRun(const std::string& name, const std::string& kind, const 
     o.progress = [&progress, &progress_error](const Progress& p) -> bool {
       py::gil_scoped_acquire gil;
       try {
-        py::object r = progress(Str(std::string(p.stage.data(), p.stage.size())), p.done,
-                                p.total);
+        py::object r = progress(Str(std::string(p.stage.data(), p.stage.size())), p.done, p.total);
         return r.is_none() || r.cast<bool>();
       } catch (py::error_already_set& e) {
         progress_error.emplace(std::move(e));

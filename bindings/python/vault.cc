@@ -13,16 +13,18 @@
 // Secrets: passphrases and host keys arrive as bytes-like objects and go
 // straight into the core's guarded memory (VaultOptions); nothing here keeps
 // or prints them.
+#include "gdprkit/vault.h"
+
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 #include <sodium.h>
 
 #include <cmath>
-#include <cstring>
-#include <optional>
 #include <cstdint>
+#include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -34,7 +36,6 @@
 #include "absl/time/time.h"
 #include "common.h"
 #include "gdprkit/identifiers.h"
-#include "gdprkit/vault.h"
 
 namespace gdprkit {
 namespace python {
@@ -78,8 +79,8 @@ InputColumn ReadColumn(const py::handle& values, const char* what) {
     PyObject* seq = PySequence_Fast(values.ptr(), "expected a list of str");
     if (seq == nullptr) {
       PyErr_Clear();
-      RaiseArgumentTypeError(absl::StrCat(what, " must be a list of str, not ",
-                                          Py_TYPE(values.ptr())->tp_name));
+      RaiseArgumentTypeError(
+          absl::StrCat(what, " must be a list of str, not ", Py_TYPE(values.ptr())->tp_name));
     }
     in.keep = py::reinterpret_steal<py::object>(seq);
     n = PySequence_Fast_GET_SIZE(seq);
@@ -91,9 +92,9 @@ InputColumn ReadColumn(const py::handle& values, const char* what) {
     // The common case without a call (the macro reads str internals: check
     // the type first).
     if (o != nullptr && PyUnicode_Check(o) && PyUnicode_IS_COMPACT_ASCII(o)) {
-      in.views[static_cast<std::size_t>(i)] = std::string_view(
-          static_cast<const char*>(PyUnicode_DATA(o)),
-          static_cast<std::size_t>(PyUnicode_GET_LENGTH(o)));
+      in.views[static_cast<std::size_t>(i)] =
+          std::string_view(static_cast<const char*>(PyUnicode_DATA(o)),
+                           static_cast<std::size_t>(PyUnicode_GET_LENGTH(o)));
     } else if (o == nullptr) {  // an object array's unset slot reads as None
       in.views[static_cast<std::size_t>(i)] = std::string_view();
     } else if (PyUnicode_Check(o)) {
@@ -102,15 +103,15 @@ InputColumn ReadColumn(const py::handle& values, const char* what) {
       if (data == nullptr) {
         // Lone surrogates: not UTF-8. Say where, not what.
         PyErr_Clear();
-        Raise(absl::InvalidArgumentError(absl::StrCat(
-            what, "[", i, "] is not valid text: it holds a lone surrogate, which cannot be "
-            "encoded as UTF-8")));
+        Raise(absl::InvalidArgumentError(
+            absl::StrCat(what, "[", i,
+                         "] is not valid text: it holds a lone surrogate, which cannot be "
+                         "encoded as UTF-8")));
       }
-      in.views[static_cast<std::size_t>(i)] =
-          std::string_view(data, static_cast<std::size_t>(len));
+      in.views[static_cast<std::size_t>(i)] = std::string_view(data, static_cast<std::size_t>(len));
     } else if (PyBytes_Check(o)) {
-      in.views[static_cast<std::size_t>(i)] = std::string_view(
-          PyBytes_AS_STRING(o), static_cast<std::size_t>(PyBytes_GET_SIZE(o)));
+      in.views[static_cast<std::size_t>(i)] =
+          std::string_view(PyBytes_AS_STRING(o), static_cast<std::size_t>(PyBytes_GET_SIZE(o)));
     } else if (o == Py_None || (PyFloat_Check(o) && std::isnan(PyFloat_AS_DOUBLE(o))) ||
                std::strcmp(Py_TYPE(o)->tp_name, "NAType") == 0) {  // pandas.NA
       in.views[static_cast<std::size_t>(i)] = std::string_view();
@@ -403,7 +404,7 @@ py::tuple RunBatch(const VaultHandle& h, BatchKind what, const std::string& doma
   if (!s.ok()) Raise(s);
   OutputShape shape;
   shape.array = in.array;
-  shape.ascii = true;  // pseudonyms and tokens
+  shape.ascii = true;                                // pseudonyms and tokens
   shape.empty_is_none = what == BatchKind::kLookup;  // rows without a token
   py::object column = ToColumn(out, &report.problems, shape);
   return py::make_tuple(column, ProblemBytes(report.problems));
@@ -453,9 +454,8 @@ void RegisterVault(py::module_& m) {
     return static_cast<int>(*k);
   });
   m.def("id_kind_name", [](int kind) { return std::string(IdKindName(KindFrom(kind))); });
-  m.def("id_problem_code", [](int problem) {
-    return std::string(IdProblemCode(static_cast<IdProblem>(problem)));
-  });
+  m.def("id_problem_code",
+        [](int problem) { return std::string(IdProblemCode(static_cast<IdProblem>(problem))); });
   m.def("id_problem_text", [](int kind, int problem) {
     return std::string(IdProblemText(KindFrom(kind), static_cast<IdProblem>(problem)));
   });
@@ -475,8 +475,8 @@ void RegisterVault(py::module_& m) {
              const std::string& kdf, const std::string& actor, int busy_timeout_ms) {
             return OpenOrCreate(true, path, secret, host_key, kdf, actor, false, busy_timeout_ms);
           },
-          py::arg("path"), py::arg("secret"), py::arg("host_key"), py::arg("kdf"),
-          py::arg("actor"), py::arg("busy_timeout_ms"))
+          py::arg("path"), py::arg("secret"), py::arg("host_key"), py::arg("kdf"), py::arg("actor"),
+          py::arg("busy_timeout_ms"))
       .def_static(
           "open",
           [](const std::string& path, const py::handle& secret, bool host_key,
@@ -485,8 +485,8 @@ void RegisterVault(py::module_& m) {
             return OpenOrCreate(false, path, secret, host_key, kdf, actor, create_if_missing,
                                 busy_timeout_ms);
           },
-          py::arg("path"), py::arg("secret"), py::arg("host_key"), py::arg("kdf"),
-          py::arg("actor"), py::arg("create_if_missing"), py::arg("busy_timeout_ms"))
+          py::arg("path"), py::arg("secret"), py::arg("host_key"), py::arg("kdf"), py::arg("actor"),
+          py::arg("create_if_missing"), py::arg("busy_timeout_ms"))
       .def("close", &VaultHandle::Close)
       .def_property_readonly("closed", &VaultHandle::closed)
       .def_property_readonly("path", [](const VaultHandle& h) { return Str(h.path()); })
@@ -513,8 +513,8 @@ void RegisterVault(py::module_& m) {
              py::list out;
              for (const DomainInfo& d : domains) {
                out.append(py::make_tuple(Str(d.name), Str(d.description),
-                                        Str(std::string(PseudonymSchemeName(d.scheme))),
-                                        d.key_version, d.created_unix, d.tokens));
+                                         Str(std::string(PseudonymSchemeName(d.scheme))),
+                                         d.key_version, d.created_unix, d.tokens));
              }
              return out;
            })
@@ -571,8 +571,7 @@ void RegisterVault(py::module_& m) {
            })
       .def("translate",
            [](const VaultHandle& h, const std::string& from, const std::string& to,
-              const py::handle& tokens, const std::string& reason,
-              const std::string& target_name) {
+              const py::handle& tokens, const std::string& reason, const std::string& target_name) {
              // vault.py checks `to=`; this is the second line of defence.
              TranslateTarget target;
              if (target_name == "token") {
@@ -663,19 +662,17 @@ void RegisterVault(py::module_& m) {
              AuditVerification a = ValueOrRaise(std::move(r));
              return py::make_tuple(a.entries, a.head_hex);
            })
-      .def("read_audit",
-           [](const VaultHandle& h, std::uint64_t from_seq, std::size_t limit) {
-             std::shared_ptr<Vault> v = h.Get();
-             auto records = ValueOrRaise(v->ReadAudit(from_seq, limit));
-             py::list out;
-             for (const AuditRecord& r : records) {
-               out.append(py::make_tuple(r.seq, r.time_unix_micros,
-                                         std::string(AuditOpName(r.op)), Str(r.actor),
-                                         Str(r.domain), Str(r.target_domain), Str(r.reason),
-                                         r.count, r.key_version, r.chain_hex));
-             }
-             return out;
-           });
+      .def("read_audit", [](const VaultHandle& h, std::uint64_t from_seq, std::size_t limit) {
+        std::shared_ptr<Vault> v = h.Get();
+        auto records = ValueOrRaise(v->ReadAudit(from_seq, limit));
+        py::list out;
+        for (const AuditRecord& r : records) {
+          out.append(py::make_tuple(r.seq, r.time_unix_micros, std::string(AuditOpName(r.op)),
+                                    Str(r.actor), Str(r.domain), Str(r.target_domain),
+                                    Str(r.reason), r.count, r.key_version, r.chain_hex));
+        }
+        return out;
+      });
 
   // Pseudonyms from an exported key, without the vault (gdprkit/vault.py's
   // Pseudonymizer). The key text arrives as a bytes-like object (vault.py

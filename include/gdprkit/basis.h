@@ -26,30 +26,30 @@ namespace gdprkit {
 
 // What a legal-basis code is, and so which question of validation it answers.
 enum class BasisKind : std::uint8_t {
-  kArt6 = 0,        // GDPR Art. 6(1): lawfulness of processing.
-  kArt9 = 1,        // GDPR Art. 9(2) condition (and the 9(3) safeguard).
-  kArt10 = 2,       // GDPR Art. 10: criminal convictions and offences.
-  kNational = 3,    // Databeskyttelsesloven provisions.
-  kReference = 4,   // Sector law and other references declared by a policy.
+  kArt6 = 0,       // GDPR Art. 6(1): lawfulness of processing.
+  kArt9 = 1,       // GDPR Art. 9(2) condition (and the 9(3) safeguard).
+  kArt10 = 2,      // GDPR Art. 10: criminal convictions and offences.
+  kNational = 3,   // Databeskyttelsesloven provisions.
+  kReference = 4,  // Sector law and other references declared by a policy.
 };
 
 // Effects of a basis code; a code may have several.
 enum BasisEffect : std::uint32_t {
   kEffectNone = 0,
-  kEffectLawful = 1u << 0,            // An Art. 6(1) basis.
-  kEffectSpecialCondition = 1u << 1,  // Lifts the Art. 9(1) prohibition.
-  kEffectCriminal = 1u << 2,          // Art. 10 / DBL § 8 ground.
-  kEffectNationalId = 1u << 3,        // DBL § 11 ground for CPR numbers.
-  kEffectConsent = 1u << 4,           // Rests on the data subject's consent.
-  kEffectContract = 1u << 5,          // Art. 6(1)(b).
-  kEffectLegalObligation = 1u << 6,   // Art. 6(1)(c) or a law imposing it.
-  kEffectPublicTask = 1u << 7,        // Art. 6(1)(e) or a law conferring it.
+  kEffectLawful = 1u << 0,              // An Art. 6(1) basis.
+  kEffectSpecialCondition = 1u << 1,    // Lifts the Art. 9(1) prohibition.
+  kEffectCriminal = 1u << 2,            // Art. 10 / DBL § 8 ground.
+  kEffectNationalId = 1u << 3,          // DBL § 11 ground for CPR numbers.
+  kEffectConsent = 1u << 4,             // Rests on the data subject's consent.
+  kEffectContract = 1u << 5,            // Art. 6(1)(b).
+  kEffectLegalObligation = 1u << 6,     // Art. 6(1)(c) or a law imposing it.
+  kEffectPublicTask = 1u << 7,          // Art. 6(1)(e) or a law conferring it.
   kEffectLegitimateInterest = 1u << 8,  // Art. 6(1)(f), DBL § 8(3) 2nd sentence.
-  kEffectVitalInterest = 1u << 9,     // Art. 6(1)(d), Art. 9(2)(c).
-  kEffectPublicHealth = 1u << 10,     // Art. 9(2)(i): Art. 17(3)(c).
-  kEffectArchiving = 1u << 11,        // Art. 9(2)(j): Art. 17(3)(d).
-  kEffectLegalClaims = 1u << 12,      // Art. 9(2)(f): Art. 17(3)(e).
-  kEffectSafeguard = 1u << 13,        // Art. 9(3) professional secrecy.
+  kEffectVitalInterest = 1u << 9,       // Art. 6(1)(d), Art. 9(2)(c).
+  kEffectPublicHealth = 1u << 10,       // Art. 9(2)(i): Art. 17(3)(c).
+  kEffectArchiving = 1u << 11,          // Art. 9(2)(j): Art. 17(3)(d).
+  kEffectLegalClaims = 1u << 12,        // Art. 9(2)(f): Art. 17(3)(e).
+  kEffectSafeguard = 1u << 13,          // Art. 9(3) professional secrecy.
 };
 
 struct LegalBasisInfo {
@@ -80,8 +80,7 @@ inline constexpr LegalBasisInfo kLegalBases[] = {
      kEffectSpecialCondition | kEffectConsent},
     {"A9-2-b", "Art. 9(2)(b) GDPR: employment, social security and social protection law",
      BasisKind::kArt9, kEffectSpecialCondition},
-    {"A9-2-c",
-     "Art. 9(2)(c) GDPR: vital interests where the data subject cannot give consent",
+    {"A9-2-c", "Art. 9(2)(c) GDPR: vital interests where the data subject cannot give consent",
      BasisKind::kArt9, kEffectSpecialCondition | kEffectVitalInterest},
     {"A9-2-d",
      "Art. 9(2)(d) GDPR: not-for-profit body with a political, philosophical, religious "
@@ -97,8 +96,8 @@ inline constexpr LegalBasisInfo kLegalBases[] = {
      "Art. 9(2)(h) GDPR: preventive or occupational medicine, medical diagnosis, health "
      "or social care and treatment",
      BasisKind::kArt9, kEffectSpecialCondition},
-    {"A9-2-i", "Art. 9(2)(i) GDPR: public interest in the area of public health",
-     BasisKind::kArt9, kEffectSpecialCondition | kEffectPublicHealth},
+    {"A9-2-i", "Art. 9(2)(i) GDPR: public interest in the area of public health", BasisKind::kArt9,
+     kEffectSpecialCondition | kEffectPublicHealth},
     {"A9-2-j",
      "Art. 9(2)(j) GDPR: archiving in the public interest, scientific or historical "
      "research, or statistics",
@@ -125,8 +124,7 @@ inline constexpr LegalBasisInfo kLegalBases[] = {
     {"DK-DBL-7-1",
      "DBL § 7, stk. 1: special categories of data where a condition of Art. 9(2) is met",
      BasisKind::kNational, kEffectSpecialCondition},
-    {"DK-DBL-7-2",
-     "DBL § 7, stk. 2: trade-union membership, for labour-law obligations and rights",
+    {"DK-DBL-7-2", "DBL § 7, stk. 2: trade-union membership, for labour-law obligations and rights",
      BasisKind::kNational, kEffectSpecialCondition},
     {"DK-DBL-7-3",
      "DBL § 7, stk. 3: preventive medicine, diagnosis, care or treatment by a health "
@@ -137,10 +135,10 @@ inline constexpr LegalBasisInfo kLegalBases[] = {
      "Data Protection Agency",
      BasisKind::kNational, kEffectSpecialCondition},
     // § 8: criminal offences.
-    {"DK-DBL-8-1",
-     "DBL § 8, stk. 1: public authorities, where necessary for the authority's tasks",
+    {"DK-DBL-8-1", "DBL § 8, stk. 1: public authorities, where necessary for the authority's tasks",
      BasisKind::kNational, kEffectCriminal},
-    {"DK-DBL-8-2-1", "DBL § 8, stk. 2, nr. 1: disclosure by a public authority with explicit consent",
+    {"DK-DBL-8-2-1",
+     "DBL § 8, stk. 2, nr. 1: disclosure by a public authority with explicit consent",
      BasisKind::kNational, kEffectCriminal | kEffectConsent},
     {"DK-DBL-8-2-2",
      "DBL § 8, stk. 2, nr. 2: disclosure by a public authority for legitimate interests "
@@ -167,8 +165,8 @@ inline constexpr LegalBasisInfo kLegalBases[] = {
      "DBL § 8, stk. 3, 2. pkt.: private bodies, for legitimate interests that clearly "
      "outweigh the data subject's",
      BasisKind::kNational, kEffectCriminal | kEffectLegitimateInterest},
-    {"DK-DBL-8-4", "DBL § 8, stk. 4: disclosure by private bodies",
-     BasisKind::kNational, kEffectCriminal},
+    {"DK-DBL-8-4", "DBL § 8, stk. 4: disclosure by private bodies", BasisKind::kNational,
+     kEffectCriminal},
     {"DK-DBL-8-5", "DBL § 8, stk. 5: processing where the conditions of § 7 are met",
      BasisKind::kNational, kEffectCriminal},
     // § 11: CPR numbers.
@@ -185,10 +183,10 @@ inline constexpr LegalBasisInfo kLegalBases[] = {
      "purposes, or disclosure that is a natural part of normal operations and decisive "
      "for unique identification, or required by a public authority",
      BasisKind::kNational, kEffectNationalId},
-    {"DK-DBL-11-2-4", "DBL § 11, stk. 2, nr. 4: private bodies, where the conditions of § 7 are met",
+    {"DK-DBL-11-2-4",
+     "DBL § 11, stk. 2, nr. 4: private bodies, where the conditions of § 7 are met",
      BasisKind::kNational, kEffectNationalId},
-    {"DK-DBL-11-3",
-     "DBL § 11, stk. 3: no publication of CPR numbers without explicit consent",
+    {"DK-DBL-11-3", "DBL § 11, stk. 3: no publication of CPR numbers without explicit consent",
      BasisKind::kNational, kEffectNone},
     // § 12: employment.
     {"DK-DBL-12-1",
@@ -248,9 +246,7 @@ inline constexpr RightInfo kRights[] = {
 
 inline constexpr std::size_t kRightCount = sizeof(kRights) / sizeof(kRights[0]);
 
-inline const RightInfo& GetRightInfo(Right r) {
-  return kRights[static_cast<std::size_t>(r)];
-}
+inline const RightInfo& GetRightInfo(Right r) { return kRights[static_cast<std::size_t>(r)]; }
 
 // Looks up a right by its code ("A17"); nullptr when unknown.
 inline const RightInfo* FindRight(std::string_view code) {
@@ -271,7 +267,7 @@ enum CategoryFlag : std::uint8_t {
 struct CategoryInfo {
   std::string_view key;  // dotted path; the parent is the prefix before the last dot
   std::string_view title;
-  std::uint8_t flags;    // CategoryFlag bits; children inherit their parent's
+  std::uint8_t flags;  // CategoryFlag bits; children inherit their parent's
 };
 
 // The built-in data categories. Policies may add children (for example
@@ -292,14 +288,12 @@ inline constexpr CategoryInfo kBuiltinCategories[] = {
     {"health.medication", "Medication", kCategorySpecial},
     {"health.test_result", "Test results", kCategorySpecial},
     {"health.vaccination", "Vaccinations", kCategorySpecial},
-    {"health.note", "Free-text health information given by the data subject",
-     kCategorySpecial},
+    {"health.note", "Free-text health information given by the data subject", kCategorySpecial},
     {"genetic", "Genetic data", kCategorySpecial},
     {"biometric", "Biometric data for unique identification", kCategorySpecial},
     {"racial_or_ethnic_origin", "Racial or ethnic origin", kCategorySpecial},
     {"political_opinions", "Political opinions", kCategorySpecial},
-    {"religious_or_philosophical_beliefs", "Religious or philosophical beliefs",
-     kCategorySpecial},
+    {"religious_or_philosophical_beliefs", "Religious or philosophical beliefs", kCategorySpecial},
     {"trade_union_membership", "Trade-union membership", kCategorySpecial},
     {"sex_life_or_orientation", "Sex life or sexual orientation", kCategorySpecial},
     {"criminal", "Criminal convictions and offences", kCategoryCriminal},

@@ -141,8 +141,8 @@ struct Purpose {
   std::vector<ErasureException> erasure_exceptions;
   ControllerRole role = ControllerRole::kController;
   std::string controller_of_data;  // who is, when role is not kController
-  bool direct_marketing = false;    // Art. 21(2)-(3)
-  int line = 0;  // line of the purpose in its file; 0 when unknown
+  bool direct_marketing = false;   // Art. 21(2)-(3)
+  int line = 0;                    // line of the purpose in its file; 0 when unknown
 };
 
 struct DataCategory {
@@ -222,8 +222,8 @@ struct Finding {
   std::string purpose_id;  // empty when the finding concerns the whole policy
   std::string field;       // path of the field concerned ("purposes[2].basis[1]")
   std::string message;
-  std::string file;        // the policy's source name
-  int line = 0;            // 1-based; 0 when unknown
+  std::string file;  // the policy's source name
+  int line = 0;      // 1-based; 0 when unknown
 };
 
 // Whether one right applies to a purpose, and where it does not, why.
@@ -292,8 +292,7 @@ class Policy {
   // Whether the principal may see data of the purpose: its team holds a grant
   // on the purpose and, where the grant names roles, the role is one of them.
   // Errors: NotFound for an unknown purpose; InvalidArgument for an empty team.
-  absl::StatusOr<bool> MayAccess(const Principal& principal,
-                                 std::string_view purpose_id) const;
+  absl::StatusOr<bool> MayAccess(const Principal& principal, std::string_view purpose_id) const;
 
   // Purposes that process data of `category_key`: those listing it, a parent
   // of it (a purpose listing "health" uses "health.diagnosis") or a child of

@@ -71,7 +71,6 @@ gdprkit_status Fail(gdprkit_status code, std::string_view message) noexcept {
   return code;
 }
 
-
 gdprkit_status FailNoAlloc(gdprkit_status code, const char* function, const char* what) noexcept {
   std::snprintf(t_fallback, sizeof t_fallback, "%s: %s", function, what);
   t_message_ptr = t_fallback;
@@ -120,9 +119,9 @@ gdprkit_status CheckNotNull(const char* function, const char* name, const void* 
                             std::size_t count, const char* count_name) {
   if (data != nullptr || count == 0) return GDPRKIT_OK;
   const bool field = std::strchr(name, '.') != nullptr;
-  return Fail(GDPRKIT_INVALID_ARGUMENT, std::string(function) + ": " +
-                                            (field ? "" : "argument ") + name + " is NULL but " +
-                                            count_name + " is " + std::to_string(count));
+  return Fail(GDPRKIT_INVALID_ARGUMENT, std::string(function) + ": " + (field ? "" : "argument ") +
+                                            name + " is NULL but " + count_name + " is " +
+                                            std::to_string(count));
 }
 
 std::string Quote(std::string_view s) {

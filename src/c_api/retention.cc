@@ -5,6 +5,8 @@
 // spans, call the core, convert the result. Out-parameters are cleared first
 // and set last; a failed sweep overwrites every output row with "invalid" so
 // that no partial answer is left in the caller's arrays.
+#include "gdprkit/retention.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -20,7 +22,6 @@
 #include "c_api/internal/door.h"
 #include "gdprkit.h"
 #include "gdprkit/deletion_log.h"
-#include "gdprkit/retention.h"
 
 struct gdprkit_retention_schedule {
   explicit gdprkit_retention_schedule(gdprkit::RetentionSchedule s) : core(std::move(s)) {}
@@ -62,8 +63,9 @@ gdprkit_status WriteText(const char* fn, char* out, std::size_t out_size, const 
 }
 
 gdprkit_status WithPrefix(const char* fn, const absl::Status& status) {
-  return Fail(static_cast<gdprkit_status>(status.code()),
-              std::string(fn) + ": " + std::string(status.message().data(), status.message().size()));
+  return Fail(
+      static_cast<gdprkit_status>(status.code()),
+      std::string(fn) + ": " + std::string(status.message().data(), status.message().size()));
 }
 
 // The core's sweep input, and what it borrows from the C input.
@@ -85,13 +87,13 @@ gdprkit_status CheckInput(const char* fn, const gdprkit_retention_schedule& sche
     return BadVersion(fn, "gdprkit_sweep_input", in.version, GDPRKIT_SWEEP_INPUT_VERSION);
   }
   const std::size_t n = in.count;
-  if (gdprkit_status s = CheckArray(fn, "input.selector", in.selector, n, "input.count",
-                                    kMaxRecords);
+  if (gdprkit_status s =
+          CheckArray(fn, "input.selector", in.selector, n, "input.count", kMaxRecords);
       s != GDPRKIT_OK) {
     return s;
   }
-  if (gdprkit_status s = CheckOptionalArray(fn, "input.record_ids", in.record_ids, n,
-                                            "input.count", kMaxRecords);
+  if (gdprkit_status s =
+          CheckOptionalArray(fn, "input.record_ids", in.record_ids, n, "input.count", kMaxRecords);
       s != GDPRKIT_OK) {
     return s;
   }
@@ -121,19 +123,19 @@ gdprkit_status CheckInput(const char* fn, const gdprkit_retention_schedule& sche
   }
   for (std::size_t c = 0; c < in.event_count; ++c) {
     if (in.event_names[c] == nullptr) {
-      return Fail(GDPRKIT_INVALID_ARGUMENT, std::string(fn) + ": input.event_names[" + S(c) +
-                                                "] is NULL");
+      return Fail(GDPRKIT_INVALID_ARGUMENT,
+                  std::string(fn) + ": input.event_names[" + S(c) + "] is NULL");
     }
     if (n > 0 && in.event_days[c] == nullptr) {
-      return Fail(GDPRKIT_INVALID_ARGUMENT, std::string(fn) + ": input.event_days[" + S(c) +
-                                                "] (" + in.event_names[c] +
+      return Fail(GDPRKIT_INVALID_ARGUMENT, std::string(fn) + ": input.event_days[" + S(c) + "] (" +
+                                                in.event_names[c] +
                                                 ") is NULL but input.count is " + S(n));
     }
   }
-  for (const auto& [name, column] : {std::pair<const char*, const int32_t*>{"input.hold_record",
-                                                                            in.hold_record},
-                                     {"input.hold_start", in.hold_start},
-                                     {"input.hold_end", in.hold_end}}) {
+  for (const auto& [name, column] :
+       {std::pair<const char*, const int32_t*>{"input.hold_record", in.hold_record},
+        {"input.hold_start", in.hold_start},
+        {"input.hold_end", in.hold_end}}) {
     if (gdprkit_status s =
             CheckArray(fn, name, column, in.hold_count, "input.hold_count", kMaxRecords);
         s != GDPRKIT_OK) {
@@ -175,9 +177,9 @@ gdprkit_status Convert(const char* fn, const gdprkit_retention_schedule& schedul
   }
   core.events.reserve(in.event_count);
   for (std::size_t c = 0; c < in.event_count; ++c) {
-    core.events.push_back(gdprkit::EventColumn{
-        in.event_names[c],
-        n == 0 ? absl::Span<const std::int32_t>() : absl::MakeConstSpan(in.event_days[c], n)});
+    core.events.push_back(
+        gdprkit::EventColumn{in.event_names[c], n == 0 ? absl::Span<const std::int32_t>()
+                                                       : absl::MakeConstSpan(in.event_days[c], n)});
   }
   core.holds.reserve(in.hold_count);
   for (std::size_t h = 0; h < in.hold_count; ++h) {
@@ -292,8 +294,7 @@ gdprkit_status gdprkit_add_period_days(int32_t* out_days, const int32_t* days, s
                                        const char* period) {
   static constexpr char kFn[] = "gdprkit_add_period_days";
   return Guard(kFn, [&]() -> gdprkit_status {
-    if (gdprkit_status s = CheckArray(kFn, "out_days", out_days, count, "count");
-        s != GDPRKIT_OK) {
+    if (gdprkit_status s = CheckArray(kFn, "out_days", out_days, count, "count"); s != GDPRKIT_OK) {
       return s;
     }
     if (gdprkit_status s = CheckArray(kFn, "days", days, count, "count"); s != GDPRKIT_OK) {
@@ -606,16 +607,15 @@ gdprkit_status gdprkit_deletion_log_append(int64_t* out_last_seq, gdprkit_deleti
     std::vector<gdprkit::DeletionRecord> records(count);
     for (std::size_t i = 0; i < count; ++i) {
       if (record_ids[i] == nullptr) {
-        return Fail(GDPRKIT_INVALID_ARGUMENT, std::string(kFn) + ": record_ids[" + S(i) +
-                                                  "] is NULL");
+        return Fail(GDPRKIT_INVALID_ARGUMENT,
+                    std::string(kFn) + ": record_ids[" + S(i) + "] is NULL");
       }
       records[i].record_id = record_ids[i];
       if (rule_ids != nullptr && rule_ids[i] != nullptr) records[i].rule_id = rule_ids[i];
       records[i].due_date = due_dates == nullptr ? gdprkit::kNoDate : due_dates[i];
       records[i].deleted_at = deleted_at[i];
     }
-    absl::StatusOr<std::vector<gdprkit::DeletionLogEntry>> entries =
-        log->core->AppendAll(records);
+    absl::StatusOr<std::vector<gdprkit::DeletionLogEntry>> entries = log->core->AppendAll(records);
     if (!entries.ok()) return WithPrefix(kFn, entries.status());
     *out_last_seq = entries->empty() ? log->core->entries() : entries->back().seq;
     return GDPRKIT_OK;
@@ -669,8 +669,7 @@ gdprkit_status gdprkit_deletion_log_verification_get(
     if (out->version != GDPRKIT_DELETION_LOG_CHECK_VERSION) {
       const unsigned int got = out->version;
       ClearRecord(out);
-      return BadVersion(kFn, "gdprkit_deletion_log_check", got,
-                        GDPRKIT_DELETION_LOG_CHECK_VERSION);
+      return BadVersion(kFn, "gdprkit_deletion_log_check", got, GDPRKIT_DELETION_LOG_CHECK_VERSION);
     }
     ClearRecord(out);
     if (verification == nullptr) return NullArgument(kFn, "verification");

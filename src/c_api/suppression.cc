@@ -2,6 +2,8 @@
 // serialized gdprkit.v1 requests in, serialized responses out, over
 // gdprkit::SuppressSerialized / AuditSerialized. Thin: argument checks,
 // conversion of the format, the buffer and the status.
+#include "gdprkit/suppression.h"
+
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -11,7 +13,6 @@
 #include "absl/status/statusor.h"
 #include "c_api/internal/door.h"
 #include "gdprkit.h"
-#include "gdprkit/suppression.h"
 
 namespace {
 

@@ -3,6 +3,8 @@
 // converts arrays to spans and StringColumns to gdprkit_id_column, statuses
 // to codes. Secrets go straight from the caller's bytes into the core's
 // guarded memory (VaultOptions), which wipes them when the options die.
+#include "gdprkit/vault.h"
+
 #include <sodium.h>
 
 #include <cstddef>
@@ -21,7 +23,6 @@
 #include "c_api/internal/door.h"
 #include "gdprkit.h"
 #include "gdprkit/identifiers.h"
-#include "gdprkit/vault.h"
 
 struct gdprkit_id_column {
   // The values, each followed by a NUL, and pointers to them (+ NULL).
@@ -76,9 +77,8 @@ bool KnownKind(int kind) {
 }
 
 gdprkit_status BadKind(const char* fn, int kind) {
-  return Fail(GDPRKIT_INVALID_ARGUMENT,
-              absl::StrCat(fn, ": unknown identifier kind ", kind,
-                           " (expected 1-6, a gdprkit_id_kind)"));
+  return Fail(GDPRKIT_INVALID_ARGUMENT, absl::StrCat(fn, ": unknown identifier kind ", kind,
+                                                     " (expected 1-6, a gdprkit_id_kind)"));
 }
 
 static_assert(GDPRKIT_PSEUDONYM_BLAKE2B == static_cast<int>(gdprkit::PseudonymScheme::kBlake2b) &&
@@ -223,8 +223,7 @@ gdprkit_status BatchOptions(const char* fn, const gdprkit_batch_options* in,
   }
   // Today's date is read once for the batch, not per row.
   out->id_options = gdprkit::ResolveCprAsOf(out->id_options);
-  out->invalid_rows =
-      skip_invalid != 0 ? gdprkit::InvalidRows::kSkip : gdprkit::InvalidRows::kFail;
+  out->invalid_rows = skip_invalid != 0 ? gdprkit::InvalidRows::kSkip : gdprkit::InvalidRows::kFail;
   out->key_version = key_version;
   return GDPRKIT_OK;
 }
@@ -456,8 +455,8 @@ gdprkit_status gdprkit_vault_create_with_key(gdprkit_vault** out, const char* pa
 gdprkit_status gdprkit_vault_open(gdprkit_vault** out, const char* path,
                                   const unsigned char* passphrase, size_t passphrase_len,
                                   const gdprkit_vault_options* options) {
-  return OpenOrCreate("gdprkit_vault_open", Mode::kOpen, Secret::kPassphrase, out, path,
-                      passphrase, passphrase_len, options);
+  return OpenOrCreate("gdprkit_vault_open", Mode::kOpen, Secret::kPassphrase, out, path, passphrase,
+                      passphrase_len, options);
 }
 
 gdprkit_status gdprkit_vault_open_with_key(gdprkit_vault** out, const char* path,
@@ -475,7 +474,8 @@ gdprkit_status gdprkit_vault_create_domain(gdprkit_vault* vault, const char* nam
   return Guard(kFn, [&]() -> gdprkit_status {
     if (vault == nullptr) return NullArgument(kFn, "vault");
     if (name == nullptr) return NullArgument(kFn, "name");
-    return FromCore(kFn, vault->core->CreateDomain(name, description == nullptr ? "" : description));
+    return FromCore(kFn,
+                    vault->core->CreateDomain(name, description == nullptr ? "" : description));
   });
 }
 
@@ -512,10 +512,9 @@ gdprkit_status gdprkit_vault_domain_scheme(int* out_scheme, const gdprkit_vault*
       }
       const int scheme = static_cast<int>(d.scheme);
       if (!KnownScheme(scheme)) {
-        return Fail(GDPRKIT_DATA_LOSS,
-                    absl::StrCat(kFn, ": vault file is damaged: domain ",
-                                 gdprkit::capi::Quote(d.name), " has an unknown pseudonym scheme ",
-                                 scheme));
+        return Fail(GDPRKIT_DATA_LOSS, absl::StrCat(kFn, ": vault file is damaged: domain ",
+                                                    gdprkit::capi::Quote(d.name),
+                                                    " has an unknown pseudonym scheme ", scheme));
       }
       *out_scheme = scheme;
       return GDPRKIT_OK;
@@ -532,8 +531,8 @@ namespace {
 enum class Batch { kPseudonymize, kTokenize };
 
 gdprkit_status RunBatch(const char* fn, Batch what, gdprkit_id_column** out,
-                        unsigned char* out_problems, const gdprkit_vault* vault,
-                        const char* domain, int kind, const char* const* values, size_t count,
+                        unsigned char* out_problems, const gdprkit_vault* vault, const char* domain,
+                        int kind, const char* const* values, size_t count,
                         const gdprkit_batch_options* options) {
   return Guard(fn, [&]() -> gdprkit_status {
     if (out == nullptr) return NullArgument(fn, "out");
@@ -569,8 +568,8 @@ gdprkit_status RunBatch(const char* fn, Batch what, gdprkit_id_column** out,
 }  // namespace
 
 gdprkit_status gdprkit_vault_pseudonymize(gdprkit_id_column** out, unsigned char* out_problems,
-                                          const gdprkit_vault* vault, const char* domain,
-                                          int kind, const char* const* values, size_t count,
+                                          const gdprkit_vault* vault, const char* domain, int kind,
+                                          const char* const* values, size_t count,
                                           const gdprkit_batch_options* options) {
   return RunBatch("gdprkit_vault_pseudonymize", Batch::kPseudonymize, out, out_problems, vault,
                   domain, kind, values, count, options);
@@ -585,8 +584,8 @@ gdprkit_status gdprkit_vault_tokenize(gdprkit_id_column** out, unsigned char* ou
 }
 
 gdprkit_status gdprkit_vault_reidentify(gdprkit_id_column** out, gdprkit_vault* vault,
-                                        const char* domain, const char* const* tokens,
-                                        size_t count, const char* reason) {
+                                        const char* domain, const char* const* tokens, size_t count,
+                                        const char* reason) {
   static constexpr char kFn[] = "gdprkit_vault_reidentify";
   return Guard(kFn, [&]() -> gdprkit_status {
     if (out == nullptr) return NullArgument(kFn, "out");
@@ -754,12 +753,10 @@ gdprkit_status gdprkit_vault_verify_audit(uint64_t* out_entries, char* out_head_
   });
 }
 
-
 // ---- Pseudonyms without the vault -------------------------------------------
 
-gdprkit_status gdprkit_vault_export_pseudonym_key(char** out, size_t* out_len,
-                                                  gdprkit_vault* vault, const char* domain,
-                                                  const char* reason) {
+gdprkit_status gdprkit_vault_export_pseudonym_key(char** out, size_t* out_len, gdprkit_vault* vault,
+                                                  const char* domain, const char* reason) {
   static constexpr char kFn[] = "gdprkit_vault_export_pseudonym_key";
   return Guard(kFn, [&]() -> gdprkit_status {
     if (out == nullptr) return NullArgument(kFn, "out");
@@ -787,8 +784,9 @@ gdprkit_status gdprkit_vault_export_pseudonym_key(char** out, size_t* out_len,
     auto* buffer = static_cast<char*>(sodium_malloc(n + 1));
     if (buffer == nullptr) {
       return Fail(GDPRKIT_RESOURCE_EXHAUSTED,
-                  absl::StrCat(kFn, ": no guarded memory for the exported key (the export was "
-                                    "audited)"));
+                  absl::StrCat(kFn,
+                               ": no guarded memory for the exported key (the export was "
+                               "audited)"));
     }
     std::memcpy(buffer, text->data(), n);
     buffer[n] = '\0';
@@ -815,8 +813,9 @@ gdprkit_status gdprkit_pseudonymizer_from_exported_key(gdprkit_pseudonymizer** o
     while (!view.empty() && space(view.back())) view.remove_suffix(1);
     if (view.empty()) {
       return Fail(GDPRKIT_INVALID_ARGUMENT,
-                  absl::StrCat(kFn, ": the text is empty (expected what "
-                                    "gdprkit_vault_export_pseudonym_key gave)"));
+                  absl::StrCat(kFn,
+                               ": the text is empty (expected what "
+                               "gdprkit_vault_export_pseudonym_key gave)"));
     }
     // The core's message never repeats the text.
     absl::StatusOr<std::unique_ptr<gdprkit::Pseudonymizer>> p =
@@ -846,8 +845,7 @@ int gdprkit_pseudonymizer_scheme(const gdprkit_pseudonymizer* pseudonymizer) {
 gdprkit_status gdprkit_pseudonymizer_pseudonymize(gdprkit_id_column** out,
                                                   unsigned char* out_problems,
                                                   const gdprkit_pseudonymizer* pseudonymizer,
-                                                  int kind, const char* const* values,
-                                                  size_t count,
+                                                  int kind, const char* const* values, size_t count,
                                                   const gdprkit_batch_options* options) {
   static constexpr char kFn[] = "gdprkit_pseudonymizer_pseudonymize";
   // The same checks, in the same order, as gdprkit_vault_pseudonymize.

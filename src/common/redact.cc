@@ -245,9 +245,8 @@ bool PassesAsCpr(const std::vector<Unit>& u, std::initializer_list<const Segment
   // like any other (and no clock is read).
   IdOptions any_date;
   any_date.cpr_allow_future = true;
-  const bool cpr = n == sizeof digits &&
-                   CheckCpr(std::string_view(digits, n), normal, nullptr, any_date) ==
-                       IdProblem::kNone;
+  const bool cpr = n == sizeof digits && CheckCpr(std::string_view(digits, n), normal, nullptr,
+                                                  any_date) == IdProblem::kNone;
   sodium_memzero(digits, sizeof digits);
   sodium_memzero(normal, sizeof normal);
   return cpr;
@@ -283,8 +282,7 @@ bool ContainsCprLike(absl::string_view text) {
       segs.push_back({Segment::kGap, begin, i - begin});
     } else {
       while (i < u.size() &&
-             !(u[i].kind == Kind::kSeparator ||
-               (u[i].kind == Kind::kDigit && !u[i].not_counted))) {
+             !(u[i].kind == Kind::kSeparator || (u[i].kind == Kind::kDigit && !u[i].not_counted))) {
         ++i;
       }
       segs.push_back({Segment::kBreak, begin, i - begin});

@@ -19,10 +19,10 @@
 
 // Returns the status of `expr` (an absl::Status, or an absl::StatusOr whose
 // value is then dropped) from the enclosing function when it is not OK.
-#define GDPRKIT_RETURN_IF_ERROR(expr)                                               \
-  do {                                                                              \
-    const absl::Status gdprkit_status_ = ::gdprkit::internal::StatusOf((expr));     \
-    if (!gdprkit_status_.ok()) return gdprkit_status_;                              \
+#define GDPRKIT_RETURN_IF_ERROR(expr)                                           \
+  do {                                                                          \
+    const absl::Status gdprkit_status_ = ::gdprkit::internal::StatusOf((expr)); \
+    if (!gdprkit_status_.ok()) return gdprkit_status_;                          \
   } while (false)
 
 // Evaluates `rexpr` (an absl::StatusOr<T>); returns its status when not OK,

@@ -49,8 +49,7 @@ absl::Status CheckIsText(absl::string_view text, absl::string_view name) {
     }
     if (!ok) {
       return absl::InvalidArgumentError(absl::StrFormat(
-          "%s:%d:%d: not UTF-8 text (byte 0x%02x); is this a binary file?", name, line, column,
-          c));
+          "%s:%d:%d: not UTF-8 text (byte 0x%02x); is this a binary file?", name, line, column, c));
     }
     if (c == '\n') {
       ++line;

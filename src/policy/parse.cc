@@ -14,6 +14,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/sv.h"
+#include "common/text_checks.h"
 #include "gdprkit/policy.h"
 #include "gdprkit/v1/policy.pb.h"
 #include "google/protobuf/descriptor.h"
@@ -21,8 +23,6 @@
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/json_util.h"
 #include "policy/internal/json_lines.h"
-#include "common/sv.h"
-#include "common/text_checks.h"
 
 namespace gdprkit {
 namespace {
@@ -155,7 +155,8 @@ void RecordTextLines(const pb::Message& msg, const pb::TextFormat::ParseInfoTree
         const std::string path = absl::StrCat(base, "[", j, "]");
         if (loc.line >= 0) (*out)[path] = loc.line + 1;
         if (f->cpp_type() == pb::FieldDescriptor::CPPTYPE_MESSAGE) {
-          RecordTextLines(r->GetRepeatedMessage(msg, f, j), tree->GetTreeForNested(f, j), path, out);
+          RecordTextLines(r->GetRepeatedMessage(msg, f, j), tree->GetTreeForNested(f, j), path,
+                          out);
         }
       }
     } else {
@@ -231,9 +232,8 @@ absl::StatusOr<std::shared_ptr<const Policy>> PolicyBuilder::Parse(std::string_v
     const bool ok = parser.ParseFromString(std::string(text), &proto);
     if (!ok || errors.has_error()) {
       const std::string msg = errors.has_error() ? errors.message() : "cannot parse";
-      return absl::InvalidArgumentError(absl::StrCat(name, ":", errors.line(), ":",
-                                                     errors.column(), ": ", msg,
-                                                     UnknownFieldHint(msg)));
+      return absl::InvalidArgumentError(absl::StrCat(name, ":", errors.line(), ":", errors.column(),
+                                                     ": ", msg, UnknownFieldHint(msg)));
     }
     RecordTextLines(proto, &tree, "", &lines);
   } else if (format == PolicyFormat::kJson) {
@@ -252,8 +252,8 @@ absl::StatusOr<std::shared_ptr<const Policy>> PolicyBuilder::Parse(std::string_v
           absl::StrCat(name, ": ", internal::LocateJsonError(msg, *scanned.operator->()), msg));
     }
   } else {
-    return absl::InvalidArgumentError(absl::StrCat("policy ", name, ": unknown format code ",
-                                                   static_cast<int>(format)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("policy ", name, ": unknown format code ", static_cast<int>(format)));
   }
   return std::shared_ptr<const Policy>(FromProto(proto, name, std::move(lines)));
 }
@@ -266,8 +266,8 @@ std::shared_ptr<Policy> PolicyBuilder::FromProto(const v1::Policy& proto, std::s
   p->schema_ = proto.schema();
 
   const v1::Controller& c = proto.controller();
-  p->controller_ = Controller{c.name(), c.cvr(), c.address(), c.contact(), c.dpo_contact(),
-                              c.source()};
+  p->controller_ =
+      Controller{c.name(), c.cvr(), c.address(), c.contact(), c.dpo_contact(), c.source()};
 
   for (const CategoryInfo& info : kBuiltinCategories) {
     DataCategory dc;
@@ -370,8 +370,8 @@ std::shared_ptr<Policy> PolicyBuilder::FromProto(const v1::Policy& proto, std::s
     dst.automated_processing = src.has_automated_processing() ? src.automated_processing() : true;
     dst.source_text = src.source_text();
     for (int e : src.erasure_exceptions()) {
-      dst.erasure_exceptions.push_back(
-          e >= 1 && e <= 5 ? static_cast<ErasureException>(e) : ErasureException::kUnspecified);
+      dst.erasure_exceptions.push_back(e >= 1 && e <= 5 ? static_cast<ErasureException>(e)
+                                                        : ErasureException::kUnspecified);
     }
     dst.role = RoleOf(src.role());
     dst.controller_of_data = src.controller_of_data();

@@ -1,19 +1,20 @@
 // Validation, the rights matrix and team isolation for a loaded Policy.
+#include "gdprkit/policy.h"
+
 #include <algorithm>
 #include <functional>
 #include <set>
 #include <string>
 #include <string_view>
-#include <vector>
-
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
+
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "gdprkit/policy.h"
-#include "gdprkit/retention.h"
 #include "common/sv.h"
+#include "gdprkit/retention.h"
 
 namespace gdprkit {
 namespace {
@@ -94,8 +95,8 @@ void CheckIds(const std::vector<T>& items, std::string_view what, std::string_vi
     auto [it, inserted] = seen.emplace(id, i);
     if (!inserted) {
       sink->Add(Severity::kError, "duplicate-id", what == "purpose" ? id : "", path,
-                absl::StrCat("duplicate ", AV(what), " id ", Quote(id), " (first used by ", AV(what),
-                             " #", it->second + 1, ")"));
+                absl::StrCat("duplicate ", AV(what), " id ", Quote(id), " (first used by ",
+                             AV(what), " #", it->second + 1, ")"));
     }
   }
 }
@@ -179,15 +180,17 @@ std::vector<Finding> Policy::Validate() const {
   }
 
   // Identifiers.
-  CheckIds(purposes_, "purpose", "purposes", [](const Purpose& p) -> const std::string& {
-    return p.id;
-  }, &sink);
-  CheckIds(teams_, "team", "teams", [](const Team& t) -> const std::string& { return t.id; },
-           &sink);
-  CheckIds(retention_rules_, "retention rule", "retention_rules",
-           [](const RetentionRuleRef& r) -> const std::string& { return r.id; }, &sink);
-  CheckIds(references_, "reference", "references",
-           [](const LegalReference& r) -> const std::string& { return r.code; }, &sink);
+  CheckIds(
+      purposes_, "purpose", "purposes", [](const Purpose& p) -> const std::string& { return p.id; },
+      &sink);
+  CheckIds(
+      teams_, "team", "teams", [](const Team& t) -> const std::string& { return t.id; }, &sink);
+  CheckIds(
+      retention_rules_, "retention rule", "retention_rules",
+      [](const RetentionRuleRef& r) -> const std::string& { return r.id; }, &sink);
+  CheckIds(
+      references_, "reference", "references",
+      [](const LegalReference& r) -> const std::string& { return r.code; }, &sink);
 
   // Retention rules: periods, anchors, events, actions (gdprkit/retention.h).
   for (std::size_t i = 0; i < retention_rules_.size(); ++i) {
@@ -215,9 +218,9 @@ std::vector<Finding> Policy::Validate() const {
         continue;
       }
       if (!keys.insert(c.key).second) {
-        const bool builtin = std::any_of(std::begin(kBuiltinCategories),
-                                         std::end(kBuiltinCategories),
-                                         [&](const CategoryInfo& b) { return b.key == c.key; });
+        const bool builtin =
+            std::any_of(std::begin(kBuiltinCategories), std::end(kBuiltinCategories),
+                        [&](const CategoryInfo& b) { return b.key == c.key; });
         sink.Add(Severity::kError, "duplicate-id", "", path,
                  builtin ? absl::StrCat("category ", Quote(c.key),
                                         " is built in; declare a child such as ",
@@ -271,8 +274,8 @@ std::vector<Finding> Policy::Validate() const {
   for (std::size_t pi = 0; pi < purposes_.size(); ++pi) {
     const Purpose& p = purposes_[pi];
     const std::string at = absl::StrCat("purposes[", pi, "]");
-    const std::string label = p.id.empty() ? absl::StrCat("purpose #", pi + 1)
-                                           : absl::StrCat("purpose ", Quote(p.id));
+    const std::string label =
+        p.id.empty() ? absl::StrCat("purpose #", pi + 1) : absl::StrCat("purpose ", Quote(p.id));
 
     // Categories and their markings.
     std::uint8_t flags = kCategoryNone;
@@ -302,9 +305,8 @@ std::vector<Finding> Policy::Validate() const {
     for (std::size_t bi = 0; bi < p.basis.size(); ++bi) {
       const std::string& code = p.basis[bi];
       const LegalBasisInfo* builtin = FindLegalBasis(code);
-      const bool declared =
-          std::any_of(references_.begin(), references_.end(),
-                      [&](const LegalReference& r) { return r.code == code; });
+      const bool declared = std::any_of(references_.begin(), references_.end(),
+                                        [&](const LegalReference& r) { return r.code == code; });
       if (builtin == nullptr && !declared) {
         sink.Add(Severity::kError, "unknown-basis", p.id, absl::StrCat(at, ".basis[", bi, "]"),
                  absl::StrCat(label, ": unknown legal-basis code ", Quote(code),
@@ -365,11 +367,12 @@ std::vector<Finding> Policy::Validate() const {
       const bool record = p.consent.has_value() && !p.consent->record.empty();
       const bool withdraw = p.consent.has_value() && !p.consent->withdrawal.empty();
       if (!record || !withdraw) {
-        sink.Add(Severity::kWarning, "consent-without-mechanism", p.id, absl::StrCat(at, ".consent"),
-                 absl::StrCat(label, " rests on consent but records no way to ",
-                              !record && !withdraw ? "record it (Art. 7(1)) or withdraw it (Art. 7(3))"
-                              : !record            ? "record it (Art. 7(1))"
-                                                   : "withdraw it (Art. 7(3))"));
+        sink.Add(
+            Severity::kWarning, "consent-without-mechanism", p.id, absl::StrCat(at, ".consent"),
+            absl::StrCat(label, " rests on consent but records no way to ",
+                         !record && !withdraw ? "record it (Art. 7(1)) or withdraw it (Art. 7(3))"
+                         : !record            ? "record it (Art. 7(1))"
+                                              : "withdraw it (Art. 7(3))"));
       }
     }
 
@@ -440,8 +443,8 @@ std::vector<Finding> Policy::Validate() const {
     for (std::size_t gi = 0; gi < p.access.size(); ++gi) {
       const AccessGrant& g = p.access[gi];
       const std::string gpath = absl::StrCat(at, ".access[", gi, "]");
-      auto team = std::find_if(teams_.begin(), teams_.end(),
-                               [&](const Team& t) { return t.id == g.team; });
+      auto team =
+          std::find_if(teams_.begin(), teams_.end(), [&](const Team& t) { return t.id == g.team; });
       if (team == teams_.end()) {
         sink.Add(Severity::kError, "unknown-team", p.id, gpath,
                  absl::StrCat(label, ": access granted to unknown team ", Quote(g.team),
@@ -479,8 +482,7 @@ absl::Status UnknownPurpose(const Policy& policy, std::string_view id) {
   std::vector<std::string_view> ids;
   for (const Purpose& p : policy.purposes()) ids.push_back(p.id);
   return absl::NotFoundError(absl::StrCat("no purpose ", Quote(id), " in policy ",
-                                          policy.source_name(),
-                                          DidYouMean(NearestNames(id, ids))));
+                                          policy.source_name(), DidYouMean(NearestNames(id, ids))));
 }
 
 }  // namespace
@@ -561,20 +563,24 @@ absl::StatusOr<std::vector<RightAssessment>> Policy::Rights(std::string_view pur
   // Erasure: the exceptions of Art. 17(3) that follow from the bases.
   std::vector<std::string> exceptions;
   if (e & kEffectLegalObligation) {
-    exceptions.push_back("Art. 17(3)(b): processing is necessary for compliance with a legal "
-                         "obligation");
+    exceptions.push_back(
+        "Art. 17(3)(b): processing is necessary for compliance with a legal "
+        "obligation");
   }
   if (e & kEffectPublicTask) {
-    exceptions.push_back("Art. 17(3)(b): processing is necessary for a task in the public "
-                         "interest or in the exercise of official authority");
+    exceptions.push_back(
+        "Art. 17(3)(b): processing is necessary for a task in the public "
+        "interest or in the exercise of official authority");
   }
   if (e & kEffectPublicHealth) {
-    exceptions.push_back("Art. 17(3)(c): reasons of public interest in the area of public "
-                         "health (Art. 9(2)(i))");
+    exceptions.push_back(
+        "Art. 17(3)(c): reasons of public interest in the area of public "
+        "health (Art. 9(2)(i))");
   }
   if (e & kEffectArchiving) {
-    exceptions.push_back("Art. 17(3)(d): archiving, research or statistics (Art. 9(2)(j)) "
-                         "where erasure would seriously impair the purpose");
+    exceptions.push_back(
+        "Art. 17(3)(d): archiving, research or statistics (Art. 9(2)(j)) "
+        "where erasure would seriously impair the purpose");
   }
   if (e & kEffectLegalClaims) {
     exceptions.push_back("Art. 17(3)(e): establishment, exercise or defence of legal claims");

@@ -1,7 +1,5 @@
 // Retention: dates and times (ISO 8601 dates, instants in a time zone,
 // AddPeriod on text).
-#include "gdprkit/retention.h"
-
 #include <algorithm>
 #include <cstdint>
 #include <string>
@@ -18,6 +16,7 @@
 #include "common/redact.h"
 #include "common/sv.h"
 #include "common/text.h"
+#include "gdprkit/retention.h"
 
 namespace gdprkit {
 namespace {
@@ -53,7 +52,8 @@ bool Digits(std::string_view s, std::size_t pos, std::size_t n, int* out) {
 namespace retention_internal {
 
 absl::Status BadText(std::string_view what, std::string_view text, std::string_view why) {
-  return absl::InvalidArgumentError(absl::StrCat(AV(what), " ", QuoteUntrusted(text), ": ", AV(why)));
+  return absl::InvalidArgumentError(
+      absl::StrCat(AV(what), " ", QuoteUntrusted(text), ": ", AV(why)));
 }
 
 }  // namespace retention_internal
@@ -71,8 +71,8 @@ absl::StatusOr<DayNumber> DateOfInstant(std::int64_t unix_seconds, std::string_v
 
 absl::StatusOr<DayNumber> ParseDateTime(std::string_view text, std::string_view zone) {
   if (text.size() < 10) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "invalid date or time ", QuoteUntrusted(text), ": expected YYYY-MM-DD[THH:MM[:SS]][zone]"));
+    return absl::InvalidArgumentError(absl::StrCat("invalid date or time ", QuoteUntrusted(text),
+                                                   ": expected YYYY-MM-DD[THH:MM[:SS]][zone]"));
   }
   absl::StatusOr<DayNumber> date = ParseDate(text.substr(0, 10));
   if (!date.ok()) {
@@ -86,7 +86,8 @@ absl::StatusOr<DayNumber> ParseDateTime(std::string_view text, std::string_view 
   }
   if (text.size() == 10) return *date;
   auto bad = [&](std::string_view why) {
-    return absl::InvalidArgumentError(absl::StrCat("invalid time ", QuoteUntrusted(text), ": ", AV(why)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid time ", QuoteUntrusted(text), ": ", AV(why)));
   };
   std::size_t i = 10;
   if (text[i] != 'T' && text[i] != ' ' && text[i] != 't') {

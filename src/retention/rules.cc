@@ -1,7 +1,5 @@
 // Retention: the checks of a policy's retention rule (periods, anchors,
 // events, actions), shared by Policy::Validate and RetentionSchedule.
-#include "gdprkit/retention.h"
-
 #include <algorithm>
 #include <cstdint>
 #include <string>
@@ -15,6 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "common/sv.h"
 #include "common/text.h"
+#include "gdprkit/retention.h"
 
 namespace gdprkit {
 

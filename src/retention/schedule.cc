@@ -1,7 +1,5 @@
 // Retention: names of statuses and reasons, and compiling a policy's rules
 // into a RetentionSchedule.
-#include "gdprkit/retention.h"
-
 #include <algorithm>
 #include <cstdint>
 #include <string>
@@ -15,6 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "common/sv.h"
 #include "common/text.h"
+#include "gdprkit/retention.h"
 
 namespace gdprkit {
 
@@ -184,8 +183,7 @@ absl::StatusOr<std::vector<std::int32_t>> RetentionSchedule::Resolve(std::string
     while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
     while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
     if (name.empty()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("empty rule name in ", QuoteUntrusted(text)));
+      return absl::InvalidArgumentError(absl::StrCat("empty rule name in ", QuoteUntrusted(text)));
     }
     std::int32_t rule = RuleIndex(name);
     bool found = rule >= 0;
@@ -214,6 +212,5 @@ absl::StatusOr<std::vector<std::int32_t>> RetentionSchedule::Resolve(std::string
   }
   return out;
 }
-
 
 }  // namespace gdprkit

@@ -1,6 +1,4 @@
 // Retention: sweeps (which records are due, and why) and explanations.
-#include "gdprkit/retention.h"
-
 #include <algorithm>
 #include <cstdint>
 #include <exception>
@@ -20,6 +18,7 @@
 #include "common/redact.h"
 #include "common/sv.h"
 #include "common/text.h"
+#include "gdprkit/retention.h"
 
 namespace gdprkit {
 
@@ -648,9 +647,9 @@ absl::Status MakePlan(const RetentionSchedule& s, const SweepInput& in, DayNumbe
     const std::int32_t e = s.EventIndex(col.name);
     if (e < 0) {
       std::vector<std::string_view> names(s.events().begin(), s.events().end());
-      return absl::InvalidArgumentError(absl::StrCat(
-          "events[", c, "]: unknown event name ", Quote(internal::Excerpt(col.name)),
-          ": no rule of the schedule refers to it", DidYouMean(col.name, names)));
+      return absl::InvalidArgumentError(
+          absl::StrCat("events[", c, "]: unknown event name ", Quote(internal::Excerpt(col.name)),
+                       ": no rule of the schedule refers to it", DidYouMean(col.name, names)));
     }
     if (plan->cols[e] != nullptr) {
       return absl::InvalidArgumentError(

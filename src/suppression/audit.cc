@@ -237,9 +237,9 @@ absl::StatusOr<AuditReport> RunAudit(const SdcData& d, const std::vector<Protect
     const Protection& p = protection[c];
     for (double level : {p.upper, p.lower, p.sliding}) {
       if (!std::isfinite(level) || level < 0 || level > 1e15) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("cell ", d.CellName(c), " has protection level ", level,
-                         " (must be finite, >= 0 and at most 1e15)"));
+        return absl::InvalidArgumentError(absl::StrCat("cell ", d.CellName(c),
+                                                       " has protection level ", level,
+                                                       " (must be finite, >= 0 and at most 1e15)"));
       }
     }
   }

@@ -12,10 +12,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
-#include "gdprkit/suppression.h"
-#include "suppression/internal/sdc_model.h"
 #include "common/sv.h"
 #include "common/text_checks.h"
+#include "gdprkit/suppression.h"
+#include "suppression/internal/sdc_model.h"
 
 namespace gdprkit {
 namespace {
@@ -101,8 +101,8 @@ absl::StatusOr<JJProblem> ParseJJ(std::string_view text) {
                absl::StrCat("the cell count must be a positive integer, not \"", AV(line), "\""));
   }
   if (static_cast<uint64_t>(ncells) > in.Left()) {
-    return Bad(no, absl::StrCat("the cell count is ", ncells, " but only ", in.Left(),
-                                " lines follow"));
+    return Bad(
+        no, absl::StrCat("the cell count is ", ncells, " but only ", in.Left(), " lines follow"));
   }
   std::vector<LinearCell> cells(ncells);
   std::vector<Protection> protection(ncells);
@@ -146,8 +146,8 @@ absl::StatusOr<JJProblem> ParseJJ(std::string_view text) {
     c.upper_bound = num[3] >= kJJInfinity ? kInf : num[3];
     for (int f = 4; f < 7; ++f) {
       if (!std::isfinite(num[f]) || num[f] < 0 || num[f] > 1e15) {
-        return Bad(no, absl::StrCat("cell ", i, ": ", names[f],
-                                    " must be finite, >= 0 and at most 1e15"));
+        return Bad(
+            no, absl::StrCat("cell ", i, ": ", names[f], " must be finite, >= 0 and at most 1e15"));
       }
     }
     char status = 0;
@@ -181,8 +181,8 @@ absl::StatusOr<JJProblem> ParseJJ(std::string_view text) {
                absl::StrCat("the relation count must be an integer >= 0, not \"", AV(line), "\""));
   }
   if (static_cast<uint64_t>(nrel) > in.Left()) {
-    return Bad(no, absl::StrCat("the relation count is ", nrel, " but only ", in.Left(),
-                                " lines follow"));
+    return Bad(
+        no, absl::StrCat("the relation count is ", nrel, " but only ", in.Left(), " lines follow"));
   }
   std::vector<LinearRelation> relations(nrel);
   for (int64_t r = 0; r < nrel; ++r) {

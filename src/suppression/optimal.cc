@@ -19,8 +19,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <limits>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -269,8 +269,7 @@ class Master {
   // Cutting planes on the LP relaxation (at most `max_rounds` rounds and
   // `seconds`): returns its last solution and raises *lower_bound to its
   // value.
-  absl::StatusOr<std::vector<double>> Relax(double seconds, int max_rounds,
-                                            double* lower_bound) {
+  absl::StatusOr<std::vector<double>> Relax(double seconds, int max_rounds, double* lower_bound) {
     const auto t0 = std::chrono::steady_clock::now();
     const int n = d_.num_cells();
     std::vector<double> x(col_lb);

@@ -31,9 +31,10 @@ absl::Status Parse(std::string_view bytes, MessageFormat format, google::protobu
       google::protobuf::LogSilencer quiet;
       if (bytes.size() > static_cast<size_t>(INT32_MAX) ||
           !msg->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "not a valid serialized ", what, " (truncated, not this message, or text that is "
-            "not UTF-8 in a string field)"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("not a valid serialized ", what,
+                         " (truncated, not this message, or text that is "
+                         "not UTF-8 in a string field)"));
       }
       return absl::OkStatus();
     }

@@ -1,7 +1,5 @@
 // Suppress(): primary rules, secondary suppression, and the audit that every
 // published result must pass.
-#include "gdprkit/suppression.h"
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -10,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "gdprkit/suppression.h"
 #include "suppression/internal/sdc_engine.h"
 #include "suppression/internal/sdc_model.h"
 
@@ -42,9 +41,9 @@ absl::StatusOr<SuppressionResult> SuppressWithProtection(const CellTable& table,
     const Protection& p = protection[c];
     for (double level : {p.upper, p.lower, p.sliding}) {
       if (!std::isfinite(level) || level < 0 || level > 1e15) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("cell ", d.CellName(c), " has protection level ", level,
-                         " (must be finite, >= 0 and at most 1e15)"));
+        return absl::InvalidArgumentError(absl::StrCat("cell ", d.CellName(c),
+                                                       " has protection level ", level,
+                                                       " (must be finite, >= 0 and at most 1e15)"));
       }
     }
     if (!p.primary && (p.upper > 0 || p.lower > 0 || p.sliding > 0)) {

@@ -14,10 +14,10 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/sv.h"
 #include "gdprkit/names.h"
 #include "gdprkit/suppression.h"
 #include "suppression/internal/sdc_model.h"
-#include "common/sv.h"
 
 namespace gdprkit {
 namespace internal {
@@ -565,8 +565,8 @@ absl::Status CheckCellNumbers(const std::string& label, TableKind kind, const Ta
                                                      Num(m), " (must be finite, non-negative)"));
     }
     if (!std::isnan(m) && m > kMaxNumber) {
-      return absl::InvalidArgumentError(absl::StrCat("cell ", label, " has protection level ",
-                                                     Num(m), ", more than 1e15"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("cell ", label, " has protection level ", Num(m), ", more than 1e15"));
     }
   }
   if ((!std::isnan(c.manual_upper) || !std::isnan(c.manual_lower)) && c.mark != CellMark::kUnsafe) {

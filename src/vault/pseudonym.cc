@@ -14,9 +14,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/sv.h"
 #include "gdprkit/vault.h"
 #include "vault/internal/keys.h"
-#include "common/sv.h"
 
 namespace gdprkit {
 namespace internal {
@@ -97,10 +97,9 @@ struct Slice {
   IdProblem bad = IdProblem::kNone;
 };
 
-void RunSlice(const std::uint8_t* material, PseudonymScheme scheme,
-              const std::string& text_prefix, std::size_t size, IdKind kind,
-              absl::Span<const std::string_view> identifiers, char* const* slots,
-              const BatchOptions& options, IdProblem* problems, Slice* slice) {
+void RunSlice(const std::uint8_t* material, PseudonymScheme scheme, const std::string& text_prefix,
+              std::size_t size, IdKind kind, absl::Span<const std::string_view> identifiers,
+              char* const* slots, const BatchOptions& options, IdProblem* problems, Slice* slice) {
   if (slice->out != nullptr) {
     slice->out->reserve(slice->end - slice->begin, (slice->end - slice->begin) * size);
   }
@@ -126,7 +125,8 @@ void RunSlice(const std::uint8_t* material, PseudonymScheme scheme,
 }
 
 int ThreadsFor(std::size_t n, int wanted) {
-  if (wanted > 0) return static_cast<int>(std::min<std::size_t>(wanted, std::max<std::size_t>(n, 1)));
+  if (wanted > 0)
+    return static_cast<int>(std::min<std::size_t>(wanted, std::max<std::size_t>(n, 1)));
   if (n < 2 * kRowsPerThread) return 1;
   const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
   return static_cast<int>(std::min<std::size_t>(hw, n / kRowsPerThread));
@@ -255,8 +255,8 @@ bool ParsePseudonymScheme(std::string_view name, PseudonymScheme* scheme) {
   return false;
 }
 
-Pseudonymizer::Pseudonymizer(std::string domain, std::uint32_t key_version,
-                             PseudonymScheme scheme, std::unique_ptr<Key> key)
+Pseudonymizer::Pseudonymizer(std::string domain, std::uint32_t key_version, PseudonymScheme scheme,
+                             std::unique_ptr<Key> key)
     : domain_(std::move(domain)),
       key_version_(key_version),
       scheme_(scheme),
@@ -318,8 +318,8 @@ absl::Status Pseudonymizer::PseudonymizeInto(IdKind kind,
                                              const BatchOptions& options,
                                              BatchReport* report) const {
   if (out.size() != identifiers.size()) {
-    return absl::InvalidArgumentError(absl::StrCat("out has ", out.size(), " buffers for ",
-                                                   identifiers.size(), " identifiers"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("out has ", out.size(), " buffers for ", identifiers.size(), " identifiers"));
   }
   for (std::size_t i = 0; i < out.size(); ++i) {
     if (out[i] == nullptr) return absl::InvalidArgumentError(absl::StrCat("out[", i, "] is null"));
@@ -330,8 +330,7 @@ absl::Status Pseudonymizer::PseudonymizeInto(IdKind kind,
   }
   internal::SecretBytes::Reader r(*key_->material);
   return internal::PseudonymizeBatch(r.data(), key_version_, scheme_, kind, identifiers,
-                                     internal::PseudonymSink{nullptr, out.data()}, options,
-                                     report);
+                                     internal::PseudonymSink{nullptr, out.data()}, options, report);
 }
 
 absl::StatusOr<std::string> Pseudonymizer::PseudonymizeOne(IdKind kind, std::string_view identifier,

@@ -21,12 +21,12 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "gdprkit/names.h"
-#include "gdprkit/v1/vault.pb.h"
-#include "vault/internal/keys.h"
 #include "common/redact.h"
 #include "common/sv.h"
+#include "gdprkit/names.h"
+#include "gdprkit/v1/vault.pb.h"
 #include "vault/internal/db.h"
+#include "vault/internal/keys.h"
 #include "vault/internal/pseudonym.h"
 #include "vault/internal/testing.h"
 #include "vault/internal/vfs.h"
@@ -136,7 +136,8 @@ constexpr std::size_t kMaxDescription = 1000;
 constexpr absl::string_view kTokenPrefix = "tk_";
 constexpr char kAuditPersonal[crypto_generichash_blake2b_PERSONALBYTES] = "gdprkit.audit01";
 constexpr char kRecordPersonal[crypto_generichash_blake2b_PERSONALBYTES] = "gdprkit.record1";
-constexpr char kIntegrityContext[crypto_kdf_CONTEXTBYTES] = {'g', 'd', 'k', 'i', 'n', 't', 'g', '1'};
+constexpr char kIntegrityContext[crypto_kdf_CONTEXTBYTES] = {'g', 'd', 'k', 'i',
+                                                             'n', 't', 'g', '1'};
 constexpr std::size_t kRecordMacBytes = 32;
 constexpr std::uint64_t kMaxStoredOpslimit = 64;
 constexpr std::uint64_t kMaxStoredMemlimit = std::uint64_t{4} << 30;
@@ -406,18 +407,16 @@ TokenRow ReadRow(const Stmt& st, int col) {
 
 // The message of a token row's MAC: domain id, key version, keyed index, the
 // next row's index (with its length), token and sealed record.
-constexpr std::size_t kRowMacMessageMax = 8 + 4 + internal::kIndexBytes + 1 +
-                                          internal::kIndexBytes + internal::kTokenRandomBytes +
-                                          crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + 1 +
-                                          kMaxNormalizedId +
-                                          crypto_aead_xchacha20poly1305_ietf_ABYTES;
+constexpr std::size_t kRowMacMessageMax =
+    8 + 4 + internal::kIndexBytes + 1 + internal::kIndexBytes + internal::kTokenRandomBytes +
+    crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + 1 + kMaxNormalizedId +
+    crypto_aead_xchacha20poly1305_ietf_ABYTES;
 
 // SipHash-2-4 with a 128-bit output (libsodium's crypto_shorthash_siphashx24)
 // under the domain's row MAC key: a PRF, so a MAC, for these short messages,
 // and cheap enough to check on every look-up. False when the row's parts have
 // impossible sizes.
-bool RowMac(const std::uint8_t* keys, std::int64_t domain_id, const RowView& r,
-            std::uint8_t* out) {
+bool RowMac(const std::uint8_t* keys, std::int64_t domain_id, const RowView& r, std::uint8_t* out) {
   constexpr std::size_t kFixed =
       8 + 4 + internal::kIndexBytes + 1 + internal::kIndexBytes + internal::kTokenRandomBytes;
   if (r.idx.size() != internal::kIndexBytes || r.token.size() != internal::kTokenRandomBytes ||
@@ -523,7 +522,6 @@ class KeyReaders {
   std::map<const DomainKeys*, std::unique_ptr<SecretBytes::Reader>> readers_;
 };
 
-
 }  // namespace
 
 // --- The implementation -----------------------------------------------------
@@ -593,8 +591,7 @@ struct Vault::Impl {
   absl::StatusOr<Link> AbsenceOf(const DomainRow& d, absl::string_view x, KeyReaders* readers);
   // Points `link` at `next`: the head in `d` (stored by StoreDomainCounters)
   // or the row, re-MACed and written now.
-  absl::Status SetLinkNext(DomainRow* d, Link* link, const std::string& next,
-                           KeyReaders* readers);
+  absl::Status SetLinkNext(DomainRow* d, Link* link, const std::string& next, KeyReaders* readers);
   // Rebuilds a domain's chain: every row's next-pointer and MAC, in index
   // order, and d->head. For rows this transaction re-keyed or is
   // authenticating for the first time.
@@ -757,14 +754,14 @@ bool ParseU64(absl::string_view s, std::uint64_t* v) {
 absl::Status Vault::Impl::Prepare() {
   sqlite3* h = db->get();
   if (absl::Status s = select_domain.Prepare(
-          h, "SELECT id, name, salt, key_version, token_count, pseudonym_scheme, description, "
+          h,
+          "SELECT id, name, salt, key_version, token_count, pseudonym_scheme, description, "
           "created, mac, head FROM domains WHERE name = ?");
       !s.ok()) {
     return s;
   }
-  if (absl::Status s =
-          token_by_idx.Prepare(h, "SELECT " GDPRKIT_ROW_COLUMNS
-                                  " FROM tokens WHERE domain_id = ? AND idx = ?");
+  if (absl::Status s = token_by_idx.Prepare(
+          h, "SELECT " GDPRKIT_ROW_COLUMNS " FROM tokens WHERE domain_id = ? AND idx = ?");
       !s.ok()) {
     return s;
   }
@@ -781,8 +778,8 @@ absl::Status Vault::Impl::Prepare() {
     return s;
   }
   if (absl::Status s = row_before.Prepare(h, "SELECT " GDPRKIT_ROW_COLUMNS
-                                            " FROM tokens WHERE domain_id = ? AND idx < ? "
-                                            "ORDER BY idx DESC LIMIT 1");
+                                             " FROM tokens WHERE domain_id = ? AND idx < ? "
+                                             "ORDER BY idx DESC LIMIT 1");
       !s.ok()) {
     return s;
   }
@@ -821,14 +818,13 @@ absl::Status CheckSchemaObjects(Db* db, const std::string& path) {
 
 }  // namespace
 
-
 absl::Status Vault::Impl::LoadKeys() {
   Stmt st;
   if (absl::Status s = st.Prepare(
-          db->get(), schema >= 3
-                         ? "SELECT version, state, wrapped, checksum, created, mac FROM key_versions"
-                         : "SELECT version, state, wrapped, checksum, created, NULL FROM "
-                           "key_versions");
+          db->get(),
+          schema >= 3 ? "SELECT version, state, wrapped, checksum, created, mac FROM key_versions"
+                      : "SELECT version, state, wrapped, checksum, created, NULL FROM "
+                        "key_versions");
       !s.ok()) {
     return s;
   }
@@ -837,18 +833,17 @@ absl::Status Vault::Impl::LoadKeys() {
     auto version = static_cast<std::uint32_t>(st.Int(0));
     const std::int64_t raw_state = st.Int(1);
     if (schema >= 3) {
-      const std::string want =
-          KeyVersionMac(version, raw_state, st.Int(4), st.Blob(2), st.Blob(3));
+      const std::string want = KeyVersionMac(version, raw_state, st.Int(4), st.Blob(2), st.Blob(3));
       absl::string_view mac = st.Blob(5);
       if (mac.size() != want.size() || sodium_memcmp(mac.data(), want.data(), want.size()) != 0) {
-        return absl::DataLossError(
-            absl::StrCat("vault file is damaged: master key version ", version,
-                         " is altered (its record fails authentication)"));
+        return absl::DataLossError(absl::StrCat("vault file is damaged: master key version ",
+                                                version,
+                                                " is altered (its record fails authentication)"));
       }
     }
     if (raw_state < 1 || raw_state > 3) {
-      return absl::DataLossError(absl::StrCat("vault file is damaged: key version ", version,
-                                              " has an unknown state"));
+      return absl::DataLossError(
+          absl::StrCat("vault file is damaged: key version ", version, " has an unknown state"));
     }
     auto state = static_cast<KeyState>(raw_state);
     key_states[version] = state;
@@ -941,8 +936,7 @@ absl::StatusOr<DomainRow> Vault::Impl::LoadDomainRow(absl::string_view name, boo
   std::vector<std::string> names;
   for (auto& [id, n] : set) {
     if (n == name) {
-      return absl::DataLossError(
-          "vault file is damaged: the index of domain names lost a domain");
+      return absl::DataLossError("vault file is damaged: the index of domain names lost a domain");
     }
     names.push_back(std::move(n));
   }
@@ -955,8 +949,8 @@ absl::StatusOr<DomainRow> Vault::Impl::LoadDomainRow(absl::string_view name, boo
   } else {
     hint = "; the vault has no domains yet (CreateDomain)";
   }
-  return absl::NotFoundError(absl::StrCat("no domain '", internal::RedactIdentifier(name),
-                                          "' in the vault", hint));
+  return absl::NotFoundError(
+      absl::StrCat("no domain '", internal::RedactIdentifier(name), "' in the vault", hint));
 }
 
 absl::StatusOr<const DomainKeys*> Vault::Impl::Keys(const DomainRow& domain,
@@ -976,7 +970,8 @@ absl::StatusOr<const DomainKeys*> Vault::Impl::Keys(const DomainRow& domain,
     }
     return absl::NotFoundError(absl::StrCat("no key version ", version, " in the vault"));
   }
-  absl::StatusOr<DomainKeys> keys = internal::DeriveDomainKeys(*m->second, version, domain.name, domain.scheme);
+  absl::StatusOr<DomainKeys> keys =
+      internal::DeriveDomainKeys(*m->second, version, domain.name, domain.scheme);
   if (!keys.ok()) return keys.status();
   auto [ins, ok] = domain_keys.emplace(key, std::move(*keys));
   return &ins->second;
@@ -1133,15 +1128,14 @@ absl::Status Vault::Impl::CheckRow(const DomainRow& d, const std::uint8_t* keys,
   std::uint8_t want[internal::kRowMacBytes];
   if (r.mac.size() != sizeof(want) || !RowMac(keys, d.id, r, want) ||
       sodium_memcmp(want, r.mac.data(), sizeof(want)) != 0) {
-    return absl::DataLossError(absl::StrCat(
-        "vault file is damaged: a token record of domain '", d.name,
-        "' fails authentication (it was altered, moved or damaged)"));
+    return absl::DataLossError(
+        absl::StrCat("vault file is damaged: a token record of domain '", d.name,
+                     "' fails authentication (it was altered, moved or damaged)"));
   }
   return absl::OkStatus();
 }
 
-absl::StatusOr<const std::uint8_t*> Vault::Impl::RowKeys(const DomainRow& d,
-                                                         std::uint32_t version,
+absl::StatusOr<const std::uint8_t*> Vault::Impl::RowKeys(const DomainRow& d, std::uint32_t version,
                                                          KeyReaders* readers) {
   absl::StatusOr<const DomainKeys*> keys = Keys(d, version);
   if (!keys.ok()) return keys.status();
@@ -1247,7 +1241,8 @@ absl::Status Vault::Impl::RelinkDomain(DomainRow* d, KeyReaders* readers) {
 absl::Status Vault::Impl::ReadDomainSet(std::vector<std::pair<std::int64_t, std::string>>* out) {
   out->clear();
   Stmt st;
-  if (absl::Status s = st.Prepare(db->get(), "SELECT id, name FROM domains NOT INDEXED ORDER BY id");
+  if (absl::Status s =
+          st.Prepare(db->get(), "SELECT id, name FROM domains NOT INDEXED ORDER BY id");
       !s.ok()) {
     return s;
   }
@@ -1266,8 +1261,7 @@ std::string Vault::Impl::DomainSetMac(
   return RecordMac("domain_set", {U64(set.size()), all});
 }
 
-absl::Status Vault::Impl::CheckDomainSet(
-    std::vector<std::pair<std::int64_t, std::string>>* out) {
+absl::Status Vault::Impl::CheckDomainSet(std::vector<std::pair<std::int64_t, std::string>>* out) {
   std::vector<std::pair<std::int64_t, std::string>> set;
   if (absl::Status s = ReadDomainSet(&set); !s.ok()) return s;
   if (schema >= 3) {
@@ -1325,11 +1319,10 @@ absl::StatusOr<std::pair<std::uint64_t, std::string>> Vault::Impl::AuditHead() {
   const std::string stored = rc == SQLITE_ROW ? std::string(head.Blob(0)) : std::string();
   const std::string want = schema >= 3 ? AuditHeadValue(last.first, last.second)
                                        : absl::StrCat(U64(last.first), last.second);
-  if (stored.size() != want.size() ||
-      sodium_memcmp(stored.data(), want.data(), want.size()) != 0) {
-    return absl::DataLossError(absl::StrCat(
-        "audit trail is broken: its recorded head does not match its last entry (", last.first,
-        "): entries were removed from its end, or the head was altered"));
+  if (stored.size() != want.size() || sodium_memcmp(stored.data(), want.data(), want.size()) != 0) {
+    return absl::DataLossError(
+        absl::StrCat("audit trail is broken: its recorded head does not match its last entry (",
+                     last.first, "): entries were removed from its end, or the head was altered"));
   }
   return last;
 }
@@ -1382,7 +1375,8 @@ absl::Status Vault::Impl::RemacKeyVersions() {
       !s.ok()) {
     return s;
   }
-  if (absl::Status s = update.Prepare(db->get(), "UPDATE key_versions SET mac = ? WHERE version = ?");
+  if (absl::Status s =
+          update.Prepare(db->get(), "UPDATE key_versions SET mac = ? WHERE version = ?");
       !s.ok()) {
     return s;
   }
@@ -1419,7 +1413,8 @@ absl::Status Vault::Impl::WalkTokenRows(bool fill) {
   {
     Stmt orphans;
     if (absl::Status s = orphans.Prepare(
-            db->get(), "SELECT count(*) FROM tokens WHERE domain_id NOT IN (SELECT id FROM domains)");
+            db->get(),
+            "SELECT count(*) FROM tokens WHERE domain_id NOT IN (SELECT id FROM domains)");
         !s.ok()) {
       return s;
     }
@@ -1442,14 +1437,14 @@ absl::Status Vault::Impl::WalkTokenRows(bool fill) {
     absl::StatusOr<DomainRow> d = fill ? LoadDomainUnchecked(dom.name) : LoadDomain(dom.name);
     if (!d.ok()) return d.status();
     auto broken = [&] {
-      return absl::DataLossError(absl::StrCat(
-          "vault file is damaged: the chain of token records of domain '", d->name,
-          "' is broken (a record was removed, added or moved outside the vault)"));
+      return absl::DataLossError(
+          absl::StrCat("vault file is damaged: the chain of token records of domain '", d->name,
+                       "' is broken (a record was removed, added or moved outside the vault)"));
     };
     KeyReaders readers;
     std::int64_t count = 0;
-    std::string last;             // "" sorts before every index
-    std::string expect = d->head; // Where the chain says the next row is.
+    std::string last;              // "" sorts before every index
+    std::string expect = d->head;  // Where the chain says the next row is.
     for (;;) {
       std::vector<TokenRow> rows;
       if (absl::Status s = NextPage(&page, d->id, last, &rows); !s.ok()) return s;
@@ -1470,8 +1465,7 @@ absl::Status Vault::Impl::WalkTokenRows(bool fill) {
         }
         IdKind kind;
         const auto* tok = reinterpret_cast<const std::uint8_t*>(r.token.data());
-        if (absl::Status s = OpenRecord(*d, r.version, *kb, tok, r.sealed, &kind, &norm);
-            !s.ok()) {
+        if (absl::Status s = OpenRecord(*d, r.version, *kb, tok, r.sealed, &kind, &norm); !s.ok()) {
           return absl::DataLossError(absl::StrCat(
               "vault file is damaged: a token record of domain '", d->name, "': ", s.message()));
         }
@@ -1483,8 +1477,9 @@ absl::Status Vault::Impl::WalkTokenRows(bool fill) {
         const bool at_home = sodium_memcmp(idx, r.idx.data(), sizeof(idx)) == 0;
         sodium_memzero(idx, sizeof(idx));
         if (!at_home) {
-          return absl::DataLossError(absl::StrCat("vault file is damaged: a token record of domain '",
-                                                  d->name, "' is not under its own index"));
+          return absl::DataLossError(
+              absl::StrCat("vault file is damaged: a token record of domain '", d->name,
+                           "' is not under its own index"));
         }
         r.Wipe();
       }
@@ -1499,10 +1494,10 @@ absl::Status Vault::Impl::WalkTokenRows(bool fill) {
     } else {
       if (!expect.empty()) return broken();
       if (count != d->token_count) {
-        return absl::DataLossError(absl::StrCat(
-            "vault file is damaged: domain '", d->name, "' holds ", count,
-            " token records, but its authenticated count is ", d->token_count,
-            " (records were removed or added outside the vault)"));
+        return absl::DataLossError(
+            absl::StrCat("vault file is damaged: domain '", d->name, "' holds ", count,
+                         " token records, but its authenticated count is ", d->token_count,
+                         " (records were removed or added outside the vault)"));
       }
     }
   }
@@ -1681,9 +1676,8 @@ absl::Status InitializeVault(Vault::Impl* impl, bool passphrase, const KdfLimits
   };
   impl->audit_key = std::move(*audit_key);
   if (absl::Status s = impl->DeriveIntegrityKey(); !s.ok()) return s;
-  meta.emplace_back("header_checksum",
-                    impl->HeaderChecksum(std::map<std::string, std::string>(meta.begin(),
-                                                                            meta.end())));
+  meta.emplace_back("header_checksum", impl->HeaderChecksum(std::map<std::string, std::string>(
+                                           meta.begin(), meta.end())));
   for (const auto& [name, value] : meta) {
     if (absl::Status s = PutMeta(d, name, value); !s.ok()) return s;
   }
@@ -1905,9 +1899,8 @@ absl::Status Vault::CreateDomain(std::string_view name, std::string_view descrip
     return s;
   }
   if (!IsKnownScheme(static_cast<std::int64_t>(scheme))) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("unknown pseudonym scheme ", static_cast<int>(scheme),
-                     " (1 = blake2b, 2 = chacha20)"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "unknown pseudonym scheme ", static_cast<int>(scheme), " (1 = blake2b, 2 = chacha20)"));
   }
   absl::MutexLock lock(&impl_->mu);
   Db* d = impl_->db.get();
@@ -2112,8 +2105,7 @@ absl::Status Vault::Impl::LookupRows(const DomainRow& d, const std::vector<std::
                                      const std::vector<std::uint32_t>& order,
                                      std::vector<std::uint8_t>* state,
                                      std::vector<std::uint8_t>* tokens, std::size_t* found,
-                                     std::vector<Link>* gaps,
-                                     std::vector<std::uint32_t>* gap_of) {
+                                     std::vector<Link>* gaps, std::vector<std::uint32_t>* gap_of) {
   if (gaps != nullptr) {
     gaps->clear();
     gap_of->assign(state->size(), 0);
@@ -2214,14 +2206,11 @@ absl::Status Vault::Impl::LookupRows(const DomainRow& d, const std::vector<std::
   return absl::OkStatus();
 }
 
-absl::Status Vault::Impl::IssueRows(const DomainRow& d, const std::vector<IdKind>& kinds,
-                                    const StringColumn& norms,
-                                    const std::vector<std::uint8_t>& idxs,
-                                    const std::vector<std::uint32_t>& order,
-                                    std::vector<std::uint8_t>* state,
-                                    std::vector<std::uint8_t>* tokens, std::size_t* created,
-                                    std::size_t* existing, std::vector<Link>* gaps,
-                                    const std::vector<std::uint32_t>& gap_of) {
+absl::Status Vault::Impl::IssueRows(
+    const DomainRow& d, const std::vector<IdKind>& kinds, const StringColumn& norms,
+    const std::vector<std::uint8_t>& idxs, const std::vector<std::uint32_t>& order,
+    std::vector<std::uint8_t>* state, std::vector<std::uint8_t>* tokens, std::size_t* created,
+    std::size_t* existing, std::vector<Link>* gaps, const std::vector<std::uint32_t>& gap_of) {
   constexpr std::size_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
   constexpr std::size_t kPerRow = internal::kTokenRandomBytes + kNonce;
   absl::StatusOr<const DomainKeys*> keys = Keys(d, d.key_version);
@@ -2398,8 +2387,8 @@ absl::Status Vault::Impl::TokenizeNormalized(
     return s;
   }
   *existing += found;
-  if (absl::Status s = IssueRows(*d, kinds, norms, idxs, order, state, tokens, created, existing,
-                                 &gaps, gap_of);
+  if (absl::Status s =
+          IssueRows(*d, kinds, norms, idxs, order, state, tokens, created, existing, &gaps, gap_of);
       !s.ok()) {
     return s;
   }
@@ -2680,9 +2669,8 @@ absl::Status Vault::Translate(std::string_view from, std::string_view to,
     return absl::InvalidArgumentError("translation needs two different domains");
   }
   if (target != TranslateTarget::kToken && target != TranslateTarget::kPseudonym) {
-    return absl::InvalidArgumentError(absl::StrCat("unknown translation target ",
-                                                   static_cast<int>(target),
-                                                   " (0 = tokens, 1 = pseudonyms)"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "unknown translation target ", static_cast<int>(target), " (0 = tokens, 1 = pseudonyms)"));
   }
   absl::MutexLock lock(&impl_->mu);
   Db* d = impl_->db.get();
@@ -2738,8 +2726,7 @@ struct Spelling {
   IdKind kind;
   std::string norm;
 };
-std::vector<Spelling> SpellingsOf(IdKind kind, std::string_view norm,
-                                  const IdOptions& id_options) {
+std::vector<Spelling> SpellingsOf(IdKind kind, std::string_view norm, const IdOptions& id_options) {
   std::vector<Spelling> out{{kind, std::string(norm)}};
   auto add = [&](IdKind k, std::string n) {
     for (const Spelling& s : out) {
@@ -2870,7 +2857,8 @@ absl::StatusOr<ErasureReport> Vault::Erase(IdKind kind, std::string_view identif
             break;
           }
           if (!link.head) {
-            absl::StatusOr<const std::uint8_t*> pk = impl_->RowKeys(dom, link.row.version, &readers);
+            absl::StatusOr<const std::uint8_t*> pk =
+                impl_->RowKeys(dom, link.row.version, &readers);
             s = pk.ok() ? impl_->CheckRow(dom, *pk, link.row.View()) : pk.status();
             if (!s.ok()) break;
           }
@@ -2922,7 +2910,8 @@ absl::StatusOr<ErasureReport> Vault::Erase(IdKind kind, std::string_view identif
 }
 
 absl::StatusOr<bool> Vault::Impl::TruncateWal(absl::Duration wait) {
-  const int ms = static_cast<int>(std::min<std::int64_t>(absl::ToInt64Milliseconds(wait), INT32_MAX));
+  const int ms =
+      static_cast<int>(std::min<std::int64_t>(absl::ToInt64Milliseconds(wait), INT32_MAX));
   sqlite3_busy_timeout(db->get(), ms);
   int log = -1, done = -1;
   int rc = sqlite3_wal_checkpoint_v2(db->get(), "main", SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
@@ -2979,9 +2968,10 @@ absl::StatusOr<std::size_t> Vault::Impl::RekeyLocked(absl::string_view reason) {
     }
     // The MAC and next-pointer of a re-keyed row are written by RelinkDomain
     // once the whole domain has its new indexes.
-    if (absl::Status s = update.Prepare(db->get(),
-                                        "UPDATE tokens SET idx = ?, key_version = ?, sealed = ?, "
-                                        "mac = NULL, next = NULL WHERE domain_id = ? AND token = ?");
+    if (absl::Status s =
+            update.Prepare(db->get(),
+                           "UPDATE tokens SET idx = ?, key_version = ?, sealed = ?, "
+                           "mac = NULL, next = NULL WHERE domain_id = ? AND token = ?");
         !s.ok()) {
       return s;
     }
@@ -3036,9 +3026,9 @@ absl::StatusOr<std::size_t> Vault::Impl::RekeyLocked(absl::string_view reason) {
     }
     if (!norm.empty()) sodium_memzero(&norm[0], norm.size());
     if (count != static_cast<std::uint64_t>(d->token_count)) {
-      return absl::DataLossError(absl::StrCat(
-          "vault file is damaged: domain '", d->name, "' holds ", count,
-          " token records, but its authenticated count is ", d->token_count));
+      return absl::DataLossError(
+          absl::StrCat("vault file is damaged: domain '", d->name, "' holds ", count,
+                       " token records, but its authenticated count is ", d->token_count));
     }
     d->key_version = *primary;
     if (absl::Status s = RelinkDomain(&*d, &readers); !s.ok()) return s;
@@ -3365,8 +3355,8 @@ absl::Status Vault::Backup(std::string_view destination_path) const {
   if (absl::Status s = internal::CheckVaultPath(dest); !s.ok()) return s;
   struct stat st;
   if (lstat(dest.c_str(), &st) == 0) {
-    return absl::AlreadyExistsError(absl::StrCat(
-        "a file exists at ", dest, "; a backup is written only to a new file"));
+    return absl::AlreadyExistsError(
+        absl::StrCat("a file exists at ", dest, "; a backup is written only to a new file"));
   }
   absl::MutexLock lock(&impl_->mu);
   absl::StatusOr<std::unique_ptr<Db>> copy =
@@ -3414,9 +3404,9 @@ absl::Status Vault::Backup(std::string_view destination_path) const {
     probe.options = impl_->options;
     probe.schema = impl_->schema;
     probe.db = std::move(*copy);
-    absl::StatusOr<std::unique_ptr<SecretBytes>> ak = SecretBytes::CopyOf(
-        absl::string_view(reinterpret_cast<const char*>(SecretBytes::Reader(*impl_->audit_key).data()),
-                          impl_->audit_key->size()));
+    absl::StatusOr<std::unique_ptr<SecretBytes>> ak = SecretBytes::CopyOf(absl::string_view(
+        reinterpret_cast<const char*>(SecretBytes::Reader(*impl_->audit_key).data()),
+        impl_->audit_key->size()));
     if (!ak.ok()) {
       status = ak.status();
     } else {

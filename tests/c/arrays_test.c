@@ -81,9 +81,9 @@ static void test_bytes(void) {
   CHECK(out == NULL && out_len == 0);
   out = (char*)&g_dir;
   out_len = 7;
-  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
-               gdprkit_suppression_audit(&out, &out_len, "{}", SIZE_MAX,
-                                         GDPRKIT_SUPPRESSION_FORMAT_JSON));
+  CHECK_STATUS(
+      GDPRKIT_INVALID_ARGUMENT,
+      gdprkit_suppression_audit(&out, &out_len, "{}", SIZE_MAX, GDPRKIT_SUPPRESSION_FORMAT_JSON));
   CHECK_ERROR_MENTIONS("gdprkit_suppression_audit");
   CHECK_HUGE("request_len");
   CHECK(out == NULL && out_len == 0);
@@ -107,8 +107,7 @@ static void test_dates(void) {
   CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_date_format(NULL, 16, 0));
   CHECK_ERROR_MENTIONS("argument out is NULL");
 
-  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
-               gdprkit_add_period(text, SIZE_MAX, "2025-01-01", "P1D"));
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_add_period(text, SIZE_MAX, "2025-01-01", "P1D"));
   CHECK_ERROR_MENTIONS("gdprkit_add_period");
   CHECK_HUGE("out_size");
   CHECK(untouched(text, sizeof text));
@@ -208,8 +207,8 @@ static int columns_untouched(const Sweep* s) {
  * message mentioning `needle` and to leave the columns untouched; and, when
  * the input itself is at fault, the same from explain (which takes no
  * columns). */
-static void expect_refused(const gdprkit_retention_schedule* schedule, Sweep* s,
-                           const char* needle, int line) {
+static void expect_refused(const gdprkit_retention_schedule* schedule, Sweep* s, const char* needle,
+                           int line) {
   gdprkit_sweep_report* report = (gdprkit_sweep_report*)(void*)&g_dir;
   char* text = (char*)&g_dir;
   const int failures = test_failures;
@@ -452,14 +451,14 @@ static void test_identifiers(void) {
   CHECK_ERROR_MENTIONS("gdprkit_ids_normalize: argument values is NULL but count is 3");
   CHECK(col == NULL && rejected == 0);
   CHECK(untouched(problems, sizeof problems));
-  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
-               gdprkit_ids_normalize(&col, problems, &rejected, GDPRKIT_ID_CPR, values, SIZE_MAX,
-                                     NULL));
+  CHECK_STATUS(
+      GDPRKIT_INVALID_ARGUMENT,
+      gdprkit_ids_normalize(&col, problems, &rejected, GDPRKIT_ID_CPR, values, SIZE_MAX, NULL));
   CHECK_HUGE("count");
   CHECK(col == NULL && untouched(problems, sizeof problems));
-  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
-               gdprkit_ids_normalize(&col, NULL, &rejected, GDPRKIT_ID_CPR, values, SIZE_MAX,
-                                     NULL));
+  CHECK_STATUS(
+      GDPRKIT_INVALID_ARGUMENT,
+      gdprkit_ids_normalize(&col, NULL, &rejected, GDPRKIT_ID_CPR, values, SIZE_MAX, NULL));
   CHECK_HUGE("count");
 
   /* A wipe by a size no object has does nothing (it cannot report). */
@@ -514,8 +513,7 @@ static void test_vault(void) {
   CHECK_HUGE("passphrase_len");
   CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_vault_open_with_key(&v, other, NULL, 32, &o));
   CHECK_ERROR_MENTIONS("gdprkit_vault_open_with_key: argument key is NULL");
-  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
-               gdprkit_vault_open_with_key(&v, other, key, SIZE_MAX, &o));
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_vault_open_with_key(&v, other, key, SIZE_MAX, &o));
   CHECK_HUGE("key_len");
   CHECK(v == NULL);
   CHECK(!file_exists(other));
@@ -527,9 +525,8 @@ static void test_vault(void) {
 
   /* Batches: values NULL with a count, and SIZE_MAX; out_problems untouched. */
   memset(problems, SENTINEL, sizeof problems);
-  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
-               gdprkit_vault_pseudonymize(&col, problems, v, "clinic", GDPRKIT_ID_CPR, NULL, 3,
-                                          NULL));
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_vault_pseudonymize(&col, problems, v, "clinic",
+                                                                    GDPRKIT_ID_CPR, NULL, 3, NULL));
   CHECK_ERROR_MENTIONS("gdprkit_vault_pseudonymize: argument values is NULL but count is 3");
   CHECK(col == NULL && untouched(problems, sizeof problems));
   col = (gdprkit_id_column*)(void*)&g_dir;
@@ -539,25 +536,23 @@ static void test_vault(void) {
   CHECK_HUGE("count");
   CHECK(col == NULL && untouched(problems, sizeof problems));
   CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
-               gdprkit_vault_tokenize(&col, problems, v, "clinic", GDPRKIT_ID_CPR, NULL, 3,
-                                      NULL));
+               gdprkit_vault_tokenize(&col, problems, v, "clinic", GDPRKIT_ID_CPR, NULL, 3, NULL));
   CHECK_ERROR_MENTIONS("gdprkit_vault_tokenize: argument values is NULL but count is 3");
   CHECK(col == NULL && untouched(problems, sizeof problems));
-  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
-               gdprkit_vault_tokenize(&col, problems, v, "clinic", GDPRKIT_ID_CPR, values,
-                                      SIZE_MAX, NULL));
+  CHECK_STATUS(
+      GDPRKIT_INVALID_ARGUMENT,
+      gdprkit_vault_tokenize(&col, problems, v, "clinic", GDPRKIT_ID_CPR, values, SIZE_MAX, NULL));
   CHECK_HUGE("count");
   CHECK(col == NULL && untouched(problems, sizeof problems));
-  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
-               gdprkit_vault_tokenize(&col, NULL, v, "clinic", GDPRKIT_ID_CPR, values, SIZE_MAX,
-                                      NULL));
+  CHECK_STATUS(
+      GDPRKIT_INVALID_ARGUMENT,
+      gdprkit_vault_tokenize(&col, NULL, v, "clinic", GDPRKIT_ID_CPR, values, SIZE_MAX, NULL));
   CHECK_HUGE("count");
   /* A batch refused by the core (a bad row) writes no problems either. */
   {
     const char* bad[3] = {"010203-1234", "300200-1234", "3112991234"};
     CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
-                 gdprkit_vault_tokenize(&col, problems, v, "clinic", GDPRKIT_ID_CPR, bad, 3,
-                                        NULL));
+                 gdprkit_vault_tokenize(&col, problems, v, "clinic", GDPRKIT_ID_CPR, bad, 3, NULL));
     CHECK(col == NULL && untouched(problems, sizeof problems));
   }
 
@@ -578,8 +573,8 @@ static void test_vault(void) {
   CHECK_ERROR_MENTIONS("gdprkit_vault_translate: argument tokens is NULL but count is 2");
   CHECK(col == NULL);
   CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
-               gdprkit_vault_translate(&col, v, "clinic", "registry", tokens, SIZE_MAX,
-                                       "a reason", GDPRKIT_TRANSLATE_TO_TOKEN));
+               gdprkit_vault_translate(&col, v, "clinic", "registry", tokens, SIZE_MAX, "a reason",
+                                       GDPRKIT_TRANSLATE_TO_TOKEN));
   CHECK_HUGE("count");
   CHECK(col == NULL);
   /* The refused translations were not audited. */
@@ -587,8 +582,9 @@ static void test_vault(void) {
 
   /* The pseudonymizer. */
   CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_pseudonymizer_from_exported_key(&p, NULL, 10));
-  CHECK_ERROR_MENTIONS("gdprkit_pseudonymizer_from_exported_key: argument text is NULL but len "
-                       "is 10");
+  CHECK_ERROR_MENTIONS(
+      "gdprkit_pseudonymizer_from_exported_key: argument text is NULL but len "
+      "is 10");
   CHECK(p == NULL);
   CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
                gdprkit_pseudonymizer_from_exported_key(&p, "x", SIZE_MAX));
@@ -599,19 +595,19 @@ static void test_vault(void) {
   gdprkit_secret_free(exported);
   if (p != NULL) {
     memset(problems, SENTINEL, sizeof problems);
-    CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
-                 gdprkit_pseudonymizer_pseudonymize(&col, problems, p, GDPRKIT_ID_CPR, NULL, 3,
-                                                    NULL));
-    CHECK_ERROR_MENTIONS("gdprkit_pseudonymizer_pseudonymize: argument values is NULL but count "
-                         "is 3");
+    CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_pseudonymizer_pseudonymize(
+                                               &col, problems, p, GDPRKIT_ID_CPR, NULL, 3, NULL));
+    CHECK_ERROR_MENTIONS(
+        "gdprkit_pseudonymizer_pseudonymize: argument values is NULL but count "
+        "is 3");
     CHECK(col == NULL && untouched(problems, sizeof problems));
     CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
                  gdprkit_pseudonymizer_pseudonymize(&col, problems, p, GDPRKIT_ID_CPR, values,
                                                     SIZE_MAX, NULL));
     CHECK_HUGE("count");
     CHECK(col == NULL && untouched(problems, sizeof problems));
-    CHECK_OK(gdprkit_pseudonymizer_pseudonymize(&col, problems, p, GDPRKIT_ID_CPR, values, 3,
-                                                NULL));
+    CHECK_OK(
+        gdprkit_pseudonymizer_pseudonymize(&col, problems, p, GDPRKIT_ID_CPR, values, 3, NULL));
     CHECK(problems[0] == 0 && problems[1] == 0 && problems[2] == 0);
     gdprkit_id_column_free(col);
     col = NULL;

@@ -56,8 +56,7 @@ int gdprkit_header_check(void) {
   /* Added in 0.3 (node GDPRKIT_0.3). */
   gdprkit_status (*vault_rekey)(size_t*, gdprkit_vault*, const char*) = gdprkit_vault_rekey;
   gdprkit_status (*vault_backup)(gdprkit_vault*, const char*) = gdprkit_vault_backup;
-  gdprkit_status (*vault_checkpoint)(int*, gdprkit_vault*, unsigned int) =
-      gdprkit_vault_checkpoint;
+  gdprkit_status (*vault_checkpoint)(int*, gdprkit_vault*, unsigned int) = gdprkit_vault_checkpoint;
   enum gdprkit_format format = GDPRKIT_FORMAT_JSON;
   enum gdprkit_severity severity = GDPRKIT_SEVERITY_WARNING;
 
@@ -74,7 +73,6 @@ int gdprkit_header_check(void) {
          (right.version == GDPRKIT_RIGHT_INFO_VERSION) + status + GDPRKIT_ABI_VERSION +
          (id_options.version == GDPRKIT_ID_OPTIONS_VERSION) +
          (id_options.cpr_as_of < 0) + /* GDPRKIT_NO_DATE, whose cast C++ would warn about */
-         (batch_options.id_options.version == GDPRKIT_ID_OPTIONS_VERSION) +
-         GDPRKIT_VERSION_MAJOR + GDPRKIT_VERSION_MINOR + GDPRKIT_VERSION_PATCH +
-         (GDPRKIT_VERSION[0] != '\0');
+         (batch_options.id_options.version == GDPRKIT_ID_OPTIONS_VERSION) + GDPRKIT_VERSION_MAJOR +
+         GDPRKIT_VERSION_MINOR + GDPRKIT_VERSION_PATCH + (GDPRKIT_VERSION[0] != '\0');
 }

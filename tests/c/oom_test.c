@@ -24,9 +24,8 @@
 #include <string.h>
 
 #include "gdprkit.h"
-#include "test_util.h"
-
 #include "oom_util.h"
+#include "test_util.h"
 
 #if defined(__GLIBC__) && !defined(OOM_TEST_SANITIZED)
 

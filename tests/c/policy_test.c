@@ -430,8 +430,8 @@ static void test_byte_order_mark(void) {
     memcpy(buffer, kBom, 3);
     memcpy(buffer + 3, texts[k], lengths[k]);
     policy = NULL;
-    CHECK_OK(gdprkit_policy_load_bytes(&policy, buffer, 3 + lengths[k], GDPRKIT_FORMAT_AUTO,
-                                       "bom"));
+    CHECK_OK(
+        gdprkit_policy_load_bytes(&policy, buffer, 3 + lengths[k], GDPRKIT_FORMAT_AUTO, "bom"));
     CHECK(gdprkit_policy_purpose_count(policy) == purposes[k]);
     gdprkit_policy_free(policy);
   }

@@ -29,9 +29,8 @@
 #include <string.h>
 
 #include "gdprkit.h"
-#include "test_util.h"
-
 #include "oom_util.h"
+#include "test_util.h"
 
 #if defined(__GLIBC__) && !defined(OOM_TEST_SANITIZED)
 
@@ -57,8 +56,8 @@ static long countdown = -1; /* armed while >= 0 */
 static int fired = 0;
 static int tracking = 0;
 static int check_leaks = 1;
-static long live = 0;     /* tracked allocations not yet freed */
-static long tracked = 0;  /* allocations made while tracking */
+static long live = 0;    /* tracked allocations not yet freed */
+static long tracked = 0; /* allocations made while tracking */
 
 #define kSlots (1u << 16)
 #define kTombstone ((void*)1)
@@ -211,17 +210,17 @@ static void Untrack(void) {
 
 #define NO GDPRKIT_NO_DATE
 
-static gdprkit_policy* policy;            /* practio.textproto */
+static gdprkit_policy* policy; /* practio.textproto */
 static gdprkit_retention_schedule* schedule;
-static char dir[256];                     /* temporary files of this run */
-static char log_template[300];            /* a log with two entries */
+static char dir[256];          /* temporary files of this run */
+static char log_template[300]; /* a log with two entries */
 
 /* Sweep input: n rows cycling through four records of practio (patient
  * record with a hold on row 0, legal claim, research contact, newsletter). */
 enum { kEvents = 6, kSmall = 8, kLarge = 2 * 65536 + 8 };
-static const char* const kNames[kEvents] = {"collection",        "last_entry",
-                                            "last_processing",   "consent_withdrawn",
-                                            "sending_stopped",   "subscription_ended"};
+static const char* const kNames[kEvents] = {"collection",      "last_entry",
+                                            "last_processing", "consent_withdrawn",
+                                            "sending_stopped", "subscription_ended"};
 static const char* const kSelectors[4] = {"patient-record+legal-claims", "legal-claims",
                                           "research-contact", "newsletter"};
 
@@ -334,8 +333,8 @@ static int AllInvalid(const struct data* d) {
   for (i = 0; i < d->n; ++i) {
     if (d->status[i] != GDPRKIT_RETENTION_INVALID || d->due[i] != NO || d->rule[i] != -1 ||
         d->anchor[i] != -1 || d->reason[i] != GDPRKIT_REASON_INVALID_INPUT || d->hold[i] != -1) {
-      fprintf(stderr, "row %lu of %lu is not \"invalid\" after a failed sweep\n",
-              (unsigned long)i, (unsigned long)d->n);
+      fprintf(stderr, "row %lu of %lu is not \"invalid\" after a failed sweep\n", (unsigned long)i,
+              (unsigned long)d->n);
       return 0;
     }
   }
@@ -396,9 +395,8 @@ static int Intact(const char* path, int64_t entries, const gdprkit_deletion_log_
            gdprkit_deletion_log_verification_get(&c, v) == GDPRKIT_OK && c.intact == 1 &&
            (entries < 0 || c.entries == entries);
   if (!ok) {
-    fprintf(stderr, "log %s: intact %d, %ld entries (want %ld), problem: %s; %s\n", path,
-            c.intact, (long)c.entries, (long)entries, c.problem ? c.problem : "",
-            gdprkit_last_error());
+    fprintf(stderr, "log %s: intact %d, %ld entries (want %ld), problem: %s; %s\n", path, c.intact,
+            (long)c.entries, (long)entries, c.problem ? c.problem : "", gdprkit_last_error());
   }
   gdprkit_deletion_log_verification_free(v);
   return ok;
@@ -433,12 +431,13 @@ enum step {
   kSteps
 };
 static const char* const kStepNames[kSteps] = {
-    "add_period",          "add_period_bad",      "add_period_days",  "add_period_days_bad",
-    "schedule_new",        "sweep_fail",          "sweep_fail_invalid", "sweep_report",
-    "sweep_report_threads", "sweep_fail_threads", "report_error_get", "explain",
-    "explain_invalid",     "log_open_new",        "log_open_new_keyed", "log_open_existing",
-    "log_append",          "log_append_keyed",    "log_append_bad",   "log_head",
-    "log_verify"};
+    "add_period",          "add_period_bad",   "add_period_days",
+    "add_period_days_bad", "schedule_new",     "sweep_fail",
+    "sweep_fail_invalid",  "sweep_report",     "sweep_report_threads",
+    "sweep_fail_threads",  "report_error_get", "explain",
+    "explain_invalid",     "log_open_new",     "log_open_new_keyed",
+    "log_open_existing",   "log_append",       "log_append_keyed",
+    "log_append_bad",      "log_head",         "log_verify"};
 
 /* Outcome of one child run (its exit code). */
 enum { kNotReached = 0, kFailedChecks = 1, kExhausted = 2, kAbsorbed = 3 };
@@ -521,8 +520,8 @@ static gdprkit_status RunStep(enum step s, long n) {
     case kReportErrorGet:
       d = &invalid_small;
       opts.on_invalid = GDPRKIT_ON_INVALID_REPORT;
-      CHECK_OK(gdprkit_retention_sweep(&report, &d->cols, schedule, &d->in, Day("2026-01-01"),
-                                       &opts));
+      CHECK_OK(
+          gdprkit_retention_sweep(&report, &d->cols, schedule, &d->in, Day("2026-01-01"), &opts));
       break;
     case kLogOpenNewKeyed:
       log_options = &keyed;
@@ -635,8 +634,9 @@ static gdprkit_status RunStep(enum step s, long n) {
       break;
     case kScheduleNew:
       if (failed) CHECK(sched == NULL);
-      if (!failed) CHECK(gdprkit_retention_schedule_rule_count(sched) ==
-                         gdprkit_retention_schedule_rule_count(schedule));
+      if (!failed)
+        CHECK(gdprkit_retention_schedule_rule_count(sched) ==
+              gdprkit_retention_schedule_rule_count(schedule));
       break;
     case kSweepFail:
     case kSweepFailInvalid:
@@ -660,8 +660,8 @@ static gdprkit_status RunStep(enum step s, long n) {
     case kLogOpenNewKeyed:
     case kLogOpenExisting:
       if (failed) CHECK(log == NULL);
-      if (!failed) CHECK(log != NULL && gdprkit_deletion_log_entries(log) ==
-                                            (s == kLogOpenExisting ? 2 : 0));
+      if (!failed)
+        CHECK(log != NULL && gdprkit_deletion_log_entries(log) == (s == kLogOpenExisting ? 2 : 0));
       break;
     case kLogAppend:
     case kLogAppendKeyed:
@@ -765,8 +765,7 @@ static void SetUp(void) {
   static const int64_t kAt[2] = {1750000000, 1750000001};
   int64_t seq = 0;
 
-  snprintf(policy_path, sizeof policy_path, "%s/policies/practio.textproto",
-           GDPRKIT_EXAMPLES_DIR);
+  snprintf(policy_path, sizeof policy_path, "%s/policies/practio.textproto", GDPRKIT_EXAMPLES_DIR);
   CHECK_OK(gdprkit_policy_load_file(&policy, policy_path, GDPRKIT_FORMAT_AUTO));
   CHECK_OK(gdprkit_retention_schedule_new(&schedule, policy));
 
@@ -842,10 +841,10 @@ int main(int argc, char** argv) {
       if (pid == 0) {
         const gdprkit_status st = RunStep((enum step)s, n);
         fflush(NULL);
-        _exit(test_failures != 0                    ? kFailedChecks
-              : !fired                              ? kNotReached
-              : st == GDPRKIT_RESOURCE_EXHAUSTED    ? kExhausted
-                                                    : kAbsorbed);
+        _exit(test_failures != 0                 ? kFailedChecks
+              : !fired                           ? kNotReached
+              : st == GDPRKIT_RESOURCE_EXHAUSTED ? kExhausted
+                                                 : kAbsorbed);
       }
       if (waitpid(pid, &status, 0) != pid) return 2;
       ++total_runs;

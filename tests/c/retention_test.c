@@ -52,9 +52,11 @@ static void TestAddPeriod(void) {
   CHECK_STREQ(out, "");
   CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_add_period(out, sizeof out, "2025-1-1", "P1M"));
   CHECK_ERROR_MENTIONS("expected YYYY-MM-DD");
-  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_add_period(out, sizeof out, "2025-01-01", "PT12H"));
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_add_period(out, sizeof out, "2025-01-01", "PT12H"));
   CHECK_ERROR_MENTIONS("time components");
-  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_add_period(out, sizeof out, "2025-01-01", "P1.5Y"));
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_add_period(out, sizeof out, "2025-01-01", "P1.5Y"));
   CHECK_ERROR_MENTIONS("fractions");
   CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_add_period(out, sizeof out, "2025-01-01", "p1y"));
   CHECK_ERROR_MENTIONS("upper case");
@@ -95,8 +97,7 @@ static void TestDates(void) {
   CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_date_parse(&d, "010190-1234"));
   CHECK_ERROR_MENTIONS("expected YYYY-MM-DD");
   CHECK(strstr(gdprkit_last_error(), "1234") == NULL);
-  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
-               gdprkit_add_period(buf, sizeof buf, "0101901234", "P1D"));
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_add_period(buf, sizeof buf, "0101901234", "P1D"));
   CHECK(strstr(gdprkit_last_error(), "1234") == NULL);
   CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
                gdprkit_add_period(buf, sizeof buf, "2025-01-01", "P0101901234D"));
@@ -243,12 +244,15 @@ static void TestKapsel(void) {
 
   InitOut(&o);
   CHECK_OK(gdprkit_retention_sweep(&report, &o.cols, s, &in, Day("2027-02-27"), NULL));
-  CHECK_STREQ(Row(s, &o, 0), "kept - provider-number-plus-15-months provider_number_ended "
-                             "anchor-pending");
-  CHECK_STREQ(Row(s, &o, 1), "pending 2027-02-28 provider-number-plus-15-months "
-                             "provider_number_ended period");
-  CHECK_STREQ(Row(s, &o, 2), "due 2025-05-29 provider-number-plus-15-months "
-                             "provider_number_ended period");
+  CHECK_STREQ(Row(s, &o, 0),
+              "kept - provider-number-plus-15-months provider_number_ended "
+              "anchor-pending");
+  CHECK_STREQ(Row(s, &o, 1),
+              "pending 2027-02-28 provider-number-plus-15-months "
+              "provider_number_ended period");
+  CHECK_STREQ(Row(s, &o, 2),
+              "due 2025-05-29 provider-number-plus-15-months "
+              "provider_number_ended period");
   CHECK(o.hold[1] == -1);
   CHECK_OK(gdprkit_sweep_report_counts(&counts, report));
   CHECK(counts.records == 3 && counts.due == 1 && counts.pending == 1 && counts.kept == 1);
@@ -259,8 +263,9 @@ static void TestKapsel(void) {
   /* 15 months after 2025-11-30 is 2027-02-28 (no 30 February). */
   InitOut(&o);
   CHECK_OK(gdprkit_retention_sweep(&report, &o.cols, s, &in, Day("2027-02-28"), NULL));
-  CHECK_STREQ(Row(s, &o, 1), "due 2027-02-28 provider-number-plus-15-months "
-                             "provider_number_ended period");
+  CHECK_STREQ(Row(s, &o, 1),
+              "due 2027-02-28 provider-number-plus-15-months "
+              "provider_number_ended period");
   gdprkit_sweep_report_free(report);
 
   /* A complaint case holds the ended practice's records past the date; once
@@ -273,8 +278,9 @@ static void TestKapsel(void) {
   in.hold_count = 1;
   InitOut(&o);
   CHECK_OK(gdprkit_retention_sweep(&report, &o.cols, s, &in, Day("2027-03-01"), NULL));
-  CHECK_STREQ(Row(s, &o, 1), "held 2027-06-15 provider-number-plus-15-months "
-                             "provider_number_ended hold");
+  CHECK_STREQ(Row(s, &o, 1),
+              "held 2027-06-15 provider-number-plus-15-months "
+              "provider_number_ended hold");
   CHECK(o.hold[1] == 0);
   CHECK(o.hold[0] == -1);
   CHECK_OK(gdprkit_sweep_report_counts(&counts, report));
@@ -283,8 +289,9 @@ static void TestKapsel(void) {
   InitOut(&o);
   o.cols.hold = NULL; /* the hold column is optional */
   CHECK_OK(gdprkit_retention_sweep(&report, &o.cols, s, &in, Day("2027-06-15"), NULL));
-  CHECK_STREQ(Row(s, &o, 1), "due 2027-06-15 provider-number-plus-15-months "
-                             "provider_number_ended hold-released");
+  CHECK_STREQ(Row(s, &o, 1),
+              "due 2027-06-15 provider-number-plus-15-months "
+              "provider_number_ended hold-released");
   gdprkit_sweep_report_free(report);
 
   /* Explain tells the same story. */
@@ -318,8 +325,8 @@ static void TestKapsel(void) {
 static void TestPractioPrecedence(void) {
   gdprkit_policy* policy = Load("practio.textproto");
   gdprkit_retention_schedule* s = NULL;
-  const char* selectors[] = {"patient-record+legal-claims", "legal-claims",
-                             "research-contact", "newsletter"};
+  const char* selectors[] = {"patient-record+legal-claims", "legal-claims", "research-contact",
+                             "newsletter"};
   const int32_t selector[4] = {0, 1, 2, 3};
   int32_t collection[4], last_entry[4], last_processing[4], withdrawn[4], stopped[4], ended[4];
   const char* names[6] = {"collection",        "last_entry",      "last_processing",
@@ -363,21 +370,26 @@ static void TestPractioPrecedence(void) {
   InitOut(&o);
   opts.threads = 0;
   CHECK_OK(gdprkit_retention_sweep(&report, &o.cols, s, &in, Day("2026-01-01"), &opts));
-  CHECK_STREQ(Row(s, &o, 0), "pending 2029-03-01 patient-record-and-treatment-contact-10-years "
-                             "last_entry period");
-  CHECK_STREQ(Row(s, &o, 1), "due 2025-06-15 legal-claims-5-years-after-last-processing "
-                             "last_processing period");
-  CHECK_STREQ(Row(s, &o, 2), "due 2021-09-14 research-contact-10-years-or-withdrawal "
-                             "consent_withdrawn ended-early");
+  CHECK_STREQ(Row(s, &o, 0),
+              "pending 2029-03-01 patient-record-and-treatment-contact-10-years "
+              "last_entry period");
+  CHECK_STREQ(Row(s, &o, 1),
+              "due 2025-06-15 legal-claims-5-years-after-last-processing "
+              "last_processing period");
+  CHECK_STREQ(Row(s, &o, 2),
+              "due 2021-09-14 research-contact-10-years-or-withdrawal "
+              "consent_withdrawn ended-early");
   /* Newsletters wait for the first of their early-end events. */
-  CHECK_STREQ(Row(s, &o, 3), "kept - ongoing-contact-until-stopped sending_stopped "
-                             "anchor-pending");
+  CHECK_STREQ(Row(s, &o, 3),
+              "kept - ongoing-contact-until-stopped sending_stopped "
+              "anchor-pending");
   gdprkit_sweep_report_free(report);
 
   InitOut(&o);
   CHECK_OK(gdprkit_retention_sweep(&report, &o.cols, s, &in, Day("2029-03-01"), NULL));
-  CHECK_STREQ(Row(s, &o, 0), "due 2029-03-01 patient-record-and-treatment-contact-10-years "
-                             "last_entry period");
+  CHECK_STREQ(Row(s, &o, 0),
+              "due 2029-03-01 patient-record-and-treatment-contact-10-years "
+              "last_entry period");
   gdprkit_sweep_report_free(report);
 
   /* A hold beats everything: an open-ended court hold from 2028. */
@@ -388,8 +400,9 @@ static void TestPractioPrecedence(void) {
   in.hold_count = 1;
   InitOut(&o);
   CHECK_OK(gdprkit_retention_sweep(&report, &o.cols, s, &in, Day("2029-03-01"), NULL));
-  CHECK_STREQ(Row(s, &o, 0), "held - patient-record-and-treatment-contact-10-years "
-                             "last_entry hold");
+  CHECK_STREQ(Row(s, &o, 0),
+              "held - patient-record-and-treatment-contact-10-years "
+              "last_entry hold");
   gdprkit_sweep_report_free(report);
   in.hold_count = 0;
 

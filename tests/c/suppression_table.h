@@ -12,20 +12,20 @@
 #ifndef GDPRKIT_TESTS_C_SUPPRESSION_TABLE_H_
 #define GDPRKIT_TESTS_C_SUPPRESSION_TABLE_H_
 
-#define DIMENSIONS                                  \
-  "  dimensions {\n"                                \
-  "    name: \"practice\"\n"                        \
-  "    codes { code: \"Total\" }\n"                 \
-  "    codes { code: \"N\" parent: \"Total\" }\n"   \
-  "    codes { code: \"p1\" parent: \"N\" }\n"      \
-  "    codes { code: \"p2\" parent: \"N\" }\n"      \
-  "    codes { code: \"S\" parent: \"Total\" }\n"   \
-  "    codes { code: \"p3\" parent: \"S\" }\n"      \
-  "    codes { code: \"p4\" parent: \"S\" }\n"      \
-  "  }\n"                                           \
-  "  dimensions {\n"                                \
-  "    name: \"age\"\n"                             \
-  "    codes { code: \"Total\" }\n"                 \
+#define DIMENSIONS                                    \
+  "  dimensions {\n"                                  \
+  "    name: \"practice\"\n"                          \
+  "    codes { code: \"Total\" }\n"                   \
+  "    codes { code: \"N\" parent: \"Total\" }\n"     \
+  "    codes { code: \"p1\" parent: \"N\" }\n"        \
+  "    codes { code: \"p2\" parent: \"N\" }\n"        \
+  "    codes { code: \"S\" parent: \"Total\" }\n"     \
+  "    codes { code: \"p3\" parent: \"S\" }\n"        \
+  "    codes { code: \"p4\" parent: \"S\" }\n"        \
+  "  }\n"                                             \
+  "  dimensions {\n"                                  \
+  "    name: \"age\"\n"                               \
+  "    codes { code: \"Total\" }\n"                   \
   "    codes { code: \"0-17\" parent: \"Total\" }\n"  \
   "    codes { code: \"18-64\" parent: \"Total\" }\n" \
   "    codes { code: \"65+\" parent: \"Total\" }\n"   \
@@ -33,23 +33,24 @@
 
 #define CELL(p, a, v) "  cells { codes: \"" p "\" codes: \"" a "\" value: " v " }\n"
 
-#define LEAF_CELLS_BUT_P4_65                                                            \
-  CELL("p1", "0-17", "3") CELL("p1", "18-64", "40") CELL("p1", "65+", "22")             \
-  CELL("p2", "0-17", "12") CELL("p2", "18-64", "35") CELL("p2", "65+", "18")            \
-  CELL("p3", "0-17", "9") CELL("p3", "18-64", "2") CELL("p3", "65+", "30")              \
-  CELL("p4", "0-17", "15") CELL("p4", "18-64", "28")
+#define LEAF_CELLS_BUT_P4_65                                                        \
+  CELL("p1", "0-17", "3")                                                           \
+  CELL("p1", "18-64", "40") CELL("p1", "65+", "22") CELL("p2", "0-17", "12")        \
+      CELL("p2", "18-64", "35") CELL("p2", "65+", "18") CELL("p3", "0-17", "9")     \
+          CELL("p3", "18-64", "2") CELL("p3", "65+", "30") CELL("p4", "0-17", "15") \
+              CELL("p4", "18-64", "28")
 
 /* A second table as a JSON request: a cluster total with two practices, one
  * of them small, by sex; heuristic method. */
-#define SEX_TABLE_JSON                                                                            \
-    "{\"tables\": {\"tables\": [{\"name\": \"t\", \"dimensions\": ["                              \
-    "{\"name\": \"practice\", \"codes\": [{\"code\": \"Total\"}, "                                \
-    "{\"code\": \"p1\", \"parent\": \"Total\"}, {\"code\": \"p2\", \"parent\": \"Total\"}]},"     \
-    "{\"name\": \"sex\", \"codes\": [{\"code\": \"all\"}, "                                       \
-    "{\"code\": \"F\", \"parent\": \"all\"}, {\"code\": \"M\", \"parent\": \"all\"}]}],"          \
-    "\"cells\": [{\"codes\": [\"p1\", \"F\"], \"value\": 2}, {\"codes\": [\"p1\", \"M\"], "       \
-    "\"value\": 20}, {\"codes\": [\"p2\", \"F\"], \"value\": 14}, {\"codes\": [\"p2\", \"M\"], "  \
-    "\"value\": 11}]}]},"                                                                         \
-    "\"rules\": {\"threshold\": 5}, \"options\": {\"method\": \"SECONDARY_METHOD_HEURISTIC\"}}"
+#define SEX_TABLE_JSON                                                                         \
+  "{\"tables\": {\"tables\": [{\"name\": \"t\", \"dimensions\": ["                             \
+  "{\"name\": \"practice\", \"codes\": [{\"code\": \"Total\"}, "                               \
+  "{\"code\": \"p1\", \"parent\": \"Total\"}, {\"code\": \"p2\", \"parent\": \"Total\"}]},"    \
+  "{\"name\": \"sex\", \"codes\": [{\"code\": \"all\"}, "                                      \
+  "{\"code\": \"F\", \"parent\": \"all\"}, {\"code\": \"M\", \"parent\": \"all\"}]}],"         \
+  "\"cells\": [{\"codes\": [\"p1\", \"F\"], \"value\": 2}, {\"codes\": [\"p1\", \"M\"], "      \
+  "\"value\": 20}, {\"codes\": [\"p2\", \"F\"], \"value\": 14}, {\"codes\": [\"p2\", \"M\"], " \
+  "\"value\": 11}]}]},"                                                                        \
+  "\"rules\": {\"threshold\": 5}, \"options\": {\"method\": \"SECONDARY_METHOD_HEURISTIC\"}}"
 
 #endif /* GDPRKIT_TESTS_C_SUPPRESSION_TABLE_H_ */

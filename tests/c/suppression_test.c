@@ -205,9 +205,9 @@ static void TestAudit(void) {
                           base);
   out = (char*)1;
   len = 7;
-  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
-               gdprkit_suppression_audit(&out, &len, request, used,
-                                         GDPRKIT_SUPPRESSION_FORMAT_TEXT));
+  CHECK_STATUS(
+      GDPRKIT_INVALID_ARGUMENT,
+      gdprkit_suppression_audit(&out, &len, request, used, GDPRKIT_SUPPRESSION_FORMAT_TEXT));
   CHECK(out == NULL && len == 0);
   CHECK_ERROR_MENTIONS("gdprkit_suppression_audit");
   CHECK_ERROR_MENTIONS("p9");
@@ -219,8 +219,8 @@ static void TestJson(void) {
   static const char kJson[] = SEX_TABLE_JSON;
   char* out = NULL;
   size_t len = 0;
-  CHECK_OK(gdprkit_suppression_run(&out, &len, kJson, strlen(kJson),
-                                   GDPRKIT_SUPPRESSION_FORMAT_JSON));
+  CHECK_OK(
+      gdprkit_suppression_run(&out, &len, kJson, strlen(kJson), GDPRKIT_SUPPRESSION_FORMAT_JSON));
   CHECK(out != NULL);
   if (out == NULL) return;
   CHECK(len == strlen(out));
@@ -420,9 +420,8 @@ static void ExpectTextError(int line, const char* request, gdprkit_status code,
                             const char* needle) {
   char* out = (char*)1;
   size_t len = 5;
-  gdprkit_status st =
-      gdprkit_suppression_run(&out, &len, request, strlen(request),
-                              GDPRKIT_SUPPRESSION_FORMAT_TEXT);
+  gdprkit_status st = gdprkit_suppression_run(&out, &len, request, strlen(request),
+                                              GDPRKIT_SUPPRESSION_FORMAT_TEXT);
   ++test_checks;
   if (st != code || out != NULL || len != 0 || strstr(gdprkit_last_error(), needle) == NULL) {
     ++test_failures;
@@ -435,35 +434,35 @@ static void ExpectTextError(int line, const char* request, gdprkit_status code,
 static void TestBadTables(void) {
   /* A given total that does not add up: p1's row total is 65, not 60. */
   ExpectTextError(__LINE__,
-                  "tables { tables { name: \"age\"\n" DIMENSIONS LEAF_CELLS_BUT_P4_65
-                      CELL("p4", "65+", "25") CELL("p1", "Total", "60") "} }",
+                  "tables { tables { name: \"age\"\n" DIMENSIONS LEAF_CELLS_BUT_P4_65 CELL(
+                      "p4", "65+", "25") CELL("p1", "Total", "60") "} }",
                   GDPRKIT_INVALID_ARGUMENT, "do not add up");
   ExpectTextError(__LINE__,
-                  "tables { tables { name: \"age\"\n" DIMENSIONS LEAF_CELLS_BUT_P4_65
-                      CELL("p4", "65+", "25") CELL("p1", "Total", "60") "} }",
+                  "tables { tables { name: \"age\"\n" DIMENSIONS LEAF_CELLS_BUT_P4_65 CELL(
+                      "p4", "65+", "25") CELL("p1", "Total", "60") "} }",
                   GDPRKIT_INVALID_ARGUMENT, "p1");
   /* A negative count. */
   ExpectTextError(__LINE__,
-                  "tables { tables { name: \"age\"\n" DIMENSIONS LEAF_CELLS_BUT_P4_65
-                      CELL("p4", "65+", "-25") "} }",
+                  "tables { tables { name: \"age\"\n" DIMENSIONS LEAF_CELLS_BUT_P4_65 CELL(
+                      "p4", "65+", "-25") "} }",
                   GDPRKIT_INVALID_ARGUMENT, "negative");
   ExpectTextError(__LINE__,
-                  "tables { tables { name: \"age\"\n" DIMENSIONS LEAF_CELLS_BUT_P4_65
-                      CELL("p4", "65+", "-25") "} }",
+                  "tables { tables { name: \"age\"\n" DIMENSIONS LEAF_CELLS_BUT_P4_65 CELL(
+                      "p4", "65+", "-25") "} }",
                   GDPRKIT_INVALID_ARGUMENT, "p4");
   /* NaN. */
   ExpectTextError(__LINE__,
-                  "tables { tables { name: \"age\"\n" DIMENSIONS LEAF_CELLS_BUT_P4_65
-                      CELL("p4", "65+", "nan") "} }",
+                  "tables { tables { name: \"age\"\n" DIMENSIONS LEAF_CELLS_BUT_P4_65 CELL(
+                      "p4", "65+", "nan") "} }",
                   GDPRKIT_INVALID_ARGUMENT, "p4");
   /* A duplicated cell. */
   ExpectTextError(__LINE__,
-                  "tables { tables { name: \"age\"\n" DIMENSIONS LEAF_CELLS_BUT_P4_65
-                      CELL("p4", "65+", "25") CELL("p2", "0-17", "12") "} }",
+                  "tables { tables { name: \"age\"\n" DIMENSIONS LEAF_CELLS_BUT_P4_65 CELL(
+                      "p4", "65+", "25") CELL("p2", "0-17", "12") "} }",
                   GDPRKIT_INVALID_ARGUMENT, "p2");
   ExpectTextError(__LINE__,
-                  "tables { tables { name: \"age\"\n" DIMENSIONS LEAF_CELLS_BUT_P4_65
-                      CELL("p4", "65+", "25") CELL("p2", "0-17", "12") "} }",
+                  "tables { tables { name: \"age\"\n" DIMENSIONS LEAF_CELLS_BUT_P4_65 CELL(
+                      "p4", "65+", "25") CELL("p2", "0-17", "12") "} }",
                   GDPRKIT_INVALID_ARGUMENT, "appears twice");
   /* A missing cell. */
   ExpectTextError(__LINE__,
@@ -471,8 +470,8 @@ static void TestBadTables(void) {
                   GDPRKIT_INVALID_ARGUMENT, "missing");
   /* A cell with a code the hierarchy lacks. */
   ExpectTextError(__LINE__,
-                  "tables { tables { name: \"age\"\n" DIMENSIONS LEAF_CELLS_BUT_P4_65
-                      CELL("p5", "65+", "25") "} }",
+                  "tables { tables { name: \"age\"\n" DIMENSIONS LEAF_CELLS_BUT_P4_65 CELL(
+                      "p5", "65+", "25") "} }",
                   GDPRKIT_INVALID_ARGUMENT, "p5");
   /* A hierarchy with a cycle: a -> b -> a beside the total. */
   ExpectTextError(__LINE__,
@@ -490,12 +489,12 @@ static void TestBadTables(void) {
                   GDPRKIT_INVALID_ARGUMENT, "nowhere");
   /* Rules out of range, an unknown enum number. */
   ExpectTextError(__LINE__,
-                  "tables { tables { name: \"age\"\n" DIMENSIONS LEAF_CELLS_BUT_P4_65
-                      CELL("p4", "65+", "25") "} } rules { threshold: -1 }",
+                  "tables { tables { name: \"age\"\n" DIMENSIONS LEAF_CELLS_BUT_P4_65 CELL(
+                      "p4", "65+", "25") "} } rules { threshold: -1 }",
                   GDPRKIT_INVALID_ARGUMENT, "threshold");
   ExpectTextError(__LINE__,
-                  "tables { tables { name: \"age\"\n" DIMENSIONS LEAF_CELLS_BUT_P4_65
-                      CELL("p4", "65+", "25") "} } options { cost: 42 }",
+                  "tables { tables { name: \"age\"\n" DIMENSIONS LEAF_CELLS_BUT_P4_65 CELL(
+                      "p4", "65+", "25") "} } options { cost: 42 }",
                   GDPRKIT_INVALID_ARGUMENT, "cost model");
   /* A primary cell whose only partners must be published. */
   ExpectTextError(__LINE__,
@@ -528,9 +527,8 @@ static void TestBadArguments(void) {
   CHECK(out == NULL);
   CHECK_ERROR_MENTIONS("gdprkit.v1.AuditRequest");
 
-  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
-               gdprkit_suppression_run(&out, &len, "{\"tables\": 3}", 13,
-                                       GDPRKIT_SUPPRESSION_FORMAT_JSON));
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_suppression_run(&out, &len, "{\"tables\": 3}", 13,
+                                                                 GDPRKIT_SUPPRESSION_FORMAT_JSON));
   CHECK_ERROR_MENTIONS("JSON");
   CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
                gdprkit_suppression_run(&out, &len, kRequest, strlen(kRequest),

@@ -11,10 +11,10 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <pthread.h>
-#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "gdprkit.h"
 #include "test_util.h"
@@ -24,9 +24,9 @@ enum { kThreads = 4, kRounds = 300 };
 /* The table of tests/c/suppression_test.c (suppression_table.h). */
 #include "suppression_table.h"
 
-#define TABLE_WITH(p4_65, extra)                                                         \
+#define TABLE_WITH(p4_65, extra)                                                                  \
   "tables { tables {\n  name: \"age\"\n" DIMENSIONS LEAF_CELLS_BUT_P4_65 CELL("p4", "65+", p4_65) \
-  extra "} }\n"
+      extra "} }\n"
 #define TABLE(p4_65) TABLE_WITH(p4_65, "")
 
 static const char kJson[] = SEX_TABLE_JSON;
@@ -166,8 +166,8 @@ static void* Run(void* arg) {
         ++w->failures;
       }
       if (gdprkit_last_error()[0] != '\0') {
-        fprintf(stderr, "thread %d round %d, %s: succeeded, but last error is \"%s\"\n", w->id,
-                r, j->name, gdprkit_last_error());
+        fprintf(stderr, "thread %d round %d, %s: succeeded, but last error is \"%s\"\n", w->id, r,
+                j->name, gdprkit_last_error());
         ++w->failures;
       }
     } else {
@@ -177,8 +177,8 @@ static void* Run(void* arg) {
         ++w->failures;
       }
       if (strcmp(gdprkit_last_error(), j->message) != 0) {
-        fprintf(stderr, "thread %d round %d, %s: message \"%s\", one thread had \"%s\"\n", w->id,
-                r, j->name, gdprkit_last_error(), j->message);
+        fprintf(stderr, "thread %d round %d, %s: message \"%s\", one thread had \"%s\"\n", w->id, r,
+                j->name, gdprkit_last_error(), j->message);
         ++w->failures;
       }
     }
@@ -271,14 +271,16 @@ int main(void) {
     rewind(scratch);
     got = fread(printed, 1, sizeof printed - 1, scratch);
     printed[got] = '\0';
-    if (size != 0) fprintf(stderr, "printed while the threads ran (%ld bytes):\n%s\n", size, printed);
+    if (size != 0)
+      fprintf(stderr, "printed while the threads ran (%ld bytes):\n%s\n", size, printed);
     CHECK(size == 0);
     fclose(scratch);
   }
 
-  printf("suppression_threads_test: %d threads x %d rounds over %d requests (%d answered, %d "
-         "refused)\n",
-         kThreads, kRounds, kJobs, ok, failed);
+  printf(
+      "suppression_threads_test: %d threads x %d rounds over %d requests (%d answered, %d "
+      "refused)\n",
+      kThreads, kRounds, kJobs, ok, failed);
   for (i = 0; i < kJobs; ++i) {
     free(jobs[i].out);
     free(jobs[i].message);

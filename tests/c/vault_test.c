@@ -121,7 +121,8 @@ static void test_identifiers(void) {
     o.cpr_allow_replacement = 0;
     CHECK_OK(gdprkit_ids_check(problems, &rejected, GDPRKIT_ID_CPR, one, 2, &o));
     CHECK(problems[0] == GDPRKIT_ID_BAD_CHECK_DIGIT);
-    CHECK(problems[1] == GDPRKIT_ID_REPLACEMENT_NUMBER || problems[1] == GDPRKIT_ID_BAD_CHECK_DIGIT);
+    CHECK(problems[1] == GDPRKIT_ID_REPLACEMENT_NUMBER ||
+          problems[1] == GDPRKIT_ID_BAD_CHECK_DIGIT);
     o.version = 0;
     CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
                  gdprkit_ids_check(problems, &rejected, GDPRKIT_ID_CPR, one, 2, &o));
@@ -188,13 +189,14 @@ static void test_vault(void) {
   if (v == NULL) return;
   CHECK_OK(gdprkit_vault_create_domain(v, "klynge-aarhus-2026", "cluster report"));
   CHECK_OK(gdprkit_vault_create_domain(v, "kapsel-datakonsulenter", NULL));
-  CHECK_STATUS(GDPRKIT_ALREADY_EXISTS, gdprkit_vault_create_domain(v, "kapsel-datakonsulenter", NULL));
+  CHECK_STATUS(GDPRKIT_ALREADY_EXISTS,
+               gdprkit_vault_create_domain(v, "kapsel-datakonsulenter", NULL));
   CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_vault_create_domain(v, "Bad Name!", NULL));
 
   /* Pseudonyms: same identifier (two spellings) -> same pseudonym; other
    * domains -> another. */
-  CHECK_OK(gdprkit_vault_pseudonymize(&ps, problems, v, "klynge-aarhus-2026", GDPRKIT_ID_CPR, ids, 3,
-                                      NULL));
+  CHECK_OK(gdprkit_vault_pseudonymize(&ps, problems, v, "klynge-aarhus-2026", GDPRKIT_ID_CPR, ids,
+                                      3, NULL));
   CHECK(gdprkit_id_column_count(ps) == 3);
   if (gdprkit_id_column_count(ps) == 3) {
     const char* const* p = gdprkit_id_column_values(ps);
@@ -237,8 +239,8 @@ static void test_vault(void) {
   }
 
   /* Tokens: stable, and they re-identify with a reason. */
-  CHECK_OK(gdprkit_vault_tokenize(&tk, NULL, v, "kapsel-datakonsulenter", GDPRKIT_ID_CPR, ids, 3,
-                                  NULL));
+  CHECK_OK(
+      gdprkit_vault_tokenize(&tk, NULL, v, "kapsel-datakonsulenter", GDPRKIT_ID_CPR, ids, 3, NULL));
   CHECK(gdprkit_id_column_count(tk) == 3);
   if (gdprkit_id_column_count(tk) == 3) {
     const char* const* t = gdprkit_id_column_values(tk);
@@ -293,15 +295,16 @@ static void test_vault(void) {
   /* Rotation keeps tokens; pseudonyms carry the new version. */
   CHECK_OK(gdprkit_vault_rotate(&version, v, "yearly rotation"));
   CHECK(version == 2);
-  CHECK_OK(gdprkit_vault_pseudonymize(&ps, NULL, v, "klynge-aarhus-2026", GDPRKIT_ID_CPR, ids, 1,
-                                      NULL));
+  CHECK_OK(
+      gdprkit_vault_pseudonymize(&ps, NULL, v, "klynge-aarhus-2026", GDPRKIT_ID_CPR, ids, 1, NULL));
   CHECK(ps != NULL && strncmp(gdprkit_id_column_values(ps)[0], "ps2_", 4) == 0);
   gdprkit_id_column_free(ps);
   ps = NULL;
   if (gdprkit_id_column_count(tk) == 3) {
     const char* one[1];
     one[0] = gdprkit_id_column_values(tk)[2];
-    CHECK_OK(gdprkit_vault_reidentify(&back, v, "kapsel-datakonsulenter", one, 1, "after rotation"));
+    CHECK_OK(
+        gdprkit_vault_reidentify(&back, v, "kapsel-datakonsulenter", one, 1, "after rotation"));
     CHECK(back != NULL && strcmp(gdprkit_id_column_values(back)[0], "3112991234") == 0);
     gdprkit_id_column_free(back);
     back = NULL;
@@ -345,8 +348,8 @@ static void test_vault(void) {
                gdprkit_vault_open(&v, path, (const unsigned char*)"wrong", 5, &o));
   CHECK(v == NULL);
   check_error_is_clean();
-  CHECK_STATUS(GDPRKIT_ALREADY_EXISTS, gdprkit_vault_create(&v, path, (const unsigned char*)kPass,
-                                                            strlen(kPass), &o));
+  CHECK_STATUS(GDPRKIT_ALREADY_EXISTS,
+               gdprkit_vault_create(&v, path, (const unsigned char*)kPass, strlen(kPass), &o));
   CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
                gdprkit_vault_open(&v, path, (const unsigned char*)kPass, 0, &o));
   CHECK_ERROR_MENTIONS("empty");
@@ -745,9 +748,8 @@ static void test_translate(void) {
       CHECK_ERROR_MENTIONS("row 0");
       mixed[0] = gdprkit_id_column_values(tb)[0];
       mixed[1] = gdprkit_id_column_values(ta)[1];
-      CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
-                   gdprkit_vault_translate(&out, v, kA, kB, mixed, 2, "x",
-                                           GDPRKIT_TRANSLATE_TO_TOKEN));
+      CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_vault_translate(&out, v, kA, kB, mixed, 2, "x",
+                                                                     GDPRKIT_TRANSLATE_TO_TOKEN));
       CHECK(out == NULL);
       CHECK_ERROR_MENTIONS("row 0");
       CHECK_ERROR_MENTIONS("another domain");
@@ -756,15 +758,14 @@ static void test_translate(void) {
       snprintf(tampered, sizeof(tampered), "%s", gdprkit_id_column_values(ta)[0]);
       tampered[5] = tampered[5] == 'a' ? 'b' : 'a';
       mixed[1] = tampered;
-      CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
-                   gdprkit_vault_translate(&out, v, kA, kB, mixed, 2, "x",
-                                           GDPRKIT_TRANSLATE_TO_PSEUDONYM));
+      CHECK_STATUS(
+          GDPRKIT_INVALID_ARGUMENT,
+          gdprkit_vault_translate(&out, v, kA, kB, mixed, 2, "x", GDPRKIT_TRANSLATE_TO_PSEUDONYM));
       CHECK(out == NULL);
       CHECK_ERROR_MENTIONS("row 1");
       mixed[1] = "not a token";
-      CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
-                   gdprkit_vault_translate(&out, v, kA, kB, mixed, 2, "x",
-                                           GDPRKIT_TRANSLATE_TO_TOKEN));
+      CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_vault_translate(&out, v, kA, kB, mixed, 2, "x",
+                                                                     GDPRKIT_TRANSLATE_TO_TOKEN));
       CHECK_ERROR_MENTIONS("row 1");
       CHECK(audit_entries(v) == before);
       /* The person of "legacy" got no token in B: translating their token
@@ -785,14 +786,12 @@ static void test_translate(void) {
   /* Unknown domains: NOT_FOUND, nothing written. */
   before = audit_entries(v);
   CHECK_STATUS(GDPRKIT_NOT_FOUND,
-               gdprkit_vault_translate(&out, v, kA, "no-such-domain",
-                                       gdprkit_id_column_values(ta), 3, "x",
-                                       GDPRKIT_TRANSLATE_TO_TOKEN));
+               gdprkit_vault_translate(&out, v, kA, "no-such-domain", gdprkit_id_column_values(ta),
+                                       3, "x", GDPRKIT_TRANSLATE_TO_TOKEN));
   CHECK_ERROR_MENTIONS("no-such-domain");
   CHECK_STATUS(GDPRKIT_NOT_FOUND,
-               gdprkit_vault_translate(&out, v, "no-such-domain", kB,
-                                       gdprkit_id_column_values(ta), 3, "x",
-                                       GDPRKIT_TRANSLATE_TO_PSEUDONYM));
+               gdprkit_vault_translate(&out, v, "no-such-domain", kB, gdprkit_id_column_values(ta),
+                                       3, "x", GDPRKIT_TRANSLATE_TO_PSEUDONYM));
   CHECK(out == NULL);
 
   /* NULL arguments. */
@@ -823,9 +822,9 @@ static void test_translate(void) {
     const char* with_null[2];
     with_null[0] = gdprkit_id_column_values(ta)[0];
     with_null[1] = NULL;
-    CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
-                 gdprkit_vault_translate(&out, v, kA, kB, with_null, 2, "x",
-                                         GDPRKIT_TRANSLATE_TO_TOKEN));
+    CHECK_STATUS(
+        GDPRKIT_INVALID_ARGUMENT,
+        gdprkit_vault_translate(&out, v, kA, kB, with_null, 2, "x", GDPRKIT_TRANSLATE_TO_TOKEN));
     CHECK_ERROR_MENTIONS("tokens[1] is NULL");
   }
   CHECK(out == NULL);
@@ -881,8 +880,8 @@ static void check_error_has_no_key(const char* text) {
 /* Checks that the pseudonymizer gives what the vault gives for `ids` of
  * `domain`, with and without skip_invalid. */
 static void check_same_as_vault(const gdprkit_vault* v, const gdprkit_pseudonymizer* p,
-                                const char* domain, int kind, const char* const* ids,
-                                size_t count, const gdprkit_batch_options* bo) {
+                                const char* domain, int kind, const char* const* ids, size_t count,
+                                const gdprkit_batch_options* bo) {
   gdprkit_id_column* want = NULL;
   gdprkit_id_column* got = NULL;
   unsigned char want_problems[16];
@@ -931,8 +930,8 @@ static void test_exported_key(void) {
   CHECK(v != NULL);
   if (v == NULL) return;
   CHECK_OK(gdprkit_vault_create_domain(v, kDomains[0], "cluster report"));
-  CHECK_OK(gdprkit_vault_create_domain_with_scheme(v, kDomains[1], NULL,
-                                                   GDPRKIT_PSEUDONYM_BLAKE2B));
+  CHECK_OK(
+      gdprkit_vault_create_domain_with_scheme(v, kDomains[1], NULL, GDPRKIT_PSEUDONYM_BLAKE2B));
 
   for (d = 0; d < 2; ++d) {
     char prefix[128];
@@ -978,17 +977,17 @@ static void test_exported_key(void) {
     {
       unsigned char problems[3] = {9, 9, 9};
       col = (gdprkit_id_column*)&col; /* not NULL: the call must reset it */
-      CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
-                   gdprkit_pseudonymizer_pseudonymize(&col, problems, p, GDPRKIT_ID_CPR, bad_at_2,
-                                                      3, NULL));
+      CHECK_STATUS(
+          GDPRKIT_INVALID_ARGUMENT,
+          gdprkit_pseudonymizer_pseudonymize(&col, problems, p, GDPRKIT_ID_CPR, bad_at_2, 3, NULL));
       CHECK(col == NULL);
       CHECK_ERROR_MENTIONS("gdprkit_pseudonymizer_pseudonymize");
       CHECK_ERROR_MENTIONS("row 2");
       CHECK(strstr(gdprkit_last_error(), "300200") == NULL);
       check_error_has_no_key(text);
       bo.key_version = 0;
-      CHECK_OK(gdprkit_pseudonymizer_pseudonymize(&col, problems, p, GDPRKIT_ID_CPR, bad_at_2, 3,
-                                                  &bo));
+      CHECK_OK(
+          gdprkit_pseudonymizer_pseudonymize(&col, problems, p, GDPRKIT_ID_CPR, bad_at_2, 3, &bo));
       CHECK(problems[0] == GDPRKIT_ID_OK && problems[1] == GDPRKIT_ID_OK &&
             problems[2] == GDPRKIT_ID_BAD_DATE);
       CHECK(gdprkit_id_column_count(col) == 3);
@@ -1078,9 +1077,9 @@ static void test_exported_key(void) {
   CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
                gdprkit_vault_export_pseudonym_key(&text, &len, v, kDomains[0], NULL));
   CHECK_ERROR_MENTIONS("reason");
-  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
-               gdprkit_vault_export_pseudonym_key(&text, &len, v, kDomains[0],
-                                                  "request about 010203-1234"));
+  CHECK_STATUS(
+      GDPRKIT_INVALID_ARGUMENT,
+      gdprkit_vault_export_pseudonym_key(&text, &len, v, kDomains[0], "request about 010203-1234"));
   CHECK(text == NULL);
   check_error_is_clean();
 
@@ -1271,8 +1270,8 @@ static void test_pseudonymizer_threads(void) {
     CHECK_OK(gdprkit_pseudonymizer_from_exported_key(&p, text, len));
     gdprkit_secret_free(text);
     text = NULL;
-    CHECK_OK(gdprkit_vault_pseudonymize(&want, NULL, v, domain, GDPRKIT_ID_CPR, ids, kPsRows,
-                                        NULL));
+    CHECK_OK(
+        gdprkit_vault_pseudonymize(&want, NULL, v, domain, GDPRKIT_ID_CPR, ids, kPsRows, NULL));
     if (p == NULL || gdprkit_id_column_count(want) != kPsRows) {
       gdprkit_pseudonymizer_free(p);
       gdprkit_id_column_free(want);
@@ -1315,7 +1314,8 @@ static void test_host_key(void) {
   CHECK_STATUS(GDPRKIT_FAILED_PRECONDITION,
                gdprkit_vault_open(&v, path, (const unsigned char*)kPass, strlen(kPass), &o));
   key[0] ^= 1;
-  CHECK_STATUS(GDPRKIT_UNAUTHENTICATED, gdprkit_vault_open_with_key(&v, path, key, sizeof(key), &o));
+  CHECK_STATUS(GDPRKIT_UNAUTHENTICATED,
+               gdprkit_vault_open_with_key(&v, path, key, sizeof(key), &o));
   key[0] ^= 1;
   CHECK_OK(gdprkit_vault_open_with_key(&v, path, key, sizeof(key), &o));
   gdprkit_secure_wipe(key, sizeof(key));
@@ -1553,7 +1553,7 @@ static void test_future_birth_dates(void) {
       old->pad_provider_number = 1;
       CHECK_OK(gdprkit_ids_check(problems, &rejected, GDPRKIT_ID_CPR, cpr, 5,
                                  (const gdprkit_id_options*)(const void*)old));
-      CHECK(problems[0] == GDPRKIT_ID_FUTURE_BIRTH_DATE);  /* today */
+      CHECK(problems[0] == GDPRKIT_ID_FUTURE_BIRTH_DATE); /* today */
       CHECK(problems[4] == GDPRKIT_ID_OK);
       free(old);
     }

@@ -427,10 +427,13 @@ TEST(DeletionLogTest, CprNumbersInAnySpellingAreRefused) {
       "pt-0101901234",
       "pt0101901234",
       "010190 1234",
-      "010190\u2013" "1234",              // en dash (U+2013)
+      "010190\u2013"
+      "1234",  // en dash (U+2013)
       "010190/1234",
-      "010190\u00a0" "1234",              // no-break space (U+00A0)
-      "010190\u202f" "1234",              // narrow no-break space
+      "010190\u00a0"
+      "1234",  // no-break space (U+00A0)
+      "010190\u202f"
+      "1234",                                                           // narrow no-break space
       "\uff10\uff11\uff10\uff11\uff19\uff10-\uff11\uff12\uff13\uff14",  // full-width
       "01.01.90-1234",
       "01 01 90 1234",
@@ -458,8 +461,8 @@ TEST(DeletionLogTest, CprNumbersInAnySpellingAreRefused) {
   // Look-alikes: not a date, longer runs, dates, CVR numbers, hashes, UUIDs.
   const std::vector<std::string> accepted = {
       "patient-17",
-      "patient-3201901234",        // no 32nd day
-      "order-01019012345",         // eleven digits
+      "patient-3201901234",  // no 32nd day
+      "order-01019012345",   // eleven digits
       "invoice 2024-118",
       "2026-01-05T10:20:30Z",
       "cvr-25313763",

@@ -238,11 +238,11 @@ TEST(CprTest, ResolveCprAsOfReadsTheClockOnlyWhenNeeded) {
 }
 
 TEST(CprTest, BatchesAgreeWithSingleValuesOnAGivenDate) {
-  std::vector<std::string_view> in = {"2401357665", "8401357665", "0212264000", "0312264000",
-                                      "3213801004", "0101801004"};
-  const std::vector<IdProblem> want = {IdProblem::kFutureBirthDate, IdProblem::kFutureBirthDate,
-                                       IdProblem::kNone,            IdProblem::kFutureBirthDate,
-                                       IdProblem::kBadDate,         IdProblem::kNone};
+  std::vector<std::string_view> in = {"2401357665", "8401357665", "0212264000",
+                                      "0312264000", "3213801004", "0101801004"};
+  const std::vector<IdProblem> want = {
+      IdProblem::kFutureBirthDate, IdProblem::kFutureBirthDate, IdProblem::kNone,
+      IdProblem::kFutureBirthDate, IdProblem::kBadDate,         IdProblem::kNone};
   std::vector<IdProblem> problems;
   EXPECT_EQ(CheckIds(IdKind::kCpr, in, &problems, AsOf(kDay)), 4u);
   EXPECT_EQ(problems, want);

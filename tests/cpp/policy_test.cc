@@ -70,10 +70,12 @@ std::optional<Finding> FindingWithCode(const std::vector<Finding>& findings,
 // A purpose with the given body, inside an otherwise clean policy.
 std::string WithPurpose(const std::string& body) {
   return std::string(R"pb(
-    controller { name: "C" }
-    teams { id: "t" }
-    retention_rules { id: "r" }
-    purposes { id: "p" data_subjects: "patients" access { team: "t" } retention: "r" )pb") +
+           controller { name: "C" }
+           teams { id: "t" }
+           retention_rules { id: "r" }
+           purposes { id: "p" data_subjects: "patients"
+                      access { team: "t" }
+                      retention: "r")pb") +
          body + " }";
 }
 
@@ -89,8 +91,8 @@ TEST(PolicyLoad, MinimalPolicyIsValid) {
 }
 
 TEST(PolicyLoad, SyntaxErrorNamesFileLineAndColumn) {
-  auto p = Policy::FromText("controller { name: \"x\" }\npurposes { id: \"a\" \n", PolicyFormat::kTextProto,
-                            "bad.textproto");
+  auto p = Policy::FromText("controller { name: \"x\" }\npurposes { id: \"a\" \n",
+                            PolicyFormat::kTextProto, "bad.textproto");
   ASSERT_FALSE(p.ok());
   EXPECT_EQ(p.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(p.status().message()), HasSubstr("bad.textproto:3:"));
@@ -112,8 +114,9 @@ TEST(PolicyLoad, UnknownFieldSuggestsNearestField) {
 }
 
 TEST(PolicyLoad, EmptyAndBinaryInputAreRefused) {
-  for (const std::string& text : {std::string(""), std::string("  \n\t "),
-                                  std::string("\x00\x01\x02", 3), std::string("id: \"\xff\xfe\"")}) {
+  for (const std::string& text :
+       {std::string(""), std::string("  \n\t "), std::string("\x00\x01\x02", 3),
+        std::string("id: \"\xff\xfe\"")}) {
     auto p = Policy::FromText(text, PolicyFormat::kAuto, "in");
     ASSERT_FALSE(p.ok());
     EXPECT_EQ(p.status().code(), absl::StatusCode::kInvalidArgument);
@@ -151,8 +154,8 @@ TEST(PolicyLoad, JsonGivesTheSamePolicyWithLines) {
 }
 
 TEST(PolicyLoad, JsonSyntaxErrorHasLine) {
-  auto p = Policy::FromText("{\n  \"purposes\": [\n    {\"id\": \"a\",}\n  ]\n}", PolicyFormat::kJson,
-                            "p.json");
+  auto p = Policy::FromText("{\n  \"purposes\": [\n    {\"id\": \"a\",}\n  ]\n}",
+                            PolicyFormat::kJson, "p.json");
   ASSERT_FALSE(p.ok());
   EXPECT_THAT(std::string(p.status().message()), HasSubstr("p.json:3:"));
 }
@@ -244,10 +247,10 @@ TEST(PolicyLoad, ByteOrderMarkFromAFile) {
   };
   const std::string json = R"({"controller": {"name": "C"}, "purposes": [{"id": "p"}]})";
   const std::string text = "controller { name: \"C\" }\npurposes { id: \"p\" }\n";
-  for (const File& f : {File{"bom_policy_test.textproto", text, 2},
-                        File{"bom_policy_test.json", json, 1},
-                        File{"bom_policy_test.policy", text, 2},  // format by content
-                        File{"bom_policy_test.cfg", json, 1}}) {
+  for (const File& f :
+       {File{"bom_policy_test.textproto", text, 2}, File{"bom_policy_test.json", json, 1},
+        File{"bom_policy_test.policy", text, 2},  // format by content
+        File{"bom_policy_test.cfg", json, 1}}) {
     const std::string path = ::testing::TempDir() + "/" + f.name;
     {
       std::ofstream out(path, std::ios::binary);
@@ -292,8 +295,8 @@ TEST(Validate, UnknownCodeNamesNearestValidCodes) {
 TEST(Validate, SpecialCategoryNeedsArt9Condition) {
   auto p = MustLoad(WithPurpose(R"(categories: "health.diagnosis" basis: "A6-1-b")"));
   EXPECT_TRUE(FindingWithCode(p->Validate(), "special-category-without-condition").has_value());
-  auto ok = MustLoad(
-      WithPurpose(R"(categories: "health.diagnosis" basis: "A6-1-b" basis: "A9-2-h" basis: "A9-3")"));
+  auto ok = MustLoad(WithPurpose(
+      R"(categories: "health.diagnosis" basis: "A6-1-b" basis: "A9-2-h" basis: "A9-3")"));
   EXPECT_THAT(Codes(ok->Validate()), ::testing::IsEmpty());
   auto dbl = MustLoad(WithPurpose(R"(categories: "health" basis: "A6-1-b" basis: "DK-DBL-7-3")"));
   EXPECT_THAT(Codes(dbl->Validate()), ::testing::IsEmpty());
@@ -324,27 +327,37 @@ TEST(Validate, CprNeedsDbl11) {
   std::optional<Finding> f = FindingWithCode(p->Validate(), "cpr-without-dbl-11");
   ASSERT_TRUE(f.has_value());
   EXPECT_THAT(f->message, HasSubstr("§ 11"));
-  auto ok = MustLoad(WithPurpose(R"(categories: "identity.cpr" basis: "A6-1-c" basis: "DK-DBL-11-2-1")"));
+  auto ok =
+      MustLoad(WithPurpose(R"(categories: "identity.cpr" basis: "A6-1-c" basis: "DK-DBL-11-2-1")"));
   EXPECT_THAT(Codes(ok->Validate()), ::testing::IsEmpty());
 }
 
 TEST(Validate, DeclaredReferenceCanGroundCpr) {
-  auto p = MustLoad(std::string(R"pb(
-    references { code: "DK-BEK-530-2018" title: "Journalføringsbekendtgørelsen" effects: NATIONAL_ID effects: LEGAL_OBLIGATION }
-  )pb") + WithPurpose(R"(categories: "identity.cpr" basis: "A6-1-c" basis: "DK-BEK-530-2018")"));
+  auto p = MustLoad(
+      std::string(R"pb(
+        references {
+          code: "DK-BEK-530-2018"
+          title: "Journalføringsbekendtgørelsen"
+          effects: NATIONAL_ID
+          effects: LEGAL_OBLIGATION
+        }
+      )pb") +
+      WithPurpose(R"(categories: "identity.cpr" basis: "A6-1-c" basis: "DK-BEK-530-2018")"));
   EXPECT_THAT(Codes(p->Validate()), ::testing::IsEmpty());
 }
 
 TEST(Validate, LegitimateInterestNeedsBalancingTest) {
   auto p = MustLoad(WithPurpose(R"(categories: "online.usage" basis: "A6-1-f")"));
-  EXPECT_TRUE(FindingWithCode(p->Validate(), "legitimate-interest-without-balancing-test").has_value());
+  EXPECT_TRUE(
+      FindingWithCode(p->Validate(), "legitimate-interest-without-balancing-test").has_value());
   auto ok = MustLoad(WithPurpose(
       R"(categories: "online.usage" basis: "A6-1-f" legitimate_interest { interest: "x" assessment: "y" })"));
   EXPECT_THAT(Codes(ok->Validate()), ::testing::IsEmpty());
 }
 
 TEST(Validate, ConsentNeedsRecordAndWithdrawal) {
-  auto p = MustLoad(WithPurpose(R"(categories: "contact" basis: "A6-1-a" consent { record: "form" })"));
+  auto p =
+      MustLoad(WithPurpose(R"(categories: "contact" basis: "A6-1-a" consent { record: "form" })"));
   std::optional<Finding> f = FindingWithCode(p->Validate(), "consent-without-mechanism");
   ASSERT_TRUE(f.has_value());
   EXPECT_THAT(f->message, HasSubstr("withdraw"));
@@ -374,13 +387,16 @@ TEST(Validate, DuplicateIdsAreErrors) {
 }
 
 TEST(Validate, CategoryHierarchy) {
-  auto p = MustLoad(std::string(R"pb(
-    categories { key: "health.bloodpressure" title: "Blood pressure" }
-    categories { key: "health.bloodpressure.systolic" }
-    categories { key: "nowhere.child" }
-    categories { key: "Bad Key" }
-    categories { key: "contact" }
-  )pb") + WithPurpose(R"(categories: "health.bloodpressure.systolic" categories: "helth" basis: "A6-1-b")"));
+  auto p = MustLoad(
+      std::string(R"pb(
+        categories { key: "health.bloodpressure" title: "Blood pressure" }
+        categories { key: "health.bloodpressure.systolic" }
+        categories { key: "nowhere.child" }
+        categories { key: "Bad Key" }
+        categories { key: "contact" }
+      )pb") +
+      WithPurpose(
+          R"(categories: "health.bloodpressure.systolic" categories: "helth" basis: "A6-1-b")"));
   const DataCategory* c = p->FindCategory("health.bloodpressure.systolic");
   ASSERT_NE(c, nullptr);
   EXPECT_TRUE(c->flags & kCategorySpecial) << "children inherit the special marking";
@@ -393,7 +409,8 @@ TEST(Validate, CategoryHierarchy) {
   EXPECT_THAT(unknown->message, HasSubstr("\"health\""));
   EXPECT_TRUE(FindingWithCode(findings, "special-category-without-condition").has_value());
   EXPECT_EQ(p->PurposesUsing("health.bloodpressure.systolic").size(), 1u);
-  EXPECT_EQ(p->PurposesUsing("health").size(), 1u) << "a purpose listing a child uses the parent's data";
+  EXPECT_EQ(p->PurposesUsing("health").size(), 1u)
+      << "a purpose listing a child uses the parent's data";
   EXPECT_EQ(p->PurposesUsing("contact").size(), 0u);
 }
 
@@ -458,7 +475,8 @@ TEST(Rights, ConsentAllowsPortabilityAndWithdrawal) {
 }
 
 TEST(Rights, LegalObligationExcludesErasure) {
-  auto p = MustLoad(WithPurpose(R"(categories: "health.record" basis: "A6-1-b" basis: "A6-1-c" basis: "A9-2-h")"));
+  auto p = MustLoad(WithPurpose(
+      R"(categories: "health.record" basis: "A6-1-b" basis: "A6-1-c" basis: "A9-2-h")"));
   auto rights = *p->Rights("p");
   const RightAssessment& erasure = Assessment(rights, Right::kErasure);
   EXPECT_FALSE(erasure.applies);
@@ -475,7 +493,8 @@ TEST(Rights, PublicTaskExcludesPortabilityAllowsObjection) {
 }
 
 TEST(Rights, NonAutomatedProcessingHasNoPortability) {
-  auto p = MustLoad(WithPurpose(R"(categories: "contact" basis: "A6-1-b" automated_processing: false)"));
+  auto p =
+      MustLoad(WithPurpose(R"(categories: "contact" basis: "A6-1-b" automated_processing: false)"));
   auto rights = *p->Rights("p");
   EXPECT_THAT(Assessment(rights, Right::kPortability).reason, HasSubstr("20(1)(b)"));
 }
@@ -489,7 +508,8 @@ TEST(Rights, SourcesDecideArt13And14) {
 }
 
 TEST(Rights, AutomatedDecisions) {
-  auto p = MustLoad(WithPurpose(R"(categories: "contact" basis: "A6-1-b" automated_decision_making: true)"));
+  auto p = MustLoad(
+      WithPurpose(R"(categories: "contact" basis: "A6-1-b" automated_decision_making: true)"));
   EXPECT_THAT(Applicable(*p, "p"), ::testing::Contains("A22"));
 }
 
@@ -568,9 +588,11 @@ const RightAssessment* RightIn(const std::vector<RightAssessment>& rights, Right
 // whatever the Art. 6 basis, and is named as the reason.
 TEST(PolicyRights, StatedErasureExceptionsApplyWhateverTheBasis) {
   auto p = MustLoad(WithPurpose(
-      R"pb(categories: "contact" basis: "A6-1-f"
+      R"pb(categories: "contact"
+           basis: "A6-1-f"
            legitimate_interest { assessment: "x" }
-           erasure_exceptions: LEGAL_CLAIMS erasure_exceptions: ARCHIVING_RESEARCH_STATISTICS)pb"));
+           erasure_exceptions: LEGAL_CLAIMS
+           erasure_exceptions: ARCHIVING_RESEARCH_STATISTICS)pb"));
   ASSERT_NE(p, nullptr);
   auto rights = *p->Rights("p");
   const RightAssessment* e = RightIn(rights, Right::kErasure);
@@ -580,8 +602,10 @@ TEST(PolicyRights, StatedErasureExceptionsApplyWhateverTheBasis) {
   EXPECT_THAT(e->reason, HasSubstr("Art. 17(3)(d)"));
   EXPECT_THAT(e->reason, HasSubstr("stated for this purpose"));
   // A legal-claims condition of Art. 9 and the stated exception name (e) once.
-  auto q = MustLoad(WithPurpose(
-      R"pb(categories: "health" basis: "A6-1-c" basis: "A9-2-f" erasure_exceptions: LEGAL_CLAIMS)pb"));
+  auto q = MustLoad(WithPurpose(R"pb(categories: "health"
+                                     basis: "A6-1-c"
+                                     basis: "A9-2-f"
+                                     erasure_exceptions: LEGAL_CLAIMS)pb"));
   ASSERT_NE(q, nullptr);
   const std::string reason = RightIn(*q->Rights("p"), Right::kErasure)->reason;
   EXPECT_EQ(reason.find("17(3)(e)"), reason.rfind("17(3)(e)")) << reason;
@@ -591,20 +615,25 @@ TEST(PolicyRights, StatedErasureExceptionsApplyWhateverTheBasis) {
 // legitimate interest.
 TEST(PolicyRights, Dbl8Stk3SentencesAreConsentOrLegitimateInterest) {
   auto consent = MustLoad(WithPurpose(
-      R"pb(categories: "criminal" basis: "A6-1-a" basis: "DK-DBL-8-3-1"
+      R"pb(categories: "criminal"
+           basis: "A6-1-a"
+           basis: "DK-DBL-8-3-1"
            consent { record: "r" withdrawal: "w" })pb"));
   ASSERT_NE(consent, nullptr);
   EXPECT_TRUE(consent->IsValid());
   EXPECT_TRUE(RightIn(*consent->Rights("p"), Right::kWithdrawConsent)->applies);
   auto interest = MustLoad(WithPurpose(
-      R"pb(categories: "criminal" basis: "A6-1-f" basis: "DK-DBL-8-3-2"
+      R"pb(categories: "criminal"
+           basis: "A6-1-f"
+           basis: "DK-DBL-8-3-2"
            legitimate_interest { assessment: "x" })pb"));
   ASSERT_NE(interest, nullptr);
   EXPECT_TRUE(interest->IsValid());
   EXPECT_FALSE(RightIn(*interest->Rights("p"), Right::kWithdrawConsent)->applies);
   EXPECT_TRUE(RightIn(*interest->Rights("p"), Right::kObjection)->applies);
   // The undivided code still grounds criminal data, with a hint to say which.
-  auto plain = MustLoad(WithPurpose(R"pb(categories: "criminal" basis: "A6-1-b" basis: "DK-DBL-8-3")pb"));
+  auto plain =
+      MustLoad(WithPurpose(R"pb(categories: "criminal" basis: "A6-1-b" basis: "DK-DBL-8-3")pb"));
   ASSERT_NE(plain, nullptr);
   EXPECT_TRUE(plain->IsValid());
   EXPECT_TRUE(FindingWithCode(plain->Validate(), "dbl-8-3-which-sentence").has_value());
@@ -614,8 +643,12 @@ TEST(PolicyRights, Dbl8Stk3SentencesAreConsentOrLegitimateInterest) {
 // direct marketing.
 TEST(PolicyRights, NotTheControllerHandsEveryRightToTheController) {
   auto p = MustLoad(WithPurpose(
-      R"pb(categories: "health" basis: "A6-1-e" basis: "A9-2-h" basis: "A9-3"
-           role: ROLE_NOT_CONTROLLER controller_of_data: "borgerens egen læge")pb"));
+      R"pb(categories: "health"
+           basis: "A6-1-e"
+           basis: "A9-2-h"
+           basis: "A9-3"
+           role: ROLE_NOT_CONTROLLER
+           controller_of_data: "borgerens egen læge")pb"));
   ASSERT_NE(p, nullptr);
   auto rights = *p->Rights("p");
   EXPECT_EQ(rights.size(), kRightCount);
@@ -623,7 +656,8 @@ TEST(PolicyRights, NotTheControllerHandsEveryRightToTheController) {
     EXPECT_FALSE(r.applies);
     EXPECT_THAT(r.reason, AllOf(HasSubstr("not the controller"), HasSubstr("borgerens egen læge")));
   }
-  auto unnamed = MustLoad(WithPurpose(R"pb(categories: "contact" basis: "A6-1-b" role: ROLE_PROCESSOR)pb"));
+  auto unnamed =
+      MustLoad(WithPurpose(R"pb(categories: "contact" basis: "A6-1-b" role: ROLE_PROCESSOR)pb"));
   ASSERT_NE(unnamed, nullptr);
   EXPECT_TRUE(FindingWithCode(unnamed->Validate(), "controller-of-data-missing").has_value());
   EXPECT_THAT(RightIn(*unnamed->Rights("p"), Right::kAccess)->reason, HasSubstr("Art. 28(3)(e)"));
@@ -631,7 +665,8 @@ TEST(PolicyRights, NotTheControllerHandsEveryRightToTheController) {
 
 TEST(PolicyRights, PublicationAddsArticle17Paragraph2AndIsFlaggedForSensitiveData) {
   auto p = MustLoad(WithPurpose(
-      R"pb(categories: "contact" basis: "A6-1-b"
+      R"pb(categories: "contact"
+           basis: "A6-1-b"
            recipients { name: "Statistikdatabasen" kind: PUBLIC })pb"));
   ASSERT_NE(p, nullptr);
   const std::vector<RightAssessment> rights = *p->Rights("p");
@@ -639,13 +674,17 @@ TEST(PolicyRights, PublicationAddsArticle17Paragraph2AndIsFlaggedForSensitiveDat
   EXPECT_TRUE(e->applies);
   EXPECT_THAT(e->reason, AllOf(HasSubstr("Art. 17(2)"), HasSubstr("Statistikdatabasen")));
   auto cpr = MustLoad(WithPurpose(
-      R"pb(categories: "identity.cpr" basis: "A6-1-b" basis: "DK-DBL-11-2-3"
+      R"pb(categories: "identity.cpr"
+           basis: "A6-1-b"
+           basis: "DK-DBL-11-2-3"
            recipients { name: "Hjemmesiden" kind: PUBLIC })pb"));
   ASSERT_NE(cpr, nullptr);
   EXPECT_TRUE(FindingWithCode(cpr->Validate(), "sensitive-data-published").has_value());
   // On the data subject's consent publication can be grounded: no finding.
   auto consented = MustLoad(WithPurpose(
-      R"pb(categories: "health" basis: "A6-1-a" basis: "A9-2-a"
+      R"pb(categories: "health"
+           basis: "A6-1-a"
+           basis: "A9-2-a"
            consent { record: "r" withdrawal: "w" }
            recipients { name: "Hjemmesiden" kind: PUBLIC })pb"));
   ASSERT_NE(consented, nullptr);
@@ -654,14 +693,17 @@ TEST(PolicyRights, PublicationAddsArticle17Paragraph2AndIsFlaggedForSensitiveDat
 
 TEST(PolicyRights, DirectMarketingCanAlwaysBeObjectedTo) {
   auto p = MustLoad(WithPurpose(
-      R"pb(categories: "contact" basis: "A6-1-a" consent { record: "r" withdrawal: "w" }
+      R"pb(categories: "contact"
+           basis: "A6-1-a"
+           consent { record: "r" withdrawal: "w" }
            direct_marketing: true)pb"));
   ASSERT_NE(p, nullptr);
   const std::vector<RightAssessment> rights = *p->Rights("p");
   const RightAssessment* o = RightIn(rights, Right::kObjection);
   EXPECT_TRUE(o->applies);
   EXPECT_THAT(o->reason, HasSubstr("Art. 21(2)-(3)"));
-  auto bad = MustLoad(WithPurpose(R"pb(categories: "contact" basis: "A6-1-b" erasure_exceptions: 9)pb"));
+  auto bad =
+      MustLoad(WithPurpose(R"pb(categories: "contact" basis: "A6-1-b" erasure_exceptions: 9)pb"));
   ASSERT_NE(bad, nullptr);
   EXPECT_TRUE(FindingWithCode(bad->Validate(), "unknown-erasure-exception").has_value());
 }

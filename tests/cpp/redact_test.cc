@@ -51,11 +51,18 @@ std::string Split(const std::string& separator) { return "010100" + separator + 
 
 TEST(ContainsCprLikeTest, PlainSpellings) {
   for (const char* s : {
-           "0101001234", "010100-1234", "010100 1234", "010100/1234", "010100.1234",
-           "010100_1234", "311299-1234", "010203-1234",
+           "0101001234",
+           "010100-1234",
+           "010100 1234",
+           "010100/1234",
+           "010100.1234",
+           "010100_1234",
+           "311299-1234",
+           "010203-1234",
            "290200-4000",  // 29 February 2000 (century digit 4: 2000)
            "610100-1234",  // replacement number: day + 60
-           "0101001234\n", " 0101001234 ",
+           "0101001234\n",
+           " 0101001234 ",
        }) {
     EXPECT_TRUE(ContainsCprLike(s)) << s;
   }
@@ -93,8 +100,8 @@ TEST(ContainsCprLikeTest, EveryDashSpaceAndSlash) {
 }
 
 TEST(ContainsCprLikeTest, TwoTwoTwoFour) {
-  for (const char* s : {"01 01 00 1234", "01.01.00-1234", "01-01-00-1234",
-                               "01/01/00 1234", "born 01.01.00 - 1234"}) {
+  for (const char* s : {"01 01 00 1234", "01.01.00-1234", "01-01-00-1234", "01/01/00 1234",
+                        "born 01.01.00 - 1234"}) {
     EXPECT_TRUE(ContainsCprLike(s)) << s;
   }
   EXPECT_TRUE(ContainsCprLike("01" + U8(0x00A0) + "01" + U8(0x00A0) + "00" + U8(0x2013) + "1234"));
@@ -131,18 +138,19 @@ TEST(ContainsCprLikeTest, DigitsOfOtherScripts) {
 }
 
 TEST(ContainsCprLikeTest, InvisibleCharactersAreIgnored) {
-  EXPECT_TRUE(ContainsCprLike("0101" + U8(0x200B) + "001234"));  // zero-width space
-  EXPECT_TRUE(ContainsCprLike("010100" + U8(0x00AD) + "1234"));  // soft hyphen
+  EXPECT_TRUE(ContainsCprLike("0101" + U8(0x200B) + "001234"));   // zero-width space
+  EXPECT_TRUE(ContainsCprLike("010100" + U8(0x00AD) + "1234"));   // soft hyphen
   EXPECT_TRUE(ContainsCprLike("010100" + U8(0x2060) + "-1234"));  // word joiner
-  EXPECT_TRUE(ContainsCprLike(U8(0xFEFF) + "0101001234"));         // BOM
+  EXPECT_TRUE(ContainsCprLike(U8(0xFEFF) + "0101001234"));        // BOM
 }
 
 TEST(ContainsCprLikeTest, InsideLongerText) {
   for (const char* s : {
-           "patient-0101001234", "pt-0101001234", "pt0101001234", "pt0101001234x",
-           "abc0101001234", "cpr:0101001234.", "record 010100-1234 (old)",
-           "reidentified for Jens, 010100 1234, on request", "pt_010100_1234",
-           "(0101001234)", "\xff" "0101001234",  // after an invalid UTF-8 byte
+           "patient-0101001234", "pt-0101001234", "pt0101001234", "pt0101001234x", "abc0101001234",
+           "cpr:0101001234.", "record 010100-1234 (old)",
+           "reidentified for Jens, 010100 1234, on request", "pt_010100_1234", "(0101001234)",
+           "\xff"
+           "0101001234",  // after an invalid UTF-8 byte
        }) {
     EXPECT_TRUE(ContainsCprLike(s)) << s;
   }
@@ -155,28 +163,52 @@ TEST(ContainsCprLikeTest, LookAlikesPass) {
            "patient-17",
            "case 2024-118, see DPIA 2021-04",
            // Impossible dates.
-           "320100-1234", "011300-1234", "000000-0000", "3202001234",
+           "320100-1234",
+           "011300-1234",
+           "000000-0000",
+           "3202001234",
            "290201-1234",  // 29 February 1901
            // Longer or shorter runs.
-           "01010012345", "90101001234", "0101001-1234", "010100-12345", "010100-123",
-           "0101001234567890", "123456789", "1 0101 001234",
+           "01010012345",
+           "90101001234",
+           "0101001-1234",
+           "010100-12345",
+           "010100-123",
+           "0101001234567890",
+           "123456789",
+           "1 0101 001234",
            // CVR, phone numbers, postal codes.
-           "12345678", "CVR 25313763", "DK25313763", "+45 12 34 56 78", "+4512345678",
-           "12 34 56 78", "tlf. 20 30 40 50, 8000 Aarhus C",
+           "12345678",
+           "CVR 25313763",
+           "DK25313763",
+           "+45 12 34 56 78",
+           "+4512345678",
+           "12 34 56 78",
+           "tlf. 20 30 40 50, 8000 Aarhus C",
            // Dates and times.
-           "2026-01-05", "05-01-2026", "05.01.2026", "2026-01-05T10:20:30Z",
-           "2026-01-05T10:20:30.123456+01:00", "20260105T102030Z", "2026-01-05 10:20:30",
+           "2026-01-05",
+           "05-01-2026",
+           "05.01.2026",
+           "2026-01-05T10:20:30Z",
+           "2026-01-05T10:20:30.123456+01:00",
+           "20260105T102030Z",
+           "2026-01-05 10:20:30",
            "1767225600",  // a Unix time (no month 67)
-           "P15M", "2025-11-30 + P15M",
+           "P15M",
+           "2025-11-30 + P15M",
            // Separators not allowed, or too many.
-           "010100:1234", "010100,1234", "010100    1234", "01 01 00 12 34",
+           "010100:1234",
+           "010100,1234",
+           "010100    1234",
+           "01 01 00 12 34",
            // Hashes and UUIDs that happen to hold the digits.
            "a3f5c0101001234e9b8d7c6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e",
            "sha256:0101001234abcdef0123",
            "123e4567-e89b-42d3-a456-0101001234ab",
            "ab010100-1234-4abc-8def-0123456789ab",
            // gdprkit's own pseudonyms and tokens.
-           "ps1_ABCDEFGHIJKLMNOPQRSTUVWXYZ", "tk_ABCDEFGHIJKLMNOPQRSTUVWXYZ234567",
+           "ps1_ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+           "tk_ABCDEFGHIJKLMNOPQRSTUVWXYZ234567",
        }) {
     EXPECT_FALSE(ContainsCprLike(s)) << s;
   }

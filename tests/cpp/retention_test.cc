@@ -1146,12 +1146,14 @@ TEST(SweepBadInputTest, CprNumbersInsideIdsAreWithheldInEverySpelling) {
   const std::vector<std::string> ids = {
       "pt-0101901234",
       "patient-010190 1234",
-      "010190\u2013" "1234",                // en dash
+      "010190\u2013"
+      "1234",  // en dash
       "010190/1234",
-      "010190\u00a0" "1234",                // no-break space
+      "010190\u00a0"
+      "1234",                                                          // no-break space
       "\uff10\uff11\uff10\uff11\uff19\uff10\uff11\uff12\uff13\uff14",  // full-width
       "pt-01.01.90-1234",
-      "patient-17",                         // named as it is
+      "patient-17",  // named as it is
   };
   Records recs({Rule("contact", "P6M", "last_contact")});
   for (const std::string& id : ids) {

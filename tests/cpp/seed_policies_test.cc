@@ -579,7 +579,8 @@ TEST(MedCom, RespectivelyMeansOneBasisPerUse) {
   auto p = LoadSeed("medcom.textproto");
   ASSERT_NE(p, nullptr);
   EXPECT_THAT(p->FindPurpose("recruitment")->basis, ElementsAre("A6-1-b", "DK-DBL-12"));
-  EXPECT_THAT(p->FindPurpose("unsolicited-applications")->basis, ElementsAre("A6-1-b", "DK-DBL-12"));
+  EXPECT_THAT(p->FindPurpose("unsolicited-applications")->basis,
+              ElementsAre("A6-1-b", "DK-DBL-12"));
   EXPECT_THAT(p->FindPurpose("external-consultant-contracts")->basis,
               ElementsAre("A6-1-f", "DK-DBL-12"));
   EXPECT_THAT(p->FindPurpose("recruitment")->source_text, HasSubstr("hhv."));

@@ -49,8 +49,8 @@ TEST(SuppressionRegressionTest, LargeCostsAreScaledForTheSolvers) {
     cells[i].contributors = 10;
   }
   cells[1].contributors = 2;  // primary by the threshold rule (k = 3)
-  absl::StatusOr<CellTable> t = CellTable::FromRelations(
-      TableKind::kMagnitude, cells, {{{1, 2, 3, 0}, {1, 1, 1, -1}, 0}});
+  absl::StatusOr<CellTable> t =
+      CellTable::FromRelations(TableKind::kMagnitude, cells, {{{1, 2, 3, 0}, {1, 1, 1, -1}, 0}});
   ASSERT_TRUE(t.ok()) << t.status();
   PrimaryRules rules;
   rules.threshold = 3;
@@ -91,7 +91,8 @@ TEST(SuppressionRegressionTest, JJCountsBeyondTheInputAreRefusedBeforeAllocating
 // suppress_request_fuzzer: protobuf logged bad UTF-8 in string fields to
 // stderr; the status carries it instead.
 TEST(SuppressionRegressionTest, BadUtf8InBinaryRequestIsAnError) {
-  absl::StatusOr<std::string> r = SuppressSerialized(std::string("\x0a\x05\x0a\x03\x0a\x01\xff", 7));
+  absl::StatusOr<std::string> r =
+      SuppressSerialized(std::string("\x0a\x05\x0a\x03\x0a\x01\xff", 7));
   ASSERT_FALSE(r.ok());
   EXPECT_THAT(r.status().message(), HasSubstr("not UTF-8"));
 }
@@ -105,8 +106,9 @@ namespace {
 // jj_fuzzer: an upper protection level of 1e104 (8-column sdcTable form, an
 // unbounded cell) reached CLP, which aborted (fabs(lowerValue) < 1e100).
 TEST(SuppressionRegressionTest, HugeProtectionLevelsAreRefused) {
-  const std::string jj = "0\n3\n0 10 1 0 1e30 0 1e104 0\n1 3 1 1 102 0 2 0\n2 7 1 0 100 0 0 0\n"
-                         "1\n0 3 : 0 (-1) 1 (1) 2 (1)\n";
+  const std::string jj =
+      "0\n3\n0 10 1 0 1e30 0 1e104 0\n1 3 1 1 102 0 2 0\n2 7 1 0 100 0 0 0\n"
+      "1\n0 3 : 0 (-1) 1 (1) 2 (1)\n";
   absl::StatusOr<JJProblem> p = ParseJJ(jj);
   ASSERT_FALSE(p.ok());
   EXPECT_THAT(p.status().message(), HasSubstr("UPL"));
@@ -119,8 +121,7 @@ TEST(SuppressionRegressionTest, HugeProtectionLevelsAreRefused) {
   prot[1].upper = 1e104;
   EXPECT_THAT(SuppressWithProtection(ok->table, prot).status().message(),
               HasSubstr("at most 1e15"));
-  EXPECT_THAT(Audit(ok->table, prot, ok->suppressed).status().message(),
-              HasSubstr("at most 1e15"));
+  EXPECT_THAT(Audit(ok->table, prot, ok->suppressed).status().message(), HasSubstr("at most 1e15"));
   // Finite bounds beyond 1e15.
   EXPECT_THAT(ParseJJ("0\n3\n0 10 1 0 1e20 0 0 0\n1 3 1 1 102 0 2 0\n2 7 1 0 100 0 0 0\n"
                       "1\n0 3 : 0 (-1) 1 (1) 2 (1)\n")

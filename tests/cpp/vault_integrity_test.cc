@@ -100,9 +100,8 @@ const char* kDomains[] = {"klynge", "kapsel"};
 
 // Who holds a token in each domain: klynge people 0-29, kapsel 10-39.
 std::vector<std::string> Members(std::string_view domain, const std::vector<std::string>& people) {
-  return domain == kDomains[0]
-             ? std::vector<std::string>(people.begin(), people.begin() + 30)
-             : std::vector<std::string>(people.begin() + 10, people.end());
+  return domain == kDomains[0] ? std::vector<std::string>(people.begin(), people.begin() + 30)
+                               : std::vector<std::string>(people.begin() + 10, people.end());
 }
 
 // Asks the vault everything; an answer that fails is recorded as "error".
@@ -154,8 +153,8 @@ int Ask(Vault* v, const std::vector<std::string>& people, Answers* out) {
     StringColumn tokens;
     BatchReport report;
     const std::vector<std::string> members = Members(domain, people);
-    absl::Status s = v->Tokenize(domain, IdKind::kCpr, Views(members), &tokens, BatchOptions(),
-                                 &report);
+    absl::Status s =
+        v->Tokenize(domain, IdKind::kCpr, Views(members), &tokens, BatchOptions(), &report);
     put(absl::StrCat(domain, "/tokenize"), s,
         absl::StrCat(absl::StrJoin(tokens.ToVector(), ","), " new=", report.created));
   }
@@ -251,8 +250,8 @@ TEST_F(VaultIntegrityTest, FlippedBitsAreDamageNeverADifferentAnswer) {
     });
     if (!wrong.empty()) {
       ++silent;
-      ADD_FAILURE() << "bit " << b << " (page " << b / 8 / 16384 + 1 << ", byte "
-                    << b / 8 % 16384 << "): silently different " << absl::StrJoin(wrong, " ");
+      ADD_FAILURE() << "bit " << b << " (page " << b / 8 / 16384 + 1 << ", byte " << b / 8 % 16384
+                    << "): silently different " << absl::StrJoin(wrong, " ");
     }
     unchanged += refused_.empty();
   }
@@ -260,7 +259,8 @@ TEST_F(VaultIntegrityTest, FlippedBitsAreDamageNeverADifferentAnswer) {
   // Damage reads as damage: a flipped bit never passes as a wrong passphrase.
   EXPECT_EQ(refused_.count(absl::StatusCode::kUnauthenticated), 0u);
   std::string how;
-  for (const auto& [code, n] : refused_) absl::StrAppend(&how, absl::StatusCodeToString(code), "=", n, " ");
+  for (const auto& [code, n] : refused_)
+    absl::StrAppend(&how, absl::StatusCodeToString(code), "=", n, " ");
   std::printf("flipped %zu bits of %zu: %s(open refused); 0 silent wrong answers\n",
               positions.size(), bits, how.c_str());
 }
@@ -285,11 +285,10 @@ void SwapColumns(const std::string& path, const std::string& table, const std::s
       "CREATE TEMP TABLE a AS SELECT * FROM ", table, " WHERE ", where_a, ";",
       "CREATE TEMP TABLE b AS SELECT * FROM ", table, " WHERE ", where_b, ";",
       "CREATE TEMP TABLE a_new AS SELECT * FROM temp.a;",
-      "CREATE TEMP TABLE b_new AS SELECT * FROM temp.b;",
-      "UPDATE temp.a_new SET ", set_a, ";", "UPDATE temp.b_new SET ", set_b, ";",
-      "DELETE FROM ", table, " WHERE (", key, ") IN (SELECT ", key, " FROM temp.a UNION ALL SELECT ",
-      key, " FROM temp.b);", "INSERT INTO ", table, " SELECT * FROM temp.a_new;",
-      "INSERT INTO ", table, " SELECT * FROM temp.b_new; COMMIT;");
+      "CREATE TEMP TABLE b_new AS SELECT * FROM temp.b;", "UPDATE temp.a_new SET ", set_a, ";",
+      "UPDATE temp.b_new SET ", set_b, ";", "DELETE FROM ", table, " WHERE (", key, ") IN (SELECT ",
+      key, " FROM temp.a UNION ALL SELECT ", key, " FROM temp.b);", "INSERT INTO ", table,
+      " SELECT * FROM temp.a_new;", "INSERT INTO ", table, " SELECT * FROM temp.b_new; COMMIT;");
   if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
     sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
   }
@@ -359,10 +358,12 @@ TEST_F(VaultIntegrityTest, SwappedColumnsAreDamageNeverAnotherPersonsAnswer) {
 TEST_F(VaultIntegrityTest, EraseNeverRemovesTheWrongPerson) {
   const std::vector<std::string> cols = TableColumns(path_, "tokens");
   const unsigned all = (1u << cols.size()) - 1;
-  const std::string a = "(domain_id, idx) = (SELECT domain_id, idx FROM tokens WHERE domain_id = 1 "
-                        "ORDER BY idx LIMIT 1 OFFSET 2)";
-  const std::string b = "(domain_id, idx) = (SELECT domain_id, idx FROM tokens WHERE domain_id = 1 "
-                        "ORDER BY idx LIMIT 1 OFFSET 9)";
+  const std::string a =
+      "(domain_id, idx) = (SELECT domain_id, idx FROM tokens WHERE domain_id = 1 "
+      "ORDER BY idx LIMIT 1 OFFSET 2)";
+  const std::string b =
+      "(domain_id, idx) = (SELECT domain_id, idx FROM tokens WHERE domain_id = 1 "
+      "ORDER BY idx LIMIT 1 OFFSET 9)";
   // Everyone's token in domain 0 before any change.
   const std::vector<std::string> before =
       absl::StrSplit(truth_.by_question.at("klynge/lookup"), ',');

@@ -406,13 +406,13 @@ TEST_F(VaultTest, EachDomainKeepsItsPseudonymScheme) {
     auto p = vault_->NewPseudonymizer(domain);
     ASSERT_TRUE(p.ok());
     EXPECT_EQ((*p)->scheme(), before[domain]);
-    for (auto [kind, id] : std::vector<std::pair<IdKind, std::string_view>>{
-             {IdKind::kCpr, kCprA},
-             {IdKind::kCvr, "25313704"},
-             {IdKind::kGln, "5790001348120"},
-             {IdKind::kProviderNumber, "12345"},
-             {IdKind::kSor, "953741000016009"},
-             {IdKind::kOther, "journal 4711"}}) {
+    for (auto [kind, id] :
+         std::vector<std::pair<IdKind, std::string_view>>{{IdKind::kCpr, kCprA},
+                                                          {IdKind::kCvr, "25313704"},
+                                                          {IdKind::kGln, "5790001348120"},
+                                                          {IdKind::kProviderNumber, "12345"},
+                                                          {IdKind::kSor, "953741000016009"},
+                                                          {IdKind::kOther, "journal 4711"}}) {
       auto v = Pseudonyms(domain, {id, id}, kind);
       ASSERT_EQ(v.size(), 2u);
       EXPECT_EQ(v[0], v[1]);
@@ -489,8 +489,7 @@ TEST(VaultSchemaTest, AnUnknownSchemeIsDamage) {
     auto v = MustCreate(path);
     ASSERT_TRUE(v->CreateDomain("d").ok());
   }
-  RawSql(path,
-         "PRAGMA ignore_check_constraints = 1; UPDATE domains SET pseudonym_scheme = 9");
+  RawSql(path, "PRAGMA ignore_check_constraints = 1; UPDATE domains SET pseudonym_scheme = 9");
   absl::StatusOr<std::unique_ptr<Vault>> v = Vault::Open(Options(path));
   ASSERT_TRUE(v.ok()) << v.status();
   StringColumn out;
@@ -499,14 +498,12 @@ TEST(VaultSchemaTest, AnUnknownSchemeIsDamage) {
   EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss);
   EXPECT_TRUE(HasSub(std::string(s.message()), "unknown pseudonym scheme")) << s;
   // 257 would wrap to 1 in an 8-bit enum: it must not read as blake2b.
-  RawSql(path,
-         "PRAGMA ignore_check_constraints = 1; UPDATE domains SET pseudonym_scheme = 257");
+  RawSql(path, "PRAGMA ignore_check_constraints = 1; UPDATE domains SET pseudonym_scheme = 257");
   v = Vault::Open(Options(path));
   ASSERT_TRUE(v.ok()) << v.status();
   EXPECT_EQ((*v)->ListDomains().status().code(), absl::StatusCode::kDataLoss);
   EXPECT_EQ((*v)->Pseudonymize("d", IdKind::kCpr, ids, &out).code(), absl::StatusCode::kDataLoss);
 }
-
 
 TEST_F(VaultTest, PseudonymsAreStableWithinADomainAndUnlinkableAcross) {
   auto a = Pseudonyms("klynge-aarhus-2026", {kCprA, kCprB, "0101801004"});
@@ -1191,8 +1188,8 @@ TEST(VaultFilesTest, VaultWalShmAndBackupAreReadableByTheOwnerOnly) {
 }
 
 TEST(VaultFilesTest, PathsThatAreNotPlainFilesAreRefused) {
-  for (const std::string& bad :
-       {std::string(":memory:"), std::string("file:x.db?mode=memory"), std::string("a.vault\0.bak", 12)}) {
+  for (const std::string& bad : {std::string(":memory:"), std::string("file:x.db?mode=memory"),
+                                 std::string("a.vault\0.bak", 12)}) {
     absl::Status s = Vault::Create(Options(bad)).status();
     EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
   }
@@ -1217,7 +1214,8 @@ TEST(VaultFilesTest, DamageReadsAsDamageNotAsSomethingElse) {
     std::string path = TempPath("kdf.db");
     MustCreate(path);
     RawSql(path, absl::StrCat("UPDATE meta SET value = CAST(randomblob(length(value)) AS BLOB) "
-                              "WHERE name = '", name, "'"));
+                              "WHERE name = '",
+                              name, "'"));
     absl::Status s = Vault::Open(Options(path)).status();
     EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss) << name << ": " << s;
     EXPECT_TRUE(HasSub(std::string(s.message()), "altered")) << s;
@@ -1336,14 +1334,22 @@ namespace {
 
 TEST_F(VaultTest, NoCprNumberReachesTheAuditTrailHoweverItIsWritten) {
   const std::vector<std::string> spellings = {
-      "010100 1234", "010100\xE2\x80\x93" "1234", "010100/1234", "010100\xC2\xA0" "1234",
+      "010100 1234",
+      "010100\xE2\x80\x93"
+      "1234",
+      "010100/1234",
+      "010100\xC2\xA0"
+      "1234",
       "\xEF\xBC\x90\xEF\xBC\x91\xEF\xBC\x90\xEF\xBC\x91\xEF\xBC\x90\xEF\xBC\x90-1234",
-      "patient-0101001234", "pt-0101001234", "01.01.00-1234"};
+      "patient-0101001234",
+      "pt-0101001234",
+      "01.01.00-1234"};
   auto t = Tokens("klynge-aarhus-2026", {kCprA});
   std::vector<std::string_view> tv = {t[0]};
   StringColumn ids;
   for (const std::string& reason : spellings) {
-    absl::Status s = vault_->Reidentify("klynge-aarhus-2026", tv, absl::StrCat("case ", reason), &ids);
+    absl::Status s =
+        vault_->Reidentify("klynge-aarhus-2026", tv, absl::StrCat("case ", reason), &ids);
     EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << reason;
     EXPECT_FALSE(HasSub(std::string(s.message()), reason)) << s;
   }

@@ -44,8 +44,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   gdprkit::AuditOptions audit;
   (void)gdprkit::Audit(t, jj->protection, jj->suppressed, audit);
   gdprkit::SuppressOptions options;
-  options.method = (size & 1) != 0 ? gdprkit::SecondaryMethod::kHeuristic
-                                   : gdprkit::SecondaryMethod::kOptimal;
+  options.method =
+      (size & 1) != 0 ? gdprkit::SecondaryMethod::kHeuristic : gdprkit::SecondaryMethod::kOptimal;
   options.time_limit_seconds = 2;
   absl::StatusOr<gdprkit::SuppressionResult> r =
       gdprkit::SuppressWithProtection(t, jj->protection, options);

@@ -33,7 +33,10 @@ constexpr char kPolicy[] = R"pb(
     extended_by { event: "consent_to_retain" period: "P1Y" }
     ends_early { event: "consent_withdrawn" period: "P14D" }
   }
-  retention_rules { id: "stop" ends_early { event: "sending_stopped" } }
+  retention_rules {
+    id: "stop"
+    ends_early { event: "sending_stopped" }
+  }
   retention_rules { id: "describe" description: "as long as necessary" }
   purposes { id: "journal" retention: "p10y" }
 )pb";

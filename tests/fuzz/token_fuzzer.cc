@@ -13,8 +13,8 @@
 #include <string_view>
 #include <vector>
 
-#include "gdprkit/vault.h"
 #include "absl/strings/string_view.h"
+#include "gdprkit/vault.h"
 #include "vault/internal/keys.h"
 
 namespace {
@@ -32,15 +32,14 @@ void RemoveVaultFiles() {
 gdprkit::Vault* TheVault() {
   static gdprkit::Vault* vault = [] {
     const char* dir = std::getenv("TMPDIR");
-    g_path = new std::string(std::string(dir != nullptr ? dir : "/tmp") +
-                             "/gdprkit_token_fuzzer_" + std::to_string(getpid()) + ".vault");
+    g_path = new std::string(std::string(dir != nullptr ? dir : "/tmp") + "/gdprkit_token_fuzzer_" +
+                             std::to_string(getpid()) + ".vault");
     const std::string& path = *g_path;
     RemoveVaultFiles();
     std::atexit(RemoveVaultFiles);
-    auto v = gdprkit::Vault::Create(gdprkit::VaultOptions()
-                                        .set_path(path)
-                                        .set_passphrase("fuzz")
-                                        .set_kdf_limits(gdprkit::KdfLimits::ForTestsOnly()));
+    auto v = gdprkit::Vault::Create(
+        gdprkit::VaultOptions().set_path(path).set_passphrase("fuzz").set_kdf_limits(
+            gdprkit::KdfLimits::ForTestsOnly()));
     if (!v.ok()) std::abort();
     (void)(*v)->CreateDomain("a");
     (void)(*v)->CreateDomain("b");  // chacha20, the default

@@ -1,8 +1,8 @@
-/* gdprkit C ABI, retention: add_period, schedules from a policy, sweeps over arrays, the deletion log.
- * Included by <gdprkit.h>; do not include it on its own. Conventions (status
- * codes, out-parameters first, versioned records, free functions): see
- * <gdprkit.h> and docs/conventions.md. docs/retention.md describes the
- * semantics (periods, the decision procedure, holds, the log format).
+/* gdprkit C ABI, retention: add_period, schedules from a policy, sweeps over arrays, the deletion
+ * log. Included by <gdprkit.h>; do not include it on its own. Conventions (status codes,
+ * out-parameters first, versioned records, free functions): see <gdprkit.h> and
+ * docs/conventions.md. docs/retention.md describes the semantics (periods, the decision procedure,
+ * holds, the log format).
  *
  * Dates are civil dates (proleptic Gregorian) held as day numbers: int32_t
  * days since 1970-01-01, with GDPRKIT_NO_DATE for "has not happened" / "no
@@ -97,13 +97,13 @@ GDPRKIT_API gdprkit_status gdprkit_retention_schedule_new(gdprkit_retention_sche
 GDPRKIT_API void gdprkit_retention_schedule_free(gdprkit_retention_schedule* schedule);
 
 /* Number of rules (the indices sweeps report in `rule`); 0 for NULL. */
-GDPRKIT_API size_t gdprkit_retention_schedule_rule_count(
-    const gdprkit_retention_schedule* schedule);
+GDPRKIT_API size_t
+gdprkit_retention_schedule_rule_count(const gdprkit_retention_schedule* schedule);
 
 /* Number of events (the indices sweeps report in `anchor`): index 0 is
  * "collection", then the events the rules name; 0 for NULL. */
-GDPRKIT_API size_t gdprkit_retention_schedule_event_count(
-    const gdprkit_retention_schedule* schedule);
+GDPRKIT_API size_t
+gdprkit_retention_schedule_event_count(const gdprkit_retention_schedule* schedule);
 
 /* Stores in *out the id of rule `index`, a string living as long as the
  * schedule. Errors: INVALID_ARGUMENT for a NULL argument; OUT_OF_RANGE for
@@ -258,8 +258,7 @@ typedef struct gdprkit_sweep_report gdprkit_sweep_report;
 GDPRKIT_API gdprkit_status gdprkit_retention_sweep(gdprkit_sweep_report** out_report,
                                                    const gdprkit_sweep_columns* columns,
                                                    const gdprkit_retention_schedule* schedule,
-                                                   const gdprkit_sweep_input* input,
-                                                   int32_t as_of,
+                                                   const gdprkit_sweep_input* input, int32_t as_of,
                                                    const gdprkit_sweep_options* options);
 
 /* Counts of a sweep. Initialise with GDPRKIT_SWEEP_COUNTS_INIT. */
@@ -384,8 +383,7 @@ GDPRKIT_API void gdprkit_deletion_log_free(gdprkit_deletion_log* log);
  * *out_last_seq is 0 on failure. */
 GDPRKIT_API gdprkit_status gdprkit_deletion_log_append(
     int64_t* out_last_seq, gdprkit_deletion_log* log, const char* const* record_ids,
-    const char* const* rule_ids, const int32_t* due_dates, const int64_t* deleted_at,
-    size_t count);
+    const char* const* rule_ids, const int32_t* due_dates, const int64_t* deleted_at, size_t count);
 
 /* Number of entries, as of the last call that read or wrote the file; 0 for
  * NULL. Never fails. */
@@ -430,9 +428,10 @@ typedef struct gdprkit_deletion_log_verification gdprkit_deletion_log_verificati
  * version or a malformed expected_head; FAILED_PRECONDITION for a missing or
  * wrong key; NOT_FOUND, PERMISSION_DENIED, INTERNAL from the file system.
  * *out is NULL on failure. */
-GDPRKIT_API gdprkit_status gdprkit_deletion_log_verify(
-    gdprkit_deletion_log_verification** out, const char* path,
-    const gdprkit_deletion_log_options* options, const char* expected_head);
+GDPRKIT_API gdprkit_status gdprkit_deletion_log_verify(gdprkit_deletion_log_verification** out,
+                                                       const char* path,
+                                                       const gdprkit_deletion_log_options* options,
+                                                       const char* expected_head);
 
 /* Fills *out (initialised with GDPRKIT_DELETION_LOG_CHECK_INIT). Errors:
  * INVALID_ARGUMENT for a NULL argument or an unsupported out->version. On

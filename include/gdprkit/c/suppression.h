@@ -66,9 +66,8 @@ enum gdprkit_suppression_format {
  * when a primary cell cannot be protected (every partner must be published);
  * RESOURCE_EXHAUSTED out of memory; INTERNAL if a solver fails. On failure
  * *out is NULL and *out_len 0. Thread-safe. */
-GDPRKIT_API gdprkit_status gdprkit_suppression_run(char** out, size_t* out_len,
-                                                   const char* request, size_t request_len,
-                                                   int format);
+GDPRKIT_API gdprkit_status gdprkit_suppression_run(char** out, size_t* out_len, const char* request,
+                                                   size_t request_len, int format);
 
 /* Audits a given suppression pattern: reads a gdprkit.v1.AuditRequest and
  * stores the gdprkit.v1.AuditResponse (the attacker's interval for every

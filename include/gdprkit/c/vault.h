@@ -122,7 +122,8 @@ typedef struct gdprkit_id_options {
 #define GDPRKIT_ID_OPTIONS_VERSION 2u
 /* (-2147483647 - 1) is GDPRKIT_NO_DATE without its cast, which C++ would
  * warn about (-Wold-style-cast). */
-#define GDPRKIT_ID_OPTIONS_INIT { GDPRKIT_ID_OPTIONS_VERSION, 0, 1, 1, 0, (-2147483647 - 1) }
+#define GDPRKIT_ID_OPTIONS_INIT \
+  { GDPRKIT_ID_OPTIONS_VERSION, 0, 1, 1, 0, (-2147483647 - 1) }
 
 /* A column of result strings; see the notes at the top. */
 typedef struct gdprkit_id_column gdprkit_id_column;
@@ -154,9 +155,8 @@ GDPRKIT_API gdprkit_status gdprkit_ids_check(unsigned char* out_problems, size_t
  * a rejected row): 10 digits for CPR, 8 for CVR, 13 for GLN, 6 for provider
  * numbers. out_problems may be NULL. *out is NULL on failure. Thread-safe. */
 GDPRKIT_API gdprkit_status gdprkit_ids_normalize(gdprkit_id_column** out,
-                                                 unsigned char* out_problems,
-                                                 size_t* out_rejected, int kind,
-                                                 const char* const* values, size_t count,
+                                                 unsigned char* out_problems, size_t* out_rejected,
+                                                 int kind, const char* const* values, size_t count,
                                                  const gdprkit_id_options* options);
 
 /* Overwrites `size` bytes at `data` with zeros in a way the compiler does
@@ -189,7 +189,8 @@ typedef struct gdprkit_vault_options {
 } gdprkit_vault_options;
 
 #define GDPRKIT_VAULT_OPTIONS_VERSION 1u
-#define GDPRKIT_VAULT_OPTIONS_INIT { GDPRKIT_VAULT_OPTIONS_VERSION, NULL, 0, 0, 0 }
+#define GDPRKIT_VAULT_OPTIONS_INIT \
+  { GDPRKIT_VAULT_OPTIONS_VERSION, NULL, 0, 0, 0 }
 
 /* Bytes of a host key (GDPRKIT_HOST_KEY_BYTES, also as a function for FFI). */
 #define GDPRKIT_HOST_KEY_BYTES 32
@@ -210,8 +211,7 @@ GDPRKIT_API gdprkit_status gdprkit_vault_create(gdprkit_vault** out, const char*
 /* Like gdprkit_vault_create, protected by a GDPRKIT_HOST_KEY_BYTES key from
  * the host's key store. INVALID_ARGUMENT for another length. */
 GDPRKIT_API gdprkit_status gdprkit_vault_create_with_key(gdprkit_vault** out, const char* path,
-                                                         const unsigned char* key,
-                                                         size_t key_len,
+                                                         const unsigned char* key, size_t key_len,
                                                          const gdprkit_vault_options* options);
 
 /* Opens an existing vault with its passphrase. Nothing is written when it
@@ -289,12 +289,12 @@ GDPRKIT_API gdprkit_status gdprkit_vault_domain_scheme(int* out_scheme, const gd
  * from a program built with an older header, is still read with the layout
  * it had: a version-1 id_options (four fields), skip_invalid, key_version. */
 typedef struct gdprkit_batch_options {
-  unsigned int version;           /* GDPRKIT_BATCH_OPTIONS_VERSION */
-  gdprkit_id_options id_options;  /* how identifiers are checked */
-  int skip_invalid;               /* 0: a rejected row fails the batch, naming
-                                     its index; 1: its output is "" and its
-                                     problem goes to out_problems */
-  unsigned int key_version;       /* pseudonyms: 0 = current, or an older one */
+  unsigned int version;          /* GDPRKIT_BATCH_OPTIONS_VERSION */
+  gdprkit_id_options id_options; /* how identifiers are checked */
+  int skip_invalid;              /* 0: a rejected row fails the batch, naming
+                                    its index; 1: its output is "" and its
+                                    problem goes to out_problems */
+  unsigned int key_version;      /* pseudonyms: 0 = current, or an older one */
 } gdprkit_batch_options;
 
 #define GDPRKIT_BATCH_OPTIONS_VERSION 2u
@@ -325,10 +325,9 @@ GDPRKIT_API gdprkit_status gdprkit_vault_pseudonymize(gdprkit_id_column** out,
  * Errors as gdprkit_vault_pseudonymize, plus UNAVAILABLE when the file
  * stayed locked. *out is NULL on failure and nothing is written. */
 GDPRKIT_API gdprkit_status gdprkit_vault_tokenize(gdprkit_id_column** out,
-                                                  unsigned char* out_problems,
-                                                  gdprkit_vault* vault, const char* domain,
-                                                  int kind, const char* const* values,
-                                                  size_t count,
+                                                  unsigned char* out_problems, gdprkit_vault* vault,
+                                                  const char* domain, int kind,
+                                                  const char* const* values, size_t count,
                                                   const gdprkit_batch_options* options);
 
 /* The identifiers (normal form) behind `count` tokens of `domain`.
@@ -339,10 +338,9 @@ GDPRKIT_API gdprkit_status gdprkit_vault_tokenize(gdprkit_id_column** out,
  * NOT_FOUND (a token never issued here, or erased; no such domain);
  * DATA_LOSS (a record fails authentication). *out is NULL on failure and
  * nothing is written. */
-GDPRKIT_API gdprkit_status gdprkit_vault_reidentify(gdprkit_id_column** out,
-                                                    gdprkit_vault* vault, const char* domain,
-                                                    const char* const* tokens, size_t count,
-                                                    const char* reason);
+GDPRKIT_API gdprkit_status gdprkit_vault_reidentify(gdprkit_id_column** out, gdprkit_vault* vault,
+                                                    const char* domain, const char* const* tokens,
+                                                    size_t count, const char* reason);
 
 /* What gdprkit_vault_translate produces in the target domain; stable
  * numbers. */
@@ -369,10 +367,8 @@ enum gdprkit_translate_target {
  * domain); DATA_LOSS (a record fails authentication); UNAVAILABLE when the
  * file stayed locked. *out is NULL on failure and nothing is written (no
  * token issued, no audit entry). */
-GDPRKIT_API gdprkit_status gdprkit_vault_translate(gdprkit_id_column** out,
-                                                   gdprkit_vault* vault,
-                                                   const char* from_domain,
-                                                   const char* to_domain,
+GDPRKIT_API gdprkit_status gdprkit_vault_translate(gdprkit_id_column** out, gdprkit_vault* vault,
+                                                   const char* from_domain, const char* to_domain,
                                                    const char* const* tokens, size_t count,
                                                    const char* reason, int target);
 
@@ -382,9 +378,8 @@ GDPRKIT_API gdprkit_status gdprkit_vault_translate(gdprkit_id_column** out,
  * when there were none: not an error).
  * Errors: INVALID_ARGUMENT (NULL argument, rejected identifier, empty
  * reason). *out_erased is 0 on failure. */
-GDPRKIT_API gdprkit_status gdprkit_vault_erase(uint64_t* out_erased, gdprkit_vault* vault,
-                                               int kind, const char* identifier,
-                                               const char* reason);
+GDPRKIT_API gdprkit_status gdprkit_vault_erase(uint64_t* out_erased, gdprkit_vault* vault, int kind,
+                                               const char* identifier, const char* reason);
 
 /* Folds the write-ahead log into the vault file and truncates it, waiting at
  * most `wait_ms` milliseconds for other connections' readers. *out_truncated
@@ -433,8 +428,7 @@ GDPRKIT_API gdprkit_status gdprkit_vault_rekey(size_t* out_domains, gdprkit_vaul
  * there); DATA_LOSS (the copy does not verify); UNAVAILABLE (the vault stayed
  * locked). On failure nothing is left at destination_path. Added in 0.3
  * (symbol version GDPRKIT_0.3). */
-GDPRKIT_API gdprkit_status gdprkit_vault_backup(gdprkit_vault* vault,
-                                                const char* destination_path);
+GDPRKIT_API gdprkit_status gdprkit_vault_backup(gdprkit_vault* vault, const char* destination_path);
 
 /* Verifies the audit trail (no gaps; every hash-chain value recomputes under
  * the audit key). *out_entries gets the number of entries; out_head_hex

@@ -100,9 +100,8 @@ gdprkit_status CheckNotNull(const char* function, const char* name, const void* 
 // A required array of `count` elements of T at `data` (NULL only when count
 // is 0), of at most `max_count` elements.
 template <typename T>
-gdprkit_status CheckArray(const char* function, const char* name, const T* data,
-                          std::size_t count, const char* count_name,
-                          std::size_t max_count = MaxElements<T>()) {
+gdprkit_status CheckArray(const char* function, const char* name, const T* data, std::size_t count,
+                          const char* count_name, std::size_t max_count = MaxElements<T>()) {
   if (gdprkit_status s = CheckNotNull(function, name, data, count, count_name); s != GDPRKIT_OK) {
     return s;
   }

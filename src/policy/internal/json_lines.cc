@@ -94,7 +94,8 @@ class Scanner {
       if (Peek() != ':') return Error(absl::StrCat("expected ':' after field name \"", key, "\""));
       Advance();
       SkipSpace();
-      const std::string child = path.empty() ? SnakeCase(key) : absl::StrCat(path, ".", SnakeCase(key));
+      const std::string child =
+          path.empty() ? SnakeCase(key) : absl::StrCat(path, ".", SnakeCase(key));
       if (absl::Status s = Value(child, depth + 1); !s.ok()) return s;
       SkipSpace();
       if (Peek() == ',') {
@@ -195,7 +196,8 @@ class Scanner {
       ok = i > e;
     }
     if (!ok || i != word.size()) {
-      return Error(absl::StrCat("unexpected '", absl::string_view(word.data(), word.size()), "' (strings need double quotes)"));
+      return Error(absl::StrCat("unexpected '", absl::string_view(word.data(), word.size()),
+                                "' (strings need double quotes)"));
     }
     return absl::OkStatus();
   }
@@ -228,9 +230,9 @@ std::string LocateJsonError(const std::string& message, const FieldLines& lines)
     if (at == std::string::npos) continue;
     const bool word_start = at == 0 || !std::isalnum(static_cast<unsigned char>(message[at - 1]));
     const std::size_t after = at + leaf.size();
-    const bool word_end = after >= message.size() ||
-                          !(std::isalnum(static_cast<unsigned char>(message[after])) ||
-                            message[after] == '_');
+    const bool word_end =
+        after >= message.size() ||
+        !(std::isalnum(static_cast<unsigned char>(message[after])) || message[after] == '_');
     if (word_start && word_end) {
       best = line;
       best_len = leaf.size();

@@ -32,8 +32,8 @@ inline constexpr std::uint32_t kFirstChecksummedSchema = 3;
 absl::Status CheckVaultPath(const std::string& path);
 
 // Maps an SQLite result code to a Status: BUSY/LOCKED -> Unavailable,
-// CORRUPT/NOTADB and IOERR_DATA (a page checksum) -> DataLoss, FULL -> ResourceExhausted, READONLY/PERM/AUTH ->
-// PermissionDenied, CANTOPEN -> NotFound or PermissionDenied, others ->
+// CORRUPT/NOTADB and IOERR_DATA (a page checksum) -> DataLoss, FULL -> ResourceExhausted,
+// READONLY/PERM/AUTH -> PermissionDenied, CANTOPEN -> NotFound or PermissionDenied, others ->
 // Internal. `what` says what was being done.
 absl::Status SqliteStatus(int rc, sqlite3* db, absl::string_view what);
 

@@ -250,8 +250,8 @@ void Base32Encode(const std::uint8_t* data, std::size_t n, char* out) {
   std::size_t i = 0, o = 0;
   for (; i + 5 <= n; i += 5) {  // 5 bytes are 8 characters
     const std::uint64_t v = (std::uint64_t{data[i]} << 32) | (std::uint64_t{data[i + 1]} << 24) |
-                            (std::uint64_t{data[i + 2]} << 16) |
-                            (std::uint64_t{data[i + 3]} << 8) | std::uint64_t{data[i + 4]};
+                            (std::uint64_t{data[i + 2]} << 16) | (std::uint64_t{data[i + 3]} << 8) |
+                            std::uint64_t{data[i + 4]};
     for (int k = 7; k >= 0; --k) out[o++] = kBase32[(v >> (5 * k)) & 31];
   }
   std::uint32_t buffer = 0;

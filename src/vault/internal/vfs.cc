@@ -162,10 +162,25 @@ int Fetch(sqlite3_file*, sqlite3_int64, int, void** out) {
 int Unfetch(sqlite3_file*, sqlite3_int64, void*) { return SQLITE_OK; }
 
 const sqlite3_io_methods kMethods = {
-    3,         Close,    Read,        Write,    Truncate,   Sync,
-    FileSize,  Lock,     Unlock,      CheckReservedLock,    FileControl,
-    SectorSize, DeviceCharacteristics, ShmMap, ShmLock,    ShmBarrier,
-    ShmUnmap,  Fetch,    Unfetch,
+    3,
+    Close,
+    Read,
+    Write,
+    Truncate,
+    Sync,
+    FileSize,
+    Lock,
+    Unlock,
+    CheckReservedLock,
+    FileControl,
+    SectorSize,
+    DeviceCharacteristics,
+    ShmMap,
+    ShmLock,
+    ShmBarrier,
+    ShmUnmap,
+    Fetch,
+    Unfetch,
 };
 
 int Open(sqlite3_vfs* vfs, const char* name, sqlite3_file* file, int flags, int* out_flags) {
@@ -202,9 +217,7 @@ int Randomness(sqlite3_vfs* vfs, int n, char* out) {
   return Lower(vfs)->xRandomness(Lower(vfs), n, out);
 }
 int Sleep(sqlite3_vfs* vfs, int us) { return Lower(vfs)->xSleep(Lower(vfs), us); }
-int CurrentTime(sqlite3_vfs* vfs, double* out) {
-  return Lower(vfs)->xCurrentTime(Lower(vfs), out);
-}
+int CurrentTime(sqlite3_vfs* vfs, double* out) { return Lower(vfs)->xCurrentTime(Lower(vfs), out); }
 int GetLastError(sqlite3_vfs* vfs, int n, char* out) {
   return Lower(vfs)->xGetLastError(Lower(vfs), n, out);
 }
