@@ -31,6 +31,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "common.h"
+#include "common/text.h"
 #include "gdprkit.h"  // GDPRKIT_VERSION only; this module links the C++ core.
 #include "gdprkit/basis.h"
 #include "gdprkit/policy.h"
@@ -571,4 +572,17 @@ PYBIND11_MODULE(_gdprkit, m) {
   m.def("right_catalogue", &RightCatalogue);
   m.def("builtin_categories", &BuiltinCategories);
   m.def("nearest_names", &Nearest, py::arg("wanted"), py::arg("candidates"), py::arg("limit") = 3);
+  // The core's message vocabulary (src/common/text.h), so that a message the
+  // package writes itself reads like the core's.
+  m.def(
+      "did_you_mean",
+      [](const std::string& wanted, const std::vector<std::string>& candidates, std::size_t limit) {
+        return internal::DidYouMean(wanted, candidates, limit);
+      },
+      py::arg("wanted"), py::arg("candidates"), py::arg("limit") = 3,
+      "'; did you mean \"a\" or \"b\"?' for the candidates nearest to wanted, or ''.");
+  m.def(
+      "quote_untrusted", [](const std::string& text) { return internal::QuoteUntrusted(text); },
+      py::arg("text"),
+      "Caller-given text for a message: quoted, cut to 40 bytes, withheld when CPR-like.");
 }
