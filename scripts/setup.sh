@@ -10,7 +10,7 @@ DEBS=(
   libabsl-dev libprotobuf-dev protobuf-compiler libsodium-dev libsqlite3-dev
   coinor-libcbc-dev coinor-libclp-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev pybind11-dev tzdata
-  python3-venv
+  python3-venv clang-format
 )
 missing=()
 for p in "${DEBS[@]}"; do
@@ -36,4 +36,18 @@ if ! .venv/bin/python -c "import skbuild_core, pybind11, numpy, pandas, pytest, 
    && ! .venv/bin/python -c "import scikit_build_core, pybind11, numpy, pandas, pytest, hypothesis, matplotlib, nbclient, nbconvert, ipykernel" 2>/dev/null; then
   echo "setup: installing Python packages into .venv"
   .venv/bin/python -m pip install -q --upgrade "${PIPPKGS[@]}"
+fi
+
+# The checks of scripts/lint.sh, pinned so that every machine finds the same:
+# ruff, mypy and the stubs mypy --strict needs (numpy and matplotlib carry
+# their own; pandas-stubs follows the pandas release it types).
+CHECKPKGS=("ruff==0.17.5" "mypy==2.4.1" "pandas-stubs==3.1.0.261029")
+if ! .venv/bin/python - "${CHECKPKGS[@]}" 2>/dev/null <<'EOF'
+import sys
+from importlib.metadata import version
+sys.exit(any(version(n) != v for n, v in (p.split("==") for p in sys.argv[1:])))
+EOF
+then
+  echo "setup: installing the check tools into .venv: ${CHECKPKGS[*]}"
+  .venv/bin/python -m pip install -q "${CHECKPKGS[@]}"
 fi
