@@ -144,48 +144,63 @@ struct CprInfo {
   bool female = false;       // Last digit even.
 };
 
+// The vocabulary of kinds: one row per kind, in the order every door lists
+// them, with its name (what callers type: kind="cpr", --type cpr,
+// gdprkit_id_kind_parse) and its label (what messages say). The only place
+// these words are written; a new kind is one row here plus its check.
+struct IdKindInfo {
+  IdKind kind;
+  std::string_view name;   // lower-case, stable: "provider_number"
+  std::string_view label;  // for messages: "provider number (ydernummer)"
+};
+inline constexpr IdKindInfo kIdKinds[] = {
+    {IdKind::kCpr, "cpr", "CPR number"},
+    {IdKind::kCvr, "cvr", "CVR number"},
+    {IdKind::kGln, "gln", "GLN (location number)"},
+    {IdKind::kProviderNumber, "provider_number", "provider number (ydernummer)"},
+    {IdKind::kSor, "sor", "SOR code"},
+    {IdKind::kOther, "other", "identifier"},
+};
+// Further names ParseIdKind accepts (not listed as choices).
+struct IdKindAlias {
+  std::string_view name;
+  IdKind kind;
+};
+inline constexpr IdKindAlias kIdKindAliases[] = {
+    {"location", IdKind::kGln},
+    {"lokationsnummer", IdKind::kGln},
+    {"provider", IdKind::kProviderNumber},
+    {"ydernummer", IdKind::kProviderNumber},
+    {"yder", IdKind::kProviderNumber},
+};
+
 // The lower-case name of a kind: "cpr", "cvr", "gln", "provider_number",
-// "sor", "other".
+// "sor", "other"; "unknown" for a number outside the enum.
 inline std::string_view IdKindName(IdKind kind) {
-  switch (kind) {
-    case IdKind::kCpr:
-      return "cpr";
-    case IdKind::kCvr:
-      return "cvr";
-    case IdKind::kGln:
-      return "gln";
-    case IdKind::kProviderNumber:
-      return "provider_number";
-    case IdKind::kSor:
-      return "sor";
-    case IdKind::kOther:
-      return "other";
+  for (const IdKindInfo& k : kIdKinds) {
+    if (k.kind == kind) return k.name;
   }
   return "unknown";
 }
 
 // A human label of a kind for messages: "CPR number", "provider number", ...
 inline std::string_view IdKindLabel(IdKind kind) {
-  switch (kind) {
-    case IdKind::kCpr:
-      return "CPR number";
-    case IdKind::kCvr:
-      return "CVR number";
-    case IdKind::kGln:
-      return "GLN (location number)";
-    case IdKind::kProviderNumber:
-      return "provider number (ydernummer)";
-    case IdKind::kSor:
-      return "SOR code";
-    case IdKind::kOther:
-      return "identifier";
+  for (const IdKindInfo& k : kIdKinds) {
+    if (k.kind == kind) return k.label;
   }
   return "identifier";
 }
 
+// The names of the kinds, in table order.
+inline std::vector<std::string_view> IdKindNames() {
+  std::vector<std::string_view> out;
+  for (const IdKindInfo& k : kIdKinds) out.push_back(k.name);
+  return out;
+}
+
 // The kind named `name` (IdKindName's names, plus the aliases "ydernummer",
-// "yder", "provider", "location", "lokationsnummer"; case-insensitive), or
-// nullopt.
+// "yder", "provider", "location", "lokationsnummer"; case-insensitive, '-'
+// for '_'), or nullopt.
 inline std::optional<IdKind> ParseIdKind(std::string_view name) {
   char buf[24];
   if (name.empty() || name.size() >= sizeof(buf)) return std::nullopt;
@@ -194,48 +209,61 @@ inline std::optional<IdKind> ParseIdKind(std::string_view name) {
     buf[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : (c == '-' ? '_' : c);
   }
   std::string_view n(buf, name.size());
-  if (n == "cpr") return IdKind::kCpr;
-  if (n == "cvr") return IdKind::kCvr;
-  if (n == "gln" || n == "location" || n == "lokationsnummer") return IdKind::kGln;
-  if (n == "provider_number" || n == "provider" || n == "ydernummer" || n == "yder") {
-    return IdKind::kProviderNumber;
+  for (const IdKindInfo& k : kIdKinds) {
+    if (k.name == n) return k.kind;
   }
-  if (n == "sor") return IdKind::kSor;
-  if (n == "other") return IdKind::kOther;
+  for (const IdKindAlias& a : kIdKindAliases) {
+    if (a.name == n) return a.kind;
+  }
   return std::nullopt;
 }
 
+// ParseIdKind with a status: InvalidArgument `unknown identifier kind "x";
+// valid: "cpr", ... and "other"; did you mean "cvr"?` (the text withheld when
+// it looks like a CPR number). Defined in the vault area
+// (src/vault/vocabulary.cc), so it needs the library, unlike the rest of this
+// header.
+absl::StatusOr<IdKind> IdKindFromName(std::string_view name);
+
+// The vocabulary of problems, by number: their stable snake_case codes.
+struct IdProblemInfo {
+  IdProblem problem;
+  std::string_view code;
+};
+inline constexpr IdProblemInfo kIdProblems[] = {
+    {IdProblem::kNone, "ok"},
+    {IdProblem::kEmpty, "empty"},
+    {IdProblem::kTooLong, "too_long"},
+    {IdProblem::kBadCharacter, "bad_character"},
+    {IdProblem::kBadSeparator, "bad_separator"},
+    {IdProblem::kBadLength, "bad_length"},
+    {IdProblem::kBadDate, "bad_date"},
+    {IdProblem::kBadCheckDigit, "bad_check_digit"},
+    {IdProblem::kLeadingZero, "leading_zero"},
+    {IdProblem::kAllZeros, "all_zeros"},
+    {IdProblem::kReplacementNumber, "replacement_number"},
+    {IdProblem::kFutureBirthDate, "future_birth_date"},
+};
+
 // A stable snake_case code for a problem ("bad_check_digit"), for columns
-// of results and for the C ABI.
+// of results and for the C ABI; "unknown" for a number outside the enum.
 inline std::string_view IdProblemCode(IdProblem problem) {
-  switch (problem) {
-    case IdProblem::kNone:
-      return "ok";
-    case IdProblem::kEmpty:
-      return "empty";
-    case IdProblem::kTooLong:
-      return "too_long";
-    case IdProblem::kBadCharacter:
-      return "bad_character";
-    case IdProblem::kBadSeparator:
-      return "bad_separator";
-    case IdProblem::kBadLength:
-      return "bad_length";
-    case IdProblem::kBadDate:
-      return "bad_date";
-    case IdProblem::kBadCheckDigit:
-      return "bad_check_digit";
-    case IdProblem::kLeadingZero:
-      return "leading_zero";
-    case IdProblem::kAllZeros:
-      return "all_zeros";
-    case IdProblem::kReplacementNumber:
-      return "replacement_number";
-    case IdProblem::kFutureBirthDate:
-      return "future_birth_date";
+  for (const IdProblemInfo& p : kIdProblems) {
+    if (p.problem == problem) return p.code;
   }
   return "unknown";
 }
+
+// The codes, by number ("ok" first).
+inline std::vector<std::string_view> IdProblemCodes() {
+  std::vector<std::string_view> out;
+  for (const IdProblemInfo& p : kIdProblems) out.push_back(p.code);
+  return out;
+}
+
+// The problem whose code is `code`; InvalidArgument naming the valid codes
+// otherwise. Defined in src/vault/vocabulary.cc, like IdKindFromName.
+absl::StatusOr<IdProblem> IdProblemFromCode(std::string_view code);
 
 // Why a value of `kind` was rejected, in a sentence that never repeats the
 // value ("a CPR number has 10 digits (DDMMYY-SSSS)").

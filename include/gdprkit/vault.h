@@ -97,6 +97,12 @@ struct KdfLimits {
   // The smallest limits libsodium accepts (1 pass, 8 KiB). For tests only: it
   // makes passphrases cheap to guess.
   static KdfLimits ForTestsOnly();
+
+  // The limits of a cost by name: "moderate", "interactive" or "tests_only"
+  // (the names of the three above); InvalidArgument naming them otherwise.
+  static absl::StatusOr<KdfLimits> FromName(std::string_view name);
+  // "moderate", "interactive", "tests_only".
+  static std::vector<std::string_view> Names();
 };
 
 // How the master keys are protected.
@@ -206,10 +212,21 @@ enum class PseudonymScheme : std::uint8_t {
   // pseudonym key with crypto_kdf.
   kChaCha20 = 2,
 };
+// The names of the vault's enums (PseudonymScheme, KeyState, AuditOp,
+// TranslateTarget) come from one table each (src/vault/vocabulary.cc), which
+// every door uses: <Enum>Name is total ("unknown" for a number outside the
+// enum), Parse<Enum> gives InvalidArgument naming the valid choices and the
+// nearest, <Enum>Names lists them in table order.
+
 // "blake2b" / "chacha20".
 std::string_view PseudonymSchemeName(PseudonymScheme scheme);
-// The reverse; false for any other name.
+// The reverse: InvalidArgument `unknown pseudonym scheme "x"; valid:
+// "chacha20" and "blake2b"` for any other name.
+absl::StatusOr<PseudonymScheme> ParsePseudonymScheme(std::string_view name);
+// The same as a flag (since 0.2): false for any other name.
 bool ParsePseudonymScheme(std::string_view name, PseudonymScheme* scheme);
+// "chacha20" (the default for new domains) and "blake2b".
+std::vector<std::string_view> PseudonymSchemeNames();
 
 // A domain as stored in the vault.
 struct DomainInfo {
@@ -226,6 +243,11 @@ enum class KeyState : std::uint8_t {
   kEnabled = 2,    // Older; still recomputes its pseudonyms, decrypts its rows.
   kDestroyed = 3,  // Wiped; what was made under it cannot be recomputed.
 };
+
+// "primary", "enabled", "destroyed".
+std::string_view KeyStateName(KeyState state);
+absl::StatusOr<KeyState> ParseKeyState(std::string_view name);
+std::vector<std::string_view> KeyStateNames();
 
 struct KeyVersionInfo {
   std::uint32_t version = 0;
@@ -249,6 +271,8 @@ enum class AuditOp : std::uint8_t {
 
 // "vault_created", "reidentify", ...
 std::string_view AuditOpName(AuditOp op);
+absl::StatusOr<AuditOp> ParseAuditOp(std::string_view name);
+std::vector<std::string_view> AuditOpNames();
 
 // One entry of the audit trail. Holds no identifier and no key.
 struct AuditRecord {
@@ -288,6 +312,10 @@ enum class TranslateTarget : std::uint8_t {
   kToken = 0,      // Tokens of the target domain (issued when missing).
   kPseudonym = 1,  // Pseudonyms of the target domain.
 };
+// "token", "pseudonym".
+std::string_view TranslateTargetName(TranslateTarget target);
+absl::StatusOr<TranslateTarget> ParseTranslateTarget(std::string_view name);
+std::vector<std::string_view> TranslateTargetNames();
 
 class Pseudonymizer;
 
@@ -318,6 +346,9 @@ class Vault {
                             PseudonymScheme scheme = PseudonymScheme::kChaCha20);
   // All domains, by name.
   absl::StatusOr<std::vector<DomainInfo>> ListDomains() const;
+  // One domain; NotFound `no domain "x" in the vault; did you mean "y"?`
+  // (the nearest names) when there is none.
+  absl::StatusOr<DomainInfo> GetDomain(std::string_view name) const;
 
   // One pseudonym per input row into `out` (cleared first). Stateless: nothing
   // is written. Rejected rows fail the batch or, with InvalidRows::kSkip, give

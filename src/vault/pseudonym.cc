@@ -1,4 +1,6 @@
-// Pseudonyms: the kernel, the standalone Pseudonymizer and exported keys.
+// Pseudonyms: the kernel, the standalone Pseudonymizer, exported keys, and the
+// vault's pseudonym calls (Vault::Pseudonymize, NewPseudonymizer,
+// ExportPseudonymKey).
 #include "vault/internal/pseudonym.h"
 
 #include <sodium.h>
@@ -14,9 +16,11 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/status_macros.h"
 #include "common/sv.h"
 #include "gdprkit/vault.h"
 #include "vault/internal/keys.h"
+#include "vault/internal/vault_impl.h"
 
 namespace gdprkit {
 namespace internal {
@@ -204,10 +208,10 @@ absl::StatusOr<std::unique_ptr<Pseudonymizer>> PseudonymizerAccess::Make(std::st
                                                                          std::uint32_t version,
                                                                          PseudonymScheme scheme,
                                                                          absl::string_view key32) {
-  absl::StatusOr<std::unique_ptr<SecretBytes>> material = PseudonymKeyMaterial(key32, scheme);
-  if (!material.ok()) return material.status();
+  GDPRKIT_ASSIGN_OR_RETURN(std::unique_ptr<SecretBytes> material,
+                           PseudonymKeyMaterial(key32, scheme));
   auto key = std::make_unique<Pseudonymizer::Key>();
-  key->material = std::move(*material);
+  key->material = std::move(material);
   return std::unique_ptr<Pseudonymizer>(
       new Pseudonymizer(std::move(domain), version, scheme, std::move(key)));
 }
@@ -234,26 +238,6 @@ bool IsValidDomainName(absl::string_view name) {
 }
 
 }  // namespace internal
-
-std::string_view PseudonymSchemeName(PseudonymScheme scheme) {
-  switch (scheme) {
-    case PseudonymScheme::kBlake2b:
-      return "blake2b";
-    case PseudonymScheme::kChaCha20:
-      return "chacha20";
-  }
-  return "unknown";
-}
-
-bool ParsePseudonymScheme(std::string_view name, PseudonymScheme* scheme) {
-  for (PseudonymScheme s : {PseudonymScheme::kBlake2b, PseudonymScheme::kChaCha20}) {
-    if (name == PseudonymSchemeName(s)) {
-      if (scheme != nullptr) *scheme = s;
-      return true;
-    }
-  }
-  return false;
-}
 
 Pseudonymizer::Pseudonymizer(std::string domain, std::uint32_t key_version, PseudonymScheme scheme,
                              std::unique_ptr<Key> key)
@@ -346,6 +330,57 @@ absl::StatusOr<std::string> Pseudonymizer::PseudonymizeOne(IdKind kind, std::str
     return absl::Status(s.code(), msg);
   }
   return std::string(out[0]);
+}
+
+// --- The vault's pseudonyms ------------------------------------------------------
+
+absl::Status Vault::Pseudonymize(std::string_view domain, IdKind kind,
+                                 absl::Span<const std::string_view> identifiers, StringColumn* out,
+                                 const BatchOptions& options, BatchReport* report) const {
+  if (out == nullptr) return absl::InvalidArgumentError("no output column");
+  absl::MutexLock lock(&impl_->mu);
+  Transaction txn(impl_->db.get());
+  GDPRKIT_RETURN_IF_ERROR(txn.BeginRead());
+  GDPRKIT_ASSIGN_OR_RETURN(DomainRow d, impl_->LoadDomain(AV(domain)));
+  std::uint32_t version = options.key_version != 0 ? options.key_version : d.key_version;
+  GDPRKIT_ASSIGN_OR_RETURN(const DomainKeys* keys, impl_->Keys(d, version));
+  SecretBytes::Reader r(*keys->secret);
+  return internal::PseudonymizeBatch(r.data(), version, d.scheme, kind, identifiers,
+                                     internal::PseudonymSink{out, nullptr}, options, report);
+}
+
+absl::StatusOr<std::unique_ptr<Pseudonymizer>> Vault::NewPseudonymizer(
+    std::string_view domain, std::uint32_t key_version) const {
+  absl::MutexLock lock(&impl_->mu);
+  Transaction txn(impl_->db.get());
+  GDPRKIT_RETURN_IF_ERROR(txn.BeginRead());
+  GDPRKIT_ASSIGN_OR_RETURN(DomainRow d, impl_->LoadDomain(AV(domain)));
+  std::uint32_t version = key_version != 0 ? key_version : d.key_version;
+  GDPRKIT_ASSIGN_OR_RETURN(const DomainKeys* keys, impl_->Keys(d, version));
+  SecretBytes::Reader r(*keys->secret);
+  return internal::PseudonymizerAccess::Make(
+      d.name, version, d.scheme,
+      absl::string_view(reinterpret_cast<const char*>(r.data() + internal::kPseudonymKeyOffset),
+                        internal::kKeyBytes));
+}
+
+absl::StatusOr<std::string> Vault::ExportPseudonymKey(std::string_view domain,
+                                                      std::string_view reason,
+                                                      InsecureSecretAccess) {
+  GDPRKIT_RETURN_IF_ERROR(CheckReason(AV(reason)));
+  absl::MutexLock lock(&impl_->mu);
+  Transaction txn(impl_->db.get());
+  GDPRKIT_RETURN_IF_ERROR(txn.BeginWrite());
+  GDPRKIT_ASSIGN_OR_RETURN(DomainRow d, impl_->LoadDomain(AV(domain)));
+  GDPRKIT_ASSIGN_OR_RETURN(const DomainKeys* keys, impl_->Keys(d, d.key_version));
+  GDPRKIT_RETURN_IF_ERROR(
+      impl_->AppendAudit(AuditOp::kExportKey, d.name, "", AV(reason), 0, d.key_version));
+  GDPRKIT_RETURN_IF_ERROR(txn.Commit());
+  SecretBytes::Reader r(*keys->secret);
+  return internal::FormatExportedKey(
+      d.name, d.key_version, d.scheme,
+      absl::string_view(reinterpret_cast<const char*>(r.data() + internal::kPseudonymKeyOffset),
+                        internal::kKeyBytes));
 }
 
 }  // namespace gdprkit

@@ -375,7 +375,7 @@ TEST_F(VaultTest, DomainsAreExplicitAndNamedCarefully) {
   std::vector<std::string_view> ids = {kCprA};
   absl::Status s = vault_->Tokenize("klynge-arhus-2026", IdKind::kCpr, ids, &out);
   EXPECT_EQ(s.code(), absl::StatusCode::kNotFound);
-  EXPECT_TRUE(HasSub(std::string(s.message()), "did you mean klynge-aarhus-2026"));
+  EXPECT_TRUE(HasSub(std::string(s.message()), "did you mean \"klynge-aarhus-2026\""));
   absl::StatusOr<std::vector<DomainInfo>> d = vault_->ListDomains();
   ASSERT_TRUE(d.ok());
   ASSERT_EQ(d->size(), 2u);
