@@ -181,24 +181,9 @@ inline std::string JsonStringArray(const std::vector<std::string>& items) {
   return Str("[", Join(quoted, ", "), "]");
 }
 
-// A CSV field (RFC 4180): quoted when it holds a comma, quote or line break.
-inline std::string CsvField(std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-  return out;
-}
-
-inline std::string CsvRow(const std::vector<std::string>& fields) {
-  std::vector<std::string> escaped;
-  escaped.reserve(fields.size());
-  for (const std::string& f : fields) escaped.push_back(CsvField(f));
-  return Str(Join(escaped, ","), "\r\n");
-}
+// A CSV row (RFC 4180) with commas, ending in CRLF: CsvRowWith(fields, ',')
+// of cli_csv.h.
+std::string CsvRow(const std::vector<std::string>& fields);
 
 // Display width of UTF-8 text in a terminal, counted in code points.
 inline std::size_t DisplayWidth(std::string_view s) {

@@ -32,7 +32,8 @@ absl::StatusOr<std::string> ReadFileArg(const std::string& path, std::size_t lim
     data.append(buf, n);
     if (data.size() > limit) {
       if (f != stdin) std::fclose(f);
-      return absl::ResourceExhaustedError(Str(Plain(path), " is larger than ", limit, " bytes"));
+      return absl::ResourceExhaustedError(
+          Str(path == "-" ? "<stdin>" : Plain(path), " is larger than ", limit, " bytes"));
     }
   }
   const bool failed = std::ferror(f) != 0;
@@ -231,5 +232,7 @@ std::string CsvRowWith(const std::vector<std::string>& fields, char delimiter) {
   out += "\r\n";
   return out;
 }
+
+std::string CsvRow(const std::vector<std::string>& fields) { return CsvRowWith(fields, ','); }
 
 }  // namespace gdprkit::cli

@@ -37,6 +37,7 @@
 #include "absl/status/statusor.h"
 #include "cli.h"
 #include "cli_csv.h"
+#include "common/text.h"
 #include "gdprkit.h"  // GDPRKIT_VERSION (a macro only; this tool links the C++ core)
 #include "gdprkit/basis.h"
 #include "gdprkit/policy.h"
@@ -129,13 +130,14 @@ std::string GeneralHelp() {
   return out;
 }
 
-// "; did you mean 'x'?" for a mistyped word, or "" when nothing is near.
+// The core's "; did you mean "x"?" (common/text.h) for a mistyped word, or ""
+// when nothing is plausibly meant: at most a third of the word wrong.
 std::string DidYouMean(std::string_view wanted, const std::vector<std::string_view>& candidates) {
-  const std::vector<std::string> near = NearestNames(wanted, candidates, 1);
-  if (near.empty()) return "";
-  // Only suggest what is plausibly a typo: at most a third of the word wrong.
-  if (EditDistance(wanted, near.front()) > std::max<std::size_t>(2, wanted.size() / 3)) return "";
-  return Str("; did you mean '", near.front(), "'?");
+  std::vector<std::string_view> near;
+  for (std::string_view c : candidates) {
+    if (EditDistance(wanted, c) <= std::max<std::size_t>(2, wanted.size() / 3)) near.push_back(c);
+  }
+  return internal::DidYouMean(wanted, absl::MakeConstSpan(near), 1);
 }
 
 }  // namespace
@@ -231,48 +233,25 @@ int ParseInvocation(const Command& c, const std::vector<std::string>& args, Invo
   return -1;
 }
 
+}  // namespace
+
 // ---------------------------------------------------------------------------
 // Loading policies.
 // ---------------------------------------------------------------------------
-
-// Reads standard input, at most `limit` bytes (one more is read to detect
-// larger input).
-absl::StatusOr<std::string> ReadStdin(std::size_t limit) {
-  std::string text;
-  char buf[65536];
-  for (;;) {
-    const std::size_t n = std::fread(buf, 1, sizeof buf, stdin);
-    text.append(buf, n);
-    if (text.size() > limit) break;
-    if (n < sizeof buf) break;
-  }
-  if (std::ferror(stdin)) return absl::InternalError("policy <stdin>: read error");
-  if (text.size() > limit) {
-    return absl::ResourceExhaustedError(
-        Str("policy <stdin> is larger than the limit of ", limit, " bytes"));
-  }
-  return text;
-}
-
-}  // namespace
 
 // Loads a policy named on the command line; "-" is standard input. The core
 // reads the file, its format and a leading byte-order mark.
 absl::StatusOr<std::shared_ptr<const Policy>> LoadPolicyArg(const std::string& arg) {
   if (arg == "-") {
-    absl::StatusOr<std::string> text = ReadStdin(Policy::kMaxPolicyBytes);
+    absl::StatusOr<std::string> text = ReadFileArg("-", Policy::kMaxPolicyBytes);
     if (!text.ok()) return text.status();
     return Policy::FromText(*text, PolicyFormat::kAuto, "<stdin>");
   }
   return Policy::Load(arg);
 }
 
-namespace {
-
 // The message of a load error, naming the file when the library's message
 // does not already.
-}  // namespace
-
 std::string LoadErrorMessage(const std::string& arg, const absl::Status& status) {
   const std::string name = arg == "-" ? "<stdin>" : arg;
   std::string message = MessageOf(status);

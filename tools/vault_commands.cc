@@ -68,6 +68,7 @@
 #include "absl/time/time.h"
 #include "cli.h"
 #include "cli_csv.h"
+#include "common/text.h"
 #include "gdprkit/identifiers.h"
 #include "gdprkit/retention.h"
 #include "gdprkit/vault.h"
@@ -184,9 +185,9 @@ absl::StatusOr<Column> ReadColumn(const Invocation& inv, std::size_t operand) {
       names.push_back(digits >= 6 ? std::string("<a value?>") : Plain(h));
     }
     return absl::InvalidArgumentError(
-        Str(c.name, ": no column \"", Plain(want), "\" in the CSV header (", header.size(),
-            header.size() == 1 ? " column" : " columns", ", ", DelimiterName(csv->delimiter),
-            "-separated: ", Join(names, ", "), ")"));
+        Str(c.name, ": no column ", internal::QuoteUntrusted(want), " in the CSV header (",
+            header.size(), header.size() == 1 ? " column" : " columns", ", ",
+            DelimiterName(csv->delimiter), "-separated: ", Join(names, ", "), ")"));
   }
   c.csv = std::move(*csv);
   for (std::size_t r = 1; r < c.csv->records.size(); ++r) {
@@ -242,15 +243,11 @@ int WriteColumn(const Invocation& inv, const Column& c, const StringColumn& out,
   return kExitOk;
 }
 
+// --type: the identifier kind (the core's names and aliases); cpr when absent.
 absl::StatusOr<IdKind> KindOption(const Invocation& inv) {
-  const std::string name = inv.Get("--type", "cpr");
-  std::optional<IdKind> k = ParseIdKind(name);
-  if (!k.has_value()) {
-    return absl::InvalidArgumentError(
-        Str("unknown --type \"", Plain(name),
-            "\" (expected cpr, cvr, gln, provider_number (ydernummer), sor or other)"));
-  }
-  return *k;
+  absl::StatusOr<IdKind> kind = IdKindFromName(inv.Get("--type", "cpr"));
+  if (!kind.ok()) return absl::InvalidArgumentError(Str("--type: ", MessageOf(kind.status())));
+  return kind;
 }
 
 // How identifiers are checked: --allow-future, and --as-of DATE (a date, or a
@@ -271,18 +268,11 @@ absl::StatusOr<IdOptions> IdOptionsArg(const Invocation& inv) {
   return ResolveCprAsOf(options);
 }
 
-// --scheme: the pseudonym scheme of new domains; chacha20 when absent. The
-// option's choices are checked when the command line is parsed; this is the
-// second line of defence.
+// --scheme: the pseudonym scheme of new domains; the first of the core's
+// names (chacha20) when absent. The option's choices are checked when the
+// command line is parsed; this is the second line of defence.
 absl::StatusOr<PseudonymScheme> SchemeOption(const Invocation& inv) {
-  const std::string name =
-      inv.Get("--scheme", std::string(PseudonymSchemeName(PseudonymScheme::kChaCha20)));
-  PseudonymScheme scheme;
-  if (!ParsePseudonymScheme(name, &scheme)) {
-    return absl::InvalidArgumentError(
-        Str("unknown --scheme \"", Plain(name), "\" (expected chacha20 or blake2b)"));
-  }
-  return scheme;
+  return ParsePseudonymScheme(inv.Get("--scheme", PseudonymSchemeNames().front()));
 }
 
 // Prints "<file>:<line>: <label>: <why>" for the first rejected rows.
@@ -538,10 +528,9 @@ absl::StatusOr<std::unique_ptr<Vault>> OpenVault(const Invocation& inv, bool cre
   options.set_actor(inv.Has("--actor") ? inv.Get("--actor")
                                        : std::string(user != nullptr ? user : "gdprkit-cli"));
   if (create) {
-    const std::string kdf = inv.Get("--kdf", "moderate");
-    options.set_kdf_limits(kdf == "interactive"  ? KdfLimits::Interactive()
-                           : kdf == "tests_only" ? KdfLimits::ForTestsOnly()
-                                                 : KdfLimits::Moderate());
+    absl::StatusOr<KdfLimits> limits = KdfLimits::FromName(inv.Get("--kdf", "moderate"));
+    if (!limits.ok()) return limits.status();
+    options.set_kdf_limits(*limits);
   }
   if (inv.Has("--busy-timeout")) {
     const std::string ms = inv.Get("--busy-timeout");
@@ -812,19 +801,20 @@ int RunTranslate(const Invocation& inv) {
   if (!inv.Has("--reason")) {
     return UsageError("--reason is required (it is audited)", "vault translate ");
   }
-  // --target's choices are checked when the command line is parsed.
-  const std::string target_name = inv.Get("--target", "token");
-  const TranslateTarget target =
-      target_name == "pseudonym" ? TranslateTarget::kPseudonym : TranslateTarget::kToken;
+  // --target's choices (the core's names) are checked when the command line
+  // is parsed.
+  absl::StatusOr<TranslateTarget> target =
+      ParseTranslateTarget(inv.Get("--target", TranslateTargetName(TranslateTarget::kToken)));
+  if (!target.ok()) return Fail(target.status());
   absl::StatusOr<Column> c = ReadColumn(inv, 1);
   if (!c.ok()) return Fail(c.status());
   absl::StatusOr<std::unique_ptr<Vault>> v = OpenVault(inv, false);
   if (!v.ok()) return Fail(v.status());
   StringColumn out;
   absl::Status s = (*v)->Translate(inv.Get("--from"), inv.Get("--to"), c->values,
-                                   inv.Get("--reason"), target, &out);
+                                   inv.Get("--reason"), *target, &out);
   if (!s.ok()) return FailTokens(*c, s);
-  return WriteColumn(inv, *c, out, target == TranslateTarget::kPseudonym ? "pseudonym" : "token");
+  return WriteColumn(inv, *c, out, TranslateTargetName(*target));
 }
 
 int RunErase(const Invocation& inv) {
@@ -1114,8 +1104,12 @@ OptionSpec WaitSpec() {
   return {"--wait", "SECONDS", {}, "wait for other programs' readers to truncate the log (10)"};
 }
 
+// The kinds from the core's table (the alias ydernummer is accepted too).
 OptionSpec TypeOption() {
-  return {"--type", "TYPE", {}, "identifier type: cpr (default), cvr, gln, ydernummer, sor, other"};
+  static const std::string* const help = new std::string(
+      Str("identifier type: ", Join(IdKindNames(), ", "), " (default cpr; ydernummer for ",
+          IdKindName(IdKind::kProviderNumber), ")"));
+  return {"--type", "TYPE", {}, *help};
 }
 
 OptionSpec AsOfOption() {
@@ -1134,7 +1128,7 @@ OptionSpec ColumnOption() {
 }
 
 OptionSpec SchemeSpec(std::string_view help) {
-  return {"--scheme", "SCHEME", {"chacha20", "blake2b"}, help};
+  return {"--scheme", "SCHEME", PseudonymSchemeNames(), help};
 }
 
 // The details of add-domain, about --scheme; also the end of create's.
@@ -1173,7 +1167,7 @@ std::vector<Command> VaultCommands() {
        "Create a vault file (and domains) protected by a passphrase or host key", CreateDetails(),
        With({{"--domain", "A,B", {}, "create these domains too (comma-separated)"},
              SchemeSpec("pseudonym scheme of those domains: chacha20 (default) or blake2b"),
-             {"--kdf", "COST", {"moderate", "interactive", "tests_only"}, "Argon2id cost"}},
+             {"--kdf", "COST", KdfLimits::Names(), "Argon2id cost"}},
             secret),
        RunCreate},
       {"vault", "add-domain", "VAULT NAME", 2, 2,
@@ -1240,9 +1234,7 @@ std::vector<Command> VaultCommands() {
        With({{"--from", "DOMAIN", {}, "the domain of the tokens (required)"},
              {"--to", "DOMAIN", {}, "the domain to translate into (required; another one)"},
              {"--reason", "TEXT", {}, "why (required; audited; no CPR number in it)"},
-             {"--target",
-              "KIND",
-              {"token", "pseudonym"},
+             {"--target", "KIND", TranslateTargetNames(),
               "what to give: token (default) or pseudonym"},
              ColumnOption(),
              DelimiterOption(),

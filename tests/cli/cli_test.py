@@ -119,9 +119,9 @@ class VersionAndHelp(CliTestCase):
 class UsageErrors(CliTestCase):
     def test_unknown_command_suggests_the_nearest(self):
         _, err = self.usage_error("polcy", "check", KAPSEL)
-        self.assertIn("unknown command 'polcy'; did you mean 'policy'?", err)
+        self.assertIn('unknown command \'polcy\'; did you mean "policy"?', err)
         _, err = self.usage_error("policy", "chek", KAPSEL)
-        self.assertIn("unknown command 'gdprkit policy chek'; did you mean 'check'?", err)
+        self.assertIn('unknown command \'gdprkit policy chek\'; did you mean "check"?', err)
         _, err = self.usage_error("frobnicate")
         self.assertNotIn("did you mean", err)
 
@@ -148,7 +148,7 @@ class UsageErrors(CliTestCase):
         _, err = self.usage_error("policy", "check", KAPSEL, "--format")
         self.assertIn("needs a value", err)
         _, err = self.usage_error("policy", "check", "--formt", "json", KAPSEL)
-        self.assertIn("did you mean '--format'?", err)
+        self.assertIn('did you mean "--format"?', err)
         _, err = self.usage_error("policy", "check", "--format=json", "--format=csv", KAPSEL)
         self.assertIn("more than once", err)
         _, err = self.usage_error("policy", "check", "--format=", KAPSEL)
