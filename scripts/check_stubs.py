@@ -288,13 +288,16 @@ def _same_default(stub: Optional[str], ext: Optional[str]) -> bool:
         return False
 
 
+def _listed(params: List[Param]) -> str:
+    return ", ".join(p.name if p.default is None else f"{p.name}={p.default}" for p in params)
+
+
 def _compare_params(what: str, stub: List[Param], ext: List[Param]) -> List[str]:
     problems: List[str] = []
-    stub_names = [p.name for p in stub]
-    ext_names = [p.name for p in ext]
-    if len(stub) != len(ext):
-        return [f"{what}: parameters ({', '.join(stub_names)}) in the stub, "
-                f"({', '.join(ext_names)}) in the extension"]
+    if len(stub) != len(ext) or any(
+        s.name != e.name and not UNNAMED.match(e.name) for s, e in zip(stub, ext)
+    ):
+        return [f"{what}: ({_listed(stub)}) in the stub, ({_listed(ext)}) in the extension"]
     unnamed: List[str] = []
     for s, e in zip(stub, ext):
         if UNNAMED.match(e.name) and e.kind in ("positional", "positional-only"):
