@@ -203,6 +203,11 @@ py::bytes ProblemBytes(const std::vector<IdProblem>& problems) {
   return py::bytes(b);
 }
 
+// A vocabulary of the core as a list of str.
+std::vector<std::string> Names(const std::vector<std::string_view>& names) {
+  return std::vector<std::string>(names.begin(), names.end());
+}
+
 IdKind KindFrom(int kind) {
   if (kind < 1 || kind > 6 || !IsKnownIdKind(static_cast<IdKind>(kind))) {
     Raise(absl::InvalidArgumentError(absl::StrCat("unknown identifier kind ", kind)));
@@ -252,14 +257,6 @@ class VaultHandle {
   std::string path_;
 };
 
-KdfLimits KdfFrom(const std::string& name) {
-  if (name == "moderate") return KdfLimits::Moderate();
-  if (name == "interactive") return KdfLimits::Interactive();
-  if (name == "tests_only") return KdfLimits::ForTestsOnly();
-  Raise(absl::InvalidArgumentError(absl::StrCat(
-      "unknown kdf cost \"", name, "\" (expected moderate, interactive or tests_only)")));
-}
-
 std::unique_ptr<VaultHandle> OpenOrCreate(bool create, const std::string& path,
                                           const py::handle& secret, bool host_key,
                                           const std::string& kdf, const std::string& actor,
@@ -267,7 +264,7 @@ std::unique_ptr<VaultHandle> OpenOrCreate(bool create, const std::string& path,
   VaultOptions vo;
   vo.set_path(path).set_actor(actor).set_create_if_missing(create_if_missing);
   if (busy_timeout_ms > 0) vo.set_busy_timeout_ms(busy_timeout_ms);
-  if (create || create_if_missing) vo.set_kdf_limits(KdfFrom(kdf));
+  if (create || create_if_missing) vo.set_kdf_limits(ValueOrRaise(KdfLimits::FromName(kdf)));
   {
     TextView s(secret);
     if (host_key) {
@@ -444,15 +441,23 @@ void RegisterVault(py::module_& m) {
         return py::make_tuple(list, ProblemBytes(problems));
       },
       py::arg("kind"), py::arg("values"), py::arg("options"));
+  // The vocabularies of identifiers and the vault, from the core's tables
+  // (gdprkit/identifiers.h, src/vault/vocabulary.cc): the package lists and
+  // parses names through these, never by copies of its own.
   m.def("id_kind_parse", [](const std::string& name) {
-    std::optional<IdKind> k = ParseIdKind(name);
-    if (!k.has_value()) {
-      Raise(absl::InvalidArgumentError(
-          absl::StrCat("unknown identifier kind \"", name,
-                       "\" (expected cpr, cvr, gln, provider_number, sor or other)")));
-    }
-    return static_cast<int>(*k);
+    return static_cast<int>(ValueOrRaise(IdKindFromName(name)));
   });
+  m.def("id_kind_names", [] { return Names(IdKindNames()); });
+  m.def("id_kind_label", [](int kind) { return std::string(IdKindLabel(KindFrom(kind))); });
+  m.def("id_problem_codes", [] { return Names(IdProblemCodes()); });
+  m.def("id_problem_parse", [](const std::string& code) {
+    return static_cast<int>(ValueOrRaise(IdProblemFromCode(code)));
+  });
+  m.def("pseudonym_scheme_names", [] { return Names(PseudonymSchemeNames()); });
+  m.def("translate_target_names", [] { return Names(TranslateTargetNames()); });
+  m.def("kdf_cost_names", [] { return Names(KdfLimits::Names()); });
+  m.def("audit_op_names", [] { return Names(AuditOpNames()); });
+  m.def("key_state_names", [] { return Names(KeyStateNames()); });
   m.def("id_kind_name", [](int kind) { return std::string(IdKindName(KindFrom(kind))); });
   m.def("id_problem_code",
         [](int problem) { return std::string(IdProblemCode(static_cast<IdProblem>(problem))); });
@@ -493,11 +498,7 @@ void RegisterVault(py::module_& m) {
       .def("create_domain",
            [](const VaultHandle& h, const std::string& name, const std::string& description,
               const std::string& scheme_name) {
-             PseudonymScheme scheme;
-             if (!ParsePseudonymScheme(scheme_name, &scheme)) {
-               Raise(absl::InvalidArgumentError("scheme must be 'chacha20' or 'blake2b', not '" +
-                                                scheme_name + "'"));
-             }
+             const PseudonymScheme scheme = ValueOrRaise(ParsePseudonymScheme(scheme_name));
              std::shared_ptr<Vault> v = h.Get();
              absl::Status s;
              {
@@ -573,15 +574,7 @@ void RegisterVault(py::module_& m) {
            [](const VaultHandle& h, const std::string& from, const std::string& to,
               const py::handle& tokens, const std::string& reason, const std::string& target_name) {
              // vault.py checks `to=`; this is the second line of defence.
-             TranslateTarget target;
-             if (target_name == "token") {
-               target = TranslateTarget::kToken;
-             } else if (target_name == "pseudonym") {
-               target = TranslateTarget::kPseudonym;
-             } else {
-               Raise(absl::InvalidArgumentError("to must be 'token' or 'pseudonym', not '" +
-                                                target_name + "'"));
-             }
+             const TranslateTarget target = ValueOrRaise(ParseTranslateTarget(target_name));
              std::shared_ptr<Vault> v = h.Get();
              InputColumn in = ReadColumn(tokens, "tokens");
              StringColumn out;

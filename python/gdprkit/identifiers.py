@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any, Callable, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Optional, Sequence, Tuple, Union
 
 from . import _args, _gdprkit
 from ._errors import ArgumentTypeError, InvalidArgumentError
@@ -69,20 +69,12 @@ __all__ = [
     "validate_cpr",
 ]
 
-#: The identifier kinds, by their canonical names.
-KINDS: Tuple[str, ...] = ("cpr", "cvr", "gln", "provider_number", "sor", "other")
+#: The identifier kinds, by their canonical names (the core's table, in the
+#: order of their numbers: "cpr" is 1).
+KINDS: Tuple[str, ...] = tuple(_gdprkit.id_kind_names())
 
-def _problem_codes() -> Tuple[str, ...]:
-    codes: List[str] = []
-    while True:
-        code = str(_gdprkit.id_problem_code(len(codes)))
-        if code == "unknown":
-            return tuple(codes)
-        codes.append(code)
-
-
-#: The problem codes, by number (0 = "ok").
-PROBLEMS: Tuple[str, ...] = _problem_codes()
+#: The problem codes, by number (0 = "ok"), from the core's table.
+PROBLEMS: Tuple[str, ...] = tuple(_gdprkit.id_problem_codes())
 
 #: Where times with a zone given as ``as_of`` are read.
 _ZONE = "Europe/Copenhagen"
@@ -202,12 +194,12 @@ class _Column:
             # C++, and na_value= would copy the column (34 ms per million).
             # Other extension dtypes map pd.NA to None.
             dt = values.dtype
-            if dt == object or (
+            if pd.api.types.is_object_dtype(dt) or (
                 isinstance(dt, pd.StringDtype) and getattr(dt, "na_value", pd.NA) is not pd.NA
             ):
                 arr = values.to_numpy(dtype=object)
             else:
-                arr = values.to_numpy(dtype=object, na_value=None)
+                arr = values.to_numpy(dtype=object, na_value=None)  # type: ignore[call-overload]
             self.items = self._from_array(arr, values.dtype, kind, what)
             return
         if module == "numpy":
@@ -236,7 +228,7 @@ class _Column:
             ) from None
 
     @staticmethod
-    def _from_array(arr: Any, dtype: Any, kind: int, what: str) -> List[Any]:
+    def _from_array(arr: Any, dtype: Any, kind: int, what: str) -> Any:
         import numpy as np
 
         dkind = getattr(dtype, "kind", "O")
@@ -250,12 +242,12 @@ class _Column:
         if dkind == "f" and kind == 1:
             raise ArgumentTypeError(f"{what} holds floats: CPR numbers must be text")
         if dkind in ("U", "S"):
-            return np.asarray(arr).tolist()  # type: ignore[no-any-return]
+            return np.asarray(arr).tolist()
         # An object array goes to C++ as it is (no list of a million
         # references); results then come back as an object array too.
-        return np.asarray(arr, dtype=object)  # type: ignore[no-any-return]
+        return np.asarray(arr, dtype=object)
 
-    def wrap(self, result: List[Any], dtype: Optional[str] = None) -> Any:
+    def wrap(self, result: Any, dtype: Optional[Any] = None) -> Any:
         """`result` (one value per row) in the caller's kind of container."""
         if self._kind == "scalar":
             return result[0]
@@ -286,19 +278,18 @@ class _Column:
 
             codes = np.frombuffer(problems, dtype=np.uint8)
             if dtype == "bool":
-                return self.wrap(codes == 0, dtype="bool")  # type: ignore[arg-type]
+                return self.wrap(codes == 0, dtype="bool")
             table = np.array([to(i) for i in range(len(PROBLEMS))], dtype=object)
-            return self.wrap(table[codes], dtype=object)  # type: ignore[arg-type]
+            return self.wrap(table[codes], dtype=object)
         return self.wrap([to(b) for b in problems])
 
 
 def _first_problem_error(kind: int, problems: bytes) -> InvalidArgumentError:
     for i, p in enumerate(problems):
         if p:
-            label = {1: "CPR number", 2: "CVR number", 3: "GLN", 4: "provider number",
-                     5: "SOR code", 6: "identifier"}[kind]
             return InvalidArgumentError(
-                f"row {i}: {label} rejected: {_gdprkit.id_problem_text(kind, p)} "
+                f"row {i}: {_gdprkit.id_kind_label(kind)} rejected: "
+                f"{_gdprkit.id_problem_text(kind, p)} "
                 f"[{PROBLEMS[p]}]"
             )
     return InvalidArgumentError("rejected")  # pragma: no cover

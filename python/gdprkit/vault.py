@@ -122,7 +122,10 @@ def _check_errors(errors: str) -> bool:
 
 _check_text = _args.text
 
-_KDF_COSTS = ("moderate", "interactive", "tests_only")
+# The vault's vocabularies, from the core's tables (src/vault/vocabulary.cc).
+_KDF_COSTS = tuple(_gdprkit.kdf_cost_names())
+_SCHEMES = tuple(_gdprkit.pseudonym_scheme_names())
+_TARGETS = tuple(_gdprkit.translate_target_names())
 
 
 class Vault:
@@ -140,7 +143,9 @@ class Vault:
     # ---- Opening ----------------------------------------------------------
 
     @staticmethod
-    def _secret(passphrase: Optional[_Secret], host_key: Optional[_Secret]) -> Tuple[bytearray, bool]:
+    def _secret(
+        passphrase: Optional[_Secret], host_key: Optional[_Secret]
+    ) -> Tuple[bytearray, bool]:
         if (passphrase is None) == (host_key is None):
             raise InvalidArgumentError("give exactly one of passphrase= and host_key=")
         if passphrase is not None:
@@ -255,7 +260,7 @@ class Vault:
         are keyed with the domain's 256-bit key; docs/vault.md gives them
         byte for byte. :class:`gdprkit.InvalidArgumentError` for another
         name."""
-        scheme = _args.choice(scheme, "scheme", ("chacha20", "blake2b"))
+        scheme = _args.choice(scheme, "scheme", _SCHEMES)
         self._h.create_domain(_check_text(name, "name"), _check_text(description, "description"),
                               scheme)
 
@@ -381,7 +386,7 @@ class Vault:
         altered or foreign token, the same domain twice or another `to`,
         :class:`gdprkit.NotFoundError` for a token never issued or erased, or
         an unknown domain."""
-        to = _args.choice(to, "to", ("token", "pseudonym"))
+        to = _args.choice(to, "to", _TARGETS)
         col = _Column(tokens, 6, "tokens")
         out = self._h.translate(
             _check_text(from_domain, "from_domain"), _check_text(to_domain, "to_domain"),
@@ -473,7 +478,7 @@ class Vault:
             _args.INT64_MAX if limit is None else _args.integer(limit, "limit", 0, _args.INT64_MAX))
         cols = ["seq", "time", "op", "actor", "domain", "target_domain", "reason", "count",
                 "key_version", "chain"]
-        df = pd.DataFrame(rows, columns=cols)
+        df: pd.DataFrame = pd.DataFrame(rows, columns=cols)
         df["time"] = pd.to_datetime(df["time"], unit="us", utc=True)
         return df
 

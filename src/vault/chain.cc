@@ -114,4 +114,35 @@ absl::Status Vault::Impl::RelinkDomain(DomainRow* d, KeyReaders* readers) {
   return SetLinkNext(d, &prev, std::string(), readers);
 }
 
+absl::Status Vault::Impl::Unlink(DomainRow* d, absl::string_view x, const std::string& next,
+                                 KeyReaders* readers) {
+  Stmt& prev = row_before;
+  prev.Reset();
+  prev.Bind(1, d->id);
+  prev.BindBlob(2, x);
+  const int rc = prev.Step();
+  Link link;
+  if (rc == SQLITE_ROW) {
+    link.head = false;
+    link.row = ReadRow(prev, 0);
+    link.next = link.row.next;
+  } else {
+    link.next = d->head;
+  }
+  prev.Reset();
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db->Error(rc, "finding token records");
+  if (!link.head) {
+    GDPRKIT_ASSIGN_OR_RETURN(const std::uint8_t* keys, RowKeys(*d, link.row.version, readers));
+    GDPRKIT_RETURN_IF_ERROR(CheckRow(*d, keys, link.row.View()));
+  }
+  if (link.next != x) {
+    return absl::DataLossError(
+        absl::StrCat("vault file is damaged: the token records of domain '", d->name,
+                     "' are out of order (a record was removed or moved outside the vault)"));
+  }
+  absl::Status s = SetLinkNext(d, &link, next, readers);
+  link.row.Wipe();
+  return s;
+}
+
 }  // namespace gdprkit

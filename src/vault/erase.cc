@@ -146,41 +146,8 @@ absl::StatusOr<ErasureReport> Vault::Erase(IdKind kind, std::string_view identif
         row.Wipe();
         if (!s.ok()) break;
         // Unlink it: the row before it (or the head) now points past it.
-        {
-          Stmt& prev = impl_->row_before;
-          prev.Reset();
-          prev.Bind(1, dom.id);
-          prev.BindBlob(2, key);
-          rc = prev.Step();
-          Link link;
-          if (rc == SQLITE_ROW) {
-            link.head = false;
-            link.row = ReadRow(prev, 0);
-            link.next = link.row.next;
-          } else {
-            link.next = dom.head;
-          }
-          prev.Reset();
-          if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-            s = d->Error(rc, "finding token records");
-            break;
-          }
-          if (!link.head) {
-            absl::StatusOr<const std::uint8_t*> pk =
-                impl_->RowKeys(dom, link.row.version, &readers);
-            s = pk.ok() ? impl_->CheckRow(dom, *pk, link.row.View()) : pk.status();
-            if (!s.ok()) break;
-          }
-          if (link.next != key) {
-            s = absl::DataLossError(absl::StrCat(
-                "vault file is damaged: the token records of domain '", dom.name,
-                "' are out of order (a record was removed or moved outside the vault)"));
-            break;
-          }
-          s = impl_->SetLinkNext(&dom, &link, row.next, &readers);
-          link.row.Wipe();
-          if (!s.ok()) break;
-        }
+        s = impl_->Unlink(&dom, key, row.next, &readers);
+        if (!s.ok()) break;
         Stmt& del = impl_->delete_by_idx;
         del.Reset();
         del.Bind(1, dom.id);

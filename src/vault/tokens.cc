@@ -392,15 +392,27 @@ void EmitTokens(const DomainRow& d, const std::vector<std::uint8_t>& state,
 
 }  // namespace internal
 
-absl::Status Vault::Tokenize(std::string_view domain, IdKind kind,
-                             absl::Span<const std::string_view> identifiers, StringColumn* tokens,
-                             const BatchOptions& options, BatchReport* report) {
+namespace {
+
+// The start of Tokenize and LookupTokens: the output column and the report
+// emptied, the batch normalised.
+absl::Status StartBatch(IdKind kind, absl::Span<const std::string_view> identifiers,
+                        const BatchOptions& options, StringColumn* tokens, StringColumn* norms,
+                        std::vector<std::uint8_t>* state, BatchReport* report) {
   if (tokens == nullptr) return absl::InvalidArgumentError("no output column");
   tokens->clear();
   if (report != nullptr) *report = BatchReport();
+  return NormalizeBatch(kind, identifiers, options, norms, state, report);
+}
+
+}  // namespace
+
+absl::Status Vault::Tokenize(std::string_view domain, IdKind kind,
+                             absl::Span<const std::string_view> identifiers, StringColumn* tokens,
+                             const BatchOptions& options, BatchReport* report) {
   StringColumn norms;
   std::vector<std::uint8_t> state;
-  GDPRKIT_RETURN_IF_ERROR(NormalizeBatch(kind, identifiers, options, &norms, &state, report));
+  GDPRKIT_RETURN_IF_ERROR(StartBatch(kind, identifiers, options, tokens, &norms, &state, report));
   std::vector<IdKind> kinds(identifiers.size(), kind);
   std::vector<std::uint8_t> raw;
   DomainRow row;
@@ -425,12 +437,9 @@ absl::Status Vault::LookupTokens(std::string_view domain, IdKind kind,
                                  absl::Span<const std::string_view> identifiers,
                                  StringColumn* tokens, const BatchOptions& options,
                                  BatchReport* report) const {
-  if (tokens == nullptr) return absl::InvalidArgumentError("no output column");
-  tokens->clear();
-  if (report != nullptr) *report = BatchReport();
   StringColumn norms;
   std::vector<std::uint8_t> state;
-  GDPRKIT_RETURN_IF_ERROR(NormalizeBatch(kind, identifiers, options, &norms, &state, report));
+  GDPRKIT_RETURN_IF_ERROR(StartBatch(kind, identifiers, options, tokens, &norms, &state, report));
   std::vector<IdKind> kinds(identifiers.size(), kind);
   std::vector<std::uint8_t> raw(identifiers.size() * internal::kTokenRandomBytes, 0);
   std::size_t found = 0;

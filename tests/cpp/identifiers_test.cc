@@ -190,7 +190,7 @@ TEST(CprTest, FutureBirthDateMessageNeverRepeatsTheNumber) {
 
 // A CPR number born on `d` (7th digit 4: the years 2000-2036).
 std::string CprBornOn(const IdDate& d) {
-  char buf[16];
+  char buf[32];
   std::snprintf(buf, sizeof(buf), "%02d%02d%02d4000", d.day, d.month, d.year % 100);
   return buf;
 }
@@ -612,7 +612,9 @@ TEST(PropertyTest, RandomInputAndIdempotence) {
         for (char c : first) ASSERT_TRUE(c >= '0' && c <= '9') << first;
       }
     }
-    if (kind == IdKind::kProviderNumber || kind == IdKind::kOther) EXPECT_GT(accepted, 0);
+    if (kind == IdKind::kProviderNumber || kind == IdKind::kOther) {
+      EXPECT_GT(accepted, 0);
+    }
   }
 }
 

@@ -252,7 +252,9 @@ TEST(VaultCrashTest, SigkillInTheMiddleOfALargeBatchLeavesAConsistentVault) {
   // All or nothing of the killed batch.
   EXPECT_TRUE(domains[0].tokens == first.size() || domains[0].tokens == first.size() + large.size())
       << domains[0].tokens;
-  if (killed_mid_batch) EXPECT_EQ(domains[0].tokens, first.size());
+  if (killed_mid_batch) {
+    EXPECT_EQ(domains[0].tokens, first.size());
+  }
   // The committed batch kept its tokens.
   std::vector<std::string_view> views(first.begin(), first.end());
   StringColumn now;

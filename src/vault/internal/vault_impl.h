@@ -15,7 +15,8 @@
 //   integrity.cc  MACs of domains, key versions and the header; CheckIntegrity
 //   backup.cc     Backup
 //   pseudonym.cc  pseudonyms (Pseudonymizer, the vault's pseudonym calls)
-//   vocabulary.cc the names of the vault's enums
+//   vocabulary.cc the names of the vault's and the identifiers' enums
+//   internal/vault_impl.cc  the helpers declared here
 #ifndef GDPRKIT_SRC_VAULT_INTERNAL_VAULT_IMPL_H_
 #define GDPRKIT_SRC_VAULT_INTERNAL_VAULT_IMPL_H_
 
@@ -103,7 +104,8 @@ bool IsKnownScheme(std::int64_t scheme);
 // cast would turn 257 into blake2b).
 absl::StatusOr<PseudonymScheme> StoredScheme(absl::string_view domain, std::int64_t scheme);
 
-// Opening a vault (open.cc), also used by rotation.cc and backup.cc.
+// Options, unlocking and the metadata table (vault_impl.cc): used by open.cc,
+// rotation.cc, integrity.cc, domains.cc and audit.cc.
 absl::Status UnlockError(const VaultOptions& o, const absl::Status& s);
 absl::Status CheckOptions(const VaultOptions& o);
 absl::StatusOr<std::int64_t> PragmaInt(Db* db, const char* sql);
@@ -393,58 +395,6 @@ using internal::ViewRow;
 
 // --- The implementation -----------------------------------------------------
 
-// The vault's files use these without "internal::" (this header is the
-// vault area's own: no other area or door includes it).
-using internal::AuditKeyAd;
-using internal::AV;
-using internal::CheckFreeText;
-using internal::CheckOptions;
-using internal::CheckReason;
-using internal::Db;
-using internal::DomainKeys;
-using internal::DomainRow;
-using internal::EmitTokens;
-using internal::FormatToken;
-using internal::Hex;
-using internal::IsKnownScheme;
-using internal::kAuditPersonal;
-using internal::KeyReaders;
-using internal::kIntegrityContext;
-using internal::kMaxDescription;
-using internal::kMaxStoredMemlimit;
-using internal::kMaxStoredOpslimit;
-using internal::kRecordMacBytes;
-using internal::kRecordPersonal;
-using internal::kSchemaVersion;
-using internal::kTokenAdMax;
-using internal::kTokenTextSize;
-using internal::Link;
-using internal::MasterKeyAd;
-using internal::NowUnix;
-using internal::ParsedToken;
-using internal::ParseToken;
-using internal::PragmaInt;
-using internal::PutMeta;
-using internal::RandomBytes;
-using internal::ReadMeta;
-using internal::ReadRow;
-using internal::RowArena;
-using internal::RowMac;
-using internal::RowPrefix;
-using internal::RowView;
-using internal::Scratch;
-using internal::SecretBytes;
-using internal::Stmt;
-using internal::StoredScheme;
-using internal::SV;
-using internal::TokenAd;
-using internal::TokenCheck;
-using internal::TokenRow;
-using internal::Transaction;
-using internal::U64;
-using internal::UnlockError;
-using internal::ViewRow;
-
 // --- The implementation -----------------------------------------------------
 
 struct Vault::Impl {
@@ -517,6 +467,11 @@ struct Vault::Impl {
   // or the row, re-MACed and written now.
   absl::Status SetLinkNext(internal::DomainRow* d, internal::Link* link, const std::string& next,
                            internal::KeyReaders* readers);
+  // Takes the row at index x (whose next-pointer is `next`) out of the chain:
+  // the row before it (authenticated), or the head, then points to `next`.
+  // DataLoss when that link does not point at x.
+  absl::Status Unlink(DomainRow* d, absl::string_view x, const std::string& next,
+                      KeyReaders* readers);
   // Rebuilds a domain's chain: every row's next-pointer and MAC, in index
   // order, and d->head. For rows this transaction re-keyed or is
   // authenticating for the first time.

@@ -1,0 +1,265 @@
+"""Door parity for the vocabularies of identifiers and the vault.
+
+Each vocabulary is read from the core (through the extension, which lists the
+core's tables: gdprkit/identifiers.h, src/vault/vocabulary.cc), and every name
+must be accepted and printed back by every door that has it: the Python
+package, the command line (the built ``gdprkit``: $GDPRKIT_CLI, else the
+newest build/*/gdprkit) and the C ABI (libgdprkit.so beside it, through
+ctypes). A name added to a core table and missing at a door fails here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import subprocess
+import sys
+from typing import Any, Dict, Iterator, List, Optional
+
+import pytest
+
+import gdprkit
+from gdprkit import _gdprkit, identifiers
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+PW = "correct horse battery staple"
+CPR = "010203-1234"  # a valid CPR number for tests (no modulus 11 needed)
+SAMPLE = {  # one accepted value per kind
+    "cpr": CPR,
+    "cvr": "10000009",
+    "gln": "5790000000005",
+    "provider_number": "12345",
+    "sor": "12345678902",
+    "other": "MRN-1",
+}
+
+
+def _cli() -> Optional[pathlib.Path]:
+    given = os.environ.get("GDPRKIT_CLI")
+    if given:
+        return pathlib.Path(given)
+    built = [p for p in REPO.glob("build/*/gdprkit") if p.is_file() and os.access(p, os.X_OK)]
+    return max(built, key=lambda p: p.stat().st_mtime) if built else None
+
+
+CLI = _cli()
+needs_cli = pytest.mark.skipif(CLI is None, reason="no built gdprkit command line")
+
+
+def run(*args: str, stdin: str = "", code: int = 0) -> str:
+    assert CLI is not None
+    env = dict(os.environ, VAULT_PASS=PW)
+    proc = subprocess.run([str(CLI), *args], input=stdin, capture_output=True, text=True,
+                          env=env, timeout=120, check=False)
+    assert proc.returncode == code, f"gdprkit {' '.join(args)}\n{proc.stdout}\n{proc.stderr}"
+    return proc.stdout
+
+
+def _c_library() -> Optional[pathlib.Path]:
+    if CLI is None:
+        return None
+    lib = CLI.parent / "libgdprkit.so.0"
+    return lib if lib.exists() else None
+
+
+LIB = _c_library()
+needs_c = pytest.mark.skipif(LIB is None, reason="no built libgdprkit.so.0 beside the CLI")
+
+# The C ABI through ctypes in a process of its own: libgdprkit.so carries its
+# own protobuf, which must not meet the extension's in one process.
+_C_PROBE = """
+import ctypes, json, sys
+lib = ctypes.CDLL(sys.argv[1])
+lib.gdprkit_id_kind_name.restype = ctypes.c_char_p
+lib.gdprkit_id_problem_code.restype = ctypes.c_char_p
+names = json.loads(sys.argv[2])
+parsed = {}
+for name in names:
+    out = ctypes.c_int(0)
+    status = lib.gdprkit_id_kind_parse(ctypes.byref(out), name.encode())
+    parsed[name] = out.value if status == 0 else -status
+print(json.dumps({
+    "kind_names": [lib.gdprkit_id_kind_name(k).decode() for k in range(1, len(names) + 1)],
+    "kind_parse": parsed,
+    "problem_codes": [lib.gdprkit_id_problem_code(p).decode() for p in range(int(sys.argv[3]))],
+}))
+"""
+
+
+def c_probe() -> Dict[str, Any]:
+    assert LIB is not None
+    proc = subprocess.run(
+        [sys.executable, "-c", _C_PROBE, str(LIB), json.dumps(kind_names()),
+         str(len(problem_codes()))],
+        capture_output=True, text=True, timeout=60, check=True)
+    result: Dict[str, Any] = json.loads(proc.stdout)
+    return result
+
+
+@pytest.fixture
+def vault(tmp_path: pathlib.Path) -> Iterator[gdprkit.Vault]:
+    with gdprkit.Vault.create(str(tmp_path / "v.vault"), passphrase=PW, kdf="tests_only",
+                              actor="pytest") as v:
+        yield v
+
+
+# ---- identifier kinds ----------------------------------------------------------
+
+
+def kind_names() -> List[str]:
+    return list(_gdprkit.id_kind_names())
+
+
+def test_every_kind_has_a_sample() -> None:
+    assert set(kind_names()) == set(SAMPLE)
+
+
+@pytest.mark.parametrize("name", kind_names())
+def test_python_accepts_and_prints_each_kind(name: str) -> None:
+    assert name in identifiers.KINDS
+    assert identifiers.kind_name(name) == name
+    assert identifiers.check([SAMPLE[name]], kind=name) == ["ok"]
+
+
+@needs_cli
+@pytest.mark.parametrize("name", kind_names())
+def test_cli_accepts_and_prints_each_kind(name: str) -> None:
+    out = run("id", "check", "--type", name, "--format", "json", stdin=SAMPLE[name] + "\n")
+    report = json.loads(out)
+    assert report["type"] == name and report["rejected"] == 0
+    assert name in run("id", "check", "--help")
+
+
+@needs_c
+def test_c_round_trips_each_kind() -> None:
+    probe = c_probe()
+    assert probe["kind_names"] == kind_names()
+    assert probe["kind_parse"] == {name: n for n, name in enumerate(kind_names(), start=1)}
+
+
+def test_unknown_kind_names_the_choices() -> None:
+    with pytest.raises(gdprkit.InvalidArgumentError) as e:
+        identifiers.check(["x"], kind="pasport")
+    for name in kind_names():
+        assert f'"{name}"' in str(e.value)
+
+
+# ---- identifier problems -------------------------------------------------------
+
+
+def problem_codes() -> List[str]:
+    return list(_gdprkit.id_problem_codes())
+
+
+def test_python_accepts_and_prints_each_problem() -> None:
+    assert identifiers.PROBLEMS == tuple(problem_codes())
+    for number, code in enumerate(problem_codes()):
+        assert _gdprkit.id_problem_parse(code) == number
+        assert identifiers.explain(code) == identifiers.explain(number)
+
+
+@needs_c
+def test_c_prints_each_problem() -> None:
+    assert c_probe()["problem_codes"] == problem_codes()
+
+
+# ---- pseudonym schemes ---------------------------------------------------------
+
+
+def scheme_names() -> List[str]:
+    return list(_gdprkit.pseudonym_scheme_names())
+
+
+@pytest.mark.parametrize("name", scheme_names())
+def test_python_accepts_and_prints_each_scheme(vault: gdprkit.Vault, name: str) -> None:
+    vault.create_domain("d", scheme=name)
+    assert [d.scheme for d in vault.domains()] == [name]
+    key = vault.export_pseudonym_key("d", reason="parity test")
+    assert gdprkit.Pseudonymizer.from_exported_key(key).scheme == name
+
+
+@needs_cli
+@pytest.mark.parametrize("name", scheme_names())
+def test_cli_accepts_and_prints_each_scheme(tmp_path: pathlib.Path, name: str) -> None:
+    path = str(tmp_path / "v.vault")
+    secret = ("--passphrase-env", "VAULT_PASS")
+    run("vault", "create", path, *secret, "--kdf", "tests_only")
+    assert name in run("vault", "add-domain", path, "d", "--scheme", name, *secret)
+    domains = json.loads(run("vault", "domains", path, "--format", "json", *secret))
+    assert [d["scheme"] for d in domains["domains"]] == [name]
+    assert name in run("vault", "add-domain", "--help")
+
+
+# ---- translate targets -----------------------------------------------------------
+
+
+def target_names() -> List[str]:
+    return list(_gdprkit.translate_target_names())
+
+
+@pytest.mark.parametrize("name", target_names())
+def test_python_accepts_each_target(vault: gdprkit.Vault, name: str) -> None:
+    vault.create_domain("a")
+    vault.create_domain("b")
+    tokens = vault.tokenise([CPR], domain="a")
+    out = vault.translate(tokens, from_domain="a", to_domain="b", reason="parity test", to=name)
+    prefix = {"token": "tk_", "pseudonym": "ps1_"}[name]
+    assert out[0].startswith(prefix)
+
+
+@needs_cli
+@pytest.mark.parametrize("name", target_names())
+def test_cli_accepts_and_prints_each_target(tmp_path: pathlib.Path, name: str) -> None:
+    path = str(tmp_path / "v.vault")
+    secret = ("--passphrase-env", "VAULT_PASS")
+    run("vault", "create", path, *secret, "--kdf", "tests_only", "--domain", "a,b")
+    token = run("vault", "tokenise", path, "--domain", "a", *secret, stdin=CPR + "\n").strip()
+    out = run("vault", "translate", path, "--from", "a", "--to", "b", "--reason", "parity",
+              "--target", name, "--format", "csv", *secret, stdin=token + "\n")
+    assert out.splitlines()[0] == f"line,{name}"
+    assert name in run("vault", "translate", "--help")
+
+
+# ---- KDF costs ---------------------------------------------------------------------
+
+
+def kdf_names() -> List[str]:
+    return list(_gdprkit.kdf_cost_names())
+
+
+@pytest.mark.parametrize("name", kdf_names())
+def test_python_accepts_each_kdf_cost(tmp_path: pathlib.Path, name: str) -> None:
+    with gdprkit.Vault.create(str(tmp_path / "v.vault"), passphrase=PW, kdf=name) as v:
+        assert v.domains() == []
+
+
+@needs_cli
+@pytest.mark.parametrize("name", kdf_names())
+def test_cli_accepts_each_kdf_cost(tmp_path: pathlib.Path, name: str) -> None:
+    path = str(tmp_path / "v.vault")
+    run("vault", "create", path, "--passphrase-env", "VAULT_PASS", "--kdf", name)
+    assert name in run("vault", "create", "--help")
+
+
+# ---- audit operations ----------------------------------------------------------------
+
+
+def test_python_prints_audit_operations_by_the_core_names(vault: gdprkit.Vault) -> None:
+    names = list(_gdprkit.audit_op_names())
+    vault.create_domain("a")
+    vault.create_domain("b")
+    tokens = vault.tokenise([CPR], domain="a")
+    vault.reidentify(tokens, domain="a", reason="parity test")
+    vault.translate(tokens, from_domain="a", to_domain="b", reason="parity test")
+    vault.export_pseudonym_key("a", reason="parity test")
+    vault.erase(CPR, reason="parity test")
+    vault.rotate(reason="parity test")
+    ops = list(vault.audit_frame()["op"])
+    assert set(ops) <= set(names)
+    assert {"vault_created", "domain_created", "reidentify", "translate", "export_key", "erase",
+            "rotate", "rekey"} <= set(ops)
+
+
+def test_key_states_come_from_the_core() -> None:
+    assert list(_gdprkit.key_state_names()) == ["primary", "enabled", "destroyed"]
