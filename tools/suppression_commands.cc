@@ -2,7 +2,8 @@
 //
 //   gdprkit suppress FILE.csv --dims a,b --value n [--threshold 5]
 //       [--hierarchy dim=FILE[,dim=FILE]] [--total CODE] [--method M]
-//       [--cost cells|value] [--missing-zero] [--time-limit S] [--audit]
+//       [--cost cells|value|contributors] [--missing error|zero] [--missing-zero]
+//       [--time-limit S] [--audit-mode auto|exact|certified] [--audit]
 //       [--check COLUMN] [--delimiter auto|comma|semicolon|tab] [--format text|json|csv]
 //
 // CSV input (the table, .csv hierarchies) is read by tools/cli_csv.h: a
@@ -36,9 +37,11 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -46,6 +49,7 @@
 #include "absl/status/statusor.h"
 #include "cli.h"
 #include "cli_csv.h"
+#include "common/status_macros.h"
 #include "gdprkit/suppression.h"
 
 namespace gdprkit::cli {
@@ -74,8 +78,8 @@ std::string Trim(std::string_view s) {
   return std::string(s);
 }
 
-// A count: a finite, non-negative whole number.
-bool ParseCount(const std::string& s, double* out) {
+// A number (its range is checked by the core's loader).
+bool ParseNumber(const std::string& s, double* out) {
   const std::string t = Trim(s);
   if (t.empty()) return false;
   char* end = nullptr;
@@ -106,9 +110,8 @@ std::string JsonNumber(double v) {
 // ---------------------------------------------------------------------------
 
 struct Loaded {
-  TableInput input;
-  std::vector<int> lines;              // CSV line of each input cell
-  std::vector<bool> given_suppressed;  // --check: the pattern, per input cell
+  LoadedTable table;
+  std::vector<bool> given_suppressed;  // --check: the pattern, per row
   std::vector<std::string> dim_names;
 };
 
@@ -171,57 +174,38 @@ bool ParseFlag(std::string s, bool* out) {
   return false;
 }
 
-absl::StatusOr<Loaded> LoadTable(const Invocation& inv) {
-  const std::string path = inv.operands.front();
-  const std::string name = path == "-" ? "<stdin>" : path;
-  const std::string total = inv.Get("--total", "Total");
-  Loaded out;
-  out.dim_names = Split(inv.Get("--dims"), ',');
-  for (std::string& d : out.dim_names) d = Trim(d);
-  const std::string value = inv.Get("--value", "n");
-  const std::string check = inv.Get("--check");
-  {
-    std::set<std::string> seen;
-    for (const std::string& d : out.dim_names) {
-      if (d.empty()) return absl::InvalidArgumentError("--dims: an empty column name");
-      if (!seen.insert(d).second) {
-        return absl::InvalidArgumentError(Str("--dims names column ", Plain(d), " twice"));
-      }
+// The --hierarchy files by dimension.
+absl::StatusOr<std::map<std::string, std::string>> HierarchyFiles(
+    const Invocation& inv, const std::vector<std::string>& dims) {
+  std::map<std::string, std::string> files;
+  if (!inv.Has("--hierarchy")) return files;
+  for (const std::string& spec : Split(inv.Get("--hierarchy"), ',')) {
+    const std::size_t eq = spec.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size()) {
+      return absl::InvalidArgumentError(Str("--hierarchy: '", Plain(spec), "' is not DIM=FILE"));
     }
-    if (seen.count(value) != 0) {
+    const std::string dim = Trim(spec.substr(0, eq));
+    if (std::find(dims.begin(), dims.end(), dim) == dims.end()) {
       return absl::InvalidArgumentError(
-          Str("column ", Plain(value), " is both a dimension and the value"));
+          Str("--hierarchy: ", Plain(dim), " is not one of --dims ", Plain(inv.Get("--dims"))));
+    }
+    if (!files.emplace(dim, spec.substr(eq + 1)).second) {
+      return absl::InvalidArgumentError(Str("--hierarchy names ", Plain(dim), " twice"));
     }
   }
-  std::map<std::string, std::string> hier_files;
-  if (inv.Has("--hierarchy")) {
-    for (const std::string& spec : Split(inv.Get("--hierarchy"), ',')) {
-      const std::size_t eq = spec.find('=');
-      if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size()) {
-        return absl::InvalidArgumentError(Str("--hierarchy: '", Plain(spec), "' is not DIM=FILE"));
-      }
-      const std::string dim = Trim(spec.substr(0, eq));
-      if (std::find(out.dim_names.begin(), out.dim_names.end(), dim) == out.dim_names.end()) {
-        return absl::InvalidArgumentError(
-            Str("--hierarchy: ", Plain(dim), " is not one of --dims ", Plain(inv.Get("--dims"))));
-      }
-      if (!hier_files.emplace(dim, spec.substr(eq + 1)).second) {
-        return absl::InvalidArgumentError(Str("--hierarchy names ", Plain(dim), " twice"));
-      }
-    }
-  }
+  return files;
+}
 
-  absl::StatusOr<std::string> text = ReadFileArg(path, kMaxTableBytes);
-  if (!text.ok()) return text.status();
-  CsvOptions csv_options;
-  csv_options.delimiter = DelimiterArg(inv);
-  absl::StatusOr<CsvTable> csv = ReadCsv(*text, name, csv_options);
-  if (!csv.ok()) return csv.status();
-  std::vector<Record>* rows = &csv->records;
-  text->clear();
-  text->shrink_to_fit();
-  if (rows->empty()) return absl::InvalidArgumentError(Str(Plain(name), ": the file is empty"));
-  const Record& header = rows->front();
+// The CSV columns the table is read from, by their place in the header.
+struct ColumnPlaces {
+  std::vector<std::size_t> dims;
+  std::size_t value = 0;
+  std::optional<std::size_t> check;
+};
+
+absl::StatusOr<ColumnPlaces> FindColumns(const std::string& name, const CsvRecord& header,
+                                         const std::vector<std::string>& dims,
+                                         const std::string& value, const std::string& check) {
   auto column = [&](const std::string& col, const char* what) -> absl::StatusOr<std::size_t> {
     for (std::size_t i = 0; i < header.fields.size(); ++i) {
       if (Trim(header.fields[i]) == col) return i;
@@ -231,103 +215,138 @@ absl::StatusOr<Loaded> LoadTable(const Invocation& inv) {
     return absl::InvalidArgumentError(Str(Plain(name), ":1: no ", what, " column ", Plain(col),
                                           " in the header (columns: ", Join(cols, ", "), ")"));
   };
-  std::vector<std::size_t> dim_cols;
-  for (const std::string& d : out.dim_names) {
+  ColumnPlaces places;
+  for (const std::string& d : dims) {
     absl::StatusOr<std::size_t> c = column(d, "dimension");
     if (!c.ok()) return c.status();
-    dim_cols.push_back(*c);
+    places.dims.push_back(*c);
   }
-  absl::StatusOr<std::size_t> value_col = column(value, "value");
-  if (!value_col.ok()) return value_col.status();
-  std::size_t check_col = 0;
+  absl::StatusOr<std::size_t> v = column(value, "value");
+  if (!v.ok()) return v.status();
+  places.value = *v;
   if (!check.empty()) {
     absl::StatusOr<std::size_t> c = column(check, "--check");
     if (!c.ok()) return c.status();
-    check_col = *c;
+    places.check = *c;
   }
+  return places;
+}
 
-  // Cells, checked here so that messages name the line.
-  std::map<std::vector<std::string>, int> seen;
-  TableInput& in = out.input;
-  in.name = "table";
-  in.kind = TableKind::kFrequency;
-  const std::size_t nfields = header.fields.size();
+// The --dims, checked, and the value column's name.
+absl::StatusOr<std::vector<std::string>> DimNames(const Invocation& inv, const std::string& value) {
+  std::vector<std::string> dims = Split(inv.Get("--dims"), ',');
+  std::set<std::string> seen;
+  for (std::string& d : dims) {
+    d = Trim(d);
+    if (d.empty()) return absl::InvalidArgumentError("--dims: an empty column name");
+    if (!seen.insert(d).second) {
+      return absl::InvalidArgumentError(Str("--dims names column ", Plain(d), " twice"));
+    }
+  }
+  if (seen.count(value) != 0) {
+    return absl::InvalidArgumentError(
+        Str("column ", Plain(value), " is both a dimension and the value"));
+  }
+  return dims;
+}
+
+// The CSV rows as the core's columns: each dimension's distinct codes and,
+// per row, the index of its code; the values as numbers (the core checks
+// their range). The --check pattern goes to `suppressed`.
+absl::StatusOr<TableColumns> Columns(const std::string& name, std::vector<CsvRecord>* rows,
+                                     const std::vector<std::string>& dims, const std::string& value,
+                                     const std::string& check, const ColumnPlaces& places,
+                                     std::vector<bool>* suppressed) {
+  TableColumns columns;
+  columns.dimensions.resize(dims.size());
+  std::vector<std::unordered_map<std::string, std::int32_t>> index(dims.size());
+  for (std::size_t d = 0; d < dims.size(); ++d) columns.dimensions[d].codes.name = dims[d];
+  columns.value.name = value;
+  const std::size_t nfields = rows->front().fields.size();
   for (std::size_t r = 1; r < rows->size(); ++r) {
-    Record& rec = (*rows)[r];
+    CsvRecord& rec = (*rows)[r];
     if (rec.fields.size() != nfields) {
       return absl::InvalidArgumentError(Str(Plain(name), ":", rec.line, ": ", rec.fields.size(),
                                             " fields, but the header has ", nfields));
     }
-    TableCell cell;
-    for (std::size_t d = 0; d < dim_cols.size(); ++d) {
-      std::string code = Trim(rec.fields[dim_cols[d]]);
-      if (code.empty()) {
-        return absl::InvalidArgumentError(
-            Str(Plain(name), ":", rec.line, ": column ", Plain(out.dim_names[d]), " is empty"));
-      }
-      cell.codes.push_back(std::move(code));
+    for (std::size_t d = 0; d < dims.size(); ++d) {
+      LabelColumn& codes = columns.dimensions[d].codes;
+      std::string code = Trim(rec.fields[places.dims[d]]);
+      auto [it, added] = index[d].emplace(code, static_cast<std::int32_t>(codes.labels.size()));
+      if (added) codes.labels.push_back(std::move(code));
+      codes.rows.push_back(it->second);
     }
-    const std::string& v = rec.fields[*value_col];
-    if (!ParseCount(v, &cell.value) || !std::isfinite(cell.value)) {
+    const std::string& v = rec.fields[places.value];
+    double number = 0;
+    if (!ParseNumber(v, &number)) {
       return absl::InvalidArgumentError(Str(Plain(name), ":", rec.line, ": column ", Plain(value),
                                             ": '", Plain(v), "' is not a number"));
     }
-    if (cell.value < 0 || cell.value != std::floor(cell.value)) {
-      return absl::InvalidArgumentError(Str(Plain(name), ":", rec.line, ": column ", Plain(value),
-                                            ": ", Plain(Trim(v)),
-                                            " is not a count (counts are whole numbers >= 0)"));
-    }
-    auto [it, inserted] = seen.emplace(cell.codes, rec.line);
-    if (!inserted) {
-      return absl::InvalidArgumentError(Str(Plain(name), ":", rec.line, ": duplicated cell (",
-                                            Plain(Join(cell.codes, ", ")), "), first on line ",
-                                            it->second));
-    }
-    if (!check.empty()) {
+    columns.value.values.push_back(number);
+    if (places.check) {
       bool s = false;
-      if (!ParseFlag(rec.fields[check_col], &s)) {
+      if (!ParseFlag(rec.fields[*places.check], &s)) {
         return absl::InvalidArgumentError(Str(Plain(name), ":", rec.line, ": column ", Plain(check),
-                                              ": '", Plain(rec.fields[check_col]),
+                                              ": '", Plain(rec.fields[*places.check]),
                                               "' is not 1/true/yes/x or 0/false/no/empty"));
       }
-      out.given_suppressed.push_back(s);
+      suppressed->push_back(s);
     }
-    out.lines.push_back(rec.line);
-    in.cells.push_back(std::move(cell));
     rec.fields.clear();
     rec.fields.shrink_to_fit();
   }
-  if (in.cells.empty()) return absl::InvalidArgumentError(Str(Plain(name), ": no data rows"));
-
-  // Dimensions: a hierarchy file, or flat over the codes seen.
-  for (std::size_t d = 0; d < out.dim_names.size(); ++d) {
-    const std::string& dim = out.dim_names[d];
-    auto f = hier_files.find(dim);
-    absl::StatusOr<Hierarchy> h;
-    if (f != hier_files.end()) {
-      h = ReadHierarchy(dim, f->second, total);
-      if (!h.ok()) return h.status();
-      for (std::size_t i = 0; i < in.cells.size(); ++i) {
-        if (h->Find(in.cells[i].codes[d]) < 0) {
-          return absl::InvalidArgumentError(Str(
-              Plain(name), ":", out.lines[i], ": code ", Plain(in.cells[i].codes[d]), " of column ",
-              Plain(dim), " is not in the hierarchy ", Plain(f->second), " (an orphan code)"));
-        }
-      }
-    } else {
-      std::set<std::string> codes;
-      for (const TableCell& c : in.cells) {
-        if (c.codes[d] != total) codes.insert(c.codes[d]);
-      }
-      if (codes.empty()) {
-        return absl::InvalidArgumentError(
-            Str("column ", Plain(dim), " has no codes besides its total ", Plain(total)));
-      }
-      h = Hierarchy::Flat(dim, std::vector<std::string>(codes.begin(), codes.end()), total);
-      if (!h.ok()) return h.status();
-    }
-    in.dimensions.push_back(*std::move(h));
+  if (columns.value.values.empty()) {
+    return absl::InvalidArgumentError(Str(Plain(name), ": no data rows"));
   }
+  return columns;
+}
+
+absl::StatusOr<Loaded> LoadTable(const Invocation& inv) {
+  const std::string path = inv.operands.front();
+  const std::string name = path == "-" ? "<stdin>" : path;
+  const std::string total = inv.Get("--total", "Total");
+  const std::string value = inv.Get("--value", "n");
+  const std::string check = inv.Get("--check");
+  Loaded out;
+  GDPRKIT_ASSIGN_OR_RETURN(out.dim_names, DimNames(inv, value));
+  GDPRKIT_ASSIGN_OR_RETURN(const auto files, HierarchyFiles(inv, out.dim_names));
+
+  absl::StatusOr<std::string> text = ReadFileArg(path, kMaxTableBytes);
+  if (!text.ok()) return text.status();
+  CsvOptions csv_options;
+  csv_options.delimiter = DelimiterArg(inv);
+  absl::StatusOr<CsvTable> csv = ReadCsv(*text, name, csv_options);
+  if (!csv.ok()) return csv.status();
+  text->clear();
+  text->shrink_to_fit();
+  std::vector<CsvRecord>& rows = csv->records;
+  if (rows.empty()) return absl::InvalidArgumentError(Str(Plain(name), ": the file is empty"));
+  GDPRKIT_ASSIGN_OR_RETURN(const ColumnPlaces places,
+                           FindColumns(name, rows.front(), out.dim_names, value, check));
+  GDPRKIT_ASSIGN_OR_RETURN(TableColumns columns, Columns(name, &rows, out.dim_names, value, check,
+                                                         places, &out.given_suppressed));
+  std::vector<int> lines;
+  lines.reserve(rows.size() - 1);
+  for (std::size_t r = 1; r < rows.size(); ++r) lines.push_back(rows[r].line);
+  rows = {};
+
+  for (DimensionColumn& d : columns.dimensions) {
+    d.total = total;
+    auto f = files.find(d.codes.name);
+    if (f == files.end()) continue;
+    GDPRKIT_ASSIGN_OR_RETURN(d.hierarchy, ReadHierarchy(d.codes.name, f->second, total));
+  }
+  columns.row_where = [&](std::int64_t i) { return Str(Plain(name), ":", lines[i]); };
+  columns.row_name = [&](std::int64_t i) { return Str("line ", lines[i]); };
+  LoadOptions options;
+  options.compute_totals = true;  // total rows may always be left out
+  options.compute_totals_option = "";
+  options.missing = inv.Has("--missing-zero") ? MissingCells::kZero : MissingCells::kError;
+  if (inv.Has("--missing")) {
+    GDPRKIT_ASSIGN_OR_RETURN(options.missing, ParseMissingCells(inv.Get("--missing")));
+  }
+  options.missing_zero_option = "--missing zero";
+  GDPRKIT_ASSIGN_OR_RETURN(out.table, TableFromColumns(std::move(columns), options));
   return out;
 }
 
@@ -341,181 +360,207 @@ struct Outcome {
   SuppressionResult result;
 };
 
-std::string Codes(const CellTable& t, int pos, const std::vector<std::string>& dims,
-                  const char* sep) {
-  const std::vector<int> codes = t.CodesAt(0, pos);
-  const std::vector<Hierarchy>& h = t.table_dimensions(0);
-  std::vector<std::string> parts;
-  for (std::size_t d = 0; d < codes.size(); ++d) {
-    parts.push_back(Str(Plain(dims[d]), "=", Plain(h[d].code(codes[d]))));
+// What the three output formats share: the outcome by table position, the
+// audit's interval and verdict of each cell, and the counts.
+class View {
+ public:
+  View(const Invocation& inv, const Loaded& loaded, const Outcome& o)
+      : dim_names(loaded.dim_names),
+        value(inv.Get("--value", "n")),
+        show_audit(inv.Has("--audit") || o.checked),
+        o_(o),
+        t_(o.table),
+        dims_(o.table.table_dimensions(0)),
+        interval_(t_.num_cells(), nullptr),
+        verdict_(t_.num_cells(), nullptr) {
+    for (const SuppressedInterval& i : o.audit.intervals) interval_[i.cell] = &i;
+    for (const PrimaryVerdict& v : o.audit.primaries) verdict_[v.cell] = &v;
+    for (int c = 0; c < t_.num_cells(); ++c) {
+      num_primary += o.status[c] == CellStatus::kPrimary ? 1 : 0;
+      num_secondary += o.status[c] == CellStatus::kSecondary ? 1 : 0;
+    }
+    for (const PrimaryVerdict& v : o.audit.primaries) unsafe += v.safe ? 0 : 1;
   }
-  return Join(parts, sep);
+
+  const std::vector<std::string>& dim_names;
+  const std::string value;
+  const bool show_audit;
+  int num_primary = 0, num_secondary = 0, unsafe = 0;
+
+  int size() const { return t_.table_size(0); }
+  int cell(int pos) const { return t_.CellAt(0, pos); }
+  const std::string& code(int pos, std::size_t d) const {
+    return dims_[d].code(t_.CodesAt(0, pos)[d]);
+  }
+  bool published(int c) const { return o_.status[c] == CellStatus::kPublished; }
+  std::string_view status(int c) const { return CellStatusName(o_.status[c]); }
+  double value_of(int c) const { return t_.value(c); }
+  const PrimaryVerdict* verdict(int c) const { return verdict_[c]; }
+  // The attacker's bound for a suppressed cell (NaN: none computed).
+  double bound_value(int c, bool upper) const {
+    if (verdict_[c] != nullptr) return upper ? verdict_[c]->upper : verdict_[c]->lower;
+    const SuppressedInterval* i = interval_[c];
+    if (i == nullptr || i->kind == IntervalKind::kNotComputed) return std::nan("");
+    return upper ? i->upper : i->lower;
+  }
+  std::string bound(int c, bool upper) const {
+    const double v = bound_value(c, upper);
+    return std::isnan(v) ? "" : Number(v);
+  }
+  std::string protected_text(int c) const {
+    if (verdict_[c] == nullptr) return "";
+    return verdict_[c]->safe ? "yes" : "no";
+  }
+  // The header of the text and CSV forms.
+  std::vector<std::string> Head() const {
+    std::vector<std::string> head = dim_names;
+    head.push_back(value);
+    head.push_back("status");
+    if (show_audit) {
+      head.push_back("attacker_lower");
+      head.push_back("attacker_upper");
+      head.push_back("protected");
+    }
+    return head;
+  }
+  // The position of a cell (a linear search: for the few unsafe cells).
+  int PositionOf(int c) const {
+    for (int p = 0; p < size(); ++p) {
+      if (cell(p) == c) return p;
+    }
+    return -1;
+  }
+  std::string Codes(int pos, const char* sep) const {
+    std::vector<std::string> parts;
+    for (std::size_t d = 0; d < dims_.size(); ++d) {
+      parts.push_back(Str(Plain(dim_names[d]), "=", Plain(code(pos, d))));
+    }
+    return Join(parts, sep);
+  }
+
+ private:
+  const Outcome& o_;
+  const CellTable& t_;
+  const std::vector<Hierarchy>& dims_;
+  std::vector<const SuppressedInterval*> interval_;
+  std::vector<const PrimaryVerdict*> verdict_;
+};
+
+void PrintText(const View& v, const Outcome& o, Output* out) {
+  std::vector<std::vector<std::string>> rows;
+  rows.push_back(v.Head());
+  for (int pos = 0; pos < v.size(); ++pos) {
+    const int c = v.cell(pos);
+    std::vector<std::string> row;
+    for (std::size_t d = 0; d < v.dim_names.size(); ++d) row.push_back(Plain(v.code(pos, d)));
+    row.push_back(v.published(c) ? Number(v.value_of(c)) : "x");
+    const bool exposed = v.verdict(c) != nullptr && !v.verdict(c)->safe && v.published(c);
+    row.push_back(exposed ? "published (primary!)" : std::string(v.status(c)));
+    if (v.show_audit) {
+      row.push_back(v.bound(c, false));
+      row.push_back(v.bound(c, true));
+      row.push_back(v.protected_text(c));
+    }
+    rows.push_back(std::move(row));
+  }
+  std::vector<std::size_t> width(rows.front().size(), 0);
+  for (const auto& row : rows) {
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      width[i] = std::max(width[i], DisplayWidth(row[i]));
+    }
+  }
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      line += PadRight(row[i], width[i] + (i + 1 < row.size() ? 2 : 0));
+    }
+    out->Cat(TrimRight(line), "\n");
+  }
+  if (o.checked) {
+    out->Cat("checked ", v.size(), " cells: ", v.num_primary, " primary and ", v.num_secondary,
+             " other cells suppressed; ");
+  } else {
+    out->Cat(v.size(), " cells: ", v.num_primary, " primary, ", v.num_secondary,
+             " secondary suppressed (method ", SecondaryMethodName(o.result.method),
+             o.result.proven_optimal ? ", proven optimal" : "", ", cost ",
+             Number(o.result.total_cost), "); ");
+  }
+  if (o.audit.passed) {
+    out->Cat("audit passed: every primary cell is protected\n");
+    return;
+  }
+  out->Cat("audit FAILED: ", v.unsafe, " primary cell(s) not protected\n");
+  for (const PrimaryVerdict& pv : o.audit.primaries) {
+    if (pv.safe) continue;
+    out->Cat("  ", v.Codes(v.PositionOf(pv.cell), ", "), ": ", Plain(pv.reason), "\n");
+  }
+}
+
+void PrintCsv(const View& v, Output* out) {
+  out->Put(CsvRow(v.Head()));
+  for (int pos = 0; pos < v.size(); ++pos) {
+    const int c = v.cell(pos);
+    std::vector<std::string> row;
+    for (std::size_t d = 0; d < v.dim_names.size(); ++d) row.push_back(v.code(pos, d));
+    row.push_back(v.published(c) ? Number(v.value_of(c)) : "");
+    row.push_back(std::string(v.status(c)));
+    if (v.show_audit) {
+      row.push_back(v.bound(c, false));
+      row.push_back(v.bound(c, true));
+      row.push_back(v.protected_text(c));
+    }
+    out->Put(CsvRow(row));
+  }
+}
+
+void PrintJson(const View& v, const Invocation& inv, const Outcome& o, Output* out) {
+  out->Cat(
+      "{\n  \"file\": ", JsonString(inv.operands.front() == "-" ? "<stdin>" : inv.operands.front()),
+      ",\n  \"dims\": ", JsonStringArray(v.dim_names), ",\n  \"value\": ", JsonString(v.value),
+      ",\n  \"mode\": ", JsonString(o.checked ? "check" : "suppress"));
+  if (!o.checked) {
+    out->Cat(",\n  \"method\": ", JsonString(SecondaryMethodName(o.result.method)),
+             ",\n  \"proven_optimal\": ", JsonBool(o.result.proven_optimal),
+             ",\n  \"total_cost\": ", JsonNumber(o.result.total_cost));
+  }
+  out->Cat(",\n  \"num_cells\": ", v.size(), ",\n  \"num_primary\": ", v.num_primary,
+           ",\n  \"num_secondary\": ", v.num_secondary,
+           ",\n  \"audit\": {\"passed\": ", JsonBool(o.audit.passed),
+           ", \"unprotected\": ", v.unsafe, "},\n  \"cells\": [");
+  for (int pos = 0; pos < v.size(); ++pos) {
+    const int c = v.cell(pos);
+    std::vector<std::string> codes;
+    for (std::size_t d = 0; d < v.dim_names.size(); ++d) codes.push_back(v.code(pos, d));
+    out->Cat(pos == 0 ? "\n" : ",\n", "    {\"codes\": ", JsonStringArray(codes),
+             ", \"value\": ", v.published(c) ? JsonNumber(v.value_of(c)) : "null",
+             ", \"status\": ", JsonString(v.status(c)));
+    if (v.show_audit && !v.published(c)) {
+      // null: unbounded (or not computed).
+      out->Cat(", \"attacker_lower\": ", JsonNumber(v.bound_value(c, false)),
+               ", \"attacker_upper\": ", JsonNumber(v.bound_value(c, true)));
+    }
+    if (const PrimaryVerdict* pv = v.verdict(c)) {
+      out->Cat(", \"protected\": ", JsonBool(pv->safe));
+      if (!pv->safe) out->Cat(", \"reason\": ", JsonString(pv->reason));
+    }
+    out->Cat("}");
+  }
+  out->Cat(v.size() == 0 ? "]\n}\n" : "\n  ]\n}\n");
 }
 
 int Print(const Invocation& inv, const Loaded& loaded, const Outcome& o) {
-  const CellTable& t = o.table;
-  const int size = t.table_size(0);
-  const std::vector<Hierarchy>& dims = t.table_dimensions(0);
-  const std::string value = inv.Get("--value", "n");
-  const bool show_audit = inv.Has("--audit") || o.checked;
-  std::vector<const SuppressedInterval*> interval(t.num_cells(), nullptr);
-  for (const SuppressedInterval& i : o.audit.intervals) interval[i.cell] = &i;
-  std::vector<const PrimaryVerdict*> verdict(t.num_cells(), nullptr);
-  for (const PrimaryVerdict& v : o.audit.primaries) verdict[v.cell] = &v;
-  int num_primary = 0, num_secondary = 0, unsafe = 0;
-  for (int c = 0; c < t.num_cells(); ++c) {
-    num_primary += o.status[c] == CellStatus::kPrimary ? 1 : 0;
-    num_secondary += o.status[c] == CellStatus::kSecondary ? 1 : 0;
-  }
-  for (const PrimaryVerdict& v : o.audit.primaries) unsafe += v.safe ? 0 : 1;
-  const bool suppressed_any = num_primary + num_secondary > 0;
-  (void)suppressed_any;
-
-  auto code_of = [&](int pos, std::size_t d) { return dims[d].code(t.CodesAt(0, pos)[d]); };
-  // The attacker's bound for a suppressed cell (NaN: none computed).
-  auto bound_value = [&](int c, bool upper) -> double {
-    const SuppressedInterval* i = interval[c];
-    if (verdict[c] != nullptr) return upper ? verdict[c]->upper : verdict[c]->lower;
-    if (i == nullptr || i->kind == IntervalKind::kNotComputed) return std::nan("");
-    return upper ? i->upper : i->lower;
-  };
-  auto bound = [&](int c, bool upper) -> std::string {
-    const double v = bound_value(c, upper);
-    return std::isnan(v) ? "" : Number(v);
-  };
-  auto protected_text = [&](int c) -> std::string {
-    if (verdict[c] == nullptr) return "";
-    return verdict[c]->safe ? "yes" : "no";
-  };
-
+  const View view(inv, loaded, o);
   Output out;
   switch (inv.OutputFormat()) {
-    case Format::kText: {
-      std::vector<std::vector<std::string>> rows;
-      std::vector<std::string> head = loaded.dim_names;
-      head.push_back(value);
-      head.push_back("status");
-      if (show_audit) {
-        head.push_back("attacker_lower");
-        head.push_back("attacker_upper");
-        head.push_back("protected");
-      }
-      rows.push_back(head);
-      for (int pos = 0; pos < size; ++pos) {
-        const int c = t.CellAt(0, pos);
-        std::vector<std::string> row;
-        for (std::size_t d = 0; d < dims.size(); ++d) row.push_back(Plain(code_of(pos, d)));
-        row.push_back(o.status[c] == CellStatus::kPublished ? Number(t.value(c)) : "x");
-        const bool unprotected = verdict[c] != nullptr && !verdict[c]->safe;
-        const bool exposed = unprotected && o.status[c] == CellStatus::kPublished;
-        row.push_back(exposed ? "published (primary!)" : CellStatusName(o.status[c]));
-        if (show_audit) {
-          row.push_back(bound(c, false));
-          row.push_back(bound(c, true));
-          row.push_back(protected_text(c));
-        }
-        rows.push_back(std::move(row));
-      }
-      std::vector<std::size_t> width(head.size(), 0);
-      for (const auto& row : rows) {
-        for (std::size_t i = 0; i < row.size(); ++i) {
-          width[i] = std::max(width[i], DisplayWidth(row[i]));
-        }
-      }
-      for (const auto& row : rows) {
-        std::string line;
-        for (std::size_t i = 0; i < row.size(); ++i) {
-          line += PadRight(row[i], width[i] + (i + 1 < row.size() ? 2 : 0));
-        }
-        out.Cat(TrimRight(line), "\n");
-      }
-      if (o.checked) {
-        out.Cat("checked ", size, " cells: ", num_primary, " primary and ", num_secondary,
-                " other cells suppressed; ");
-      } else {
-        out.Cat(size, " cells: ", num_primary, " primary, ", num_secondary,
-                " secondary suppressed (method ", SecondaryMethodName(o.result.method),
-                o.result.proven_optimal ? ", proven optimal" : "", ", cost ",
-                Number(o.result.total_cost), "); ");
-      }
-      if (o.audit.passed) {
-        out.Cat("audit passed: every primary cell is protected\n");
-      } else {
-        out.Cat("audit FAILED: ", unsafe, " primary cell(s) not protected\n");
-        for (const PrimaryVerdict& v : o.audit.primaries) {
-          if (v.safe) continue;
-          int pos = -1;
-          for (int p = 0; p < size && pos < 0; ++p) {
-            if (t.CellAt(0, p) == v.cell) pos = p;
-          }
-          out.Cat("  ", Codes(t, pos, loaded.dim_names, ", "), ": ", Plain(v.reason), "\n");
-        }
-      }
+    case Format::kText:
+      PrintText(view, o, &out);
       break;
-    }
-    case Format::kCsv: {
-      std::vector<std::string> head = loaded.dim_names;
-      head.push_back(value);
-      head.push_back("status");
-      if (show_audit) {
-        head.push_back("attacker_lower");
-        head.push_back("attacker_upper");
-        head.push_back("protected");
-      }
-      out.Put(CsvRow(head));
-      for (int pos = 0; pos < size; ++pos) {
-        const int c = t.CellAt(0, pos);
-        std::vector<std::string> row;
-        for (std::size_t d = 0; d < dims.size(); ++d) row.push_back(code_of(pos, d));
-        row.push_back(o.status[c] == CellStatus::kPublished ? Number(t.value(c)) : "");
-        row.push_back(CellStatusName(o.status[c]));
-        if (show_audit) {
-          row.push_back(bound(c, false));
-          row.push_back(bound(c, true));
-          row.push_back(protected_text(c));
-        }
-        out.Put(CsvRow(row));
-      }
+    case Format::kCsv:
+      PrintCsv(view, &out);
       break;
-    }
-    case Format::kJson: {
-      std::vector<std::string> dnames;
-      for (const std::string& d : loaded.dim_names) dnames.push_back(d);
-      out.Cat("{\n  \"file\": ",
-              JsonString(inv.operands.front() == "-" ? "<stdin>" : inv.operands.front()),
-              ",\n  \"dims\": ", JsonStringArray(dnames), ",\n  \"value\": ", JsonString(value),
-              ",\n  \"mode\": ", JsonString(o.checked ? "check" : "suppress"));
-      if (!o.checked) {
-        out.Cat(",\n  \"method\": ", JsonString(SecondaryMethodName(o.result.method)),
-                ",\n  \"proven_optimal\": ", JsonBool(o.result.proven_optimal),
-                ",\n  \"total_cost\": ", JsonNumber(o.result.total_cost));
-      }
-      out.Cat(",\n  \"num_cells\": ", size, ",\n  \"num_primary\": ", num_primary,
-              ",\n  \"num_secondary\": ", num_secondary,
-              ",\n  \"audit\": {\"passed\": ", JsonBool(o.audit.passed),
-              ", \"unprotected\": ", unsafe, "},\n  \"cells\": [");
-      for (int pos = 0; pos < size; ++pos) {
-        const int c = t.CellAt(0, pos);
-        std::vector<std::string> codes;
-        for (std::size_t d = 0; d < dims.size(); ++d) codes.push_back(code_of(pos, d));
-        out.Cat(pos == 0 ? "\n" : ",\n", "    {\"codes\": ", JsonStringArray(codes),
-                ", \"value\": ",
-                o.status[c] == CellStatus::kPublished ? JsonNumber(t.value(c)) : "null",
-                ", \"status\": ", JsonString(CellStatusName(o.status[c])));
-        if (show_audit && o.status[c] != CellStatus::kPublished) {
-          // null: unbounded (or not computed).
-          out.Cat(", \"attacker_lower\": ", JsonNumber(bound_value(c, false)),
-                  ", \"attacker_upper\": ", JsonNumber(bound_value(c, true)));
-        }
-        if (verdict[c] != nullptr) {
-          out.Cat(", \"protected\": ", JsonBool(verdict[c]->safe));
-          if (!verdict[c]->safe) out.Cat(", \"reason\": ", JsonString(verdict[c]->reason));
-        }
-        out.Cat("}");
-      }
-      out.Cat(size == 0 ? "]\n}\n" : "\n  ]\n}\n");
+    case Format::kJson:
+      PrintJson(view, inv, o, &out);
       break;
-    }
   }
   if (!out.FlushTo(stdout)) {
     PrintError("cannot write to standard output");
@@ -562,11 +607,11 @@ int RunSuppress(const Invocation& inv) {
     rules.threshold = static_cast<int>(v);
   }
   SuppressOptions options;
-  const std::string method = inv.Get("--method", "auto");
-  options.method = method == "optimal"     ? SecondaryMethod::kOptimal
-                   : method == "heuristic" ? SecondaryMethod::kHeuristic
-                                           : SecondaryMethod::kAuto;
-  options.cost = inv.Get("--cost", "cells") == "value" ? CostModel::kValue : CostModel::kCells;
+  // The choices of --method, --cost and --audit-mode were checked when the
+  // command line was parsed.
+  options.method = *ParseSecondaryMethod(inv.Get("--method", "auto"));
+  options.cost = *ParseCostModel(inv.Get("--cost", "cells"));
+  options.audit.mode = *ParseAuditMode(inv.Get("--audit-mode", "auto"));
   if (inv.Has("--time-limit")) {
     const std::string s = inv.Get("--time-limit");
     char* end = nullptr;
@@ -580,45 +625,24 @@ int RunSuppress(const Invocation& inv) {
 
   absl::StatusOr<Loaded> loaded = LoadTable(inv);
   if (!loaded.ok()) return ExitFor(loaded.status());
-  BuildOptions build;
-  build.missing_cells_are_zero = inv.Has("--missing-zero");
-  absl::StatusOr<CellTable> table = CellTable::FromTables({loaded->input}, build);
-  if (!table.ok()) return ExitFor(table.status());
-
   Outcome o;
-  o.table = *table;
+  o.table = loaded->table.table;
+  absl::StatusOr<SuppressionResult> r;
   if (inv.Has("--check")) {
     o.checked = true;
-    absl::StatusOr<std::vector<Protection>> prot = ApplyPrimaryRules(o.table, rules);
-    if (!prot.ok()) return ExitFor(prot.status());
     std::vector<bool> suppressed(o.table.num_cells(), false);
-    const std::vector<Hierarchy>& dims = o.table.table_dimensions(0);
-    for (std::size_t i = 0; i < loaded->input.cells.size(); ++i) {
-      if (!loaded->given_suppressed[i]) continue;
-      int pos = 0;
-      for (std::size_t d = 0; d < dims.size(); ++d) {
-        pos = pos * dims[d].size() + dims[d].Find(loaded->input.cells[i].codes[d]);
-      }
-      suppressed[o.table.CellAt(0, pos)] = true;
+    for (std::size_t i = 0; i < loaded->given_suppressed.size(); ++i) {
+      if (loaded->given_suppressed[i]) suppressed[loaded->table.CellOfRow(i)] = true;
     }
-    absl::StatusOr<AuditReport> audit = Audit(o.table, *prot, suppressed);
-    if (!audit.ok()) return ExitFor(audit.status());
-    o.protection = *std::move(prot);
-    o.audit = *std::move(audit);
-    o.status.assign(o.table.num_cells(), CellStatus::kPublished);
-    for (int c = 0; c < o.table.num_cells(); ++c) {
-      if (suppressed[c]) {
-        o.status[c] = o.protection[c].primary ? CellStatus::kPrimary : CellStatus::kSecondary;
-      }
-    }
+    r = AuditPattern(o.table, rules, suppressed, options);
   } else {
-    absl::StatusOr<SuppressionResult> r = Suppress(o.table, rules, options);
-    if (!r.ok()) return ExitFor(r.status());
-    o.result = *std::move(r);
-    o.status = o.result.status;
-    o.protection = o.result.protection;
-    o.audit = o.result.audit;
+    r = Suppress(o.table, rules, options);
   }
+  if (!r.ok()) return ExitFor(r.status());
+  o.result = *std::move(r);
+  o.status = o.result.status;
+  o.protection = o.result.protection;
+  o.audit = o.result.audit;
   return Print(inv, *loaded, o);
 }
 
@@ -653,13 +677,17 @@ std::vector<Command> SuppressionCommands() {
         {"--threshold", "N", {}, "primary when 0 < count < N (default 5; 0: no threshold rule)"},
         {"--hierarchy", "DIM=FILE", {}, "hierarchies of dimensions (DIM=FILE[,DIM=FILE...])"},
         {"--total", "CODE", {}, "the total code of flat dimensions and .hrc files (default Total)"},
-        {"--method",
-         "METHOD",
-         {"auto", "heuristic", "optimal"},
-         "secondary method: auto (default), heuristic or optimal"},
-        {"--cost", "COST", {"cells", "value"}, "minimise suppressed cells (default) or value"},
+        {"--method", "METHOD", SecondaryMethodNames(), "secondary method (default auto)"},
+        {"--cost", "COST", CostModelNames(),
+         "what the secondary suppression minimises: suppressed cells (default), their value or "
+         "their contributors (the value, for counts)"},
+        {"--audit-mode", "MODE", AuditModeNames(),
+         "exact intervals, certified verdicts, or auto (default): exact up to 3000 unknown cells "
+         "per component"},
         {"--time-limit", "SECONDS", {}, "time limit of the optimal method (default 60)"},
-        {"--missing-zero", "", {}, "a missing non-total cell is a zero cell (default: an error)"},
+        {"--missing", "RULE", MissingCellsNames(),
+         "a missing non-total cell is an error (default) or a zero cell"},
+        {"--missing-zero", "", {}, "the same as --missing zero"},
         {"--audit", "", {}, "also print the attacker's interval for each suppressed cell"},
         {"--check", "COLUMN", {}, "audit the suppression pattern in COLUMN instead"},
         DelimiterOption(),

@@ -1,11 +1,13 @@
 // _gdprkit: small-cell suppression and its audit.
 //
-// One function, suppression_run, over gdprkit::CellTable::FromTables,
-// Suppress and Audit for one table in long format. The data cross as NumPy
-// arrays and short lists (hierarchies), never as protobuf messages; the
-// Pythonic API (pandas in and out, argument checks naming rows, plots) is
-// python/gdprkit/suppression.py. The GIL is released while the table is
-// built, protected and audited.
+// suppression_run over gdprkit::TableFromColumns (the core's loader, the
+// CLI's too), Suppress and AuditPattern for one table in long format; the
+// names of the area's enums from the core (suppression_*_names); .hrc text
+// read by Hierarchy::FromIndentedText. The data cross as NumPy arrays and
+// short lists (hierarchies, distinct codes), never as protobuf messages; the
+// Pythonic API (pandas in and out, plots) is python/gdprkit/suppression.py.
+// Names are parsed and rows checked by the core. The GIL is released while
+// the table is loaded, protected and audited.
 #include "gdprkit/suppression.h"
 
 #include <pybind11/numpy.h>
@@ -14,15 +16,18 @@
 
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "common.h"
+#include "common/status_macros.h"
 
 namespace gdprkit {
 namespace python {
@@ -43,25 +48,10 @@ std::optional<T> Get(const py::dict& d, const char* key) {
   return d[key].cast<T>();
 }
 
-SecondaryMethod MethodFrom(const std::string& s) {
-  if (s == "auto") return SecondaryMethod::kAuto;
-  if (s == "heuristic") return SecondaryMethod::kHeuristic;
-  if (s == "optimal") return SecondaryMethod::kOptimal;
-  Invalid("unknown method \"" + s + "\"; use \"auto\", \"heuristic\" or \"optimal\"");
-}
-
-CostModel CostFrom(const std::string& s) {
-  if (s == "cells") return CostModel::kCells;
-  if (s == "value") return CostModel::kValue;
-  if (s == "contributors") return CostModel::kContributors;
-  Invalid("unknown cost \"" + s + "\"; use \"cells\", \"value\" or \"contributors\"");
-}
-
-AuditMode AuditModeFrom(const std::string& s) {
-  if (s == "auto") return AuditMode::kAuto;
-  if (s == "exact") return AuditMode::kExact;
-  if (s == "certified") return AuditMode::kCertified;
-  Invalid("unknown audit mode \"" + s + "\"; use \"auto\", \"exact\" or \"certified\"");
+py::list NamesList(const std::vector<std::string_view>& names) {
+  py::list out;
+  for (std::string_view n : names) out.append(Str(n));
+  return out;
 }
 
 PrimaryRules RulesFrom(const py::dict& d) {
@@ -82,87 +72,54 @@ PrimaryRules RulesFrom(const py::dict& d) {
 
 SuppressOptions OptionsFrom(const py::dict& d) {
   SuppressOptions o;
-  if (auto v = Get<std::string>(d, "method")) o.method = MethodFrom(*v);
-  if (auto v = Get<std::string>(d, "cost")) o.cost = CostFrom(*v);
+  if (auto v = Get<std::string>(d, "method")) o.method = ValueOrRaise(ParseSecondaryMethod(*v));
+  if (auto v = Get<std::string>(d, "cost")) o.cost = ValueOrRaise(ParseCostModel(*v));
   if (auto v = Get<int>(d, "optimal_max_cells")) o.optimal_max_cells = *v;
   if (auto v = Get<double>(d, "time_limit_seconds")) o.time_limit_seconds = *v;
   if (auto v = Get<int>(d, "effort")) o.effort = *v;
-  if (auto v = Get<std::string>(d, "audit_mode")) o.audit.mode = AuditModeFrom(*v);
+  if (auto v = Get<std::string>(d, "audit_mode")) o.audit.mode = ValueOrRaise(ParseAuditMode(*v));
   if (auto v = Get<int>(d, "exact_component_limit")) o.audit.exact_component_limit = *v;
+  return o;
+}
+
+LoadOptions LoadOptionsFrom(const py::dict& d) {
+  LoadOptions o;
+  if (auto v = Get<bool>(d, "compute_totals")) o.compute_totals = *v;
+  if (auto v = Get<std::string>(d, "missing")) o.missing = ValueOrRaise(ParseMissingCells(*v));
+  if (auto v = Get<double>(d, "relative_tolerance")) o.relative_tolerance = *v;
+  if (auto v = Get<std::string>(d, "compute_totals_option")) o.compute_totals_option = *v;
+  if (auto v = Get<std::string>(d, "missing_zero_option")) o.missing_zero_option = *v;
   return o;
 }
 
 // What the binding returns, filled without the GIL.
 struct Output {
-  CellTable table;
-  std::vector<std::int64_t> row_position;
-  SuppressionResult result;  // for an audit: status, protection, audit only
+  LoadedTable loaded;
+  SuppressionResult result;
 };
 
-// Builds the table from the arrays, then protects it (suppressed == nullptr)
-// or audits the given pattern. Runs without the GIL.
-absl::StatusOr<Output> Run(TableInput input, const BuildOptions& build, const PrimaryRules& rules,
+// Loads the table, then protects it (suppressed_rows == nullptr) or audits
+// the given pattern. Runs without the GIL.
+absl::StatusOr<Output> Run(TableColumns columns, const LoadOptions& load, const PrimaryRules& rules,
                            const SuppressOptions& options,
                            const std::vector<std::uint8_t>* suppressed_rows) {
-  const size_t n = input.cells.size();
-  std::vector<std::vector<std::string>> row_codes;
-  row_codes.reserve(n);
-  for (const TableCell& c : input.cells) row_codes.push_back(c.codes);
-  const std::string name = input.name;
-  absl::StatusOr<CellTable> table = CellTable::FromTables({std::move(input)}, build);
-  if (!table.ok()) return table.status();
   Output out;
-  out.table = *std::move(table);
-  const CellTable& t = out.table;
-  const std::vector<Hierarchy>& dims = t.table_dimensions(0);
-  // Position of every input row: the last dimension runs fastest.
-  out.row_position.resize(n);
-  for (size_t i = 0; i < n; ++i) {
-    std::int64_t pos = 0;
-    for (size_t d = 0; d < dims.size(); ++d) {
-      pos = pos * dims[d].size() + dims[d].Find(row_codes[i][d]);
-    }
-    out.row_position[i] = pos;
-  }
-  row_codes.clear();
-  row_codes.shrink_to_fit();
+  GDPRKIT_ASSIGN_OR_RETURN(out.loaded, TableFromColumns(std::move(columns), load));
+  const CellTable& t = out.loaded.table;
   if (suppressed_rows == nullptr) {
-    absl::StatusOr<SuppressionResult> r = Suppress(t, rules, options);
-    if (!r.ok()) return r.status();
-    out.result = *std::move(r);
+    GDPRKIT_ASSIGN_OR_RETURN(out.result, Suppress(t, rules, options));
     return out;
   }
-  absl::StatusOr<std::vector<Protection>> prot = ApplyPrimaryRules(t, rules);
-  if (!prot.ok()) return prot.status();
   std::vector<bool> suppressed(t.num_cells(), false);
-  for (size_t i = 0; i < n; ++i) {
-    if ((*suppressed_rows)[i] != 0) {
-      suppressed[t.CellAt(0, static_cast<int>(out.row_position[i]))] = true;
-    }
+  for (size_t i = 0; i < suppressed_rows->size(); ++i) {
+    if ((*suppressed_rows)[i] != 0) suppressed[out.loaded.CellOfRow(i)] = true;
   }
-  absl::StatusOr<AuditReport> audit = Audit(t, *prot, suppressed, options.audit);
-  if (!audit.ok()) return audit.status();
-  SuppressionResult& r = out.result;
-  r.protection = *std::move(prot);
-  r.status.assign(t.num_cells(), CellStatus::kPublished);
-  r.cost = CellCosts(t, options.cost);
-  for (int c = 0; c < t.num_cells(); ++c) {
-    if (!suppressed[c]) continue;
-    if (r.protection[c].primary) {
-      r.status[c] = CellStatus::kPrimary;
-      ++r.num_primary;
-    } else {
-      r.status[c] = CellStatus::kSecondary;
-      ++r.num_secondary;
-      r.total_cost += r.cost[c];
-    }
-  }
-  r.audit = *std::move(audit);
+  GDPRKIT_ASSIGN_OR_RETURN(out.result, AuditPattern(t, rules, suppressed, options));
   return out;
 }
 
 py::dict ToPython(const Output& out, const std::vector<std::string>& dim_names) {
-  const CellTable& t = out.table;
+  const CellTable& t = out.loaded.table;
   const std::vector<Hierarchy>& dims = t.table_dimensions(0);
   const int size = t.table_size(0);
   const size_t nd = dims.size();
@@ -229,10 +186,11 @@ py::dict ToPython(const Output& out, const std::vector<std::string>& dim_names) 
       }
     }
   }
-  I64 row_position(std::vector<py::ssize_t>{static_cast<py::ssize_t>(out.row_position.size())});
+  const std::vector<std::int64_t>& positions = out.loaded.row_position;
+  I64 row_position(std::vector<py::ssize_t>{static_cast<py::ssize_t>(positions.size())});
   {
     auto rp = row_position.mutable_unchecked<1>();
-    for (size_t i = 0; i < out.row_position.size(); ++i) rp(i) = out.row_position[i];
+    for (size_t i = 0; i < positions.size(); ++i) rp(i) = positions[i];
   }
   py::list verdicts;
   for (const PrimaryVerdict& v : r.audit.primaries) {
@@ -273,7 +231,7 @@ py::dict ToPython(const Output& out, const std::vector<std::string>& dim_names) 
   d["num_primary"] = r.num_primary;
   d["num_secondary"] = r.num_secondary;
   d["total_cost"] = r.total_cost;
-  d["method"] = SecondaryMethodName(r.method);
+  d["method"] = Str(SecondaryMethodName(r.method));
   d["proven_optimal"] = r.proven_optimal;
   d["lower_bound"] = r.lower_bound;
   d["seconds"] = r.seconds;
@@ -281,66 +239,106 @@ py::dict ToPython(const Output& out, const std::vector<std::string>& dim_names) 
   return d;
 }
 
-// suppression_run(name, kind, dims, codes, values, contributors, largest,
-// cost, mark, rules, options, suppressed) -> dict.
-//   dims: [(dimension name, [(code, parent), ...]), ...]; parent "" = total
-//   codes: int32 (rows x dims), indices into each dimension's code list
-//   values: float64 (rows); contributors: int64 (rows; -1 unknown) or None;
-//   largest: float64 (rows x k; NaN pads) or None; cost: float64 (NaN: none)
-//   or None; mark: uint8 (0 none, 1 unsafe, 2 safe) or None;
-//   suppressed: uint8 (rows) or None: audit that pattern instead of
-//   protecting the table.
-py::dict SuppressionRun(const std::string& name, const std::string& kind, const py::list& dims,
-                        const I32& codes, const F64& values, const std::optional<I64>& contributors,
-                        const std::optional<F64>& largest, const std::optional<F64>& cost,
-                        const std::optional<U8>& mark, const py::dict& rules,
-                        const py::dict& options, const std::optional<U8>& suppressed,
-                        const py::object& progress) {
-  TableInput input;
-  input.name = name;
-  if (kind == "frequency") {
-    input.kind = TableKind::kFrequency;
-  } else if (kind == "magnitude") {
-    input.kind = TableKind::kMagnitude;
-  } else {
-    Invalid("unknown table kind \"" + kind + "\"; use \"frequency\" or \"magnitude\"");
+std::vector<double> Doubles(const F64& a) {
+  auto v = a.unchecked<1>();
+  std::vector<double> out(static_cast<size_t>(v.shape(0)));
+  for (py::ssize_t i = 0; i < v.shape(0); ++i) out[i] = v(i);
+  return out;
+}
+
+// (name, float64 array) -> a NumberColumn.
+NumberColumn Numbers(const py::handle& spec) {
+  auto [name, values] = spec.cast<std::pair<std::string, F64>>();
+  if (values.ndim() != 1) Invalid("column " + name + " must be a 1-D array");
+  return NumberColumn{name, Doubles(values)};
+}
+
+// (name, distinct labels, int32 index per row) -> a LabelColumn.
+LabelColumn Labels(const std::string& name, const py::handle& labels, const I32& rows) {
+  if (rows.ndim() != 1) Invalid("column " + name + " must be a 1-D array of label indices");
+  LabelColumn c{name, labels.cast<std::vector<std::string>>(), {}};
+  auto r = rows.unchecked<1>();
+  c.rows.resize(static_cast<size_t>(r.shape(0)));
+  for (py::ssize_t i = 0; i < r.shape(0); ++i) c.rows[i] = r(i);
+  return c;
+}
+
+// dims: [(name, labels, rows, [(code, parent), ...] or None, total), ...]
+DimensionColumn DimensionFrom(const py::handle& spec) {
+  auto t = spec.cast<py::tuple>();
+  if (t.size() != 5) Invalid("a dimension is (name, labels, rows, hierarchy, total)");
+  DimensionColumn d;
+  const auto name = t[0].cast<std::string>();
+  d.codes = Labels(name, t[1], t[2].cast<I32>());
+  if (!t[3].is_none()) {
+    d.hierarchy = ValueOrRaise(Hierarchy::FromParents(
+        name, t[3].cast<std::vector<std::pair<std::string, std::string>>>()));
   }
-  std::vector<std::string> dim_names;
-  std::vector<std::vector<std::string>> code_lists;
-  for (const py::handle& h : dims) {
-    auto [dim_name, code_parent] =
-        h.cast<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>>();
-    Hierarchy hier = ValueOrRaise(Hierarchy::FromParents(dim_name, code_parent));
-    input.dimensions.push_back(std::move(hier));
-    dim_names.push_back(dim_name);
-    std::vector<std::string> list;
-    list.reserve(code_parent.size());
-    for (auto& [c, p] : code_parent) list.push_back(std::move(c));
-    code_lists.push_back(std::move(list));
-  }
-  const size_t nd = code_lists.size();
-  if (nd == 0) Invalid("a table needs at least one dimension");
-  if (codes.ndim() != 2 || static_cast<size_t>(codes.shape(1)) != nd) {
-    Invalid("codes must be a 2-D array with one column per dimension");
-  }
-  const py::ssize_t n = codes.shape(0);
-  auto same_rows = [n](const py::array& a, const char* what) {
-    if (a.ndim() < 1 || a.shape(0) != n) {
-      Invalid(std::string(what) + " must have one entry per row (" + std::to_string(n) + ")");
+  d.total = t[4].cast<std::string>();
+  return d;
+}
+
+// describe_row(i, where) -> str, called with the GIL from the loading
+// thread; a failing callback gives "row i".
+std::function<std::string(std::int64_t)> RowNamer(const py::object& describe, bool where) {
+  if (describe.is_none()) return nullptr;
+  return [describe, where](std::int64_t i) -> std::string {
+    py::gil_scoped_acquire gil;
+    try {
+      return describe(i, where).cast<std::string>();
+    } catch (const std::exception&) {
+      return "row " + std::to_string(i);
     }
   };
-  same_rows(values, "values");
-  if (contributors) same_rows(*contributors, "contributors");
-  if (largest) {
-    same_rows(*largest, "largest");
-    if (largest->ndim() != 2) Invalid("largest must be a 2-D array (rows x contributions)");
-  }
-  if (cost) same_rows(*cost, "cost");
-  if (mark) same_rows(*mark, "mark");
-  if (suppressed) same_rows(*suppressed, "suppressed");
+}
 
-  PrimaryRules r = RulesFrom(rules);
+// suppression_run(name, kind, dims, value, contributors, largest, cost,
+// mark, rules, options, suppressed, progress, describe_row) -> dict.
+//   dims: [(name, distinct codes, int32 code index per row, [(code, parent),
+//   ...] or None for a flat dimension, total), ...]; value, contributors,
+//   cost: (column name, float64 array) or None; largest: [(name, float64
+//   array), ...] or None; mark: (column name, distinct marks, int32 index
+//   per row) or None; suppressed: uint8 per row or None: audit that pattern
+//   instead of protecting the table; describe_row(i, where) names row i in
+//   messages. Names (kind, method, cost, audit_mode, missing) are parsed by
+//   the core.
+py::dict SuppressionRun(const std::string& name, const std::string& kind, const py::list& dims,
+                        const py::tuple& value, const py::object& contributors,
+                        const py::object& largest, const py::object& cost, const py::object& mark,
+                        const py::dict& rules, const py::dict& options,
+                        const std::optional<U8>& suppressed, const py::object& progress,
+                        const py::object& describe_row) {
+  TableColumns columns;
+  columns.name = name;
+  columns.kind = ValueOrRaise(ParseTableKind(kind));
+  for (const py::handle& h : dims) columns.dimensions.push_back(DimensionFrom(h));
+  columns.value = Numbers(value);
+  if (!contributors.is_none()) columns.contributors = Numbers(contributors);
+  if (!largest.is_none()) {
+    for (const py::handle& h : largest.cast<py::list>()) columns.largest.push_back(Numbers(h));
+  }
+  if (!cost.is_none()) columns.cost = Numbers(cost);
+  if (!mark.is_none()) {
+    auto t = mark.cast<py::tuple>();
+    if (t.size() != 3) Invalid("mark is (name, labels, rows)");
+    columns.marks = Labels(t[0].cast<std::string>(), t[1], t[2].cast<I32>());
+  }
+  columns.row_where = RowNamer(describe_row, true);
+  columns.row_name = RowNamer(describe_row, false);
+  const LoadOptions load = LoadOptionsFrom(options);
+  const PrimaryRules r = RulesFrom(rules);
   SuppressOptions o = OptionsFrom(options);
+  std::vector<std::uint8_t> suppressed_rows;
+  if (suppressed) {
+    if (suppressed->ndim() != 1 ||
+        static_cast<size_t>(suppressed->shape(0)) != columns.value.values.size()) {
+      Invalid("suppressed must have one entry per row (" +
+              std::to_string(columns.value.values.size()) + ")");
+    }
+    auto a = suppressed->unchecked<1>();
+    suppressed_rows.resize(static_cast<size_t>(a.shape(0)));
+    for (py::ssize_t i = 0; i < a.shape(0); ++i) suppressed_rows[i] = a(i);
+  }
   // progress(stage, done, total) -> False cancels. Called from the solving
   // thread (this one) with the GIL taken back; an exception it raises cancels
   // the run and is raised again here.
@@ -360,84 +358,54 @@ py::dict SuppressionRun(const std::string& name, const std::string& kind, const 
       }
     };
   }
-  BuildOptions build;
-  if (auto v = Get<bool>(options, "missing_cells_are_zero")) build.missing_cells_are_zero = *v;
-  if (auto v = Get<double>(options, "relative_tolerance")) build.relative_tolerance = *v;
-
-  std::vector<std::uint8_t> suppressed_rows;
-  absl::Status pre;
   absl::StatusOr<Output> out;
   {
-    auto cd = codes.unchecked<2>();
-    auto vl = values.unchecked<1>();
     py::gil_scoped_release release;
-    input.cells.resize(static_cast<size_t>(n));
-    for (py::ssize_t i = 0; i < n && pre.ok(); ++i) {
-      TableCell& c = input.cells[i];
-      c.codes.resize(nd);
-      for (size_t d = 0; d < nd; ++d) {
-        const std::int32_t k = cd(i, d);
-        if (k < 0 || static_cast<size_t>(k) >= code_lists[d].size()) {
-          pre = absl::InvalidArgumentError("row " + std::to_string(i) + ": code index " +
-                                           std::to_string(k) + " of dimension " + dim_names[d] +
-                                           " is out of range");
-          break;
-        }
-        c.codes[d] = code_lists[d][k];
-      }
-      c.value = vl(i);
-    }
-    if (contributors) {
-      auto a = contributors->unchecked<1>();
-      for (py::ssize_t i = 0; i < n; ++i) input.cells[i].contributors = a(i);
-    }
-    if (largest) {
-      auto a = largest->unchecked<2>();
-      for (py::ssize_t i = 0; i < n; ++i) {
-        for (py::ssize_t k = 0; k < a.shape(1) && !std::isnan(a(i, k)); ++k) {
-          input.cells[i].largest.push_back(a(i, k));
-        }
-      }
-    }
-    if (cost) {
-      auto a = cost->unchecked<1>();
-      for (py::ssize_t i = 0; i < n; ++i) input.cells[i].cost = a(i);
-    }
-    if (mark) {
-      auto a = mark->unchecked<1>();
-      for (py::ssize_t i = 0; i < n; ++i) {
-        if (a(i) > 2) {
-          pre = absl::InvalidArgumentError("row " + std::to_string(i) + ": unknown mark " +
-                                           std::to_string(a(i)));
-          break;
-        }
-        input.cells[i].mark = static_cast<CellMark>(a(i));
-      }
-    }
-    if (suppressed) {
-      auto a = suppressed->unchecked<1>();
-      suppressed_rows.resize(static_cast<size_t>(n));
-      for (py::ssize_t i = 0; i < n; ++i) suppressed_rows[i] = a(i);
-    }
-    if (pre.ok()) {
-      out = Run(std::move(input), build, r, o, suppressed ? &suppressed_rows : nullptr);
-    } else {
-      out = pre;
-    }
+    out = Run(std::move(columns), load, r, o, suppressed ? &suppressed_rows : nullptr);
   }
   if (progress_error) throw *std::move(progress_error);
+  std::vector<std::string> dim_names;
+  for (const py::handle& h : dims) dim_names.push_back(h.cast<py::tuple>()[0].cast<std::string>());
   return ToPython(ValueOrRaise(std::move(out)), dim_names);
+}
+
+// hierarchy_from_hrc(text, total, name) -> [(code, parent), ...] in
+// hierarchy order, the total first with parent "".
+py::list HierarchyFromHrc(const std::string& text, const std::string& total,
+                          const std::string& name) {
+  const Hierarchy h = ValueOrRaise(Hierarchy::FromIndentedText(name, text, total));
+  py::list out;
+  for (int i = 0; i < h.size(); ++i) {
+    out.append(py::make_tuple(Str(h.code(i)), Str(h.parent(i) < 0 ? "" : h.code(h.parent(i)))));
+  }
+  return out;
 }
 
 }  // namespace
 
 void RegisterSuppression(py::module_& m) {
   m.def("suppression_run", &SuppressionRun, py::arg("name"), py::arg("kind"), py::arg("dims"),
-        py::arg("codes"), py::arg("values"), py::arg("contributors"), py::arg("largest"),
-        py::arg("cost"), py::arg("mark"), py::arg("rules"), py::arg("options"),
-        py::arg("suppressed"), py::arg("progress") = py::none(),
-        "Builds one table from arrays, then protects it (suppressed=None) or audits the "
-        "given pattern; returns a dict of arrays by table position.");
+        py::arg("value"), py::arg("contributors"), py::arg("largest"), py::arg("cost"),
+        py::arg("mark"), py::arg("rules"), py::arg("options"), py::arg("suppressed"),
+        py::arg("progress") = py::none(), py::arg("describe_row") = py::none(),
+        "Loads one table from columns (the core's TableFromColumns), then protects it "
+        "(suppressed=None) or audits the given pattern; returns a dict of arrays by table "
+        "position.");
+  m.def("hierarchy_from_hrc", &HierarchyFromHrc, py::arg("text"), py::arg("total") = "Total",
+        py::arg("name") = "",
+        "The (code, parent) pairs of a tau-ARGUS .hrc hierarchy, read by the core.");
+  m.def("suppression_reasons_text", &PrimaryReasonsText, py::arg("reasons"),
+        "The names of the primary-reason bits set, joined by '|'.");
+  // The names of each enum, in the core's order (gdprkit/suppression.h).
+  m.def("suppression_kind_names", [] { return NamesList(TableKindNames()); });
+  m.def("suppression_mark_names", [] { return NamesList(CellMarkNames()); });
+  m.def("suppression_missing_names", [] { return NamesList(MissingCellsNames()); });
+  m.def("suppression_reason_names", [] { return NamesList(PrimaryReasonNames()); });
+  m.def("suppression_audit_mode_names", [] { return NamesList(AuditModeNames()); });
+  m.def("suppression_interval_kind_names", [] { return NamesList(IntervalKindNames()); });
+  m.def("suppression_method_names", [] { return NamesList(SecondaryMethodNames()); });
+  m.def("suppression_cost_names", [] { return NamesList(CostModelNames()); });
+  m.def("suppression_status_names", [] { return NamesList(CellStatusNames()); });
 }
 
 }  // namespace python

@@ -273,6 +273,98 @@ class CellTable {
 };
 
 // ---------------------------------------------------------------------------
+// A long-format table from columns (what the CLI reads from CSV and Python
+// from a DataFrame)
+// ---------------------------------------------------------------------------
+
+// What a missing cell is: a combination of leaf codes that no row gives.
+enum class MissingCells : std::uint8_t {
+  kError = 0,  // an error naming the cell
+  kZero = 1,   // a zero cell
+};
+
+// A column of text, dictionary-encoded: the distinct texts the rows use (in
+// any order; a text may repeat) and, per row, the index of its text. A
+// DataFrame column crosses as pandas.factorize gives it, a CSV column as its
+// distinct fields.
+struct LabelColumn {
+  std::string name;                 // the column's name, for messages
+  std::vector<std::string> labels;  // the distinct texts
+  std::vector<std::int32_t> rows;   // one per row: an index into `labels`
+};
+
+// A numeric column: one value per row.
+struct NumberColumn {
+  std::string name;  // the column's name, for messages
+  std::vector<double> values;
+};
+
+// One dimension: its column of codes (whose name is the dimension's) and
+// its hierarchy. Without a hierarchy (size() == 0) the dimension is flat:
+// `total` over the other codes of the column, sorted (by bytes).
+struct DimensionColumn {
+  LabelColumn codes;
+  Hierarchy hierarchy;
+  std::string total = "Total";
+};
+
+// A table in long format: one row per cell. Optional columns are left
+// without values (and `marks` without rows) when not given.
+struct TableColumns {
+  std::string name = "table";
+  TableKind kind = TableKind::kFrequency;
+  std::vector<DimensionColumn> dimensions;  // at least one
+  NumberColumn value;                       // counts (whole numbers >= 0) or sums (>= 0)
+  // Magnitude tables: the number of contributors (whole numbers >= 0) and
+  // the largest contributions, one column per rank, largest first.
+  NumberColumn contributors;
+  std::vector<NumberColumn> largest;
+  NumberColumn cost;  // a cell's cost overriding the cost model; NaN: none
+  LabelColumn marks;  // CellMark names ("unsafe", "safe"); "" or "none": none
+  // How messages name row i (0-based): `row_where(i)` starts a message about
+  // it ("t.csv:5", "row 4 (practice='p1')"), `row_name(i)` refers to it
+  // inside one ("line 5", "row 4"). Unset: "row i". Called on errors only.
+  std::function<std::string(std::int64_t)> row_where;
+  std::function<std::string(std::int64_t)> row_name;
+};
+
+struct LoadOptions {
+  // Rows of totals may be left out; they are computed. Without it every
+  // cell, totals included, needs a row. Given totals are checked either way.
+  bool compute_totals = false;
+  MissingCells missing = MissingCells::kError;  // leaf cells without a row
+  double relative_tolerance = 1e-9;             // as BuildOptions
+  // How the calling door spells the two options above, for the advice a
+  // missing-cell message gives ("compute_totals=True", "--missing-zero");
+  // empty: not offered.
+  std::string compute_totals_option = "compute_totals";
+  std::string missing_zero_option = "missing zero";
+};
+
+struct LoadedTable {
+  CellTable table;                         // one table (table 0)
+  std::vector<std::int64_t> row_position;  // per row: its position in table 0
+
+  // The cell of row `row`.
+  int CellOfRow(std::size_t row) const {
+    return table.CellAt(0, static_cast<int>(row_position[row]));
+  }
+};
+
+// Checks the columns and builds the table: every door's loader, so that a
+// CSV file and a DataFrame with the same cells give the same table and the
+// same messages. Errors (InvalidArgument; a row is named by `row_where`):
+// columns of different lengths, no rows, no dimensions, a value,
+// contributor or largest contribution that is NaN, infinite, negative or
+// (counts, contributors) not whole; an empty code; a code not in its
+// dimension's hierarchy (an orphan, with the nearest codes); a flat
+// dimension with no code besides its total; two rows for one cell; a cell
+// without a row (leaves unless `missing` is kZero, totals unless
+// `compute_totals`); an unknown mark; then as CellTable::FromTables (totals
+// that do not add up, ...).
+absl::StatusOr<LoadedTable> TableFromColumns(TableColumns columns, const LoadOptions& options = {});
+
+// ---------------------------------------------------------------------------
 // Primary suppression
 // ---------------------------------------------------------------------------
 
@@ -417,19 +509,6 @@ enum class SecondaryMethod : std::uint8_t {
   kOptimal = 2,    // minimum cost: Fischetti-Salazar MIP with CBC
 };
 
-// "auto", "heuristic" or "optimal", as the doors spell the methods.
-constexpr const char* SecondaryMethodName(SecondaryMethod m) {
-  switch (m) {
-    case SecondaryMethod::kAuto:
-      return "auto";
-    case SecondaryMethod::kHeuristic:
-      return "heuristic";
-    case SecondaryMethod::kOptimal:
-      return "optimal";
-  }
-  return "unknown";
-}
-
 enum class CostModel : std::uint8_t {
   kCells = 0,         // every cell costs 1: fewest cells suppressed
   kValue = 1,         // a cell costs its value: least total value suppressed
@@ -461,19 +540,6 @@ enum class CellStatus : std::uint8_t {
   kSecondary = 2,  // suppressed to protect primary cells
 };
 
-// "published", "primary" or "secondary", as the doors spell the statuses.
-constexpr const char* CellStatusName(CellStatus s) {
-  switch (s) {
-    case CellStatus::kPublished:
-      return "published";
-    case CellStatus::kPrimary:
-      return "primary";
-    case CellStatus::kSecondary:
-      return "secondary";
-  }
-  return "unknown";
-}
-
 struct SuppressionResult {
   std::vector<CellStatus> status;      // one per cell
   std::vector<Protection> protection;  // one per cell
@@ -501,9 +567,73 @@ absl::StatusOr<SuppressionResult> SuppressWithProtection(const CellTable& table,
                                                          std::vector<Protection> protection,
                                                          const SuppressOptions& options = {});
 
+// Audits a pattern made elsewhere (by hand, by another tool) under `rules`:
+// `suppressed` has one entry per cell. The result reads as Suppress's:
+// suppressed primary cells are kPrimary, other suppressed cells kSecondary
+// (their cost, under options.cost, in total_cost), the rest kPublished;
+// unlike Suppress's, its audit (options.audit) may have failed: a pattern
+// that leaves a primary cell unprotected is a result, not an error. `method`,
+// `proven_optimal` and `lower_bound` keep their defaults. Errors as
+// ApplyPrimaryRules and Audit.
+absl::StatusOr<SuppressionResult> AuditPattern(const CellTable& table, const PrimaryRules& rules,
+                                               const std::vector<bool>& suppressed,
+                                               const SuppressOptions& options = {});
+
 // The cost of every cell under a model (cost overrides win; kValue gives
 // zero cells a small positive cost so that they are not free).
 std::vector<double> CellCosts(const CellTable& table, CostModel model);
+
+// ---------------------------------------------------------------------------
+// Names: the one spelling of every value above, for every door
+// ---------------------------------------------------------------------------
+
+// For each enum E: ParseE(name) gives the value of a name, or InvalidArgument
+// `unknown <what> "x"; valid: "a", "b" and "c"; did you mean "b"?`; EName(v)
+// the name of a value (total: "unknown" outside the enum); ENames() every
+// name, in the enum's order. The CLI, the Python package and the C door's
+// documentation use these names and no others.
+absl::StatusOr<TableKind> ParseTableKind(std::string_view name);  // frequency, magnitude
+std::string_view TableKindName(TableKind kind);
+std::vector<std::string_view> TableKindNames();
+
+absl::StatusOr<CellMark> ParseCellMark(std::string_view name);  // none, unsafe, safe
+std::string_view CellMarkName(CellMark mark);
+std::vector<std::string_view> CellMarkNames();
+
+absl::StatusOr<MissingCells> ParseMissingCells(std::string_view name);  // error, zero
+std::string_view MissingCellsName(MissingCells missing);
+std::vector<std::string_view> MissingCellsNames();
+
+// threshold, dominance, p%, zero, manual: one bit each.
+absl::StatusOr<PrimaryReason> ParsePrimaryReason(std::string_view name);
+std::string_view PrimaryReasonName(PrimaryReason reason);
+std::vector<std::string_view> PrimaryReasonNames();
+// The names of the bits set in `reasons`, joined by '|' ("threshold|zero");
+// "" for none.
+std::string PrimaryReasonsText(std::uint32_t reasons);
+
+absl::StatusOr<AuditMode> ParseAuditMode(std::string_view name);  // auto, exact, certified
+std::string_view AuditModeName(AuditMode mode);
+std::vector<std::string_view> AuditModeNames();
+
+absl::StatusOr<IntervalKind> ParseIntervalKind(
+    std::string_view name);  // exact, inner, not computed
+std::string_view IntervalKindName(IntervalKind kind);
+std::vector<std::string_view> IntervalKindNames();
+
+// auto, heuristic, optimal
+absl::StatusOr<SecondaryMethod> ParseSecondaryMethod(std::string_view name);
+std::string_view SecondaryMethodName(SecondaryMethod method);
+std::vector<std::string_view> SecondaryMethodNames();
+
+absl::StatusOr<CostModel> ParseCostModel(std::string_view name);  // cells, value, contributors
+std::string_view CostModelName(CostModel cost);
+std::vector<std::string_view> CostModelNames();
+
+// published, primary, secondary
+absl::StatusOr<CellStatus> ParseCellStatus(std::string_view name);
+std::string_view CellStatusName(CellStatus status);
+std::vector<std::string_view> CellStatusNames();
 
 // ---------------------------------------------------------------------------
 // The JJ format (tau-ARGUS / sdcTable)

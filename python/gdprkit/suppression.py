@@ -47,13 +47,13 @@ from typing import (
     Any,
     Callable,
     Dict,
-    Iterable,
     List,
     Mapping,
     Optional,
     Sequence,
     Tuple,
     Union,
+    cast,
 )
 
 from . import _args, _gdprkit
@@ -74,18 +74,15 @@ __all__ = [
     "STATUSES",
 ]
 
-#: The values of the ``status`` column, in the order of their codes.
-STATUSES: Tuple[str, str, str] = ("published", "primary", "secondary")
+#: The values of the ``status`` column, in the order of their codes (the
+#: core's names, gdprkit/suppression.h).
+STATUSES: Tuple[str, str, str] = cast(
+    Tuple[str, str, str], tuple(_gdprkit.suppression_status_names()))
 
-_REASONS: Tuple[Tuple[int, str], ...] = (
-    (1, "threshold"),
-    (2, "dominance"),
-    (4, "p%"),
-    (8, "zero"),
-    (16, "manual"),
-)
-_INTERVAL_KINDS: Dict[int, str] = {-1: "", 0: "exact", 1: "inner", 2: "not computed"}
-_MARKS: Dict[str, int] = {"": 0, "none": 0, "unsafe": 1, "safe": 2}
+#: The ``interval`` column's value by the core's interval kind code; -1 (no
+#: interval: a published cell) is "".
+_INTERVAL_KINDS: Dict[int, str] = {
+    -1: "", **dict(enumerate(_gdprkit.suppression_interval_kind_names()))}
 
 #: A hierarchy: a mapping from each code to its parent (``None`` or ``""``
 #: for the total), a sequence of ``(code, parent)`` pairs, a two-column
@@ -159,7 +156,8 @@ class SuppressionAudit:
         The intervals themselves are in :meth:`confidential_intervals`."""
         iv = self._intervals
         drop = [self._value] + list(_VALUE_DERIVED_AUDIT_COLUMNS)
-        return iv.drop(columns=[c for c in drop if c in iv.columns])
+        out: pd.DataFrame = iv.drop(columns=[c for c in drop if c in iv.columns])
+        return out
 
     def confidential_intervals(self) -> pd.DataFrame:
         """Not for publication: the audit's full detail, with the true values.
@@ -170,7 +168,8 @@ class SuppressionAudit:
         part of it), ``need_lower``/``need_upper`` (for primary cells: the
         interval must reach these). Do not show it in a notebook that is
         shared or exported."""
-        return self._intervals.copy()
+        out: pd.DataFrame = self._intervals.copy()
+        return out
 
     @property
     def unsafe(self) -> pd.DataFrame:
@@ -179,7 +178,8 @@ class SuppressionAudit:
         of these rows are in :meth:`confidential_intervals`, same index);
         empty when passed."""
         iv = self.intervals
-        return iv[(iv["safe"] == False).fillna(False).to_numpy(dtype=bool)]  # noqa: E712
+        out: pd.DataFrame = iv[(iv["safe"] == False).fillna(False).to_numpy(dtype=bool)]  # noqa: E712
+        return out
 
     def _num_unsafe(self) -> int:
         return int((self._intervals["safe"] == False).fillna(False).sum())  # noqa: E712
@@ -284,13 +284,15 @@ class SuppressionResult:
         the attacker's interval for suppressed cells. For the person who runs
         the suppression; do not show it in a notebook that is shared or
         exported."""
-        return self._cells.copy()
+        out: pd.DataFrame = self._cells.copy()
+        return out
 
     @property
     def suppressed(self) -> pd.DataFrame:
         """The suppressed cells of :attr:`cells` (no values)."""
         c = self.cells
-        return c[(c["status"] != "published").to_numpy(dtype=bool)]
+        out: pd.DataFrame = c[(c["status"] != "published").to_numpy(dtype=bool)]
+        return out
 
     def plot(self, **kwargs: Any) -> "Axes":
         """Draws the table as a heatmap with the suppressed cells marked; see
@@ -337,7 +339,8 @@ def _safe_cells_frame(cells: pd.DataFrame, value: str, dtype: Any) -> pd.DataFra
     reasons = pd.array(cells["reasons"].to_numpy(dtype=object), dtype="string")
     reasons[hidden] = pd.NA
     out["reasons"] = reasons
-    return out
+    frame: pd.DataFrame = out
+    return frame
 
 
 def _published_html(result: SuppressionResult) -> str:
@@ -400,50 +403,27 @@ def hierarchy_from_hrc(text: str, total: str = "Total") -> Dict[str, str]:
 
     Raises :class:`gdprkit.InvalidArgumentError` naming the line for a line
     more than one level deeper than the one before it, an empty or
-    duplicated code.
+    duplicated code (and for text without codes). The text is read by the
+    core, as the command line reads a ``.hrc`` file.
     """
     if not isinstance(text, str):
         raise ArgumentTypeError(f"text must be a str, not {type(text).__name__}")
+    return dict(_hrc_pairs(text, total, ""))
+
+
+def _hrc_pairs(text: str, total: Any, name: str) -> List[Tuple[str, str]]:
+    """The (code, parent) pairs of ``.hrc`` text, the total first."""
     total = _args.text(total, "total")
-    out: Dict[str, str] = {total: ""}
-    stack: List[str] = [total]
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if not line:
-            continue
-        depth = len(line) - len(line.lstrip("@"))
-        code = line[depth:].strip()
-        if not code:
-            raise InvalidArgumentError(f"hierarchy line {number}: empty code")
-        if depth + 1 > len(stack):
-            raise InvalidArgumentError(
-                f"hierarchy line {number}: {code!r} is more than one level deeper than the "
-                "line before it"
-            )
-        if code in out:
-            raise InvalidArgumentError(f"hierarchy line {number}: duplicated code {code!r}")
-        del stack[depth + 1 :]
-        out[code] = stack[depth]
-        stack.append(code)
-    return out
+    text = _args.check_unicode(text, "text")
+    return _gdprkit.hierarchy_from_hrc(text, total, name)
 
 
-def _hierarchy_pairs(
-    dim: str, spec: Optional[HierarchySpec], observed: Iterable[str], total: str
-) -> List[Tuple[str, str]]:
-    """The (code, parent) pairs of a dimension; a flat hierarchy under
-    ``total`` over the observed codes (sorted) when no spec is given."""
+def _hierarchy_pairs(dim: str, spec: HierarchySpec, total: str) -> List[Tuple[str, str]]:
+    """The (code, parent) pairs of a dimension's hierarchy."""
     import pandas as pd
 
-    if spec is None:
-        leaves = sorted(set(observed) - {total})
-        if not leaves:
-            raise InvalidArgumentError(
-                f"dimension {dim!r} has no codes besides its total {total!r}"
-            )
-        return [(total, "")] + [(c, total) for c in leaves]
     if isinstance(spec, str):
-        spec = hierarchy_from_hrc(spec, total)
+        return _hrc_pairs(spec, total, dim)
     pairs: List[Tuple[Any, Any]]
     if isinstance(spec, pd.DataFrame):
         if spec.shape[1] < 2:
@@ -468,7 +448,10 @@ def _hierarchy_pairs(
                 f"the hierarchy of {dim!r}: entry {i} is not a (code, parent) pair"
             )
         code, parent = pair
-        out.append((_code_str(code), "" if _is_missing(parent) else _code_str(parent)))
+        code = _args.check_unicode(_code_str(code), f"a code of dimension {dim!r}")
+        parent = "" if _is_missing(parent) else _args.check_unicode(
+            _code_str(parent), f"a parent code of dimension {dim!r}")
+        out.append((code, parent))
     return out
 
 
@@ -490,7 +473,7 @@ def _code_str(v: Any) -> str:
 
 
 def _row_cell(df: pd.DataFrame, dims: Sequence[str], i: int) -> str:
-    codes = ", ".join(f"{d}={_code_str(df[d].iloc[i])}" for d in dims)
+    codes = ", ".join(f"{d}={_code_str(df[d].iloc[i])!r}" for d in dims)
     return f"row {df.index[i]!r} ({codes})"
 
 
@@ -545,45 +528,32 @@ def _names(columns: Any) -> List[Any]:
     return list(columns)
 
 
-def _numbers(
-    df: pd.DataFrame, dims: Sequence[str], column: str, what: str, integer: bool
-) -> np.ndarray:
+def _numbers(column: Any, values: pd.Series, what: str) -> Tuple[str, np.ndarray]:
+    """A numeric column as the core takes it: (name, float64 with NaN for a
+    missing value). The core checks the values and names the row."""
     import numpy as np
     import pandas as pd
 
-    s = df[column]
-    if not (pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)):
-        raise InvalidArgumentError(f"{what} column {column!r} is not numeric (dtype {s.dtype})")
-    a = s.to_numpy(dtype="float64", na_value=np.nan)
-    bad = np.flatnonzero(np.isnan(a))
-    if bad.size:
+    if not (pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)):
         raise InvalidArgumentError(
-            f"{_row_cell(df, dims, int(bad[0]))}: {what} {column!r} is NaN/missing "
-            f"({bad.size} such rows)"
-        )
-    bad = np.flatnonzero(np.isinf(a))
-    if bad.size:
-        raise InvalidArgumentError(
-            f"{_row_cell(df, dims, int(bad[0]))}: {what} {column!r} is infinite"
-        )
-    bad = np.flatnonzero(a < 0)
-    if bad.size:
-        raise InvalidArgumentError(
-            f"{_row_cell(df, dims, int(bad[0]))}: {what} {column!r} has negative value "
-            f"{a[bad[0]]:g} ({bad.size} negative rows)"
-        )
-    if integer:
-        bad = np.flatnonzero(a != np.floor(a))
-        if bad.size:
-            raise InvalidArgumentError(
-                f"{_row_cell(df, dims, int(bad[0]))}: {what} {column!r} is {a[bad[0]]:g}, "
-                "not a whole count"
-            )
-    return a
+            f"{what} column {column!r} is not numeric (dtype {values.dtype})")
+    return str(column), values.to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _labels(values: pd.Series) -> Tuple[List[str], np.ndarray]:
+    """A column dictionary-encoded as the core takes it: its distinct values
+    as text and, per row, the index of its value (-1 where missing)."""
+    import numpy as np
+    import pandas as pd
+
+    rows, uniques = pd.factorize(values, use_na_sentinel=True)
+    return [_code_str(u) for u in uniques], rows.astype(np.int32, copy=False)
 
 
 class _Table:
-    """The arrays the extension takes, built and checked from a frame."""
+    """A frame as the columns the core's loader takes (TableFromColumns in
+    gdprkit/suppression.h), which checks them and names the row of each
+    problem through :func:`_row_cell`."""
 
     def __init__(
         self,
@@ -599,10 +569,7 @@ class _Table:
         cost_column: Optional[str],
         mark: Optional[str],
     ) -> None:
-        import numpy as np
-        import pandas as pd
-
-        _args.choice(kind, "kind", ("frequency", "magnitude"))
+        self.kind = _args.text(kind, "kind")
         if hierarchies is not None and not isinstance(hierarchies, Mapping):
             raise ArgumentTypeError(
                 f"hierarchies must be a mapping from dimension to hierarchy, not "
@@ -625,96 +592,46 @@ class _Table:
             raise InvalidArgumentError(
                 f"hierarchies given for columns that are not dims: {sorted(map(str, unknown))}"
             )
-        self.kind = kind
-        self.values = _numbers(df, dims, value, "value", kind == "frequency")
-        n = len(df)
-        self.dim_specs: List[Tuple[str, List[Tuple[str, str]]]] = []
-        self.codes = np.empty((n, len(dims)), dtype=np.int32)
-        strides: List[int] = []
-        for j, d in enumerate(dims):
-            col = df[d]
-            missing = np.flatnonzero(col.isna().to_numpy())
-            if missing.size:
-                raise InvalidArgumentError(
-                    f"row {df.index[int(missing[0])]!r}: dimension {d!r} is missing (NaN/None)"
-                )
-            strs = col.map(_code_str)
-            tot = total.get(d, "Total") if isinstance(total, Mapping) else total
-            _args.text(tot, f"total of {d!r}")
-            pairs = _hierarchy_pairs(d, hierarchies.get(d), strs.unique(), tot)
-            for code, parent in pairs:  # the codes cross to C++ as UTF-8
-                _args.check_unicode(code, f"a code of dimension {d!r}")
-                _args.check_unicode(parent, f"a parent code of dimension {d!r}")
-            self.dim_specs.append((str(d), pairs))
-            index = pd.Index([c for c, _ in pairs])
-            if not index.is_unique:
-                dup = index[index.duplicated()][0]
-                raise InvalidArgumentError(f"the hierarchy of {d!r} lists code {dup!r} twice")
-            idx = index.get_indexer(strs)
-            bad = np.flatnonzero(idx < 0)
-            if bad.size:
-                code = strs.iloc[int(bad[0])]
-                near = _gdprkit.nearest_names(code, list(index), 3)
-                hint = f"; nearest: {', '.join(map(repr, near))}" if near else ""
-                raise InvalidArgumentError(
-                    f"row {df.index[int(bad[0])]!r}: code {code!r} of dimension {d!r} is not in "
-                    f"its hierarchy (an orphan code){hint}"
-                )
-            self.codes[:, j] = idx
-            strides.append(len(pairs))
-        # Duplicated cells: the same codes in two rows.
-        key = np.zeros(n, dtype=np.int64)
-        for j, size in enumerate(strides):
-            key = key * size + self.codes[:, j]
-        order = np.argsort(key, kind="stable")
-        same = np.flatnonzero(key[order][1:] == key[order][:-1])
-        if same.size:
-            a, b = int(order[same[0]]), int(order[same[0] + 1])
-            raise InvalidArgumentError(
-                f"duplicated cell: {_row_cell(df, dims, a)} and row {df.index[b]!r} have the "
-                "same codes"
-            )
-        if not compute_totals:
-            size = int(np.prod(strides, dtype=np.int64))
-            if n < size:
-                present = np.zeros(size, dtype=bool)
-                present[key] = True
-                first = int(np.flatnonzero(~present)[0])
-                codes = []
-                for j in reversed(range(len(dims))):
-                    codes.append(f"{dims[j]}={self.dim_specs[j][1][first % strides[j]][0]}")
-                    first //= strides[j]
-                raise InvalidArgumentError(
-                    f"missing cell ({', '.join(reversed(codes))}): {size - n} of the table's "
-                    f"{size} cells have no row; give every cell, totals included, or pass "
-                    "compute_totals=True"
-                )
-        self.contributors: Optional[np.ndarray] = None
-        self.largest: Optional[np.ndarray] = None
-        if contributors is not None:
-            self.contributors = _numbers(df, dims, contributors, "contributors", True).astype(
-                np.int64
-            )
-        if largest is not None:
-            cols = _names(largest)
-            self.largest = np.column_stack(
-                [_numbers(df, dims, c, "largest contribution", False) for c in cols]
-            )
-        self.cost: Optional[np.ndarray] = None
-        if cost_column is not None:
-            c = df[cost_column].to_numpy(dtype="float64", na_value=np.nan)
-            self.cost = c
-        self.mark: Optional[np.ndarray] = None
+        self.compute_totals = bool(compute_totals)
+        self.value = _numbers(value, df[value], "value")
+        self.dims: List[Tuple[str, List[str], np.ndarray, Optional[List[Tuple[str, str]]], str]]
+        self.dims = [self._dimension(df, d, hierarchies.get(d), total) for d in dims]
+        self.contributors = (None if contributors is None else
+                             _numbers(contributors, df[contributors], "contributors"))
+        self.largest = (None if largest is None else
+                        [_numbers(c, df[c], "largest contribution") for c in _names(largest)])
+        self.cost = None if cost_column is None else _numbers(
+            cost_column, df[cost_column], "cost")
+        self.mark: Optional[Tuple[str, List[str], np.ndarray]] = None
         if mark is not None:
-            m = np.zeros(n, dtype=np.uint8)
-            for i, v in enumerate(df[mark]):
-                key_ = "" if _is_missing(v) else str(v).lower()
-                if key_ not in _MARKS:
-                    raise InvalidArgumentError(
-                        f"{_row_cell(df, dims, i)}: mark {v!r} is not 'unsafe', 'safe' or empty"
-                    )
-                m[i] = _MARKS[key_]
-            self.mark = m
+            labels, rows = _labels(df[mark])
+            # Marks are read case-insensitively; a missing one is no mark.
+            labels = [_args.check_unicode(m, "a mark").lower() for m in labels] + [""]
+            rows[rows < 0] = len(labels) - 1
+            self.mark = (str(mark), labels, rows)
+        self.describe = lambda i, where: (
+            _row_cell(df, dims, i) if where else f"row {df.index[i]!r}")
+
+    @staticmethod
+    def _dimension(
+        df: pd.DataFrame, d: str, spec: Optional[HierarchySpec],
+        total: Union[str, Mapping[str, str]],
+    ) -> Tuple[str, List[str], np.ndarray, Optional[List[Tuple[str, str]]], str]:
+        """(name, distinct codes, code index per row, hierarchy or None, total)."""
+        import numpy as np
+
+        labels, rows = _labels(df[d])
+        missing = np.flatnonzero(rows < 0)
+        if missing.size:
+            raise InvalidArgumentError(
+                f"row {df.index[int(missing[0])]!r}: dimension {d!r} is missing (NaN/None)"
+            )
+        for code in labels:  # the codes cross to C++ as UTF-8
+            _args.check_unicode(code, f"a code of dimension {d!r}")
+        tot = total.get(d, "Total") if isinstance(total, Mapping) else total
+        tot = _args.text(tot, f"total of {d!r}")
+        pairs = None if spec is None else _hierarchy_pairs(str(d), spec, tot)
+        return str(d), labels, rows, pairs, tot
 
     def run(
         self,
@@ -724,12 +641,14 @@ class _Table:
         suppressed: Optional[np.ndarray],
         progress: Optional[Callable[[str, int, int], Optional[bool]]] = None,
     ) -> Dict[str, Any]:
+        options = dict(options, compute_totals=self.compute_totals,
+                       compute_totals_option="compute_totals=True",
+                       missing_zero_option='missing="zero"')
         return _gdprkit.suppression_run(
             name,
             self.kind,
-            self.dim_specs,
-            self.codes,
-            self.values,
+            self.dims,
+            self.value,
             self.contributors,
             self.largest,
             self.cost,
@@ -738,6 +657,7 @@ class _Table:
             options,
             suppressed,
             progress,
+            self.describe,
         )
 
 
@@ -779,30 +699,27 @@ def _options(
     audit: str,
     missing: str,
 ) -> Dict[str, Any]:
-    for what, got, valid in (
-        ("method", method, ("auto", "heuristic", "optimal")),
-        ("cost", cost, ("cells", "value", "contributors")),
-        ("audit", audit, ("auto", "exact", "certified")),
-        ("missing", missing, ("error", "zero")),
-    ):
-        _args.choice(got, what, valid)
+    # The names are parsed by the core (gdprkit/suppression.h), which names
+    # the valid ones.
     return {
-        "method": method,
-        "cost": cost,
+        "method": _args.text(method, "method"),
+        "cost": _args.text(cost, "cost"),
         "time_limit_seconds": _args.number(time_limit, "time_limit", 0.0, lo_open=True),
         "effort": _args.integer(effort, "effort", 0, 2),
         "optimal_max_cells": _args.integer(optimal_max_cells, "optimal_max_cells", 0,
                                            _args.INT32_MAX),
-        "audit_mode": audit,
-        "missing_cells_are_zero": missing == "zero",
+        "audit_mode": _args.text(audit, "audit"),
+        "missing": _args.text(missing, "missing"),
     }
 
 
 def _reason_names(bits: np.ndarray) -> List[str]:
-    out = []
-    for b in bits.tolist():
-        out.append("|".join(name for bit, name in _REASONS if b & bit))
-    return out
+    """The reasons column: each distinct bit set named once by the core."""
+    import numpy as np
+
+    distinct, inverse = np.unique(bits, return_inverse=True)
+    names = [_gdprkit.suppression_reasons_text(int(b)) for b in distinct.tolist()]
+    return [names[i] for i in inverse.reshape(-1).tolist()]
 
 
 def _cells_frame(out: Dict[str, Any], value: str) -> pd.DataFrame:
@@ -815,7 +732,8 @@ def _cells_frame(out: Dict[str, Any], value: str) -> pd.DataFrame:
         codes = np.asarray(out["codes"][j], dtype=object)
         data[d] = codes[pc[:, j]]
     data[value] = out["value"]
-    data["status"] = pd.Categorical.from_codes(out["status"].astype(np.int8), categories=STATUSES)
+    data["status"] = pd.Categorical.from_codes(out["status"].astype(np.int8),
+                                               categories=pd.Index(STATUSES))
     data["reasons"] = _reason_names(out["reasons"])
     data["upper"] = out["upper"]
     data["lower"] = out["lower"]
@@ -827,7 +745,8 @@ def _cells_frame(out: Dict[str, Any], value: str) -> pd.DataFrame:
     given = np.zeros(len(pc), dtype=bool)
     given[out["row_position"]] = True
     data["given"] = given
-    return pd.DataFrame(data)
+    frame: pd.DataFrame = pd.DataFrame(data)
+    return frame
 
 
 def _audit_from(out: Dict[str, Any], cells: pd.DataFrame, value: str) -> SuppressionAudit:
@@ -905,7 +824,8 @@ def _published_table(
     pub = pd.array(out["value"][rp], dtype=dtype)
     pub[status[rp] != 0] = pd.NA
     table[value] = pub
-    table["status"] = pd.Categorical.from_codes(status[rp].astype(np.int8), categories=STATUSES)
+    table["status"] = pd.Categorical.from_codes(status[rp].astype(np.int8),
+                                                categories=pd.Index(STATUSES))
     extra = np.flatnonzero(~cells["given"].to_numpy())
     if extra.size:
         add = cells.iloc[extra][list(dims)].copy()
@@ -913,11 +833,12 @@ def _published_table(
         v[status[extra] != 0] = pd.NA
         add[value] = v
         add["status"] = pd.Categorical.from_codes(
-            status[extra].astype(np.int8), categories=STATUSES
+            status[extra].astype(np.int8), categories=pd.Index(STATUSES)
         )
         table = pd.concat([table, add], ignore_index=True)
-        table["status"] = pd.Categorical(table["status"], categories=STATUSES)
-    return table
+        table["status"] = pd.Categorical(table["status"], categories=pd.Index(STATUSES))
+    published: pd.DataFrame = table
+    return published
 
 
 # ---------------------------------------------------------------------------

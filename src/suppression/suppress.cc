@@ -8,35 +8,20 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
 #include "gdprkit/suppression.h"
 #include "suppression/internal/sdc_engine.h"
 #include "suppression/internal/sdc_model.h"
 
 namespace gdprkit {
 
-absl::StatusOr<SuppressionResult> Suppress(const CellTable& table, const PrimaryRules& rules,
-                                           const SuppressOptions& options) {
-  absl::StatusOr<std::vector<Protection>> protection = ApplyPrimaryRules(table, rules);
-  if (!protection.ok()) return protection.status();
-  return SuppressWithProtection(table, *std::move(protection), options);
-}
+namespace {
 
-absl::StatusOr<SuppressionResult> SuppressWithProtection(const CellTable& table,
-                                                         std::vector<Protection> protection,
-                                                         const SuppressOptions& options) {
-  const auto t0 = std::chrono::steady_clock::now();
-  const internal::SdcData& d = table.data();
+// Protection levels a pattern can meet: finite, only on primary cells, never
+// on a cell marked safe, within the cell's a-priori bounds.
+absl::Status CheckProtection(const internal::SdcData& d,
+                             const std::vector<Protection>& protection) {
   const int n = d.num_cells();
-  if (static_cast<int>(protection.size()) != n) {
-    return absl::InvalidArgumentError(absl::StrCat("one protection per cell is needed (", n,
-                                                   " cells, ", protection.size(), " given)"));
-  }
-  if (options.effort < 0 || options.effort > 2) {
-    return absl::InvalidArgumentError("effort must be 0, 1 or 2");
-  }
-  if (!(options.time_limit_seconds > 0)) {
-    return absl::InvalidArgumentError("time_limit_seconds must be positive");
-  }
   for (int c = 0; c < n; ++c) {
     const Protection& p = protection[c];
     for (double level : {p.upper, p.lower, p.sliding}) {
@@ -67,6 +52,61 @@ absl::StatusOr<SuppressionResult> SuppressWithProtection(const CellTable& table,
       }
     }
   }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<SuppressionResult> Suppress(const CellTable& table, const PrimaryRules& rules,
+                                           const SuppressOptions& options) {
+  GDPRKIT_ASSIGN_OR_RETURN(std::vector<Protection> protection, ApplyPrimaryRules(table, rules));
+  return SuppressWithProtection(table, std::move(protection), options);
+}
+
+absl::StatusOr<SuppressionResult> AuditPattern(const CellTable& table, const PrimaryRules& rules,
+                                               const std::vector<bool>& suppressed,
+                                               const SuppressOptions& options) {
+  const auto t0 = std::chrono::steady_clock::now();
+  GDPRKIT_ASSIGN_OR_RETURN(std::vector<Protection> protection, ApplyPrimaryRules(table, rules));
+  GDPRKIT_ASSIGN_OR_RETURN(AuditReport audit, Audit(table, protection, suppressed, options.audit));
+  SuppressionResult r;
+  const int n = table.num_cells();
+  r.cost = CellCosts(table, options.cost);
+  r.status.assign(n, CellStatus::kPublished);
+  for (int c = 0; c < n; ++c) {
+    if (!suppressed[c]) continue;
+    if (protection[c].primary) {
+      r.status[c] = CellStatus::kPrimary;
+      ++r.num_primary;
+    } else {
+      r.status[c] = CellStatus::kSecondary;
+      ++r.num_secondary;
+      r.total_cost += r.cost[c];
+    }
+  }
+  r.protection = std::move(protection);
+  r.audit = std::move(audit);
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return r;
+}
+
+absl::StatusOr<SuppressionResult> SuppressWithProtection(const CellTable& table,
+                                                         std::vector<Protection> protection,
+                                                         const SuppressOptions& options) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const internal::SdcData& d = table.data();
+  const int n = d.num_cells();
+  if (static_cast<int>(protection.size()) != n) {
+    return absl::InvalidArgumentError(absl::StrCat("one protection per cell is needed (", n,
+                                                   " cells, ", protection.size(), " given)"));
+  }
+  if (options.effort < 0 || options.effort > 2) {
+    return absl::InvalidArgumentError("effort must be 0, 1 or 2");
+  }
+  if (!(options.time_limit_seconds > 0)) {
+    return absl::InvalidArgumentError("time_limit_seconds must be positive");
+  }
+  GDPRKIT_RETURN_IF_ERROR(CheckProtection(d, protection));
   const std::vector<double> cost = CellCosts(table, options.cost);
   // The solvers see the costs scaled to at most 1e6 (only their ratios
   // matter): CLP aborts on objective coefficients of 1e25 and more, and large

@@ -15,7 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/sv.h"
-#include "gdprkit/names.h"
+#include "common/text.h"
 #include "gdprkit/suppression.h"
 #include "suppression/internal/sdc_model.h"
 
@@ -77,15 +77,11 @@ using internal::kInf;
 using internal::ProductTable;
 using internal::SdcData;
 
-std::string Quote(std::string_view s) { return absl::StrCat("\"", AV(s), "\""); }
+using internal::Quote;
 
+// "; did you mean ..." over the codes of a hierarchy.
 std::string Nearest(std::string_view wanted, const std::vector<std::string>& codes) {
-  std::vector<std::string_view> candidates(codes.begin(), codes.end());
-  std::vector<std::string> near = NearestNames(wanted, candidates, 3);
-  if (near.empty()) return "";
-  std::vector<std::string> quoted;
-  for (const std::string& s : near) quoted.push_back(Quote(s));
-  return absl::StrCat("; nearest: ", absl::StrJoin(quoted, ", "));
+  return internal::DidYouMean(wanted, codes);
 }
 
 std::string Num(double v) {
@@ -260,8 +256,12 @@ absl::StatusOr<Hierarchy> Hierarchy::Flat(std::string_view name,
 
 absl::StatusOr<Hierarchy> Hierarchy::FromIndentedText(std::string_view name, std::string_view text,
                                                       std::string_view total) {
+  // "hierarchy "region"" (or "hierarchy" for an unnamed one) and the line.
+  const std::string what = name.empty() ? "hierarchy" : absl::StrCat("hierarchy ", Quote(name));
   std::vector<std::pair<std::string, std::string>> cp;
   cp.emplace_back(std::string(total), "");
+  absl::flat_hash_map<std::string, int> line_of;  // code -> its line (0: the total)
+  line_of.emplace(std::string(total), 0);
   std::vector<std::string> stack;  // stack[d] = last code at level d
   int line_no = 0;
   size_t pos = 0;
@@ -283,21 +283,25 @@ absl::StatusOr<Hierarchy> Hierarchy::FromIndentedText(std::string_view name, std
     while (level < static_cast<int>(line.size()) && line[level] == '@') ++level;
     std::string code(line.substr(level));
     while (!code.empty() && (code.front() == ' ' || code.front() == '\t')) code.erase(0, 1);
-    const std::string where = absl::StrCat("hierarchy ", Quote(name), " line ", line_no);
+    const std::string where = absl::StrCat(what, " line ", line_no);
     if (code.empty()) return absl::InvalidArgumentError(absl::StrCat(where, ": empty code"));
     if (level > static_cast<int>(stack.size())) {
       return absl::InvalidArgumentError(absl::StrCat(
           where, ": code ", Quote(code), " is ", level - static_cast<int>(stack.size()) + 1,
           " levels deeper than the line before it (at most one level at a time)"));
     }
+    if (auto [it, added] = line_of.emplace(code, line_no); !added) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ": duplicated code ", Quote(code),
+                       it->second == 0 ? " (it is the total)"
+                                       : absl::StrCat(" (first on line ", it->second, ")")));
+    }
     stack.resize(level);
     cp.emplace_back(code, level == 0 ? std::string(total) : stack.back());
     stack.push_back(code);
     if (end == text.size()) break;
   }
-  if (cp.size() == 1) {
-    return absl::InvalidArgumentError(absl::StrCat("hierarchy ", Quote(name), " has no codes"));
-  }
+  if (cp.size() == 1) return absl::InvalidArgumentError(absl::StrCat(what, " has no codes"));
   return FromParents(name, cp);
 }
 

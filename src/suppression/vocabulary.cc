@@ -1,0 +1,109 @@
+// The names of the suppression area's enums: one table per enum
+// (common/vocabulary.h), from which the core parses and prints them and the
+// doors list them. A name is written here and nowhere else.
+#include "common/vocabulary.h"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "gdprkit/suppression.h"
+
+namespace gdprkit {
+namespace {
+
+using internal::Named;
+
+constexpr Named<TableKind> kTableKinds[] = {
+    {TableKind::kFrequency, "frequency"},
+    {TableKind::kMagnitude, "magnitude"},
+};
+
+constexpr Named<CellMark> kCellMarks[] = {
+    {CellMark::kNone, "none"},
+    {CellMark::kUnsafe, "unsafe"},
+    {CellMark::kSafe, "safe"},
+};
+
+constexpr Named<MissingCells> kMissingCells[] = {
+    {MissingCells::kError, "error"},
+    {MissingCells::kZero, "zero"},
+};
+
+constexpr Named<PrimaryReason> kPrimaryReasons[] = {
+    {kReasonThreshold, "threshold"}, {kReasonDominance, "dominance"}, {kReasonPPercent, "p%"},
+    {kReasonZero, "zero"},           {kReasonManual, "manual"},
+};
+
+constexpr Named<AuditMode> kAuditModes[] = {
+    {AuditMode::kAuto, "auto"},
+    {AuditMode::kExact, "exact"},
+    {AuditMode::kCertified, "certified"},
+};
+
+constexpr Named<IntervalKind> kIntervalKinds[] = {
+    {IntervalKind::kExact, "exact"},
+    {IntervalKind::kInner, "inner"},
+    {IntervalKind::kNotComputed, "not computed"},
+};
+
+constexpr Named<SecondaryMethod> kSecondaryMethods[] = {
+    {SecondaryMethod::kAuto, "auto"},
+    {SecondaryMethod::kHeuristic, "heuristic"},
+    {SecondaryMethod::kOptimal, "optimal"},
+};
+
+constexpr Named<CostModel> kCostModels[] = {
+    {CostModel::kCells, "cells"},
+    {CostModel::kValue, "value"},
+    {CostModel::kContributors, "contributors"},
+};
+
+constexpr Named<CellStatus> kCellStatuses[] = {
+    {CellStatus::kPublished, "published"},
+    {CellStatus::kPrimary, "primary"},
+    {CellStatus::kSecondary, "secondary"},
+};
+
+template <typename E, std::size_t N>
+absl::Span<const Named<E>> Table(const Named<E> (&table)[N]) {
+  return absl::MakeConstSpan(table);
+}
+
+}  // namespace
+
+// Parse<E>, <E>Name and <E>Names over one table; `what` is the word an
+// "unknown ..." message uses.
+#define GDPRKIT_SUPPRESSION_NAMES(E, table, what)                                     \
+  absl::StatusOr<E> Parse##E(std::string_view name) {                                 \
+    return internal::ParseNamed(Table(table), name, what);                            \
+  }                                                                                   \
+  std::string_view E##Name(E value) { return internal::NameOf(Table(table), value); } \
+  std::vector<std::string_view> E##Names() { return internal::NamesOf(Table(table)); }
+
+GDPRKIT_SUPPRESSION_NAMES(TableKind, kTableKinds, "kind of table")
+GDPRKIT_SUPPRESSION_NAMES(CellMark, kCellMarks, "cell mark")
+GDPRKIT_SUPPRESSION_NAMES(MissingCells, kMissingCells, "missing-cell rule")
+GDPRKIT_SUPPRESSION_NAMES(PrimaryReason, kPrimaryReasons, "primary reason")
+GDPRKIT_SUPPRESSION_NAMES(AuditMode, kAuditModes, "audit mode")
+GDPRKIT_SUPPRESSION_NAMES(IntervalKind, kIntervalKinds, "interval kind")
+GDPRKIT_SUPPRESSION_NAMES(SecondaryMethod, kSecondaryMethods, "method")
+GDPRKIT_SUPPRESSION_NAMES(CostModel, kCostModels, "cost model")
+GDPRKIT_SUPPRESSION_NAMES(CellStatus, kCellStatuses, "cell status")
+
+#undef GDPRKIT_SUPPRESSION_NAMES
+
+std::string PrimaryReasonsText(std::uint32_t reasons) {
+  std::string out;
+  for (const Named<PrimaryReason>& n : kPrimaryReasons) {
+    if ((reasons & n.value) == 0) continue;
+    if (!out.empty()) out += '|';
+    out.append(n.name.data(), n.name.size());
+  }
+  return out;
+}
+
+}  // namespace gdprkit
