@@ -222,11 +222,11 @@ absl::Status CheckMissing(const std::vector<Dimension>& dims,
   if (leaves && !options.missing_zero_option.empty()) {
     advice.push_back(absl::StrCat(options.missing_zero_option, " makes a missing cell zero"));
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("missing cell (", PositionCodes(dims, first), "): ", count, " of the table's ",
-                   row_at.size(), " cells have no row; give every cell",
-                   totals ? ", totals included" : " whose codes are all leaves",
-                   advice.empty() ? "" : absl::StrCat(" (", absl::StrJoin(advice, "; "), ")")));
+  return absl::InvalidArgumentError(absl::StrCat(
+      "missing cell (", PositionCodes(dims, first), "): ", count, " of the table's ", row_at.size(),
+      count == 1 ? " cells has" : " cells have", " no row; give every cell",
+      totals ? ", totals included" : " whose codes are all leaves",
+      advice.empty() ? "" : absl::StrCat(" (", absl::StrJoin(advice, "; "), ")")));
 }
 
 // Per row, its position in the table (last dimension fastest); two rows

@@ -213,6 +213,25 @@ class SuppressCliTest(unittest.TestCase):
         quote = self.write("quote.csv", SMALL + "\"p4,<140,3\n")
         self.error("suppress", quote, "--dims", "practice,band", needles=["not closed"])
 
+    def test_missing_zero_with_given_totals(self):
+        # A missing leaf is a zero cell under --missing zero (or --missing-zero)
+        # whether the totals are given (and checked against it) or computed;
+        # the Python package reads missing="zero" the same way.
+        totals = "p1,Total,34\np2,Total,33\np3,Total,18\nTotal,<140,73\nTotal,>=140,12\n"
+        given = self.write("given.csv", "".join(SMALL.splitlines(True)[:-1]) + totals)
+        self.error("suppress", given, "--dims", "practice,band",
+                   needles=["missing cell (practice=p3, band=>=140)", "--missing zero"])
+        for flag in (["--missing", "zero"], ["--missing-zero"]):
+            out, _ = self.ok("suppress", given, "--dims", "practice,band", *flag,
+                             "--format", "csv")
+            rows = {(r["practice"], r["band"]): r for r in read_csv(out)}
+            self.assertEqual(rows[("p3", ">=140")]["n"], "0")
+            self.assertEqual(rows[("p3", ">=140")]["status"], "published")
+        wrong = self.write("wrong.csv", "".join(SMALL.splitlines(True)[:-1])
+                           + totals.replace("p3,Total,18", "p3,Total,20"))
+        self.error("suppress", wrong, "--dims", "practice,band", "--missing", "zero",
+                   needles=["do not add up"])
+
     def test_bad_hierarchies(self):
         orphan = self.write("orphan.csv", SMALL.replace("p3", "p9"))
         hrc = self.write("h.hrc", "N\n@p1\n@p2\nS\n@p3\n")

@@ -23,6 +23,14 @@ inline void PrintTo(absl::string_view s, std::ostream* os) { *os << '"' << std::
 namespace gdprkit {
 namespace {
 
+// A cell of a table in long format: its codes and value, nothing else set.
+TableCell Cell(std::vector<std::string> codes, double value) {
+  TableCell c;
+  c.codes = std::move(codes);
+  c.value = value;
+  return c;
+}
+
 using ::testing::HasSubstr;
 
 Hierarchy Flat(const std::string& name, int n, const std::string& prefix) {
@@ -278,10 +286,10 @@ TEST(SuppressTest, LinkedTablesAreProtectedTogether) {
   b.dimensions = {practice, age};
   for (int i = 0; i < 4; ++i) {
     for (int j = 0; j < 4; ++j) {
-      a.cells.push_back({{practice.code(i + 1), band.code(j + 1)}, bp[i][j]});
+      a.cells.push_back(Cell({practice.code(i + 1), band.code(j + 1)}, bp[i][j]));
     }
     for (int j = 0; j < 3; ++j) {
-      b.cells.push_back({{practice.code(i + 1), age.code(j + 1)}, ag[i][j]});
+      b.cells.push_back(Cell({practice.code(i + 1), age.code(j + 1)}, ag[i][j]));
     }
   }
   absl::StatusOr<CellTable> t = CellTable::FromTables({a, b});
@@ -308,7 +316,7 @@ TEST(SuppressTest, LinkedTablesProtectedSeparatelyLeak) {
   const double b[3][2] = {{40, 3}, {30, 2}, {25, 9}};
   for (int i = 0; i < 3; ++i) {
     for (int j = 0; j < 2; ++j) {
-      TableCell c{{practice.code(i + 1), band.code(j + 1)}, b[i][j]};
+      TableCell c = Cell({practice.code(i + 1), band.code(j + 1)}, b[i][j]);
       if (j == 0) c.mark = CellMark::kSafe;
       bp.cells.push_back(c);
     }
@@ -318,7 +326,7 @@ TEST(SuppressTest, LinkedTablesProtectedSeparatelyLeak) {
   const double a[3][2] = {{20, 23}, {12, 20}, {14, 20}};
   for (int i = 0; i < 3; ++i) {
     for (int j = 0; j < 2; ++j)
-      ages.cells.push_back({{practice.code(i + 1), age.code(j + 1)}, a[i][j]});
+      ages.cells.push_back(Cell({practice.code(i + 1), age.code(j + 1)}, a[i][j]));
   }
   absl::StatusOr<CellTable> joint = CellTable::FromTables({bp, ages});
   absl::StatusOr<CellTable> alone = CellTable::FromTables({bp});
@@ -368,7 +376,7 @@ TEST(AuditTest, CertifiedAuditOfHeuristicResults) {
   std::mt19937 rng(21);
   for (std::string r : {"a", "b", "c", "d", "e", "f", "g", "h", "i"}) {
     for (std::string x : {"x1", "x2", "x3", "y1", "y2", "z1", "z2", "z3", "z4"}) {
-      in.cells.push_back({{r, x}, static_cast<double>(rng() % 16)});
+      in.cells.push_back(Cell({r, x}, static_cast<double>(rng() % 16)));
     }
   }
   absl::StatusOr<CellTable> t = CellTable::FromTables({in});
@@ -410,7 +418,7 @@ TEST(SuppressTest, MediumHierarchicalTable) {
   for (const std::string& x : la) {
     for (const std::string& y : lb) {
       std::poisson_distribution<int> count(12 * effect(rng));
-      in.cells.push_back({{x, y}, static_cast<double>(count(rng))});
+      in.cells.push_back(Cell({x, y}, static_cast<double>(count(rng))));
     }
   }
   absl::StatusOr<CellTable> t = CellTable::FromTables({in});
@@ -431,7 +439,7 @@ TEST(SuppressTest, OneDimensionalTable) {
   TableInput in;
   in.name = "one";
   in.dimensions = {*Hierarchy::FromIndentedText("x", "A\n@a1\n@a2\nB\n@b1\n", "T")};
-  in.cells = {{{"a1"}, 3}, {{"a2"}, 12}, {{"b1"}, 20}};
+  in.cells = {Cell({"a1"}, 3), Cell({"a2"}, 12), Cell({"b1"}, 20)};
   absl::StatusOr<CellTable> t = CellTable::FromTables({in});
   ASSERT_TRUE(t.ok());
   for (SecondaryMethod m : kBoth) {
@@ -523,12 +531,12 @@ TEST(SuppressTest, ImpossibleProtectionIsAnError) {
   TableInput in;
   in.name = "t";
   in.dimensions = {Flat("row", 1, "r"), Flat("col", 2, "c")};
-  TableCell a{{"r1", "c1"}, 3};
-  TableCell b{{"r1", "c2"}, 9};
+  TableCell a = Cell({"r1", "c1"}, 3);
+  TableCell b = Cell({"r1", "c2"}, 9);
   b.mark = CellMark::kSafe;
-  TableCell total{{"r1", "Total"}, 12};
+  TableCell total = Cell({"r1", "Total"}, 12);
   total.mark = CellMark::kSafe;
-  TableCell ct{{"Total", "c1"}, 3};
+  TableCell ct = Cell({"Total", "c1"}, 3);
   ct.mark = CellMark::kSafe;
   in.cells = {a, b, total, ct};
   absl::StatusOr<CellTable> t = CellTable::FromTables({in});
@@ -687,7 +695,7 @@ TEST(DeterminismTest, SameInputSamePattern) {
   in.dimensions = {Flat("row", 8, "r"), Flat("col", 7, "c")};
   for (int i = 7; i >= 0; --i) {
     for (int j = 6; j >= 0; --j) {
-      in.cells.push_back({{absl::StrCat("r", i + 1), absl::StrCat("c", j + 1)}, m[i][j]});
+      in.cells.push_back(Cell({absl::StrCat("r", i + 1), absl::StrCat("c", j + 1)}, m[i][j]));
     }
   }
   absl::StatusOr<CellTable> t2 = CellTable::FromTables({in});

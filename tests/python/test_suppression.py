@@ -361,6 +361,24 @@ def test_missing_and_duplicated_cells() -> None:
     assert "row 4" in str(e) and "row 28" in str(e)
 
 
+def test_missing_zero_does_not_need_computed_totals() -> None:
+    # A missing leaf is a zero cell under missing="zero" whether the totals
+    # are computed or given (and then checked against it), as at the CLI.
+    df = full_frame()
+    counted = df["practice"].isin(["p1", "N", "Total"]) & df["age"].isin(["0-17", "Total"])
+    df.loc[counted, "n"] -= 3  # (p1, 0-17) is now 0 in every total ...
+    df = df.drop(index=9)  # ... and has no row
+    r = gdprkit.suppress(df, ["practice", "age"], hierarchies=HIER, missing="zero")
+    cells = r.confidential_cells()
+    row = cells[(cells["practice"] == "p1") & (cells["age"] == "0-17")]
+    assert list(row["n"]) == [0] and not bool(row["given"].iloc[0])
+    raises("missing cell .practice=p1, age=0-17.", df)
+    raises("do not add up", full_frame().drop(index=9), missing="zero")  # totals count the 3
+    # Totals are still required without compute_totals.
+    e = raises("missing cell", leaf_frame(), missing="zero")
+    assert "compute_totals=True" in str(e)
+
+
 def test_orphan_codes_and_cycles() -> None:
     df = full_frame()
     df.loc[0, "practice"] = "p9"
