@@ -31,10 +31,12 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "common.h"
+#include "common/status_names.h"
 #include "common/text.h"
 #include "gdprkit.h"  // GDPRKIT_VERSION only; this module links the C++ core.
 #include "gdprkit/basis.h"
 #include "gdprkit/policy.h"
+#include "gdprkit/retention.h"
 
 namespace gdprkit {
 namespace python {
@@ -124,78 +126,36 @@ PolicyFormat FormatFromInt(int format) {
 }
 
 // ---------------------------------------------------------------------------
-// Enums and flags to names.
+// Enums and flags to names: the core's (gdprkit/basis.h, gdprkit/policy.h).
 // ---------------------------------------------------------------------------
 
-const char* RecipientKindName(RecipientKind kind) {
-  switch (kind) {
-    case RecipientKind::kController:
-      return "controller";
-    case RecipientKind::kProcessor:
-      return "processor";
-    case RecipientKind::kPublicAuthority:
-      return "public_authority";
-    case RecipientKind::kPublic:
-      return "public";
-    case RecipientKind::kUnspecified:
-      break;
-  }
-  return "unspecified";
-}
+py::str Name(std::string_view name) { return Str(name); }
 
-const char* RetentionActionName(RetentionAction action) {
-  switch (action) {
-    case RetentionAction::kDeleteAfter:
-      return "delete_after";
-    case RetentionAction::kRetainAtLeast:
-      return "retain_at_least";
-    case RetentionAction::kRetainThenDelete:
-      return "retain_then_delete";
-    case RetentionAction::kUnknown:
-      break;
-  }
-  return "unknown";
-}
-
-const char* BasisKindName(BasisKind kind) {
-  switch (kind) {
-    case BasisKind::kArt6:
-      return "art6";
-    case BasisKind::kArt9:
-      return "art9";
-    case BasisKind::kArt10:
-      return "art10";
-    case BasisKind::kNational:
-      return "national";
-    case BasisKind::kReference:
-      return "reference";
-  }
-  return "unknown";
+py::list Names(const std::vector<std::string_view>& names) {
+  py::list out;
+  for (std::string_view n : names) out.append(Str(n));
+  return out;
 }
 
 // BasisEffect bits as names, in the order of the enum.
 py::tuple EffectNames(std::uint32_t effects) {
-  static constexpr std::pair<std::uint32_t, const char*> kNames[] = {
-      {kEffectLawful, "lawful"},
-      {kEffectSpecialCondition, "special_condition"},
-      {kEffectCriminal, "criminal"},
-      {kEffectNationalId, "national_id"},
-      {kEffectConsent, "consent"},
-      {kEffectContract, "contract"},
-      {kEffectLegalObligation, "legal_obligation"},
-      {kEffectPublicTask, "public_task"},
-      {kEffectLegitimateInterest, "legitimate_interest"},
-      {kEffectVitalInterest, "vital_interest"},
-      {kEffectPublicHealth, "public_health"},
-      {kEffectArchiving, "archiving"},
-      {kEffectLegalClaims, "legal_claims"},
-      {kEffectSafeguard, "safeguard"},
-  };
-  py::list out;
-  for (const auto& [bit, name] : kNames) {
-    if (effects & bit) out.append(name);
-  }
-  return py::tuple(out);
+  return py::tuple(Names(BasisEffectNamesOf(effects)));
+}
+
+// Every vocabulary of the policy area, by the name the package uses for it:
+// {"severity": ["info", "warning", "error"], ...}.
+py::dict PolicyNames() {
+  py::dict d;
+  d["policy_format"] = Names(PolicyFormatNames());
+  d["severity"] = Names(SeverityNames());
+  d["recipient_kind"] = Names(RecipientKindNames());
+  d["erasure_exception"] = Names(ErasureExceptionNames());
+  d["controller_role"] = Names(ControllerRoleNames());
+  d["retention_action"] = Names(RetentionActionNames());
+  d["basis_kind"] = Names(BasisKindNames());
+  d["basis_effect"] = Names(BasisEffectNames());
+  d["category_flag"] = Names(CategoryFlagNames());
+  return d;
 }
 
 py::tuple Strings(const std::vector<std::string>& v) {
@@ -211,7 +171,7 @@ py::tuple Strings(const std::vector<std::string>& v) {
 py::dict ToDict(const Recipient& r) {
   py::dict d;
   d["name"] = Str(r.name);
-  d["kind"] = RecipientKindName(r.kind);
+  d["kind"] = Name(RecipientKindName(r.kind));
   d["country"] = Str(r.country);
   d["transfer_basis"] = Str(r.transfer_basis);
   d["purpose"] = Str(r.purpose);
@@ -285,9 +245,9 @@ py::dict ToDict(const DataCategory& c) {
   d["key"] = Str(c.key);
   d["title"] = Str(c.title);
   d["description"] = Str(c.description);
-  d["special"] = (c.flags & kCategorySpecial) != 0;
-  d["criminal"] = (c.flags & kCategoryCriminal) != 0;
-  d["national_id"] = (c.flags & kCategoryNationalId) != 0;
+  for (std::string_view flag : CategoryFlagNames()) {
+    d[Str(flag)] = (c.flags & *ParseCategoryFlag(flag)) != 0;
+  }
   d["builtin"] = c.builtin;
   return d;
 }
@@ -332,7 +292,7 @@ py::dict ToDict(const RetentionRuleRef& r) {
   d["description"] = Str(r.description);
   d["period"] = Str(r.period);
   d["anchor"] = Str(r.anchor);
-  d["action"] = RetentionActionName(r.action);
+  d["action"] = Name(RetentionActionName(r.action));
   py::list ends_early;
   for (const RetentionEventRef& e : r.ends_early) ends_early.append(ToTuple(e));
   d["ends_early"] = ends_early;
@@ -456,8 +416,8 @@ py::list ToList(absl::Span<const T> items) {
 py::list LegalBases() {
   py::list out;
   for (const LegalBasisInfo& b : kLegalBases) {
-    out.append(
-        py::make_tuple(Str(b.code), Str(b.title), BasisKindName(b.kind), EffectNames(b.effects)));
+    out.append(py::make_tuple(Str(b.code), Str(b.title), Name(BasisKindName(b.kind)),
+                              EffectNames(b.effects)));
   }
   return out;
 }
@@ -540,6 +500,25 @@ PYBIND11_MODULE(_gdprkit, m) {
              if (c == nullptr) return py::none();
              return ToDict(*c);
            })
+      // The lookups that raise the core's NotFound (with its "did you mean").
+      .def("purpose_index",
+           [](const PolicyHandle& h, const std::string& id) {
+             const Purpose* p = ValueOrRaise(h.policy->GetPurpose(id));
+             return static_cast<std::size_t>(p - h.policy->purposes().data());
+           })
+      .def("category",
+           [](const PolicyHandle& h, const std::string& key) {
+             return ToDict(*ValueOrRaise(h.policy->GetCategory(key)));
+           })
+      .def("retention_rule_index",
+           [](const PolicyHandle& h, const std::string& id) {
+             const RetentionRuleRef* r = ValueOrRaise(h.policy->GetRetentionRule(id));
+             return static_cast<std::size_t>(r - h.policy->retention_rules().data());
+           })
+      .def("get_basis_title",
+           [](const PolicyHandle& h, const std::string& code) {
+             return Str(ValueOrRaise(h.policy->GetBasisTitle(code)));
+           })
       .def("basis_title", [](const PolicyHandle& h,
                              const std::string& code) { return Str(h.policy->BasisTitle(code)); })
       .def("basis_effects",
@@ -569,6 +548,29 @@ PYBIND11_MODULE(_gdprkit, m) {
         py::arg("source_name"), "Parses a policy from a bytes-like object.");
 
   m.def("legal_bases", &LegalBases);
+  m.def(
+      "legal_basis_index",
+      [](const std::string& code) {
+        return static_cast<std::size_t>(ValueOrRaise(GetLegalBasis(code)) - kLegalBases);
+      },
+      py::arg("code"), "Index in legal_bases(); raises the core's NotFound.");
+  m.def(
+      "right_index",
+      [](const std::string& code) {
+        return static_cast<std::size_t>(ValueOrRaise(GetRight(code)) - kRights);
+      },
+      py::arg("code"), "Index in right_catalogue(); raises the core's NotFound.");
+  m.def("policy_names", &PolicyNames,
+        "{vocabulary: [name, ...]} for every enum of gdprkit/basis.h and gdprkit/policy.h.");
+  m.def(
+      "policy_format",
+      [](const std::string& name) {
+        return static_cast<int>(ValueOrRaise(ParsePolicyFormat(name)));
+      },
+      py::arg("name"), "The FORMAT_* number of a format name; raises the core's InvalidArgument.");
+  m.def(
+      "status_code_names", [] { return Names(internal::StatusCodeNames()); },
+      "The names of the status codes, by number (0 = \"OK\").");
   m.def("right_catalogue", &RightCatalogue);
   m.def("builtin_categories", &BuiltinCategories);
   m.def("nearest_names", &Nearest, py::arg("wanted"), py::arg("candidates"), py::arg("limit") = 3);

@@ -7,8 +7,9 @@
 // Databeskyttelsesloven (lov nr. 502 af 23. maj 2018, "DBL"):
 // DK-DBL-<paragraf>-<stk.>[-<nr.>].
 //
-// Everything here is pure data and pure functions, defined inline; it is safe
-// to use from any thread.
+// The tables are pure data and the functions pure; everything is safe to use
+// from any thread. The names and the lookups that answer with a status (end
+// of this header) are defined in src/policy/vocabulary.cc: link gdprkit.
 #ifndef GDPRKIT_BASIS_H_
 #define GDPRKIT_BASIS_H_
 
@@ -20,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "gdprkit/names.h"
 
 namespace gdprkit {
@@ -328,6 +330,45 @@ inline bool CategoryCovers(std::string_view ancestor, std::string_view key) {
   if (key.compare(0, ancestor.size(), ancestor) != 0) return false;
   return key.size() == ancestor.size() || key[ancestor.size()] == '.';
 }
+
+// ---------------------------------------------------------------------------
+// Names and lookups (the one place each is written; every door prints and
+// parses these)
+// ---------------------------------------------------------------------------
+//
+// For each enum: Parse... (InvalidArgument naming the valid choices and the
+// nearest: `unknown legal-basis kind "art7"; valid: "art6", ...; did you mean
+// "art6"?`), ...Name (total: a value outside the enum prints as "unknown")
+// and ...Names (the valid names, in the order of the enum's values).
+
+// "art6", "art9", "art10", "national", "reference".
+absl::StatusOr<BasisKind> ParseBasisKind(std::string_view name);
+std::string_view BasisKindName(BasisKind kind);
+std::vector<std::string_view> BasisKindNames();
+
+// One BasisEffect bit: "lawful", "special_condition", "criminal",
+// "national_id", "consent", "contract", "legal_obligation", "public_task",
+// "legitimate_interest", "vital_interest", "public_health", "archiving",
+// "legal_claims", "safeguard". BasisEffectNamesOf: the names of the bits set
+// in `effects`, in that order.
+absl::StatusOr<BasisEffect> ParseBasisEffect(std::string_view name);
+std::string_view BasisEffectName(BasisEffect effect);
+std::vector<std::string_view> BasisEffectNames();
+std::vector<std::string_view> BasisEffectNamesOf(std::uint32_t effects);
+
+// One CategoryFlag bit: "special", "criminal", "national_id".
+absl::StatusOr<CategoryFlag> ParseCategoryFlag(std::string_view name);
+std::string_view CategoryFlagName(CategoryFlag flag);
+std::vector<std::string_view> CategoryFlagNames();
+
+// The built-in legal basis with this code (exact match). Errors: NotFound
+// `unknown legal-basis code "A6-1-g"; did you mean "A6-1-a", ...?`. For the
+// codes a policy declares too, use Policy::GetBasisTitle.
+absl::StatusOr<const LegalBasisInfo*> GetLegalBasis(std::string_view code);
+
+// The right with this code ("A17"). Errors: NotFound `unknown right code
+// "A23"; did you mean ...?`.
+absl::StatusOr<const RightInfo*> GetRight(std::string_view code);
 
 }  // namespace gdprkit
 

@@ -57,39 +57,33 @@ enum class ControllerRole : std::uint8_t {
   kNotController = 2,  // It only shows or passes on another controller's data.
 };
 
-// The names every door prints: "freedom_of_expression",
-// "legal_obligation_or_public_task", "public_health",
-// "archiving_research_statistics", "legal_claims" ("unspecified" otherwise).
-inline std::string_view ErasureExceptionName(ErasureException e) {
-  switch (e) {
-    case ErasureException::kFreedomOfExpression:
-      return "freedom_of_expression";
-    case ErasureException::kLegalObligationOrPublicTask:
-      return "legal_obligation_or_public_task";
-    case ErasureException::kPublicHealth:
-      return "public_health";
-    case ErasureException::kArchivingResearchStatistics:
-      return "archiving_research_statistics";
-    case ErasureException::kLegalClaims:
-      return "legal_claims";
-    case ErasureException::kUnspecified:
-      break;
-  }
-  return "unspecified";
-}
+// ---- Names (the one place each is written; every door prints and parses
+// these). For each enum: Parse... (InvalidArgument naming the valid choices
+// and the nearest), ...Name (total: a value outside the enum prints as
+// "unknown") and ...Names (the valid names, in the order of the values).
+// RetentionAction's names are in gdprkit/retention.h.
+
+// "auto", "textproto", "json" ("text", "txtpb" and "pbtxt" are accepted for
+// "textproto").
+absl::StatusOr<PolicyFormat> ParsePolicyFormat(std::string_view name);
+std::string_view PolicyFormatName(PolicyFormat format);
+std::vector<std::string_view> PolicyFormatNames();
+
+// "unspecified", "controller", "processor", "public_authority", "public".
+absl::StatusOr<RecipientKind> ParseRecipientKind(std::string_view name);
+std::string_view RecipientKindName(RecipientKind kind);
+std::vector<std::string_view> RecipientKindNames();
+
+// "unspecified", "freedom_of_expression", "legal_obligation_or_public_task",
+// "public_health", "archiving_research_statistics", "legal_claims".
+absl::StatusOr<ErasureException> ParseErasureException(std::string_view name);
+std::string_view ErasureExceptionName(ErasureException e);
+std::vector<std::string_view> ErasureExceptionNames();
 
 // "controller", "processor", "not_controller".
-inline std::string_view ControllerRoleName(ControllerRole r) {
-  switch (r) {
-    case ControllerRole::kProcessor:
-      return "processor";
-    case ControllerRole::kNotController:
-      return "not_controller";
-    case ControllerRole::kController:
-      break;
-  }
-  return "controller";
-}
+absl::StatusOr<ControllerRole> ParseControllerRole(std::string_view name);
+std::string_view ControllerRoleName(ControllerRole role);
+std::vector<std::string_view> ControllerRoleNames();
 
 struct Recipient {
   std::string name;
@@ -212,7 +206,10 @@ enum class Severity : std::uint8_t {
   kError = 2,
 };
 
-std::string_view SeverityName(Severity s);  // "info", "warning", "error"
+// "info", "warning", "error".
+absl::StatusOr<Severity> ParseSeverity(std::string_view name);
+std::string_view SeverityName(Severity s);
+std::vector<std::string_view> SeverityNames();
 
 // One thing validation flags. `code` is a stable kebab-case identifier of the
 // kind of finding (see docs/policy.md for the list); `message` is for people.
@@ -265,7 +262,7 @@ class Policy {
   absl::Span<const LegalReference> references() const { return references_; }
   absl::Span<const RetentionRuleRef> retention_rules() const { return retention_rules_; }
 
-  // The purpose with this id, or nullptr.
+  // The purpose with this id (the first, should ids repeat), or nullptr.
   const Purpose* FindPurpose(std::string_view id) const;
 
   // The category with this key (built-in or declared), or nullptr.
@@ -274,6 +271,17 @@ class Policy {
   // Title of a legal-basis code: built-in or declared reference; empty when
   // unknown.
   std::string BasisTitle(std::string_view code) const;
+
+  // Lookups that answer with a status, for the doors: the same as the Find...
+  // and BasisTitle above, but an unknown name is NotFound naming the policy
+  // and the nearest valid names (`no purpose "patient-recrd" in policy
+  // clinic.textproto; did you mean "patient-record", ...?`).
+  absl::StatusOr<const Purpose*> GetPurpose(std::string_view id) const;
+  absl::StatusOr<const DataCategory*> GetCategory(std::string_view key) const;
+  // The first rule with this id.
+  absl::StatusOr<const RetentionRuleRef*> GetRetentionRule(std::string_view id) const;
+  // Built-in or declared in references.
+  absl::StatusOr<std::string> GetBasisTitle(std::string_view code) const;
 
   // BasisEffect bits of a code (built-in or declared); kEffectNone if unknown.
   std::uint32_t BasisEffects(std::string_view code) const;

@@ -52,6 +52,7 @@ from ._errors import (
 # an argument of the wrong type an ArgumentTypeError.
 _gdprkit._register_errors(_from_status, ArgumentTypeError)
 
+from . import identifiers  # noqa: E402
 from .basis import (  # noqa: E402 - after the errors are registered
     DataCategory,
     LegalBasis,
@@ -63,16 +64,7 @@ from .basis import (  # noqa: E402 - after the errors are registered
     legal_basis,
     right_title,
 )
-from . import identifiers  # noqa: E402
 from .identifiers import validate_cpr  # noqa: E402
-from .vault import (  # noqa: E402
-    AuditVerification,
-    DomainInfo,
-    ErasureReport,
-    Pseudonymizer,
-    Vault,
-    WrongPassphraseError,
-)
 from .policy import (  # noqa: E402
     MAX_POLICY_BYTES,
     AccessGrant,
@@ -107,6 +99,14 @@ from .suppression import (  # noqa: E402
     hierarchy_from_hrc,
     plot_suppressed,
     suppress,
+)
+from .vault import (  # noqa: E402
+    AuditVerification,
+    DomainInfo,
+    ErasureReport,
+    Pseudonymizer,
+    Vault,
+    WrongPassphraseError,
 )
 
 #: The version of the gdprkit core this package was built from ("0.3.0").

@@ -71,6 +71,20 @@ def text(value: Any, name: str, *, nul: bool = False, empty: bool = True) -> str
     return value
 
 
+def encode_name(name: str) -> bytes:
+    """A str name (file, source, id, code) as UTF-8 bytes for the core, which
+    looks it up and, when it is unknown, writes the message.
+
+    Lone surrogates (os.fsdecode'd file names, odd input) must not make the
+    call fail with a TypeError: they round-trip through surrogateescape where
+    they can and become invalid UTF-8 that matches nothing otherwise.
+    """
+    try:
+        return name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "backslashreplace")
+
+
 def optional_text(value: Any, name: str) -> Optional[str]:
     """None, or a str argument as :func:`text` checks it."""
     return None if value is None else text(value, name)
@@ -79,15 +93,15 @@ def optional_text(value: Any, name: str) -> Optional[str]:
 def choice(value: Any, name: str, choices: Iterable[str]) -> str:
     """One of `choices` (names, so they may be shown)."""
     options = tuple(choices)
-    value = text(value, name)
-    if value not in options:
-        shown = repr(value) if len(value) <= 40 else f"{value[:40]!r}..."
+    checked = text(value, name)
+    if checked not in options:
+        shown = repr(checked) if len(checked) <= 40 else f"{checked[:40]!r}..."
         names = [repr(o) for o in options]
         listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
         raise InvalidArgumentError(
             f"unknown {name} {shown}; {name} must be {'' if len(names) < 3 else 'one of '}"
             f"{listed}")
-    return value
+    return checked
 
 
 def flag(value: Any, name: str) -> bool:
@@ -152,17 +166,18 @@ def path(value: Any, name: str = "path") -> bytes:
     NUL byte (the OS would cut the name there: "a.vault\\0.bak" would become
     "a.vault") or a str that cannot be encoded."""
     try:
-        raw = os.fspath(value)
+        raw: Union[str, bytes] = os.fspath(value)
     except TypeError:
         raise ArgumentTypeError(
             f"{name} must be a str, bytes or os.PathLike, not {_type_name(value)}") from None
     if isinstance(raw, str):
+        text_path = raw
         try:
-            raw = os.fsencode(raw)
+            raw = os.fsencode(text_path)
         except UnicodeEncodeError as e:
             raise InvalidArgumentError(
                 f"{name} cannot be encoded as a file name: it holds a lone surrogate "
-                f"(U+{ord(raw[e.start]):04X}) at position {e.start}"
+                f"(U+{ord(text_path[e.start]):04X}) at position {e.start}"
             ) from None
     if not raw:
         raise InvalidArgumentError(f"{name} is empty")

@@ -20,10 +20,10 @@ re-implemented.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, List, NamedTuple, Sequence, Tuple
+from typing import Any, Dict, List, NamedTuple, Tuple
 
-from . import _gdprkit
-from ._errors import ArgumentTypeError, NotFoundError
+from . import _args, _gdprkit
+from ._errors import ArgumentTypeError
 
 __all__ = [
     "LegalBasis",
@@ -47,14 +47,17 @@ _RIGHTS: Tuple[Tuple[str, str], ...] = tuple(
 )
 _RIGHT_BY_CODE: Dict[str, str] = dict(_RIGHTS)
 
+# The extension, for the functions of bindings/python/module.cc that
+# _gdprkit.pyi does not list yet (the core's lookups and names).
+_EXT: Any = _gdprkit
 
-def _nearest(wanted: str, candidates: Sequence[str]) -> str:
-    """'; nearest valid: "a", "b"' as the core writes it, or ''."""
-    # As bytes: a wanted name with lone surrogates is simply far from all.
-    near = _gdprkit.nearest_names(wanted.encode("utf-8", "surrogatepass"), list(candidates), 3)
-    if not near:
-        return ""
-    return "; nearest valid: " + ", ".join(f'"{n}"' for n in near)
+# The names of every vocabulary of the policy area, from the core
+# (``include/gdprkit/basis.h``, ``include/gdprkit/policy.h``): severities,
+# recipient kinds, erasure exceptions, controller roles, retention actions,
+# basis kinds and effects, category markings and policy formats.
+_VOCABULARIES: Dict[str, Tuple[str, ...]] = {
+    name: tuple(names) for name, names in _EXT.policy_names().items()
+}
 
 
 class LegalBasis(NamedTuple):
@@ -137,10 +140,8 @@ def legal_basis(code: str) -> LegalBasis:
     if not isinstance(code, str):
         raise ArgumentTypeError(f"legal-basis code must be a str, not {type(code).__name__}")
     b = _BASIS_BY_CODE.get(code)
-    if b is None:
-        raise NotFoundError(
-            f'unknown legal-basis code "{code}"' + _nearest(code, [c for c, *_ in _BASES])
-        )
+    if b is None:  # the core raises NotFoundError, naming the nearest codes
+        b = _BASES[int(_EXT.legal_basis_index(_args.encode_name(code)))]
     return LegalBasis(b[0], b[1])
 
 
@@ -176,8 +177,8 @@ def right_title(code: str) -> str:
     if not isinstance(code, str):
         raise ArgumentTypeError(f"right code must be a str, not {type(code).__name__}")
     title = _RIGHT_BY_CODE.get(code)
-    if title is None:
-        raise NotFoundError(f'unknown right code "{code}"' + _nearest(code, list(_RIGHT_BY_CODE)))
+    if title is None:  # the core raises NotFoundError, naming the nearest codes
+        title = _RIGHTS[int(_EXT.right_index(_args.encode_name(code)))][1]
     return title
 
 

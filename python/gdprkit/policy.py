@@ -43,8 +43,8 @@ from typing import (
 )
 
 from . import _args, _gdprkit
-from ._errors import ArgumentTypeError, InvalidArgumentError, NotFoundError
-from .basis import _BASES, DataCategory, _nearest, data_subject_rights
+from ._errors import ArgumentTypeError
+from .basis import _EXT, DataCategory, data_subject_rights
 
 if TYPE_CHECKING:  # pandas is imported only when a frame is asked for.
     import pandas
@@ -74,41 +74,14 @@ MAX_POLICY_BYTES: int = _gdprkit.MAX_POLICY_BYTES
 PathLike = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
 TextLike = Union[str, bytes, bytearray, memoryview]
 
-_FORMATS: Dict[str, int] = {
-    "auto": _gdprkit.FORMAT_AUTO,
-    "textproto": _gdprkit.FORMAT_TEXTPROTO,
-    "text": _gdprkit.FORMAT_TEXTPROTO,
-    "txtpb": _gdprkit.FORMAT_TEXTPROTO,
-    "pbtxt": _gdprkit.FORMAT_TEXTPROTO,
-    "json": _gdprkit.FORMAT_JSON,
-}
-
-
 def _format_code(format: Optional[str]) -> int:
+    """The core's number of a format name ("auto", "textproto", "json"; any
+    case); None is "auto"."""
     if format is None:
         return _gdprkit.FORMAT_AUTO
     if not isinstance(format, str):
         raise ArgumentTypeError(f"format must be a str or None, not {type(format).__name__}")
-    code = _FORMATS.get(format.lower())
-    if code is None:
-        raise InvalidArgumentError(
-            f'unknown policy format "{format}"; valid: "textproto" (also "text", "txtpb", '
-            f'"pbtxt"), "json", or None/"auto" to decide by file extension and content'
-        )
-    return code
-
-
-def _encode_name(name: str) -> bytes:
-    """A str name (file, source, id, code) as UTF-8 bytes for the core.
-
-    Lone surrogates (os.fsdecode'd file names, odd input) must not make the
-    call fail with a TypeError: they round-trip through surrogateescape where
-    they can and become invalid UTF-8 that matches nothing otherwise.
-    """
-    try:
-        return name.encode("utf-8", "surrogateescape")
-    except UnicodeEncodeError:
-        return name.encode("utf-8", "backslashreplace")
+    return int(_EXT.policy_format(_args.encode_name(format.lower())))
 
 
 # ---------------------------------------------------------------------------
@@ -527,7 +500,7 @@ class Policy:
         if not isinstance(source_name, str):
             raise ArgumentTypeError(f"source_name must be a str, not {type(source_name).__name__}")
         code = _format_code(format)
-        return cls._wrap(_gdprkit.policy_from_text(data, code, _encode_name(source_name)))
+        return cls._wrap(_gdprkit.policy_from_text(data, code, _args.encode_name(source_name)))
 
     # -- What it says --------------------------------------------------------
 
@@ -583,15 +556,14 @@ class Policy:
         if not isinstance(purpose_id, str):
             raise ArgumentTypeError(f"purpose id must be a str, not {type(purpose_id).__name__}")
         found = self._index().get(purpose_id)
-        if found is None:
-            self._unknown_purpose(purpose_id)
+        if found is None:  # the core raises NotFoundError, naming the nearest ids
+            found = self.purposes[int(self._ext.purpose_index(_args.encode_name(purpose_id)))]
         return found
 
-    def _unknown_purpose(self, purpose_id: str) -> NoReturn:
-        raise NotFoundError(
-            f'no purpose "{purpose_id}" in policy {self.source_name}'
-            + _nearest(purpose_id, self.purpose_ids)
-        )
+    @property
+    def _ext(self) -> Any:
+        """The handle, for the lookups _gdprkit.pyi does not list yet."""
+        return self._handle
 
     def __contains__(self, purpose_id: object) -> bool:
         """``"patient-record" in policy``: whether a purpose has this id."""
@@ -620,13 +592,7 @@ class Policy:
         """
         if not isinstance(key, str):
             raise ArgumentTypeError(f"category key must be a str, not {type(key).__name__}")
-        found = self._handle.find_category(_encode_name(key))
-        if found is None:
-            raise NotFoundError(
-                f'unknown data category "{key}" in policy {self.source_name}'
-                + _nearest(key, [c.key for c in self.categories])
-            )
-        return DataCategory(**found)
+        return DataCategory(**self._ext.category(_args.encode_name(key)))
 
     @property
     def references(self) -> Tuple[LegalReference, ...]:
@@ -655,10 +621,9 @@ class Policy:
         if found is None:
             if not isinstance(rule_id, str):
                 raise ArgumentTypeError(f"rule id must be a str, not {type(rule_id).__name__}")
-            raise NotFoundError(
-                f'no retention rule "{rule_id}" in policy {self.source_name}'
-                + _nearest(rule_id, list(rules))
-            )
+            # The core raises NotFoundError, naming the nearest ids.
+            index = int(self._ext.retention_rule_index(_args.encode_name(rule_id)))
+            found = self.retention_rules[index]
         return found
 
     def basis_title(self, code: str) -> str:
@@ -672,10 +637,8 @@ class Policy:
         """
         if not isinstance(code, str):
             raise ArgumentTypeError(f"legal-basis code must be a str, not {type(code).__name__}")
-        title = self._handle.basis_title(_encode_name(code))
-        if not title:
-            self._unknown_basis(code)
-        return title
+        # The core raises NotFoundError for an unknown code, naming the nearest.
+        return str(self._ext.get_basis_title(_args.encode_name(code)))
 
     def basis_effects(self, code: str) -> Tuple[str, ...]:
         """What a legal-basis code grounds in this policy, as names (see
@@ -686,14 +649,7 @@ class Policy:
             NotFoundError: the code is neither built in nor declared.
         """
         self.basis_title(code)
-        return self._handle.basis_effects(_encode_name(code))
-
-    def _unknown_basis(self, code: str) -> NoReturn:
-        candidates = [b[0] for b in _BASES] + [r.code for r in self.references]
-        raise NotFoundError(
-            f'unknown legal-basis code "{code}" in policy {self.source_name}'
-            + _nearest(code, candidates)
-        )
+        return self._handle.basis_effects(_args.encode_name(code))
 
     # -- Validation ----------------------------------------------------------
 
@@ -740,7 +696,7 @@ class Policy:
         """
         if not isinstance(purpose_id, str):
             raise ArgumentTypeError(f"purpose id must be a str, not {type(purpose_id).__name__}")
-        return [_assessment(t) for t in self._handle.rights(_encode_name(purpose_id))]
+        return [_assessment(t) for t in self._handle.rights(_args.encode_name(purpose_id))]
 
     def rights(self, purpose_id: str) -> List[str]:
         """The codes of the rights that apply to a purpose, in the order of
@@ -796,7 +752,7 @@ class Policy:
         if role is not None and not isinstance(role, str):
             raise ArgumentTypeError(f"role must be a str or None, not {type(role).__name__}")
         return self._handle.may_access(
-            _encode_name(purpose_id), _encode_name(team), _encode_name(role or "")
+            _args.encode_name(purpose_id), _args.encode_name(team), _args.encode_name(role or "")
         )
 
     def visible_purposes(self, *, team: str, role: Optional[str] = None) -> Tuple[Purpose, ...]:
@@ -805,7 +761,7 @@ class Policy:
         if not isinstance(team, str) or not (role is None or isinstance(role, str)):
             raise ArgumentTypeError("team must be a str and role a str or None")
         return self._by_ids(
-            self._handle.visible_purposes(_encode_name(team), _encode_name(role or ""))
+            self._handle.visible_purposes(_args.encode_name(team), _args.encode_name(role or ""))
         )
 
     def purposes_using(self, category: str) -> Tuple[Purpose, ...]:
@@ -815,7 +771,7 @@ class Policy:
         "health.diagnosis" uses "health" data too. In file order."""
         if not isinstance(category, str):
             raise ArgumentTypeError(f"category must be a str, not {type(category).__name__}")
-        return self._by_ids(self._handle.purposes_using(_encode_name(category)))
+        return self._by_ids(self._handle.purposes_using(_args.encode_name(category)))
 
     def _by_ids(self, ids: List[str]) -> Tuple[Purpose, ...]:
         index = self._index()

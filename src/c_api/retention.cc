@@ -62,12 +62,6 @@ gdprkit_status WriteText(const char* fn, char* out, std::size_t out_size, const 
   return GDPRKIT_OK;
 }
 
-gdprkit_status WithPrefix(const char* fn, const absl::Status& status) {
-  return Fail(
-      static_cast<gdprkit_status>(status.code()),
-      std::string(fn) + ": " + std::string(status.message().data(), status.message().size()));
-}
-
 // The core's sweep input, and what it borrows from the C input.
 struct Converted {
   gdprkit::SweepInput input;
@@ -160,8 +154,7 @@ gdprkit_status Convert(const char* fn, const gdprkit_retention_schedule& schedul
     }
     absl::StatusOr<std::vector<std::int32_t>> set = schedule.core.Resolve(in.selectors[k]);
     if (!set.ok()) {
-      return Fail(static_cast<gdprkit_status>(set.status().code()),
-                  f + ": input.selectors[" + S(k) + "]: " + std::string(set.status().message()));
+      return FromCore(fn, set.status(), "input.selectors[" + S(k) + "]");
     }
     core.rule_sets.push_back(*std::move(set));
   }
@@ -232,7 +225,7 @@ gdprkit_status gdprkit_date_parse(int32_t* out_day, const char* text) {
     *out_day = GDPRKIT_NO_DATE;
     if (text == nullptr) return NullArgument(kFn, "text");
     absl::StatusOr<gdprkit::DayNumber> d = gdprkit::ParseDate(text);
-    if (!d.ok()) return WithPrefix(kFn, d.status());
+    if (!d.ok()) return FromCore(kFn, d.status());
     *out_day = *d;
     return GDPRKIT_OK;
   });
@@ -247,7 +240,7 @@ gdprkit_status gdprkit_datetime_parse(int32_t* out_day, const char* text, const 
     const std::string_view z =
         zone == nullptr || *zone == '\0' ? gdprkit::kDefaultTimeZone : std::string_view(zone);
     absl::StatusOr<gdprkit::DayNumber> d = gdprkit::ParseDateTime(text, z);
-    if (!d.ok()) return WithPrefix(kFn, d.status());
+    if (!d.ok()) return FromCore(kFn, d.status());
     *out_day = *d;
     return GDPRKIT_OK;
   });
@@ -285,7 +278,7 @@ gdprkit_status gdprkit_add_period(char* out, size_t out_size, const char* date,
     if (date == nullptr) return NullArgument(kFn, "date");
     if (period == nullptr) return NullArgument(kFn, "period");
     absl::StatusOr<std::string> r = gdprkit::AddPeriod(date, period);
-    if (!r.ok()) return WithPrefix(kFn, r.status());
+    if (!r.ok()) return FromCore(kFn, r.status());
     return WriteText(kFn, out, out_size, *r);
   });
 }
@@ -302,7 +295,7 @@ gdprkit_status gdprkit_add_period_days(int32_t* out_days, const int32_t* days, s
     }
     if (period == nullptr) return NullArgument(kFn, "period");
     absl::StatusOr<gdprkit::Period> p = gdprkit::ParsePeriod(period);
-    if (!p.ok()) return WithPrefix(kFn, p.status());
+    if (!p.ok()) return FromCore(kFn, p.status());
     for (std::size_t i = 0; i < count; ++i) {
       if (days[i] != GDPRKIT_NO_DATE && !gdprkit::IsValidDay(days[i])) {
         return Fail(GDPRKIT_INVALID_ARGUMENT,
@@ -330,7 +323,7 @@ gdprkit_status gdprkit_retention_schedule_new(gdprkit_retention_schedule** out,
     if (policy == nullptr) return NullArgument(kFn, "policy");
     absl::StatusOr<gdprkit::RetentionSchedule> s =
         gdprkit::RetentionSchedule::FromPolicy(*policy->core);
-    if (!s.ok()) return FromStatus(s.status());
+    if (!s.ok()) return FromCore(kFn, s.status());
     *out = new gdprkit_retention_schedule(*std::move(s));
     return GDPRKIT_OK;
   });
@@ -461,7 +454,7 @@ gdprkit_status gdprkit_retention_sweep(gdprkit_sweep_report** out_report,
         columns->hold == nullptr ? absl::Span<std::int32_t>() : absl::MakeSpan(columns->hold, n)};
     absl::StatusOr<gdprkit::SweepReport> report =
         schedule->core.SweepInto(conv.input, as_of, out, opts);
-    if (!report.ok()) return WithPrefix(kFn, report.status());
+    if (!report.ok()) return FromCore(kFn, report.status());
     auto handle = std::make_unique<gdprkit_sweep_report>();
     handle->core = *std::move(report);
     handle->texts.reserve(handle->core.errors.size());
@@ -478,13 +471,11 @@ gdprkit_status gdprkit_sweep_report_counts(gdprkit_sweep_counts* out,
                                            const gdprkit_sweep_report* report) {
   static constexpr char kFn[] = "gdprkit_sweep_report_counts";
   return Guard(kFn, [&]() -> gdprkit_status {
-    if (out == nullptr) return NullArgument(kFn, "out");
-    if (out->version != GDPRKIT_SWEEP_COUNTS_VERSION) {
-      const unsigned int got = out->version;
-      ClearRecord(out);
-      return BadVersion(kFn, "gdprkit_sweep_counts", got, GDPRKIT_SWEEP_COUNTS_VERSION);
+    if (gdprkit_status s =
+            StartRecord(kFn, out, GDPRKIT_SWEEP_COUNTS_VERSION, "gdprkit_sweep_counts");
+        s != GDPRKIT_OK) {
+      return s;
     }
-    ClearRecord(out);
     if (report == nullptr) return NullArgument(kFn, "report");
     const gdprkit::SweepReport& r = report->core;
     out->records = r.records;
@@ -511,13 +502,11 @@ gdprkit_status gdprkit_sweep_report_error_get(gdprkit_sweep_error* out,
                                               const gdprkit_sweep_report* report, size_t index) {
   static constexpr char kFn[] = "gdprkit_sweep_report_error_get";
   return Guard(kFn, [&]() -> gdprkit_status {
-    if (out == nullptr) return NullArgument(kFn, "out");
-    if (out->version != GDPRKIT_SWEEP_ERROR_VERSION) {
-      const unsigned int got = out->version;
-      ClearRecord(out);
-      return BadVersion(kFn, "gdprkit_sweep_error", got, GDPRKIT_SWEEP_ERROR_VERSION);
+    if (gdprkit_status s =
+            StartRecord(kFn, out, GDPRKIT_SWEEP_ERROR_VERSION, "gdprkit_sweep_error");
+        s != GDPRKIT_OK) {
+      return s;
     }
-    ClearRecord(out);
     if (report == nullptr) return NullArgument(kFn, "report");
     const auto& errors = report->core.errors;
     if (index >= errors.size()) return OutOfRange(kFn, index, errors.size());
@@ -546,7 +535,7 @@ gdprkit_status gdprkit_retention_explain(char** out, const gdprkit_retention_sch
     Converted conv;
     if (gdprkit_status s = Convert(kFn, *schedule, *input, &conv); s != GDPRKIT_OK) return s;
     absl::StatusOr<std::string> text = schedule->core.Explain(conv.input, row, as_of);
-    if (!text.ok()) return WithPrefix(kFn, text.status());
+    if (!text.ok()) return FromCore(kFn, text.status());
     char* s = new char[text->size() + 1];
     std::memcpy(s, text->c_str(), text->size() + 1);
     *out = s;
@@ -569,7 +558,7 @@ gdprkit_status gdprkit_deletion_log_open(gdprkit_deletion_log** out, const char*
     if (gdprkit_status s = CheckLogOptions(kFn, options, &opts); s != GDPRKIT_OK) return s;
     absl::StatusOr<std::unique_ptr<gdprkit::DeletionLog>> log =
         gdprkit::DeletionLog::Open(path, opts);
-    if (!log.ok()) return FromStatus(log.status());
+    if (!log.ok()) return FromCore(kFn, log.status());
     auto handle = std::make_unique<gdprkit_deletion_log>();
     handle->core = *std::move(log);
     *out = handle.release();
@@ -616,7 +605,7 @@ gdprkit_status gdprkit_deletion_log_append(int64_t* out_last_seq, gdprkit_deleti
       records[i].deleted_at = deleted_at[i];
     }
     absl::StatusOr<std::vector<gdprkit::DeletionLogEntry>> entries = log->core->AppendAll(records);
-    if (!entries.ok()) return WithPrefix(kFn, entries.status());
+    if (!entries.ok()) return FromCore(kFn, entries.status());
     *out_last_seq = entries->empty() ? log->core->entries() : entries->back().seq;
     return GDPRKIT_OK;
   });
@@ -653,7 +642,7 @@ gdprkit_status gdprkit_deletion_log_verify(gdprkit_deletion_log_verification** o
     if (gdprkit_status s = CheckLogOptions(kFn, options, &opts); s != GDPRKIT_OK) return s;
     absl::StatusOr<gdprkit::DeletionLogVerification> v = gdprkit::VerifyDeletionLog(
         path, opts, expected_head == nullptr ? std::string_view() : expected_head);
-    if (!v.ok()) return FromStatus(v.status());
+    if (!v.ok()) return FromCore(kFn, v.status());
     auto handle = std::make_unique<gdprkit_deletion_log_verification>();
     handle->core = *std::move(v);
     *out = handle.release();
@@ -665,13 +654,11 @@ gdprkit_status gdprkit_deletion_log_verification_get(
     gdprkit_deletion_log_check* out, const gdprkit_deletion_log_verification* verification) {
   static constexpr char kFn[] = "gdprkit_deletion_log_verification_get";
   return Guard(kFn, [&]() -> gdprkit_status {
-    if (out == nullptr) return NullArgument(kFn, "out");
-    if (out->version != GDPRKIT_DELETION_LOG_CHECK_VERSION) {
-      const unsigned int got = out->version;
-      ClearRecord(out);
-      return BadVersion(kFn, "gdprkit_deletion_log_check", got, GDPRKIT_DELETION_LOG_CHECK_VERSION);
+    if (gdprkit_status s =
+            StartRecord(kFn, out, GDPRKIT_DELETION_LOG_CHECK_VERSION, "gdprkit_deletion_log_check");
+        s != GDPRKIT_OK) {
+      return s;
     }
-    ClearRecord(out);
     if (verification == nullptr) return NullArgument(kFn, "verification");
     const gdprkit::DeletionLogVerification& v = verification->core;
     out->intact = v.intact ? 1 : 0;

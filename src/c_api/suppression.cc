@@ -58,11 +58,7 @@ gdprkit_status Run(const char* fn, Door door, char** out, size_t* out_len, const
     const std::string_view in =
         request_len == 0 ? std::string_view() : std::string_view(request, request_len);
     absl::StatusOr<std::string> response = door(in, f);
-    if (!response.ok()) {
-      const absl::Status& st = response.status();
-      return Fail(static_cast<gdprkit_status>(st.code()),
-                  std::string(fn) + ": " + std::string(st.message().data(), st.message().size()));
-    }
+    if (!response.ok()) return FromCore(fn, response.status());
     char* buffer = static_cast<char*>(std::malloc(response->size() + 1));
     if (buffer == nullptr) return FailNoAlloc(GDPRKIT_RESOURCE_EXHAUSTED, fn, "out of memory");
     if (!response->empty()) std::memcpy(buffer, response->data(), response->size());

@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "c_api/internal/door.h"
+#include "common/text.h"
 #include "gdprkit.h"
 #include "gdprkit/identifiers.h"
 
@@ -50,7 +51,7 @@ using gdprkit::capi::BadVersion;
 using gdprkit::capi::CheckArray;
 using gdprkit::capi::CheckOptionalArray;
 using gdprkit::capi::Fail;
-using gdprkit::capi::FromStatus;
+using gdprkit::capi::FromCore;
 using gdprkit::capi::Guard;
 using gdprkit::capi::NullArgument;
 
@@ -228,12 +229,6 @@ gdprkit_status BatchOptions(const char* fn, const gdprkit_batch_options* in,
   return GDPRKIT_OK;
 }
 
-// "<fn>: <core message>" with the core's code.
-gdprkit_status FromCore(const char* fn, const absl::Status& s) {
-  if (s.ok()) return GDPRKIT_OK;
-  return FromStatus(absl::Status(s.code(), absl::StrCat(fn, ": ", s.message())));
-}
-
 // Writes one problem per row into the caller's `count` bytes at `out` (which
 // may be NULL: not wanted): the rows `problems` has, 0 for the rest. Called
 // only once the call has succeeded.
@@ -327,12 +322,8 @@ gdprkit_status gdprkit_id_kind_parse(int* out_kind, const char* name) {
     if (out_kind == nullptr) return NullArgument(kFn, "out_kind");
     *out_kind = 0;
     if (name == nullptr) return NullArgument(kFn, "name");
-    std::optional<gdprkit::IdKind> k = gdprkit::ParseIdKind(name);
-    if (!k.has_value()) {
-      return Fail(GDPRKIT_INVALID_ARGUMENT,
-                  absl::StrCat(kFn, ": unknown identifier kind ", gdprkit::capi::Quote(name),
-                               " (expected cpr, cvr, gln, provider_number, sor or other)"));
-    }
+    absl::StatusOr<gdprkit::IdKind> k = gdprkit::IdKindFromName(name);
+    if (!k.ok()) return FromCore(kFn, k.status());
     *out_kind = static_cast<int>(*k);
     return GDPRKIT_OK;
   });
@@ -501,28 +492,16 @@ gdprkit_status gdprkit_vault_domain_scheme(int* out_scheme, const gdprkit_vault*
     *out_scheme = 0;
     if (vault == nullptr) return NullArgument(kFn, "vault");
     if (domain == nullptr) return NullArgument(kFn, "domain");
-    absl::StatusOr<std::vector<gdprkit::DomainInfo>> domains = vault->core->ListDomains();
-    if (!domains.ok()) return FromCore(kFn, domains.status());
-    std::vector<std::string_view> names;
-    names.reserve(domains->size());
-    for (const gdprkit::DomainInfo& d : *domains) {
-      if (d.name != domain) {
-        names.emplace_back(d.name);
-        continue;
-      }
-      const int scheme = static_cast<int>(d.scheme);
-      if (!KnownScheme(scheme)) {
-        return Fail(GDPRKIT_DATA_LOSS, absl::StrCat(kFn, ": vault file is damaged: domain ",
-                                                    gdprkit::capi::Quote(d.name),
-                                                    " has an unknown pseudonym scheme ", scheme));
-      }
-      *out_scheme = scheme;
-      return GDPRKIT_OK;
+    absl::StatusOr<gdprkit::DomainInfo> d = vault->core->GetDomain(domain);
+    if (!d.ok()) return FromCore(kFn, d.status());
+    const int scheme = static_cast<int>(d->scheme);
+    if (!KnownScheme(scheme)) {
+      return Fail(GDPRKIT_DATA_LOSS, absl::StrCat(kFn, ": vault file is damaged: domain ",
+                                                  gdprkit::internal::Quote(d->name),
+                                                  " has an unknown pseudonym scheme ", scheme));
     }
-    return Fail(GDPRKIT_NOT_FOUND,
-                absl::StrCat(kFn, ": no domain ", gdprkit::capi::Quote(domain), " in the vault",
-                             names.empty() ? std::string("; the vault has no domains yet")
-                                           : gdprkit::capi::Nearest(domain, names)));
+    *out_scheme = scheme;
+    return GDPRKIT_OK;
   });
 }
 

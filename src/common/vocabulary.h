@@ -50,8 +50,7 @@ std::vector<std::string_view> NamesOf(absl::Span<const Named<E>> table) {
 // "pseudonymise") that are not listed as choices.
 template <typename E>
 absl::StatusOr<E> ParseNamed(absl::Span<const Named<E>> table, std::string_view text,
-                             std::string_view what,
-                             absl::Span<const Named<E>> aliases = {}) {
+                             std::string_view what, absl::Span<const Named<E>> aliases = {}) {
   for (const Named<E>& n : table) {
     if (n.name == text) return n.value;
   }
@@ -75,5 +74,22 @@ std::string_view NameOf(absl::Span<const Named<E>> table, E value) {
 }
 
 }  // namespace gdprkit::internal
+
+// Defines, from a table, the three functions an area's public header
+// declares for an enum E (in the namespace where the macro stands):
+//   absl::StatusOr<E> Parse<Stem>(std::string_view text);
+//   std::string_view <Stem>Name(E value);
+//   std::vector<std::string_view> <Stem>Names();
+// `what` names the vocabulary in messages ("finding severity").
+// GDPRKIT_DEFINE_NAMES_WITH_ALIASES also accepts the further spellings of
+// `aliases` (a Named<E> table) in Parse<Stem>.
+#define GDPRKIT_DEFINE_NAMES_WITH_ALIASES(E, Stem, table, aliases, what)                        \
+  absl::StatusOr<E> Parse##Stem(std::string_view text) {                                        \
+    return ::gdprkit::internal::ParseNamed<E>(table, text, what, aliases);                      \
+  }                                                                                             \
+  std::string_view Stem##Name(E value) { return ::gdprkit::internal::NameOf<E>(table, value); } \
+  std::vector<std::string_view> Stem##Names() { return ::gdprkit::internal::NamesOf<E>(table); }
+#define GDPRKIT_DEFINE_NAMES(E, Stem, table, what) \
+  GDPRKIT_DEFINE_NAMES_WITH_ALIASES(E, Stem, table, {}, what)
 
 #endif  // GDPRKIT_SRC_COMMON_VOCABULARY_H_

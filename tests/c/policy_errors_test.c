@@ -337,7 +337,7 @@ static void test_unknown_names_and_indexes(void) {
   CHECK_STATUS(GDPRKIT_NOT_FOUND, gdprkit_policy_purpose_find(&index, policy, "case_handling"));
   CHECK(index == 0);
   CHECK_ERROR_MENTIONS("\"case_handling\"");
-  CHECK_ERROR_MENTIONS("nearest valid: \"case-handling\"");
+  CHECK_ERROR_MENTIONS("did you mean \"case-handling\"");
   CHECK_STATUS(GDPRKIT_NOT_FOUND, gdprkit_policy_rights(&rights, policy, ""));
 
   /* An empty team is not a principal. */

@@ -528,7 +528,7 @@ static void test_schemes(void) {
   CHECK(scheme == 0);
   CHECK_ERROR_MENTIONS("gdprkit_vault_domain_scheme");
   CHECK_ERROR_MENTIONS("\"legasy\"");
-  CHECK_ERROR_MENTIONS("nearest valid: \"legacy\"");
+  CHECK_ERROR_MENTIONS("did you mean \"legacy\"");
   CHECK_STATUS(GDPRKIT_NOT_FOUND, gdprkit_vault_domain_scheme(&scheme, v, ""));
 
   /* NULL arguments. */

@@ -548,7 +548,9 @@ TEST(MedCom, CommunicationPurposeCarriesTheDocumentsBalancingTest) {
   EXPECT_THAT(comm->legitimate_interest->safeguards.back(), HasSubstr("samtykke"));
   // So its finding list has no missing-balancing-test warning.
   for (const Finding& f : p->Validate()) {
-    if (f.purpose_id == comm->id) EXPECT_NE(f.code, "legitimate-interest-without-balancing-test");
+    if (f.purpose_id == comm->id) {
+      EXPECT_NE(f.code, "legitimate-interest-without-balancing-test");
+    }
   }
 }
 

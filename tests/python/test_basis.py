@@ -53,11 +53,11 @@ def test_unknown_basis_code_is_not_found_with_suggestions(code: str) -> None:
         gdprkit.basis_title(code)
     assert isinstance(info.value, KeyError)
     assert f'"{code}"' in str(info.value)
-    assert "nearest valid:" in str(info.value)
+    assert "; did you mean " in str(info.value)
 
 
 def test_unknown_basis_suggests_the_nearest() -> None:
-    with pytest.raises(KeyError, match=r'nearest valid: "DK-DBL-7-3"'):
+    with pytest.raises(KeyError, match=r'did you mean "DK-DBL-7-3"'):
         gdprkit.basis_title("DK-DBL-7-33")
 
 

@@ -152,8 +152,8 @@ def test_unknown_purpose(clinic) -> None:
     e = info.value
     assert isinstance(e, KeyError)
     assert str(e) == (
-        'no purpose "patient-recrd" in policy clinic.textproto; nearest valid: '
-        '"patient-record", "newsletter", "usage"'
+        'no purpose "patient-recrd" in policy clinic.textproto; did you mean '
+        '"patient-record", "newsletter" or "usage"?'
     )
     with pytest.raises(TypeError):
         clinic.purpose(1)  # type: ignore[arg-type]
@@ -174,7 +174,7 @@ def test_teams_categories_references(clinic) -> None:
     assert bp.special and not bp.builtin  # inherits the parent's marking
     assert clinic.category("identity.cpr").national_id
     assert clinic.categories[-1] == bp
-    with pytest.raises(gdprkit.NotFoundError, match='nearest valid: "health.blood_pressure"'):
+    with pytest.raises(gdprkit.NotFoundError, match='did you mean "health.blood_pressure"'):
         clinic.category("health.blod_pressure")
     assert clinic.references == (
         gdprkit.LegalReference(
@@ -192,7 +192,7 @@ def test_basis_title_and_effects(clinic) -> None:
     assert clinic.basis_effects("DK-BEK-530-2018") == ("legal_obligation",)
     assert clinic.basis_effects("DK-NOTE") == ()
     assert clinic.basis_effects("A6-1-a") == ("lawful", "consent")
-    with pytest.raises(gdprkit.NotFoundError, match='nearest valid: .*"DK-NOTE"'):
+    with pytest.raises(gdprkit.NotFoundError, match='did you mean .*"DK-NOTE"'):
         clinic.basis_title("DK-NOTES")
     with pytest.raises(KeyError):
         clinic.basis_effects("DK-NOPE")
@@ -214,7 +214,7 @@ def test_retention_rules(clinic) -> None:
     assert until.extended_by == (gdprkit.RetentionEvent("last_contact", "P1Y"),)
     assert until.period == "P5Y" and until.anchor == ""
     assert clinic.retention_rule("ten-years") is ten
-    with pytest.raises(gdprkit.NotFoundError, match='nearest valid: "ten-years"'):
+    with pytest.raises(gdprkit.NotFoundError, match='did you mean "ten-years"'):
         clinic.retention_rule("ten-year")
 
 

@@ -2,9 +2,13 @@
 // handle, and the error conventions every entry point follows. Not installed.
 //
 // Each area of the ABI (policy, retention, suppression, vault) lives in its
-// own src/c_api/<area>.cc; all of them report errors through Fail/FromStatus
-// into the same thread-local last-error slot that gdprkit_last_error reads,
-// and wrap their bodies in Guard.
+// own src/c_api/<area>.cc; all of them report errors into the same
+// thread-local last-error slot that gdprkit_last_error reads, and wrap their
+// bodies in Guard. A status from the core becomes the C status and message
+// in one way only, FromCore ("<function>: <the core's message>"); the door's
+// own refusals (NULL arguments, versions, counts) use the helpers below. The
+// door writes no name of the core's vocabularies itself: it translates enum
+// numbers and calls the core's ...Name and Parse... functions.
 #ifndef GDPRKIT_SRC_C_API_INTERNAL_DOOR_H_
 #define GDPRKIT_SRC_C_API_INTERNAL_DOOR_H_
 
@@ -56,9 +60,13 @@ gdprkit_status FailNoAlloc(gdprkit_status code, const char* function, const char
 // "<function>: internal error: <what>", without allocating.
 gdprkit_status FailInternal(const char* function, const char* what) noexcept;
 
-// OK for an ok status; otherwise records its message and returns its code
-// (the C codes equal absl::StatusCode values).
-gdprkit_status FromStatus(const absl::Status& status);
+// The one way a status from the core reaches C: OK for an ok status;
+// otherwise records "<function>: <message>" (or "<function>: <context>:
+// <message>" when `context` names what the core was given, such as
+// "input.selectors[2]") and returns the status's code (the C codes equal
+// absl::StatusCode values).
+gdprkit_status FromCore(const char* function, const absl::Status& status,
+                        std::string_view context = {});
 
 // "<function>: argument <argument> is NULL" as INVALID_ARGUMENT.
 gdprkit_status NullArgument(const char* function, const char* argument);
@@ -145,11 +153,18 @@ void ClearRecord(Record* out) {
   out->version = version;
 }
 
-// "\"s\"".
-std::string Quote(std::string_view s);
-
-// "; nearest valid: \"a\", \"b\"" (the core's wording), or "".
-std::string Nearest(std::string_view wanted, const std::vector<std::string_view>& candidates);
+// The start of every entry point that fills a versioned record: `out` must
+// not be NULL (INVALID_ARGUMENT "argument out is NULL") and must carry
+// version `want` (else BadVersion naming `type`); either way a non-NULL
+// record is cleared except for its version before anything else happens.
+template <typename Record>
+gdprkit_status StartRecord(const char* function, Record* out, unsigned int want, const char* type) {
+  if (out == nullptr) return NullArgument(function, "out");
+  const unsigned int got = out->version;
+  ClearRecord(out);
+  if (got != want) return BadVersion(function, type, got, want);
+  return GDPRKIT_OK;
+}
 
 // NULL-terminated array of pointers into `strings`.
 std::vector<const char*> CStrings(const std::vector<std::string>& strings);

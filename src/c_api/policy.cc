@@ -1,22 +1,18 @@
-// The C ABI (include/gdprkit.h) over the C++ core.
+// The C ABI of policies (include/gdprkit/c/policy.h) over the C++ core.
 //
 // Thin by design: each handle wraps a core object, each function checks its
 // C arguments, calls the core, and converts the result (types to C records,
-// absl::Status to a status code plus the thread's last-error message).
-// Anything the library knows about the law lives in the core, not here.
+// a core status to a C status and message with FromCore). Anything the
+// library knows about the law lives in the core, not here.
 //
 // Every entry point runs its body inside Guard(), which catches every C++
 // exception (std::bad_alloc becomes GDPRKIT_RESOURCE_EXHAUSTED), so nothing
 // unwinds into C. Out-parameters are cleared first and assigned last, after
 // everything that can fail, so a failed call never leaves them half-set.
+#include "gdprkit/policy.h"
+
 #include <cstddef>
-#include <cstdio>
-#include <cstring>
-#include <exception>
-#include <functional>
-#include <map>
 #include <memory>
-#include <new>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -27,7 +23,6 @@
 #include "c_api/internal/door.h"
 #include "gdprkit.h"
 #include "gdprkit/basis.h"
-#include "gdprkit/policy.h"
 
 struct gdprkit_findings {
   std::vector<gdprkit::Finding> items;
@@ -43,135 +38,22 @@ struct gdprkit_rights {
 
 namespace {
 
-// ---- Errors -----------------------------------------------------------------
-
-// The calling thread's last error. t_message holds what t_message_ptr points
-// at, unless recording it ran out of memory, when t_fallback holds a
-// truncated copy.
-thread_local std::string t_message;
-thread_local char t_fallback[256];
-thread_local const char* t_message_ptr = "";
-
-}  // namespace
-
-namespace gdprkit::capi {
-
-void ClearError() noexcept { t_message_ptr = ""; }
-
-gdprkit_status Fail(gdprkit_status code, std::string_view message) noexcept {
-  try {
-    t_message.assign(message.data(), message.size());
-    t_message_ptr = t_message.c_str();
-  } catch (...) {
-    const int n = static_cast<int>(message.size() < sizeof t_fallback - 1 ? message.size()
-                                                                          : sizeof t_fallback - 1);
-    std::snprintf(t_fallback, sizeof t_fallback, "%.*s", n, message.data());
-    t_message_ptr = t_fallback;
-  }
-  return code;
-}
-
-gdprkit_status FailNoAlloc(gdprkit_status code, const char* function, const char* what) noexcept {
-  std::snprintf(t_fallback, sizeof t_fallback, "%s: %s", function, what);
-  t_message_ptr = t_fallback;
-  return code;
-}
-
-gdprkit_status FailInternal(const char* function, const char* what) noexcept {
-  std::snprintf(t_fallback, sizeof t_fallback, "%s: internal error: %s", function, what);
-  t_message_ptr = t_fallback;
-  return GDPRKIT_INTERNAL;
-}
-
-gdprkit_status FromStatus(const absl::Status& status) {
-  if (status.ok()) return GDPRKIT_OK;
-  return Fail(static_cast<gdprkit_status>(status.code()),
-              std::string_view(status.message().data(), status.message().size()));
-}
-
-gdprkit_status NullArgument(const char* function, const char* argument) {
-  return Fail(GDPRKIT_INVALID_ARGUMENT,
-              std::string(function) + ": argument " + argument + " is NULL");
-}
-
-gdprkit_status BadVersion(const char* function, const char* type, unsigned int got,
-                          unsigned int want) {
-  return Fail(GDPRKIT_INVALID_ARGUMENT,
-              std::string(function) + ": " + type + ".version is " + std::to_string(got) +
-                  "; this library supports version " + std::to_string(want) +
-                  " (initialise the struct with its _INIT macro)");
-}
-
-gdprkit_status OutOfRange(const char* function, std::size_t index, std::size_t count) {
-  return Fail(GDPRKIT_OUT_OF_RANGE, std::string(function) + ": index " + std::to_string(index) +
-                                        " is out of range; there are " + std::to_string(count));
-}
-
-gdprkit_status CheckCount(const char* function, const char* count_name, std::size_t count,
-                          std::size_t max_count) {
-  if (count <= max_count) return GDPRKIT_OK;
-  return Fail(GDPRKIT_INVALID_ARGUMENT, std::string(function) + ": " + count_name + " is " +
-                                            std::to_string(count) + ", above the limit of " +
-                                            std::to_string(max_count));
-}
-
-gdprkit_status CheckNotNull(const char* function, const char* name, const void* data,
-                            std::size_t count, const char* count_name) {
-  if (data != nullptr || count == 0) return GDPRKIT_OK;
-  const bool field = std::strchr(name, '.') != nullptr;
-  return Fail(GDPRKIT_INVALID_ARGUMENT, std::string(function) + ": " + (field ? "" : "argument ") +
-                                            name + " is NULL but " + count_name + " is " +
-                                            std::to_string(count));
-}
-
-std::string Quote(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 2);
-  out += '"';
-  out.append(s.data(), s.size());
-  out += '"';
-  return out;
-}
-
-std::string Nearest(std::string_view wanted, const std::vector<std::string_view>& candidates) {
-  const std::vector<std::string> near = gdprkit::NearestNames(wanted, candidates);
-  if (near.empty()) return "";
-  std::string out = "; nearest valid: ";
-  for (std::size_t i = 0; i < near.size(); ++i) {
-    if (i > 0) out += ", ";
-    out += Quote(near[i]);
-  }
-  return out;
-}
-
-std::vector<const char*> CStrings(const std::vector<std::string>& strings) {
-  std::vector<const char*> out;
-  out.reserve(strings.size() + 1);
-  for (const std::string& s : strings) out.push_back(s.c_str());
-  out.push_back(nullptr);
-  return out;
-}
-
-}  // namespace gdprkit::capi
-
-namespace {
-
 using namespace gdprkit::capi;  // NOLINT(build/namespaces): this file's own helpers
 
+static_assert(GDPRKIT_FORMAT_AUTO == static_cast<int>(gdprkit::PolicyFormat::kAuto) &&
+                  GDPRKIT_FORMAT_TEXTPROTO == static_cast<int>(gdprkit::PolicyFormat::kTextProto) &&
+                  GDPRKIT_FORMAT_JSON == static_cast<int>(gdprkit::PolicyFormat::kJson),
+              "the C and C++ policy format numbers differ");
+
+static_assert(GDPRKIT_SEVERITY_INFO == static_cast<int>(gdprkit::Severity::kInfo) &&
+                  GDPRKIT_SEVERITY_WARNING == static_cast<int>(gdprkit::Severity::kWarning) &&
+                  GDPRKIT_SEVERITY_ERROR == static_cast<int>(gdprkit::Severity::kError),
+              "the C and C++ severity numbers differ");
+
 bool ToFormat(int format, gdprkit::PolicyFormat* out) {
-  switch (format) {
-    case GDPRKIT_FORMAT_AUTO:
-      *out = gdprkit::PolicyFormat::kAuto;
-      return true;
-    case GDPRKIT_FORMAT_TEXTPROTO:
-      *out = gdprkit::PolicyFormat::kTextProto;
-      return true;
-    case GDPRKIT_FORMAT_JSON:
-      *out = gdprkit::PolicyFormat::kJson;
-      return true;
-    default:
-      return false;
-  }
+  if (format < GDPRKIT_FORMAT_AUTO || format > GDPRKIT_FORMAT_JSON) return false;
+  *out = static_cast<gdprkit::PolicyFormat>(format);
+  return true;
 }
 
 gdprkit_status BadFormat(const char* function, int format) {
@@ -198,65 +80,16 @@ std::unique_ptr<gdprkit_policy> Wrap(std::shared_ptr<const gdprkit::Policy> core
   return handle;
 }
 
-gdprkit_status Loaded(gdprkit_policy** out,
+gdprkit_status Loaded(const char* fn, gdprkit_policy** out,
                       absl::StatusOr<std::shared_ptr<const gdprkit::Policy>> loaded) {
-  if (!loaded.ok()) return FromStatus(loaded.status());
+  if (!loaded.ok()) return FromCore(fn, loaded.status());
   *out = Wrap(*std::move(loaded)).release();
   return GDPRKIT_OK;
 }
 
 }  // namespace
 
-// ---- Versions and errors ----------------------------------------------------
-
 extern "C" {
-
-const char* gdprkit_version(void) { return GDPRKIT_VERSION; }
-
-int gdprkit_abi_version(void) { return GDPRKIT_ABI_VERSION; }
-
-const char* gdprkit_status_name(gdprkit_status code) {
-  switch (code) {
-    case GDPRKIT_OK:
-      return "OK";
-    case GDPRKIT_CANCELLED:
-      return "CANCELLED";
-    case GDPRKIT_UNKNOWN:
-      return "UNKNOWN";
-    case GDPRKIT_INVALID_ARGUMENT:
-      return "INVALID_ARGUMENT";
-    case GDPRKIT_DEADLINE_EXCEEDED:
-      return "DEADLINE_EXCEEDED";
-    case GDPRKIT_NOT_FOUND:
-      return "NOT_FOUND";
-    case GDPRKIT_ALREADY_EXISTS:
-      return "ALREADY_EXISTS";
-    case GDPRKIT_PERMISSION_DENIED:
-      return "PERMISSION_DENIED";
-    case GDPRKIT_RESOURCE_EXHAUSTED:
-      return "RESOURCE_EXHAUSTED";
-    case GDPRKIT_FAILED_PRECONDITION:
-      return "FAILED_PRECONDITION";
-    case GDPRKIT_ABORTED:
-      return "ABORTED";
-    case GDPRKIT_OUT_OF_RANGE:
-      return "OUT_OF_RANGE";
-    case GDPRKIT_UNIMPLEMENTED:
-      return "UNIMPLEMENTED";
-    case GDPRKIT_INTERNAL:
-      return "INTERNAL";
-    case GDPRKIT_UNAVAILABLE:
-      return "UNAVAILABLE";
-    case GDPRKIT_DATA_LOSS:
-      return "DATA_LOSS";
-    case GDPRKIT_UNAUTHENTICATED:
-      return "UNAUTHENTICATED";
-    default:
-      return "UNKNOWN_CODE";
-  }
-}
-
-const char* gdprkit_last_error(void) { return t_message_ptr; }
 
 // ---- Policies ----------------------------------------------------------------
 
@@ -268,7 +101,7 @@ gdprkit_status gdprkit_policy_load_file(gdprkit_policy** out, const char* path, 
     if (path == nullptr) return NullArgument(kFn, "path");
     gdprkit::PolicyFormat f;
     if (!ToFormat(format, &f)) return BadFormat(kFn, format);
-    return Loaded(out, gdprkit::Policy::Load(path, f));
+    return Loaded(kFn, out, gdprkit::Policy::Load(path, f));
   });
 }
 
@@ -283,7 +116,8 @@ gdprkit_status gdprkit_policy_load_bytes(gdprkit_policy** out, const char* data,
     if (!ToFormat(format, &f)) return BadFormat(kFn, format);
     const std::string_view text = len == 0 ? std::string_view() : std::string_view(data, len);
     return Loaded(
-        out, gdprkit::Policy::FromText(text, f, source_name == nullptr ? "<memory>" : source_name));
+        kFn, out,
+        gdprkit::Policy::FromText(text, f, source_name == nullptr ? "<memory>" : source_name));
   });
 }
 
@@ -326,13 +160,10 @@ gdprkit_status gdprkit_findings_get(gdprkit_finding* out, const gdprkit_findings
                                     size_t index) {
   static constexpr char kFn[] = "gdprkit_findings_get";
   return Guard(kFn, [&]() -> gdprkit_status {
-    if (out == nullptr) return NullArgument(kFn, "out");
-    if (out->version != GDPRKIT_FINDING_VERSION) {
-      const unsigned int got = out->version;
-      ClearRecord(out);
-      return BadVersion(kFn, "gdprkit_finding", got, GDPRKIT_FINDING_VERSION);
+    if (gdprkit_status s = StartRecord(kFn, out, GDPRKIT_FINDING_VERSION, "gdprkit_finding");
+        s != GDPRKIT_OK) {
+      return s;
     }
-    ClearRecord(out);
     if (findings == nullptr) return NullArgument(kFn, "findings");
     if (index >= findings->items.size()) return OutOfRange(kFn, index, findings->items.size());
     const gdprkit::Finding& f = findings->items[index];
@@ -360,13 +191,11 @@ gdprkit_status gdprkit_policy_purpose_get(gdprkit_purpose_info* out, const gdprk
                                           size_t index) {
   static constexpr char kFn[] = "gdprkit_policy_purpose_get";
   return Guard(kFn, [&]() -> gdprkit_status {
-    if (out == nullptr) return NullArgument(kFn, "out");
-    if (out->version != GDPRKIT_PURPOSE_INFO_VERSION) {
-      const unsigned int got = out->version;
-      ClearRecord(out);
-      return BadVersion(kFn, "gdprkit_purpose_info", got, GDPRKIT_PURPOSE_INFO_VERSION);
+    if (gdprkit_status s =
+            StartRecord(kFn, out, GDPRKIT_PURPOSE_INFO_VERSION, "gdprkit_purpose_info");
+        s != GDPRKIT_OK) {
+      return s;
     }
-    ClearRecord(out);
     if (policy == nullptr) return NullArgument(kFn, "policy");
     const auto purposes = policy->core->purposes();
     if (index >= purposes.size()) return OutOfRange(kFn, index, purposes.size());
@@ -395,14 +224,9 @@ gdprkit_status gdprkit_policy_purpose_find(size_t* out_index, const gdprkit_poli
     *out_index = 0;
     if (policy == nullptr) return NullArgument(kFn, "policy");
     if (purpose_id == nullptr) return NullArgument(kFn, "purpose_id");
-    const gdprkit::Purpose* p = policy->core->FindPurpose(purpose_id);
-    if (p == nullptr) {
-      std::vector<std::string_view> ids;
-      for (const gdprkit::Purpose& q : policy->core->purposes()) ids.push_back(q.id);
-      return Fail(GDPRKIT_NOT_FOUND, "no purpose " + Quote(purpose_id) + " in policy " +
-                                         policy->core->source_name() + Nearest(purpose_id, ids));
-    }
-    *out_index = static_cast<std::size_t>(p - policy->core->purposes().data());
+    absl::StatusOr<const gdprkit::Purpose*> p = policy->core->GetPurpose(purpose_id);
+    if (!p.ok()) return FromCore(kFn, p.status());
+    *out_index = static_cast<std::size_t>(*p - policy->core->purposes().data());
     return GDPRKIT_OK;
   });
 }
@@ -417,12 +241,7 @@ gdprkit_status gdprkit_policy_basis_title(const char** out, const gdprkit_policy
     if (code == nullptr) return NullArgument(kFn, "code");
     const auto it = policy->basis_titles.find(std::string_view(code));
     if (it == policy->basis_titles.end()) {
-      std::vector<std::string_view> codes;
-      for (const gdprkit::LegalBasisInfo& b : gdprkit::kLegalBases) codes.push_back(b.code);
-      for (const gdprkit::LegalReference& r : policy->core->references()) codes.push_back(r.code);
-      return Fail(GDPRKIT_NOT_FOUND, "unknown legal-basis code " + Quote(code) +
-                                         " (neither built in nor declared in policy " +
-                                         policy->core->source_name() + ")" + Nearest(code, codes));
+      return FromCore(kFn, policy->core->GetBasisTitle(code).status());
     }
     *out = it->second.c_str();
     return GDPRKIT_OK;
@@ -440,7 +259,7 @@ gdprkit_status gdprkit_policy_rights(gdprkit_rights** out, const gdprkit_policy*
     if (policy == nullptr) return NullArgument(kFn, "policy");
     if (purpose_id == nullptr) return NullArgument(kFn, "purpose_id");
     absl::StatusOr<std::vector<gdprkit::RightAssessment>> matrix = policy->core->Rights(purpose_id);
-    if (!matrix.ok()) return FromStatus(matrix.status());
+    if (!matrix.ok()) return FromCore(kFn, matrix.status());
     auto rights = std::make_unique<gdprkit_rights>();
     rights->items = *std::move(matrix);
     rights->codes.reserve(rights->items.size());
@@ -463,13 +282,10 @@ gdprkit_status gdprkit_rights_get(gdprkit_right_info* out, const gdprkit_rights*
                                   size_t index) {
   static constexpr char kFn[] = "gdprkit_rights_get";
   return Guard(kFn, [&]() -> gdprkit_status {
-    if (out == nullptr) return NullArgument(kFn, "out");
-    if (out->version != GDPRKIT_RIGHT_INFO_VERSION) {
-      const unsigned int got = out->version;
-      ClearRecord(out);
-      return BadVersion(kFn, "gdprkit_right_info", got, GDPRKIT_RIGHT_INFO_VERSION);
+    if (gdprkit_status s = StartRecord(kFn, out, GDPRKIT_RIGHT_INFO_VERSION, "gdprkit_right_info");
+        s != GDPRKIT_OK) {
+      return s;
     }
-    ClearRecord(out);
     if (rights == nullptr) return NullArgument(kFn, "rights");
     if (index >= rights->items.size()) return OutOfRange(kFn, index, rights->items.size());
     const gdprkit::RightAssessment& r = rights->items[index];
@@ -499,7 +315,7 @@ gdprkit_status gdprkit_policy_may_access(int* out_allowed, const gdprkit_policy*
     principal.team = team;
     principal.role = role == nullptr ? "" : role;
     absl::StatusOr<bool> allowed = policy->core->MayAccess(principal, purpose_id);
-    if (!allowed.ok()) return FromStatus(allowed.status());
+    if (!allowed.ok()) return FromCore(kFn, allowed.status());
     *out_allowed = *allowed ? 1 : 0;
     return GDPRKIT_OK;
   });

@@ -1,0 +1,132 @@
+// What every part of the C door shares (internal/door.h): the thread's last
+// error, the one translation of a core status, the argument checks, and the
+// entry points that belong to no area (versions, status names, the last
+// error).
+#include "c_api/internal/door.h"
+
+#include <cstddef>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "common/status_names.h"
+#include "gdprkit.h"
+
+namespace {
+
+// The calling thread's last error. t_message holds what t_message_ptr points
+// at, unless recording it ran out of memory, when t_fallback holds a
+// truncated copy.
+thread_local std::string t_message;
+thread_local char t_fallback[256];
+thread_local const char* t_message_ptr = "";
+
+}  // namespace
+
+namespace gdprkit::capi {
+
+void ClearError() noexcept { t_message_ptr = ""; }
+
+gdprkit_status Fail(gdprkit_status code, std::string_view message) noexcept {
+  try {
+    t_message.assign(message.data(), message.size());
+    t_message_ptr = t_message.c_str();
+  } catch (...) {
+    const int n = static_cast<int>(message.size() < sizeof t_fallback - 1 ? message.size()
+                                                                          : sizeof t_fallback - 1);
+    std::snprintf(t_fallback, sizeof t_fallback, "%.*s", n, message.data());
+    t_message_ptr = t_fallback;
+  }
+  return code;
+}
+
+gdprkit_status FailNoAlloc(gdprkit_status code, const char* function, const char* what) noexcept {
+  std::snprintf(t_fallback, sizeof t_fallback, "%s: %s", function, what);
+  t_message_ptr = t_fallback;
+  return code;
+}
+
+gdprkit_status FailInternal(const char* function, const char* what) noexcept {
+  std::snprintf(t_fallback, sizeof t_fallback, "%s: internal error: %s", function, what);
+  t_message_ptr = t_fallback;
+  return GDPRKIT_INTERNAL;
+}
+
+gdprkit_status FromCore(const char* function, const absl::Status& status,
+                        std::string_view context) {
+  if (status.ok()) return GDPRKIT_OK;
+  std::string message(function);
+  message += ": ";
+  if (!context.empty()) {
+    message.append(context.data(), context.size());
+    message += ": ";
+  }
+  message.append(status.message().data(), status.message().size());
+  return Fail(static_cast<gdprkit_status>(status.code()), message);
+}
+
+gdprkit_status NullArgument(const char* function, const char* argument) {
+  return Fail(GDPRKIT_INVALID_ARGUMENT,
+              std::string(function) + ": argument " + argument + " is NULL");
+}
+
+gdprkit_status BadVersion(const char* function, const char* type, unsigned int got,
+                          unsigned int want) {
+  return Fail(GDPRKIT_INVALID_ARGUMENT,
+              std::string(function) + ": " + type + ".version is " + std::to_string(got) +
+                  "; this library supports version " + std::to_string(want) +
+                  " (initialise the struct with its _INIT macro)");
+}
+
+gdprkit_status OutOfRange(const char* function, std::size_t index, std::size_t count) {
+  return Fail(GDPRKIT_OUT_OF_RANGE, std::string(function) + ": index " + std::to_string(index) +
+                                        " is out of range; there are " + std::to_string(count));
+}
+
+gdprkit_status CheckCount(const char* function, const char* count_name, std::size_t count,
+                          std::size_t max_count) {
+  if (count <= max_count) return GDPRKIT_OK;
+  return Fail(GDPRKIT_INVALID_ARGUMENT, std::string(function) + ": " + count_name + " is " +
+                                            std::to_string(count) + ", above the limit of " +
+                                            std::to_string(max_count));
+}
+
+gdprkit_status CheckNotNull(const char* function, const char* name, const void* data,
+                            std::size_t count, const char* count_name) {
+  if (data != nullptr || count == 0) return GDPRKIT_OK;
+  const bool field = std::strchr(name, '.') != nullptr;
+  return Fail(GDPRKIT_INVALID_ARGUMENT, std::string(function) + ": " + (field ? "" : "argument ") +
+                                            name + " is NULL but " + count_name + " is " +
+                                            std::to_string(count));
+}
+
+std::vector<const char*> CStrings(const std::vector<std::string>& strings) {
+  std::vector<const char*> out;
+  out.reserve(strings.size() + 1);
+  for (const std::string& s : strings) out.push_back(s.c_str());
+  out.push_back(nullptr);
+  return out;
+}
+
+}  // namespace gdprkit::capi
+
+// ---- Versions and errors ----------------------------------------------------
+
+extern "C" {
+
+const char* gdprkit_version(void) { return GDPRKIT_VERSION; }
+
+int gdprkit_abi_version(void) { return GDPRKIT_ABI_VERSION; }
+
+const char* gdprkit_status_name(gdprkit_status code) {
+  // The core's names are static string literals, NUL-terminated.
+  const std::string_view name = gdprkit::internal::StatusCodeName(code);
+  return name.empty() ? "UNKNOWN_CODE" : name.data();
+}
+
+const char* gdprkit_last_error(void) { return t_message_ptr; }
+
+}  // extern "C"
