@@ -20,7 +20,6 @@
 #include <cstring>
 #include <ctime>
 #include <fstream>
-#include <map>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -45,14 +44,10 @@ namespace {
 
 constexpr std::size_t kMaxRecordsBytes = std::size_t{1} << 31;
 
-std::string Quoted(std::string_view s) { return Str("\"", Plain(s), "\""); }
-
-// A record id for a message, quoted: withheld when it looks like a CPR number
-// (the same test as the core's messages and the deletion log), else shortened.
-std::string QuotedId(std::string_view id) {
-  const absl::string_view view(id.data(), id.size());
-  return Quoted(gdprkit::internal::Excerpt(gdprkit::internal::RedactIdentifier(view)));
-}
+using gdprkit::internal::Quote;
+// A record id (or other text a user typed) for a message: withheld when it
+// looks like a CPR number, else shortened (common/text.h).
+using gdprkit::internal::QuoteUntrusted;
 
 // ---------------------------------------------------------------------------
 // Shared helpers
@@ -157,17 +152,17 @@ int RunAddPeriod(const Invocation& inv) {
 // retention sweep
 // ---------------------------------------------------------------------------
 
+// The records CSV as read: the table (which the columns point into) and
+// what names a record in messages.
 struct Records {
   std::string name;
-  std::vector<std::string> ids;
+  CsvTable table;
+  std::vector<std::string_view> ids;
   std::vector<int> lines;
-  std::vector<std::int32_t> selector;
-  std::vector<std::string> selector_texts;
-  std::string selector_column;  // "purpose" or "rule"
-  std::vector<std::string> event_names;
-  std::vector<std::vector<DayNumber>> event_days;
-  std::vector<Hold> holds;
-  std::vector<int> hold_rows;  // row of each hold
+  // The columns of the table, by role, for LoadRecords.
+  std::vector<std::string_view> selector;
+  std::vector<std::vector<std::string_view>> dates;  // events, then hold_start, hold_end
+  RecordColumns columns;
 };
 
 std::string ColumnList(const RetentionSchedule& s) {
@@ -176,8 +171,9 @@ std::string ColumnList(const RetentionSchedule& s) {
 }
 
 // Reads the records CSV (tools/cli_csv.h: a byte-order mark, the delimiter
-// given or detected from the header, quoting, ragged rows); prints an error
-// and returns false on bad input.
+// given or detected from the header, quoting, ragged rows) into columns by
+// the header's names; prints an error and returns false on bad input. What
+// the columns hold is read by the core (LoadRecords).
 bool ReadRecords(const std::string& path, const RetentionSchedule& schedule,
                  const std::string& zone, const CsvOptions& csv_options, Records* r) {
   r->name = path == "-" ? "<stdin>" : path;
@@ -191,7 +187,8 @@ bool ReadRecords(const std::string& path, const RetentionSchedule& schedule,
     PrintError(MessageOf(table.status()));
     return false;
   }
-  const std::vector<CsvRecord>& csv = table->records;
+  r->table = *std::move(table);
+  const std::vector<CsvRecord>& csv = r->table.records;
   if (csv.empty()) {
     PrintError(
         Str(Plain(r->name), ": empty; the first line names the columns: ", ColumnList(schedule)));
@@ -199,14 +196,10 @@ bool ReadRecords(const std::string& path, const RetentionSchedule& schedule,
   }
   const CsvRecord& header = csv.front();
   int id_col = -1, sel_col = -1, hold_start_col = -1, hold_end_col = -1;
-  std::vector<std::pair<int, std::size_t>> event_cols;  // (column, index into event_names)
+  std::vector<int> event_cols;
   std::vector<std::string_view> known;
   for (const std::string& e : schedule.events()) known.push_back(e);
-  known.push_back("id");
-  known.push_back("purpose");
-  known.push_back("rule");
-  known.push_back("hold_start");
-  known.push_back("hold_end");
+  for (std::string_view c : {"id", "purpose", "rule", "hold_start", "hold_end"}) known.push_back(c);
   for (std::size_t c = 0; c < header.fields.size(); ++c) {
     const std::string& h = header.fields[c];
     const int ci = static_cast<int>(c);
@@ -218,14 +211,13 @@ bool ReadRecords(const std::string& path, const RetentionSchedule& schedule,
                                     : nullptr;
     if (slot != nullptr) {
       if (*slot >= 0) {
-        PrintError(Str(Plain(r->name), ":", header.line, ": column ", Quoted(h),
-                       *slot >= 0 && (h == "purpose" || h == "rule")
+        PrintError(Str(Plain(r->name), ":", header.line, ": column ", Plain(Quote(h)),
+                       h == "purpose" || h == "rule"
                            ? " conflicts with an earlier purpose or rule column"
                            : " is given twice"));
         return false;
       }
       *slot = ci;
-      if (h == "purpose" || h == "rule") r->selector_column = h;
       continue;
     }
     if (schedule.EventIndex(h) < 0) {
@@ -234,29 +226,22 @@ bool ReadRecords(const std::string& path, const RetentionSchedule& schedule,
       const bool split_wrong =
           header.fields.size() == 1 && h.find_first_of(",;\t") != std::string::npos;
       PrintError(Str(
-          Plain(r->name), ":", header.line, ": unknown column ", Quoted(h),
+          Plain(r->name), ":", header.line, ": unknown column ", Plain(Quote(h)),
           ": no rule of the policy refers to an event of that name",
-          [&] {
-            std::vector<std::string> near = NearestNames(h, known);
-            return near.empty() ? std::string()
-                                : Str("; did you mean \"", Join(near, "\", \""), "\"?");
-          }(),
-          " (columns: ", ColumnList(schedule), ")",
-          split_wrong ? Str("; the header was read as ", DelimiterName(table->delimiter),
+          Plain(gdprkit::internal::DidYouMean(h, known)), " (columns: ", ColumnList(schedule), ")",
+          split_wrong ? Str("; the header was read as ", DelimiterName(r->table.delimiter),
                             "-separated: is --delimiter right?")
                       : std::string()));
       return false;
     }
-    for (const auto& [col, idx] : event_cols) {
-      if (r->event_names[idx] == h) {
+    for (int e : event_cols) {
+      if (header.fields[static_cast<std::size_t>(e)] == h) {
         PrintError(
-            Str(Plain(r->name), ":", header.line, ": column ", Quoted(h), " is given twice"));
+            Str(Plain(r->name), ":", header.line, ": column ", Plain(Quote(h)), " is given twice"));
         return false;
       }
-      (void)col;
     }
-    event_cols.emplace_back(ci, r->event_names.size());
-    r->event_names.push_back(h);
+    event_cols.push_back(ci);
   }
   if (id_col < 0 || sel_col < 0) {
     PrintError(Str(Plain(r->name), ":", header.line, ": the header needs an \"id\" column and a ",
@@ -268,66 +253,55 @@ bool ReadRecords(const std::string& path, const RetentionSchedule& schedule,
         Str(Plain(r->name), ":", header.line, ": a hold_end column needs a hold_start column"));
     return false;
   }
+
+  // The rows, as columns of the fields.
   const std::size_t n = csv.size() - 1;
-  r->event_days.assign(r->event_names.size(), std::vector<DayNumber>(n, kNoDate));
-  std::map<std::string, std::int32_t, std::less<>> selectors;
+  std::vector<int> date_cols = event_cols;
+  if (hold_start_col >= 0) date_cols.push_back(hold_start_col);
+  if (hold_end_col >= 0) date_cols.push_back(hold_end_col);
+  r->dates.assign(date_cols.size(), {});
   for (std::size_t row = 0; row < n; ++row) {
     const CsvRecord& rec = csv[row + 1];
-    auto where = [&](std::string_view column) {
-      return Str(Plain(r->name), ":", rec.line, ": record ",
-                 QuotedId(rec.fields.size() > static_cast<std::size_t>(id_col)
-                              ? std::string_view(rec.fields[id_col])
-                              : std::string_view()),
-                 ", column ", Quoted(column), ": ");
-    };
     if (rec.fields.size() != header.fields.size()) {
       PrintError(Str(Plain(r->name), ":", rec.line, ": ", rec.fields.size(),
                      " fields; the header has ", header.fields.size()));
       return false;
     }
-    if (rec.fields[id_col].empty()) {
+    if (rec.fields[static_cast<std::size_t>(id_col)].empty()) {
       PrintError(Str(Plain(r->name), ":", rec.line, ": the id is empty"));
       return false;
     }
-    r->ids.push_back(rec.fields[id_col]);
+    r->ids.push_back(rec.fields[static_cast<std::size_t>(id_col)]);
     r->lines.push_back(rec.line);
-    const std::string& sel = rec.fields[sel_col];
-    auto it = selectors.find(sel);
-    if (it == selectors.end()) {
-      absl::StatusOr<std::vector<std::int32_t>> set = schedule.Resolve(sel);
-      if (!set.ok()) {
-        PrintError(Str(where(r->selector_column), Plain(MessageOf(set.status()))));
-        return false;
-      }
-      it = selectors.emplace(sel, static_cast<std::int32_t>(r->selector_texts.size())).first;
-      r->selector_texts.push_back(sel);
-    }
-    r->selector.push_back(it->second);
-    auto date = [&](int col, DayNumber* out) {
-      const std::string& f = rec.fields[col];
-      if (f.empty()) return true;
-      absl::StatusOr<DayNumber> d = ParseDateTime(f, zone);
-      if (!d.ok()) {
-        PrintError(Str(where(header.fields[col]), Plain(MessageOf(d.status()))));
-        return false;
-      }
-      *out = *d;
-      return true;
-    };
-    for (const auto& [col, idx] : event_cols) {
-      if (!date(col, &r->event_days[idx][row])) return false;
-    }
-    if (hold_start_col >= 0) {
-      DayNumber start = kNoDate, end = kNoDate;
-      if (!date(hold_start_col, &start)) return false;
-      if (hold_end_col >= 0 && !date(hold_end_col, &end)) return false;
-      if (start != kNoDate || end != kNoDate) {
-        r->holds.push_back(Hold{static_cast<std::int32_t>(row), start, end});
-        r->hold_rows.push_back(static_cast<int>(row));
-      }
+    r->selector.push_back(rec.fields[static_cast<std::size_t>(sel_col)]);
+    for (std::size_t k = 0; k < date_cols.size(); ++k) {
+      r->dates[k].push_back(rec.fields[static_cast<std::size_t>(date_cols[k])]);
     }
   }
+  RecordColumns& c = r->columns;
+  c.rows = n;
+  c.selector_name = header.fields[static_cast<std::size_t>(sel_col)];
+  c.selector = r->selector;
+  c.record_ids = r->ids;
+  c.zone = zone;
+  auto column = [&](std::size_t k) {
+    return DateColumn{header.fields[static_cast<std::size_t>(date_cols[k])], r->dates[k], {}};
+  };
+  for (std::size_t k = 0; k < event_cols.size(); ++k) {
+    c.events.push_back(
+        EventDates{header.fields[static_cast<std::size_t>(event_cols[k])], column(k)});
+  }
+  if (hold_start_col >= 0) c.hold_start = column(event_cols.size());
+  if (hold_end_col >= 0) c.hold_end = column(date_cols.size() - 1);
   return true;
+}
+
+// The message for a record's error: where it is in the file, then what.
+std::string RecordMessage(const Records& r, std::int64_t row, std::string_view column,
+                          std::string_view message) {
+  const std::size_t i = static_cast<std::size_t>(row);
+  return Str(Plain(r.name), ":", r.lines[i], ": record ", QuoteUntrusted(r.ids[i]), ", column ",
+             Plain(Quote(column)), ": ", Plain(message));
 }
 
 int RunSweep(const Invocation& inv) {
@@ -359,21 +333,18 @@ int RunSweep(const Invocation& inv) {
   CsvOptions csv_options;
   csv_options.delimiter = DelimiterArg(inv);
   if (!ReadRecords(inv.Get("--records"), *schedule, zone, csv_options, &r)) return kExitUsage;
-
-  SweepInput in;
-  in.selector = r.selector;
-  for (const std::string& t : r.selector_texts) in.rule_sets.push_back(*schedule->Resolve(t));
-  if (in.rule_sets.empty()) in.rule_sets.emplace_back();  // no records
-  for (std::size_t e = 0; e < r.event_names.size(); ++e) {
-    in.events.push_back(EventColumn{r.event_names[e], r.event_days[e]});
+  RecordError bad;
+  absl::StatusOr<LoadedRecords> loaded = LoadRecords(*schedule, r.columns, &bad);
+  if (!loaded.ok()) {
+    PrintError(bad.row >= 0 ? RecordMessage(r, bad.row, bad.field, bad.message)
+                            : Str(Plain(r.name), ": ", Plain(MessageOf(loaded.status()))));
+    return kExitUsage;
   }
-  in.holds = r.holds;
+  const SweepInput& in = loaded->input();
   if (inv.Has("--explain")) {
     const std::string want = inv.Get("--explain");
     for (std::size_t i = 0; i < r.ids.size(); ++i) {
       if (r.ids[i] != want) continue;
-      std::vector<std::string_view> ids(r.ids.begin(), r.ids.end());
-      in.record_ids = ids;
       absl::StatusOr<std::string> text = schedule->Explain(in, static_cast<std::int64_t>(i), *on);
       if (!text.ok()) {
         PrintError(Str(Plain(r.name), ":", r.lines[i], ": ", Plain(MessageOf(text.status()))));
@@ -389,7 +360,7 @@ int RunSweep(const Invocation& inv) {
       }
       return Flush(&out) ? kExitOk : kExitUsage;
     }
-    PrintError(Str(Plain(r.name), ": no record with id ", QuotedId(want)));
+    PrintError(Str(Plain(r.name), ": no record with id ", QuoteUntrusted(want)));
     return kExitUsage;
   }
   SweepOptions options;
@@ -403,12 +374,7 @@ int RunSweep(const Invocation& inv) {
   const SweepReport& report = result->report;
   if (!report.complete()) {
     const RecordError& e = report.errors.front();
-    std::string column = e.field;
-    if (e.field.rfind("holds[", 0) == 0) column = "hold_start/hold_end";
-    if (e.field == "selector") column = r.selector_column;
-    PrintError(Str(Plain(r.name), ":", r.lines[static_cast<std::size_t>(e.row)], ": record ",
-                   QuotedId(r.ids[static_cast<std::size_t>(e.row)]), ", column ", Quoted(column),
-                   ": ", Plain(e.message),
+    PrintError(Str(RecordMessage(r, e.row, loaded->ColumnOf(e.field), e.message),
                    report.invalid > 1 ? Str(" (and ", report.invalid - 1, " more invalid records)")
                                       : std::string(),
                    "; no result was printed"));
@@ -491,7 +457,7 @@ int RunSweep(const Invocation& inv) {
     case Format::kCsv:
       out.Put(CsvRow({"id", "status", "due", "due_date", "next_due", "rule", "anchor", "reason"}));
       for (std::size_t i = 0; i < n; ++i) {
-        out.Put(CsvRow({r.ids[i], std::string(RetentionStatusName(result->status[i])),
+        out.Put(CsvRow({std::string(r.ids[i]), std::string(RetentionStatusName(result->status[i])),
                         result->status[i] == RetentionStatus::kDue ? "yes" : "no",
                         DateText(due_date(i)), DateText(next_due(i)), rule_of(i), anchor_of(i),
                         std::string(RetentionReasonName(result->reason[i]))}));
@@ -572,8 +538,8 @@ int RunLogAppend(const Invocation& inv, const std::string& path) {
     errno = 0;
     const long long secs = std::strtoll(t.c_str(), &end, 10);
     if (errno != 0 || end == t.c_str() || *end != '\0') {
-      // QuotedId: a CPR number typed here must not be repeated either.
-      PrintError(Str("--deleted-at: ", QuotedId(t),
+      // A CPR number typed here must not be repeated either.
+      PrintError(Str("--deleted-at: ", QuoteUntrusted(t),
                      " is not a number of seconds since 1970-01-01T00:00:00Z"));
       return kExitUsage;
     }
@@ -625,8 +591,37 @@ int RunLog(const Invocation& inv) {
     if (inv.Has("--head")) return UsageError("'log append' takes no --head", "retention log ");
     return RunLogAppend(inv, path);
   }
-  return UsageError(Str("unknown log action ", Quoted(action), "; use verify or append"),
+  return UsageError(Str("unknown log action ", Plain(Quote(action)), "; use verify or append"),
                     "retention log ");
+}
+
+// The help of `retention sweep`; the statuses and reasons it prints are the
+// core's names.
+std::string_view SweepDetails() {
+  static const std::string text = [] {
+    std::vector<std::string_view> statuses;
+    for (std::string_view s : RetentionStatusNames()) {
+      if (s != RetentionStatusName(RetentionStatus::kInvalid)) statuses.push_back(s);
+    }
+    return Str(
+        "Reads records from a CSV file with a header: id, purpose (or rule: a purpose or rule\n"
+        "id, several joined by '+'), one column per event the policy's rules name (collection,\n"
+        "provider_number_ended, last_contact, ...; a date YYYY-MM-DD or a time, empty when the\n"
+        "event has not happened), and optionally hold_start and hold_end (one hold per record;\n"
+        "an empty hold_end is open-ended). Prints per record: status (",
+        Join(statuses, ", "),
+        "),\ndue_date (since when), next_due (when), the deciding rule and anchor, and the\n"
+        "reason (",
+        Join(RetentionReasonNames(), ", "),
+        ").\nA bad record (impossible date, event before collection, hold released before it\n"
+        "began) is named by line, id and column, and nothing is printed (exit 2).\n"
+        "Times with an offset are read in Europe/Copenhagen unless --zone says otherwise.\n"
+        "The CSV may be comma-, semicolon- (Danish Excel) or tab-separated: the delimiter is\n"
+        "detected from the header line, or given by --delimiter; fields may be quoted, a UTF-8\n"
+        "byte-order mark is skipped, and a row with more or fewer fields than the header is an\n"
+        "error.");
+  }();
+  return text;
 }
 
 OptionSpec ZoneOption() {
@@ -643,19 +638,7 @@ std::vector<Command> RetentionCommands() {
        0,
        0,
        "Which records are due for deletion on a date, and when the rest will be",
-       "Reads records from a CSV file with a header: id, purpose (or rule: a purpose or rule\n"
-       "id, several joined by '+'), one column per event the policy's rules name (collection,\n"
-       "provider_number_ended, last_contact, ...; a date YYYY-MM-DD or a time, empty when the\n"
-       "event has not happened), and optionally hold_start and hold_end (one hold per record;\n"
-       "an empty hold_end is open-ended). Prints per record: status (due, pending, kept, held,\n"
-       "may-delete), due_date (since when), next_due (when), the deciding rule and anchor, and\n"
-       "the reason. A bad record (impossible date, event before collection, hold released\n"
-       "before it began) is named by line, id and column, and nothing is printed (exit 2).\n"
-       "Times with an offset are read in Europe/Copenhagen unless --zone says otherwise.\n"
-       "The CSV may be comma-, semicolon- (Danish Excel) or tab-separated: the delimiter is\n"
-       "detected from the header line, or given by --delimiter; fields may be quoted, a UTF-8\n"
-       "byte-order mark is skipped, and a row with more or fewer fields than the header is an\n"
-       "error.",
+       SweepDetails(),
        {{"--policy", "FILE", {}, "the policy file with the retention rules"},
         {"--records", "FILE", {}, "records CSV ('-': standard input)"},
         {"--on", "DATE", {}, "the sweep's date"},

@@ -2,8 +2,9 @@
 //
 // Thin: python/gdprkit/retention.py turns DataFrame columns into int32 day
 // numbers with NumPy and hands whole columns over here through the buffer
-// protocol (inputs and the output arrays it allocates); the sweep runs with
-// the GIL released. (pybind11/numpy.h is not used: Debian's pybind11 2.10
+// protocol (inputs and the output arrays it allocates); the core loads them
+// (LoadRecords: selectors, event names, holds) and sweeps them with the GIL
+// released. (pybind11/numpy.h is not used: Debian's pybind11 2.10
 // misreads NumPy 2 arrays.)
 // Record-level problems come back as (row, field, message) so that the
 // package can raise an error naming the row label and the column.
@@ -13,8 +14,10 @@
 #include <pybind11/stl.h>
 
 #include <cstdint>
+#include <deque>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -180,57 +183,89 @@ struct ScheduleHandle {
   std::shared_ptr<const RetentionSchedule> schedule;
 };
 
-// The sweep input built from the package's arrays, holding their buffers.
-struct Input {
-  explicit Input(const py::handle& selector) : selector_col(selector, "selector", false) {}
-  I32 selector_col;
-  std::vector<std::unique_ptr<I32>> event_cols;
-  std::vector<std::string> names;
-  SweepInput in;
+// Records loaded by the core (LoadRecords) from the package's columns: the
+// buffers and strings the loaded input points into, held as long as it.
+struct RecordsHandle {
+  std::shared_ptr<const RetentionSchedule> schedule;
+  std::vector<std::unique_ptr<I32>> buffers;
+  std::deque<std::string> strings;  // stable addresses
+  std::vector<std::string_view> values;
+  std::optional<LoadedRecords> loaded;
+
+  std::string_view Keep(std::string s) { return strings.emplace_back(std::move(s)); }
+  absl::Span<const DayNumber> Days(const py::handle& array, const char* what) {
+    buffers.push_back(std::make_unique<I32>(array, what, false));
+    return buffers.back()->view();
+  }
+  // The loaded input, for a sweep by `schedule` (the one it was loaded for).
+  const SweepInput& For(const ScheduleHandle& h) const {
+    if (h.schedule != schedule) throw py::value_error("records loaded for another schedule");
+    return loaded->input();
+  }
 };
 
-void BuildInput(const py::handle& selector, const std::vector<std::vector<std::int32_t>>& rule_sets,
-                const py::list& events, const py::handle& hold_record, const py::handle& hold_start,
-                const py::handle& hold_end, Input* out) {
-  (void)selector;
-  out->in.selector = out->selector_col.view();
-  out->in.rule_sets = rule_sets;
-  if (rule_sets.empty()) {
-    // The package always passes rule sets; an empty list would make the
-    // selector index rules directly, so ask for an explicit empty set.
-    out->in.rule_sets.emplace_back();
-  }
-  out->names.reserve(py::len(events));
+// Loads the package's columns through the core: the selector as codes into
+// `values` (< 0: no rule), events as (event, column name, int32 days), the
+// holds of a (start name, start days, end name, end days) pair of per-row
+// columns or None, and holds naming rows. Returns (records, None), or
+// (None, (status code, row, column, message)) for a record's problem (the
+// package names the row its own way); other problems raise.
+py::tuple LoadColumns(const ScheduleHandle& h, const std::string& selector_name,
+                      const py::handle& codes, const std::vector<std::string>& values,
+                      const py::list& events, const py::object& hold_columns,
+                      const py::handle& hold_rows, const py::handle& hold_starts,
+                      const py::handle& hold_ends) {
+  auto r = std::make_unique<RecordsHandle>();
+  r->schedule = h.schedule;
+  RecordColumns c;
+  c.selector_name = r->Keep(selector_name);
+  r->buffers.push_back(std::make_unique<I32>(codes, "selector", false));
+  c.selector_codes = r->buffers.back()->view();
+  c.rows = c.selector_codes.size();
+  for (const std::string& v : values) r->values.push_back(r->Keep(v));
+  c.selector_values = r->values;
   for (const py::handle& item : events) {
     const py::tuple t = py::reinterpret_borrow<py::tuple>(item);
-    out->names.push_back(t[0].cast<std::string>());
-    out->event_cols.push_back(std::make_unique<I32>(t[1], "event column", false));
+    EventDates e;
+    e.event = r->Keep(t[0].cast<std::string>());
+    e.dates.name = r->Keep(t[1].cast<std::string>());
+    e.dates.days = r->Days(t[2], "event column");
+    c.events.push_back(e);
   }
-  for (std::size_t i = 0; i < out->names.size(); ++i) {
-    out->in.events.push_back(EventColumn{out->names[i], out->event_cols[i]->view()});
+  if (!hold_columns.is_none()) {
+    const py::tuple t = py::reinterpret_borrow<py::tuple>(hold_columns);
+    c.hold_start = DateColumn{r->Keep(t[0].cast<std::string>()), {}, r->Days(t[1], "hold_start")};
+    c.hold_end = DateColumn{r->Keep(t[2].cast<std::string>()), {}, r->Days(t[3], "hold_end")};
   }
-  const I32 rec(hold_record, "hold_record", false), start(hold_start, "hold_start", false),
-      end(hold_end, "hold_end", false);
-  if (rec.size() != start.size() || rec.size() != end.size()) {
-    throw py::value_error("hold arrays differ in length");
+  r->buffers.push_back(std::make_unique<I32>(hold_rows, "hold_rows", false));
+  c.hold_rows = r->buffers.back()->view();
+  if (!c.hold_rows.empty()) {
+    c.hold_starts = DateColumn{"start", {}, r->Days(hold_starts, "hold_starts")};
+    c.hold_ends = DateColumn{"end", {}, r->Days(hold_ends, "hold_ends")};
   }
-  out->in.holds.resize(rec.size());
-  for (std::size_t i = 0; i < rec.size(); ++i) {
-    out->in.holds[i] = Hold{rec.data()[i], start.data()[i], end.data()[i]};
+  RecordError bad;
+  absl::StatusOr<LoadedRecords> loaded;
+  {
+    py::gil_scoped_release release;
+    loaded = LoadRecords(*h.schedule, c, &bad);
   }
+  if (!loaded.ok()) {
+    if (bad.row < 0) Raise(loaded.status());
+    return py::make_tuple(py::none(),
+                          py::make_tuple(static_cast<int>(loaded.status().code()), bad.row,
+                                         Message(bad.field), Message(bad.message)));
+  }
+  r->loaded.emplace(*std::move(loaded));
+  return py::make_tuple(py::cast(std::move(r)), py::none());
 }
 
 // Sweeps into the caller's output arrays (status u8, due i32, rule i32,
-// anchor i32, reason u8, hold i32). Returns (counts, errors).
-py::tuple Sweep(const ScheduleHandle& h, const py::handle& selector,
-                const std::vector<std::vector<std::int32_t>>& rule_sets, const py::list& events,
-                const py::handle& hold_record, const py::handle& hold_start,
-                const py::handle& hold_end, DayNumber as_of, int threads, std::size_t max_errors,
-                const py::handle& out_status, const py::handle& out_due, const py::handle& out_rule,
-                const py::handle& out_anchor, const py::handle& out_reason,
-                const py::handle& out_hold) {
-  Input input(selector);
-  BuildInput(selector, rule_sets, events, hold_record, hold_start, hold_end, &input);
+// anchor i32, reason u8, hold i32). Returns (counts, errors): errors as
+// (row, field, column, message).
+py::tuple Sweep(const ScheduleHandle& h, const RecordsHandle& records, DayNumber as_of, int threads,
+                std::size_t max_errors, const py::handle& out_status, const py::handle& out_due,
+                const py::handle& out_rule, const py::handle& out_anchor,
+                const py::handle& out_reason, const py::handle& out_hold) {
   const U8 status(out_status, "status", true), reason(out_reason, "reason", true);
   const I32 due(out_due, "due", true), rule(out_rule, "rule", true),
       anchor(out_anchor, "anchor", true), hold(out_hold, "hold", true);
@@ -245,10 +280,11 @@ py::tuple Sweep(const ScheduleHandle& h, const py::handle& selector,
   options.on_invalid = InvalidRecords::kReport;  // the package decides what to raise
   options.threads = threads;
   options.max_errors = max_errors;
+  const SweepInput& input = records.For(h);
   absl::StatusOr<SweepReport> report;
   {
     py::gil_scoped_release release;
-    report = h.schedule->SweepInto(input.in, as_of, cols, options);
+    report = h.schedule->SweepInto(input, as_of, cols, options);
   }
   if (!report.ok()) Raise(report.status());
   py::dict counts;
@@ -261,23 +297,37 @@ py::tuple Sweep(const ScheduleHandle& h, const py::handle& selector,
   counts["invalid"] = report->invalid;
   py::list errors;
   for (const RecordError& e : report->errors) {
-    errors.append(py::make_tuple(e.row, Message(e.field), Message(e.message)));
+    errors.append(py::make_tuple(e.row, Message(e.field), Message(records.loaded->ColumnOf(e.field)),
+                                 Message(e.message)));
   }
   return py::make_tuple(counts, errors);
 }
 
-std::string Explain(const ScheduleHandle& h, const py::handle& selector,
-                    const std::vector<std::vector<std::int32_t>>& rule_sets, const py::list& events,
-                    const py::handle& hold_record, const py::handle& hold_start,
-                    const py::handle& hold_end, std::int64_t row, DayNumber as_of) {
-  Input input(selector);
-  BuildInput(selector, rule_sets, events, hold_record, hold_start, hold_end, &input);
+std::string Explain(const ScheduleHandle& h, const RecordsHandle& records, std::int64_t row,
+                    DayNumber as_of) {
+  const SweepInput& input = records.For(h);
   absl::StatusOr<std::string> text;
   {
     py::gil_scoped_release release;
-    text = h.schedule->Explain(input.in, row, as_of);
+    text = h.schedule->Explain(input, row, as_of);
   }
   return ValueOrRaise(std::move(text));
+}
+
+// Every vocabulary of the retention area, by the name the package uses for
+// it: {"retention_status": ["due", ...], ...}.
+py::dict RetentionNames() {
+  auto names = [](const std::vector<std::string_view>& v) {
+    py::list l;
+    for (std::string_view n : v) l.append(Str(n));
+    return l;
+  };
+  py::dict d;
+  d["retention_status"] = names(RetentionStatusNames());
+  d["retention_reason"] = names(RetentionReasonNames());
+  d["retention_action"] = names(RetentionActionNames());
+  d["invalid_records"] = names(InvalidRecordsNames());
+  return d;
 }
 
 // Adds a period to each day (kNoDate stays) into `out`. Returns the first bad
@@ -429,21 +479,11 @@ void RegisterRetention(py::module_& m) {
         py::arg("out"), "datetime64 as int64 to int32 days: first out-of-range index or -1.");
   m.def("split_dates", &SplitDates, py::arg("days"), py::arg("status"), py::arg("due_out"),
         py::arg("next_out"), "Sweep dates to datetime64[s] due_date and next_due columns.");
-  m.def("status_names", []() {
-    py::list l;
-    for (int i = 0; i <= static_cast<int>(RetentionStatus::kInvalid); ++i) {
-      l.append(std::string(RetentionStatusName(static_cast<RetentionStatus>(i))));
-    }
-    return l;
-  });
-  m.def("reason_names", []() {
-    py::list l;
-    for (int i = 0; i <= static_cast<int>(RetentionReason::kInvalidInput); ++i) {
-      l.append(std::string(RetentionReasonName(static_cast<RetentionReason>(i))));
-    }
-    return l;
-  });
+  m.def("retention_names", &RetentionNames,
+        "{vocabulary: [name, ...]} for every enum of gdprkit/retention.h.");
 
+  py::class_<RecordsHandle>(m, "RetentionRecordsHandle",
+                            "Records loaded by the core from columns (gdprkit::LoadRecords).");
   py::class_<ScheduleHandle>(m, "RetentionScheduleHandle",
                              "A compiled, immutable gdprkit::RetentionSchedule.")
       .def(py::init([](const PolicyHandle& p) {
@@ -473,13 +513,19 @@ void RegisterRetention(py::module_& m) {
             return ValueOrRaise(h.schedule->Resolve(text));
           },
           py::arg("text"))
-      .def("sweep", &Sweep, py::arg("selector"), py::arg("rule_sets"), py::arg("events"),
-           py::arg("hold_record"), py::arg("hold_start"), py::arg("hold_end"), py::arg("as_of"),
-           py::arg("threads"), py::arg("max_errors"), py::arg("out_status"), py::arg("out_due"),
-           py::arg("out_rule"), py::arg("out_anchor"), py::arg("out_reason"), py::arg("out_hold"))
-      .def("explain", &Explain, py::arg("selector"), py::arg("rule_sets"), py::arg("events"),
-           py::arg("hold_record"), py::arg("hold_start"), py::arg("hold_end"), py::arg("row"),
-           py::arg("as_of"));
+      .def(
+          "find_event",
+          [](const ScheduleHandle& h, const std::string& name) {
+            return ValueOrRaise(h.schedule->FindEvent(name));
+          },
+          py::arg("name"))
+      .def("load", &LoadColumns, py::arg("selector_name"), py::arg("codes"), py::arg("values"),
+           py::arg("events"), py::arg("hold_columns"), py::arg("hold_rows"), py::arg("hold_starts"),
+           py::arg("hold_ends"))
+      .def("sweep", &Sweep, py::arg("records"), py::arg("as_of"), py::arg("threads"),
+           py::arg("max_errors"), py::arg("out_status"), py::arg("out_due"), py::arg("out_rule"),
+           py::arg("out_anchor"), py::arg("out_reason"), py::arg("out_hold"))
+      .def("explain", &Explain, py::arg("records"), py::arg("row"), py::arg("as_of"));
 
   py::class_<LogHandle>(m, "DeletionLogHandle", "An open gdprkit::DeletionLog.")
       .def(py::init([](const std::string& path, const py::object& key, bool sync) {

@@ -456,8 +456,33 @@ enum class RetentionReason : std::uint8_t {
   kInvalidInput = 8,   // see SweepReport::errors
 };
 
-std::string_view RetentionStatusName(RetentionStatus s);  // "due", "pending", "kept", ...
-std::string_view RetentionReasonName(RetentionReason r);  // "period", "ended-early", ...
+// ---------------------------------------------------------------------------
+// Names (the one place each is written; every door prints and parses these)
+// ---------------------------------------------------------------------------
+//
+// For each enum: Parse... (InvalidArgument naming the valid choices and the
+// nearest: `unknown retention status "du"; valid: "due", ...; did you mean
+// "due"?`), ...Name (total: a number outside the enum prints as "unknown",
+// or as said) and ...Names (the valid names, in the order of the values).
+
+// "due", "pending", "kept", "held", "may-delete", "invalid" (also for a
+// number beyond the enum).
+absl::StatusOr<RetentionStatus> ParseRetentionStatus(std::string_view name);
+std::string_view RetentionStatusName(RetentionStatus s);
+std::vector<std::string_view> RetentionStatusNames();
+
+// "period", "ended-early", "extended", "anchor-pending", "no-period",
+// "no-rule", "hold", "hold-released", "invalid-input" (also for a number
+// beyond the enum).
+absl::StatusOr<RetentionReason> ParseRetentionReason(std::string_view name);
+std::string_view RetentionReasonName(RetentionReason r);
+std::vector<std::string_view> RetentionReasonNames();
+
+// "delete_after", "retain_at_least", "retain_then_delete" (the policy
+// file's DELETE_AFTER, ... are accepted too); kUnknown prints as "unknown".
+absl::StatusOr<RetentionAction> ParseRetentionAction(std::string_view name);
+std::string_view RetentionActionName(RetentionAction a);
+std::vector<std::string_view> RetentionActionNames();
 
 // A hold on one record from `start` (inclusive) to `end` (exclusive: the day
 // it is released, when the record may become due), or open-ended when `end`
@@ -500,6 +525,12 @@ enum class InvalidRecords : std::uint8_t {
   kFail = 0,    // the sweep fails, naming the first such record (and counting the others)
   kReport = 1,  // status kInvalid for them; the report lists them
 };
+
+// "raise" (kFail; "fail" is accepted too) and "report": what a door's
+// `errors=` takes.
+absl::StatusOr<InvalidRecords> ParseInvalidRecords(std::string_view name);
+std::string_view InvalidRecordsName(InvalidRecords mode);
+std::vector<std::string_view> InvalidRecordsNames();
 
 struct SweepOptions {
   InvalidRecords on_invalid = InvalidRecords::kFail;
@@ -612,6 +643,10 @@ class RetentionSchedule {
   std::int32_t RuleIndex(std::string_view id) const;
   std::int32_t EventIndex(std::string_view name) const;
 
+  // Index of an event. Errors: InvalidArgument `unknown event name "x": no
+  // rule of the schedule refers to it; did you mean "y"?`.
+  absl::StatusOr<std::int32_t> FindEvent(std::string_view name) const;
+
   // The rule indices for a selector text: a rule id, a purpose id (its
   // rule; none when the purpose has none), or several joined by '+'
   // ("patient-record+legal-claims"). A rule id wins over a purpose id of the
@@ -655,6 +690,111 @@ class RetentionSchedule {
   // Purpose id -> rule index (-1: the purpose names no rule or an unknown one).
   std::vector<std::pair<std::string, std::int32_t>> purposes_;
 };
+
+// ---------------------------------------------------------------------------
+// Records from columns
+// ---------------------------------------------------------------------------
+//
+// What every door does before a sweep: a CSV file read by the command line,
+// a DataFrame in Python, arrays in C++, all arrive as named columns, and
+// LoadRecords turns them into a SweepInput (rule sets from the selector
+// texts, dates from texts, holds from hold columns) with one set of checks
+// and messages. The door keeps only what is its own: reading the file or the
+// frame, and saying where a problem is in its own terms (a file's line, a
+// frame's row label).
+
+// A column of dates as a door holds it: `texts` (ISO dates "YYYY-MM-DD" or
+// times, read in RecordColumns::zone; "" is missing), or `days` the door
+// converted itself (kNoDate is missing). The one that is given has one entry
+// per row. Borrowed.
+struct DateColumn {
+  std::string_view name;  // the column's name, for messages
+  absl::Span<const std::string_view> texts;
+  absl::Span<const DayNumber> days;
+};
+
+// An event and the column of its dates.
+struct EventDates {
+  std::string_view event;  // as the rules name it ("collection", "last_contact")
+  DateColumn dates;
+};
+
+// The records to sweep as named columns of `rows` entries each. Borrowed:
+// everything must outlive the LoadedRecords made from it.
+struct RecordColumns {
+  std::size_t rows = 0;
+  // What selects each record's rules: a rule or purpose id, several joined
+  // by '+', "" for none (RetentionSchedule::Resolve). The column's name, for
+  // messages ...
+  std::string_view selector_name = "purpose";
+  // ... and either one text per row ...
+  absl::Span<const std::string_view> selector;
+  // ... or per row a code into `selector_values` (< 0: no rule), as
+  // categorical data hold them. Only the values some row uses are resolved.
+  absl::Span<const std::int32_t> selector_codes;
+  absl::Span<const std::string_view> selector_values;
+  // Optional record ids (one per row), for messages and Explain.
+  absl::Span<const std::string_view> record_ids;
+  // Event date columns, each event at most once.
+  std::vector<EventDates> events;
+  // At most one hold per row, from two columns (given when named): a row
+  // with a start or an end has a hold; an empty end is open-ended.
+  DateColumn hold_start;
+  DateColumn hold_end;
+  // Any number of holds: the row each holds, and columns of their starts and
+  // ends (as long as hold_rows).
+  absl::Span<const std::int32_t> hold_rows;
+  DateColumn hold_starts;
+  DateColumn hold_ends;
+  // Where date texts with a zone offset are read.
+  std::string_view zone = kDefaultTimeZone;
+};
+
+// The SweepInput made from RecordColumns, with what it owns (the selector,
+// the dates parsed from texts). Move-only: input() points into it and into
+// the columns it was made from.
+class LoadedRecords {
+ public:
+  LoadedRecords(LoadedRecords&&) = default;
+  LoadedRecords& operator=(LoadedRecords&&) = default;
+  LoadedRecords(const LoadedRecords&) = delete;
+  LoadedRecords& operator=(const LoadedRecords&) = delete;
+
+  const SweepInput& input() const { return input_; }
+  std::size_t rows() const { return input_.selector.size(); }
+
+  // The column a RecordError's field of a sweep of input() is in: an event's
+  // column, the selector's ("selector"), the hold columns joined by '/'
+  // ("holds[3]": "hold_start/hold_end"); other fields as they are.
+  std::string ColumnOf(std::string_view field) const;
+
+ private:
+  friend absl::StatusOr<LoadedRecords> LoadRecords(const RetentionSchedule&, const RecordColumns&,
+                                                   RecordError*);
+  LoadedRecords() = default;
+
+  SweepInput input_;
+  std::vector<std::int32_t> selector_;
+  std::vector<std::vector<DayNumber>> parsed_;  // days of the text columns
+  // (field, column) for ColumnOf.
+  std::vector<std::pair<std::string, std::string>> columns_;
+  std::string holds_column_;
+};
+
+// Turns the columns into a sweep's input for `schedule` (which must outlive
+// it). Errors: InvalidArgument for columns that do not fit (lengths, an
+// unknown or repeated event, neither or both kinds of selector, a hold_end
+// column without hold_start); and for the first record in row order whose
+// input cannot be read: a date text that does not parse (InvalidArgument),
+// a selector naming no rule or purpose (NotFound, with the nearest ids) or a
+// purpose whose rule the policy lacks (FailedPrecondition). The message of a
+// record's problem is RecordError::ToString(); when `bad` is given, it gets
+// the record's error (row, id, field: the column's name, message without the
+// record) so that a door can say where in its own terms; its row is -1 when
+// the problem is not a record's. What the sweep itself checks (dates before
+// collection, holds, missing columns a rule needs) it still checks.
+absl::StatusOr<LoadedRecords> LoadRecords(const RetentionSchedule& schedule,
+                                          const RecordColumns& columns, RecordError* bad = nullptr);
 
 }  // namespace gdprkit
 

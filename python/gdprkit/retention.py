@@ -58,7 +58,7 @@ if TYPE_CHECKING:  # pandas is imported when first needed, not with gdprkit
 
 from . import _args, _gdprkit
 from ._args import PathArg
-from ._errors import ArgumentTypeError, InvalidArgumentError, NotFoundError
+from ._errors import ArgumentTypeError, InvalidArgumentError, NotFoundError, error_class
 from .policy import Policy
 
 __all__ = [
@@ -81,10 +81,14 @@ __all__ = [
 NO_DATE: int = _gdprkit.NO_DATE
 #: The time zone in which times with a zone are read unless said otherwise.
 DEFAULT_ZONE = "Europe/Copenhagen"
-#: Sweep statuses, in the order of their codes.
-STATUSES: Tuple[str, ...] = tuple(_gdprkit.status_names())
-#: Sweep reasons, in the order of their codes.
-REASONS: Tuple[str, ...] = tuple(_gdprkit.reason_names())
+_NAMES: Dict[str, List[str]] = _gdprkit.retention_names()
+#: Sweep statuses, in the order of their codes (the core's names).
+STATUSES: Tuple[str, ...] = tuple(_NAMES["retention_status"])
+#: Sweep reasons, in the order of their codes (the core's names).
+REASONS: Tuple[str, ...] = tuple(_NAMES["retention_reason"])
+#: What ``errors=`` of :func:`sweep` takes (the core's names).
+_ERRORS_MODES: Tuple[str, ...] = tuple(_NAMES["invalid_records"])
+_DUE = STATUSES.index("due")
 
 _MIN_DAY: int = _gdprkit.MIN_DATE
 _MAX_DAY: int = _gdprkit.MAX_DATE
@@ -448,7 +452,8 @@ def add_period(date: Any, period: str, *, zone: str = DEFAULT_ZONE) -> Any:
         if len(date) == 10:
             return _gdprkit.add_period(date, period)
         day = _scalar_day(date, zone, "date")
-        return _gdprkit.format_date(_add_days(np.array([day], dtype=np.int32), period, None, None)[0])
+        shifted = _add_days(np.array([day], dtype=np.int32), period, None, None)
+        return _gdprkit.format_date(shifted[0])
     if isinstance(date, pd.Timestamp):
         day = _scalar_day(date, zone, "date")
         out = _add_days(np.array([day], dtype=np.int32), period, None, None)
@@ -508,7 +513,7 @@ class RetentionSchedule:
             ...), naming the rule and field.
     """
 
-    __slots__ = ("_handle", "_rules", "_events", "_resolved", "source_name")
+    __slots__ = ("_handle", "_rules", "_events", "source_name")
 
     def __init__(self, policy: Policy) -> None:
         if not isinstance(policy, Policy):
@@ -518,7 +523,6 @@ class RetentionSchedule:
         self._handle = _gdprkit.RetentionScheduleHandle(policy._handle)
         self._rules = tuple(ScheduleRule(*r) for r in self._handle.rules())
         self._events: Tuple[str, ...] = tuple(self._handle.events())
-        self._resolved: Dict[str, List[int]] = {}
         self.source_name = policy.source_name
 
     @classmethod
@@ -556,14 +560,8 @@ class RetentionSchedule:
             InvalidArgumentError: text that is not valid Unicode or holds a
                 NUL character (ArgumentTypeError: not a str).
         """
-        return tuple(self._rules[i].id for i in self._resolve(_args.text(selector, "selector")))
-
-    def _resolve(self, selector: str) -> List[int]:
-        found = self._resolved.get(selector)
-        if found is None:
-            found = list(self._handle.resolve(selector))
-            self._resolved[selector] = found
-        return found
+        rules = self._handle.resolve(_args.text(selector, "selector"))
+        return tuple(self._rules[i].id for i in rules)
 
     def __repr__(self) -> str:
         return f"<RetentionSchedule of {self.source_name!r}: {len(self._rules)} rules>"
@@ -595,30 +593,15 @@ class RetentionSchedule:
         if len(positions) != 1:
             raise NotFoundError(
                 f"row {_shown(row)} is not (exactly once) in the DataFrame's index")
-        text: str = self._handle.explain(
-            prepared.selector,
-            prepared.rule_sets,
-            prepared.events,
-            prepared.hold_record,
-            prepared.hold_start,
-            prepared.hold_end,
-            int(positions[0]),
-            prepared.as_of,
-        )
+        text: str = self._handle.explain(prepared.records, int(positions[0]), prepared.as_of)
         return text
 
 
 @dataclass
 class _Prepared:
-    selector: "np.ndarray[Any, Any]"
-    rule_sets: List[List[int]]
-    events: List[Tuple[str, "np.ndarray[Any, Any]"]]
-    event_columns: Dict[str, str]
-    selector_column: str
-    hold_record: "np.ndarray[Any, Any]"
-    hold_start: "np.ndarray[Any, Any]"
-    hold_end: "np.ndarray[Any, Any]"
-    hold_where: Any
+    records: Any  # the core's loaded records (RetentionRecordsHandle)
+    event_columns: Dict[str, str]  # event -> the DataFrame's column
+    hold_frame: Any  # the index of a frame of holds, or None
     as_of: int
     ids: Any
     id_name: Optional[str]
@@ -642,11 +625,13 @@ def _schedule_of(policy: Any) -> RetentionSchedule:
 
 
 def _selectors(
-    schedule: RetentionSchedule,
     df: pd.DataFrame,
     purpose: Any,
     rule: Any,
-) -> Tuple["np.ndarray[Any, Any]", List[List[int]], str]:
+) -> Tuple["np.ndarray[Any, Any]", List[str], str, bool]:
+    """The selector as the core loads it: per row a code into a list of ids
+    (-1: no rule), the column's name, and whether one id was given for every
+    row. The core resolves the ids (LoadRecords)."""
     import pandas as pd
     if (purpose is None) == (rule is None):
         raise ArgumentTypeError(
@@ -662,14 +647,7 @@ def _selectors(
     elif np.ndim(value) != 1:
         raise InvalidArgumentError(f"{arg} must hold one id per row (one dimension)")
     if isinstance(value, str) and value not in df.columns:
-        # One id for every row.
-        try:
-            sets = [schedule._resolve(value)]
-        except NotFoundError as e:
-            raise NotFoundError(
-                f"{arg}={_shown(value)} is neither a column of the DataFrame nor a known id: {e}"
-            ) from None
-        return np.zeros(n, dtype=np.int32), sets, arg
+        return np.zeros(n, dtype=np.int32), [value], arg, True  # one id for every row
     if isinstance(value, str):
         column = value
         col = df[value]
@@ -685,12 +663,12 @@ def _selectors(
     else:
         codes, uniq = pd.factorize(col, use_na_sentinel=True)
         uniques = list(uniq)
-    codes = np.asarray(codes)
+    codes = np.ascontiguousarray(codes, dtype=np.int32)
     used = np.bincount(codes[codes >= 0].astype(np.int64), minlength=len(uniques)) > 0
-    sets: List[List[int]] = []
+    values: List[str] = []
     for k, text in enumerate(uniques):
-        if not used[k]:  # an unused category: no row needs it
-            sets.append([])
+        if not used[k]:  # an unused category: the core never reads it
+            values.append("")
             continue
         if not isinstance(text, str):
             pos = int(np.flatnonzero(codes == k)[0])
@@ -700,21 +678,30 @@ def _selectors(
             pos = int(np.flatnonzero(codes == k)[0])
             raise _row_error(column, df.index, pos,
                              "the id is not valid text (a lone surrogate or a NUL character)")
-        try:
-            sets.append(schedule._resolve(text))
-        except NotFoundError as e:
-            pos = int(np.flatnonzero(codes == k)[0])
-            raise NotFoundError(f"{_where(column, df.index, pos)}: {e}") from None
-    selector = np.asarray(codes, dtype=np.int32)
-    if (selector < 0).any():  # missing: no rule
-        selector = np.where(selector < 0, len(sets), selector).astype(np.int32)
-        sets.append([])
-    return selector, sets, column
+        values.append(text)
+    return codes, values, column, False
 
 
-def _nearest(name: str, candidates: Sequence[str]) -> str:
-    near = _gdprkit.nearest_names(name, list(candidates), 3)
-    return f"; did you mean {', '.join(repr(c) for c in near)}?" if near else ""
+def _did_you_mean(name: str, candidates: Sequence[str]) -> str:
+    """The core's "; did you mean ...?" suffix (common/text.h), or ""."""
+    return str(_gdprkit.did_you_mean(name, list(candidates), 3))
+
+
+def _load_error(
+    bad: Tuple[int, int, str, str], df: pd.DataFrame, selector: str, constant: Optional[str]
+) -> Exception:
+    """The error for a record the core could not load, from (status code,
+    row, column, message): a bad date names row and column
+    (RetentionInputError); an unknown id is the core's kind of error, named
+    by the row (or by the argument, when one id was given for every row)."""
+    code, pos, column, message = bad
+    kind = error_class(code)
+    if constant is not None and column == selector:
+        return kind(f"{column}={_shown(constant)} is neither a column of the DataFrame nor a "
+                    f"known id: {message}")
+    if kind is InvalidArgumentError:
+        return _row_error(column, df.index, pos, message)
+    return kind(f"{_where(column, df.index, pos)}: {message}")
 
 
 def _prepare(
@@ -729,6 +716,9 @@ def _prepare(
     holds: Any = None,
     zone: str = DEFAULT_ZONE,
 ) -> _Prepared:
+    """The DataFrame's columns as the core loads them: dates are converted
+    to day numbers here (NumPy, column by column); the core reads the
+    selectors, checks the events and makes the holds (LoadRecords)."""
     import pandas as pd
     if not isinstance(df, pd.DataFrame):
         raise ArgumentTypeError(f"df must be a pandas DataFrame, not {type(df).__name__}")
@@ -736,9 +726,9 @@ def _prepare(
     as_of = _scalar_day(on, zone, "on")
     id = _column_arg(id, "id")
     if id is not None and id not in df.columns:
-        raise NotFoundError(f"id={_shown(id)} is not a column of the DataFrame" + _nearest(
+        raise NotFoundError(f"id={_shown(id)} is not a column of the DataFrame" + _did_you_mean(
             str(id), [str(c) for c in df.columns]))
-    selector, rule_sets, selector_column = _selectors(schedule, df, purpose, rule)
+    codes, values, selector_column, constant = _selectors(df, purpose, rule)
 
     # Event columns: named explicitly, or the DataFrame's columns named after events.
     known = schedule.events
@@ -758,58 +748,54 @@ def _prepare(
                 raise ArgumentTypeError(
                     f"events[{event!r}] must be a column name or one date per row (a Series, "
                     f"array or list), not {type(source).__name__}")
-            if event not in known:
+            try:
+                schedule._handle.find_event(event)
+            except InvalidArgumentError as e:
                 raise RetentionInputError(
-                    f"events: unknown event {event!r}: no rule of the policy refers to it"
-                    + _nearest(event, known),
-                    column=str(source) if isinstance(source, str) else event,
-                )
+                    f"events: {e}", column=str(source) if isinstance(source, str) else event
+                ) from None
             mapping[event] = source
     event_columns: Dict[str, str] = {}
-    converted: List[Tuple[str, "np.ndarray[Any, Any]"]] = []
+    converted: List[Tuple[str, str, "np.ndarray[Any, Any]"]] = []
     for event, source in mapping.items():
         if isinstance(source, str):
             if source not in df.columns:
                 raise RetentionInputError(
                     f"events[{event!r}]: {source!r} is not a column of the DataFrame"
-                    + _nearest(source, [str(c) for c in df.columns]),
+                    + _did_you_mean(source, [str(c) for c in df.columns]),
                     column=source,
                 )
-            values = df[source]
+            dates = df[source]
             name = source
         else:
-            values = source
+            dates = source
             name = event
-            if len(values) != len(df):
+            if len(dates) != len(df):
                 raise InvalidArgumentError(
-                    f"event {event!r} has {len(values)} values; the DataFrame has {len(df)} rows")
-        days = to_days(values, zone=zone, column=name, labels=df.index)
-        converted.append((event, days))
+                    f"event {event!r} has {len(dates)} values; the DataFrame has {len(df)} rows")
+        converted.append((event, name, to_days(dates, zone=zone, column=name, labels=df.index)))
         event_columns[event] = name
 
-    hold_record, hold_start, hold_end, hold_where = _holds(df, holds, id, zone)
-    ids = df[id] if id is not None else None
+    hold_columns, hold_rows, hold_start, hold_end, hold_frame = _holds(df, holds, id, zone)
+    records, bad = schedule._handle.load(
+        selector_column, codes, values, converted, hold_columns, hold_rows, hold_start, hold_end)
+    if bad is not None:
+        raise _load_error(bad, df, selector_column, values[0] if constant else None)
     return _Prepared(
-        selector,
-        rule_sets,
-        converted,
-        event_columns,
-        selector_column,
-        hold_record,
-        hold_start,
-        hold_end,
-        hold_where,
-        as_of,
-        ids,
-        id,
-    )
+        records, event_columns, hold_frame, as_of, df[id] if id is not None else None, id)
 
 
-def _holds(df: pd.DataFrame, holds: Any, id: Optional[str], zone: str) -> Tuple[Any, Any, Any, Any]:
+def _holds(
+    df: pd.DataFrame, holds: Any, id: Optional[str], zone: str
+) -> Tuple[Any, Any, Any, Any, Any]:
+    """The holds as the core loads them: (start column, its days, end column,
+    its days) for at most one hold per row; or, for a frame of holds, the
+    rows they hold with their start and end days, and the frame's index (for
+    messages)."""
     import pandas as pd
     empty = np.empty(0, dtype=np.int32)
     if holds is None:
-        return empty, empty, empty, None
+        return None, empty, empty, empty, None
     if isinstance(holds, (tuple, list)) and len(holds) == 2 and all(
         isinstance(c, str) for c in holds
     ):
@@ -819,13 +805,12 @@ def _holds(df: pd.DataFrame, holds: Any, id: Optional[str], zone: str) -> Tuple[
             if c not in df.columns:
                 raise RetentionInputError(
                     f"holds: {c!r} is not a column of the DataFrame"
-                    + _nearest(c, [str(x) for x in df.columns]),
+                    + _did_you_mean(c, [str(x) for x in df.columns]),
                     column=c,
                 )
         start = to_days(df[start_col], zone=zone, column=start_col, labels=df.index)
         end = to_days(df[end_col], zone=zone, column=end_col, labels=df.index)
-        rows = np.flatnonzero((start != NO_DATE) | (end != NO_DATE)).astype(np.int32)
-        return rows, start[rows], end[rows], ("columns", start_col, end_col, rows)
+        return (start_col, start, end_col, end), empty, empty, empty, None
     if isinstance(holds, pd.DataFrame):
         key = "record" if "record" in holds.columns else (id if id in holds.columns else None)
         missing = [c for c in ("start", "end") if c not in holds.columns]
@@ -851,7 +836,7 @@ def _holds(df: pd.DataFrame, holds: Any, id: Optional[str], zone: str) -> Tuple[
             )
         start = to_days(holds["start"], zone=zone, column="start", labels=holds.index)
         end = to_days(holds["end"], zone=zone, column="end", labels=holds.index)
-        return rows.astype(np.int32), start, end, ("frame", holds.index)
+        return None, rows.astype(np.int32), start, end, holds.index
     raise ArgumentTypeError(
         "holds must be (start_column, end_column) or a DataFrame with the columns record (or "
         f"the id column), start and end; not {type(holds).__name__}")
@@ -861,22 +846,14 @@ _HOLD_FIELD = re.compile(r"holds\[(\d+)\]")
 
 
 def _record_error(
-    prepared: _Prepared, df: pd.DataFrame, errors: List[Tuple[int, str, str]], invalid: int
+    prepared: _Prepared, df: pd.DataFrame, errors: List[Tuple[int, str, str, str]], invalid: int
 ) -> RetentionInputError:
-    pos, field, message = errors[0]
-    column: Optional[str]
-    if field == "selector":
-        column = prepared.selector_column
-    elif field in prepared.event_columns:
-        column = prepared.event_columns[field]
-    else:
-        m = _HOLD_FIELD.fullmatch(field)
-        column = field
-        if m is not None and prepared.hold_where is not None:
-            if prepared.hold_where[0] == "columns":
-                column = f"{prepared.hold_where[1]}/{prepared.hold_where[2]}"
-            else:
-                column = f"holds row {prepared.hold_where[1][int(m.group(1))]!r}"
+    """The error for the first invalid record of a sweep: (row, field, the
+    field's column as the core names it, message)."""
+    pos, field, column, message = errors[0]
+    m = _HOLD_FIELD.fullmatch(field)
+    if m is not None and prepared.hold_frame is not None:
+        column = f"holds row {prepared.hold_frame[int(m.group(1))]!r}"
     who = ""
     if prepared.ids is not None:
         rid = prepared.ids.iloc[pos]
@@ -958,7 +935,7 @@ def sweep(
             ``rule``, ...); an :class:`InvalidArgumentError` and a
             ``TypeError``.
     """
-    errors = _args.choice(errors, "errors", ("raise", "report"))
+    errors = _args.choice(errors, "errors", _ERRORS_MODES)
     threads = _args.integer(threads, "threads", 0, _args.INT32_MAX)
     max_errors = _args.integer(max_errors, "max_errors", 0, _args.UINT64_MAX)
     schedule = _schedule_of(policy)
@@ -974,29 +951,13 @@ def sweep(
     anchor = np.empty(n, dtype=np.int32)
     hold = np.empty(n, dtype=np.int32)
     counts, errs = schedule._handle.sweep(
-        prepared.selector,
-        prepared.rule_sets,
-        prepared.events,
-        prepared.hold_record,
-        prepared.hold_start,
-        prepared.hold_end,
-        prepared.as_of,
-        threads,
-        max_errors,
-        status,
-        due_days,
-        rule_idx,
-        anchor,
-        reason,
-        hold,
-    )
+        prepared.records, prepared.as_of, threads, max_errors, status, due_days, rule_idx,
+        anchor, reason, hold)
     if counts["invalid"] > 0 and errors == "raise":
         raise _record_error(prepared, df, errs, int(counts["invalid"]))
     return _result(schedule, df, prepared, status, due_days, rule_idx, anchor, reason, hold,
                    counts, errs)
 
-
-_DUE, _PENDING, _KEPT, _HELD, _MAY_DELETE = 0, 1, 2, 3, 4
 
 
 def _result(
@@ -1010,7 +971,7 @@ def _result(
     reason: Any,
     hold: Any,
     counts: Dict[str, int],
-    errs: List[Tuple[int, str, str]],
+    errs: List[Tuple[int, str, str, str]],
 ) -> pd.DataFrame:
     import pandas as pd
     n = len(status)
@@ -1040,7 +1001,7 @@ def _result(
             "field": prepared.event_columns.get(field, field),
             "message": message,
         }
-        for pos, field, message in errs
+        for pos, field, _, message in errs
     ]
     return result
 

@@ -1,5 +1,6 @@
 // Retention: the checks of a policy's retention rule (periods, anchors,
-// events, actions), shared by Policy::Validate and RetentionSchedule.
+// events, actions), shared by Policy::Validate and RetentionSchedule, and the
+// names of rule actions.
 #include <algorithm>
 #include <cstdint>
 #include <string>
@@ -13,12 +14,41 @@
 #include "absl/strings/str_join.h"
 #include "common/sv.h"
 #include "common/text.h"
+#include "common/vocabulary.h"
 #include "gdprkit/retention.h"
 
 namespace gdprkit {
 
 using internal::AV;
 using internal::Quote;
+
+namespace {
+
+// The names of rule actions: the doors' spelling, then the policy file's
+// (policy.proto's enum), accepted as aliases.
+constexpr internal::Named<RetentionAction> kActionNames[] = {
+    {RetentionAction::kDeleteAfter, "delete_after"},
+    {RetentionAction::kRetainAtLeast, "retain_at_least"},
+    {RetentionAction::kRetainThenDelete, "retain_then_delete"},
+};
+constexpr internal::Named<RetentionAction> kActionAliases[] = {
+    {RetentionAction::kDeleteAfter, "DELETE_AFTER"},
+    {RetentionAction::kRetainAtLeast, "RETAIN_AT_LEAST"},
+    {RetentionAction::kRetainThenDelete, "RETAIN_THEN_DELETE"},
+};
+
+}  // namespace
+
+absl::StatusOr<RetentionAction> ParseRetentionAction(std::string_view name) {
+  return internal::ParseNamed<RetentionAction>(kActionNames, name, "retention action",
+                                               kActionAliases);
+}
+std::string_view RetentionActionName(RetentionAction a) {
+  return internal::NameOf<RetentionAction>(kActionNames, a);
+}
+std::vector<std::string_view> RetentionActionNames() {
+  return internal::NamesOf<RetentionAction>(kActionNames);
+}
 
 std::vector<RetentionRuleProblem> CheckRetentionRule(const RetentionRuleRef& rule) {
   std::vector<RetentionRuleProblem> out;
@@ -43,19 +73,14 @@ std::vector<RetentionRuleProblem> CheckRetentionRule(const RetentionRuleRef& rul
       return;
     }
     std::size_t best = std::string_view::npos;
-    std::string_view nearest;
     for (std::string_view k : known) {
       if (k == name) return;
-      const std::size_t d = EditDistance(name, k);
-      if (d < best) {
-        best = d;
-        nearest = k;
-      }
+      best = std::min(best, EditDistance(name, k));
     }
-    if (best <= 2) {
+    if (best <= 2) {  // probably a typo of a well-known event
       add(Severity::kWarning, "unknown-retention-event", field,
-          absl::StrCat("event ", Quote(name), " is not a well-known event; did you mean ",
-                       Quote(nearest), "?"));
+          absl::StrCat("event ", Quote(name), " is not a well-known event",
+                       internal::DidYouMean(name, absl::MakeConstSpan(known), 1)));
     } else {
       add(Severity::kInfo, "custom-retention-event", field,
           absl::StrCat("event ", Quote(name),

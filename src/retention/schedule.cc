@@ -1,5 +1,5 @@
-// Retention: names of statuses and reasons, and compiling a policy's rules
-// into a RetentionSchedule.
+// Retention: compiling a policy's rules into a RetentionSchedule, and
+// resolving rule and purpose ids.
 #include <algorithm>
 #include <cstdint>
 #include <string>
@@ -21,52 +21,6 @@ using internal::AV;
 using internal::DidYouMean;
 using internal::Quote;
 using internal::QuoteUntrusted;
-
-// ---------------------------------------------------------------------------
-// Names
-// ---------------------------------------------------------------------------
-
-std::string_view RetentionStatusName(RetentionStatus s) {
-  switch (s) {
-    case RetentionStatus::kDue:
-      return "due";
-    case RetentionStatus::kPending:
-      return "pending";
-    case RetentionStatus::kKept:
-      return "kept";
-    case RetentionStatus::kHeld:
-      return "held";
-    case RetentionStatus::kMayDelete:
-      return "may-delete";
-    case RetentionStatus::kInvalid:
-      return "invalid";
-  }
-  return "invalid";
-}
-
-std::string_view RetentionReasonName(RetentionReason r) {
-  switch (r) {
-    case RetentionReason::kPeriod:
-      return "period";
-    case RetentionReason::kEndedEarly:
-      return "ended-early";
-    case RetentionReason::kExtended:
-      return "extended";
-    case RetentionReason::kAnchorPending:
-      return "anchor-pending";
-    case RetentionReason::kNoPeriod:
-      return "no-period";
-    case RetentionReason::kNoRule:
-      return "no-rule";
-    case RetentionReason::kHold:
-      return "hold";
-    case RetentionReason::kHoldReleased:
-      return "hold-released";
-    case RetentionReason::kInvalidInput:
-      return "invalid-input";
-  }
-  return "invalid-input";
-}
 
 std::string RecordError::ToString() const {
   const std::string who = record_id.empty()
@@ -99,6 +53,15 @@ std::int32_t RetentionSchedule::EventIndex(std::string_view name) const {
     if (events_[i] == name) return static_cast<std::int32_t>(i);
   }
   return -1;
+}
+
+absl::StatusOr<std::int32_t> RetentionSchedule::FindEvent(std::string_view name) const {
+  const std::int32_t e = EventIndex(name);
+  if (e >= 0) return e;
+  const std::vector<std::string_view> names(events_.begin(), events_.end());
+  return absl::InvalidArgumentError(absl::StrCat("unknown event name ", QuoteUntrusted(name),
+                                                 ": no rule of the schedule refers to it",
+                                                 DidYouMean(name, names)));
 }
 
 absl::StatusOr<RetentionSchedule> RetentionSchedule::Compile(

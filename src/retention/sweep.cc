@@ -644,13 +644,12 @@ absl::Status MakePlan(const RetentionSchedule& s, const SweepInput& in, DayNumbe
   plan->cols.assign(s.events().size(), nullptr);
   for (std::size_t c = 0; c < in.events.size(); ++c) {
     const EventColumn& col = in.events[c];
-    const std::int32_t e = s.EventIndex(col.name);
-    if (e < 0) {
-      std::vector<std::string_view> names(s.events().begin(), s.events().end());
+    absl::StatusOr<std::int32_t> found = s.FindEvent(col.name);
+    if (!found.ok()) {
       return absl::InvalidArgumentError(
-          absl::StrCat("events[", c, "]: unknown event name ", Quote(internal::Excerpt(col.name)),
-                       ": no rule of the schedule refers to it", DidYouMean(col.name, names)));
+          absl::StrCat("events[", c, "]: ", found.status().message()));
     }
+    const std::int32_t e = *found;
     if (plan->cols[e] != nullptr) {
       return absl::InvalidArgumentError(
           absl::StrCat("events[", c, "]: event ", Quote(col.name), " is given twice"));

@@ -264,7 +264,7 @@ def test_sweep_bad_input(kapsel: gdprkit.RetentionSchedule, practio: gdprkit.Ret
     assert e.value.column == "provider_number_ended" and e.value.position == 1
     assert "February 2025 has 28 days" in str(e.value)
     # An unknown event column.
-    with pytest.raises(gdprkit.RetentionInputError, match="did you mean 'provider_number_ended'"):
+    with pytest.raises(gdprkit.RetentionInputError, match='did you mean "provider_number_ended"'):
         gdprkit.sweep(df, policy=kapsel, on="2027-01-01", purpose="purpose",
                       events={"provider_number_end": "provider_number_ended"})
     with pytest.raises(gdprkit.RetentionInputError, match="not a column"):
