@@ -21,12 +21,16 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <numeric>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
 #include "gdprkit/suppression.h"
 #include "suppression/internal/sdc_engine.h"
 #include "suppression/internal/sdc_lp.h"
@@ -217,12 +221,296 @@ double RoundUp(double x) {
   return std::isinf(x) ? x : std::ceil(x - 1e-6 * (1 + std::fabs(x))) + 0.0;
 }
 
-}  // namespace
+// The steps of RunAudit, sharing what they compute: per cell the interval
+// known so far ([lo, hi]: exact, or inner: a proven part of the attacker's)
+// and the report's counters.
+class Auditor {
+ public:
+  Auditor(const SdcData& d, const std::vector<Protection>& protection,
+          const std::vector<bool>& suppressed, const AuditOptions& options)
+      : d_(d),
+        protection_(protection),
+        suppressed_(suppressed),
+        options_(options),
+        n_(d.num_cells()),
+        red_(Reduce(d, suppressed)),
+        lo_(n_, 0),
+        hi_(n_, 0),
+        kind_(n_, IntervalKind::kNotComputed),
+        local_of_(n_, -1) {}
 
-absl::StatusOr<AuditReport> RunAudit(const SdcData& d, const std::vector<Protection>& protection,
-                                     const std::vector<bool>& suppressed,
-                                     const AuditOptions& options, const std::vector<Witness>* hints,
-                                     const ProgressFn& progress) {
+  absl::StatusOr<AuditReport> Run(const std::vector<Witness>* hints, const ProgressFn& progress) {
+    StartIntervals();
+    const std::vector<std::vector<int>> components = Components();
+    if (hints != nullptr) ApplyWitnesses(*hints);
+    int64_t done = 0;
+    for (const std::vector<int>& comp : components) {
+      if (progress && !progress({"audit", done, report_.num_suppressed})) {
+        return absl::CancelledError("cancelled during the audit");
+      }
+      done += static_cast<int64_t>(comp.size());
+      const bool exact = options_.mode == AuditMode::kExact ||
+                         (options_.mode == AuditMode::kAuto &&
+                          static_cast<int>(comp.size()) <= options_.exact_component_limit);
+      GDPRKIT_RETURN_IF_ERROR(exact ? ExactIntervals(comp) : CertifiedIntervals(comp));
+    }
+    // Cells that are suppressed but in no active relation and not pinned are
+    // components of one cell: handled above (their LP has no rows).
+    ReportIntervals();
+    ReportVerdicts();
+    return std::move(report_);
+  }
+
+ private:
+  bool primary(int c) const { return protection_[c].primary; }
+
+  // Pinned cells get their value, exactly; the others their value as an
+  // inner interval (the true table is feasible).
+  void StartIntervals() {
+    for (int c = 0; c < n_; ++c) {
+      if (!suppressed_[c]) continue;
+      ++report_.num_suppressed;
+      lo_[c] = hi_[c] = d_.value[c];
+      if (red_.pinned[c]) {
+        kind_[c] = IntervalKind::kExact;
+        ++report_.num_determined;
+      }
+    }
+  }
+
+  // The connected components of the unknown cells under the active relations.
+  std::vector<std::vector<int>> Components() {
+    std::vector<int> parent(n_);
+    std::iota(parent.begin(), parent.end(), 0);
+    for (int r = 0; r < d_.num_relations(); ++r) {
+      if (!red_.active[r]) continue;
+      int first = -1;
+      for (int k = d_.rel_start[r]; k < d_.rel_start[r + 1]; ++k) {
+        const int c = d_.rel_cell[k];
+        if (!red_.unknown[c]) continue;
+        if (first < 0) {
+          first = Find(parent, c);
+        } else {
+          const int a = Find(parent, c);
+          if (a != first) parent[std::max(a, first)] = std::min(a, first);
+          first = std::min(a, first);
+        }
+      }
+    }
+    std::vector<std::vector<int>> components;
+    std::vector<int> comp_of(n_, -1);
+    for (int c = 0; c < n_; ++c) {
+      if (!red_.unknown[c]) continue;
+      const int root = Find(parent, c);
+      if (comp_of[root] < 0) {
+        comp_of[root] = static_cast<int>(components.size());
+        components.emplace_back();
+      }
+      components[comp_of[root]].push_back(c);
+    }
+    report_.num_components = static_cast<int>(components.size());
+    for (const auto& comp : components) {
+      report_.largest_component =
+          std::max(report_.largest_component, static_cast<int>(comp.size()));
+    }
+    return components;
+  }
+
+  // Witness hints, each checked: inner bounds for their primaries.
+  void ApplyWitnesses(const std::vector<Witness>& hints) {
+    for (const Witness& w : hints) {
+      if (w.primary < 0 || w.primary >= n_ || !red_.unknown[w.primary]) continue;
+      ++report_.witnesses_checked;
+      const double reached = CheckWitness(d_, suppressed_, w);
+      if (reached < 0) continue;
+      const int p = w.primary;
+      if (w.direction > 0) {
+        hi_[p] = std::max(hi_[p], d_.value[p] + reached);
+      } else {
+        lo_[p] = std::min(lo_[p], d_.value[p] - reached);
+      }
+    }
+  }
+
+  // Whether the interval known so far covers the protection of primary p.
+  bool Covered(int p) const {
+    const Protection& pr = protection_[p];
+    const double v = d_.value[p];
+    const double tol = options_.tolerance * (1 + std::fabs(v) + pr.upper + pr.lower + pr.sliding);
+    return hi_[p] >= v + pr.upper - tol && lo_[p] <= v - pr.lower + tol &&
+           hi_[p] - lo_[p] >= pr.sliding - tol;
+  }
+
+  // The LP's [min, max] of cell j of the window, widened to the true value
+  // (LP round-off) and rounded inwards for counts.
+  std::pair<double, double> Settle(int c, double low, double high) const {
+    low = std::min(low, d_.value[c]);
+    high = std::max(high, d_.value[c]);
+    if (d_.integer()) return {RoundUp(low), RoundDown(high)};
+    return {low, high};
+  }
+
+  // Exact intervals for every cell of a component: min and max of each cell,
+  // skipping an LP when a solution seen already reaches the cell's bound.
+  absl::Status ExactIntervals(const std::vector<int>& comp) {
+    WindowLp lp(d_, red_, comp, &local_of_);
+    std::vector<double> seen_lo(comp.size()), seen_hi(comp.size());
+    for (size_t j = 0; j < comp.size(); ++j) seen_lo[j] = seen_hi[j] = d_.value[comp[j]];
+    auto observe = [&]() {
+      const double* x = lp.solution();
+      for (size_t j = 0; j < comp.size(); ++j) {
+        seen_lo[j] = std::min(seen_lo[j], x[j]);
+        seen_hi[j] = std::max(seen_hi[j], x[j]);
+      }
+    };
+    for (size_t j = 0; j < comp.size(); ++j) {
+      const int c = comp[j];
+      const double tol = 1e-9 * (1 + std::fabs(d_.lower_bound[c]));
+      double low = d_.lower_bound[c];
+      if (!(seen_lo[j] <= d_.lower_bound[c] + tol)) {
+        GDPRKIT_ASSIGN_OR_RETURN(low, lp.Optimize(static_cast<int>(j), +1, &report_.lp_solves));
+        observe();
+      }
+      double high = d_.upper_bound[c];
+      if (!(std::isfinite(d_.upper_bound[c]) && seen_hi[j] >= d_.upper_bound[c] - tol)) {
+        GDPRKIT_ASSIGN_OR_RETURN(high, lp.Optimize(static_cast<int>(j), -1, &report_.lp_solves));
+        if (std::isfinite(high)) observe();
+      }
+      std::tie(lo_[c], hi_[c]) = Settle(c, low, high);
+      kind_[c] = IntervalKind::kExact;
+    }
+    return absl::OkStatus();
+  }
+
+  // Breadth-first window of at most `limit` unknown cells around p.
+  std::vector<int> Window(int p, size_t limit) {
+    std::vector<int> window{p};
+    local_of_[p] = 0;
+    for (size_t qi = 0; qi < window.size() && window.size() < limit; ++qi) {
+      const int c = window[qi];
+      for (int k = d_.cr_start[c]; k < d_.cr_start[c + 1] && window.size() < limit; ++k) {
+        const int r = d_.cr_rel[k];
+        if (!red_.active[r]) continue;
+        for (int q = d_.rel_start[r]; q < d_.rel_start[r + 1] && window.size() < limit; ++q) {
+          const int c2 = d_.rel_cell[q];
+          if (red_.unknown[c2] && local_of_[c2] < 0) {
+            local_of_[c2] = static_cast<int>(window.size());
+            window.push_back(c2);
+          }
+        }
+      }
+    }
+    for (int c : window) local_of_[c] = -1;
+    return window;
+  }
+
+  // Certified verdicts for a large component: per primary not yet covered
+  // (by a witness), LPs on growing windows until covered or exact.
+  absl::Status CertifiedIntervals(const std::vector<int>& comp) {
+    for (int p : comp) {
+      if (!primary(p) || Covered(p)) {
+        if (primary(p)) kind_[p] = IntervalKind::kInner;
+        continue;
+      }
+      for (size_t limit = 64;; limit *= 8) {
+        std::vector<int> window = Window(p, limit);
+        const bool whole = window.size() >= comp.size();
+        if (whole) window = comp;
+        const int j =
+            whole ? static_cast<int>(std::find(comp.begin(), comp.end(), p) - comp.begin()) : 0;
+        WindowLp lp(d_, red_, window, &local_of_);
+        GDPRKIT_ASSIGN_OR_RETURN(const double low, lp.Optimize(j, +1, &report_.lp_solves));
+        GDPRKIT_ASSIGN_OR_RETURN(const double high, lp.Optimize(j, -1, &report_.lp_solves));
+        const auto [l, h] = Settle(p, low, high);
+        if (whole) {
+          lo_[p] = l;
+          hi_[p] = h;
+          kind_[p] = IntervalKind::kExact;
+          break;
+        }
+        lo_[p] = std::min(lo_[p], l);
+        hi_[p] = std::max(hi_[p], h);
+        kind_[p] = IntervalKind::kInner;
+        if (Covered(p)) break;
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  void ReportIntervals() {
+    for (int c = 0; c < n_; ++c) {
+      if (!suppressed_[c]) continue;
+      SuppressedInterval iv;
+      iv.cell = c;
+      iv.kind = kind_[c];
+      if (kind_[c] == IntervalKind::kNotComputed) {
+        iv.lower = iv.upper = std::numeric_limits<double>::quiet_NaN();
+      } else {
+        iv.lower = lo_[c];
+        iv.upper = hi_[c];
+      }
+      report_.intervals.push_back(iv);
+    }
+  }
+
+  // Why a suppressed primary cell is not safe.
+  std::string Reason(int c, const PrimaryVerdict& v) const {
+    std::string reason;
+    if (red_.pinned[c]) {
+      reason = "the published cells and the relations determine its value exactly";
+    } else if (hi_[c] < v.need_upper) {
+      reason = "the attacker can prove it is below the required upper bound";
+    } else if (lo_[c] > v.need_lower) {
+      reason = "the attacker can prove it is above the required lower bound";
+    } else {
+      reason = "the attacker's interval is narrower than the sliding protection";
+    }
+    if (!v.exact) reason += " (within the certified part; an exact LP may say more)";
+    return reason;
+  }
+
+  void ReportVerdicts() {
+    report_.passed = true;
+    for (int c = 0; c < n_; ++c) {
+      if (!primary(c)) continue;
+      const Protection& pr = protection_[c];
+      PrimaryVerdict v;
+      v.cell = c;
+      v.value = d_.value[c];
+      v.need_lower = d_.value[c] - pr.lower;
+      v.need_upper = d_.value[c] + pr.upper;
+      v.sliding = pr.sliding;
+      if (!suppressed_[c]) {
+        v.lower = v.upper = d_.value[c];
+        v.exact = true;
+        v.safe = false;
+        v.reason = "the cell is published";
+      } else {
+        v.lower = lo_[c];
+        v.upper = hi_[c];
+        v.exact = kind_[c] == IntervalKind::kExact;
+        v.safe = Covered(c);
+        if (!v.safe) v.reason = Reason(c, v);
+      }
+      if (!v.safe) report_.passed = false;
+      report_.primaries.push_back(std::move(v));
+    }
+  }
+
+  const SdcData& d_;
+  const std::vector<Protection>& protection_;
+  const std::vector<bool>& suppressed_;
+  const AuditOptions& options_;
+  const int n_;
+  const Reduced red_;
+  std::vector<double> lo_, hi_;
+  std::vector<IntervalKind> kind_;
+  std::vector<int> local_of_;  // scratch for WindowLp: a cell's place in the window
+  AuditReport report_;
+};
+
+absl::Status CheckAuditArguments(const SdcData& d, const std::vector<Protection>& protection,
+                                 const std::vector<bool>& suppressed, const AuditOptions& options) {
   const int n = d.num_cells();
   if (static_cast<int>(protection.size()) != n || static_cast<int>(suppressed.size()) != n) {
     return absl::InvalidArgumentError(
@@ -243,245 +531,17 @@ absl::StatusOr<AuditReport> RunAudit(const SdcData& d, const std::vector<Protect
       }
     }
   }
-  const bool integer = d.integer();
-  AuditReport report;
-  const Reduced red = Reduce(d, suppressed);
+  return absl::OkStatus();
+}
 
-  // Intervals: lo/hi per cell; kind per cell.
-  std::vector<double> lo(n, 0), hi(n, 0);
-  std::vector<IntervalKind> kind(n, IntervalKind::kNotComputed);
-  for (int c = 0; c < n; ++c) {
-    if (!suppressed[c]) continue;
-    ++report.num_suppressed;
-    if (red.pinned[c]) {
-      lo[c] = hi[c] = d.value[c];
-      kind[c] = IntervalKind::kExact;
-      ++report.num_determined;
-    } else {
-      lo[c] = hi[c] = d.value[c];  // the true table is feasible: inner bounds so far
-    }
-  }
+}  // namespace
 
-  // Components of unknown cells.
-  std::vector<int> parent(n);
-  std::iota(parent.begin(), parent.end(), 0);
-  for (int r = 0; r < d.num_relations(); ++r) {
-    if (!red.active[r]) continue;
-    int first = -1;
-    for (int k = d.rel_start[r]; k < d.rel_start[r + 1]; ++k) {
-      const int c = d.rel_cell[k];
-      if (!red.unknown[c]) continue;
-      if (first < 0) {
-        first = Find(parent, c);
-      } else {
-        const int a = Find(parent, c);
-        if (a != first) parent[std::max(a, first)] = std::min(a, first);
-        first = std::min(a, first);
-      }
-    }
-  }
-  std::vector<std::vector<int>> components;
-  {
-    std::vector<int> comp_of(n, -1);
-    for (int c = 0; c < n; ++c) {
-      if (!red.unknown[c]) continue;
-      const int root = Find(parent, c);
-      if (comp_of[root] < 0) {
-        comp_of[root] = static_cast<int>(components.size());
-        components.emplace_back();
-      }
-      components[comp_of[root]].push_back(c);
-    }
-  }
-  report.num_components = static_cast<int>(components.size());
-  for (const auto& comp : components) {
-    report.largest_component = std::max(report.largest_component, static_cast<int>(comp.size()));
-  }
-
-  // Witness hints: inner bounds for their primaries.
-  std::vector<uint8_t> is_primary(n, 0);
-  for (int c = 0; c < n; ++c) is_primary[c] = protection[c].primary ? 1 : 0;
-  if (hints != nullptr) {
-    for (const Witness& w : *hints) {
-      if (w.primary < 0 || w.primary >= n || !red.unknown[w.primary]) continue;
-      ++report.witnesses_checked;
-      const double reached = CheckWitness(d, suppressed, w);
-      if (reached < 0) continue;
-      const int p = w.primary;
-      if (w.direction > 0) {
-        hi[p] = std::max(hi[p], d.value[p] + reached);
-      } else {
-        lo[p] = std::min(lo[p], d.value[p] - reached);
-      }
-    }
-  }
-
-  auto covered = [&](int p) {
-    const Protection& pr = protection[p];
-    const double v = d.value[p];
-    const double tol = options.tolerance * (1 + std::fabs(v) + pr.upper + pr.lower + pr.sliding);
-    return hi[p] >= v + pr.upper - tol && lo[p] <= v - pr.lower + tol &&
-           hi[p] - lo[p] >= pr.sliding - tol;
-  };
-
-  std::vector<int> local_of(n, -1);
-  int64_t done = 0;
-  for (const std::vector<int>& comp : components) {
-    if (progress && !progress({"audit", done, report.num_suppressed})) {
-      return absl::CancelledError("cancelled during the audit");
-    }
-    done += static_cast<int64_t>(comp.size());
-    const bool exact = options.mode == AuditMode::kExact ||
-                       (options.mode == AuditMode::kAuto &&
-                        static_cast<int>(comp.size()) <= options.exact_component_limit);
-    if (exact) {
-      WindowLp lp(d, red, comp, &local_of);
-      std::vector<double> seen_lo(comp.size()), seen_hi(comp.size());
-      for (size_t j = 0; j < comp.size(); ++j) seen_lo[j] = seen_hi[j] = d.value[comp[j]];
-      auto observe = [&]() {
-        const double* x = lp.solution();
-        for (size_t j = 0; j < comp.size(); ++j) {
-          seen_lo[j] = std::min(seen_lo[j], x[j]);
-          seen_hi[j] = std::max(seen_hi[j], x[j]);
-        }
-      };
-      for (size_t j = 0; j < comp.size(); ++j) {
-        const int c = comp[j];
-        const double tol = 1e-9 * (1 + std::fabs(d.lower_bound[c]));
-        double low = d.lower_bound[c];
-        if (!(seen_lo[j] <= d.lower_bound[c] + tol)) {
-          absl::StatusOr<double> r = lp.Optimize(static_cast<int>(j), +1, &report.lp_solves);
-          if (!r.ok()) return r.status();
-          low = *r;
-          observe();
-        }
-        double high = d.upper_bound[c];
-        if (!(std::isfinite(d.upper_bound[c]) && seen_hi[j] >= d.upper_bound[c] - tol)) {
-          absl::StatusOr<double> r = lp.Optimize(static_cast<int>(j), -1, &report.lp_solves);
-          if (!r.ok()) return r.status();
-          high = *r;
-          if (std::isfinite(high)) observe();
-        }
-        // The true value is always feasible; guard against LP round-off.
-        low = std::min(low, d.value[c]);
-        high = std::max(high, d.value[c]);
-        if (integer) {
-          low = RoundUp(low);
-          high = RoundDown(high);
-        }
-        lo[c] = low;
-        hi[c] = high;
-        kind[c] = IntervalKind::kExact;
-      }
-      continue;
-    }
-    // Certified: per primary, witness first, then growing windows.
-    for (int p : comp) {
-      if (!is_primary[p] || covered(p)) {
-        if (is_primary[p]) kind[p] = IntervalKind::kInner;
-        continue;
-      }
-      size_t limit = 64;
-      while (true) {
-        // Breadth-first window of unknown cells around p.
-        std::vector<int> window{p};
-        local_of[p] = 0;
-        for (size_t qi = 0; qi < window.size() && window.size() < limit; ++qi) {
-          const int c = window[qi];
-          for (int k = d.cr_start[c]; k < d.cr_start[c + 1] && window.size() < limit; ++k) {
-            const int r = d.cr_rel[k];
-            if (!red.active[r]) continue;
-            for (int q = d.rel_start[r]; q < d.rel_start[r + 1] && window.size() < limit; ++q) {
-              const int c2 = d.rel_cell[q];
-              if (red.unknown[c2] && local_of[c2] < 0) {
-                local_of[c2] = static_cast<int>(window.size());
-                window.push_back(c2);
-              }
-            }
-          }
-        }
-        for (int c : window) local_of[c] = -1;
-        const bool whole = window.size() >= comp.size();
-        if (whole) window = comp;
-        const int j =
-            whole ? static_cast<int>(std::find(comp.begin(), comp.end(), p) - comp.begin()) : 0;
-        WindowLp lp(d, red, window, &local_of);
-        absl::StatusOr<double> low = lp.Optimize(j, +1, &report.lp_solves);
-        if (!low.ok()) return low.status();
-        absl::StatusOr<double> high = lp.Optimize(j, -1, &report.lp_solves);
-        if (!high.ok()) return high.status();
-        double l = std::min(*low, d.value[p]), h = std::max(*high, d.value[p]);
-        if (integer) {
-          l = RoundUp(l);
-          h = RoundDown(h);
-        }
-        if (whole) {
-          lo[p] = l;
-          hi[p] = h;
-          kind[p] = IntervalKind::kExact;
-          break;
-        }
-        lo[p] = std::min(lo[p], l);
-        hi[p] = std::max(hi[p], h);
-        kind[p] = IntervalKind::kInner;
-        if (covered(p)) break;
-        limit *= 8;
-      }
-    }
-  }
-
-  // Cells that are suppressed but in no active relation and not pinned are
-  // components of one cell: handled above (their LP has no rows).
-  for (int c = 0; c < n; ++c) {
-    if (!suppressed[c]) continue;
-    SuppressedInterval iv;
-    iv.cell = c;
-    iv.kind = kind[c];
-    if (kind[c] == IntervalKind::kNotComputed) {
-      iv.lower = iv.upper = std::numeric_limits<double>::quiet_NaN();
-    } else {
-      iv.lower = lo[c];
-      iv.upper = hi[c];
-    }
-    report.intervals.push_back(iv);
-  }
-  report.passed = true;
-  for (int c = 0; c < n; ++c) {
-    if (!is_primary[c]) continue;
-    const Protection& pr = protection[c];
-    PrimaryVerdict v;
-    v.cell = c;
-    v.value = d.value[c];
-    v.need_lower = d.value[c] - pr.lower;
-    v.need_upper = d.value[c] + pr.upper;
-    v.sliding = pr.sliding;
-    if (!suppressed[c]) {
-      v.lower = v.upper = d.value[c];
-      v.exact = true;
-      v.safe = false;
-      v.reason = "the cell is published";
-    } else {
-      v.lower = lo[c];
-      v.upper = hi[c];
-      v.exact = kind[c] == IntervalKind::kExact;
-      v.safe = covered(c);
-      if (!v.safe) {
-        if (red.pinned[c]) {
-          v.reason = "the published cells and the relations determine its value exactly";
-        } else if (hi[c] < v.need_upper) {
-          v.reason = "the attacker can prove it is below the required upper bound";
-        } else if (lo[c] > v.need_lower) {
-          v.reason = "the attacker can prove it is above the required lower bound";
-        } else {
-          v.reason = "the attacker's interval is narrower than the sliding protection";
-        }
-        if (!v.exact) v.reason += " (within the certified part; an exact LP may say more)";
-      }
-    }
-    if (!v.safe) report.passed = false;
-    report.primaries.push_back(std::move(v));
-  }
-  return report;
+absl::StatusOr<AuditReport> RunAudit(const SdcData& d, const std::vector<Protection>& protection,
+                                     const std::vector<bool>& suppressed,
+                                     const AuditOptions& options, const std::vector<Witness>* hints,
+                                     const ProgressFn& progress) {
+  GDPRKIT_RETURN_IF_ERROR(CheckAuditArguments(d, protection, suppressed, options));
+  return Auditor(d, protection, suppressed, options).Run(hints, progress);
 }
 
 }  // namespace internal
