@@ -708,5 +708,58 @@ TEST(PolicyRights, DirectMarketingCanAlwaysBeObjectedTo) {
   EXPECT_TRUE(FindingWithCode(bad->Validate(), "unknown-erasure-exception").has_value());
 }
 
+// Every name of every policy vocabulary parses back to the value it names;
+// an unknown name is refused naming the valid ones and the nearest; a value
+// outside a table prints as "unknown".
+template <typename E, typename Parse, typename NameOfE>
+void ExpectRoundTrip(const std::vector<std::string_view>& names, Parse parse, NameOfE name_of) {
+  ASSERT_FALSE(names.empty());
+  for (std::string_view name : names) {
+    absl::StatusOr<E> value = parse(name);
+    ASSERT_TRUE(value.ok()) << name << ": " << value.status();
+    EXPECT_EQ(name_of(*value), name);
+  }
+  absl::StatusOr<E> bad = parse(std::string(names.front()) + "x");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(bad.status().message()),
+              AllOf(HasSubstr("valid: \"" + std::string(names.front()) + "\""),
+                    HasSubstr("; did you mean \"" + std::string(names.front()) + "\"?")));
+  EXPECT_EQ(name_of(static_cast<E>(200)), "unknown");
+}
+
+TEST(Vocabulary, EveryNameRoundTrips) {
+  ExpectRoundTrip<PolicyFormat>(PolicyFormatNames(), ParsePolicyFormat, PolicyFormatName);
+  ExpectRoundTrip<RecipientKind>(RecipientKindNames(), ParseRecipientKind, RecipientKindName);
+  ExpectRoundTrip<ErasureException>(ErasureExceptionNames(), ParseErasureException,
+                                    ErasureExceptionName);
+  ExpectRoundTrip<ControllerRole>(ControllerRoleNames(), ParseControllerRole, ControllerRoleName);
+  ExpectRoundTrip<Severity>(SeverityNames(), ParseSeverity, SeverityName);
+  ExpectRoundTrip<BasisKind>(BasisKindNames(), ParseBasisKind, BasisKindName);
+  ExpectRoundTrip<BasisEffect>(BasisEffectNames(), ParseBasisEffect, BasisEffectName);
+  ExpectRoundTrip<CategoryFlag>(CategoryFlagNames(), ParseCategoryFlag, CategoryFlagName);
+  EXPECT_EQ(*ParsePolicyFormat("pbtxt"), PolicyFormat::kTextProto);
+  EXPECT_THAT(BasisEffectNamesOf(kEffectLawful | kEffectConsent),
+              ::testing::ElementsAre("lawful", "consent"));
+}
+
+TEST(Vocabulary, LookupsAnswerWithTheNearestNames) {
+  auto p = MustLoad(WithPurpose(R"pb(categories: "contact" basis: "A6-1-b")pb"));
+  ASSERT_NE(p, nullptr);
+  ASSERT_TRUE(p->GetPurpose("p").ok());
+  absl::Status s = p->GetPurpose("q").status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(std::string(s.message()), HasSubstr("no purpose \"q\" in policy "));
+  EXPECT_THAT(std::string(s.message()), HasSubstr("; did you mean \"p\"?"));
+  EXPECT_THAT(std::string(p->GetBasisTitle("A6-1-g").status().message()),
+              HasSubstr("did you mean \"A6-1-a\""));
+  EXPECT_EQ(*p->GetBasisTitle("A6-1-b"), p->BasisTitle("A6-1-b"));
+  EXPECT_EQ(p->GetCategory("contact.emial").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(p->GetRetentionRule("x").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ((*GetLegalBasis("A10"))->code, "A10");
+  EXPECT_THAT(std::string(GetRight("A23").status().message()),
+              HasSubstr("unknown right code \"A23\"; did you mean"));
+}
+
 }  // namespace
 }  // namespace gdprkit
