@@ -509,6 +509,21 @@ class Auditor {
   AuditReport report_;
 };
 
+}  // namespace
+
+absl::Status CheckLevels(const SdcData& d, int c, const Protection& p) {
+  for (double level : {p.upper, p.lower, p.sliding}) {
+    if (!std::isfinite(level) || level < 0 || level > 1e15) {
+      return absl::InvalidArgumentError(absl::StrCat("cell ", d.CellName(c),
+                                                     " has protection level ", level,
+                                                     " (must be finite, >= 0 and at most 1e15)"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+namespace {
+
 absl::Status CheckAuditArguments(const SdcData& d, const std::vector<Protection>& protection,
                                  const std::vector<bool>& suppressed, const AuditOptions& options) {
   const int n = d.num_cells();
@@ -521,16 +536,7 @@ absl::Status CheckAuditArguments(const SdcData& d, const std::vector<Protection>
   if (!(options.tolerance >= 0) || options.tolerance > 1e-2) {
     return absl::InvalidArgumentError("audit tolerance must be in [0, 0.01]");
   }
-  for (int c = 0; c < n; ++c) {
-    const Protection& p = protection[c];
-    for (double level : {p.upper, p.lower, p.sliding}) {
-      if (!std::isfinite(level) || level < 0 || level > 1e15) {
-        return absl::InvalidArgumentError(absl::StrCat("cell ", d.CellName(c),
-                                                       " has protection level ", level,
-                                                       " (must be finite, >= 0 and at most 1e15)"));
-      }
-    }
-  }
+  for (int c = 0; c < n; ++c) GDPRKIT_RETURN_IF_ERROR(CheckLevels(d, c, protection[c]));
   return absl::OkStatus();
 }
 

@@ -24,13 +24,7 @@ absl::Status CheckProtection(const internal::SdcData& d,
   const int n = d.num_cells();
   for (int c = 0; c < n; ++c) {
     const Protection& p = protection[c];
-    for (double level : {p.upper, p.lower, p.sliding}) {
-      if (!std::isfinite(level) || level < 0 || level > 1e15) {
-        return absl::InvalidArgumentError(absl::StrCat("cell ", d.CellName(c),
-                                                       " has protection level ", level,
-                                                       " (must be finite, >= 0 and at most 1e15)"));
-      }
-    }
+    GDPRKIT_RETURN_IF_ERROR(internal::CheckLevels(d, c, p));
     if (!p.primary && (p.upper > 0 || p.lower > 0 || p.sliding > 0)) {
       return absl::InvalidArgumentError(
           absl::StrCat("cell ", d.CellName(c), " has protection levels but is not primary"));

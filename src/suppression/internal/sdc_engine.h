@@ -42,6 +42,10 @@ double CheckWitness(const SdcData& d, const std::vector<bool>& suppressed, const
 
 using ProgressFn = std::function<bool(const Progress&)>;
 
+// The levels of cell c's protection are finite, >= 0 and at most 1e15;
+// InvalidArgument naming the cell otherwise.
+absl::Status CheckLevels(const SdcData& d, int c, const Protection& p);
+
 absl::StatusOr<AuditReport> RunAudit(const SdcData& d, const std::vector<Protection>& protection,
                                      const std::vector<bool>& suppressed,
                                      const AuditOptions& options, const std::vector<Witness>* hints,
