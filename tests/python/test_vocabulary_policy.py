@@ -21,7 +21,7 @@ import gdprkit
 from doors import needs_c, needs_cli, run_c_probe, run_cli
 from gdprkit import _gdprkit
 
-NAMES: Dict[str, List[str]] = _gdprkit.policy_names()  # type: ignore[attr-defined]
+NAMES: Dict[str, List[str]] = _gdprkit.policy_names()
 
 
 def test_the_core_lists_every_vocabulary() -> None:
@@ -145,7 +145,7 @@ def test_python_prints_every_category_flag() -> None:
 
 
 def test_python_names_every_status_code() -> None:
-    names = _gdprkit.status_code_names()  # type: ignore[attr-defined]
+    names = _gdprkit.status_code_names()
     assert names[0] == "OK" and len(names) == 17
     for number, name in enumerate(names):
         cls = gdprkit.error_class(number)
@@ -237,7 +237,7 @@ def test_c_names_every_severity_status_and_format() -> None:
     expected: List[Tuple[int, str]] = list(enumerate(NAMES["severity"]))
     assert [tuple(s) for s in seen["severities"]] == expected
     # Status names: the core's, then "UNKNOWN_CODE" past the last code.
-    assert seen["status"] == _gdprkit.status_code_names() + ["UNKNOWN_CODE"]  # type: ignore
+    assert seen["status"] == _gdprkit.status_code_names() + ["UNKNOWN_CODE"]
     # Formats: the C numbers 0, 1, 2 are the core's names in order (and the
     # extension's FORMAT_* constants); 3 is refused.
     assert NAMES["policy_format"] == ["auto", "textproto", "json"]
