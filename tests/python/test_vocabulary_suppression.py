@@ -3,8 +3,8 @@
 Each vocabulary is read from the core (through the extension, which lists the
 core's tables: src/suppression/vocabulary.cc), and every name must be
 accepted and printed back by every door that has it: the Python package, the
-command line (the built ``gdprkit``: $GDPRKIT_CLI, else the newest
-build/*/gdprkit) and the C ABI (libgdprkit.so beside it, through ctypes;
+command line and the C ABI (the built ones tests/python/doors.py finds; C
+through ctypes;
 its requests spell each name as the proto enum value, SECONDARY_METHOD_
 HEURISTIC for "heuristic"). A name added to a core table and missing at a
 door fails here. Also: the doors agree on missing="zero" without computed
@@ -16,19 +16,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import pathlib
 import subprocess
-import sys
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 import pandas as pd
 import pytest
 
 import gdprkit
+from doors import CLI, needs_c, needs_cli, run_c_probe
 from gdprkit import _gdprkit, suppression
-
-REPO = pathlib.Path(__file__).resolve().parents[2]
 
 # Six leaves, practice x band; (p1, >=140) = 3 is primary under threshold 5.
 LEAVES = [("p1", "<140", 31), ("p1", ">=140", 3), ("p2", "<140", 24), ("p2", ">=140", 9),
@@ -39,22 +36,9 @@ def frame(rows: List[Any] = LEAVES) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["practice", "band", "n"])
 
 
-def _cli() -> Optional[pathlib.Path]:
-    given = os.environ.get("GDPRKIT_CLI")
-    if given:
-        return pathlib.Path(given)
-    built = [p for p in REPO.glob("build/*/gdprkit") if p.is_file() and os.access(p, os.X_OK)]
-    return max(built, key=lambda p: p.stat().st_mtime) if built else None
-
-
-CLI = _cli()
-needs_cli = pytest.mark.skipif(CLI is None, reason="no built gdprkit command line")
-LIB = CLI.parent / "libgdprkit.so.0" if CLI is not None else None
-needs_c = pytest.mark.skipif(LIB is None or not LIB.exists(),
-                             reason="no built libgdprkit.so.0 beside the CLI")
-
-
 def run_cli(tmp_path: pathlib.Path, df: pd.DataFrame, *args: str, code: int = 0) -> str:
+    """``gdprkit suppress`` on `df` as a CSV file: its standard output, or its
+    standard error when `code` is not 0."""
     assert CLI is not None
     path = tmp_path / "t.csv"
     df.to_csv(path, index=False)
@@ -280,7 +264,6 @@ def _proto(prefix: str, name: str) -> str:
 
 @needs_c
 def test_c_abi_accepts_and_prints_each_name() -> None:
-    assert LIB is not None
     table = {"name": "t", "dimensions": [
         {"name": "practice", "codes": [{"code": "Total"}] + [
             {"code": p, "parent": "Total"} for p in ("p1", "p2", "p3")]},
@@ -291,10 +274,8 @@ def test_c_abi_accepts_and_prints_each_name() -> None:
     options = ([{"method": _proto("SECONDARY_METHOD_", m)} for m in methods()]
                + [{"cost": _proto("COST_MODEL_", c)} for c in costs()]
                + [{"audit": {"mode": _proto("AUDIT_MODE_", a)}} for a in audit_modes()])
-    proc = subprocess.run(
-        [sys.executable, "-c", _C_PROBE, str(LIB), json.dumps(request), json.dumps(options)],
-        capture_output=True, text=True, timeout=120, check=True)
-    results: Dict[str, Any] = json.loads(proc.stdout)
+    results: Dict[str, Any] = json.loads(
+        run_c_probe(_C_PROBE, json.dumps(request), json.dumps(options)))
     statuses = {_proto("CELL_STATUS_", s) for s in _gdprkit.suppression_status_names()}
     for o in options:
         got = results[json.dumps(o, sort_keys=True)]
