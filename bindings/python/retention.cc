@@ -297,8 +297,8 @@ py::tuple Sweep(const ScheduleHandle& h, const RecordsHandle& records, DayNumber
   counts["invalid"] = report->invalid;
   py::list errors;
   for (const RecordError& e : report->errors) {
-    errors.append(py::make_tuple(e.row, Message(e.field), Message(records.loaded->ColumnOf(e.field)),
-                                 Message(e.message)));
+    errors.append(py::make_tuple(e.row, Message(e.field),
+                                 Message(records.loaded->ColumnOf(e.field)), Message(e.message)));
   }
   return py::make_tuple(counts, errors);
 }

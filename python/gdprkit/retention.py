@@ -90,6 +90,9 @@ REASONS: Tuple[str, ...] = tuple(_NAMES["retention_reason"])
 _ERRORS_MODES: Tuple[str, ...] = tuple(_NAMES["invalid_records"])
 _DUE = STATUSES.index("due")
 
+# Row labels for messages: a DataFrame's index, or one label per value.
+_Labels = Optional[Union[Sequence[Any], "pd.Index[Any]"]]
+
 _MIN_DAY: int = _gdprkit.MIN_DATE
 _MAX_DAY: int = _gdprkit.MAX_DATE
 _NAT64 = np.iinfo(np.int64).min
@@ -148,14 +151,14 @@ def _shown(value: Any) -> str:
     return repr(_gdprkit.WITHHELD_IDENTIFIER if _looks_like_cpr(value) else value)
 
 
-def _label(labels: Optional[Sequence[Any]], pos: int) -> Any:
+def _label(labels: _Labels, pos: int) -> Any:
     if labels is None:
         return pos
     value = labels[pos]
     return _gdprkit.WITHHELD_IDENTIFIER if _looks_like_cpr(value) else value
 
 
-def _where(column: Optional[str], labels: Optional[Sequence[Any]], pos: int) -> str:
+def _where(column: Optional[str], labels: _Labels, pos: int) -> str:
     import pandas as pd
     where = f"row {_label(labels, pos)!r}"
     if labels is not None and not isinstance(labels, pd.RangeIndex):
@@ -164,7 +167,7 @@ def _where(column: Optional[str], labels: Optional[Sequence[Any]], pos: int) -> 
 
 
 def _row_error(
-    column: Optional[str], labels: Optional[Sequence[Any]], pos: int, message: str
+    column: Optional[str], labels: _Labels, pos: int, message: str
 ) -> "RetentionInputError":
     """The error for the value at `pos` of `column`, naming row and column."""
     return RetentionInputError(
@@ -265,7 +268,7 @@ def to_days(
     *,
     zone: str = DEFAULT_ZONE,
     column: Optional[str] = None,
-    labels: Optional[Sequence[Any]] = None,
+    labels: _Labels = None,
 ) -> "np.ndarray[Any, np.dtype[np.int32]]":
     """Converts dates to int32 day numbers (days since 1970-01-01; :data:`NO_DATE` for missing).
 
@@ -329,7 +332,7 @@ _PER_DAY = {"D": 1, "h": 24, "m": 1440, "s": 86400, "ms": 86_400_000, "us": 86_4
 
 
 def _datetime64_days(
-    arr: "np.ndarray[Any, Any]", column: Optional[str], labels: Optional[Sequence[Any]]
+    arr: "np.ndarray[Any, Any]", column: Optional[str], labels: _Labels
 ) -> "np.ndarray[Any, np.dtype[np.int32]]":
     unit, count = np.datetime_data(arr.dtype)
     if unit not in _PER_DAY or count != 1:
@@ -346,7 +349,7 @@ def _datetime64_days(
 
 
 def _object_days(
-    arr: "np.ndarray[Any, Any]", zone: str, column: Optional[str], labels: Optional[Sequence[Any]]
+    arr: "np.ndarray[Any, Any]", zone: str, column: Optional[str], labels: _Labels
 ) -> "np.ndarray[Any, np.dtype[np.int32]]":
     import pandas as pd
     missing = pd.isna(arr)
@@ -354,7 +357,7 @@ def _object_days(
         return np.full(len(arr), NO_DATE, dtype=np.int32)
     kind = pd.api.types.infer_dtype(arr, skipna=True)
     if kind == "string":
-        texts = np.where(missing, None, arr).tolist()
+        texts = _with_none(arr, missing).tolist()
         days = np.empty(len(texts), dtype=np.int32)
         try:
             bad, message = _gdprkit.parse_dates(texts, zone, days)
@@ -366,14 +369,14 @@ def _object_days(
         return days
     if kind == "date":
         return _datetime64_days(
-            np.array(np.where(missing, None, arr).tolist(), dtype="datetime64[D]"), column, labels
+            np.array(_with_none(arr, missing).tolist(), dtype="datetime64[D]"), column, labels
         )
     if kind in ("datetime", "datetime64"):
         try:
-            ts = pd.to_datetime(pd.Series(np.where(missing, None, arr), dtype=object))
+            ts = pd.to_datetime(pd.Series(_with_none(arr, missing), dtype="object"))
         except (ValueError, TypeError):
             try:
-                ts = pd.to_datetime(pd.Series(np.where(missing, None, arr), dtype=object), utc=True)
+                ts = pd.to_datetime(pd.Series(_with_none(arr, missing), dtype="object"), utc=True)
             except (ValueError, TypeError) as e:
                 raise RetentionInputError(
                     f"column {column!r}: cannot read the dates: {e}", column=column
@@ -399,7 +402,15 @@ def _object_days(
     return out
 
 
-def _sub(labels: Optional[Sequence[Any]], mask: "np.ndarray[Any, Any]") -> Optional[List[Any]]:
+def _with_none(arr: "np.ndarray[Any, Any]", missing: "np.ndarray[Any, Any]"
+               ) -> "np.ndarray[Any, Any]":
+    """An object array with None where `missing`."""
+    out = np.array(arr, dtype=object)
+    out[missing] = None
+    return out
+
+
+def _sub(labels: _Labels, mask: "np.ndarray[Any, Any]") -> Optional[List[Any]]:
     if labels is None:
         return [int(i) for i in np.flatnonzero(mask)]
     return [labels[int(i)] for i in np.flatnonzero(mask)]
@@ -473,7 +484,7 @@ def add_period(date: Any, period: str, *, zone: str = DEFAULT_ZONE) -> Any:
 
 
 def _add_days(
-    days: "np.ndarray[Any, Any]", period: str, labels: Optional[Sequence[Any]], column: Any
+    days: "np.ndarray[Any, Any]", period: str, labels: _Labels, column: Any
 ) -> "np.ndarray[Any, Any]":
     days = np.ascontiguousarray(days, dtype=np.int32)
     out = np.empty(len(days), dtype=np.int32)
@@ -824,7 +835,7 @@ def _holds(
             raise InvalidArgumentError(
                 "holds: the records' ids are not unique, so holds cannot name them"
             )
-        rows = target.get_indexer(holds[key])
+        rows = target.get_indexer(pd.Index(holds[key]))
         if (rows < 0).any():
             pos = int(np.flatnonzero(rows < 0)[0])
             raise RetentionInputError(
@@ -983,15 +994,15 @@ def _result(
     out: Dict[str, Any] = {}
     if prepared.ids is not None:
         out[prepared.id_name or "id"] = prepared.ids.to_numpy()
-    out["status"] = pd.Categorical.from_codes(status, categories=list(STATUSES))
+    out["status"] = pd.Categorical.from_codes(status, categories=pd.Index(STATUSES))
     out["due"] = status == _DUE
     out["due_date"] = due_date
     out["next_due"] = next_due
-    out["rule"] = pd.Categorical.from_codes(rule_idx, categories=list(schedule.rule_ids))
-    out["anchor"] = pd.Categorical.from_codes(anchor, categories=list(schedule.events))
-    out["reason"] = pd.Categorical.from_codes(reason, categories=list(REASONS))
+    out["rule"] = pd.Categorical.from_codes(rule_idx, categories=pd.Index(schedule.rule_ids))
+    out["anchor"] = pd.Categorical.from_codes(anchor, categories=pd.Index(schedule.events))
+    out["reason"] = pd.Categorical.from_codes(reason, categories=pd.Index(REASONS))
     out["hold"] = hold
-    result = pd.DataFrame(out, index=df.index, copy=False)
+    result: pd.DataFrame = pd.DataFrame(out, index=df.index, copy=False)
     result.attrs["counts"] = dict(counts)
     result.attrs["complete"] = counts["invalid"] == 0
     result.attrs["errors"] = [
@@ -1322,7 +1333,7 @@ class DeletionLog:
         import pandas as pd
         raw = _args.path(path, "path")
         rows = [_entry(t) for t in _gdprkit.read_deletion_log(raw, _key_bytes(key))]
-        frame = pd.DataFrame(
+        frame: pd.DataFrame = pd.DataFrame(
             [r.__dict__ for r in rows],
             columns=["seq", "record_id", "rule_id", "due_date", "deleted_at", "hash", "line"],
         )

@@ -16,6 +16,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/redact.h"
+#include "common/status_macros.h"
 #include "common/sv.h"
 #include "common/text.h"
 #include "gdprkit/retention.h"
@@ -172,11 +173,10 @@ inline DayNumber FirstFreeDay(DayNumber t, const Hold* holds, const std::int32_t
   return t;
 }
 
-template <bool kTrace>
-Decision Decide(const CompiledRetentionRule* rules, const std::int32_t* set, std::int32_t nset,
-                const Row& row, DayNumber as_of, const Hold* holds, const std::int32_t* hidx,
-                std::int32_t nholds, Trace* trace) {
-  Decision d;
+// What the rules of one record's set say: the earliest end among the
+// deleting rules, the latest among the retaining ones, and the first of each
+// kind still waiting for its event.
+struct Ends {
   bool any_delete = false, any_keep = false;
   DayNumber del = kNever, ret = kNever;
   RuleEnd del_end, ret_end;
@@ -184,99 +184,113 @@ Decision Decide(const CompiledRetentionRule* rules, const std::int32_t* set, std
   std::int32_t del_pending = -1, ret_pending = -1, no_period = -1;
   RuleEnd del_pending_end, ret_pending_end;
   bool ret_known = false;
+};
+
+template <bool kTrace>
+inline Ends GatherEnds(const CompiledRetentionRule* rules, const std::int32_t* set,
+                       std::int32_t nset, const Row& row, Trace* trace) {
+  Ends x;
   for (std::int32_t k = 0; k < nset; ++k) {
     const std::int32_t ri = set[k];
     const CompiledRetentionRule& r = rules[ri];
     if (!r.structured()) {
-      if (no_period < 0) no_period = ri;
+      if (x.no_period < 0) x.no_period = ri;
       if constexpr (kTrace) trace->Line("rule ", trace->Rule(ri), ": no period (descriptive only)");
       continue;
     }
     const RuleEnd e = EvaluateRule<kTrace>(r, ri, row, trace);
     if (r.deletes()) {
-      any_delete = true;
+      x.any_delete = true;
       if (e.end == kNever) {
-        if (del_pending < 0) {
-          del_pending = ri;
-          del_pending_end = e;
+        if (x.del_pending < 0) {
+          x.del_pending = ri;
+          x.del_pending_end = e;
         }
-      } else if (e.end < del) {
-        del = e.end;
-        del_end = e;
-        del_rule = ri;
+      } else if (e.end < x.del) {
+        x.del = e.end;
+        x.del_end = e;
+        x.del_rule = ri;
       }
     }
     if (r.keeps()) {
-      any_keep = true;
+      x.any_keep = true;
       if (e.end == kNever) {
-        if (ret_pending < 0) {
-          ret_pending = ri;
-          ret_pending_end = e;
+        if (x.ret_pending < 0) {
+          x.ret_pending = ri;
+          x.ret_pending_end = e;
         }
-      } else if (!ret_known || e.end > ret) {
-        ret = e.end;
-        ret_end = e;
-        ret_rule = ri;
-        ret_known = true;
+      } else if (!x.ret_known || e.end > x.ret) {
+        x.ret = e.end;
+        x.ret_end = e;
+        x.ret_rule = ri;
+        x.ret_known = true;
       }
     }
   }
+  return x;
+}
 
-  // Before holds.
-  bool dated = false;  // a due date (due/pending) results
-  if (!any_delete && !any_keep) {
-    d.status = RetentionStatus::kKept;
-    d.reason = nset == 0 ? RetentionReason::kNoRule : RetentionReason::kNoPeriod;
-    d.rule = no_period;
-  } else if (ret_pending >= 0) {
-    d.status = RetentionStatus::kKept;
-    d.reason = RetentionReason::kAnchorPending;
-    d.rule = ret_pending;
-    d.anchor = ret_pending_end.event;
-  } else if (!any_delete) {
-    d.date = ret;
-    d.rule = ret_rule;
-    d.anchor = ret_end.event;
-    d.reason = ret_end.reason;
-    d.status = as_of >= ret ? RetentionStatus::kMayDelete : RetentionStatus::kKept;
-  } else if (del == kNever) {
-    d.status = RetentionStatus::kKept;
-    d.reason = RetentionReason::kAnchorPending;
-    d.rule = del_pending;
-    d.anchor = del_pending_end.event;
+// The decision before holds: retention beats deletion. Returns true when it
+// is a due date (due or pending, decided by the holds and as_of).
+template <bool kTrace>
+inline bool DecideBeforeHolds(const Ends& x, std::int32_t nset, DayNumber as_of, Decision* d,
+                              Trace* trace) {
+  bool dated = false;
+  if (!x.any_delete && !x.any_keep) {
+    d->status = RetentionStatus::kKept;
+    d->reason = nset == 0 ? RetentionReason::kNoRule : RetentionReason::kNoPeriod;
+    d->rule = x.no_period;
+  } else if (x.ret_pending >= 0) {
+    d->status = RetentionStatus::kKept;
+    d->reason = RetentionReason::kAnchorPending;
+    d->rule = x.ret_pending;
+    d->anchor = x.ret_pending_end.event;
+  } else if (!x.any_delete) {
+    d->date = x.ret;
+    d->rule = x.ret_rule;
+    d->anchor = x.ret_end.event;
+    d->reason = x.ret_end.reason;
+    d->status = as_of >= x.ret ? RetentionStatus::kMayDelete : RetentionStatus::kKept;
+  } else if (x.del == kNever) {
+    d->status = RetentionStatus::kKept;
+    d->reason = RetentionReason::kAnchorPending;
+    d->rule = x.del_pending;
+    d->anchor = x.del_pending_end.event;
   } else {
     dated = true;
-    if (any_keep && ret > del) {
-      d.date = ret;
-      d.rule = ret_rule;
-      d.anchor = ret_end.event;
-      d.reason = ret_end.reason;
-    } else {
-      d.date = del;
-      d.rule = del_rule;
-      d.anchor = del_end.event;
-      d.reason = del_end.reason;
-    }
+    const bool retained = x.any_keep && x.ret > x.del;
+    d->date = retained ? x.ret : x.del;
+    d->rule = retained ? x.ret_rule : x.del_rule;
+    d->anchor = retained ? x.ret_end.event : x.del_end.event;
+    d->reason = retained ? x.ret_end.reason : x.del_end.reason;
   }
   if constexpr (kTrace) {
-    if (any_delete) {
-      trace->Line("deletion: ", del == kNever ? std::string("no date yet")
-                                              : absl::StrCat(FormatDate(del), " (shortest, rule ",
-                                                             trace->Rule(del_rule), ")"));
+    if (x.any_delete) {
+      trace->Line("deletion: ", x.del == kNever
+                                    ? std::string("no date yet")
+                                    : absl::StrCat(FormatDate(x.del), " (shortest, rule ",
+                                                   trace->Rule(x.del_rule), ")"));
     }
-    if (any_keep) {
+    if (x.any_keep) {
       trace->Line("retention: ",
-                  ret_pending >= 0 ? absl::StrCat("indefinite while rule ",
-                                                  trace->Rule(ret_pending), " waits for its event")
-                                   : absl::StrCat("until ", FormatDate(ret), " (longest, rule ",
-                                                  trace->Rule(ret_rule), ")"));
-      if (dated && ret > del) {
-        trace->Line("retention beats deletion: due when retention ends, ", FormatDate(ret));
+                  x.ret_pending >= 0
+                      ? absl::StrCat("indefinite while rule ", trace->Rule(x.ret_pending),
+                                     " waits for its event")
+                      : absl::StrCat("until ", FormatDate(x.ret), " (longest, rule ",
+                                     trace->Rule(x.ret_rule), ")"));
+      if (dated && x.ret > x.del) {
+        trace->Line("retention beats deletion: due when retention ends, ", FormatDate(x.ret));
       }
     }
   }
+  return dated;
+}
 
-  // Holds.
+// Holds beat everything: a hold in force holds the record; a due date under
+// a hold moves to its release.
+template <bool kTrace>
+inline void ApplyHolds(bool dated, DayNumber as_of, const Hold* holds, const std::int32_t* hidx,
+                       std::int32_t nholds, Decision* d, Trace* trace) {
   std::int32_t active = -1;
   for (std::int32_t k = 0; k < nholds; ++k) {
     const Hold& h = holds[hidx[k]];
@@ -287,41 +301,52 @@ Decision Decide(const CompiledRetentionRule* rules, const std::int32_t* set, std
   }
   if (dated && nholds > 0) {
     std::int32_t pusher = -1;
-    const DayNumber e = FirstFreeDay(d.date, holds, hidx, nholds, &pusher);
-    if (e != d.date) {
-      d.reason = RetentionReason::kHoldReleased;
-      d.hold = pusher;
+    const DayNumber e = FirstFreeDay(d->date, holds, hidx, nholds, &pusher);
+    if (e != d->date) {
+      d->reason = RetentionReason::kHoldReleased;
+      d->hold = pusher;
       if constexpr (kTrace) {
         trace->Line("hold #", pusher,
-                    e == kNever ? " is open-ended and covers the due date"
-                                : absl::StrCat(" moves the due date to its "
-                                               "release, ",
-                                               FormatDate(e)));
+                    e == kNever
+                        ? " is open-ended and covers the due date"
+                        : absl::StrCat(" moves the due date to its release, ", FormatDate(e)));
       }
     }
-    d.date = e;
+    d->date = e;
   }
   if (active >= 0) {
-    d.status = RetentionStatus::kHeld;
-    d.reason = RetentionReason::kHold;
-    d.hold = active;
+    d->status = RetentionStatus::kHeld;
+    d->reason = RetentionReason::kHold;
+    d->hold = active;
     if (dated) {
       std::int32_t pusher = -1;
-      const DayNumber e = FirstFreeDay(std::max(d.date, as_of), holds, hidx, nholds, &pusher);
-      d.date = e == kNever ? kNoDate : e;
+      const DayNumber e = FirstFreeDay(std::max(d->date, as_of), holds, hidx, nholds, &pusher);
+      d->date = e == kNever ? kNoDate : e;
     } else {
-      d.date = kNoDate;
+      d->date = kNoDate;
     }
     if constexpr (kTrace) trace->Line("hold #", active, " is in force: the record is held");
   } else if (dated) {
-    if (d.date == kNever) {
-      d.status = RetentionStatus::kKept;
-      d.reason = RetentionReason::kHold;
-      d.date = kNoDate;
+    if (d->date == kNever) {
+      d->status = RetentionStatus::kKept;
+      d->reason = RetentionReason::kHold;
+      d->date = kNoDate;
     } else {
-      d.status = as_of >= d.date ? RetentionStatus::kDue : RetentionStatus::kPending;
+      d->status = as_of >= d->date ? RetentionStatus::kDue : RetentionStatus::kPending;
     }
   }
+}
+
+// One record's decision (docs/retention.md, section 3): the rules'
+// ends, then deletion against retention, then the holds.
+template <bool kTrace>
+Decision Decide(const CompiledRetentionRule* rules, const std::int32_t* set, std::int32_t nset,
+                const Row& row, DayNumber as_of, const Hold* holds, const std::int32_t* hidx,
+                std::int32_t nholds, Trace* trace) {
+  Decision d;
+  const Ends ends = GatherEnds<kTrace>(rules, set, nset, row, trace);
+  const bool dated = DecideBeforeHolds<kTrace>(ends, nset, as_of, &d, trace);
+  ApplyHolds<kTrace>(dated, as_of, holds, hidx, nholds, &d, trace);
   return d;
 }
 
@@ -587,31 +612,10 @@ void SweepRange(const Plan& plan, std::int64_t lo, std::int64_t hi, const SweepC
 
 namespace {
 
-// Checks the input's shape and builds the plan. Errors: InvalidArgument.
-absl::Status MakePlan(const RetentionSchedule& s, const SweepInput& in, DayNumber as_of,
-                      Plan* plan) {
-  plan->schedule = &s;
-  plan->input = &in;
-  plan->as_of = as_of;
-  const std::size_t n = in.selector.size();
-  plan->n = static_cast<std::int64_t>(n);
-  if (n > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max())) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("sweep input has ", n, " records; at most 2^31-1 per sweep"));
-  }
-  if (!IsValidDay(as_of)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("sweep date (as_of) ",
-                     as_of == kNoDate ? std::string("is missing")
-                                      : absl::StrCat("day ", as_of, " is not a date"),
-                     "; give a date in 0001-01-01 ... 9999-12-31"));
-  }
-  if (!in.record_ids.empty() && in.record_ids.size() != n) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("record_ids has ", in.record_ids.size(), " entries; the selector has ", n));
-  }
-  const auto& rules = s.rules();
-  // Rule sets.
+// The rule sets of the input: its own, or one per rule when it has none;
+// which of them count from collection.
+absl::Status PlanRuleSets(const SweepInput& in, absl::Span<const CompiledRetentionRule> rules,
+                          Plan* plan) {
   if (in.rule_sets.empty()) {
     plan->identity.resize(rules.size());
     std::iota(plan->identity.begin(), plan->identity.end(), 0);
@@ -639,8 +643,11 @@ absl::Status MakePlan(const RetentionSchedule& s, const SweepInput& in, DayNumbe
       if (r.has_period && r.anchor == 0) plan->set_needs_collection[k] = 1;
     }
   }
+  return absl::OkStatus();
+}
 
-  // Event columns.
+// The event columns by event index: each known, given once, of n rows.
+absl::Status PlanEventColumns(const RetentionSchedule& s, const SweepInput& in, Plan* plan) {
   plan->cols.assign(s.events().size(), nullptr);
   for (std::size_t c = 0; c < in.events.size(); ++c) {
     const EventColumn& col = in.events[c];
@@ -654,10 +661,10 @@ absl::Status MakePlan(const RetentionSchedule& s, const SweepInput& in, DayNumbe
       return absl::InvalidArgumentError(
           absl::StrCat("events[", c, "]: event ", Quote(col.name), " is given twice"));
     }
-    if (col.days.size() != n) {
+    if (col.days.size() != static_cast<std::size_t>(plan->n)) {
       return absl::InvalidArgumentError(absl::StrCat("events[", c, "] (", AV(col.name), ") has ",
                                                      col.days.size(), " rows; the selector has ",
-                                                     n));
+                                                     plan->n));
     }
     plan->cols[e] = col.days.data();
     if (e == 0) {
@@ -666,35 +673,43 @@ absl::Status MakePlan(const RetentionSchedule& s, const SweepInput& in, DayNumbe
       plan->others.emplace_back(e, col.days.data());
     }
   }
-  // Columns the used rules need.
+  return absl::OkStatus();
+}
+
+// Every event a rule of a used set counts from, ends early on or is
+// extended by has a column.
+absl::Status CheckNeededColumns(const RetentionSchedule& s, const SweepInput& in,
+                                const Plan& plan) {
+  const std::size_t nsets = plan.set_size.size();
   std::vector<std::uint8_t> used(nsets, 0);
   for (std::int32_t sel : in.selector) {
     if (sel >= 0 && static_cast<std::size_t>(sel) < nsets) used[sel] = 1;
   }
   for (std::size_t k = 0; k < nsets; ++k) {
     if (!used[k]) continue;
-    for (std::int32_t j = 0; j < plan->set_size[k]; ++j) {
-      const CompiledRetentionRule& r = rules[plan->set_rules[k][j]];
+    for (std::int32_t j = 0; j < plan.set_size[k]; ++j) {
+      const CompiledRetentionRule& r = s.rules()[plan.set_rules[k][j]];
       auto need = [&](std::int32_t e, std::string_view how) -> absl::Status {
-        if (plan->cols[e] != nullptr) return absl::OkStatus();
+        if (plan.cols[e] != nullptr) return absl::OkStatus();
         return absl::InvalidArgumentError(absl::StrCat(
             "rule ", Quote(r.id), " ", AV(how), " event ", Quote(s.events()[e]),
             " but the input has no column of that name; give one (all dates missing if it never "
             "happened)"));
       };
-      if (r.has_period) {
-        if (absl::Status st = need(r.anchor, "counts from"); !st.ok()) return st;
-      }
-      for (const auto& e : r.ends_early) {
-        if (absl::Status st = need(e.event, "ends early on"); !st.ok()) return st;
-      }
+      if (r.has_period) GDPRKIT_RETURN_IF_ERROR(need(r.anchor, "counts from"));
+      for (const auto& e : r.ends_early) GDPRKIT_RETURN_IF_ERROR(need(e.event, "ends early on"));
       for (const auto& e : r.extended_by) {
-        if (absl::Status st = need(e.event, "is extended by"); !st.ok()) return st;
+        GDPRKIT_RETURN_IF_ERROR(need(e.event, "is extended by"));
       }
     }
   }
+  return absl::OkStatus();
+}
 
-  // Sets decided in closed form.
+// The sets of one structured rule, decided by that rule alone; those with a
+// period and no other events in closed form.
+void PlanSimpleSets(absl::Span<const CompiledRetentionRule> rules, Plan* plan) {
+  const std::size_t nsets = plan->set_size.size();
   plan->simple.assign(nsets, Plan::Simple());
   for (std::size_t k = 0; k < nsets; ++k) {
     if (plan->set_size[k] != 1) continue;
@@ -711,16 +726,19 @@ absl::Status MakePlan(const RetentionSchedule& s, const SweepInput& in, DayNumbe
       f.period = r.period;
     }
   }
+}
 
-  // Holds, sorted by record.
+// The holds, each on a row of the input, sorted by row.
+absl::Status PlanHolds(const SweepInput& in, Plan* plan) {
   if (in.holds.size() > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max())) {
     return absl::InvalidArgumentError("too many holds");
   }
   plan->hold_order.resize(in.holds.size());
   for (std::size_t h = 0; h < in.holds.size(); ++h) {
-    if (in.holds[h].record < 0 || static_cast<std::size_t>(in.holds[h].record) >= n) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "holds[", h, "] names row ", in.holds[h].record, "; the input has ", n, " records"));
+    if (in.holds[h].record < 0 || in.holds[h].record >= plan->n) {
+      return absl::InvalidArgumentError(absl::StrCat("holds[", h, "] names row ",
+                                                     in.holds[h].record, "; the input has ",
+                                                     plan->n, " records"));
     }
     plan->hold_order[h] = static_cast<std::int32_t>(h);
   }
@@ -730,13 +748,120 @@ absl::Status MakePlan(const RetentionSchedule& s, const SweepInput& in, DayNumbe
   return absl::OkStatus();
 }
 
+// Checks the input's shape and builds the plan. Errors: InvalidArgument.
+absl::Status MakePlan(const RetentionSchedule& s, const SweepInput& in, DayNumber as_of,
+                      Plan* plan) {
+  plan->schedule = &s;
+  plan->input = &in;
+  plan->as_of = as_of;
+  const std::size_t n = in.selector.size();
+  plan->n = static_cast<std::int64_t>(n);
+  if (n > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("sweep input has ", n, " records; at most 2^31-1 per sweep"));
+  }
+  if (!IsValidDay(as_of)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("sweep date (as_of) ",
+                     as_of == kNoDate ? std::string("is missing")
+                                      : absl::StrCat("day ", as_of, " is not a date"),
+                     "; give a date in 0001-01-01 ... 9999-12-31"));
+  }
+  if (!in.record_ids.empty() && in.record_ids.size() != n) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("record_ids has ", in.record_ids.size(), " entries; the selector has ", n));
+  }
+  GDPRKIT_RETURN_IF_ERROR(PlanRuleSets(in, s.rules(), plan));
+  GDPRKIT_RETURN_IF_ERROR(PlanEventColumns(s, in, plan));
+  GDPRKIT_RETURN_IF_ERROR(CheckNeededColumns(s, in, *plan));
+  PlanSimpleSets(s.rules(), plan);
+  return PlanHolds(in, plan);
+}
+
+}  // namespace
+
+namespace {
+
+// Sweeps the plan's rows into `out` in `threads` chunks of consecutive rows,
+// one result per chunk (in row order).
+std::vector<ChunkResult> SweepChunks(const Plan& plan, const SweepColumns& out,
+                                     const SweepOptions& options, int threads) {
+  std::vector<ChunkResult> results(static_cast<std::size_t>(threads));
+  if (threads == 1) {
+    SweepRange(plan, 0, plan.n, out, options, &results[0]);
+    return results;
+  }
+  // An exception (std::bad_alloc) must neither escape a worker nor leave a
+  // started worker unjoined (both call std::terminate): each worker keeps
+  // its own, and a failure to start one joins those started before it is
+  // rethrown.
+  std::vector<std::exception_ptr> failures(static_cast<std::size_t>(threads));
+  std::vector<std::thread> workers;
+  auto work = [&](int t, std::int64_t lo, std::int64_t hi) {
+    try {
+      SweepRange(plan, lo, hi, out, options, &results[static_cast<std::size_t>(t)]);
+    } catch (...) {
+      failures[static_cast<std::size_t>(t)] = std::current_exception();
+    }
+  };
+  try {
+    workers.reserve(static_cast<std::size_t>(threads));
+    for (int t = 0; t < threads; ++t) {
+      workers.emplace_back(work, t, plan.n * t / threads, plan.n * (t + 1) / threads);
+    }
+  } catch (...) {
+    for (std::thread& w : workers) w.join();
+    throw;
+  }
+  for (std::thread& w : workers) w.join();
+  for (const std::exception_ptr& e : failures) {
+    if (e) std::rethrow_exception(e);
+  }
+  return results;
+}
+
+// The chunks' reports as one; with InvalidRecords::kFail, the error naming
+// the first invalid record (chunks are in row order).
+absl::StatusOr<SweepReport> MergeReports(const std::vector<ChunkResult>& results,
+                                         const SweepOptions& options) {
+  SweepReport report;
+  std::int64_t error_count = 0;
+  for (const ChunkResult& r : results) {
+    report.records += r.report.records;
+    report.due += r.report.due;
+    report.pending += r.report.pending;
+    report.kept += r.report.kept;
+    report.held += r.report.held;
+    report.may_delete += r.report.may_delete;
+    report.invalid += r.report.invalid;
+    error_count += r.error_count;
+    for (const RecordError& e : r.errors) {
+      if (report.errors.size() < options.max_errors) report.errors.push_back(e);
+    }
+  }
+  if (error_count > 0 && options.on_invalid == InvalidRecords::kFail) {
+    RecordError first;
+    for (const ChunkResult& r : results) {
+      if (!r.errors.empty()) {
+        first = r.errors.front();
+        break;
+      }
+    }
+    return absl::InvalidArgumentError(absl::StrCat(
+        first.ToString(),
+        error_count > 1 ? absl::StrCat(" (and ", error_count - 1, " more invalid records)") : "",
+        "; no result was returned"));
+  }
+  return report;
+}
+
 }  // namespace
 
 absl::StatusOr<SweepReport> RetentionSchedule::SweepInto(const SweepInput& input, DayNumber as_of,
                                                          const SweepColumns& out,
                                                          const SweepOptions& options) const {
   Plan plan;
-  if (absl::Status st = MakePlan(*this, input, as_of, &plan); !st.ok()) return st;
+  GDPRKIT_RETURN_IF_ERROR(MakePlan(*this, input, as_of, &plan));
   const std::size_t n = static_cast<std::size_t>(plan.n);
   if (out.status.size() != n || out.due_date.size() != n || out.rule.size() != n ||
       out.anchor.size() != n || out.reason.size() != n ||
@@ -751,67 +876,7 @@ absl::StatusOr<SweepReport> RetentionSchedule::SweepInto(const SweepInput& input
   constexpr std::int64_t kMinPerThread = 1 << 16;
   threads = static_cast<int>(
       std::min<std::int64_t>(threads, std::max<std::int64_t>(1, plan.n / kMinPerThread)));
-  std::vector<ChunkResult> results(static_cast<std::size_t>(threads));
-  if (threads == 1) {
-    SweepRange(plan, 0, plan.n, out, options, &results[0]);
-  } else {
-    // An exception (std::bad_alloc) must neither escape a worker nor leave
-    // a started worker unjoined (both call std::terminate): each worker keeps
-    // its own, and a failure to start one joins those started before it is
-    // rethrown.
-    std::vector<std::exception_ptr> failures(static_cast<std::size_t>(threads));
-    std::vector<std::thread> workers;
-    auto work = [&](int t, std::int64_t lo, std::int64_t hi) {
-      try {
-        SweepRange(plan, lo, hi, out, options, &results[static_cast<std::size_t>(t)]);
-      } catch (...) {
-        failures[static_cast<std::size_t>(t)] = std::current_exception();
-      }
-    };
-    try {
-      workers.reserve(static_cast<std::size_t>(threads));
-      for (int t = 0; t < threads; ++t) {
-        workers.emplace_back(work, t, plan.n * t / threads, plan.n * (t + 1) / threads);
-      }
-    } catch (...) {
-      for (std::thread& w : workers) w.join();
-      throw;
-    }
-    for (std::thread& w : workers) w.join();
-    for (const std::exception_ptr& e : failures) {
-      if (e) std::rethrow_exception(e);
-    }
-  }
-  SweepReport report;
-  std::int64_t error_count = 0;
-  for (ChunkResult& r : results) {
-    report.records += r.report.records;
-    report.due += r.report.due;
-    report.pending += r.report.pending;
-    report.kept += r.report.kept;
-    report.held += r.report.held;
-    report.may_delete += r.report.may_delete;
-    report.invalid += r.report.invalid;
-    error_count += r.error_count;
-    for (const RecordError& e : r.errors) {
-      if (report.errors.size() < options.max_errors) report.errors.push_back(e);
-    }
-  }
-  if (error_count > 0 && options.on_invalid == InvalidRecords::kFail) {
-    // The first error is in row order: chunks are in row order.
-    RecordError first;
-    for (const ChunkResult& r : results) {
-      if (!r.errors.empty()) {
-        first = r.errors.front();
-        break;
-      }
-    }
-    return absl::InvalidArgumentError(absl::StrCat(
-        first.ToString(),
-        error_count > 1 ? absl::StrCat(" (and ", error_count - 1, " more invalid records)") : "",
-        "; no result was returned"));
-  }
-  return report;
+  return MergeReports(SweepChunks(plan, out, options, threads), options);
 }
 
 absl::StatusOr<SweepResult> RetentionSchedule::Sweep(const SweepInput& input, DayNumber as_of,
@@ -835,7 +900,7 @@ absl::StatusOr<SweepResult> RetentionSchedule::Sweep(const SweepInput& input, Da
 absl::StatusOr<std::string> RetentionSchedule::Explain(const SweepInput& input, std::int64_t row,
                                                        DayNumber as_of) const {
   Plan plan;
-  if (absl::Status st = MakePlan(*this, input, as_of, &plan); !st.ok()) return st;
+  GDPRKIT_RETURN_IF_ERROR(MakePlan(*this, input, as_of, &plan));
   if (row < 0 || row >= plan.n) {
     return absl::NotFoundError(absl::StrCat("row ", row, " is out of range [0, ", plan.n, ")"));
   }

@@ -10,9 +10,9 @@ import unicodedata
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import POLICIES
 
 import gdprkit
+from conftest import POLICIES
 from gdprkit import _gdprkit, retention
 
 KAPSEL = POLICIES / "kapsel.textproto"
