@@ -190,8 +190,8 @@ class Benders {
 
  private:
   const SdcData& d_;
-  const std::vector<Protection>& prot_;
-  const std::vector<double>& cost_;
+  [[maybe_unused]] const std::vector<Protection>& prot_;
+  [[maybe_unused]] const std::vector<double>& cost_;
   std::vector<Requirement> reqs_;
 };
 

@@ -758,11 +758,9 @@ absl::Status StageTable(const TableInput& t, const BuildOptions& options, Produc
       ForSlice(*pt, d, c, [&](int pos) {
         if (!bad.ok() || !s->given[pos]) return;
         double sum = 0;
-        double scale = 0;
         for (int ch : h.children(c)) {
           const double v = s->value[pos + (ch - c) * pt->stride[d]];
           sum += v;
-          scale += std::fabs(v);
         }
         if (!Close(sum, s->value[pos], integer, options.relative_tolerance)) {
           std::vector<std::string> parts;

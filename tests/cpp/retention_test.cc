@@ -604,10 +604,6 @@ class Records {
 struct Out {
   std::string status, due, rule, anchor, reason;
   int hold;
-  friend std::ostream& operator<<(std::ostream& os, const Out& o) {
-    return os << o.status << " " << o.due << " rule=" << o.rule << " anchor=" << o.anchor
-              << " reason=" << o.reason << " hold=" << o.hold;
-  }
 };
 
 Out Row(const Records& recs, const SweepResult& r, int i) {

@@ -255,7 +255,8 @@ TEST_F(VaultIntegrityTest, FlippedBitsAreDamageNeverADifferentAnswer) {
     }
     unchanged += refused_.empty();
   }
-  EXPECT_EQ(silent, 0) << "of " << positions.size() << " flipped bits";
+  EXPECT_EQ(silent, 0) << "of " << positions.size() << " flipped bits (" << unchanged
+                       << " changed nothing a read sees)";
   // Damage reads as damage: a flipped bit never passes as a wrong passphrase.
   EXPECT_EQ(refused_.count(absl::StatusCode::kUnauthenticated), 0u);
   std::string how;

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import os
 import tempfile
 from typing import Any, Callable, Dict, Iterator, List, Tuple
@@ -29,8 +30,8 @@ import pandas as pd
 import pytest
 
 import gdprkit
-from gdprkit import Vault
 from conftest import POLICIES, SAMPLE
+from gdprkit import Vault
 
 hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
@@ -304,7 +305,8 @@ def test_every_argument_with_each_kind_of_odd_value(world, case: Case) -> None:
             kwargs = valid(world)
             kwargs[arg] = odd
             with in_temp_dir():
-                expect_gdprkit_error_or_success(lambda: fn(**kwargs), f"{name}({arg}={odd!r})")
+                call = functools.partial(fn, **kwargs)
+                expect_gdprkit_error_or_success(call, f"{name}({arg}={odd!r})")
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])

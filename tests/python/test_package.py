@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import importlib.metadata
-import os
 import inspect
+import os
 import pathlib
 import re
 import subprocess
