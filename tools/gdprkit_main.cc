@@ -130,16 +130,6 @@ std::string GeneralHelp() {
   return out;
 }
 
-// The core's "; did you mean "x"?" (common/text.h) for a mistyped word, or ""
-// when nothing is plausibly meant: at most a third of the word wrong.
-std::string DidYouMean(std::string_view wanted, const std::vector<std::string_view>& candidates) {
-  std::vector<std::string_view> near;
-  for (std::string_view c : candidates) {
-    if (EditDistance(wanted, c) <= std::max<std::size_t>(2, wanted.size() / 3)) near.push_back(c);
-  }
-  return internal::DidYouMean(wanted, absl::MakeConstSpan(near), 1);
-}
-
 }  // namespace
 
 int UsageError(std::string_view message, std::string_view help_hint) {
@@ -188,7 +178,7 @@ int ParseInvocation(const Command& c, const std::vector<std::string>& args, Invo
       std::vector<std::string_view> names;
       for (const OptionSpec& o : c.options) names.push_back(o.name);
       return UsageError(Str("'gdprkit ", FullName(c), "' has no option '", Plain(name), "'",
-                            DidYouMean(name, names)),
+                            internal::DidYouMeanTypo(name, names)),
                         hint);
     }
     if (inv->Has(name)) {
@@ -209,9 +199,10 @@ int ParseInvocation(const Command& c, const std::vector<std::string>& args, Invo
     }
     if (!spec->choices.empty() &&
         std::find(spec->choices.begin(), spec->choices.end(), *value) == spec->choices.end()) {
-      return UsageError(Str("option ", name, ": '", Plain(*value), "' is not one of ",
-                            Join(spec->choices, ", "), DidYouMean(*value, spec->choices)),
-                        hint);
+      return UsageError(
+          Str("option ", name, ": '", Plain(*value), "' is not one of ", Join(spec->choices, ", "),
+              internal::DidYouMeanTypo(*value, spec->choices)),
+          hint);
     }
     if (value->empty()) {
       return UsageError(Str("option ", name, " needs a non-empty value"), hint);
@@ -708,7 +699,7 @@ int Main(int argc, char** argv) {
     }
     if (command == nullptr) {
       return UsageError(Str("unknown command 'gdprkit ", args[0], " ", Plain(args[1]), "'",
-                            DidYouMean(args[1], names)),
+                            internal::DidYouMeanTypo(args[1], names)),
                         Str(args[0], " "));
     }
     consumed = 2;
@@ -719,8 +710,9 @@ int Main(int argc, char** argv) {
       if (c.family.empty() && c.name == args[0]) command = &c;
     }
     if (command == nullptr) {
-      return UsageError(Str("unknown command '", Plain(args[0]), "'", DidYouMean(args[0], names)),
-                        "");
+      return UsageError(
+          Str("unknown command '", Plain(args[0]), "'", internal::DidYouMeanTypo(args[0], names)),
+          "");
     }
   }
 

@@ -1,5 +1,6 @@
 #include "common/text.h"
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,6 +48,14 @@ std::string DidYouMean(std::string_view wanted, absl::Span<const std::string_vie
   }
   absl::StrAppend(&out, "?");
   return out;
+}
+
+std::string DidYouMeanTypo(std::string_view wanted, absl::Span<const std::string_view> candidates) {
+  std::vector<std::string_view> near;
+  for (std::string_view c : candidates) {
+    if (EditDistance(wanted, c) <= std::max<std::size_t>(2, wanted.size() / 3)) near.push_back(c);
+  }
+  return DidYouMean(wanted, absl::MakeConstSpan(near), 1);
 }
 
 std::string DidYouMean(std::string_view wanted, const std::vector<std::string>& candidates,

@@ -36,6 +36,12 @@ std::string DidYouMean(std::string_view wanted, absl::Span<const std::string_vie
 std::string DidYouMean(std::string_view wanted, const std::vector<std::string>& candidates,
                        std::size_t limit = 3);
 
+// As DidYouMean, but only for a plausible typo: the one nearest candidate
+// with at most a third of `wanted` (at least two characters) wrong, else "".
+// For words a person types by hand (commands, options), where a far-off
+// suggestion misleads more than it helps.
+std::string DidYouMeanTypo(std::string_view wanted, absl::Span<const std::string_view> candidates);
+
 // "a", "b" and "c" (each quoted): the valid choices of a vocabulary, for a
 // message that names them.
 std::string QuotedList(absl::Span<const std::string_view> names);

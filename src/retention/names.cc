@@ -71,15 +71,7 @@ std::vector<std::string_view> RetentionReasonNames() {
   return internal::NamesOf<RetentionReason>(kReasonNames);
 }
 
-absl::StatusOr<InvalidRecords> ParseInvalidRecords(std::string_view name) {
-  return internal::ParseNamed<InvalidRecords>(kInvalidRecordsNames, name, "invalid-records mode",
-                                              kInvalidRecordsAliases);
-}
-std::string_view InvalidRecordsName(InvalidRecords mode) {
-  return internal::NameOf<InvalidRecords>(kInvalidRecordsNames, mode);
-}
-std::vector<std::string_view> InvalidRecordsNames() {
-  return internal::NamesOf<InvalidRecords>(kInvalidRecordsNames);
-}
+GDPRKIT_DEFINE_NAMES_WITH_ALIASES(InvalidRecords, InvalidRecords, kInvalidRecordsNames,
+                                  kInvalidRecordsAliases, "invalid-records mode")
 
 }  // namespace gdprkit

@@ -68,33 +68,17 @@ constexpr Named<CellStatus> kCellStatuses[] = {
     {CellStatus::kSecondary, "secondary"},
 };
 
-template <typename E, std::size_t N>
-absl::Span<const Named<E>> Table(const Named<E> (&table)[N]) {
-  return absl::MakeConstSpan(table);
-}
-
 }  // namespace
 
-// Parse<E>, <E>Name and <E>Names over one table; `what` is the word an
-// "unknown ..." message uses.
-#define GDPRKIT_SUPPRESSION_NAMES(E, table, what)                                     \
-  absl::StatusOr<E> Parse##E(std::string_view name) {                                 \
-    return internal::ParseNamed(Table(table), name, what);                            \
-  }                                                                                   \
-  std::string_view E##Name(E value) { return internal::NameOf(Table(table), value); } \
-  std::vector<std::string_view> E##Names() { return internal::NamesOf(Table(table)); }
-
-GDPRKIT_SUPPRESSION_NAMES(TableKind, kTableKinds, "kind of table")
-GDPRKIT_SUPPRESSION_NAMES(CellMark, kCellMarks, "cell mark")
-GDPRKIT_SUPPRESSION_NAMES(MissingCells, kMissingCells, "missing-cell rule")
-GDPRKIT_SUPPRESSION_NAMES(PrimaryReason, kPrimaryReasons, "primary reason")
-GDPRKIT_SUPPRESSION_NAMES(AuditMode, kAuditModes, "audit mode")
-GDPRKIT_SUPPRESSION_NAMES(IntervalKind, kIntervalKinds, "interval kind")
-GDPRKIT_SUPPRESSION_NAMES(SecondaryMethod, kSecondaryMethods, "method")
-GDPRKIT_SUPPRESSION_NAMES(CostModel, kCostModels, "cost model")
-GDPRKIT_SUPPRESSION_NAMES(CellStatus, kCellStatuses, "cell status")
-
-#undef GDPRKIT_SUPPRESSION_NAMES
+GDPRKIT_DEFINE_NAMES(TableKind, TableKind, kTableKinds, "kind of table")
+GDPRKIT_DEFINE_NAMES(CellMark, CellMark, kCellMarks, "cell mark")
+GDPRKIT_DEFINE_NAMES(MissingCells, MissingCells, kMissingCells, "missing-cell rule")
+GDPRKIT_DEFINE_NAMES(PrimaryReason, PrimaryReason, kPrimaryReasons, "primary reason")
+GDPRKIT_DEFINE_NAMES(AuditMode, AuditMode, kAuditModes, "audit mode")
+GDPRKIT_DEFINE_NAMES(IntervalKind, IntervalKind, kIntervalKinds, "interval kind")
+GDPRKIT_DEFINE_NAMES(SecondaryMethod, SecondaryMethod, kSecondaryMethods, "method")
+GDPRKIT_DEFINE_NAMES(CostModel, CostModel, kCostModels, "cost model")
+GDPRKIT_DEFINE_NAMES(CellStatus, CellStatus, kCellStatuses, "cell status")
 
 std::string PrimaryReasonsText(std::uint32_t reasons) {
   std::string out;

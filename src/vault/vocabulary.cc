@@ -69,53 +69,16 @@ std::vector<Named<E>> AsNamed(const Row (&rows)[N], E Row::*value, std::string_v
 
 }  // namespace
 
-std::string_view PseudonymSchemeName(PseudonymScheme scheme) {
-  return internal::NameOf(absl::MakeConstSpan(kSchemeNames), scheme);
-}
-absl::StatusOr<PseudonymScheme> ParsePseudonymScheme(std::string_view name) {
-  return internal::ParseNamed(absl::MakeConstSpan(kSchemeNames), name, "pseudonym scheme");
-}
+GDPRKIT_DEFINE_NAMES(PseudonymScheme, PseudonymScheme, kSchemeNames, "pseudonym scheme")
+GDPRKIT_DEFINE_NAMES(KeyState, KeyState, kKeyStateNames, "key state")
+GDPRKIT_DEFINE_NAMES(AuditOp, AuditOp, kAuditOpNames, "audit operation")
+GDPRKIT_DEFINE_NAMES(TranslateTarget, TranslateTarget, kTargetNames, "translation target")
+
 bool ParsePseudonymScheme(std::string_view name, PseudonymScheme* scheme) {
-  for (const Named<PseudonymScheme>& n : kSchemeNames) {
-    if (n.name == name) {
-      if (scheme != nullptr) *scheme = n.value;
-      return true;
-    }
-  }
-  return false;
-}
-std::vector<std::string_view> PseudonymSchemeNames() {
-  return internal::NamesOf(absl::MakeConstSpan(kSchemeNames));
-}
-
-std::string_view KeyStateName(KeyState state) {
-  return internal::NameOf(absl::MakeConstSpan(kKeyStateNames), state);
-}
-absl::StatusOr<KeyState> ParseKeyState(std::string_view name) {
-  return internal::ParseNamed(absl::MakeConstSpan(kKeyStateNames), name, "key state");
-}
-std::vector<std::string_view> KeyStateNames() {
-  return internal::NamesOf(absl::MakeConstSpan(kKeyStateNames));
-}
-
-std::string_view AuditOpName(AuditOp op) {
-  return internal::NameOf(absl::MakeConstSpan(kAuditOpNames), op);
-}
-absl::StatusOr<AuditOp> ParseAuditOp(std::string_view name) {
-  return internal::ParseNamed(absl::MakeConstSpan(kAuditOpNames), name, "audit operation");
-}
-std::vector<std::string_view> AuditOpNames() {
-  return internal::NamesOf(absl::MakeConstSpan(kAuditOpNames));
-}
-
-std::string_view TranslateTargetName(TranslateTarget target) {
-  return internal::NameOf(absl::MakeConstSpan(kTargetNames), target);
-}
-absl::StatusOr<TranslateTarget> ParseTranslateTarget(std::string_view name) {
-  return internal::ParseNamed(absl::MakeConstSpan(kTargetNames), name, "translation target");
-}
-std::vector<std::string_view> TranslateTargetNames() {
-  return internal::NamesOf(absl::MakeConstSpan(kTargetNames));
+  const absl::StatusOr<PseudonymScheme> parsed = ParsePseudonymScheme(name);
+  if (!parsed.ok()) return false;
+  if (scheme != nullptr) *scheme = *parsed;
+  return true;
 }
 
 absl::StatusOr<KdfLimits> KdfLimits::FromName(std::string_view name) {

@@ -3,26 +3,22 @@
 Each vocabulary is read from the core (through the extension, which lists the
 core's tables: gdprkit/identifiers.h, src/vault/vocabulary.cc), and every name
 must be accepted and printed back by every door that has it: the Python
-package, the command line (the built ``gdprkit``: $GDPRKIT_CLI, else the
-newest build/*/gdprkit) and the C ABI (libgdprkit.so beside it, through
-ctypes). A name added to a core table and missing at a door fails here.
+package, the command line and the C ABI (through ctypes), found by
+doors.py. A name added to a core table and missing at a door fails here.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import pathlib
-import subprocess
-import sys
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterator, List
 
 import pytest
 
 import gdprkit
+from doors import needs_c, needs_cli, run_c_probe, run_cli
 from gdprkit import _gdprkit, identifiers
 
-REPO = pathlib.Path(__file__).resolve().parents[2]
 PW = "correct horse battery staple"
 CPR = "010203-1234"  # a valid CPR number for tests (no modulus 11 needed)
 SAMPLE = {  # one accepted value per kind
@@ -35,36 +31,9 @@ SAMPLE = {  # one accepted value per kind
 }
 
 
-def _cli() -> Optional[pathlib.Path]:
-    given = os.environ.get("GDPRKIT_CLI")
-    if given:
-        return pathlib.Path(given)
-    built = [p for p in REPO.glob("build/*/gdprkit") if p.is_file() and os.access(p, os.X_OK)]
-    return max(built, key=lambda p: p.stat().st_mtime) if built else None
-
-
-CLI = _cli()
-needs_cli = pytest.mark.skipif(CLI is None, reason="no built gdprkit command line")
-
-
 def run(*args: str, stdin: str = "", code: int = 0) -> str:
-    assert CLI is not None
-    env = dict(os.environ, VAULT_PASS=PW)
-    proc = subprocess.run([str(CLI), *args], input=stdin, capture_output=True, text=True,
-                          env=env, timeout=120, check=False)
-    assert proc.returncode == code, f"gdprkit {' '.join(args)}\n{proc.stdout}\n{proc.stderr}"
-    return proc.stdout
+    return run_cli(*args, stdin=stdin, code=code, env={"VAULT_PASS": PW})
 
-
-def _c_library() -> Optional[pathlib.Path]:
-    if CLI is None:
-        return None
-    lib = CLI.parent / "libgdprkit.so.0"
-    return lib if lib.exists() else None
-
-
-LIB = _c_library()
-needs_c = pytest.mark.skipif(LIB is None, reason="no built libgdprkit.so.0 beside the CLI")
 
 # The C ABI through ctypes in a process of its own: libgdprkit.so carries its
 # own protobuf, which must not meet the extension's in one process.
@@ -88,12 +57,8 @@ print(json.dumps({
 
 
 def c_probe() -> Dict[str, Any]:
-    assert LIB is not None
-    proc = subprocess.run(
-        [sys.executable, "-c", _C_PROBE, str(LIB), json.dumps(kind_names()),
-         str(len(problem_codes()))],
-        capture_output=True, text=True, timeout=60, check=True)
-    result: Dict[str, Any] = json.loads(proc.stdout)
+    result: Dict[str, Any] = json.loads(
+        run_c_probe(_C_PROBE, json.dumps(kind_names()), str(len(problem_codes()))))
     return result
 
 
