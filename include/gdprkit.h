@@ -72,6 +72,7 @@
 #define GDPRKIT_H_
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Export macro: symbols are hidden by default in the library and only those
  * marked GDPRKIT_API are exported (also enforced by a linker version
@@ -159,6 +160,46 @@ GDPRKIT_API const char* gdprkit_status_name(gdprkit_status code);
  * by the library and stays valid until the calling thread's next call into
  * gdprkit. Never fails. */
 GDPRKIT_API const char* gdprkit_last_error(void);
+
+/* ---- Shared by every area: language, error mode, progress -------------- */
+
+/* The language of titles (legal bases, rights, findings, statuses, reasons).
+ * Messages stay English. */
+enum gdprkit_language {
+  GDPRKIT_LANGUAGE_EN = 0, /* default */
+  GDPRKIT_LANGUAGE_DA = 1  /* "Art. 17: Ret til sletning" */
+};
+
+/* What a batch call does with a rejected row (see gdprkit/common.h):
+ * RAISE fails the call naming the row; COERCE gives the row a missing result;
+ * REPORT does as COERCE and also lists the rejected rows. The numbers of
+ * RAISE and REPORT are those of retention's GDPRKIT_ON_INVALID_FAIL and
+ * GDPRKIT_ON_INVALID_REPORT. */
+enum gdprkit_errors {
+  GDPRKIT_ERRORS_RAISE = 0,
+  GDPRKIT_ERRORS_REPORT = 1,
+  GDPRKIT_ERRORS_COERCE = 2
+};
+
+/* The name of a language ("en", "da") or error mode ("raise", "report",
+ * "coerce"), a static string; NULL for a number outside the enum. Never
+ * fails; safe from any thread. */
+GDPRKIT_API const char* gdprkit_language_name(int language);
+GDPRKIT_API const char* gdprkit_errors_name(int errors);
+
+/* The number of a language or error mode named `name` (the names above;
+ * also "dansk"/"danish", "fail"/"skip"). INVALID_ARGUMENT naming the valid
+ * names otherwise. */
+GDPRKIT_API gdprkit_status gdprkit_language_parse(const char* name, int* out);
+GDPRKIT_API gdprkit_status gdprkit_errors_parse(const char* name, int* out);
+
+/* Progress of a long call, for a progress dialog. Called on the calling
+ * thread at the start of each stage (done == 0), now and then (at most about
+ * every 1% or 100 ms) and at its end (done == total). `stage` is a static
+ * string naming the stage ("secondary", "audit", "sweep", ...). Return 0 to
+ * go on, anything else to cancel: the call then returns GDPRKIT_CANCELLED and
+ * changes nothing. The callback must not call into gdprkit. */
+typedef int (*gdprkit_progress_fn)(void* context, const char* stage, int64_t done, int64_t total);
 
 #ifdef __cplusplus
 } /* extern "C" */

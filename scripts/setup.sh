@@ -31,17 +31,18 @@ fi
 # Python packages: the build backend (so `pip install --no-build-isolation .`
 # needs no download per build), the runtime and the test tools (nbclient, nbconvert and
 # ipykernel execute and export the example notebook).
-PIPPKGS=(pip "scikit-build-core>=0.8" "pybind11>=2.10" "numpy>=1.22" "pandas>=1.5" "pytest>=7" "hypothesis>=6" matplotlib "nbclient>=0.7" "nbconvert>=7" ipykernel)
-if ! .venv/bin/python -c "import skbuild_core, pybind11, numpy, pandas, pytest, hypothesis, matplotlib, nbclient, nbconvert, ipykernel" 2>/dev/null \
-   && ! .venv/bin/python -c "import scikit_build_core, pybind11, numpy, pandas, pytest, hypothesis, matplotlib, nbclient, nbconvert, ipykernel" 2>/dev/null; then
+PIPPKGS=(pip "scikit-build-core>=0.8" "pybind11>=2.10" "numpy>=1.22" "pandas>=1.5" "pytest>=7" "hypothesis>=6" matplotlib "nbclient>=0.7" "nbconvert>=7" ipykernel "tqdm>=4.60" "openpyxl>=3.0")
+if ! .venv/bin/python -c "import skbuild_core, pybind11, numpy, pandas, pytest, hypothesis, matplotlib, nbclient, nbconvert, ipykernel, tqdm, openpyxl" 2>/dev/null \
+   && ! .venv/bin/python -c "import scikit_build_core, pybind11, numpy, pandas, pytest, hypothesis, matplotlib, nbclient, nbconvert, ipykernel, tqdm, openpyxl" 2>/dev/null; then
   echo "setup: installing Python packages into .venv"
   .venv/bin/python -m pip install -q --upgrade "${PIPPKGS[@]}"
 fi
 
 # The checks of scripts/lint.sh, pinned so that every machine finds the same:
 # ruff, mypy and the stubs mypy --strict needs (numpy and matplotlib carry
-# their own; pandas-stubs follows the pandas release it types).
-CHECKPKGS=("ruff==0.17.5" "mypy==2.4.1" "pandas-stubs==3.1.0.261029")
+# their own; pandas-stubs follows the pandas release it types; tqdm and openpyxl
+# are typed by their types- packages).
+CHECKPKGS=("ruff==0.17.5" "mypy==2.4.1" "pandas-stubs==3.1.0.261029" "types-tqdm==4.70.0.20261106" "types-openpyxl==3.1.5.20261017")
 if ! .venv/bin/python - "${CHECKPKGS[@]}" 2>/dev/null <<'EOF'
 import sys
 from importlib.metadata import version

@@ -19,6 +19,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "gdprkit/common.h"
 #include "gdprkit/policy.h"
 
 namespace gdprkit::cli {
@@ -263,6 +264,45 @@ std::vector<Command> VaultCommands();
 inline OptionSpec FormatOption() {
   return {
       "--format", "FORMAT", {"text", "json", "csv"}, "output format: text (default), json or csv"};
+}
+
+// --lang LANG: the language of titles (gdprkit/common.h). Every command that
+// prints titles of legal bases, rights, findings, statuses or reasons offers
+// it; the names come from the core.
+inline OptionSpec LanguageOption() {
+  static const std::string help =
+      Str("language of titles: ", Join(LanguageNames(), " or "), " (default en)");
+  return {"--lang", "LANG", {}, help};
+}
+
+// The --lang of `inv` (English when absent); the core's message, prefixed
+// with "--lang: ", for an unknown name.
+inline absl::StatusOr<Language> LanguageOf(const Invocation& inv) {
+  absl::StatusOr<Language> language = ParseLanguage(inv.Get("--lang", "en"));
+  if (!language.ok()) {
+    return absl::InvalidArgumentError(Str("--lang: ", MessageOf(language.status())));
+  }
+  return language;
+}
+
+// --errors MODE: what a batch command does with a rejected row, in the core's
+// words (raise, coerce, report; gdprkit/common.h), `help` saying what each
+// does for this command.
+inline OptionSpec ErrorsOption(std::string_view help) { return {"--errors", "MODE", {}, help}; }
+
+// The --errors of `inv` (raise when absent), which must be one of `allowed`.
+inline absl::StatusOr<ErrorMode> ErrorModeOf(const Invocation& inv,
+                                             const std::vector<ErrorMode>& allowed) {
+  absl::StatusOr<ErrorMode> mode = ParseErrorMode(inv.Get("--errors", "raise"));
+  if (!mode.ok()) return absl::InvalidArgumentError(Str("--errors: ", MessageOf(mode.status())));
+  for (ErrorMode a : allowed) {
+    if (a == *mode) return mode;
+  }
+  std::vector<std::string> names;
+  for (ErrorMode a : allowed) names.push_back(Str("\"", ErrorModeName(a), "\""));
+  return absl::InvalidArgumentError(
+      Str("--errors: \"", ErrorModeName(*mode),
+          "\" is not supported by this command; valid: ", Join(names, ", ")));
 }
 
 // Loads a policy named on the command line; "-" is standard input.

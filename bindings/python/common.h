@@ -8,12 +8,14 @@
 #include <pybind11/pybind11.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "gdprkit/common.h"
 #include "gdprkit/policy.h"
 
 namespace gdprkit {
@@ -70,6 +72,52 @@ class TextView {
 
  private:
   Py_buffer view_{};
+};
+
+// A Python `progress(stage, done, total) -> bool | None` callable as the
+// core's ProgressFn (gdprkit/common.h). Construct it with the GIL held, call
+// the core with the GIL released, then call Check() with the GIL held: an
+// exception the callable raised (KeyboardInterrupt too) cancelled the call
+// and is raised again there, before the core's CancelledError. A callable
+// returning False (not None) cancels.
+class PyProgress {
+ public:
+  explicit PyProgress(py::object callback) : callback_(std::move(callback)) {
+    if (!callback_.is_none() && !PyCallable_Check(callback_.ptr())) {
+      throw py::type_error("progress must be callable or None");
+    }
+  }
+  PyProgress(const PyProgress&) = delete;
+  PyProgress& operator=(const PyProgress&) = delete;
+
+  // Empty when the callable is None.
+  ProgressFn fn() {
+    if (callback_.is_none()) return {};
+    return [this](const Progress& p) -> bool {
+      py::gil_scoped_acquire gil;
+      if (error_) return false;
+      try {
+        py::object r = callback_(Str(p.stage), p.done, p.total);
+        return r.is_none() || PyObject_IsTrue(r.ptr()) != 0;
+      } catch (py::error_already_set& e) {
+        error_.emplace(std::move(e));
+        return false;
+      }
+    };
+  }
+
+  // Raises what the callable raised, if it did.
+  void Check() {
+    if (error_) {
+      py::error_already_set e = std::move(*error_);
+      error_.reset();
+      throw e;
+    }
+  }
+
+ private:
+  py::object callback_;
+  std::optional<py::error_already_set> error_;
 };
 
 // A loaded, immutable policy (the PolicyHandle class of the module).

@@ -35,6 +35,7 @@
 #include "common/text.h"
 #include "gdprkit.h"  // GDPRKIT_VERSION only; this module links the C++ core.
 #include "gdprkit/basis.h"
+#include "gdprkit/common.h"
 #include "gdprkit/policy.h"
 #include "gdprkit/retention.h"
 
@@ -573,6 +574,15 @@ PYBIND11_MODULE(_gdprkit, m) {
       "The names of the status codes, by number (0 = \"OK\").");
   m.def("right_catalogue", &RightCatalogue);
   m.def("builtin_categories", &BuiltinCategories);
+  // The shared vocabularies of gdprkit/common.h: the names, and the parse
+  // that gives the canonical name of an accepted spelling (an alias too) or
+  // raises the core's message naming the valid ones.
+  m.def("language_names", [] { return Names(LanguageNames()); });
+  m.def("parse_language",
+        [](const std::string& text) { return LanguageName(ValueOrRaise(ParseLanguage(text))); });
+  m.def("error_mode_names", [] { return Names(ErrorModeNames()); });
+  m.def("parse_error_mode",
+        [](const std::string& text) { return ErrorModeName(ValueOrRaise(ParseErrorMode(text))); });
   m.def("nearest_names", &Nearest, py::arg("wanted"), py::arg("candidates"), py::arg("limit") = 3);
   // The core's message vocabulary (src/common/text.h), so that a message the
   // package writes itself reads like the core's.

@@ -50,6 +50,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "gdprkit/common.h"  // Progress, ProgressFn
 
 namespace gdprkit {
 
@@ -515,12 +516,6 @@ enum class CostModel : std::uint8_t {
   kContributors = 2,  // a cell costs its contributors (= value for counts)
 };
 
-struct Progress {
-  std::string_view stage;  // "secondary", "cleanup", "improve", "optimal", "audit"
-  std::int64_t done = 0;
-  std::int64_t total = 0;
-};
-
 struct SuppressOptions {
   SecondaryMethod method = SecondaryMethod::kAuto;
   CostModel cost = CostModel::kCells;
@@ -531,7 +526,7 @@ struct SuppressOptions {
   int effort = 1;
   AuditOptions audit;
   // Called now and then; returning false cancels (absl::CancelledError).
-  std::function<bool(const Progress&)> progress;
+  ProgressFn progress;  // stages: "secondary", "cleanup", "improve", "optimal", "audit"
 };
 
 enum class CellStatus : std::uint8_t {

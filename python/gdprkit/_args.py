@@ -186,3 +186,33 @@ def path(value: Any, name: str = "path") -> bytes:
             f"{name} holds a NUL byte (at position {raw.index(0)}); a file name cannot"
         )
     return raw
+
+
+def language(value: Any, name: str = "lang") -> str:
+    """The canonical name ("en" or "da") of a language argument (the core's
+    names and spellings, gdprkit/common.h); InvalidArgumentError naming the
+    valid ones otherwise."""
+    from . import _gdprkit
+
+    try:
+        return str(_gdprkit.parse_language(text(value, name)))
+    except InvalidArgumentError as e:
+        raise InvalidArgumentError(f"{name}: {e}") from None
+
+
+def errors_mode(value: Any, allowed: Iterable[str], name: str = "errors") -> str:
+    """The canonical name of an ``errors=`` argument ("raise", "coerce" or
+    "report"; the core's spellings, gdprkit/common.h), which must be one of
+    `allowed` (the modes the call supports)."""
+    from . import _gdprkit
+
+    try:
+        mode = str(_gdprkit.parse_error_mode(text(value, name)))
+    except InvalidArgumentError as e:
+        raise InvalidArgumentError(f"{name}: {e}") from None
+    options = tuple(allowed)
+    if mode not in options:
+        raise InvalidArgumentError(
+            f"{name}={mode!r} is not supported here; valid: "
+            + ", ".join(repr(o) for o in options))
+    return mode

@@ -34,6 +34,7 @@ __all__ = [
     "OutOfRangeError",
     "InternalError",
     "UnavailableError",
+    "MissingDependencyError",
     "DataLossError",
     "UnauthenticatedError",
 ]
@@ -151,6 +152,13 @@ class FailedPreconditionError(Error, RuntimeError):
     status_number = 9
 
 
+class MissingDependencyError(FailedPreconditionError, ImportError):
+    """An optional dependency a call needs is not installed (tqdm for
+    ``progress=True``, openpyxl for ``to_excel``, matplotlib to plot). The
+    message names the package and the extra that installs it
+    (``pip install 'gdprkit[progress]'``). Also an ``ImportError``."""
+
+
 class AbortedError(Error, RuntimeError):
     """The operation was aborted, e.g. by a concurrent change (status
     ABORTED)."""
@@ -219,7 +227,8 @@ _BY_NUMBER: Dict[int, Type[Error]] = {
 }
 
 # Shown as gdprkit.NotFoundError etc. in tracebacks, where users import them.
-for _cls in (Error, NoSuchFileError, ArgumentTypeError, *_BY_NUMBER.values()):
+for _cls in (Error, NoSuchFileError, ArgumentTypeError, MissingDependencyError,
+             *_BY_NUMBER.values()):
     _cls.__module__ = "gdprkit"
 del _cls
 

@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "common/status_names.h"
 #include "gdprkit.h"
+#include "gdprkit/common.h"
 
 namespace {
 
@@ -103,6 +104,14 @@ gdprkit_status CheckNotNull(const char* function, const char* name, const void* 
                                             std::to_string(count));
 }
 
+gdprkit::ProgressFn ProgressFromC(gdprkit_progress_fn fn, void* context) {
+  if (fn == nullptr) return {};
+  return [fn, context](const gdprkit::Progress& p) {
+    // Stage names are static literals (gdprkit/common.h), NUL-terminated.
+    return fn(context, p.stage.data(), p.done, p.total) == 0;
+  };
+}
+
 std::vector<const char*> CStrings(const std::vector<std::string>& strings) {
   std::vector<const char*> out;
   out.reserve(strings.size() + 1);
@@ -128,5 +137,28 @@ const char* gdprkit_status_name(gdprkit_status code) {
 }
 
 const char* gdprkit_last_error(void) { return t_message_ptr; }
+
+// The core's names are static literals, hence NUL-terminated.
+const char* gdprkit_language_name(int language) {
+  if (language < 0 || language > GDPRKIT_LANGUAGE_DA) return nullptr;
+  return gdprkit::LanguageName(static_cast<gdprkit::Language>(language)).data();
+}
+
+const char* gdprkit_errors_name(int errors) {
+  if (errors < 0 || errors > GDPRKIT_ERRORS_COERCE) return nullptr;
+  return gdprkit::ErrorModeName(static_cast<gdprkit::ErrorMode>(errors)).data();
+}
+
+gdprkit_status gdprkit_language_parse(const char* name, int* out) {
+  return gdprkit::capi::Guard("gdprkit_language_parse", [&]() -> gdprkit_status {
+    return gdprkit::capi::ParseName("gdprkit_language_parse", name, out, gdprkit::ParseLanguage);
+  });
+}
+
+gdprkit_status gdprkit_errors_parse(const char* name, int* out) {
+  return gdprkit::capi::Guard("gdprkit_errors_parse", [&]() -> gdprkit_status {
+    return gdprkit::capi::ParseName("gdprkit_errors_parse", name, out, gdprkit::ParseErrorMode);
+  });
+}
 
 }  // extern "C"

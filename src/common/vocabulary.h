@@ -25,6 +25,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
 #include "common/text.h"
+#include "gdprkit/common.h"
 
 namespace gdprkit::internal {
 
@@ -71,6 +72,28 @@ std::string_view NameOf(absl::Span<const Named<E>> table, E value) {
     if (n.value == value) return n.name;
   }
   return "unknown";
+}
+
+// The titles of a vocabulary for people, in each language of
+// gdprkit/common.h: one row per value, beside its Named<E> table
+// ({Right::kErasure, "Art. 17: Right to erasure", "Art. 17: Ret til
+// sletning"}). A door prints TitleOf(...) where it shows a title, so a
+// translation is written once, in the core.
+template <typename E>
+struct Titled {
+  E value;
+  std::string_view en;
+  std::string_view da;
+};
+
+// The title of `value` in `language`; total: the English title when the
+// Danish one is empty, and "" for a value outside the table.
+template <typename E>
+std::string_view TitleOf(absl::Span<const Titled<E>> table, E value, Language language) {
+  for (const Titled<E>& t : table) {
+    if (t.value == value) return language == Language::kDanish && !t.da.empty() ? t.da : t.en;
+  }
+  return "";
 }
 
 }  // namespace gdprkit::internal

@@ -25,6 +25,7 @@
 
 #include "absl/status/status.h"
 #include "gdprkit.h"
+#include "gdprkit/common.h"
 #include "gdprkit/policy.h"
 
 // ---- Handles ----------------------------------------------------------------
@@ -77,6 +78,23 @@ gdprkit_status BadVersion(const char* function, const char* type, unsigned int g
 
 // index >= count, as OUT_OF_RANGE.
 gdprkit_status OutOfRange(const char* function, std::size_t index, std::size_t count);
+
+// The core's progress callback for a C one (empty when `fn` is NULL): a
+// non-zero return cancels.
+gdprkit::ProgressFn ProgressFromC(gdprkit_progress_fn fn, void* context);
+
+// Parses the NUL-terminated `name` with the core's `parse` into *out (the
+// enum's number): NullArgument for a NULL name or out, the core's message
+// (naming the valid names) for an unknown one.
+template <typename Parse>
+gdprkit_status ParseName(const char* function, const char* name, int* out, Parse parse) {
+  if (name == nullptr) return NullArgument(function, "name");
+  if (out == nullptr) return NullArgument(function, "out");
+  auto parsed = parse(name);
+  if (!parsed.ok()) return FromCore(function, parsed.status());
+  *out = static_cast<int>(*parsed);
+  return GDPRKIT_OK;
+}
 
 // ---- Pointer and count pairs ------------------------------------------------
 //
