@@ -217,6 +217,10 @@ struct OptionSpec {
   std::string_view value_name;            // "FORMAT"; empty for a flag without a value
   std::vector<std::string_view> choices;  // allowed values; empty: any
   std::string_view help;
+  // Older or other names of the option ("--type" for "--kind"), accepted
+  // and stored under `name`. Both spellings of -ise/-ize names are accepted
+  // without an alias, in option names, values of `choices` and commands.
+  std::vector<std::string_view> aliases = {};
 };
 
 // The parsed command line of one command.

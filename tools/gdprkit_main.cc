@@ -45,6 +45,13 @@
 namespace gdprkit::cli {
 namespace {
 
+// Names typed on the command line match in either spelling of -ise/-ize
+// ("vault pseudonymize", "--normalize").
+bool SameName(std::string_view ours, std::string_view typed) {
+  return ours == typed ||
+         (typed.find('z') != std::string_view::npos && ours == internal::IseSpelling(typed));
+}
+
 std::string UsageLine(const Command& c) {
   std::string line = Str("gdprkit ", FullName(c));
   for (const OptionSpec& o : c.options) {
@@ -65,7 +72,9 @@ std::string CommandHelp(const Command& c) {
   for (const OptionSpec& o : c.options) {
     const std::string left =
         o.value_name.empty() ? std::string(o.name) : Str(o.name, " ", o.value_name);
-    Append(&out, "  ", PadRight(left, 18), " ", o.help, "\n");
+    Append(&out, "  ", PadRight(left, 18), " ", o.help);
+    if (!o.aliases.empty()) Append(&out, " (also ", Join(o.aliases, ", "), ")");
+    Append(&out, "\n");
   }
   Append(&out, "  ", PadRight("-h, --help", 18), " show this help\n");
   return out;
@@ -172,8 +181,12 @@ int ParseInvocation(const Command& c, const std::vector<std::string>& args, Invo
     }
     const OptionSpec* spec = nullptr;
     for (const OptionSpec& o : c.options) {
-      if (o.name == name) spec = &o;
+      if (SameName(o.name, name)) spec = &o;
+      for (std::string_view alias : o.aliases) {
+        if (SameName(alias, name)) spec = &o;
+      }
     }
+    if (spec != nullptr) name = std::string(spec->name);
     if (spec == nullptr) {
       std::vector<std::string_view> names;
       for (const OptionSpec& o : c.options) names.push_back(o.name);
@@ -196,6 +209,11 @@ int ParseInvocation(const Command& c, const std::vector<std::string>& args, Invo
         return UsageError(Str("option ", name, " needs a value (", spec->value_name, ")"), hint);
       }
       value = args[++i];
+    }
+    if (!spec->choices.empty()) {
+      for (std::string_view choice : spec->choices) {
+        if (SameName(choice, *value)) *value = std::string(choice);
+      }
     }
     if (!spec->choices.empty() &&
         std::find(spec->choices.begin(), spec->choices.end(), *value) == spec->choices.end()) {
@@ -695,7 +713,7 @@ int Main(int argc, char** argv) {
     for (const Command& c : Commands()) {
       if (c.family != args[0]) continue;
       names.push_back(c.name);
-      if (c.name == args[1]) command = &c;
+      if (SameName(c.name, args[1])) command = &c;
     }
     if (command == nullptr) {
       return UsageError(Str("unknown command 'gdprkit ", args[0], " ", Plain(args[1]), "'",
@@ -707,7 +725,7 @@ int Main(int argc, char** argv) {
     std::vector<std::string_view> names;
     for (const Command& c : Commands()) {
       names.push_back(c.family.empty() ? c.name : c.family);
-      if (c.family.empty() && c.name == args[0]) command = &c;
+      if (c.family.empty() && SameName(c.name, args[0])) command = &c;
     }
     if (command == nullptr) {
       return UsageError(

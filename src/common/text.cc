@@ -64,4 +64,14 @@ std::string DidYouMean(std::string_view wanted, const std::vector<std::string>& 
   return DidYouMean(wanted, absl::MakeConstSpan(views), limit);
 }
 
+std::string IseSpelling(std::string_view s) {
+  std::string out(s);
+  for (std::size_t i = 0; i + 2 < out.size(); ++i) {
+    if (out[i] == 'i' && out[i + 1] == 'z' && (out[i + 2] == 'e' || out[i + 2] == 'a')) {
+      out[i + 1] = 's';
+    }
+  }
+  return out;
+}
+
 }  // namespace gdprkit::internal

@@ -42,6 +42,13 @@ std::string DidYouMean(std::string_view wanted, const std::vector<std::string>& 
 // suggestion misleads more than it helps.
 std::string DidYouMeanTypo(std::string_view wanted, absl::Span<const std::string_view> candidates);
 
+// The -ise spelling of a word or name: every "iz" before "e" or "a" becomes
+// "is" ("pseudonymize" -> "pseudonymise", "normalization" ->
+// "normalisation", "--anonymize" -> "--anonymise"). gdprkit's names use -ise;
+// every door accepts the -ize spelling as well by comparing this key
+// (ParseNamed, the command line's commands and options).
+std::string IseSpelling(std::string_view s);
+
 // "a", "b" and "c" (each quoted): the valid choices of a vocabulary, for a
 // message that names them.
 std::string QuotedList(absl::Span<const std::string_view> names);

@@ -47,8 +47,9 @@ std::vector<std::string_view> NamesOf(absl::Span<const Named<E>> table) {
 // The value named `text` (exact match; names are lower-case ASCII). Else
 // InvalidArgument: `unknown <what> "text"; valid: "a", "b" and "c"; did you
 // mean "b"?` (the text withheld when CPR-like, shortened when long).
-// `aliases` are further accepted spellings (e.g. "pseudonymize" beside
-// "pseudonymise") that are not listed as choices.
+// `aliases` are further accepted spellings that are not listed as choices;
+// the -ize spelling of an -ise name is accepted without an alias
+// (IseSpelling).
 template <typename E>
 absl::StatusOr<E> ParseNamed(absl::Span<const Named<E>> table, std::string_view text,
                              std::string_view what, absl::Span<const Named<E>> aliases = {}) {
@@ -57,6 +58,16 @@ absl::StatusOr<E> ParseNamed(absl::Span<const Named<E>> table, std::string_view 
   }
   for (const Named<E>& n : aliases) {
     if (n.name == text) return n.value;
+  }
+  // Both spellings of -ise/-ize words ("pseudonymize" for "pseudonymise").
+  if (text.find('z') != std::string_view::npos) {
+    const std::string ise = IseSpelling(text);
+    for (const Named<E>& n : table) {
+      if (n.name == ise) return n.value;
+    }
+    for (const Named<E>& n : aliases) {
+      if (n.name == ise) return n.value;
+    }
   }
   const std::vector<std::string_view> names = NamesOf(table);
   return absl::InvalidArgumentError(absl::StrCat(
