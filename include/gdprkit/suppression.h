@@ -365,6 +365,27 @@ struct LoadedTable {
 // that do not add up, ...).
 absl::StatusOr<LoadedTable> TableFromColumns(TableColumns columns, const LoadOptions& options = {});
 
+// Linked tables (see CellTable::FromTables) from columns, one TableColumns
+// per table, each loaded and checked as TableFromColumns does (names must
+// differ: they name the tables in messages). Dimensions of the same name are
+// the same dimension and must have the same hierarchy; a cell shared by two
+// tables is one cell, with one status.
+struct LoadedTables {
+  CellTable table;                                      // tables 0, 1, ... in the given order
+  std::vector<std::vector<std::int64_t>> row_position;  // per table, per row: its position
+
+  // The cell of row `row` of table `t`.
+  int CellOfRow(std::size_t t, std::size_t row) const {
+    return table.CellAt(static_cast<int>(t), static_cast<int>(row_position[t][row]));
+  }
+};
+
+// Errors: as TableFromColumns (naming the row of its table), no tables, then
+// as CellTable::FromTables (two tables of one name, hierarchies that differ
+// under one dimension name, shared cells that disagree, ...).
+absl::StatusOr<LoadedTables> TablesFromColumns(std::vector<TableColumns> tables,
+                                               const LoadOptions& options = {});
+
 // ---------------------------------------------------------------------------
 // Primary suppression
 // ---------------------------------------------------------------------------
@@ -456,6 +477,11 @@ struct AuditOptions {
   AuditMode mode = AuditMode::kAuto;
   int exact_component_limit = 3000;
   double tolerance = 1e-7;  // relative; for comparing levels with bounds
+  // Audit's progress (gdprkit/common.h): the stage "audit", one step per
+  // suppressed cell, from 0 to the number of suppressed cells; returning
+  // false cancels (absl::CancelledError). Suppress and AuditPattern report
+  // through SuppressOptions::progress instead.
+  ProgressFn progress;
 };
 
 struct SuppressedInterval {
@@ -525,8 +551,21 @@ struct SuppressOptions {
   // 1 = default, 2 = also try several processing orders on small tables.
   int effort = 1;
   AuditOptions audit;
-  // Called now and then; returning false cancels (absl::CancelledError).
-  ProgressFn progress;  // stages: "secondary", "cleanup", "improve", "optimal", "audit"
+  // Progress (gdprkit/common.h): each stage that runs reports its total
+  // first and ends with done == total, in this order:
+  //   "primary"   the primary rules, one step per cell (Suppress, AuditPattern);
+  //   "secondary" the heuristic's greedy, one step per primary cell (times 3
+  //               rounds at effort 2);
+  //   "cleanup"   the release of secondary cells, one step per secondary cell;
+  //   "improve"   the local search (effort >= 1), 4 passes over the secondary
+  //               cells (it ends early, at its total, when a pass finds nothing);
+  //   "optimal"   kOptimal's rounds of branch and bound (at most 200; it ends
+  //               early, at its total, when proven optimal or out of time);
+  //   "audit"     one step per suppressed cell.
+  // At effort 2 the heuristic's stages span its three rounds. Returning false
+  // cancels the call (absl::CancelledError naming the stage). Used instead of
+  // audit.progress.
+  ProgressFn progress;
 };
 
 enum class CellStatus : std::uint8_t {
@@ -631,6 +670,64 @@ std::string_view CellStatusName(CellStatus status);
 std::vector<std::string_view> CellStatusNames();
 
 // ---------------------------------------------------------------------------
+// Titles: what a published table and a report say, in English or Danish
+// ---------------------------------------------------------------------------
+
+// What a published table says of a cell: published, or suppressed, never
+// why. "primary" would tell every reader of a threshold table which cells
+// hold 1 to 4; the kind of suppression is for the person who runs it.
+enum class PublishedStatus : std::uint8_t {
+  kPublished = 0,
+  kSuppressed = 1,  // primary or secondary
+};
+
+PublishedStatus PublishedStatusOf(CellStatus status);
+// published, suppressed
+absl::StatusOr<PublishedStatus> ParsePublishedStatus(std::string_view name);
+std::string_view PublishedStatusName(PublishedStatus status);
+std::vector<std::string_view> PublishedStatusNames();
+
+// The words of the displays of a published table and of an audit.
+enum class ReportText : std::uint8_t {
+  kPublishedTable = 0,  // the heading of a published table
+  kAudit = 1,           // the heading of an audit
+  kStatus = 2,          // the heading of the status column
+};
+// published table, audit, status
+absl::StatusOr<ReportText> ParseReportText(std::string_view name);
+std::string_view ReportTextName(ReportText text);
+std::vector<std::string_view> ReportTextNames();
+
+// Titles, as a reader of the table reads them, in English (the default) or
+// Danish; written once, here, for every door. The titles of CellStatus
+// (primary, secondary) and of the reasons belong to the confidential detail.
+std::string_view PublishedStatusTitle(PublishedStatus status,
+                                      Language language = Language::kEnglish);
+std::string_view CellStatusTitle(CellStatus status, Language language = Language::kEnglish);
+std::string_view PrimaryReasonTitle(PrimaryReason reason, Language language = Language::kEnglish);
+// The titles of the bits set in `reasons`, joined by ", "; "" for none.
+std::string PrimaryReasonsTitle(std::uint32_t reasons, Language language = Language::kEnglish);
+std::string_view IntervalKindTitle(IntervalKind kind, Language language = Language::kEnglish);
+std::string_view ReportTextTitle(ReportText text, Language language = Language::kEnglish);
+
+// The note under a published table saying what `marker` stands for
+// ("x: value suppressed to protect confidentiality").
+std::string MarkerNote(std::string_view marker, Language language = Language::kEnglish);
+// The summary line of a published table ("168 cells, 24 suppressed (shown
+// as x)"): counts only, nothing of the values.
+std::string PublishedSummary(std::int64_t cells, std::int64_t suppressed, std::string_view marker,
+                             Language language = Language::kEnglish);
+// The verdict of an audit ("passed: every primary cell keeps its
+// protection", "FAILED: 2 primary cells not protected").
+std::string AuditVerdictText(bool passed, std::int64_t unprotected,
+                             Language language = Language::kEnglish);
+// The figures of an audit run ("24 suppressed cells, 3 determined exactly,
+// 5 components (largest 12), 120 LP solves").
+std::string AuditFigures(std::int64_t suppressed, std::int64_t determined, std::int64_t components,
+                         std::int64_t largest, std::int64_t lp_solves,
+                         Language language = Language::kEnglish);
+
+// ---------------------------------------------------------------------------
 // The JJ format (tau-ARGUS / sdcTable)
 // ---------------------------------------------------------------------------
 
@@ -679,12 +776,19 @@ enum class MessageFormat : std::uint8_t {
 // CellTable::FromTables/FromRelations, ParseJJ and Suppress.
 absl::StatusOr<std::string> SuppressSerialized(std::string_view request,
                                                MessageFormat format = MessageFormat::kBinary);
+// The same, reporting progress as SuppressOptions::progress (stages
+// "primary" ... "audit"); cancelling gives absl::CancelledError.
+absl::StatusOr<std::string> SuppressSerialized(std::string_view request, MessageFormat format,
+                                               const ProgressFn& progress);
 
 // Runs a gdprkit.v1.AuditRequest and returns a gdprkit.v1.AuditResponse (same
 // format). Errors as SuppressSerialized, plus InvalidArgument for a suppressed
 // cell index or location that is not in the tables.
 absl::StatusOr<std::string> AuditSerialized(std::string_view request,
                                             MessageFormat format = MessageFormat::kBinary);
+// The same, reporting progress as AuditOptions::progress (stage "audit").
+absl::StatusOr<std::string> AuditSerialized(std::string_view request, MessageFormat format,
+                                            const ProgressFn& progress);
 
 }  // namespace gdprkit
 

@@ -239,16 +239,18 @@ class Auditor {
         kind_(n_, IntervalKind::kNotComputed),
         local_of_(n_, -1) {}
 
+  // Progress: the stage "audit", one unit per suppressed cell (the cells
+  // the relations pin count at once; the others as their intervals or
+  // verdicts are computed).
   absl::StatusOr<AuditReport> Run(const std::vector<Witness>* hints, const ProgressFn& progress) {
     StartIntervals();
+    ProgressStage stage(progress, "audit", report_.num_suppressed);
+    stage_ = &stage;
+    GDPRKIT_RETURN_IF_ERROR(stage.Start());
+    GDPRKIT_RETURN_IF_ERROR(stage.Advance(report_.num_determined));
     const std::vector<std::vector<int>> components = Components();
     if (hints != nullptr) ApplyWitnesses(*hints);
-    int64_t done = 0;
     for (const std::vector<int>& comp : components) {
-      if (progress && !progress({"audit", done, report_.num_suppressed})) {
-        return absl::CancelledError("cancelled during the audit");
-      }
-      done += static_cast<int64_t>(comp.size());
       const bool exact = options_.mode == AuditMode::kExact ||
                          (options_.mode == AuditMode::kAuto &&
                           static_cast<int>(comp.size()) <= options_.exact_component_limit);
@@ -258,6 +260,8 @@ class Auditor {
     // components of one cell: handled above (their LP has no rows).
     ReportIntervals();
     ReportVerdicts();
+    GDPRKIT_RETURN_IF_ERROR(stage.Finish());
+    stage_ = nullptr;
     return std::move(report_);
   }
 
@@ -378,6 +382,7 @@ class Auditor {
       }
       std::tie(lo_[c], hi_[c]) = Settle(c, low, high);
       kind_[c] = IntervalKind::kExact;
+      GDPRKIT_RETURN_IF_ERROR(stage_->Advance(1));
     }
     return absl::OkStatus();
   }
@@ -408,6 +413,7 @@ class Auditor {
   // (by a witness), LPs on growing windows until covered or exact.
   absl::Status CertifiedIntervals(const std::vector<int>& comp) {
     for (int p : comp) {
+      GDPRKIT_RETURN_IF_ERROR(stage_->Advance(1));
       if (!primary(p) || Covered(p)) {
         if (primary(p)) kind_[p] = IntervalKind::kInner;
         continue;
@@ -505,7 +511,8 @@ class Auditor {
   const Reduced red_;
   std::vector<double> lo_, hi_;
   std::vector<IntervalKind> kind_;
-  std::vector<int> local_of_;  // scratch for WindowLp: a cell's place in the window
+  std::vector<int> local_of_;       // scratch for WindowLp: a cell's place in the window
+  ProgressStage* stage_ = nullptr;  // during Run
   AuditReport report_;
 };
 
@@ -555,7 +562,8 @@ absl::StatusOr<AuditReport> RunAudit(const SdcData& d, const std::vector<Protect
 absl::StatusOr<AuditReport> Audit(const CellTable& table, const std::vector<Protection>& protection,
                                   const std::vector<bool>& suppressed,
                                   const AuditOptions& options) {
-  return internal::RunAudit(table.data(), protection, suppressed, options, nullptr, nullptr);
+  return internal::RunAudit(table.data(), protection, suppressed, options, nullptr,
+                            options.progress);
 }
 
 }  // namespace gdprkit

@@ -32,12 +32,52 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
 #include "gdprkit/suppression.h"
 #include "suppression/internal/sdc_engine.h"
 #include "suppression/internal/sdc_lp.h"
 #include "suppression/internal/sdc_model.h"
 
 namespace gdprkit::internal {
+
+absl::Status RoundStage::Begin(std::int64_t size) {
+  size = std::max<std::int64_t>(size, 0);
+  if (!stage_) {
+    share_ = std::max<std::int64_t>(size, 1);
+    stage_.emplace(fn_, name_, share_ * rounds_);
+    GDPRKIT_RETURN_IF_ERROR(stage_->Start());
+  }
+  round_ = std::min(round_ + 1, rounds_ - 1);
+  size_ = size;
+  return SetAtLeast(share_ * round_);
+}
+
+absl::Status RoundStage::Step(std::int64_t done) {
+  if (!stage_ || !stage_->active()) return absl::OkStatus();
+  const std::int64_t part = size_ > 0 ? std::min(done, size_) * share_ / size_ : share_;
+  return SetAtLeast(share_ * round_ + part);
+}
+
+absl::Status RoundStage::SetAtLeast(std::int64_t done) {
+  if (done <= done_) return absl::OkStatus();
+  done_ = done;
+  return stage_->Set(done);
+}
+
+absl::Status RoundStage::EndRound() {
+  if (!stage_) return absl::OkStatus();
+  GDPRKIT_RETURN_IF_ERROR(SetAtLeast(share_ * (round_ + 1)));
+  return round_ + 1 >= rounds_ ? Finish() : absl::OkStatus();
+}
+
+absl::Status RoundStage::Finish() {
+  if (!stage_) {
+    stage_.emplace(fn_, name_, 0);
+    GDPRKIT_RETURN_IF_ERROR(stage_->Start());
+  }
+  return stage_->Finish();
+}
+
 namespace {
 
 constexpr size_t kMaxSiblings = 2048;
@@ -89,7 +129,9 @@ class Engine {
     }
   }
 
-  absl::Status Run(const ProgressFn& progress) {
+  // The greedy, then the release of cells and the local search; the caller
+  // has begun this round of `stages.secondary`.
+  absl::Status Run(HeuristicStages& stages) {
     const int n = d_.num_cells();
     std::vector<int> order;
     for (int c = 0; c < n; ++c) {
@@ -111,22 +153,17 @@ class Engine {
     });
     int64_t done = 0;
     for (int p : order) {
-      if (progress && (done & 255) == 0 &&
-          !progress({"secondary", done, static_cast<int64_t>(order.size())})) {
-        return absl::CancelledError("cancelled during secondary suppression");
-      }
-      ++done;
       const Need need = NeedOf(prot_[p]);
       for (int dir : {+1, -1}) {
         const double amount = dir > 0 ? need.up : need.down;
         if (amount <= 0) continue;
         if (absl::Status st = Protect(p, dir, amount); !st.ok()) return st;
       }
+      GDPRKIT_RETURN_IF_ERROR(stages.secondary.Step(++done));
     }
-    if (absl::Status st = Cleanup(progress); !st.ok()) return st;
-    if (effort_ >= 1) {
-      if (absl::Status st = Improve(progress); !st.ok()) return st;
-    }
+    GDPRKIT_RETURN_IF_ERROR(stages.secondary.EndRound());
+    GDPRKIT_RETURN_IF_ERROR(Cleanup(stages.cleanup));
+    if (effort_ >= 1) GDPRKIT_RETURN_IF_ERROR(Improve(stages.improve));
     return absl::OkStatus();
   }
 
@@ -202,9 +239,13 @@ class Engine {
   // witnesses used it (new cells allowed, that one forbidden), release the
   // cells no witness uses any more, and keep the change when the total cost
   // falls. Repeated while it helps.
-  absl::Status Improve(const ProgressFn& progress) {
+  // Progress: one round of `stage` of 4 passes over the secondary cells
+  // found at the start.
+  absl::Status Improve(RoundStage& stage) {
     const int n = d_.num_cells();
-    for (int pass = 0; pass < 4; ++pass) {
+    constexpr int kPasses = 4;
+    int64_t first = -1;  // secondary cells at the start: a pass's units
+    for (int pass = 0; pass < kPasses; ++pass) {
       std::vector<int> secondary;
       for (int c = 0; c < n; ++c) {
         if (supp_[c] && !prot_[c].primary) secondary.push_back(c);
@@ -213,20 +254,21 @@ class Engine {
         if (cost_[a] != cost_[b]) return cost_[a] > cost_[b];
         return a < b;
       });
+      if (first < 0) {
+        first = static_cast<int64_t>(secondary.size());
+        GDPRKIT_RETURN_IF_ERROR(stage.Begin(kPasses * first));
+      }
       bool improved = false;
       int64_t done = 0;
       for (int s : secondary) {
-        if (progress && (done & 63) == 0 &&
-            !progress({"improve", done, static_cast<int64_t>(secondary.size())})) {
-          return absl::CancelledError("cancelled while improving the pattern");
-        }
         ++done;
-        if (!supp_[s]) continue;  // released by an earlier move
-        if (TryRemove(s)) improved = true;
+        if (supp_[s] && TryRemove(s)) improved = true;  // else released by an earlier move
+        GDPRKIT_RETURN_IF_ERROR(stage.Step(
+            pass * first + std::min(first, done * first / std::max<int64_t>(1, secondary.size()))));
       }
       if (!improved) break;
     }
-    return absl::OkStatus();
+    return stage.EndRound();
   }
 
   bool TryRemove(int s) {
@@ -655,7 +697,8 @@ class Engine {
 
   // ---- Releasing secondary cells -------------------------------------------
 
-  absl::Status Cleanup(const ProgressFn& progress) {
+  // Progress: one round of `stage`, one unit per secondary cell.
+  absl::Status Cleanup(RoundStage& stage) {
     const int n = d_.num_cells();
     std::vector<int> secondary;
     for (int c = 0; c < n; ++c) {
@@ -665,13 +708,10 @@ class Engine {
       if (cost_[a] != cost_[b]) return cost_[a] > cost_[b];
       return a > b;
     });
+    GDPRKIT_RETURN_IF_ERROR(stage.Begin(static_cast<int64_t>(secondary.size())));
     int64_t done = 0;
     for (int s : secondary) {
-      if (progress && (done & 255) == 0 &&
-          !progress({"cleanup", done, static_cast<int64_t>(secondary.size())})) {
-        return absl::CancelledError("cancelled while releasing secondary cells");
-      }
-      ++done;
+      GDPRKIT_RETURN_IF_ERROR(stage.Step(done++));
       if (use_count_[s] == 0) {
         supp_[s] = false;
         continue;
@@ -705,7 +745,7 @@ class Engine {
       for (int wi : users) Remove(wi);
       for (Witness& w : replacement) Add(std::move(w));
     }
-    return absl::OkStatus();
+    return stage.EndRound();
   }
 
   const SdcData& d_;
@@ -739,6 +779,12 @@ absl::StatusOr<HeuristicResult> RunHeuristic(const SdcData& d,
                                              const std::vector<double>& cost, int effort,
                                              const ProgressFn& progress) {
   const int n = d.num_cells();
+  const int rounds = effort >= 2 ? 3 : 1;
+  int64_t num_primary = 0;
+  for (const Protection& p : protection) num_primary += p.primary ? 1 : 0;
+  // The greedy's stage starts before the guidance, which takes a while.
+  HeuristicStages stages(progress, rounds);
+  GDPRKIT_RETURN_IF_ERROR(stages.secondary.Begin(num_primary));
   // Small tables: the greedy follows the LP relaxation of the exact model
   // (cells the relaxation suppresses look cheaper), and each witness search
   // asks the LP for a second opinion. Both cost time that grows quickly with
@@ -759,12 +805,12 @@ absl::StatusOr<HeuristicResult> RunHeuristic(const SdcData& d,
     for (int c = 0; c < n; ++c) search[c] = cost[c] * (1 - 0.5 * std::min(1.0, (*x)[c]));
   }
   const bool second_opinion = guided;
-  const int rounds = effort >= 2 ? 3 : 1;
   HeuristicResult best;
   double best_cost = kInf;
   for (int round = 0; round < rounds; ++round) {
+    if (round > 0) GDPRKIT_RETURN_IF_ERROR(stages.secondary.Begin(num_primary));
     Engine engine(d, protection, cost, search, effort, second_opinion);
-    if (absl::Status st = engine.Run(progress); !st.ok()) return st;
+    GDPRKIT_RETURN_IF_ERROR(engine.Run(stages));
     std::vector<bool> supp = engine.suppressed();
     double total = 0;
     for (int c = 0; c < n; ++c) {
@@ -781,6 +827,9 @@ absl::StatusOr<HeuristicResult> RunHeuristic(const SdcData& d,
       if (best.suppressed[c] && !protection[c].primary) search[c] *= 0.5;
     }
   }
+  GDPRKIT_RETURN_IF_ERROR(stages.secondary.Finish());
+  GDPRKIT_RETURN_IF_ERROR(stages.cleanup.Finish());
+  if (effort >= 1) GDPRKIT_RETURN_IF_ERROR(stages.improve.Finish());
   return best;
 }
 

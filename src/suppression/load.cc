@@ -334,7 +334,12 @@ TableInput Input(const TableColumns& c, const std::vector<Dimension>& dims,
 
 }  // namespace
 
-absl::StatusOr<LoadedTable> TableFromColumns(TableColumns columns, const LoadOptions& options) {
+namespace {
+
+// One table's columns, checked, as the table input of CellTable::FromTables
+// and each row's position.
+absl::StatusOr<TableInput> LoadInput(const TableColumns& columns, const LoadOptions& options,
+                                     std::vector<std::int64_t>* row_position) {
   const Rows rows(columns);
   GDPRKIT_RETURN_IF_ERROR(CheckColumns(columns, rows));
   std::vector<Dimension> dims;
@@ -343,20 +348,44 @@ absl::StatusOr<LoadedTable> TableFromColumns(TableColumns columns, const LoadOpt
     dims.push_back(std::move(dim));
   }
   std::vector<std::int64_t> row_at;
-  GDPRKIT_ASSIGN_OR_RETURN(std::vector<std::int64_t> position,
-                           Positions(columns, dims, &row_at, rows));
+  GDPRKIT_ASSIGN_OR_RETURN(*row_position, Positions(columns, dims, &row_at, rows));
   GDPRKIT_RETURN_IF_ERROR(CheckMissing(dims, row_at, options));
   row_at = {};
   std::vector<CellMark> marks;
   if (!columns.marks.rows.empty()) {
     GDPRKIT_ASSIGN_OR_RETURN(marks, Marks(columns.marks, rows));
   }
+  return Input(columns, dims, marks);
+}
+
+BuildOptions BuildOptionsOf(const LoadOptions& options) {
   BuildOptions build;
   build.missing_cells_are_zero = options.missing == MissingCells::kZero;
   build.relative_tolerance = options.relative_tolerance;
+  return build;
+}
+
+}  // namespace
+
+absl::StatusOr<LoadedTable> TableFromColumns(TableColumns columns, const LoadOptions& options) {
   LoadedTable out;
-  GDPRKIT_ASSIGN_OR_RETURN(out.table, CellTable::FromTables({Input(columns, dims, marks)}, build));
-  out.row_position = std::move(position);
+  GDPRKIT_ASSIGN_OR_RETURN(TableInput input, LoadInput(columns, options, &out.row_position));
+  GDPRKIT_ASSIGN_OR_RETURN(out.table, CellTable::FromTables({input}, BuildOptionsOf(options)));
+  return out;
+}
+
+absl::StatusOr<LoadedTables> TablesFromColumns(std::vector<TableColumns> tables,
+                                               const LoadOptions& options) {
+  if (tables.empty()) return absl::InvalidArgumentError("no tables to load");
+  LoadedTables out;
+  out.row_position.resize(tables.size());
+  std::vector<TableInput> inputs;
+  for (std::size_t t = 0; t < tables.size(); ++t) {
+    GDPRKIT_ASSIGN_OR_RETURN(TableInput input, LoadInput(tables[t], options, &out.row_position[t]));
+    inputs.push_back(std::move(input));
+    tables[t] = TableColumns();  // the columns are no longer needed
+  }
+  GDPRKIT_ASSIGN_OR_RETURN(out.table, CellTable::FromTables(inputs, BuildOptionsOf(options)));
   return out;
 }
 

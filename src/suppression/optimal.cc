@@ -34,6 +34,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "common/status_macros.h"
 #include "gdprkit/suppression.h"
 #include "suppression/internal/sdc_engine.h"
 #include "suppression/internal/sdc_lp.h"
@@ -321,6 +322,12 @@ absl::StatusOr<OptimalResult> RunOptimal(const SdcData& d,
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   };
   const int n = d.num_cells();
+  // Progress: one unit per round of branch and bound (at most kMaxRounds;
+  // the stage ends early, at its total, when the pattern is proven optimal
+  // or the time is up).
+  constexpr int kMaxRounds = 200;
+  ProgressStage stage(progress, "optimal", kMaxRounds);
+  GDPRKIT_RETURN_IF_ERROR(stage.Start());
   Master master(d, protection, cost);
   OptimalResult out;
   out.suppressed = start;
@@ -335,12 +342,10 @@ absl::StatusOr<OptimalResult> RunOptimal(const SdcData& d,
   }
   // Branch and bound with the cuts so far; separate its solution; repeat.
   bool optimal = false;
-  for (int iter = 0; iter < 200; ++iter) {
+  for (int iter = 0; iter < kMaxRounds; ++iter) {
     const double remaining = time_limit_seconds - elapsed();
     if (remaining <= 0.05) break;
-    if (progress && !progress({"optimal", iter, 0})) {
-      return absl::CancelledError("cancelled during optimal suppression");
-    }
+    GDPRKIT_RETURN_IF_ERROR(stage.Set(iter));
     OsiClpSolverInterface solver;
     Quiet(&solver);
     master.Load(&solver);
@@ -390,6 +395,7 @@ absl::StatusOr<OptimalResult> RunOptimal(const SdcData& d,
   }
   out.proven_optimal = optimal;
   out.lower_bound = std::min(out.lower_bound, best_cost);
+  GDPRKIT_RETURN_IF_ERROR(stage.Finish());
   return out;
 }
 

@@ -9,6 +9,8 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/progress.h"
+#include "common/status_macros.h"
 #include "gdprkit/suppression.h"
 #include "gdprkit/v1/table.pb.h"
 #include "google/protobuf/io/tokenizer.h"
@@ -375,12 +377,23 @@ void FillCells(const CellTable& t, const std::vector<CellStatus>& status,
 }  // namespace
 
 absl::StatusOr<std::string> SuppressSerialized(std::string_view request, MessageFormat format) {
+  return SuppressSerialized(request, format, ProgressFn());
+}
+
+absl::StatusOr<std::string> SuppressSerialized(std::string_view request, MessageFormat format,
+                                               const ProgressFn& progress) {
   pb::SuppressRequest req;
   if (absl::Status st = Parse(request, format, &req); !st.ok()) return st;
+  // The rules (or the JJ levels) are applied as the problem is read: the
+  // stage "primary" spans the reading.
+  internal::ProgressStage primary(progress, "primary", 1);
+  GDPRKIT_RETURN_IF_ERROR(primary.Start());
   absl::StatusOr<Problem> problem = ProblemFrom(req);
   if (!problem.ok()) return problem.status();
+  GDPRKIT_RETURN_IF_ERROR(primary.Finish());
   absl::StatusOr<SuppressOptions> options = OptionsFrom(req.options());
   if (!options.ok()) return options.status();
+  options->progress = progress;
   absl::StatusOr<SuppressionResult> r =
       SuppressWithProtection(problem->table, problem->protection, *options);
   if (!r.ok()) return r.status();
@@ -398,6 +411,11 @@ absl::StatusOr<std::string> SuppressSerialized(std::string_view request, Message
 }
 
 absl::StatusOr<std::string> AuditSerialized(std::string_view request, MessageFormat format) {
+  return AuditSerialized(request, format, ProgressFn());
+}
+
+absl::StatusOr<std::string> AuditSerialized(std::string_view request, MessageFormat format,
+                                            const ProgressFn& progress) {
   pb::AuditRequest req;
   if (absl::Status st = Parse(request, format, &req); !st.ok()) return st;
   absl::StatusOr<Problem> problem = ProblemFrom(req);
@@ -421,6 +439,7 @@ absl::StatusOr<std::string> AuditSerialized(std::string_view request, MessageFor
   }
   absl::StatusOr<AuditOptions> options = AuditOptionsFrom(req.options());
   if (!options.ok()) return options.status();
+  options->progress = progress;
   absl::StatusOr<AuditReport> a = Audit(t, problem->protection, suppressed, *options);
   if (!a.ok()) return a.status();
   std::vector<CellStatus> status(n, CellStatus::kPublished);

@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/progress.h"
 #include "common/status_macros.h"
 #include "gdprkit/suppression.h"
 #include "suppression/internal/sdc_engine.h"
@@ -49,11 +50,23 @@ absl::Status CheckProtection(const internal::SdcData& d,
   return absl::OkStatus();
 }
 
+// The primary rules as the stage "primary" of `progress`.
+absl::StatusOr<std::vector<Protection>> PrimaryStage(const CellTable& table,
+                                                     const PrimaryRules& rules,
+                                                     const ProgressFn& progress) {
+  internal::ProgressStage stage(progress, "primary", table.num_cells());
+  GDPRKIT_RETURN_IF_ERROR(stage.Start());
+  GDPRKIT_ASSIGN_OR_RETURN(std::vector<Protection> protection, ApplyPrimaryRules(table, rules));
+  GDPRKIT_RETURN_IF_ERROR(stage.Finish());
+  return protection;
+}
+
 }  // namespace
 
 absl::StatusOr<SuppressionResult> Suppress(const CellTable& table, const PrimaryRules& rules,
                                            const SuppressOptions& options) {
-  GDPRKIT_ASSIGN_OR_RETURN(std::vector<Protection> protection, ApplyPrimaryRules(table, rules));
+  GDPRKIT_ASSIGN_OR_RETURN(std::vector<Protection> protection,
+                           PrimaryStage(table, rules, options.progress));
   return SuppressWithProtection(table, std::move(protection), options);
 }
 
@@ -61,8 +74,11 @@ absl::StatusOr<SuppressionResult> AuditPattern(const CellTable& table, const Pri
                                                const std::vector<bool>& suppressed,
                                                const SuppressOptions& options) {
   const auto t0 = std::chrono::steady_clock::now();
-  GDPRKIT_ASSIGN_OR_RETURN(std::vector<Protection> protection, ApplyPrimaryRules(table, rules));
-  GDPRKIT_ASSIGN_OR_RETURN(AuditReport audit, Audit(table, protection, suppressed, options.audit));
+  GDPRKIT_ASSIGN_OR_RETURN(std::vector<Protection> protection,
+                           PrimaryStage(table, rules, options.progress));
+  AuditOptions audit_options = options.audit;
+  if (options.progress) audit_options.progress = options.progress;
+  GDPRKIT_ASSIGN_OR_RETURN(AuditReport audit, Audit(table, protection, suppressed, audit_options));
   SuppressionResult r;
   const int n = table.num_cells();
   r.cost = CellCosts(table, options.cost);

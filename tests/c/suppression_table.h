@@ -43,6 +43,17 @@
   CELL("p4", "0-17", "15") CELL("p4", "18-64", "28")
 /* clang-format on */
 
+/* The whole table as a text-format SuppressRequest: threshold 5, optimal
+ * method. */
+/* clang-format off */
+#define AGE_REQUEST_TEXT \
+  "tables { tables {\n" \
+  "  name: \"age\"\n" DIMENSIONS LEAF_CELLS_BUT_P4_65 CELL("p4", "65+", "25") \
+  "} }\n" \
+  "rules { threshold: 5 }\n" \
+  "options { method: SECONDARY_METHOD_OPTIMAL }\n"
+/* clang-format on */
+
 /* A second table as a JSON request: a cluster total with two practices, one
  * of them small, by sex; heuristic method. */
 #define SEX_TABLE_JSON                                                                         \

@@ -25,12 +25,7 @@
  * Two cells are under the threshold of 5: (p1, 0-17) and (p3, 18-64). */
 #include "suppression_table.h"
 
-static const char kRequest[] =
-    "tables { tables {\n"
-    "  name: \"age\"\n" DIMENSIONS LEAF_CELLS_BUT_P4_65 CELL("p4", "65+", "25")
-    "} }\n"
-    "rules { threshold: 5 }\n"
-    "options { method: SECONDARY_METHOD_OPTIMAL }\n";
+static const char kRequest[] = AGE_REQUEST_TEXT;
 
 /* The table's 35 cells, the order of the response (cell index = position,
  * the age band fastest). */

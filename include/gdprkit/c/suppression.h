@@ -81,8 +81,64 @@ GDPRKIT_API gdprkit_status gdprkit_suppression_audit(char** out, size_t* out_len
                                                      const char* request, size_t request_len,
                                                      int format);
 
-/* Releases a buffer returned by gdprkit_suppression_run or
- * gdprkit_suppression_audit (never free() it yourself). Accepts NULL. */
+/* Options of gdprkit_suppression_run_with_options and
+ * gdprkit_suppression_audit_with_options (what does not belong in the
+ * request: how the caller follows the call). Initialise with
+ * GDPRKIT_SUPPRESSION_OPTIONS_INIT.
+ *
+ * progress, when not NULL, is called on the calling thread as
+ * progress(progress_context, stage, done, total): at the start of each stage
+ * (done == 0), now and then, and at its end (done == total). The stages of
+ * gdprkit_suppression_run_with_options, in order: "primary" (reading the
+ * tables and applying the rules), "secondary" (one step per primary cell),
+ * "cleanup" (one step per secondary cell), "improve" (the local search),
+ * "optimal" (rounds of the exact method, when it runs) and "audit" (one step
+ * per suppressed cell); gdprkit_suppression_audit_with_options reports
+ * "audit" only. A non-zero return cancels the call: it fails with
+ * GDPRKIT_CANCELLED, *out is NULL and nothing is returned. */
+typedef struct gdprkit_suppression_options {
+  unsigned int version;         /* set by the caller: GDPRKIT_SUPPRESSION_OPTIONS_VERSION */
+  gdprkit_progress_fn progress; /* NULL: no progress */
+  void* progress_context;       /* passed to progress as is */
+} gdprkit_suppression_options;
+
+#define GDPRKIT_SUPPRESSION_OPTIONS_VERSION 1u
+#define GDPRKIT_SUPPRESSION_OPTIONS_INIT \
+  { GDPRKIT_SUPPRESSION_OPTIONS_VERSION, NULL, NULL }
+
+/* gdprkit_suppression_run with options (NULL: as gdprkit_suppression_run).
+ * Errors: as gdprkit_suppression_run, plus INVALID_ARGUMENT for an options
+ * version this library does not know, and CANCELLED when progress asked to
+ * stop (the message names the stage). On failure *out is NULL and *out_len
+ * 0. Thread-safe. Since 0.4 (GDPRKIT_0.4). */
+GDPRKIT_API gdprkit_status gdprkit_suppression_run_with_options(
+    char** out, size_t* out_len, const char* request, size_t request_len, int format,
+    const gdprkit_suppression_options* options);
+
+/* gdprkit_suppression_audit with options (NULL: as
+ * gdprkit_suppression_audit); errors as gdprkit_suppression_run_with_options.
+ * Since 0.4 (GDPRKIT_0.4). */
+GDPRKIT_API gdprkit_status gdprkit_suppression_audit_with_options(
+    char** out, size_t* out_len, const char* request, size_t request_len, int format,
+    const gdprkit_suppression_options* options);
+
+/* Titles for people, in `language` (a gdprkit_language), from the core's
+ * one table of titles; UTF-8 static strings, "" for a number that is no
+ * value or no language. Never fail; safe from any thread. Since 0.4.
+ *   gdprkit_suppression_published_title: what a published table says of a
+ *     cell: 0 "published" / "offentliggjort", 1 "suppressed" / "undertrykt";
+ *     the words for publication.
+ *   gdprkit_suppression_status_title: a response's CellStatus (0 published,
+ *     1 primary, 2 secondary: "primary" / "primær"); not for publication.
+ *   gdprkit_suppression_reason_title: one primary-reason bit (1 threshold,
+ *     2 dominance, 4 p%, 8 zero, 16 manual: "threshold rule" /
+ *     "tærskelregel"); not for publication. */
+GDPRKIT_API const char* gdprkit_suppression_published_title(int suppressed, int language);
+GDPRKIT_API const char* gdprkit_suppression_status_title(int status, int language);
+GDPRKIT_API const char* gdprkit_suppression_reason_title(int reason, int language);
+
+/* Releases a buffer returned by gdprkit_suppression_run[_with_options] or
+ * gdprkit_suppression_audit[_with_options] (never free() it yourself). Accepts NULL. */
 GDPRKIT_API void gdprkit_suppression_bytes_free(char* bytes);
 
 #ifdef __cplusplus

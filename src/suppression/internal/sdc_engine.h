@@ -6,10 +6,13 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "common/progress.h"
 #include "gdprkit/suppression.h"
 #include "suppression/internal/sdc_model.h"
 
@@ -40,7 +43,48 @@ Need NeedOf(const Protection& p);
 // number when the witness is not valid.
 double CheckWitness(const SdcData& d, const std::vector<bool>& suppressed, const Witness& w);
 
-using ProgressFn = std::function<bool(const Progress&)>;
+// A progress stage whose work comes in `rounds` rounds whose sizes are known
+// only as each begins (the heuristic's rounds at effort 2, the local search's
+// passes): its total is `rounds` times the first round's size, round r fills
+// the r-th share, and done never goes back. One stage per call, reported
+// from 0 to its total (Finish also when fewer rounds ran).
+class RoundStage {
+ public:
+  RoundStage(const ProgressFn& fn, std::string_view name, int rounds)
+      : fn_(&fn), name_(name), rounds_(rounds < 1 ? 1 : rounds) {}
+  // Starts the next round, of `size` units (the stage itself on the first).
+  absl::Status Begin(std::int64_t size);
+  // `done` units of the current round are done.
+  absl::Status Step(std::int64_t done);
+  // The current round is done; so is the stage after its last round.
+  absl::Status EndRound();
+  // The stage's end: done == total (also when fewer rounds ran).
+  absl::Status Finish();
+
+ private:
+  absl::Status SetAtLeast(std::int64_t done);
+
+  const ProgressFn* fn_;
+  std::string_view name_;
+  int rounds_;
+  int round_ = -1;
+  std::int64_t share_ = 0;
+  std::int64_t size_ = 0;
+  std::int64_t done_ = 0;
+  std::optional<ProgressStage> stage_;
+};
+
+// The stages of the heuristic, owned by its caller so that each is reported
+// once per call whatever the number of rounds.
+struct HeuristicStages {
+  HeuristicStages(const ProgressFn& fn, int rounds)
+      : secondary(fn, "secondary", rounds),
+        cleanup(fn, "cleanup", rounds),
+        improve(fn, "improve", rounds) {}
+  RoundStage secondary;
+  RoundStage cleanup;
+  RoundStage improve;
+};
 
 // The levels of cell c's protection are finite, >= 0 and at most 1e15;
 // InvalidArgument naming the cell otherwise.
