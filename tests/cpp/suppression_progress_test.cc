@@ -77,7 +77,9 @@ struct Seen {
       const std::int64_t total = rs.front().second;
       for (std::size_t i = 0; i < rs.size(); ++i) {
         EXPECT_EQ(rs[i].second, total);
-        if (i > 0) EXPECT_GE(rs[i].first, rs[i - 1].first);
+        if (i > 0) {
+          EXPECT_GE(rs[i].first, rs[i - 1].first);
+        }
       }
       EXPECT_EQ(rs.back().first, total);
     }
@@ -203,12 +205,11 @@ TEST(SuppressionTitlesTest, ThePublishedTableSaysSuppressedNeverWhy) {
   EXPECT_EQ(PublishedStatusOf(CellStatus::kSecondary), PublishedStatus::kSuppressed);
   EXPECT_EQ(PublishedStatusOf(CellStatus::kPublished), PublishedStatus::kPublished);
   for (Language l : {Language::kEnglish, Language::kDanish}) {
-    const std::string line =
-        absl::StrCat(PublishedSummary(168, 24, "<5", l), " ", MarkerNote("<5", l), " ",
-                     ReportTextTitle(ReportText::kPublishedTable, l), " ",
-                     PublishedStatusTitle(PublishedStatus::kSuppressed, l));
+    const std::string line = PublishedSummary(168, 24, "<5", l) + " " + MarkerNote("<5", l) + " " +
+                             std::string(ReportTextTitle(ReportText::kPublishedTable, l)) + " " +
+                             std::string(PublishedStatusTitle(PublishedStatus::kSuppressed, l));
     for (CellStatus s : {CellStatus::kPrimary, CellStatus::kSecondary}) {
-      EXPECT_THAT(line, Not(HasSubstr(CellStatusTitle(s, l))));
+      EXPECT_THAT(line, Not(HasSubstr(std::string(CellStatusTitle(s, l)))));
     }
   }
 }
