@@ -23,6 +23,7 @@
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "gdprkit/basis.h"
+#include "gdprkit/common.h"
 
 namespace gdprkit {
 
@@ -211,6 +212,44 @@ absl::StatusOr<Severity> ParseSeverity(std::string_view name);
 std::string_view SeverityName(Severity s);
 std::vector<std::string_view> SeverityNames();
 
+// ---- Titles for people, in English and Danish (Language, gdprkit/common.h).
+// Total: a value or code outside the table gives "".
+
+// "error" / "fejl", "warning" / "advarsel", "info" / "bemærkning" (English
+// titles are the names).
+std::string_view SeverityTitle(Severity s, Language language);
+
+// "Art. 17(3)(b): compliance with a legal obligation, or ..." /
+// "Art. 17, stk. 3, litra b: overholdelse af en retlig forpligtelse ...";
+// "" for kUnspecified.
+std::string_view ErasureExceptionTitle(ErasureException e, Language language);
+
+// One kind of finding: its stable code, the severity it is always reported
+// with, and a short title ("No Art. 6(1) basis" / "Intet behandlingsgrundlag
+// efter art. 6, stk. 1"). A finding's message stays English; its title is
+// what a door shows in another language.
+struct FindingCodeInfo {
+  std::string_view code;
+  Severity severity;
+  std::string_view title;     // English
+  std::string_view title_da;  // Danish
+
+  constexpr std::string_view TitleIn(Language language) const {
+    return language == Language::kDanish ? title_da : title;
+  }
+};
+
+// Every finding code Validate() reports (docs/policy.md, section 1), in the
+// order of that table.
+absl::Span<const FindingCodeInfo> FindingCodes();
+
+// The finding code `code`. Errors: NotFound `unknown finding code "x"; did
+// you mean ...?`.
+absl::StatusOr<const FindingCodeInfo*> GetFindingCode(std::string_view code);
+
+// The title of finding code `code` in `language`; "" for an unknown code.
+std::string_view FindingTitle(std::string_view code, Language language);
+
 // One thing validation flags. `code` is a stable kebab-case identifier of the
 // kind of finding (see docs/policy.md for the list); `message` is for people.
 struct Finding {
@@ -268,9 +307,9 @@ class Policy {
   // The category with this key (built-in or declared), or nullptr.
   const DataCategory* FindCategory(std::string_view key) const;
 
-  // Title of a legal-basis code: built-in or declared reference; empty when
-  // unknown.
-  std::string BasisTitle(std::string_view code) const;
+  // Title of a legal-basis code: built-in (in `language`) or declared
+  // reference (as written, whatever the language); empty when unknown.
+  std::string BasisTitle(std::string_view code, Language language = Language::kEnglish) const;
 
   // Lookups that answer with a status, for the doors: the same as the Find...
   // and BasisTitle above, but an unknown name is NotFound naming the policy
@@ -280,8 +319,9 @@ class Policy {
   absl::StatusOr<const DataCategory*> GetCategory(std::string_view key) const;
   // The first rule with this id.
   absl::StatusOr<const RetentionRuleRef*> GetRetentionRule(std::string_view id) const;
-  // Built-in or declared in references.
-  absl::StatusOr<std::string> GetBasisTitle(std::string_view code) const;
+  // Built-in (in `language`) or declared in references (as written).
+  absl::StatusOr<std::string> GetBasisTitle(std::string_view code,
+                                            Language language = Language::kEnglish) const;
 
   // BasisEffect bits of a code (built-in or declared); kEffectNone if unknown.
   std::uint32_t BasisEffects(std::string_view code) const;

@@ -45,8 +45,8 @@ const DataCategory* Policy::FindCategory(std::string_view key) const {
   return nullptr;
 }
 
-std::string Policy::BasisTitle(std::string_view code) const {
-  if (const LegalBasisInfo* b = FindLegalBasis(code)) return std::string(b->title);
+std::string Policy::BasisTitle(std::string_view code, Language language) const {
+  if (const LegalBasisInfo* b = FindLegalBasis(code)) return std::string(b->TitleIn(language));
   for (const LegalReference& r : references_) {
     if (r.code == code) return r.title.empty() ? r.code : r.title;
   }
@@ -60,31 +60,6 @@ std::uint32_t Policy::BasisEffects(std::string_view code) const {
   }
   return kEffectNone;
 }
-
-namespace {
-
-// The text of an Art. 17(3) exception, named by its letter.
-const char* ErasureExceptionText(ErasureException e) {
-  switch (e) {
-    case ErasureException::kFreedomOfExpression:
-      return "Art. 17(3)(a): exercising the right of freedom of expression and information";
-    case ErasureException::kLegalObligationOrPublicTask:
-      return "Art. 17(3)(b): compliance with a legal obligation, or a task in the public "
-             "interest or in the exercise of official authority";
-    case ErasureException::kPublicHealth:
-      return "Art. 17(3)(c): reasons of public interest in the area of public health";
-    case ErasureException::kArchivingResearchStatistics:
-      return "Art. 17(3)(d): archiving, research or statistics where erasure would seriously "
-             "impair the purpose";
-    case ErasureException::kLegalClaims:
-      return "Art. 17(3)(e): establishment, exercise or defence of legal claims";
-    case ErasureException::kUnspecified:
-      break;
-  }
-  return "";
-}
-
-}  // namespace
 
 absl::StatusOr<std::vector<RightAssessment>> Policy::Rights(std::string_view purpose_id) const {
   GDPRKIT_ASSIGN_OR_RETURN(const Purpose* p, GetPurpose(purpose_id));
@@ -161,7 +136,7 @@ absl::StatusOr<std::vector<RightAssessment>> Policy::Rights(std::string_view pur
   // The exceptions the controller states for the purpose, whatever its bases
   // (each letter once).
   for (ErasureException x : p->erasure_exceptions) {
-    const std::string text = ErasureExceptionText(x);
+    const std::string text(ErasureExceptionTitle(x, Language::kEnglish));
     if (text.empty()) continue;
     const std::string letter = text.substr(0, 13);  // "Art. 17(3)(e)"
     const bool seen = std::any_of(exceptions.begin(), exceptions.end(), [&](const std::string& t) {

@@ -3,8 +3,10 @@
 // built-in codes that answer with a status. Every door prints and parses
 // through these.
 //
-// A table row is {value, name}; a later column (a Danish title, issue #11)
-// goes into internal::Named, not into a second table.
+// A table row is {value, name}; the titles for people, in English and
+// Danish, are internal::Titled rows beside them (severities, erasure
+// exceptions) or columns of the code tables (kLegalBases and kRights in
+// gdprkit/basis.h, kFindingCodes here).
 #include "common/vocabulary.h"
 
 #include <cstdint>
@@ -95,6 +97,122 @@ constexpr Named<Severity> kSeverityNames[] = {
     {Severity::kError, "error"},
 };
 
+// ---- Titles (English, Danish) ----------------------------------------------
+
+using internal::Titled;
+
+constexpr Titled<Severity> kSeverityTitles[] = {
+    {Severity::kInfo, "info", "bemærkning"},
+    {Severity::kWarning, "warning", "advarsel"},
+    {Severity::kError, "error", "fejl"},
+};
+
+constexpr Titled<ErasureException> kErasureExceptionTitles[] = {
+    {ErasureException::kFreedomOfExpression,
+     "Art. 17(3)(a): exercising the right of freedom of expression and information",
+     "Art. 17, stk. 3, litra a: udøvelse af retten til ytrings- og informationsfrihed"},
+    {ErasureException::kLegalObligationOrPublicTask,
+     "Art. 17(3)(b): compliance with a legal obligation, or a task in the public interest or in "
+     "the exercise of official authority",
+     "Art. 17, stk. 3, litra b: overholdelse af en retlig forpligtelse eller udførelse af en "
+     "opgave i samfundets interesse eller som led i offentlig myndighedsudøvelse"},
+    {ErasureException::kPublicHealth,
+     "Art. 17(3)(c): reasons of public interest in the area of public health",
+     "Art. 17, stk. 3, litra c: hensyn til samfundsinteresser på folkesundhedsområdet"},
+    {ErasureException::kArchivingResearchStatistics,
+     "Art. 17(3)(d): archiving, research or statistics where erasure would seriously impair the "
+     "purpose",
+     "Art. 17, stk. 3, litra d: arkivformål, forskning eller statistik, hvor sletning alvorligt "
+     "vil "
+     "hindre formålet"},
+    {ErasureException::kLegalClaims,
+     "Art. 17(3)(e): establishment, exercise or defence of legal claims",
+     "Art. 17, stk. 3, litra e: retskrav kan fastlægges, gøres gældende eller forsvares"},
+};
+
+// Every finding code, in the order of docs/policy.md's table: the errors,
+// then the warnings, then the infos. Validate()'s checks (validate.cc) and
+// the retention rule check (retention/rules.cc) report these codes;
+// policy_test checks that every finding they report is listed here.
+constexpr FindingCodeInfo kFindingCodes[] = {
+    {"missing-art6-basis", Severity::kError, "No Art. 6(1) basis",
+     "Intet behandlingsgrundlag efter art. 6, stk. 1"},
+    {"special-category-without-condition", Severity::kError,
+     "Special categories without an Art. 9(2) condition",
+     "Følsomme oplysninger uden en betingelse i art. 9, stk. 2"},
+    {"criminal-data-without-ground", Severity::kError,
+     "Criminal-offence data without an Art. 10 ground",
+     "Oplysninger om strafbare forhold uden hjemmel efter art. 10"},
+    {"cpr-without-dbl-11", Severity::kError, "CPR numbers without a DBL § 11 ground",
+     "Personnumre uden hjemmel i databeskyttelseslovens § 11"},
+    {"unknown-basis", Severity::kError, "Unknown legal-basis code",
+     "Ukendt kode for behandlingsgrundlag"},
+    {"unknown-category", Severity::kError, "Unknown data category",
+     "Ukendt kategori af personoplysninger"},
+    {"orphan-category", Severity::kError, "Category without a known parent",
+     "Kategori uden kendt overkategori"},
+    {"invalid-category-key", Severity::kError, "Invalid category key", "Ugyldig kategorinøgle"},
+    {"unknown-team", Severity::kError, "Unknown team", "Ukendt team"},
+    {"unknown-role", Severity::kError, "Unknown role", "Ukendt rolle"},
+    {"unknown-retention-rule", Severity::kError, "Unknown retention rule",
+     "Ukendt opbevaringsregel"},
+    {"invalid-retention-period", Severity::kError, "Invalid retention period",
+     "Ugyldig opbevaringsperiode"},
+    {"invalid-retention-event", Severity::kError, "Invalid retention event",
+     "Ugyldig hændelse i opbevaringsregel"},
+    {"unknown-retention-action", Severity::kError, "Unknown retention action",
+     "Ukendt handling i opbevaringsregel"},
+    {"retention-anchor-without-period", Severity::kError, "Anchor event without a period",
+     "Starthændelse uden periode"},
+    {"retention-extension-without-period", Severity::kError, "Extension without a period",
+     "Forlængelse uden periode"},
+    {"duplicate-id", Severity::kError, "Duplicate id", "Id bruges mere end én gang"},
+    {"missing-id", Severity::kError, "Missing id", "Id mangler"},
+    {"reference-shadows-builtin", Severity::kError, "Reference reuses a built-in code",
+     "Reference genbruger en indbygget kode"},
+    {"invalid-reference-code", Severity::kError, "Reference code not starting DK- or EU-",
+     "Referencekode begynder ikke med DK- eller EU-"},
+    {"schema-version", Severity::kError, "Unsupported schema version",
+     "Skemaversionen understøttes ikke"},
+    {"no-purposes", Severity::kError, "No processing purpose", "Intet behandlingsformål"},
+    {"unknown-erasure-exception", Severity::kError, "Unknown erasure exception",
+     "Ukendt undtagelse fra retten til sletning"},
+    {"legitimate-interest-without-balancing-test", Severity::kWarning,
+     "Legitimate interest without a balancing test", "Legitim interesse uden interesseafvejning"},
+    {"consent-without-mechanism", Severity::kWarning,
+     "Consent without a way to prove or withdraw it",
+     "Samtykke uden en måde at påvise eller trække det tilbage"},
+    {"art9-2-h-without-secrecy", Severity::kWarning,
+     "Art. 9(2)(h) without professional secrecy (Art. 9(3))",
+     "Art. 9, stk. 2, litra h, uden tavshedspligt (art. 9, stk. 3)"},
+    {"missing-retention", Severity::kWarning, "No retention rule", "Ingen opbevaringsregel"},
+    {"transfer-without-basis", Severity::kWarning, "Transfer outside the EU/EEA without a basis",
+     "Overførsel uden for EU/EØS uden overførselsgrundlag"},
+    {"no-categories", Severity::kWarning, "No categories of personal data",
+     "Ingen kategorier af personoplysninger"},
+    {"no-data-subjects", Severity::kWarning, "No categories of data subjects",
+     "Ingen kategorier af registrerede"},
+    {"missing-controller", Severity::kWarning, "No controller named",
+     "Ingen dataansvarlig angivet"},
+    {"unknown-retention-event", Severity::kWarning, "Retention event close to a known one",
+     "Hændelse i opbevaringsregel ligner en kendt (stavefejl?)"},
+    {"reference-without-text", Severity::kWarning, "Reference without title or text",
+     "Reference uden titel eller tekst"},
+    {"controller-of-data-missing", Severity::kWarning, "The data's controller is not named",
+     "Oplysningernes dataansvarlige er ikke angivet"},
+    {"sensitive-data-published", Severity::kWarning, "Sensitive data published",
+     "Følsomme oplysninger offentliggøres"},
+    {"custom-retention-event", Severity::kInfo, "The controller's own retention event",
+     "Egen hændelse i opbevaringsregel"},
+    {"condition-without-special-category", Severity::kInfo,
+     "Art. 9(2) condition without special categories",
+     "Betingelse i art. 9, stk. 2, uden følsomme oplysninger"},
+    {"no-access-grant", Severity::kInfo, "No team may see the data",
+     "Intet team har adgang til oplysningerne"},
+    {"dbl-8-3-which-sentence", Severity::kInfo, "DBL § 8(3) without its sentence",
+     "DBL § 8, stk. 3, uden angivelse af punktum"},
+};
+
 // The codes of the built-in legal bases and rights, for "did you mean".
 std::vector<std::string_view> BuiltinBasisCodes() {
   std::vector<std::string_view> codes;
@@ -157,6 +275,33 @@ GDPRKIT_DEFINE_NAMES(ControllerRole, ControllerRole, kControllerRoleNames, "cont
 
 GDPRKIT_DEFINE_NAMES(Severity, Severity, kSeverityNames, "finding severity")
 
+std::string_view SeverityTitle(Severity s, Language language) {
+  return internal::TitleOf<Severity>(kSeverityTitles, s, language);
+}
+
+std::string_view ErasureExceptionTitle(ErasureException e, Language language) {
+  return internal::TitleOf<ErasureException>(kErasureExceptionTitles, e, language);
+}
+
+absl::Span<const FindingCodeInfo> FindingCodes() { return kFindingCodes; }
+
+absl::StatusOr<const FindingCodeInfo*> GetFindingCode(std::string_view code) {
+  std::vector<std::string_view> codes;
+  for (const FindingCodeInfo& f : kFindingCodes) {
+    if (f.code == code) return &f;
+    codes.push_back(f.code);
+  }
+  return absl::NotFoundError(absl::StrCat("unknown finding code ", internal::QuoteUntrusted(code),
+                                          internal::DidYouMean(code, absl::MakeConstSpan(codes))));
+}
+
+std::string_view FindingTitle(std::string_view code, Language language) {
+  for (const FindingCodeInfo& f : kFindingCodes) {
+    if (f.code == code) return f.TitleIn(language);
+  }
+  return "";
+}
+
 // ---- Lookups in a policy --------------------------------------------------------
 
 absl::StatusOr<const Purpose*> Policy::GetPurpose(std::string_view id) const {
@@ -182,8 +327,8 @@ absl::StatusOr<const RetentionRuleRef*> Policy::GetRetentionRule(std::string_vie
   return NotInPolicy("no retention rule", id, *this, ids);
 }
 
-absl::StatusOr<std::string> Policy::GetBasisTitle(std::string_view code) const {
-  std::string title = BasisTitle(code);
+absl::StatusOr<std::string> Policy::GetBasisTitle(std::string_view code, Language language) const {
+  std::string title = BasisTitle(code, language);
   if (!title.empty()) return title;
   std::vector<std::string_view> codes = BuiltinBasisCodes();
   for (const LegalReference& r : references_) codes.push_back(r.code);

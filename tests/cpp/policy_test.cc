@@ -761,5 +761,100 @@ TEST(Vocabulary, LookupsAnswerWithTheNearestNames) {
               HasSubstr("unknown right code \"A23\"; did you mean"));
 }
 
+// --- Issue #11: titles in English and Danish, from one table ------------------------
+
+TEST(Titles, EveryCodeHasATitleInEachLanguage) {
+  for (const LegalBasisInfo& b : kLegalBases) {
+    EXPECT_FALSE(b.title_da.empty()) << b.code;
+    EXPECT_NE(b.title_da, b.title) << b.code;
+    EXPECT_EQ(b.TitleIn(Language::kEnglish), b.title);
+    EXPECT_EQ(b.TitleIn(Language::kDanish), b.title_da);
+    // Danish citations: "Art. 6, stk. 1, litra c", "DBL § 11, stk. 2, nr. 1".
+    EXPECT_TRUE(b.title_da.rfind("Art. ", 0) == 0 || b.title_da.rfind("DBL § ", 0) == 0)
+        << b.title_da;
+    EXPECT_EQ(b.title_da.find("(1)"), std::string_view::npos) << b.title_da;
+  }
+  for (const RightInfo& r : kRights) {
+    EXPECT_FALSE(r.title_da.empty()) << r.code;
+    EXPECT_NE(r.title_da, r.title) << r.code;
+    EXPECT_EQ(r.title_da.rfind("Art. ", 0), 0u) << r.title_da;
+  }
+  std::vector<std::string_view> codes;
+  Severity last = Severity::kError;
+  for (const FindingCodeInfo& f : FindingCodes()) {
+    EXPECT_EQ(std::count(codes.begin(), codes.end(), f.code), 0) << "duplicate " << f.code;
+    codes.push_back(f.code);
+    EXPECT_FALSE(f.title.empty()) << f.code;
+    EXPECT_FALSE(f.title_da.empty()) << f.code;
+    EXPECT_NE(f.title, f.title_da) << f.code;
+    EXPECT_LE(static_cast<int>(f.severity), static_cast<int>(last)) << "errors first: " << f.code;
+    last = f.severity;
+    EXPECT_EQ(FindingTitle(f.code, Language::kDanish), f.title_da);
+  }
+  for (std::string_view name : SeverityNames()) {
+    const Severity s = *ParseSeverity(name);
+    EXPECT_EQ(SeverityTitle(s, Language::kEnglish), name);
+    EXPECT_FALSE(SeverityTitle(s, Language::kDanish).empty());
+  }
+  for (std::string_view name : ErasureExceptionNames()) {
+    const ErasureException e = *ParseErasureException(name);
+    if (e == ErasureException::kUnspecified) continue;
+    EXPECT_EQ(ErasureExceptionTitle(e, Language::kDanish).rfind("Art. 17, stk. 3, litra ", 0), 0u);
+  }
+  EXPECT_EQ(SeverityTitle(static_cast<Severity>(200), Language::kDanish), "");
+  EXPECT_EQ(FindingTitle("no-such-finding", Language::kDanish), "");
+}
+
+TEST(Titles, DanishReadsAsADanishDpoReadsIt) {
+  EXPECT_EQ((*GetLegalBasis("A6-1-c"))->TitleIn(Language::kDanish),
+            "Art. 6, stk. 1, litra c: retlig forpligtelse");
+  EXPECT_EQ((*GetLegalBasis("DK-DBL-11-2-1"))->TitleIn(Language::kDanish),
+            "DBL § 11, stk. 2, nr. 1: private, når det følger af lovgivningen");
+  EXPECT_EQ((*GetRight("A17"))->TitleIn(Language::kDanish), "Art. 17: Ret til sletning");
+  EXPECT_EQ((*GetRight("A7-3"))->TitleIn(Language::kDanish),
+            "Art. 7, stk. 3: Ret til at trække samtykke tilbage");
+  EXPECT_EQ(FindingTitle("missing-art6-basis", Language::kDanish),
+            "Intet behandlingsgrundlag efter art. 6, stk. 1");
+  EXPECT_EQ(SeverityTitle(Severity::kError, Language::kDanish), "fejl");
+}
+
+TEST(Titles, DeclaredReferencesKeepTheirTitleInEveryLanguage) {
+  auto p = MustLoad(std::string(R"pb(references {
+                                       code: "DK-SUL-42D"
+                                       title: "Sundhedsloven § 42 d"
+                                       effects: LEGAL_OBLIGATION
+                                     })pb") +
+                    WithPurpose(R"(categories: "contact" basis: "A6-1-c" basis: "DK-SUL-42D")"));
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->BasisTitle("DK-SUL-42D", Language::kDanish), "Sundhedsloven § 42 d");
+  EXPECT_EQ(*p->GetBasisTitle("DK-SUL-42D", Language::kDanish), "Sundhedsloven § 42 d");
+  EXPECT_EQ(*p->GetBasisTitle("A6-1-c", Language::kDanish),
+            "Art. 6, stk. 1, litra c: retlig forpligtelse");
+  EXPECT_EQ(p->BasisTitle("A6-1-c"), "Art. 6(1)(c) GDPR: compliance with a legal obligation");
+  EXPECT_EQ(p->GetBasisTitle("DK-SUL-42", Language::kDanish).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST(Titles, AnUnknownFindingCodeIsNotFoundWithTheNearest) {
+  EXPECT_EQ((*GetFindingCode("unknown-basis"))->severity, Severity::kError);
+  absl::Status s = GetFindingCode("unknown-bases").status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(std::string(s.message()), AllOf(HasSubstr("unknown finding code \"unknown-bases\""),
+                                              HasSubstr("did you mean \"unknown-basis\"")));
+}
+
+// The reasons of the rights matrix stay English, and the stated Art. 17(3)
+// exceptions in them read as the English titles of the core's table.
+TEST(Titles, StatedErasureExceptionsReadAsTheirEnglishTitle) {
+  auto p = MustLoad(WithPurpose(R"pb(categories: "contact"
+                                     basis: "A6-1-b"
+                                     erasure_exceptions: PUBLIC_HEALTH)pb"));
+  ASSERT_NE(p, nullptr);
+  const std::vector<RightAssessment> rights = *p->Rights("p");
+  EXPECT_THAT(rights[static_cast<int>(Right::kErasure)].reason,
+              HasSubstr(std::string(
+                  ErasureExceptionTitle(ErasureException::kPublicHealth, Language::kEnglish))));
+}
+
 }  // namespace
 }  // namespace gdprkit
