@@ -63,6 +63,31 @@ gdprkit_status BadFormat(const char* function, int format) {
                   "GDPRKIT_FORMAT_JSON (2)");
 }
 
+// A gdprkit_language number as the core's Language; false for another.
+bool ToLanguage(int language, gdprkit::Language* out) {
+  if (gdprkit_language_name(language) == nullptr) return false;
+  *out = static_cast<gdprkit::Language>(language);
+  return true;
+}
+
+gdprkit_status BadLanguage(const char* function, int language) {
+  return Fail(GDPRKIT_INVALID_ARGUMENT,
+              std::string(function) + ": unknown language " + std::to_string(language) +
+                  "; use GDPRKIT_LANGUAGE_EN (0) or GDPRKIT_LANGUAGE_DA (1)");
+}
+
+// The title the handle keeps for `code` (English for a built-in code, as
+// written for a declared one), or the core's NotFound naming the nearest.
+gdprkit_status StoredBasisTitle(const char* function, const char** out,
+                                const gdprkit_policy& policy, const char* code) {
+  const auto it = policy.basis_titles.find(std::string_view(code));
+  if (it == policy.basis_titles.end()) {
+    return FromCore(function, policy.core->GetBasisTitle(code).status());
+  }
+  *out = it->second.c_str();
+  return GDPRKIT_OK;
+}
+
 // Wraps a loaded core policy in a handle.
 std::unique_ptr<gdprkit_policy> Wrap(std::shared_ptr<const gdprkit::Policy> core) {
   auto handle = std::make_unique<gdprkit_policy>();
@@ -239,13 +264,61 @@ gdprkit_status gdprkit_policy_basis_title(const char** out, const gdprkit_policy
     *out = nullptr;
     if (policy == nullptr) return NullArgument(kFn, "policy");
     if (code == nullptr) return NullArgument(kFn, "code");
-    const auto it = policy->basis_titles.find(std::string_view(code));
-    if (it == policy->basis_titles.end()) {
-      return FromCore(kFn, policy->core->GetBasisTitle(code).status());
-    }
-    *out = it->second.c_str();
-    return GDPRKIT_OK;
+    return StoredBasisTitle(kFn, out, *policy, code);
   });
+}
+
+gdprkit_status gdprkit_policy_basis_title_lang(const char** out, const gdprkit_policy* policy,
+                                               const char* code, int language) {
+  static constexpr char kFn[] = "gdprkit_policy_basis_title_lang";
+  return Guard(kFn, [&]() -> gdprkit_status {
+    if (out == nullptr) return NullArgument(kFn, "out");
+    *out = nullptr;
+    if (policy == nullptr) return NullArgument(kFn, "policy");
+    if (code == nullptr) return NullArgument(kFn, "code");
+    gdprkit::Language lang;
+    if (!ToLanguage(language, &lang)) return BadLanguage(kFn, language);
+    if (const gdprkit::LegalBasisInfo* b = gdprkit::FindLegalBasis(code); b != nullptr) {
+      *out = b->TitleIn(lang).data();  // a string literal of the core's table
+      return GDPRKIT_OK;
+    }
+    // Declared references keep their own title in every language.
+    return StoredBasisTitle(kFn, out, *policy, code);
+  });
+}
+
+// ---- Titles ------------------------------------------------------------------------
+//
+// The core's tables hold string literals, so a title's data() is
+// NUL-terminated and static.
+
+const char* gdprkit_legal_basis_title(const char* code, int language) {
+  gdprkit::Language lang;
+  if (code == nullptr || !ToLanguage(language, &lang)) return "";
+  const gdprkit::LegalBasisInfo* b = gdprkit::FindLegalBasis(code);
+  return b == nullptr ? "" : b->TitleIn(lang).data();
+}
+
+const char* gdprkit_right_title(const char* code, int language) {
+  gdprkit::Language lang;
+  if (code == nullptr || !ToLanguage(language, &lang)) return "";
+  const gdprkit::RightInfo* r = gdprkit::FindRight(code);
+  return r == nullptr ? "" : r->TitleIn(lang).data();
+}
+
+const char* gdprkit_finding_title(const char* code, int language) {
+  gdprkit::Language lang;
+  if (code == nullptr || !ToLanguage(language, &lang)) return "";
+  return gdprkit::FindingTitle(code, lang).data();
+}
+
+const char* gdprkit_severity_title(int severity, int language) {
+  gdprkit::Language lang;
+  if (severity < GDPRKIT_SEVERITY_INFO || severity > GDPRKIT_SEVERITY_ERROR ||
+      !ToLanguage(language, &lang)) {
+    return "";
+  }
+  return gdprkit::SeverityTitle(static_cast<gdprkit::Severity>(severity), lang).data();
 }
 
 // ---- Rights ----------------------------------------------------------------------

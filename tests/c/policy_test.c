@@ -332,6 +332,49 @@ static void test_rights(void) {
   gdprkit_rights_free(rights);
 }
 
+/* Titles in English and Danish (0.4): the core's one table, as static
+ * strings; "" for what has none. */
+static void test_titles(void) {
+  gdprkit_policy* policy = must_load(kPolicy, GDPRKIT_FORMAT_TEXTPROTO, "clinic.textproto");
+  const char* title = NULL;
+
+  CHECK_STREQ(gdprkit_legal_basis_title("A6-1-c", GDPRKIT_LANGUAGE_DA),
+              "Art. 6, stk. 1, litra c: retlig forpligtelse");
+  CHECK_STREQ(gdprkit_legal_basis_title("A6-1-c", GDPRKIT_LANGUAGE_EN),
+              "Art. 6(1)(c) GDPR: compliance with a legal obligation");
+  CHECK_STREQ(gdprkit_right_title("A17", GDPRKIT_LANGUAGE_DA), "Art. 17: Ret til sletning");
+  CHECK_STREQ(gdprkit_right_title("A17", GDPRKIT_LANGUAGE_EN), "Art. 17: right to erasure");
+  CHECK_STREQ(gdprkit_finding_title("missing-art6-basis", GDPRKIT_LANGUAGE_DA),
+              "Intet behandlingsgrundlag efter art. 6, stk. 1");
+  CHECK_STREQ(gdprkit_severity_title(GDPRKIT_SEVERITY_ERROR, GDPRKIT_LANGUAGE_DA), "fejl");
+  CHECK_STREQ(gdprkit_severity_title(GDPRKIT_SEVERITY_WARNING, GDPRKIT_LANGUAGE_EN), "warning");
+  /* Nothing to title: "" (never NULL). */
+  CHECK_STREQ(gdprkit_legal_basis_title("A6-1-g", GDPRKIT_LANGUAGE_DA), "");
+  CHECK_STREQ(gdprkit_legal_basis_title(NULL, GDPRKIT_LANGUAGE_DA), "");
+  CHECK_STREQ(gdprkit_right_title("A17", 7), "");
+  CHECK_STREQ(gdprkit_finding_title("no-such-code", GDPRKIT_LANGUAGE_EN), "");
+  CHECK_STREQ(gdprkit_severity_title(3, GDPRKIT_LANGUAGE_EN), "");
+  CHECK_STREQ(gdprkit_severity_title(GDPRKIT_SEVERITY_INFO, -1), "");
+
+  /* In a policy: built-in codes in the language, declared ones as written. */
+  CHECK_OK(gdprkit_policy_basis_title_lang(&title, policy, "A9-2-h", GDPRKIT_LANGUAGE_DA));
+  CHECK_CONTAINS(title, "Art. 9, stk. 2, litra h");
+  CHECK_OK(gdprkit_policy_basis_title_lang(&title, policy, "DK-BEK-530-2018", GDPRKIT_LANGUAGE_DA));
+  CHECK_STREQ(title, "Journalf\xc3\xb8ringsbekendtg\xc3\xb8relsen");
+  CHECK_STATUS(GDPRKIT_NOT_FOUND,
+               gdprkit_policy_basis_title_lang(&title, policy, "A6-1-g", GDPRKIT_LANGUAGE_DA));
+  CHECK(title == NULL);
+  CHECK_ERROR_MENTIONS("gdprkit_policy_basis_title_lang");
+  CHECK_ERROR_MENTIONS("did you mean");
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_policy_basis_title_lang(&title, policy, "A6-1-c", 2));
+  CHECK_ERROR_MENTIONS("GDPRKIT_LANGUAGE_DA");
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_policy_basis_title_lang(&title, NULL, "A6-1-c", GDPRKIT_LANGUAGE_DA));
+  CHECK_ERROR_MENTIONS("policy");
+  gdprkit_policy_free(policy);
+}
+
 static void test_access(void) {
   gdprkit_policy* policy = must_load(kPolicy, GDPRKIT_FORMAT_TEXTPROTO, "clinic.textproto");
 
@@ -506,6 +549,7 @@ int main(void) {
   test_findings_of_a_flawed_policy();
   test_purposes();
   test_rights();
+  test_titles();
   test_access();
   test_json();
   test_load_file();

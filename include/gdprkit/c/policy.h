@@ -182,6 +182,34 @@ GDPRKIT_API gdprkit_status gdprkit_policy_basis_title(const char** out,
                                                       const gdprkit_policy* policy,
                                                       const char* code);
 
+/* The title of a legal-basis code in `language` (a gdprkit_language): a
+ * built-in code in that language ("Art. 6(1)(c) GDPR: compliance with a
+ * legal obligation" / "Art. 6, stk. 1, litra c: retlig forpligtelse"), a
+ * reference the policy declares as written, whatever the language. The
+ * string lives as long as the policy.
+ * Errors: as gdprkit_policy_basis_title, and INVALID_ARGUMENT for a number
+ * that is no gdprkit_language. *out is NULL on failure. Thread-safe. Added
+ * in 0.4. */
+GDPRKIT_API gdprkit_status gdprkit_policy_basis_title_lang(const char** out,
+                                                           const gdprkit_policy* policy,
+                                                           const char* code, int language);
+
+/* ---- Titles in a language (added in 0.4) -------------------------------- */
+
+/* Titles for people in `language` (a gdprkit_language), from the core's one
+ * table of titles, the same at every door: of a built-in legal-basis code
+ * ("A9-2-h"), of a right code ("A17": "Art. 17: right to erasure" / "Art.
+ * 17: Ret til sletning"), of a finding code ("missing-art6-basis": "No Art.
+ * 6(1) basis" / "Intet behandlingsgrundlag efter art. 6, stk. 1") and of a
+ * gdprkit_severity ("error" / "fejl"). Codes never change with the language;
+ * findings' messages and rights' reasons stay English. UTF-8 static strings;
+ * "" for NULL, an unknown code or number, or no language. Never fails; safe
+ * from any thread. */
+GDPRKIT_API const char* gdprkit_legal_basis_title(const char* code, int language);
+GDPRKIT_API const char* gdprkit_right_title(const char* code, int language);
+GDPRKIT_API const char* gdprkit_finding_title(const char* code, int language);
+GDPRKIT_API const char* gdprkit_severity_title(int severity, int language);
+
 /* ---- Data-subject rights ---------------------------------------------- */
 
 /* The rights matrix of one purpose: one gdprkit_right_info per right of the
@@ -193,7 +221,8 @@ typedef struct gdprkit_rights gdprkit_rights;
 typedef struct gdprkit_right_info {
   unsigned int version; /* set by the caller: GDPRKIT_RIGHT_INFO_VERSION */
   const char* code;     /* "A13" ... "A22", "A7-3" */
-  const char* title;    /* "Art. 17: right to erasure" */
+  const char* title;    /* "Art. 17: right to erasure" (English; for another
+                         * language: gdprkit_right_title(code, language)) */
   int applies;          /* 1 when the right applies, 0 when not */
   /* The legal reasoning, with the article; in particular why a right does
    * not apply ("Art. 17(3)(b): ..."). */
