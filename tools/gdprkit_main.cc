@@ -298,7 +298,28 @@ struct FileResult {
   Counts counts;
 };
 
+// The language of titles (--lang; English when absent) and whether text
+// output shows titles: it does when --lang is given. JSON and CSV always
+// carry them, beside the codes.
+struct Titles {
+  Language language = Language::kEnglish;
+  bool in_text = false;
+};
+
+// Parses --lang; prints the usage error and returns nullopt for a bad one.
+std::optional<Titles> TitlesOf(const Invocation& inv, std::string_view command) {
+  const absl::StatusOr<Language> language = LanguageOf(inv);
+  if (!language.ok()) {
+    UsageError(MessageOf(language.status()), Str(command, " "));
+    return std::nullopt;
+  }
+  return Titles{*language, inv.Has("--lang")};
+}
+
 int RunPolicyCheck(const Invocation& inv) {
+  const std::optional<Titles> titles = TitlesOf(inv, "policy check");
+  if (!titles.has_value()) return kExitUsage;
+  const Language lang = titles->language;
   std::vector<FileResult> results;
   Counts total;
   int unreadable = 0;
@@ -332,8 +353,13 @@ int RunPolicyCheck(const Invocation& inv) {
         for (const Finding& f : r.findings) {
           out.Cat(Plain(f.file.empty() ? r.file : f.file));
           if (f.line > 0) out.Cat(":", f.line);
-          out.Cat(": ", SeverityName(f.severity), " [", Plain(f.code), "] ", Plain(f.message),
-                  "\n");
+          if (titles->in_text) {
+            out.Cat(": ", SeverityTitle(f.severity, lang), " [", Plain(f.code), "] ",
+                    FindingTitle(f.code, lang), ": ", Plain(f.message), "\n");
+          } else {
+            out.Cat(": ", SeverityName(f.severity), " [", Plain(f.code), "] ", Plain(f.message),
+                    "\n");
+          }
         }
         out.Cat(Plain(r.file), ": ", CountsText(r.counts),
                 r.counts.errors == 0 ? " (valid)" : " (invalid)", "\n");
@@ -362,9 +388,12 @@ int RunPolicyCheck(const Invocation& inv) {
           const Finding& f = r.findings[j];
           out.Cat(j == 0 ? "\n" : ",\n",
                   "      {\"severity\": ", JsonString(SeverityName(f.severity)),
-                  ", \"code\": ", JsonString(f.code), ", \"purpose\": ", JsonString(f.purpose_id),
-                  ", \"field\": ", JsonString(f.field), ", \"file\": ", JsonString(f.file),
-                  ", \"line\": ", f.line, ", \"message\": ", JsonString(f.message), "}");
+                  ", \"severity_title\": ", JsonString(SeverityTitle(f.severity, lang)),
+                  ", \"code\": ", JsonString(f.code),
+                  ", \"title\": ", JsonString(FindingTitle(f.code, lang)),
+                  ", \"purpose\": ", JsonString(f.purpose_id), ", \"field\": ", JsonString(f.field),
+                  ", \"file\": ", JsonString(f.file), ", \"line\": ", f.line,
+                  ", \"message\": ", JsonString(f.message), "}");
         }
         out.Cat(r.findings.empty() ? "]}" : "\n    ]}");
       }
@@ -374,16 +403,16 @@ int RunPolicyCheck(const Invocation& inv) {
       break;
     }
     case Format::kCsv:
-      out.Put(CsvRow({"file", "line", "severity", "code", "purpose", "field", "message"}));
+      out.Put(CsvRow({"file", "line", "severity", "code", "purpose", "field", "message", "title"}));
       for (const FileResult& r : results) {
         if (!r.loaded) {
-          out.Put(CsvRow({r.file, "", "fatal", "load-error", "", "", r.load_error}));
+          out.Put(CsvRow({r.file, "", "fatal", "load-error", "", "", r.load_error, ""}));
           continue;
         }
         for (const Finding& f : r.findings) {
           out.Put(CsvRow({f.file.empty() ? r.file : f.file, f.line > 0 ? Str(f.line) : "",
                           std::string(SeverityName(f.severity)), f.code, f.purpose_id, f.field,
-                          f.message}));
+                          f.message, std::string(FindingTitle(f.code, lang))}));
         }
       }
       break;
@@ -427,6 +456,9 @@ void NoteIfInvalid(const Policy& policy, const std::string& arg) {
 }
 
 int RunPolicyRights(const Invocation& inv) {
+  const std::optional<Titles> titles = TitlesOf(inv, "policy rights");
+  if (!titles.has_value()) return kExitUsage;
+  const Language lang = titles->language;
   std::shared_ptr<const Policy> policy = LoadSingle(inv);
   if (policy == nullptr) return kExitUsage;
 
@@ -474,6 +506,12 @@ int RunPolicyRights(const Invocation& inv) {
       for (const PurposeRights& pr : table) {
         for (const RightAssessment& a : pr.rights) any_no = any_no || !a.applies;
       }
+      if (titles->in_text) {
+        out.Cat("\nRights:\n");
+        for (const RightInfo& r : kRights) {
+          out.Cat("  ", PadRight(r.code, 5), r.TitleIn(lang), "\n");
+        }
+      }
       if (any_no) out.Cat("\nWhere a right does not apply:\n");
       for (const PurposeRights& pr : table) {
         bool header = false;
@@ -502,8 +540,9 @@ int RunPolicyRights(const Invocation& inv) {
           const RightAssessment& a = pr.rights[j];
           const RightInfo& info = GetRightInfo(a.right);
           out.Cat(j == 0 ? "\n" : ",\n", "      {\"right\": ", JsonString(info.code),
-                  ", \"title\": ", JsonString(info.title), ", \"applies\": ", JsonBool(a.applies),
-                  ", \"reason\": ", JsonString(a.reason), "}");
+                  ", \"title\": ", JsonString(info.TitleIn(lang)),
+                  ", \"applies\": ", JsonBool(a.applies), ", \"reason\": ", JsonString(a.reason),
+                  "}");
         }
         out.Cat("\n    ]}");
       }
@@ -511,11 +550,12 @@ int RunPolicyRights(const Invocation& inv) {
       break;
     }
     case Format::kCsv:
-      out.Put(CsvRow({"purpose", "right", "applies", "reason"}));
+      out.Put(CsvRow({"purpose", "right", "applies", "reason", "title"}));
       for (const PurposeRights& pr : table) {
         for (const RightAssessment& a : pr.rights) {
-          out.Put(CsvRow({pr.purpose->id, std::string(GetRightInfo(a.right).code),
-                          a.applies ? "yes" : "no", a.reason}));
+          const RightInfo& info = GetRightInfo(a.right);
+          out.Put(CsvRow({pr.purpose->id, std::string(info.code), a.applies ? "yes" : "no",
+                          a.reason, std::string(info.TitleIn(lang))}));
         }
       }
       break;
@@ -532,6 +572,9 @@ int RunPolicyRights(const Invocation& inv) {
 // ---------------------------------------------------------------------------
 
 int RunPolicyPurposes(const Invocation& inv) {
+  const std::optional<Titles> titles = TitlesOf(inv, "policy purposes");
+  if (!titles.has_value()) return kExitUsage;
+  const Language lang = titles->language;
   std::shared_ptr<const Policy> policy = LoadSingle(inv);
   if (policy == nullptr) return kExitUsage;
 
@@ -557,6 +600,11 @@ int RunPolicyPurposes(const Invocation& inv) {
         out.Cat(TrimRight(Str(PadRight(Plain(p.id), id_width), "  ",
                               PadRight(bases[i], basis_width), "  ", Plain(p.title))),
                 "\n");
+        if (!titles->in_text) continue;
+        for (const std::string& code : p.basis) {
+          const std::string title = policy->BasisTitle(code, lang);
+          if (!title.empty()) out.Cat("    ", Plain(code), ": ", Plain(title), "\n");
+        }
       }
       out.Cat("\n", Plural(static_cast<int>(policy->purposes().size()), "purpose"), "\n");
       break;
@@ -568,7 +616,7 @@ int RunPolicyPurposes(const Invocation& inv) {
       for (std::size_t i = 0; i < policy->purposes().size(); ++i) {
         const Purpose& p = policy->purposes()[i];
         std::vector<std::string> titles;
-        for (const std::string& code : p.basis) titles.push_back(policy->BasisTitle(code));
+        for (const std::string& code : p.basis) titles.push_back(policy->BasisTitle(code, lang));
         out.Cat(i == 0 ? "\n" : ",\n", "    {\"id\": ", JsonString(p.id),
                 ", \"title\": ", JsonString(p.title), ", \"line\": ", p.line,
                 ", \"basis\": ", JsonStringArray(p.basis),
@@ -580,10 +628,14 @@ int RunPolicyPurposes(const Invocation& inv) {
       break;
     }
     case Format::kCsv:
-      out.Put(CsvRow({"purpose", "basis", "title", "retention", "line"}));
+      out.Put(CsvRow({"purpose", "basis", "title", "retention", "line", "basis_titles"}));
       for (const Purpose& p : policy->purposes()) {
-        out.Put(CsvRow(
-            {p.id, Join(p.basis, " "), p.title, p.retention, p.line > 0 ? Str(p.line) : ""}));
+        std::vector<std::string> basis_titles;
+        for (const std::string& code : p.basis) {
+          basis_titles.push_back(policy->BasisTitle(code, lang));
+        }
+        out.Put(CsvRow({p.id, Join(p.basis, " "), p.title, p.retention,
+                        p.line > 0 ? Str(p.line) : "", Join(basis_titles, "; ")}));
       }
       break;
   }
@@ -649,8 +701,10 @@ const std::vector<Command>& Commands() {
        "Loads each policy file (protobuf text format or JSON) and prints its findings: severity,\n"
        "code, the purpose concerned, file:line and a message, then a summary per file. Exits 0\n"
        "when no file has errors (warnings and infos are allowed), 1 when any file has errors,\n"
-       "2 when a file cannot be read or parsed. Finding codes: docs/policy.md.",
-       {FormatOption()},
+       "2 when a file cannot be read or parsed. Finding codes: docs/policy.md. With --lang, each\n"
+       "finding also shows its title in that language (messages stay English); JSON and CSV\n"
+       "give the titles beside the codes.",
+       {FormatOption(), LanguageOption()},
        RunPolicyCheck},
       {"policy",
        "rights",
@@ -659,8 +713,9 @@ const std::vector<Command>& Commands() {
        1,
        "Data-subject rights (A13-A22, A7-3) per purpose, with reasons",
        "Prints a table of purposes by rights with yes/no, then the legal reason for each 'no'.\n"
-       "The rights follow from each purpose's legal bases, sources and automated decisions.",
-       {{"--purpose", "ID", {}, "only this purpose"}, FormatOption()},
+       "The rights follow from each purpose's legal bases, sources and automated decisions.\n"
+       "With --lang, the rights' titles are listed in that language (reasons stay English).",
+       {{"--purpose", "ID", {}, "only this purpose"}, FormatOption(), LanguageOption()},
        RunPolicyRights},
       {"policy",
        "purposes",
@@ -668,8 +723,8 @@ const std::vector<Command>& Commands() {
        1,
        1,
        "List purposes with their legal bases and titles",
-       "",
-       {FormatOption()},
+       "With --lang, the text output also lists each basis code's title in that language.",
+       {FormatOption(), LanguageOption()},
        RunPolicyPurposes},
       {"", "version", "", 0, 0, "Print the version", "", {}, RunVersion},
       {"", "help", "[COMMAND...]", 0, 2, "Show help for a command", "", {}, RunHelp},

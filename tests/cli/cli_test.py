@@ -97,7 +97,8 @@ class VersionAndHelp(CliTestCase):
         for args in (["help", "policy", "check"], ["policy", "check", "--help"],
                      ["policy", "check", "-h"]):
             out, _ = self.run_ok(*args)
-            self.assertIn("Usage: gdprkit policy check [--format text|json|csv] FILE...", out)
+            self.assertIn("Usage: gdprkit policy check [--format text|json|csv] [--lang LANG] FILE...",
+                          out)
         out, _ = self.run_ok("help", "policy", "rights")
         self.assertIn("--purpose ID", out)
         out, _ = self.run_ok("policy", "--help")
@@ -287,8 +288,9 @@ class PolicyCheck(CliTestCase):
         self.assertEqual(files[1]["errors"], 4)
         self.assertEqual(len(files[1]["findings"]), 7)
         first = files[1]["findings"][0]
-        self.assertEqual(set(first), {"severity", "code", "purpose", "field", "file", "line",
-                                      "message"})
+        self.assertEqual(set(first), {"severity", "severity_title", "code", "title", "purpose",
+                                      "field", "file", "line", "message"})
+        self.assertEqual((first["severity_title"], first["title"]), ("error", "No Art. 6(1) basis"))
         self.assertEqual(first["purpose"], "video-consultation")
         self.assertEqual(first["field"], "purposes[0].basis")
         self.assertFalse(files[2]["loaded"])
@@ -310,7 +312,7 @@ class PolicyCheck(CliTestCase):
         self.assertEqual(rc, 1)
         rows = list(csv.reader(io.StringIO(out, newline="")))
         self.assertEqual(rows[0], ["file", "line", "severity", "code", "purpose", "field",
-                                   "message"])
+                                   "message", "title"])
         self.assertEqual(len(rows), 1 + 7)
         self.assertEqual(rows[1][:5], [KONTAKT, rows[1][1], "error", "missing-art6-basis",
                                        "video-consultation"])
@@ -465,6 +467,71 @@ class PolicyPurposes(CliTestCase):
         out, _ = self.run_ok("policy", "purposes", path)
         self.assertNotIn("\x1b", out)
         self.assertIn("red ?[31m text next", out)
+
+
+class Danish(CliTestCase):
+    """--lang da (issue #11): titles in Danish at every policy command; codes,
+    messages and reasons as in English; text output shows titles only when
+    --lang is given."""
+
+    def test_check(self):
+        default, _ = self.run_ok("policy", "check", KONTAKT, code=1)
+        out, _ = self.run_ok("policy", "check", "--lang", "da", KONTAKT, code=1)
+        self.assertIn(": fejl [missing-art6-basis] Intet behandlingsgrundlag efter art. 6, stk. 1: ",
+                      out)
+        self.assertNotIn("Intet behandlingsgrundlag", default)
+        for line in default.splitlines():  # the English default is unchanged
+            if FINDING_LINE.match(line):
+                self.assertNotIn("No Art. 6(1) basis", line)
+        english, _ = self.run_ok("policy", "check", "--lang", "en", KONTAKT, code=1)
+        self.assertIn(": error [missing-art6-basis] No Art. 6(1) basis: ", english)
+        doc = json.loads(self.run_ok("policy", "check", "--lang=da", "--format", "json", KONTAKT,
+                                     code=1)[0])
+        finding = next(f for f in doc["files"][0]["findings"] if f["code"] == "missing-art6-basis")
+        self.assertEqual((finding["severity"], finding["severity_title"], finding["title"]),
+                         ("error", "fejl", "Intet behandlingsgrundlag efter art. 6, stk. 1"))
+        out, _ = self.run_ok("policy", "check", "--lang", "da", "--format", "csv", KONTAKT, code=1)
+        rows = list(csv.DictReader(io.StringIO(out, newline="")))
+        row = next(r for r in rows if r["code"] == "missing-art6-basis")
+        self.assertEqual((row["severity"], row["title"]),
+                         ("error", "Intet behandlingsgrundlag efter art. 6, stk. 1"))
+
+    def test_rights(self):
+        out, _ = self.run_ok("policy", "rights", "--lang", "da", PRACTIO)
+        self.assertIn("  A17  Art. 17: Ret til sletning\n", out)
+        self.assertIn("Art. 17(3)(b)", out)  # reasons stay English
+        default, _ = self.run_ok("policy", "rights", PRACTIO)
+        self.assertNotIn("Art. 17: right to erasure", default)
+        doc = json.loads(self.run_ok("policy", "rights", "--lang", "da", "--format", "json",
+                                     "--purpose", "patient-record", PRACTIO)[0])
+        erasure = doc["purposes"][0]["rights"][4]
+        self.assertEqual((erasure["right"], erasure["title"]), ("A17", "Art. 17: Ret til sletning"))
+        out, _ = self.run_ok("policy", "rights", "--lang", "da", "--format", "csv", PRACTIO)
+        rows = list(csv.DictReader(io.StringIO(out, newline="")))
+        self.assertEqual({r["title"] for r in rows if r["right"] == "A20"},
+                         {"Art. 20: Ret til dataportabilitet"})
+
+    def test_purposes(self):
+        out, _ = self.run_ok("policy", "purposes", "--lang", "da", PRACTIO)
+        self.assertIn("    A6-1-c: Art. 6, stk. 1, litra c: retlig forpligtelse\n", out)
+        doc = json.loads(self.run_ok("policy", "purposes", "--lang", "da", "--format", "json",
+                                     PRACTIO)[0])
+        record = next(p for p in doc["purposes"] if p["id"] == "patient-record")
+        self.assertEqual(record["basis"][0], "A6-1-c")
+        self.assertEqual(record["basis_titles"][0], "Art. 6, stk. 1, litra c: retlig forpligtelse")
+        self.assertIn("BEK nr 530", record["basis_titles"][1])  # declared: as written
+        out, _ = self.run_ok("policy", "purposes", "--lang", "da", "--format", "csv", PRACTIO)
+        rows = list(csv.DictReader(io.StringIO(out, newline="")))
+        row = next(r for r in rows if r["purpose"] == "patient-record")
+        self.assertTrue(row["basis_titles"].startswith("Art. 6, stk. 1, litra c: "))
+
+    def test_unknown_language_is_a_usage_error(self):
+        for command in ("check", "rights", "purposes"):
+            _, err = self.usage_error("policy", command, "--lang", "sv", KAPSEL)
+            self.assertIn("--lang", err)
+            self.assertIn('"da"', err)
+        out, _ = self.run_ok("policy", "rights", "--help")
+        self.assertIn("--lang LANG", out)
 
 
 if __name__ == "__main__":
