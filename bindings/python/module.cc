@@ -309,11 +309,14 @@ py::tuple ToTuple(const Finding& f) {
                         Message(f.message), Str(f.file), f.line);
 }
 
-// (code, title, applies, reason)
-py::tuple ToTuple(const RightAssessment& a) {
+// (code, title in `language`, applies, reason)
+py::tuple ToTuple(const RightAssessment& a, Language language) {
   const RightInfo& info = GetRightInfo(a.right);
-  return py::make_tuple(Str(info.code), Str(info.title), a.applies, Message(a.reason));
+  return py::make_tuple(Str(info.code), Str(info.TitleIn(language)), a.applies, Message(a.reason));
 }
+
+// The language named `lang` ("en", "da"); raises the core's InvalidArgument.
+Language Lang(const std::string& lang) { return ValueOrRaise(ParseLanguage(lang)); }
 
 py::list PurposeIds(const std::vector<const Purpose*>& purposes) {
   py::list out;
@@ -361,20 +364,24 @@ bool IsValid(const PolicyHandle& h) {
   return h.policy->IsValid();
 }
 
-py::list Rights(const PolicyHandle& h, const std::string& purpose_id) {
+py::list Rights(const PolicyHandle& h, const std::string& purpose_id, const std::string& lang) {
+  const Language language = Lang(lang);
   absl::StatusOr<std::vector<RightAssessment>> rights;
   {
     py::gil_scoped_release release;
     rights = h.policy->Rights(purpose_id);
   }
   py::list out;
-  for (const RightAssessment& a : ValueOrRaise(std::move(rights))) out.append(ToTuple(a));
+  for (const RightAssessment& a : ValueOrRaise(std::move(rights))) {
+    out.append(ToTuple(a, language));
+  }
   return out;
 }
 
 // [(purpose_id, [(code, title, applies, reason), ...]), ...] for every
 // purpose, in file order; the assessments are made with the GIL released.
-py::list RightsMatrix(const PolicyHandle& h) {
+py::list RightsMatrix(const PolicyHandle& h, const std::string& lang) {
+  const Language language = Lang(lang);
   std::vector<std::pair<std::string, absl::StatusOr<std::vector<RightAssessment>>>> rows;
   {
     py::gil_scoped_release release;
@@ -385,7 +392,7 @@ py::list RightsMatrix(const PolicyHandle& h) {
   for (auto& [id, rights] : rows) {
     py::list assessments;
     for (const RightAssessment& a : ValueOrRaise(std::move(rights))) {
-      assessments.append(ToTuple(a));
+      assessments.append(ToTuple(a, language));
     }
     out.append(py::make_tuple(Str(id), assessments));
   }
@@ -413,21 +420,59 @@ py::list ToList(absl::Span<const T> items) {
 // The built-in registries of gdprkit/basis.h.
 // ---------------------------------------------------------------------------
 
-// [(code, title, kind, effects), ...] in the order of kLegalBases.
-py::list LegalBases() {
+// [(code, title, kind, effects), ...] in the order of kLegalBases, the titles
+// in `lang`.
+py::list LegalBases(const std::string& lang) {
+  const Language language = Lang(lang);
   py::list out;
   for (const LegalBasisInfo& b : kLegalBases) {
-    out.append(py::make_tuple(Str(b.code), Str(b.title), Name(BasisKindName(b.kind)),
+    out.append(py::make_tuple(Str(b.code), Str(b.TitleIn(language)), Name(BasisKindName(b.kind)),
                               EffectNames(b.effects)));
   }
   return out;
 }
 
-// [(code, title), ...] in the order of kRights.
-py::list RightCatalogue() {
+// [(code, title), ...] in the order of kRights, the titles in `lang`.
+py::list RightCatalogue(const std::string& lang) {
+  const Language language = Lang(lang);
   py::list out;
-  for (const RightInfo& r : kRights) out.append(py::make_tuple(Str(r.code), Str(r.title)));
+  for (const RightInfo& r : kRights) {
+    out.append(py::make_tuple(Str(r.code), Str(r.TitleIn(language))));
+  }
   return out;
+}
+
+// [(code, severity, title), ...] in the order of FindingCodes(), the titles
+// in `lang`.
+py::list FindingCodeList(const std::string& lang) {
+  const Language language = Lang(lang);
+  py::list out;
+  for (const FindingCodeInfo& f : FindingCodes()) {
+    out.append(
+        py::make_tuple(Str(f.code), Name(SeverityName(f.severity)), Str(f.TitleIn(language))));
+  }
+  return out;
+}
+
+// {vocabulary: {name: title}} for the policy vocabularies with titles
+// (severities, erasure exceptions), in `lang`.
+py::dict PolicyTitles(const std::string& lang) {
+  const Language language = Lang(lang);
+  py::dict severities;
+  for (std::string_view name : SeverityNames()) {
+    severities[Str(name)] = Str(SeverityTitle(ValueOrRaise(ParseSeverity(name)), language));
+  }
+  py::dict exceptions;
+  for (std::string_view name : ErasureExceptionNames()) {
+    const ErasureException e = ValueOrRaise(ParseErasureException(name));
+    if (e != ErasureException::kUnspecified) {
+      exceptions[Str(name)] = Str(ErasureExceptionTitle(e, language));
+    }
+  }
+  py::dict d;
+  d["severity"] = severities;
+  d["erasure_exception"] = exceptions;
+  return d;
 }
 
 // [(key, title, special, criminal, national_id), ...]
@@ -516,20 +561,26 @@ PYBIND11_MODULE(_gdprkit, m) {
              const RetentionRuleRef* r = ValueOrRaise(h.policy->GetRetentionRule(id));
              return static_cast<std::size_t>(r - h.policy->retention_rules().data());
            })
-      .def("get_basis_title",
-           [](const PolicyHandle& h, const std::string& code) {
-             return Str(ValueOrRaise(h.policy->GetBasisTitle(code)));
-           })
-      .def("basis_title", [](const PolicyHandle& h,
-                             const std::string& code) { return Str(h.policy->BasisTitle(code)); })
+      .def(
+          "get_basis_title",
+          [](const PolicyHandle& h, const std::string& code, const std::string& lang) {
+            return Str(ValueOrRaise(h.policy->GetBasisTitle(code, Lang(lang))));
+          },
+          py::arg("code"), py::arg("lang") = "en")
+      .def(
+          "basis_title",
+          [](const PolicyHandle& h, const std::string& code, const std::string& lang) {
+            return Str(h.policy->BasisTitle(code, Lang(lang)));
+          },
+          py::arg("code"), py::arg("lang") = "en")
       .def("basis_effects",
            [](const PolicyHandle& h, const std::string& code) {
              return EffectNames(h.policy->BasisEffects(code));
            })
       .def("validate", &Validate)
       .def("is_valid", &IsValid)
-      .def("rights", &Rights, py::arg("purpose_id"))
-      .def("rights_matrix", &RightsMatrix)
+      .def("rights", &Rights, py::arg("purpose_id"), py::arg("lang") = "en")
+      .def("rights_matrix", &RightsMatrix, py::arg("lang") = "en")
       .def("may_access", &MayAccess, py::arg("purpose_id"), py::arg("team"), py::arg("role"))
       .def("purposes_using",
            [](const PolicyHandle& h, const std::string& category) {
@@ -548,7 +599,7 @@ PYBIND11_MODULE(_gdprkit, m) {
   m.def("policy_from_text", &PolicyFromText, py::arg("text"), py::arg("format"),
         py::arg("source_name"), "Parses a policy from a bytes-like object.");
 
-  m.def("legal_bases", &LegalBases);
+  m.def("legal_bases", &LegalBases, py::arg("lang") = "en");
   m.def(
       "legal_basis_index",
       [](const std::string& code) {
@@ -572,7 +623,16 @@ PYBIND11_MODULE(_gdprkit, m) {
   m.def(
       "status_code_names", [] { return Names(internal::StatusCodeNames()); },
       "The names of the status codes, by number (0 = \"OK\").");
-  m.def("right_catalogue", &RightCatalogue);
+  m.def("right_catalogue", &RightCatalogue, py::arg("lang") = "en");
+  m.def("finding_codes", &FindingCodeList, py::arg("lang") = "en");
+  m.def(
+      "finding_code_index",
+      [](const std::string& code) {
+        return static_cast<std::size_t>(ValueOrRaise(GetFindingCode(code)) - FindingCodes().data());
+      },
+      py::arg("code"), "Index in finding_codes(); raises the core's NotFound.");
+  m.def("policy_titles", &PolicyTitles, py::arg("lang") = "en",
+        "{vocabulary: {name: title}} for severities and erasure exceptions, in lang.");
   m.def("builtin_categories", &BuiltinCategories);
   // The shared vocabularies of gdprkit/common.h: the names, and the parse
   // that gives the canonical name of an accepted spelling (an alias too) or

@@ -15,12 +15,21 @@ re-implemented.
 'Art. 10 GDPR'
 >>> gdprkit.legal_basis("A6-1-f").effects
 ('lawful', 'legitimate_interest')
+
+Every title comes in English (the default) and in Danish, from the core's one
+table of titles, as every other door prints them; the codes are the same in
+both:
+
+>>> gdprkit.basis_title("A6-1-c", lang="da")
+'Art. 6, stk. 1, litra c: retlig forpligtelse'
+>>> gdprkit.right_title("A17", lang="da")
+'Art. 17: Ret til sletning'
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, List, NamedTuple, Tuple
+from typing import Any, Callable, Dict, List, NamedTuple, Tuple
 
 from . import _args, _gdprkit
 from ._errors import ArgumentTypeError
@@ -34,18 +43,66 @@ __all__ = [
     "basis_title",
     "data_subject_rights",
     "right_title",
+    "FindingCode",
+    "finding_codes",
+    "finding_title",
     "builtin_categories",
 ]
 
-# The registries, read once from the core: (code, title, kind, effects).
-_BASES: Tuple[Tuple[str, str, str, Tuple[str, ...]], ...] = tuple(
-    (code, title, kind, tuple(effects)) for code, title, kind, effects in _gdprkit.legal_bases()
-)
-_BASIS_BY_CODE: Dict[str, Tuple[str, str, str, Tuple[str, ...]]] = {b[0]: b for b in _BASES}
-_RIGHTS: Tuple[Tuple[str, str], ...] = tuple(
-    (code, title) for code, title in _gdprkit.right_catalogue()
-)
-_RIGHT_BY_CODE: Dict[str, str] = dict(_RIGHTS)
+_Row = Tuple[Any, ...]
+
+# The core's tables, with their titles in each language, read once per
+# language: (code, title, kind, effects) of the legal bases, (code, title) of
+# the rights, (code, severity, title) of the finding codes.
+_FETCH: Dict[str, Callable[[str], List[Any]]] = {
+    "bases": _gdprkit.legal_bases,
+    "rights": _gdprkit.right_catalogue,
+    "findings": _gdprkit.finding_codes,
+}
+_TABLES: Dict[Tuple[str, str], Tuple[_Row, ...]] = {}
+_TITLES_BY_LANG: Dict[str, Dict[str, Dict[str, str]]] = {}
+
+
+def _table(name: str, lang: str = "en") -> Tuple[_Row, ...]:
+    """The core's table `name` with titles in the canonical language `lang`."""
+    key = (name, lang)
+    if key not in _TABLES:
+        _TABLES[key] = tuple(
+            tuple(tuple(v) if isinstance(v, list) else v for v in row)
+            for row in _FETCH[name](lang))
+    return _TABLES[key]
+
+
+def _titles(vocabulary: str, lang: str = "en") -> Dict[str, str]:
+    """{name: title} of a policy vocabulary with titles ("severity",
+    "erasure_exception") in the canonical language `lang`."""
+    if lang not in _TITLES_BY_LANG:
+        _TITLES_BY_LANG[lang] = _gdprkit.policy_titles(lang)
+    return _TITLES_BY_LANG[lang][vocabulary]
+
+
+def _bases(lang: str = "en") -> Tuple[_Row, ...]:
+    return _table("bases", lang)
+
+
+# Positions of the codes in each table (the same in every language).
+_INDEX: Dict[str, Dict[str, int]] = {
+    name: {row[0]: i for i, row in enumerate(_table(name))} for name in _FETCH
+}
+_BASIS_BY_CODE: Dict[str, _Row] = {b[0]: b for b in _bases()}
+
+
+def _row(name: str, code: object, what: str, lang: str, core_index: Callable[[bytes], int]) -> _Row:
+    """The row of `code` in table `name` with titles in `lang`; the core's
+    NotFoundError (naming the nearest codes) for an unknown code."""
+    if not isinstance(code, str):
+        raise ArgumentTypeError(f"{what} must be a str, not {type(code).__name__}")
+    rows = _table(name, _args.language(lang))
+    index = _INDEX[name].get(code)
+    if index is None:
+        index = int(core_index(_args.encode_name(code)))
+    return rows[index]
+
 
 # The extension, for the functions of bindings/python/module.cc that
 # _gdprkit.pyi does not list yet (the core's lookups and names).
@@ -74,7 +131,7 @@ class LegalBasis(NamedTuple):
     @property
     def kind(self) -> str:
         """What the code is: "art6", "art9", "art10" or "national"."""
-        return _BASIS_BY_CODE[self.code][2]
+        return str(_BASIS_BY_CODE[self.code][2])
 
     @property
     def effects(self) -> Tuple[str, ...]:
@@ -83,7 +140,7 @@ class LegalBasis(NamedTuple):
         "legal_obligation", "public_task", "legitimate_interest",
         "vital_interest", "public_health", "archiving", "legal_claims",
         "safeguard"."""
-        return _BASIS_BY_CODE[self.code][3]
+        return tuple(_BASIS_BY_CODE[self.code][3])
 
 
 class RightInfo(NamedTuple):
@@ -91,6 +148,16 @@ class RightInfo(NamedTuple):
     "Art. 17: right to erasure")."""
 
     code: str
+    title: str
+
+
+class FindingCode(NamedTuple):
+    """A kind of finding :meth:`gdprkit.Policy.validate` reports: its stable
+    code, the severity it always has, and a short title ("missing-art6-basis",
+    "error", "No Art. 6(1) basis")."""
+
+    code: str
+    severity: str
     title: str
 
 
@@ -117,36 +184,37 @@ class DataCategory:
     builtin: bool = False
 
 
-def legal_bases() -> List[LegalBasis]:
+def legal_bases(*, lang: str = "en") -> List[LegalBasis]:
     """Every built-in legal basis, in the order of the Regulation and then the
-    Databeskyttelsesloven.
+    Databeskyttelsesloven, with titles in `lang` ("en", the default, or "da").
 
     Each item unpacks as ``(code, title)``, so ``dict(gdprkit.legal_bases())``
     maps codes to titles; ``.kind`` and ``.effects`` say more. Sector law
     (Sundhedsloven § 42 d, BEK 530/2018, ...) is not built in: policies declare
     it in ``references`` (see :attr:`gdprkit.Policy.references`).
+
+    Raises:
+        InvalidArgumentError: `lang` is not a language gdprkit knows.
     """
-    return [LegalBasis(code, title) for code, title, _, _ in _BASES]
+    return [LegalBasis(code, title) for code, title, _, _ in _bases(_args.language(lang))]
 
 
-def legal_basis(code: str) -> LegalBasis:
-    """The built-in legal basis with this code (exact match).
+def legal_basis(code: str, *, lang: str = "en") -> LegalBasis:
+    """The built-in legal basis with this code (exact match), its title in
+    `lang`.
 
     Raises:
         ArgumentTypeError: ``code`` is not a str (also a :class:`TypeError`).
         NotFoundError: no built-in basis has the code; the message names the
             nearest codes. (Also a :class:`KeyError`.)
+        InvalidArgumentError: `lang` is not a language gdprkit knows.
     """
-    if not isinstance(code, str):
-        raise ArgumentTypeError(f"legal-basis code must be a str, not {type(code).__name__}")
-    b = _BASIS_BY_CODE.get(code)
-    if b is None:  # the core raises NotFoundError, naming the nearest codes
-        b = _BASES[int(_EXT.legal_basis_index(_args.encode_name(code)))]
+    b = _row("bases", code, "legal-basis code", lang, _EXT.legal_basis_index)
     return LegalBasis(b[0], b[1])
 
 
-def basis_title(code: str) -> str:
-    """The title of a built-in legal-basis code.
+def basis_title(code: str, *, lang: str = "en") -> str:
+    """The title of a built-in legal-basis code in `lang` ("en" or "da").
 
     >>> gdprkit.basis_title("A6-1-b")
     'Art. 6(1)(b) GDPR: performance of a contract with the data subject'
@@ -156,30 +224,48 @@ def basis_title(code: str) -> str:
     Raises:
         ArgumentTypeError: ``code`` is not a str (also a :class:`TypeError`).
         NotFoundError: the code is not built in (also a :class:`KeyError`).
+        InvalidArgumentError: `lang` is not a language gdprkit knows.
     """
-    return legal_basis(code).title
+    return legal_basis(code, lang=lang).title
 
 
-def data_subject_rights() -> List[RightInfo]:
+def data_subject_rights(*, lang: str = "en") -> List[RightInfo]:
     """The data-subject rights gdprkit assesses, in the order of the
     Regulation: A13, A14, A15, A16, A17, A18, A19, A20, A21, A22, A7-3. Each
-    unpacks as ``(code, title)``."""
-    return [RightInfo(code, title) for code, title in _RIGHTS]
+    unpacks as ``(code, title)``, the title in `lang` ("en" or "da")."""
+    return [RightInfo(code, title) for code, title in _table("rights", _args.language(lang))]
 
 
-def right_title(code: str) -> str:
-    """The title of a right code ("A20" -> "Art. 20: right to data portability").
+def right_title(code: str, *, lang: str = "en") -> str:
+    """The title of a right code in `lang` ("A20" -> "Art. 20: right to data
+    portability"; with ``lang="da"``: "Art. 20: Ret til dataportabilitet").
 
     Raises:
         ArgumentTypeError: ``code`` is not a str (also a :class:`TypeError`).
         NotFoundError: unknown right code (also a :class:`KeyError`).
+        InvalidArgumentError: `lang` is not a language gdprkit knows.
     """
-    if not isinstance(code, str):
-        raise ArgumentTypeError(f"right code must be a str, not {type(code).__name__}")
-    title = _RIGHT_BY_CODE.get(code)
-    if title is None:  # the core raises NotFoundError, naming the nearest codes
-        title = _RIGHTS[int(_EXT.right_index(_args.encode_name(code)))][1]
-    return title
+    return str(_row("rights", code, "right code", lang, _EXT.right_index)[1])
+
+
+def finding_codes(*, lang: str = "en") -> List[FindingCode]:
+    """Every kind of finding :meth:`gdprkit.Policy.validate` reports
+    (``docs/policy.md``): code, severity and a short title in `lang`, errors
+    first, then warnings, then infos."""
+    return [FindingCode(*f) for f in _table("findings", _args.language(lang))]
+
+
+def finding_title(code: str, *, lang: str = "en") -> str:
+    """The short title of a finding code in `lang` ("missing-art6-basis" ->
+    "No Art. 6(1) basis"; with ``lang="da"``: "Intet behandlingsgrundlag efter
+    art. 6, stk. 1"). A finding's message stays English.
+
+    Raises:
+        ArgumentTypeError: ``code`` is not a str (also a :class:`TypeError`).
+        NotFoundError: unknown finding code (also a :class:`KeyError`).
+        InvalidArgumentError: `lang` is not a language gdprkit knows.
+    """
+    return str(_row("findings", code, "finding code", lang, _EXT.finding_code_index)[2])
 
 
 def builtin_categories() -> Tuple[DataCategory, ...]:

@@ -9,7 +9,16 @@ JSON). A :class:`Policy` answers what follows from the bases:
 * :meth:`Policy.rights`, :meth:`Policy.rights_detail`,
   :meth:`Policy.rights_frame`: which data-subject rights apply, and why not;
 * :meth:`Policy.may_access`: team and role isolation;
-* :meth:`Policy.to_frame`: the record of processing as a pandas DataFrame.
+* :meth:`Policy.purposes_frame`, :meth:`Policy.findings_frame`,
+  :meth:`Policy.rights_frame`: the record, the findings and the rights as
+  pandas DataFrames;
+* in Jupyter a policy, a purpose, a finding and a purpose's rights show as
+  tables (:meth:`Policy.to_html` and :meth:`Policy.display` in Danish with
+  ``lang="da"``).
+
+Titles (of legal bases, rights, findings and severities) are English by
+default and Danish with ``lang="da"``, from the core's one table of titles;
+codes are the same in both, and messages and reasons stay English.
 
 >>> import gdprkit
 >>> policy = gdprkit.Policy.load("examples/policies/kontakt_laege.textproto")
@@ -25,6 +34,7 @@ Python objects.
 from __future__ import annotations
 
 import os
+import weakref
 from dataclasses import dataclass
 from typing import (
     TYPE_CHECKING,
@@ -42,9 +52,9 @@ from typing import (
     cast,
 )
 
-from . import _args, _gdprkit
+from . import _args, _gdprkit, _log, _policy_display
 from ._errors import ArgumentTypeError
-from .basis import _EXT, DataCategory, data_subject_rights
+from .basis import _EXT, DataCategory, data_subject_rights, finding_title
 
 if TYPE_CHECKING:  # pandas is imported only when a frame is asked for.
     import pandas
@@ -64,6 +74,7 @@ __all__ = [
     "RetentionRule",
     "Finding",
     "RightAssessment",
+    "PurposeRights",
     "MAX_POLICY_BYTES",
 ]
 
@@ -164,7 +175,7 @@ class ConsentMechanism:
     withdrawal: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Purpose:
     """One processing purpose of the record (Art. 30(1)(b)-(g)).
 
@@ -224,6 +235,22 @@ class Purpose:
     def processors(self) -> Tuple[str, ...]:
         """Names of the recipients that are processors (Art. 28)."""
         return tuple(r.name for r in self.recipients if r.kind == "processor")
+
+    def _policy(self) -> "Optional[Policy]":
+        ref = _POLICY_OF.get(id(self))
+        return ref() if ref is not None else None
+
+    def __repr__(self) -> str:
+        return _policy_display.purpose_repr(self)
+
+    def to_html(self, *, lang: str = "en") -> str:
+        """The purpose as an HTML table (its bases with their titles in
+        `lang`, categories, data subjects, retention and, for a purpose read
+        from a policy, the rights that apply), as Jupyter shows it."""
+        return _policy_display.purpose_html(self, self._policy(), _args.language(lang))
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
 
 
 @dataclass(frozen=True)
@@ -315,8 +342,25 @@ class Finding:
         where = f"{self.file}:{self.line}" if self.line else self.file
         return f"{where}: {self.severity} [{self.code}] {self.message}"
 
+    @property
+    def title(self) -> str:
+        """The short title of :attr:`code` in English
+        (:func:`gdprkit.finding_title` gives it in Danish)."""
+        return finding_title(self.code)
 
-@dataclass(frozen=True)
+    def __repr__(self) -> str:
+        return _policy_display.finding_repr(self)
+
+    def to_html(self, *, lang: str = "en") -> str:
+        """The finding as a one-row HTML table, its severity and title in
+        `lang` (the message stays English)."""
+        return _policy_display.findings_html([self], _args.language(lang))
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+
+@dataclass(frozen=True, repr=False)
 class RightAssessment:
     """Whether one data-subject right applies to a purpose, and why (not).
 
@@ -332,8 +376,49 @@ class RightAssessment:
     applies: bool
     reason: str
 
+    def __repr__(self) -> str:
+        return _policy_display.assessment_repr(self)
+
+    def _repr_html_(self) -> str:
+        return _policy_display.rights_html([self], None)
+
+
+class PurposeRights(List[RightAssessment]):
+    """The rights of one purpose (:meth:`Policy.rights_detail`): a list of
+    :class:`RightAssessment` in the order of the Regulation, which Jupyter
+    shows as a table (the titles in the language it was made with)."""
+
+    purpose_id: str
+
+    def __init__(self, purpose_id: str, assessments: Iterable[RightAssessment]) -> None:
+        super().__init__(assessments)
+        self.purpose_id = purpose_id
+
+    @property
+    def applying(self) -> List[str]:
+        """The codes of the rights that apply."""
+        return [a.code for a in self if a.applies]
+
+    def __repr__(self) -> str:
+        return _policy_display.purpose_rights_repr(self.purpose_id, self)
+
+    def _repr_html_(self) -> str:
+        return _policy_display.rights_html(self, self.purpose_id)
+
 
 _T = TypeVar("_T")
+
+# The policy each purpose read from one came from, by the purpose's id(), for
+# the titles of declared references and the rights in its display. Kept
+# outside the purpose, so that it takes no part in its fields, equality or
+# pickling; weak both ways, and an entry goes with its purpose.
+_POLICY_OF: Dict[int, "weakref.ref[Policy]"] = {}
+
+
+def _remember_policy(purpose: Purpose, policy: "Policy") -> None:
+    key = id(purpose)
+    _POLICY_OF[key] = weakref.ref(policy)
+    weakref.finalize(purpose, _POLICY_OF.pop, key, None)
 
 
 def _purpose(d: Mapping[str, Any]) -> Purpose:
@@ -414,6 +499,7 @@ class Policy:
         "_by_id",
         "_findings",
         "_cache",
+        "__weakref__",
     )
     _handle: _gdprkit.PolicyHandle
     _purposes: Optional[Tuple[Purpose, ...]]
@@ -421,7 +507,7 @@ class Policy:
     _findings: Optional[Tuple[Finding, ...]]
     _cache: Dict[str, Any]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self) -> None:
         raise ArgumentTypeError("use gdprkit.Policy.load(path) or gdprkit.Policy.from_text(text)")
 
     @classmethod
@@ -460,7 +546,10 @@ class Policy:
         """
         raw = _args.path(path, "policy file path")
         code = _format_code(format)
-        return cls._wrap(_gdprkit.policy_load(raw, code))
+        with _log.timed("policy load") as entry:
+            policy = cls._wrap(_gdprkit.policy_load(raw, code))
+            entry.update(purposes=len(policy.purposes))
+        return policy
 
     @classmethod
     def from_text(
@@ -500,7 +589,11 @@ class Policy:
         if not isinstance(source_name, str):
             raise ArgumentTypeError(f"source_name must be a str, not {type(source_name).__name__}")
         code = _format_code(format)
-        return cls._wrap(_gdprkit.policy_from_text(data, code, _args.encode_name(source_name)))
+        with _log.timed("policy from_text") as entry:
+            policy = cls._wrap(
+                _gdprkit.policy_from_text(data, code, _args.encode_name(source_name)))
+            entry.update(bytes=len(data), purposes=len(policy.purposes))
+        return policy
 
     # -- What it says --------------------------------------------------------
 
@@ -524,6 +617,8 @@ class Policy:
 
     def _load_purposes(self) -> None:
         purposes = tuple(_purpose(d) for d in self._handle.purposes())
+        for p in purposes:
+            _remember_policy(p, self)
         object.__setattr__(self, "_by_id", _first_by(purposes, "id"))
         object.__setattr__(self, "_purposes", purposes)
 
@@ -626,19 +721,33 @@ class Policy:
             found = self.retention_rules[index]
         return found
 
-    def basis_title(self, code: str) -> str:
-        """The title of a legal-basis code: built in, or declared by this
-        policy in ``references``.
+    def basis_title(self, code: str, *, lang: str = "en") -> str:
+        """The title of a legal-basis code: built in (in `lang`, "en" or
+        "da"), or declared by this policy in ``references`` (as written,
+        whatever `lang`).
 
         Raises:
             NotFoundError: the code is neither (a :class:`KeyError`), with the
                 nearest codes.
             TypeError: ``code`` is not a str.
+            InvalidArgumentError: `lang` is not a language gdprkit knows.
         """
         if not isinstance(code, str):
             raise ArgumentTypeError(f"legal-basis code must be a str, not {type(code).__name__}")
         # The core raises NotFoundError for an unknown code, naming the nearest.
-        return str(self._ext.get_basis_title(_args.encode_name(code)))
+        return self._handle.get_basis_title(_args.encode_name(code), _args.language(lang))
+
+    def _basis_titles(self, lang: str) -> Callable[[str], str]:
+        """code -> title in the canonical language `lang` ("" for an unknown
+        code), memoised for one frame or display."""
+        titles: Dict[str, str] = {}
+
+        def title_of(code: str) -> str:
+            if code not in titles:
+                titles[code] = self._handle.basis_title(_args.encode_name(code), lang)
+            return titles[code]
+
+        return title_of
 
     def basis_effects(self, code: str) -> Tuple[str, ...]:
         """What a legal-basis code grounds in this policy, as names (see
@@ -661,7 +770,11 @@ class Policy:
         ``docs/policy.md`` for the codes. Returns a new list each call.
         """
         if self._findings is None:
-            findings = tuple(_finding(t) for t in self._handle.validate())
+            with _log.timed("policy validate") as entry:
+                findings = tuple(_finding(t) for t in self._handle.validate())
+                for severity in ("error", "warning", "info"):
+                    entry[severity + "s"] = sum(f.severity == severity for f in findings)
+                entry["purposes"] = len(self.purposes)
             object.__setattr__(self, "_findings", findings)
         return list(cast(Tuple[Finding, ...], self._findings))
 
@@ -671,32 +784,44 @@ class Policy:
         allowed)."""
         return self._cached("is_valid", self._handle.is_valid)
 
-    def findings_frame(self) -> "pandas.DataFrame":
+    def findings_frame(self, *, lang: str = "en") -> "pandas.DataFrame":
         """:meth:`validate` as a pandas DataFrame, one row per finding, with
-        the columns of :class:`Finding`."""
+        the columns of :class:`Finding` and, after ``code``, ``title``: the
+        finding's short title in `lang` ("en" or "da"; severities and codes
+        stay as they are, messages stay English)."""
         import pandas as pd
 
-        columns = ["severity", "code", "purpose_id", "field", "message", "file", "line"]
-        rows = [[getattr(f, c) for c in columns] for f in self.validate()]
+        language = _args.language(lang)
+        columns = ["severity", "code", "title", "purpose_id", "field", "message", "file", "line"]
+        rows = [
+            [f.severity, f.code, finding_title(f.code, lang=language), f.purpose_id, f.field,
+             f.message, f.file, f.line]
+            for f in self.validate()
+        ]
         frame: pd.DataFrame = pd.DataFrame(rows, columns=columns)
         frame["line"] = frame["line"].astype("Int64")
         return frame
 
     # -- Rights --------------------------------------------------------------
 
-    def rights_detail(self, purpose_id: str) -> List[RightAssessment]:
+    def rights_detail(self, purpose_id: str, *, lang: str = "en") -> PurposeRights:
         """Every data-subject right for one purpose, in the order of the
         Regulation (A13 ... A22, A7-3), each with whether it applies and the
-        legal reasoning.
+        legal reasoning; the titles in `lang` ("en" or "da"; the reasons stay
+        English). A list, shown as a table in Jupyter.
 
         Raises:
             NotFoundError: unknown purpose, with the nearest ids (a
                 :class:`KeyError`).
             TypeError: ``purpose_id`` is not a str.
+            InvalidArgumentError: `lang` is not a language gdprkit knows.
         """
         if not isinstance(purpose_id, str):
             raise ArgumentTypeError(f"purpose id must be a str, not {type(purpose_id).__name__}")
-        return [_assessment(t) for t in self._handle.rights(_args.encode_name(purpose_id))]
+        language = _args.language(lang)
+        return PurposeRights(
+            purpose_id,
+            (_assessment(t) for t in self._handle.rights(_args.encode_name(purpose_id), language)))
 
     def rights(self, purpose_id: str) -> List[str]:
         """The codes of the rights that apply to a purpose, in the order of
@@ -708,17 +833,18 @@ class Policy:
         """
         return [a.code for a in self.rights_detail(purpose_id) if a.applies]
 
-    def rights_frame(self, *, detail: bool = False) -> "pandas.DataFrame":
+    def rights_frame(self, *, detail: bool = False, lang: str = "en") -> "pandas.DataFrame":
         """The rights matrix of the whole policy as a pandas DataFrame.
 
         By default one row per purpose (index ``purpose``, its ids in file
         order) and one boolean column per right code, in the order of the
         Regulation. With ``detail=True`` one row per purpose and right, with
-        the columns ``purpose``, ``right``, ``title``, ``applies``, ``reason``.
+        the columns ``purpose``, ``right``, ``title`` (in `lang`, "en" or
+        "da"), ``applies``, ``reason`` (English).
         """
         import pandas as pd
 
-        matrix = self._handle.rights_matrix()
+        matrix = self._handle.rights_matrix(_args.language(lang))
         if detail:
             columns = ["purpose", "right", "title", "applies", "reason"]
             rows = [[pid, *a] for pid, assessments in matrix for a in assessments]
@@ -779,12 +905,13 @@ class Policy:
 
     # -- The record of processing --------------------------------------------
 
-    def to_frame(self) -> "pandas.DataFrame":
+    def purposes_frame(self, *, lang: str = "en") -> "pandas.DataFrame":
         """The record of processing activities (Art. 30(1)) as a pandas
         DataFrame, one row per purpose in file order.
 
         Columns: ``id``, ``title``, ``description``, ``basis`` (codes),
-        ``basis_titles``, ``categories``, ``special_categories`` (Art. 9(1)
+        ``basis_titles`` (built-in ones in `lang`, "en" or "da"; declared
+        references as written), ``categories``, ``special_categories`` (Art. 9(1)
         data), ``criminal_data`` (Art. 10), ``national_id`` (CPR numbers),
         ``data_subjects``, ``recipients`` (every recipient's name),
         ``processors`` (those that are processors), ``teams`` (granted
@@ -816,12 +943,7 @@ class Policy:
         ]
         categories = {c.key: c for c in self.categories}
         rules = self._cached("rules_by_id", lambda: _first_by(self.retention_rules, "id"))
-        titles: Dict[str, str] = {}
-
-        def title_of(code: str) -> str:
-            if code not in titles:
-                titles[code] = self._handle.basis_title(code)
-            return titles[code]
+        title_of = self._basis_titles(_args.language(lang))
 
         rows = []
         for p in self.purposes:
@@ -852,6 +974,29 @@ class Policy:
             frame[c] = frame[c].astype(bool)
         frame["line"] = frame["line"].astype("Int64")
         return frame
+
+    def to_frame(self, *, lang: str = "en") -> "pandas.DataFrame":
+        """The older name of :meth:`purposes_frame` (kept as an alias)."""
+        return self.purposes_frame(lang=lang)
+
+    # -- Displays ------------------------------------------------------------
+
+    def to_html(self, *, lang: str = "en") -> str:
+        """The policy as HTML, as Jupyter shows it: the controller and counts,
+        a table of purposes with their legal bases and the rights that apply
+        (codes), the titles of the bases used, then the findings (errors
+        first) with severity, code, title and where. Titles in `lang` ("en"
+        or "da"); messages stay English. Everything from the policy file is
+        escaped."""
+        return _policy_display.policy_html(self, _args.language(lang))
+
+    def display(self, *, lang: str = "en") -> "_policy_display.Html":
+        """An object Jupyter shows as :meth:`to_html` in `lang`:
+        ``policy.display(lang="da")`` as a cell's last line."""
+        return _policy_display.Html(self.to_html(lang=lang), repr(self))
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
 
     # -- Immutability --------------------------------------------------------
 

@@ -284,6 +284,7 @@ def test_findings_frame() -> None:
     assert list(frame.columns) == [
         "severity",
         "code",
+        "title",
         "purpose_id",
         "field",
         "message",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import pathlib
+import re
 from typing import Any, Dict, List, Tuple
 
 import pytest
@@ -20,6 +21,7 @@ import pytest
 import gdprkit
 from doors import needs_c, needs_cli, run_c_probe, run_cli
 from gdprkit import _gdprkit
+from gdprkit.basis import finding_codes, finding_title
 
 NAMES: Dict[str, List[str]] = _gdprkit.policy_names()
 
@@ -243,3 +245,130 @@ def test_c_names_every_severity_status_and_format() -> None:
     assert NAMES["policy_format"] == ["auto", "textproto", "json"]
     assert [_gdprkit.FORMAT_AUTO, _gdprkit.FORMAT_TEXTPROTO, _gdprkit.FORMAT_JSON] == [0, 1, 2]
     assert seen["formats"] == [0, 0, 0, 3]
+
+
+# -- Titles in each language (issue #11): one table in the core, the same title
+# for the same code at every door.
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+LANGS: List[str] = _gdprkit.language_names()
+BASIS_CODES = [b.code for b in gdprkit.legal_bases()]
+RIGHT_CODES = [r.code for r in gdprkit.data_subject_rights()]
+FINDING_CODES = [f.code for f in finding_codes()]
+
+
+def test_every_finding_code_the_checks_report_is_in_the_core_table() -> None:
+    # The codes written in the checks (src/policy/validate.cc and the retention
+    # rule check) with their severity, against the core's table of codes.
+    reported = set()
+    for source in ("src/policy/validate.cc", "src/retention/rules.cc"):
+        text = (REPO / source).read_text(encoding="utf-8")
+        for severity, code in re.findall(
+                r'(?:Add|add)\(\s*Severity::k(\w+),\s*"([a-z0-9]+(?:-[a-z0-9]+)+)"', text):
+            reported.add((code, severity.lower()))
+    assert len(reported) > 30
+    table = {(f.code, f.severity) for f in finding_codes()}
+    assert reported == table
+
+
+def test_docs_list_every_finding_code() -> None:
+    docs = (REPO / "docs/policy.md").read_text(encoding="utf-8")
+    section = docs[docs.index("## 1."):docs.index("## 2.")]
+    listed = set(re.findall(r"^\| (`[^|]*`) \|", section, re.M))
+    codes = {c for cell in listed for c in re.findall(r"`([a-z0-9-]+)`", cell)}
+    assert codes == set(FINDING_CODES)
+
+
+def _titles(lang: str) -> Dict[str, Any]:
+    """Every title Python prints in `lang`, by vocabulary and code."""
+    return {
+        "basis": {c: gdprkit.basis_title(c, lang=lang) for c in BASIS_CODES},
+        "right": {c: gdprkit.right_title(c, lang=lang) for c in RIGHT_CODES},
+        "finding": {c: finding_title(c, lang=lang) for c in FINDING_CODES},
+        "severity": _gdprkit.policy_titles(lang)["severity"],
+    }
+
+
+def test_python_gives_every_title_in_each_language() -> None:
+    assert LANGS == ["en", "da"]
+    english, danish = _titles("en"), _titles("da")
+    for vocabulary, titles in danish.items():
+        for code, title in titles.items():
+            assert title, (vocabulary, code)
+            if vocabulary != "severity" or code != "info":
+                assert title != english[vocabulary][code], (vocabulary, code)
+    assert danish["basis"]["A6-1-c"] == "Art. 6, stk. 1, litra c: retlig forpligtelse"
+    assert danish["right"]["A17"] == "Art. 17: Ret til sletning"
+    # Every call that lists titles gives the same ones.
+    assert dict(gdprkit.legal_bases(lang="da")) == danish["basis"]
+    assert dict(gdprkit.data_subject_rights(lang="da")) == danish["right"]
+    assert {f.code: f.title for f in finding_codes(lang="dansk")} == danish["finding"]
+    assert gdprkit.legal_basis("A10", lang="da").title == danish["basis"]["A10"]
+    with pytest.raises(gdprkit.InvalidArgumentError, match="lang"):
+        gdprkit.right_title("A17", lang="de")
+
+
+def _bases_policy(tmp_path: pathlib.Path) -> pathlib.Path:
+    path = tmp_path / "bases.textproto"
+    path.write_text(
+        'schema: "gdprkit.v1"\n'
+        + "".join(f'purposes {{ id: "p{i}" basis: "{c}" }}\n' for i, c in enumerate(BASIS_CODES)),
+        encoding="utf-8")
+    return path
+
+
+@needs_cli
+@pytest.mark.parametrize("lang", ["en", "da"])
+def test_cli_prints_the_same_titles(tmp_path: pathlib.Path, lang: str) -> None:
+    titles = _titles(lang)
+    path = _bases_policy(tmp_path)
+    purposes = json.loads(run_cli("policy", "purposes", "--lang", lang, "--format", "json",
+                                  str(path)))
+    assert [p["basis_titles"] for p in purposes["purposes"]] == [
+        [titles["basis"][c]] for c in BASIS_CODES]
+    rights = json.loads(run_cli("policy", "rights", "--lang", lang, "--format", "json", str(path)))
+    for purpose in rights["purposes"]:
+        assert {r["right"]: r["title"] for r in purpose["rights"]} == titles["right"]
+    text = run_cli("policy", "rights", "--lang", lang, str(path))
+    for code, title in titles["right"].items():
+        assert f"{code:5}{title}" in text
+    # Findings: every one reported, with its severity's and its code's title.
+    report = json.loads(run_cli("policy", "check", "--lang", lang, "--format", "json",
+                                str(path), code=1))
+    findings = [f for file in report["files"] for f in file["findings"]]
+    assert {f["severity"] for f in findings} == set(NAMES["severity"])
+    for f in findings:
+        assert f["title"] == titles["finding"][f["code"]]
+        assert f["severity_title"] == titles["severity"][f["severity"]]
+    text = run_cli("policy", "check", "--lang", lang, str(path), code=1)
+    for f in findings:
+        assert f"{titles['severity'][f['severity']]} [{f['code']}] {f['title']}: " in text
+
+
+_C_TITLES_PROBE = """
+import ctypes, json, sys
+lib = ctypes.CDLL(sys.argv[1])
+codes = json.loads(sys.argv[2])
+out = {}
+for lang in (0, 1):
+    titles = {}
+    for vocabulary, function in (("basis", lib.gdprkit_legal_basis_title),
+                                 ("right", lib.gdprkit_right_title),
+                                 ("finding", lib.gdprkit_finding_title)):
+        function.restype = ctypes.c_char_p
+        titles[vocabulary] = {c: function(c.encode(), lang).decode() for c in codes[vocabulary]}
+    lib.gdprkit_severity_title.restype = ctypes.c_char_p
+    titles["severity"] = {name: lib.gdprkit_severity_title(number, lang).decode()
+                          for number, name in enumerate(codes["severity"])}
+    out[lang] = titles
+print(json.dumps(out))
+"""
+
+
+@needs_c
+def test_c_gives_the_same_titles() -> None:
+    codes = {"basis": BASIS_CODES, "right": RIGHT_CODES, "finding": FINDING_CODES,
+             "severity": NAMES["severity"]}
+    seen = json.loads(run_c_probe(_C_TITLES_PROBE, json.dumps(codes)))
+    assert seen["0"] == _titles("en")
+    assert seen["1"] == _titles("da")
