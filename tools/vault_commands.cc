@@ -1,13 +1,15 @@
 // `gdprkit vault ...` and `gdprkit id ...`: identifiers and the pseudonymisation vault.
 //
-//   gdprkit id check --type cpr [FILE]               one problem code per line; exit 1 if any
+//   gdprkit id check --kind cpr [FILE] [--lang da]   one problem code per line; exit 1 if any
 //     (id check, pseudonymise, tokenise and erase take --as-of DATE and
 //     --allow-future: CPR numbers born after DATE, by default today in
 //     Denmark, are rejected as future_birth_date unless --allow-future)
 //   gdprkit vault create VAULT [--domain A,B [--scheme S]]   a new vault file
 //   gdprkit vault add-domain VAULT NAME [--scheme S]  S: chacha20 (default) or blake2b
 //   gdprkit vault domains VAULT [--format text|json|csv]   list the domains (read-only)
-//   gdprkit vault pseudonymise VAULT [FILE] --domain D [--type cpr] [--column C]
+//   gdprkit vault pseudonymise VAULT [FILE] --domain D [--kind cpr] [--column C]
+//     (--kind has the older name --type; the batch commands take --errors
+//     raise|coerce|report and --lang for the reasons they print)
 //   gdprkit vault tokenise VAULT [FILE] --domain D ...
 //   gdprkit vault reidentify VAULT [FILE] --domain D --reason R
 //   gdprkit vault translate VAULT [FILE] --from A --to B --reason R [--target token|pseudonym]
@@ -18,7 +20,7 @@
 //   gdprkit vault verify-audit VAULT
 //   gdprkit vault backup VAULT DEST                  online copy to a new file (mode 0600)
 //   gdprkit vault export-key VAULT --domain D --reason R --output FILE   (mode 0600, new file)
-//   gdprkit pseudonymise [FILE] --exported-key KEYFILE [--type cpr] [--column C]   no vault
+//   gdprkit pseudonymise [FILE] --exported-key KEYFILE [--kind cpr] [--column C]   no vault
 //
 // Input: FILE, or standard input when FILE is absent or "-": one value per
 // line, or with --column a CSV file with a header whose column NAME (or
@@ -243,10 +245,11 @@ int WriteColumn(const Invocation& inv, const Column& c, const StringColumn& out,
   return kExitOk;
 }
 
-// --type: the identifier kind (the core's names and aliases); cpr when absent.
+// --kind (also --type): the identifier kind (the core's names and aliases);
+// cpr when absent.
 absl::StatusOr<IdKind> KindOption(const Invocation& inv) {
-  absl::StatusOr<IdKind> kind = IdKindFromName(inv.Get("--type", "cpr"));
-  if (!kind.ok()) return absl::InvalidArgumentError(Str("--type: ", MessageOf(kind.status())));
+  absl::StatusOr<IdKind> kind = IdKindFromName(inv.Get("--kind", "cpr"));
+  if (!kind.ok()) return absl::InvalidArgumentError(Str("--kind: ", MessageOf(kind.status())));
   return kind;
 }
 
@@ -275,19 +278,59 @@ absl::StatusOr<PseudonymScheme> SchemeOption(const Invocation& inv) {
   return ParsePseudonymScheme(inv.Get("--scheme", PseudonymSchemeNames().front()));
 }
 
-// Prints "<file>:<line>: <label>: <why>" for the first rejected rows.
-void PrintRejections(const Column& c, IdKind kind, const std::vector<IdProblem>& problems) {
+// Prints "<file>:<line>: <kind>: <why> [code]" for rejected rows (the first
+// `limit`), in `language`.
+void PrintRejections(const Column& c, IdKind kind, const std::vector<IdProblem>& problems,
+                     Language language, std::size_t limit = 10) {
   std::size_t shown = 0, total = 0;
   for (std::size_t i = 0; i < problems.size(); ++i) {
     if (problems[i] == IdProblem::kNone) continue;
     ++total;
-    if (shown < 10) {
-      PrintError(Str(c.name, ":", c.lines[i], ": ", IdKindLabel(kind), ": ",
-                     IdProblemText(kind, problems[i])));
+    if (shown < limit) {
+      PrintError(Str(Plain(c.name), ":", c.lines[i], ": ", IdKindTitle(kind, language), ": ",
+                     IdProblemText(kind, problems[i], language), " [", IdProblemCode(problems[i]),
+                     "]"));
       ++shown;
     }
   }
   if (total > shown) PrintNote(Str(total - shown, " more rejected rows not shown"));
+}
+
+// The same for rejected tokens.
+void PrintTokenRejections(const Column& c, const std::vector<TokenProblem>& problems,
+                          Language language) {
+  for (std::size_t i = 0; i < problems.size(); ++i) {
+    if (problems[i] == TokenProblem::kNone) continue;
+    PrintError(Str(Plain(c.name), ":", c.lines[i], ": ", TokenProblemTitle(problems[i], language),
+                   " [", TokenProblemName(problems[i]), "]"));
+  }
+}
+
+// --errors and --lang of a batch command: raise (default), coerce or report.
+struct BatchModes {
+  ErrorMode errors = ErrorMode::kRaise;
+  Language language = Language::kEnglish;
+};
+absl::StatusOr<BatchModes> BatchModesOf(const Invocation& inv) {
+  BatchModes m;
+  absl::StatusOr<ErrorMode> errors =
+      ErrorModeOf(inv, {ErrorMode::kRaise, ErrorMode::kCoerce, ErrorMode::kReport});
+  if (!errors.ok()) return errors.status();
+  absl::StatusOr<Language> language = LanguageOf(inv);
+  if (!language.ok()) return language.status();
+  m.errors = *errors;
+  m.language = *language;
+  return m;
+}
+
+// Says on standard error what --errors coerce or report did with `rejected`
+// rows (report: lists them first, through `list`).
+void SayRejected(const BatchModes& m, std::size_t rejected, std::size_t rows,
+                 const std::function<void()>& list) {
+  if (rejected == 0) return;
+  if (m.errors == ErrorMode::kReport) list();
+  PrintNote(Str(rejected, " of ", rows, " rows rejected; their output is empty (--errors ",
+                ErrorModeName(m.errors), ")"));
 }
 
 // ---- Secrets ------------------------------------------------------------------
@@ -571,6 +614,8 @@ int FailTokens(const Column& c, const absl::Status& s) {
 int RunIdCheck(const Invocation& inv) {
   absl::StatusOr<IdKind> kind = KindOption(inv);
   if (!kind.ok()) return Fail(kind.status());
+  absl::StatusOr<Language> language = LanguageOf(inv);
+  if (!language.ok()) return Fail(language.status());
   absl::StatusOr<IdOptions> id_options = IdOptionsArg(inv);
   if (!id_options.ok()) return Fail(id_options.status());
   absl::StatusOr<Column> c = ReadColumn(inv, 0);
@@ -583,14 +628,15 @@ int RunIdCheck(const Invocation& inv) {
       for (std::size_t i = 0; i < problems.size(); ++i) {
         if (problems[i] == IdProblem::kNone) continue;
         o.Cat(Plain(c->name), ":", c->lines[i], ": ", IdProblemCode(problems[i]), ": ",
-              IdProblemText(*kind, problems[i]), "\n");
+              IdProblemText(*kind, problems[i], *language), "\n");
       }
       o.Cat(c->name == "<stdin>" ? "<stdin>" : Plain(c->name), ": ", problems.size(), " ",
             IdKindName(*kind), " values, ", rejected, " rejected\n");
       break;
     case Format::kJson:
-      o.Cat("{\"file\": ", JsonString(c->name), ", \"type\": ", JsonString(IdKindName(*kind)),
-            ", \"values\": ", problems.size(), ", \"rejected\": ", rejected, ", \"rows\": [");
+      o.Cat("{\"file\": ", JsonString(c->name), ", \"kind\": ", JsonString(IdKindName(*kind)),
+            ", \"type\": ", JsonString(IdKindName(*kind)), ", \"values\": ", problems.size(),
+            ", \"rejected\": ", rejected, ", \"rows\": [");
       for (std::size_t i = 0; i < problems.size(); ++i) {
         o.Cat(i == 0 ? "\n  " : ",\n  ", "{\"line\": ", c->lines[i],
               ", \"valid\": ", JsonBool(problems[i] == IdProblem::kNone),
@@ -604,7 +650,7 @@ int RunIdCheck(const Invocation& inv) {
         const bool ok = problems[i] == IdProblem::kNone;
         o.Put(CsvRow({Str(c->lines[i]), ok ? "true" : "false",
                       std::string(IdProblemCode(problems[i])),
-                      ok ? "" : std::string(IdProblemText(*kind, problems[i]))}));
+                      ok ? "" : std::string(IdProblemText(*kind, problems[i], *language))}));
       }
       break;
   }
@@ -734,27 +780,31 @@ int RunDomains(const Invocation& inv) {
 
 // Runs one batch over the column and prints the results. A rejected
 // identifier fails the run, naming its line (checked first, so that nothing is
-// issued for a batch that fails), unless --errors skip: then its output is
-// empty and its line is named on standard error.
+// issued for a batch that fails), unless --errors coerce (its output is empty
+// and the count of such rows is noted on standard error) or report (as
+// coerce, and each rejected row is named on standard error by line and
+// reason).
 using BatchFn = std::function<absl::Status(const BatchOptions&, StringColumn*, BatchReport*)>;
 
 int BatchAndWrite(const Invocation& inv, IdKind kind, const IdOptions& id_options, const Column& c,
                   std::string_view header, const BatchFn& run) {
+  absl::StatusOr<BatchModes> modes = BatchModesOf(inv);
+  if (!modes.ok()) return Fail(modes.status());
   BatchOptions options;
-  options.invalid_rows = InvalidRows::kSkip;
+  options.errors = modes->errors == ErrorMode::kRaise ? ErrorMode::kCoerce : modes->errors;
   options.id_options = id_options;
   BatchReport report;
   StringColumn out;
-  const bool skip = inv.Get("--errors", "fail") == "skip";
-  if (!skip) {
+  if (modes->errors == ErrorMode::kRaise) {
     std::vector<IdProblem> problems;
     if (CheckIds(kind, c.values, &problems, id_options) > 0) {
-      PrintRejections(c, kind, problems);
+      PrintRejections(c, kind, problems, modes->language);
       return kExitUsage;
     }
   }
   if (absl::Status s = run(options, &out, &report); !s.ok()) return Fail(s);
-  if (report.rejected > 0) PrintRejections(c, kind, report.problems);
+  SayRejected(*modes, report.rejected, c.values.size(),
+              [&] { PrintRejections(c, kind, report.problems, modes->language, SIZE_MAX); });
   return WriteColumn(inv, c, out, header);
 }
 
@@ -785,11 +835,19 @@ int RunReidentify(const Invocation& inv) {
   if (!inv.Has("--reason")) return UsageError("--reason is required (it is audited)", "vault ");
   absl::StatusOr<Column> c = ReadColumn(inv, 1);
   if (!c.ok()) return Fail(c.status());
+  absl::StatusOr<BatchModes> modes = BatchModesOf(inv);
+  if (!modes.ok()) return Fail(modes.status());
   absl::StatusOr<std::unique_ptr<Vault>> v = OpenVault(inv, false);
   if (!v.ok()) return Fail(v.status());
   StringColumn out;
-  absl::Status s = (*v)->Reidentify(inv.Get("--domain"), c->values, inv.Get("--reason"), &out);
+  BatchOptions options;
+  options.errors = modes->errors;
+  BatchReport report;
+  absl::Status s = (*v)->Reidentify(inv.Get("--domain"), c->values, inv.Get("--reason"), &out,
+                                    nullptr, options, &report);
   if (!s.ok()) return FailTokens(*c, s);
+  SayRejected(*modes, report.rejected, c->values.size(),
+              [&] { PrintTokenRejections(*c, report.token_problems, modes->language); });
   const int rc = WriteColumn(inv, *c, out, "identifier");
   out.SecureClear();
   return rc;
@@ -808,12 +866,19 @@ int RunTranslate(const Invocation& inv) {
   if (!target.ok()) return Fail(target.status());
   absl::StatusOr<Column> c = ReadColumn(inv, 1);
   if (!c.ok()) return Fail(c.status());
+  absl::StatusOr<BatchModes> modes = BatchModesOf(inv);
+  if (!modes.ok()) return Fail(modes.status());
   absl::StatusOr<std::unique_ptr<Vault>> v = OpenVault(inv, false);
   if (!v.ok()) return Fail(v.status());
   StringColumn out;
+  BatchOptions options;
+  options.errors = modes->errors;
+  BatchReport report;
   absl::Status s = (*v)->Translate(inv.Get("--from"), inv.Get("--to"), c->values,
-                                   inv.Get("--reason"), *target, &out);
+                                   inv.Get("--reason"), *target, &out, options, &report);
   if (!s.ok()) return FailTokens(*c, s);
+  SayRejected(*modes, report.rejected, c->values.size(),
+              [&] { PrintTokenRejections(*c, report.token_problems, modes->language); });
   return WriteColumn(inv, *c, out, TranslateTargetName(*target));
 }
 
@@ -827,7 +892,7 @@ int RunErase(const Invocation& inv) {
   if (!c.ok()) return Fail(c.status());
   std::vector<IdProblem> problems;
   if (CheckIds(*kind, c->values, &problems, *id_options) > 0) {
-    PrintRejections(*c, *kind, problems);
+    PrintRejections(*c, *kind, problems, Language::kEnglish);
     return kExitUsage;
   }
   absl::StatusOr<std::unique_ptr<Vault>> v = OpenVault(inv, false);
@@ -1104,12 +1169,21 @@ OptionSpec WaitSpec() {
   return {"--wait", "SECONDS", {}, "wait for other programs' readers to truncate the log (10)"};
 }
 
-// The kinds from the core's table (the alias ydernummer is accepted too).
-OptionSpec TypeOption() {
+// The kinds from the core's table (the alias ydernummer is accepted too);
+// --type is the option's older name.
+OptionSpec KindSpec() {
   static const std::string* const help = new std::string(
-      Str("identifier type: ", Join(IdKindNames(), ", "), " (default cpr; ydernummer for ",
+      Str("identifier kind: ", Join(IdKindNames(), ", "), " (default cpr; ydernummer for ",
           IdKindName(IdKind::kProviderNumber), ")"));
-  return {"--type", "TYPE", {}, *help};
+  return {"--kind", "KIND", {}, *help, {"--type"}};
+}
+
+// --errors of the batch commands.
+OptionSpec BatchErrorsSpec() {
+  return ErrorsOption(
+      "rejected rows: raise (default: the run fails naming the first), coerce (empty output, "
+      "counted) or report (as coerce, each named by line and reason); fail and skip are older "
+      "names of raise and coerce");
 }
 
 OptionSpec AsOfOption() {
@@ -1160,8 +1234,8 @@ std::vector<Command> VaultCommands() {
        "Check identifiers (one per line, or a CSV column) and say why each rejected one is",
        "Reads FILE or standard input. Prints file:line, the problem code and the reason for each\n"
        "rejected value (never the value itself), then a count. Exits 1 when any is rejected.",
-       {TypeOption(), AsOfOption(), AllowFutureOption(), ColumnOption(), DelimiterOption(),
-        FormatOption()},
+       {KindSpec(), AsOfOption(), AllowFutureOption(), ColumnOption(), DelimiterOption(),
+        LanguageOption(), FormatOption()},
        RunIdCheck},
       {"vault", "create", "VAULT", 1, 1,
        "Create a vault file (and domains) protected by a passphrase or host key", CreateDetails(),
@@ -1188,15 +1262,16 @@ std::vector<Command> VaultCommands() {
        "A keyed function of each normalised identifier under the domain's key (\"ps1_...\"); the\n"
        "domain's scheme decides which: ChaCha20 by default, keyed BLAKE2b for blake2b domains\n"
        "(vault add-domain --scheme).\n"
-       "A rejected identifier fails the run, naming its line, unless --errors skip (then its\n"
-       "output is empty). Nothing is written to the vault.",
+       "A rejected identifier fails the run, naming its line, unless --errors coerce (its output\n"
+       "is empty) or report (also named on standard error). Nothing is written to the vault.",
        With({{"--domain", "NAME", {}, "the pseudonymisation domain (required)"},
-             TypeOption(),
+             KindSpec(),
              AsOfOption(),
              AllowFutureOption(),
              ColumnOption(),
              DelimiterOption(),
-             {"--errors", "MODE", {"fail", "skip"}, "rejected rows: fail (default) or skip"},
+             BatchErrorsSpec(),
+             LanguageOption(),
              FormatOption()},
             secret),
        RunPseudonymise},
@@ -1205,12 +1280,13 @@ std::vector<Command> VaultCommands() {
        "Issues a token (\"tk_...\") for each identifier that has none in the domain; one\n"
        "transaction for the whole input.",
        With({{"--domain", "NAME", {}, "the domain (required)"},
-             TypeOption(),
+             KindSpec(),
              AsOfOption(),
              AllowFutureOption(),
              ColumnOption(),
              DelimiterOption(),
-             {"--errors", "MODE", {"fail", "skip"}, "rejected rows: fail (default) or skip"},
+             BatchErrorsSpec(),
+             LanguageOption(),
              FormatOption()},
             secret),
        RunTokenise},
@@ -1220,6 +1296,8 @@ std::vector<Command> VaultCommands() {
              {"--reason", "TEXT", {}, "why (required; audited; no CPR number in it)"},
              ColumnOption(),
              DelimiterOption(),
+             BatchErrorsSpec(),
+             LanguageOption(),
              FormatOption()},
             secret),
        RunReidentify},
@@ -1230,7 +1308,8 @@ std::vector<Command> VaultCommands() {
        "the person has none there) or pseudonym (--target pseudonym). The identifiers never\n"
        "leave the vault. The whole input is one transaction, written to the audit trail with\n"
        "the reason: a malformed, altered or foreign token (named by its line), or one never\n"
-       "issued or erased, fails the run and nothing is written.",
+       "issued or erased, fails the run and nothing is written, unless --errors coerce or report\n"
+       "(its output is empty; report names it by line and reason).",
        With({{"--from", "DOMAIN", {}, "the domain of the tokens (required)"},
              {"--to", "DOMAIN", {}, "the domain to translate into (required; another one)"},
              {"--reason", "TEXT", {}, "why (required; audited; no CPR number in it)"},
@@ -1238,6 +1317,8 @@ std::vector<Command> VaultCommands() {
               "what to give: token (default) or pseudonym"},
              ColumnOption(),
              DelimiterOption(),
+             BatchErrorsSpec(),
+             LanguageOption(),
              FormatOption()},
             secret),
        RunTranslate},
@@ -1249,7 +1330,7 @@ std::vector<Command> VaultCommands() {
        "(VAULT-wal) until it is truncated, which other programs reading the vault hold up:\n"
        "erase waits up to --wait seconds for them, and otherwise warns; then run\n"
        "'gdprkit vault checkpoint VAULT' when they are done.",
-       With({TypeOption(),
+       With({KindSpec(),
              AsOfOption(),
              AllowFutureOption(),
              {"--reason", "TEXT", {}, "why (required; audited)"},
@@ -1318,15 +1399,17 @@ std::vector<Command> VaultCommands() {
        "wrote: the same as 'gdprkit vault pseudonymise' gives in that domain at that key\n"
        "version, with no vault file and no passphrase. Reads FILE or standard input (one value\n"
        "per line, or a CSV column with --column). A rejected identifier fails the run, naming\n"
-       "its line, unless --errors skip (then its output is empty). The key file is a secret:\n"
+       "its line, unless --errors coerce or report (then its output is empty). The key file is a\n"
+       "secret:\n"
        "keep it at mode 0600 (a note is printed when others can read it); it is never printed.",
        {{"--exported-key", "KEYFILE", {}, "the file 'vault export-key' wrote (required)"},
-        TypeOption(),
+        KindSpec(),
         AsOfOption(),
         AllowFutureOption(),
         ColumnOption(),
         DelimiterOption(),
-        {"--errors", "MODE", {"fail", "skip"}, "rejected rows: fail (default) or skip"},
+        BatchErrorsSpec(),
+        LanguageOption(),
         FormatOption()},
        RunKeyPseudonymise},
   };

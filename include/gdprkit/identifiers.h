@@ -42,11 +42,12 @@
 // Rejections say why (IdProblem, IdProblemText) but never repeat the value:
 // messages and logs must not carry the identifiers they protect.
 //
-// Everything here is inline, allocation-free per value, and safe to use from
-// any thread. It is pure but for one thing: unless the caller gives the date
-// (IdOptions::cpr_as_of), CPR checks read the system clock for today's date
-// (once per column; for single values only when a birth date lies after the
-// latest date the process has read).
+// The checks are inline, allocation-free per value, and safe to use from any
+// thread; the words for people (IdKindFromName, IdProblemFromCode,
+// IdProblemText, IdKindTitle) come from the library's tables. It is pure but for one thing: unless
+// the caller gives the date (IdOptions::cpr_as_of), CPR checks read the system clock for today's
+// date (once per column; for single values only when a birth date lies after the latest date the
+// process has read).
 #ifndef GDPRKIT_IDENTIFIERS_H_
 #define GDPRKIT_IDENTIFIERS_H_
 
@@ -63,6 +64,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "gdprkit/common.h"
 
 namespace gdprkit {
 
@@ -266,77 +268,17 @@ inline std::vector<std::string_view> IdProblemCodes() {
 absl::StatusOr<IdProblem> IdProblemFromCode(std::string_view code);
 
 // Why a value of `kind` was rejected, in a sentence that never repeats the
-// value ("a CPR number has 10 digits (DDMMYY-SSSS)").
-inline std::string_view IdProblemText(IdKind kind, IdProblem problem) {
-  switch (problem) {
-    case IdProblem::kNone:
-      return "accepted";
-    case IdProblem::kEmpty:
-      return "the value is empty";
-    case IdProblem::kTooLong:
-      return kind == IdKind::kOther ? "longer than 256 bytes" : "far too long for its kind";
-    case IdProblem::kBadSeparator:
-      switch (kind) {
-        case IdKind::kCpr:
-          return "a CPR number may only have a dash after the sixth digit";
-        default:
-          return "spaces or dashes in the wrong place";
-      }
-    case IdProblem::kBadCharacter:
-      switch (kind) {
-        case IdKind::kCpr:
-          return "a CPR number holds only digits and an optional dash";
-        case IdKind::kCvr:
-          return "a CVR number holds only digits (an optional DK prefix)";
-        case IdKind::kOther:
-          return "control characters or invalid UTF-8";
-        default:
-          return "only digits are allowed";
-      }
-    case IdProblem::kBadLength:
-      switch (kind) {
-        case IdKind::kCpr:
-          return "a CPR number has 10 digits (DDMMYY-SSSS)";
-        case IdKind::kCvr:
-          return "a CVR number has 8 digits";
-        case IdKind::kGln:
-          return "a GLN has 13 digits";
-        case IdKind::kProviderNumber:
-          return "a provider number has at most 6 digits";
-        case IdKind::kSor:
-          return "a SOR code has 11 to 18 digits";
-        case IdKind::kOther:
-          return "wrong length";
-      }
-      return "wrong length";
-    case IdProblem::kBadDate:
-      return "the first six digits of a CPR number are not a date (DDMMYY, with the century "
-             "from the seventh digit)";
-    case IdProblem::kBadCheckDigit:
-      switch (kind) {
-        case IdKind::kCpr:
-          return "the CPR number fails the modulus-11 check, which is required";
-        case IdKind::kCvr:
-          return "the CVR number fails its modulus-11 check";
-        case IdKind::kGln:
-          return "the GLN's check digit (GS1 modulo 10) is wrong";
-        case IdKind::kSor:
-          return "the SOR code's check digit (Verhoeff) is wrong";
-        default:
-          return "check digit is wrong";
-      }
-    case IdProblem::kLeadingZero:
-      return "a CVR number never starts with 0";
-    case IdProblem::kAllZeros:
-      return "a provider number cannot be all zeros";
-    case IdProblem::kReplacementNumber:
-      return "a CPR replacement number (day + 60) where replacement numbers are not accepted";
-    case IdProblem::kFutureBirthDate:
-      return "the birth date of the CPR number lies in the future (after the date it is checked "
-             "on), so it cannot have been issued";
-  }
-  return "rejected";
-}
+// value ("a CPR number has 10 digits (DDMMYY-SSSS)"); in Danish with
+// Language::kDanish ("et CPR-nummer har 10 cifre (DDMMÅÅ-SSSS)"). One table
+// of both languages (src/vault/vocabulary.cc) feeds every door. Defined in
+// the library, like IdKindFromName.
+std::string_view IdProblemText(IdKind kind, IdProblem problem,
+                               Language language = Language::kEnglish);
+
+// The title of a kind for people, in `language`: "CPR number" / "CPR-nummer",
+// "provider number (ydernummer)" / "ydernummer", ... (kEnglish: IdKindLabel).
+// Defined in the library.
+std::string_view IdKindTitle(IdKind kind, Language language);
 
 namespace id_internal {
 

@@ -63,6 +63,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "gdprkit/common.h"
 #include "gdprkit/identifiers.h"
 
 namespace gdprkit {
@@ -111,6 +112,10 @@ enum class VaultProtection : std::uint8_t {
   kPassphrase = 1,  // Argon2id over a passphrase.
   kHostKey = 2,     // A 32-byte key from the host's key store.
 };
+// "none", "passphrase", "host_key" (src/vault/vocabulary.cc).
+std::string_view VaultProtectionName(VaultProtection protection);
+absl::StatusOr<VaultProtection> ParseVaultProtection(std::string_view name);
+std::vector<std::string_view> VaultProtectionNames();
 
 // Where the vault is and how to unlock it; builder style:
 //   VaultOptions().set_path("v.db").set_passphrase(pw).set_actor("alice")
@@ -166,16 +171,37 @@ class VaultOptions {
   int cache_mib_ = 64;
 };
 
-// What to do with rows whose identifier is rejected.
-enum class InvalidRows : std::uint8_t {
-  kFail = 0,  // The batch fails with InvalidArgument naming the first bad row.
-  kSkip = 1,  // The row's output is empty and its problem is reported.
+// Why a token was rejected (Reidentify and Translate with ErrorMode::kCoerce
+// or kReport). Stable numbers (C ABI, batch results).
+enum class TokenProblem : std::uint8_t {
+  kNone = 0,         // "ok"
+  kMalformed = 1,    // "malformed": not "tk_" and 32 base32 characters
+  kFailedCheck = 2,  // "failed_check": altered, or a token of another domain
+  kNotFound = 3,     // "not_found": never issued in the domain, or erased
 };
+// "ok", "malformed", "failed_check", "not_found" (src/vault/vocabulary.cc).
+std::string_view TokenProblemName(TokenProblem problem);
+absl::StatusOr<TokenProblem> ParseTokenProblem(std::string_view name);
+std::vector<std::string_view> TokenProblemNames();
+// Why, for people, in `language` ("the token is not in the domain (erased,
+// or never issued)" / "tokenet findes ikke i domænet (slettet eller aldrig
+// udstedt)"); never the token.
+std::string_view TokenProblemTitle(TokenProblem problem, Language language = Language::kEnglish);
 
 // Per-batch knobs.
 struct BatchOptions {
   IdOptions id_options;
-  InvalidRows invalid_rows = InvalidRows::kFail;
+  // What a rejected row does (gdprkit/common.h), one meaning in every batch
+  // call (Pseudonymize, Tokenize, LookupTokens, Reidentify, Translate):
+  //   kRaise (default): the batch fails with InvalidArgument (Reidentify and
+  //     Translate: NotFound for a token that is not in the domain) naming the
+  //     first rejected row and why, never the value; nothing is written;
+  //   kCoerce: the row's output is empty, the batch succeeds; report->rejected
+  //     counts the rejected rows;
+  //   kReport: as kCoerce; the doors also list the rejected rows (row and
+  //     reason, from report->problems / report->token_problems).
+  // A record that fails authentication is DataLoss in every mode.
+  ErrorMode errors = ErrorMode::kRaise;
   // Pseudonyms only: the key version to use; 0 means the domain's current
   // version. An older, not destroyed version recomputes historic pseudonyms.
   std::uint32_t key_version = 0;
@@ -183,15 +209,24 @@ struct BatchOptions {
   // only for batches of 64 Ki rows or more (one per 32 Ki rows, at most the
   // hardware's); 1: the calling thread only. Results do not depend on it.
   int threads = 0;
+  // Progress (gdprkit/common.h), one stage per call counting its rows:
+  // "pseudonymise", "tokenise", "lookup", "reidentify", "translate". Called
+  // on the calling thread (also for pseudonyms computed by several threads),
+  // while the vault is locked: the callback must not call this vault.
+  // Returning false cancels the batch: CancelledError, nothing written (a
+  // cancelled Tokenize issues no token; its transaction is rolled back).
+  ProgressFn progress;
 };
 
 // What happened in a batch (optional out-parameter).
 struct BatchReport {
   std::vector<IdProblem> problems;  // One per input row; kNone when accepted.
-  std::size_t rejected = 0;         // Rows whose identifier was rejected.
-  std::size_t created = 0;          // Tokens: new tokens issued.
-  std::size_t existing = 0;         // Tokens: rows that already had a token.
-  std::size_t missing = 0;          // LookupTokens: rows without a token.
+  // Reidentify and Translate: one per input token; kNone when accepted.
+  std::vector<TokenProblem> token_problems;
+  std::size_t rejected = 0;  // Rows rejected (identifier or token).
+  std::size_t created = 0;   // Tokens: new tokens issued.
+  std::size_t existing = 0;  // Tokens: rows that already had a token.
+  std::size_t missing = 0;   // LookupTokens: rows without a token.
 };
 
 // How a domain's one-way pseudonyms are computed; fixed when the domain is
@@ -248,6 +283,8 @@ enum class KeyState : std::uint8_t {
 std::string_view KeyStateName(KeyState state);
 absl::StatusOr<KeyState> ParseKeyState(std::string_view name);
 std::vector<std::string_view> KeyStateNames();
+// For people: "primary key" / "primær nøgle", ...
+std::string_view KeyStateTitle(KeyState state, Language language = Language::kEnglish);
 
 struct KeyVersionInfo {
   std::uint32_t version = 0;
@@ -273,6 +310,8 @@ enum class AuditOp : std::uint8_t {
 std::string_view AuditOpName(AuditOp op);
 absl::StatusOr<AuditOp> ParseAuditOp(std::string_view name);
 std::vector<std::string_view> AuditOpNames();
+// For people: "re-identification" / "genidentifikation", ...
+std::string_view AuditOpTitle(AuditOp op, Language language = Language::kEnglish);
 
 // One entry of the audit trail. Holds no identifier and no key.
 struct AuditRecord {
@@ -338,6 +377,8 @@ class Vault {
   Vault& operator=(const Vault&) = delete;
 
   const std::string& path() const;
+  // How this Vault object unlocked the keys (kPassphrase or kHostKey).
+  VaultProtection protection() const;
 
   // Creates a domain: a name of 1-64 characters a-z, 0-9, '.', '_', '-',
   // starting with a letter or digit, whose pseudonyms follow `scheme`.
@@ -351,8 +392,8 @@ class Vault {
   absl::StatusOr<DomainInfo> GetDomain(std::string_view name) const;
 
   // One pseudonym per input row into `out` (cleared first). Stateless: nothing
-  // is written. Rejected rows fail the batch or, with InvalidRows::kSkip, give
-  // an empty value and their problem in `report`.
+  // is written. Rejected rows fail the batch or, with ErrorMode::kCoerce or
+  // kReport, give an empty value and their problem in `report`.
   absl::Status Pseudonymize(std::string_view domain, IdKind kind,
                             absl::Span<const std::string_view> identifiers, StringColumn* out,
                             const BatchOptions& options = BatchOptions(),
@@ -385,20 +426,27 @@ class Vault {
 
   // The identifiers (normal form) behind `tokens` of `domain`, and their kinds.
   // `reason` is required (no CPR number in it) and written to the audit trail
-  // in the same transaction; the batch fails as a whole (InvalidArgument for a
-  // malformed/altered/foreign token, NotFound for one never issued or erased,
-  // DataLoss for a record that fails authentication) and then nothing is
-  // written.
+  // in the same transaction (with the count of tokens re-identified). With
+  // options.errors kRaise (default) the batch fails as a whole
+  // (InvalidArgument for a malformed/altered/foreign token, NotFound for one
+  // never issued or erased) and then nothing is written; with kCoerce or
+  // kReport such a token gives an empty value and its TokenProblem in
+  // report->token_problems. DataLoss for a record that fails authentication,
+  // in every mode. Only options.errors and options.progress are read.
   absl::Status Reidentify(std::string_view domain, absl::Span<const std::string_view> tokens,
                           std::string_view reason, StringColumn* identifiers,
-                          std::vector<IdKind>* kinds = nullptr);
+                          std::vector<IdKind>* kinds = nullptr,
+                          const BatchOptions& options = BatchOptions(),
+                          BatchReport* report = nullptr);
 
   // Translates tokens of `from` into tokens or pseudonyms of `to` without the
-  // identifiers leaving the library. Audited with `reason`. Errors as
-  // Reidentify.
+  // identifiers leaving the library. Audited with `reason`. Errors and
+  // options as Reidentify (a rejected token's output is empty).
   absl::Status Translate(std::string_view from, std::string_view to,
                          absl::Span<const std::string_view> tokens, std::string_view reason,
-                         TranslateTarget target, StringColumn* out);
+                         TranslateTarget target, StringColumn* out,
+                         const BatchOptions& options = BatchOptions(),
+                         BatchReport* report = nullptr);
 
   // Erases one person: removes the token record of `identifier` from every
   // domain, so that their tokens no longer re-identify and the vault holds

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -133,13 +134,26 @@ static_assert(offsetof(gdprkit_id_options, cpr_allow_future) == sizeof(IdOptions
 static_assert(offsetof(BatchOptionsV1, skip_invalid) == 20 &&
                   offsetof(BatchOptionsV1, key_version) == 24 && sizeof(BatchOptionsV1) == 28,
               "the layout of gdprkit_batch_options version 1 (0.2) never changes");
+// Version 2 (0.3) is version 3 without the fields from `errors` on.
+constexpr std::size_t kBatchOptionsV2Size = offsetof(gdprkit_batch_options, errors);
+static_assert(kBatchOptionsV2Size == 36, "the layout of gdprkit_batch_options version 2 (0.3)");
+static_assert(GDPRKIT_ERRORS_RAISE == static_cast<int>(gdprkit::ErrorMode::kRaise) &&
+                  GDPRKIT_ERRORS_REPORT == static_cast<int>(gdprkit::ErrorMode::kReport) &&
+                  GDPRKIT_ERRORS_COERCE == static_cast<int>(gdprkit::ErrorMode::kCoerce),
+              "the C and C++ error modes differ");
+static_assert(GDPRKIT_TOKEN_NOT_FOUND == static_cast<int>(gdprkit::TokenProblem::kNotFound),
+              "the C and C++ token problems differ");
 
-// A struct version this library does not read: `what` names it.
+// A struct version this library does not read: `what` names it. The
+// batch options have versions 1 to 3, the identifier options 1 and 2.
 gdprkit_status BadOptionsVersion(const char* fn, const char* what, unsigned int got) {
-  return Fail(GDPRKIT_INVALID_ARGUMENT,
-              absl::StrCat(fn, ": ", what, ".version is ", got,
-                           "; this library supports versions 1 and 2 (initialise the struct with "
-                           "its _INIT macro)"));
+  const unsigned int newest = std::string_view(what) == "gdprkit_batch_options"
+                                  ? GDPRKIT_BATCH_OPTIONS_VERSION
+                                  : GDPRKIT_ID_OPTIONS_VERSION;
+  return Fail(
+      GDPRKIT_INVALID_ARGUMENT,
+      absl::StrCat(fn, ": ", what, ".version is ", got, "; this library supports versions 1 to ",
+                   newest, " (initialise the struct with its _INIT macro)"));
 }
 
 void IdOptionsFromV1(const IdOptionsV1& in, gdprkit::IdOptions* out) {
@@ -196,6 +210,7 @@ gdprkit_status BatchOptions(const char* fn, const gdprkit_batch_options* in,
   }
   int skip_invalid = 0;
   unsigned int key_version = 0;
+  int errors = GDPRKIT_ERRORS_RAISE;
   if (in->version == 1) {
     BatchOptionsV1 v1;
     std::memcpy(&v1, in, sizeof(v1));  // the caller's struct is this short
@@ -205,8 +220,12 @@ gdprkit_status BatchOptions(const char* fn, const gdprkit_batch_options* in,
     IdOptionsFromV1(v1.id_options, &out->id_options);
     skip_invalid = v1.skip_invalid;
     key_version = v1.key_version;
-  } else if (in->version == GDPRKIT_BATCH_OPTIONS_VERSION) {
-    const gdprkit_id_options& io = in->id_options;
+  } else if (in->version == 2 || in->version == GDPRKIT_BATCH_OPTIONS_VERSION) {
+    // A version-2 struct is as long as version 3 up to `errors`: read only
+    // that much of it.
+    gdprkit_batch_options v = GDPRKIT_BATCH_OPTIONS_INIT;
+    std::memcpy(&v, in, in->version == 2 ? kBatchOptionsV2Size : sizeof(v));
+    const gdprkit_id_options& io = v.id_options;
     if (io.version != 1 && io.version != GDPRKIT_ID_OPTIONS_VERSION) {
       return BadOptionsVersion(fn, "gdprkit_batch_options.id_options", io.version);
     }
@@ -217,14 +236,27 @@ gdprkit_status BatchOptions(const char* fn, const gdprkit_batch_options* in,
         return s;
       }
     }
-    skip_invalid = in->skip_invalid;
-    key_version = in->key_version;
+    skip_invalid = v.skip_invalid;
+    key_version = v.key_version;
+    errors = v.errors;
+    out->progress = gdprkit::capi::ProgressFromC(v.progress, v.progress_context);
   } else {
     return BadOptionsVersion(fn, "gdprkit_batch_options", in->version);
   }
+  if (errors != GDPRKIT_ERRORS_RAISE && errors != GDPRKIT_ERRORS_REPORT &&
+      errors != GDPRKIT_ERRORS_COERCE) {
+    return Fail(GDPRKIT_INVALID_ARGUMENT,
+                absl::StrCat(fn, ": options->errors is ", errors,
+                             "; expected GDPRKIT_ERRORS_RAISE (0), GDPRKIT_ERRORS_REPORT (1) or "
+                             "GDPRKIT_ERRORS_COERCE (2)"));
+  }
   // Today's date is read once for the batch, not per row.
   out->id_options = gdprkit::ResolveCprAsOf(out->id_options);
-  out->invalid_rows = skip_invalid != 0 ? gdprkit::InvalidRows::kSkip : gdprkit::InvalidRows::kFail;
+  out->errors = static_cast<gdprkit::ErrorMode>(errors);
+  // The older field: skip_invalid asks for what COERCE does.
+  if (skip_invalid != 0 && out->errors == gdprkit::ErrorMode::kRaise) {
+    out->errors = gdprkit::ErrorMode::kCoerce;
+  }
   out->key_version = key_version;
   return GDPRKIT_OK;
 }
@@ -232,8 +264,8 @@ gdprkit_status BatchOptions(const char* fn, const gdprkit_batch_options* in,
 // Writes one problem per row into the caller's `count` bytes at `out` (which
 // may be NULL: not wanted): the rows `problems` has, 0 for the rest. Called
 // only once the call has succeeded.
-void CopyProblems(const std::vector<gdprkit::IdProblem>& problems, unsigned char* out,
-                  std::size_t count) {
+template <typename Problem>
+void CopyProblems(const std::vector<Problem>& problems, unsigned char* out, std::size_t count) {
   if (out == nullptr || count == 0) return;
   std::memset(out, 0, count);
   for (std::size_t i = 0; i < problems.size() && i < count; ++i) {
@@ -345,6 +377,46 @@ const char* gdprkit_id_problem_text(int kind, int problem) {
   }
   return gdprkit::IdProblemText(static_cast<gdprkit::IdKind>(kind),
                                 static_cast<gdprkit::IdProblem>(problem))
+      .data();
+}
+
+namespace {
+
+bool KnownLanguage(int language) {
+  return language == GDPRKIT_LANGUAGE_EN || language == GDPRKIT_LANGUAGE_DA;
+}
+
+}  // namespace
+
+const char* gdprkit_id_problem_title(int kind, int problem, int language) {
+  if (!KnownKind(kind) || problem < 0 || problem > GDPRKIT_ID_FUTURE_BIRTH_DATE ||
+      !KnownLanguage(language)) {
+    return "unknown";
+  }
+  return gdprkit::IdProblemText(static_cast<gdprkit::IdKind>(kind),
+                                static_cast<gdprkit::IdProblem>(problem),
+                                static_cast<gdprkit::Language>(language))
+      .data();
+}
+
+const char* gdprkit_id_kind_title(int kind, int language) {
+  if (!KnownKind(kind) || !KnownLanguage(language)) return "unknown";
+  return gdprkit::IdKindTitle(static_cast<gdprkit::IdKind>(kind),
+                              static_cast<gdprkit::Language>(language))
+      .data();
+}
+
+const char* gdprkit_token_problem_name(int problem) {
+  if (problem < GDPRKIT_TOKEN_OK || problem > GDPRKIT_TOKEN_NOT_FOUND) return nullptr;
+  return gdprkit::TokenProblemName(static_cast<gdprkit::TokenProblem>(problem)).data();
+}
+
+const char* gdprkit_token_problem_title(int problem, int language) {
+  if (problem < GDPRKIT_TOKEN_OK || problem > GDPRKIT_TOKEN_NOT_FOUND || !KnownLanguage(language)) {
+    return nullptr;
+  }
+  return gdprkit::TokenProblemTitle(static_cast<gdprkit::TokenProblem>(problem),
+                                    static_cast<gdprkit::Language>(language))
       .data();
 }
 
@@ -562,31 +634,75 @@ gdprkit_status gdprkit_vault_tokenize(gdprkit_id_column** out, unsigned char* ou
                   kind, values, count, options);
 }
 
+namespace {
+
+// The two token calls, with or without options: `run` calls the core.
+using TokenRun =
+    std::function<absl::Status(const std::vector<std::string_view>&, const gdprkit::BatchOptions&,
+                               gdprkit::StringColumn*, gdprkit::BatchReport*)>;
+
+gdprkit_status RunTokens(const char* fn, gdprkit_id_column** out, unsigned char* out_problems,
+                         const char* const* tokens, size_t count,
+                         const gdprkit_batch_options* options, const TokenRun& run) {
+  gdprkit::BatchOptions bo;
+  if (gdprkit_status s = BatchOptions(fn, options, &bo); s != GDPRKIT_OK) return s;
+  if (gdprkit_status s = CheckOptionalArray(fn, "out_problems", out_problems, count, "count");
+      s != GDPRKIT_OK) {
+    return s;
+  }
+  if (gdprkit_status s = CheckArray(fn, "tokens", tokens, count, "count"); s != GDPRKIT_OK) {
+    return s;
+  }
+  std::vector<std::string_view> views;
+  if (gdprkit_status s = Views(fn, "tokens", tokens, count, &views); s != GDPRKIT_OK) return s;
+  gdprkit::StringColumn column;
+  gdprkit::BatchReport report;
+  absl::Status s = run(views, bo, &column, &report);
+  if (!s.ok()) {
+    column.SecureClear();
+    return FromCore(fn, s);
+  }
+  std::unique_ptr<gdprkit_id_column> c = ToC(&column);
+  CopyProblems(report.token_problems, out_problems, count);
+  *out = c.release();
+  return GDPRKIT_OK;
+}
+
+gdprkit_status Reidentify(const char* fn, gdprkit_id_column** out, unsigned char* out_problems,
+                          gdprkit_vault* vault, const char* domain, const char* const* tokens,
+                          size_t count, const char* reason, const gdprkit_batch_options* options) {
+  return Guard(fn, [&]() -> gdprkit_status {
+    if (out == nullptr) return NullArgument(fn, "out");
+    *out = nullptr;
+    if (vault == nullptr) return NullArgument(fn, "vault");
+    if (domain == nullptr) return NullArgument(fn, "domain");
+    if (reason == nullptr) return NullArgument(fn, "reason");
+    return RunTokens(
+        fn, out, out_problems, tokens, count, options,
+        [&](const std::vector<std::string_view>& views, const gdprkit::BatchOptions& bo,
+            gdprkit::StringColumn* column, gdprkit::BatchReport* report) {
+          return vault->core->Reidentify(domain, views, reason, column, nullptr, bo, report);
+        });
+  });
+}
+
+}  // namespace
+
 gdprkit_status gdprkit_vault_reidentify(gdprkit_id_column** out, gdprkit_vault* vault,
                                         const char* domain, const char* const* tokens, size_t count,
                                         const char* reason) {
-  static constexpr char kFn[] = "gdprkit_vault_reidentify";
-  return Guard(kFn, [&]() -> gdprkit_status {
-    if (out == nullptr) return NullArgument(kFn, "out");
-    *out = nullptr;
-    if (vault == nullptr) return NullArgument(kFn, "vault");
-    if (domain == nullptr) return NullArgument(kFn, "domain");
-    if (reason == nullptr) return NullArgument(kFn, "reason");
-    if (gdprkit_status s = CheckArray(kFn, "tokens", tokens, count, "count"); s != GDPRKIT_OK) {
-      return s;
-    }
-    std::vector<std::string_view> views;
-    if (gdprkit_status s = Views(kFn, "tokens", tokens, count, &views); s != GDPRKIT_OK) return s;
-    gdprkit::StringColumn column;
-    absl::Status s = vault->core->Reidentify(domain, views, reason, &column);
-    if (!s.ok()) {
-      column.SecureClear();
-      return FromCore(kFn, s);
-    }
-    std::unique_ptr<gdprkit_id_column> c = ToC(&column);
-    *out = c.release();
-    return GDPRKIT_OK;
-  });
+  return Reidentify("gdprkit_vault_reidentify", out, nullptr, vault, domain, tokens, count, reason,
+                    nullptr);
+}
+
+gdprkit_status gdprkit_vault_reidentify_with_options(gdprkit_id_column** out,
+                                                     unsigned char* out_problems,
+                                                     gdprkit_vault* vault, const char* domain,
+                                                     const char* const* tokens, size_t count,
+                                                     const char* reason,
+                                                     const gdprkit_batch_options* options) {
+  return Reidentify("gdprkit_vault_reidentify_with_options", out, out_problems, vault, domain,
+                    tokens, count, reason, options);
 }
 
 namespace {
@@ -609,37 +725,49 @@ gdprkit_status BadTarget(const char* fn, int target) {
 
 }  // namespace
 
+namespace {
+
+gdprkit_status Translate(const char* fn, gdprkit_id_column** out, unsigned char* out_problems,
+                         gdprkit_vault* vault, const char* from_domain, const char* to_domain,
+                         const char* const* tokens, size_t count, const char* reason, int target,
+                         const gdprkit_batch_options* options) {
+  return Guard(fn, [&]() -> gdprkit_status {
+    if (out == nullptr) return NullArgument(fn, "out");
+    *out = nullptr;
+    if (vault == nullptr) return NullArgument(fn, "vault");
+    if (from_domain == nullptr) return NullArgument(fn, "from_domain");
+    if (to_domain == nullptr) return NullArgument(fn, "to_domain");
+    if (reason == nullptr) return NullArgument(fn, "reason");
+    // Checked here, as an int: the core's enum is 8 bits, and 256 must not
+    // become 0.
+    if (!KnownTarget(target)) return BadTarget(fn, target);
+    return RunTokens(
+        fn, out, out_problems, tokens, count, options,
+        [&](const std::vector<std::string_view>& views, const gdprkit::BatchOptions& bo,
+            gdprkit::StringColumn* column, gdprkit::BatchReport* report) {
+          return vault->core->Translate(from_domain, to_domain, views, reason,
+                                        static_cast<gdprkit::TranslateTarget>(target), column, bo,
+                                        report);
+        });
+  });
+}
+
+}  // namespace
+
 gdprkit_status gdprkit_vault_translate(gdprkit_id_column** out, gdprkit_vault* vault,
                                        const char* from_domain, const char* to_domain,
                                        const char* const* tokens, size_t count, const char* reason,
                                        int target) {
-  static constexpr char kFn[] = "gdprkit_vault_translate";
-  return Guard(kFn, [&]() -> gdprkit_status {
-    if (out == nullptr) return NullArgument(kFn, "out");
-    *out = nullptr;
-    if (vault == nullptr) return NullArgument(kFn, "vault");
-    if (from_domain == nullptr) return NullArgument(kFn, "from_domain");
-    if (to_domain == nullptr) return NullArgument(kFn, "to_domain");
-    if (reason == nullptr) return NullArgument(kFn, "reason");
-    // Checked here, as an int: the core's enum is 8 bits, and 256 must not
-    // become 0.
-    if (!KnownTarget(target)) return BadTarget(kFn, target);
-    if (gdprkit_status s = CheckArray(kFn, "tokens", tokens, count, "count"); s != GDPRKIT_OK) {
-      return s;
-    }
-    std::vector<std::string_view> views;
-    if (gdprkit_status s = Views(kFn, "tokens", tokens, count, &views); s != GDPRKIT_OK) return s;
-    gdprkit::StringColumn column;
-    absl::Status s = vault->core->Translate(from_domain, to_domain, views, reason,
-                                            static_cast<gdprkit::TranslateTarget>(target), &column);
-    if (!s.ok()) {
-      column.SecureClear();
-      return FromCore(kFn, s);
-    }
-    std::unique_ptr<gdprkit_id_column> c = ToC(&column);
-    *out = c.release();
-    return GDPRKIT_OK;
-  });
+  return Translate("gdprkit_vault_translate", out, nullptr, vault, from_domain, to_domain, tokens,
+                   count, reason, target, nullptr);
+}
+
+gdprkit_status gdprkit_vault_translate_with_options(
+    gdprkit_id_column** out, unsigned char* out_problems, gdprkit_vault* vault,
+    const char* from_domain, const char* to_domain, const char* const* tokens, size_t count,
+    const char* reason, int target, const gdprkit_batch_options* options) {
+  return Translate("gdprkit_vault_translate_with_options", out, out_problems, vault, from_domain,
+                   to_domain, tokens, count, reason, target, options);
 }
 
 gdprkit_status gdprkit_vault_erase(uint64_t* out_erased, gdprkit_vault* vault, int kind,

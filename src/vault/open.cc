@@ -408,6 +408,7 @@ Vault::Vault(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Vault::~Vault() = default;
 
 const std::string& Vault::path() const { return impl_->options.path(); }
+VaultProtection Vault::protection() const { return impl_->options.protection(); }
 
 absl::StatusOr<std::unique_ptr<Vault>> Vault::Create(const VaultOptions& options) {
   GDPRKIT_RETURN_IF_ERROR(internal::EnsureSodium());

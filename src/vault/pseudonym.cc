@@ -6,6 +6,8 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cstring>
 #include <exception>
 #include <functional>
@@ -16,6 +18,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/progress.h"
 #include "common/status_macros.h"
 #include "common/sv.h"
 #include "gdprkit/vault.h"
@@ -85,10 +88,21 @@ namespace {
 
 // Rows per thread below which another thread does not pay for itself.
 constexpr std::size_t kRowsPerThread = 1 << 15;
+// Rows between two looks at the progress counters.
+constexpr std::size_t kRowsPerStep = 4096;
+
+// What the slices of one batch share for progress: rows done (by every
+// thread), slices still running on other threads, and the flag that stops
+// them all (a cancelled progress).
+struct Shared {
+  std::atomic<std::size_t> done{0};
+  std::atomic<int> running{0};
+  std::atomic<bool> stop{false};
+};
 
 // One slice [begin, end) of a batch: normal forms, pseudonyms into `out`,
-// problems into problems[begin..end) (when not null). In kFail mode it stops
-// at the first rejected row and reports it in *first_bad.
+// problems into problems[begin..end) (when not null). Under kRaise it stops
+// at its first rejected row and reports it in first_bad.
 struct Slice {
   std::size_t begin = 0, end = 0;
   StringColumn own;
@@ -101,29 +115,39 @@ struct Slice {
   IdProblem bad = IdProblem::kNone;
 };
 
+// `report` (the calling thread's slices only; may be empty) reports the
+// shared count and says false to stop.
 void RunSlice(const std::uint8_t* material, PseudonymScheme scheme, const std::string& text_prefix,
               std::size_t size, IdKind kind, absl::Span<const std::string_view> identifiers,
-              char* const* slots, const BatchOptions& options, IdProblem* problems, Slice* slice) {
+              char* const* slots, const BatchOptions& options, IdProblem* problems, Slice* slice,
+              Shared* shared, const std::function<bool()>& report) {
   if (slice->out != nullptr) {
     slice->out->reserve(slice->end - slice->begin, (slice->end - slice->begin) * size);
   }
   IdBuffer buf;
-  for (std::size_t i = slice->begin; i < slice->end; ++i) {
-    std::string_view norm;
-    IdProblem p = NormalizeIdInto(kind, identifiers[i], &buf, &norm, options.id_options);
-    if (p != IdProblem::kNone) {
-      if (options.invalid_rows == InvalidRows::kFail) {
-        slice->first_bad = static_cast<long long>(i);
-        slice->bad = p;
-        break;
+  for (std::size_t from = slice->begin; from < slice->end && !shared->stop.load();) {
+    const std::size_t to = std::min(slice->end, from + kRowsPerStep);
+    for (std::size_t i = from; i < to; ++i) {
+      std::string_view norm;
+      IdProblem p = NormalizeIdInto(kind, identifiers[i], &buf, &norm, options.id_options);
+      if (p != IdProblem::kNone) {
+        if (options.errors == ErrorMode::kRaise) {
+          slice->first_bad = static_cast<long long>(i);
+          slice->bad = p;
+          break;
+        }
+        if (problems != nullptr) problems[i] = p;
+        ++slice->rejected;
+        if (slice->out != nullptr) slice->out->push_back({});
+        continue;
       }
-      if (problems != nullptr) problems[i] = p;
-      ++slice->rejected;
-      if (slice->out != nullptr) slice->out->push_back({});
-      continue;
+      PseudonymOf(material, scheme, text_prefix, kind, AV(norm),
+                  slots != nullptr ? slots[i] : slice->out->Append(size));
     }
-    PseudonymOf(material, scheme, text_prefix, kind, AV(norm),
-                slots != nullptr ? slots[i] : slice->out->Append(size));
+    if (slice->first_bad >= 0) break;  // (later slices go on: a row before may be bad too)
+    shared->done.fetch_add(to - from);
+    from = to;
+    if (report && !report()) shared->stop.store(true);
   }
   sodium_memzero(buf.data, sizeof(buf.data));
 }
@@ -157,6 +181,20 @@ absl::Status PseudonymizeBatch(const std::uint8_t* material, std::uint32_t versi
   if (report != nullptr) report->problems.assign(n, IdProblem::kNone);
   IdProblem* problems = report != nullptr ? report->problems.data() : nullptr;
 
+  // Progress is reported by the calling thread only, from the rows every
+  // thread has done.
+  ProgressStage stage(options.progress, "pseudonymise", static_cast<std::int64_t>(n));
+  GDPRKIT_RETURN_IF_ERROR(stage.Start());
+  Shared shared;
+  absl::Status cancelled;
+  std::function<bool()> progress;
+  if (stage.active()) {
+    progress = [&] {
+      if (cancelled.ok()) cancelled = stage.Set(static_cast<std::int64_t>(shared.done.load()));
+      return cancelled.ok();
+    };
+  }
+
   // Split the rows into contiguous slices, one per thread; the calling thread
   // takes the first. The key state is only read, so the threads share it.
   const int threads = ThreadsFor(n, options.threads);
@@ -172,30 +210,49 @@ absl::Status PseudonymizeBatch(const std::uint8_t* material, std::uint32_t versi
     slices[0].out = out;
     out->reserve(n, n * size);
   }
+  const std::function<bool()> none;
   std::vector<std::thread> pool;
   std::vector<int> inline_slices;
   for (int t = 1; t < threads; ++t) {
     try {
-      pool.emplace_back(RunSlice, material, scheme, std::cref(text_prefix), size, kind, identifiers,
-                        slots, std::cref(options), problems, &slices[t]);
+      shared.running.fetch_add(1);
+      pool.emplace_back([&, t] {
+        RunSlice(material, scheme, text_prefix, size, kind, identifiers, slots, options, problems,
+                 &slices[t], &shared, none);
+        shared.running.fetch_sub(1);
+      });
     } catch (const std::exception&) {
+      shared.running.fetch_sub(1);
       inline_slices.push_back(t);  // no thread to be had: do it here
     }
   }
   RunSlice(material, scheme, text_prefix, size, kind, identifiers, slots, options, problems,
-           &slices[0]);
+           &slices[0], &shared, progress);
   for (int t : inline_slices) {
     RunSlice(material, scheme, text_prefix, size, kind, identifiers, slots, options, problems,
-             &slices[t]);
+             &slices[t], &shared, progress);
+  }
+  // While the other threads work, the calling thread reports their progress.
+  while (progress && shared.running.load() > 0 && !shared.stop.load()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (!progress()) shared.stop.store(true);
   }
   for (std::thread& th : pool) th.join();
 
+  auto clear = [&] {
+    if (out != nullptr) out->clear();
+    if (report != nullptr) *report = BatchReport();
+  };
   for (const Slice& sl : slices) {  // slices are in row order: the first is the first bad row
     if (sl.first_bad >= 0) {
-      if (out != nullptr) out->clear();
-      if (report != nullptr) report->problems.clear();
+      clear();
       return IdProblemStatus(kind, sl.bad, sl.first_bad);
     }
+  }
+  if (cancelled.ok()) cancelled = stage.Finish();
+  if (!cancelled.ok()) {
+    clear();
+    return cancelled;
   }
   for (std::size_t t = 0; t < slices.size(); ++t) {
     if (t > 0 && out != nullptr) out->AppendColumn(slices[t].own);

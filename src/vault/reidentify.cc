@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "common/progress.h"
 #include "common/redact.h"
 #include "common/status_macros.h"
 #include "common/sv.h"
@@ -27,20 +28,32 @@ namespace gdprkit {
 // --- Re-identification and translation ---------------------------------------
 
 absl::Status Vault::Impl::OpenTokens(const DomainRow& d, absl::Span<const std::string_view> tokens,
-                                     StringColumn* norms, std::vector<IdKind>* kinds) {
+                                     StringColumn* norms, std::vector<IdKind>* kinds,
+                                     ErrorMode errors, std::vector<TokenProblem>* problems,
+                                     ProgressStage* stage) {
   norms->clear();
   kinds->clear();
   const std::size_t n = tokens.size();
+  const bool raise = errors == ErrorMode::kRaise;
+  std::vector<TokenProblem> problem(n, TokenProblem::kNone);
   // 1. Parse and check every token (no database needed).
   std::vector<ParsedToken> parsed(n);
   for (std::size_t i = 0; i < n; ++i) {
     if (!ParseToken(AV(tokens[i]), &parsed[i])) {
+      if (!raise) {
+        problem[i] = TokenProblem::kMalformed;
+        continue;
+      }
       return absl::InvalidArgumentError(
           absl::StrCat(RowPrefix(i), "not a gdprkit token (\"tk_\" and 32 base32 characters)"));
     }
     std::uint8_t check[internal::kTokenCheckBytes];
     TokenCheck(d.salt, parsed[i].random, check);
     if (sodium_memcmp(check, parsed[i].check, sizeof(check)) != 0) {
+      if (!raise) {
+        problem[i] = TokenProblem::kFailedCheck;
+        continue;
+      }
       return absl::InvalidArgumentError(
           absl::StrCat(RowPrefix(i),
                        "the token fails its check: it was altered, or it belongs to another "
@@ -48,6 +61,7 @@ absl::Status Vault::Impl::OpenTokens(const DomainRow& d, absl::Span<const std::s
                        d.name, "'"));
     }
   }
+  const auto wanted = [&problem](std::size_t i) { return problem[i] == TokenProblem::kNone; };
   auto key_of = [&](std::size_t i) {
     return absl::string_view(reinterpret_cast<const char*>(parsed[i].random),
                              internal::kTokenRandomBytes);
@@ -64,6 +78,7 @@ absl::Status Vault::Impl::OpenTokens(const DomainRow& d, absl::Span<const std::s
     first.reserve(n);
     std::vector<std::size_t> dup_of(n, n);
     for (std::size_t i = 0; i < n; ++i) {
+      if (!wanted(i)) continue;
       auto [it, inserted] = first.emplace(key_of(i), i);
       if (!inserted) dup_of[i] = it->second;
     }
@@ -88,8 +103,11 @@ absl::Status Vault::Impl::OpenTokens(const DomainRow& d, absl::Span<const std::s
       }
     }
   } else {
-    std::vector<std::size_t> order(n);
-    for (std::size_t i = 0; i < n; ++i) order[i] = i;
+    std::vector<std::size_t> order;
+    order.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (wanted(i)) order.push_back(i);
+    }
     std::sort(order.begin(), order.end(),
               [&](std::size_t a, std::size_t b) { return key_of(a) < key_of(b); });
     for (std::size_t i : order) {
@@ -116,10 +134,22 @@ absl::Status Vault::Impl::OpenTokens(const DomainRow& d, absl::Span<const std::s
   std::uint32_t cached_version = 0;
   const std::uint8_t* keys = nullptr;
   for (std::size_t i = 0; i < n; ++i) {
-    if (!have[i]) {
-      status = absl::NotFoundError(absl::StrCat(RowPrefix(i), "the token is not in domain '",
-                                                d.name, "' (erased, or never issued)"));
-      break;
+    if (stage != nullptr) {
+      status = stage->Advance(1);
+      if (!status.ok()) break;
+    }
+    if (wanted(i) && !have[i]) {
+      if (raise) {
+        status = absl::NotFoundError(absl::StrCat(RowPrefix(i), "the token is not in domain '",
+                                                  d.name, "' (erased, or never issued)"));
+        break;
+      }
+      problem[i] = TokenProblem::kNotFound;
+    }
+    if (!wanted(i)) {  // rejected: an empty value (kOther: any kind would do)
+      norms->push_back({});
+      kinds->push_back(IdKind::kOther);
+      continue;
     }
     const RowView row = arena.Get(where[i]);
     if (keys == nullptr || row.version != cached_version) {
@@ -150,18 +180,38 @@ absl::Status Vault::Impl::OpenTokens(const DomainRow& d, absl::Span<const std::s
   if (!status.ok()) {
     norms->SecureClear();
     kinds->clear();
+    return status;
   }
+  if (problems != nullptr) *problems = std::move(problem);
   return status;
 }
 
+namespace {
+
+// The report of a batch of tokens that succeeded: one problem per token and
+// the count of those rejected.
+void ReportTokens(std::vector<TokenProblem> problems, BatchReport* report) {
+  if (report == nullptr) return;
+  *report = BatchReport();
+  for (TokenProblem p : problems) report->rejected += p != TokenProblem::kNone;
+  report->token_problems = std::move(problems);
+}
+
+}  // namespace
+
 absl::Status Vault::Reidentify(std::string_view domain, absl::Span<const std::string_view> tokens,
                                std::string_view reason, StringColumn* identifiers,
-                               std::vector<IdKind>* kinds) {
+                               std::vector<IdKind>* kinds, const BatchOptions& options,
+                               BatchReport* report) {
+  if (report != nullptr) *report = BatchReport();
   if (identifiers == nullptr) return absl::InvalidArgumentError("no output column");
   identifiers->clear();
   if (kinds != nullptr) kinds->clear();
   GDPRKIT_RETURN_IF_ERROR(CheckReason(AV(reason)));
   std::vector<IdKind> k;
+  std::vector<TokenProblem> problems;
+  ProgressStage stage(options.progress, "reidentify", static_cast<std::int64_t>(tokens.size()));
+  GDPRKIT_RETURN_IF_ERROR(stage.Start());
   absl::MutexLock lock(&impl_->mu);
   Db* d = impl_->db.get();
   DomainRow row;
@@ -170,17 +220,22 @@ absl::Status Vault::Reidentify(std::string_view domain, absl::Span<const std::st
     GDPRKIT_RETURN_IF_ERROR(read.BeginRead());
     GDPRKIT_ASSIGN_OR_RETURN(DomainRow dr, impl_->LoadDomain(AV(domain)));
     row = dr;
-    GDPRKIT_RETURN_IF_ERROR(impl_->OpenTokens(row, tokens, identifiers, &k));
-    if (absl::Status s = read.Commit(); !s.ok()) {
+    GDPRKIT_RETURN_IF_ERROR(
+        impl_->OpenTokens(row, tokens, identifiers, &k, options.errors, &problems, &stage));
+    absl::Status s = read.Commit();
+    if (s.ok()) s = stage.Finish();  // a cancel here still hands nothing out
+    if (!s.ok()) {
       identifiers->SecureClear();
       return s;
     }
   }
+  std::size_t opened = 0;
+  for (TokenProblem p : problems) opened += p == TokenProblem::kNone;
   // The audit entry is committed before anything is handed out.
   Transaction write(d);
   absl::Status s = write.BeginWrite();
   if (s.ok()) {
-    s = impl_->AppendAudit(AuditOp::kReidentify, row.name, "", AV(reason), tokens.size(), 0);
+    s = impl_->AppendAudit(AuditOp::kReidentify, row.name, "", AV(reason), opened, 0);
   }
   if (s.ok()) s = write.Commit();
   if (!s.ok()) {
@@ -188,12 +243,15 @@ absl::Status Vault::Reidentify(std::string_view domain, absl::Span<const std::st
     return s;
   }
   if (kinds != nullptr) *kinds = std::move(k);
+  ReportTokens(std::move(problems), report);
   return absl::OkStatus();
 }
 
 absl::Status Vault::Translate(std::string_view from, std::string_view to,
                               absl::Span<const std::string_view> tokens, std::string_view reason,
-                              TranslateTarget target, StringColumn* out) {
+                              TranslateTarget target, StringColumn* out,
+                              const BatchOptions& options, BatchReport* report) {
+  if (report != nullptr) *report = BatchReport();
   if (out == nullptr) return absl::InvalidArgumentError("no output column");
   out->clear();
   GDPRKIT_RETURN_IF_ERROR(CheckReason(AV(reason)));
@@ -204,21 +262,36 @@ absl::Status Vault::Translate(std::string_view from, std::string_view to,
     return absl::InvalidArgumentError(absl::StrCat(
         "unknown translation target ", static_cast<int>(target), " (0 = tokens, 1 = pseudonyms)"));
   }
+  const std::int64_t n = static_cast<std::int64_t>(tokens.size());
+  // Two stages: the tokens of `from` opened, then the target's tokens
+  // issued (or its pseudonyms computed).
+  ProgressStage opening(options.progress, "translate", n);
+  ProgressStage issuing(options.progress, "tokenise", n);
+  GDPRKIT_RETURN_IF_ERROR(opening.Start());
   absl::MutexLock lock(&impl_->mu);
   Db* d = impl_->db.get();
   StringColumn norms;
   std::vector<IdKind> kinds;
+  std::vector<TokenProblem> problems;
   Transaction txn(d);
   GDPRKIT_RETURN_IF_ERROR(txn.BeginWrite());
   GDPRKIT_ASSIGN_OR_RETURN(DomainRow src, impl_->LoadDomain(AV(from)));
   GDPRKIT_ASSIGN_OR_RETURN(DomainRow dst, impl_->LoadDomain(AV(to)));
-  absl::Status s = impl_->OpenTokens(src, tokens, &norms, &kinds);
+  absl::Status s =
+      impl_->OpenTokens(src, tokens, &norms, &kinds, options.errors, &problems, &opening);
+  if (s.ok()) s = opening.Finish();
+  if (s.ok()) s = issuing.Start();
+  std::size_t opened = 0;
+  for (TokenProblem p : problems) opened += p == TokenProblem::kNone;
   if (s.ok() && target == TranslateTarget::kToken) {
     std::vector<std::uint8_t> state(norms.size(), 0), raw;
+    for (std::size_t i = 0; i < problems.size(); ++i) {
+      if (problems[i] != TokenProblem::kNone) state[i] = 2;
+    }
     DomainRow row;
     std::size_t created = 0, existing = 0;
     s = impl_->TokenizeNormalized(AV(to), kinds, norms, &state, &raw, &row, &created, &existing,
-                                  /*in_write_txn=*/true);
+                                  /*in_write_txn=*/true, &issuing);
     if (s.ok()) EmitTokens(row, state, raw, out);
   } else if (s.ok()) {
     absl::StatusOr<const DomainKeys*> keys = impl_->Keys(dst, dst.key_version);
@@ -230,17 +303,26 @@ absl::Status Vault::Translate(std::string_view from, std::string_view to,
       const std::size_t size = internal::PseudonymSize(dst.key_version);
       out->reserve(norms.size(), norms.size() * size);
       for (std::size_t i = 0; i < norms.size(); ++i) {
+        if (!problems.empty() && problems[i] != TokenProblem::kNone) {
+          out->push_back({});
+          continue;
+        }
         internal::PseudonymOf(r.data(), dst.scheme, prefix, kinds[i], AV(norms[i]),
                               out->Append(size));
       }
     }
   }
   norms.SecureClear();
+  if (s.ok()) s = issuing.Finish();  // before the commit: a cancel writes nothing
   if (s.ok()) {
-    s = impl_->AppendAudit(AuditOp::kTranslate, src.name, dst.name, AV(reason), tokens.size(), 0);
+    s = impl_->AppendAudit(AuditOp::kTranslate, src.name, dst.name, AV(reason), opened, 0);
   }
   if (s.ok()) s = txn.Commit();
-  if (!s.ok()) out->clear();
+  if (!s.ok()) {
+    out->clear();
+    return s;
+  }
+  ReportTokens(std::move(problems), report);
   return s;
 }
 

@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "common/progress.h"
 #include "common/redact.h"
 #include "common/status_macros.h"
 #include "common/sv.h"
@@ -44,7 +45,7 @@ absl::Status NormalizeBatch(IdKind kind, absl::Span<const std::string_view> iden
     std::string_view norm;
     IdProblem p = NormalizeIdInto(kind, identifiers[i], &buf, &norm, options.id_options);
     if (p != IdProblem::kNone) {
-      if (options.invalid_rows == InvalidRows::kFail) {
+      if (options.errors == ErrorMode::kRaise) {
         norms->SecureClear();
         sodium_memzero(buf.data, sizeof(buf.data));
         return IdProblemStatus(kind, p, static_cast<long long>(i));
@@ -207,7 +208,8 @@ absl::Status Vault::Impl::IssueRows(
     const DomainRow& d, const std::vector<IdKind>& kinds, const StringColumn& norms,
     const std::vector<std::uint8_t>& idxs, const std::vector<std::uint32_t>& order,
     std::vector<std::uint8_t>* state, std::vector<std::uint8_t>* tokens, std::size_t* created,
-    std::size_t* existing, std::vector<Link>* gaps, const std::vector<std::uint32_t>& gap_of) {
+    std::size_t* existing, std::vector<Link>* gaps, const std::vector<std::uint32_t>& gap_of,
+    ProgressStage* stage) {
   constexpr std::size_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
   constexpr std::size_t kPerRow = internal::kTokenRandomBytes + kNonce;
   GDPRKIT_ASSIGN_OR_RETURN(const DomainKeys* keys, Keys(d, d.key_version));
@@ -268,6 +270,8 @@ absl::Status Vault::Impl::IssueRows(
                     internal::kTokenRandomBytes);
         (*state)[i] = 1;
         ++*existing;
+        if (stage != nullptr) status = stage->Advance(1);
+        if (!status.ok()) break;
         continue;
       }
       std::size_t next_k = k + 1;
@@ -317,6 +321,10 @@ absl::Status Vault::Impl::IssueRows(
       (*state)[i] = 1;
       ++*created;
       ++inserted;
+      // A cancel leaves the caller's transaction to roll back: no token of
+      // the batch is kept.
+      if (stage != nullptr) status = stage->Advance(1);
+      if (!status.ok()) break;
     }
     if (status.ok() && !first.empty()) {
       status = SetLinkNext(&counted, &(*gaps)[g], first, &readers);
@@ -333,7 +341,14 @@ absl::Status Vault::Impl::IssueRows(
 absl::Status Vault::Impl::TokenizeNormalized(
     absl::string_view domain, const std::vector<IdKind>& kinds, const StringColumn& norms,
     std::vector<std::uint8_t>* state, std::vector<std::uint8_t>* tokens, DomainRow* row,
-    std::size_t* created, std::size_t* existing, bool in_write_txn) {
+    std::size_t* created, std::size_t* existing, bool in_write_txn, ProgressStage* stage) {
+  // The rows settled so far (rejected, or with a token), for progress.
+  auto settled = [&]() -> absl::Status {
+    if (stage == nullptr) return absl::OkStatus();
+    std::size_t open = 0;
+    for (std::uint8_t st : *state) open += st == 0;
+    return stage->Set(static_cast<std::int64_t>(state->size() - open));
+  };
   tokens->assign(norms.size() * internal::kTokenRandomBytes, 0);
   std::vector<std::uint8_t> idxs;
   std::vector<std::uint32_t> order;
@@ -350,6 +365,7 @@ absl::Status Vault::Impl::TokenizeNormalized(
     *row = d;
     GDPRKIT_RETURN_IF_ERROR(read.Commit());
     *existing += found;
+    GDPRKIT_RETURN_IF_ERROR(settled());
     if (found == order.size()) return absl::OkStatus();
   }
   // The rows still without a token, looked up (and proven absent) again
@@ -368,9 +384,14 @@ absl::Status Vault::Impl::TokenizeNormalized(
   found = 0;
   GDPRKIT_RETURN_IF_ERROR(LookupRows(d, idxs, order, state, tokens, &found, &gaps, &gap_of));
   *existing += found;
-  GDPRKIT_RETURN_IF_ERROR(
-      IssueRows(d, kinds, norms, idxs, order, state, tokens, created, existing, &gaps, gap_of));
-  return write != nullptr ? write->Commit() : absl::OkStatus();
+  GDPRKIT_RETURN_IF_ERROR(settled());
+  GDPRKIT_RETURN_IF_ERROR(IssueRows(d, kinds, norms, idxs, order, state, tokens, created, existing,
+                                    &gaps, gap_of, stage));
+  if (write == nullptr) return absl::OkStatus();
+  // The last word of the callback comes before the commit, so that a cancel
+  // at the end still writes nothing.
+  if (stage != nullptr) GDPRKIT_RETURN_IF_ERROR(stage->Finish());
+  return write->Commit();
 }
 
 namespace internal {
@@ -417,14 +438,19 @@ absl::Status Vault::Tokenize(std::string_view domain, IdKind kind,
   std::vector<std::uint8_t> raw;
   DomainRow row;
   std::size_t created = 0, existing = 0;
-  absl::Status s;
-  {
+  ProgressStage stage(options.progress, "tokenise", static_cast<std::int64_t>(identifiers.size()));
+  absl::Status s = stage.Start();
+  if (s.ok()) {
     absl::MutexLock lock(&impl_->mu);
     s = impl_->TokenizeNormalized(AV(domain), kinds, norms, &state, &raw, &row, &created, &existing,
-                                  /*in_write_txn=*/false);
+                                  /*in_write_txn=*/false, &stage);
   }
+  if (s.ok()) s = stage.Finish();  // (a no-op when the write transaction finished it)
   norms.SecureClear();
-  if (!s.ok()) return s;
+  if (!s.ok()) {
+    if (report != nullptr) *report = BatchReport();
+    return s;
+  }
   EmitTokens(row, state, raw, tokens);
   if (report != nullptr) {
     report->created = created;
@@ -444,6 +470,12 @@ absl::Status Vault::LookupTokens(std::string_view domain, IdKind kind,
   std::vector<std::uint8_t> raw(identifiers.size() * internal::kTokenRandomBytes, 0);
   std::size_t found = 0;
   DomainRow row;
+  ProgressStage stage(options.progress, "lookup", static_cast<std::int64_t>(identifiers.size()));
+  if (absl::Status s = stage.Start(); !s.ok()) {
+    norms.SecureClear();
+    if (report != nullptr) *report = BatchReport();
+    return s;
+  }
   {
     absl::MutexLock lock(&impl_->mu);
     Transaction read(impl_->db.get());
@@ -457,8 +489,12 @@ absl::Status Vault::LookupTokens(std::string_view domain, IdKind kind,
     absl::Status s = impl_->IndexRows(row, kinds, norms, state, &idxs, &order);
     if (s.ok()) s = impl_->LookupRows(row, idxs, order, &state, &raw, &found, &gaps, &gap_of);
     norms.SecureClear();
-    if (!s.ok()) return s;
-    if (absl::Status c = read.Commit(); !c.ok()) return c;
+    if (s.ok()) s = read.Commit();
+    if (s.ok()) s = stage.Finish();
+    if (!s.ok()) {
+      if (report != nullptr) *report = BatchReport();
+      return s;
+    }
   }
   EmitTokens(row, state, raw, tokens);
   if (report != nullptr) {

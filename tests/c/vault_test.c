@@ -1573,7 +1573,7 @@ static void test_future_birth_dates(void) {
   CHECK(strstr(gdprkit_last_error(), "240135") == NULL);
   {
     gdprkit_batch_options bo = GDPRKIT_BATCH_OPTIONS_INIT;
-    CHECK(bo.version == 2 && bo.id_options.version == 2);
+    CHECK(bo.version == 3 && bo.id_options.version == 2);
     CHECK(bo.id_options.cpr_as_of == GDPRKIT_NO_DATE);
     bo.skip_invalid = 1;
     bo.id_options.cpr_as_of = day;

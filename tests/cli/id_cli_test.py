@@ -138,11 +138,22 @@ class IdCliTest(unittest.TestCase):
                                 "2026-12-02", stdin=VALUES)
             self.assertIn("<stdin>:3:", err)
             self.assertIn("future", err)
+            # skip, the older name of coerce: empty output, the count on stderr.
             out, err = self.ok("vault", cmd, path, "--domain", DOMAIN, *pw, "--as-of",
                                "2026-12-02", "--errors", "skip", stdin=VALUES)
             lines = out.split("\n")
             self.assertTrue(lines[0] and lines[1] and not lines[2] and not lines[4], out)
+            self.assertIn("rows rejected", err)
+            self.assertIn("--errors coerce", err)
+            self.assertNotIn("<stdin>:5:", err)
+            # report: the same output, and each rejected row named.
+            got, err = self.ok("vault", cmd, path, "--domain", DOMAIN, *pw, "--as-of",
+                               "2026-12-02", "--errors", "report", stdin=VALUES)
+            if cmd == "pseudonymise":
+                self.assertEqual(got, out)
             self.assertIn("<stdin>:5:", err)
+            self.assertIn("[future_birth_date]", err)
+            self.assertIn("--errors report", err)
             out, _ = self.ok("vault", cmd, path, "--domain", DOMAIN, *pw, "--allow-future",
                              stdin=VALUES)
             self.assertEqual(len([x for x in out.splitlines() if x]), 5)

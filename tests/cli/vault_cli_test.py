@@ -532,7 +532,7 @@ class VaultCliTest(unittest.TestCase):
             want, _ = self.ok("vault", "pseudonymise", self.vault, CPR_ERRORS, "--domain",
                               domain, "--errors", "skip", *self.pw())
             got, err = self.ok("pseudonymise", CPR_ERRORS, "--exported-key", path,
-                               "--errors", "skip")
+                               "--errors", "report")
             self.assertEqual(got, want)
             self.assertIn("cpr_with_errors.txt:6:", err)
         # Works with the vault gone.
@@ -659,8 +659,8 @@ class VaultCliTest(unittest.TestCase):
             self.assertIn(text, out)
         rc, out, _ = run("help", "pseudonymise")
         self.assertEqual(rc, 0)
-        for text in ("--exported-key KEYFILE", "--type", "--column", "--errors fail|skip",
-                     "no vault"):
+        for text in ("--exported-key KEYFILE", "--kind KIND", "(also --type)", "--column",
+                     "--errors MODE", "raise", "coerce", "report", "no vault"):
             self.assertIn(text, out)
         self.assertNotIn("--passphrase-env", out)
         rc, out, _ = run("help")

@@ -156,13 +156,13 @@ TEST(PseudonymBatchTest, ThreadCountDoesNotChangeResultsOrTheRowNamed) {
   views[5] = "";
   for (int threads : {1, 0, 3}) {
     o.threads = threads;
-    o.invalid_rows = InvalidRows::kFail;
+    o.errors = ErrorMode::kRaise;
     StringColumn out;
     absl::Status st = vault->Pseudonymize("d", IdKind::kCpr, views, &out, o);
     EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
     EXPECT_NE(std::string(st.message()).find("row 5: "), std::string::npos) << st;
     EXPECT_TRUE(out.empty());
-    o.invalid_rows = InvalidRows::kSkip;
+    o.errors = ErrorMode::kCoerce;
     BatchReport report;
     ASSERT_TRUE(vault->Pseudonymize("d", IdKind::kCpr, views, &out, o, &report).ok());
     EXPECT_EQ(report.rejected, 3u);
@@ -544,7 +544,7 @@ TEST_F(VaultTest, PseudonymizeIntoWritesTheSameIntoCallerBuffers) {
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(HasSub(std::string(s.message()), "row 1")) << s;
   BatchOptions skip;
-  skip.invalid_rows = InvalidRows::kSkip;
+  skip.errors = ErrorMode::kCoerce;
   skip.threads = 2;
   BatchReport report;
   ASSERT_TRUE((*p)->PseudonymizeInto(IdKind::kCpr, ids, out, skip, &report).ok());
@@ -621,7 +621,7 @@ TEST_F(VaultTest, RejectedRowsFailTheBatchOrAreSkipped) {
             "(DDMMYY, with the century from the seventh digit) [bad_date]");
   EXPECT_TRUE(out.empty());
   BatchOptions skip;
-  skip.invalid_rows = InvalidRows::kSkip;
+  skip.errors = ErrorMode::kCoerce;
   BatchReport report;
   ASSERT_TRUE(
       vault_->Pseudonymize("klynge-aarhus-2026", IdKind::kCpr, ids, &out, skip, &report).ok());

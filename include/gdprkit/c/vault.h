@@ -96,6 +96,15 @@ GDPRKIT_API const char* gdprkit_id_problem_code(int problem);
  * "accepted" for GDPRKIT_ID_OK; "unknown" for another number. Never fails. */
 GDPRKIT_API const char* gdprkit_id_problem_text(int kind, int problem);
 
+/* gdprkit_id_problem_text in `language` (a gdprkit_language): Danish with
+ * GDPRKIT_LANGUAGE_DA ("et CPR-nummer har 10 cifre (DDMMÅÅ-SSSS)"), UTF-8.
+ * "unknown" for another kind, problem or language. Never fails. (0.4) */
+GDPRKIT_API const char* gdprkit_id_problem_title(int kind, int problem, int language);
+
+/* The title of a kind for people in `language`: "CPR number" /
+ * "CPR-nummer", ...; "unknown" for another number. Never fails. (0.4) */
+GDPRKIT_API const char* gdprkit_id_kind_title(int kind, int language);
+
 /* Options for the identifier checks. Initialise with GDPRKIT_ID_OPTIONS_INIT
  * (the defaults documented in docs/vault.md); NULL wherever an options
  * pointer is taken means the defaults.
@@ -284,22 +293,60 @@ GDPRKIT_API gdprkit_status gdprkit_vault_domain_scheme(int* out_scheme, const gd
 /* Per-batch options. Initialise with GDPRKIT_BATCH_OPTIONS_INIT; NULL means
  * the defaults.
  *
+ * Version 3 (0.4) appends errors, progress and progress_context:
+ *   errors, a gdprkit_errors: what a rejected row (an identifier that fails
+ *     its check; for the token calls a malformed, altered, foreign or unknown
+ *     token) does. GDPRKIT_ERRORS_RAISE (default) fails the batch naming the
+ *     first rejected row ("row i: ..."); GDPRKIT_ERRORS_COERCE gives it ""
+ *     and the batch succeeds; GDPRKIT_ERRORS_REPORT does the same, and the
+ *     rejected rows are those whose out_problems entry is not 0 (which the
+ *     caller then lists). skip_invalid, the older field, keeps working:
+ *     skip_invalid != 0 with errors RAISE is COERCE.
+ *   progress (may be NULL) and progress_context: called on the calling
+ *     thread, one stage per call counting rows ("pseudonymise", "tokenise",
+ *     "lookup", "reidentify"; translate: "translate" then "tokenise"), from
+ *     done 0 to done == total; a non-zero return cancels the batch, which
+ *     returns GDPRKIT_CANCELLED and writes nothing (no token issued, no
+ *     audit entry). The callback must not call into gdprkit.
  * Version 2 (0.3) embeds a version-2 gdprkit_id_options (whose version may
- * also say 1: then only its first four fields count). A version-1 struct,
- * from a program built with an older header, is still read with the layout
- * it had: a version-1 id_options (four fields), skip_invalid, key_version. */
+ * also say 1: then only its first four fields count). Versions 1 and 2, from
+ * programs built with older headers, are still read with the layouts they
+ * had (version 1: a version-1 id_options, skip_invalid, key_version); their
+ * missing fields take their defaults. */
 typedef struct gdprkit_batch_options {
   unsigned int version;          /* GDPRKIT_BATCH_OPTIONS_VERSION */
   gdprkit_id_options id_options; /* how identifiers are checked */
-  int skip_invalid;              /* 0: a rejected row fails the batch, naming
-                                    its index; 1: its output is "" and its
-                                    problem goes to out_problems */
+  int skip_invalid;              /* older spelling of errors = COERCE: 0: a
+                                    rejected row fails the batch, naming its
+                                    index; 1: its output is "" and its problem
+                                    goes to out_problems */
   unsigned int key_version;      /* pseudonyms: 0 = current, or an older one */
+  int errors;                    /* version 3. a gdprkit_errors (default RAISE) */
+  gdprkit_progress_fn progress;  /* version 3. NULL (default): no progress */
+  void* progress_context;        /* version 3. handed to progress */
 } gdprkit_batch_options;
 
-#define GDPRKIT_BATCH_OPTIONS_VERSION 2u
+#define GDPRKIT_BATCH_OPTIONS_VERSION 3u
 #define GDPRKIT_BATCH_OPTIONS_INIT \
-  { GDPRKIT_BATCH_OPTIONS_VERSION, GDPRKIT_ID_OPTIONS_INIT, 0, 0u }
+  { GDPRKIT_BATCH_OPTIONS_VERSION, GDPRKIT_ID_OPTIONS_INIT, 0, 0u, 0, NULL, NULL }
+
+/* Why a token was rejected by gdprkit_vault_reidentify_with_options or
+ * gdprkit_vault_translate_with_options (errors COERCE or REPORT); stable
+ * numbers. (0.4) */
+enum gdprkit_token_problem {
+  GDPRKIT_TOKEN_OK = 0,
+  GDPRKIT_TOKEN_MALFORMED = 1,    /* not "tk_" and 32 base32 characters */
+  GDPRKIT_TOKEN_FAILED_CHECK = 2, /* altered, or a token of another domain */
+  GDPRKIT_TOKEN_NOT_FOUND = 3     /* never issued in the domain, or erased */
+};
+
+/* The name of a token problem ("ok", "malformed", "failed_check",
+ * "not_found"), a static string; NULL for another number. Never fails. (0.4) */
+GDPRKIT_API const char* gdprkit_token_problem_name(int problem);
+
+/* Why, for people, in `language` (a gdprkit_language), UTF-8, never the
+ * token; NULL for another problem or language. Never fails. (0.4) */
+GDPRKIT_API const char* gdprkit_token_problem_title(int problem, int language);
 
 /* One-way pseudonyms of `count` identifiers of `kind` in `domain`:
  * "ps<key version>_" + 26 base32 characters, a keyed function of the normal
@@ -307,10 +354,11 @@ typedef struct gdprkit_batch_options {
  * default, keyed BLAKE2b for GDPRKIT_PSEUDONYM_BLAKE2B domains; see
  * gdprkit_pseudonym_scheme). Stateless: nothing is written.
  * out_problems (may be NULL) gets one gdprkit_id_problem per row.
- * Errors: INVALID_ARGUMENT (NULL argument or element, unknown kind or
- * options version, a rejected row "row i: ..." unless skip_invalid);
+ * Errors: INVALID_ARGUMENT (NULL argument or element, unknown kind, error
+ * mode or options version, a rejected row "row i: ..." under errors RAISE);
  * NOT_FOUND (no such domain); FAILED_PRECONDITION (a destroyed key
- * version). *out is NULL on failure. Thread-safe. */
+ * version); CANCELLED (by options->progress). *out is NULL on failure.
+ * Thread-safe. */
 GDPRKIT_API gdprkit_status gdprkit_vault_pseudonymize(gdprkit_id_column** out,
                                                       unsigned char* out_problems,
                                                       const gdprkit_vault* vault,
@@ -323,7 +371,8 @@ GDPRKIT_API gdprkit_status gdprkit_vault_pseudonymize(gdprkit_id_column** out,
  * in one transaction (all rows or none). The same identifier always gets the
  * same token in a domain, also across threads and processes.
  * Errors as gdprkit_vault_pseudonymize, plus UNAVAILABLE when the file
- * stayed locked. *out is NULL on failure and nothing is written. */
+ * stayed locked. *out is NULL on failure and nothing is written (also when
+ * options->progress cancels: no token of the batch is issued). */
 GDPRKIT_API gdprkit_status gdprkit_vault_tokenize(gdprkit_id_column** out,
                                                   unsigned char* out_problems, gdprkit_vault* vault,
                                                   const char* domain, int kind,
@@ -341,6 +390,18 @@ GDPRKIT_API gdprkit_status gdprkit_vault_tokenize(gdprkit_id_column** out,
 GDPRKIT_API gdprkit_status gdprkit_vault_reidentify(gdprkit_id_column** out, gdprkit_vault* vault,
                                                     const char* domain, const char* const* tokens,
                                                     size_t count, const char* reason);
+
+/* gdprkit_vault_reidentify with options (NULL: the defaults): options->errors
+ * COERCE or REPORT give a rejected token "" and its gdprkit_token_problem in
+ * out_problems (may be NULL; `count` bytes, written only on success) instead
+ * of failing the batch; the audit entry counts the tokens re-identified.
+ * options->progress reports the stage "reidentify". Only errors, skip_invalid
+ * and progress are read. Errors as gdprkit_vault_reidentify, plus CANCELLED
+ * (nothing written, *out NULL). (0.4) */
+GDPRKIT_API gdprkit_status gdprkit_vault_reidentify_with_options(
+    gdprkit_id_column** out, unsigned char* out_problems, gdprkit_vault* vault, const char* domain,
+    const char* const* tokens, size_t count, const char* reason,
+    const gdprkit_batch_options* options);
 
 /* What gdprkit_vault_translate produces in the target domain; stable
  * numbers. */
@@ -371,6 +432,16 @@ GDPRKIT_API gdprkit_status gdprkit_vault_translate(gdprkit_id_column** out, gdpr
                                                    const char* from_domain, const char* to_domain,
                                                    const char* const* tokens, size_t count,
                                                    const char* reason, int target);
+
+/* gdprkit_vault_translate with options, as
+ * gdprkit_vault_reidentify_with_options: a rejected token gives "" and its
+ * gdprkit_token_problem in out_problems under errors COERCE or REPORT;
+ * progress reports "translate" (the tokens opened) then "tokenise" (the
+ * target's tokens or pseudonyms). (0.4) */
+GDPRKIT_API gdprkit_status gdprkit_vault_translate_with_options(
+    gdprkit_id_column** out, unsigned char* out_problems, gdprkit_vault* vault,
+    const char* from_domain, const char* to_domain, const char* const* tokens, size_t count,
+    const char* reason, int target, const gdprkit_batch_options* options);
 
 /* Erases one person: removes the token record of `identifier` (of `kind`)
  * from every domain; their tokens no longer re-identify. Audited with

@@ -44,7 +44,7 @@ void PseudonymOf(const std::uint8_t* material, PseudonymScheme scheme,
                  char* out);
 
 // Where a batch's pseudonyms go: appended to `column` (cleared first; a
-// rejected row with InvalidRows::kSkip gets an empty value) or, when `slots`
+// rejected row under ErrorMode::kCoerce or kReport gets an empty value) or, when `slots`
 // is set, written to slots[i] (PseudonymSize bytes) for row i (a rejected
 // row's slot is left as it is).
 struct PseudonymSink {
@@ -53,7 +53,8 @@ struct PseudonymSink {
 };
 
 // The batch kernel: normalises each row, pseudonymises it, writes it to
-// `sink`. Honours options.invalid_rows; fills `report`.
+// `sink`. Honours options.errors and options.progress (stage
+// "pseudonymise"); fills `report`.
 // `material` holds the pseudonym key's keyed state at kPseudonymStateOffset
 // (DomainKeys and Pseudonymizer material alike).
 absl::Status PseudonymizeBatch(const std::uint8_t* material, std::uint32_t version,

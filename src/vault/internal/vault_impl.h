@@ -48,6 +48,8 @@
 namespace gdprkit {
 namespace internal {
 
+class ProgressStage;  // common/progress.h
+
 inline constexpr int kSchemaVersion = 3;
 inline constexpr std::size_t kMaxReason = 1000;
 inline constexpr std::size_t kMaxActor = 200;
@@ -372,6 +374,7 @@ using internal::NowUnix;
 using internal::ParsedToken;
 using internal::ParseToken;
 using internal::PragmaInt;
+using internal::ProgressStage;
 using internal::PutMeta;
 using internal::RandomBytes;
 using internal::ReadMeta;
@@ -536,14 +539,26 @@ struct Vault::Impl {
                          const std::vector<std::uint32_t>& order, std::vector<std::uint8_t>* state,
                          std::vector<std::uint8_t>* tokens, std::size_t* created,
                          std::size_t* existing, std::vector<internal::Link>* gaps,
-                         const std::vector<std::uint32_t>& gap_of);
+                         const std::vector<std::uint32_t>& gap_of, internal::ProgressStage* stage);
+  // Looks up, and issues where missing, the tokens of the rows of state 0.
+  // `stage` (may be null) counts the rows of the batch: it is set to the rows
+  // settled after each look-up and advanced per row issued; it is not
+  // finished here.
   absl::Status TokenizeNormalized(absl::string_view domain, const std::vector<IdKind>& kinds,
                                   const StringColumn& norms, std::vector<std::uint8_t>* state,
                                   std::vector<std::uint8_t>* tokens, internal::DomainRow* row,
-                                  std::size_t* created, std::size_t* existing, bool in_write_txn);
-  // Decrypts the records of `tokens` in domain `d` (open transaction).
+                                  std::size_t* created, std::size_t* existing, bool in_write_txn,
+                                  internal::ProgressStage* stage);
+  // Decrypts the records of `tokens` in domain `d` (open transaction):
+  // norms and kinds get one value per token. Under ErrorMode::kRaise the
+  // first rejected token fails the call (InvalidArgument / NotFound naming
+  // its row); otherwise its norm is empty, its kind kOther and
+  // problems[row] (one per token, filled when not null) says why. A record
+  // that fails authentication is DataLoss in every mode. `stage` (may be
+  // null) is advanced per token opened.
   absl::Status OpenTokens(const internal::DomainRow& d, absl::Span<const std::string_view> tokens,
-                          StringColumn* norms, std::vector<IdKind>* kinds);
+                          StringColumn* norms, std::vector<IdKind>* kinds, ErrorMode errors,
+                          std::vector<TokenProblem>* problems, internal::ProgressStage* stage);
   absl::StatusOr<std::size_t> RekeyLocked(absl::string_view reason);
   // Checkpoints the write-ahead log into the main file and truncates it,
   // waiting at most `wait` for readers; true when it was truncated.
