@@ -1,6 +1,7 @@
 // `gdprkit retention ...`: date arithmetic, sweeps, the deletion log.
 //
 //   gdprkit retention sweep --policy FILE --records FILE.csv --on DATE [--delimiter D]
+//                           [--errors raise|coerce|report] [--lang en|da]
 //   gdprkit retention add-period DATE PERIOD
 //   gdprkit retention log verify FILE [--head HASH] [--key-file FILE]
 //   gdprkit retention log append FILE --id ID [--rule RULE] [--due DATE] ...
@@ -311,6 +312,11 @@ int RunSweep(const Invocation& inv) {
         "DATE",
         "retention sweep ");
   }
+  const absl::StatusOr<ErrorMode> mode =
+      ErrorModeOf(inv, {ErrorMode::kRaise, ErrorMode::kCoerce, ErrorMode::kReport});
+  if (!mode.ok()) return UsageError(MessageOf(mode.status()), "retention sweep ");
+  const absl::StatusOr<Language> language = LanguageOf(inv);
+  if (!language.ok()) return UsageError(MessageOf(language.status()), "retention sweep ");
   if (!CheckZone(inv)) return kExitUsage;
   const std::string zone = Zone(inv);
   absl::StatusOr<DayNumber> on = ParseDateTime(inv.Get("--on"), zone);
@@ -345,7 +351,8 @@ int RunSweep(const Invocation& inv) {
     const std::string want = inv.Get("--explain");
     for (std::size_t i = 0; i < r.ids.size(); ++i) {
       if (r.ids[i] != want) continue;
-      absl::StatusOr<std::string> text = schedule->Explain(in, static_cast<std::int64_t>(i), *on);
+      absl::StatusOr<std::string> text =
+          schedule->Explain(in, static_cast<std::int64_t>(i), *on, *language);
       if (!text.ok()) {
         PrintError(Str(Plain(r.name), ":", r.lines[i], ": ", Plain(MessageOf(text.status()))));
         return kExitUsage;
@@ -364,15 +371,17 @@ int RunSweep(const Invocation& inv) {
     return kExitUsage;
   }
   SweepOptions options;
-  options.on_invalid = InvalidRecords::kReport;
-  options.max_errors = 1;
+  // raise: swept as report, so that the first invalid record is named by
+  // its line in the file; nothing is printed then.
+  options.on_invalid = *mode == ErrorMode::kCoerce ? ErrorMode::kCoerce : ErrorMode::kReport;
+  options.max_errors = *mode == ErrorMode::kReport ? r.ids.size() : 1;
   absl::StatusOr<SweepResult> result = schedule->Sweep(in, *on, options);
   if (!result.ok()) {
     PrintError(Str(Plain(r.name), ": ", Plain(MessageOf(result.status()))));
     return kExitUsage;
   }
   const SweepReport& report = result->report;
-  if (!report.complete()) {
+  if (!report.complete() && *mode == ErrorMode::kRaise) {
     const RecordError& e = report.errors.front();
     PrintError(Str(RecordMessage(r, e.row, loaded->ColumnOf(e.field), e.message),
                    report.invalid > 1 ? Str(" (and ", report.invalid - 1, " more invalid records)")
@@ -380,6 +389,19 @@ int RunSweep(const Invocation& inv) {
                    "; no result was printed"));
     return kExitUsage;
   }
+  auto status_title = [&](std::size_t i) {
+    return std::string(RetentionStatusTitle(result->status[i], *language));
+  };
+  auto reason_title = [&](std::size_t i) {
+    return std::string(RetentionReasonTitle(result->reason[i], *language));
+  };
+  // The invalid records listed by --errors report: where, and the problem's
+  // name and title (never the record's dates).
+  auto problem_where = [&](const RecordError& e) {
+    const std::size_t i = static_cast<std::size_t>(e.row);
+    return Str(Plain(r.name), ":", r.lines[i], ": record ", QuoteUntrusted(r.ids[i]), ", column ",
+               Plain(Quote(loaded->ColumnOf(e.field))));
+  };
 
   const std::size_t n = r.ids.size();
   auto rule_of = [&](std::size_t i) {
@@ -403,16 +425,18 @@ int RunSweep(const Invocation& inv) {
       out.Cat("Retention sweep of ", Plain(r.name), " against ", Plain((*policy)->source_name()),
               " on ", FormatDate(*on), ": ", report.records, " records: ", report.due, " due, ",
               report.pending, " pending, ", report.kept, " kept, ", report.held, " held, ",
-              report.may_delete, " may be deleted\n\n");
+              report.may_delete, " may be deleted",
+              report.invalid > 0 ? Str(", ", report.invalid, " invalid") : std::string(), "\n\n");
       const std::vector<std::string> head = {"id",   "status", "due_date", "next_due",
-                                             "rule", "anchor", "reason"};
+                                             "rule", "anchor", "reason",   "title"};
       std::vector<std::vector<std::string>> rows;
       for (std::size_t i = 0; i < n; ++i) {
         auto dash = [](std::string s) { return s.empty() ? std::string("-") : s; };
         rows.push_back({Plain(r.ids[i]), std::string(RetentionStatusName(result->status[i])),
                         dash(DateText(due_date(i))), dash(DateText(next_due(i))),
                         dash(Plain(rule_of(i))), dash(anchor_of(i)),
-                        std::string(RetentionReasonName(result->reason[i]))});
+                        std::string(RetentionReasonName(result->reason[i])),
+                        Str(status_title(i), " (", reason_title(i), ")")});
       }
       std::vector<std::size_t> width(head.size());
       for (std::size_t c = 0; c < head.size(); ++c) width[c] = DisplayWidth(head[c]);
@@ -430,6 +454,13 @@ int RunSweep(const Invocation& inv) {
       };
       line(head);
       for (const auto& row : rows) line(row);
+      if (!report.errors.empty()) {
+        out.Cat("\nInvalid records (", report.invalid, "):\n");
+        for (const RecordError& e : report.errors) {
+          out.Cat(problem_where(e), ": ", RecordProblemName(e.problem), " (",
+                  RecordProblemTitle(e.problem, *language), ")\n");
+        }
+      }
       break;
     }
     case Format::kJson: {
@@ -439,7 +470,9 @@ int RunSweep(const Invocation& inv) {
               ",\n  \"counts\": {\"records\": ", report.records, ", \"due\": ", report.due,
               ", \"pending\": ", report.pending, ", \"kept\": ", report.kept,
               ", \"held\": ", report.held, ", \"may_delete\": ", report.may_delete,
-              "},\n  \"records\": [");
+              ", \"invalid\": ", report.invalid,
+              "},\n  \"complete\": ", JsonBool(report.complete()),
+              ",\n  \"lang\": ", JsonString(LanguageName(*language)), ",\n  \"records\": [");
       for (std::size_t i = 0; i < n; ++i) {
         const std::string rule = rule_of(i), anchor = anchor_of(i);
         out.Cat(i == 0 ? "\n" : ",\n", "    {\"id\": ", JsonString(r.ids[i]),
@@ -449,18 +482,42 @@ int RunSweep(const Invocation& inv) {
                 ", \"next_due\": ", JsonDate(next_due(i)),
                 ", \"rule\": ", rule.empty() ? "null" : JsonString(rule),
                 ", \"anchor\": ", anchor.empty() ? "null" : JsonString(anchor),
-                ", \"reason\": ", JsonString(RetentionReasonName(result->reason[i])), "}");
+                ", \"reason\": ", JsonString(RetentionReasonName(result->reason[i])),
+                ", \"status_title\": ", JsonString(status_title(i)),
+                ", \"reason_title\": ", JsonString(reason_title(i)), "}");
       }
-      out.Cat(n == 0 ? "]\n}\n" : "\n  ]\n}\n");
+      out.Cat(n == 0 ? "]" : "\n  ]");
+      if (*mode == ErrorMode::kReport) {
+        out.Cat(",\n  \"errors\": [");
+        for (std::size_t k = 0; k < report.errors.size(); ++k) {
+          const RecordError& e = report.errors[k];
+          const std::size_t i = static_cast<std::size_t>(e.row);
+          out.Cat(k == 0 ? "\n" : ",\n", "    {\"line\": ", r.lines[i],
+                  ", \"id\": ", JsonString(r.ids[i]),
+                  ", \"column\": ", JsonString(loaded->ColumnOf(e.field)),
+                  ", \"problem\": ", JsonString(RecordProblemName(e.problem)),
+                  ", \"problem_title\": ", JsonString(RecordProblemTitle(e.problem, *language)),
+                  ", \"message\": ", JsonString(e.message), "}");
+        }
+        out.Cat(report.errors.empty() ? "]" : "\n  ]");
+      }
+      out.Cat("\n}\n");
       break;
     }
     case Format::kCsv:
-      out.Put(CsvRow({"id", "status", "due", "due_date", "next_due", "rule", "anchor", "reason"}));
+      out.Put(CsvRow({"id", "status", "due", "due_date", "next_due", "rule", "anchor", "reason",
+                      "status_title", "reason_title"}));
       for (std::size_t i = 0; i < n; ++i) {
         out.Put(CsvRow({std::string(r.ids[i]), std::string(RetentionStatusName(result->status[i])),
                         result->status[i] == RetentionStatus::kDue ? "yes" : "no",
                         DateText(due_date(i)), DateText(next_due(i)), rule_of(i), anchor_of(i),
-                        std::string(RetentionReasonName(result->reason[i]))}));
+                        std::string(RetentionReasonName(result->reason[i])), status_title(i),
+                        reason_title(i)}));
+      }
+      // The table holds records only: the list goes to standard error.
+      for (const RecordError& e : report.errors) {
+        PrintNote(Str(problem_where(e), ": ", RecordProblemName(e.problem), " (",
+                      RecordProblemTitle(e.problem, *language), ")"));
       }
       break;
   }
@@ -613,8 +670,13 @@ std::string_view SweepDetails() {
         "),\ndue_date (since when), next_due (when), the deciding rule and anchor, and the\n"
         "reason (",
         Join(RetentionReasonNames(), ", "),
-        ").\nA bad record (impossible date, event before collection, hold released before it\n"
-        "began) is named by line, id and column, and nothing is printed (exit 2).\n"
+        ").\nText, csv and json also give the titles of status and reason in --lang (en or da).\n"
+        "A bad record (impossible date, event before collection, hold released before it\n"
+        "began) is named by line, id and column, and nothing is printed (exit 2), unless\n"
+        "--errors says otherwise: coerce gives it status invalid (reason invalid-input) and\n"
+        "counts it; report does so and lists it (line, id, column, problem: ",
+        Join(RecordProblemNames(), ", "),
+        ").\n"
         "Times with an offset are read in Europe/Copenhagen unless --zone says otherwise.\n"
         "The CSV may be comma-, semicolon- (Danish Excel) or tab-separated: the delimiter is\n"
         "detected from the header line, or given by --delimiter; fields may be quoted, a UTF-8\n"
@@ -643,6 +705,9 @@ std::vector<Command> RetentionCommands() {
         {"--records", "FILE", {}, "records CSV ('-': standard input)"},
         {"--on", "DATE", {}, "the sweep's date"},
         {"--explain", "ID", {}, "explain the decision for one record, line by line"},
+        ErrorsOption("invalid records: raise (default: exit 2, nothing printed), coerce (status "
+                     "invalid, counted) or report (as coerce, and listed)"),
+        LanguageOption(),
         DelimiterOption(),
         ZoneOption(),
         FormatOption()},

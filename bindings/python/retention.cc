@@ -260,12 +260,16 @@ py::tuple LoadColumns(const ScheduleHandle& h, const std::string& selector_name,
 }
 
 // Sweeps into the caller's output arrays (status u8, due i32, rule i32,
-// anchor i32, reason u8, hold i32). Returns (counts, errors): errors as
-// (row, field, column, message).
+// anchor i32, reason u8, hold i32) with the core's error mode `errors`
+// (ErrorMode::kRaise is swept as kReport: the package raises for the first
+// invalid record, naming it by the DataFrame's row label) and `progress` (a
+// callable or None). Returns (counts, errors): errors as (row, field, column,
+// problem, message).
 py::tuple Sweep(const ScheduleHandle& h, const RecordsHandle& records, DayNumber as_of, int threads,
-                std::size_t max_errors, const py::handle& out_status, const py::handle& out_due,
-                const py::handle& out_rule, const py::handle& out_anchor,
-                const py::handle& out_reason, const py::handle& out_hold) {
+                std::size_t max_errors, const std::string& errors, const py::object& progress,
+                const py::handle& out_status, const py::handle& out_due, const py::handle& out_rule,
+                const py::handle& out_anchor, const py::handle& out_reason,
+                const py::handle& out_hold) {
   const U8 status(out_status, "status", true), reason(out_reason, "reason", true);
   const I32 due(out_due, "due", true), rule(out_rule, "rule", true),
       anchor(out_anchor, "anchor", true), hold(out_hold, "hold", true);
@@ -277,15 +281,22 @@ py::tuple Sweep(const ScheduleHandle& h, const RecordsHandle& records, DayNumber
       absl::MakeSpan(reinterpret_cast<RetentionReason*>(reason.data()), reason.size()),
       hold.span()};
   SweepOptions options;
-  options.on_invalid = InvalidRecords::kReport;  // the package decides what to raise
+  options.on_invalid = ValueOrRaise(ParseErrorMode(errors));
+  if (options.on_invalid == ErrorMode::kRaise) {
+    options.on_invalid = ErrorMode::kReport;
+    if (max_errors == 0) max_errors = 1;
+  }
   options.threads = threads;
   options.max_errors = max_errors;
+  PyProgress callback(progress);
+  options.progress = callback.fn();
   const SweepInput& input = records.For(h);
   absl::StatusOr<SweepReport> report;
   {
     py::gil_scoped_release release;
     report = h.schedule->SweepInto(input, as_of, cols, options);
   }
+  callback.Check();
   if (!report.ok()) Raise(report.status());
   py::dict counts;
   counts["records"] = report->records;
@@ -295,21 +306,23 @@ py::tuple Sweep(const ScheduleHandle& h, const RecordsHandle& records, DayNumber
   counts["held"] = report->held;
   counts["may_delete"] = report->may_delete;
   counts["invalid"] = report->invalid;
-  py::list errors;
+  py::list invalid;
   for (const RecordError& e : report->errors) {
-    errors.append(py::make_tuple(e.row, Message(e.field),
-                                 Message(records.loaded->ColumnOf(e.field)), Message(e.message)));
+    invalid.append(py::make_tuple(e.row, Message(e.field),
+                                  Message(records.loaded->ColumnOf(e.field)),
+                                  Str(RecordProblemName(e.problem)), Message(e.message)));
   }
-  return py::make_tuple(counts, errors);
+  return py::make_tuple(counts, invalid);
 }
 
 std::string Explain(const ScheduleHandle& h, const RecordsHandle& records, std::int64_t row,
-                    DayNumber as_of) {
+                    DayNumber as_of, const std::string& lang) {
   const SweepInput& input = records.For(h);
+  const Language language = ValueOrRaise(ParseLanguage(lang));
   absl::StatusOr<std::string> text;
   {
     py::gil_scoped_release release;
-    text = h.schedule->Explain(input, row, as_of);
+    text = h.schedule->Explain(input, row, as_of, language);
   }
   return ValueOrRaise(std::move(text));
 }
@@ -326,7 +339,33 @@ py::dict RetentionNames() {
   d["retention_status"] = names(RetentionStatusNames());
   d["retention_reason"] = names(RetentionReasonNames());
   d["retention_action"] = names(RetentionActionNames());
-  d["invalid_records"] = names(InvalidRecordsNames());
+  d["record_problem"] = names(RecordProblemNames());
+  return d;
+}
+
+// The titles of the same vocabularies in `lang` ("en", "da"), in the order
+// of the names: {"retention_status": ["Due for deletion", ...], ...}.
+py::dict RetentionTitles(const std::string& lang) {
+  const Language language = ValueOrRaise(ParseLanguage(lang));
+  auto titles = [&](std::size_t n, auto title_of) {
+    py::list l;
+    for (std::size_t i = 0; i < n; ++i) l.append(Str(title_of(i)));
+    return l;
+  };
+  py::dict d;
+  d["retention_status"] = titles(RetentionStatusNames().size(), [&](std::size_t i) {
+    return RetentionStatusTitle(static_cast<RetentionStatus>(i), language);
+  });
+  d["retention_reason"] = titles(RetentionReasonNames().size(), [&](std::size_t i) {
+    return RetentionReasonTitle(static_cast<RetentionReason>(i), language);
+  });
+  d["retention_action"] = titles(RetentionActionNames().size(), [&](std::size_t i) {
+    return RetentionActionTitle(ValueOrRaise(ParseRetentionAction(RetentionActionNames()[i])),
+                                language);
+  });
+  d["record_problem"] = titles(RecordProblemNames().size(), [&](std::size_t i) {
+    return RecordProblemTitle(static_cast<RecordProblem>(i), language);
+  });
   return d;
 }
 
@@ -481,6 +520,8 @@ void RegisterRetention(py::module_& m) {
         py::arg("next_out"), "Sweep dates to datetime64[s] due_date and next_due columns.");
   m.def("retention_names", &RetentionNames,
         "{vocabulary: [name, ...]} for every enum of gdprkit/retention.h.");
+  m.def("retention_titles", &RetentionTitles, py::arg("lang"),
+        "{vocabulary: [title, ...]} in the language, in the order of retention_names().");
 
   py::class_<RecordsHandle>(m, "RetentionRecordsHandle",
                             "Records loaded by the core from columns (gdprkit::LoadRecords).");
@@ -495,10 +536,20 @@ void RegisterRetention(py::module_& m) {
       .def("rules",
            [](const ScheduleHandle& h) {
              py::list l;
+             const auto events = h.schedule->events();
+             auto pairs = [&](const std::vector<CompiledRetentionEvent>& v) {
+               py::list out;
+               for (const CompiledRetentionEvent& e : v) {
+                 out.append(py::make_tuple(events[static_cast<std::size_t>(e.event)],
+                                           e.period.ToString()));
+               }
+               return out;
+             };
              for (const CompiledRetentionRule& r : h.schedule->rules()) {
                l.append(py::make_tuple(r.id, r.has_period ? r.period.ToString() : std::string(),
-                                       h.schedule->events()[static_cast<std::size_t>(r.anchor)],
-                                       r.deletes(), r.keeps()));
+                                       events[static_cast<std::size_t>(r.anchor)], r.deletes(),
+                                       r.keeps(), Str(RetentionActionName(r.action)),
+                                       pairs(r.ends_early), pairs(r.extended_by)));
              }
              return l;
            })
@@ -523,9 +574,11 @@ void RegisterRetention(py::module_& m) {
            py::arg("events"), py::arg("hold_columns"), py::arg("hold_rows"), py::arg("hold_starts"),
            py::arg("hold_ends"))
       .def("sweep", &Sweep, py::arg("records"), py::arg("as_of"), py::arg("threads"),
-           py::arg("max_errors"), py::arg("out_status"), py::arg("out_due"), py::arg("out_rule"),
-           py::arg("out_anchor"), py::arg("out_reason"), py::arg("out_hold"))
-      .def("explain", &Explain, py::arg("records"), py::arg("row"), py::arg("as_of"));
+           py::arg("max_errors"), py::arg("errors"), py::arg("progress"), py::arg("out_status"),
+           py::arg("out_due"), py::arg("out_rule"), py::arg("out_anchor"), py::arg("out_reason"),
+           py::arg("out_hold"))
+      .def("explain", &Explain, py::arg("records"), py::arg("row"), py::arg("as_of"),
+           py::arg("lang"));
 
   py::class_<LogHandle>(m, "DeletionLogHandle", "An open gdprkit::DeletionLog.")
       .def(py::init([](const std::string& path, const py::object& key, bool sync) {

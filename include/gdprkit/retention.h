@@ -33,6 +33,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "gdprkit/common.h"
 #include "gdprkit/policy.h"
 
 // Hot date arithmetic is inlined into sweeps.
@@ -440,7 +441,7 @@ enum class RetentionStatus : std::uint8_t {
                    // (kNoDate while the hold is open-ended)
   kMayDelete = 4,  // retain-only rules whose minimum has passed: no rule
                    // demands keeping or deleting it (due_date: since when)
-  kInvalid = 5,    // the record's input is invalid (SweepOptions::kReport)
+  kInvalid = 5,    // the record's input is invalid (ErrorMode kCoerce or kReport)
 };
 
 // Why: what decided the date, or why there is none.
@@ -484,6 +485,15 @@ absl::StatusOr<RetentionAction> ParseRetentionAction(std::string_view name);
 std::string_view RetentionActionName(RetentionAction a);
 std::vector<std::string_view> RetentionActionNames();
 
+// Titles for people, in English (default) or Danish, as a DPO in Denmark
+// reads them ("Skal slettes", "Opbevar mindst i perioden"): the one table
+// of each, which every door shows. Total, like the names: a number beyond
+// the enum gets the title of its name ("invalid", "invalid-input",
+// "unknown").
+std::string_view RetentionStatusTitle(RetentionStatus s, Language language = Language::kEnglish);
+std::string_view RetentionReasonTitle(RetentionReason r, Language language = Language::kEnglish);
+std::string_view RetentionActionTitle(RetentionAction a, Language language = Language::kEnglish);
+
 // A hold on one record from `start` (inclusive) to `end` (exclusive: the day
 // it is released, when the record may become due), or open-ended when `end`
 // is kNoDate.
@@ -520,32 +530,60 @@ struct SweepInput {
   std::vector<Hold> holds;
 };
 
-// What to do with records whose input is invalid.
-enum class InvalidRecords : std::uint8_t {
-  kFail = 0,    // the sweep fails, naming the first such record (and counting the others)
-  kReport = 1,  // status kInvalid for them; the report lists them
-};
-
-// "raise" (kFail; "fail" is accepted too) and "report": what a door's
-// `errors=` takes.
-absl::StatusOr<InvalidRecords> ParseInvalidRecords(std::string_view name);
-std::string_view InvalidRecordsName(InvalidRecords mode);
-std::vector<std::string_view> InvalidRecordsNames();
+// What a sweep does with records whose input is invalid: the common
+// ErrorMode of gdprkit/common.h, with its one meaning at every door:
+//   kRaise  (default) the sweep fails with InvalidArgument naming the first
+//           invalid record (row, field) and counting the others;
+//   kCoerce invalid records get status kInvalid (reason kInvalidInput); the
+//           sweep succeeds and counts them (SweepReport::invalid), listing none;
+//   kReport as kCoerce, and the report lists them (SweepReport::errors: row,
+//           field, problem).
+// InvalidRecords is the name of this option's type before 0.4 (its kFail is
+// ErrorMode::kRaise); use ErrorMode.
+using InvalidRecords = ErrorMode;
 
 struct SweepOptions {
-  InvalidRecords on_invalid = InvalidRecords::kFail;
+  SweepOptions() = default;
+  // As the aggregate of 0.3 was written: SweepOptions{ErrorMode::kReport, 2}.
+  SweepOptions(ErrorMode on_invalid, int threads = 1, std::size_t max_errors = 100)
+      : on_invalid(on_invalid), threads(threads), max_errors(max_errors) {}
+
+  ErrorMode on_invalid = ErrorMode::kRaise;
   // Worker threads (1: the calling thread only; 0: one per hardware thread).
   int threads = 1;
   // At most this many RecordErrors are kept (all are counted).
   std::size_t max_errors = 100;
+  // Progress of the one stage "sweep" (gdprkit/common.h): total = the number
+  // of records; it starts at 0 and ends at the total, also with several
+  // threads (the workers count, the calling thread reports). Returning false
+  // cancels: the sweep fails with CancelledError and `out` is unspecified.
+  ProgressFn progress;
 };
+
+// What is wrong with an invalid record (RecordError::problem).
+enum class RecordProblem : std::uint8_t {
+  kDateOutOfRange = 0,      // a day number that is no date in 0001-9999
+  kBeforeCollection = 1,    // an event dated before the record's collection
+  kNoCollection = 2,        // no collection date where a rule counts from it
+  kHoldWithoutStart = 3,    // a hold without a start date
+  kHoldReleasedEarly = 4,   // a hold released before it began
+  kSelectorOutOfRange = 5,  // a selector index that names no rule set
+};
+
+// "date-out-of-range", "before-collection", "no-collection",
+// "hold-without-start", "hold-released-early", "selector-out-of-range".
+absl::StatusOr<RecordProblem> ParseRecordProblem(std::string_view name);
+std::string_view RecordProblemName(RecordProblem p);
+std::vector<std::string_view> RecordProblemNames();
+std::string_view RecordProblemTitle(RecordProblem p, Language language = Language::kEnglish);
 
 // One invalid record.
 struct RecordError {
   std::int64_t row = 0;   // 0-based row in the input
   std::string record_id;  // as given, or empty (withheld when it looks like a CPR number)
   std::string field;      // "collection", an event name, "selector", "holds[3]"
-  std::string message;    // what is wrong, without the record
+  RecordProblem problem = RecordProblem::kDateOutOfRange;  // what is wrong, as a name
+  std::string message;  // what is wrong, without the record (may hold its dates)
   // "record \"r-7\" (row 7), field \"last_contact\": <message>"
   std::string ToString() const;
 };
@@ -558,7 +596,7 @@ struct SweepReport {
   std::int64_t held = 0;
   std::int64_t may_delete = 0;
   std::int64_t invalid = 0;         // records with status kInvalid
-  std::vector<RecordError> errors;  // the first max_errors, in row order
+  std::vector<RecordError> errors;  // with ErrorMode::kReport: the first max_errors, in row order
   // True when every record was answered (no kInvalid).
   bool complete() const { return invalid == 0; }
 };
@@ -657,11 +695,12 @@ class RetentionSchedule {
   // Sweeps the records as of `as_of`, writing n rows into `out`. Errors:
   // InvalidArgument for inconsistent input (column lengths, unknown or
   // duplicate event columns, a missing column a used rule needs, a selector or
-  // hold row out of range, an invalid as_of), and, with
-  // InvalidRecords::kFail, for the first invalid record (naming record and
-  // field; "(and N more)"). Invalid records: an impossible date, an event
-  // before collection, no collection date where a rule counts from it, a hold
-  // without start or released before it began. On error `out` is unspecified.
+  // hold row out of range, an invalid as_of), and, with ErrorMode::kRaise,
+  // for the first invalid record (naming record and field; "(and N more)").
+  // Invalid records: an impossible date, an event before collection, no
+  // collection date where a rule counts from it, a hold without start or
+  // released before it began. Cancelled (naming the stage) when
+  // options.progress returns false. On error `out` is unspecified.
   absl::StatusOr<SweepReport> SweepInto(const SweepInput& input, DayNumber as_of,
                                         const SweepColumns& out,
                                         const SweepOptions& options = {}) const;
@@ -671,13 +710,14 @@ class RetentionSchedule {
                                     const SweepOptions& options = {}) const;
 
   // One record's decision, line by line: each rule's arithmetic, the
-  // deletion and retention dates, which won, the holds, and last the verdict
-  // as the sweep gives it ("=> pending 2027-02-28, rule \"...\", anchor
-  // provider_number_ended, reason period"). Errors as SweepInto, and
-  // InvalidArgument for that record's invalid input; NotFound for a row out
-  // of range.
-  absl::StatusOr<std::string> Explain(const SweepInput& input, std::int64_t row,
-                                      DayNumber as_of) const;
+  // deletion and retention dates, which won, the holds, the verdict's titles
+  // in `language` ("verdict: To be deleted later (The rule's period from its
+  // anchor)"), and last the verdict as the sweep gives it ("=> pending
+  // 2027-02-28, rule \"...\", anchor provider_number_ended, reason period").
+  // Errors as SweepInto, and InvalidArgument for that record's invalid input;
+  // NotFound for a row out of range.
+  absl::StatusOr<std::string> Explain(const SweepInput& input, std::int64_t row, DayNumber as_of,
+                                      Language language = Language::kEnglish) const;
 
  private:
   RetentionSchedule() = default;

@@ -28,16 +28,23 @@ are read as the civil date they fall on in Europe/Copenhagen unless another
 Bad input raises :class:`RetentionInputError` (an :class:`InvalidArgumentError`,
 so also a :class:`ValueError`) naming the row and the column: an impossible
 date, an event before collection, a hold released before it began. A sweep
-never returns a partial answer without saying so: with ``errors="report"`` the
-invalid rows get status ``"invalid"`` and ``result.attrs["complete"]`` is
-False.
+never returns a partial answer without saying so: with ``errors="coerce"`` or
+``errors="report"`` the invalid rows get status ``"invalid"`` and
+``result.attrs["complete"]`` is False.
+
+The sweep's summary, :class:`SweepReport` (``result.attrs["report"]``, or
+:func:`report`), displays itself in Jupyter: counts per status with their
+titles (``lang="da"``: in Danish), and the invalid rows by row and problem,
+never their values. ``progress=True`` shows a bar; the ``gdprkit`` logger
+records each sweep's counts and duration.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -49,6 +56,7 @@ from typing import (
     Sequence,
     Tuple,
     Union,
+    overload,
 )
 
 import numpy as np
@@ -56,7 +64,7 @@ import numpy as np
 if TYPE_CHECKING:  # pandas is imported when first needed, not with gdprkit
     import pandas as pd
 
-from . import _args, _gdprkit
+from . import _args, _display, _gdprkit, _log, _progress
 from ._args import PathArg
 from ._errors import ArgumentTypeError, InvalidArgumentError, NotFoundError, error_class
 from .policy import Policy
@@ -66,14 +74,20 @@ __all__ = [
     "DEFAULT_ZONE",
     "STATUSES",
     "REASONS",
+    "PROBLEMS",
+    "ERRORS_MODES",
     "RetentionInputError",
     "RetentionSchedule",
     "ScheduleRule",
+    "SweepReport",
+    "InvalidRecord",
     "DeletionLog",
     "DeletionLogEntry",
     "DeletionLogVerification",
     "add_period",
+    "report",
     "sweep",
+    "titles",
     "to_days",
 ]
 
@@ -86,9 +100,33 @@ _NAMES: Dict[str, List[str]] = _gdprkit.retention_names()
 STATUSES: Tuple[str, ...] = tuple(_NAMES["retention_status"])
 #: Sweep reasons, in the order of their codes (the core's names).
 REASONS: Tuple[str, ...] = tuple(_NAMES["retention_reason"])
-#: What ``errors=`` of :func:`sweep` takes (the core's names).
-_ERRORS_MODES: Tuple[str, ...] = tuple(_NAMES["invalid_records"])
+#: What is wrong with an invalid record (the core's names, SweepReport.errors).
+PROBLEMS: Tuple[str, ...] = tuple(_NAMES["record_problem"])
+#: What ``errors=`` of :func:`sweep` takes: the common error modes (the
+#: core's names; "fail" and "skip" are accepted for "raise" and "coerce").
+ERRORS_MODES: Tuple[str, ...] = tuple(_gdprkit.error_mode_names())
 _DUE = STATUSES.index("due")
+
+
+@functools.lru_cache(maxsize=None)
+def _titles(lang: str) -> Dict[str, Tuple[str, ...]]:
+    return {k: tuple(v) for k, v in _gdprkit.retention_titles(lang).items()}
+
+
+def titles(vocabulary: str, *, lang: str = "en") -> Dict[str, str]:
+    """``{name: title}`` of a retention vocabulary in ``lang`` ("en" or
+    "da"): "retention_status", "retention_reason", "retention_action" or
+    "record_problem". The titles are the core's (one table for every door).
+
+    >>> titles("retention_status", lang="da")["due"]
+    'Skal slettes'
+
+    Raises:
+        InvalidArgumentError: an unknown language or vocabulary.
+    """
+    language = _args.language(lang)
+    vocabulary = _args.choice(vocabulary, "vocabulary", tuple(_NAMES))
+    return dict(zip(_NAMES[vocabulary], _titles(language)[vocabulary]))
 
 # Row labels for messages: a DataFrame's index, or one label per value.
 _Labels = Optional[Union[Sequence[Any], "pd.Index[Any]"]]
@@ -422,6 +460,23 @@ def _days_to_datetime64(days: "np.ndarray[Any, Any]") -> "np.ndarray[Any, Any]":
     return d.view("datetime64[D]")
 
 
+@overload
+def add_period(date: str, period: str, *, zone: str = ...) -> str: ...
+@overload
+def add_period(date: "pd.Timestamp", period: str, *, zone: str = ...) -> "pd.Timestamp": ...
+@overload
+def add_period(date: _dt.date, period: str, *, zone: str = ...) -> _dt.date: ...
+@overload
+def add_period(date: np.datetime64, period: str, *, zone: str = ...) -> np.datetime64: ...
+@overload
+def add_period(date: "pd.Series[Any]", period: str, *, zone: str = ...) -> "pd.Series[Any]": ...
+@overload
+def add_period(
+    date: Union["pd.Index[Any]", "np.ndarray[Any, Any]", Sequence[Any]], period: str, *,
+    zone: str = ...,
+) -> "np.ndarray[Any, np.dtype[np.datetime64]]": ...
+
+
 def add_period(date: Any, period: str, *, zone: str = DEFAULT_ZONE) -> Any:
     """Adds an ISO 8601 period to a date, or to each date of an array or Series.
 
@@ -436,10 +491,12 @@ def add_period(date: Any, period: str, *, zone: str = DEFAULT_ZONE) -> Any:
         period: "P14D", "P3M", "P15M", "P1Y6M", "P10Y", "P0D", ...
 
     Returns:
-        The same kind as given: a text for a text, a ``datetime.date`` for a date
-        or datetime, ``numpy.datetime64[D]`` for a datetime64, a Timestamp for a
+        The same kind as given (the overloads say so to a type checker): a
+        text for a text, a ``datetime.date`` for a date or datetime,
+        ``numpy.datetime64[D]`` for a datetime64, a Timestamp for a
         Timestamp, a datetime64 Series (same index) for a Series, and a
-        ``datetime64[D]`` array otherwise. Missing values stay missing.
+        ``datetime64[D]`` array for an Index, array, list or tuple. Missing
+        values stay missing.
 
     Raises:
         InvalidArgumentError: an ill-formed period or an impossible date
@@ -502,14 +559,30 @@ def _add_days(
 @dataclass(frozen=True)
 class ScheduleRule:
     """A compiled retention rule: its id, period ("" when none), anchor event,
-    and whether it deletes (DELETE_AFTER, RETAIN_THEN_DELETE) and/or keeps
-    (RETAIN_AT_LEAST, RETAIN_THEN_DELETE)."""
+    whether it deletes (DELETE_AFTER, RETAIN_THEN_DELETE) and/or keeps
+    (RETAIN_AT_LEAST, RETAIN_THEN_DELETE), its action (the core's name:
+    "delete_after", ...), and the events that end it early or extend it, as
+    ``(event, period)`` pairs."""
 
     id: str
     period: str
     anchor: str
     deletes: bool
     keeps: bool
+    action: str = ""
+    ends_early: Tuple[Tuple[str, str], ...] = ()
+    extended_by: Tuple[Tuple[str, str], ...] = ()
+
+
+def _schedule_rule(t: Tuple[Any, ...]) -> ScheduleRule:
+    rule_id, period, anchor, deletes, keeps, action, early, extended = t
+    return ScheduleRule(rule_id, period, anchor, deletes, keeps, action,
+                        tuple((str(e), str(p)) for e, p in early),
+                        tuple((str(e), str(p)) for e, p in extended))
+
+
+def _events_text(pairs: Tuple[Tuple[str, str], ...]) -> str:
+    return ", ".join(f"{event} + {period}" for event, period in pairs)
 
 
 class RetentionSchedule:
@@ -532,7 +605,7 @@ class RetentionSchedule:
                 f"policy must be a gdprkit.Policy, not {type(policy).__name__} "
                 "(RetentionSchedule.from_policy also takes a policy file path)")
         self._handle = _gdprkit.RetentionScheduleHandle(policy._handle)
-        self._rules = tuple(ScheduleRule(*r) for r in self._handle.rules())
+        self._rules = tuple(_schedule_rule(r) for r in self._handle.rules())
         self._events: Tuple[str, ...] = tuple(self._handle.events())
         self.source_name = policy.source_name
 
@@ -575,28 +648,104 @@ class RetentionSchedule:
         return tuple(self._rules[i].id for i in rules)
 
     def __repr__(self) -> str:
-        return f"<RetentionSchedule of {self.source_name!r}: {len(self._rules)} rules>"
+        return _display.one_line("RetentionSchedule", rules=len(self._rules),
+                                 events=len(self._events))
 
-    def sweep(self, df: pd.DataFrame, **kwargs: Any) -> pd.DataFrame:
-        """:func:`sweep` with this schedule."""
-        return sweep(df, policy=self, **kwargs)
+    def rules_frame(self, *, lang: str = "en") -> pd.DataFrame:
+        """The rules as a DataFrame, one row per rule (index: the rule id):
+        ``action`` (the core's name), ``action_title`` (in ``lang``),
+        ``period``, ``anchor``, ``ends_early`` and ``extended_by`` (events
+        with their periods)."""
+        import pandas as pd
+        action_titles = titles("retention_action", lang=lang)
+        frame: pd.DataFrame = pd.DataFrame(
+            {
+                "action": [r.action for r in self._rules],
+                "action_title": [action_titles.get(r.action, "") for r in self._rules],
+                "period": [r.period for r in self._rules],
+                "anchor": [r.anchor if r.period else "" for r in self._rules],
+                "ends_early": [_events_text(r.ends_early) for r in self._rules],
+                "extended_by": [_events_text(r.extended_by) for r in self._rules],
+            },
+            index=pd.Index([r.id for r in self._rules], name="rule"),
+        )
+        return frame
 
-    def explain(self, df: pd.DataFrame, row: Any, **kwargs: Any) -> str:
-        """Explains the decision for one row (by index label) line by line.
+    def to_html(self, *, lang: str = "en") -> str:
+        """The schedule as HTML: its rules (action titles in ``lang``) and
+        events. Rule ids and event names are the policy's own words."""
+        action_titles = titles("retention_action", lang=lang)
+        rows = [(r.id, action_titles.get(r.action, ""), r.period or "-",
+                 r.anchor if r.period else "-", _events_text(r.ends_early) or "-",
+                 _events_text(r.extended_by) or "-") for r in self._rules]
+        return _display.block(
+            "Retention schedule",
+            f"{_display.plural(len(self._rules), 'rule')}, "
+            f"{_display.plural(len(self._events), 'event')}",
+            _display.table(["rule", "action", "period", "anchor", "ends early", "extended by"],
+                           rows),
+            _display.table(["event"], [(e,) for e in self._events]))
 
-        Takes the same arguments as :func:`sweep`.
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def sweep(
+        self,
+        df: pd.DataFrame,
+        *,
+        on: Any,
+        id: Optional[str] = None,
+        purpose: Any = None,
+        rule: Any = None,
+        events: Optional[Mapping[str, Any]] = None,
+        holds: Any = None,
+        zone: str = DEFAULT_ZONE,
+        errors: str = "raise",
+        threads: int = 1,
+        max_errors: int = 100,
+        progress: _progress.ProgressArg = False,
+        lang: str = "en",
+    ) -> pd.DataFrame:
+        """:func:`sweep` with this schedule (the same arguments but ``policy``)."""
+        return sweep(df, policy=self, on=on, id=id, purpose=purpose, rule=rule, events=events,
+                     holds=holds, zone=zone, errors=errors, threads=threads,
+                     max_errors=max_errors, progress=progress, lang=lang)
+
+    def explain(
+        self,
+        df: pd.DataFrame,
+        row: Any,
+        *,
+        on: Any,
+        id: Optional[str] = None,
+        purpose: Any = None,
+        rule: Any = None,
+        events: Optional[Mapping[str, Any]] = None,
+        holds: Any = None,
+        zone: str = DEFAULT_ZONE,
+        lang: str = "en",
+    ) -> str:
+        """Explains the decision for one row (by index label) line by line:
+        each rule's arithmetic, the holds, the verdict's titles in ``lang``
+        ("en" or "da") and last the verdict as :func:`sweep` gives it.
+
+        Takes the record arguments of :func:`sweep`.
 
         Raises:
             NotFoundError: ``row`` is not exactly once in the index.
             ArgumentTypeError: ``row`` is not a label (a list, a dict, ...).
+            InvalidArgumentError: the record's input is invalid; an unknown
+                ``lang``.
         """
+        language = _args.language(lang)
         try:
             hash(row)
         except TypeError:
             raise ArgumentTypeError(
                 f"row must be a label of the DataFrame's index, not {type(row).__name__}"
             ) from None
-        prepared = _prepare(self, df, **kwargs)
+        prepared = _prepare(self, df, on=on, id=id, purpose=purpose, rule=rule, events=events,
+                            holds=holds, zone=zone)
         try:
             positions = np.flatnonzero(df.index.isin([row]))
         except (TypeError, ValueError, OverflowError):
@@ -604,7 +753,8 @@ class RetentionSchedule:
         if len(positions) != 1:
             raise NotFoundError(
                 f"row {_shown(row)} is not (exactly once) in the DataFrame's index")
-        text: str = self._handle.explain(prepared.records, int(positions[0]), prepared.as_of)
+        text: str = self._handle.explain(prepared.records, int(positions[0]), prepared.as_of,
+                                         language)
         return text
 
 
@@ -856,12 +1006,144 @@ def _holds(
 _HOLD_FIELD = re.compile(r"holds\[(\d+)\]")
 
 
+@dataclass(frozen=True)
+class InvalidRecord:
+    """An invalid row of a sweep (``errors="report"``): where it is and what
+    is wrong, never its values.
+
+    Attributes:
+        row: the row's label (withheld when it looks like a CPR number).
+        position: the row's 0-based position.
+        column: the column the problem is in (the DataFrame's name for it).
+        problem: the core's name of the problem (:data:`PROBLEMS`).
+    """
+
+    row: Any
+    position: int
+    column: str
+    problem: str
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    """What a sweep found, for people: counts per status, whether every
+    record was answered, and (``errors="report"``) the invalid rows by row,
+    column and problem. Reached as ``result.attrs["report"]`` or
+    :func:`report`; it describes the whole sweep, also after the result is
+    filtered.
+
+    Displays in Jupyter (``_repr_html_``) with the titles in the sweep's
+    ``lang`` (:meth:`to_html` for another); it never shows a record's id,
+    dates or other values.
+    """
+
+    on: str
+    records: int
+    counts: Dict[str, int]
+    invalid_records: Tuple[InvalidRecord, ...] = ()
+    errors_mode: str = "raise"
+    lang: str = "en"
+    listed: bool = field(default=False, repr=False)
+
+    @property
+    def due(self) -> int:
+        """Records that must be deleted now."""
+        return self.counts.get("due", 0)
+
+    @property
+    def invalid(self) -> int:
+        """Records whose input is invalid (all of them, listed or not)."""
+        return self.counts.get("invalid", 0)
+
+    @property
+    def complete(self) -> bool:
+        """True when every record was answered (none invalid)."""
+        return self.invalid == 0
+
+    def counts_frame(self, *, lang: Optional[str] = None) -> pd.DataFrame:
+        """The counts as a DataFrame: one row per status (index: the
+        status's name) with its ``title`` in ``lang`` (default: the sweep's)
+        and ``records``."""
+        import pandas as pd
+        status_titles = titles("retention_status", lang=lang or self.lang)
+        frame: pd.DataFrame = pd.DataFrame(
+            {"title": [status_titles[s] for s in STATUSES],
+             "records": [self.counts.get(s, 0) for s in STATUSES]},
+            index=pd.Index(STATUSES, name="status"))
+        return frame
+
+    def invalid_frame(self, *, lang: Optional[str] = None) -> pd.DataFrame:
+        """The invalid rows listed (``errors="report"``): ``row``,
+        ``position``, ``column``, ``problem`` and its ``title`` in ``lang``."""
+        import pandas as pd
+        problem_titles = titles("record_problem", lang=lang or self.lang)
+        frame: pd.DataFrame = pd.DataFrame(
+            [(e.row, e.position, e.column, e.problem, problem_titles.get(e.problem, ""))
+             for e in self.invalid_records],
+            columns=["row", "position", "column", "problem", "title"])
+        return frame
+
+    def _summary(self) -> str:
+        listed = ""
+        if self.invalid and self.listed and len(self.invalid_records) < self.invalid:
+            listed = f" ({len(self.invalid_records)} listed)"
+        return (f"{_display.plural(self.records, 'record')} on {self.on}: {self.due} due, "
+                f"{_display.plural(self.invalid, 'invalid record')}{listed}; "
+                + ("complete" if self.complete else "incomplete"))
+
+    def to_html(self, *, lang: Optional[str] = None) -> str:
+        """The report as HTML: the counts per status with their titles in
+        ``lang`` (default: the sweep's), and the invalid rows listed."""
+        language = _args.language(lang or self.lang)
+        status_titles = titles("retention_status", lang=language)
+        parts = [_display.table(
+            ["status", "title", "records"],
+            [(s, status_titles[s], self.counts.get(s, 0)) for s in STATUSES])]
+        if self.invalid_records:
+            problem_titles = titles("record_problem", lang=language)
+            parts.append(_display.table(
+                ["row", "column", "problem"],
+                [(e.row, e.column, problem_titles.get(e.problem, e.problem))
+                 for e in self.invalid_records],
+                caption="Invalid records"))
+        return _display.block("Retention sweep", self._summary(), *parts)
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def __repr__(self) -> str:
+        return _display.one_line("SweepReport", records=self.records, due=self.due,
+                                 invalid=self.invalid, complete=self.complete)
+
+
+def report(result: pd.DataFrame) -> SweepReport:
+    """The :class:`SweepReport` of a :func:`sweep` result
+    (``result.attrs["report"]``).
+
+    Raises:
+        InvalidArgumentError: ``result`` carries no sweep report (it is not
+            a sweep's result, or its ``attrs`` were dropped).
+        ArgumentTypeError: ``result`` is not a DataFrame.
+    """
+    import pandas as pd
+    if not isinstance(result, pd.DataFrame):
+        raise ArgumentTypeError(
+            f"result must be the DataFrame of a sweep, not {type(result).__name__}")
+    found = result.attrs.get("report")
+    if not isinstance(found, SweepReport):
+        raise InvalidArgumentError(
+            "result carries no sweep report (attrs['report']): it is not the result of "
+            "gdprkit.sweep, or its attrs were dropped")
+    return found
+
+
 def _record_error(
-    prepared: _Prepared, df: pd.DataFrame, errors: List[Tuple[int, str, str, str]], invalid: int
+    prepared: _Prepared, df: pd.DataFrame, errors: List[Tuple[int, str, str, str, str]],
+    invalid: int
 ) -> RetentionInputError:
     """The error for the first invalid record of a sweep: (row, field, the
-    field's column as the core names it, message)."""
-    pos, field, column, message = errors[0]
+    field's column as the core names it, problem, message)."""
+    pos, field, column, _, message = errors[0]
     m = _HOLD_FIELD.fullmatch(field)
     if m is not None and prepared.hold_frame is not None:
         column = f"holds row {prepared.hold_frame[int(m.group(1))]!r}"
@@ -894,6 +1176,8 @@ def sweep(
     errors: str = "raise",
     threads: int = 1,
     max_errors: int = 100,
+    progress: _progress.ProgressArg = False,
+    lang: str = "en",
 ) -> pd.DataFrame:
     """Sweeps records (one per row) against a policy's retention rules as of a date.
 
@@ -916,11 +1200,19 @@ def sweep(
             columns ``record`` (or the ``id`` column), ``start``, ``end`` for any
             number.
         zone: where times with a zone are read (default Europe/Copenhagen).
-        errors: "raise" (default): the first invalid row raises
-            :class:`RetentionInputError`; "report": invalid rows get status
-            "invalid", ``result.attrs["complete"]`` is False and
-            ``result.attrs["errors"]`` lists them.
+        errors: "raise" (default; "fail" too): the first invalid row raises
+            :class:`RetentionInputError` naming row and column; "coerce"
+            ("skip" too): invalid rows get status "invalid" and are counted,
+            ``result.attrs["complete"]`` is False; "report": as "coerce", and
+            ``result.attrs["errors"]`` and the report list them (row, column,
+            problem). Dates that cannot be read at all and unknown ids raise
+            in every mode.
         threads: worker threads (0: one per core).
+        max_errors: at most this many invalid rows are listed (all are counted).
+        progress: True for a progress bar (tqdm), or a callable
+            ``progress(stage, done, total)`` (stage "sweep"; returning False
+            cancels with :class:`gdprkit.CancelledError`).
+        lang: the language of the report's titles, "en" (default) or "da".
 
     Returns:
         A DataFrame with the input's index and columns ``id`` (when given),
@@ -929,7 +1221,8 @@ def sweep(
         be deleted), ``next_due`` (when it will be due: pending, held, or the
         end of a minimum retention), ``rule`` and ``anchor`` (what decided),
         ``reason``, and ``hold`` (position of the hold that matters, -1 when
-        none). ``attrs`` holds ``counts``, ``complete`` and ``errors``.
+        none). ``attrs`` holds ``report`` (a :class:`SweepReport`, which
+        displays itself), ``counts``, ``complete`` and ``errors``.
 
     Raises:
         RetentionInputError: a row with an impossible date, an event before
@@ -946,28 +1239,33 @@ def sweep(
             ``rule``, ...); an :class:`InvalidArgumentError` and a
             ``TypeError``.
     """
-    errors = _args.choice(errors, "errors", _ERRORS_MODES)
+    errors = _args.errors_mode(errors, ERRORS_MODES)
     threads = _args.integer(threads, "threads", 0, _args.INT32_MAX)
     max_errors = _args.integer(max_errors, "max_errors", 0, _args.UINT64_MAX)
-    schedule = _schedule_of(policy)
-    prepared = _prepare(
-        schedule, df, on=on, id=id, purpose=purpose, rule=rule, events=events, holds=holds,
-        zone=zone,
-    )
-    n = len(df)
-    status = np.empty(n, dtype=np.uint8)
-    reason = np.empty(n, dtype=np.uint8)
-    due_days = np.empty(n, dtype=np.int32)
-    rule_idx = np.empty(n, dtype=np.int32)
-    anchor = np.empty(n, dtype=np.int32)
-    hold = np.empty(n, dtype=np.int32)
-    counts, errs = schedule._handle.sweep(
-        prepared.records, prepared.as_of, threads, max_errors, status, due_days, rule_idx,
-        anchor, reason, hold)
-    if counts["invalid"] > 0 and errors == "raise":
-        raise _record_error(prepared, df, errs, int(counts["invalid"]))
-    return _result(schedule, df, prepared, status, due_days, rule_idx, anchor, reason, hold,
-                   counts, errs)
+    language = _args.language(lang)
+    with _log.timed("sweep") as entry:
+        schedule = _schedule_of(policy)
+        prepared = _prepare(
+            schedule, df, on=on, id=id, purpose=purpose, rule=rule, events=events, holds=holds,
+            zone=zone,
+        )
+        n = len(df)
+        status = np.empty(n, dtype=np.uint8)
+        reason = np.empty(n, dtype=np.uint8)
+        due_days = np.empty(n, dtype=np.int32)
+        rule_idx = np.empty(n, dtype=np.int32)
+        anchor = np.empty(n, dtype=np.int32)
+        hold = np.empty(n, dtype=np.int32)
+        with _progress.callback(progress, "sweep") as callback:
+            counts, errs = schedule._handle.sweep(
+                prepared.records, prepared.as_of, threads, max_errors, errors, callback, status,
+                due_days, rule_idx, anchor, reason, hold)
+        entry.update(records=n, **{k: int(v) for k, v in counts.items() if k != "records"},
+                     errors=errors, threads=threads)
+        if counts["invalid"] > 0 and errors == "raise":
+            raise _record_error(prepared, df, errs, int(counts["invalid"]))
+        return _result(schedule, df, prepared, status, due_days, rule_idx, anchor, reason, hold,
+                       counts, errs, errors, language)
 
 
 
@@ -982,7 +1280,9 @@ def _result(
     reason: Any,
     hold: Any,
     counts: Dict[str, int],
-    errs: List[Tuple[int, str, str, str]],
+    errs: List[Tuple[int, str, str, str, str]],
+    errors: str,
+    language: str,
 ) -> pd.DataFrame:
     import pandas as pd
     n = len(status)
@@ -1010,11 +1310,35 @@ def _result(
             "row": _label(df.index, pos),
             "position": pos,
             "field": prepared.event_columns.get(field, field),
+            "problem": problem,
             "message": message,
         }
-        for pos, field, _, message in errs
+        for pos, field, _, problem, message in errs
     ]
+    by_status = {"may_delete": "may-delete"}
+    result.attrs["report"] = SweepReport(
+        on=_gdprkit.format_date(prepared.as_of),
+        records=int(counts["records"]),
+        counts={by_status.get(k, k): int(v) for k, v in counts.items() if k != "records"},
+        invalid_records=tuple(
+            InvalidRecord(_label(df.index, pos), int(pos), _error_column(prepared, field, column),
+                          problem)
+            for pos, field, column, problem, _ in errs),
+        errors_mode=errors,
+        lang=language,
+        listed=errors == "report",
+    )
     return result
+
+
+def _error_column(prepared: _Prepared, field: str, column: str) -> str:
+    """The column of a record's problem in the caller's terms: an event's
+    DataFrame column, the holds' columns (or "holds row <label>" of a holds
+    frame), the selector's."""
+    m = _HOLD_FIELD.fullmatch(field)
+    if m is not None and prepared.hold_frame is not None:
+        return f"holds row {_label(prepared.hold_frame, int(m.group(1)))!r}"
+    return prepared.event_columns.get(field, column)
 
 
 # ---------------------------------------------------------------------------
@@ -1050,6 +1374,29 @@ class DeletionLogVerification:
 
     def __bool__(self) -> bool:
         return self.intact
+
+    def __repr__(self) -> str:
+        return _display.one_line("DeletionLogVerification", intact=self.intact,
+                                 entries=self.entries, keyed=self.keyed)
+
+    def to_html(self) -> str:
+        """The verification as HTML: intact or where the chain breaks, the
+        entries verified, the head to keep elsewhere. Never a key."""
+        if self.intact:
+            summary = (f"intact: {_display.plural(self.entries, 'entry', 'entries')}, "
+                       f"{'keyed' if self.keyed else 'plain'} chain")
+        else:
+            where = ("the header" if self.first_broken_entry == 0
+                     else f"entry {self.first_broken_entry}")
+            summary = (f"broken at {where} (line {self.first_broken_line}); "
+                       f"{_display.plural(self.entries, 'entry', 'entries')} verified before it")
+        rows = [("log", self.log_id), ("head", self.head)]
+        if not self.intact:
+            rows.append(("problem", self.problem))
+        return _display.block("Deletion log", summary, _display.table(["", ""], rows))
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
 
 
 def _entry(t: Tuple[Any, ...]) -> DeletionLogEntry:

@@ -382,6 +382,22 @@ const char* gdprkit_retention_reason_name(int reason) {
   return gdprkit::RetentionReasonName(static_cast<gdprkit::RetentionReason>(reason)).data();
 }
 
+const char* gdprkit_retention_status_title(int status, int language) {
+  if (status < GDPRKIT_RETENTION_DUE || status > GDPRKIT_RETENTION_INVALID) return "";
+  if (gdprkit_language_name(language) == nullptr) return "";
+  return gdprkit::RetentionStatusTitle(static_cast<gdprkit::RetentionStatus>(status),
+                                       static_cast<gdprkit::Language>(language))
+      .data();
+}
+
+const char* gdprkit_retention_reason_title(int reason, int language) {
+  if (reason < GDPRKIT_REASON_PERIOD || reason > GDPRKIT_REASON_INVALID_INPUT) return "";
+  if (gdprkit_language_name(language) == nullptr) return "";
+  return gdprkit::RetentionReasonTitle(static_cast<gdprkit::RetentionReason>(reason),
+                                       static_cast<gdprkit::Language>(language))
+      .data();
+}
+
 gdprkit_status gdprkit_retention_sweep(gdprkit_sweep_report** out_report,
                                        const gdprkit_sweep_columns* columns,
                                        const gdprkit_retention_schedule* schedule,
@@ -416,27 +432,30 @@ gdprkit_status gdprkit_retention_sweep(gdprkit_sweep_report** out_report,
     }
     gdprkit::SweepOptions opts;
     if (options != nullptr) {
-      if (options->version != GDPRKIT_SWEEP_OPTIONS_VERSION) {
+      // Version 1 ends before progress (0.3); version 2 has it.
+      if (options->version != 1u && options->version != GDPRKIT_SWEEP_OPTIONS_VERSION) {
         return BadVersion(kFn, "gdprkit_sweep_options", options->version,
                           GDPRKIT_SWEEP_OPTIONS_VERSION);
       }
-      if (options->on_invalid != GDPRKIT_ON_INVALID_FAIL &&
-          options->on_invalid != GDPRKIT_ON_INVALID_REPORT) {
+      const char* mode = gdprkit_errors_name(options->on_invalid);
+      if (mode == nullptr) {
         return Fail(GDPRKIT_INVALID_ARGUMENT,
                     std::string(kFn) + ": options.on_invalid is " +
                         std::to_string(options->on_invalid) +
-                        "; use GDPRKIT_ON_INVALID_FAIL (0) or GDPRKIT_ON_INVALID_REPORT (1)");
+                        "; use a gdprkit_errors: GDPRKIT_ERRORS_RAISE (0), GDPRKIT_ERRORS_REPORT "
+                        "(1) or GDPRKIT_ERRORS_COERCE (2)");
       }
       if (options->threads < 0) {
         return Fail(GDPRKIT_INVALID_ARGUMENT, std::string(kFn) + ": options.threads is " +
                                                   std::to_string(options->threads) +
                                                   "; use 0 (one per core) or more");
       }
-      opts.on_invalid = options->on_invalid == GDPRKIT_ON_INVALID_REPORT
-                            ? gdprkit::InvalidRecords::kReport
-                            : gdprkit::InvalidRecords::kFail;
+      opts.on_invalid = static_cast<gdprkit::ErrorMode>(options->on_invalid);
       opts.threads = options->threads;
       opts.max_errors = options->max_errors;
+      if (options->version >= 2u) {
+        opts.progress = ProgressFromC(options->progress, options->progress_context);
+      }
     }
     // Every argument checked: from here on a failure overwrites the columns
     // (no partial answer is left behind), and nothing before wrote to them.

@@ -36,6 +36,15 @@ constexpr internal::Named<RetentionAction> kActionAliases[] = {
     {RetentionAction::kRetainAtLeast, "RETAIN_AT_LEAST"},
     {RetentionAction::kRetainThenDelete, "RETAIN_THEN_DELETE"},
 };
+// Their titles, in English and as a DPO in Denmark reads them.
+constexpr internal::Titled<RetentionAction> kActionTitles[] = {
+    {RetentionAction::kDeleteAfter, "Delete after the period", "Slet efter perioden"},
+    {RetentionAction::kRetainAtLeast, "Retain for at least the period",
+     "Opbevar mindst i perioden"},
+    {RetentionAction::kRetainThenDelete, "Retain for the period, then delete",
+     "Opbevar i perioden, og slet derefter"},
+    {RetentionAction::kUnknown, "Unknown action", "Ukendt handling"},
+};
 
 }  // namespace
 
@@ -48,6 +57,10 @@ std::string_view RetentionActionName(RetentionAction a) {
 }
 std::vector<std::string_view> RetentionActionNames() {
   return internal::NamesOf<RetentionAction>(kActionNames);
+}
+std::string_view RetentionActionTitle(RetentionAction a, Language language) {
+  const std::string_view title = internal::TitleOf<RetentionAction>(kActionTitles, a, language);
+  return title.empty() ? RetentionActionTitle(RetentionAction::kUnknown, language) : title;
 }
 
 std::vector<RetentionRuleProblem> CheckRetentionRule(const RetentionRuleRef& rule) {

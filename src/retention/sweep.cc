@@ -1,7 +1,11 @@
 // Retention: sweeps (which records are due, and why) and explanations.
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <exception>
+#include <mutex>
 #include <numeric>
 #include <string>
 #include <string_view>
@@ -15,6 +19,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "common/progress.h"
 #include "common/redact.h"
 #include "common/status_macros.h"
 #include "common/sv.h"
@@ -398,20 +403,21 @@ bool CheckRecord(const Plan& plan, std::int64_t i, std::int32_t sel, const std::
                  std::int32_t nholds, RecordError* err) {
   const SweepInput& in = *plan.input;
   const RetentionSchedule& s = *plan.schedule;
-  auto fail = [&](std::string field, std::string message) {
+  auto fail = [&](std::string field, RecordProblem problem, std::string message) {
     err->row = i;
     err->record_id = RecordIdFor(in, i);
     err->field = std::move(field);
+    err->problem = problem;
     err->message = std::move(message);
     return false;
   };
   if (sel < 0 || static_cast<std::size_t>(sel) >= plan.set_size.size()) {
-    return fail("selector",
+    return fail("selector", RecordProblem::kSelectorOutOfRange,
                 absl::StrCat("selector ", sel, " is out of range [0, ", plan.set_size.size(), ")"));
   }
   const DayNumber coll = plan.collection ? plan.collection[i] : kNoDate;
   if (coll != kNoDate && !IsValidDay(coll)) {
-    return fail(std::string(kCollectionEvent),
+    return fail(std::string(kCollectionEvent), RecordProblem::kDateOutOfRange,
                 absl::StrCat("day number ", coll, " is not a date in 0001-01-01 ... 9999-12-31"));
   }
   const DayNumber lo = coll == kNoDate ? kMinDate : coll;
@@ -420,31 +426,36 @@ bool CheckRecord(const Plan& plan, std::int64_t i, std::int32_t sel, const std::
     if (v == kNoDate) continue;
     if (v < lo || v > kMaxDate) {
       if (!IsValidDay(v)) {
-        return fail(s.events()[e],
+        return fail(s.events()[e], RecordProblem::kDateOutOfRange,
                     absl::StrCat("day number ", v, " is not a date in 0001-01-01 ... 9999-12-31"));
       }
-      return fail(s.events()[e], absl::StrCat(AV(s.events()[e]), " ", FormatDate(v),
-                                              " is before collection ", FormatDate(coll)));
+      return fail(s.events()[e], RecordProblem::kBeforeCollection,
+                  absl::StrCat(AV(s.events()[e]), " ", FormatDate(v), " is before collection ",
+                               FormatDate(coll)));
     }
   }
   if (coll == kNoDate && plan.set_needs_collection[sel]) {
-    return fail(std::string(kCollectionEvent),
+    return fail(std::string(kCollectionEvent), RecordProblem::kNoCollection,
                 "no collection date, and a rule of the record counts from collection");
   }
   for (std::int32_t k = 0; k < nholds; ++k) {
     const Hold& h = in.holds[hidx[k]];
     const std::string field = absl::StrCat("holds[", hidx[k], "]");
+    if (h.start == kNoDate) {
+      return fail(field, RecordProblem::kHoldWithoutStart, "hold has no start date");
+    }
     if (!IsValidDay(h.start)) {
-      return fail(field, h.start == kNoDate
-                             ? std::string("hold has no start date")
-                             : absl::StrCat("hold start ", h.start, " is not a date in 0001-9999"));
+      return fail(field, RecordProblem::kDateOutOfRange,
+                  absl::StrCat("hold start ", h.start, " is not a date in 0001-9999"));
     }
     if (h.end != kNoDate && !IsValidDay(h.end)) {
-      return fail(field, absl::StrCat("hold end ", h.end, " is not a date in 0001-9999"));
+      return fail(field, RecordProblem::kDateOutOfRange,
+                  absl::StrCat("hold end ", h.end, " is not a date in 0001-9999"));
     }
     if (h.end != kNoDate && h.end < h.start) {
-      return fail(field, absl::StrCat("hold released ", FormatDate(h.end), " before it began ",
-                                      FormatDate(h.start)));
+      return fail(field, RecordProblem::kHoldReleasedEarly,
+                  absl::StrCat("hold released ", FormatDate(h.end), " before it began ",
+                               FormatDate(h.start)));
     }
   }
   return true;
@@ -486,8 +497,29 @@ void CheckBlockDates(const DayNumber* coll,
 #pragma GCC pop_options
 #endif
 
+// How a range of records reports its progress after each block: on the
+// calling thread through the stage itself; in a worker by counting into
+// `done`, stopping when `cancel` is set.
+struct BlockProgress {
+  internal::ProgressStage* stage = nullptr;
+  absl::Status status;  // the stage's answer that stopped the range
+  std::atomic<std::int64_t>* done = nullptr;
+  const std::atomic<bool>* cancel = nullptr;
+
+  // False when the range must stop.
+  bool Block(std::int64_t n) {
+    if (stage != nullptr) {
+      status = stage->Advance(n);
+      return status.ok();
+    }
+    if (done == nullptr) return true;
+    done->fetch_add(n, std::memory_order_relaxed);
+    return !cancel->load(std::memory_order_relaxed);
+  }
+};
+
 void SweepRange(const Plan& plan, std::int64_t lo, std::int64_t hi, const SweepColumns& out,
-                const SweepOptions& options, ChunkResult* res) {
+                const SweepOptions& options, BlockProgress* progress, ChunkResult* res) {
   const SweepInput& in = *plan.input;
   const CompiledRetentionRule* rules = plan.schedule->rules().data();
   const Hold* holds = in.holds.data();
@@ -597,6 +629,7 @@ void SweepRange(const Plan& plan, std::int64_t lo, std::int64_t hi, const SweepC
       out_reason[i] = d.reason;
       ++counts[static_cast<int>(d.status)];
     }
+    if (!progress->Block(n)) break;
   }
   SweepReport& rep = res->report;
   rep.due = counts[static_cast<int>(RetentionStatus::kDue)];
@@ -783,14 +816,27 @@ absl::Status MakePlan(const RetentionSchedule& s, const SweepInput& in, DayNumbe
 namespace {
 
 // Sweeps the plan's rows into `out` in `threads` chunks of consecutive rows,
-// one result per chunk (in row order).
-std::vector<ChunkResult> SweepChunks(const Plan& plan, const SweepColumns& out,
-                                     const SweepOptions& options, int threads) {
+// one result per chunk (in row order), reporting to `stage` (started; not
+// finished). Errors: CancelledError when the progress callback cancels.
+absl::StatusOr<std::vector<ChunkResult>> SweepChunks(const Plan& plan, const SweepColumns& out,
+                                                     const SweepOptions& options, int threads,
+                                                     internal::ProgressStage* stage) {
   std::vector<ChunkResult> results(static_cast<std::size_t>(threads));
   if (threads == 1) {
-    SweepRange(plan, 0, plan.n, out, options, &results[0]);
+    BlockProgress progress;
+    progress.stage = stage;
+    SweepRange(plan, 0, plan.n, out, options, &progress, &results[0]);
+    if (!progress.status.ok()) return progress.status;
     return results;
   }
+  // The workers count the records they swept; the calling thread reports the
+  // count (the callback runs on the calling thread only) until they are done,
+  // and sets `cancel` when the callback cancels.
+  std::atomic<std::int64_t> done{0};
+  std::atomic<bool> cancel{false};
+  std::mutex mu;
+  std::condition_variable finished_cv;
+  int finished = 0;
   // An exception (std::bad_alloc) must neither escape a worker nor leave a
   // started worker unjoined (both call std::terminate): each worker keeps
   // its own, and a failure to start one joins those started before it is
@@ -799,10 +845,16 @@ std::vector<ChunkResult> SweepChunks(const Plan& plan, const SweepColumns& out,
   std::vector<std::thread> workers;
   auto work = [&](int t, std::int64_t lo, std::int64_t hi) {
     try {
-      SweepRange(plan, lo, hi, out, options, &results[static_cast<std::size_t>(t)]);
+      BlockProgress progress;
+      progress.done = &done;
+      progress.cancel = &cancel;
+      SweepRange(plan, lo, hi, out, options, &progress, &results[static_cast<std::size_t>(t)]);
     } catch (...) {
       failures[static_cast<std::size_t>(t)] = std::current_exception();
     }
+    std::lock_guard<std::mutex> lock(mu);
+    ++finished;
+    finished_cv.notify_one();
   };
   try {
     workers.reserve(static_cast<std::size_t>(threads));
@@ -810,18 +862,34 @@ std::vector<ChunkResult> SweepChunks(const Plan& plan, const SweepColumns& out,
       workers.emplace_back(work, t, plan.n * t / threads, plan.n * (t + 1) / threads);
     }
   } catch (...) {
+    cancel.store(true);
     for (std::thread& w : workers) w.join();
     throw;
+  }
+  absl::Status status;
+  if (stage->active()) {
+    std::unique_lock<std::mutex> lock(mu);
+    while (finished < threads) {
+      finished_cv.wait_for(lock, std::chrono::milliseconds(20));
+      lock.unlock();
+      if (status.ok()) {
+        status = stage->Set(done.load(std::memory_order_relaxed));
+        if (!status.ok()) cancel.store(true, std::memory_order_relaxed);
+      }
+      lock.lock();
+    }
   }
   for (std::thread& w : workers) w.join();
   for (const std::exception_ptr& e : failures) {
     if (e) std::rethrow_exception(e);
   }
+  if (!status.ok()) return status;
   return results;
 }
 
-// The chunks' reports as one; with InvalidRecords::kFail, the error naming
-// the first invalid record (chunks are in row order).
+// The chunks' reports as one: with ErrorMode::kRaise, the error naming the
+// first invalid record (chunks are in row order); with kCoerce, the invalid
+// records counted but not listed; with kReport, listed.
 absl::StatusOr<SweepReport> MergeReports(const std::vector<ChunkResult>& results,
                                          const SweepOptions& options) {
   SweepReport report;
@@ -835,11 +903,12 @@ absl::StatusOr<SweepReport> MergeReports(const std::vector<ChunkResult>& results
     report.may_delete += r.report.may_delete;
     report.invalid += r.report.invalid;
     error_count += r.error_count;
+    if (options.on_invalid != ErrorMode::kReport) continue;
     for (const RecordError& e : r.errors) {
       if (report.errors.size() < options.max_errors) report.errors.push_back(e);
     }
   }
-  if (error_count > 0 && options.on_invalid == InvalidRecords::kFail) {
+  if (error_count > 0 && options.on_invalid == ErrorMode::kRaise) {
     RecordError first;
     for (const ChunkResult& r : results) {
       if (!r.errors.empty()) {
@@ -876,7 +945,18 @@ absl::StatusOr<SweepReport> RetentionSchedule::SweepInto(const SweepInput& input
   constexpr std::int64_t kMinPerThread = 1 << 16;
   threads = static_cast<int>(
       std::min<std::int64_t>(threads, std::max<std::int64_t>(1, plan.n / kMinPerThread)));
-  return MergeReports(SweepChunks(plan, out, options, threads), options);
+  if (options.on_invalid != ErrorMode::kRaise && options.on_invalid != ErrorMode::kReport &&
+      options.on_invalid != ErrorMode::kCoerce) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown error mode ", static_cast<int>(options.on_invalid)));
+  }
+  internal::ProgressStage stage(&options.progress, "sweep", plan.n);
+  GDPRKIT_RETURN_IF_ERROR(stage.Start());
+  absl::StatusOr<std::vector<ChunkResult>> chunks =
+      SweepChunks(plan, out, options, threads, &stage);
+  if (!chunks.ok()) return chunks.status();
+  GDPRKIT_RETURN_IF_ERROR(stage.Finish());
+  return MergeReports(*chunks, options);
 }
 
 absl::StatusOr<SweepResult> RetentionSchedule::Sweep(const SweepInput& input, DayNumber as_of,
@@ -898,7 +978,7 @@ absl::StatusOr<SweepResult> RetentionSchedule::Sweep(const SweepInput& input, Da
 }
 
 absl::StatusOr<std::string> RetentionSchedule::Explain(const SweepInput& input, std::int64_t row,
-                                                       DayNumber as_of) const {
+                                                       DayNumber as_of, Language language) const {
   Plan plan;
   GDPRKIT_RETURN_IF_ERROR(MakePlan(*this, input, as_of, &plan));
   if (row < 0 || row >= plan.n) {
@@ -921,6 +1001,8 @@ absl::StatusOr<std::string> RetentionSchedule::Explain(const SweepInput& input, 
   const Decision d =
       Decide<true>(rules_.data(), plan.set_rules[sel], plan.set_size[sel], r, as_of,
                    input.holds.data(), mine.data(), static_cast<std::int32_t>(mine.size()), &trace);
+  trace.Line("verdict: ", AV(RetentionStatusTitle(d.status, language)), " (",
+             AV(RetentionReasonTitle(d.reason, language)), ")");
   std::string verdict = absl::StrCat("=> ", AV(RetentionStatusName(d.status)));
   if (d.date != kNoDate) absl::StrAppend(&verdict, " ", FormatDate(d.date));
   if (d.rule >= 0) absl::StrAppend(&verdict, ", rule ", Quote(rules_[d.rule].id));

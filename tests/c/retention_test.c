@@ -195,6 +195,23 @@ static const char* Row(const gdprkit_retention_schedule* s, const Out* o, int i)
   return line;
 }
 
+/* What a progress callback saw. */
+typedef struct Seen {
+  int calls;
+  int64_t first_done, last_done, last_total;
+  int in_order; /* every call had stage "sweep" and done did not go back */
+  int cancel;   /* the answer to give */
+} Seen;
+
+static int Record(void* context, const char* stage, int64_t done, int64_t total) {
+  Seen* seen = (Seen*)context;
+  if (strcmp(stage, "sweep") != 0 || done < seen->last_done || done > total) seen->in_order = 0;
+  if (seen->calls++ == 0) seen->first_done = done;
+  seen->last_done = done;
+  seen->last_total = total;
+  return seen->cancel;
+}
+
 static void TestKapsel(void) {
   gdprkit_policy* policy = Load("kapsel.textproto");
   gdprkit_retention_schedule* s = NULL;
@@ -463,7 +480,51 @@ static void TestPractioPrecedence(void) {
     CHECK(c.invalid == 1 && c.complete == 0 && c.records == 4);
   }
   gdprkit_sweep_report_free(report);
+  /* Coerced: answered and counted alike, but not listed. */
+  opts.on_invalid = GDPRKIT_ERRORS_COERCE;
+  InitOut(&o);
+  CHECK_OK(gdprkit_retention_sweep(&report, &o.cols, s, &in, Day("2026-01-01"), &opts));
+  CHECK(gdprkit_sweep_report_complete(report) == 0);
+  CHECK(o.status[2] == GDPRKIT_RETENTION_INVALID && o.status[1] == GDPRKIT_RETENTION_DUE);
+  CHECK(gdprkit_sweep_report_error_count(report) == 0);
+  {
+    gdprkit_sweep_counts c = GDPRKIT_SWEEP_COUNTS_INIT;
+    CHECK_OK(gdprkit_sweep_report_counts(&c, report));
+    CHECK(c.invalid == 1);
+  }
+  gdprkit_sweep_report_free(report);
+  opts.on_invalid = GDPRKIT_ERRORS_RAISE;
   withdrawn[2] = Day("2021-09-14");
+
+  /* Progress: one stage "sweep" from 0 to the number of records, and a
+   * callback that cancels. */
+  {
+    Seen seen = {0, -1, -1, -1, 1, 0};
+    gdprkit_sweep_options with = GDPRKIT_SWEEP_OPTIONS_INIT;
+    with.progress = Record;
+    with.progress_context = &seen;
+    InitOut(&o);
+    CHECK_OK(gdprkit_retention_sweep(&report, &o.cols, s, &in, Day("2026-01-01"), &with));
+    gdprkit_sweep_report_free(report);
+    CHECK(seen.calls >= 2 && seen.first_done == 0);
+    CHECK(seen.last_done == 4 && seen.last_total == 4);
+    CHECK(seen.in_order == 1);
+    /* Cancelled at the start: CANCELLED, no report, no partial answer. */
+    seen.cancel = 1;
+    seen.calls = 0;
+    InitOut(&o);
+    CHECK_STATUS(GDPRKIT_CANCELLED,
+                 gdprkit_retention_sweep(&report, &o.cols, s, &in, Day("2026-01-01"), &with));
+    CHECK(report == NULL && seen.calls == 1);
+    CHECK_ERROR_MENTIONS("cancelled");
+    CHECK(o.status[0] == GDPRKIT_RETENTION_INVALID && o.due[1] == NO && o.rule[3] == -1);
+    /* A version 1 struct (0.3, without progress) is still accepted. */
+    seen.calls = 0;
+    with.version = 1;
+    CHECK_OK(gdprkit_retention_sweep(&report, &o.cols, s, &in, Day("2026-01-01"), &with));
+    gdprkit_sweep_report_free(report);
+    CHECK(seen.calls == 0);
+  }
 
   /* A selector index out of range is an invalid record too. */
   {
@@ -535,6 +596,15 @@ static void TestPractioPrecedence(void) {
   CHECK_STREQ(gdprkit_retention_status_name(6), "");
   CHECK_STREQ(gdprkit_retention_reason_name(GDPRKIT_REASON_HOLD_RELEASED), "hold-released");
   CHECK_STREQ(gdprkit_retention_reason_name(-1), "");
+  /* Titles, in English and Danish, from the core's table. */
+  CHECK_STREQ(gdprkit_retention_status_title(GDPRKIT_RETENTION_DUE, GDPRKIT_LANGUAGE_EN),
+              "Due for deletion");
+  CHECK_STREQ(gdprkit_retention_status_title(GDPRKIT_RETENTION_DUE, GDPRKIT_LANGUAGE_DA),
+              "Skal slettes");
+  CHECK_STREQ(gdprkit_retention_reason_title(GDPRKIT_REASON_NO_RULE, GDPRKIT_LANGUAGE_DA),
+              "Ingen opbevaringsregel");
+  CHECK_STREQ(gdprkit_retention_status_title(6, GDPRKIT_LANGUAGE_EN), "");
+  CHECK_STREQ(gdprkit_retention_reason_title(GDPRKIT_REASON_HOLD, 2), "");
 
   gdprkit_retention_schedule_free(s);
   CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_retention_schedule_new(&s, NULL));

@@ -269,12 +269,44 @@ TEST(RetentionNamesTest, EveryNameRoundTrips) {
   RoundTrips(RetentionStatusNames(), &ParseRetentionStatus, &RetentionStatusName);
   RoundTrips(RetentionReasonNames(), &ParseRetentionReason, &RetentionReasonName);
   RoundTrips(RetentionActionNames(), &ParseRetentionAction, &RetentionActionName);
-  RoundTrips(InvalidRecordsNames(), &ParseInvalidRecords, &InvalidRecordsName);
+  RoundTrips(RecordProblemNames(), &ParseRecordProblem, &RecordProblemName);
   EXPECT_THAT(RetentionStatusNames(),
               ElementsAre("due", "pending", "kept", "held", "may-delete", "invalid"));
   EXPECT_EQ(RetentionStatusName(RetentionStatus::kMayDelete), "may-delete");
   EXPECT_EQ(RetentionReasonName(RetentionReason::kHoldReleased), "hold-released");
-  EXPECT_THAT(InvalidRecordsNames(), ElementsAre("raise", "report"));
+}
+
+// Every name has a title in both languages, from the core's one table; the
+// Danish ones are Danish (not the English fallback).
+TEST(RetentionNamesTest, EveryNameHasAnEnglishAndADanishTitle) {
+  auto check = [](std::string_view en, std::string_view da) {
+    EXPECT_FALSE(en.empty());
+    EXPECT_FALSE(da.empty());
+    EXPECT_NE(en, da);
+  };
+  for (std::string_view n : RetentionStatusNames()) {
+    const RetentionStatus v = *ParseRetentionStatus(n);
+    check(RetentionStatusTitle(v), RetentionStatusTitle(v, Language::kDanish));
+  }
+  for (std::string_view n : RetentionReasonNames()) {
+    const RetentionReason v = *ParseRetentionReason(n);
+    check(RetentionReasonTitle(v), RetentionReasonTitle(v, Language::kDanish));
+  }
+  for (std::string_view n : RetentionActionNames()) {
+    const RetentionAction v = *ParseRetentionAction(n);
+    check(RetentionActionTitle(v), RetentionActionTitle(v, Language::kDanish));
+  }
+  for (std::string_view n : RecordProblemNames()) {
+    const RecordProblem v = *ParseRecordProblem(n);
+    check(RecordProblemTitle(v), RecordProblemTitle(v, Language::kDanish));
+  }
+  EXPECT_EQ(RetentionStatusTitle(RetentionStatus::kDue, Language::kDanish), "Skal slettes");
+  EXPECT_EQ(RetentionStatusTitle(RetentionStatus::kDue), "Due for deletion");
+  // Total like the names.
+  EXPECT_EQ(RetentionStatusTitle(static_cast<RetentionStatus>(200)),
+            RetentionStatusTitle(RetentionStatus::kInvalid));
+  EXPECT_EQ(RetentionActionTitle(static_cast<RetentionAction>(200), Language::kDanish),
+            RetentionActionTitle(RetentionAction::kUnknown, Language::kDanish));
 }
 
 TEST(RetentionNamesTest, ParsingNamesTheChoicesAndFormattingIsTotal) {
@@ -285,9 +317,8 @@ TEST(RetentionNamesTest, ParsingNamesTheChoicesAndFormattingIsTotal) {
   EXPECT_THAT(st.status().message(), HasSubstr("\"may-delete\""));
   EXPECT_THAT(st.status().message(), HasSubstr("did you mean \"pending\"?"));
   EXPECT_THAT(ParseRetentionReason("0101901234").status().message(), Not(HasSubstr("1234")));
-  // The policy file's spelling of actions, and the C door's of kFail.
+  // The policy file's spelling of actions.
   EXPECT_EQ(*ParseRetentionAction("RETAIN_THEN_DELETE"), RetentionAction::kRetainThenDelete);
-  EXPECT_EQ(*ParseInvalidRecords("fail"), InvalidRecords::kFail);
   EXPECT_EQ(RetentionActionName(RetentionAction::kUnknown), "unknown");
   EXPECT_EQ(RetentionStatusName(static_cast<RetentionStatus>(200)), "invalid");
   EXPECT_EQ(RetentionReasonName(static_cast<RetentionReason>(200)), "invalid-input");

@@ -5,6 +5,7 @@
 #include <map>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -906,9 +907,9 @@ TEST(SweepTest, ThreadsGiveTheSameAnswer) {
     if (pick(rng) == 0) recs.AddHold(i, "2024-06-01", pick(rng) < 3 ? "2026-01-01" : nullptr);
   }
   SweepInput& in = recs.Input();
-  auto one = recs.schedule().Sweep(in, D("2025-06-01"), SweepOptions{InvalidRecords::kFail, 1});
-  auto two = recs.schedule().Sweep(in, D("2025-06-01"), SweepOptions{InvalidRecords::kFail, 2});
-  auto all = recs.schedule().Sweep(in, D("2025-06-01"), SweepOptions{InvalidRecords::kFail, 0});
+  auto one = recs.schedule().Sweep(in, D("2025-06-01"), SweepOptions{ErrorMode::kRaise, 1});
+  auto two = recs.schedule().Sweep(in, D("2025-06-01"), SweepOptions{ErrorMode::kRaise, 2});
+  auto all = recs.schedule().Sweep(in, D("2025-06-01"), SweepOptions{ErrorMode::kRaise, 0});
   ASSERT_TRUE(one.ok() && two.ok() && all.ok());
   EXPECT_EQ(one->status, two->status);
   EXPECT_EQ(one->due_date, two->due_date);
@@ -919,6 +920,73 @@ TEST(SweepTest, ThreadsGiveTheSameAnswer) {
   EXPECT_EQ(one->status, all->status);
   EXPECT_EQ(one->report.due, two->report.due);
   EXPECT_EQ(one->report.held, two->report.held);
+}
+
+// The progress of a sweep: one stage "sweep" from 0 to the number of
+// records, reported on the calling thread, with one thread and with several.
+TEST(SweepProgressTest, TheStageStartsAtZeroAndEndsAtTheTotal) {
+  Records recs({Rule("a", "P1Y")});
+  for (int i = 0; i < 300000; ++i) recs.Add(std::to_string(i), "a", {{"collection", "2020-01-01"}});
+  for (int threads : {1, 2, 3}) {
+    std::vector<Progress> seen;
+    const std::thread::id caller = std::this_thread::get_id();
+    bool other_thread = false;
+    SweepOptions options;
+    options.threads = threads;
+    options.progress = [&](const Progress& p) {
+      other_thread |= std::this_thread::get_id() != caller;
+      seen.push_back(p);
+      return true;
+    };
+    absl::StatusOr<SweepResult> r = recs.schedule().Sweep(recs.Input(), D("2025-01-01"), options);
+    ASSERT_TRUE(r.ok()) << threads << " " << r.status();
+    EXPECT_EQ(r->report.due, 300000);
+    ASSERT_GE(seen.size(), 2u) << threads;
+    EXPECT_FALSE(other_thread) << threads;
+    EXPECT_EQ(seen.front().stage, "sweep");
+    EXPECT_EQ(seen.front().done, 0);
+    EXPECT_EQ(seen.back().done, 300000) << threads;
+    for (std::size_t k = 0; k < seen.size(); ++k) {
+      EXPECT_EQ(seen[k].stage, "sweep");
+      EXPECT_EQ(seen[k].total, 300000);
+      if (k > 0) {
+        EXPECT_GE(seen[k].done, seen[k - 1].done);
+      }
+    }
+  }
+  // An empty sweep too reports its (empty) stage from start to end.
+  Records none({Rule("a", "P1Y")});
+  std::vector<Progress> seen;
+  SweepOptions options;
+  options.progress = [&](const Progress& p) {
+    seen.push_back(p);
+    return true;
+  };
+  ASSERT_TRUE(none.schedule().Sweep(none.Input(), D("2025-01-01"), options).ok());
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen.back().done, seen.back().total);
+}
+
+TEST(SweepProgressTest, TheCallbackCancels) {
+  Records recs({Rule("a", "P1Y")});
+  for (int i = 0; i < 300000; ++i) recs.Add(std::to_string(i), "a", {{"collection", "2020-01-01"}});
+  // At the start, or at the first report after it (with several threads
+  // only at the start: the workers may be done before the calling thread
+  // reports again).
+  for (int threads : {1, 2}) {
+    for (int cancel_at : {0, 1}) {
+      if (threads > 1 && cancel_at > 0) continue;
+      int calls = 0;
+      SweepOptions options;
+      options.threads = threads;
+      options.progress = [&](const Progress&) { return calls++ < cancel_at; };
+      absl::StatusOr<SweepResult> r = recs.schedule().Sweep(recs.Input(), D("2025-01-01"), options);
+      ASSERT_FALSE(r.ok()) << threads << " " << cancel_at;
+      EXPECT_EQ(r.status().code(), absl::StatusCode::kCancelled);
+      EXPECT_THAT(r.status().message(), HasSubstr("sweep"));
+      EXPECT_EQ(calls, cancel_at + 1);  // no call after the one that cancelled
+    }
+  }
 }
 
 // The sweep decides simple rule sets in closed form and the others by the
@@ -996,7 +1064,7 @@ TEST(SweepBadInputTest, EventBeforeCollectionNamesRecordAndField) {
   EXPECT_THAT(r.status().message(), HasSubstr("no result was returned"));
 
   // Reported instead: the others are answered, the bad ones marked.
-  r = recs.Sweep("2025-01-01", SweepOptions{InvalidRecords::kReport});
+  r = recs.Sweep("2025-01-01", SweepOptions{ErrorMode::kReport});
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_FALSE(r->report.complete());
   EXPECT_EQ(r->report.invalid, 2);
@@ -1008,11 +1076,39 @@ TEST(SweepBadInputTest, EventBeforeCollectionNamesRecordAndField) {
   EXPECT_EQ(r->report.errors[0].row, 1);
   EXPECT_EQ(r->report.errors[0].record_id, "r-17");
   EXPECT_EQ(r->report.errors[0].field, "last_contact");
+  EXPECT_EQ(r->report.errors[0].problem, RecordProblem::kBeforeCollection);
   // max_errors bounds the list, not the count.
-  r = recs.Sweep("2025-01-01", SweepOptions{InvalidRecords::kReport, 1, 1});
+  r = recs.Sweep("2025-01-01", SweepOptions{ErrorMode::kReport, 1, 1});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->report.invalid, 2);
   EXPECT_EQ(r->report.errors.size(), 1u);
+  // Coerced: answered and counted alike, but listed nowhere.
+  r = recs.Sweep("2025-01-01", SweepOptions{ErrorMode::kCoerce});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_FALSE(r->report.complete());
+  EXPECT_EQ(r->report.invalid, 2);
+  EXPECT_EQ(r->status[1], RetentionStatus::kInvalid);
+  EXPECT_EQ(r->status[0], RetentionStatus::kDue);
+  EXPECT_TRUE(r->report.errors.empty());
+}
+
+// Each check of a record names its problem.
+TEST(SweepBadInputTest, EachProblemHasItsName) {
+  Records recs({Rule("r", "P1Y"), Rule("c", "P6M", "last_contact")});
+  recs.Add("out", "c", {{"collection", "2024-02-01"}, {"last_contact", "99999999"}});
+  recs.Add("before", "c", {{"collection", "2024-02-01"}, {"last_contact", "2024-01-01"}});
+  recs.Add("nocoll", "r", {});
+  const int a = recs.Add("nostart", "r", {{"collection", "2020-01-01"}});
+  recs.AddHold(a, nullptr, "2024-04-01");
+  const int b = recs.Add("early", "r", {{"collection", "2020-01-01"}});
+  recs.AddHold(b, "2024-05-01", "2024-04-01");
+  absl::StatusOr<SweepResult> r = recs.Sweep("2025-01-01", SweepOptions{ErrorMode::kReport});
+  ASSERT_TRUE(r.ok()) << r.status();
+  std::vector<RecordProblem> got;
+  for (const RecordError& e : r->report.errors) got.push_back(e.problem);
+  EXPECT_THAT(got, ElementsAre(RecordProblem::kDateOutOfRange, RecordProblem::kBeforeCollection,
+                               RecordProblem::kNoCollection, RecordProblem::kHoldWithoutStart,
+                               RecordProblem::kHoldReleasedEarly));
 }
 
 TEST(SweepBadInputTest, DatesOutOfRangeAreNamed) {
@@ -1030,7 +1126,7 @@ TEST(SweepBadInputTest, MissingCollectionDateWhereARuleCountsFromIt) {
   Records recs({Rule("from-collection", "P1Y"), Rule("from-event", "P1Y", "last_contact")});
   recs.Add("a", "from-event", {{"last_contact", "2024-01-01"}});  // fine: no collection needed
   recs.Add("b", "from-collection", {});
-  absl::StatusOr<SweepResult> r = recs.Sweep("2025-01-01", SweepOptions{InvalidRecords::kReport});
+  absl::StatusOr<SweepResult> r = recs.Sweep("2025-01-01", SweepOptions{ErrorMode::kReport});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->status[0], RetentionStatus::kDue);
   EXPECT_EQ(r->status[1], RetentionStatus::kInvalid);
@@ -1156,7 +1252,7 @@ TEST(SweepBadInputTest, CprNumbersInsideIdsAreWithheldInEverySpelling) {
     recs.Add(id, "contact", {{"collection", "2024-02-01"}, {"last_contact", "2024-01-01"}});
   }
   SweepOptions report;
-  report.on_invalid = InvalidRecords::kReport;
+  report.on_invalid = ErrorMode::kReport;
   report.max_errors = ids.size();
   auto r = recs.Sweep("2025-01-01", report);
   ASSERT_TRUE(r.ok()) << r.status();

@@ -294,7 +294,7 @@ def test_sweep_bad_input(kapsel: gdprkit.RetentionSchedule, practio: gdprkit.Ret
     # Arguments.
     with pytest.raises(TypeError, match="exactly one"):
         gdprkit.sweep(df, policy=kapsel, on="2027-01-01")
-    with pytest.raises(gdprkit.InvalidArgumentError, match="errors must be"):
+    with pytest.raises(gdprkit.InvalidArgumentError, match="unknown error mode"):
         gdprkit.sweep(df, policy=kapsel, on="2027-01-01", purpose="purpose", errors="ignore")
     with pytest.raises(gdprkit.RetentionInputError, match="on"):
         gdprkit.sweep(df, policy=kapsel, on="2027-02-30", purpose="purpose")

@@ -26,6 +26,8 @@ from doors import CLI, REPO, needs_c, needs_cli, run_c_probe, run_cli
 from gdprkit import _gdprkit, retention
 
 NAMES: Dict[str, List[str]] = _gdprkit.retention_names()
+MODES: List[str] = _gdprkit.error_mode_names()
+LANGS: List[str] = _gdprkit.language_names()
 
 
 # One rule per way a record can end up, so that a sweep on 2026-01-01 gives
@@ -125,13 +127,38 @@ def test_python_prints_each_status_and_reason(policy_file: pathlib.Path) -> None
 
 
 def test_python_accepts_each_errors_mode(policy_file: pathlib.Path) -> None:
-    assert NAMES["invalid_records"] == ["raise", "report"]
-    for mode in NAMES["invalid_records"]:
-        rows = [r for r, _ in ROWS]
+    """The common error modes (gdprkit/common.h), each with its one meaning,
+    and the older spellings "fail" and "skip"."""
+    assert retention.ERRORS_MODES == tuple(MODES)
+    assert set(MODES) == {"raise", "coerce", "report"}
+    rows = [r for r, _ in ROWS]
+    for mode in MODES + ["fail", "skip"]:
         assert len(sweep(policy_file, rows, errors=mode)) == len(rows)
-    with pytest.raises(gdprkit.RetentionInputError):
-        sweep(policy_file, [INVALID[0]], errors="raise")
-    assert sweep(policy_file, [INVALID[0]], errors="report").attrs["complete"] is False
+    for mode in ("raise", "fail"):
+        with pytest.raises(gdprkit.RetentionInputError):
+            sweep(policy_file, [INVALID[0]], errors=mode)
+    for mode in ("coerce", "skip", "report"):
+        out = sweep(policy_file, rows + [INVALID[0]], errors=mode)
+        assert out.attrs["complete"] is False and out["status"].iloc[-1] == "invalid"
+        listed = gdprkit.retention.report(out).invalid_records
+        assert len(listed) == (1 if mode == "report" else 0)
+        assert len(out.attrs["errors"]) == len(listed)
+
+
+def test_python_titles_are_the_core_tables() -> None:
+    """Every name has an English and a Danish title, from the core."""
+    for lang in LANGS:
+        got = _gdprkit.retention_titles(lang)
+        for vocabulary in ("retention_status", "retention_reason", "retention_action",
+                           "record_problem"):
+            by_name = retention.titles(vocabulary, lang=lang)
+            assert list(by_name) == NAMES[vocabulary]
+            assert list(by_name.values()) == got[vocabulary]
+            assert all(by_name.values())
+    en = retention.titles("retention_status")
+    da = retention.titles("retention_status", lang="da")
+    assert all(en[n] != da[n] for n in NAMES["retention_status"])
+    assert da["due"] == "Skal slettes"
 
 
 def test_python_prints_each_action(policy_file: pathlib.Path) -> None:
@@ -156,6 +183,49 @@ def test_cli_prints_each_status_and_reason_as_python_does(
     assert got == list(zip(py["status"].astype(str), py["reason"].astype(str)))
     assert [r["rule"] for r in out["records"]] == [
         None if pd.isna(x) else x for x in py["rule"].astype(object)]
+
+
+@needs_cli
+def test_cli_prints_the_titles_python_prints(policy_file: pathlib.Path,
+                                            tmp_path: pathlib.Path) -> None:
+    rows = [r for r, _ in ROWS]
+    records = write_csv(tmp_path / "r.csv", rows)
+    for lang in LANGS:
+        out = json.loads(run_cli("retention", "sweep", "--policy", str(policy_file), "--records",
+                                 str(records), "--on", ON, "--format", "json", "--lang", lang))
+        statuses = retention.titles("retention_status", lang=lang)
+        reasons = retention.titles("retention_reason", lang=lang)
+        assert out["lang"] == lang
+        assert [r["status_title"] for r in out["records"]] == [
+            statuses[s] for _, (s, _) in ROWS]
+        assert [r["reason_title"] for r in out["records"]] == [
+            reasons[r] for _, (_, r) in ROWS]
+        text = run_cli("retention", "sweep", "--policy", str(policy_file), "--records",
+                       str(records), "--on", ON, "--lang", lang)
+        assert all(statuses[s] in text for _, (s, _) in ROWS)
+
+
+@needs_cli
+def test_cli_accepts_each_errors_mode(policy_file: pathlib.Path, tmp_path: pathlib.Path) -> None:
+    rows = [r for r, _ in ROWS]
+    good = write_csv(tmp_path / "good.csv", rows)
+    bad = write_csv(tmp_path / "bad.csv", rows + [INVALID[0]])
+    args = ["retention", "sweep", "--policy", str(policy_file), "--on", ON, "--format", "json"]
+    for mode in MODES + ["fail", "skip"]:
+        out = json.loads(run_cli(*args, "--records", str(good), "--errors", mode))
+        assert out["complete"] is True
+    for mode in ("raise", "fail"):
+        assert "before collection" in cli_error(*args, "--records", str(bad), "--errors", mode)
+    for mode in ("coerce", "skip", "report"):
+        out = json.loads(run_cli(*args, "--records", str(bad), "--errors", mode))
+        assert out["complete"] is False and out["counts"]["invalid"] == 1
+        assert out["records"][-1]["status"] == "invalid"
+        assert ("errors" in out) == (mode == "report")
+    out = json.loads(run_cli(*args, "--records", str(bad), "--errors", "report"))
+    py = gdprkit.retention.report(sweep(policy_file, rows + [INVALID[0]], errors="report"))
+    assert [e["problem"] for e in out["errors"]] == [e.problem for e in py.invalid_records]
+    assert [e["column"] for e in out["errors"]] == [e.column for e in py.invalid_records]
+    assert "valid:" in cli_error(*args, "--records", str(good), "--errors", "ignore")
 
 
 @needs_cli
@@ -202,6 +272,15 @@ for fn in ("gdprkit_retention_status_name", "gdprkit_retention_reason_name"):
     f.restype = ctypes.c_char_p
     f.argtypes = [ctypes.c_int]
     out[fn] = [f(i).decode() for i in range(-1, 12)]
+for fn in ("gdprkit_retention_status_title", "gdprkit_retention_reason_title"):
+    f = getattr(lib, fn)
+    f.restype = ctypes.c_char_p
+    f.argtypes = [ctypes.c_int, ctypes.c_int]
+    out[fn] = [[f(i, lang).decode() for i in range(-1, 12)] for lang in range(-1, 3)]
+errors_name = lib.gdprkit_errors_name
+errors_name.restype = ctypes.c_char_p
+errors_name.argtypes = [ctypes.c_int]
+out["errors"] = [errors_name(i).decode() for i in range(3)]
 print(json.dumps(out))
 """
 
@@ -214,6 +293,20 @@ def test_c_abi_prints_each_name_by_its_number() -> None:
         printed = got[fn]
         assert printed[1:1 + len(names)] == names, fn
         assert printed[0] == "" and all(p == "" for p in printed[1 + len(names):]), fn
+    # Titles by language number (-1 and 2 are no language: "").
+    for fn, vocabulary in (("gdprkit_retention_status_title", "retention_status"),
+                           ("gdprkit_retention_reason_title", "retention_reason")):
+        by_lang = got[fn]
+        assert all(t == "" for t in by_lang[0] + by_lang[-1]), fn
+        for number, lang in enumerate(LANGS):
+            want = list(retention.titles(vocabulary, lang=lang).values())
+            printed = by_lang[1 + number]
+            assert printed[1:1 + len(want)] == want, (fn, lang)
+            assert printed[0] == "" and all(p == "" for p in printed[1 + len(want):]), fn
+    # options.on_invalid takes the common error modes by number, GDPRKIT_ON_INVALID_FAIL
+    # (0) and _REPORT (1) among them.
+    assert sorted(got["errors"]) == sorted(MODES)
+    assert got["errors"][:2] == ["raise", "report"]
 
 
 def test_c_header_enums_are_the_core_names() -> None:
@@ -227,5 +320,7 @@ def test_c_header_enums_are_the_core_names() -> None:
 
     assert enum("GDPRKIT_RETENTION_") == NAMES["retention_status"]
     assert enum("GDPRKIT_REASON_") == NAMES["retention_reason"]
-    # The C door spells the modes FAIL and REPORT; the core accepts "fail" for "raise".
-    assert len(enum("GDPRKIT_ON_INVALID_")) == len(NAMES["invalid_records"])
+    # The older names of two error modes: GDPRKIT_ON_INVALID_FAIL is "fail" (an
+    # alias of "raise") and GDPRKIT_ON_INVALID_REPORT "report", by number.
+    older = enum("GDPRKIT_ON_INVALID_")
+    assert [_gdprkit.parse_error_mode(name) for name in older] == ["raise", "report"]

@@ -150,6 +150,14 @@ GDPRKIT_API const char* gdprkit_retention_status_name(int status);
  * is no reason. Static strings. Never fails. */
 GDPRKIT_API const char* gdprkit_retention_reason_name(int reason);
 
+/* The title of a status or a reason for people, in `language` (a
+ * gdprkit_language): "Due for deletion" / "Skal slettes", "A hold is in
+ * force" / "En tilbageholdelse er i kraft". UTF-8 static strings from the
+ * core's one table of titles; "" for a number that is no status or reason,
+ * or no language. Never fails; safe from any thread. Added in 0.4. */
+GDPRKIT_API const char* gdprkit_retention_status_title(int status, int language);
+GDPRKIT_API const char* gdprkit_retention_reason_title(int reason, int language);
+
 /* The records to sweep, as columns of `count` rows. Everything is borrowed
  * for the duration of the call. Initialise with GDPRKIT_SWEEP_INPUT_INIT.
  * Each array may be NULL only when its count is 0 (record_ids always). */
@@ -206,28 +214,40 @@ typedef struct gdprkit_sweep_columns {
 #define GDPRKIT_SWEEP_COLUMNS_INIT \
   { GDPRKIT_SWEEP_COLUMNS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL }
 
-/* What to do with records whose input is invalid. */
-enum gdprkit_on_invalid {
-  /* The sweep fails with INVALID_ARGUMENT naming the first such record and
-   * field, and counting the others. */
-  GDPRKIT_ON_INVALID_FAIL = 0,
-  /* The other records are answered; these get GDPRKIT_RETENTION_INVALID and
-   * are listed in the report (gdprkit_sweep_report_error_get). */
-  GDPRKIT_ON_INVALID_REPORT = 1
-};
+/* What to do with records whose input is invalid: options.on_invalid takes
+ * a gdprkit_errors (<gdprkit.h>), whose RAISE and REPORT are these two older
+ * names:
+ *   GDPRKIT_ERRORS_RAISE (= GDPRKIT_ON_INVALID_FAIL, default): the sweep fails
+ *     with INVALID_ARGUMENT naming the first such record and field, and
+ *     counting the others;
+ *   GDPRKIT_ERRORS_COERCE: the other records are answered; these get
+ *     GDPRKIT_RETENTION_INVALID and are counted (gdprkit_sweep_counts.invalid)
+ *     but not listed;
+ *   GDPRKIT_ERRORS_REPORT (= GDPRKIT_ON_INVALID_REPORT): as COERCE, and they
+ *     are listed in the report (gdprkit_sweep_report_error_get). */
+enum gdprkit_on_invalid { GDPRKIT_ON_INVALID_FAIL = 0, GDPRKIT_ON_INVALID_REPORT = 1 };
 
 /* Options of a sweep; NULL means the defaults. Initialise with
- * GDPRKIT_SWEEP_OPTIONS_INIT. */
+ * GDPRKIT_SWEEP_OPTIONS_INIT. Version 2 (0.4) added progress and
+ * progress_context; a caller built against version 1 (without them) is still
+ * accepted and gets no progress. */
 typedef struct gdprkit_sweep_options {
   unsigned int version; /* set by the caller: GDPRKIT_SWEEP_OPTIONS_VERSION */
-  int on_invalid;       /* a gdprkit_on_invalid; default GDPRKIT_ON_INVALID_FAIL */
+  int on_invalid;       /* a gdprkit_errors; default GDPRKIT_ERRORS_RAISE */
   int threads;          /* worker threads; 1 (default): the calling thread; 0: one per core */
   size_t max_errors;    /* invalid records kept in the report (all are counted); default 100 */
+  /* Version 2: progress of the one stage "sweep" (total: input.count), on
+   * the calling thread, also with several threads: done == 0 first, done ==
+   * total last. A non-zero return cancels: GDPRKIT_CANCELLED, and no partial
+   * answer is left (every row is set as for any other failure, see
+   * gdprkit_retention_sweep). NULL: no progress. */
+  gdprkit_progress_fn progress;
+  void* progress_context; /* passed to progress as is */
 } gdprkit_sweep_options;
 
-#define GDPRKIT_SWEEP_OPTIONS_VERSION 1u
+#define GDPRKIT_SWEEP_OPTIONS_VERSION 2u
 #define GDPRKIT_SWEEP_OPTIONS_INIT \
-  { GDPRKIT_SWEEP_OPTIONS_VERSION, GDPRKIT_ON_INVALID_FAIL, 1, 100 }
+  { GDPRKIT_SWEEP_OPTIONS_VERSION, GDPRKIT_ERRORS_RAISE, 1, 100, NULL, NULL }
 
 /* The counts of a sweep and its invalid records. */
 typedef struct gdprkit_sweep_report gdprkit_sweep_report;
@@ -252,9 +272,11 @@ typedef struct gdprkit_sweep_report gdprkit_sweep_report;
  * every output row to GDPRKIT_RETENTION_INVALID, GDPRKIT_NO_DATE, -1, -1,
  * GDPRKIT_REASON_INVALID_INPUT, -1: no partial answer is left behind.
  * NOT_FOUND for a selector text naming no rule or purpose (the message
- * names the selector and the nearest ids). With
- * GDPRKIT_ON_INVALID_REPORT the call succeeds; check
- * gdprkit_sweep_report_complete. Thread-safe. */
+ * names the selector and the nearest ids). CANCELLED when options.progress
+ * cancels (the columns are then set as for any failure after the arguments
+ * were accepted). With GDPRKIT_ERRORS_COERCE or GDPRKIT_ERRORS_REPORT the
+ * call succeeds on invalid records; check gdprkit_sweep_report_complete.
+ * Thread-safe. */
 GDPRKIT_API gdprkit_status gdprkit_retention_sweep(gdprkit_sweep_report** out_report,
                                                    const gdprkit_sweep_columns* columns,
                                                    const gdprkit_retention_schedule* schedule,
@@ -287,8 +309,8 @@ GDPRKIT_API gdprkit_status gdprkit_sweep_report_counts(gdprkit_sweep_counts* out
 /* 1 when every record was answered, 0 otherwise and for NULL. Never fails. */
 GDPRKIT_API int gdprkit_sweep_report_complete(const gdprkit_sweep_report* report);
 
-/* Number of invalid records kept in the report (at most max_errors); 0 for
- * NULL. Never fails. */
+/* Number of invalid records listed in the report (with GDPRKIT_ERRORS_REPORT:
+ * at most max_errors; with COERCE: none); 0 for NULL. Never fails. */
 GDPRKIT_API size_t gdprkit_sweep_report_error_count(const gdprkit_sweep_report* report);
 
 /* One invalid record. Strings live as long as the report. Initialise with
@@ -319,7 +341,7 @@ GDPRKIT_API void gdprkit_sweep_report_free(gdprkit_sweep_report* report);
 
 /* Explains the decision for record `row` of `input` as of `as_of`, line by
  * line (each rule's arithmetic, the deletion and retention dates, holds,
- * and the verdict), into a new string *out released with
+ * the verdict's titles in English, and the verdict), into a new string *out released with
  * gdprkit_retention_string_free.
  * Errors: as gdprkit_retention_sweep, INVALID_ARGUMENT for that record's
  * invalid input, NOT_FOUND for a row out of range. *out is NULL on failure. */
