@@ -170,6 +170,48 @@ class RetentionCliTest(unittest.TestCase):
         self.assertEqual(held["journal-0002"]["status"], "held")
         self.assertEqual(held["journal-0001"]["status"], "due")
 
+    def test_sweep_in_danish(self):
+        out, _ = self.ok("retention", "sweep", "--policy", KAPSEL, "--records", KAPSEL_RECORDS,
+                         "--on", "2027-03-01", "--lang", "da")
+        self.assertRegex(out, r"practice-0002 +due +2027-02-28 .* period +Skal slettes \(")
+        self.assertIn("Tilbageholdt", out)
+        out, _ = self.ok("retention", "sweep", "--policy", KAPSEL, "--records", KAPSEL_RECORDS,
+                         "--on", "2027-03-01", "--format", "csv", "--lang", "da")
+        head, first = out.splitlines()[:2]
+        self.assertTrue(head.endswith(",reason,status_title,reason_title"))
+        self.assertIn(',anchor-pending,Opbevares,"Afventer', first)
+        out, _ = self.ok("retention", "sweep", "--policy", PRACTIO, "--records", PRACTIO_RECORDS,
+                         "--on", "2026-01-01", "--explain", "journal-0001", "--lang", "da")
+        self.assertEqual(out.splitlines()[-2],
+                         "verdict: Skal slettes senere (Reglens periode regnet fra "
+                         "starthændelsen)")
+        self.assertIn("--lang", self.fails("retention", "sweep", "--policy", KAPSEL, "--records",
+                                           KAPSEL_RECORDS, "--on", "2027-03-01", "--lang", "de"))
+
+    def test_sweep_errors_modes(self):
+        records = self.write("r.csv", "id,purpose,collection,provider_number_ended\n"
+                                      "a,quality-advice-data,2019-03-01,2025-11-30\n"
+                                      "b,quality-advice-data,2019-03-01,2018-01-01\n")
+        args = ("retention", "sweep", "--policy", KAPSEL, "--records", records,
+                "--on", "2027-03-01")
+        for mode in ("raise", "fail"):
+            self.assertIn("before collection", self.fails(*args, "--errors", mode))
+        out, _ = self.ok(*args, "--errors", "coerce")
+        self.assertIn("2 records: 1 due, 0 pending, 0 kept, 0 held, 0 may be deleted, 1 invalid",
+                      out)
+        self.assertRegex(out, r"\nb +invalid .* invalid-input")
+        self.assertNotIn("Invalid records", out)
+        out, _ = self.ok(*args, "--errors", "report", "--lang", "da")
+        self.assertIn("Invalid records (1):\n", out)
+        self.assertIn('r.csv:3: record "b", column "provider_number_ended": before-collection '
+                      "(En hændelse dateret før indsamlingen)", out)
+        self.assertNotIn("2018-01-01", out.split("Invalid records")[1])
+        out, err = self.ok(*args, "--errors", "report", "--format", "csv")
+        self.assertIn("b,invalid,no,,,", out)
+        self.assertIn("gdprkit: note: ", err)
+        self.assertIn("before-collection", err)
+        self.assertIn("valid:", self.fails(*args, "--errors", "ignore"))
+
     def test_sweep_explain(self):
         out, _ = self.ok("retention", "sweep", "--policy", PRACTIO, "--records", PRACTIO_RECORDS,
                          "--on", "2026-01-01", "--explain", "journal-0001")
