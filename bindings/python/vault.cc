@@ -291,7 +291,7 @@ enum class BatchKind { kPseudonymize, kTokenize, kLookup };
 // VaultHandle.pseudonymize (through Vault::NewPseudonymizer) and
 // PseudonymizerHandle.pseudonymize (a key exported from a vault).
 py::tuple PseudonymizeIntoStrs(const Pseudonymizer& p, IdKind kind, const InputColumn& in,
-                               const BatchOptions& bo) {
+                               BatchOptions bo, const py::object& progress) {
   const std::size_t n = in.views.size();
   const Py_ssize_t size = static_cast<Py_ssize_t>(p.pseudonym_size());
   PyObject** slots = nullptr;
@@ -308,11 +308,14 @@ py::tuple PseudonymizeIntoStrs(const Pseudonymizer& p, IdKind kind, const InputC
   // An empty batch does not reach the core: PseudonymizeInto takes the null
   // data() of an empty span for "no slots" and writes to a null column.
   if (n == 0) return py::make_tuple(out, py::bytes());
+  PyProgress pp(progress);
+  bo.progress = pp.fn();
   absl::Status s;
   {
     py::gil_scoped_release release;
     s = p.PseudonymizeInto(kind, in.views, buffers, bo, &report);
   }
+  pp.Check();
   if (!s.ok()) Raise(s);
   for (std::size_t i = 0; i < report.problems.size(); ++i) {
     if (report.problems[i] != IdProblem::kNone) {
@@ -325,25 +328,36 @@ py::tuple PseudonymizeIntoStrs(const Pseudonymizer& p, IdKind kind, const InputC
 }
 
 py::tuple PseudonymizeIntoStrs(const Vault& v, const std::string& domain, IdKind kind,
-                               const InputColumn& in, const BatchOptions& bo) {
+                               const InputColumn& in, const BatchOptions& bo,
+                               const py::object& progress) {
   absl::StatusOr<std::unique_ptr<Pseudonymizer>> made;
   {
     py::gil_scoped_release release;
     made = v.NewPseudonymizer(domain, bo.key_version);
   }
   if (!made.ok()) Raise(made.status());
-  return PseudonymizeIntoStrs(**made, kind, in, bo);
+  return PseudonymizeIntoStrs(**made, kind, in, bo, progress);
 }
 
-// BatchOptions of a batch from the module's arguments.
-BatchOptions BatchOptionsFrom(bool skip_invalid, const OptionsTuple& id_options,
+// BatchOptions of a batch from the module's arguments: `errors` is a name
+// of the core's ErrorMode (the package passed it through
+// _args.errors_mode). The progress callback is set by the caller.
+BatchOptions BatchOptionsFrom(const std::string& errors, const OptionsTuple& id_options,
                               std::uint32_t key_version) {
   BatchOptions bo;
   bo.id_options = IdOptionsFrom(id_options);
-  bo.invalid_rows = skip_invalid ? InvalidRows::kSkip : InvalidRows::kFail;
+  bo.errors = ValueOrRaise(ParseErrorMode(errors));
   bo.key_version = key_version;
   return bo;
 }
+
+py::bytes TokenProblemBytes(const std::vector<TokenProblem>& problems) {
+  std::string b(problems.size(), '\0');
+  for (std::size_t i = 0; i < problems.size(); ++i) b[i] = static_cast<char>(problems[i]);
+  return py::bytes(b);
+}
+
+Language LanguageFrom(const std::string& name) { return ValueOrRaise(ParseLanguage(name)); }
 
 // Wipes a std::string that held a secret (the exported key text).
 void WipeString(std::string* s) {
@@ -374,15 +388,20 @@ std::string_view TrimSpace(std::string_view s) {
 
 // Runs a batch: returns (values: list[str | None], problems: bytes).
 py::tuple RunBatch(const VaultHandle& h, BatchKind what, const std::string& domain, int kind,
-                   const py::handle& values, bool skip_invalid, const OptionsTuple& id_options,
-                   std::uint32_t key_version) {
+                   const py::handle& values, const std::string& errors,
+                   const OptionsTuple& id_options, std::uint32_t key_version,
+                   const py::object& progress) {
   std::shared_ptr<Vault> v = h.Get();
   const IdKind k = KindFrom(kind);
   InputColumn in = ReadColumn(values, "values");
-  const BatchOptions bo = BatchOptionsFrom(skip_invalid, id_options, key_version);
-  if (what == BatchKind::kPseudonymize) return PseudonymizeIntoStrs(*v, domain, k, in, bo);
+  BatchOptions bo = BatchOptionsFrom(errors, id_options, key_version);
+  if (what == BatchKind::kPseudonymize) {
+    return PseudonymizeIntoStrs(*v, domain, k, in, bo, progress);
+  }
   StringColumn out;
   BatchReport report;
+  PyProgress pp(progress);
+  bo.progress = pp.fn();
   absl::Status s;
   {
     py::gil_scoped_release release;
@@ -398,6 +417,7 @@ py::tuple RunBatch(const VaultHandle& h, BatchKind what, const std::string& doma
         break;
     }
   }
+  pp.Check();
   if (!s.ok()) Raise(s);
   OutputShape shape;
   shape.array = in.array;
@@ -424,11 +444,15 @@ void RegisterVault(py::module_& m) {
         return ProblemBytes(problems);
       },
       py::arg("kind"), py::arg("values"), py::arg("options"));
+  // errors: the core's ErrorMode by name; under "raise" the first rejected
+  // row raises the core's message (IdProblemStatus: row, kind, why).
   m.def(
       "ids_normalize",
-      [](int kind, const py::handle& values, const OptionsTuple& options) {
+      [](int kind, const py::handle& values, const OptionsTuple& options,
+         const std::string& errors) {
         const IdKind k = KindFrom(kind);
         const IdOptions io = IdOptionsFrom(options);
+        const ErrorMode mode = ValueOrRaise(ParseErrorMode(errors));
         InputColumn in = ReadColumn(values, "values");
         std::vector<IdProblem> problems;
         StringColumn out;
@@ -436,11 +460,18 @@ void RegisterVault(py::module_& m) {
           py::gil_scoped_release release;
           NormalizeIds(k, in.views, &out, &problems, io);
         }
+        if (mode == ErrorMode::kRaise) {
+          for (std::size_t i = 0; i < problems.size(); ++i) {
+            if (problems[i] == IdProblem::kNone) continue;
+            out.SecureClear();
+            Raise(IdProblemStatus(k, problems[i], static_cast<long long>(i)));
+          }
+        }
         py::list list = ToList(out, &problems);
         out.SecureClear();
         return py::make_tuple(list, ProblemBytes(problems));
       },
-      py::arg("kind"), py::arg("values"), py::arg("options"));
+      py::arg("kind"), py::arg("values"), py::arg("options"), py::arg("errors") = "raise");
   // The vocabularies of identifiers and the vault, from the core's tables
   // (gdprkit/identifiers.h, src/vault/vocabulary.cc): the package lists and
   // parses names through these, never by copies of its own.
@@ -461,8 +492,26 @@ void RegisterVault(py::module_& m) {
   m.def("id_kind_name", [](int kind) { return std::string(IdKindName(KindFrom(kind))); });
   m.def("id_problem_code",
         [](int problem) { return std::string(IdProblemCode(static_cast<IdProblem>(problem))); });
-  m.def("id_problem_text", [](int kind, int problem) {
-    return std::string(IdProblemText(KindFrom(kind), static_cast<IdProblem>(problem)));
+  m.def(
+      "id_problem_text",
+      [](int kind, int problem, const std::string& lang) {
+        return std::string(
+            IdProblemText(KindFrom(kind), static_cast<IdProblem>(problem), LanguageFrom(lang)));
+      },
+      py::arg("kind"), py::arg("problem"), py::arg("lang") = "en");
+  m.def("id_kind_title", [](int kind, const std::string& lang) {
+    return std::string(IdKindTitle(KindFrom(kind), LanguageFrom(lang)));
+  });
+  m.def("token_problem_names", [] { return Names(TokenProblemNames()); });
+  m.def("token_problem_title", [](const std::string& name, const std::string& lang) {
+    return std::string(
+        TokenProblemTitle(ValueOrRaise(ParseTokenProblem(name)), LanguageFrom(lang)));
+  });
+  m.def("key_state_title", [](const std::string& name, const std::string& lang) {
+    return std::string(KeyStateTitle(ValueOrRaise(ParseKeyState(name)), LanguageFrom(lang)));
+  });
+  m.def("audit_op_title", [](const std::string& name, const std::string& lang) {
+    return std::string(AuditOpTitle(ValueOrRaise(ParseAuditOp(name)), LanguageFrom(lang)));
   });
   m.def("cpr_info", [](const std::string& value, const OptionsTuple& options) -> py::object {
     char digits[10];
@@ -519,11 +568,16 @@ void RegisterVault(py::module_& m) {
              }
              return out;
            })
+      .def_property_readonly("protection",
+                             [](const VaultHandle& h) {
+                               return std::string(VaultProtectionName(h.Get()->protection()));
+                             })
       .def("pseudonymize",
            [](const VaultHandle& h, const std::string& domain, int kind, const py::handle& values,
-              bool skip_invalid, const OptionsTuple& o, std::uint32_t key_version) {
-             return RunBatch(h, BatchKind::kPseudonymize, domain, kind, values, skip_invalid, o,
-                             key_version);
+              const std::string& errors, const OptionsTuple& o, std::uint32_t key_version,
+              const py::object& progress) {
+             return RunBatch(h, BatchKind::kPseudonymize, domain, kind, values, errors, o,
+                             key_version, progress);
            })
       .def("export_pseudonym_key",
            [](const VaultHandle& h, const std::string& domain, const std::string& reason) {
@@ -542,53 +596,71 @@ void RegisterVault(py::module_& m) {
            })
       .def("tokenize",
            [](const VaultHandle& h, const std::string& domain, int kind, const py::handle& values,
-              bool skip_invalid, const OptionsTuple& o) {
-             return RunBatch(h, BatchKind::kTokenize, domain, kind, values, skip_invalid, o, 0);
+              const std::string& errors, const OptionsTuple& o, const py::object& progress) {
+             return RunBatch(h, BatchKind::kTokenize, domain, kind, values, errors, o, 0, progress);
            })
       .def("lookup_tokens",
            [](const VaultHandle& h, const std::string& domain, int kind, const py::handle& values,
-              bool skip_invalid, const OptionsTuple& o) {
-             return RunBatch(h, BatchKind::kLookup, domain, kind, values, skip_invalid, o, 0);
+              const std::string& errors, const OptionsTuple& o, const py::object& progress) {
+             return RunBatch(h, BatchKind::kLookup, domain, kind, values, errors, o, 0, progress);
            })
       .def("reidentify",
            [](const VaultHandle& h, const std::string& domain, const py::handle& tokens,
-              const std::string& reason) {
+              const std::string& reason, const std::string& errors, const py::object& progress) {
              std::shared_ptr<Vault> v = h.Get();
              InputColumn in = ReadColumn(tokens, "tokens");
+             BatchOptions bo;
+             bo.errors = ValueOrRaise(ParseErrorMode(errors));
+             PyProgress pp(progress);
+             bo.progress = pp.fn();
              StringColumn out;
              std::vector<IdKind> kinds;
+             BatchReport report;
              absl::Status s;
              {
                py::gil_scoped_release release;
-               s = v->Reidentify(domain, in.views, reason, &out, &kinds);
+               s = v->Reidentify(domain, in.views, reason, &out, &kinds, bo, &report);
              }
+             pp.Check();
              if (!s.ok()) {
                out.SecureClear();
                Raise(s);
              }
-             py::list list = ToList(out, nullptr);
+             OutputShape shape;
+             shape.array = in.array;
+             shape.empty_is_none = true;  // a rejected token
+             py::object column = ToColumn(out, nullptr, shape);
              out.SecureClear();
-             return list;
+             return py::make_tuple(column, TokenProblemBytes(report.token_problems));
            })
       .def("translate",
            [](const VaultHandle& h, const std::string& from, const std::string& to,
-              const py::handle& tokens, const std::string& reason, const std::string& target_name) {
+              const py::handle& tokens, const std::string& reason, const std::string& target_name,
+              const std::string& errors, const py::object& progress) {
              // vault.py checks `to=`; this is the second line of defence.
              const TranslateTarget target = ValueOrRaise(ParseTranslateTarget(target_name));
              std::shared_ptr<Vault> v = h.Get();
              InputColumn in = ReadColumn(tokens, "tokens");
+             BatchOptions bo;
+             bo.errors = ValueOrRaise(ParseErrorMode(errors));
+             PyProgress pp(progress);
+             bo.progress = pp.fn();
              StringColumn out;
+             BatchReport report;
              absl::Status s;
              {
                py::gil_scoped_release release;
-               s = v->Translate(from, to, in.views, reason, target, &out);
+               s = v->Translate(from, to, in.views, reason, target, &out, bo, &report);
              }
+             pp.Check();
              if (!s.ok()) Raise(s);
              // Tokens and pseudonyms: ASCII; in the caller's kind of container.
              OutputShape shape;
              shape.array = in.array;
              shape.ascii = true;
-             return ToColumn(out, nullptr, shape);
+             shape.empty_is_none = true;  // a rejected token
+             py::object column = ToColumn(out, nullptr, shape);
+             return py::make_tuple(column, TokenProblemBytes(report.token_problems));
            })
       .def("erase",
            [](const VaultHandle& h, int kind, const std::string& identifier,
@@ -696,13 +768,14 @@ void RegisterVault(py::module_& m) {
                              })
       .def(
           "pseudonymize",
-          [](const PseudonymizerHandle& h, int kind, const py::handle& values, bool skip_invalid,
-             const OptionsTuple& o) {
+          [](const PseudonymizerHandle& h, int kind, const py::handle& values,
+             const std::string& errors, const OptionsTuple& o, const py::object& progress) {
             const IdKind k = KindFrom(kind);
             InputColumn in = ReadColumn(values, "values");
-            return PseudonymizeIntoStrs(h.get(), k, in, BatchOptionsFrom(skip_invalid, o, 0));
+            return PseudonymizeIntoStrs(h.get(), k, in, BatchOptionsFrom(errors, o, 0), progress);
           },
-          py::arg("kind"), py::arg("values"), py::arg("skip_invalid"), py::arg("options"));
+          py::arg("kind"), py::arg("values"), py::arg("errors"), py::arg("options"),
+          py::arg("progress") = py::none());
 }
 
 }  // namespace python

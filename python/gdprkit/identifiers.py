@@ -44,26 +44,67 @@ True
 
 Rejections name the row and the reason, never the value: messages must not
 carry the identifiers they protect.
+
+``errors=`` has one meaning in every batch call of the package (the
+identifiers' :func:`normalise` and the vault's pseudonymise, tokenise,
+lookup_tokens, reidentify and translate):
+
+* ``"raise"`` (default): :class:`gdprkit.InvalidArgumentError` naming the
+  first rejected row and why (never the value); nothing is returned;
+* ``"coerce"``: a rejected row's result is ``None``;
+* ``"report"``: as ``"coerce"``, and the call returns a pair
+  ``(values, rejected)``: the same container, and a :class:`RejectedRows`
+  listing each rejected row (its position, its index label for a Series, and
+  the reason's code and title; ``rejected.frame(lang="da")`` as a DataFrame).
+
+>>> values, rejected = identifiers.normalise(["010203-1234", "12"], errors="report")
+>>> values, list(rejected)
+(['0102031234', None], [(1, 'bad_length')])
+>>> identifiers.explain("bad_length", "cpr", lang="da")
+'et CPR-nummer har 10 cifre (DDMMÅÅ-SSSS)'
 """
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any, Callable, Optional, Sequence, Tuple, Union
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Dict,
+    Iterator,
+    List,
+    Literal,
+    Optional,
+    Sequence,
+    Tuple,
+    TypedDict,
+    Union,
+    overload,
+)
 
-from . import _args, _gdprkit
+from . import _args, _display, _gdprkit, _log
 from ._errors import ArgumentTypeError, InvalidArgumentError
+
+if TYPE_CHECKING:
+    import numpy
+    import pandas
+    from typing_extensions import Unpack
 
 __all__ = [
     "KINDS",
     "PROBLEMS",
+    "TOKEN_PROBLEMS",
     "CprInfo",
+    "IdOptions",
+    "RejectedRows",
     "check",
     "cpr_info",
     "explain",
     "is_valid",
     "kind_name",
+    "kind_title",
     "normalise",
     "normalize",
     "validate_cpr",
@@ -75,6 +116,28 @@ KINDS: Tuple[str, ...] = tuple(_gdprkit.id_kind_names())
 
 #: The problem codes, by number (0 = "ok"), from the core's table.
 PROBLEMS: Tuple[str, ...] = tuple(_gdprkit.id_problem_codes())
+
+#: Why a token was rejected (reidentify, translate), by number (0 = "ok").
+TOKEN_PROBLEMS: Tuple[str, ...] = tuple(_gdprkit.token_problem_names())
+
+#: The modes of ``errors=`` in a batch call.
+ERROR_MODES: Tuple[str, ...] = ("raise", "coerce", "report")
+
+#: ``errors=`` as the type checker sees it; "report" changes the result.
+Errors = Literal["raise", "coerce"]
+
+
+class IdOptions(TypedDict, total=False):
+    """The keyword arguments of how identifiers are checked, shared by every
+    call that checks them (for the type checker: ``**options:
+    Unpack[IdOptions]``)."""
+
+    require_modulus11: bool
+    allow_replacement: bool
+    pad_provider_number: bool
+    allow_future: bool
+    as_of: Any
+
 
 #: Where times with a zone given as ``as_of`` are read.
 _ZONE = "Europe/Copenhagen"
@@ -247,6 +310,12 @@ class _Column:
         # references); results then come back as an object array too.
         return np.asarray(arr, dtype=object)
 
+    def labels(self) -> Optional[Sequence[Any]]:
+        """The index labels of a Series (None for other containers)."""
+        if self._kind != "series":
+            return None
+        return list(self._ref.index)
+
     def wrap(self, result: Any, dtype: Optional[Any] = None) -> Any:
         """`result` (one value per row) in the caller's kind of container."""
         if self._kind == "scalar":
@@ -284,15 +353,96 @@ class _Column:
         return self.wrap([to(b) for b in problems])
 
 
-def _first_problem_error(kind: int, problems: bytes) -> InvalidArgumentError:
-    for i, p in enumerate(problems):
-        if p:
-            return InvalidArgumentError(
-                f"row {i}: {_gdprkit.id_kind_label(kind)} rejected: "
-                f"{_gdprkit.id_problem_text(kind, p)} "
-                f"[{PROBLEMS[p]}]"
-            )
-    return InvalidArgumentError("rejected")  # pragma: no cover
+class RejectedRows:
+    """The rows a batch call rejected under ``errors="report"``: for each its
+    position (``rows``), its index label when the input was a Series
+    (``labels``), and why (``reasons``: codes of :data:`PROBLEMS` or, for
+    tokens, :data:`TOKEN_PROBLEMS`). Never a value. Iterating gives
+    ``(row, reason)`` pairs; :meth:`frame` a DataFrame with the reasons'
+    titles in English or Danish."""
+
+    __slots__ = ("_kind", "_tokens", "rows", "labels", "reasons")
+
+    def __init__(self, problems: bytes, *, kind: int, tokens: bool = False,
+                 labels: Optional[Sequence[Any]] = None) -> None:
+        codes = TOKEN_PROBLEMS if tokens else PROBLEMS
+        self._kind = kind
+        self._tokens = tokens
+        self.rows: Tuple[int, ...] = tuple(i for i, p in enumerate(problems) if p)
+        self.reasons: Tuple[str, ...] = tuple(codes[problems[i]] for i in self.rows)
+        self.labels: Optional[Tuple[Any, ...]] = (
+            None if labels is None else tuple(labels[i] for i in self.rows))
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self) -> Iterator[Tuple[int, str]]:
+        return iter(zip(self.rows, self.reasons))
+
+    def __bool__(self) -> bool:
+        return bool(self.rows)
+
+    def title(self, reason: str, lang: str = "en") -> str:
+        """The reason's sentence for people, in English or Danish."""
+        language = _args.language(lang)
+        if self._tokens:
+            return str(_gdprkit.token_problem_title(reason, language))
+        return str(_gdprkit.id_problem_text(self._kind, PROBLEMS.index(reason), language))
+
+    def counts(self) -> Dict[str, int]:
+        """How many rows each reason rejected, most first."""
+        out: Dict[str, int] = {}
+        for r in self.reasons:
+            out[r] = out.get(r, 0) + 1
+        return dict(sorted(out.items(), key=lambda kv: -kv[1]))
+
+    def frame(self, lang: str = "en") -> "pandas.DataFrame":
+        """One row per rejected row: ``row`` (position), ``label`` (the
+        Series' index label, when there was one), ``reason`` (the code) and
+        ``title`` (why, in `lang`)."""
+        import pandas as pd
+
+        data: Dict[str, Any] = {"row": list(self.rows)}
+        if self.labels is not None:
+            data["label"] = list(self.labels)
+        data["reason"] = list(self.reasons)
+        data["title"] = [self.title(r, lang) for r in self.reasons]
+        df: pd.DataFrame = pd.DataFrame(data)
+        return df
+
+    def __repr__(self) -> str:
+        return _display.one_line("RejectedRows", rows=len(self), reasons=self.counts())
+
+    def to_html(self, lang: str = "en") -> str:
+        """The display: the count, then one line per reason (code, title,
+        rows), and the first rows."""
+        counts = self.counts()
+        return _display.block(
+            "Rejected rows", _display.plural(len(self), "row"),
+            _display.table(["reason", "why", "rows"],
+                           [(r, self.title(r, lang), n) for r, n in counts.items()]),
+            _display.table(["row", "reason"], list(self), max_rows=20))
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+
+def _rejections(problems: bytes, kind: int, col: "_Column", tokens: bool = False) -> RejectedRows:
+    return RejectedRows(problems, kind=kind, tokens=tokens, labels=col.labels())
+
+
+def _result(values: Any, problems: bytes, errors: str, kind: int, col: "_Column",
+            tokens: bool = False) -> Any:
+    """What a batch call returns: `values`, or (values, rejected rows) under
+    ``errors="report"``."""
+    if errors == "report":
+        return values, _rejections(problems, kind, col, tokens)
+    return values
+
+
+def _logged(entry: Dict[str, _log.Count], kind: int, rows: int, problems: bytes) -> None:
+    entry.update(kind=KINDS[kind - 1] if 0 < kind <= len(KINDS) else "token", rows=rows,
+                 rejected=sum(1 for p in problems if p))
 
 
 def check(
@@ -349,6 +499,21 @@ def validate_cpr(values: Any, *, require_modulus11: bool = False,
                     as_of=as_of)
 
 
+@overload
+def normalise(values: str, kind: Union[str, int] = ..., *,  # type: ignore[overload-overlap]
+              errors: Errors = ..., **options: Unpack[IdOptions]) -> Optional[str]: ...
+@overload
+def normalise(values: "pandas.Series[Any]", kind: Union[str, int] = ..., *,
+              errors: Errors = ..., **options: Unpack[IdOptions]) -> "pandas.Series[Any]": ...
+@overload
+def normalise(values: "numpy.ndarray[Any, Any]", kind: Union[str, int] = ..., *,
+              errors: Errors = ..., **options: Unpack[IdOptions]) -> "numpy.ndarray[Any, Any]": ...
+@overload
+def normalise(values: Sequence[Optional[str]], kind: Union[str, int] = ..., *,
+              errors: Errors = ..., **options: Unpack[IdOptions]) -> List[Optional[str]]: ...
+@overload
+def normalise(values: Any, kind: Union[str, int] = ..., *, errors: Literal["report"],
+              **options: Unpack[IdOptions]) -> Tuple[Any, RejectedRows]: ...
 def normalise(
     values: Any,
     kind: Union[str, int] = "cpr",
@@ -360,39 +525,49 @@ def normalise(
     allow_future: bool = False,
     as_of: Any = None,
 ) -> Any:
-    """The normal form of every value (what the vault pseudonymises).
+    """The normal form of every value (what the vault pseudonymises), in the
+    caller's container.
 
     Args:
         errors: ``"raise"`` (default): :class:`InvalidArgumentError` naming the
             first rejected row and why (never the value); ``"coerce"``:
-            rejected rows become ``None``.
+            rejected rows become ``None``; ``"report"``: as ``"coerce"``, and
+            the result is ``(values, rejected)`` with a :class:`RejectedRows`.
         allow_future, as_of: CPR numbers born after ``as_of`` (default: today
             in Denmark) are rejected (``"future_birth_date"``) unless
             ``allow_future=True``.
     """
-    _args.choice(errors, "errors", ("raise", "coerce"))
+    mode = _args.errors_mode(errors, ERROR_MODES)
     k = _kind_number(kind)
     options = _options(require_modulus11, allow_replacement, pad_provider_number, allow_future,
                        as_of)
     col = _Column(values, k)
-    out, problems = _gdprkit.ids_normalize(k, col.items, options)
-    if errors == "raise" and any(problems):
-        raise _first_problem_error(k, problems)
-    return col.wrap(out)
+    with _log.timed("identifiers.normalise") as entry:
+        out, problems = _gdprkit.ids_normalize(k, col.items, options, mode)
+        _logged(entry, k, len(problems), problems)
+    return _result(col.wrap(out), problems, mode, k, col)
 
 
 normalize = normalise
 
 
-def explain(problem: Union[str, int], kind: Union[str, int] = "cpr") -> str:
+def explain(problem: Union[str, int], kind: Union[str, int] = "cpr", *,
+            lang: str = "en") -> str:
     """Why a value of `kind` was rejected with `problem` (a code from
-    :func:`check` or its number), in a sentence that never repeats the value."""
+    :func:`check` or its number), in a sentence that never repeats the value;
+    in Danish with ``lang="da"`` (the core's table of both)."""
     k = _kind_number(kind)
     if isinstance(problem, str):
-        number = PROBLEMS.index(_args.choice(problem, "problem", PROBLEMS))
+        number = int(_gdprkit.id_problem_parse(_args.text(problem, "problem")))
     else:
         number = _args.integer(problem, "problem", 0, len(PROBLEMS) - 1)
-    return str(_gdprkit.id_problem_text(k, number))
+    return str(_gdprkit.id_problem_text(k, number, _args.language(lang)))
+
+
+def kind_title(kind: Union[str, int], *, lang: str = "en") -> str:
+    """The title of a kind for people: ``"CPR number"``, in Danish
+    ``"CPR-nummer"``."""
+    return str(_gdprkit.id_kind_title(_kind_number(kind), _args.language(lang)))
 
 
 @dataclass(frozen=True)
@@ -418,6 +593,6 @@ def cpr_info(value: str, *, require_modulus11: bool = False,
                                    as_of))
     if isinstance(r, int):
         raise InvalidArgumentError(
-            f"CPR number rejected: {_gdprkit.id_problem_text(1, r)} [{PROBLEMS[r]}]"
+            f"CPR number rejected: {_gdprkit.id_problem_text(1, r, 'en')} [{PROBLEMS[r]}]"
         )
     return CprInfo(*r)

@@ -32,7 +32,17 @@ Columns go in as lists, NumPy arrays or pandas Series and come back as the same
 released. Identifiers are checked first (:mod:`gdprkit.identifiers`); with
 ``errors="raise"`` (default) a rejected row fails the batch with
 :class:`gdprkit.InvalidArgumentError` naming the row and the reason, with
-``errors="coerce"`` its result is ``None``.
+``errors="coerce"`` its result is ``None``, and with ``errors="report"`` the
+call returns ``(values, rejected)``, a :class:`gdprkit.identifiers.RejectedRows`
+beside the values (the same in every batch call: pseudonymise, tokenise,
+lookup_tokens, reidentify, translate). ``progress=True`` shows a tqdm bar per
+stage (``pip install 'gdprkit[progress]'``), a callable
+``progress(stage, done, total)`` gets the counts (return ``False`` to cancel:
+:class:`gdprkit.CancelledError`, nothing written). The ``gdprkit`` logger
+records each batch's kind, rows, rejected rows and duration, never a value.
+
+Every -ise name has its -ize twin (``pseudonymize``, ``tokenize``,
+``Pseudonymiser``).
 
 Secrets: the passphrase (str or bytes) or host key (32 bytes) is copied into
 libsodium's guarded memory in the C++ core and wiped there; this module keeps
@@ -44,21 +54,38 @@ that matters. A wrong passphrase or key raises :class:`WrongPassphraseError`.
 
 from __future__ import annotations
 
+import datetime
 import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, List, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any, List, Literal, Optional, Sequence, Tuple, Union, overload
 
-from . import _args, _gdprkit
+from . import _args, _display, _gdprkit, _log, _progress
 from ._errors import ArgumentTypeError, InvalidArgumentError, UnauthenticatedError
-from .identifiers import _Column, _kind_number, _options
+from .identifiers import (
+    ERROR_MODES,
+    Errors,
+    IdOptions,
+    RejectedRows,
+    _Column,
+    _kind_number,
+    _logged,
+    _options,
+    _result,
+)
 
 if TYPE_CHECKING:
+    import numpy
     import pandas
+    from typing_extensions import Unpack
+
+    _Series = pandas.Series[Any]
+    _Array = numpy.ndarray[Any, Any]
 
 __all__ = [
     "AuditVerification",
     "DomainInfo",
     "ErasureReport",
+    "Pseudonymiser",
     "Pseudonymizer",
     "Vault",
     "WrongPassphraseError",
@@ -85,6 +112,22 @@ class DomainInfo:
     created_unix: int
     tokens: int
 
+    @property
+    def created(self) -> datetime.datetime:
+        """When the domain was created (UTC)."""
+        return datetime.datetime.fromtimestamp(self.created_unix, datetime.timezone.utc)
+
+    def _row(self) -> Tuple[Any, ...]:
+        return (self.name, self.scheme, self.key_version, self.tokens,
+                self.created.strftime("%Y-%m-%d %H:%M UTC"), self.description)
+
+    def __repr__(self) -> str:
+        return _display.one_line("DomainInfo", name=self.name, scheme=self.scheme,
+                                 key_version=self.key_version, tokens=self.tokens)
+
+    def _repr_html_(self) -> str:
+        return _display.block("Domain", self.name, _display.table(_DOMAIN_COLUMNS, [self._row()]))
+
 
 @dataclass(frozen=True)
 class ErasureReport:
@@ -94,6 +137,15 @@ class ErasureReport:
     domains_searched: int
     wal_truncated: bool  #: no old copy of the records remains in the -wal file
 
+    def _summary(self) -> str:
+        wal = ("the write-ahead log is truncated" if self.wal_truncated else
+               "older copies remain in the -wal file until Vault.checkpoint() succeeds")
+        return (f"{_display.plural(self.tokens_erased, 'token record')} removed from "
+                f"{_display.plural(self.domains_searched, 'domain')} searched; {wal}")
+
+    def _repr_html_(self) -> str:
+        return _display.block("Erasure", self._summary())
+
 
 @dataclass(frozen=True)
 class AuditVerification:
@@ -101,6 +153,11 @@ class AuditVerification:
 
     entries: int
     head: str  #: hex chain value of the last entry; anchor it elsewhere
+
+    def _repr_html_(self) -> str:
+        return _display.block(
+            "Audit trail intact", f"{_display.plural(self.entries, 'entry', 'entries')}, "
+            f"head {self.head[:16]}...")
 
 
 def _secret_copy(value: Optional[_Secret], what: str) -> bytearray:
@@ -116,11 +173,14 @@ def _wipe(buf: bytearray) -> None:
     buf[:] = b"\0" * len(buf)
 
 
-def _check_errors(errors: str) -> bool:
-    return _args.choice(errors, "errors", ("raise", "coerce")) == "coerce"
+def _errors(errors: Any) -> str:
+    return _args.errors_mode(errors, ERROR_MODES)
 
 
 _check_text = _args.text
+
+#: The columns of the domains' table (displays, :meth:`Vault.domains_frame`).
+_DOMAIN_COLUMNS = ("domain", "scheme", "key version", "tokens", "created", "description")
 
 # The vault's vocabularies, from the core's tables (src/vault/vocabulary.cc).
 _KDF_COSTS = tuple(_gdprkit.kdf_cost_names())
@@ -241,7 +301,38 @@ class Vault:
         self.close()
 
     def __repr__(self) -> str:
-        return f"<gdprkit.Vault {self.path!r}{' closed' if self.closed else ''}>"
+        if self.closed:
+            return _display.one_line("Vault", file=os.path.basename(self.path), closed=True)
+        domains = self.domains()
+        return _display.one_line(
+            "Vault", file=os.path.basename(self.path), protection=self._h.protection,
+            domains=len(domains), tokens=sum(d.tokens for d in domains))
+
+    def _created(self) -> Optional[datetime.datetime]:
+        """When the vault was created: the time of its first audit entry."""
+        first = self._h.read_audit(1, 1)
+        if not first:
+            return None
+        return datetime.datetime.fromtimestamp(first[0][1] / 1e6, datetime.timezone.utc)
+
+    def to_html(self) -> str:
+        """The display: the file's name, how the keys are protected, when the
+        vault was created, and its domains (scheme, key version, tokens).
+        Never a key, passphrase, token or identifier."""
+        name = os.path.basename(self.path)
+        if self.closed:
+            return _display.block("Vault", f"{name} (closed)")
+        domains = self.domains()
+        created = self._created()
+        summary = (f"{name}: keys under a {self._h.protection.replace('_', ' ')}, "
+                   f"{_display.plural(len(domains), 'domain')}, "
+                   f"{_display.plural(sum(d.tokens for d in domains), 'token')}"
+                   + (f", created {created:%Y-%m-%d %H:%M} UTC" if created else ""))
+        return _display.block("Vault", summary,
+                              _display.table(_DOMAIN_COLUMNS, [d._row() for d in domains]))
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
 
     def __reduce__(self) -> Any:
         raise TypeError("a Vault cannot be pickled (it holds keys); open it in each process")
@@ -268,8 +359,45 @@ class Vault:
         """All domains, by name."""
         return [DomainInfo(*d) for d in self._h.list_domains()]
 
+    def domains_frame(self) -> "pandas.DataFrame":
+        """The domains as a pandas DataFrame, one row per domain: ``name``,
+        ``description``, ``scheme``, ``key_version``, ``created`` (UTC) and
+        ``tokens``. Read-only."""
+        import pandas as pd
+
+        df: pd.DataFrame = pd.DataFrame(
+            self._h.list_domains(),
+            columns=["name", "description", "scheme", "key_version", "created", "tokens"])
+        df["created"] = pd.to_datetime(df["created"], unit="s", utc=True)
+        return df
+
     # ---- Batches ----------------------------------------------------------
 
+    @overload
+    def pseudonymise(self, values: str, *, domain: str,  # type: ignore[overload-overlap]
+                     kind: Union[str, int] = ..., errors: Errors = ..., key_version: int = ...,
+                     progress: _progress.ProgressArg = ...,
+                     **options: Unpack[IdOptions]) -> Optional[str]: ...
+    @overload
+    def pseudonymise(self, values: "_Series", *, domain: str, kind: Union[str, int] = ...,
+                     errors: Errors = ..., key_version: int = ...,
+                     progress: _progress.ProgressArg = ...,
+                     **options: Unpack[IdOptions]) -> "_Series": ...
+    @overload
+    def pseudonymise(self, values: "_Array", *, domain: str, kind: Union[str, int] = ...,
+                     errors: Errors = ..., key_version: int = ...,
+                     progress: _progress.ProgressArg = ...,
+                     **options: Unpack[IdOptions]) -> "_Array": ...
+    @overload
+    def pseudonymise(self, values: Sequence[Optional[str]], *, domain: str,
+                     kind: Union[str, int] = ..., errors: Errors = ..., key_version: int = ...,
+                     progress: _progress.ProgressArg = ...,
+                     **options: Unpack[IdOptions]) -> List[Optional[str]]: ...
+    @overload
+    def pseudonymise(self, values: Any, *, domain: str, kind: Union[str, int] = ...,
+                     errors: Literal["report"], key_version: int = ...,
+                     progress: _progress.ProgressArg = ...,
+                     **options: Unpack[IdOptions]) -> Tuple[Any, RejectedRows]: ...
     def pseudonymise(
         self,
         values: Any,
@@ -278,6 +406,7 @@ class Vault:
         kind: Union[str, int] = "cpr",
         errors: str = "raise",
         key_version: int = 0,
+        progress: _progress.ProgressArg = None,
         require_modulus11: bool = False,
         allow_replacement: bool = True,
         pad_provider_number: bool = True,
@@ -286,16 +415,20 @@ class Vault:
     ) -> Any:
         """One-way pseudonyms of `values` (identifiers of `kind`) in `domain`,
         in the caller's container. `key_version` recomputes pseudonyms of an
-        older, not destroyed key version. Nothing is written."""
+        older, not destroyed key version. Nothing is written. ``errors`` and
+        ``progress`` as in the module's notes."""
+        mode = _errors(errors)
         k = _kind_number(kind)
         col = _Column(values, k)
-        out, _ = self._h.pseudonymize(
-            _check_text(domain, "domain"), k, col.items, _check_errors(errors),
-            _options(require_modulus11, allow_replacement, pad_provider_number, allow_future,
-                     as_of),
-            _args.integer(key_version, "key_version", 0, _args.UINT32_MAX),
-        )
-        return col.wrap(out)
+        opts = _options(require_modulus11, allow_replacement, pad_provider_number, allow_future,
+                        as_of)
+        version = _args.integer(key_version, "key_version", 0, _args.UINT32_MAX)
+        with _log.timed("vault.pseudonymise") as entry, \
+                _progress.callback(progress, "pseudonymise") as cb:
+            out, problems = self._h.pseudonymize(_check_text(domain, "domain"), k, col.items,
+                                                 mode, opts, version, cb)
+            _logged(entry, k, len(col.items), problems)
+        return _result(col.wrap(out), problems, mode, k, col)
 
     pseudonymize = pseudonymise
 
@@ -322,6 +455,28 @@ class Vault:
         return str(self._h.export_pseudonym_key(
             _check_text(domain, "domain"), _check_text(reason, "reason")))
 
+    @overload
+    def tokenise(self, values: str, *, domain: str,  # type: ignore[overload-overlap]
+                 kind: Union[str, int] = ..., errors: Errors = ...,
+                 progress: _progress.ProgressArg = ...,
+                 **options: Unpack[IdOptions]) -> Optional[str]: ...
+    @overload
+    def tokenise(self, values: "_Series", *, domain: str, kind: Union[str, int] = ...,
+                 errors: Errors = ..., progress: _progress.ProgressArg = ...,
+                 **options: Unpack[IdOptions]) -> "_Series": ...
+    @overload
+    def tokenise(self, values: "_Array", *, domain: str, kind: Union[str, int] = ...,
+                 errors: Errors = ..., progress: _progress.ProgressArg = ...,
+                 **options: Unpack[IdOptions]) -> "_Array": ...
+    @overload
+    def tokenise(self, values: Sequence[Optional[str]], *, domain: str,
+                 kind: Union[str, int] = ..., errors: Errors = ...,
+                 progress: _progress.ProgressArg = ...,
+                 **options: Unpack[IdOptions]) -> List[Optional[str]]: ...
+    @overload
+    def tokenise(self, values: Any, *, domain: str, kind: Union[str, int] = ...,
+                 errors: Literal["report"], progress: _progress.ProgressArg = ...,
+                 **options: Unpack[IdOptions]) -> Tuple[Any, RejectedRows]: ...
     def tokenise(
         self,
         values: Any,
@@ -329,6 +484,7 @@ class Vault:
         domain: str,
         kind: Union[str, int] = "cpr",
         errors: str = "raise",
+        progress: _progress.ProgressArg = None,
         require_modulus11: bool = False,
         allow_replacement: bool = True,
         pad_provider_number: bool = True,
@@ -336,63 +492,97 @@ class Vault:
         as_of: Any = None,
     ) -> Any:
         """Reversible tokens of `values` in `domain`: the existing token of each
-        identifier or a new one, in one transaction (all rows or none)."""
+        identifier or a new one, in one transaction (all rows or none; a
+        cancelled ``progress`` issues none)."""
+        mode = _errors(errors)
         k = _kind_number(kind)
         col = _Column(values, k)
-        out, _ = self._h.tokenize(
-            _check_text(domain, "domain"), k, col.items, _check_errors(errors),
-            _options(require_modulus11, allow_replacement, pad_provider_number, allow_future,
-                     as_of),
-        )
-        return col.wrap(out)
+        opts = _options(require_modulus11, allow_replacement, pad_provider_number, allow_future,
+                        as_of)
+        with _log.timed("vault.tokenise") as entry, \
+                _progress.callback(progress, "tokenise") as cb:
+            out, problems = self._h.tokenize(_check_text(domain, "domain"), k, col.items, mode,
+                                             opts, cb)
+            _logged(entry, k, len(col.items), problems)
+        return _result(col.wrap(out), problems, mode, k, col)
 
     tokenize = tokenise
 
     def lookup_tokens(
-        self, values: Any, *, domain: str, kind: Union[str, int] = "cpr", errors: str = "raise"
+        self, values: Any, *, domain: str, kind: Union[str, int] = "cpr", errors: str = "raise",
+        progress: _progress.ProgressArg = None,
     ) -> Any:
         """Like :meth:`tokenise` but never issues a token: identifiers without
-        one give ``None``. Read-only."""
+        one give ``None``. Read-only. Returns the caller's container (with
+        ``errors="report"``: ``(values, rejected)``)."""
+        mode = _errors(errors)
         k = _kind_number(kind)
         col = _Column(values, k)
-        out, _ = self._h.lookup_tokens(
-            _check_text(domain, "domain"), k, col.items, _check_errors(errors),
-            _options(False, True, True),
-        )
-        return col.wrap(out)
+        with _log.timed("vault.lookup_tokens") as entry, \
+                _progress.callback(progress, "lookup") as cb:
+            out, problems = self._h.lookup_tokens(_check_text(domain, "domain"), k, col.items,
+                                                  mode, _options(False, True, True), cb)
+            _logged(entry, k, len(col.items), problems)
+        return _result(col.wrap(out), problems, mode, k, col)
 
-    def reidentify(self, tokens: Any, *, domain: str, reason: str) -> Any:
+    @overload
+    def reidentify(self, tokens: "_Series", *, domain: str, reason: str, errors: Errors = ...,
+                   progress: _progress.ProgressArg = ...) -> "_Series": ...
+    @overload
+    def reidentify(self, tokens: "_Array", *, domain: str, reason: str, errors: Errors = ...,
+                   progress: _progress.ProgressArg = ...) -> "_Array": ...
+    @overload
+    def reidentify(self, tokens: Sequence[Optional[str]], *, domain: str, reason: str,
+                   errors: Errors = ...,
+                   progress: _progress.ProgressArg = ...) -> List[Optional[str]]: ...
+    @overload
+    def reidentify(self, tokens: Any, *, domain: str, reason: str, errors: Literal["report"],
+                   progress: _progress.ProgressArg = ...) -> Tuple[Any, RejectedRows]: ...
+    def reidentify(self, tokens: Any, *, domain: str, reason: str, errors: str = "raise",
+                   progress: _progress.ProgressArg = None) -> Any:
         """The identifiers (normal form) behind `tokens` of `domain`. `reason`
-        is required and written to the audit trail. The batch fails as a whole:
+        is required and written to the audit trail. With ``errors="raise"``
+        (default) the batch fails as a whole:
         :class:`gdprkit.InvalidArgumentError` for a malformed, altered or
         foreign token, :class:`gdprkit.NotFoundError` for one never issued or
-        erased."""
+        erased; with ``"coerce"`` such a token gives ``None`` (and
+        ``"report"`` lists it: :data:`gdprkit.identifiers.TOKEN_PROBLEMS`)."""
+        mode = _errors(errors)
         col = _Column(tokens, 6, "tokens")
-        out = self._h.reidentify(
-            _check_text(domain, "domain"), col.items, _check_text(reason, "reason")
-        )
-        return col.wrap(out)
+        with _log.timed("vault.reidentify") as entry, \
+                _progress.callback(progress, "reidentify") as cb:
+            out, problems = self._h.reidentify(_check_text(domain, "domain"), col.items,
+                                               _check_text(reason, "reason"), mode, cb)
+            _logged(entry, 0, len(col.items), problems)
+        return _result(col.wrap(out), problems, mode, 0, col, tokens=True)
 
     def translate(
-        self, tokens: Any, *, from_domain: str, to_domain: str, reason: str, to: str = "token"
+        self, tokens: Any, *, from_domain: str, to_domain: str, reason: str, to: str = "token",
+        errors: str = "raise", progress: _progress.ProgressArg = None,
     ) -> Any:
         """The tokens of `from_domain` as tokens (``to="token"``, default: the
         existing token of each person in `to_domain`, or a new one) or
         pseudonyms (``to="pseudonym"``) of `to_domain`, in the caller's
         container, without the identifiers leaving the C++ core. `reason` is
         required and written to the audit trail (op ``"translate"``, both
-        domains, the count). The batch fails as a whole and then nothing is
-        written: :class:`gdprkit.InvalidArgumentError` for a malformed,
-        altered or foreign token, the same domain twice or another `to`,
+        domains, the count). With ``errors="raise"`` (default) the batch fails
+        as a whole and then nothing is written:
+        :class:`gdprkit.InvalidArgumentError` for a malformed, altered or
+        foreign token, the same domain twice or another `to`,
         :class:`gdprkit.NotFoundError` for a token never issued or erased, or
-        an unknown domain."""
+        an unknown domain; ``"coerce"`` and ``"report"`` as in
+        :meth:`reidentify`."""
         to = _args.choice(to, "to", _TARGETS)
+        mode = _errors(errors)
         col = _Column(tokens, 6, "tokens")
-        out = self._h.translate(
-            _check_text(from_domain, "from_domain"), _check_text(to_domain, "to_domain"),
-            col.items, _check_text(reason, "reason"), to,
-        )
-        return col.wrap(out)
+        with _log.timed("vault.translate") as entry, \
+                _progress.callback(progress, "translate") as cb:
+            out, problems = self._h.translate(
+                _check_text(from_domain, "from_domain"), _check_text(to_domain, "to_domain"),
+                col.items, _check_text(reason, "reason"), to, mode, cb)
+            _logged(entry, 0, len(col.items), problems)
+            entry.update(to=to)
+        return _result(col.wrap(out), problems, mode, 0, col, tokens=True)
 
     def erase(
         self,
@@ -469,8 +659,14 @@ class Vault:
         entries, head = self._h.verify_audit()
         return AuditVerification(int(entries), str(head))
 
-    def audit_frame(self, from_seq: int = 1, limit: Optional[int] = None) -> "pandas.DataFrame":
-        """The audit trail as a pandas DataFrame (no identifier is ever in it)."""
+    def audit_frame(self, from_seq: int = 1, limit: Optional[int] = None, *,
+                    lang: str = "en") -> "pandas.DataFrame":
+        """The audit trail as a pandas DataFrame (no identifier is ever in it):
+        ``seq``, ``time`` (UTC), ``op`` (the code), ``title`` (the operation
+        for people, in `lang`: ``"re-identification"`` /
+        ``"genidentifikation"``), ``actor``, ``domain``, ``target_domain``,
+        ``reason``, ``count``, ``key_version``, ``chain``."""
+        language = _args.language(lang)
         import pandas as pd
 
         rows = self._h.read_audit(
@@ -480,6 +676,8 @@ class Vault:
                 "key_version", "chain"]
         df: pd.DataFrame = pd.DataFrame(rows, columns=cols)
         df["time"] = pd.to_datetime(df["time"], unit="us", utc=True)
+        titles = {op: _gdprkit.audit_op_title(op, language) for op in set(df["op"])}
+        df.insert(3, "title", [titles[op] for op in df["op"]])
         return df
 
 
@@ -542,12 +740,34 @@ class Pseudonymizer:
         ``"blake2b"``."""
         return str(self._h.scheme)
 
+    @overload
+    def pseudonymise(self, values: str, *,  # type: ignore[overload-overlap]
+                     kind: Union[str, int] = ..., errors: Errors = ...,
+                     progress: _progress.ProgressArg = ...,
+                     **options: Unpack[IdOptions]) -> Optional[str]: ...
+    @overload
+    def pseudonymise(self, values: "_Series", *, kind: Union[str, int] = ...,
+                     errors: Errors = ..., progress: _progress.ProgressArg = ...,
+                     **options: Unpack[IdOptions]) -> "_Series": ...
+    @overload
+    def pseudonymise(self, values: "_Array", *, kind: Union[str, int] = ...,
+                     errors: Errors = ..., progress: _progress.ProgressArg = ...,
+                     **options: Unpack[IdOptions]) -> "_Array": ...
+    @overload
+    def pseudonymise(self, values: Sequence[Optional[str]], *, kind: Union[str, int] = ...,
+                     errors: Errors = ..., progress: _progress.ProgressArg = ...,
+                     **options: Unpack[IdOptions]) -> List[Optional[str]]: ...
+    @overload
+    def pseudonymise(self, values: Any, *, kind: Union[str, int] = ...,
+                     errors: Literal["report"], progress: _progress.ProgressArg = ...,
+                     **options: Unpack[IdOptions]) -> Tuple[Any, RejectedRows]: ...
     def pseudonymise(
         self,
         values: Any,
         *,
         kind: Union[str, int] = "cpr",
         errors: str = "raise",
+        progress: _progress.ProgressArg = None,
         require_modulus11: bool = False,
         allow_replacement: bool = True,
         pad_provider_number: bool = True,
@@ -560,15 +780,17 @@ class Pseudonymizer:
         index and name). With ``errors="raise"`` (default) a rejected row
         fails the batch with :class:`gdprkit.InvalidArgumentError` naming the
         row and the reason (never the value); with ``errors="coerce"`` its
-        result is ``None``."""
+        result is ``None``; ``errors="report"`` gives ``(values, rejected)``."""
+        mode = _errors(errors)
         k = _kind_number(kind)
         col = _Column(values, k)
-        out, _ = self._h.pseudonymize(
-            k, col.items, _check_errors(errors),
-            _options(require_modulus11, allow_replacement, pad_provider_number, allow_future,
-                     as_of),
-        )
-        return col.wrap(out)
+        opts = _options(require_modulus11, allow_replacement, pad_provider_number, allow_future,
+                        as_of)
+        with _log.timed("pseudonymizer.pseudonymise") as entry, \
+                _progress.callback(progress, "pseudonymise") as cb:
+            out, problems = self._h.pseudonymize(k, col.items, mode, opts, cb)
+            _logged(entry, k, len(col.items), problems)
+        return _result(col.wrap(out), problems, mode, k, col)
 
     pseudonymize = pseudonymise
 
@@ -576,7 +798,19 @@ class Pseudonymizer:
         return (f"<gdprkit.Pseudonymizer domain={self.domain!r} "
                 f"key_version={self.key_version} scheme={self.scheme!r}>")
 
+    def _repr_html_(self) -> str:
+        """The domain, key version and scheme; never the key."""
+        return _display.block(
+            "Pseudonymizer", f"domain {self.domain}",
+            _display.table(["domain", "key version", "scheme", "pseudonyms look like"],
+                           [(self.domain, self.key_version, self.scheme,
+                             f"ps{self.key_version}_ + 26 characters")]))
+
     def __reduce__(self) -> Any:
         raise TypeError(
             "a Pseudonymizer cannot be pickled (it holds a secret key); ship the exported key "
             "text to each process as a secret and call Pseudonymizer.from_exported_key() there")
+
+
+#: The -ise spelling of :class:`Pseudonymizer` (gdprkit accepts both).
+Pseudonymiser = Pseudonymizer
