@@ -109,10 +109,19 @@ std::string JsonNumber(double v) {
 // The table from the command line.
 // ---------------------------------------------------------------------------
 
-struct Loaded {
-  LoadedTable table;
-  std::vector<bool> given_suppressed;  // --check: the pattern, per row
+// One FILE operand: its name in messages and its rows' lines (for the
+// loader's messages), its dimensions (the --dims columns its header has) and
+// the --check pattern per row.
+struct FileTable {
+  std::string name;
+  std::vector<int> lines;
   std::vector<std::string> dim_names;
+  std::vector<bool> given_suppressed;
+};
+
+struct Loaded {
+  LoadedTables tables;
+  std::vector<FileTable> files;  // one per table, in operand order
 };
 
 // Reads a hierarchy file for dimension `dim`.
@@ -203,9 +212,11 @@ struct ColumnPlaces {
   std::optional<std::size_t> check;
 };
 
+// With several files (`linked`), a file's dimensions are the --dims columns
+// its header has (at least one); `dims` becomes them.
 absl::StatusOr<ColumnPlaces> FindColumns(const std::string& name, const CsvRecord& header,
-                                         const std::vector<std::string>& dims,
-                                         const std::string& value, const std::string& check) {
+                                         std::vector<std::string>* dims, const std::string& value,
+                                         const std::string& check, bool linked) {
   auto column = [&](const std::string& col, const char* what) -> absl::StatusOr<std::size_t> {
     for (std::size_t i = 0; i < header.fields.size(); ++i) {
       if (Trim(header.fields[i]) == col) return i;
@@ -216,7 +227,20 @@ absl::StatusOr<ColumnPlaces> FindColumns(const std::string& name, const CsvRecor
                                           " in the header (columns: ", Join(cols, ", "), ")"));
   };
   ColumnPlaces places;
-  for (const std::string& d : dims) {
+  if (linked) {
+    std::vector<std::string> own;
+    for (const std::string& d : *dims) {
+      for (const std::string& f : header.fields) {
+        if (Trim(f) == d) own.push_back(d);
+      }
+    }
+    if (own.empty()) {
+      return absl::InvalidArgumentError(
+          Str(Plain(name), ":1: none of the --dims columns is in the header"));
+    }
+    *dims = std::move(own);
+  }
+  for (const std::string& d : *dims) {
     absl::StatusOr<std::size_t> c = column(d, "dimension");
     if (!c.ok()) return c.status();
     places.dims.push_back(*c);
@@ -301,43 +325,63 @@ absl::StatusOr<TableColumns> Columns(const std::string& name, std::vector<CsvRec
   return columns;
 }
 
-absl::StatusOr<Loaded> LoadTable(const Invocation& inv) {
-  const std::string path = inv.operands.front();
-  const std::string name = path == "-" ? "<stdin>" : path;
+// Reads FILE operand `path` into `file` and its columns.
+absl::StatusOr<TableColumns> ReadTable(const Invocation& inv, const std::string& path,
+                                       const std::vector<std::string>& dims,
+                                       const std::map<std::string, std::string>& files, bool linked,
+                                       FileTable* file) {
   const std::string total = inv.Get("--total", "Total");
   const std::string value = inv.Get("--value", "n");
   const std::string check = inv.Get("--check");
-  Loaded out;
-  GDPRKIT_ASSIGN_OR_RETURN(out.dim_names, DimNames(inv, value));
-  GDPRKIT_ASSIGN_OR_RETURN(const auto files, HierarchyFiles(inv, out.dim_names));
-
+  file->name = path == "-" ? "<stdin>" : path;
+  file->dim_names = dims;
   absl::StatusOr<std::string> text = ReadFileArg(path, kMaxTableBytes);
   if (!text.ok()) return text.status();
   CsvOptions csv_options;
   csv_options.delimiter = DelimiterArg(inv);
-  absl::StatusOr<CsvTable> csv = ReadCsv(*text, name, csv_options);
+  absl::StatusOr<CsvTable> csv = ReadCsv(*text, file->name, csv_options);
   if (!csv.ok()) return csv.status();
   text->clear();
   text->shrink_to_fit();
   std::vector<CsvRecord>& rows = csv->records;
-  if (rows.empty()) return absl::InvalidArgumentError(Str(Plain(name), ": the file is empty"));
-  GDPRKIT_ASSIGN_OR_RETURN(const ColumnPlaces places,
-                           FindColumns(name, rows.front(), out.dim_names, value, check));
-  GDPRKIT_ASSIGN_OR_RETURN(TableColumns columns, Columns(name, &rows, out.dim_names, value, check,
-                                                         places, &out.given_suppressed));
-  std::vector<int> lines;
-  lines.reserve(rows.size() - 1);
-  for (std::size_t r = 1; r < rows.size(); ++r) lines.push_back(rows[r].line);
+  if (rows.empty())
+    return absl::InvalidArgumentError(Str(Plain(file->name), ": the file is empty"));
+  GDPRKIT_ASSIGN_OR_RETURN(
+      const ColumnPlaces places,
+      FindColumns(file->name, rows.front(), &file->dim_names, value, check, linked));
+  GDPRKIT_ASSIGN_OR_RETURN(TableColumns columns, Columns(file->name, &rows, file->dim_names, value,
+                                                         check, places, &file->given_suppressed));
+  columns.name = file->name;
+  file->lines.reserve(rows.size() - 1);
+  for (std::size_t r = 1; r < rows.size(); ++r) file->lines.push_back(rows[r].line);
   rows = {};
-
   for (DimensionColumn& d : columns.dimensions) {
     d.total = total;
     auto f = files.find(d.codes.name);
     if (f == files.end()) continue;
     GDPRKIT_ASSIGN_OR_RETURN(d.hierarchy, ReadHierarchy(d.codes.name, f->second, total));
   }
-  columns.row_where = [&](std::int64_t i) { return Str(Plain(name), ":", lines[i]); };
-  columns.row_name = [&](std::int64_t i) { return Str("line ", lines[i]); };
+  columns.row_where = [file](std::int64_t i) {
+    return Str(Plain(file->name), ":", file->lines[i]);
+  };
+  columns.row_name = [file](std::int64_t i) { return Str("line ", file->lines[i]); };
+  return columns;
+}
+
+// Every FILE operand, loaded as one table or as linked tables.
+absl::StatusOr<Loaded> LoadTables(const Invocation& inv) {
+  const std::string value = inv.Get("--value", "n");
+  GDPRKIT_ASSIGN_OR_RETURN(const std::vector<std::string> dims, DimNames(inv, value));
+  GDPRKIT_ASSIGN_OR_RETURN(const auto files, HierarchyFiles(inv, dims));
+  const bool linked = inv.operands.size() > 1;
+  Loaded out;
+  out.files.resize(inv.operands.size());  // not resized again: the loaders point into it
+  std::vector<TableColumns> columns;
+  for (std::size_t k = 0; k < inv.operands.size(); ++k) {
+    GDPRKIT_ASSIGN_OR_RETURN(TableColumns c,
+                             ReadTable(inv, inv.operands[k], dims, files, linked, &out.files[k]));
+    columns.push_back(std::move(c));
+  }
   LoadOptions options;
   options.compute_totals = true;  // total rows may always be left out
   options.compute_totals_option = "";
@@ -346,54 +390,66 @@ absl::StatusOr<Loaded> LoadTable(const Invocation& inv) {
     GDPRKIT_ASSIGN_OR_RETURN(options.missing, ParseMissingCells(inv.Get("--missing")));
   }
   options.missing_zero_option = "--missing zero";
-  GDPRKIT_ASSIGN_OR_RETURN(out.table, TableFromColumns(std::move(columns), options));
+  GDPRKIT_ASSIGN_OR_RETURN(out.tables, TablesFromColumns(std::move(columns), options));
   return out;
 }
 
 // The outcome of a run, by cell.
 struct Outcome {
   CellTable table;
-  std::vector<CellStatus> status;
-  std::vector<Protection> protection;
-  AuditReport audit;
   bool checked = false;  // --check: an audit of a given pattern
   SuppressionResult result;
 };
 
-// What the three output formats share: the outcome by table position, the
-// audit's interval and verdict of each cell, and the counts.
+// How the output reads: --lang, --marker, and whether it shows the detail
+// (--audit or --check: why a cell is suppressed and the attacker's
+// intervals; not for publication) or only what may be published.
+struct Style {
+  Language language = Language::kEnglish;
+  std::string marker = "x";
+  bool detail = false;
+};
+
+// What the three output formats share for table `k`: the outcome by table
+// position, the audit's interval and verdict of each cell.
 class View {
  public:
-  View(const Invocation& inv, const Loaded& loaded, const Outcome& o)
-      : dim_names(loaded.dim_names),
+  View(const Invocation& inv, const Loaded& loaded, const Outcome& o, const Style& style, int k)
+      : dim_names(loaded.files[k].dim_names),
+        file(loaded.files[k].name),
         value(inv.Get("--value", "n")),
-        show_audit(inv.Has("--audit") || o.checked),
+        style(style),
         o_(o),
         t_(o.table),
-        dims_(o.table.table_dimensions(0)),
+        k_(k),
+        dims_(o.table.table_dimensions(k)),
         interval_(t_.num_cells(), nullptr),
         verdict_(t_.num_cells(), nullptr) {
-    for (const SuppressedInterval& i : o.audit.intervals) interval_[i.cell] = &i;
-    for (const PrimaryVerdict& v : o.audit.primaries) verdict_[v.cell] = &v;
-    for (int c = 0; c < t_.num_cells(); ++c) {
-      num_primary += o.status[c] == CellStatus::kPrimary ? 1 : 0;
-      num_secondary += o.status[c] == CellStatus::kSecondary ? 1 : 0;
-    }
-    for (const PrimaryVerdict& v : o.audit.primaries) unsafe += v.safe ? 0 : 1;
+    for (const SuppressedInterval& i : o.result.audit.intervals) interval_[i.cell] = &i;
+    for (const PrimaryVerdict& v : o.result.audit.primaries) verdict_[v.cell] = &v;
   }
 
   const std::vector<std::string>& dim_names;
+  const std::string& file;
   const std::string value;
-  const bool show_audit;
-  int num_primary = 0, num_secondary = 0, unsafe = 0;
+  const Style& style;
 
-  int size() const { return t_.table_size(0); }
-  int cell(int pos) const { return t_.CellAt(0, pos); }
+  int size() const { return t_.table_size(k_); }
+  int cell(int pos) const { return t_.CellAt(k_, pos); }
   const std::string& code(int pos, std::size_t d) const {
-    return dims_[d].code(t_.CodesAt(0, pos)[d]);
+    return dims_[d].code(t_.CodesAt(k_, pos)[d]);
   }
-  bool published(int c) const { return o_.status[c] == CellStatus::kPublished; }
-  std::string_view status(int c) const { return CellStatusName(o_.status[c]); }
+  bool published(int c) const { return o_.result.status[c] == CellStatus::kPublished; }
+  // The status's name (CSV, JSON) or title (text): published or suppressed,
+  // or with the detail published, primary or secondary.
+  std::string status(int c, bool title) const {
+    const CellStatus s = o_.result.status[c];
+    if (style.detail) {
+      return std::string(title ? CellStatusTitle(s, style.language) : CellStatusName(s));
+    }
+    const PublishedStatus p = PublishedStatusOf(s);
+    return std::string(title ? PublishedStatusTitle(p, style.language) : PublishedStatusName(p));
+  }
   double value_of(int c) const { return t_.value(c); }
   const PrimaryVerdict* verdict(int c) const { return verdict_[c]; }
   // The attacker's bound for a suppressed cell (NaN: none computed).
@@ -412,18 +468,19 @@ class View {
     return verdict_[c]->safe ? "yes" : "no";
   }
   // The header of the text and CSV forms.
-  std::vector<std::string> Head() const {
+  std::vector<std::string> Head(bool title) const {
     std::vector<std::string> head = dim_names;
     head.push_back(value);
-    head.push_back("status");
-    if (show_audit) {
+    head.push_back(title ? std::string(ReportTextTitle(ReportText::kStatus, style.language))
+                         : "status");
+    if (style.detail) {
       head.push_back("attacker_lower");
       head.push_back("attacker_upper");
       head.push_back("protected");
     }
     return head;
   }
-  // The position of a cell (a linear search: for the few unsafe cells).
+  // The position of a cell in this table, or -1.
   int PositionOf(int c) const {
     for (int p = 0; p < size(); ++p) {
       if (cell(p) == c) return p;
@@ -441,22 +498,23 @@ class View {
  private:
   const Outcome& o_;
   const CellTable& t_;
+  int k_;
   const std::vector<Hierarchy>& dims_;
   std::vector<const SuppressedInterval*> interval_;
   std::vector<const PrimaryVerdict*> verdict_;
 };
 
-void PrintText(const View& v, const Outcome& o, Output* out) {
+void PrintTextTable(const View& v, Output* out) {
   std::vector<std::vector<std::string>> rows;
-  rows.push_back(v.Head());
+  rows.push_back(v.Head(true));
   for (int pos = 0; pos < v.size(); ++pos) {
     const int c = v.cell(pos);
     std::vector<std::string> row;
     for (std::size_t d = 0; d < v.dim_names.size(); ++d) row.push_back(Plain(v.code(pos, d)));
-    row.push_back(v.published(c) ? Number(v.value_of(c)) : "x");
+    row.push_back(v.published(c) ? Number(v.value_of(c)) : Plain(v.style.marker));
     const bool exposed = v.verdict(c) != nullptr && !v.verdict(c)->safe && v.published(c);
-    row.push_back(exposed ? "published (primary!)" : std::string(v.status(c)));
-    if (v.show_audit) {
+    row.push_back(exposed ? "published (primary!)" : v.status(c, true));
+    if (v.style.detail) {
       row.push_back(v.bound(c, false));
       row.push_back(v.bound(c, true));
       row.push_back(v.protected_text(c));
@@ -476,97 +534,164 @@ void PrintText(const View& v, const Outcome& o, Output* out) {
     }
     out->Cat(TrimRight(line), "\n");
   }
+}
+
+void PrintText(const std::vector<View>& views, const Outcome& o, const Style& style, Output* out) {
+  const SuppressionResult& r = o.result;
+  std::int64_t cells = 0;
+  for (const View& v : views) {
+    if (views.size() > 1) out->Cat("# ", Plain(v.file), "\n");
+    PrintTextTable(v, out);
+    cells += v.size();
+  }
+  int unsafe = 0;
+  for (const PrimaryVerdict& pv : r.audit.primaries) unsafe += pv.safe ? 0 : 1;
   if (o.checked) {
-    out->Cat("checked ", v.size(), " cells: ", v.num_primary, " primary and ", v.num_secondary,
+    out->Cat("checked ", cells, " cells: ", r.num_primary, " primary and ", r.num_secondary,
              " other cells suppressed; ");
+  } else if (style.detail) {
+    out->Cat(cells, " cells: ", r.num_primary, " primary, ", r.num_secondary,
+             " secondary suppressed (method ", SecondaryMethodName(r.method),
+             r.proven_optimal ? ", proven optimal" : "", ", cost ", Number(r.total_cost), "); ");
   } else {
-    out->Cat(v.size(), " cells: ", v.num_primary, " primary, ", v.num_secondary,
-             " secondary suppressed (method ", SecondaryMethodName(o.result.method),
-             o.result.proven_optimal ? ", proven optimal" : "", ", cost ",
-             Number(o.result.total_cost), "); ");
+    out->Cat(Plain(PublishedSummary(cells, r.num_primary + r.num_secondary, style.marker,
+                                    style.language)),
+             "; method ", SecondaryMethodName(r.method), "; ");
   }
-  if (o.audit.passed) {
-    out->Cat("audit passed: every primary cell is protected\n");
-    return;
-  }
-  out->Cat("audit FAILED: ", v.unsafe, " primary cell(s) not protected\n");
-  for (const PrimaryVerdict& pv : o.audit.primaries) {
+  out->Cat("audit ", AuditVerdictText(r.audit.passed, unsafe, style.language), "\n");
+  for (const PrimaryVerdict& pv : r.audit.primaries) {
     if (pv.safe) continue;
-    out->Cat("  ", v.Codes(v.PositionOf(pv.cell), ", "), ": ", Plain(pv.reason), "\n");
-  }
-}
-
-void PrintCsv(const View& v, Output* out) {
-  out->Put(CsvRow(v.Head()));
-  for (int pos = 0; pos < v.size(); ++pos) {
-    const int c = v.cell(pos);
-    std::vector<std::string> row;
-    for (std::size_t d = 0; d < v.dim_names.size(); ++d) row.push_back(v.code(pos, d));
-    row.push_back(v.published(c) ? Number(v.value_of(c)) : "");
-    row.push_back(std::string(v.status(c)));
-    if (v.show_audit) {
-      row.push_back(v.bound(c, false));
-      row.push_back(v.bound(c, true));
-      row.push_back(v.protected_text(c));
+    for (const View& v : views) {
+      const int pos = v.PositionOf(pv.cell);
+      if (pos < 0) continue;
+      out->Cat("  ", v.Codes(pos, ", "), ": ", Plain(pv.reason), "\n");
+      break;
     }
-    out->Put(CsvRow(row));
+  }
+  if (!style.detail) out->Cat(Plain(MarkerNote(style.marker, style.language)), "\n");
+}
+
+void PrintCsv(const std::vector<View>& views, Output* out) {
+  // Several tables: a "table" column, then the union of their dimensions
+  // (empty where a table has no such dimension).
+  const bool linked = views.size() > 1;
+  std::vector<std::string> dims;
+  for (const View& v : views) {
+    for (const std::string& d : v.dim_names) {
+      if (std::find(dims.begin(), dims.end(), d) == dims.end()) dims.push_back(d);
+    }
+  }
+  std::vector<std::string> head = views.front().Head(false);
+  if (linked) {
+    head.erase(head.begin(), head.begin() + views.front().dim_names.size());
+    head.insert(head.begin(), dims.begin(), dims.end());
+    head.insert(head.begin(), "table");
+  }
+  out->Put(CsvRow(head));
+  for (const View& v : views) {
+    for (int pos = 0; pos < v.size(); ++pos) {
+      const int c = v.cell(pos);
+      std::vector<std::string> row;
+      if (linked) {
+        row.push_back(v.file);
+        for (const std::string& d : dims) {
+          auto at = std::find(v.dim_names.begin(), v.dim_names.end(), d);
+          row.push_back(at == v.dim_names.end()
+                            ? ""
+                            : v.code(pos, static_cast<std::size_t>(at - v.dim_names.begin())));
+        }
+      } else {
+        for (std::size_t d = 0; d < v.dim_names.size(); ++d) row.push_back(v.code(pos, d));
+      }
+      row.push_back(v.published(c) ? Number(v.value_of(c)) : "");
+      row.push_back(v.status(c, false));
+      if (v.style.detail) {
+        row.push_back(v.bound(c, false));
+        row.push_back(v.bound(c, true));
+        row.push_back(v.protected_text(c));
+      }
+      out->Put(CsvRow(row));
+    }
   }
 }
 
-void PrintJson(const View& v, const Invocation& inv, const Outcome& o, Output* out) {
-  out->Cat(
-      "{\n  \"file\": ", JsonString(inv.operands.front() == "-" ? "<stdin>" : inv.operands.front()),
-      ",\n  \"dims\": ", JsonStringArray(v.dim_names), ",\n  \"value\": ", JsonString(v.value),
-      ",\n  \"mode\": ", JsonString(o.checked ? "check" : "suppress"));
+void PrintJson(const std::vector<View>& views, const Outcome& o, Output* out) {
+  const View& first = views.front();
+  const SuppressionResult& r = o.result;
+  std::vector<std::string> files;
+  std::int64_t cells = 0;
+  for (const View& v : views) {
+    files.push_back(v.file);
+    cells += v.size();
+  }
+  int unsafe = 0;
+  for (const PrimaryVerdict& pv : r.audit.primaries) unsafe += pv.safe ? 0 : 1;
+  out->Cat("{\n  \"file\": ", JsonString(first.file));
+  if (views.size() > 1) out->Cat(",\n  \"files\": ", JsonStringArray(files));
+  out->Cat(",\n  \"dims\": ", JsonStringArray(first.dim_names),
+           ",\n  \"value\": ", JsonString(first.value),
+           ",\n  \"mode\": ", JsonString(o.checked ? "check" : "suppress"));
   if (!o.checked) {
-    out->Cat(",\n  \"method\": ", JsonString(SecondaryMethodName(o.result.method)),
-             ",\n  \"proven_optimal\": ", JsonBool(o.result.proven_optimal),
-             ",\n  \"total_cost\": ", JsonNumber(o.result.total_cost));
+    out->Cat(",\n  \"method\": ", JsonString(SecondaryMethodName(r.method)),
+             ",\n  \"proven_optimal\": ", JsonBool(r.proven_optimal),
+             ",\n  \"total_cost\": ", JsonNumber(r.total_cost));
   }
-  out->Cat(",\n  \"num_cells\": ", v.size(), ",\n  \"num_primary\": ", v.num_primary,
-           ",\n  \"num_secondary\": ", v.num_secondary,
-           ",\n  \"audit\": {\"passed\": ", JsonBool(o.audit.passed),
-           ", \"unprotected\": ", v.unsafe, "},\n  \"cells\": [");
-  for (int pos = 0; pos < v.size(); ++pos) {
-    const int c = v.cell(pos);
-    std::vector<std::string> codes;
-    for (std::size_t d = 0; d < v.dim_names.size(); ++d) codes.push_back(v.code(pos, d));
-    out->Cat(pos == 0 ? "\n" : ",\n", "    {\"codes\": ", JsonStringArray(codes),
-             ", \"value\": ", v.published(c) ? JsonNumber(v.value_of(c)) : "null",
-             ", \"status\": ", JsonString(v.status(c)));
-    if (v.show_audit && !v.published(c)) {
-      // null: unbounded (or not computed).
-      out->Cat(", \"attacker_lower\": ", JsonNumber(v.bound_value(c, false)),
-               ", \"attacker_upper\": ", JsonNumber(v.bound_value(c, true)));
-    }
-    if (const PrimaryVerdict* pv = v.verdict(c)) {
-      out->Cat(", \"protected\": ", JsonBool(pv->safe));
-      if (!pv->safe) out->Cat(", \"reason\": ", JsonString(pv->reason));
-    }
-    out->Cat("}");
+  out->Cat(",\n  \"num_cells\": ", cells);
+  if (first.style.detail) {
+    out->Cat(",\n  \"num_primary\": ", r.num_primary, ",\n  \"num_secondary\": ", r.num_secondary);
   }
-  out->Cat(v.size() == 0 ? "]\n}\n" : "\n  ]\n}\n");
+  out->Cat(",\n  \"num_suppressed\": ", r.num_primary + r.num_secondary,
+           ",\n  \"audit\": {\"passed\": ", JsonBool(r.audit.passed), ", \"unprotected\": ", unsafe,
+           "},\n  \"cells\": [");
+  bool any = false;
+  for (const View& v : views) {
+    for (int pos = 0; pos < v.size(); ++pos) {
+      const int c = v.cell(pos);
+      std::vector<std::string> codes;
+      for (std::size_t d = 0; d < v.dim_names.size(); ++d) codes.push_back(v.code(pos, d));
+      out->Cat(any ? ",\n" : "\n", "    {");
+      any = true;
+      if (views.size() > 1) out->Cat("\"table\": ", JsonString(v.file), ", ");
+      out->Cat("\"codes\": ", JsonStringArray(codes),
+               ", \"value\": ", v.published(c) ? JsonNumber(v.value_of(c)) : "null",
+               ", \"status\": ", JsonString(v.status(c, false)));
+      if (v.style.detail && !v.published(c)) {
+        // null: unbounded (or not computed).
+        out->Cat(", \"attacker_lower\": ", JsonNumber(v.bound_value(c, false)),
+                 ", \"attacker_upper\": ", JsonNumber(v.bound_value(c, true)));
+      }
+      if (const PrimaryVerdict* pv = v.verdict(c); pv != nullptr && v.style.detail) {
+        out->Cat(", \"protected\": ", JsonBool(pv->safe));
+        if (!pv->safe) out->Cat(", \"reason\": ", JsonString(pv->reason));
+      }
+      out->Cat("}");
+    }
+  }
+  out->Cat(any ? "\n  ]\n}\n" : "]\n}\n");
 }
 
-int Print(const Invocation& inv, const Loaded& loaded, const Outcome& o) {
-  const View view(inv, loaded, o);
+int Print(const Invocation& inv, const Loaded& loaded, const Outcome& o, const Style& style) {
+  std::vector<View> views;
+  for (std::size_t k = 0; k < loaded.files.size(); ++k) {
+    views.emplace_back(inv, loaded, o, style, static_cast<int>(k));
+  }
   Output out;
   switch (inv.OutputFormat()) {
     case Format::kText:
-      PrintText(view, o, &out);
+      PrintText(views, o, style, &out);
       break;
     case Format::kCsv:
-      PrintCsv(view, &out);
+      PrintCsv(views, &out);
       break;
     case Format::kJson:
-      PrintJson(view, inv, o, &out);
+      PrintJson(views, o, &out);
       break;
   }
   if (!out.FlushTo(stdout)) {
     PrintError("cannot write to standard output");
     return kExitUsage;
   }
-  return o.audit.passed ? kExitOk : kExitFindings;
+  return o.result.audit.passed ? kExitOk : kExitFindings;
 }
 
 int ExitFor(const absl::Status& st) {
@@ -582,6 +707,19 @@ int ExitFor(const absl::Status& st) {
   }
 }
 
+// --progress: a line per stage on standard error when it starts and when it
+// ends ("gdprkit: audit 0/24", then "gdprkit: audit 24/24").
+bool ProgressLine(const Progress& p) {
+  static thread_local std::string last;  // a stage's end may be reported twice
+  if (p.done == 0 || p.done == p.total) {
+    const std::string line =
+        Str("gdprkit: ", std::string(p.stage), " ", p.done, "/", p.total, "\n");
+    if (line != last) std::fputs(line.c_str(), stderr);
+    last = line;
+  }
+  return true;
+}
+
 int RunSuppress(const Invocation& inv) {
   if (!inv.Has("--dims")) {
     return UsageError(
@@ -595,6 +733,13 @@ int RunSuppress(const Invocation& inv) {
         "apply",
         "suppress ");
   }
+  Style style;
+  absl::StatusOr<Language> language = LanguageOf(inv);
+  if (!language.ok()) return UsageError(MessageOf(language.status()), "suppress ");
+  style.language = *language;
+  style.marker = inv.Get("--marker", "x");
+  if (style.marker.empty()) return UsageError("--marker: give a text, e.g. x or '<5'", "suppress ");
+  style.detail = inv.Has("--audit") || inv.Has("--check");
   PrimaryRules rules;
   if (inv.Has("--threshold")) {
     const std::string s = inv.Get("--threshold");
@@ -612,6 +757,7 @@ int RunSuppress(const Invocation& inv) {
   options.method = *ParseSecondaryMethod(inv.Get("--method", "auto"));
   options.cost = *ParseCostModel(inv.Get("--cost", "cells"));
   options.audit.mode = *ParseAuditMode(inv.Get("--audit-mode", "auto"));
+  if (inv.Has("--progress")) options.progress = ProgressLine;
   if (inv.Has("--time-limit")) {
     const std::string s = inv.Get("--time-limit");
     char* end = nullptr;
@@ -623,16 +769,19 @@ int RunSuppress(const Invocation& inv) {
     options.time_limit_seconds = v;
   }
 
-  absl::StatusOr<Loaded> loaded = LoadTable(inv);
+  absl::StatusOr<Loaded> loaded = LoadTables(inv);
   if (!loaded.ok()) return ExitFor(loaded.status());
   Outcome o;
-  o.table = loaded->table.table;
+  o.table = loaded->tables.table;
   absl::StatusOr<SuppressionResult> r;
   if (inv.Has("--check")) {
     o.checked = true;
     std::vector<bool> suppressed(o.table.num_cells(), false);
-    for (std::size_t i = 0; i < loaded->given_suppressed.size(); ++i) {
-      if (loaded->given_suppressed[i]) suppressed[loaded->table.CellOfRow(i)] = true;
+    for (std::size_t k = 0; k < loaded->files.size(); ++k) {
+      const std::vector<bool>& given = loaded->files[k].given_suppressed;
+      for (std::size_t i = 0; i < given.size(); ++i) {
+        if (given[i]) suppressed[loaded->tables.CellOfRow(k, i)] = true;
+      }
     }
     r = AuditPattern(o.table, rules, suppressed, options);
   } else {
@@ -640,10 +789,7 @@ int RunSuppress(const Invocation& inv) {
   }
   if (!r.ok()) return ExitFor(r.status());
   o.result = *std::move(r);
-  o.status = o.result.status;
-  o.protection = o.result.protection;
-  o.audit = o.result.audit;
-  return Print(inv, *loaded, o);
+  return Print(inv, *loaded, o, style);
 }
 
 }  // namespace
@@ -652,15 +798,23 @@ std::vector<Command> SuppressionCommands() {
   return {
       {"",
        "suppress",
-       "FILE.csv",
+       "FILE.csv...",
        1,
-       1,
-       "Protect a CSV table by small-cell suppression, audited",
+       kUnlimited,
+       "Protect a CSV table (or linked tables) by small-cell suppression, audited",
        "Reads a long-format frequency table (a header, one row per cell, a column per dimension\n"
        "and a count column; '-' reads standard input), marks cells with 0 < count < --threshold\n"
        "(default 5) as primary, suppresses further (secondary) cells so that no primary cell can\n"
        "be recomputed or narrowed from the published cells and the totals, audits the result by\n"
-       "linear programming and prints the published table (suppressed values empty or 'x').\n"
+       "linear programming and prints the published table: the value, or --marker (default 'x';\n"
+       "empty in CSV) where suppressed, and the status 'published' or 'suppressed'. Why a cell\n"
+       "is suppressed (primary, secondary) and the attacker's intervals are the detail, not for\n"
+       "publication: --audit prints them. --lang da prints the titles and the summary in Danish.\n"
+       "Several FILEs are linked tables, protected together: each uses the --dims columns its\n"
+       "header has, dimensions of one name share their hierarchy, and a cell whose codes are the\n"
+       "total in every dimension a file lacks is one cell in both (one status; the values must\n"
+       "agree). The output then lists each file's cells (text: under '# FILE'; CSV and JSON: a\n"
+       "'table' column or field).\n"
        "Totals may be given (they are checked) or left out (they are computed). A dimension\n"
        "without --hierarchy is flat: --total (default 'Total') over the codes of its column.\n"
        "Hierarchy files: tau-ARGUS .hrc (one code per line, '@' per level below the total) or a\n"
@@ -688,7 +842,14 @@ std::vector<Command> SuppressionCommands() {
         {"--missing", "RULE", MissingCellsNames(),
          "a missing non-total cell is an error (default) or a zero cell"},
         {"--missing-zero", "", {}, "the same as --missing zero"},
-        {"--audit", "", {}, "also print the attacker's interval for each suppressed cell"},
+        {"--audit",
+         "",
+         {},
+         "not for publication: print why each cell is suppressed (primary, secondary) and the "
+         "attacker's interval for each suppressed cell"},
+        {"--marker", "TEXT", {}, "what a suppressed value shows in text output (default x)"},
+        LanguageOption(),
+        {"--progress", "", {}, "print each stage's start and end on standard error"},
         {"--check", "COLUMN", {}, "audit the suppression pattern in COLUMN instead"},
         DelimiterOption(),
         FormatOption()},

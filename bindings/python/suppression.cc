@@ -94,34 +94,39 @@ LoadOptions LoadOptionsFrom(const py::dict& d) {
 
 // What the binding returns, filled without the GIL.
 struct Output {
-  LoadedTable loaded;
+  LoadedTables loaded;
   SuppressionResult result;
 };
 
-// Loads the table, then protects it (suppressed_rows == nullptr) or audits
-// the given pattern. Runs without the GIL.
-absl::StatusOr<Output> Run(TableColumns columns, const LoadOptions& load, const PrimaryRules& rules,
-                           const SuppressOptions& options,
-                           const std::vector<std::uint8_t>* suppressed_rows) {
+// Loads the tables, then protects them (suppressed_rows == nullptr) or
+// audits the given pattern (per table, per row). Runs without the GIL.
+absl::StatusOr<Output> Run(std::vector<TableColumns> tables, const LoadOptions& load,
+                           const PrimaryRules& rules, const SuppressOptions& options,
+                           const std::vector<std::vector<std::uint8_t>>* suppressed_rows) {
   Output out;
-  GDPRKIT_ASSIGN_OR_RETURN(out.loaded, TableFromColumns(std::move(columns), load));
+  GDPRKIT_ASSIGN_OR_RETURN(out.loaded, TablesFromColumns(std::move(tables), load));
   const CellTable& t = out.loaded.table;
   if (suppressed_rows == nullptr) {
     GDPRKIT_ASSIGN_OR_RETURN(out.result, Suppress(t, rules, options));
     return out;
   }
   std::vector<bool> suppressed(t.num_cells(), false);
-  for (size_t i = 0; i < suppressed_rows->size(); ++i) {
-    if ((*suppressed_rows)[i] != 0) suppressed[out.loaded.CellOfRow(i)] = true;
+  for (std::size_t k = 0; k < suppressed_rows->size(); ++k) {
+    const std::vector<std::uint8_t>& rows = (*suppressed_rows)[k];
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (rows[i] != 0) suppressed[out.loaded.CellOfRow(k, i)] = true;
+    }
   }
   GDPRKIT_ASSIGN_OR_RETURN(out.result, AuditPattern(t, rules, suppressed, options));
   return out;
 }
 
-py::dict ToPython(const Output& out, const std::vector<std::string>& dim_names) {
+// Table `k` of the output as a dict of arrays by table position; the audit
+// lists the verdicts of this table's cells.
+py::dict ToPython(const Output& out, int k, const std::vector<std::string>& dim_names) {
   const CellTable& t = out.loaded.table;
-  const std::vector<Hierarchy>& dims = t.table_dimensions(0);
-  const int size = t.table_size(0);
+  const std::vector<Hierarchy>& dims = t.table_dimensions(k);
+  const int size = t.table_size(k);
   const size_t nd = dims.size();
   const SuppressionResult& r = out.result;
   const double nan = std::numeric_limits<double>::quiet_NaN();
@@ -160,9 +165,9 @@ py::dict ToPython(const Output& out, const std::vector<std::string>& dim_names) 
     auto re = reasons.mutable_unchecked<1>();
     auto ik = iv_kind.mutable_unchecked<1>();
     for (int pos = 0; pos < size; ++pos) {
-      const int c = t.CellAt(0, pos);
+      const int c = t.CellAt(k, pos);
       position_of_cell[c] = pos;
-      const std::vector<int> cc = t.CodesAt(0, pos);
+      const std::vector<int> cc = t.CodesAt(k, pos);
       for (size_t d = 0; d < nd; ++d) pc(pos, d) = cc[d];
       v(pos) = t.value(c);
       const Protection& p = r.protection[c];
@@ -186,7 +191,7 @@ py::dict ToPython(const Output& out, const std::vector<std::string>& dim_names) 
       }
     }
   }
-  const std::vector<std::int64_t>& positions = out.loaded.row_position;
+  const std::vector<std::int64_t>& positions = out.loaded.row_position[k];
   I64 row_position(std::vector<py::ssize_t>{static_cast<py::ssize_t>(positions.size())});
   {
     auto rp = row_position.mutable_unchecked<1>();
@@ -194,6 +199,7 @@ py::dict ToPython(const Output& out, const std::vector<std::string>& dim_names) 
   }
   py::list verdicts;
   for (const PrimaryVerdict& v : r.audit.primaries) {
+    if (position_of_cell[v.cell] < 0) continue;  // a cell of another table
     verdicts.append(py::make_tuple(position_of_cell[v.cell], v.value, v.need_lower, v.need_upper,
                                    v.sliding, v.lower, v.upper, v.exact, v.safe,
                                    Message(v.reason)));
@@ -292,81 +298,109 @@ std::function<std::string(std::int64_t)> RowNamer(const py::object& describe, bo
   };
 }
 
-// suppression_run(name, kind, dims, value, contributors, largest, cost,
-// mark, rules, options, suppressed, progress, describe_row) -> dict.
+// One table's columns from (name, kind, dims, value, contributors, largest,
+// cost, mark, describe_row):
 //   dims: [(name, distinct codes, int32 code index per row, [(code, parent),
 //   ...] or None for a flat dimension, total), ...]; value, contributors,
 //   cost: (column name, float64 array) or None; largest: [(name, float64
 //   array), ...] or None; mark: (column name, distinct marks, int32 index
-//   per row) or None; suppressed: uint8 per row or None: audit that pattern
-//   instead of protecting the table; describe_row(i, where) names row i in
-//   messages. Names (kind, method, cost, audit_mode, missing) are parsed by
-//   the core.
-py::dict SuppressionRun(const std::string& name, const std::string& kind, const py::list& dims,
-                        const py::tuple& value, const py::object& contributors,
-                        const py::object& largest, const py::object& cost, const py::object& mark,
-                        const py::dict& rules, const py::dict& options,
-                        const std::optional<U8>& suppressed, const py::object& progress,
-                        const py::object& describe_row) {
+//   per row) or None; describe_row(i, where) names row i in messages. The
+//   kind is parsed by the core.
+TableColumns TableFrom(const py::handle& spec, std::vector<std::string>* dim_names) {
+  auto t = spec.cast<py::tuple>();
+  if (t.size() != 9) {
+    Invalid(
+        "a table is (name, kind, dims, value, contributors, largest, cost, mark, describe_row)");
+  }
   TableColumns columns;
-  columns.name = name;
-  columns.kind = ValueOrRaise(ParseTableKind(kind));
-  for (const py::handle& h : dims) columns.dimensions.push_back(DimensionFrom(h));
-  columns.value = Numbers(value);
-  if (!contributors.is_none()) columns.contributors = Numbers(contributors);
-  if (!largest.is_none()) {
-    for (const py::handle& h : largest.cast<py::list>()) columns.largest.push_back(Numbers(h));
+  columns.name = t[0].cast<std::string>();
+  columns.kind = ValueOrRaise(ParseTableKind(t[1].cast<std::string>()));
+  for (const py::handle& h : t[2].cast<py::list>()) {
+    columns.dimensions.push_back(DimensionFrom(h));
+    dim_names->push_back(columns.dimensions.back().codes.name);
   }
-  if (!cost.is_none()) columns.cost = Numbers(cost);
-  if (!mark.is_none()) {
-    auto t = mark.cast<py::tuple>();
-    if (t.size() != 3) Invalid("mark is (name, labels, rows)");
-    columns.marks = Labels(t[0].cast<std::string>(), t[1], t[2].cast<I32>());
+  columns.value = Numbers(t[3]);
+  if (!t[4].is_none()) columns.contributors = Numbers(t[4]);
+  if (!t[5].is_none()) {
+    for (const py::handle& h : t[5].cast<py::list>()) columns.largest.push_back(Numbers(h));
   }
-  columns.row_where = RowNamer(describe_row, true);
-  columns.row_name = RowNamer(describe_row, false);
+  if (!t[6].is_none()) columns.cost = Numbers(t[6]);
+  if (!t[7].is_none()) {
+    auto m = t[7].cast<py::tuple>();
+    if (m.size() != 3) Invalid("mark is (name, labels, rows)");
+    columns.marks = Labels(m[0].cast<std::string>(), m[1], m[2].cast<I32>());
+  }
+  const py::object describe = py::reinterpret_borrow<py::object>(t[8]);
+  columns.row_where = RowNamer(describe, true);
+  columns.row_name = RowNamer(describe, false);
+  return columns;
+}
+
+// suppression_run(tables, rules, options, suppressed, progress) -> [dict].
+//   tables: one or more (linked) tables as TableFrom reads them; suppressed:
+//   None, or per table a uint8 per row: audit that pattern instead of
+//   protecting the tables; progress(stage, done, total) as PyProgress. Names
+//   (method, cost, audit_mode, missing) are parsed by the core. One dict per
+//   table.
+py::list SuppressionRun(const py::list& tables, const py::dict& rules, const py::dict& options,
+                        const py::object& suppressed, const py::object& progress) {
+  std::vector<TableColumns> columns;
+  std::vector<std::vector<std::string>> dim_names(tables.size());
+  for (std::size_t k = 0; k < tables.size(); ++k) {
+    columns.push_back(TableFrom(tables[k], &dim_names[k]));
+  }
   const LoadOptions load = LoadOptionsFrom(options);
   const PrimaryRules r = RulesFrom(rules);
   SuppressOptions o = OptionsFrom(options);
-  std::vector<std::uint8_t> suppressed_rows;
-  if (suppressed) {
-    if (suppressed->ndim() != 1 ||
-        static_cast<size_t>(suppressed->shape(0)) != columns.value.values.size()) {
-      Invalid("suppressed must have one entry per row (" +
-              std::to_string(columns.value.values.size()) + ")");
-    }
-    auto a = suppressed->unchecked<1>();
-    suppressed_rows.resize(static_cast<size_t>(a.shape(0)));
-    for (py::ssize_t i = 0; i < a.shape(0); ++i) suppressed_rows[i] = a(i);
-  }
-  // progress(stage, done, total) -> False cancels. Called from the solving
-  // thread (this one) with the GIL taken back; an exception it raises cancels
-  // the run and is raised again here.
-  std::optional<py::error_already_set> progress_error;
-  if (!progress.is_none()) {
-    if (!PyCallable_Check(progress.ptr())) throw py::type_error("progress must be callable");
-    o.progress = [&progress, &progress_error](const Progress& p) -> bool {
-      py::gil_scoped_acquire gil;
-      try {
-        py::object r = progress(Str(std::string(p.stage.data(), p.stage.size())), p.done, p.total);
-        return r.is_none() || r.cast<bool>();
-      } catch (py::error_already_set& e) {
-        progress_error.emplace(std::move(e));
-        return false;
-      } catch (const py::cast_error&) {
-        return true;
+  std::vector<std::vector<std::uint8_t>> suppressed_rows;
+  if (!suppressed.is_none()) {
+    auto per_table = suppressed.cast<std::vector<U8>>();
+    if (per_table.size() != columns.size()) Invalid("suppressed must have one array per table");
+    for (std::size_t k = 0; k < per_table.size(); ++k) {
+      const U8& a = per_table[k];
+      if (a.ndim() != 1 || static_cast<size_t>(a.shape(0)) != columns[k].value.values.size()) {
+        Invalid("suppressed must have one entry per row (" +
+                std::to_string(columns[k].value.values.size()) + ")");
       }
-    };
+      auto v = a.unchecked<1>();
+      suppressed_rows.emplace_back(static_cast<size_t>(v.shape(0)));
+      for (py::ssize_t i = 0; i < v.shape(0); ++i) suppressed_rows.back()[i] = v(i);
+    }
   }
+  PyProgress p(progress);
+  o.progress = p.fn();
   absl::StatusOr<Output> out;
   {
     py::gil_scoped_release release;
-    out = Run(std::move(columns), load, r, o, suppressed ? &suppressed_rows : nullptr);
+    out = Run(std::move(columns), load, r, o, suppressed.is_none() ? nullptr : &suppressed_rows);
   }
-  if (progress_error) throw *std::move(progress_error);
-  std::vector<std::string> dim_names;
-  for (const py::handle& h : dims) dim_names.push_back(h.cast<py::tuple>()[0].cast<std::string>());
-  return ToPython(ValueOrRaise(std::move(out)), dim_names);
+  p.Check();
+  const Output done = ValueOrRaise(std::move(out));
+  py::list results;
+  for (std::size_t k = 0; k < dim_names.size(); ++k) {
+    results.append(ToPython(done, static_cast<int>(k), dim_names[k]));
+  }
+  return results;
+}
+
+Language LanguageFrom(const std::string& language) { return ValueOrRaise(ParseLanguage(language)); }
+
+// {"published": {name: title}, "status": ..., "reason": ..., "interval_kind":
+// ..., "text": ...}: every title of the area in `language`.
+py::dict SuppressionTitles(const std::string& language) {
+  const Language l = LanguageFrom(language);
+  auto titles = [&](const auto& names, auto parse, auto title) {
+    py::dict d;
+    for (std::string_view n : names) d[Str(n)] = Str(title(*parse(n), l));
+    return d;
+  };
+  py::dict out;
+  out["published"] = titles(PublishedStatusNames(), ParsePublishedStatus, PublishedStatusTitle);
+  out["status"] = titles(CellStatusNames(), ParseCellStatus, CellStatusTitle);
+  out["reason"] = titles(PrimaryReasonNames(), ParsePrimaryReason, PrimaryReasonTitle);
+  out["interval_kind"] = titles(IntervalKindNames(), ParseIntervalKind, IntervalKindTitle);
+  out["text"] = titles(ReportTextNames(), ParseReportText, ReportTextTitle);
+  return out;
 }
 
 // hierarchy_from_hrc(text, total, name) -> [(code, parent), ...] in
@@ -384,13 +418,41 @@ py::list HierarchyFromHrc(const std::string& text, const std::string& total,
 }  // namespace
 
 void RegisterSuppression(py::module_& m) {
-  m.def("suppression_run", &SuppressionRun, py::arg("name"), py::arg("kind"), py::arg("dims"),
-        py::arg("value"), py::arg("contributors"), py::arg("largest"), py::arg("cost"),
-        py::arg("mark"), py::arg("rules"), py::arg("options"), py::arg("suppressed"),
-        py::arg("progress") = py::none(), py::arg("describe_row") = py::none(),
-        "Loads one table from columns (the core's TableFromColumns), then protects it "
-        "(suppressed=None) or audits the given pattern; returns a dict of arrays by table "
-        "position.");
+  m.def("suppression_run", &SuppressionRun, py::arg("tables"), py::arg("rules"), py::arg("options"),
+        py::arg("suppressed") = py::none(), py::arg("progress") = py::none(),
+        "Loads one or more linked tables from columns (the core's TablesFromColumns), then "
+        "protects them (suppressed=None) or audits the given pattern; returns per table a dict "
+        "of arrays by table position.");
+  m.def("suppression_titles", &SuppressionTitles, py::arg("language"),
+        "Every title of the suppression area in a language, by vocabulary and name.");
+  m.def(
+      "suppression_marker_note",
+      [](const std::string& marker, const std::string& language) {
+        return Str(MarkerNote(marker, LanguageFrom(language)));
+      },
+      py::arg("marker"), py::arg("language"));
+  m.def(
+      "suppression_published_summary",
+      [](std::int64_t cells, std::int64_t suppressed, const std::string& marker,
+         const std::string& language) {
+        return Str(PublishedSummary(cells, suppressed, marker, LanguageFrom(language)));
+      },
+      py::arg("cells"), py::arg("suppressed"), py::arg("marker"), py::arg("language"));
+  m.def(
+      "suppression_audit_verdict",
+      [](bool passed, std::int64_t unprotected, const std::string& language) {
+        return Str(AuditVerdictText(passed, unprotected, LanguageFrom(language)));
+      },
+      py::arg("passed"), py::arg("unprotected"), py::arg("language"));
+  m.def(
+      "suppression_audit_figures",
+      [](std::int64_t suppressed, std::int64_t determined, std::int64_t components,
+         std::int64_t largest, std::int64_t lp_solves, const std::string& language) {
+        return Str(AuditFigures(suppressed, determined, components, largest, lp_solves,
+                                LanguageFrom(language)));
+      },
+      py::arg("suppressed"), py::arg("determined"), py::arg("components"), py::arg("largest"),
+      py::arg("lp_solves"), py::arg("language"));
   m.def("hierarchy_from_hrc", &HierarchyFromHrc, py::arg("text"), py::arg("total") = "Total",
         py::arg("name") = "",
         "The (code, parent) pairs of a tau-ARGUS .hrc hierarchy, read by the core.");
@@ -406,6 +468,7 @@ void RegisterSuppression(py::module_& m) {
   m.def("suppression_method_names", [] { return NamesList(SecondaryMethodNames()); });
   m.def("suppression_cost_names", [] { return NamesList(CostModelNames()); });
   m.def("suppression_status_names", [] { return NamesList(CellStatusNames()); });
+  m.def("suppression_published_names", [] { return NamesList(PublishedStatusNames()); });
 }
 
 }  // namespace python

@@ -210,31 +210,37 @@ def nearest_names(
 def did_you_mean(wanted: str, candidates: Sequence[str], limit: int = 3) -> str: ...
 def quote_untrusted(text: str) -> str: ...
 
-# Small-cell suppression (bindings/python/suppression.cc): one table as
-# columns, loaded by the core (TableFromColumns); the result as a dict of
-# arrays by table position (see gdprkit/suppression.py).
+# Small-cell suppression (bindings/python/suppression.cc): one or more linked
+# tables as columns, loaded by the core (TablesFromColumns); per table a dict
+# of arrays by table position (see gdprkit/suppression.py). A table is
+# (name, kind, dims, value, contributors, largest, cost, mark, describe_row):
 #   dims: [(name, distinct codes, int32 code index per row,
 #           [(code, parent), ...] or None for a flat dimension, total), ...];
 #   value, contributors, cost: (column name, float64 array) or None;
 #   largest: [(name, float64 array), ...] or None; mark: (column name,
-#   distinct marks, int32 index per row) or None; suppressed: uint8 per row:
-#   audit that pattern instead of protecting the table; describe_row(i,
-#   where) names row i in messages.
+#   distinct marks, int32 index per row) or None; describe_row(i, where)
+#   names row i in messages. suppressed: per table a uint8 per row: audit
+#   that pattern instead of protecting the tables.
 def suppression_run(
-    name: str,
-    kind: str,
-    dims: List[Tuple[Any, ...]],
-    value: Tuple[str, Any],
-    contributors: Optional[Tuple[str, Any]],
-    largest: Optional[List[Tuple[str, Any]]],
-    cost: Optional[Tuple[str, Any]],
-    mark: Optional[Tuple[str, Any, Any]],
+    tables: List[Tuple[Any, ...]],
     rules: Dict[str, Any],
     options: Dict[str, Any],
-    suppressed: Optional[Any],
+    suppressed: Optional[List[Any]] = None,
     progress: Optional[Callable[[str, int, int], Optional[bool]]] = None,
-    describe_row: Optional[Callable[[int, bool], str]] = None,
-) -> Dict[str, Any]: ...
+) -> List[Dict[str, Any]]: ...
+# Every title of the area in a language ("en", "da"): {"published": {name:
+# title}, "status": ..., "reason": ..., "interval_kind": ..., "text": ...}.
+def suppression_titles(language: str) -> Dict[str, Dict[str, str]]: ...
+# The core's lines of a published table and an audit, in a language.
+def suppression_marker_note(marker: str, language: str) -> str: ...
+def suppression_published_summary(
+    cells: int, suppressed: int, marker: str, language: str
+) -> str: ...
+def suppression_audit_verdict(passed: bool, unprotected: int, language: str) -> str: ...
+def suppression_audit_figures(
+    suppressed: int, determined: int, components: int, largest: int, lp_solves: int,
+    language: str,
+) -> str: ...
 # The (code, parent) pairs of a tau-ARGUS .hrc hierarchy, read by the core;
 # the total first with parent "".
 def hierarchy_from_hrc(
@@ -250,6 +256,7 @@ def suppression_audit_mode_names() -> List[str]: ...
 def suppression_missing_names() -> List[str]: ...
 def suppression_mark_names() -> List[str]: ...
 def suppression_status_names() -> List[str]: ...
+def suppression_published_names() -> List[str]: ...
 def suppression_reason_names() -> List[str]: ...
 def suppression_interval_kind_names() -> List[str]: ...
 

@@ -40,6 +40,7 @@ is reachable only by ``result.confidential_cells()`` and
 from __future__ import annotations
 
 import collections.abc
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from typing import (
@@ -56,10 +57,13 @@ from typing import (
     cast,
 )
 
-from . import _args, _gdprkit
+from . import _args, _display, _gdprkit, _log, _optional, _progress
+from . import rules as _rule_objects
 from ._errors import ArgumentTypeError, InvalidArgumentError
 
 if TYPE_CHECKING:  # imported when a table is protected: `import gdprkit` stays light
+    import os
+
     import numpy as np
     import pandas as pd
     from matplotlib.axes import Axes  # optional: only to plot
@@ -72,12 +76,18 @@ __all__ = [
     "SuppressionResult",
     "SuppressionAudit",
     "STATUSES",
+    "PUBLISHED_STATUSES",
 ]
 
-#: The values of the ``status`` column, in the order of their codes (the
-#: core's names, gdprkit/suppression.h).
+#: The values of the ``status`` column of the confidential detail, in the
+#: order of their codes (the core's names, gdprkit/suppression.h).
 STATUSES: Tuple[str, str, str] = cast(
     Tuple[str, str, str], tuple(_gdprkit.suppression_status_names()))
+
+#: The values of the ``status`` column of everything that may be published:
+#: "published", "suppressed" (the core's PublishedStatus names).
+PUBLISHED_STATUSES: Tuple[str, str] = cast(
+    Tuple[str, str], tuple(_gdprkit.suppression_published_names()))
 
 #: The ``interval`` column's value by the core's interval kind code; -1 (no
 #: interval: a published cell) is "".
@@ -109,12 +119,24 @@ _VALUE_DERIVED_CELL_COLUMNS: Tuple[str, ...] = (
 #: true value.
 _VALUE_DERIVED_AUDIT_COLUMNS: Tuple[str, ...] = ("lower", "upper", "need_lower", "need_upper")
 
-#: The rows a result's HTML summary shows of the published table.
+#: The rows a result's notebook display shows of the published table (its
+#: to_html shows every row).
 _HTML_MAX_ROWS = 60
 
+#: The columns of :meth:`SuppressionAudit.confidential_intervals` that say
+#: whether a cell is primary (only primary cells have a verdict), left out of
+#: :attr:`SuppressionAudit.intervals` with the values.
+_PRIMARY_AUDIT_COLUMNS: Tuple[str, ...] = ("kind", "safe", "reason")
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+
+def _published_status(detail: pd.Series) -> pd.Categorical:
+    """published/suppressed (the core's PublishedStatus names) from the
+    detail's published/primary/secondary."""
+    import numpy as np
+    import pandas as pd
+
+    codes = (np.asarray(detail.astype(object)) != STATUSES[0]).astype(np.int8)
+    return pd.Categorical.from_codes(codes, categories=pd.Index(PUBLISHED_STATUSES))
 
 
 @dataclass(frozen=True, repr=False)
@@ -125,11 +147,12 @@ class SuppressionAudit:
     counts are non-negative; linear programming gives the smallest and the
     largest value they can derive for each suppressed cell.
 
-    Every default display (``repr``, ``str``, the notebook's HTML) shows the
-    verdict and the counts only, and :attr:`intervals` and :attr:`unsafe`
-    hold no value: a notebook that shows them may be shared. The true values
-    and the intervals are in :meth:`confidential_intervals`, which is not for
-    publication.
+    Every default display (``repr``, ``str``, the notebook's HTML,
+    :meth:`to_html`) shows the verdict and the counts only, and
+    :attr:`intervals` holds no value and does not say which cells are
+    primary: a notebook that shows them may be shared. The true values, the
+    intervals and the verdict per primary cell are in
+    :meth:`confidential_intervals`, which is not for publication.
 
     Attributes:
         passed: every primary cell keeps its protection.
@@ -149,36 +172,37 @@ class SuppressionAudit:
     @property
     def intervals(self) -> pd.DataFrame:
         """One row per audited cell (every suppressed cell, then any primary
-        cell left published), without values: the dimension columns,
-        ``status`` (published, primary or secondary), ``kind`` ("exact",
-        "inner", or "not computed" for secondary cells of large problems),
-        and for primary cells ``safe`` and ``reason`` (why not, when not).
-        The intervals themselves are in :meth:`confidential_intervals`."""
+        cell left published), without values: the dimension columns and
+        ``status`` ("suppressed", or "published" for a primary cell left
+        published). The intervals, their kind and the verdicts (which tell
+        the primary cells) are in :meth:`confidential_intervals`."""
         iv = self._intervals
-        drop = [self._value] + list(_VALUE_DERIVED_AUDIT_COLUMNS)
+        drop = [self._value] + list(_VALUE_DERIVED_AUDIT_COLUMNS) + list(_PRIMARY_AUDIT_COLUMNS)
         out: pd.DataFrame = iv.drop(columns=[c for c in drop if c in iv.columns])
+        out["status"] = _published_status(iv["status"])
         return out
 
     def confidential_intervals(self) -> pd.DataFrame:
         """Not for publication: the audit's full detail, with the true values.
 
-        A copy of :attr:`intervals` with, after the dimension columns, the
-        value column (the true value), and ``lower`` and ``upper`` (the
-        attacker's interval; for primary cells in large problems a proven
-        part of it), ``need_lower``/``need_upper`` (for primary cells: the
-        interval must reach these). Do not show it in a notebook that is
-        shared or exported."""
+        The rows of :attr:`intervals` with, after the dimension columns, the
+        value column (the true value), ``status`` (published, primary or
+        secondary), ``lower`` and ``upper`` (the attacker's interval; for
+        primary cells in large problems a proven part of it), ``kind``
+        ("exact", "inner", "not computed"), ``need_lower``/``need_upper``
+        (for primary cells: the interval must reach these), and for primary
+        cells ``safe`` and ``reason`` (why not, when not). Do not show it in
+        a notebook that is shared or exported."""
         out: pd.DataFrame = self._intervals.copy()
         return out
 
     @property
     def unsafe(self) -> pd.DataFrame:
         """The primary cells that are not protected, suppressed or (wrongly)
-        published, as rows of :attr:`intervals` (no values; the intervals
-        of these rows are in :meth:`confidential_intervals`, same index);
-        empty when passed."""
-        iv = self.intervals
-        out: pd.DataFrame = iv[(iv["safe"] == False).fillna(False).to_numpy(dtype=bool)]  # noqa: E712
+        published, as rows of :attr:`intervals` (no values; their detail is
+        in :meth:`confidential_intervals`, same index); empty when passed."""
+        unsafe = (self._intervals["safe"] == False).fillna(False).to_numpy(dtype=bool)  # noqa: E712
+        out: pd.DataFrame = self.intervals[unsafe]
         return out
 
     def _num_unsafe(self) -> int:
@@ -191,19 +215,154 @@ class SuppressionAudit:
 
     __str__ = __repr__
 
-    def _repr_html_(self) -> str:
-        import html
+    def to_html(self, *, lang: str = "en") -> str:
+        """The verdict and the figures of the audit as HTML (no value, no
+        interval), titled in ``lang`` ("en" or "da")."""
+        language = _args.language(lang)
+        heading = _gdprkit.suppression_titles(language)["text"]["audit"]
+        verdict = _gdprkit.suppression_audit_verdict(self.passed, self._num_unsafe(), language)
+        figures = _gdprkit.suppression_audit_figures(
+            self.num_suppressed, self.num_determined, self.num_components,
+            self.largest_component, self.lp_solves, language)
+        return (f"<div class=\"gdprkit-suppression-audit\">"
+                f"{_display.block(heading, verdict, f'<br>{_display.escape(figures)}.')}</div>")
 
-        verdict = ("passed: every primary cell keeps its protection" if self.passed else
-                   f"FAILED: {_plural(self._num_unsafe(), 'primary cell')} not protected")
-        return (
-            "<div class=\"gdprkit-suppression-audit\"><b>Suppression audit</b> "
-            f"{html.escape(verdict)}<br>"
-            f"{_plural(self.num_suppressed, 'suppressed cell')}, "
-            f"{self.num_determined} determined exactly, "
-            f"{_plural(self.num_components, 'component')} (largest "
-            f"{self.largest_component}), {_plural(self.lp_solves, 'LP solve')}.</div>"
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+
+# ---------------------------------------------------------------------------
+# Plots
+# ---------------------------------------------------------------------------
+
+
+def plot_suppressed(
+    result: SuppressionResult,
+    rows: Optional[str] = None,
+    cols: Optional[str] = None,
+    *,
+    fixed: Optional[Mapping[str, str]] = None,
+    ax: Optional["Axes"] = None,
+    annotate: bool = True,
+    cmap: str = "Blues",
+    title: Optional[str] = None,
+    marker: str = "x",
+    detail: bool = False,
+    lang: str = "en",
+) -> "Axes":
+    """Draws a 2-D slice of a protected table as a heatmap of the published
+    values, with every suppressed cell marked ``marker`` (grey). The figure
+    shows no suppressed value and does not say why a cell is suppressed, so
+    it may be shared.
+
+    Args:
+        result: what :func:`suppress` returned.
+        rows, cols: the dimensions on the axes (default: the first two; a
+            1-D table is drawn as one row).
+        fixed: for tables of more than two dimensions, the code of each
+            other dimension (default: its total).
+        ax: the matplotlib Axes to draw on (default: a new figure's).
+        annotate: write the published values in the cells.
+        cmap: the colour map of the published values.
+        title: the title (default: the value column).
+        marker: the text of a suppressed cell.
+        detail: not for publication: mark primary cells "P" (red) and
+            secondary cells "S" (orange) instead, which tells a reader which
+            cells broke a rule.
+        lang: the language of the legend ("en" or "da").
+
+    Returns the Axes. matplotlib is an optional dependency (the ``plot``
+    extra), imported here; without it this raises
+    :class:`gdprkit.MissingDependencyError` (an ImportError).
+    """
+    import numpy as np
+
+    plt = _optional.require("matplotlib.pyplot", extra="plot", what="plot_suppressed")
+    patches = _optional.require("matplotlib.patches", extra="plot", what="plot_suppressed")
+    if not isinstance(result, SuppressionResult):
+        raise ArgumentTypeError(
+            f"result must be a SuppressionResult, not {type(result).__name__}")
+    marker = _args.text(marker, "marker")
+    titles = _gdprkit.suppression_titles(_args.language(lang))
+    dims = list(result.dims)
+    rows = rows if rows is not None else dims[0]
+    if cols is None:
+        cols = dims[1] if len(dims) > 1 and dims[1] != rows else None
+    for d in (rows, cols):
+        if d is not None and d not in dims:
+            raise InvalidArgumentError(f"{d!r} is not a dimension; dimensions: {dims}")
+    if cols == rows:
+        raise InvalidArgumentError("rows and cols must be different dimensions")
+    fixed = dict(fixed or {})
+    cells = result._cells  # the statuses; no suppressed value is drawn
+    sel = np.ones(len(cells), dtype=bool)
+    for d in dims:
+        if d in (rows, cols):
+            continue
+        code = fixed.get(d, result.hierarchies[d][0][0])
+        if code not in {c for c, _ in result.hierarchies[d]}:
+            raise InvalidArgumentError(f"code {code!r} is not in dimension {d!r}")
+        sel &= (cells[d] == code).to_numpy()
+    part = cells[sel]
+    row_codes = [c for c, _ in result.hierarchies[rows]]
+    col_codes = [c for c, _ in result.hierarchies[cols]] if cols is not None else [result.value]
+    ri = {c: i for i, c in enumerate(row_codes)}
+    ci = {c: i for i, c in enumerate(col_codes)}
+    shape = (len(row_codes), len(col_codes))
+    values = np.full(shape, np.nan)
+    status = np.zeros(shape, dtype=np.int8)
+    for r, c, v, s in zip(
+        part[rows],
+        part[cols] if cols is not None else [result.value] * len(part),
+        part[result.value].to_numpy(),
+        part["status"].cat.codes.to_numpy(),
+    ):
+        status[ri[r], ci[c]] = s if detail else min(int(s), 1)
+        values[ri[r], ci[c]] = v if s == 0 else np.nan
+    if ax is None:
+        _, ax = plt.subplots(
+            figsize=(max(4.0, 0.9 * shape[1] + 2), max(3.0, 0.4 * shape[0] + 1.5))
         )
+    ax.imshow(np.ma.masked_invalid(values), cmap=cmap, aspect="auto")
+    # Without the detail every suppressed cell looks the same (code 1).
+    colors = {1: "#d62728", 2: "#ff7f0e"} if detail else {1: "#7f7f7f"}
+    texts = {1: "P", 2: "S"} if detail else {1: marker}
+    for i in range(shape[0]):
+        for j in range(shape[1]):
+            s = int(status[i, j])
+            if s:
+                ax.add_patch(
+                    patches.Rectangle(
+                        (j - 0.5, i - 0.5), 1, 1, facecolor=colors[s], edgecolor="white",
+                        hatch="//" if detail and s == 1 else None, alpha=0.85,
+                    )
+                )
+                ax.text(j, i, texts[s], ha="center", va="center",
+                        color="white", fontweight="bold")
+            elif annotate and not np.isnan(values[i, j]):
+                ax.text(j, i, f"{values[i, j]:g}", ha="center", va="center", fontsize=8)
+    ax.set_xticks(range(shape[1]))
+    ax.set_xticklabels(col_codes, rotation=45 if shape[1] > 6 else 0, ha="right"
+                       if shape[1] > 6 else "center")
+    ax.set_yticks(range(shape[0]))
+    ax.set_yticklabels(row_codes)
+    ax.set_ylabel(rows)
+    if cols is not None:
+        ax.set_xlabel(cols)
+    suppressed = result.num_primary + result.num_secondary
+    ax.set_title(title if title is not None else
+                 f"{result.value}: {suppressed} {titles['published']['suppressed']}")
+    if detail:
+        handles = [
+            patches.Patch(facecolor=colors[1], hatch="//",
+                          label=f"{titles['status']['primary']} (P)"),
+            patches.Patch(facecolor=colors[2], label=f"{titles['status']['secondary']} (S)"),
+        ]
+    else:
+        handles = [patches.Patch(facecolor=colors[1],
+                                 label=f"{titles['published']['suppressed']} ({marker})")]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+    return ax
 
 
 @dataclass(frozen=True, repr=False)
@@ -211,14 +370,19 @@ class SuppressionResult:
     """A protected table.
 
     Every default display (``repr``, ``str``, the notebook's HTML) and
-    every attribute hold published values only: a notebook that shows them
-    may be shared. The true values of the suppressed cells are in
-    :meth:`confidential_cells`, which is not for publication.
+    every attribute hold published values only, and say of a hidden cell
+    that it is "suppressed", never whether by a primary rule (in a threshold
+    table: a count of 1 to 4) or to protect another cell: a notebook that
+    shows them may be shared. The publishable forms are :meth:`to_html`,
+    :meth:`to_excel`, :meth:`crosstab` and :meth:`published_frame` (the
+    hidden cells as a marker, ``x`` by default). The true values and the kind
+    of each suppression are in :meth:`confidential_cells`, which is not for
+    publication.
 
     Attributes:
         table: the input frame with the value column replaced by the
             published value (``<NA>`` where suppressed) and a ``status``
-            column ("published", "primary", "secondary"); with
+            column ("published" or "suppressed"); with
             ``compute_totals=True`` the computed total rows are appended (and
             the index is renumbered). Contributor and largest-contribution
             columns of magnitude tables are left out. Safe to publish.
@@ -232,6 +396,8 @@ class SuppressionResult:
         seconds: wall time of the suppression (build excluded).
         hierarchies: each dimension's codes in hierarchy order, as
             ``(code, parent)`` pairs.
+        linked: the results of the frames given as ``linked=`` (linked
+            tables, protected together with this one), in order.
     """
 
     table: pd.DataFrame
@@ -247,6 +413,7 @@ class SuppressionResult:
     seconds: float
     hierarchies: Dict[str, List[Tuple[str, str]]] = field(repr=False)
     _audit: SuppressionAudit = field(repr=False)
+    linked: Tuple["SuppressionResult", ...] = field(default=(), repr=False)
     _safe_cells: Optional[pd.DataFrame] = field(
         default=None, init=False, repr=False, compare=False)
 
@@ -259,15 +426,17 @@ class SuppressionResult:
     @property
     def cells(self) -> pd.DataFrame:
         """Every cell of the table in hierarchy order, without the suppressed
-        values: the dimension columns, the value column, ``status``,
+        values and without saying why a cell is suppressed: the dimension
+        columns, the value column, ``status`` ("published" or "suppressed"),
         ``reasons`` (why primary), ``upper``/``lower``/``sliding``
         (required protection), ``cost``, ``lower_bound``/``upper_bound``
         (the attacker's interval), ``interval`` (how it was computed) and
         ``given`` (the row came from the input). On the suppressed rows
         the value and every column that tells something of it (the reasons:
         "zero" is a value; the protection levels, the cost, the attacker's
-        interval, which is the value when it is exact) are ``<NA>``; the
-        detail is in :meth:`confidential_cells`."""
+        interval, which is the value when it is exact, and how it was
+        computed) are ``<NA>``. Safe to show; the detail is in
+        :meth:`confidential_cells`."""
         if self._safe_cells is None:
             object.__setattr__(self, "_safe_cells", _safe_cells_frame(
                 self._cells, self.value, self.table[self.value].dtype))
@@ -279,10 +448,11 @@ class SuppressionResult:
         of the suppressed cells included.
 
         A copy of :attr:`cells` (same rows, columns and order) where nothing
-        is masked: ``value`` is the true value, ``upper``/``lower``/
-        ``sliding`` the required protection, ``lower_bound``/``upper_bound``
-        the attacker's interval for suppressed cells. For the person who runs
-        the suppression; do not show it in a notebook that is shared or
+        is masked: ``value`` is the true value, ``status`` says "primary" or
+        "secondary", ``reasons`` why primary, ``upper``/``lower``/``sliding``
+        the required protection, ``lower_bound``/``upper_bound`` the
+        attacker's interval for suppressed cells. For the person who runs the
+        suppression; do not show it in a notebook that is shared or
         exported."""
         out: pd.DataFrame = self._cells.copy()
         return out
@@ -294,10 +464,120 @@ class SuppressionResult:
         out: pd.DataFrame = c[(c["status"] != "published").to_numpy(dtype=bool)]
         return out
 
-    def plot(self, **kwargs: Any) -> "Axes":
-        """Draws the table as a heatmap with the suppressed cells marked; see
-        :func:`plot_suppressed`."""
-        return plot_suppressed(self, **kwargs)
+    def published_frame(self, marker: Optional[str] = "x") -> pd.DataFrame:
+        """The published table in long form and hierarchy order: the
+        dimension columns, the value column (the published value, or
+        ``marker`` where suppressed; with ``marker=None`` a nullable column
+        with ``<NA>``) and ``status`` ("published" or "suppressed"). Safe
+        to publish."""
+        c = self.cells
+        out: pd.DataFrame = c[list(self.dims)].copy()
+        out[self.value] = self._shown(marker)
+        out["status"] = c["status"]
+        return out
+
+    def crosstab(self, marker: Optional[str] = "x") -> pd.DataFrame:
+        """The published table as a cross table for publication: every
+        dimension but the last down (a MultiIndex for more than two), the
+        last across, both in hierarchy order with their totals; the values
+        as published, ``marker`` where suppressed (``marker=None``: a
+        nullable ``<NA>``). A one-dimensional table is one column."""
+        import pandas as pd
+
+        c = self.cells
+        dims = list(self.dims)
+        shown = self._shown(marker)
+        if len(dims) == 1:
+            frame: pd.DataFrame = pd.DataFrame(
+                {self.value: shown.to_numpy()},
+                index=pd.Index(c[dims[0]].to_numpy(), name=dims[0]))
+            return frame
+        down, across = dims[:-1], dims[-1]
+        columns = [code for code, _ in self.hierarchies[across]]
+        width = len(columns)
+        first = c.iloc[::width]
+        index: pd.Index
+        if len(down) == 1:
+            index = pd.Index(first[down[0]].to_numpy(), name=down[0])
+        else:
+            index = pd.MultiIndex.from_frame(first[down].reset_index(drop=True))
+        values = shown.to_numpy().reshape(-1, width)
+        out: pd.DataFrame = pd.DataFrame(values, index=index,
+                                         columns=pd.Index(columns, name=across))
+        if marker is None:
+            out = out.astype(shown.dtype)
+        return out
+
+    def _shown(self, marker: Optional[str]) -> pd.Series:
+        """The published values of :attr:`cells` in order, the marker where
+        suppressed (object dtype), or nullable with <NA> for marker=None."""
+        import numpy as np
+
+        values = self.cells[self.value]
+        if marker is None:
+            return values.reset_index(drop=True)
+        marker = _args.text(marker, "marker")
+        hidden = values.isna().to_numpy()
+        out = values.astype(object).reset_index(drop=True)
+        out[np.flatnonzero(hidden)] = marker
+        return out
+
+    def to_html(self, marker: str = "x", *, lang: str = "en") -> str:
+        """The published table as a standalone HTML document fragment for
+        publication: a heading, a summary line (cells and how many are
+        suppressed), the cross table of :meth:`crosstab` (every row, codes
+        indented by their depth in the hierarchy) and a note saying what
+        ``marker`` stands for; titles in ``lang`` ("en" or "da"). Everything
+        is escaped; no suppressed value, and no primary/secondary, appears."""
+        language = _args.language(lang)
+        heading, summary, note, _ = self._publication(marker, language)
+        table = _crosstab_html(self, self.crosstab(marker), max_rows=None)
+        return (f"<div class=\"gdprkit-published-table\">"
+                f"{_display.block(heading, summary, table, f'<p>{_display.escape(note)}</p>')}"
+                "</div>")
+
+    def to_excel(self, path: Union[str, "os.PathLike[str]"], marker: str = "x", *,
+                 lang: str = "en") -> None:
+        """Writes the published table to an Excel workbook (one sheet): the
+        heading and the summary line, the cross table of :meth:`crosstab`
+        with ``marker`` as text in every suppressed cell, and a note row
+        saying what the marker means; titles in ``lang``. No suppressed value
+        is written anywhere in the workbook. Needs openpyxl (``pip install
+        'gdprkit[excel]'``; :class:`gdprkit.MissingDependencyError`
+        otherwise)."""
+        openpyxl = _optional.require("openpyxl", extra="excel", what="to_excel")
+        language = _args.language(lang)
+        heading, summary, note, sheet = self._publication(marker, language)
+        ct = self.crosstab(marker)
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.title = sheet[:31]
+        ws.append([heading])
+        ws.append([summary])
+        ws.append([])
+        names = [str(n) for n in ct.index.names]
+        ws.append(names + [_code_str(c) for c in ct.columns])
+        for label, row in zip(ct.index, ct.itertuples(index=False)):
+            codes = list(label) if isinstance(label, tuple) else [label]
+            ws.append([_code_str(x) for x in codes] + [_excel_value(v) for v in row])
+        ws.append([])
+        ws.append([note])
+        wb.save(path)
+
+    def _publication(self, marker: str, language: str) -> Tuple[str, str, str, str]:
+        """(heading, summary, marker note, sheet name) from the core."""
+        marker = _args.text(marker, "marker")
+        titles = _gdprkit.suppression_titles(language)
+        suppressed = int((self.cells["status"] != "published").sum())
+        summary = _gdprkit.suppression_published_summary(
+            len(self._cells), suppressed, marker, language)
+        note = _gdprkit.suppression_marker_note(marker, language)
+        heading = titles["text"]["published table"]
+        return (f"{heading}: {self.value}", summary, note, heading)
+
+    #: Draws the table as a heatmap with the suppressed cells marked; see
+    #: :func:`plot_suppressed`.
+    plot = plot_suppressed
 
     def __repr__(self) -> str:
         return (f"SuppressionResult(dims={self.dims!r}, value={self.value!r}, "
@@ -308,22 +588,33 @@ class SuppressionResult:
     __str__ = __repr__
 
     def _repr_html_(self) -> str:
-        import html
-
+        # The runner's view: the counts of each kind (counts only), then the
+        # published table as to_html shows it, cut after _HTML_MAX_ROWS rows.
         summary = (
-            f"<b>Suppressed table</b> {html.escape(self.value)} by "
-            f"{html.escape(', '.join(self.dims))}: {_plural(len(self._cells), 'cell')}, "
+            f"{self.value} by {', '.join(self.dims)}: {_display.plural(len(self._cells), 'cell')}, "
             f"{self.num_primary} primary and {self.num_secondary} secondary suppressed "
-            f"(shown as x), method {html.escape(self.method)}, audit "
-            f"{'passed' if self._audit.passed else 'FAILED'}."
-        )
-        return (f"<div class=\"gdprkit-suppression-result\">{summary}"
-                f"{_published_html(self)}</div>")
+            f"(shown as x), method {self.method}, audit "
+            f"{'passed' if self._audit.passed else 'FAILED'}.")
+        table = _crosstab_html(self, self.crosstab("x"), max_rows=_HTML_MAX_ROWS)
+        note = f"<p>{_display.escape(_gdprkit.suppression_marker_note('x', 'en'))}</p>"
+        return (f"<div class=\"gdprkit-suppression-result\">"
+                f"{_display.block('Suppressed table', summary, table, note)}</div>")
+
+
+def _excel_value(v: Any) -> Any:
+    """A published value for a worksheet cell: a number, or the marker text."""
+    if isinstance(v, str):
+        return v
+    if v is None or _is_missing(v):
+        return None
+    f = float(v)
+    return int(f) if f.is_integer() else f
 
 
 def _safe_cells_frame(cells: pd.DataFrame, value: str, dtype: Any) -> pd.DataFrame:
     """The cell detail with the value and the columns computed from it
-    ``<NA>`` on the suppressed rows; nullable dtypes."""
+    ``<NA>`` on the suppressed rows, and the status published/suppressed;
+    nullable dtypes."""
     import pandas as pd
 
     hidden = (cells["status"] != "published").to_numpy(dtype=bool)
@@ -331,62 +622,50 @@ def _safe_cells_frame(cells: pd.DataFrame, value: str, dtype: Any) -> pd.DataFra
     v = pd.array(cells[value].to_numpy(), dtype=dtype)
     v[hidden] = pd.NA
     out[value] = v
+    out["status"] = _published_status(cells["status"])
     for col in _VALUE_DERIVED_CELL_COLUMNS:
         c = pd.array(cells[col].to_numpy(dtype="float64"), dtype="Float64")
         c[hidden] = pd.NA
         out[col] = c
-    # "zero" says the value, "threshold" that it is below the threshold.
-    reasons = pd.array(cells["reasons"].to_numpy(dtype=object), dtype="string")
-    reasons[hidden] = pd.NA
-    out["reasons"] = reasons
+    # "zero" says the value, "threshold" that it is below the threshold, and
+    # an interval's kind whether the cell is primary.
+    for col in ("reasons", "interval"):
+        text = pd.array(cells[col].to_numpy(dtype=object), dtype="string")
+        text[hidden] = pd.NA
+        out[col] = text
     frame: pd.DataFrame = out
     return frame
 
 
-def _published_html(result: SuppressionResult) -> str:
-    """The published table as HTML: a cross table (first dimension down,
-    second across) for a 2-D table, else the long table; suppressed cells
-    are "x", whatever their kind. Built from ``result.table`` alone."""
-    import html
+def _crosstab_html(result: SuppressionResult, ct: pd.DataFrame, max_rows: Optional[int]) -> str:
+    """A cross table as an HTML table (escaped by _display.table): the row
+    codes first, indented by their depth in the hierarchy."""
+    depth = {d: _depths(result.hierarchies[d]) for d in result.dims}
+    names = [str(n) for n in ct.index.names]
+    rows: List[List[Any]] = []
+    for label, values in zip(ct.index, ct.itertuples(index=False)):
+        codes = list(label) if isinstance(label, tuple) else [label]
+        shown = ["\u00a0\u00a0" * depth[d].get(_code_str(c), 0) + _code_str(c)
+                 for d, c in zip(names, codes)]
+        rows.append(shown + ["" if _is_missing(v) else _number_text(v) for v in values])
+    columns = names + [_code_str(c) for c in ct.columns]
+    return _display.table(columns, rows, max_rows=max_rows if max_rows is not None else len(rows))
 
-    import pandas as pd
 
-    t = result.table
-    dims = list(result.dims)
-    value = result.value
+def _depths(pairs: Sequence[Tuple[str, str]]) -> Dict[str, int]:
+    """Each code's depth in a hierarchy given as (code, parent) pairs in
+    hierarchy order (parents before children)."""
+    depth: Dict[str, int] = {}
+    for code, parent in pairs:
+        depth[code] = depth[parent] + 1 if parent else 0
+    return depth
 
-    def shown(v: Any) -> str:
-        if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
-            return "x"
-        f = float(v)
-        return str(int(f)) if f.is_integer() else f"{f:.10g}"
 
-    def cell(text: str, header: bool = False) -> str:
-        tag = "th" if header else "td"
-        return f"<{tag}>{html.escape(text)}</{tag}>"
-
-    rows: List[str] = []
-    more = 0
-    if len(dims) == 2:
-        across = [c for c, _ in result.hierarchies[dims[1]]]
-        down = [c for c, _ in result.hierarchies[dims[0]]]
-        grid: Dict[Tuple[str, str], str] = {}
-        for a, b, v in zip(t[dims[0]].map(_code_str), t[dims[1]].map(_code_str), t[value]):
-            grid[(a, b)] = shown(v)
-        rows.append("<tr>" + cell(f"{dims[0]} \\ {dims[1]}", True)
-                    + "".join(cell(b, True) for b in across) + "</tr>")
-        for a in down[:_HTML_MAX_ROWS]:
-            rows.append("<tr>" + cell(a, True)
-                        + "".join(cell(grid.get((a, b), "")) for b in across) + "</tr>")
-        more = max(0, len(down) - _HTML_MAX_ROWS)
-    else:
-        rows.append("<tr>" + "".join(cell(str(c), True) for c in dims + [value]) + "</tr>")
-        for i in range(min(len(t), _HTML_MAX_ROWS)):
-            rows.append("<tr>" + "".join(cell(_code_str(t[d].iloc[i]), True) for d in dims)
-                        + cell(shown(t[value].iloc[i])) + "</tr>")
-        more = max(0, len(t) - _HTML_MAX_ROWS)
-    tail = f"<br><i>{more} more rows not shown; see .table</i>" if more else ""
-    return "<table>" + "".join(rows) + "</table>" + tail
+def _number_text(v: Any) -> str:
+    if isinstance(v, str):
+        return v
+    f = float(v)
+    return str(int(f)) if f.is_integer() else f"{f:.10g}"
 
 
 # ---------------------------------------------------------------------------
@@ -633,43 +912,75 @@ class _Table:
         pairs = None if spec is None else _hierarchy_pairs(str(d), spec, tot)
         return str(d), labels, rows, pairs, tot
 
-    def run(
-        self,
-        name: str,
-        rules: Dict[str, Any],
-        options: Dict[str, Any],
-        suppressed: Optional[np.ndarray],
-        progress: Optional[Callable[[str, int, int], Optional[bool]]] = None,
-    ) -> Dict[str, Any]:
-        options = dict(options, compute_totals=self.compute_totals,
-                       compute_totals_option="compute_totals=True",
-                       missing_zero_option='missing="zero"')
-        return _gdprkit.suppression_run(
-            name,
-            self.kind,
-            self.dims,
-            self.value,
-            self.contributors,
-            self.largest,
-            self.cost,
-            self.mark,
-            rules,
-            options,
-            suppressed,
-            progress,
-            self.describe,
-        )
+    def spec(self, name: str) -> Tuple[Any, ...]:
+        """The table as the extension's suppression_run takes it."""
+        return (name, self.kind, self.dims, self.value, self.contributors, self.largest,
+                self.cost, self.mark, self.describe)
 
 
-def _rules(
-    threshold: int,
-    dominance: Sequence[Tuple[int, float]],
-    p_percent: float,
-    q_percent: float,
-    protect_zeros: bool,
-    threshold_hides_presence: bool,
+def _run(
+    tables: Sequence[Tuple[_Table, str]],
+    rules: Dict[str, Any],
+    options: Dict[str, Any],
+    suppressed: Optional[List[np.ndarray]],
+    progress: _progress.ProgressArg,
+    event: str,
+) -> List[Dict[str, Any]]:
+    """Loads the (linked) tables and protects or audits them in the core;
+    logs the event with its counts (never a value)."""
+    options = dict(options, compute_totals=tables[0][0].compute_totals,
+                   compute_totals_option="compute_totals=True",
+                   missing_zero_option='missing="zero"')
+    specs = [t.spec(name) for t, name in tables]
+    with _log.timed(event) as entry, _progress.callback(progress, event) as callback:
+        out = _gdprkit.suppression_run(specs, rules, options, suppressed, callback)
+        entry.update(tables=len(out), cells=sum(len(o["status"]) for o in out),
+                     primary=int(out[0]["num_primary"]),
+                     secondary=int(out[0]["num_secondary"]), method=str(out[0]["method"]),
+                     passed=bool(out[0]["audit"]["passed"]))
+    return out
+
+
+def _rule_fields(
+    rules: Optional[_rule_objects.RulesArg],
+    threshold: Optional[int],
+    dominance: Optional[Sequence[Tuple[int, float]]],
+    p_percent: Optional[float],
+    q_percent: Optional[float],
+    protect_zeros: Optional[bool],
+    threshold_hides_presence: Optional[bool],
 ) -> Dict[str, Any]:
-    rules: List[Tuple[int, float]] = []
+    """The core's rule fields from ``rules=`` and the flat arguments given
+    (not None). Without ``rules=`` the flat arguments fill the defaults
+    (threshold 5); with it, a flat argument must agree with what the rules
+    say, or add what they do not."""
+    flat: Dict[str, Any] = {}
+    if threshold is not None:
+        flat["threshold"] = _args.integer(threshold, "threshold", 0, _args.INT32_MAX)
+    if dominance is not None:
+        flat["dominance"] = _dominance_pairs(dominance)
+    if p_percent is not None:
+        flat["p_percent"] = _args.number(p_percent, "p_percent", 0.0)
+    if q_percent is not None:
+        flat["q_percent"] = _args.number(q_percent, "q_percent", 0.0)
+    if protect_zeros is not None:
+        flat["protect_zeros"] = bool(protect_zeros)
+    if threshold_hides_presence is not None:
+        flat["threshold_hides_presence"] = bool(threshold_hides_presence)
+    if rules is None:
+        return dict({"threshold": 5}, **flat)
+    fields = _rule_objects.fields_of(rules)
+    for key, v in flat.items():
+        if key in fields and fields[key] != v:
+            raise InvalidArgumentError(
+                f"{key}={v!r} and rules={rules!r} say different things; give the rule one way")
+        fields[key] = v
+    fields.setdefault("threshold", 0)  # rules without a threshold rule have none
+    return fields
+
+
+def _dominance_pairs(dominance: Any) -> List[Tuple[int, float]]:
+    pairs: List[Tuple[int, float]] = []
     try:
         items = list(dominance)
     except TypeError:
@@ -678,16 +989,9 @@ def _rules(
     for i, rule in enumerate(items):
         if not isinstance(rule, (tuple, list)) or len(rule) != 2:
             raise ArgumentTypeError(f"dominance[{i}] must be an (n, k) pair")
-        rules.append((_args.integer(rule[0], f"dominance[{i}] n", 1, _args.INT32_MAX),
+        pairs.append((_args.integer(rule[0], f"dominance[{i}] n", 1, _args.INT32_MAX),
                       _args.number(rule[1], f"dominance[{i}] k", 0.0, 100.0)))
-    return {
-        "threshold": _args.integer(threshold, "threshold", 0, _args.INT32_MAX),
-        "dominance": rules,
-        "p_percent": _args.number(p_percent, "p_percent", 0.0),
-        "q_percent": _args.number(q_percent, "q_percent", 0.0),
-        "protect_zeros": bool(protect_zeros),
-        "threshold_hides_presence": bool(threshold_hides_presence),
-    }
+    return pairs
 
 
 def _options(
@@ -824,8 +1128,8 @@ def _published_table(
     pub = pd.array(out["value"][rp], dtype=dtype)
     pub[status[rp] != 0] = pd.NA
     table[value] = pub
-    table["status"] = pd.Categorical.from_codes(status[rp].astype(np.int8),
-                                                categories=pd.Index(STATUSES))
+    table["status"] = pd.Categorical.from_codes((status[rp] != 0).astype(np.int8),
+                                                categories=pd.Index(PUBLISHED_STATUSES))
     extra = np.flatnonzero(~cells["given"].to_numpy())
     if extra.size:
         add = cells.iloc[extra][list(dims)].copy()
@@ -833,10 +1137,11 @@ def _published_table(
         v[status[extra] != 0] = pd.NA
         add[value] = v
         add["status"] = pd.Categorical.from_codes(
-            status[extra].astype(np.int8), categories=pd.Index(STATUSES)
+            (status[extra] != 0).astype(np.int8), categories=pd.Index(PUBLISHED_STATUSES)
         )
         table = pd.concat([table, add], ignore_index=True)
-        table["status"] = pd.Categorical(table["status"], categories=pd.Index(STATUSES))
+        table["status"] = pd.Categorical(table["status"],
+                                         categories=pd.Index(PUBLISHED_STATUSES))
     published: pd.DataFrame = table
     return published
 
@@ -851,7 +1156,8 @@ def suppress(
     dims: Sequence[str],
     value: str = "n",
     *,
-    threshold: int = 5,
+    rules: Optional[_rule_objects.RulesArg] = None,
+    threshold: Optional[int] = None,
     hierarchies: Optional[Mapping[str, HierarchySpec]] = None,
     total: Union[str, Mapping[str, str]] = "Total",
     compute_totals: bool = False,
@@ -861,11 +1167,11 @@ def suppress(
     kind: str = "frequency",
     contributors: Optional[str] = None,
     largest: Optional[Sequence[str]] = None,
-    dominance: Sequence[Tuple[int, float]] = (),
-    p_percent: float = 0.0,
-    q_percent: float = 100.0,
-    protect_zeros: bool = False,
-    threshold_hides_presence: bool = False,
+    dominance: Optional[Sequence[Tuple[int, float]]] = None,
+    p_percent: Optional[float] = None,
+    q_percent: Optional[float] = None,
+    protect_zeros: Optional[bool] = None,
+    threshold_hides_presence: Optional[bool] = None,
     mark: Optional[str] = None,
     cost_column: Optional[str] = None,
     time_limit: float = 60.0,
@@ -873,7 +1179,8 @@ def suppress(
     optimal_max_cells: int = 400,
     audit: str = "auto",
     name: str = "table",
-    progress: Optional[Callable[[str, int, int], Optional[bool]]] = None,
+    linked: Sequence[pd.DataFrame] = (),
+    progress: _progress.ProgressArg = None,
 ) -> SuppressionResult:
     """Protects a long-format table by primary and secondary suppression.
 
@@ -883,10 +1190,16 @@ def suppress(
             2-D table).
         value: the value column: counts (``kind="frequency"``) or sums of
             non-negative contributions (``kind="magnitude"``).
+        rules: the primary rules as objects of :mod:`gdprkit.rules`
+            (``rules.threshold(5) & rules.dominance(n=2, k=85)``, or a list);
+            without it the flat arguments below say which rules apply (by
+            default the threshold rule with 5). A flat argument given beside
+            ``rules`` must agree with them (InvalidArgumentError otherwise).
         threshold: a cell with 0 < value (contributors) < threshold is
             primary (the cluster guide's "at least five registrations"); 0
             disables the rule. The cell is protected when an attacker cannot
-            prove that it is below the threshold.
+            prove that it is below the threshold. Default 5 (0 when
+            ``rules`` has no threshold rule).
         hierarchies: per dimension, its codes and their parents, as a mapping
             ``{code: parent}`` (``None`` or ``""`` for the total), a sequence of
             ``(code, parent)`` pairs, a two-column DataFrame or ``.hrc`` text
@@ -906,7 +1219,7 @@ def suppress(
         kind, contributors, largest, dominance, p_percent, q_percent:
             magnitude tables: the contributor-count column, the columns of
             the largest contributions (largest first), (n, k)-dominance rules
-            and the p% rule.
+            and the p% rule (q: 100 by default).
         protect_zeros: zero cells are primary too (nobody may learn that a
             cell is empty).
         threshold_hides_presence: threshold cells must also not be proven
@@ -921,12 +1234,24 @@ def suppress(
         optimal_max_cells: the size up to which "auto" uses the optimal
             method.
         audit: the audit mode: "auto", "exact" or "certified".
-        name: the table's name in messages.
-        progress: called now and then as ``progress(stage, done, total)``
-            (stages "secondary", "cleanup", "improve", "optimal", "audit"),
-            e.g. to drive a tqdm bar on a large table; returning False (or
-            raising) cancels the run (:class:`gdprkit.CancelledError`, or the
-            callback's exception).
+        name: the table's name in messages (linked tables: ``name`` with
+            "_linked1", "_linked2", ... appended).
+        linked: further long-format frames that share cells with ``df``
+            (practice x age and practice x blood pressure share the practice
+            totals), protected together with it: no cell can be recomputed
+            from any of them, and a shared cell has one status in every
+            table. Each frame (``df`` too) then uses the columns of ``dims``
+            it has; frames with a dimension of one name share its hierarchy,
+            and a cell whose codes are the total in every dimension a frame
+            lacks is the same cell in both (its values must agree). Their
+            results are ``result.linked``, in order; the audit is that of the
+            linked set.
+        progress: ``True`` shows a ``tqdm.auto`` bar per stage ("primary",
+            "secondary", "cleanup", "improve", "optimal", "audit"; tqdm is
+            the ``progress`` extra); a callable is called as
+            ``progress(stage, done, total)``, from 0 to the total of each
+            stage; returning False (or raising) cancels the run
+            (:class:`gdprkit.CancelledError`, or the callback's exception).
 
     Returns:
         a :class:`SuppressionResult`; its audit has passed.
@@ -935,7 +1260,8 @@ def suppress(
         gdprkit.InvalidArgumentError (a ValueError) naming the row or cell:
             NaN, negative or non-integer counts, missing or duplicated cells,
             codes not in their hierarchy (orphans), hierarchy cycles, totals
-            that do not add up, unknown option values.
+            that do not add up, unknown option values, rules given two ways
+            that disagree.
         gdprkit.FailedPreconditionError: a primary cell cannot be protected
             (for instance all its partners are marked safe).
         gdprkit.ArgumentTypeError (an InvalidArgumentError and a TypeError):
@@ -944,20 +1270,81 @@ def suppress(
             finite and text with a lone surrogate raise
             gdprkit.InvalidArgumentError naming the argument.
 
-    The GIL is released while the table is built, protected and audited. The
-    same frame gives the same pattern on every run (row order does not
-    matter).
+    The GIL is released while the table is built, protected and audited;
+    the "gdprkit" logger records the counts and the time at INFO. The same
+    frame gives the same pattern on every run (row order does not matter).
     """
-    dims, value = _check_frame(df, dims, value)
-    rules = _rules(threshold, dominance, p_percent, q_percent, protect_zeros,
-                   threshold_hides_presence)
+    import pandas as pd
+
+    if isinstance(linked, pd.DataFrame) or not isinstance(linked, collections.abc.Sequence):
+        raise ArgumentTypeError(
+            f"linked must be a sequence of DataFrames, not {type(linked).__name__}")
+    name = _args.text(name, "name")
+    names = [name] + [f"{name}_linked{i + 1}" for i in range(len(linked))]
+    fields = _rule_fields(rules, threshold, dominance, p_percent, q_percent, protect_zeros,
+                          threshold_hides_presence)
     options = _options(method, cost, time_limit, effort, optimal_max_cells, audit, missing)
-    t = _Table(df, dims, value, hierarchies, total, compute_totals, kind, contributors, largest,
-               cost_column, mark)
-    if progress is not None and not callable(progress):
-        raise ArgumentTypeError("progress must be callable or None")
-    out = t.run(_args.text(name, "name"), rules, options, None, progress)
-    return _result(df, out, dims, value, kind, contributors, largest, cost_column)
+    all_dims = _all_dims(dims)
+
+    def table_of(frame: pd.DataFrame, d: List[str], v: str) -> _Table:
+        # A frame's hierarchies: those of its dimensions (and any that name
+        # no dimension at all, which _Table refuses by name).
+        hier = None if hierarchies is None else {
+            k: h for k, h in dict(hierarchies).items() if k in d or k not in all_dims}
+        return _Table(frame, d, v, hier, total, compute_totals, kind, contributors, largest,
+                      cost_column, mark)
+
+    first, *others = [
+        _result(frame, out, d, value, kind, contributors, largest, cost_column)
+        for frame, (out, d) in zip([df, *linked], _suppress_tables(
+            [df, *linked], names, dims, value, fields, options, table_of, progress))]
+    if not others:
+        return first
+    return dataclasses.replace(first, linked=tuple(others))
+
+
+def _suppress_tables(
+    frames: Sequence[pd.DataFrame],
+    names: Sequence[str],
+    dims: Sequence[str],
+    value: str,
+    fields: Dict[str, Any],
+    options: Dict[str, Any],
+    table_of: Callable[[pd.DataFrame, List[str], str], _Table],
+    progress: _progress.ProgressArg,
+) -> List[Tuple[Dict[str, Any], List[str]]]:
+    """Protects one table or linked tables (each frame with the columns of
+    ``dims`` it has, made a _Table by `table_of`): per frame the core's
+    output and the frame's dimensions."""
+    tables: List[Tuple[_Table, str]] = []
+    frame_dims: List[List[str]] = []
+    for df, table_name in zip(frames, names):
+        d, v = _check_frame(df, _frame_dims(df, dims, table_name, len(frames)), value)
+        frame_dims.append(d)
+        tables.append((table_of(df, d, v), table_name))
+    out = _run(tables, fields, options, None, progress, "suppress")
+    return list(zip(out, frame_dims))
+
+
+def _all_dims(dims: Any) -> List[Any]:
+    return [dims] if isinstance(dims, str) else list(dims)
+
+
+def _frame_dims(df: Any, dims: Any, name: str, count: int) -> Any:
+    """The dimensions of one of several linked frames: the columns of
+    ``dims`` it has. A single frame takes ``dims`` as given."""
+    import pandas as pd
+
+    if count == 1 or not isinstance(df, pd.DataFrame):
+        return dims
+    try:
+        own = [d for d in _all_dims(dims) if d in df.columns]
+    except TypeError:
+        return dims  # _check_frame names the problem
+    if not own:
+        raise InvalidArgumentError(
+            f"table {name!r} has none of the dimension columns {_all_dims(dims)}")
+    return own
 
 
 def _result(
@@ -984,13 +1371,14 @@ def _result(
         ]
         for j, d in enumerate(out["dims"])
     }
+    status = out["status"]
     return SuppressionResult(
         table=table,
         _cells=cells,
         dims=tuple(dims),
         value=value,
-        num_primary=int(out["num_primary"]),
-        num_secondary=int(out["num_secondary"]),
+        num_primary=int((status == 1).sum()),
+        num_secondary=int((status == 2).sum()),
         total_cost=float(out["total_cost"]),
         method=str(out["method"]),
         proven_optimal=bool(out["proven_optimal"]),
@@ -1007,7 +1395,8 @@ def audit_suppression(
     value: str = "n",
     suppressed: Union[str, Sequence[bool], "pd.Series[bool]", np.ndarray] = "suppressed",
     *,
-    threshold: int = 5,
+    rules: Optional[_rule_objects.RulesArg] = None,
+    threshold: Optional[int] = None,
     hierarchies: Optional[Mapping[str, HierarchySpec]] = None,
     total: Union[str, Mapping[str, str]] = "Total",
     compute_totals: bool = False,
@@ -1015,14 +1404,15 @@ def audit_suppression(
     kind: str = "frequency",
     contributors: Optional[str] = None,
     largest: Optional[Sequence[str]] = None,
-    dominance: Sequence[Tuple[int, float]] = (),
-    p_percent: float = 0.0,
-    q_percent: float = 100.0,
-    protect_zeros: bool = False,
-    threshold_hides_presence: bool = False,
+    dominance: Optional[Sequence[Tuple[int, float]]] = None,
+    p_percent: Optional[float] = None,
+    q_percent: Optional[float] = None,
+    protect_zeros: Optional[bool] = None,
+    threshold_hides_presence: Optional[bool] = None,
     mark: Optional[str] = None,
     audit: str = "auto",
     name: str = "table",
+    progress: _progress.ProgressArg = None,
 ) -> SuppressionAudit:
     """Audits a suppression pattern someone else made (by hand, by another
     tool): what an attacker can derive about each suppressed cell, and
@@ -1032,7 +1422,8 @@ def audit_suppression(
 
     ``suppressed`` is a boolean column name or a boolean sequence with one
     entry per row. Computed totals (``compute_totals=True``) count as
-    published. Other arguments and errors as :func:`suppress`.
+    published. ``progress`` as :func:`suppress` (stages "primary" and
+    "audit"). Other arguments and errors as :func:`suppress`.
     """
     import numpy as np
     import pandas as pd
@@ -1057,135 +1448,11 @@ def audit_suppression(
     if mask_series.isna().any():
         raise InvalidArgumentError("suppressed has missing entries; use True or False")
     mask = np.asarray(mask_series, dtype=bool).astype(np.uint8)
-    rules = _rules(threshold, dominance, p_percent, q_percent, protect_zeros,
-                   threshold_hides_presence)
+    fields = _rule_fields(rules, threshold, dominance, p_percent, q_percent, protect_zeros,
+                          threshold_hides_presence)
     options = _options("auto", "cells", 60.0, 1, 400, audit, missing)
     t = _Table(df, dims, value, hierarchies, total, compute_totals, kind, contributors, largest,
                None, mark)
-    out = t.run(_args.text(name, "name"), rules, options, mask)
+    out = _run([(t, _args.text(name, "name"))], fields, options, [mask], progress, "audit")[0]
     cells = _cells_frame(out, value)
     return _audit_from(out, cells, value)
-
-
-# ---------------------------------------------------------------------------
-# Plots
-# ---------------------------------------------------------------------------
-
-
-def plot_suppressed(
-    result: SuppressionResult,
-    rows: Optional[str] = None,
-    cols: Optional[str] = None,
-    *,
-    fixed: Optional[Mapping[str, str]] = None,
-    ax: Optional["Axes"] = None,
-    annotate: bool = True,
-    cmap: str = "Blues",
-    title: Optional[str] = None,
-) -> "Axes":
-    """Draws a 2-D slice of a protected table as a heatmap of the published
-    values, with primary cells marked "P" (red) and secondary cells "S"
-    (orange). The figure shows no suppressed value, so it may be shared.
-
-    Args:
-        result: what :func:`suppress` returned.
-        rows, cols: the dimensions on the axes (default: the first two; a
-            1-D table is drawn as one row).
-        fixed: for tables of more than two dimensions, the code of each
-            other dimension (default: its total).
-        ax: the matplotlib Axes to draw on (default: a new figure's).
-        annotate: write the published values in the cells.
-        cmap: the colour map of the published values.
-        title: the title (default: the value column).
-
-    Returns the Axes. matplotlib is an optional dependency, imported here;
-    without it this raises ImportError.
-    """
-    import numpy as np
-
-    try:
-        import matplotlib.pyplot as plt
-        from matplotlib.patches import Patch, Rectangle
-    except ImportError as e:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            "plot_suppressed needs matplotlib (an optional dependency): pip install matplotlib"
-        ) from e
-    if not isinstance(result, SuppressionResult):
-        raise ArgumentTypeError(
-            f"result must be a SuppressionResult, not {type(result).__name__}")
-    dims = list(result.dims)
-    rows = rows if rows is not None else dims[0]
-    if cols is None:
-        cols = dims[1] if len(dims) > 1 and dims[1] != rows else None
-    for d in (rows, cols):
-        if d is not None and d not in dims:
-            raise InvalidArgumentError(f"{d!r} is not a dimension; dimensions: {dims}")
-    if cols == rows:
-        raise InvalidArgumentError("rows and cols must be different dimensions")
-    fixed = dict(fixed or {})
-    cells = result._cells  # the statuses; no suppressed value is drawn
-    sel = np.ones(len(cells), dtype=bool)
-    for d in dims:
-        if d in (rows, cols):
-            continue
-        code = fixed.get(d, result.hierarchies[d][0][0])
-        if code not in {c for c, _ in result.hierarchies[d]}:
-            raise InvalidArgumentError(f"code {code!r} is not in dimension {d!r}")
-        sel &= (cells[d] == code).to_numpy()
-    part = cells[sel]
-    row_codes = [c for c, _ in result.hierarchies[rows]]
-    col_codes = [c for c, _ in result.hierarchies[cols]] if cols is not None else [result.value]
-    ri = {c: i for i, c in enumerate(row_codes)}
-    ci = {c: i for i, c in enumerate(col_codes)}
-    shape = (len(row_codes), len(col_codes))
-    values = np.full(shape, np.nan)
-    status = np.zeros(shape, dtype=np.int8)
-    for r, c, v, s in zip(
-        part[rows],
-        part[cols] if cols is not None else [result.value] * len(part),
-        part[result.value].to_numpy(),
-        part["status"].cat.codes.to_numpy(),
-    ):
-        status[ri[r], ci[c]] = s
-        values[ri[r], ci[c]] = v if s == 0 else np.nan
-    if ax is None:
-        _, ax = plt.subplots(
-            figsize=(max(4.0, 0.9 * shape[1] + 2), max(3.0, 0.4 * shape[0] + 1.5))
-        )
-    ax.imshow(np.ma.masked_invalid(values), cmap=cmap, aspect="auto")
-    colors = {1: "#d62728", 2: "#ff7f0e"}
-    for i in range(shape[0]):
-        for j in range(shape[1]):
-            s = int(status[i, j])
-            if s:
-                ax.add_patch(
-                    Rectangle(
-                        (j - 0.5, i - 0.5), 1, 1, facecolor=colors[s], edgecolor="white",
-                        hatch="//" if s == 1 else None, alpha=0.85,
-                    )
-                )
-                ax.text(j, i, "P" if s == 1 else "S", ha="center", va="center",
-                        color="white", fontweight="bold")
-            elif annotate and not np.isnan(values[i, j]):
-                ax.text(j, i, f"{values[i, j]:g}", ha="center", va="center", fontsize=8)
-    ax.set_xticks(range(shape[1]))
-    ax.set_xticklabels(col_codes, rotation=45 if shape[1] > 6 else 0, ha="right"
-                       if shape[1] > 6 else "center")
-    ax.set_yticks(range(shape[0]))
-    ax.set_yticklabels(row_codes)
-    ax.set_ylabel(rows)
-    if cols is not None:
-        ax.set_xlabel(cols)
-    ax.set_title(title if title is not None else
-                 f"{result.value}: {result.num_primary} primary, "
-                 f"{result.num_secondary} secondary suppressed")
-    ax.legend(
-        handles=[
-            Patch(facecolor=colors[1], hatch="//", label="primary (P)"),
-            Patch(facecolor=colors[2], label="secondary (S)"),
-        ],
-        loc="upper left",
-        bbox_to_anchor=(1.0, 1.0),
-        fontsize=8,
-    )
-    return ax

@@ -110,7 +110,8 @@ class SuppressCliTest(unittest.TestCase):
         csvh = read_csv(self.ok("suppress", CLUSTER, "--dims", "practice,age",
                                 "--hierarchy", f"practice={HIER_CSV}", "--format", "csv")[0])
         self.assertEqual([r["status"] for r in hrc], [r["status"] for r in csvh])
-        heur = self.cluster_csv("--method", "heuristic")
+        heur = self.cluster_csv("--method", "heuristic", "--audit")
+        hrc = self.cluster_csv("--audit")
         self.assertEqual(sum(r["status"] == "primary" for r in heur),
                          sum(r["status"] == "primary" for r in hrc))
         # The optimum suppresses no more than the heuristic.
@@ -127,8 +128,22 @@ class SuppressCliTest(unittest.TestCase):
     def test_text_and_json(self):
         out, _ = self.ok("suppress", CLUSTER, "--dims", "practice,age", "--hierarchy",
                          f"practice={HRC}")
-        self.assertIn("audit passed: every primary cell is protected", out)
+        # The published table says "suppressed", never why.
+        self.assertIn("audit passed: every primary cell keeps its protection", out)
+        self.assertIn("168 cells, 24 suppressed (shown as x); method optimal", out)
+        self.assertIn("x: value suppressed to protect confidentiality", out)
+        statuses = {line.split()[-1] for line in out.splitlines()[1:169]}
+        self.assertEqual(statuses, {"published", "suppressed"})
+        out, _ = self.ok("suppress", CLUSTER, "--dims", "practice,age", "--hierarchy",
+                         f"practice={HRC}", "--audit")
         self.assertRegex(out, r"168 cells: 11 primary, \d+ secondary suppressed")
+        out, _ = self.ok("suppress", CLUSTER, "--dims", "practice,age", "--hierarchy",
+                         f"practice={HRC}", "--format", "json")
+        doc = json.loads(out)
+        self.assertNotIn("num_primary", doc)
+        self.assertEqual(doc["num_suppressed"], 24)
+        self.assertEqual({c["status"] for c in doc["cells"]}, {"published", "suppressed"})
+        self.assertFalse(any("attacker_lower" in c or "protected" in c for c in doc["cells"]))
         out, _ = self.ok("suppress", CLUSTER, "--dims", "practice,age", "--hierarchy",
                          f"practice={HRC}", "--format", "json", "--audit")
         doc = json.loads(out)
@@ -144,7 +159,7 @@ class SuppressCliTest(unittest.TestCase):
 
     def test_flat_table_from_stdin_with_computed_totals(self):
         out, _ = self.ok("suppress", "-", "--dims", "practice,band", "--format", "csv",
-                         stdin=SMALL.encode())
+                         "--audit", stdin=SMALL.encode())
         rows = read_csv(out)
         self.assertEqual(len(rows), 12)  # 4 practices (with Total) x 3 bands
         st = {(r["practice"], r["band"]): r["status"] for r in rows}
@@ -155,7 +170,7 @@ class SuppressCliTest(unittest.TestCase):
         self.assertEqual(p3["n"], "29")
         # A higher threshold, and threshold 0 (no rule).
         rows = read_csv(self.ok("suppress", "-", "--dims", "practice,band", "--threshold", "10",
-                                "--format", "csv", stdin=SMALL.encode())[0])
+                                "--format", "csv", "--audit", stdin=SMALL.encode())[0])
         self.assertEqual(sum(r["status"] == "primary" for r in rows), 2)
         rows = read_csv(self.ok("suppress", "-", "--dims", "practice,band", "--threshold", "0",
                                 "--format", "csv", stdin=SMALL.encode())[0])
@@ -265,6 +280,53 @@ class SuppressCliTest(unittest.TestCase):
                    needles=["none.csv"])
         self.error("suppress", self.write("e.csv", ""), "--dims", "a", needles=["empty"])
         self.error("suppress", "--dims", "a", needles=["FILE"])
+
+    def test_marker_language_and_progress(self):
+        out, err = self.ok("suppress", "-", "--dims", "practice,band", "--marker", "<5",
+                           "--lang", "da", "--progress", stdin=SMALL.encode())
+        rows = [line.split() for line in out.splitlines()[1:13]]
+        self.assertEqual({r[3] for r in rows}, {"offentliggjort", "undertrykt"})
+        self.assertEqual(sum(r[2] == "<5" for r in rows), 4)
+        self.assertIn("12 celler, 4 undertrykt (vist som <5)", out)
+        self.assertIn("<5: værdien er undertrykt af hensyn til fortroligheden", out)
+        self.assertNotIn("3 ", " ".join(r[2] + " " for r in rows if r[3] == "undertrykt"))
+        # Every stage's start and end, once each, in order.
+        lines = err.splitlines()
+        stages = [line.split()[1] for line in lines]
+        self.assertEqual(list(dict.fromkeys(stages)),
+                         ["primary", "secondary", "cleanup", "improve", "optimal", "audit"])
+        for stage in dict.fromkeys(stages):
+            mine = [line.split()[2] for line in lines if line.split()[1] == stage]
+            done, total = mine[-1].split("/")
+            self.assertEqual(mine[0].split("/")[0], "0")
+            self.assertEqual(done, total)
+        self.error("suppress", "-", "--dims", "practice,band", "--lang", "fr",
+                   needles=["--lang", "da"], stdin=SMALL.encode())
+
+    def test_linked_tables_share_their_cells(self):
+        # Visits per practice, and the same patients by blood pressure: the
+        # practice totals are shared. p1's 3 is primary in both tables, and
+        # the partner that protects it in the visits table is hidden in the
+        # blood-pressure table too.
+        visits = self.write("visits.csv", "practice,n\np1,3\np2,25\np3,39\n")
+        bp = self.write("bp.csv", "practice,bp,n\np1,low,1\np1,high,2\np2,low,15\n"
+                        "p2,high,10\np3,low,20\np3,high,19\n")
+        out, _ = self.ok("suppress", visits, bp, "--dims", "practice,bp", "--format", "csv",
+                         "--audit")
+        rows = read_csv(out)
+        self.assertEqual(list(rows[0]), ["table", "practice", "bp", "n", "status",
+                                         "attacker_lower", "attacker_upper", "protected"])
+        st = {(r["table"], r["practice"], r["bp"]): r["status"] for r in rows}
+        for p in ["p1", "p2", "p3", "Total"]:
+            self.assertEqual(st[(visits, p, "")], st[(bp, p, "Total")], p)
+        self.assertEqual(st[(visits, "p1", "")], "primary")
+        self.assertTrue(any(st[(visits, p, "")] == "secondary" for p in ["p2", "p3", "Total"]))
+        out, _ = self.ok("suppress", visits, bp, "--dims", "practice,bp")
+        self.assertIn(f"# {visits}", out)
+        self.assertIn(f"# {bp}", out)
+        bad = self.write("bad.csv", "practice,bp,n\np1,low,1\np1,high,2\np2,low,15\n"
+                         "p2,high,10\np3,low,20\np3,high,18\n")
+        self.error("suppress", visits, bad, "--dims", "practice,bp", needles=["disagree"])
 
     def test_help(self):
         out, _ = self.ok("help", "suppress")

@@ -140,19 +140,20 @@ def long_leaks(rows: Iterable[Sequence[str]], cells: Sequence[Cell]) -> List[str
 
 
 def cross_leaks(table: Sequence[Tuple[bool, List[str]]], cells: Sequence[Cell]) -> List[str]:
-    """The cells of a cross table (first code down, second across; header
-    rows of <th>) that show a suppressed cell's true value."""
+    """The cells of a cross table (every code but the last down, the last
+    across; header rows of <th>) that show a suppressed cell's true value."""
     headers = [r for is_header, r in table if is_header]
     found = []
     for is_header, row in table:
         if is_header or not row:
             continue
         for codes, value in cells:
-            if len(codes) != 2 or row[0] != codes[0]:
+            down = len(codes) - 1
+            if down < 1 or list(row[:down]) != list(codes[:down]):
                 continue
             for h in headers:
-                if len(h) == len(row) and codes[1] in h[1:]:
-                    j = h.index(codes[1], 1)
+                if len(h) == len(row) and codes[-1] in h[down:]:
+                    j = h.index(codes[-1], down)
                     if _same(row[j], value):
                         found.append(f"{' '.join(codes)} {value:g}: {' '.join(row)}")
     return found
@@ -264,6 +265,36 @@ def frame_displays(df: pd.DataFrame) -> List[Tuple[str, str, bool]]:
             ("to_html", df.to_html(), True)] + full
 
 
+def excel_text(result: gdprkit.SuppressionResult, marker: str, lang: str) -> str:
+    """Every cell of the workbook ``to_excel`` writes, read back, as plain
+    text: one line per worksheet row (the detector reads its columns by the
+    header row, as in a cross table)."""
+    import io
+
+    openpyxl = pytest.importorskip("openpyxl")
+    buf = io.BytesIO()
+    result.to_excel(buf, marker=marker, lang=lang)  # type: ignore[arg-type]
+    wb = openpyxl.load_workbook(io.BytesIO(buf.getvalue()))
+    lines = []
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(values_only=True):
+            lines.append("\t".join("" if v is None else str(v) for v in row))
+    return "\n".join(lines)
+
+
+def excel_html(text: str, dims: Sequence[str]) -> str:
+    """The workbook's rows as an HTML table for the cross-table detector: the
+    row that starts with the dimension names (the header) as <th>."""
+    import html
+
+    rows = [line.split("\t") for line in text.splitlines()]
+    body = ""
+    for r in rows:
+        tag = "th" if len(dims) > 1 and r[:len(dims) - 1] == list(dims[:-1]) else "td"
+        body += "<tr>" + "".join(f"<{tag}>{html.escape(c)}</{tag}>" for c in r) + "</tr>"
+    return f"<table>{body}</table>"
+
+
 def all_displays(result: gdprkit.SuppressionResult) -> List[Tuple[str, str, bool]]:
     a = result.audit()
     out = [
@@ -271,13 +302,23 @@ def all_displays(result: gdprkit.SuppressionResult) -> List[Tuple[str, str, bool
         ("str(result)", str(result), False),
         ("format(result)", f"{result}", False),
         ("result._repr_html_()", result._repr_html_(), True),
+        ("result.to_html()", result.to_html(), True),
+        ("result.to_html(<5, da)", result.to_html(marker="<5", lang="da"), True),
         ("repr(audit)", repr(a), False),
         ("str(audit)", str(a), False),
         ("audit._repr_html_()", a._repr_html_(), True),
+        ("audit.to_html(da)", a.to_html(lang="da"), True),
     ]
+    out.append(("crosstab to_html(sparsify=False)",
+                result.crosstab().to_html(sparsify=False), True))
+    for marker, lang in (("x", "en"), ("<5", "da")):
+        out.append((f"to_excel({marker}, {lang})",
+                    excel_html(excel_text(result, marker, lang), result.dims), True))
     for name, df in (("table", result.table), ("cells", result.cells),
                      ("suppressed", result.suppressed), ("intervals", a.intervals),
-                     ("unsafe", a.unsafe)):
+                     ("unsafe", a.unsafe), ("crosstab", result.crosstab()),
+                     ("crosstab(None)", result.crosstab(marker=None)),
+                     ("published_frame", result.published_frame())):
         out += [(f"{name} {what}", text, h) for what, text, h in frame_displays(df)]
     return out
 
@@ -312,6 +353,23 @@ def test_the_detector_finds_every_value_in_the_confidential_detail(result) -> No
         assert len(leaks(wide.to_html(), cells, is_html=True)) >= len(cells)
 
 
+def test_the_detector_finds_values_in_the_publishable_forms(
+        result, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Negative control for to_html, to_excel and crosstab: the same code
+    # given the true values (cells replaced by the detail, "suppressed" as
+    # its status) shows them, and the detector finds every one.
+    cells = suppressed_cells(result)
+    conf = result.confidential_cells()
+    conf[result.value] = conf[result.value].astype(result.table[result.value].dtype)
+    conf["status"] = "published"
+    monkeypatch.setattr(type(result), "cells", property(lambda self: conf))
+    for what, text, is_html in [("to_html", result.to_html(), True),
+                                ("to_excel",
+                                 excel_html(excel_text(result, "x", "en"), result.dims), True),
+                                ("crosstab", result.crosstab().to_html(sparsify=False), True)]:
+        assert len(leaks(text, cells, is_html=is_html)) >= len(cells), what
+
+
 def test_safe_frames_hold_na_exactly_on_suppressed_rows(result) -> None:
     v = result.value
     conf = result.confidential_cells()
@@ -319,16 +377,17 @@ def test_safe_frames_hold_na_exactly_on_suppressed_rows(result) -> None:
     hidden = (conf["status"] != "published").to_numpy()
     assert hidden.sum() == result.num_primary + result.num_secondary > 0
     assert list(cells.columns) == list(conf.columns)
-    assert list(cells["status"]) == list(conf["status"])
+    # The safe frame says "suppressed", never primary or secondary.
+    assert list(cells["status"]) == ["suppressed" if h else "published" for h in hidden]
     assert (cells[result.dims[0]].to_numpy() == conf[result.dims[0]].to_numpy()).all()
     assert str(cells[v].dtype) == str(result.table[v].dtype) in ("Int64", "Float64")
     assert (cells[v].isna().to_numpy() == hidden).all()
     assert (cells.loc[~hidden, v].to_numpy(dtype=float) == conf.loc[~hidden, v]).all()
     assert not conf[v].isna().any()
-    for col in ("reasons", "upper", "lower", "sliding", "cost", "lower_bound", "upper_bound"):
+    for col in ("reasons", "upper", "lower", "sliding", "cost", "lower_bound", "upper_bound",
+                "interval"):
         assert cells.loc[hidden, col].isna().all(), col
     assert (cells.loc[~hidden, "cost"].to_numpy(dtype=float) == conf.loc[~hidden, "cost"]).all()
-    assert cells.loc[hidden, "interval"].tolist() == conf.loc[hidden, "interval"].tolist()
     sup = result.suppressed
     assert len(sup) == hidden.sum() and sup[v].isna().all()
     assert list(sup.index) == list(conf.index[hidden])
@@ -343,10 +402,13 @@ def test_audit_frames_hold_no_value(result) -> None:
     a = result.audit()
     detail = a.confidential_intervals()
     iv = a.intervals
-    assert list(iv.columns) == list(result.dims) + ["status", "kind", "safe", "reason"]
+    # Nothing that tells the primary cells (only they have a verdict).
+    assert list(iv.columns) == list(result.dims) + ["status"]
+    assert set(iv["status"]) == {"suppressed"}
     assert len(iv) == len(detail) == a.num_suppressed
     assert list(iv.index) == list(detail.index)
-    for col in (result.value, "lower", "upper", "need_lower", "need_upper"):
+    for col in (result.value, "lower", "upper", "need_lower", "need_upper", "kind", "safe",
+                "reason"):
         assert col in detail.columns and col not in iv.columns
     assert a.unsafe.empty and a.passed
 
@@ -363,8 +425,8 @@ def test_reprs_are_short_summaries() -> None:
     tables, _ = html_rows(h)
     assert len(tables) == 1
     header, rows = tables[0][0][1], tables[0][1:]
-    assert header == ["practice \\ age", "Total", "0-17", "18-39", "40-64", "65-79", "80+"]
-    assert [row[0] for _, row in rows] == [c for c, _ in r.hierarchies["practice"]]
+    assert header == ["practice", "Total", "0-17", "18-39", "40-64", "65-79", "80+"]
+    assert [row[0].split()[0] for _, row in rows] == [c for c, _ in r.hierarchies["practice"]]
     shown_x = sum(row.count("x") for _, row in rows)
     assert shown_x == r.num_primary + r.num_secondary
     assert "passed" in a._repr_html_() and "<table" not in a._repr_html_()

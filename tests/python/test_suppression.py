@@ -53,7 +53,8 @@ def full_frame() -> pd.DataFrame:
 
 
 def pattern(result: gdprkit.SuppressionResult) -> Dict[tuple, str]:
-    c = result.cells
+    """Each cell's status in the detail (published, primary, secondary)."""
+    c = result.confidential_cells()
     return {(p, a): str(s) for p, a, s in zip(c["practice"], c["age"], c["status"])}
 
 
@@ -99,7 +100,10 @@ def test_hierarchical_table_with_given_totals() -> None:
     a = r.audit()
     assert a.passed
     assert a.unsafe.empty
-    assert list(a.intervals.columns) == ["practice", "age", "status", "kind", "safe", "reason"]
+    # The safe frame says "suppressed" and nothing that tells the primary cells.
+    assert list(a.intervals.columns) == ["practice", "age", "status"]
+    assert set(a.intervals["status"]) == {"suppressed"}
+    assert set(r.cells["status"]) == set(r.table["status"]) == {"published", "suppressed"}
     iv = a.confidential_intervals()
     assert len(iv) == r.num_primary + r.num_secondary
     small = iv[(iv.practice == "p1") & (iv.age == "0-17")].iloc[0]
@@ -236,7 +240,7 @@ def test_audit_of_a_naive_pattern_fails_and_names_the_cells() -> None:
     assert set(zip(unsafe.practice, unsafe.age)) == {("p1", "0-17"), ("p3", "18-64")}
     detail = a.confidential_intervals().loc[unsafe.index]
     assert (detail["lower"] == detail["upper"]).all()  # recomputed exactly
-    assert all(unsafe["reason"].str.len() > 0)
+    assert all(detail["reason"].str.len() > 0)
     # A pattern that leaves a primary published fails too.
     none = gdprkit.audit_suppression(df.assign(s=False), ["practice", "age"], "n", "s",
                                      hierarchies=HIER)
@@ -434,13 +438,17 @@ def test_plot_marks_suppressed_cells() -> None:
     r = gdprkit.suppress(full_frame(), ["practice", "age"], hierarchies=HIER)
     ax = r.plot()
     texts = [t.get_text() for t in ax.texts]
-    assert texts.count("P") == r.num_primary
-    assert texts.count("S") == r.num_secondary
+    # By default every suppressed cell looks the same: the marker, no P or S.
+    assert texts.count("x") == r.num_primary + r.num_secondary
+    assert "P" not in texts and "S" not in texts
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["suppressed (x)"]
     # No suppressed value is written on the figure.
     assert "3" not in texts and "2" not in texts
     assert [t.get_text() for t in ax.get_yticklabels()] == list(PRACTICE)
-    ax2 = gdprkit.plot_suppressed(r, rows="age", cols="practice", annotate=False)
+    ax2 = gdprkit.plot_suppressed(r, rows="age", cols="practice", annotate=False, detail=True)
     assert [t.get_text() for t in ax2.texts].count("P") == 2
+    ax3 = r.plot(marker="<5", lang="da")
+    assert [t.get_text() for t in ax3.get_legend().get_texts()] == ["undertrykt (<5)"]
     with pytest.raises(gdprkit.InvalidArgumentError):
         gdprkit.plot_suppressed(r, rows="region")
     plt.close("all")
@@ -465,7 +473,17 @@ def test_progress_and_cancel() -> None:
     r = gdprkit.suppress(full_frame(), ["practice", "age"], hierarchies=HIER,
                          method="heuristic", progress=record)
     assert r.audit().passed
-    assert seen and all(isinstance(s, str) and d <= max(t, d) for s, d, t in seen)
+    # Every stage starts at 0 and ends at its total, in order.
+    stages = list(dict.fromkeys(s for s, _, _ in seen))
+    assert stages == ["primary", "secondary", "cleanup", "improve", "audit"]
+    for stage in stages:
+        reports = [(d, t) for s, d, t in seen if s == stage]
+        assert reports[0][0] == 0 and reports[-1][0] == reports[-1][1]
+    seen.clear()
+    gdprkit.audit_suppression(full_frame(), ["practice", "age"], "n",
+                              (full_frame().n < 5).to_numpy(), hierarchies=HIER,
+                              progress=record)
+    assert list(dict.fromkeys(s for s, _, _ in seen)) == ["primary", "audit"]
     with pytest.raises(gdprkit.CancelledError):
         gdprkit.suppress(full_frame(), ["practice", "age"], hierarchies=HIER,
                          method="heuristic", progress=lambda *a: False)
