@@ -1642,6 +1642,146 @@ static void test_future_birth_dates(void) {
   remove_vault(path);
 }
 
+/* Progress of a batch: counts the calls, cancels when done reaches
+ * cancel_at (never when it is negative). */
+struct progress_log {
+  int calls;
+  int starts;   /* reports with done == 0 */
+  int ends;     /* reports with done == total */
+  int64_t last; /* done of the last report */
+  int64_t total;
+  int64_t cancel_at;
+  char stage[32];
+};
+
+static int on_progress(void* context, const char* stage, int64_t done, int64_t total) {
+  struct progress_log* log = (struct progress_log*)context;
+  ++log->calls;
+  log->starts += done == 0;
+  log->ends += done == total;
+  log->last = done;
+  log->total = total;
+  snprintf(log->stage, sizeof(log->stage), "%s", stage);
+  return log->cancel_at >= 0 && done >= log->cancel_at;
+}
+
+/* 0.4: errors, progress and cancellation in gdprkit_batch_options version 3;
+ * the token calls with options; titles in Danish. */
+static void test_errors_and_progress(void) {
+  char path[512];
+  gdprkit_vault* v = NULL;
+  gdprkit_vault_options o = test_options();
+  const char* ids[] = {"010203-1234", "300200-1234", "311299-1234"};
+  const char* many[500];
+  char buf[500][16];
+  gdprkit_id_column* col = NULL;
+  gdprkit_id_column* tk = NULL;
+  unsigned char problems[500];
+  const char* toks[4];
+  gdprkit_batch_options bo = GDPRKIT_BATCH_OPTIONS_INIT;
+  struct progress_log log;
+  size_t i;
+
+  CHECK(bo.version == 3 && bo.errors == GDPRKIT_ERRORS_RAISE && bo.progress == NULL);
+  path_in_dir(path, sizeof(path), "errors.db");
+  remove_vault(path);
+  CHECK_OK(gdprkit_vault_create(&v, path, (const unsigned char*)kPass, strlen(kPass), &o));
+  if (v == NULL) return;
+  CHECK_OK(gdprkit_vault_create_domain(v, "klynge", NULL));
+  CHECK_OK(gdprkit_vault_create_domain(v, "kapsel", NULL));
+
+  /* errors: RAISE names the row; COERCE and REPORT give "" and the problem. */
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_vault_pseudonymize(&col, problems, v, "klynge",
+                                                                    GDPRKIT_ID_CPR, ids, 3, &bo));
+  CHECK_ERROR_MENTIONS("row 1");
+  bo.errors = GDPRKIT_ERRORS_REPORT;
+  CHECK_OK(gdprkit_vault_pseudonymize(&col, problems, v, "klynge", GDPRKIT_ID_CPR, ids, 3, &bo));
+  CHECK(problems[0] == GDPRKIT_ID_OK && problems[1] == GDPRKIT_ID_BAD_DATE);
+  if (col != NULL) CHECK_STREQ(gdprkit_id_column_values(col)[1], "");
+  gdprkit_id_column_free(col);
+  col = NULL;
+  bo.errors = GDPRKIT_ERRORS_COERCE;
+  CHECK_OK(gdprkit_vault_tokenize(&tk, problems, v, "klynge", GDPRKIT_ID_CPR, ids, 3, &bo));
+  CHECK(problems[1] == GDPRKIT_ID_BAD_DATE);
+  bo.errors = 7;
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_vault_pseudonymize(&col, problems, v, "klynge",
+                                                                    GDPRKIT_ID_CPR, ids, 3, &bo));
+  CHECK_ERROR_MENTIONS("options->errors is 7");
+  bo.errors = GDPRKIT_ERRORS_RAISE;
+
+  /* Token calls with options: a bad token is "" and its problem. */
+  if (tk != NULL) {
+    toks[0] = gdprkit_id_column_values(tk)[0];
+    toks[1] = "tk_nonsense";
+    toks[2] = gdprkit_id_column_values(tk)[2];
+    toks[3] = "tk_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+                 gdprkit_vault_reidentify_with_options(&col, problems, v, "klynge", toks, 4,
+                                                       "audit 2026-3", &bo));
+    CHECK(col == NULL);
+    bo.errors = GDPRKIT_ERRORS_REPORT;
+    memset(problems, 0xff, sizeof(problems));
+    CHECK_OK(gdprkit_vault_reidentify_with_options(&col, problems, v, "klynge", toks, 4,
+                                                   "audit 2026-3", &bo));
+    CHECK(problems[0] == GDPRKIT_TOKEN_OK && problems[1] == GDPRKIT_TOKEN_MALFORMED);
+    CHECK(problems[2] == GDPRKIT_TOKEN_OK && problems[3] != GDPRKIT_TOKEN_OK);
+    if (col != NULL) {
+      CHECK_STREQ(gdprkit_id_column_values(col)[0], "0102031234");
+      CHECK_STREQ(gdprkit_id_column_values(col)[1], "");
+    }
+    gdprkit_id_column_free(col);
+    col = NULL;
+    CHECK_OK(gdprkit_vault_translate_with_options(&col, problems, v, "klynge", "kapsel", toks, 4,
+                                                  "audit 2026-3", GDPRKIT_TRANSLATE_TO_PSEUDONYM,
+                                                  &bo));
+    CHECK(problems[1] == GDPRKIT_TOKEN_MALFORMED);
+    if (col != NULL) CHECK(strncmp(gdprkit_id_column_values(col)[0], "ps1_", 4) == 0);
+    gdprkit_id_column_free(col);
+    col = NULL;
+    bo.errors = GDPRKIT_ERRORS_RAISE;
+  }
+  gdprkit_id_column_free(tk);
+  tk = NULL;
+
+  /* Progress: from 0 to the total; a cancelled tokenise issues nothing. */
+  for (i = 0; i < 500; ++i) {
+    snprintf(buf[i], sizeof(buf[i]), "person-%u", (unsigned)i);
+    many[i] = buf[i];
+  }
+  memset(&log, 0, sizeof(log));
+  log.cancel_at = -1;
+  bo.progress = on_progress;
+  bo.progress_context = &log;
+  CHECK_OK(gdprkit_vault_pseudonymize(&col, NULL, v, "klynge", GDPRKIT_ID_OTHER, many, 500, &bo));
+  CHECK(log.starts == 1 && log.ends >= 1 && log.total == 500 && log.last == 500);
+  CHECK_STREQ(log.stage, "pseudonymise");
+  gdprkit_id_column_free(col);
+  col = NULL;
+  memset(&log, 0, sizeof(log));
+  log.cancel_at = 100;
+  CHECK_STATUS(GDPRKIT_CANCELLED,
+               gdprkit_vault_tokenize(&col, NULL, v, "kapsel", GDPRKIT_ID_OTHER, many, 500, &bo));
+  CHECK(col == NULL);
+  CHECK_ERROR_MENTIONS("tokenise");
+  CHECK(log.calls >= 2 && log.ends == 0);
+  /* (That no token of a cancelled batch is kept is tested in C++:
+   * VaultTest.ACancelledBatchWritesNothing.) */
+  bo.progress = NULL;
+
+  /* Titles in Danish from the core's table. */
+  CHECK_STREQ(gdprkit_id_problem_title(GDPRKIT_ID_CPR, GDPRKIT_ID_BAD_LENGTH, GDPRKIT_LANGUAGE_DA),
+              "et CPR-nummer har 10 cifre (DDMMÅÅ-SSSS)");
+  CHECK_STREQ(gdprkit_id_problem_title(GDPRKIT_ID_CPR, GDPRKIT_ID_BAD_LENGTH, GDPRKIT_LANGUAGE_EN),
+              gdprkit_id_problem_text(GDPRKIT_ID_CPR, GDPRKIT_ID_BAD_LENGTH));
+  CHECK_STREQ(gdprkit_id_problem_title(GDPRKIT_ID_CPR, GDPRKIT_ID_BAD_LENGTH, 9), "unknown");
+  CHECK_STREQ(gdprkit_id_kind_title(GDPRKIT_ID_CPR, GDPRKIT_LANGUAGE_DA), "CPR-nummer");
+  CHECK_STREQ(gdprkit_token_problem_name(GDPRKIT_TOKEN_NOT_FOUND), "not_found");
+  CHECK(gdprkit_token_problem_name(4) == NULL);
+  CHECK(gdprkit_token_problem_title(GDPRKIT_TOKEN_MALFORMED, GDPRKIT_LANGUAGE_DA) != NULL);
+  gdprkit_vault_close(v);
+  remove_vault(path);
+}
+
 int main(void) {
   const char* tmp = getenv("TMPDIR");
   snprintf(g_dir, sizeof(g_dir), "%s/gdprkit_c_vault_XXXXXX", tmp != NULL ? tmp : "/tmp");
@@ -1658,6 +1798,7 @@ int main(void) {
   test_pseudonymizer_threads();
   test_host_key();
   test_rekey_and_backup();
+  test_errors_and_progress();
   rmdir(g_dir);
   return test_report("c_vault_test");
 }

@@ -130,6 +130,55 @@ class VaultCliTest(unittest.TestCase):
                          "--format", "json", *self.pw())
         self.assertEqual(json.loads(out), ps)
 
+    def test_one_vocabulary_kind_errors_lang_and_both_spellings(self):
+        # --kind, and --type as its older name, give the same.
+        want, _ = self.ok("vault", "pseudonymise", self.vault, CPRS, "--domain", DOMAIN,
+                          "--kind", "cpr", *self.pw())
+        got, _ = self.ok("vault", "pseudonymise", self.vault, CPRS, "--domain", DOMAIN,
+                         "--type", "cpr", *self.pw())
+        self.assertEqual(got, want)
+        # The -ize spellings of the commands.
+        got, _ = self.ok("vault", "pseudonymize", self.vault, CPRS, "--domain", DOMAIN,
+                         *self.pw())
+        self.assertEqual(got, want)
+        toks, _ = self.ok("vault", "tokenise", self.vault, CPRS, "--domain", DOMAIN, *self.pw())
+        got, _ = self.ok("vault", "tokenize", self.vault, CPRS, "--domain", DOMAIN, *self.pw())
+        self.assertEqual(got, toks)
+        # --errors: raise, coerce, report (fail and skip as older names); an
+        # unknown mode names the valid ones.
+        _, err = self.fails("vault", "tokenise", self.vault, CPR_ERRORS, "--domain", DOMAIN,
+                            "--errors", "ignore", *self.pw())
+        for mode in ("raise", "coerce", "report"):
+            self.assertIn(mode, err)
+        coerce, err = self.ok("vault", "pseudonymise", self.vault, CPR_ERRORS, "--domain",
+                              DOMAIN, "--errors", "coerce", *self.pw())
+        self.assertIn("4 of 10 rows rejected", err)
+        self.assertNotIn("cpr_with_errors.txt:6:", err)
+        report, err = self.ok("vault", "pseudonymise", self.vault, CPR_ERRORS, "--domain",
+                              DOMAIN, "--errors", "report", "--lang", "da", *self.pw())
+        self.assertEqual(report, coerce)
+        self.assertIn("cpr_with_errors.txt:6: CPR-nummer:", err)
+        self.assertNotIn("300299", err)
+        # Tokens: report names the rejected ones by line and reason.
+        bad = os.path.join(self.dir, "tokens.txt")
+        with open(bad, "w", encoding="utf-8") as f:
+            f.write(toks.splitlines()[0] + "\ntk_nonsense\n")
+        out, err = self.ok("vault", "reidentify", self.vault, bad, "--domain", DOMAIN,
+                           "--reason", "audit 2026-3", "--errors", "report", *self.pw())
+        self.assertEqual(out.split("\n")[1], "")
+        self.assertIn("tokens.txt:2:", err)
+        self.assertIn("[malformed]", err)
+        self.fails("vault", "reidentify", self.vault, bad, "--domain", DOMAIN, "--reason",
+                   "audit 2026-3", *self.pw())
+
+    def test_id_check_in_danish(self):
+        out, _ = self.ok("id", "check", "--kind", "cpr", "--lang", "da", CPR_ERRORS, code=1)
+        self.assertIn("bad_date: de første seks cifre i et CPR-nummer er ikke en dato", out)
+        en, _ = self.ok("id", "check", "--kind", "cpr", CPR_ERRORS, code=1)
+        self.assertIn("bad_date: the first six digits", en)
+        _, err = self.fails("id", "check", "--lang", "fr", CPR_ERRORS)
+        self.assertIn("--lang", err)
+
     def test_invalid_rows_fail_naming_lines_or_are_skipped(self):
         out, err = self.fails("vault", "tokenise", self.vault, CPR_ERRORS, "--domain", DOMAIN,
                               *self.pw())

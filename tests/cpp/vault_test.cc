@@ -643,6 +643,219 @@ TEST_F(VaultTest, RejectedRowsFailTheBatchOrAreSkipped) {
             absl::StatusCode::kInvalidArgument);
 }
 
+// Records every progress report of a batch.
+struct Recorder {
+  std::vector<Progress> calls;
+  std::int64_t cancel_after = -1;  // cancel on the report with done >= this
+  ProgressFn Fn() {
+    return [this](const Progress& p) {
+      calls.push_back(p);
+      return cancel_after < 0 || p.done < cancel_after;
+    };
+  }
+  // Every stage starts at 0 and ends at its total, in order, never going back.
+  void ExpectStages(const std::vector<std::string>& stages, std::int64_t total) const {
+    std::vector<std::string> seen;
+    std::int64_t last = -1;
+    for (const Progress& p : calls) {
+      EXPECT_EQ(p.total, total) << p.stage;
+      if (seen.empty() || seen.back() != p.stage) {
+        seen.emplace_back(p.stage);
+        EXPECT_EQ(p.done, 0) << p.stage;
+        last = 0;
+        continue;
+      }
+      EXPECT_GE(p.done, last) << p.stage;
+      last = p.done;
+    }
+    EXPECT_EQ(seen, stages);
+    ASSERT_FALSE(calls.empty());
+    EXPECT_EQ(calls.back().done, total);
+  }
+};
+
+TEST_F(VaultTest, EveryBatchReportsProgressFromZeroToItsTotal) {
+  std::vector<std::string> many;
+  for (int i = 0; i < 3000; ++i) many.push_back(absl::StrCat("patient-", i));
+  std::vector<std::string_view> ids(many.begin(), many.end());
+  const std::int64_t n = static_cast<std::int64_t>(ids.size());
+  StringColumn out;
+  for (int threads : {1, 3}) {
+    Recorder r;
+    BatchOptions o;
+    o.threads = threads;
+    o.progress = r.Fn();
+    ASSERT_TRUE(vault_->Pseudonymize("klynge-aarhus-2026", IdKind::kOther, ids, &out, o).ok());
+    r.ExpectStages({"pseudonymise"}, n);
+  }
+  Recorder tok;
+  BatchOptions o;
+  o.progress = tok.Fn();
+  ASSERT_TRUE(vault_->Tokenize("klynge-aarhus-2026", IdKind::kOther, ids, &out, o).ok());
+  tok.ExpectStages({"tokenise"}, n);
+  const std::vector<std::string> tokens = Col(out);
+  std::vector<std::string_view> tv(tokens.begin(), tokens.end());
+  Recorder look;
+  o.progress = look.Fn();
+  ASSERT_TRUE(vault_->LookupTokens("klynge-aarhus-2026", IdKind::kOther, ids, &out, o).ok());
+  look.ExpectStages({"lookup"}, n);
+  Recorder re;
+  o.progress = re.Fn();
+  ASSERT_TRUE(vault_->Reidentify("klynge-aarhus-2026", tv, "audit 2026-3", &out, nullptr, o).ok());
+  re.ExpectStages({"reidentify"}, n);
+  Recorder tr;
+  o.progress = tr.Fn();
+  ASSERT_TRUE(vault_
+                  ->Translate("klynge-aarhus-2026", "kapsel-datakonsulenter", tv, "audit 2026-3",
+                              TranslateTarget::kToken, &out, o)
+                  .ok());
+  tr.ExpectStages({"translate", "tokenise"}, n);
+}
+
+TEST_F(VaultTest, ACancelledBatchWritesNothing) {
+  std::vector<std::string> many;
+  for (int i = 0; i < 2000; ++i) many.push_back(absl::StrCat("patient-", i));
+  std::vector<std::string_view> ids(many.begin(), many.end());
+  const std::size_t audit = AuditSize();
+  StringColumn out;
+  BatchReport report;
+  Recorder r;
+  r.cancel_after = 1;  // after the first tokens are issued
+  BatchOptions o;
+  o.progress = r.Fn();
+  absl::Status s = vault_->Tokenize("klynge-aarhus-2026", IdKind::kOther, ids, &out, o, &report);
+  EXPECT_EQ(s.code(), absl::StatusCode::kCancelled) << s;
+  EXPECT_TRUE(HasSub(std::string(s.message()), "tokenise"));
+  EXPECT_TRUE(out.empty());
+  EXPECT_EQ(report.created, 0u);
+  // Not half the tokens: none.
+  EXPECT_EQ((*vault_->GetDomain("klynge-aarhus-2026")).tokens, 0u);
+  ASSERT_TRUE(
+      vault_->LookupTokens("klynge-aarhus-2026", IdKind::kOther, ids, &out, BatchOptions(), &report)
+          .ok());
+  EXPECT_EQ(report.missing, ids.size());
+  // Cancelled at the very end (done == total) is cancelled too.
+  Recorder end;
+  end.cancel_after = static_cast<std::int64_t>(ids.size());
+  o.progress = end.Fn();
+  EXPECT_EQ(vault_->Tokenize("klynge-aarhus-2026", IdKind::kOther, ids, &out, o).code(),
+            absl::StatusCode::kCancelled);
+  EXPECT_EQ((*vault_->GetDomain("klynge-aarhus-2026")).tokens, 0u);
+  // Re-identification and translation: no audit entry, nothing handed out.
+  auto t = Tokens("klynge-aarhus-2026", {kCprA, kCprB});
+  const std::size_t audit_before = AuditSize();
+  std::vector<std::string_view> tv(t.begin(), t.end());
+  Recorder re;
+  re.cancel_after = 0;
+  o.progress = re.Fn();
+  EXPECT_EQ(vault_->Reidentify("klynge-aarhus-2026", tv, "audit 2026-3", &out, nullptr, o).code(),
+            absl::StatusCode::kCancelled);
+  EXPECT_TRUE(out.empty());
+  EXPECT_EQ(vault_
+                ->Translate("klynge-aarhus-2026", "kapsel-datakonsulenter", tv, "audit 2026-3",
+                            TranslateTarget::kToken, &out, o)
+                .code(),
+            absl::StatusCode::kCancelled);
+  EXPECT_EQ((*vault_->GetDomain("kapsel-datakonsulenter")).tokens, 0u);
+  EXPECT_EQ(AuditSize(), audit_before);
+  EXPECT_EQ(audit_before, audit);  // tokenising is not audited
+  // Pseudonyms: cancelled, the column empty.
+  o.progress = re.Fn();
+  EXPECT_EQ(vault_->Pseudonymize("klynge-aarhus-2026", IdKind::kOther, ids, &out, o).code(),
+            absl::StatusCode::kCancelled);
+  EXPECT_TRUE(out.empty());
+}
+
+TEST_F(VaultTest, RejectedTokensAreCoercedOrReportedWithTheirReason) {
+  auto t = Tokens("klynge-aarhus-2026", {kCprA, kCprB});
+  auto foreign = Tokens("kapsel-datakonsulenter", {kCprC});
+  std::string erased_tok = Tokens("klynge-aarhus-2026", {kCprC})[0];
+  ASSERT_TRUE(vault_->Erase(IdKind::kCpr, kCprC, "request 2026-41").ok());
+  std::vector<std::string_view> tv = {t[0], "tk_not-a-token", foreign[0], erased_tok, t[1]};
+  StringColumn out;
+  // raise: the first rejected token fails the batch, as before.
+  absl::Status s = vault_->Reidentify("klynge-aarhus-2026", tv, "audit 2026-3", &out);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(HasSub(std::string(s.message()), "row 1"));
+  const std::size_t audit = AuditSize();
+  for (ErrorMode mode : {ErrorMode::kCoerce, ErrorMode::kReport}) {
+    BatchOptions o;
+    o.errors = mode;
+    BatchReport report;
+    ASSERT_TRUE(
+        vault_->Reidentify("klynge-aarhus-2026", tv, "audit 2026-3", &out, nullptr, o, &report)
+            .ok());
+    EXPECT_EQ(Col(out), (std::vector<std::string>{"0101801004", "", "", "", "2902004002"}));
+    EXPECT_EQ(report.rejected, 3u);
+    EXPECT_EQ(report.token_problems,
+              (std::vector<TokenProblem>{TokenProblem::kNone, TokenProblem::kMalformed,
+                                         TokenProblem::kFailedCheck, TokenProblem::kNotFound,
+                                         TokenProblem::kNone}));
+    // The audit entry counts the people re-identified.
+    absl::StatusOr<std::vector<AuditRecord>> a = vault_->ReadAudit();
+    ASSERT_TRUE(a.ok());
+    EXPECT_EQ(a->back().op, AuditOp::kReidentify);
+    EXPECT_EQ(a->back().count, 2u);
+    ASSERT_TRUE(vault_
+                    ->Translate("klynge-aarhus-2026", "kapsel-datakonsulenter", tv, "audit 2026-3",
+                                TranslateTarget::kPseudonym, &out, o, &report)
+                    .ok());
+    ASSERT_EQ(out.size(), 5u);
+    EXPECT_EQ(out[1], "");
+    EXPECT_EQ(out[3], "");
+    EXPECT_EQ(std::string(out[0]), Pseudonyms("kapsel-datakonsulenter", {kCprA})[0]);
+    EXPECT_EQ(report.rejected, 3u);
+    ASSERT_TRUE(vault_
+                    ->Translate("klynge-aarhus-2026", "kapsel-datakonsulenter", tv, "audit 2026-3",
+                                TranslateTarget::kToken, &out, o, &report)
+                    .ok());
+    EXPECT_EQ(out[2], "");
+    EXPECT_EQ(out[4].substr(0, 3), "tk_");
+  }
+  EXPECT_EQ(AuditSize(), audit + 6);
+  // Damage is never coerced.
+  BatchOptions coerce;
+  coerce.errors = ErrorMode::kCoerce;
+  RawSql(path_, "UPDATE tokens SET sealed = zeroblob(length(sealed))");
+  EXPECT_EQ(
+      vault_->Reidentify("klynge-aarhus-2026", tv, "audit 2026-3", &out, nullptr, coerce).code(),
+      absl::StatusCode::kDataLoss);
+}
+
+TEST(VaultVocabularyTest, TitlesInEnglishAndDanishFromOneTable) {
+  EXPECT_EQ(IdProblemText(IdKind::kCpr, IdProblem::kBadLength),
+            "a CPR number has 10 digits (DDMMYY-SSSS)");
+  EXPECT_EQ(IdProblemText(IdKind::kCpr, IdProblem::kBadLength, Language::kDanish),
+            "et CPR-nummer har 10 cifre (DDMMÅÅ-SSSS)");
+  EXPECT_EQ(IdKindTitle(IdKind::kProviderNumber, Language::kDanish), "ydernummer");
+  EXPECT_EQ(IdKindTitle(IdKind::kCpr, Language::kEnglish), IdKindLabel(IdKind::kCpr));
+  for (IdKind kind : {IdKind::kCpr, IdKind::kCvr, IdKind::kGln, IdKind::kProviderNumber,
+                      IdKind::kSor, IdKind::kOther}) {
+    for (std::string_view code : IdProblemCodes()) {
+      const IdProblem p = *IdProblemFromCode(code);
+      const std::string_view en = IdProblemText(kind, p);
+      const std::string_view da = IdProblemText(kind, p, Language::kDanish);
+      EXPECT_FALSE(en.empty());
+      EXPECT_FALSE(da.empty());
+      EXPECT_NE(en, da) << code;  // every sentence is translated
+    }
+    EXPECT_NE(IdKindTitle(kind, Language::kDanish), "");
+  }
+  for (std::string_view name : TokenProblemNames()) {
+    absl::StatusOr<TokenProblem> p = ParseTokenProblem(name);
+    ASSERT_TRUE(p.ok());
+    EXPECT_EQ(TokenProblemName(*p), name);
+    EXPECT_NE(TokenProblemTitle(*p, Language::kEnglish), TokenProblemTitle(*p, Language::kDanish));
+  }
+  for (std::string_view name : AuditOpNames()) {
+    EXPECT_NE(AuditOpTitle(*ParseAuditOp(name), Language::kDanish), "") << name;
+  }
+  for (std::string_view name : KeyStateNames()) {
+    EXPECT_NE(KeyStateTitle(*ParseKeyState(name), Language::kDanish), "") << name;
+  }
+  EXPECT_EQ(VaultProtectionName(VaultProtection::kHostKey), "host_key");
+}
+
 // --- Tokens ----------------------------------------------------------------------
 
 TEST_F(VaultTest, SameIdentifierSameTokenWithinADomain) {
