@@ -228,3 +228,77 @@ def test_python_prints_audit_operations_by_the_core_names(vault: gdprkit.Vault) 
 
 def test_key_states_come_from_the_core() -> None:
     assert list(_gdprkit.key_state_names()) == ["primary", "enabled", "destroyed"]
+
+
+# ---- titles in English and Danish (issue #11) ----------------------------------
+
+_C_TITLES = """
+import ctypes, json, sys
+lib = ctypes.CDLL(sys.argv[1])
+lib.gdprkit_id_problem_title.restype = ctypes.c_char_p
+lib.gdprkit_id_kind_title.restype = ctypes.c_char_p
+lib.gdprkit_token_problem_name.restype = ctypes.c_char_p
+lib.gdprkit_token_problem_title.restype = ctypes.c_char_p
+kinds, problems, tokens = (int(a) for a in sys.argv[2:5])
+out = {}
+for lang in (0, 1):
+    out[lang] = {
+        "problems": [[lib.gdprkit_id_problem_title(k, p, lang).decode()
+                      for p in range(problems)] for k in range(1, kinds + 1)],
+        "kinds": [lib.gdprkit_id_kind_title(k, lang).decode() for k in range(1, kinds + 1)],
+        "tokens": [lib.gdprkit_token_problem_title(t, lang).decode() for t in range(tokens)],
+    }
+out["token_names"] = [lib.gdprkit_token_problem_name(t).decode() for t in range(tokens)]
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.parametrize("lang", ["en", "da"])
+def test_python_explains_every_problem_in_both_languages(lang: str) -> None:
+    for kind in identifiers.KINDS:
+        for problem in identifiers.PROBLEMS:
+            text = identifiers.explain(problem, kind, lang=lang)
+            assert text and text == _gdprkit.id_problem_text(
+                identifiers.KINDS.index(kind) + 1, identifiers.PROBLEMS.index(problem), lang)
+        assert identifiers.kind_title(kind, lang=lang)
+    # Danish differs from English, and "dansk" is Danish too.
+    assert identifiers.explain("bad_length", lang="da") != identifiers.explain("bad_length")
+    assert identifiers.explain("bad_length", lang="dansk") == identifiers.explain(
+        "bad_length", lang="da")
+    with pytest.raises(gdprkit.InvalidArgumentError, match="lang"):
+        identifiers.explain("bad_length", lang="fr")
+
+
+@needs_c
+def test_c_titles_match_python() -> None:
+    kinds, problems, tokens = identifiers.KINDS, identifiers.PROBLEMS, identifiers.TOKEN_PROBLEMS
+    got = json.loads(run_c_probe(_C_TITLES, str(len(kinds)), str(len(problems)),
+                                 str(len(tokens))))
+    assert got["token_names"] == list(tokens)
+    for number, lang in ((0, "en"), (1, "da")):
+        c = got[str(number)]
+        assert c["problems"] == [[identifiers.explain(p, k, lang=lang) for p in problems]
+                                 for k in kinds]
+        assert c["kinds"] == [identifiers.kind_title(k, lang=lang) for k in kinds]
+        assert c["tokens"] == [_gdprkit.token_problem_title(t, lang) for t in tokens]
+
+
+@needs_cli
+@pytest.mark.parametrize("lang", ["en", "da"])
+def test_cli_id_check_explains_as_python(lang: str) -> None:
+    values = ["010203-1234", "12", "300200-1234", "x1"]
+    out = run("id", "check", "--kind", "cpr", "--lang", lang, "--format", "csv",
+              stdin="\n".join(values) + "\n", code=1)
+    rows = [line.split(",", 3) for line in out.splitlines()[1:]]
+    codes = identifiers.check(values, kind="cpr")
+    for row, code in zip(rows, codes):
+        assert row[2] == code
+        reason = row[3].strip('"')
+        assert reason == ("" if code == "ok" else identifiers.explain(code, "cpr", lang=lang))
+
+
+def test_audit_ops_and_key_states_have_titles_in_both_languages() -> None:
+    for op in _gdprkit.audit_op_names():
+        assert _gdprkit.audit_op_title(op, "da") != _gdprkit.audit_op_title(op, "en")
+    for state in _gdprkit.key_state_names():
+        assert _gdprkit.key_state_title(state, "da") != _gdprkit.key_state_title(state, "en")
