@@ -941,7 +941,7 @@ def _run(
     return out
 
 
-def _rule_fields(
+def _rules(
     rules: Optional[_rule_objects.RulesArg],
     threshold: Optional[int],
     dominance: Optional[Sequence[Tuple[int, float]]],
@@ -1281,7 +1281,7 @@ def suppress(
             f"linked must be a sequence of DataFrames, not {type(linked).__name__}")
     name = _args.text(name, "name")
     names = [name] + [f"{name}_linked{i + 1}" for i in range(len(linked))]
-    fields = _rule_fields(rules, threshold, dominance, p_percent, q_percent, protect_zeros,
+    fields = _rules(rules, threshold, dominance, p_percent, q_percent, protect_zeros,
                           threshold_hides_presence)
     options = _options(method, cost, time_limit, effort, optimal_max_cells, audit, missing)
     all_dims = _all_dims(dims)
@@ -1327,7 +1327,11 @@ def _suppress_tables(
 
 
 def _all_dims(dims: Any) -> List[Any]:
-    return [dims] if isinstance(dims, str) else list(dims)
+    """`dims` as a list (a name, or anything that is not a sequence of names,
+    as a list of one: _check_frame names the problem)."""
+    if isinstance(dims, str) or not isinstance(dims, collections.abc.Iterable):
+        return [dims]
+    return list(dims)
 
 
 def _frame_dims(df: Any, dims: Any, name: str, count: int) -> Any:
@@ -1448,7 +1452,7 @@ def audit_suppression(
     if mask_series.isna().any():
         raise InvalidArgumentError("suppressed has missing entries; use True or False")
     mask = np.asarray(mask_series, dtype=bool).astype(np.uint8)
-    fields = _rule_fields(rules, threshold, dominance, p_percent, q_percent, protect_zeros,
+    fields = _rules(rules, threshold, dominance, p_percent, q_percent, protect_zeros,
                           threshold_hides_presence)
     options = _options("auto", "cells", 60.0, 1, 400, audit, missing)
     t = _Table(df, dims, value, hierarchies, total, compute_totals, kind, contributors, largest,
