@@ -21,7 +21,6 @@ import csv
 import io
 import os
 import shutil
-import stat
 import subprocess
 import tempfile
 import unittest
