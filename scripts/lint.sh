@@ -9,7 +9,7 @@
 # Checks:
 #   ruff          ruff check: the package, tests/python, examples, scripts,
 #                 benchmarks (rules in pyproject.toml)
-#   mypy          mypy --strict on python/gdprkit (pyproject.toml), with the
+#   mypy          mypy --strict on python/gdprkit and examples/ (pyproject.toml), with the
 #                 stub python/gdprkit/_gdprkit.pyi
 #   format        clang-format --dry-run --Werror on every tracked C/C++ file
 #                 (.clang-format); `clang-format -i FILE` fixes one

@@ -13,6 +13,7 @@ practice.hrc: the hierarchy Total > region > cluster > practice (tau-ARGUS
 import csv
 import os
 import random
+from typing import Dict, List, Tuple
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 AGES = ["0-17", "18-39", "40-64", "65-79", "80+"]
@@ -27,8 +28,8 @@ SHARE = [0.19, 0.27, 0.33, 0.14, 0.07]
 
 def main() -> None:
     rng = random.Random(4)
-    parent = {"Total": ""}
-    leaves = {}
+    parent: Dict[str, str] = {"Total": ""}
+    leaves: Dict[Tuple[str, str], int] = {}
     number = 0
     for region, clusters in LAYOUT.items():
         parent[region] = "Total"
@@ -42,12 +43,12 @@ def main() -> None:
                 size = rng.choice([25, 40, 60, 300, 900, 1600])
                 for age, share in zip(AGES, SHARE):
                     leaves[(practice, age)] = max(0, int(rng.gauss(size * share, size * share / 4)))
-    children = {}
+    children: Dict[str, List[str]] = {}
     for code, p in parent.items():
         if p:
             children.setdefault(p, []).append(code)
 
-    def practices(code):
+    def practices(code: str) -> List[str]:
         if code not in children:
             return [code]
         return [x for c in children[code] for x in practices(c)]
@@ -62,7 +63,7 @@ def main() -> None:
         w.writerow(["practice", "age", "n"])
         w.writerows(rows)
 
-    def depth(code):
+    def depth(code: str) -> int:
         return 0 if not parent[code] else 1 + depth(parent[code])
 
     with open(os.path.join(HERE, "practice.hrc"), "w") as f:

@@ -11,7 +11,7 @@ pandas DataFrames.
 ['special-category-without-condition']
 >>> "A17" in policy.rights("patient-record")   # Art. 17(3)(b): record-keeping law
 False
->>> policy.to_frame()[["id", "basis"]].head(2)  # doctest: +SKIP
+>>> policy.purposes_frame()[["id", "basis"]].head(2)  # doctest: +SKIP
 
 Errors are :class:`gdprkit.Error` subclasses that are also the matching
 built-in exceptions (:class:`InvalidArgumentError` is a :class:`ValueError`,
@@ -36,6 +36,7 @@ from ._errors import (
     FailedPreconditionError,
     InternalError,
     InvalidArgumentError,
+    MissingDependencyError,
     NoSuchFileError,
     NotFoundError,
     OutOfRangeError,
@@ -52,19 +53,22 @@ from ._errors import (
 # an argument of the wrong type an ArgumentTypeError.
 _gdprkit._register_errors(_from_status, ArgumentTypeError)
 
-from . import identifiers  # noqa: E402
+from . import identifiers, rules  # noqa: E402
 from .basis import (  # noqa: E402 - after the errors are registered
     DataCategory,
+    FindingCode,
     LegalBasis,
     RightInfo,
     basis_title,
     builtin_categories,
     data_subject_rights,
+    finding_codes,
+    finding_title,
     legal_bases,
     legal_basis,
     right_title,
 )
-from .identifiers import validate_cpr  # noqa: E402
+from .identifiers import RejectedRows, validate_cpr  # noqa: E402
 from .policy import (  # noqa: E402
     MAX_POLICY_BYTES,
     AccessGrant,
@@ -75,6 +79,7 @@ from .policy import (  # noqa: E402
     LegalReference,
     Policy,
     Purpose,
+    PurposeRights,
     Recipient,
     RetentionEvent,
     RetentionRule,
@@ -88,10 +93,13 @@ from .retention import (  # noqa: E402
     DeletionLogVerification,
     RetentionInputError,
     RetentionSchedule,
+    SweepReport,
     add_period,
     sweep,
 )
+from .retention import report as sweep_report  # noqa: E402
 from .suppression import (  # noqa: E402
+    PUBLISHED_STATUSES,
     STATUSES,
     SuppressionAudit,
     SuppressionResult,
@@ -104,6 +112,7 @@ from .vault import (  # noqa: E402
     AuditVerification,
     DomainInfo,
     ErasureReport,
+    Pseudonymiser,
     Pseudonymizer,
     Vault,
     WrongPassphraseError,
@@ -133,6 +142,7 @@ __all__ = [
     "UnavailableError",
     "DataLossError",
     "UnauthenticatedError",
+    "MissingDependencyError",
     "error_class",
     # The vocabulary of the law.
     "LegalBasis",
@@ -144,11 +154,16 @@ __all__ = [
     "data_subject_rights",
     "right_title",
     "builtin_categories",
+    "FindingCode",
+    "finding_codes",
+    "finding_title",
     # Identifiers and the pseudonymisation vault.
     "identifiers",
     "validate_cpr",
+    "RejectedRows",
     "Vault",
     "Pseudonymizer",
+    "Pseudonymiser",
     "WrongPassphraseError",
     "DomainInfo",
     "ErasureReport",
@@ -168,6 +183,7 @@ __all__ = [
     "RetentionRule",
     "Finding",
     "RightAssessment",
+    "PurposeRights",
     "MAX_POLICY_BYTES",
     # Small-cell suppression.
     "suppress",
@@ -177,9 +193,13 @@ __all__ = [
     "SuppressionResult",
     "SuppressionAudit",
     "STATUSES",
+    "PUBLISHED_STATUSES",
+    "rules",
     # Retention.
     "add_period",
     "sweep",
+    "sweep_report",
+    "SweepReport",
     "RetentionSchedule",
     "RetentionInputError",
     "DeletionLog",

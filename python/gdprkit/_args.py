@@ -90,17 +90,24 @@ def optional_text(value: Any, name: str) -> Optional[str]:
     return None if value is None else text(value, name)
 
 
+def quoted_list(names: Iterable[str]) -> str:
+    """'"a", "b" and "c"': valid choices as the core's messages list them."""
+    quoted = [f'"{n}"' for n in names]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+
+
 def choice(value: Any, name: str, choices: Iterable[str]) -> str:
-    """One of `choices` (names, so they may be shown)."""
+    """One of `choices` (names, so they may be shown), in the core's words
+    when it is not: ``unknown <name> "x"; valid: "a" and "b"; did you mean
+    "a"?`` (the value withheld when it looks like an identifier)."""
+    from . import _gdprkit
+
     options = tuple(choices)
     checked = text(value, name)
     if checked not in options:
-        shown = repr(checked) if len(checked) <= 40 else f"{checked[:40]!r}..."
-        names = [repr(o) for o in options]
-        listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
         raise InvalidArgumentError(
-            f"unknown {name} {shown}; {name} must be {'' if len(names) < 3 else 'one of '}"
-            f"{listed}")
+            f"unknown {name} {_gdprkit.quote_untrusted(checked)}; valid: {quoted_list(options)}"
+            f"{_gdprkit.did_you_mean(checked, list(options), 1)}")
     return checked
 
 
@@ -213,6 +220,5 @@ def errors_mode(value: Any, allowed: Iterable[str], name: str = "errors") -> str
     options = tuple(allowed)
     if mode not in options:
         raise InvalidArgumentError(
-            f"{name}={mode!r} is not supported here; valid: "
-            + ", ".join(repr(o) for o in options))
+            f'{name}="{mode}" is not supported here; valid: {quoted_list(options)}')
     return mode

@@ -56,6 +56,9 @@ absl::Status ProgressStage::Finish() {
   if (fn_ == nullptr || finished_) return absl::OkStatus();
   finished_ = true;
   done_ = total_;
+  // Not again when a step already reported the total (an empty stage still
+  // reports its start and its end).
+  if (total_ > 0 && reported_ == total_) return absl::OkStatus();
   return Report();
 }
 

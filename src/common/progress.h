@@ -38,7 +38,9 @@ class ProgressStage {
   absl::Status Advance(std::int64_t n = 1);
   // Sets done (kept <= total) and reports as Advance.
   absl::Status Set(std::int64_t done);
-  // Reports done == total (once; later calls are no-ops).
+  // Reports done == total unless a step already did (so a stage reports its
+  // total once; an empty stage reports 0 of 0 at its start and its end);
+  // later calls are no-ops.
   absl::Status Finish();
 
   bool active() const { return fn_ != nullptr; }

@@ -28,9 +28,9 @@ std::string Quote(std::string_view s);
 std::string QuoteUntrusted(std::string_view s);
 
 // The names of `candidates` nearest to `wanted` (gdprkit::NearestNames: edit
-// distance, case-insensitive; at most `limit`), as the one suffix every
-// "unknown name" message ends with: `; did you mean "a" or "b"?`, or "" when
-// none is near.
+// distance, case-insensitive; at most `limit`; only those with at most half
+// of the longer name wrong), as the one suffix every "unknown name" message
+// ends with: `; did you mean "a" or "b"?`, or "" when none is near.
 std::string DidYouMean(std::string_view wanted, absl::Span<const std::string_view> candidates,
                        std::size_t limit = 3);
 std::string DidYouMean(std::string_view wanted, const std::vector<std::string>& candidates,

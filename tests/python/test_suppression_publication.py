@@ -5,8 +5,8 @@ The publishable forms (``crosstab``, ``published_frame``, ``to_html``,
 or secondary; titles in English and Danish come from the core and agree with
 the command line; rules as objects (``gdprkit.rules``) and their conflicts
 with the flat arguments; linked tables from Python (a shared cell has one
-status in both tables, ``suppress(df, ..., linked=[...])``); ``progress=True`` draws tqdm bars that end at their
-totals; the "gdprkit" logger records counts and never values.
+status in both tables, ``suppress(df, ..., linked=[...])``); ``progress=True``
+draws tqdm bars that end at their totals; the "gdprkit" logger records counts and never values.
 """
 
 from __future__ import annotations

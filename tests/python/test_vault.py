@@ -64,7 +64,7 @@ def test_each_domain_has_a_pseudonym_scheme(vault):
     b = vault.pseudonymise(CPR, domain="legacy")
     assert a[0] == a[1] and b[0] == b[1] and a[0] != b[0]
     for bad in ("sha256", "ChaCha20", ""):
-        with pytest.raises(gdprkit.InvalidArgumentError, match="chacha20' or 'blake2b"):
+        with pytest.raises(gdprkit.InvalidArgumentError, match='valid: "chacha20" and "blake2b"'):
             vault.create_domain("x" + str(len(bad)), scheme=bad)
     with pytest.raises(TypeError):
         vault.create_domain("y", scheme=2)
@@ -219,7 +219,7 @@ def test_translate_bad_paths_write_nothing(vault):
 
     # `to` is "token" or "pseudonym".
     for bad in ("tokens", "Pseudonym", "", "ps"):
-        fails(gdprkit.InvalidArgumentError, ta, "'token' or 'pseudonym'", to=bad)
+        fails(gdprkit.InvalidArgumentError, ta, 'valid: "token" and "pseudonym"', to=bad)
     fails(TypeError, ta, to=1)
     # The same domain twice; no reason; unknown domains.
     fails(gdprkit.InvalidArgumentError, ta, "two different domains", to_domain=DOMAIN)
