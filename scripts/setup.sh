@@ -31,9 +31,9 @@ fi
 # Python packages: the build backend (so `pip install --no-build-isolation .`
 # needs no download per build), the runtime and the test tools (nbclient, nbconvert and
 # ipykernel execute and export the example notebook).
-PIPPKGS=(pip "scikit-build-core>=0.8" "pybind11>=2.10" "numpy>=1.22" "pandas>=1.5" "pytest>=7" "hypothesis>=6" matplotlib "nbclient>=0.7" "nbconvert>=7" ipykernel "tqdm>=4.60" "openpyxl>=3.0")
-if ! .venv/bin/python -c "import skbuild_core, pybind11, numpy, pandas, pytest, hypothesis, matplotlib, nbclient, nbconvert, ipykernel, tqdm, openpyxl" 2>/dev/null \
-   && ! .venv/bin/python -c "import scikit_build_core, pybind11, numpy, pandas, pytest, hypothesis, matplotlib, nbclient, nbconvert, ipykernel, tqdm, openpyxl" 2>/dev/null; then
+PIPPKGS=(pip "scikit-build-core>=0.8" "pybind11>=2.10" "numpy>=1.22" "pandas>=1.5" "pytest>=7" "hypothesis>=6" matplotlib "nbclient>=0.7" "nbconvert>=7" ipykernel "tqdm>=4.60" "ipywidgets>=8" "openpyxl>=3.0")
+if ! .venv/bin/python -c "import skbuild_core, pybind11, numpy, pandas, pytest, hypothesis, matplotlib, nbclient, nbconvert, ipykernel, tqdm, ipywidgets, openpyxl" 2>/dev/null \
+   && ! .venv/bin/python -c "import scikit_build_core, pybind11, numpy, pandas, pytest, hypothesis, matplotlib, nbclient, nbconvert, ipykernel, tqdm, ipywidgets, openpyxl" 2>/dev/null; then
   echo "setup: installing Python packages into .venv"
   .venv/bin/python -m pip install -q --upgrade "${PIPPKGS[@]}"
 fi

@@ -42,7 +42,8 @@ class _Bars:
     def __call__(self, stage: str, done: int, total: int) -> bool:
         bar = self._bars.get(stage)
         if bar is None:
-            bar = self._tqdm(total=total, desc=f"{self._desc}: {stage}", leave=True)
+            desc = self._desc if stage == self._desc else f"{self._desc}: {stage}"
+            bar = self._tqdm(total=total, desc=desc, leave=True)
             self._bars[stage] = bar
         if bar.total != total:
             bar.total = total

@@ -117,6 +117,27 @@ def test_the_notebook_runs_and_shows_the_result(executed) -> None:
         assert needle in body
 
 
+def test_the_notebook_renders_the_displays_of_issue_11(executed) -> None:
+    nb, body = executed
+    text = " ".join(html_text(body).split())
+    shown = " ".join(outputs(nb, "text/html"))
+    # The policy's display (purposes x bases x rights, findings) and its
+    # Danish titles, as the DPO reads them.
+    assert "Art. 17: Ret til sletning" in text
+    assert gdprkit.right_title("A17", lang="da") in text
+    # The sweep's report, the vault's domains, the cross table and the
+    # published HTML with the cluster guide's marker and Danish titles.
+    assert repr(gdprkit.sweep_report) not in text
+    assert "SweepReport" in " ".join(outputs(nb, "text/plain")) or "sweep" in shown.lower()
+    assert "klynge-aarhus-2026" in text
+    assert "&lt;5" in shown
+    assert "klynge_tabel.xlsx" in text
+    # Progress bars ran to their totals; the logger's lines carry counts.
+    streams = " ".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
+                       for o in c.get("outputs", []) if o.get("output_type") == "stream")
+    assert "gdprkit: suppress" in streams and "gdprkit: sweep" in streams
+
+
 def test_the_export_holds_no_suppressed_value(executed) -> None:
     _, body = executed
     cells = suppressed_cells(the_result())
