@@ -556,9 +556,11 @@ void PrintText(const std::vector<View>& views, const Outcome& o, const Style& st
   } else {
     out->Cat(Plain(PublishedSummary(cells, r.num_primary + r.num_secondary, style.marker,
                                     style.language)),
-             "; method ", SecondaryMethodName(r.method), "; ");
+             "; ", ReportTextTitle(ReportText::kMethod, style.language), " ",
+             SecondaryMethodName(r.method), "; ");
   }
-  out->Cat("audit ", AuditVerdictText(r.audit.passed, unsafe, style.language), "\n");
+  out->Cat(ReportTextTitle(ReportText::kAuditVerdict, style.language), " ",
+           AuditVerdictText(r.audit.passed, unsafe, style.language), "\n");
   for (const PrimaryVerdict& pv : r.audit.primaries) {
     if (pv.safe) continue;
     for (const View& v : views) {

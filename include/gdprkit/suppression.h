@@ -692,8 +692,10 @@ enum class ReportText : std::uint8_t {
   kPublishedTable = 0,  // the heading of a published table
   kAudit = 1,           // the heading of an audit
   kStatus = 2,          // the heading of the status column
+  kMethod = 3,          // "method" before the method's name in a summary line
+  kAuditVerdict = 4,    // "audit" before the audit's verdict in a summary line
 };
-// published table, audit, status
+// published table, audit, status, method, audit verdict
 absl::StatusOr<ReportText> ParseReportText(std::string_view name);
 std::string_view ReportTextName(ReportText text);
 std::vector<std::string_view> ReportTextNames();

@@ -81,6 +81,8 @@ constexpr Named<ReportText> kReportTexts[] = {
     {ReportText::kPublishedTable, "published table"},
     {ReportText::kAudit, "audit"},
     {ReportText::kStatus, "status"},
+    {ReportText::kMethod, "method"},
+    {ReportText::kAuditVerdict, "audit verdict"},
 };
 
 // ---- Titles (English, Danish) ------------------------------------------------
@@ -114,6 +116,8 @@ constexpr Titled<ReportText> kReportTextTitles[] = {
     {ReportText::kPublishedTable, "Published table", "Offentliggjort tabel"},
     {ReportText::kAudit, "Suppression audit", "Kontrol af undertrykkelsen"},
     {ReportText::kStatus, "status", "status"},
+    {ReportText::kMethod, "method", "metode"},
+    {ReportText::kAuditVerdict, "audit", "kontrol"},
 };
 
 // "1 cell", "2 cells" in either language.
