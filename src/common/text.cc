@@ -39,12 +39,12 @@ std::string QuotedList(absl::Span<const std::string_view> names) {
 std::string DidYouMean(std::string_view wanted, absl::Span<const std::string_view> candidates,
                        std::size_t limit) {
   // Only names near enough to be what was meant: at most half of the longer
-  // of the two wrong (at least two characters), so that "nope" suggests
+  // of the two wrong (at least one character), so that "nope" suggests
   // nothing rather than the nearest of unrelated names.
   std::vector<std::string_view> close;
   for (std::string_view c : candidates) {
     const std::size_t longer = std::max(wanted.size(), c.size());
-    if (EditDistance(wanted, c) <= std::max<std::size_t>(2, (longer + 1) / 2)) close.push_back(c);
+    if (EditDistance(wanted, c) <= std::max<std::size_t>(1, (longer + 1) / 2)) close.push_back(c);
   }
   const std::vector<std::string> near = NearestNames(wanted, close, limit);
   if (near.empty()) return "";
