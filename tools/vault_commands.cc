@@ -1343,11 +1343,12 @@ std::vector<Command> VaultCommands() {
        "", With({{"--reason", "TEXT", {}, "why (required; audited)"}}, secret), RunRotate},
       {"vault", "rekey", "VAULT", 1, 1,
        "Finish an interrupted rotation: re-key the domains not on the primary key version",
-       "'vault rotate' makes a new key version primary and then re-keys every domain to it. When\n"
-       "it is interrupted (the process killed, the disk full, a damaged record), the new version\n"
-       "is primary but some domains are still on older ones. This re-keys those domains (each\n"
-       "in its own transaction, audited with the reason) and prints how many it re-keyed; 0\n"
-       "when every domain is on the primary version already. Tokens stay the same.",
+       "'vault rotate' makes a new key version primary and re-keys every domain to it, in one\n"
+       "transaction since gdprkit 0.4. An earlier gdprkit re-keyed one domain per transaction, so\n"
+       "an interrupted rotation (the process killed, the disk full) could leave the new version\n"
+       "primary and some domains on older ones. This re-keys those domains (in one transaction,\n"
+       "each audited with the reason) and prints how many it re-keyed; 0 when every domain is on\n"
+       "the primary version already. Tokens stay the same.",
        With({{"--reason", "TEXT", {}, "why (required; audited)"}}, secret), RunRekey},
       {"vault", "verify-audit", "VAULT", 1, 1,
        "Verify the hash-chained audit trail; exit 1 when it is broken", "",

@@ -677,23 +677,31 @@ void RegisterVault(py::module_& m) {
              return py::make_tuple(e.tokens_erased, e.domains_searched, e.wal_truncated);
            })
       .def("rotate",
-           [](const VaultHandle& h, const std::string& reason) {
+           [](const VaultHandle& h, const std::string& reason, const py::object& progress) {
              std::shared_ptr<Vault> v = h.Get();
+             PyProgress pp(progress);
+             RekeyOptions o;
+             o.progress = pp.fn();
              absl::StatusOr<std::uint32_t> r;
              {
                py::gil_scoped_release release;
-               r = v->RotateKeys(reason);
+               r = v->RotateKeys(reason, o);
              }
+             pp.Check();
              return ValueOrRaise(std::move(r));
            })
       .def("rekey",
-           [](const VaultHandle& h, const std::string& reason) {
+           [](const VaultHandle& h, const std::string& reason, const py::object& progress) {
              std::shared_ptr<Vault> v = h.Get();
+             PyProgress pp(progress);
+             RekeyOptions o;
+             o.progress = pp.fn();
              absl::StatusOr<std::size_t> r;
              {
                py::gil_scoped_release release;
-               r = v->Rekey(reason);
+               r = v->Rekey(reason, o);
              }
+             pp.Check();
              return ValueOrRaise(std::move(r));
            })
       .def("checkpoint",

@@ -218,6 +218,18 @@ struct BatchOptions {
   ProgressFn progress;
 };
 
+// Knobs of RotateKeys and Rekey.
+struct RekeyOptions {
+  // Progress (gdprkit/common.h), one stage counting the token records
+  // re-keyed: "rotate" (RotateKeys: every record of every domain) or "rekey"
+  // (Rekey: the records of the domains not on the primary version), total
+  // counted first. Called on the calling thread while the vault is locked:
+  // the callback must not call this vault. Returning false cancels:
+  // CancelledError, and the vault is as before (the transaction is rolled
+  // back; after RotateKeys the old version stays primary).
+  ProgressFn progress;
+};
+
 // What happened in a batch (optional out-parameter).
 struct BatchReport {
   std::vector<IdProblem> problems;  // One per input row; kNone when accepted.
@@ -466,10 +478,18 @@ class Vault {
   // Makes a new master-key version primary and re-keys every domain to it
   // (tokens stay the same; their index and encryption change). Pseudonyms made
   // afterwards carry the new version. Returns the new version. Audited.
-  absl::StatusOr<std::uint32_t> RotateKeys(std::string_view reason);
+  // One transaction: a failure (DataLoss for a damaged record), a crash or a
+  // cancel by options.progress (CancelledError) leaves the vault as it was,
+  // the old version primary. Holds the file's write lock throughout, so other
+  // writers wait.
+  absl::StatusOr<std::uint32_t> RotateKeys(std::string_view reason,
+                                           const RekeyOptions& options = RekeyOptions());
   // Re-keys the domains not yet on the primary version (finishes a rotation
-  // that was interrupted). Returns the number of domains re-keyed.
-  absl::StatusOr<std::size_t> Rekey(std::string_view reason);
+  // that an earlier gdprkit, which re-keyed one domain per transaction, left
+  // interrupted). Returns the number of domains re-keyed. One transaction, as
+  // RotateKeys.
+  absl::StatusOr<std::size_t> Rekey(std::string_view reason,
+                                    const RekeyOptions& options = RekeyOptions());
   // Destroys an old key version: its wrapped key is wiped from the file, so
   // its pseudonyms can never be recomputed. FailedPrecondition for the primary
   // version or one a domain still uses. Audited.

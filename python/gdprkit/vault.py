@@ -607,20 +607,31 @@ class Vault:
         )
         return ErasureReport(*r)
 
-    def rotate(self, *, reason: str) -> int:
+    def rotate(self, *, reason: str, progress: _progress.ProgressArg = None) -> int:
         """Makes a new master-key version primary and re-keys every domain
         (tokens stay the same; new pseudonyms carry the new version). Returns
-        the new version. Audited."""
-        return int(self._h.rotate(_check_text(reason, "reason")))
+        the new version. Audited. One transaction: if it fails or
+        ``progress`` cancels it (:class:`gdprkit.CancelledError`), the vault
+        is as it was and the old version stays primary. ``progress`` as in
+        the module's notes: one stage, ``"rotate"``, counting the token
+        records re-keyed."""
+        with _log.timed("vault.rotate") as entry, _progress.callback(progress, "rotate") as cb:
+            version = int(self._h.rotate(_check_text(reason, "reason"), cb))
+            entry["key_version"] = version
+        return version
 
-    def rekey(self, *, reason: str) -> int:
+    def rekey(self, *, reason: str, progress: _progress.ProgressArg = None) -> int:
         """Re-keys the domains that are not on the primary key version and
-        returns how many it re-keyed: it finishes a :meth:`rotate` that was
-        interrupted (the process killed, the disk full), which leaves the new
-        version primary and some domains on older ones. 0 on a healthy vault.
-        Tokens stay the same. Each re-keyed domain is audited with `reason`
-        (required; no CPR number in it)."""
-        return int(self._h.rekey(_check_text(reason, "reason")))
+        returns how many it re-keyed: it finishes a :meth:`rotate` that an
+        earlier gdprkit (one transaction per domain) left interrupted, with
+        the new version primary and some domains on older ones. 0 on a
+        healthy vault. Tokens stay the same. Each re-keyed domain is audited
+        with `reason` (required; no CPR number in it). One transaction;
+        ``progress`` as for :meth:`rotate`, its stage ``"rekey"``."""
+        with _log.timed("vault.rekey") as entry, _progress.callback(progress, "rekey") as cb:
+            domains = int(self._h.rekey(_check_text(reason, "reason"), cb))
+            entry["domains"] = domains
+        return domains
 
     def checkpoint(self, *, wait: float = 0.0) -> bool:
         """Folds SQLite's write-ahead log into the vault file and truncates

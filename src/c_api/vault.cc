@@ -788,33 +788,62 @@ gdprkit_status gdprkit_vault_erase(uint64_t* out_erased, gdprkit_vault* vault, i
   });
 }
 
-gdprkit_status gdprkit_vault_rotate(unsigned int* out_version, gdprkit_vault* vault,
-                                    const char* reason) {
-  static constexpr char kFn[] = "gdprkit_vault_rotate";
-  return Guard(kFn, [&]() -> gdprkit_status {
-    if (out_version == nullptr) return NullArgument(kFn, "out_version");
+namespace {
+
+gdprkit_status Rotate(const char* fn, unsigned int* out_version, gdprkit_vault* vault,
+                      const char* reason, gdprkit_progress_fn progress, void* context) {
+  return Guard(fn, [&]() -> gdprkit_status {
+    if (out_version == nullptr) return NullArgument(fn, "out_version");
     *out_version = 0;
-    if (vault == nullptr) return NullArgument(kFn, "vault");
-    if (reason == nullptr) return NullArgument(kFn, "reason");
-    absl::StatusOr<std::uint32_t> v = vault->core->RotateKeys(reason);
-    if (!v.ok()) return FromCore(kFn, v.status());
+    if (vault == nullptr) return NullArgument(fn, "vault");
+    if (reason == nullptr) return NullArgument(fn, "reason");
+    gdprkit::RekeyOptions options;
+    options.progress = gdprkit::capi::ProgressFromC(progress, context);
+    absl::StatusOr<std::uint32_t> v = vault->core->RotateKeys(reason, options);
+    if (!v.ok()) return FromCore(fn, v.status());
     *out_version = *v;
     return GDPRKIT_OK;
   });
 }
 
-gdprkit_status gdprkit_vault_rekey(size_t* out_domains, gdprkit_vault* vault, const char* reason) {
-  static constexpr char kFn[] = "gdprkit_vault_rekey";
-  return Guard(kFn, [&]() -> gdprkit_status {
-    if (out_domains == nullptr) return NullArgument(kFn, "out_domains");
+gdprkit_status Rekey(const char* fn, size_t* out_domains, gdprkit_vault* vault, const char* reason,
+                     gdprkit_progress_fn progress, void* context) {
+  return Guard(fn, [&]() -> gdprkit_status {
+    if (out_domains == nullptr) return NullArgument(fn, "out_domains");
     *out_domains = 0;
-    if (vault == nullptr) return NullArgument(kFn, "vault");
-    if (reason == nullptr) return NullArgument(kFn, "reason");
-    absl::StatusOr<std::size_t> n = vault->core->Rekey(reason);
-    if (!n.ok()) return FromCore(kFn, n.status());
+    if (vault == nullptr) return NullArgument(fn, "vault");
+    if (reason == nullptr) return NullArgument(fn, "reason");
+    gdprkit::RekeyOptions options;
+    options.progress = gdprkit::capi::ProgressFromC(progress, context);
+    absl::StatusOr<std::size_t> n = vault->core->Rekey(reason, options);
+    if (!n.ok()) return FromCore(fn, n.status());
     *out_domains = *n;
     return GDPRKIT_OK;
   });
+}
+
+}  // namespace
+
+gdprkit_status gdprkit_vault_rotate(unsigned int* out_version, gdprkit_vault* vault,
+                                    const char* reason) {
+  return Rotate("gdprkit_vault_rotate", out_version, vault, reason, nullptr, nullptr);
+}
+
+gdprkit_status gdprkit_vault_rotate_with_progress(unsigned int* out_version, gdprkit_vault* vault,
+                                                  const char* reason, gdprkit_progress_fn progress,
+                                                  void* context) {
+  return Rotate("gdprkit_vault_rotate_with_progress", out_version, vault, reason, progress,
+                context);
+}
+
+gdprkit_status gdprkit_vault_rekey(size_t* out_domains, gdprkit_vault* vault, const char* reason) {
+  return Rekey("gdprkit_vault_rekey", out_domains, vault, reason, nullptr, nullptr);
+}
+
+gdprkit_status gdprkit_vault_rekey_with_progress(size_t* out_domains, gdprkit_vault* vault,
+                                                 const char* reason, gdprkit_progress_fn progress,
+                                                 void* context) {
+  return Rekey("gdprkit_vault_rekey_with_progress", out_domains, vault, reason, progress, context);
 }
 
 gdprkit_status gdprkit_vault_checkpoint(int* out_truncated, gdprkit_vault* vault,

@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "common/progress.h"
 #include "common/redact.h"
 #include "common/status_macros.h"
 #include "common/sv.h"
@@ -29,30 +30,33 @@ std::atomic<int> g_rekey_stop_after_for_tests{-1};
 
 // --- Keys: rotation, re-keying, destruction ------------------------------------
 
-absl::StatusOr<std::size_t> Vault::Impl::RekeyLocked(absl::string_view reason) {
+absl::StatusOr<std::size_t> Vault::Impl::RekeyLocked(absl::string_view reason, const ProgressFn& fn,
+                                                     std::string_view stage, Transaction* txn) {
   constexpr std::size_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
-  std::vector<std::string> names;
+  GDPRKIT_ASSIGN_OR_RETURN(std::uint32_t primary, PrimaryVersion());
+  // The domains to re-key, authenticated, and their records counted first
+  // (the authenticated counts), so that progress knows its total.
+  std::vector<DomainRow> domains;
+  std::int64_t total = 0;
   {
-    Transaction read(db.get());
-    GDPRKIT_RETURN_IF_ERROR(read.BeginRead());
+    std::vector<std::string> names;
     Stmt st;
-    GDPRKIT_RETURN_IF_ERROR(st.Prepare(db->get(),
-                                       "SELECT name FROM domains WHERE key_version <> (SELECT "
-                                       "max(version) FROM key_versions WHERE state = 1)"));
+    GDPRKIT_RETURN_IF_ERROR(
+        st.Prepare(db->get(), "SELECT name FROM domains WHERE key_version <> ? ORDER BY id"));
+    st.Bind(1, primary);
     int rc;
     while ((rc = st.Step()) == SQLITE_ROW) names.emplace_back(st.Text(0));
     if (rc != SQLITE_DONE) return db->Error(rc, "listing domains");
-    GDPRKIT_RETURN_IF_ERROR(read.Commit());
+    for (const std::string& name : names) {
+      GDPRKIT_ASSIGN_OR_RETURN(DomainRow d, LoadDomain(name));
+      total += d.token_count;
+      domains.push_back(std::move(d));
+    }
   }
+  ProgressStage progress(fn, stage, total);
+  GDPRKIT_RETURN_IF_ERROR(progress.Start());
   std::size_t rekeyed = 0;
-  for (const std::string& name : names) {
-    // One transaction per domain: a crash leaves each domain wholly on one
-    // version, and Rekey() finishes the rest.
-    Transaction txn(db.get());
-    GDPRKIT_RETURN_IF_ERROR(txn.BeginWrite());
-    GDPRKIT_ASSIGN_OR_RETURN(std::uint32_t primary, PrimaryVersion());
-    GDPRKIT_ASSIGN_OR_RETURN(DomainRow d, LoadDomain(name));
-    if (d.key_version == primary) continue;
+  for (DomainRow& d : domains) {
     GDPRKIT_ASSIGN_OR_RETURN(const DomainKeys* new_keys, Keys(d, primary));
     Stmt page, update;
     GDPRKIT_RETURN_IF_ERROR(page.Prepare(
@@ -105,6 +109,7 @@ absl::StatusOr<std::size_t> Vault::Impl::RekeyLocked(absl::string_view reason) {
         update.Reset();
         if (rc != SQLITE_DONE) return db->Error(rc, "re-keying token records");
         ++count;
+        GDPRKIT_RETURN_IF_ERROR(progress.Advance());
       }
       last = rows.back().token;
       for (TokenRow& r : rows) r.Wipe();
@@ -119,31 +124,31 @@ absl::StatusOr<std::size_t> Vault::Impl::RekeyLocked(absl::string_view reason) {
     GDPRKIT_RETURN_IF_ERROR(RelinkDomain(&d, &readers));
     GDPRKIT_RETURN_IF_ERROR(StoreDomainCounters(d));
     GDPRKIT_RETURN_IF_ERROR(AppendAudit(AuditOp::kRekey, d.name, "", reason, count, primary));
-    GDPRKIT_RETURN_IF_ERROR(txn.Commit());
     ++rekeyed;
     const int stop = internal::g_rekey_stop_after_for_tests.load();
     if (stop >= 0 && rekeyed >= static_cast<std::size_t>(stop)) {
+      // Leaves the file as gdprkit before 0.4, which committed each domain
+      // on its own, left it when killed between domains.
+      GDPRKIT_RETURN_IF_ERROR(txn->Commit());
       return absl::AbortedError("re-keying interrupted (test hook)");
     }
   }
+  GDPRKIT_RETURN_IF_ERROR(progress.Finish());
   return rekeyed;
 }
 
-absl::StatusOr<std::uint32_t> Vault::RotateKeys(std::string_view reason) {
+absl::StatusOr<std::uint32_t> Vault::RotateKeys(std::string_view reason,
+                                                const RekeyOptions& options) {
   GDPRKIT_RETURN_IF_ERROR(CheckReason(AV(reason)));
   absl::MutexLock lock(&impl_->mu);
   Db* d = impl_->db.get();
+  const std::map<std::uint32_t, KeyState> states = impl_->key_states;
   std::uint32_t version = 0;
-  {
-    // Every record must re-key before a new version is committed: a damaged
-    // one is found here, with nothing changed, instead of after the new
-    // version was made primary.
-    Transaction read(d);
-    GDPRKIT_RETURN_IF_ERROR(read.BeginRead());
-    GDPRKIT_RETURN_IF_ERROR(impl_->WalkTokenRows(/*fill=*/false));
-    GDPRKIT_RETURN_IF_ERROR(read.Commit());
-  }
-  {
+  // One transaction: the new version and every domain re-keyed to it, or
+  // (a damaged record, a crash, a cancel) nothing. Re-keying authenticates
+  // every record before it re-seals it, so a damaged one stops the rotation
+  // with the old version still primary.
+  absl::Status s = [&]() -> absl::Status {
     Transaction txn(d);
     GDPRKIT_RETURN_IF_ERROR(txn.BeginWrite());
     GDPRKIT_RETURN_IF_ERROR(impl_->LoadKeys());
@@ -169,21 +174,40 @@ absl::StatusOr<std::uint32_t> Vault::RotateKeys(std::string_view reason) {
     if (rc != SQLITE_DONE) return d->Error(rc, "storing the new master key");
     GDPRKIT_RETURN_IF_ERROR(impl_->RemacKeyVersions());
     GDPRKIT_RETURN_IF_ERROR(impl_->AppendAudit(AuditOp::kRotate, "", "", AV(reason), 0, version));
-    GDPRKIT_RETURN_IF_ERROR(txn.Commit());
     impl_->masters[version] = std::move(master);
     for (auto& [v, state] : impl_->key_states) {
       if (state == KeyState::kPrimary) state = KeyState::kEnabled;
     }
     impl_->key_states[version] = KeyState::kPrimary;
+    GDPRKIT_RETURN_IF_ERROR(
+        impl_->RekeyLocked(AV(reason), options.progress, "rotate", &txn).status());
+    return txn.Commit();
+  }();
+  if (!s.ok()) {
+    // Rolled back: the new key and every key derived from it are forgotten,
+    // and the key table is read again (the test hook commits a part).
+    if (version != 0) {
+      impl_->masters.erase(version);
+      for (auto it = impl_->domain_keys.begin(); it != impl_->domain_keys.end();) {
+        it = it->first.second == version ? impl_->domain_keys.erase(it) : std::next(it);
+      }
+    }
+    impl_->key_states = states;
+    impl_->LoadKeys().IgnoreError();
+    return s;
   }
-  GDPRKIT_RETURN_IF_ERROR(impl_->RekeyLocked(AV(reason)));
   return version;
 }
 
-absl::StatusOr<std::size_t> Vault::Rekey(std::string_view reason) {
+absl::StatusOr<std::size_t> Vault::Rekey(std::string_view reason, const RekeyOptions& options) {
   GDPRKIT_RETURN_IF_ERROR(CheckReason(AV(reason)));
   absl::MutexLock lock(&impl_->mu);
-  return impl_->RekeyLocked(AV(reason));
+  Transaction txn(impl_->db.get());
+  GDPRKIT_RETURN_IF_ERROR(txn.BeginWrite());
+  GDPRKIT_ASSIGN_OR_RETURN(std::size_t rekeyed,
+                           impl_->RekeyLocked(AV(reason), options.progress, "rekey", &txn));
+  GDPRKIT_RETURN_IF_ERROR(txn.Commit());
+  return rekeyed;
 }
 
 absl::Status Vault::DestroyKeyVersion(std::uint32_t version, std::string_view reason) {

@@ -1782,6 +1782,93 @@ static void test_errors_and_progress(void) {
   remove_vault(path);
 }
 
+/* 0.4: rotation and re-keying with progress; a cancelled rotation leaves
+ * the vault as it was (old version primary, tokens re-identify), and a
+ * later one succeeds. */
+static void test_rotate_progress(void) {
+  char path[512];
+  gdprkit_vault* v = NULL;
+  gdprkit_vault_options o = test_options();
+  const char* many[300];
+  char buf[300][16];
+  const char* first[1];
+  gdprkit_id_column* tk = NULL;
+  gdprkit_id_column* col = NULL;
+  struct progress_log log;
+  unsigned int version = 99;
+  size_t domains = 99;
+  size_t i;
+
+  path_in_dir(path, sizeof(path), "rotate_progress.db");
+  remove_vault(path);
+  CHECK_OK(gdprkit_vault_create(&v, path, (const unsigned char*)kPass, strlen(kPass), &o));
+  if (v == NULL) return;
+  CHECK_OK(gdprkit_vault_create_domain(v, "klynge", NULL));
+  CHECK_OK(gdprkit_vault_create_domain(v, "kapsel", NULL));
+  for (i = 0; i < 300; ++i) {
+    snprintf(buf[i], sizeof(buf[i]), "person-%u", (unsigned)i);
+    many[i] = buf[i];
+  }
+  CHECK_OK(gdprkit_vault_tokenize(&col, NULL, v, "kapsel", GDPRKIT_ID_OTHER, many, 100, NULL));
+  gdprkit_id_column_free(col);
+  col = NULL;
+  CHECK_OK(gdprkit_vault_tokenize(&tk, NULL, v, "klynge", GDPRKIT_ID_OTHER, many, 300, NULL));
+  if (tk == NULL) {
+    gdprkit_vault_close(v);
+    return;
+  }
+
+  /* Cancelled half-way: CANCELLED naming the stage, nothing changed. */
+  memset(&log, 0, sizeof(log));
+  log.cancel_at = 200;
+  CHECK_STATUS(GDPRKIT_CANCELLED,
+               gdprkit_vault_rotate_with_progress(&version, v, "yearly", on_progress, &log));
+  CHECK(version == 0);
+  CHECK_ERROR_MENTIONS("rotate");
+  CHECK(log.starts == 1 && log.total == 400 && log.last >= 200 && log.ends == 0);
+  CHECK_STREQ(log.stage, "rotate");
+  CHECK_OK(gdprkit_vault_pseudonymize(&col, NULL, v, "klynge", GDPRKIT_ID_OTHER, many, 1, NULL));
+  if (col != NULL) CHECK(strncmp(gdprkit_id_column_values(col)[0], "ps1_", 4) == 0);
+  gdprkit_id_column_free(col);
+  col = NULL;
+  first[0] = gdprkit_id_column_values(tk)[299];
+  CHECK_OK(gdprkit_vault_reidentify(&col, v, "klynge", first, 1, "after a cancelled rotation"));
+  if (col != NULL) CHECK_STREQ(gdprkit_id_column_values(col)[0], "person-299");
+  gdprkit_id_column_free(col);
+  col = NULL;
+  CHECK_OK(gdprkit_vault_rekey(&domains, v, "nothing to finish"));
+  CHECK(domains == 0);
+
+  /* A later rotation succeeds and reports 0 .. total. */
+  memset(&log, 0, sizeof(log));
+  log.cancel_at = -1;
+  CHECK_OK(gdprkit_vault_rotate_with_progress(&version, v, "yearly", on_progress, &log));
+  CHECK(version == 2);
+  CHECK(log.starts == 1 && log.ends == 1 && log.total == 400 && log.last == 400);
+  CHECK_OK(gdprkit_vault_reidentify(&col, v, "klynge", first, 1, "after the rotation"));
+  if (col != NULL) CHECK_STREQ(gdprkit_id_column_values(col)[0], "person-299");
+  gdprkit_id_column_free(col);
+  col = NULL;
+  /* Re-keying a healthy vault: one empty stage, 0 of 0. */
+  memset(&log, 0, sizeof(log));
+  log.cancel_at = -1;
+  domains = 99;
+  CHECK_OK(gdprkit_vault_rekey_with_progress(&domains, v, "check", on_progress, &log));
+  CHECK(domains == 0 && log.calls >= 1 && log.total == 0 && log.last == 0);
+  CHECK_STREQ(log.stage, "rekey");
+  /* NULL progress is allowed; NULL arguments are not. */
+  CHECK_OK(gdprkit_vault_rekey_with_progress(&domains, v, "check", NULL, NULL));
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_vault_rotate_with_progress(&version, v, NULL, on_progress, &log));
+  CHECK_ERROR_MENTIONS("gdprkit_vault_rotate_with_progress");
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_vault_rekey_with_progress(NULL, v, "check", on_progress, &log));
+  CHECK_ERROR_MENTIONS("out_domains");
+  gdprkit_id_column_free(tk);
+  gdprkit_vault_close(v);
+  remove_vault(path);
+}
+
 int main(void) {
   const char* tmp = getenv("TMPDIR");
   snprintf(g_dir, sizeof(g_dir), "%s/gdprkit_c_vault_XXXXXX", tmp != NULL ? tmp : "/tmp");
@@ -1799,6 +1886,7 @@ int main(void) {
   test_host_key();
   test_rekey_and_backup();
   test_errors_and_progress();
+  test_rotate_progress();
   rmdir(g_dir);
   return test_report("c_vault_test");
 }

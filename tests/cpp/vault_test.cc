@@ -1184,6 +1184,118 @@ TEST_F(VaultTest, RekeyFinishesAnInterruptedRotation) {
   EXPECT_TRUE((*v)->CheckIntegrity().ok());
 }
 
+TEST_F(VaultTest, RotationReportsProgressAndACancelledOneChangesNothing) {
+  std::vector<std::string> many;
+  for (int i = 0; i < 1500; ++i) many.push_back(absl::StrCat("patient-", i));
+  std::vector<std::string_view> ids(many.begin(), many.end());
+  auto t = Tokens("klynge-aarhus-2026", ids, IdKind::kOther);
+  auto u = Tokens("kapsel-datakonsulenter", {kCprA, kCprB});
+  auto p1 = Pseudonyms("klynge-aarhus-2026", {kCprA});
+  const std::int64_t total = 1502;
+  // Cancelled at every point that reports: at the start, half-way and at
+  // the very end (done == total, the last record re-keyed).
+  for (std::int64_t cancel_at : {std::int64_t{0}, total / 2, total}) {
+    const std::size_t audit = AuditSize();  // (each Reidentify below adds one)
+    Recorder r;
+    r.cancel_after = cancel_at;
+    RekeyOptions o;
+    o.progress = r.Fn();
+    absl::StatusOr<std::uint32_t> v = vault_->RotateKeys("yearly", o);
+    EXPECT_EQ(v.status().code(), absl::StatusCode::kCancelled) << cancel_at << v.status();
+    EXPECT_TRUE(HasSub(std::string(v.status().message()), "rotate")) << v.status();
+    ASSERT_FALSE(r.calls.empty());
+    EXPECT_EQ(r.calls.front().done, 0);
+    EXPECT_EQ(r.calls.back().total, total);
+    EXPECT_GE(r.calls.back().done, cancel_at);
+    // Nothing changed: one key version, primary; every domain on it; no
+    // audit entry; the same pseudonyms; every token re-identifies.
+    std::vector<KeyVersionInfo> keys = *vault_->ListKeys();
+    ASSERT_EQ(keys.size(), 1u) << cancel_at;
+    EXPECT_EQ(keys[0].state, KeyState::kPrimary);
+    std::vector<DomainInfo> domains = *vault_->ListDomains();
+    for (const DomainInfo& d : domains) EXPECT_EQ(d.key_version, 1u) << d.name;
+    EXPECT_EQ(AuditSize(), audit);
+    EXPECT_EQ(Pseudonyms("klynge-aarhus-2026", {kCprA}), p1);
+    StringColumn back;
+    std::vector<std::string_view> tv(t.begin(), t.end());
+    ASSERT_TRUE(vault_->Reidentify("klynge-aarhus-2026", tv, "check", &back).ok());
+    EXPECT_EQ(Col(back), many);
+    EXPECT_TRUE(vault_->CheckIntegrity().ok());
+  }
+  // A cancelled rotation left no trace another Vault object could see.
+  {
+    absl::StatusOr<std::unique_ptr<Vault>> other = Vault::Open(Options(path_));
+    ASSERT_TRUE(other.ok()) << other.status();
+    EXPECT_EQ((*other)->ListKeys()->size(), 1u);
+  }
+  // A later rotation succeeds, reporting from 0 to every record re-keyed.
+  Recorder r;
+  RekeyOptions o;
+  o.progress = r.Fn();
+  absl::StatusOr<std::uint32_t> v = vault_->RotateKeys("yearly", o);
+  ASSERT_TRUE(v.ok()) << v.status();
+  EXPECT_EQ(*v, 2u);
+  r.ExpectStages({"rotate"}, total);
+  EXPECT_EQ(Pseudonyms("klynge-aarhus-2026", {kCprA})[0].substr(0, 4), "ps2_");
+  StringColumn back;
+  std::vector<std::string_view> uv(u.begin(), u.end());
+  ASSERT_TRUE(vault_->Reidentify("kapsel-datakonsulenter", uv, "check", &back).ok());
+  EXPECT_EQ(Col(back)[0], "0101801004");
+  EXPECT_TRUE(vault_->CheckIntegrity().ok());
+  // Nothing left to re-key: one empty stage.
+  Recorder none;
+  o.progress = none.Fn();
+  EXPECT_EQ(*vault_->Rekey("check", o), 0u);
+  none.ExpectStages({"rekey"}, 0);
+}
+
+TEST_F(VaultTest, RekeyReportsProgressAndACancelledOneChangesNothing) {
+  std::vector<std::string> many;
+  for (int i = 0; i < 600; ++i) many.push_back(absl::StrCat("patient-", i));
+  std::vector<std::string_view> ids(many.begin(), many.end());
+  auto t = Tokens("klynge-aarhus-2026", ids, IdKind::kOther);
+  Tokens("kapsel-datakonsulenter", {kCprA});
+  // A rotation left half done (as gdprkit before 0.4 could leave it): one
+  // domain on version 2, the other still on version 1.
+  gdprkit::internal::g_rekey_stop_after_for_tests = 1;
+  EXPECT_EQ(vault_->RotateKeys("r").status().code(), absl::StatusCode::kAborted);
+  gdprkit::internal::g_rekey_stop_after_for_tests = -1;
+  auto versions = [&] {
+    std::map<std::string, std::uint32_t> out;
+    absl::StatusOr<std::vector<DomainInfo>> domains = vault_->ListDomains();
+    EXPECT_TRUE(domains.ok()) << domains.status();
+    if (domains.ok()) {
+      for (const DomainInfo& d : *domains) out[d.name] = d.key_version;
+    }
+    return out;
+  };
+  const std::map<std::string, std::uint32_t> before = versions();
+  ASSERT_EQ(before.at("klynge-aarhus-2026") + before.at("kapsel-datakonsulenter"), 3u);
+  const std::int64_t total = before.at("klynge-aarhus-2026") == 1 ? 600 : 1;
+  const std::size_t audit = AuditSize();
+  Recorder cancel;
+  cancel.cancel_after = total;  // at the last record
+  RekeyOptions o;
+  o.progress = cancel.Fn();
+  absl::StatusOr<std::size_t> n = vault_->Rekey("finish", o);
+  EXPECT_EQ(n.status().code(), absl::StatusCode::kCancelled) << n.status();
+  EXPECT_TRUE(HasSub(std::string(n.status().message()), "rekey")) << n.status();
+  EXPECT_EQ(versions(), before);
+  EXPECT_EQ(AuditSize(), audit);
+  StringColumn back;
+  std::vector<std::string_view> tv(t.begin(), t.end());
+  ASSERT_TRUE(vault_->Reidentify("klynge-aarhus-2026", tv, "check", &back).ok());
+  EXPECT_EQ(Col(back), many);
+  Recorder r;
+  o.progress = r.Fn();
+  n = vault_->Rekey("finish", o);
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_EQ(*n, 1u);
+  r.ExpectStages({"rekey"}, total);
+  for (const auto& [name, version] : versions()) EXPECT_EQ(version, 2u) << name;
+  EXPECT_TRUE(vault_->CheckIntegrity().ok());
+}
+
 TEST_F(VaultTest, ADomainRowWrittenOutsideTheVaultIsDamage) {
   vault_.reset();
   RawSql(path_,

@@ -146,6 +146,42 @@ def test_a_cancelled_tokenise_issues_no_token(vault: Vault) -> None:
     assert vault.domains()[1].tokens == 0
 
 
+def test_rotate_and_rekey_report_progress_and_a_cancelled_rotation_changes_nothing(
+        vault: Vault) -> None:
+    values = [f"patient-{i}" for i in range(1200)]
+    tokens = vault.tokenise(values, domain=DOMAIN, kind="other")
+    other = vault.tokenise(GOOD, domain="kapsel-datakonsulenter")
+    pseudonyms = vault.pseudonymise(GOOD, domain=DOMAIN)
+    entries = vault.verify_audit().entries
+    total = len(values) + len(GOOD)
+
+    def stop_half_way(stage: str, done: int, total: int) -> bool:
+        return done < total // 2
+
+    with pytest.raises(gdprkit.CancelledError, match="rotate"):
+        vault.rotate(reason="yearly", progress=stop_half_way)
+    # Nothing changed: the old key version is still primary, pseudonyms are
+    # the same, every token re-identifies, no audit entry was written.
+    assert all(d.key_version == 1 for d in vault.domains())
+    assert vault.pseudonymise(GOOD, domain=DOMAIN) == pseudonyms  # ps1_: version 1 is primary
+    assert str(pseudonyms[0]).startswith("ps1_")
+    assert vault.verify_audit().entries == entries
+    assert vault.reidentify(tokens, domain=DOMAIN, reason="check") == values
+    assert vault.reidentify(other, domain="kapsel-datakonsulenter",
+                            reason="check") == ["0101801004", "2902004002"]
+
+    calls, progress = _recorder()
+    assert vault.rotate(reason="yearly", progress=progress) == 2
+    assert calls[0] == ("rotate", 0, total) and calls[-1] == ("rotate", total, total)
+    assert all(a[1] <= b[1] for a, b in zip(calls, calls[1:]))
+    assert all(d.key_version == 2 for d in vault.domains())
+    assert str(vault.pseudonymise(GOOD, domain=DOMAIN)[0]).startswith("ps2_")
+    assert vault.reidentify(tokens, domain=DOMAIN, reason="check") == values
+    calls, progress = _recorder()
+    assert vault.rekey(reason="check", progress=progress) == 0
+    assert calls[0] == ("rekey", 0, 0) and calls[-1] == ("rekey", 0, 0)
+
+
 def test_progress_true_shows_a_tqdm_bar(vault: Vault, capsys: pytest.CaptureFixture[str]) -> None:
     pytest.importorskip("tqdm")
     out = vault.pseudonymise(GOOD, domain=DOMAIN, progress=True)

@@ -467,10 +467,24 @@ GDPRKIT_API gdprkit_status gdprkit_vault_checkpoint(int* out_truncated, gdprkit_
 /* Rotates the keys: a new master-key version becomes primary and every
  * domain is re-keyed to it (tokens stay the same; pseudonyms made afterwards
  * carry the new version). *out_version gets the new version. Audited.
- * Errors: INVALID_ARGUMENT (NULL argument, empty reason). *out_version is 0
- * on failure. */
+ * One transaction: on any failure the vault is as it was, the old version
+ * primary. It holds the file's write lock throughout (other writers wait).
+ * Errors: INVALID_ARGUMENT (NULL argument, empty reason); DATA_LOSS (a record
+ * fails authentication). *out_version is 0 on failure. */
 GDPRKIT_API gdprkit_status gdprkit_vault_rotate(unsigned int* out_version, gdprkit_vault* vault,
                                                 const char* reason);
+
+/* gdprkit_vault_rotate with progress: `progress` (may be NULL; see
+ * gdprkit_progress_fn in gdprkit.h) gets one stage, "rotate", counting the
+ * token records re-keyed (every record of every domain), with `context`.
+ * A non-zero return cancels: GDPRKIT_CANCELLED, and the vault is as before
+ * (no new version; the old one stays primary; every token re-identifies).
+ * Added in 0.4 (symbol version GDPRKIT_0.4). */
+GDPRKIT_API gdprkit_status gdprkit_vault_rotate_with_progress(unsigned int* out_version,
+                                                              gdprkit_vault* vault,
+                                                              const char* reason,
+                                                              gdprkit_progress_fn progress,
+                                                              void* context);
 
 /* Finishes a key rotation that was interrupted (a crash, a kill, a damaged
  * record): re-keys every domain not yet on the primary key version, as
@@ -478,12 +492,24 @@ GDPRKIT_API gdprkit_status gdprkit_vault_rotate(unsigned int* out_version, gdprk
  * healthy vault it does nothing. *out_domains gets the number of domains
  * re-keyed (0 when there were none: not an error). Audited with `reason`
  * (required, without a CPR number in it) for each domain re-keyed.
+ * Since 0.4 one transaction (before, one per domain, which is how a rotation
+ * could be left half done).
  * Errors: INVALID_ARGUMENT (NULL argument, empty reason or one holding a CPR
- * number); DATA_LOSS (a record fails authentication; the domains re-keyed
- * before it stay re-keyed); UNAVAILABLE (the file stayed locked).
+ * number); DATA_LOSS (a record fails authentication; nothing is re-keyed);
+ * UNAVAILABLE (the file stayed locked).
  * *out_domains is 0 on failure. Added in 0.3 (symbol version GDPRKIT_0.3). */
 GDPRKIT_API gdprkit_status gdprkit_vault_rekey(size_t* out_domains, gdprkit_vault* vault,
                                                const char* reason);
+
+/* gdprkit_vault_rekey with progress: one stage, "rekey", counting the token
+ * records of the domains re-keyed; a non-zero return cancels
+ * (GDPRKIT_CANCELLED, nothing re-keyed). Added in 0.4 (symbol version
+ * GDPRKIT_0.4). */
+GDPRKIT_API gdprkit_status gdprkit_vault_rekey_with_progress(size_t* out_domains,
+                                                             gdprkit_vault* vault,
+                                                             const char* reason,
+                                                             gdprkit_progress_fn progress,
+                                                             void* context);
 
 /* Writes a consistent copy of the vault, as of one moment, to a new file at
  * `destination_path` while the vault stays in use (SQLite's online backup;

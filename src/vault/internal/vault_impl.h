@@ -559,7 +559,12 @@ struct Vault::Impl {
   absl::Status OpenTokens(const internal::DomainRow& d, absl::Span<const std::string_view> tokens,
                           StringColumn* norms, std::vector<IdKind>* kinds, ErrorMode errors,
                           std::vector<TokenProblem>* problems, internal::ProgressStage* stage);
-  absl::StatusOr<std::size_t> RekeyLocked(absl::string_view reason);
+  // Re-keys every domain not on the primary version to it, inside the
+  // caller's write transaction `txn` (which the caller commits); `fn` (may be
+  // empty) gets one stage named `stage` counting the token records re-keyed.
+  // Returns the number of domains re-keyed.
+  absl::StatusOr<std::size_t> RekeyLocked(absl::string_view reason, const ProgressFn& fn,
+                                          std::string_view stage, internal::Transaction* txn);
   // Checkpoints the write-ahead log into the main file and truncates it,
   // waiting at most `wait` for readers; true when it was truncated.
   absl::StatusOr<bool> TruncateWal(absl::Duration wait);
