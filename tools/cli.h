@@ -309,6 +309,26 @@ inline absl::StatusOr<ErrorMode> ErrorModeOf(const Invocation& inv,
           "\" is not supported by this command; valid: ", Join(names, ", ")));
 }
 
+// --progress: a line per stage on standard error when it starts and when it
+// ends ("gdprkit: audit 0/24", then "gdprkit: audit 24/24"), for the commands
+// whose core call reports progress (gdprkit/common.h).
+inline OptionSpec ProgressOption() {
+  return {"--progress", "", {}, "print each stage's start and end on standard error"};
+}
+inline bool ProgressLine(const Progress& p) {
+  static thread_local std::string last;  // an empty stage reports 0/0 twice
+  if (p.done == 0 || p.done == p.total) {
+    const std::string line = Str("gdprkit: ", p.stage, " ", p.done, "/", p.total, "\n");
+    if (line != last) std::fputs(line.c_str(), stderr);
+    last = line;
+  }
+  return true;
+}
+// The progress callback a command's --progress asks for (empty without it).
+inline ProgressFn ProgressOf(const Invocation& inv) {
+  return inv.Has("--progress") ? ProgressFn(ProgressLine) : ProgressFn();
+}
+
 // Loads a policy named on the command line; "-" is standard input.
 absl::StatusOr<std::shared_ptr<const Policy>> LoadPolicyArg(const std::string& arg);
 

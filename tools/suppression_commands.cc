@@ -709,19 +709,6 @@ int ExitFor(const absl::Status& st) {
   }
 }
 
-// --progress: a line per stage on standard error when it starts and when it
-// ends ("gdprkit: audit 0/24", then "gdprkit: audit 24/24").
-bool ProgressLine(const Progress& p) {
-  static thread_local std::string last;  // a stage's end may be reported twice
-  if (p.done == 0 || p.done == p.total) {
-    const std::string line =
-        Str("gdprkit: ", std::string(p.stage), " ", p.done, "/", p.total, "\n");
-    if (line != last) std::fputs(line.c_str(), stderr);
-    last = line;
-  }
-  return true;
-}
-
 int RunSuppress(const Invocation& inv) {
   if (!inv.Has("--dims")) {
     return UsageError(
@@ -851,7 +838,7 @@ std::vector<Command> SuppressionCommands() {
          "attacker's interval for each suppressed cell"},
         {"--marker", "TEXT", {}, "what a suppressed value shows in text output (default x)"},
         LanguageOption(),
-        {"--progress", "", {}, "print each stage's start and end on standard error"},
+        ProgressOption(),
         {"--check", "COLUMN", {}, "audit the suppression pattern in COLUMN instead"},
         DelimiterOption(),
         FormatOption()},

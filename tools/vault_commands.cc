@@ -948,7 +948,9 @@ int RunRotate(const Invocation& inv) {
   if (!inv.Has("--reason")) return UsageError("--reason is required (it is audited)", "vault ");
   absl::StatusOr<std::unique_ptr<Vault>> v = OpenVault(inv, false);
   if (!v.ok()) return Fail(v.status());
-  absl::StatusOr<std::uint32_t> version = (*v)->RotateKeys(inv.Get("--reason"));
+  RekeyOptions options;
+  options.progress = ProgressOf(inv);
+  absl::StatusOr<std::uint32_t> version = (*v)->RotateKeys(inv.Get("--reason"), options);
   if (!version.ok()) return Fail(version.status());
   std::printf("key version %u is now primary\n", static_cast<unsigned>(*version));
   return std::fflush(stdout) == 0 ? kExitOk : kExitUsage;
@@ -962,7 +964,9 @@ int RunRekey(const Invocation& inv) {
   }
   absl::StatusOr<std::unique_ptr<Vault>> v = OpenVault(inv, false);
   if (!v.ok()) return Fail(v.status());
-  absl::StatusOr<std::size_t> rekeyed = (*v)->Rekey(inv.Get("--reason"));
+  RekeyOptions options;
+  options.progress = ProgressOf(inv);
+  absl::StatusOr<std::size_t> rekeyed = (*v)->Rekey(inv.Get("--reason"), options);
   if (!rekeyed.ok()) return Fail(rekeyed.status());
   std::uint32_t primary = 0;
   if (absl::StatusOr<std::vector<KeyVersionInfo>> keys = (*v)->ListKeys(); keys.ok()) {
@@ -1340,7 +1344,8 @@ std::vector<Command> VaultCommands() {
             secret),
        RunErase},
       {"vault", "rotate", "VAULT", 1, 1, "Make a new key version primary and re-key every domain",
-       "", With({{"--reason", "TEXT", {}, "why (required; audited)"}}, secret), RunRotate},
+       "", With({{"--reason", "TEXT", {}, "why (required; audited)"}, ProgressOption()}, secret),
+       RunRotate},
       {"vault", "rekey", "VAULT", 1, 1,
        "Finish an interrupted rotation: re-key the domains not on the primary key version",
        "'vault rotate' makes a new key version primary and re-keys every domain to it, in one\n"
@@ -1349,7 +1354,8 @@ std::vector<Command> VaultCommands() {
        "primary and some domains on older ones. This re-keys those domains (in one transaction,\n"
        "each audited with the reason) and prints how many it re-keyed; 0 when every domain is on\n"
        "the primary version already. Tokens stay the same.",
-       With({{"--reason", "TEXT", {}, "why (required; audited)"}}, secret), RunRekey},
+       With({{"--reason", "TEXT", {}, "why (required; audited)"}, ProgressOption()}, secret),
+       RunRekey},
       {"vault", "verify-audit", "VAULT", 1, 1,
        "Verify the hash-chained audit trail; exit 1 when it is broken", "",
        With({{"--format", "FORMAT", {"text", "json"}, "output format"}}, secret), RunVerifyAudit},

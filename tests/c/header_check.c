@@ -57,6 +57,17 @@ int gdprkit_header_check(void) {
   gdprkit_status (*vault_rekey)(size_t*, gdprkit_vault*, const char*) = gdprkit_vault_rekey;
   gdprkit_status (*vault_backup)(gdprkit_vault*, const char*) = gdprkit_vault_backup;
   gdprkit_status (*vault_checkpoint)(int*, gdprkit_vault*, unsigned int) = gdprkit_vault_checkpoint;
+  /* Added in 0.4 (node GDPRKIT_0.4): the shared vocabularies, progress. */
+  gdprkit_suppression_options suppression_options = GDPRKIT_SUPPRESSION_OPTIONS_INIT;
+  gdprkit_sweep_options sweep_options = GDPRKIT_SWEEP_OPTIONS_INIT;
+  gdprkit_progress_fn progress = NULL;
+  enum gdprkit_language language = GDPRKIT_LANGUAGE_DA;
+  enum gdprkit_errors errors = GDPRKIT_ERRORS_COERCE;
+  const char* (*language_name)(int) = gdprkit_language_name;
+  gdprkit_status (*errors_parse)(const char*, int*) = gdprkit_errors_parse;
+  gdprkit_status (*vault_rotate_progress)(unsigned int*, gdprkit_vault*, const char*,
+                                          gdprkit_progress_fn, void*) =
+      gdprkit_vault_rotate_with_progress;
   enum gdprkit_format format = GDPRKIT_FORMAT_JSON;
   enum gdprkit_severity severity = GDPRKIT_SEVERITY_WARNING;
 
@@ -67,6 +78,8 @@ int gdprkit_header_check(void) {
   (void)rights_count, (void)rights_get, (void)rights_free, (void)may_access;
   (void)policy, (void)findings, (void)rights, (void)n, (void)allowed, (void)title;
   (void)vault_rekey, (void)vault_backup, (void)vault_checkpoint;
+  (void)suppression_options, (void)sweep_options, (void)progress, (void)language, (void)errors;
+  (void)language_name, (void)errors_parse, (void)vault_rotate_progress;
   (void)format, (void)severity, (void)future;
   return (finding.version == GDPRKIT_FINDING_VERSION) +
          (purpose.version == GDPRKIT_PURPOSE_INFO_VERSION) +

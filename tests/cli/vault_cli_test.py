@@ -217,8 +217,14 @@ class VaultCliTest(unittest.TestCase):
         self.assertIn("1 token record removed", out)
         self.fails("vault", "reidentify", self.vault, "--domain", DOMAIN, "--reason", "x",
                    *self.pw(), stdin=toks[0] + "\n")
-        out, _ = self.ok("vault", "rotate", self.vault, "--reason", "yearly", *self.pw())
+        out, err = self.ok("vault", "rotate", self.vault, "--reason", "yearly", "--progress",
+                           *self.pw())
         self.assertIn("key version 2", out)
+        # --progress: the stage's start and its end, at the count of records re-keyed.
+        lines = err.splitlines()
+        self.assertEqual(len(lines), 2, err)
+        self.assertEqual(lines[0], "gdprkit: rotate 0/" + lines[1].rsplit("/", 1)[1])
+        self.assertRegex(lines[1], r"^gdprkit: rotate ([1-9][0-9]*)/\1$")
         out, _ = self.ok("vault", "pseudonymise", self.vault, "--domain", DOMAIN, *self.pw(),
                          stdin=want[1] + "\n")
         self.assertTrue(out.startswith("ps2_"))
