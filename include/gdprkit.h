@@ -32,7 +32,14 @@
  *    allocators). Every _free accepts NULL. Strings and arrays reached
  *    through a handle (a finding's message, a purpose's basis codes) belong
  *    to that handle and live exactly as long as it does: copy them to keep
- *    them longer.
+ *    them longer. Every function returning a const char* says which of
+ *    three it is: a static string (names, titles, versions: never freed,
+ *    valid forever), a string borrowed from a handle (valid until that
+ *    handle is freed), or gdprkit_last_error() (valid until the thread's
+ *    next gdprkit call). A char* (not const) handed out through an
+ *    out-parameter is the caller's, given back with the free function its
+ *    function names (gdprkit_suppression_bytes_free,
+ *    gdprkit_retention_string_free, gdprkit_secret_free).
  *
  *  - Strings are UTF-8 and NUL-terminated. Byte inputs are a pointer and a
  *    length; a length of 0 is an empty input (the pointer may then be NULL)
@@ -54,7 +61,16 @@
  *    GDPRKIT_FINDING_INIT;) so that a program compiled against this header
  *    keeps working against a later library that has grown the struct: the
  *    library fills only the fields of the version you declare, and refuses
- *    unknown versions with GDPRKIT_INVALID_ARGUMENT.
+ *    unknown versions with GDPRKIT_INVALID_ARGUMENT. Callers that cannot use
+ *    C macros (FFI: Python ctypes, Java FFM, C# P/Invoke, Delphi) call the
+ *    struct's init function instead (since 0.4), naming the version of the
+ *    layout they declared, which is the header's GDPRKIT_<STRUCT>_VERSION:
+ *    gdprkit_batch_options_init(&options, 3). It sets what the macro sets
+ *    and writes no byte beyond that version's layout, so a foreign program
+ *    keeps working with a later library whose struct has grown; a version
+ *    the library does not know is INVALID_ARGUMENT and nothing is written.
+ *    Every struct with an _INIT macro has one: gdprkit_finding_init,
+ *    gdprkit_sweep_options_init, gdprkit_batch_options_init, ...
  *
  *  - Threads. Loaded policies are immutable: one gdprkit_policy, and the
  *    findings and rights derived from it, may be read from many threads at

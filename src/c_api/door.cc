@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "common/status_names.h"
 #include "gdprkit.h"
 #include "gdprkit/common.h"
@@ -78,8 +79,25 @@ gdprkit_status BadVersion(const char* function, const char* type, unsigned int g
                           unsigned int want) {
   return Fail(GDPRKIT_INVALID_ARGUMENT,
               std::string(function) + ": " + type + ".version is " + std::to_string(got) +
-                  "; this library supports version " + std::to_string(want) +
-                  " (initialise the struct with its _INIT macro)");
+                  "; this library supports version " + std::to_string(want) + InitHint(type));
+}
+
+std::string InitHint(std::string_view type) {
+  const std::string outer(type.substr(0, type.find('.')));
+  std::string macro = outer;
+  for (char& c : macro) c = absl::ascii_toupper(static_cast<unsigned char>(c));
+  return " (initialise the struct with " + macro + "_INIT, or " + outer + "_init(&s, " + macro +
+         "_VERSION) where C macros cannot be used)";
+}
+
+gdprkit_status InitStruct(const char* function, unsigned int version, unsigned int current,
+                          bool out_is_null) {
+  ClearError();
+  if (out_is_null) return NullArgument(function, "out");
+  if (version == current) return GDPRKIT_OK;
+  return Fail(GDPRKIT_INVALID_ARGUMENT,
+              std::string(function) + ": version " + std::to_string(version) +
+                  " is not one this library initialises; it knows " + std::to_string(current));
 }
 
 gdprkit_status OutOfRange(const char* function, std::size_t index, std::size_t count) {

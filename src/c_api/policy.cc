@@ -394,4 +394,9 @@ gdprkit_status gdprkit_policy_may_access(int* out_allowed, const gdprkit_policy*
   });
 }
 
+// The function forms of the _INIT macros (for FFI).
+GDPRKIT_DEFINE_INIT_FUNCTION(gdprkit_finding, GDPRKIT_FINDING_INIT)
+GDPRKIT_DEFINE_INIT_FUNCTION(gdprkit_purpose_info, GDPRKIT_PURPOSE_INFO_INIT)
+GDPRKIT_DEFINE_INIT_FUNCTION(gdprkit_right_info, GDPRKIT_RIGHT_INFO_INIT)
+
 }  // extern "C"

@@ -696,4 +696,13 @@ void gdprkit_deletion_log_verification_free(gdprkit_deletion_log_verification* v
   delete verification;
 }
 
+// The function forms of the _INIT macros (for FFI).
+GDPRKIT_DEFINE_INIT_FUNCTION(gdprkit_sweep_input, GDPRKIT_SWEEP_INPUT_INIT)
+GDPRKIT_DEFINE_INIT_FUNCTION(gdprkit_sweep_columns, GDPRKIT_SWEEP_COLUMNS_INIT)
+GDPRKIT_DEFINE_INIT_FUNCTION(gdprkit_sweep_options, GDPRKIT_SWEEP_OPTIONS_INIT)
+GDPRKIT_DEFINE_INIT_FUNCTION(gdprkit_sweep_counts, GDPRKIT_SWEEP_COUNTS_INIT)
+GDPRKIT_DEFINE_INIT_FUNCTION(gdprkit_sweep_error, GDPRKIT_SWEEP_ERROR_INIT)
+GDPRKIT_DEFINE_INIT_FUNCTION(gdprkit_deletion_log_options, GDPRKIT_DELETION_LOG_OPTIONS_INIT)
+GDPRKIT_DEFINE_INIT_FUNCTION(gdprkit_deletion_log_check, GDPRKIT_DELETION_LOG_CHECK_INIT)
+
 }  // extern "C"

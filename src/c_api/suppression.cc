@@ -148,4 +148,7 @@ const char* gdprkit_suppression_reason_title(int reason, int language) {
 
 void gdprkit_suppression_bytes_free(char* bytes) { std::free(bytes); }
 
+// The function forms of the _INIT macros (for FFI).
+GDPRKIT_DEFINE_INIT_FUNCTION(gdprkit_suppression_options, GDPRKIT_SUPPRESSION_OPTIONS_INIT)
+
 }  // extern "C"

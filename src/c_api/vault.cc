@@ -54,6 +54,7 @@ using gdprkit::capi::CheckOptionalArray;
 using gdprkit::capi::Fail;
 using gdprkit::capi::FromCore;
 using gdprkit::capi::Guard;
+using gdprkit::capi::InitHint;
 using gdprkit::capi::NullArgument;
 
 // Converts a core column (wiping it) into a C column.
@@ -150,10 +151,9 @@ gdprkit_status BadOptionsVersion(const char* fn, const char* what, unsigned int 
   const unsigned int newest = std::string_view(what) == "gdprkit_batch_options"
                                   ? GDPRKIT_BATCH_OPTIONS_VERSION
                                   : GDPRKIT_ID_OPTIONS_VERSION;
-  return Fail(
-      GDPRKIT_INVALID_ARGUMENT,
-      absl::StrCat(fn, ": ", what, ".version is ", got, "; this library supports versions 1 to ",
-                   newest, " (initialise the struct with its _INIT macro)"));
+  return Fail(GDPRKIT_INVALID_ARGUMENT,
+              absl::StrCat(fn, ": ", what, ".version is ", got,
+                           "; this library supports versions 1 to ", newest, InitHint(what)));
 }
 
 void IdOptionsFromV1(const IdOptionsV1& in, gdprkit::IdOptions* out) {
@@ -1012,3 +1012,8 @@ gdprkit_status gdprkit_pseudonymizer_pseudonymize(gdprkit_id_column** out,
     return GDPRKIT_OK;
   });
 }
+
+// The function forms of the _INIT macros (for FFI).
+GDPRKIT_DEFINE_INIT_FUNCTION(gdprkit_id_options, GDPRKIT_ID_OPTIONS_INIT)
+GDPRKIT_DEFINE_INIT_FUNCTION(gdprkit_vault_options, GDPRKIT_VAULT_OPTIONS_INIT)
+GDPRKIT_DEFINE_INIT_FUNCTION(gdprkit_batch_options, GDPRKIT_BATCH_OPTIONS_INIT)

@@ -68,6 +68,14 @@ int gdprkit_header_check(void) {
   gdprkit_status (*vault_rotate_progress)(unsigned int*, gdprkit_vault*, const char*,
                                           gdprkit_progress_fn, void*) =
       gdprkit_vault_rotate_with_progress;
+  /* The init functions (0.4): out first, then the caller's layout version. */
+  gdprkit_status (*finding_init)(gdprkit_finding*, unsigned int) = gdprkit_finding_init;
+  gdprkit_status (*sweep_options_init)(gdprkit_sweep_options*, unsigned int) =
+      gdprkit_sweep_options_init;
+  gdprkit_status (*suppression_options_init)(gdprkit_suppression_options*, unsigned int) =
+      gdprkit_suppression_options_init;
+  gdprkit_status (*batch_options_init)(gdprkit_batch_options*, unsigned int) =
+      gdprkit_batch_options_init;
   enum gdprkit_format format = GDPRKIT_FORMAT_JSON;
   enum gdprkit_severity severity = GDPRKIT_SEVERITY_WARNING;
 
@@ -81,6 +89,8 @@ int gdprkit_header_check(void) {
   (void)suppression_options, (void)sweep_options, (void)progress, (void)language, (void)errors;
   (void)language_name, (void)errors_parse, (void)vault_rotate_progress;
   (void)format, (void)severity, (void)future;
+  (void)finding_init, (void)sweep_options_init, (void)suppression_options_init;
+  (void)batch_options_init;
   return (finding.version == GDPRKIT_FINDING_VERSION) +
          (purpose.version == GDPRKIT_PURPOSE_INFO_VERSION) +
          (right.version == GDPRKIT_RIGHT_INFO_VERSION) + status + GDPRKIT_ABI_VERSION +

@@ -96,6 +96,9 @@ typedef struct gdprkit_finding {
 #define GDPRKIT_FINDING_VERSION 1u
 #define GDPRKIT_FINDING_INIT \
   { GDPRKIT_FINDING_VERSION, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0 }
+/* GDPRKIT_FINDING_INIT as a function, for FFI: version GDPRKIT_FINDING_VERSION (see <gdprkit.h>).
+ * Since 0.4. */
+GDPRKIT_API gdprkit_status gdprkit_finding_init(gdprkit_finding* out, unsigned int version);
 
 /* Validates a policy, as a data-protection officer would, and stores the
  * findings in *out (most severe first, then in file order), to be released
@@ -152,6 +155,10 @@ typedef struct gdprkit_purpose_info {
 #define GDPRKIT_PURPOSE_INFO_VERSION 1u
 #define GDPRKIT_PURPOSE_INFO_INIT \
   { GDPRKIT_PURPOSE_INFO_VERSION, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0, NULL, 0, 0 }
+/* GDPRKIT_PURPOSE_INFO_INIT as a function, for FFI: version GDPRKIT_PURPOSE_INFO_VERSION (see
+ * <gdprkit.h>). Since 0.4. */
+GDPRKIT_API gdprkit_status gdprkit_purpose_info_init(gdprkit_purpose_info* out,
+                                                     unsigned int version);
 
 /* Number of purposes of the policy, in file order; 0 for NULL. Never fails. */
 GDPRKIT_API size_t gdprkit_policy_purpose_count(const gdprkit_policy* policy);
@@ -232,6 +239,9 @@ typedef struct gdprkit_right_info {
 #define GDPRKIT_RIGHT_INFO_VERSION 1u
 #define GDPRKIT_RIGHT_INFO_INIT \
   { GDPRKIT_RIGHT_INFO_VERSION, NULL, NULL, 0, NULL }
+/* GDPRKIT_RIGHT_INFO_INIT as a function, for FFI: version GDPRKIT_RIGHT_INFO_VERSION (see
+ * <gdprkit.h>). Since 0.4. */
+GDPRKIT_API gdprkit_status gdprkit_right_info_init(gdprkit_right_info* out, unsigned int version);
 
 /* Computes the rights matrix of purpose `purpose_id` from its legal bases
  * and stores it in *out, to be released with gdprkit_rights_free.

@@ -194,6 +194,9 @@ typedef struct gdprkit_sweep_input {
 #define GDPRKIT_SWEEP_INPUT_VERSION 1u
 #define GDPRKIT_SWEEP_INPUT_INIT \
   { GDPRKIT_SWEEP_INPUT_VERSION, 0, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0 }
+/* GDPRKIT_SWEEP_INPUT_INIT as a function, for FFI: version GDPRKIT_SWEEP_INPUT_VERSION (see
+ * <gdprkit.h>). Since 0.4. */
+GDPRKIT_API gdprkit_status gdprkit_sweep_input_init(gdprkit_sweep_input* out, unsigned int version);
 
 /* Caller-owned output columns, each of the input's `count` rows. `hold` may
  * be NULL. Initialise with GDPRKIT_SWEEP_COLUMNS_INIT. */
@@ -213,6 +216,10 @@ typedef struct gdprkit_sweep_columns {
 #define GDPRKIT_SWEEP_COLUMNS_VERSION 1u
 #define GDPRKIT_SWEEP_COLUMNS_INIT \
   { GDPRKIT_SWEEP_COLUMNS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL }
+/* GDPRKIT_SWEEP_COLUMNS_INIT as a function, for FFI: version GDPRKIT_SWEEP_COLUMNS_VERSION (see
+ * <gdprkit.h>). Since 0.4. */
+GDPRKIT_API gdprkit_status gdprkit_sweep_columns_init(gdprkit_sweep_columns* out,
+                                                      unsigned int version);
 
 /* What to do with records whose input is invalid: options.on_invalid takes
  * a gdprkit_errors (<gdprkit.h>), whose RAISE and REPORT are these two older
@@ -248,6 +255,10 @@ typedef struct gdprkit_sweep_options {
 #define GDPRKIT_SWEEP_OPTIONS_VERSION 2u
 #define GDPRKIT_SWEEP_OPTIONS_INIT \
   { GDPRKIT_SWEEP_OPTIONS_VERSION, GDPRKIT_ERRORS_RAISE, 1, 100, NULL, NULL }
+/* GDPRKIT_SWEEP_OPTIONS_INIT as a function, for FFI: version GDPRKIT_SWEEP_OPTIONS_VERSION (see
+ * <gdprkit.h>). Since 0.4. */
+GDPRKIT_API gdprkit_status gdprkit_sweep_options_init(gdprkit_sweep_options* out,
+                                                      unsigned int version);
 
 /* The counts of a sweep and its invalid records. */
 typedef struct gdprkit_sweep_report gdprkit_sweep_report;
@@ -299,6 +310,10 @@ typedef struct gdprkit_sweep_counts {
 #define GDPRKIT_SWEEP_COUNTS_VERSION 1u
 #define GDPRKIT_SWEEP_COUNTS_INIT \
   { GDPRKIT_SWEEP_COUNTS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0 }
+/* GDPRKIT_SWEEP_COUNTS_INIT as a function, for FFI: version GDPRKIT_SWEEP_COUNTS_VERSION (see
+ * <gdprkit.h>). Since 0.4. */
+GDPRKIT_API gdprkit_status gdprkit_sweep_counts_init(gdprkit_sweep_counts* out,
+                                                     unsigned int version);
 
 /* Fills *out (initialised with GDPRKIT_SWEEP_COUNTS_INIT) with the counts.
  * Errors: INVALID_ARGUMENT for a NULL argument or an unsupported
@@ -327,6 +342,9 @@ typedef struct gdprkit_sweep_error {
 #define GDPRKIT_SWEEP_ERROR_VERSION 1u
 #define GDPRKIT_SWEEP_ERROR_INIT \
   { GDPRKIT_SWEEP_ERROR_VERSION, 0, NULL, NULL, NULL, NULL }
+/* GDPRKIT_SWEEP_ERROR_INIT as a function, for FFI: version GDPRKIT_SWEEP_ERROR_VERSION (see
+ * <gdprkit.h>). Since 0.4. */
+GDPRKIT_API gdprkit_status gdprkit_sweep_error_init(gdprkit_sweep_error* out, unsigned int version);
 
 /* Fills *out with invalid record `index` (row order). Errors:
  * INVALID_ARGUMENT for a NULL argument or an unsupported out->version;
@@ -375,6 +393,10 @@ typedef struct gdprkit_deletion_log_options {
 #define GDPRKIT_DELETION_LOG_OPTIONS_VERSION 1u
 #define GDPRKIT_DELETION_LOG_OPTIONS_INIT \
   { GDPRKIT_DELETION_LOG_OPTIONS_VERSION, NULL, 0, 1 }
+/* GDPRKIT_DELETION_LOG_OPTIONS_INIT as a function, for FFI: version
+ * GDPRKIT_DELETION_LOG_OPTIONS_VERSION (see <gdprkit.h>). Since 0.4. */
+GDPRKIT_API gdprkit_status gdprkit_deletion_log_options_init(gdprkit_deletion_log_options* out,
+                                                             unsigned int version);
 
 /* Opens the log at `path`, creating it (mode 0600) when missing or empty,
  * after verifying the whole chain, and stores the handle in *out (released
@@ -419,8 +441,9 @@ GDPRKIT_API int64_t gdprkit_deletion_log_entries(const gdprkit_deletion_log* log
 GDPRKIT_API gdprkit_status gdprkit_deletion_log_head(char* out, size_t out_size,
                                                      const gdprkit_deletion_log* log);
 
-/* The result of verifying a log. Strings live as long as the record's
- * handle. Initialise with GDPRKIT_DELETION_LOG_CHECK_INIT. */
+/* The result of verifying a log. Its strings are borrowed from the
+ * gdprkit_deletion_log_verification it was filled from and live until
+ * gdprkit_deletion_log_verification_free. Initialise with GDPRKIT_DELETION_LOG_CHECK_INIT. */
 typedef struct gdprkit_deletion_log_check {
   unsigned int version; /* set by the caller: GDPRKIT_DELETION_LOG_CHECK_VERSION */
   int intact;           /* 1 when the whole chain verified (and matched expected_head) */
@@ -437,6 +460,10 @@ typedef struct gdprkit_deletion_log_check {
 #define GDPRKIT_DELETION_LOG_CHECK_VERSION 1u
 #define GDPRKIT_DELETION_LOG_CHECK_INIT \
   { GDPRKIT_DELETION_LOG_CHECK_VERSION, 0, 0, NULL, -1, 0, NULL, NULL, 0 }
+/* GDPRKIT_DELETION_LOG_CHECK_INIT as a function, for FFI: version
+ * GDPRKIT_DELETION_LOG_CHECK_VERSION (see <gdprkit.h>). Since 0.4. */
+GDPRKIT_API gdprkit_status gdprkit_deletion_log_check_init(gdprkit_deletion_log_check* out,
+                                                           unsigned int version);
 
 /* A verification result: the strings of a gdprkit_deletion_log_check. */
 typedef struct gdprkit_deletion_log_verification gdprkit_deletion_log_verification;

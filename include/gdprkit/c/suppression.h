@@ -105,6 +105,10 @@ typedef struct gdprkit_suppression_options {
 #define GDPRKIT_SUPPRESSION_OPTIONS_VERSION 1u
 #define GDPRKIT_SUPPRESSION_OPTIONS_INIT \
   { GDPRKIT_SUPPRESSION_OPTIONS_VERSION, NULL, NULL }
+/* GDPRKIT_SUPPRESSION_OPTIONS_INIT as a function, for FFI: version
+ * GDPRKIT_SUPPRESSION_OPTIONS_VERSION (see <gdprkit.h>). Since 0.4. */
+GDPRKIT_API gdprkit_status gdprkit_suppression_options_init(gdprkit_suppression_options* out,
+                                                            unsigned int version);
 
 /* gdprkit_suppression_run with options (NULL: as gdprkit_suppression_run).
  * Errors: as gdprkit_suppression_run, plus INVALID_ARGUMENT for an options

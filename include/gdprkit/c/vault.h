@@ -97,12 +97,14 @@ GDPRKIT_API const char* gdprkit_id_problem_code(int problem);
 GDPRKIT_API const char* gdprkit_id_problem_text(int kind, int problem);
 
 /* gdprkit_id_problem_text in `language` (a gdprkit_language): Danish with
- * GDPRKIT_LANGUAGE_DA ("et CPR-nummer har 10 cifre (DDMMÅÅ-SSSS)"), UTF-8.
- * "unknown" for another kind, problem or language. Never fails. (0.4) */
+ * GDPRKIT_LANGUAGE_DA ("et CPR-nummer har 10 cifre (DDMMÅÅ-SSSS)"), a UTF-8
+ * static string; "unknown" for another kind, problem or language. Never
+ * fails. (0.4) */
 GDPRKIT_API const char* gdprkit_id_problem_title(int kind, int problem, int language);
 
 /* The title of a kind for people in `language`: "CPR number" /
- * "CPR-nummer", ...; "unknown" for another number. Never fails. (0.4) */
+ * "CPR-nummer", ...: a UTF-8 static string; "unknown" for another number.
+ * Never fails. (0.4) */
 GDPRKIT_API const char* gdprkit_id_kind_title(int kind, int language);
 
 /* Options for the identifier checks. Initialise with GDPRKIT_ID_OPTIONS_INIT
@@ -133,6 +135,9 @@ typedef struct gdprkit_id_options {
  * warn about (-Wold-style-cast). */
 #define GDPRKIT_ID_OPTIONS_INIT \
   { GDPRKIT_ID_OPTIONS_VERSION, 0, 1, 1, 0, (-2147483647 - 1) }
+/* GDPRKIT_ID_OPTIONS_INIT as a function, for FFI: version GDPRKIT_ID_OPTIONS_VERSION (see
+ * <gdprkit.h>). Since 0.4. */
+GDPRKIT_API gdprkit_status gdprkit_id_options_init(gdprkit_id_options* out, unsigned int version);
 
 /* A column of result strings; see the notes at the top. */
 typedef struct gdprkit_id_column gdprkit_id_column;
@@ -141,8 +146,9 @@ typedef struct gdprkit_id_column gdprkit_id_column;
 GDPRKIT_API size_t gdprkit_id_column_count(const gdprkit_id_column* column);
 
 /* The values: an array of gdprkit_id_column_count NUL-terminated strings,
- * followed by a NULL; owned by the column. NULL for a NULL column. Never
- * fails. */
+ * followed by a NULL; the array and the strings are borrowed from the
+ * column and valid until gdprkit_id_column_free (which wipes them): copy
+ * what you keep. NULL for a NULL column. Never fails. */
 GDPRKIT_API const char* const* gdprkit_id_column_values(const gdprkit_id_column* column);
 
 /* Wipes and releases a column. Accepts NULL. */
@@ -200,6 +206,10 @@ typedef struct gdprkit_vault_options {
 #define GDPRKIT_VAULT_OPTIONS_VERSION 1u
 #define GDPRKIT_VAULT_OPTIONS_INIT \
   { GDPRKIT_VAULT_OPTIONS_VERSION, NULL, 0, 0, 0 }
+/* GDPRKIT_VAULT_OPTIONS_INIT as a function, for FFI: version GDPRKIT_VAULT_OPTIONS_VERSION (see
+ * <gdprkit.h>). Since 0.4. */
+GDPRKIT_API gdprkit_status gdprkit_vault_options_init(gdprkit_vault_options* out,
+                                                      unsigned int version);
 
 /* Bytes of a host key (GDPRKIT_HOST_KEY_BYTES, also as a function for FFI). */
 #define GDPRKIT_HOST_KEY_BYTES 32
@@ -329,6 +339,10 @@ typedef struct gdprkit_batch_options {
 #define GDPRKIT_BATCH_OPTIONS_VERSION 3u
 #define GDPRKIT_BATCH_OPTIONS_INIT \
   { GDPRKIT_BATCH_OPTIONS_VERSION, GDPRKIT_ID_OPTIONS_INIT, 0, 0u, 0, NULL, NULL }
+/* GDPRKIT_BATCH_OPTIONS_INIT as a function, for FFI: version GDPRKIT_BATCH_OPTIONS_VERSION (see
+ * <gdprkit.h>). Since 0.4. */
+GDPRKIT_API gdprkit_status gdprkit_batch_options_init(gdprkit_batch_options* out,
+                                                      unsigned int version);
 
 /* Why a token was rejected by gdprkit_vault_reidentify_with_options or
  * gdprkit_vault_translate_with_options (errors COERCE or REPORT); stable
@@ -344,8 +358,9 @@ enum gdprkit_token_problem {
  * "not_found"), a static string; NULL for another number. Never fails. (0.4) */
 GDPRKIT_API const char* gdprkit_token_problem_name(int problem);
 
-/* Why, for people, in `language` (a gdprkit_language), UTF-8, never the
- * token; NULL for another problem or language. Never fails. (0.4) */
+/* Why, for people, in `language` (a gdprkit_language), never the token: a
+ * UTF-8 static string; NULL for another problem or language. Never fails.
+ * (0.4) */
 GDPRKIT_API const char* gdprkit_token_problem_title(int problem, int language);
 
 /* One-way pseudonyms of `count` identifiers of `kind` in `domain`:

@@ -76,6 +76,34 @@ gdprkit_status NullArgument(const char* function, const char* argument);
 gdprkit_status BadVersion(const char* function, const char* type, unsigned int got,
                           unsigned int want);
 
+// How to set a versioned struct's version, for the messages that refuse one:
+// " (initialise the struct with GDPRKIT_<TYPE>_INIT, or
+// gdprkit_<type>_init(&s, GDPRKIT_<TYPE>_VERSION) where C macros cannot be
+// used)" for `type` "gdprkit_<type>" (a field path such as
+// "gdprkit_batch_options.id_options" names its outer struct's).
+std::string InitHint(std::string_view type);
+
+// gdprkit_<type>_init(out, version): sets *out to `init` (the struct's _INIT
+// macro) when `version` is the one this library's header declares; NULL or
+// another version is INVALID_ARGUMENT and nothing is written. A later
+// library that grows the struct keeps initialising every version from 0.4's
+// on, each with its own layout (never more bytes than that version has).
+gdprkit_status InitStruct(const char* function, unsigned int version, unsigned int current,
+                          bool out_is_null);
+template <typename T>
+gdprkit_status InitVersioned(const char* function, T* out, unsigned int version, const T& init) {
+  const gdprkit_status s = InitStruct(function, version, init.version, out == nullptr);
+  if (s == GDPRKIT_OK) *out = init;
+  return s;
+}
+
+// Defines gdprkit_<type>_init, the function form of a versioned struct's
+// _INIT macro for callers that cannot use C macros (FFI).
+#define GDPRKIT_DEFINE_INIT_FUNCTION(type, init_macro)                                 \
+  gdprkit_status type##_init(type* out, unsigned int version) {                        \
+    return gdprkit::capi::InitVersioned(#type "_init", out, version, type init_macro); \
+  }
+
 // index >= count, as OUT_OF_RANGE.
 gdprkit_status OutOfRange(const char* function, std::size_t index, std::size_t count);
 
