@@ -13,16 +13,73 @@ import sys
 import gdprkit
 
 
-def test_version_matches_pyproject_and_cmake(repo: pathlib.Path) -> None:
-    assert re.fullmatch(r"\d+\.\d+\.\d+", gdprkit.__version__)
+def cmake_version(repo: pathlib.Path) -> str:
+    cmake = (repo / "CMakeLists.txt").read_text(encoding="utf-8")
+    match = re.search(r"^project\(gdprkit VERSION (\d+\.\d+\.\d+)", cmake, re.M)
+    assert match, "CMakeLists.txt: no project(gdprkit VERSION X.Y.Z)"
+    return match.group(1)
+
+
+def test_version_is_written_once_in_cmake(repo: pathlib.Path) -> None:
+    """CMakeLists.txt's project() holds the version; the package's metadata,
+    the extension, the C header and the CHANGELOG all say the same."""
+    import tomllib
+
+    version = cmake_version(repo)
+    assert gdprkit.__version__ == version
     if not os.environ.get("GDPRKIT_DEV_STAGE"):  # scripts/dev_pytest.sh: no metadata
-        assert importlib.metadata.version("gdprkit") == gdprkit.__version__
+        assert importlib.metadata.version("gdprkit") == version
+    with open(repo / "pyproject.toml", "rb") as f:
+        pyproject = tomllib.load(f)
+    # pyproject.toml does not repeat it: scikit-build-core reads it from CMake.
+    assert "version" not in pyproject["project"]
+    assert pyproject["project"]["dynamic"] == ["version"]
+    (provider,) = [
+        entry for entry in pyproject["tool"]["dynamic-metadata"] if entry["field"] == "version"
+    ]
+    assert provider["provider"] == "scikit_build_core.metadata.regex"
+    assert provider["input"] == "CMakeLists.txt"
+    cmake = (repo / "CMakeLists.txt").read_text(encoding="utf-8")
+    assert re.search(provider["regex"], cmake).group("value") == version
+    # The C header spells it out (CMake also refuses to configure otherwise).
+    header = (repo / "include" / "gdprkit.h").read_text(encoding="utf-8")
+    defines = dict(re.findall(r"^#define (GDPRKIT_VERSION\w*) (\S+)", header, re.M))
+    major, minor, patch = version.split(".")
+    assert defines == {
+        "GDPRKIT_VERSION": f'"{version}"',
+        "GDPRKIT_VERSION_MAJOR": major,
+        "GDPRKIT_VERSION_MINOR": minor,
+        "GDPRKIT_VERSION_PATCH": patch,
+    }
+    # The newest numbered section of the CHANGELOG is this version (an
+    # "## Unreleased" section may stand above it).
+    changelog = (repo / "CHANGELOG.md").read_text(encoding="utf-8")
+    headings = re.findall(r"^## (\d+\.\d+\.\d+)\b", changelog, re.M)
+    assert headings and headings[0] == version, headings[:2]
+
+
+def test_package_metadata_a_registry_accepts(repo: pathlib.Path) -> None:
+    """One minimum Python everywhere; a LICENSE file that exists and ships."""
     import tomllib
 
     with open(repo / "pyproject.toml", "rb") as f:
-        assert tomllib.load(f)["project"]["version"] == gdprkit.__version__
+        pyproject = tomllib.load(f)
+    project = pyproject["project"]
+    minimum = re.fullmatch(r">=3\.(\d+)", project["requires-python"])
+    assert minimum, project["requires-python"]
+    minor = int(minimum.group(1))
+    assert pyproject["tool"]["ruff"]["target-version"] == f"py3{minor}"
     cmake = (repo / "CMakeLists.txt").read_text(encoding="utf-8")
-    assert re.search(r"project\(gdprkit VERSION (\S+)", cmake).group(1) == gdprkit.__version__
+    assert re.search(r"find_package\(Python 3\.(\d+) ", cmake).group(1) == str(minor)
+    assert "Programming Language :: Python :: 3 :: Only" in project["classifiers"]
+    assert project["license"] == {"file": "LICENSE"}
+    assert (repo / "LICENSE").read_text(encoding="utf-8").strip()
+    if not os.environ.get("GDPRKIT_DEV_STAGE"):
+        files = importlib.metadata.files("gdprkit") or []
+        assert any(pathlib.PurePath(str(f)).name.startswith("LICENSE") for f in files)
+        meta = importlib.metadata.metadata("gdprkit")
+        assert meta["Requires-Python"] == project["requires-python"]
+        assert set(meta.get_all("Classifier") or []) == set(project["classifiers"])
 
 
 def test_everything_exported_exists_and_is_documented() -> None:
