@@ -31,11 +31,16 @@ fi
 # Python packages: the build backend (so `pip install --no-build-isolation .`
 # needs no download per build), the runtime and the test tools (nbclient, nbconvert and
 # ipykernel execute and export the example notebook).
-PIPPKGS=(pip "scikit-build-core>=0.8" "pybind11>=2.10" "numpy>=1.22" "pandas>=1.5" "pytest>=7" "hypothesis>=6" matplotlib "nbclient>=0.7" "nbconvert>=7" ipykernel "tqdm>=4.60" "ipywidgets>=8" "openpyxl>=3.0")
+PIPPKGS=(pip "scikit-build-core>=1.1" "pybind11>=2.10" "numpy>=1.22" "pandas>=1.5" "pytest>=7" "hypothesis>=6" matplotlib "nbclient>=0.7" "nbconvert>=7" ipykernel "tqdm>=4.60" "ipywidgets>=8" "openpyxl>=3.0")
 if ! .venv/bin/python -c "import skbuild_core, pybind11, numpy, pandas, pytest, hypothesis, matplotlib, nbclient, nbconvert, ipykernel, tqdm, ipywidgets, openpyxl" 2>/dev/null \
    && ! .venv/bin/python -c "import scikit_build_core, pybind11, numpy, pandas, pytest, hypothesis, matplotlib, nbclient, nbconvert, ipykernel, tqdm, ipywidgets, openpyxl" 2>/dev/null; then
   echo "setup: installing Python packages into .venv"
   .venv/bin/python -m pip install -q --upgrade "${PIPPKGS[@]}"
+fi
+# pyproject.toml reads the version from CMakeLists.txt with scikit-build-core
+# 1.1's regex provider: an older copy in an existing .venv is upgraded.
+if ! .venv/bin/python -c "import sys, scikit_build_core as s; sys.exit(tuple(int(x) for x in s.__version__.split('.')[:2]) < (1, 1))" 2>/dev/null; then
+  .venv/bin/python -m pip install -q --upgrade "scikit-build-core>=1.1"
 fi
 
 # The checks of scripts/lint.sh, pinned so that every machine finds the same:
