@@ -30,6 +30,7 @@ The rules (``docs/suppression.md`` has the protection each asks for):
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Tuple, Union
 
@@ -48,8 +49,9 @@ __all__ = [
 ]
 
 
-class Rule:
-    """A primary suppression rule; combine rules with ``&``."""
+class Rule(ABC):
+    """A primary suppression rule; combine rules with ``&``. Each rule says
+    which of ``suppress``'s rule fields it sets (:meth:`_apply`)."""
 
     def __and__(self, other: "RulesArg") -> "Rules":
         return Rules(tuple(_flatten(self) + _flatten(other)))
@@ -57,8 +59,9 @@ class Rule:
     def __rand__(self, other: "RulesArg") -> "Rules":
         return Rules(tuple(_flatten(other) + _flatten(self)))
 
-    def _apply(self, fields: Dict[str, Any]) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def _apply(self, fields: Dict[str, Any]) -> None:
+        """Sets this rule's fields of ``suppress`` in `fields`."""
 
 
 @dataclass(frozen=True, repr=False)
