@@ -13,18 +13,13 @@ from __future__ import annotations
 import html
 from typing import Any, Iterable, Optional, Sequence
 
+from ._optional import is_na
+
 
 def escape(value: Any) -> str:
     """`value` as HTML text (``None`` and pandas' missing values as "")."""
-    if value is None:
+    if is_na(value):
         return ""
-    try:
-        import pandas as pd
-
-        if pd.api.types.is_scalar(value) and bool(pd.isna(value)):
-            return ""
-    except ImportError:  # pragma: no cover - pandas is optional here
-        pass
     return html.escape(str(value))
 
 

@@ -153,10 +153,11 @@ class FailedPreconditionError(Error, RuntimeError):
 
 
 class MissingDependencyError(FailedPreconditionError, ImportError):
-    """An optional dependency a call needs is not installed (tqdm for
-    ``progress=True``, openpyxl for ``to_excel``, matplotlib to plot). The
-    message names the package and the extra that installs it
-    (``pip install 'gdprkit[progress]'``). Also an ``ImportError``."""
+    """An optional dependency a call needs is not installed (pandas for a
+    call that takes or gives a DataFrame, tqdm for ``progress=True``,
+    openpyxl for ``to_excel``, matplotlib to plot). The message names the
+    call, the package and the extra that installs it
+    (``pip install 'gdprkit[pandas]'``). Also an ``ImportError``."""
 
 
 class AbortedError(Error, RuntimeError):

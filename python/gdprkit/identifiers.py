@@ -84,7 +84,7 @@ from typing import (
     overload,
 )
 
-from . import _args, _display, _gdprkit, _log
+from . import _args, _display, _gdprkit, _log, _optional
 from ._errors import ArgumentTypeError, InvalidArgumentError
 
 if TYPE_CHECKING:
@@ -400,14 +400,14 @@ class RejectedRows:
         """One row per rejected row: ``row`` (position), ``label`` (the
         Series' index label, when there was one), ``reason`` (the code) and
         ``title`` (why, in `lang`)."""
-        import pandas as pd
+        pd = _optional.pandas("RejectedRows.frame")
 
         data: Dict[str, Any] = {"row": list(self.rows)}
         if self.labels is not None:
             data["label"] = list(self.labels)
         data["reason"] = list(self.reasons)
         data["title"] = [self.title(r, lang) for r in self.reasons]
-        df: pd.DataFrame = pd.DataFrame(data)
+        df: pandas.DataFrame = pd.DataFrame(data)
         return df
 
     def __repr__(self) -> str:

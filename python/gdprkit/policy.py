@@ -52,7 +52,7 @@ from typing import (
     cast,
 )
 
-from . import _args, _gdprkit, _log, _policy_display
+from . import _args, _gdprkit, _log, _optional, _policy_display
 from ._errors import ArgumentTypeError
 from .basis import _EXT, DataCategory, data_subject_rights, finding_title
 
@@ -789,7 +789,7 @@ class Policy:
         the columns of :class:`Finding` and, after ``code``, ``title``: the
         finding's short title in `lang` ("en" or "da"; severities and codes
         stay as they are, messages stay English)."""
-        import pandas as pd
+        pd = _optional.pandas("Policy.findings_frame")
 
         language = _args.language(lang)
         columns = ["severity", "code", "title", "purpose_id", "field", "message", "file", "line"]
@@ -798,7 +798,7 @@ class Policy:
              f.message, f.file, f.line]
             for f in self.validate()
         ]
-        frame: pd.DataFrame = pd.DataFrame(rows, columns=columns)
+        frame: pandas.DataFrame = pd.DataFrame(rows, columns=columns)
         frame["line"] = frame["line"].astype("Int64")
         return frame
 
@@ -842,19 +842,19 @@ class Policy:
         the columns ``purpose``, ``right``, ``title`` (in `lang`, "en" or
         "da"), ``applies``, ``reason`` (English).
         """
-        import pandas as pd
+        pd = _optional.pandas("Policy.rights_frame")
 
         matrix = self._handle.rights_matrix(_args.language(lang))
         if detail:
             columns = ["purpose", "right", "title", "applies", "reason"]
             rows = [[pid, *a] for pid, assessments in matrix for a in assessments]
-            frame: pd.DataFrame = pd.DataFrame(rows, columns=columns)
+            frame: pandas.DataFrame = pd.DataFrame(rows, columns=columns)
             frame["applies"] = frame["applies"].astype(bool)
             return frame
         codes = [r.code for r in data_subject_rights()]
         data = [[a[2] for a in assessments] for _, assessments in matrix]
         index = pd.Index([pid for pid, _ in matrix], name="purpose", dtype=object)
-        table: pd.DataFrame = pd.DataFrame(data, index=index, columns=codes, dtype=bool)
+        table: pandas.DataFrame = pd.DataFrame(data, index=index, columns=codes, dtype=bool)
         table.columns.name = "right"
         return table
 
@@ -921,7 +921,7 @@ class Policy:
         empty title, unknown categories no marking; :meth:`validate` reports
         both.
         """
-        import pandas as pd
+        pd = _optional.pandas("Policy.purposes_frame")
 
         columns = [
             "id",
@@ -969,7 +969,7 @@ class Policy:
                     p.line,
                 ]
             )
-        frame: pd.DataFrame = pd.DataFrame(rows, columns=columns)
+        frame: pandas.DataFrame = pd.DataFrame(rows, columns=columns)
         for c in ("special_categories", "criminal_data", "national_id"):
             frame[c] = frame[c].astype(bool)
         frame["line"] = frame["line"].astype("Int64")

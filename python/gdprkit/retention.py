@@ -61,10 +61,11 @@ from typing import (
 
 import numpy as np
 
-if TYPE_CHECKING:  # pandas is imported when first needed, not with gdprkit
+if TYPE_CHECKING:  # pandas is imported when a call needs it (_optional.pandas)
+    import pandas
     import pandas as pd
 
-from . import _args, _display, _gdprkit, _log, _progress
+from . import _args, _display, _gdprkit, _log, _optional, _progress
 from ._args import PathArg
 from ._errors import ArgumentTypeError, InvalidArgumentError, NotFoundError, error_class
 from .policy import Policy
@@ -197,9 +198,9 @@ def _label(labels: _Labels, pos: int) -> Any:
 
 
 def _where(column: Optional[str], labels: _Labels, pos: int) -> str:
-    import pandas as pd
+    pd = _optional.loaded("pandas")
     where = f"row {_label(labels, pos)!r}"
-    if labels is not None and not isinstance(labels, pd.RangeIndex):
+    if labels is not None and not (pd is not None and isinstance(labels, pd.RangeIndex)):
         where += f" (position {pos})"
     return where + (f", column {column!r}" if column is not None else "")
 
@@ -226,8 +227,9 @@ _ARRAY_TYPES: Tuple[type, ...] = (list, tuple, np.ndarray)
 def _array_like(value: Any) -> bool:
     """True for one value per row: a list, tuple, NumPy array, pandas Series,
     Index or extension array (Categorical, ...)."""
-    import pandas as pd
-    return isinstance(value, _ARRAY_TYPES + (pd.Series, pd.Index, pd.api.extensions.ExtensionArray))
+    pd = _optional.loaded("pandas")
+    return isinstance(value, _ARRAY_TYPES) or (pd is not None and isinstance(
+        value, (pd.Series, pd.Index, pd.api.extensions.ExtensionArray)))
 
 
 def _zone(zone: Any) -> str:
@@ -249,18 +251,22 @@ def _column_arg(value: Any, name: str) -> Any:
 
 def _scalar_day(value: Any, zone: str, what: str) -> int:
     """The day number of one date-like value (str, date, datetime, datetime64, Timestamp)."""
-    import pandas as pd
     if isinstance(value, str):
         _args.text(value, what)
         try:
             return int(_gdprkit.parse_datetime(value, zone))
         except InvalidArgumentError as e:
             raise RetentionInputError(f"{what}: {e}", column=what) from None
-    if value is None or value is pd.NaT or (isinstance(value, np.datetime64) and np.isnat(value)):
+    if value is None or (isinstance(value, (_dt.date, np.datetime64)) and _optional.is_na(value)):
         raise RetentionInputError(f"{what}: no date given", column=what)
     if not isinstance(value, (_dt.date, np.datetime64)):
         raise ArgumentTypeError(f"{what} must be {_DATE_KINDS}, not {type(value).__name__}")
-    days = to_days(pd.Series([value]), zone=zone, column=what)
+    if isinstance(value, np.datetime64):
+        days = to_days(np.array([value]), zone=zone, column=what)
+    else:
+        one = np.empty(1, dtype=object)
+        one[0] = value
+        days = to_days(one, zone=zone, column=what)
     return int(days[0])
 
 
@@ -289,10 +295,11 @@ def _not_unicode(text: str) -> bool:
 
 def _labels_arg(labels: Any) -> Any:
     """The ``labels`` argument of to_days: None or one label per value."""
-    import pandas as pd
-    if labels is None or isinstance(labels, (pd.Index, range)):
+    pd = _optional.loaded("pandas")
+    if labels is None or isinstance(labels, range) or (
+            pd is not None and isinstance(labels, pd.Index)):
         return labels
-    if isinstance(labels, pd.Series):
+    if pd is not None and isinstance(labels, pd.Series):
         return pd.Index(labels)
     if isinstance(labels, _ARRAY_TYPES):
         return labels
@@ -323,11 +330,11 @@ def to_days(
             ``labels`` of another length than ``values``.
         ArgumentTypeError: ``zone``, ``column`` or ``labels`` of the wrong type.
     """
-    import pandas as pd
+    pd = _optional.loaded("pandas")  # a Series or Index only if pandas is loaded
     zone = _zone(zone)
     column = _args.optional_text(column, "column")
     labels = _labels_arg(labels)
-    if isinstance(values, (pd.Series, pd.Index)):
+    if pd is not None and isinstance(values, (pd.Series, pd.Index)):
         if labels is None and isinstance(values, pd.Series):
             labels = values.index
         if isinstance(values.dtype, pd.DatetimeTZDtype):
@@ -386,30 +393,46 @@ def _datetime64_days(
     return out
 
 
+def _missing(arr: "np.ndarray[Any, Any]") -> "np.ndarray[Any, np.dtype[np.bool_]]":
+    """pandas' ``isna`` of each value: one call when pandas is loaded, else
+    value by value (no value can be a pandas object then)."""
+    pd = _optional.loaded("pandas")
+    if pd is not None:
+        return np.asarray(pd.isna(arr), dtype=bool)
+    return np.fromiter((_optional.is_na(v) for v in arr), dtype=bool, count=len(arr))
+
+
+def _kind_of(arr: "np.ndarray[Any, Any]", missing: "np.ndarray[Any, Any]") -> str:
+    """What the values that are not missing are: "string", "date" or, when
+    pandas is loaded, "datetime" and "datetime64" (what its ``infer_dtype``
+    says; it is fast). Anything else, and times without pandas, is "mixed"
+    and is read value by value."""
+    pd = _optional.loaded("pandas")
+    if pd is not None:
+        return str(pd.api.types.infer_dtype(arr, skipna=True))
+    present = arr[~missing]
+    if all(isinstance(v, str) for v in present):
+        return "string"
+    if all(isinstance(v, _dt.date) and not isinstance(v, _dt.datetime) for v in present):
+        return "date"
+    return "mixed"
+
+
 def _object_days(
     arr: "np.ndarray[Any, Any]", zone: str, column: Optional[str], labels: _Labels
 ) -> "np.ndarray[Any, np.dtype[np.int32]]":
-    import pandas as pd
-    missing = pd.isna(arr)
+    pd = _optional.loaded("pandas")
+    missing = _missing(arr)
     if missing.all():
         return np.full(len(arr), NO_DATE, dtype=np.int32)
-    kind = pd.api.types.infer_dtype(arr, skipna=True)
+    kind = _kind_of(arr, missing)
     if kind == "string":
-        texts = _with_none(arr, missing).tolist()
-        days = np.empty(len(texts), dtype=np.int32)
-        try:
-            bad, message = _gdprkit.parse_dates(texts, zone, days)
-        except UnicodeEncodeError:  # a lone surrogate: name its row, not the text
-            bad = next(i for i, t in enumerate(texts) if t is not None and _not_unicode(t))
-            message = "the text holds a lone surrogate (it is not valid Unicode), not a date"
-        if bad >= 0:
-            raise _row_error(column, labels, bad, message)
-        return days
+        return _text_days(_with_none(arr, missing).tolist(), None, zone, column, labels)
     if kind == "date":
         return _datetime64_days(
             np.array(_with_none(arr, missing).tolist(), dtype="datetime64[D]"), column, labels
         )
-    if kind in ("datetime", "datetime64"):
+    if pd is not None and kind in ("datetime", "datetime64"):
         try:
             ts = pd.to_datetime(pd.Series(_with_none(arr, missing), dtype="object"))
         except (ValueError, TypeError):
@@ -429,15 +452,56 @@ def _object_days(
         # The type, not the value: it may be an identifier in the wrong column.
         raise _row_error(column, labels, pos,
                          f"a value of type {type(value).__name__} is not a date")
-    # Strings mixed with dates: convert each kind separately.
+    # Texts parsed together by the core, the dates and times one by one.
     out = np.full(len(arr), NO_DATE, dtype=np.int32)
     is_text = np.array([isinstance(v, str) for v in arr], dtype=bool) & ~missing
     if is_text.any():
-        out[is_text] = _object_days(arr[is_text], zone, column, _sub(labels, is_text))
-    rest = ~is_text & ~missing
-    if rest.any():
-        out[rest] = _object_days(arr[rest], zone, column, _sub(labels, rest))
+        out[is_text] = _text_days(arr[is_text].tolist(), np.flatnonzero(is_text), zone, column,
+                                  labels)
+    for row in np.flatnonzero(~is_text & ~missing):
+        out[row] = _day_of(arr[row], zone, column, labels, int(row))
     return out
+
+
+def _text_days(
+    texts: List[Optional[str]], rows: Optional["np.ndarray[Any, Any]"], zone: str,
+    column: Optional[str], labels: _Labels,
+) -> "np.ndarray[Any, np.dtype[np.int32]]":
+    """Texts (None: no date) parsed by the core; `rows` are their positions
+    in the column (None: the texts are the column)."""
+    days = np.empty(len(texts), dtype=np.int32)
+    try:
+        bad, message = _gdprkit.parse_dates(texts, zone, days)
+    except UnicodeEncodeError:  # a lone surrogate: name its row, not the text
+        bad = next(i for i, t in enumerate(texts) if t is not None and _not_unicode(t))
+        message = "the text holds a lone surrogate (it is not valid Unicode), not a date"
+    if bad >= 0:
+        raise _row_error(column, labels, bad if rows is None else int(rows[bad]), message)
+    return days
+
+
+_EPOCH_ORDINAL = _dt.date(1970, 1, 1).toordinal()
+
+
+def _day_of(value: Any, zone: str, column: Optional[str], labels: _Labels, pos: int) -> int:
+    """The day number of one date, time (with a zone: the date it falls on in
+    `zone`, as the core reads it) or datetime64, at row `pos`."""
+    if isinstance(value, _dt.datetime) and value.utcoffset() is not None:
+        try:
+            t = value.astimezone(_dt.timezone.utc)
+            return int(_gdprkit.parse_datetime(
+                f"{t.year:04d}-{t.month:02d}-{t.day:02d}T{t.hour:02d}:{t.minute:02d}:"
+                f"{t.second:02d}Z", zone))
+        except (OverflowError, InvalidArgumentError):
+            raise _row_error(column, labels, pos,
+                             "the time does not fall in 0001-01-01 ... 9999-12-31") from None
+    if isinstance(value, _dt.date):
+        return value.toordinal() - _EPOCH_ORDINAL
+    day = int(value.astype("datetime64[D]").astype(np.int64))
+    if not _MIN_DAY <= day <= _MAX_DAY:
+        raise _row_error(column, labels, pos,
+                         f"{value} is not a date in 0001-01-01 ... 9999-12-31")
+    return day
 
 
 def _with_none(arr: "np.ndarray[Any, Any]", missing: "np.ndarray[Any, Any]"
@@ -446,12 +510,6 @@ def _with_none(arr: "np.ndarray[Any, Any]", missing: "np.ndarray[Any, Any]"
     out = np.array(arr, dtype=object)
     out[missing] = None
     return out
-
-
-def _sub(labels: _Labels, mask: "np.ndarray[Any, Any]") -> Optional[List[Any]]:
-    if labels is None:
-        return [int(i) for i in np.flatnonzero(mask)]
-    return [labels[int(i)] for i in np.flatnonzero(mask)]
 
 
 def _days_to_datetime64(days: "np.ndarray[Any, Any]") -> "np.ndarray[Any, Any]":
@@ -505,7 +563,7 @@ def add_period(date: Any, period: str, *, zone: str = DEFAULT_ZONE) -> Any:
         ArgumentTypeError: ``date``, ``period`` or ``zone`` of the wrong
             type (a number is not a date).
     """
-    import pandas as pd
+    pd = _optional.loaded("pandas")  # a Timestamp or Series only if pandas is loaded
     _args.text(period, "period")
     zone = _zone(zone)
     _gdprkit.parse_period(period)  # raises with the reason
@@ -522,7 +580,7 @@ def add_period(date: Any, period: str, *, zone: str = DEFAULT_ZONE) -> Any:
         day = _scalar_day(date, zone, "date")
         shifted = _add_days(np.array([day], dtype=np.int32), period, None, None)
         return _gdprkit.format_date(shifted[0])
-    if isinstance(date, pd.Timestamp):
+    if pd is not None and isinstance(date, pd.Timestamp):
         day = _scalar_day(date, zone, "date")
         out = _add_days(np.array([day], dtype=np.int32), period, None, None)
         return pd.Timestamp(_days_to_datetime64(out)[0])
@@ -532,7 +590,7 @@ def add_period(date: Any, period: str, *, zone: str = DEFAULT_ZONE) -> Any:
         if isinstance(date, np.datetime64):
             return out64[0]
         return out64[0].astype(object)
-    if isinstance(date, pd.Series):
+    if pd is not None and isinstance(date, pd.Series):
         days = to_days(date, zone=zone, column=str(date.name) if date.name is not None else None)
         out = _add_days(days, period, date.index, date.name)
         return pd.Series(_days_to_datetime64(out), index=date.index, name=date.name)
@@ -656,9 +714,9 @@ class RetentionSchedule:
         ``action`` (the core's name), ``action_title`` (in ``lang``),
         ``period``, ``anchor``, ``ends_early`` and ``extended_by`` (events
         with their periods)."""
-        import pandas as pd
+        pd = _optional.pandas("RetentionSchedule.rules_frame")
         action_titles = titles("retention_action", lang=lang)
-        frame: pd.DataFrame = pd.DataFrame(
+        frame: pandas.DataFrame = pd.DataFrame(
             {
                 "action": [r.action for r in self._rules],
                 "action_title": [action_titles.get(r.action, "") for r in self._rules],
@@ -737,6 +795,7 @@ class RetentionSchedule:
             InvalidArgumentError: the record's input is invalid; an unknown
                 ``lang``.
         """
+        _optional.pandas("RetentionSchedule.explain")
         language = _args.language(lang)
         try:
             hash(row)
@@ -1064,9 +1123,9 @@ class SweepReport:
         """The counts as a DataFrame: one row per status (index: the
         status's name) with its ``title`` in ``lang`` (default: the sweep's)
         and ``records``."""
-        import pandas as pd
+        pd = _optional.pandas("SweepReport.counts_frame")
         status_titles = titles("retention_status", lang=lang or self.lang)
-        frame: pd.DataFrame = pd.DataFrame(
+        frame: pandas.DataFrame = pd.DataFrame(
             {"title": [status_titles[s] for s in STATUSES],
              "records": [self.counts.get(s, 0) for s in STATUSES]},
             index=pd.Index(STATUSES, name="status"))
@@ -1075,9 +1134,9 @@ class SweepReport:
     def invalid_frame(self, *, lang: Optional[str] = None) -> pd.DataFrame:
         """The invalid rows listed (``errors="report"``): ``row``,
         ``position``, ``column``, ``problem`` and its ``title`` in ``lang``."""
-        import pandas as pd
+        pd = _optional.pandas("SweepReport.invalid_frame")
         problem_titles = titles("record_problem", lang=lang or self.lang)
-        frame: pd.DataFrame = pd.DataFrame(
+        frame: pandas.DataFrame = pd.DataFrame(
             [(e.row, e.position, e.column, e.problem, problem_titles.get(e.problem, ""))
              for e in self.invalid_records],
             columns=["row", "position", "column", "problem", "title"])
@@ -1125,7 +1184,7 @@ def report(result: pd.DataFrame) -> SweepReport:
             a sweep's result, or its ``attrs`` were dropped).
         ArgumentTypeError: ``result`` is not a DataFrame.
     """
-    import pandas as pd
+    pd = _optional.pandas("sweep_report")
     if not isinstance(result, pd.DataFrame):
         raise ArgumentTypeError(
             f"result must be the DataFrame of a sweep, not {type(result).__name__}")
@@ -1239,6 +1298,7 @@ def sweep(
             ``rule``, ...); an :class:`InvalidArgumentError` and a
             ``TypeError``.
     """
+    _optional.pandas("sweep")
     errors = _args.errors_mode(errors, ERRORS_MODES)
     threads = _args.integer(threads, "threads", 0, _args.INT32_MAX)
     max_errors = _args.integer(max_errors, "max_errors", 0, _args.UINT64_MAX)
@@ -1421,61 +1481,104 @@ _TIME_KINDS = ("a time (datetime, pandas.Timestamp, numpy.datetime64, an ISO tex
                "seconds since 1970-01-01T00:00:00Z (an int)")
 
 
+# A date or time as the core's ParseDateTime reads it (it has checked the
+# text first): date, time, fraction of a second, zone.
+_ISO_TIME = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?"
+    r"(?:([Zz])|([+-])(\d{2}):?(\d{2})?)?)?")
+_UNIX_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+
+
+def _time_of_text(text: str) -> _dt.datetime:
+    """The time an ISO text the core has accepted names: naive without a
+    zone, aware with one (a leap second reads as :59, as in the core)."""
+    m = _ISO_TIME.fullmatch(text)
+    if m is None:  # pragma: no cover - the core accepts nothing else
+        raise InvalidArgumentError("the time is not ISO 8601 (YYYY-MM-DDTHH:MM:SS+01:00)")
+    year, month, day, hour, minute, second, fraction, utc, sign, oh, om = m.groups()
+    when = _dt.datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0),
+                        min(int(second or 0), 59), int((fraction or "0")[:6].ljust(6, "0")))
+    if utc:
+        return when.replace(tzinfo=_dt.timezone.utc)
+    if sign:
+        offset = _dt.timedelta(hours=int(oh), minutes=int(om or 0))
+        return when.replace(tzinfo=_dt.timezone(-offset if sign == "-" else offset))
+    return when
+
+
+def _in_zone(when: _dt.datetime, zone: str, what: str) -> _dt.datetime:
+    """A civil time `when` (no zone) as the instant it is in `zone`; an error
+    for a time that does not exist there or exists twice (a change of
+    daylight-saving time)."""
+    import zoneinfo
+
+    try:
+        tz = zoneinfo.ZoneInfo(zone)
+        early, late = when.replace(tzinfo=tz, fold=0), when.replace(tzinfo=tz, fold=1)
+        ambiguous = early.utcoffset() != late.utcoffset()
+    except Exception:  # noqa: BLE001 - an unknown zone raises several kinds of error
+        ambiguous = True
+    if ambiguous:
+        raise InvalidArgumentError(
+            f"{what}: the time cannot be read in zone {zone!r} (it falls in a change of "
+            "daylight-saving time, or the zone is unknown); give it with an offset")
+    return early
+
+
 def _seconds(value: Any, zone: str, what: str) -> int:
     """Seconds since 1970 of a deletion time: None (now), an int, or a time;
-    naive times are read in `zone`."""
-    import pandas as pd
+    naive times are read in `zone`. Whole seconds, rounded towards 1970."""
     if value is None:
         return int(_dt.datetime.now(tz=_dt.timezone.utc).timestamp())
     if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
         return _args.integer(value, what, -(2**63), _args.INT64_MAX)
     if isinstance(value, str):
         _args.text(value, what)
-        # ISO 8601 only, as the core reads dates: pandas alone would read
-        # "010203-1234" as 2003-01-02 12:34. The core's message withholds a
-        # text that looks like a CPR number.
+        # ISO 8601 only, as the core reads dates (never "010203-1234" as a
+        # time). The core's message withholds a text that looks like a CPR
+        # number.
         try:
             _gdprkit.parse_datetime(value, zone)
         except InvalidArgumentError as e:
             raise InvalidArgumentError(f"{what}: {e}") from None
+        when = _time_of_text(value)
     elif not isinstance(value, (_dt.date, np.datetime64)):
         raise ArgumentTypeError(f"{what} must be {_TIME_KINDS}, not {type(value).__name__}")
-    try:
-        ts = pd.Timestamp(value)
-    except (ValueError, TypeError, OverflowError):
-        raise InvalidArgumentError(
-            f"{what}: not a time pandas can hold (1677-09-21 ... 2262-04-11)") from None
-    if ts is pd.NaT:
+    elif _optional.is_na(value):
         raise InvalidArgumentError(f"{what}: no time given")
-    if ts.tzinfo is None:
-        try:
-            ts = ts.tz_localize(zone)
-        except Exception:  # noqa: BLE001 - pytz's and zoneinfo's errors differ
-            raise InvalidArgumentError(
-                f"{what}: the time cannot be read in zone {zone!r} (it falls in a change of "
-                "daylight-saving time, or the zone is unknown); give it with an offset"
-            ) from None
-    return int(ts.timestamp())
+    elif isinstance(value, np.datetime64):
+        when = value.astype("datetime64[us]").item()
+        if not isinstance(when, _dt.datetime):  # an int: outside the years 1-9999
+            raise InvalidArgumentError(f"{what}: not a time of the years 0001-9999")
+    elif isinstance(value, _dt.datetime):
+        when = value
+    else:
+        when = _dt.datetime.combine(value, _dt.time())
+    if when.utcoffset() is None:
+        when = _in_zone(when, zone, what)
+    try:
+        micros = (when - _UNIX_EPOCH) // _dt.timedelta(microseconds=1)
+    except OverflowError:
+        raise InvalidArgumentError(f"{what}: not a time of the years 0001-9999") from None
+    return -(-micros // 1_000_000) if micros < 0 else micros // 1_000_000
 
 
 def _record_id(value: Any, what: str) -> str:
     """A record id for the deletion log: a str (valid text) or a whole number."""
-    import pandas as pd
     if isinstance(value, str):
         return _args.text(value, what)
     if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
         return str(int(value))
-    if (isinstance(value, float) and value != value) or value is pd.NA or value is pd.NaT:
+    if value is not None and _optional.is_na(value):
         raise InvalidArgumentError(f"{what} is missing")
     raise ArgumentTypeError(f"{what} must be a str or an int, not {type(value).__name__}")
 
 
 def _rule_id(value: Any, what: str) -> str:
     """A rule id for the deletion log: a str (valid text); None or missing: ""."""
-    import pandas as pd
     if isinstance(value, str):
         return _args.text(value, what)
-    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+    if _optional.is_na(value):
         return ""
     raise ArgumentTypeError(f"{what} must be a str or None, not {type(value).__name__}")
 
@@ -1591,10 +1694,11 @@ class DeletionLog:
         """Appends several deletions in one write: all or none.
 
         ``deletions`` is a DataFrame (e.g. the due rows of a sweep result) or an
-        iterable of mappings, with ``record_id`` (or ``id``; a DataFrame without
-        either uses its index), optional ``rule``, ``due_date`` and
-        ``deleted_at``. Record ids are texts or whole numbers; a missing one
-        is an error, never written as "None" or "nan".
+        iterable of mappings (no pandas needed), with ``record_id`` (or ``id``;
+        a DataFrame without either uses its index), optional ``rule``,
+        ``due_date`` and ``deleted_at`` (None or left out: now). Record ids are
+        texts or whole numbers; a missing one is an error, never written as
+        "None" or "nan".
 
         Raises:
             InvalidArgumentError: a bad deletion, naming its index and field (a
@@ -1603,48 +1707,54 @@ class DeletionLog:
             ArgumentTypeError: ``deletions`` is neither a DataFrame nor an
                 iterable of mappings, or a field has the wrong type.
         """
-        import pandas as pd
-        if isinstance(deletions, pd.DataFrame):
+        pd = _optional.loaded("pandas")  # a DataFrame only if pandas is loaded
+        if pd is not None and isinstance(deletions, pd.DataFrame):
             frame = deletions
+            n = len(frame)
+            if "record_id" in frame.columns:
+                ids, id_field = frame["record_id"].tolist(), "record_id"
+            elif "id" in frame.columns:
+                ids, id_field = frame["id"].tolist(), "id"
+            else:
+                ids, id_field = list(frame.index), "index"
+            fields = [id_field] * n
+            rules = frame["rule"].tolist() if "rule" in frame.columns else [None] * n
+            dates = frame["due_date"] if "due_date" in frame.columns else None
+            times = frame["deleted_at"].tolist() if "deleted_at" in frame.columns else [None] * n
         else:
             if isinstance(deletions, (str, bytes, bytearray, Mapping)) or not isinstance(
                     deletions, Iterable):
                 raise ArgumentTypeError(
                     "deletions must be a DataFrame or an iterable of mappings (one per deletion; "
                     f"append() takes one), not {type(deletions).__name__}")
-            items = list(deletions)
-            for i, item in enumerate(items):
+            items: List[Mapping[Any, Any]] = []
+            for i, item in enumerate(deletions):
                 if not isinstance(item, Mapping):
                     raise ArgumentTypeError(
                         f"deletions[{i}] must be a mapping with record_id, rule, due_date and "
                         f"deleted_at, not {type(item).__name__}")
-            frame = pd.DataFrame(items)
-        n = len(frame)
-        if "record_id" in frame.columns:
-            ids, id_field = frame["record_id"], "record_id"
-        elif "id" in frame.columns:
-            ids, id_field = frame["id"], "id"
-        else:
-            ids, id_field = pd.Series(frame.index, index=frame.index), "index"
-        record_ids = [_record_id(x, f"deletions[{i}].{id_field}")
-                      for i, x in enumerate(ids.tolist())]
-        rules = (
-            [_rule_id(r, f"deletions[{i}].rule") for i, r in enumerate(frame["rule"].tolist())]
-            if "rule" in frame.columns
-            else [""] * n
-        )
-        due = (
-            to_days(frame["due_date"], zone=self._zone, column="due_date").tolist()
-            if "due_date" in frame.columns
-            else [NO_DATE] * n
-        )
-        if "deleted_at" in frame.columns:
-            deleted = [_seconds(v, self._zone, f"deletions[{i}].deleted_at")
-                       for i, v in enumerate(frame["deleted_at"].tolist())]
-        else:
-            now = _seconds(None, self._zone, "deleted_at")
-            deleted = [now] * n
-        return [_entry(t) for t in self._handle.append_all(record_ids, rules, due, deleted)]
+                items.append(item)
+            n = len(items)
+            fields = ["id" if "record_id" not in item and "id" in item else "record_id"
+                      for item in items]
+            for i, (item, id_field) in enumerate(zip(items, fields)):
+                if id_field not in item:
+                    raise InvalidArgumentError(f"deletions[{i}].record_id is missing")
+            ids = [item[f] for item, f in zip(items, fields)]
+            rules = [item.get("rule") for item in items]
+            dates = np.empty(n, dtype=object)
+            for i, item in enumerate(items):
+                dates[i] = item.get("due_date")
+            times = [item.get("deleted_at") for item in items]
+        record_ids = [_record_id(x, f"deletions[{i}].{f}")
+                      for i, (x, f) in enumerate(zip(ids, fields))]
+        rule_ids = [_rule_id(r, f"deletions[{i}].rule") for i, r in enumerate(rules)]
+        due = (to_days(dates, zone=self._zone, column="due_date").tolist() if dates is not None
+               else [NO_DATE] * n)
+        now = _seconds(None, self._zone, "deleted_at")
+        deleted = [now if v is None else _seconds(v, self._zone, f"deletions[{i}].deleted_at")
+                   for i, v in enumerate(times)]
+        return [_entry(t) for t in self._handle.append_all(record_ids, rule_ids, due, deleted)]
 
     @staticmethod
     def verify(
@@ -1677,10 +1787,10 @@ class DeletionLog:
             DataLossError: the chain is broken (naming the entry).
             InvalidArgumentError: an empty path or one with a NUL byte.
         """
-        import pandas as pd
+        pd = _optional.pandas("DeletionLog.read")
         raw = _args.path(path, "path")
         rows = [_entry(t) for t in _gdprkit.read_deletion_log(raw, _key_bytes(key))]
-        frame: pd.DataFrame = pd.DataFrame(
+        frame: pandas.DataFrame = pd.DataFrame(
             [r.__dict__ for r in rows],
             columns=["seq", "record_id", "rule_id", "due_date", "deleted_at", "hash", "line"],
         )

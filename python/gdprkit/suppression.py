@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import collections.abc
 import dataclasses
-import math
 from dataclasses import dataclass, field
 from typing import (
     TYPE_CHECKING,
@@ -65,6 +64,7 @@ if TYPE_CHECKING:  # imported when a table is protected: `import gdprkit` stays 
     import os
 
     import numpy as np
+    import pandas
     import pandas as pd
     from matplotlib.axes import Axes  # optional: only to plot
 
@@ -605,7 +605,7 @@ def _excel_value(v: Any) -> Any:
     """A published value for a worksheet cell: a number, or the marker text."""
     if isinstance(v, str):
         return v
-    if v is None or _is_missing(v):
+    if _optional.is_na(v):
         return None
     f = float(v)
     return int(f) if f.is_integer() else f
@@ -647,7 +647,7 @@ def _crosstab_html(result: SuppressionResult, ct: pd.DataFrame, max_rows: Option
         codes = list(label) if isinstance(label, tuple) else [label]
         shown = ["\u00a0\u00a0" * depth[d].get(_code_str(c), 0) + _code_str(c)
                  for d, c in zip(names, codes)]
-        rows.append(shown + ["" if _is_missing(v) else _number_text(v) for v in values])
+        rows.append(shown + ["" if _optional.is_na(v) else _number_text(v) for v in values])
     columns = names + [_code_str(c) for c in ct.columns]
     return _display.table(columns, rows, max_rows=max_rows if max_rows is not None else len(rows))
 
@@ -728,18 +728,10 @@ def _hierarchy_pairs(dim: str, spec: HierarchySpec, total: str) -> List[Tuple[st
             )
         code, parent = pair
         code = _args.check_unicode(_code_str(code), f"a code of dimension {dim!r}")
-        parent = "" if _is_missing(parent) else _args.check_unicode(
+        parent = "" if _optional.is_na(parent) else _args.check_unicode(
             _code_str(parent), f"a parent code of dimension {dim!r}")
         out.append((code, parent))
     return out
-
-
-def _is_missing(v: Any) -> bool:
-    import pandas as pd
-
-    if v is None or v is pd.NA or v is pd.NaT:
-        return True
-    return isinstance(v, float) and math.isnan(v)
 
 
 def _code_str(v: Any) -> str:
@@ -1274,7 +1266,7 @@ def suppress(
     the "gdprkit" logger records the counts and the time at INFO. The same
     frame gives the same pattern on every run (row order does not matter).
     """
-    import pandas as pd
+    pd = _optional.pandas("suppress")
 
     if isinstance(linked, pd.DataFrame) or not isinstance(linked, collections.abc.Sequence):
         raise ArgumentTypeError(
@@ -1286,7 +1278,7 @@ def suppress(
     options = _options(method, cost, time_limit, effort, optimal_max_cells, audit, missing)
     all_dims = _all_dims(dims)
 
-    def table_of(frame: pd.DataFrame, d: List[str], v: str) -> _Table:
+    def table_of(frame: pandas.DataFrame, d: List[str], v: str) -> _Table:
         # A frame's hierarchies: those of its dimensions (and any that name
         # no dimension at all, which _Table refuses by name).
         hier = None if hierarchies is None else {
@@ -1430,7 +1422,7 @@ def audit_suppression(
     "audit"). Other arguments and errors as :func:`suppress`.
     """
     import numpy as np
-    import pandas as pd
+    pd = _optional.pandas("audit_suppression")
 
     dims, value = _check_frame(df, dims, value)
     if isinstance(suppressed, str):

@@ -59,7 +59,7 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, List, Literal, Optional, Sequence, Tuple, Union, overload
 
-from . import _args, _display, _gdprkit, _log, _progress
+from . import _args, _display, _gdprkit, _log, _optional, _progress
 from ._errors import ArgumentTypeError, InvalidArgumentError, UnauthenticatedError
 from .identifiers import (
     ERROR_MODES,
@@ -363,9 +363,9 @@ class Vault:
         """The domains as a pandas DataFrame, one row per domain: ``name``,
         ``description``, ``scheme``, ``key_version``, ``created`` (UTC) and
         ``tokens``. Read-only."""
-        import pandas as pd
+        pd = _optional.pandas("Vault.domains_frame")
 
-        df: pd.DataFrame = pd.DataFrame(
+        df: pandas.DataFrame = pd.DataFrame(
             self._h.list_domains(),
             columns=["name", "description", "scheme", "key_version", "created", "tokens"])
         df["created"] = pd.to_datetime(df["created"], unit="s", utc=True)
@@ -678,14 +678,14 @@ class Vault:
         ``"genidentifikation"``), ``actor``, ``domain``, ``target_domain``,
         ``reason``, ``count``, ``key_version``, ``chain``."""
         language = _args.language(lang)
-        import pandas as pd
+        pd = _optional.pandas("Vault.audit_frame")
 
         rows = self._h.read_audit(
             _args.integer(from_seq, "from_seq", 0, _args.INT64_MAX),
             _args.INT64_MAX if limit is None else _args.integer(limit, "limit", 0, _args.INT64_MAX))
         cols = ["seq", "time", "op", "actor", "domain", "target_domain", "reason", "count",
                 "key_version", "chain"]
-        df: pd.DataFrame = pd.DataFrame(rows, columns=cols)
+        df: pandas.DataFrame = pd.DataFrame(rows, columns=cols)
         df["time"] = pd.to_datetime(df["time"], unit="us", utc=True)
         titles = {op: _gdprkit.audit_op_title(op, language) for op in set(df["op"])}
         df.insert(3, "title", [titles[op] for op in df["op"]])
