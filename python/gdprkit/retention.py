@@ -432,16 +432,8 @@ def _object_days(
         return _datetime64_days(
             np.array(_with_none(arr, missing).tolist(), dtype="datetime64[D]"), column, labels
         )
-    if pd is not None and kind in ("datetime", "datetime64"):
-        try:
-            ts = pd.to_datetime(pd.Series(_with_none(arr, missing), dtype="object"))
-        except (ValueError, TypeError):
-            try:
-                ts = pd.to_datetime(pd.Series(_with_none(arr, missing), dtype="object"), utc=True)
-            except (ValueError, TypeError) as e:
-                raise RetentionInputError(
-                    f"column {column!r}: cannot read the dates: {e}", column=column
-                ) from None
+    ts = _pandas_times(arr, missing, column) if kind in ("datetime", "datetime64") else None
+    if pd is not None and ts is not None:
         if isinstance(ts.dtype, pd.DatetimeTZDtype):
             ts = _to_naive(ts, zone)
         return _datetime64_days(ts.to_numpy(), column, labels)
@@ -461,6 +453,31 @@ def _object_days(
     for row in np.flatnonzero(~is_text & ~missing):
         out[row] = _day_of(arr[row], zone, column, labels, int(row))
     return out
+
+
+def _pandas_times(arr: "np.ndarray[Any, Any]", missing: "np.ndarray[Any, Any]",
+                  column: Optional[str]) -> Optional["pd.Series[Any]"]:
+    """Times (datetime, Timestamp, datetime64) as a datetime64 Series read by
+    pandas (loaded: `kind` came from it), with a zone when they have zones;
+    None when civil times and times with a zone are mixed (pandas would read
+    the civil ones as UTC): they are read one by one."""
+    import pandas as pd
+
+    values = pd.Series(_with_none(arr, missing), dtype="object")
+    times: pd.Series[Any]
+    try:
+        times = pd.to_datetime(values)
+        return times
+    except (ValueError, TypeError):
+        pass  # several offsets, or civil times among times with a zone
+    if any(isinstance(v, np.datetime64) or v.utcoffset() is None for v in arr[~missing]):
+        return None
+    try:
+        times = pd.to_datetime(values, utc=True)
+        return times
+    except (ValueError, TypeError) as e:
+        raise RetentionInputError(
+            f"column {column!r}: cannot read the dates: {e}", column=column) from None
 
 
 def _text_days(

@@ -243,6 +243,10 @@ def test_results_do_not_depend_on_pandas(tmp_path: pathlib.Path) -> None:
             ["2025-11-30", "2025-02-30"],
             ["2025-11-30", None, 20251130],
             ["2025-11-30", dt.date(2025, 1, 1), "2025-02-30"],
+            # Civil times among times with a zone: each its own date.
+            [dt.datetime(2025, 3, 29, 23, 30),
+             dt.datetime(2025, 3, 29, 23, 30, tzinfo=dt.timezone.utc)],
+            [np.datetime64("2025-03-29T23:30"), dt.datetime(2025, 3, 29, 23, 30)],
         ]
         for values in inputs:
             try:
@@ -262,6 +266,8 @@ def test_results_do_not_depend_on_pandas(tmp_path: pathlib.Path) -> None:
                               "February 2025 has 28 days"]
     assert without[9][0] == "RetentionInputError" and "type int is not a date" in without[9][1]
     assert without[10][2] == 2  # the row of the whole column, also among mixed kinds
+    assert without[11][0] == [20176, 20177]  # 23:30 in Copenhagen; 23:30Z is 00:30 there
+    assert without[12][0] == [20176, 20176]
 
 
 # Every public call that takes or gives a DataFrame, by the name its error
