@@ -149,6 +149,13 @@ depends_on gdprkit-cpp-dev "gdprkit-dev \(= ${VERSION//./\\.}\)" || fail "gdprki
 depends_on gdprkit-cpp-dev 'libabsl-dev \(>= .*\)' || fail "gdprkit-cpp-dev does not depend on libabsl-dev"
 echo "  gdprkit Depends: $(field gdprkit Depends)"
 echo "  gdprkit-cpp-dev Depends: $(field gdprkit-cpp-dev Depends)"
+# Built with the dependencies linked in (GDPRKIT_DEPS_PREFIX), the binaries
+# need glibc and libgcc_s alone.
+BUNDLED=$(cache GDPRKIT_DEPS_PREFIX)
+if [ -n "$BUNDLED" ]; then
+  others=$(field gdprkit Depends | tr ',' '\n' | sed 's/^ *//; s/ .*//' | grep -Evx 'libc6|libgcc-s1' || true)
+  [ -z "$others" ] || fail "built with GDPRKIT_DEPS_PREFIX, gdprkit still depends on: $others"
+fi
 if depends_on gdprkit-dev '(lib(absl|protobuf|sodium|sqlite)|coinor).*'; then
   fail "gdprkit-dev, for C programs, depends on a C++ dependency's package: $(field gdprkit-dev Depends)"
 fi
@@ -221,6 +228,10 @@ echo "  ldd $SO:"; sed 's/^/    /' "$WORK/ldd.txt"
 if grep -q 'not found' "$WORK/ldd.txt"; then fail "$SO needs a library that is not there (above)"; fi
 awk '$2 == "=>" && $3 !~ /^\/(usr\/)?lib(64|32|x32)?\// {print; bad = 1} END {exit bad}' "$WORK/ldd.txt" \
   || fail "$SO loads a library from outside the system's library directories (above)"
+if [ -n "$BUNDLED" ]; then
+  awk '$1 !~ /^(linux-vdso|libc|libm|libgcc_s|libpthread|libdl|\/lib64\/ld-linux-x86-64)\.so/ {print; bad = 1}
+       END {exit bad}' "$WORK/ldd.txt" || fail "built with GDPRKIT_DEPS_PREFIX, $SO needs more than glibc and libgcc_s (above)"
+fi
 if [ "$(cache GDPRKIT_BUILD_TOOLS)" != OFF ]; then
   [ "$(command -v gdprkit)" = /usr/bin/gdprkit ] || fail "gdprkit on PATH is $(command -v gdprkit), not /usr/bin/gdprkit"
   gdprkit version | grep -F "$VERSION" >/dev/null || fail "/usr/bin/gdprkit version does not say $VERSION"
