@@ -90,7 +90,10 @@ def test_kdf_matches_libsodium():
     lib = ctypes.util.find_library("sodium")
     if lib is None:
         pytest.skip("libsodium is not installed as a shared library")
-    sodium = ctypes.CDLL(lib)
+    try:
+        sodium = ctypes.CDLL(lib)
+    except OSError as e:  # scripts/test_wheel.sh hides the system's copy
+        pytest.skip(f"libsodium cannot be loaded: {e}")
     assert sodium.sodium_init() >= 0
     for subkey_id, context in [(0, b"KDF test"), (1, b"gdkpsch2"), (2, b"gdkpsch2"),
                                (2**64 - 1, b"\x00\x01zz\xffabc")]:

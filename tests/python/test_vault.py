@@ -437,8 +437,25 @@ def test_rekey_on_a_healthy_vault(vault):
         vault.rekey("check")  # type: ignore[misc]  # keyword-only
 
 
+# A reader of the vault file in another process, holding a read transaction
+# (an old snapshot) until its standard input closes. Another *process*: SQLite
+# coordinates connections through POSIX locks, which do not separate two
+# copies of SQLite in one process (Python's sqlite3 module and the SQLite the
+# wheel's extension carries; docs/vault.md).
+_SNAPSHOT_READER = """
+import sqlite3, sys
+reader = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True, isolation_level=None)
+reader.execute("BEGIN")
+reader.execute("SELECT count(*) FROM sqlite_master").fetchone()
+print("holding", flush=True)
+sys.stdin.read()
+reader.close()
+"""
+
+
 def test_erasure_report_says_whether_the_wal_was_truncated(path):
-    import sqlite3
+    import subprocess
+    import sys
 
     with Vault.create(path, passphrase=PW, kdf="tests_only", busy_timeout_ms=200) as v:
         v.create_domain(DOMAIN)
@@ -448,17 +465,18 @@ def test_erasure_report_says_whether_the_wal_was_truncated(path):
         v.tokenise(CPR, domain=DOMAIN)
         # A reader in another connection holds an old snapshot: the log
         # cannot be checkpointed and truncated after the erasure.
-        reader = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+        reader = subprocess.Popen([sys.executable, "-c", _SNAPSHOT_READER, str(path)],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         try:
-            reader.execute("BEGIN")
-            reader.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            assert reader.stdout is not None and reader.stdout.readline().strip() == "holding"
             v.tokenise(["311299-1234"], domain="klynge-aarhus-2026")
             r = v.erase(CPR[2])
             assert r.tokens_erased == 1 and r.wal_truncated is False
             assert "wal_truncated=False" in repr(r)
             assert v.checkpoint(wait=0.05) is False  # the reader still holds the log
         finally:
-            reader.close()
+            reader.communicate(input="", timeout=60)
+        assert reader.returncode == 0
         assert v.checkpoint() is True
         assert not os.path.exists(path + "-wal") or os.path.getsize(path + "-wal") == 0
         with pytest.raises(gdprkit.InvalidArgumentError, match="wait"):
