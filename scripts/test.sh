@@ -2,13 +2,22 @@
 # Every test of gdprkit, on a fresh machine: installs what it needs, then
 #  0. the static checks (scripts/lint.sh): ruff, mypy --strict, clang-format,
 #     the include graph of the areas, no block copied between doors;
-#  1. builds (RelWithDebInfo, benchmarks included) and runs the C++
-#     (GoogleTest), C ABI, CLI and install/consumer tests with CTest;
-#  2. pip-installs the Python package into a fresh virtual environment, checks
-#     python/gdprkit/_gdprkit.pyi against the installed extension
-#     (scripts/check_stubs.py) and runs pytest against the installed package;
-#  3. builds with clang, AddressSanitizer + UndefinedBehaviorSanitizer and
-#     runs the C++ and C tests again, then runs each libFuzzer target briefly.
+#  1. builds the dependencies the shipped binaries carry (scripts/build_deps.sh:
+#     Abseil, protobuf, COIN-OR from Debian's sources, static and PIC), then
+#     gdprkit with them (RelWithDebInfo, benchmarks included), and runs the
+#     C++ (GoogleTest), C ABI (C, ctypes, Java FFM), CLI and install/consumer
+#     tests with CTest; then the Debian packages (scripts/test_deb.sh: built
+#     with CPack, installed with dpkg, a C program and a CMake consumer built
+#     against them, removed), and the C library (through ctypes) and the CLI
+#     in a Debian 11 root made by debootstrap: glibc 2.31, older than this
+#     machine's (scripts/test_old_glibc.sh);
+#  2. builds the sdist and the manylinux wheel (scripts/build_wheel.sh), installs
+#     the wheel into a fresh virtual environment and runs pytest against it with
+#     the system's copies of the dependencies hidden (scripts/test_wheel.sh),
+#     and checks python/gdprkit/_gdprkit.pyi against the installed extension;
+#  3. builds with clang, AddressSanitizer + UndefinedBehaviorSanitizer (against
+#     the system's shared dependencies) and runs the C++ and C tests again,
+#     then runs each libFuzzer target briefly.
 # Every build is -Wall -Wextra -Werror on every target of ours (GDPRKIT_WERROR).
 # Exits non-zero when any check or test fails; a failed static check lets the
 # builds and tests run first, so one run shows everything.
@@ -27,20 +36,18 @@ failed_checks=()
 step "0/3 static checks: ruff, mypy --strict, clang-format, architecture, duplicates"
 bash scripts/lint.sh || failed_checks+=("static checks (scripts/lint.sh)")
 
-step "1/3 build (-Werror) and CTest (C++, C ABI, CLI, install)"
-bash scripts/build.sh -DGDPRKIT_BUILD_BENCHMARKS=ON
+step "1/3 dependencies, build (-Werror), CTest (C++, C ABI, CLI, install), Debian packages"
+bash scripts/build_deps.sh
+bash scripts/build.sh -DGDPRKIT_BUILD_BENCHMARKS=ON -DGDPRKIT_DEPS_PREFIX="$ROOT/build/deps"
 ctest --test-dir build/release --output-on-failure -j"$JOBS"
+bash scripts/test_deb.sh build/release
+bash scripts/test_old_glibc.sh build/release
 
-step "2/3 pip install . into the virtual environment, then pytest against it"
-# .venv is made by setup.sh with the build backend, so the build needs no
-# download; the package is reinstalled from this checkout each run.
-# Warnings are errors here too: the extension, the core and the CLI as pip
-# builds them (scikit-build-core takes -C cmake.define.X=Y like -DX=Y).
-.venv/bin/python -m pip install -q --no-build-isolation --no-deps --force-reinstall \
-  --config-settings=build-dir=build/pip --config-settings=cmake.define.GDPRKIT_WERROR=ON . \
-  || { echo "pip install . failed"; exit 1; }
-bash scripts/lint.sh stubs || failed_checks+=("stub check (scripts/check_stubs.py)")
-(cd "$ROOT/tests/python" && "$ROOT/.venv/bin/python" -m pytest -q -p no:cacheprovider .)
+step "2/3 sdist and wheel, installed into a fresh venv, pytest with the dependencies hidden"
+bash scripts/build_wheel.sh
+bash scripts/test_wheel.sh
+bash scripts/lint.sh stubs build/wheel-venv/lib/python3*/site-packages/gdprkit/_gdprkit*.so \
+  || failed_checks+=("stub check (scripts/check_stubs.py)")
 
 step "3/3 ASan + UBSan build (clang), CTest, fuzzers"
 SAN=build/asan
