@@ -27,8 +27,8 @@
 # This installs into the running system, so it must run as root on a machine
 # that may be changed (CI); it is the stronger test than a scratch root
 # (dpkg --root): the packages' Depends are checked against the machine's own
-# packages, and the ldconfig trigger runs as it does for a user. Packages
-# named gdprkit* installed before are purged first, and again at the end,
+# packages, and the ldconfig trigger runs as it does for a user. The three
+# packages, when installed before, are purged first, and again at the end,
 # whatever the outcome. Runs of this script on one machine take turns (flock).
 # The .deb files stay in <build dir>/deb-packages.
 #
