@@ -5,7 +5,8 @@
 // the legal bases its purposes carry:
 //   - Validate(): what a data-protection officer would flag;
 //   - Rights(purpose): which data-subject rights apply, and why not where not;
-//   - MayAccess(principal, purpose): team isolation.
+//   - MayAccess(principal, purpose): team isolation;
+//   - releases(): what may leave the organisation (gdprkit/release_rules.h).
 //
 // A loaded Policy is immutable and safe to share between threads.
 #ifndef GDPRKIT_POLICY_H_
@@ -24,6 +25,7 @@
 #include "absl/types/span.h"
 #include "gdprkit/basis.h"
 #include "gdprkit/common.h"
+#include "gdprkit/release_rules.h"
 
 namespace gdprkit {
 
@@ -300,9 +302,14 @@ class Policy {
   absl::Span<const DataCategory> categories() const { return categories_; }
   absl::Span<const LegalReference> references() const { return references_; }
   absl::Span<const RetentionRuleRef> retention_rules() const { return retention_rules_; }
+  // What may leave the organisation (gdprkit/release_rules.h), in file order.
+  absl::Span<const Release> releases() const { return releases_; }
 
   // The purpose with this id (the first, should ids repeat), or nullptr.
   const Purpose* FindPurpose(std::string_view id) const;
+
+  // The release with this id (the first, should ids repeat), or nullptr.
+  const Release* FindRelease(std::string_view id) const;
 
   // The category with this key (built-in or declared), or nullptr.
   const DataCategory* FindCategory(std::string_view key) const;
@@ -319,6 +326,9 @@ class Policy {
   absl::StatusOr<const DataCategory*> GetCategory(std::string_view key) const;
   // The first rule with this id.
   absl::StatusOr<const RetentionRuleRef*> GetRetentionRule(std::string_view id) const;
+  // The first release with this id (`no release "x" in policy ...; did you
+  // mean ...?`).
+  absl::StatusOr<const Release*> GetRelease(std::string_view id) const;
   // Built-in (in `language`) or declared in references (as written).
   absl::StatusOr<std::string> GetBasisTitle(std::string_view code,
                                             Language language = Language::kEnglish) const;
@@ -362,6 +372,7 @@ class Policy {
   std::vector<DataCategory> categories_;  // built-in first, then declared
   std::vector<LegalReference> references_;
   std::vector<RetentionRuleRef> retention_rules_;
+  std::vector<Release> releases_;
   std::string schema_;
   // Line numbers of fields by path ("purposes[2].basis[1]"), where known.
   std::map<std::string, int, std::less<>> field_lines_;

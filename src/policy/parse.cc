@@ -169,6 +169,87 @@ void RecordTextLines(const pb::Message& msg, const pb::TextFormat::ParseInfoTree
   }
 }
 
+ColumnTreatment TreatmentOf(v1::ColumnTreatment t) {
+  switch (t) {
+    case v1::COLUMN_TREATMENT_UNSPECIFIED:
+      return ColumnTreatment::kUnspecified;
+    case v1::DROP:
+      return ColumnTreatment::kDrop;
+    case v1::KEEP:
+      return ColumnTreatment::kKeep;
+    case v1::PSEUDONYMISE:
+      return ColumnTreatment::kPseudonymise;
+    case v1::GENERALISE:
+      return ColumnTreatment::kGeneralise;
+    default:
+      return ColumnTreatment::kUnknown;
+  }
+}
+
+ReleasePrimaryRules RulesOf(const v1::PrimaryRules& r) {
+  ReleasePrimaryRules out;
+  if (r.has_threshold()) out.threshold = r.threshold();
+  out.threshold_hides_presence = r.threshold_hides_presence();
+  if (r.has_threshold_range_percent()) out.threshold_range_percent = r.threshold_range_percent();
+  for (const v1::DominanceRule& d : r.dominance()) {
+    out.dominance.push_back(ReleaseDominanceRule{d.n(), d.k()});
+  }
+  out.p_percent = r.p_percent();
+  if (r.has_q_percent()) out.q_percent = r.q_percent();
+  out.protect_zeros = r.protect_zeros();
+  if (r.has_zero_upper()) out.zero_upper = r.zero_upper();
+  if (r.has_manual_percent()) out.manual_percent = r.manual_percent();
+  return out;
+}
+
+Release ReleaseOf(const v1::Release& src) {
+  Release dst;
+  dst.id = src.id();
+  dst.title = src.title();
+  dst.description = src.description();
+  dst.purpose = src.purpose();
+  for (const v1::ReleaseColumn& c : src.columns()) {
+    ReleaseColumn col;
+    col.name = c.name();
+    col.treatment = TreatmentOf(c.treatment());
+    col.kind = c.kind();
+    col.domain = c.domain();
+    col.hierarchy = c.hierarchy();
+    if (c.has_level()) col.level = c.level();
+    col.free_text = c.free_text();
+    dst.columns.push_back(std::move(col));
+  }
+  for (const v1::ReleaseHierarchy& h : src.hierarchies()) {
+    ReleaseHierarchy hier;
+    hier.name = h.name();
+    hier.file = h.file();
+    for (const v1::Hierarchy::Code& code : h.codes()) {
+      hier.codes.push_back(ReleaseHierarchyCode{code.code(), code.parent()});
+    }
+    hier.total = h.total();
+    dst.hierarchies.push_back(std::move(hier));
+  }
+  if (src.has_table()) {
+    ReleaseTable table;
+    for (const v1::ReleaseDimension& d : src.table().dimensions()) {
+      table.dimensions.push_back(ReleaseDimension{d.column(), d.hierarchy()});
+    }
+    table.value = src.table().value();
+    dst.table = std::move(table);
+  }
+  if (src.has_extract()) {
+    ReleaseExtract extract;
+    extract.quasi_identifiers = ToVector(src.extract().quasi_identifiers());
+    if (src.extract().has_k()) extract.k = src.extract().k();
+    dst.extract = std::move(extract);
+  }
+  if (src.has_rules()) dst.rules = RulesOf(src.rules());
+  dst.max_age = src.max_age();
+  dst.date_column = src.date_column();
+  dst.source_text = src.source_text();
+  return dst;
+}
+
 bool LooksLikeJson(std::string_view text) {
   for (char c : text) {
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
@@ -378,6 +459,11 @@ std::shared_ptr<Policy> PolicyBuilder::FromProto(const v1::Policy& proto, std::s
     dst.direct_marketing = src.direct_marketing();
     dst.line = p->LineOf(absl::StrCat("purposes[", i, "]"));
     p->purposes_.push_back(std::move(dst));
+  }
+  for (int i = 0; i < proto.releases_size(); ++i) {
+    Release release = ReleaseOf(proto.releases(i));
+    release.line = p->LineOf(absl::StrCat("releases[", i, "]"));
+    p->releases_.push_back(std::move(release));
   }
   return p;
 }

@@ -38,6 +38,27 @@ const Purpose* Policy::FindPurpose(std::string_view id) const {
   return nullptr;
 }
 
+const Release* Policy::FindRelease(std::string_view id) const {
+  for (const Release& r : releases_) {
+    if (r.id == id) return &r;
+  }
+  return nullptr;
+}
+
+const ReleaseColumn* Release::FindColumn(std::string_view name) const {
+  for (const ReleaseColumn& c : columns) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
+const ReleaseHierarchy* Release::FindHierarchy(std::string_view name) const {
+  for (const ReleaseHierarchy& h : hierarchies) {
+    if (h.name == name) return &h;
+  }
+  return nullptr;
+}
+
 const DataCategory* Policy::FindCategory(std::string_view key) const {
   for (const DataCategory& c : categories_) {
     if (c.key == key) return &c;

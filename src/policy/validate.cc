@@ -21,7 +21,9 @@
 #include "absl/strings/str_cat.h"
 #include "common/sv.h"
 #include "common/text.h"
+#include "gdprkit/identifiers.h"
 #include "gdprkit/policy.h"
+#include "gdprkit/release_rules.h"
 #include "gdprkit/retention.h"
 
 namespace gdprkit {
@@ -474,6 +476,316 @@ void CheckPurposeAccess(const Policy& policy, const KnownNames& known, const Pur
   }
 }
 
+// ---- Releases --------------------------------------------------------------------
+
+// One release under check: where it is and how messages name it.
+struct ReleaseScope {
+  const Release& r;
+  std::string at;       // "releases[1]"
+  std::string label;    // `release "x"`, or "release #2" without an id
+  std::string purpose;  // the release's purpose id when it exists, else ""
+  FindingSink* sink;
+
+  ReleaseScope(const Release& release, std::size_t index, FindingSink* findings)
+      : r(release),
+        at(absl::StrCat("releases[", index, "]")),
+        label(release.id.empty() ? absl::StrCat("release #", index + 1)
+                                 : absl::StrCat("release ", Quote(release.id))),
+        sink(findings) {}
+
+  std::string Field(std::string_view name) const { return absl::StrCat(at, ".", AV(name)); }
+  // A finding about this release, with its purpose (when it exists).
+  void Add(Severity severity, std::string code, std::string field, std::string message) const {
+    sink->Add(severity, std::move(code), purpose, std::move(field), std::move(message));
+  }
+};
+
+std::vector<std::string_view> IdKindChoices() {
+  std::vector<std::string_view> names;
+  for (const IdKindInfo& k : kIdKinds) names.push_back(k.name);
+  return names;
+}
+
+// The purpose (release-unknown-purpose), and whether its CPR numbers stay
+// behind (release-national-id-not-removed). Sets s->purpose.
+void CheckReleasePurpose(const Policy& policy, ReleaseScope* s) {
+  const Release& r = s->r;
+  const Purpose* p = policy.FindPurpose(r.purpose);
+  if (p == nullptr) {
+    std::vector<std::string_view> ids;
+    for (const Purpose& q : policy.purposes()) ids.push_back(q.id);
+    s->Add(Severity::kError, "release-unknown-purpose", s->Field("purpose"),
+           r.purpose.empty() ? absl::StrCat(s->label, " names no purpose; every release serves one")
+                             : absl::StrCat(s->label, ": unknown purpose ", Quote(r.purpose),
+                                            DidYouMean(r.purpose, absl::MakeConstSpan(ids))));
+    return;
+  }
+  s->purpose = p->id;
+  std::uint8_t flags = kCategoryNone;
+  for (const std::string& key : p->categories) {
+    if (const DataCategory* c = policy.FindCategory(key)) flags |= c->flags;
+  }
+  if ((flags & kCategoryNationalId) == 0) return;
+  const bool removed = std::any_of(r.columns.begin(), r.columns.end(), [](const ReleaseColumn& c) {
+    return ParseIdKind(c.kind) == IdKind::kCpr &&
+           (c.treatment == ColumnTreatment::kDrop || c.treatment == ColumnTreatment::kPseudonymise);
+  });
+  if (!removed) {
+    s->Add(Severity::kError, "release-national-id-not-removed", s->Field("columns"),
+           absl::StrCat(s->label, ": purpose ", Quote(p->id), " processes CPR numbers, but no ",
+                        "column of kind \"cpr\" is dropped or pseudonymised; declare the CPR ",
+                        "column with kind: \"cpr\" and treatment DROP or PSEUDONYMISE"));
+  }
+}
+
+// Each column on its own (release-column-without-name, release-duplicate-column,
+// release-column-without-treatment, release-unknown-id-kind,
+// release-pseudonymise-incomplete, release-generalise-incomplete,
+// release-unknown-hierarchy, release-free-text-not-kept,
+// release-identifier-in-clear).
+void CheckReleaseColumns(const ReleaseScope& s) {
+  const Release& r = s.r;
+  std::unordered_map<std::string, std::size_t> seen;
+  std::vector<std::string_view> hierarchy_names;
+  for (const ReleaseHierarchy& h : r.hierarchies) hierarchy_names.push_back(h.name);
+  for (std::size_t i = 0; i < r.columns.size(); ++i) {
+    const ReleaseColumn& c = r.columns[i];
+    const std::string at = absl::StrCat(s.at, ".columns[", i, "]");
+    auto sub = [&](std::string_view name) { return absl::StrCat(at, ".", AV(name)); };
+    if (c.name.empty()) {
+      s.Add(Severity::kError, "release-column-without-name", at,
+            absl::StrCat(s.label, ": column #", i + 1, " has no name"));
+    } else if (auto [it, inserted] = seen.emplace(c.name, i); !inserted) {
+      s.Add(Severity::kError, "release-duplicate-column", at,
+            absl::StrCat(s.label, ": column ", Quote(c.name), " is declared twice (first as ",
+                         "column #", it->second + 1, ")"));
+    }
+    const std::string col =
+        c.name.empty() ? absl::StrCat("column #", i + 1) : absl::StrCat("column ", Quote(c.name));
+    if (c.treatment == ColumnTreatment::kUnspecified || c.treatment == ColumnTreatment::kUnknown) {
+      s.Add(Severity::kError, "release-column-without-treatment", sub("treatment"),
+            absl::StrCat(s.label, ": ", col, " states no treatment; write DROP, KEEP, ",
+                         "PSEUDONYMISE or GENERALISE"));
+    }
+    const std::optional<IdKind> kind = ParseIdKind(c.kind);
+    if (!c.kind.empty() && !kind.has_value()) {
+      s.Add(Severity::kError, "release-unknown-id-kind", sub("kind"),
+            absl::StrCat(s.label, ": ", col, ": unknown identifier kind ", Quote(c.kind),
+                         DidYouMean(c.kind, absl::MakeConstSpan(IdKindChoices()))));
+    }
+    if (c.treatment == ColumnTreatment::kPseudonymise && (c.domain.empty() || c.kind.empty())) {
+      s.Add(Severity::kError, "release-pseudonymise-incomplete",
+            sub(c.domain.empty() ? "domain" : "kind"),
+            absl::StrCat(s.label, ": ", col, " is pseudonymised but names no ",
+                         c.domain.empty() && c.kind.empty() ? "vault domain and no identifier kind"
+                         : c.domain.empty()                 ? "vault domain"
+                                                            : "identifier kind",
+                         " (domain, kind)"));
+    }
+    if (c.treatment == ColumnTreatment::kGeneralise) {
+      if (c.hierarchy.empty() || !c.level.has_value() || *c.level < 1) {
+        s.Add(Severity::kError, "release-generalise-incomplete",
+              sub(c.hierarchy.empty() ? "hierarchy" : "level"),
+              absl::StrCat(s.label, ": ", col, " is generalised but ",
+                           c.hierarchy.empty()    ? "names no hierarchy"
+                           : !c.level.has_value() ? "states no level"
+                                                  : "has a level below 1",
+                           "; give hierarchy and level (1 = the level just below the total)"));
+      }
+      if (!c.hierarchy.empty() && r.FindHierarchy(c.hierarchy) == nullptr) {
+        s.Add(Severity::kError, "release-unknown-hierarchy", sub("hierarchy"),
+              absl::StrCat(s.label, ": ", col, ": unknown hierarchy ", Quote(c.hierarchy),
+                           DidYouMean(c.hierarchy, absl::MakeConstSpan(hierarchy_names))));
+      }
+    }
+    const bool stated =
+        c.treatment != ColumnTreatment::kUnspecified && c.treatment != ColumnTreatment::kUnknown;
+    if (c.free_text && stated && c.treatment != ColumnTreatment::kKeep) {
+      s.Add(Severity::kError, "release-free-text-not-kept", sub("free_text"),
+            absl::StrCat(s.label, ": ", col, " is marked free text but is ",
+                         AV(ColumnTreatmentName(c.treatment)),
+                         "; only a KEEP column leaves as text to be scanned"));
+    }
+    if (kind.has_value() && c.treatment == ColumnTreatment::kKeep) {
+      s.Add(Severity::kError, "release-identifier-in-clear", sub("treatment"),
+            absl::StrCat(s.label, ": ", col, " holds identifiers (", AV(IdKindName(*kind)),
+                         ") and would leave in clear; DROP, PSEUDONYMISE or GENERALISE it"));
+    }
+  }
+}
+
+// Declared hierarchies: a name, exactly one source (release-invalid-hierarchy).
+void CheckReleaseHierarchies(const ReleaseScope& s) {
+  const Release& r = s.r;
+  std::unordered_set<std::string> names;
+  for (std::size_t i = 0; i < r.hierarchies.size(); ++i) {
+    const ReleaseHierarchy& h = r.hierarchies[i];
+    const std::string at = absl::StrCat(s.at, ".hierarchies[", i, "]");
+    std::string why;
+    if (h.name.empty()) {
+      why = absl::StrCat("hierarchy #", i + 1, " has no name");
+    } else if (!names.insert(h.name).second) {
+      why = absl::StrCat("hierarchy ", Quote(h.name), " is declared twice");
+    } else if (h.file.empty() == h.codes.empty()) {
+      why = absl::StrCat("hierarchy ", Quote(h.name), h.file.empty() ? " has neither" : " has both",
+                         " a file and inline codes; give exactly one");
+    }
+    if (!why.empty()) {
+      s.Add(Severity::kError, "release-invalid-hierarchy", at, absl::StrCat(s.label, ": ", why));
+    }
+  }
+}
+
+// A column the table or extract uses: declared, and not dropped
+// (release-undeclared-column, release-column-dropped).
+void CheckUsedColumn(const ReleaseScope& s, std::string_view name, std::string_view role,
+                     const std::string& field, bool may_be_dropped) {
+  const ReleaseColumn* c = s.r.FindColumn(name);
+  if (c == nullptr) {
+    std::vector<std::string_view> names;
+    for (const ReleaseColumn& col : s.r.columns) names.push_back(col.name);
+    s.Add(Severity::kError, "release-undeclared-column", field,
+          absl::StrCat(s.label, ": the ", AV(role), " ", Quote(name),
+                       " is not among the release's columns",
+                       DidYouMean(name, absl::MakeConstSpan(names))));
+  } else if (!may_be_dropped && c->treatment == ColumnTreatment::kDrop) {
+    s.Add(Severity::kError, "release-column-dropped", field,
+          absl::StrCat(s.label, ": the ", AV(role), " ", Quote(name),
+                       " is a DROP column, so it cannot leave; KEEP, GENERALISE or ",
+                       "PSEUDONYMISE it, or leave it out"));
+  }
+}
+
+// The shape: exactly one of table and extract, and what each uses
+// (release-table-or-extract, release-table-without-dimensions,
+// release-unknown-hierarchy, release-no-quasi-identifiers, release-invalid-k,
+// release-k-below-five, and the used columns).
+void CheckReleaseShape(const ReleaseScope& s) {
+  const Release& r = s.r;
+  if (r.table.has_value() == r.extract.has_value()) {
+    s.Add(Severity::kError, "release-table-or-extract", s.at,
+          absl::StrCat(s.label,
+                       r.table.has_value() ? " has both a table and an extract"
+                                           : " has neither a table nor an extract",
+                       "; a release is a published table or a microdata extract"));
+  }
+  if (r.table.has_value()) {
+    const ReleaseTable& t = *r.table;
+    const std::string at = s.Field("table");
+    if (t.dimensions.empty()) {
+      s.Add(Severity::kError, "release-table-without-dimensions", at,
+            absl::StrCat(s.label, ": the table has no dimensions"));
+    }
+    std::vector<std::string_view> hierarchy_names;
+    for (const ReleaseHierarchy& h : r.hierarchies) hierarchy_names.push_back(h.name);
+    for (std::size_t i = 0; i < t.dimensions.size(); ++i) {
+      const ReleaseDimension& d = t.dimensions[i];
+      const std::string dat = absl::StrCat(at, ".dimensions[", i, "]");
+      CheckUsedColumn(s, d.column, "table dimension", dat, false);
+      if (!d.hierarchy.empty() && r.FindHierarchy(d.hierarchy) == nullptr) {
+        s.Add(Severity::kError, "release-unknown-hierarchy", dat,
+              absl::StrCat(s.label, ": table dimension ", Quote(d.column), ": unknown hierarchy ",
+                           Quote(d.hierarchy),
+                           DidYouMean(d.hierarchy, absl::MakeConstSpan(hierarchy_names))));
+      }
+    }
+    if (!t.value.empty()) {
+      CheckUsedColumn(s, t.value, "value column", absl::StrCat(at, ".value"), false);
+    }
+  }
+  if (r.extract.has_value()) {
+    const ReleaseExtract& e = *r.extract;
+    const std::string at = s.Field("extract");
+    if (e.quasi_identifiers.empty()) {
+      s.Add(Severity::kError, "release-no-quasi-identifiers", at,
+            absl::StrCat(s.label, ": the extract names no quasi-identifiers, the columns ",
+                         "(age, sex, postcode, ...) whose combinations could single a person out"));
+    }
+    for (std::size_t i = 0; i < e.quasi_identifiers.size(); ++i) {
+      CheckUsedColumn(s, e.quasi_identifiers[i], "quasi-identifier",
+                      absl::StrCat(at, ".quasi_identifiers[", i, "]"), false);
+    }
+    if (!e.k.has_value() || *e.k < 2) {
+      s.Add(Severity::kError, "release-invalid-k", absl::StrCat(at, ".k"),
+            e.k.has_value()
+                ? absl::StrCat(s.label, ": k is ", *e.k,
+                               "; every combination of quasi-identifiers must be shared by at ",
+                               "least 2 rows, so k is at least 2")
+                : absl::StrCat(s.label, ": the extract states no k (every combination of ",
+                               "quasi-identifiers shared by at least k rows)"));
+    } else if (*e.k < 5) {
+      s.Add(Severity::kWarning, "release-k-below-five", absl::StrCat(at, ".k"),
+            absl::StrCat(s.label, ": k is ", *e.k, ", below five; the cluster guide asks for ",
+                         "\"mindst fem registreringer\" and five is the usual floor"));
+    }
+  }
+}
+
+// Maximum age (release-invalid-max-age, release-max-age-without-date-column,
+// release-date-column-without-max-age, and the date column).
+void CheckReleaseAge(const ReleaseScope& s) {
+  const Release& r = s.r;
+  if (!r.max_age.empty()) {
+    absl::StatusOr<Period> period = ParsePeriod(r.max_age);
+    if (!period.ok()) {
+      s.Add(Severity::kError, "release-invalid-max-age", s.Field("max_age"),
+            absl::StrCat(s.label, ": max_age: ", period.status().message()));
+    } else if (period->IsZero()) {
+      s.Add(Severity::kError, "release-invalid-max-age", s.Field("max_age"),
+            absl::StrCat(s.label, ": max_age is zero, which lets no row leave; write e.g. P5Y"));
+    }
+    if (r.date_column.empty()) {
+      s.Add(Severity::kError, "release-max-age-without-date-column", s.Field("max_age"),
+            absl::StrCat(s.label, " states a maximum age but no date_column to count it over"));
+    }
+  } else if (!r.date_column.empty()) {
+    s.Add(Severity::kError, "release-date-column-without-max-age", s.Field("date_column"),
+          absl::StrCat(s.label, " names a date_column but no max_age (e.g. \"P5Y\")"));
+  }
+  if (!r.date_column.empty()) {
+    CheckUsedColumn(s, r.date_column, "date column", s.Field("date_column"), true);
+  }
+}
+
+// Primary rules (release-invalid-threshold, release-invalid-dominance,
+// release-invalid-p-percent, release-invalid-rule-value): the ranges of
+// gdprkit/suppression.h's ApplyPrimaryRules, but a release may not switch
+// the threshold off.
+void CheckReleaseRules(const ReleaseScope& s) {
+  if (!s.r.rules.has_value()) return;
+  const ReleasePrimaryRules& rules = *s.r.rules;
+  const std::string at = s.Field("rules");
+  if (rules.threshold.has_value() && *rules.threshold < 1) {
+    s.Add(Severity::kError, "release-invalid-threshold", absl::StrCat(at, ".threshold"),
+          absl::StrCat(s.label, ": threshold is ", *rules.threshold,
+                       "; a released table keeps its threshold rule, at least 1 (the cluster ",
+                       "guide's is 5)"));
+  }
+  for (std::size_t i = 0; i < rules.dominance.size(); ++i) {
+    const ReleaseDominanceRule& d = rules.dominance[i];
+    if (d.n < 1 || !(d.k > 0 && d.k <= 100)) {
+      s.Add(Severity::kError, "release-invalid-dominance", absl::StrCat(at, ".dominance[", i, "]"),
+            absl::StrCat(s.label, ": dominance rule #", i + 1, " has n = ", d.n, " and k = ", d.k,
+                         "; n is at least 1 and k a percentage in (0, 100]"));
+    }
+  }
+  if (!(rules.p_percent >= 0 && rules.p_percent < 100) ||
+      (rules.q_percent.has_value() && !(*rules.q_percent > 0 && *rules.q_percent <= 100))) {
+    s.Add(Severity::kError, "release-invalid-p-percent", absl::StrCat(at, ".p_percent"),
+          absl::StrCat(s.label, ": p_percent must be in [0, 100) and q_percent in (0, 100]"));
+  }
+  const std::pair<const char*, std::optional<double>> percents[] = {
+      {"threshold_range_percent", rules.threshold_range_percent},
+      {"zero_upper", rules.zero_upper},
+      {"manual_percent", rules.manual_percent}};
+  for (const auto& [name, value] : percents) {
+    if (value.has_value() && !(*value >= 0)) {
+      s.Add(Severity::kError, "release-invalid-rule-value", absl::StrCat(at, ".", name),
+            absl::StrCat(s.label, ": ", name, " is negative"));
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<Finding> Policy::Validate() const {
@@ -497,6 +809,19 @@ std::vector<Finding> Policy::Validate() const {
     CheckPurposeRoleAndExceptions(scope, &sink);
     CheckPurposeRecipients(scope, &sink);
     CheckPurposeAccess(*this, known, scope, &sink);
+  }
+
+  CheckIds(
+      absl::MakeConstSpan(releases_), "release", "releases",
+      [](const Release& r) -> const std::string& { return r.id; }, &sink);
+  for (std::size_t i = 0; i < releases_.size(); ++i) {
+    ReleaseScope scope(releases_[i], i, &sink);
+    CheckReleasePurpose(*this, &scope);
+    CheckReleaseColumns(scope);
+    CheckReleaseHierarchies(scope);
+    CheckReleaseShape(scope);
+    CheckReleaseAge(scope);
+    CheckReleaseRules(scope);
   }
 
   std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {

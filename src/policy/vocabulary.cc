@@ -21,6 +21,7 @@
 #include "common/text.h"
 #include "gdprkit/basis.h"
 #include "gdprkit/policy.h"
+#include "gdprkit/release_rules.h"
 
 namespace gdprkit {
 namespace {
@@ -91,6 +92,18 @@ constexpr Named<ControllerRole> kControllerRoleNames[] = {
     {ControllerRole::kNotController, "not_controller"},
 };
 
+constexpr Named<ColumnTreatment> kColumnTreatmentNames[] = {
+    {ColumnTreatment::kUnspecified, "unspecified"},
+    {ColumnTreatment::kDrop, "drop"},
+    {ColumnTreatment::kKeep, "keep"},
+    {ColumnTreatment::kPseudonymise, "pseudonymise"},
+    {ColumnTreatment::kGeneralise, "generalise"},
+};
+constexpr Named<ColumnTreatment> kColumnTreatmentAliases[] = {
+    {ColumnTreatment::kPseudonymise, "pseudonymize"},
+    {ColumnTreatment::kGeneralise, "generalize"},
+};
+
 constexpr Named<Severity> kSeverityNames[] = {
     {Severity::kInfo, "info"},
     {Severity::kWarning, "warning"},
@@ -105,6 +118,14 @@ constexpr Titled<Severity> kSeverityTitles[] = {
     {Severity::kInfo, "info", "bemærkning"},
     {Severity::kWarning, "warning", "advarsel"},
     {Severity::kError, "error", "fejl"},
+};
+
+constexpr Titled<ColumnTreatment> kColumnTreatmentTitles[] = {
+    {ColumnTreatment::kUnspecified, "no treatment stated", "ingen behandling angivet"},
+    {ColumnTreatment::kDrop, "dropped", "udelades"},
+    {ColumnTreatment::kKeep, "kept as it is", "bevares uændret"},
+    {ColumnTreatment::kPseudonymise, "pseudonymised", "pseudonymiseres"},
+    {ColumnTreatment::kGeneralise, "generalised", "generaliseres"},
 };
 
 constexpr Titled<ErasureException> kErasureExceptionTitles[] = {
@@ -177,6 +198,56 @@ constexpr FindingCodeInfo kFindingCodes[] = {
     {"no-purposes", Severity::kError, "No processing purpose", "Intet behandlingsformål"},
     {"unknown-erasure-exception", Severity::kError, "Unknown erasure exception",
      "Ukendt undtagelse fra retten til sletning"},
+    {"release-unknown-purpose", Severity::kError, "Release of an unknown purpose",
+     "Udlevering for et ukendt formål"},
+    {"release-column-without-name", Severity::kError, "Release column without a name",
+     "Kolonne uden navn i udleveringsregel"},
+    {"release-duplicate-column", Severity::kError, "Column declared twice in a release",
+     "Kolonne angivet to gange i udleveringsregel"},
+    {"release-column-without-treatment", Severity::kError, "Release column without a treatment",
+     "Kolonne uden behandling i udleveringsregel"},
+    {"release-unknown-id-kind", Severity::kError, "Unknown identifier kind",
+     "Ukendt type identifikator"},
+    {"release-pseudonymise-incomplete", Severity::kError,
+     "Pseudonymisation without a vault domain or identifier kind",
+     "Pseudonymisering uden domæne eller type identifikator"},
+    {"release-generalise-incomplete", Severity::kError, "Generalisation without hierarchy or level",
+     "Generalisering uden hierarki eller niveau"},
+    {"release-unknown-hierarchy", Severity::kError, "Unknown hierarchy", "Ukendt hierarki"},
+    {"release-invalid-hierarchy", Severity::kError,
+     "Hierarchy without a name, a source, or with two sources",
+     "Hierarki uden navn eller kilde, eller med to kilder"},
+    {"release-free-text-not-kept", Severity::kError, "Free-text column that is not kept",
+     "Fritekstkolonne, der ikke bevares"},
+    {"release-table-or-extract", Severity::kError, "Not exactly one of table and extract",
+     "Ikke netop én af tabel og udtræk"},
+    {"release-table-without-dimensions", Severity::kError, "Table without dimensions",
+     "Tabel uden dimensioner"},
+    {"release-undeclared-column", Severity::kError, "Column used but not declared",
+     "Kolonne bruges uden at være angivet"},
+    {"release-column-dropped", Severity::kError, "Dropped column used in the table or extract",
+     "Udeladt kolonne bruges i tabel eller udtræk"},
+    {"release-invalid-k", Severity::kError, "k below 2 or not stated",
+     "k under 2 eller ikke angivet"},
+    {"release-no-quasi-identifiers", Severity::kError, "Extract without quasi-identifiers",
+     "Udtræk uden kvasi-identifikatorer"},
+    {"release-invalid-max-age", Severity::kError, "Invalid maximum data age",
+     "Ugyldig maksimal alder for data"},
+    {"release-max-age-without-date-column", Severity::kError, "Maximum age without a date column",
+     "Maksimal alder uden datokolonne"},
+    {"release-date-column-without-max-age", Severity::kError, "Date column without a maximum age",
+     "Datokolonne uden maksimal alder"},
+    {"release-invalid-threshold", Severity::kError, "Threshold below 1", "Tærskelværdi under 1"},
+    {"release-invalid-dominance", Severity::kError, "Dominance rule out of range",
+     "Dominansregel uden for gyldigt interval"},
+    {"release-invalid-p-percent", Severity::kError, "p% rule out of range",
+     "p%-regel uden for gyldigt interval"},
+    {"release-invalid-rule-value", Severity::kError, "Primary-rule percentage out of range",
+     "Procentsats i primærregel uden for gyldigt interval"},
+    {"release-identifier-in-clear", Severity::kError, "Identifier column released in clear",
+     "Identifikatorkolonne udleveres i klartekst"},
+    {"release-national-id-not-removed", Severity::kError, "CPR numbers not removed from a release",
+     "Personnumre fjernes ikke fra udleveringen"},
     {"legitimate-interest-without-balancing-test", Severity::kWarning,
      "Legitimate interest without a balancing test", "Legitim interesse uden interesseafvejning"},
     {"consent-without-mechanism", Severity::kWarning,
@@ -202,6 +273,7 @@ constexpr FindingCodeInfo kFindingCodes[] = {
      "Oplysningernes dataansvarlige er ikke angivet"},
     {"sensitive-data-published", Severity::kWarning, "Sensitive data published",
      "Følsomme oplysninger offentliggøres"},
+    {"release-k-below-five", Severity::kWarning, "k below five", "k under fem"},
     {"custom-retention-event", Severity::kInfo, "The controller's own retention event",
      "Egen hændelse i opbevaringsregel"},
     {"condition-without-special-category", Severity::kInfo,
@@ -275,6 +347,15 @@ GDPRKIT_DEFINE_NAMES(ControllerRole, ControllerRole, kControllerRoleNames, "cont
 
 GDPRKIT_DEFINE_NAMES(Severity, Severity, kSeverityNames, "finding severity")
 
+// ---- gdprkit/release_rules.h ----------------------------------------------------
+
+GDPRKIT_DEFINE_NAMES_WITH_ALIASES(ColumnTreatment, ColumnTreatment, kColumnTreatmentNames,
+                                  kColumnTreatmentAliases, "column treatment")
+
+std::string_view ColumnTreatmentTitle(ColumnTreatment treatment, Language language) {
+  return internal::TitleOf<ColumnTreatment>(kColumnTreatmentTitles, treatment, language);
+}
+
 std::string_view SeverityTitle(Severity s, Language language) {
   return internal::TitleOf<Severity>(kSeverityTitles, s, language);
 }
@@ -325,6 +406,13 @@ absl::StatusOr<const RetentionRuleRef*> Policy::GetRetentionRule(std::string_vie
     ids.push_back(r.id);
   }
   return NotInPolicy("no retention rule", id, *this, ids);
+}
+
+absl::StatusOr<const Release*> Policy::GetRelease(std::string_view id) const {
+  if (const Release* r = FindRelease(id)) return r;
+  std::vector<std::string_view> ids;
+  for (const Release& r : releases_) ids.push_back(r.id);
+  return NotInPolicy("no release", id, *this, ids);
 }
 
 absl::StatusOr<std::string> Policy::GetBasisTitle(std::string_view code, Language language) const {
