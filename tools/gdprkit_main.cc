@@ -3,6 +3,7 @@
 //   gdprkit policy check FILE...            findings per file, exit 1 on errors
 //   gdprkit policy rights FILE [--purpose ID]  rights matrix with reasons
 //   gdprkit policy purposes FILE            purposes with bases and titles
+//   gdprkit policy releases FILE            release rules: columns, shape, rules
 //   gdprkit version | help [COMMAND...]
 //
 // Commands live in one table (Commands()): each has a family ("policy", or
@@ -35,6 +36,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "cli.h"
 #include "cli_csv.h"
 #include "common/text.h"
@@ -647,6 +649,153 @@ int RunPolicyPurposes(const Invocation& inv) {
 }
 
 // ---------------------------------------------------------------------------
+// policy releases
+// ---------------------------------------------------------------------------
+
+std::string ReleaseShape(const Release& r) {
+  return r.table.has_value() == r.extract.has_value() ? "invalid"
+         : r.table.has_value()                        ? "table"
+                                                      : "extract";
+}
+
+// What a column names beyond its treatment: "kind=cpr domain=d hierarchy=h level=1 free_text".
+std::string ColumnDetails(const ReleaseColumn& c) {
+  std::vector<std::string> parts;
+  if (!c.kind.empty()) parts.push_back(Str("kind=", c.kind));
+  if (!c.domain.empty()) parts.push_back(Str("domain=", c.domain));
+  if (!c.hierarchy.empty()) parts.push_back(Str("hierarchy=", c.hierarchy));
+  if (c.level.has_value()) parts.push_back(Str("level=", *c.level));
+  if (c.free_text) parts.push_back("free_text");
+  return Join(parts, " ");
+}
+
+// The primary rules as the fields that are set: "threshold=5 dominance=1:80 p_percent=10".
+std::string RulesDetails(const Release& r) {
+  if (!r.rules.has_value()) return r.table.has_value() ? "(suppression defaults)" : "";
+  const ReleasePrimaryRules& rules = *r.rules;
+  std::vector<std::string> parts;
+  if (rules.threshold.has_value()) parts.push_back(Str("threshold=", *rules.threshold));
+  for (const ReleaseDominanceRule& d : rules.dominance) {
+    parts.push_back(absl::StrCat("dominance=", d.n, ":", d.k));
+  }
+  if (rules.p_percent != 0) parts.push_back(absl::StrCat("p_percent=", rules.p_percent));
+  if (rules.q_percent.has_value()) parts.push_back(absl::StrCat("q_percent=", *rules.q_percent));
+  if (rules.protect_zeros) parts.push_back("protect_zeros");
+  return Join(parts, " ");
+}
+
+std::string HierarchySource(const Release& r, const std::string& name) {
+  const ReleaseHierarchy* h = r.FindHierarchy(name);
+  if (h == nullptr) return name;
+  return h->file.empty() ? Str(name, " (", h->codes.size(), " codes inline)")
+                         : Str(name, " (", h->file, ")");
+}
+
+std::vector<std::string> DimensionTexts(const Release& r) {
+  std::vector<std::string> out;
+  if (!r.table.has_value()) return out;
+  for (const ReleaseDimension& d : r.table->dimensions) {
+    out.push_back(d.hierarchy.empty() ? d.column
+                                      : Str(d.column, " by ", HierarchySource(r, d.hierarchy)));
+  }
+  return out;
+}
+
+int RunPolicyReleases(const Invocation& inv) {
+  const std::optional<Titles> titles = TitlesOf(inv, "policy releases");
+  if (!titles.has_value()) return kExitUsage;
+  const Language lang = titles->language;
+  std::shared_ptr<const Policy> policy = LoadSingle(inv);
+  if (policy == nullptr) return kExitUsage;
+  const auto releases = policy->releases();
+
+  Output out;
+  switch (inv.OutputFormat()) {
+    case Format::kText: {
+      out.Cat("Releases: ", Plain(policy->source_name()), "\n");
+      for (const Release& r : releases) {
+        out.Cat("\n", Plain(r.id.empty() ? "(no id)" : r.id), " (", ReleaseShape(r), "; purpose ",
+                Plain(r.purpose), r.line > 0 ? Str("; line ", r.line) : "", ")\n");
+        if (!r.title.empty()) out.Cat("  ", Plain(r.title), "\n");
+        std::size_t width = DisplayWidth("column");
+        for (const ReleaseColumn& c : r.columns)
+          width = std::max(width, DisplayWidth(Plain(c.name)));
+        for (const ReleaseColumn& c : r.columns) {
+          const std::string treatment = titles->in_text
+                                            ? std::string(ColumnTreatmentTitle(c.treatment, lang))
+                                            : std::string(ColumnTreatmentName(c.treatment));
+          out.Cat(TrimRight(Str("  ", PadRight(Plain(c.name), width), "  ", PadRight(treatment, 14),
+                                "  ", Plain(ColumnDetails(c)))),
+                  "\n");
+        }
+        if (r.table.has_value()) {
+          out.Cat("  table: ", Plain(Join(DimensionTexts(r), " x ")),
+                  "; value: ", r.table->value.empty() ? "count of rows" : Plain(r.table->value),
+                  "\n");
+          out.Cat("  rules: ", RulesDetails(r), "\n");
+        }
+        if (r.extract.has_value()) {
+          out.Cat("  extract: quasi-identifiers ", Plain(Join(r.extract->quasi_identifiers, ", ")),
+                  "; k=", r.extract->k.has_value() ? Str(*r.extract->k) : "(none)", "\n");
+        }
+        if (!r.max_age.empty() || !r.date_column.empty()) {
+          out.Cat("  max_age: ", Plain(r.max_age), " over ", Plain(r.date_column), "\n");
+        }
+      }
+      out.Cat("\n", Plural(static_cast<int>(releases.size()), "release"), "\n");
+      break;
+    }
+    case Format::kJson: {
+      out.Cat("{\n  \"file\": ", JsonString(policy->source_name()), ",\n  \"releases\": [");
+      for (std::size_t i = 0; i < releases.size(); ++i) {
+        const Release& r = releases[i];
+        out.Cat(i == 0 ? "\n" : ",\n", "    {\"id\": ", JsonString(r.id),
+                ", \"title\": ", JsonString(r.title), ", \"purpose\": ", JsonString(r.purpose),
+                ", \"line\": ", r.line, ", \"shape\": ", JsonString(ReleaseShape(r)),
+                ", \"columns\": [");
+        for (std::size_t j = 0; j < r.columns.size(); ++j) {
+          const ReleaseColumn& c = r.columns[j];
+          out.Cat(j == 0 ? "" : ", ", "{\"name\": ", JsonString(c.name),
+                  ", \"treatment\": ", JsonString(ColumnTreatmentName(c.treatment)),
+                  ", \"treatment_title\": ", JsonString(ColumnTreatmentTitle(c.treatment, lang)),
+                  ", \"details\": ", JsonString(ColumnDetails(c)), "}");
+        }
+        out.Cat("], \"dimensions\": ", JsonStringArray(DimensionTexts(r)),
+                ", \"value\": ", JsonString(r.table.has_value() ? r.table->value : ""),
+                ", \"quasi_identifiers\": ",
+                JsonStringArray(r.extract.has_value() ? r.extract->quasi_identifiers
+                                                      : std::vector<std::string>{}),
+                ", \"k\": ",
+                r.extract.has_value() && r.extract->k.has_value() ? Str(*r.extract->k) : "null",
+                ", \"rules\": ", JsonString(RulesDetails(r)),
+                ", \"max_age\": ", JsonString(r.max_age),
+                ", \"date_column\": ", JsonString(r.date_column), "}");
+      }
+      out.Cat(releases.empty() ? "]\n}\n" : "\n  ]\n}\n");
+      break;
+    }
+    case Format::kCsv:
+      // One row per column of each release.
+      out.Put(CsvRow({"release", "purpose", "shape", "column", "treatment", "treatment_title",
+                      "details", "max_age", "date_column", "line"}));
+      for (const Release& r : releases) {
+        for (const ReleaseColumn& c : r.columns) {
+          out.Put(CsvRow({r.id, r.purpose, ReleaseShape(r), c.name,
+                          std::string(ColumnTreatmentName(c.treatment)),
+                          std::string(ColumnTreatmentTitle(c.treatment, lang)), ColumnDetails(c),
+                          r.max_age, r.date_column, r.line > 0 ? Str(r.line) : ""}));
+        }
+      }
+      break;
+  }
+  if (!out.FlushTo(stdout)) {
+    PrintError("cannot write to standard output");
+    return kExitUsage;
+  }
+  return kExitOk;
+}
+
+// ---------------------------------------------------------------------------
 // version, help
 // ---------------------------------------------------------------------------
 
@@ -726,11 +875,22 @@ const std::vector<Command>& Commands() {
        "With --lang, the text output also lists each basis code's title in that language.",
        {FormatOption(), LanguageOption()},
        RunPolicyPurposes},
+      {"policy",
+       "releases",
+       "FILE",
+       1,
+       1,
+       "List release rules: each column's treatment, the table or extract, rules, max age",
+       "What the policy lets leave (docs/policy.md, 'Release rules'). With --lang, text output\n"
+       "shows the treatments' titles in that language; JSON and CSV carry them beside the names.\n"
+       "Run 'gdprkit policy check' for what is wrong with them.",
+       {FormatOption(), LanguageOption()},
+       RunPolicyReleases},
       {"", "version", "", 0, 0, "Print the version", "", {}, RunVersion},
       {"", "help", "[COMMAND...]", 0, 2, "Show help for a command", "", {}, RunHelp},
   };
   static const bool kFamiliesAdded = [] {
-    for (auto* family : {&RetentionCommands, &SuppressionCommands, &VaultCommands}) {
+    for (auto* family : {&RetentionCommands, &SuppressionCommands, &VaultCommands, &ScanCommands}) {
       for (Command& c : family()) kCommands->push_back(std::move(c));
     }
     return true;
