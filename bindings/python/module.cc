@@ -22,6 +22,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -303,6 +304,95 @@ py::dict ToDict(const RetentionRuleRef& r) {
   return d;
 }
 
+// A release as plain values (gdprkit/release_rules.h): optional fields are
+// None when unset; the table, extract and rules None when absent.
+py::object NoneOr(const std::optional<int>& v) {
+  return v ? py::object(py::int_(*v)) : py::none();
+}
+py::object NoneOr(const std::optional<double>& v) {
+  return v ? py::object(py::float_(*v)) : py::none();
+}
+
+py::dict ToDict(const ReleaseColumn& c) {
+  py::dict d;
+  d["name"] = Str(c.name);
+  d["treatment"] = Name(ColumnTreatmentName(c.treatment));
+  d["kind"] = Str(c.kind);
+  d["domain"] = Str(c.domain);
+  d["hierarchy"] = Str(c.hierarchy);
+  d["level"] = NoneOr(c.level);
+  d["free_text"] = c.free_text;
+  return d;
+}
+
+py::dict ToDict(const ReleaseHierarchy& h) {
+  py::dict d;
+  d["name"] = Str(h.name);
+  d["file"] = Str(h.file);
+  py::list codes;
+  for (const ReleaseHierarchyCode& c : h.codes)
+    codes.append(py::make_tuple(Str(c.code), Str(c.parent)));
+  d["codes"] = codes;
+  d["total"] = Str(h.total);
+  return d;
+}
+
+py::dict ToDict(const ReleasePrimaryRules& r) {
+  py::dict d;
+  d["threshold"] = NoneOr(r.threshold);
+  d["threshold_hides_presence"] = r.threshold_hides_presence;
+  d["threshold_range_percent"] = NoneOr(r.threshold_range_percent);
+  py::list dominance;
+  for (const ReleaseDominanceRule& x : r.dominance) dominance.append(py::make_tuple(x.n, x.k));
+  d["dominance"] = dominance;
+  d["p_percent"] = r.p_percent;
+  d["q_percent"] = NoneOr(r.q_percent);
+  d["protect_zeros"] = r.protect_zeros;
+  d["zero_upper"] = NoneOr(r.zero_upper);
+  d["manual_percent"] = NoneOr(r.manual_percent);
+  return d;
+}
+
+py::dict ToDict(const Release& r) {
+  py::dict d;
+  d["id"] = Str(r.id);
+  d["title"] = Str(r.title);
+  d["description"] = Str(r.description);
+  d["purpose"] = Str(r.purpose);
+  py::list columns;
+  for (const ReleaseColumn& c : r.columns) columns.append(ToDict(c));
+  d["columns"] = columns;
+  py::list hierarchies;
+  for (const ReleaseHierarchy& h : r.hierarchies) hierarchies.append(ToDict(h));
+  d["hierarchies"] = hierarchies;
+  if (r.table.has_value()) {
+    py::list dims;
+    for (const ReleaseDimension& x : r.table->dimensions) {
+      dims.append(py::make_tuple(Str(x.column), Str(x.hierarchy)));
+    }
+    py::dict t;
+    t["dimensions"] = dims;
+    t["value"] = Str(r.table->value);
+    d["table"] = t;
+  } else {
+    d["table"] = py::none();
+  }
+  if (r.extract.has_value()) {
+    py::dict e;
+    e["quasi_identifiers"] = Strings(r.extract->quasi_identifiers);
+    e["k"] = NoneOr(r.extract->k);
+    d["extract"] = e;
+  } else {
+    d["extract"] = py::none();
+  }
+  d["rules"] = r.rules.has_value() ? py::object(ToDict(*r.rules)) : py::none();
+  d["max_age"] = Str(r.max_age);
+  d["date_column"] = Str(r.date_column);
+  d["source_text"] = Str(r.source_text);
+  d["line"] = r.line;
+  return d;
+}
+
 // (severity, code, purpose_id, field, message, file, line)
 py::tuple ToTuple(const Finding& f) {
   return py::make_tuple(Str(SeverityName(f.severity)), Str(f.code), Str(f.purpose_id), Str(f.field),
@@ -469,9 +559,15 @@ py::dict PolicyTitles(const std::string& lang) {
       exceptions[Str(name)] = Str(ErasureExceptionTitle(e, language));
     }
   }
+  py::dict treatments;
+  for (std::string_view name : ColumnTreatmentNames()) {
+    treatments[Str(name)] =
+        Str(ColumnTreatmentTitle(ValueOrRaise(ParseColumnTreatment(name)), language));
+  }
   py::dict d;
   d["severity"] = severities;
   d["erasure_exception"] = exceptions;
+  d["column_treatment"] = treatments;
   return d;
 }
 
@@ -540,6 +636,12 @@ PYBIND11_MODULE(_gdprkit, m) {
       .def("references", [](const PolicyHandle& h) { return ToList(h.policy->references()); })
       .def("retention_rules",
            [](const PolicyHandle& h) { return ToList(h.policy->retention_rules()); })
+      .def("releases", [](const PolicyHandle& h) { return ToList(h.policy->releases()); })
+      .def("release_index",
+           [](const PolicyHandle& h, const std::string& id) {
+             const Release* r = ValueOrRaise(h.policy->GetRelease(id));
+             return static_cast<std::size_t>(r - h.policy->releases().data());
+           })
       .def("find_category",
            [](const PolicyHandle& h, const std::string& key) -> py::object {
              const DataCategory* c = h.policy->FindCategory(key);

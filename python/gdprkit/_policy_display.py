@@ -16,7 +16,7 @@ from . import _display
 from .basis import _bases, _titles, finding_title
 
 if TYPE_CHECKING:  # the displayed classes import this module
-    from .policy import Finding, Policy, Purpose, RightAssessment
+    from .policy import Finding, Policy, Purpose, Release, RightAssessment
 
 
 class Html:
@@ -57,6 +57,12 @@ def assessment_repr(a: "RightAssessment") -> str:
 def purpose_rights_repr(purpose_id: str, rights: Sequence["RightAssessment"]) -> str:
     return _display.one_line(
         "PurposeRights", purpose=purpose_id, applies=tuple(a.code for a in rights if a.applies))
+
+
+def release_repr(r: "Release") -> str:
+    return _display.one_line(
+        "Release", id=r.id, purpose=r.purpose, shape=r.shape, columns=len(r.columns),
+        max_age=r.max_age)
 
 
 # -- HTML ---------------------------------------------------------------------
@@ -152,3 +158,37 @@ def policy_html(policy: "Policy", lang: str) -> str:
                                 caption="Legal bases"))
     parts.append(findings_html(findings, lang))
     return _display.block("gdprkit.Policy", summary, *parts)
+
+
+def treatment_titles(lang: str) -> Dict[str, str]:
+    """{treatment name: title} in `lang`, from the core's table."""
+    return _titles("column_treatment", lang)
+
+
+def release_html(r: "Release", lang: str) -> str:
+    """One release: its columns (treatment titles in `lang`) and what leaves."""
+    titles = treatment_titles(lang)
+    rows: List[Tuple[str, ...]] = []
+    for c in r.columns:
+        details = [f"kind {c.kind}" if c.kind else "", f"domain {c.domain}" if c.domain else "",
+                   f"hierarchy {c.hierarchy}" if c.hierarchy else "",
+                   f"level {c.level}" if c.level is not None else "",
+                   "free text" if c.free_text else ""]
+        rows.append((c.name, titles.get(c.treatment, c.treatment),
+                     ", ".join(d for d in details if d)))
+    parts = [_display.table(["column", "treatment", ""], rows)]
+    facts: List[Tuple[str, str]] = [("purpose", r.purpose)]
+    if r.table is not None:
+        facts.append(("table", " x ".join(
+            f"{c} ({h})" if h else c for c, h in r.table.dimensions)))
+        facts.append(("value", r.table.value or "count of rows"))
+    if r.extract is not None:
+        facts.append(("quasi-identifiers", ", ".join(r.extract.quasi_identifiers)))
+        facts.append(("k", "" if r.extract.k is None else str(r.extract.k)))
+    if r.rules is not None and r.rules.threshold is not None:
+        facts.append(("threshold", str(r.rules.threshold)))
+    if r.max_age or r.date_column:
+        facts.append(("max age", f"{r.max_age} over {r.date_column}"))
+    parts.append(_display.table(["", ""], facts))
+    summary = f"{r.id}: {r.title}" if r.title else r.id
+    return _display.block("Release", summary, *parts)

@@ -75,6 +75,12 @@ __all__ = [
     "Finding",
     "RightAssessment",
     "PurposeRights",
+    "Release",
+    "ReleaseColumn",
+    "ReleaseHierarchy",
+    "ReleaseTable",
+    "ReleaseExtract",
+    "ReleaseRules",
     "MAX_POLICY_BYTES",
 ]
 
@@ -315,6 +321,135 @@ class RetentionRule:
 
 
 @dataclass(frozen=True)
+class ReleaseColumn:
+    """One column of a release and what happens to it on its way out
+    (``docs/policy.md``, "Release rules").
+
+    Attributes:
+        name: the column's name in the data.
+        treatment: "drop", "keep", "pseudonymise", "generalise", or
+            "unspecified"/"unknown" (a finding of :meth:`Policy.validate`).
+        kind: the identifier kind the column holds ("cpr", "provider_number",
+            ...), as written; "" when it holds none.
+        domain: for "pseudonymise", the vault domain.
+        hierarchy, level: for "generalise", the hierarchy's name and the
+            level (1 = just below the total); level None when not given.
+        free_text: the column is free text, scanned for identifiers.
+    """
+
+    name: str
+    treatment: str
+    kind: str = ""
+    domain: str = ""
+    hierarchy: str = ""
+    level: Optional[int] = None
+    free_text: bool = False
+
+
+@dataclass(frozen=True)
+class ReleaseHierarchy:
+    """A classification of a release: a file (``.hrc`` or code,parent CSV,
+    relative to the policy file) or inline ``codes`` ((code, parent) pairs,
+    parent "" for the total)."""
+
+    name: str
+    file: str = ""
+    codes: Tuple[Tuple[str, str], ...] = ()
+    total: str = ""
+
+
+@dataclass(frozen=True)
+class ReleaseTable:
+    """A published table: its ``dimensions`` as (column, hierarchy name or
+    "" for flat) pairs and ``value``, the column summed per cell ("":
+    rows are counted)."""
+
+    dimensions: Tuple[Tuple[str, str], ...] = ()
+    value: str = ""
+
+
+@dataclass(frozen=True)
+class ReleaseExtract:
+    """A microdata extract: every combination of ``quasi_identifiers`` is
+    shared by at least ``k`` rows (None when not given)."""
+
+    quasi_identifiers: Tuple[str, ...] = ()
+    k: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class ReleaseRules:
+    """The primary suppression rules of a release's table, as written;
+    None fields take the suppression defaults (threshold 5, ...).
+    ``dominance`` is a tuple of (n, k percent) pairs."""
+
+    threshold: Optional[int] = None
+    threshold_hides_presence: bool = False
+    threshold_range_percent: Optional[float] = None
+    dominance: Tuple[Tuple[int, float], ...] = ()
+    p_percent: float = 0.0
+    q_percent: Optional[float] = None
+    protect_zeros: bool = False
+    zero_upper: Optional[float] = None
+    manual_percent: Optional[float] = None
+
+
+@dataclass(frozen=True)
+class Release:
+    """What a policy lets leave the organisation for a purpose
+    (``docs/policy.md``, "Release rules"): every column with its treatment,
+    a published ``table`` or a microdata ``extract`` (exactly one, else
+    :meth:`Policy.validate` says so), the table's primary ``rules`` and the
+    maximum age of the rows (``max_age``, an ISO 8601 period, over
+    ``date_column``). Read-only; a release holds no data values.
+    """
+
+    id: str
+    title: str = ""
+    description: str = ""
+    purpose: str = ""
+    columns: Tuple[ReleaseColumn, ...] = ()
+    hierarchies: Tuple[ReleaseHierarchy, ...] = ()
+    table: Optional[ReleaseTable] = None
+    extract: Optional[ReleaseExtract] = None
+    rules: Optional[ReleaseRules] = None
+    max_age: str = ""
+    date_column: str = ""
+    source_text: str = ""
+    line: Optional[int] = None
+
+    @property
+    def shape(self) -> str:
+        """"table", "extract", or "invalid" (both or neither)."""
+        if (self.table is None) == (self.extract is None):
+            return "invalid"
+        return "table" if self.table is not None else "extract"
+
+    def column(self, name: str) -> ReleaseColumn:
+        """The first column named `name`.
+
+        Raises:
+            KeyError: no such column.
+        """
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    def __repr__(self) -> str:
+        return _policy_display.release_repr(self)
+
+    def to_html(self, *, lang: str = "en") -> str:
+        """The release as an HTML table (its columns with their treatments'
+        titles in `lang`, the table or extract, the rules and the maximum
+        age), as Jupyter shows it. Everything from the policy is escaped."""
+        return _policy_display.release_html(self, _args.language(lang))
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+
+@dataclass(frozen=True)
 class Finding:
     """One thing validation flags (``docs/policy.md`` lists the codes).
 
@@ -458,6 +593,33 @@ def _rule(d: Mapping[str, Any]) -> RetentionRule:
         action=d["action"],
         ends_early=tuple(RetentionEvent(*e) for e in d["ends_early"]),
         extended_by=tuple(RetentionEvent(*e) for e in d["extended_by"]),
+    )
+
+
+def _release(d: Mapping[str, Any]) -> Release:
+    table = d["table"]
+    extract = d["extract"]
+    rules = d["rules"]
+    return Release(
+        id=d["id"],
+        title=d["title"],
+        description=d["description"],
+        purpose=d["purpose"],
+        columns=tuple(ReleaseColumn(**c) for c in d["columns"]),
+        hierarchies=tuple(
+            ReleaseHierarchy(h["name"], h["file"], tuple(tuple(c) for c in h["codes"]), h["total"])
+            for h in d["hierarchies"]
+        ),
+        table=None if table is None else ReleaseTable(
+            tuple(tuple(x) for x in table["dimensions"]), table["value"]),
+        extract=None if extract is None else ReleaseExtract(
+            tuple(extract["quasi_identifiers"]), extract["k"]),
+        rules=None if rules is None else ReleaseRules(
+            **{**rules, "dominance": tuple(tuple(x) for x in rules["dominance"])}),
+        max_age=d["max_age"],
+        date_column=d["date_column"],
+        source_text=d["source_text"],
+        line=d["line"] or None,
     )
 
 
@@ -720,6 +882,65 @@ class Policy:
             index = int(self._ext.retention_rule_index(_args.encode_name(rule_id)))
             found = self.retention_rules[index]
         return found
+
+    @property
+    def releases(self) -> Tuple[Release, ...]:
+        """What the policy lets leave the organisation (its release rules),
+        in file order."""
+        return self._cached(
+            "releases", lambda: tuple(_release(r) for r in self._handle.releases())
+        )
+
+    def release(self, release_id: str) -> Release:
+        """The release with this id (the first, should ids repeat).
+
+        Raises:
+            NotFoundError: unknown id, with the nearest ids (a :class:`KeyError`).
+            TypeError: ``release_id`` is not a str.
+        """
+        if not isinstance(release_id, str):
+            raise ArgumentTypeError(f"release id must be a str, not {type(release_id).__name__}")
+        by_id = self._cached("releases_by_id", lambda: _first_by(self.releases, "id"))
+        found = by_id.get(release_id)
+        if found is None:  # the core raises NotFoundError, naming the nearest ids
+            found = self.releases[int(self._handle.release_index(_args.encode_name(release_id)))]
+        return found
+
+    def releases_frame(self, *, lang: str = "en") -> "pandas.DataFrame":
+        """The release rules as a pandas DataFrame, one row per column of
+        each release, in file order.
+
+        Columns: ``release``, ``purpose``, ``shape`` ("table", "extract" or
+        "invalid"), ``column``, ``treatment`` (name), ``treatment_title`` (in
+        `lang`, "en" or "da"), ``kind``, ``domain``, ``hierarchy``, ``level``
+        (nullable integer), ``free_text``, ``dimension`` (the column is a
+        table dimension), ``quasi_identifier`` (an extract's), ``max_age``,
+        ``date_column``, ``line``. A release holds no data values, so
+        neither does the frame.
+        """
+        pd = _optional.pandas("Policy.releases_frame")
+        titles = _policy_display.treatment_titles(_args.language(lang))
+        columns = [
+            "release", "purpose", "shape", "column", "treatment", "treatment_title", "kind",
+            "domain", "hierarchy", "level", "free_text", "dimension", "quasi_identifier",
+            "max_age", "date_column", "line",
+        ]
+        rows = []
+        for r in self.releases:
+            dims = {c for c, _ in r.table.dimensions} if r.table is not None else set()
+            qis = set(r.extract.quasi_identifiers) if r.extract is not None else set()
+            for c in r.columns:
+                rows.append([
+                    r.id, r.purpose, r.shape, c.name, c.treatment,
+                    titles.get(c.treatment, ""), c.kind, c.domain, c.hierarchy, c.level,
+                    c.free_text, c.name in dims, c.name in qis, r.max_age, r.date_column, r.line,
+                ])
+        frame: pandas.DataFrame = pd.DataFrame(rows, columns=columns)
+        for name in ("free_text", "dimension", "quasi_identifier"):
+            frame[name] = frame[name].astype(bool)
+        for name in ("level", "line"):
+            frame[name] = frame[name].astype("Int64")
+        return frame
 
     def basis_title(self, code: str, *, lang: str = "en") -> str:
         """The title of a legal-basis code: built in (in `lang`, "en" or
