@@ -263,6 +263,7 @@ const std::vector<Command>& Commands();
 std::vector<Command> RetentionCommands();
 std::vector<Command> SuppressionCommands();
 std::vector<Command> VaultCommands();
+std::vector<Command> ScanCommands();
 
 // The --format option shared by the policy commands.
 inline OptionSpec FormatOption() {

@@ -129,6 +129,7 @@ struct PolicyHandle {
 void RegisterRetention(py::module_& m);
 void RegisterSuppression(py::module_& m);
 void RegisterVault(py::module_& m);
+void RegisterScan(py::module_& m);
 
 }  // namespace python
 }  // namespace gdprkit

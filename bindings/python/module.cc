@@ -605,6 +605,7 @@ PYBIND11_MODULE(_gdprkit, m) {
   RegisterRetention(m);
   RegisterSuppression(m);
   RegisterVault(m);
+  RegisterScan(m);
 
   m.def("_register_errors", &RegisterErrors, py::arg("factory"),
         py::arg("argument_type_error") = py::none(),

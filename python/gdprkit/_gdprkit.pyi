@@ -213,6 +213,19 @@ def nearest_names(
 def did_you_mean(wanted: str, candidates: Sequence[str], limit: int = 3) -> str: ...
 def quote_untrusted(text: str) -> str: ...
 
+# Identifiers in free text (bindings/python/scan.cc, gdprkit/scan.h). options:
+# (bitmask of kind numbers, 0 for the default kinds; (year, month, day) of
+# as_of or zeros for today in Denmark; require_modulus11). Counts: the raw
+# uint32 block, kind-major (len(scan_kinds()) x rows). Never a found value.
+_ScanOptions = Tuple[int, Tuple[int, int, int], bool]
+# [(kind number, marker)] in result order.
+def scan_kinds() -> List[Tuple[int, str]]: ...
+def scan_counts(texts: Sequence[Any], options: _ScanOptions) -> bytes: ...
+# (redacted texts, missing rows as they were; counts as scan_counts)
+def scan_redact(texts: Sequence[Any], options: _ScanOptions) -> Tuple[List[Any], bytes]: ...
+# [(byte offset, byte length, kind number)]
+def scan_spans(text: Union[str, bytes], options: _ScanOptions) -> List[Tuple[int, int, int]]: ...
+
 # Small-cell suppression (bindings/python/suppression.cc): one or more linked
 # tables as columns, loaded by the core (TablesFromColumns); per table a dict
 # of arrays by table position (see gdprkit/suppression.py). A table is

@@ -168,12 +168,15 @@ absl::StatusOr<IdScanner> IdScanner::Create(const ScanOptions& options) {
   IdKindSet known;
   for (IdKind k : kScanKinds) known.Add(k);
   if ((s.kinds_.bits() & ~known.bits()) != 0) {
-    if (s.kinds_.Has(IdKind::kOther)) {
-      return absl::InvalidArgumentError(
-          "scan: identifiers of kind \"other\" cannot be found in free text (they have no "
-          "form); choose among \"cpr\", \"cvr\", \"gln\", \"provider_number\" and \"sor\"");
-    }
-    return absl::InvalidArgumentError("scan: unknown identifier kind");
+    std::string valid;
+    for (IdKind k : kScanKinds)
+      valid += std::string(valid.empty() ? "" : ", ") + "\"" + std::string(IdKindName(k)) + "\"";
+    return absl::InvalidArgumentError(
+        absl::StrCat("scan: ",
+                     s.kinds_.Has(IdKind::kOther)
+                         ? "identifiers of kind \"other\" have no form to find in free text"
+                         : "unknown identifier kind",
+                     "; valid kinds: ", valid));
   }
   if (!options.as_of.empty() && !IsValidIdDate(options.as_of)) {
     return absl::InvalidArgumentError(absl::StrCat("scan: as_of is no date (", options.as_of.year,
