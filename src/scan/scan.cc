@@ -53,8 +53,10 @@ inline bool IsSeparatorCodePoint(std::uint32_t cp) {
          (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFF00 && cp <= 0xFF0F);
 }
 
-// Decodes the UTF-8 sequence at p[i..n); false when invalid.
-inline bool DecodeAt(const char* p, std::size_t n, std::size_t i, std::uint32_t* cp) {
+// Decodes the UTF-8 sequence at p[i..n) (its byte count to `length`); false
+// when invalid.
+inline bool DecodeAt(const char* p, std::size_t n, std::size_t i, std::uint32_t* cp,
+                     std::size_t* length = nullptr) {
   const unsigned char c = static_cast<unsigned char>(p[i]);
   std::size_t len;
   std::uint32_t v;
@@ -77,6 +79,7 @@ inline bool DecodeAt(const char* p, std::size_t n, std::size_t i, std::uint32_t*
     v = (v << 6) | (cc & 0x3Fu);
   }
   *cp = v;
+  if (length != nullptr) *length = len;
   return true;
 }
 
@@ -93,7 +96,10 @@ inline bool WordBefore(const char* p, std::size_t i) {
     ++back;
   }
   std::uint32_t cp = 0;
-  if (!DecodeAt(p, i, b, &cp)) return true;
+  std::size_t len = 0;
+  // The sequence must end right before i: a stray continuation byte after a
+  // complete character is invalid UTF-8, which counts as a letter.
+  if (!DecodeAt(p, i, b, &cp, &len) || b + len != i) return true;
   return !IsSeparatorCodePoint(cp);
 }
 

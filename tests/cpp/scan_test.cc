@@ -142,6 +142,10 @@ TEST(ScanTest, InvalidUtf8AroundCountsAsLetters) {
   EXPECT_THAT(Spans("0101901234"
                     "\xC3"),
               ElementsAre());
+  // NBSP followed by a stray continuation byte: invalid, so a letter.
+  EXPECT_THAT(Spans(std::string("\xC2\xA0\x80") + "0101901234"), ElementsAre());
+  EXPECT_THAT(Spans(std::string("\xC2\xA0") + "0101901234"),
+              ElementsAre(IdSpan{2, 10, IdKind::kCpr}));
   EXPECT_THAT(Spans(std::string_view("\0"
                                      "0101901234",
                                      11)),
