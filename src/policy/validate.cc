@@ -494,6 +494,12 @@ struct ReleaseScope {
         sink(findings) {}
 
   std::string Field(std::string_view name) const { return absl::StrCat(at, ".", AV(name)); }
+  // The names of the release's hierarchies, for "did you mean".
+  std::vector<std::string_view> HierarchyNames() const {
+    std::vector<std::string_view> names;
+    for (const ReleaseHierarchy& h : r.hierarchies) names.push_back(h.name);
+    return names;
+  }
   // A finding about this release, with its purpose (when it exists).
   void Add(Severity severity, std::string code, std::string field, std::string message) const {
     sink->Add(severity, std::move(code), purpose, std::move(field), std::move(message));
@@ -546,8 +552,7 @@ void CheckReleasePurpose(const Policy& policy, ReleaseScope* s) {
 void CheckReleaseColumns(const ReleaseScope& s) {
   const Release& r = s.r;
   std::unordered_map<std::string, std::size_t> seen;
-  std::vector<std::string_view> hierarchy_names;
-  for (const ReleaseHierarchy& h : r.hierarchies) hierarchy_names.push_back(h.name);
+  const std::vector<std::string_view> hierarchy_names = s.HierarchyNames();
   for (std::size_t i = 0; i < r.columns.size(); ++i) {
     const ReleaseColumn& c = r.columns[i];
     const std::string at = absl::StrCat(s.at, ".columns[", i, "]");
@@ -676,8 +681,7 @@ void CheckReleaseShape(const ReleaseScope& s) {
       s.Add(Severity::kError, "release-table-without-dimensions", at,
             absl::StrCat(s.label, ": the table has no dimensions"));
     }
-    std::vector<std::string_view> hierarchy_names;
-    for (const ReleaseHierarchy& h : r.hierarchies) hierarchy_names.push_back(h.name);
+    const std::vector<std::string_view> hierarchy_names = s.HierarchyNames();
     for (std::size_t i = 0; i < t.dimensions.size(); ++i) {
       const ReleaseDimension& d = t.dimensions[i];
       const std::string dat = absl::StrCat(at, ".dimensions[", i, "]");
