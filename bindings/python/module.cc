@@ -306,9 +306,7 @@ py::dict ToDict(const RetentionRuleRef& r) {
 
 // A release as plain values (gdprkit/release_rules.h): optional fields are
 // None when unset; the table, extract and rules None when absent.
-py::object NoneOr(const std::optional<int>& v) {
-  return v ? py::object(py::int_(*v)) : py::none();
-}
+py::object NoneOr(const std::optional<int>& v) { return v ? py::object(py::int_(*v)) : py::none(); }
 py::object NoneOr(const std::optional<double>& v) {
   return v ? py::object(py::float_(*v)) : py::none();
 }
