@@ -224,8 +224,8 @@ typedef int (*gdprkit_progress_fn)(void* context, const char* stage, int64_t don
 /* ---- The primitives, one header each ----------------------------------- */
 #include "gdprkit/c/policy.h"      /* NOLINT(build/include_subdir) */
 #include "gdprkit/c/retention.h"   /* NOLINT(build/include_subdir) */
+#include "gdprkit/c/scan.h"        /* NOLINT(build/include_subdir) */
 #include "gdprkit/c/suppression.h" /* NOLINT(build/include_subdir) */
 #include "gdprkit/c/vault.h"       /* NOLINT(build/include_subdir) */
-#include "gdprkit/c/scan.h"        /* NOLINT(build/include_subdir) */
 
 #endif /* GDPRKIT_H_ */

@@ -26,6 +26,7 @@ USES = {
     "retention": {"common", "policy", "retention_rules"},
     "suppression": {"common"},
     "vault": {"common"},
+    "scan": {"common"},
 }
 EVERYONE = {"identifiers", "names"}
 
@@ -34,6 +35,8 @@ EVERYONE = {"identifiers", "names"}
 PUBLIC = {
     "gdprkit/basis.h": "policy",
     "gdprkit/policy.h": "policy",
+    "gdprkit/release_rules.h": "policy",
+    "gdprkit/scan.h": "scan",
     "gdprkit/retention.h": "retention",
     "gdprkit/deletion_log.h": "retention",
     "gdprkit/suppression.h": "suppression",

@@ -53,7 +53,7 @@ from ._errors import (
 # an argument of the wrong type an ArgumentTypeError.
 _gdprkit._register_errors(_from_status, ArgumentTypeError)
 
-from . import identifiers, rules  # noqa: E402
+from . import identifiers, rules, scan  # noqa: E402
 from .basis import (  # noqa: E402 - after the errors are registered
     DataCategory,
     FindingCode,
@@ -81,6 +81,12 @@ from .policy import (  # noqa: E402
     Purpose,
     PurposeRights,
     Recipient,
+    Release,
+    ReleaseColumn,
+    ReleaseExtract,
+    ReleaseHierarchy,
+    ReleaseRules,
+    ReleaseTable,
     RetentionEvent,
     RetentionRule,
     RightAssessment,
@@ -98,6 +104,7 @@ from .retention import (  # noqa: E402
     sweep,
 )
 from .retention import report as sweep_report  # noqa: E402
+from .scan import SCAN_KINDS, ScanCounts, redact_identifiers, scan_identifiers  # noqa: E402
 from .suppression import (  # noqa: E402
     PUBLISHED_STATUSES,
     STATUSES,
@@ -185,6 +192,19 @@ __all__ = [
     "RightAssessment",
     "PurposeRights",
     "MAX_POLICY_BYTES",
+    # What a policy lets leave (release rules).
+    "Release",
+    "ReleaseColumn",
+    "ReleaseHierarchy",
+    "ReleaseTable",
+    "ReleaseExtract",
+    "ReleaseRules",
+    # Identifiers in free text.
+    "scan",
+    "scan_identifiers",
+    "redact_identifiers",
+    "ScanCounts",
+    "SCAN_KINDS",
     # Small-cell suppression.
     "suppress",
     "audit_suppression",

@@ -38,7 +38,8 @@ typedef struct gdprkit_scan_options {
 } gdprkit_scan_options;
 
 #define GDPRKIT_SCAN_OPTIONS_VERSION 1u
-#define GDPRKIT_SCAN_OPTIONS_INIT { GDPRKIT_SCAN_OPTIONS_VERSION, 0u, 0, (-2147483647 - 1) }
+#define GDPRKIT_SCAN_OPTIONS_INIT \
+  { GDPRKIT_SCAN_OPTIONS_VERSION, 0u, 0, (-2147483647 - 1) }
 /* GDPRKIT_SCAN_OPTIONS_INIT as a function, for FFI (see <gdprkit.h>). */
 GDPRKIT_API gdprkit_status gdprkit_scan_options_init(gdprkit_scan_options* out,
                                                      unsigned int version);
