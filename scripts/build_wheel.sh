@@ -40,7 +40,8 @@ wheel=(dist/gdprkit-*.whl)
 "$PY" -m auditwheel show "${wheel[0]}"
 # Nothing may have been bundled beside the extension: a gdprkit.libs/ folder
 # means a shared dependency slipped through.
-if "$PY" -m zipfile -l "${wheel[0]}" | grep -q '\.libs/'; then
+# (grep reads the whole listing: with pipefail, an early exit would fail it.)
+if "$PY" -m zipfile -l "${wheel[0]}" | grep '\.libs/' >/dev/null; then
   echo "build_wheel: auditwheel bundled shared libraries into the wheel:" >&2
   "$PY" -m zipfile -l "${wheel[0]}" | grep '\.libs/' >&2
   exit 1

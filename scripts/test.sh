@@ -2,22 +2,22 @@
 # Every test of gdprkit, on a fresh machine: installs what it needs, then
 #  0. the static checks (scripts/lint.sh): ruff, mypy --strict, clang-format,
 #     the include graph of the areas, no block copied between doors;
-#  1. builds the dependencies the shipped binaries carry (scripts/build_deps.sh:
-#     Abseil, protobuf, COIN-OR from Debian's sources, static and PIC), then
-#     gdprkit with them (RelWithDebInfo, benchmarks included), and runs the
-#     C++ (GoogleTest), C ABI (C, ctypes, Java FFM), CLI and install/consumer
-#     tests with CTest; then the Debian packages (scripts/test_deb.sh: built
-#     with CPack, installed with dpkg, a C program and a CMake consumer built
-#     against them, removed), and the C library (through ctypes) and the CLI
-#     in a Debian 11 root made by debootstrap: glibc 2.31, older than this
-#     machine's (scripts/test_old_glibc.sh);
-#  2. builds the sdist and the manylinux wheel (scripts/build_wheel.sh), installs
+#  1. builds with clang, AddressSanitizer + UndefinedBehaviorSanitizer (against
+#     the system's shared dependencies) and runs the C++ and C tests, then runs
+#     each libFuzzer target briefly;
+#  2. builds the dependencies the shipped binaries carry (scripts/build_deps.sh:
+#     Abseil, protobuf, COIN-OR from Debian's sources, static and PIC; started
+#     in the background at the beginning), then gdprkit with them
+#     (RelWithDebInfo, benchmarks included), and runs the C++ (GoogleTest), C
+#     ABI (C, ctypes, Java FFM), CLI and install/consumer tests with CTest; then
+#     the Debian packages (scripts/test_deb.sh: built with CPack, installed with
+#     dpkg, a C program and a CMake consumer built against them, removed), and
+#     the C library (through ctypes) and the CLI in a Debian 11 root made by
+#     debootstrap: glibc 2.31, older than this machine's (scripts/test_old_glibc.sh);
+#  3. builds the sdist and the manylinux wheel (scripts/build_wheel.sh), installs
 #     the wheel into a fresh virtual environment and runs pytest against it with
 #     the system's copies of the dependencies hidden (scripts/test_wheel.sh),
-#     and checks python/gdprkit/_gdprkit.pyi against the installed extension;
-#  3. builds with clang, AddressSanitizer + UndefinedBehaviorSanitizer (against
-#     the system's shared dependencies) and runs the C++ and C tests again,
-#     then runs each libFuzzer target briefly.
+#     and checks python/gdprkit/_gdprkit.pyi against the installed extension.
 # Every build is -Wall -Wextra -Werror on every target of ours (GDPRKIT_WERROR).
 # Exits non-zero when any check or test fails; a failed static check lets the
 # builds and tests run first, so one run shows everything.
@@ -25,7 +25,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 JOBS=$(nproc)
-FUZZ_SECONDS=${FUZZ_SECONDS:-30}
+FUZZ_SECONDS=${FUZZ_SECONDS:-20}
 start=$(date +%s)
 step() { echo; echo "=== [$(( $(date +%s) - start ))s] $* ==="; }
 
@@ -33,23 +33,25 @@ step "setup"
 bash scripts/setup.sh
 
 failed_checks=()
+# Beside steps 0 and 1, which do not need them: the static dependencies
+# (scripts/build_deps.sh; its configure scripts use one core) and the Debian 11
+# root of scripts/test_old_glibc.sh (network and disk). Their output is shown
+# when they are waited for.
+mkdir -p build
+bash scripts/build_deps.sh > build/test-deps.log 2>&1 & deps_pid=$!
+bash scripts/test_old_glibc.sh --prepare > build/test-bullseye.log 2>&1 & root_pid=$!
+trap 'kill "$deps_pid" "$root_pid" 2>/dev/null || true' EXIT
+wait_for() {  # wait_for <pid> <log> <what>
+  local status=0
+  wait "$1" || status=$?
+  cat "$2"
+  [ "$status" -eq 0 ] || { echo "$3 failed (exit $status)"; exit 1; }
+}
+
 step "0/3 static checks: ruff, mypy --strict, clang-format, architecture, duplicates"
 bash scripts/lint.sh || failed_checks+=("static checks (scripts/lint.sh)")
 
-step "1/3 dependencies, build (-Werror), CTest (C++, C ABI, CLI, install), Debian packages"
-bash scripts/build_deps.sh
-bash scripts/build.sh -DGDPRKIT_BUILD_BENCHMARKS=ON -DGDPRKIT_DEPS_PREFIX="$ROOT/build/deps"
-ctest --test-dir build/release --output-on-failure -j"$JOBS"
-bash scripts/test_deb.sh build/release
-bash scripts/test_old_glibc.sh build/release
-
-step "2/3 sdist and wheel, installed into a fresh venv, pytest with the dependencies hidden"
-bash scripts/build_wheel.sh
-bash scripts/test_wheel.sh
-bash scripts/lint.sh stubs build/wheel-venv/lib/python3*/site-packages/gdprkit/_gdprkit*.so \
-  || failed_checks+=("stub check (scripts/check_stubs.py)")
-
-step "3/3 ASan + UBSan build (clang), CTest, fuzzers"
+step "1/3 ASan + UBSan build (clang, the system's shared dependencies), CTest, fuzzers"
 SAN=build/asan
 if [ ! -f "$SAN/build.ninja" ]; then
   # Debug keeps assertions; -O1 (as the ASan documentation advises) makes the
@@ -75,6 +77,21 @@ for fuzzer in "$SAN"/tests/fuzz/*_fuzzer; do
      "$corpus" $( [ -d "$seeds" ] && echo "$seeds" ) > "$SAN/$name.log" 2>&1 \
     || { tail -n 60 "$SAN/$name.log"; echo "fuzzer $name found a crash"; exit 1; }
 done
+
+
+step "2/3 dependencies, build (-Werror), CTest (C++, C ABI, CLI, install), Debian packages, glibc 2.31"
+wait_for "$deps_pid" build/test-deps.log "scripts/build_deps.sh"
+bash scripts/build.sh -DGDPRKIT_BUILD_BENCHMARKS=ON -DGDPRKIT_DEPS_PREFIX="$ROOT/build/deps"
+ctest --test-dir build/release --output-on-failure -j"$JOBS"
+bash scripts/test_deb.sh build/release
+wait_for "$root_pid" build/test-bullseye.log "the Debian 11 root (scripts/test_old_glibc.sh --prepare)"
+bash scripts/test_old_glibc.sh build/release
+
+step "3/3 sdist and wheel, installed into a fresh venv, pytest with the dependencies hidden"
+bash scripts/build_wheel.sh
+bash scripts/test_wheel.sh
+bash scripts/lint.sh stubs build/wheel-venv/lib/python3*/site-packages/gdprkit/_gdprkit*.so \
+  || failed_checks+=("stub check (scripts/check_stubs.py)")
 
 if [ ${#failed_checks[@]} -gt 0 ]; then
   step "the tests passed, but these checks failed (see above): ${failed_checks[*]}"

@@ -11,30 +11,42 @@
 #   - the CLI: version, policy check and rights, a vault with pseudonyms and a
 #     check against the identifiers, suppression of the example table.
 #   scripts/test_old_glibc.sh [build dir, default build/release]
+#   scripts/test_old_glibc.sh --prepare    only make the Debian 11 root (the
+#                                          test command does it in the background)
 # Needs root (chroot, mount) and debootstrap (apt-get install debootstrap).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-BUILD=$(cd "${1:-build/release}" && pwd)
 CHROOT=${GDPRKIT_OLD_GLIBC_ROOT:-$ROOT/build/bullseye}
+prepare() {
+  command -v debootstrap >/dev/null || {
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >/dev/null; }
+  if [ ! -f "$CHROOT/.complete" ]; then
+    echo "test_old_glibc: debootstrap bullseye into $CHROOT"
+    rm -rf "$CHROOT"
+    mkdir -p "$(dirname "$CHROOT")"
+    debootstrap --variant=minbase --include=python3 bullseye "$CHROOT" http://deb.debian.org/debian \
+      >"$CHROOT.log" 2>&1 || { tail -20 "$CHROOT.log"; exit 1; }
+    touch "$CHROOT/.complete"
+  fi
+}
+if [ "${1:-}" = --prepare ]; then
+  prepare
+  exit 0
+fi
+BUILD=$(cd "${1:-build/release}" && pwd)
 for f in "$BUILD/libgdprkit.so.0" "$BUILD/gdprkit"; do
   [ -e "$f" ] || { echo "test_old_glibc: $f is missing (scripts/build.sh)" >&2; exit 1; }
 done
-if ! readelf -d "$BUILD/libgdprkit.so.0" | grep -q 'libgcc_s' \
-   || readelf -d "$BUILD/libgdprkit.so.0" | grep -q 'libprotobuf'; then
+# (grep without -q, here and below: with pipefail, a grep that stops reading
+# early would fail the pipeline through SIGPIPE.)
+needed=$(readelf -d "$BUILD/libgdprkit.so.0")
+if ! grep 'libgcc_s' <<<"$needed" >/dev/null || grep 'libprotobuf' <<<"$needed" >/dev/null; then
   echo "test_old_glibc: $BUILD was not built with -DGDPRKIT_DEPS_PREFIX (its library needs shared dependencies)" >&2
   exit 1
 fi
-command -v debootstrap >/dev/null || {
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >/dev/null; }
-if [ ! -f "$CHROOT/.complete" ]; then
-  echo "test_old_glibc: debootstrap bullseye into $CHROOT"
-  rm -rf "$CHROOT"
-  debootstrap --variant=minbase --include=python3 bullseye "$CHROOT" http://deb.debian.org/debian \
-    >"$ROOT/build/debootstrap.log" 2>&1 || { tail -20 "$ROOT/build/debootstrap.log"; exit 1; }
-  touch "$CHROOT/.complete"
-fi
-glibc=$(chroot "$CHROOT" /usr/bin/ldd --version | head -1 | awk '{print $NF}')
+prepare
+glibc=$(chroot "$CHROOT" /usr/bin/ldd --version | awk 'NR == 1 {print $NF}')
 echo "test_old_glibc: running on glibc $glibc (Debian $(cat "$CHROOT/etc/debian_version"))"
 
 # The repository at the same path inside the chroot (read-only), so the
