@@ -14,7 +14,8 @@
 #     dpkg, a C program and a CMake consumer built against them, removed), and
 #     the C library (through ctypes) and the CLI in a Debian 11 root made by
 #     debootstrap: glibc 2.31, older than this machine's (scripts/test_old_glibc.sh);
-#  3. builds the sdist and the manylinux wheel (scripts/build_wheel.sh), installs
+#  3. builds the sdist and the manylinux wheel (scripts/build_wheel.sh, in the
+#     background once the dependencies are there), installs
 #     the wheel into a fresh virtual environment and runs pytest against it with
 #     the system's copies of the dependencies hidden (scripts/test_wheel.sh),
 #     and checks python/gdprkit/_gdprkit.pyi against the installed extension.
@@ -25,7 +26,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 JOBS=$(nproc)
-FUZZ_SECONDS=${FUZZ_SECONDS:-20}
+FUZZ_SECONDS=${FUZZ_SECONDS:-15}
 start=$(date +%s)
 step() { echo; echo "=== [$(( $(date +%s) - start ))s] $* ==="; }
 
@@ -34,18 +35,30 @@ bash scripts/setup.sh
 
 failed_checks=()
 # Beside steps 0 and 1, which do not need them: the static dependencies
-# (scripts/build_deps.sh; its configure scripts use one core) and the Debian 11
-# root of scripts/test_old_glibc.sh (network and disk). Their output is shown
-# when they are waited for.
+# (scripts/build_deps.sh; its configure scripts use one core), then the sdist
+# and the wheel (scripts/build_wheel.sh, which needs them; the fuzzers of step
+# 1 leave a core free), and the Debian 11 root of scripts/test_old_glibc.sh
+# (network and disk). Their output is shown when they are waited for.
 mkdir -p build
-bash scripts/build_deps.sh > build/test-deps.log 2>&1 & deps_pid=$!
+rm -f build/test-deps.status
+(
+  status=0
+  bash scripts/build_deps.sh > build/test-deps.log 2>&1 || status=$?
+  echo "$status" > build/test-deps.status
+  [ "$status" -eq 0 ] && bash scripts/build_wheel.sh > build/test-wheel.log 2>&1
+) & ship_pid=$!
 bash scripts/test_old_glibc.sh --prepare > build/test-bullseye.log 2>&1 & root_pid=$!
-trap 'kill "$deps_pid" "$root_pid" 2>/dev/null || true' EXIT
+trap 'pkill -P "$ship_pid" 2>/dev/null || true; kill "$ship_pid" "$root_pid" 2>/dev/null || true' EXIT
 wait_for() {  # wait_for <pid> <log> <what>
   local status=0
   wait "$1" || status=$?
   cat "$2"
   [ "$status" -eq 0 ] || { echo "$3 failed (exit $status)"; exit 1; }
+}
+wait_for_deps() {  # the first half of the background build: the dependencies
+  while [ ! -s build/test-deps.status ] && kill -0 "$ship_pid" 2>/dev/null; do sleep 5; done
+  cat build/test-deps.log
+  [ "$(cat build/test-deps.status 2>/dev/null)" = 0 ] || { echo "scripts/build_deps.sh failed"; exit 1; }
 }
 
 step "0/3 static checks: ruff, mypy --strict, clang-format, architecture, duplicates"
@@ -80,7 +93,7 @@ done
 
 
 step "2/3 dependencies, build (-Werror), CTest (C++, C ABI, CLI, install), Debian packages, glibc 2.31"
-wait_for "$deps_pid" build/test-deps.log "scripts/build_deps.sh"
+wait_for_deps
 bash scripts/build.sh -DGDPRKIT_BUILD_BENCHMARKS=ON -DGDPRKIT_DEPS_PREFIX="$ROOT/build/deps"
 ctest --test-dir build/release --output-on-failure -j"$JOBS"
 bash scripts/test_deb.sh build/release
@@ -88,7 +101,7 @@ wait_for "$root_pid" build/test-bullseye.log "the Debian 11 root (scripts/test_o
 bash scripts/test_old_glibc.sh build/release
 
 step "3/3 sdist and wheel, installed into a fresh venv, pytest with the dependencies hidden"
-bash scripts/build_wheel.sh
+wait_for "$ship_pid" build/test-wheel.log "scripts/build_wheel.sh (after scripts/build_deps.sh)"
 bash scripts/test_wheel.sh
 bash scripts/lint.sh stubs build/wheel-venv/lib/python3*/site-packages/gdprkit/_gdprkit*.so \
   || failed_checks+=("stub check (scripts/check_stubs.py)")
