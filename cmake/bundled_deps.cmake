@@ -4,10 +4,12 @@
 # position-independent into a prefix; libsodium and SQLite come from Debian's
 # own static archives. With GDPRKIT_DEPS_PREFIX set, every gdprkit target
 # links those archives instead of the shared libraries, and the shipped
-# binaries (gdprkit_ship below: libgdprkit.so.0, the CLI, the Python
-# extension) also link libstdc++ statically and hide every symbol that came
-# from an archive (-Wl,--exclude-libs,ALL). What they then need at run time is
-# glibc (libc, libm) and libgcc_s: the manylinux policy's own libraries.
+# binaries (gdprkit_bundled_deps_ship below, called by CMakeLists.txt's
+# gdprkit_ship for libgdprkit.so.0, the CLI and the Python extension) also link
+# libstdc++ statically and hide every symbol that came from an archive
+# (-Wl,--exclude-libs,ALL). What they then need at run time is glibc (libc,
+# libm, libpthread, libdl) 2.28 or newer (cmake/glibc_compat.c) and libgcc_s:
+# the manylinux policy's own libraries.
 # Hidden copies cannot clash with another protobuf or Abseil in the same
 # process (a Python session that also imports another protobuf user, or a
 # practice system that links its own).
