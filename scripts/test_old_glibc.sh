@@ -54,11 +54,13 @@ echo "test_old_glibc: running on glibc $glibc (Debian $(cat "$CHROOT/etc/debian_
 unshare -m --propagation private bash -s -- "$CHROOT" "$ROOT" "$BUILD" <<'EOF'
 set -euo pipefail
 chroot_dir=$1 root=$2 build=$3
-mkdir -p "$chroot_dir$root" "$chroot_dir/proc"
-mount --bind "$root" "$chroot_dir$root"
-mount -o remount,bind,ro "$chroot_dir$root"
+# The scratch /tmp first: a repository under /tmp (a CI clone) is bound inside it.
+mkdir -p "$chroot_dir/proc"
 mount -t proc proc "$chroot_dir/proc"
 mount -t tmpfs tmpfs "$chroot_dir/tmp"
+mkdir -p "$chroot_dir$root"
+mount --bind "$root" "$chroot_dir$root"
+mount -o remount,bind,ro "$chroot_dir$root"
 run() { chroot "$chroot_dir" /usr/bin/env -i PATH=/usr/bin:/bin HOME=/tmp LANG=C.UTF-8 "$@"; }
 run env GDPRKIT_C_LIBRARY="$build/libgdprkit.so.0" python3 "$root/tests/python/test_ctypes.py"
 cli=$build/gdprkit
