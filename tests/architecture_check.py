@@ -27,6 +27,7 @@ USES = {
     "suppression": {"common"},
     "vault": {"common"},
     "scan": {"common"},
+    "release": {"common", "policy", "retention_rules", "retention", "suppression", "vault", "scan"},
 }
 EVERYONE = {"identifiers", "names"}
 
@@ -37,6 +38,7 @@ PUBLIC = {
     "gdprkit/policy.h": "policy",
     "gdprkit/release_rules.h": "policy",
     "gdprkit/scan.h": "scan",
+    "gdprkit/release.h": "release",
     "gdprkit/retention.h": "retention",
     "gdprkit/deletion_log.h": "retention",
     "gdprkit/suppression.h": "suppression",

@@ -27,6 +27,10 @@ std::string Quote(std::string_view s);
 // to its first 40 bytes (Excerpt).
 std::string QuoteUntrusted(std::string_view s);
 
+// True when `s` is well-formed UTF-8 (no overlong forms, surrogates or code
+// points above U+10FFFF).
+bool IsValidUtf8(std::string_view s);
+
 // The names of `candidates` nearest to `wanted` (gdprkit::NearestNames: edit
 // distance, case-insensitive; at most `limit`; only those with at most half
 // of the longer name wrong), as the one suffix every "unknown name" message
