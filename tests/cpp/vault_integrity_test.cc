@@ -30,23 +30,13 @@
 #include "absl/strings/str_split.h"
 #include "gdprkit/vault.h"
 #include "gtest/gtest.h"
+#include "sanitized.h"
 
 namespace gdprkit {
 namespace {
 
-// Under the sanitizers (several times slower) the harnesses take a seeded
-// quarter of their cases; the release build runs them all.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kSanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-#else
-constexpr bool kSanitized = false;
-#endif
+// Under the sanitizers the harnesses take a seeded quarter of their cases.
+using ::gdprkit::testing::kSanitized;
 
 std::string ReadAll(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
