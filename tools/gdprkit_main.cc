@@ -4,6 +4,7 @@
 //   gdprkit policy rights FILE [--purpose ID]  rights matrix with reasons
 //   gdprkit policy purposes FILE            purposes with bases and titles
 //   gdprkit policy releases FILE            release rules: columns, shape, rules
+//   gdprkit release check|prepare|verify|show|digest   the release gate (release_commands.cc)
 //   gdprkit version | help [COMMAND...]
 //
 // Commands live in one table (Commands()): each has a family ("policy", or
@@ -839,6 +840,9 @@ int RunHelp(const Invocation& inv) {
 
 }  // namespace
 
+// tools/release_commands.cc: `gdprkit release ...` (check, prepare, verify, show, digest).
+std::vector<Command> ReleaseCommands();
+
 const std::vector<Command>& Commands() {
   static std::vector<Command>* const kCommands = new std::vector<Command>{
       {"policy",
@@ -890,7 +894,8 @@ const std::vector<Command>& Commands() {
       {"", "help", "[COMMAND...]", 0, 2, "Show help for a command", "", {}, RunHelp},
   };
   static const bool kFamiliesAdded = [] {
-    for (auto* family : {&RetentionCommands, &SuppressionCommands, &VaultCommands, &ScanCommands}) {
+    for (auto* family : {&RetentionCommands, &SuppressionCommands, &VaultCommands, &ScanCommands,
+                         &ReleaseCommands}) {
       for (Command& c : family()) kCommands->push_back(std::move(c));
     }
     return true;
