@@ -28,7 +28,7 @@ using ::testing::Not;
 constexpr char kCpr[] = "0101001234";
 constexpr char kNotCpr[] = "3201991234";
 
-constexpr char kPolicy[] = R"txt(schema: "gdprkit.v1"
+constexpr char kPolicyTemplate[] = R"txt(schema: "gdprkit.v1"
 controller { name: "Klinikken" }
 teams { id: "research" }
 retention_rules { id: "r" period: "P5Y" }
@@ -50,16 +50,7 @@ releases {
   columns { name: "region" treatment: KEEP }
   columns { name: "age" treatment: GENERALISE hierarchy: "age" level: 1 }
   columns { name: "visit" treatment: DROP }
-  hierarchies {
-    name: "age"
-    codes { code: "Total" }
-    codes { code: "0-39" parent: "Total" }
-    codes { code: "40+" parent: "Total" }
-    codes { code: "20" parent: "0-39" }
-    codes { code: "30" parent: "0-39" }
-    codes { code: "50" parent: "40+" }
-    codes { code: "60" parent: "40+" }
-  }
+$AGE
   table {
     dimensions { column: "region" }
     dimensions { column: "age" hierarchy: "age" }
@@ -77,16 +68,7 @@ releases {
   columns { name: "region" treatment: KEEP }
   columns { name: "note" treatment: KEEP free_text: true }
   columns { name: "visit" treatment: DROP }
-  hierarchies {
-    name: "age"
-    codes { code: "Total" }
-    codes { code: "0-39" parent: "Total" }
-    codes { code: "40+" parent: "Total" }
-    codes { code: "20" parent: "0-39" }
-    codes { code: "30" parent: "0-39" }
-    codes { code: "50" parent: "40+" }
-    codes { code: "60" parent: "40+" }
-  }
+$AGE
   extract {
     quasi_identifiers: "age"
     quasi_identifiers: "sex"
@@ -97,6 +79,20 @@ releases {
   date_column: "visit"
 }
 )txt";
+
+// The age bands both releases generalise to (level 1: 0-39, 40+).
+constexpr char kAgeHierarchy[] = R"txt(  hierarchies {
+    name: "age"
+    codes { code: "Total" }
+    codes { code: "0-39" parent: "Total" }
+    codes { code: "40+" parent: "Total" }
+    codes { code: "20" parent: "0-39" }
+    codes { code: "30" parent: "0-39" }
+    codes { code: "50" parent: "40+" }
+    codes { code: "60" parent: "40+" }
+  })txt";
+
+const std::string kPolicy = absl::StrReplaceAll(kPolicyTemplate, {{"$AGE", kAgeHierarchy}});
 
 std::shared_ptr<const Policy> LoadPolicy(std::string_view text = kPolicy) {
   absl::StatusOr<std::shared_ptr<const Policy>> p =
