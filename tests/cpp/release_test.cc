@@ -5,9 +5,12 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <random>
+#include <set>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,7 +18,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/text_format.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "release/internal/policy_message.h"
 
 namespace gdprkit {
 namespace {
@@ -547,6 +553,454 @@ TEST(GroupSizes, StarIsAValueLikeOthers) {
   absl::StatusOr<std::vector<std::int64_t>> s = GroupSizes(f, {std::string("q")});
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(*s, (std::vector<std::int64_t>{2, 2, 1, 2, 2}));  // missing equals ""
+}
+
+// ---- PrepareRelease: the table -------------------------------------------------
+
+// Records for the cluster guide's "cluster-view": practices P01-P19 x five
+// age bands, counts from 0 to 14 (so some cells are small), a registration
+// date (some older than five years, some missing) and the CPR and provider
+// numbers the release drops.
+Frame ClusterRecords(int* old_rows, int* undated_rows) {
+  std::mt19937 rng(14);
+  const std::vector<std::string> bands = {"0-17", "18-39", "40-64", "65-79", "80+"};
+  std::vector<std::string> practice, age, registered, cpr, provider;
+  *old_rows = 0;
+  *undated_rows = 0;
+  for (int p = 1; p <= 19; ++p) {
+    for (const std::string& band : bands) {
+      const int n = static_cast<int>(rng() % 15);
+      for (int i = 0; i < n; ++i) {
+        practice.push_back(absl::StrCat(p < 10 ? "P0" : "P", p));
+        age.push_back(band);
+        const unsigned r = rng() % 20;
+        if (r == 0) {
+          registered.push_back("2019-06-30");
+          ++*old_rows;
+        } else if (r == 1) {
+          registered.push_back("<NA>");
+          ++*undated_rows;
+        } else {
+          registered.push_back("2024-01-15");
+        }
+        cpr.push_back(kCpr);
+        provider.push_back("012345");
+      }
+    }
+  }
+  Frame f;
+  f.columns.push_back(Text("patient_cpr", cpr));
+  f.columns.push_back(Text("provider_number", provider));
+  f.columns.push_back(Text("practice", practice));
+  f.columns.push_back(Text("age", age));
+  f.columns.push_back(Text("registered", registered));
+  return f;
+}
+
+std::shared_ptr<const Policy> Klyngeguide() {
+  absl::StatusOr<std::shared_ptr<const Policy>> p =
+      Policy::Load(std::string(GDPRKIT_EXAMPLES_DIR) + "/policies/klyngeguide.textproto");
+  EXPECT_TRUE(p.ok()) << p.status();
+  return *p;
+}
+
+PrepareOptions PrepareOn(DayNumber on = kOn) {
+  PrepareOptions o;
+  o.on = on;
+  return o;
+}
+
+TEST(PrepareRelease, ClusterTableSuppressesSmallCellsAndPassesTheAudit) {
+  auto policy = Klyngeguide();
+  int old_rows = 0, undated = 0;
+  const Frame records = ClusterRecords(&old_rows, &undated);
+  // The raw records fail the check: small cells, old rows, dropped columns.
+  absl::StatusOr<ReleaseCheck> before = CheckRelease(*policy, "cluster-view", records, On());
+  ASSERT_TRUE(before.ok()) << before.status();
+  EXPECT_TRUE(Has(*before, ReleaseProblem::kSmallCell));
+  EXPECT_TRUE(Has(*before, ReleaseProblem::kTooOld));
+
+  absl::StatusOr<PreparedRelease> out =
+      PrepareRelease(*policy, "cluster-view", records, PrepareOn());
+  ASSERT_TRUE(out.ok()) << out.status();
+  const ReleaseReport& rep = out->report;
+  EXPECT_EQ(rep.release, "cluster-view");
+  EXPECT_EQ(rep.purpose, "provider-level-statistics");
+  EXPECT_TRUE(rep.table);
+  EXPECT_EQ(rep.on, kOn);
+  EXPECT_EQ(rep.rows_in, static_cast<std::int64_t>(records.rows()));
+  EXPECT_EQ(rep.rows_too_old, old_rows);
+  EXPECT_EQ(rep.rows_missing_date, undated);
+  EXPECT_EQ(rep.columns_dropped,
+            (std::vector<std::string>{"patient_cpr", "provider_number", "registered"}));
+  // 19 practices + 6 clusters + 2 regions + total = 28 codes, 6 age codes.
+  EXPECT_EQ(rep.cells, 28 * 6);
+  EXPECT_GT(rep.cells_primary, 0);
+  EXPECT_GT(rep.cells_secondary, 0);
+  EXPECT_TRUE(rep.audit_passed);
+  EXPECT_THAT(rep.audit_text, HasSubstr("passed"));
+  EXPECT_TRUE(rep.check.passed) << AllMessages(rep.check);
+  EXPECT_EQ(rep.rows_out, rep.cells);
+  EXPECT_THAT(rep.policy_digest, ::testing::StartsWith("blake2b-256:"));
+  EXPECT_EQ(rep.policy_digest, PolicyDigest(*policy));
+
+  // The frame: practice, age, count, status; no published cell of 1 to 4;
+  // the published total counts the rows that are young enough.
+  const Frame& f = out->frame;
+  EXPECT_EQ(f.names(), (std::vector<std::string>{"practice", "age", "count", "status"}));
+  ASSERT_EQ(f.rows(), static_cast<std::size_t>(rep.cells));
+  int suppressed = 0;
+  for (std::size_t i = 0; i < f.rows(); ++i) {
+    const double v = f.columns[2].numbers[i];
+    const std::string_view status = f.columns[3].text(i);
+    if (status == "suppressed") {
+      ++suppressed;
+      EXPECT_TRUE(std::isnan(v));
+    } else {
+      EXPECT_EQ(status, "published");
+      EXPECT_FALSE(v > 0 && v < 5) << f.columns[0].text(i) << " x " << f.columns[1].text(i);
+    }
+    if (f.columns[0].text(i) == "Total" && f.columns[1].text(i) == "Total") {
+      EXPECT_EQ(v, static_cast<double>(records.rows() - old_rows - undated));
+    }
+  }
+  EXPECT_EQ(suppressed, rep.cells_primary + rep.cells_secondary);
+  absl::StatusOr<std::string> digest = ContentDigest(f);
+  ASSERT_TRUE(digest.ok());
+  EXPECT_EQ(rep.content_digest, *digest);
+
+  // Danish audit text.
+  PrepareOptions da = PrepareOn();
+  da.language = Language::kDanish;
+  absl::StatusOr<PreparedRelease> out_da = PrepareRelease(*policy, "cluster-view", records, da);
+  ASSERT_TRUE(out_da.ok());
+  EXPECT_NE(out_da->report.audit_text, rep.audit_text);
+  EXPECT_EQ(out_da->report.content_digest, rep.content_digest);
+}
+
+TEST(PrepareRelease, TableProgressStagesInOrder) {
+  auto policy = Klyngeguide();
+  int old_rows = 0, undated = 0;
+  const Frame records = ClusterRecords(&old_rows, &undated);
+  std::vector<std::string> stages;
+  PrepareOptions o = PrepareOn();
+  o.progress = [&](const Progress& p) {
+    if (stages.empty() || stages.back() != p.stage) stages.emplace_back(p.stage);
+    return true;
+  };
+  ASSERT_TRUE(PrepareRelease(*policy, "cluster-view", records, o).ok());
+  ASSERT_GE(stages.size(), 4u);
+  EXPECT_EQ(stages[0], "age");
+  EXPECT_EQ(stages[1], "tabulate");
+  EXPECT_EQ(stages[2], "primary");
+  EXPECT_EQ(stages.back(), "check");
+  o.progress = [](const Progress& p) { return p.stage != std::string_view("tabulate"); };
+  absl::StatusOr<PreparedRelease> cancelled = PrepareRelease(*policy, "cluster-view", records, o);
+  EXPECT_EQ(cancelled.status().code(), absl::StatusCode::kCancelled);
+  EXPECT_THAT(cancelled.status().message(), HasSubstr("tabulate"));
+}
+
+// ---- PrepareRelease: the extract -------------------------------------------------
+
+class PrepareExtract : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           absl::StrCat("release_test_", ::testing::UnitTest::GetInstance()->random_seed(), "_",
+                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    absl::StatusOr<std::unique_ptr<Vault>> v =
+        Vault::Create(VaultOptions()
+                          .set_path((dir_ / "vault.db").string())
+                          .set_passphrase("correct horse battery")
+                          .set_kdf_limits(KdfLimits::ForTestsOnly())
+                          .set_actor("release-test"));
+    ASSERT_TRUE(v.ok()) << v.status();
+    vault_ = *std::move(v);
+    ASSERT_TRUE(vault_->CreateDomain("research").ok());
+  }
+  void TearDown() override {
+    vault_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  PrepareOptions Options() {
+    PrepareOptions o = PrepareOn();
+    o.vault = vault_.get();
+    return o;
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<Vault> vault_;
+};
+
+// A valid CPR number for person i (days of January 2000, serial 1000 + i).
+std::string CprOf(int i) {
+  return absl::StrCat(i % 28 + 1 < 10 ? "0" : "", i % 28 + 1, "0100", 1000 + i);
+}
+
+// Extract records: `n` patients with raw ages (leaves of the age hierarchy),
+// sex, region, a note that sometimes holds the patient's CPR number, a visit.
+Frame ExtractRecords(int n, unsigned seed, int regions = 3) {
+  std::mt19937 rng(seed);
+  std::vector<std::string> cpr, age, sex, region, note, visit;
+  const char* ages[] = {"20", "30", "50", "60"};
+  for (int i = 0; i < n; ++i) {
+    cpr.push_back(CprOf(i));
+    age.push_back(ages[rng() % 4]);
+    sex.push_back(rng() % 2 ? "F" : "M");
+    region.push_back(absl::StrCat("R", rng() % static_cast<unsigned>(regions)));
+    note.push_back(i % 3 == 0 ? absl::StrCat("ringede, cpr ", CprOf(i), ", om svar") : "kontrol");
+    visit.push_back(i % 10 == 9 ? "2012-01-01" : "2025-09-01");
+  }
+  Frame f;
+  f.columns.push_back(Text("cpr", cpr));
+  f.columns.push_back(Text("age", age));
+  f.columns.push_back(Text("sex", sex));
+  f.columns.push_back(Text("region", region));
+  f.columns.push_back(Text("note", note));
+  f.columns.push_back(Text("visit", visit));
+  return f;
+}
+
+// Every text of a frame, labels included (what a door could show).
+std::string AllText(const Frame& f) {
+  std::string all;
+  for (const FrameColumn& c : f.columns) {
+    for (const std::string& l : c.labels) absl::StrAppend(&all, l, "\n");
+  }
+  return all;
+}
+
+TEST_F(PrepareExtract, PseudonymisesGeneralisesRedactsAndReachesK) {
+  auto policy = LoadPolicy();
+  const Frame records = ExtractRecords(200, 1, 12);
+  absl::StatusOr<PreparedRelease> out = PrepareRelease(*policy, "extract", records, Options());
+  ASSERT_TRUE(out.ok()) << out.status();
+  const ReleaseReport& rep = out->report;
+  const Frame& f = out->frame;
+  EXPECT_FALSE(rep.table);
+  EXPECT_EQ(rep.rows_too_old, 20);
+  EXPECT_EQ(rep.columns_dropped, std::vector<std::string>{"visit"});
+  EXPECT_EQ(rep.values_pseudonymised, 180);
+  EXPECT_EQ(rep.values_generalised, 180);
+  EXPECT_EQ(rep.identifiers_redacted, 60);  // rows 0, 3, ... not older than five years
+  EXPECT_EQ(rep.k, 3);
+  EXPECT_TRUE(rep.audit_passed);
+  EXPECT_TRUE(rep.check.passed) << AllMessages(rep.check);
+  EXPECT_EQ(rep.rows_out + rep.rows_withheld, 180);
+  EXPECT_EQ(f.names(), (std::vector<std::string>{"cpr", "age", "sex", "region", "note"}));
+  // Nothing identifying leaves: no CPR number anywhere, pseudonyms in "cpr".
+  const std::string all = AllText(f);
+  for (int i = 0; i < 200; ++i) ASSERT_THAT(all, Not(HasSubstr(CprOf(i))));
+  EXPECT_THAT(all, HasSubstr("[CPR]"));
+  for (std::size_t i = 0; i < f.rows(); ++i) {
+    EXPECT_THAT(std::string(f.columns[0].text(i)), ::testing::StartsWith("ps1_"));
+    const std::string_view a = f.columns[1].text(i);
+    EXPECT_TRUE(a == "0-39" || a == "40+" || a == "*") << a;
+  }
+  // Every group over the quasi-identifiers has k rows, by GroupSizes and by
+  // a naive count.
+  const std::vector<std::string> qis = {"age", "sex", "region"};
+  absl::StatusOr<std::vector<std::int64_t>> sizes = GroupSizes(f, qis);
+  ASSERT_TRUE(sizes.ok());
+  auto key = [&](std::size_t i) {
+    return std::string(f.columns[1].text(i)) + "|" + std::string(f.columns[2].text(i)) + "|" +
+           std::string(f.columns[3].text(i));
+  };
+  std::map<std::string, std::int64_t> naive;
+  for (std::size_t i = 0; i < f.rows(); ++i) {
+    ++naive[key(i)];
+  }
+  std::int64_t smallest = static_cast<std::int64_t>(f.rows());
+  for (std::size_t i = 0; i < f.rows(); ++i) {
+    EXPECT_GE((*sizes)[i], 3);
+    EXPECT_EQ((*sizes)[i], naive[key(i)]);
+    smallest = std::min(smallest, (*sizes)[i]);
+  }
+  EXPECT_EQ(rep.smallest_group, smallest);
+  // Twelve regions over ~180 rows: local suppression had work to do.
+  EXPECT_GT(rep.values_suppressed, 0);
+
+  // The output passes CheckRelease but for the date column, which the
+  // release drops after the age filter has used it.
+  absl::StatusOr<ReleaseCheck> again = CheckRelease(*policy, "extract", f, On());
+  ASSERT_TRUE(again.ok());
+  ASSERT_EQ(again->findings.size(), 1u) << AllMessages(*again);
+  EXPECT_EQ(again->findings[0].problem, ReleaseProblem::kMissingColumn);
+  EXPECT_EQ(again->findings[0].column, "visit");
+
+  // The same records give the same release (pseudonyms and all).
+  absl::StatusOr<PreparedRelease> twice = PrepareRelease(*policy, "extract", records, Options());
+  ASSERT_TRUE(twice.ok());
+  EXPECT_EQ(twice->report.content_digest, rep.content_digest);
+}
+
+TEST_F(PrepareExtract, RandomFramesReachK) {
+  auto policy = LoadPolicy();
+  for (unsigned seed = 2; seed < 8; ++seed) {
+    const Frame records =
+        ExtractRecords(100 + static_cast<int>(seed) * 37, seed, 2 + static_cast<int>(seed) * 3);
+    absl::StatusOr<PreparedRelease> out = PrepareRelease(*policy, "extract", records, Options());
+    ASSERT_TRUE(out.ok()) << out.status();
+    const std::vector<std::string> qis = {"age", "sex", "region"};
+    absl::StatusOr<std::vector<std::int64_t>> sizes = GroupSizes(out->frame, qis);
+    ASSERT_TRUE(sizes.ok());
+    EXPECT_GE(*std::min_element(sizes->begin(), sizes->end()), 3) << seed;
+    EXPECT_EQ(out->report.smallest_group, *std::min_element(sizes->begin(), sizes->end()));
+  }
+}
+
+TEST_F(PrepareExtract, ErrorsNameTheColumnNeverTheValue) {
+  auto policy = LoadPolicy();
+  Frame records = ExtractRecords(60, 3);
+
+  // No vault.
+  absl::StatusOr<PreparedRelease> out = PrepareRelease(*policy, "extract", records, PrepareOn());
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(out.status().message(), HasSubstr("\"cpr\""));
+
+  // A column the release needs.
+  Frame lacking = records;
+  lacking.columns.erase(lacking.columns.begin() + 2);
+  out = PrepareRelease(*policy, "extract", lacking, Options());
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(out.status().message(), HasSubstr("\"sex\""));
+
+  // A value of the pseudonymised column that is not a CPR number: column
+  // and row, never the value.
+  Frame bad = records;
+  std::vector<std::string> cprs;
+  for (std::size_t i = 0; i < bad.rows(); ++i) cprs.emplace_back(bad.columns[0].text(i));
+  cprs[4] = kNotCpr;
+  bad.columns[0] = Text("cpr", cprs);
+  out = PrepareRelease(*policy, "extract", bad, Options());
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(out.status().message(), HasSubstr("\"cpr\""));
+  EXPECT_THAT(out.status().message(), HasSubstr("row 4"));
+  EXPECT_THAT(out.status().message(), Not(HasSubstr(kNotCpr)));
+  EXPECT_THAT(out.status().message(), Not(HasSubstr("3201991234")));
+
+  // A value of the generalised column outside its hierarchy.
+  Frame orphan = records;
+  orphan.columns[1].labels[0] = "200";
+  out = PrepareRelease(*policy, "extract", orphan, Options());
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(out.status().message(), HasSubstr("\"age\""));
+  EXPECT_THAT(out.status().message(), HasSubstr("did you mean \"20\""));
+
+  // A vault without the domain.
+  std::string other = absl::StrReplaceAll(kPolicy, {{"domain: \"research\"", "domain: \"other\""}});
+  auto p = Policy::FromText(other, PolicyFormat::kTextProto, "other.textproto");
+  ASSERT_TRUE(p.ok());
+  out = PrepareRelease(**p, "extract", records, Options());
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(out.status().message(), HasSubstr("other"));
+
+  // Every row too old: nothing to release.
+  out = PrepareRelease(*policy, "extract", records, [&] {
+    PrepareOptions o = Options();
+    o.on = DaysFromCivil(2040, 1, 1);
+    return o;
+  }());
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(out.status().message(), HasSubstr("no rows left"));
+
+  // An unknown release.
+  EXPECT_EQ(PrepareRelease(*policy, "extrakt", records, Options()).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(PrepareExtract, AppendsToTheReleaseLogOnlyWhenItPasses) {
+  auto policy = LoadPolicy();
+  const std::string path = (dir_ / "releases.log").string();
+  absl::StatusOr<std::unique_ptr<ReleaseLog>> log = ReleaseLog::Open(path);
+  ASSERT_TRUE(log.ok()) << log.status();
+  PrepareOptions o = Options();
+  o.log = log->get();
+  o.released_at = 1790000000;
+  absl::StatusOr<PreparedRelease> out =
+      PrepareRelease(*policy, "extract", ExtractRecords(90, 4), o);
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(out->report.log_seq, 1);
+  EXPECT_EQ(out->report.log_hash.size(), 64u);
+  // A failing preparation appends nothing.
+  Frame bad = ExtractRecords(90, 4);
+  bad.columns[1].labels[0] = "200";
+  EXPECT_FALSE(PrepareRelease(*policy, "extract", bad, o).ok());
+  EXPECT_EQ((*log)->entries(), 1);
+  absl::StatusOr<std::vector<ReleaseLogEntry>> entries = ReadReleaseLog(path);
+  ASSERT_TRUE(entries.ok()) << entries.status();
+  ASSERT_EQ(entries->size(), 1u);
+  EXPECT_EQ((*entries)[0].content_digest, out->report.content_digest);
+  EXPECT_EQ((*entries)[0].policy_digest, PolicyDigest(*policy));
+  EXPECT_EQ((*entries)[0].released_at, 1790000000);
+  EXPECT_EQ((*entries)[0].rows_out, out->report.rows_out);
+}
+
+// ---- PolicyDigest -------------------------------------------------------------------
+
+TEST(PolicyDigest, FormatStabilityAndChange) {
+  auto a = LoadPolicy();
+  auto b = LoadPolicy();
+  const std::string d = PolicyDigest(*a);
+  ASSERT_EQ(d.size(), std::string("blake2b-256:").size() + 64);
+  EXPECT_THAT(d, ::testing::StartsWith("blake2b-256:"));
+  EXPECT_EQ(d.find_first_not_of("0123456789abcdef", 12), std::string::npos);
+  EXPECT_EQ(PolicyDigest(*b), d);
+  // Layout and comments do not count; a changed rule does.
+  auto spaced = LoadPolicy(absl::StrCat("# a comment\n\n", kPolicy));
+  EXPECT_EQ(PolicyDigest(*spaced), d);
+  auto changed = LoadPolicy(absl::StrReplaceAll(kPolicy, {{"threshold: 3", "threshold: 4"}}));
+  EXPECT_NE(PolicyDigest(*changed), d);
+  auto renamed = LoadPolicy(absl::StrReplaceAll(kPolicy, {{"name: \"Klinikken\"", "name: \"K\""}}));
+  EXPECT_NE(PolicyDigest(*renamed), d);
+}
+
+// The message PolicyDigest hashes holds every field the policy file wrote
+// (for each example policy).
+TEST(PolicyDigest, MessageHoldsTheWholePolicy) {
+  for (const char* name : {"kapsel.textproto", "klyngeguide.textproto", "medcom.textproto",
+                           "practio.textproto", "kontakt_laege.textproto"}) {
+    const std::string path = std::string(GDPRKIT_EXAMPLES_DIR) + "/policies/" + name;
+    absl::StatusOr<std::shared_ptr<const Policy>> policy = Policy::Load(path);
+    ASSERT_TRUE(policy.ok()) << policy.status();
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    v1::Policy parsed;
+    ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(text.str(), &parsed)) << name;
+    const v1::Policy rebuilt = release_internal::PolicyMessage(**policy);
+    // What reading settles: the defaults of role, automated_processing and
+    // a retention rule's action; a category's markings include its
+    // parent's, and categories are kept parents first.
+    for (v1::Purpose& p : *parsed.mutable_purposes()) {
+      if (!p.has_automated_processing()) p.set_automated_processing(true);
+      if (p.role() == v1::CONTROLLER_ROLE_UNSPECIFIED) p.set_role(v1::ROLE_CONTROLLER);
+    }
+    for (v1::RetentionRule& r : *parsed.mutable_retention_rules()) {
+      if (r.action() == v1::RETENTION_ACTION_UNSPECIFIED) r.set_action(v1::DELETE_AFTER);
+    }
+    for (const v1::DataCategory& c : parsed.categories()) {
+      const auto same = std::find_if(rebuilt.categories().begin(), rebuilt.categories().end(),
+                                     [&](const v1::DataCategory& r) { return r.key() == c.key(); });
+      ASSERT_NE(same, rebuilt.categories().end()) << name << ": " << c.key();
+      EXPECT_TRUE(!c.special() || same->special()) << c.key();
+      EXPECT_TRUE(!c.criminal() || same->criminal()) << c.key();
+      EXPECT_TRUE(!c.national_id() || same->national_id()) << c.key();
+    }
+    google::protobuf::util::MessageDifferencer diff;
+    diff.set_message_field_comparison(google::protobuf::util::MessageDifferencer::EQUIVALENT);
+    const google::protobuf::Descriptor* category = v1::DataCategory::descriptor();
+    for (const char* flag : {"special", "criminal", "national_id"}) {
+      diff.IgnoreField(category->FindFieldByName(flag));
+    }
+    diff.TreatAsSet(v1::Policy::descriptor()->FindFieldByName("categories"));
+    std::string report;
+    diff.ReportDifferencesToString(&report);
+    EXPECT_TRUE(diff.Compare(parsed, rebuilt)) << name << ":\n" << report;
+  }
 }
 
 }  // namespace
