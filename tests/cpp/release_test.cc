@@ -121,6 +121,13 @@ FrameColumn Text(std::string name, const std::vector<std::string>& values) {
   return FrameColumn::Text(std::move(name), views, any ? &missing : nullptr);
 }
 
+// Text columns by name, in order.
+Frame TextFrame(const std::vector<std::pair<std::string, std::vector<std::string>>>& columns) {
+  Frame f;
+  for (const auto& [name, values] : columns) f.columns.push_back(Text(name, values));
+  return f;
+}
+
 std::vector<std::string> Repeat(std::string_view v, int n) {
   return std::vector<std::string>(static_cast<std::size_t>(n), std::string(v));
 }
@@ -588,13 +595,11 @@ Frame ClusterRecords(int* old_rows, int* undated_rows) {
       }
     }
   }
-  Frame f;
-  f.columns.push_back(Text("patient_cpr", cpr));
-  f.columns.push_back(Text("provider_number", provider));
-  f.columns.push_back(Text("practice", practice));
-  f.columns.push_back(Text("age", age));
-  f.columns.push_back(Text("registered", registered));
-  return f;
+  return TextFrame({{"patient_cpr", cpr},
+                    {"provider_number", provider},
+                    {"practice", practice},
+                    {"age", age},
+                    {"registered", registered}});
 }
 
 std::shared_ptr<const Policy> Klyngeguide() {
@@ -754,14 +759,12 @@ Frame ExtractRecords(int n, unsigned seed, int regions = 3) {
     note.push_back(i % 3 == 0 ? absl::StrCat("ringede, cpr ", CprOf(i), ", om svar") : "kontrol");
     visit.push_back(i % 10 == 9 ? "2012-01-01" : "2025-09-01");
   }
-  Frame f;
-  f.columns.push_back(Text("cpr", cpr));
-  f.columns.push_back(Text("age", age));
-  f.columns.push_back(Text("sex", sex));
-  f.columns.push_back(Text("region", region));
-  f.columns.push_back(Text("note", note));
-  f.columns.push_back(Text("visit", visit));
-  return f;
+  return TextFrame({{"cpr", cpr},
+                    {"age", age},
+                    {"sex", sex},
+                    {"region", region},
+                    {"note", note},
+                    {"visit", visit}});
 }
 
 // Every text of a frame, labels included (what a door could show).
