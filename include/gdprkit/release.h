@@ -148,6 +148,9 @@ enum class ReleaseProblem : std::uint8_t {
   kIdentifierInClear = 0,
   // Rows whose date in the release's date column is older than max_age
   // counted back from the release date ("too-old"), ...
+  // The boundary is the day `on` - max_age (AddPeriod of the negated
+  // period: 2026-03-01 - P5Y = 2021-03-01): a row dated before it is too
+  // old, a row dated on it is kept.
   kTooOld = 1,
   // ... or that have no date there, so that their age cannot be known
   // ("missing-date").
@@ -165,6 +168,7 @@ enum class ReleaseProblem : std::uint8_t {
   kNotPseudonymised = 6,
   // A column to generalise with values that are not codes of its hierarchy
   // at the rule's level (too fine, or not in the hierarchy).
+  // A code above the level (coarser, as the total) passes.
   kNotGeneralised = 7,
   // Cells of the published table, tabulated from the frame, that the primary
   // rules would suppress (`cells` counts them, `rows` the rows in them).
@@ -297,7 +301,8 @@ struct PrepareOptions : ReleaseOptions {
 
 struct PreparedRelease {
   // What leaves. A table: its dimension columns (text, totals included), the
-  // value column (numbers; NaN where suppressed) and "status" (text:
+  // value column (numbers; NaN where suppressed; named as the release's
+  // value column, or "count" when rows are counted) and "status" (text:
   // PublishedStatusName, "published" or "suppressed"), one row per cell. An
   // extract: the declared columns that are not dropped, in the release's
   // order, "*" where local suppression removed a value.
