@@ -1006,5 +1006,102 @@ TEST(PolicyDigest, MessageHoldsTheWholePolicy) {
   }
 }
 
+// ---- More tables: a generalised dimension, sums, a CSV hierarchy ------------------
+
+TEST(PrepareRelease, GeneralisedDimensionIsTabulatedAtItsLevel) {
+  auto policy = LoadPolicy();
+  absl::StatusOr<PreparedRelease> out =
+      PrepareRelease(*policy, "table", TableRecords(), PrepareOn());
+  ASSERT_TRUE(out.ok()) << out.status();
+  const Frame& f = out->frame;
+  // region (N, S, Total) x age cut at level 1 (Total, 0-39, 40+).
+  EXPECT_EQ(f.names(), (std::vector<std::string>{"region", "age", "count", "status"}));
+  ASSERT_EQ(f.rows(), 9u);
+  EXPECT_EQ(out->report.values_generalised, 17);
+  EXPECT_EQ(out->report.columns_dropped, (std::vector<std::string>{"cpr", "visit"}));
+  EXPECT_EQ(out->report.cells_primary, 1);
+  std::set<std::string> ages;
+  for (std::size_t i = 0; i < f.rows(); ++i) {
+    ages.emplace(f.columns[1].text(i));
+    if (f.columns[0].text(i) == "S" && f.columns[1].text(i) == "0-39") {
+      EXPECT_EQ(f.columns[3].text(i), "suppressed");
+    }
+    if (f.columns[0].text(i) == "N" && f.columns[1].text(i) == "0-39") {
+      EXPECT_EQ(f.columns[2].numbers[i], 4);
+    }
+  }
+  EXPECT_EQ(ages, (std::set<std::string>{"Total", "0-39", "40+"}));
+}
+
+// A magnitude table: the sum of "cost" per region x age, with a dominance
+// rule, the region from a code,parent CSV hierarchy.
+constexpr char kSums[] = R"txt(
+releases {
+  id: "sums"
+  purpose: "research"
+  columns { name: "cpr" treatment: DROP kind: "cpr" }
+  columns { name: "region" treatment: KEEP }
+  columns { name: "age" treatment: KEEP }
+  columns { name: "cost" treatment: KEEP }
+  hierarchies { name: "region" file: "regions.csv" }
+  table {
+    dimensions { column: "region" hierarchy: "region" }
+    dimensions { column: "age" }
+    value: "cost"
+  }
+  rules { threshold: 2 dominance { n: 1 k: 80 } }
+}
+)txt";
+
+TEST(PrepareRelease, MagnitudeTableWithDominanceAndACsvHierarchy) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() /
+      absl::StrCat("release_sums_", ::testing::UnitTest::GetInstance()->random_seed());
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream csv(dir / "regions.csv");
+    csv << "code,parent\nDK,\nN,DK\nS,DK\n";
+  }
+  auto policy = LoadPolicy(absl::StrCat(kPolicy, kSums));
+  Frame f = TextFrame({{"region", {"N", "N", "N", "S", "S", "S", "N", "S"}},
+                       {"age", {"a", "a", "a", "a", "a", "a", "b", "b"}}});
+  // (S, a) and (S, Total): one contribution dominates (100 of 103, of 110);
+  // (N, b) and (S, b) have one contributor. Rows in them: S's 4 and (N, b).
+  f.columns.push_back(FrameColumn::Numbers("cost", {10, 12, 11, 100, 1, 2, 5, 7}));
+  PrepareOptions o = PrepareOn();
+  o.base_dir = dir.string();
+  absl::StatusOr<ReleaseCheck> c = CheckRelease(*policy, "sums", f, o);
+  ASSERT_TRUE(c.ok()) << c.status();
+  const ReleaseFinding* small = FindProblem(*c, ReleaseProblem::kSmallCell);
+  ASSERT_NE(small, nullptr);
+  EXPECT_EQ(small->cells, 4);
+  EXPECT_EQ(small->rows, 5);
+  absl::StatusOr<PreparedRelease> out = PrepareRelease(*policy, "sums", f, o);
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(out->frame.names(), (std::vector<std::string>{"region", "age", "cost", "status"}));
+  EXPECT_EQ(out->report.cells, 9);
+  EXPECT_EQ(out->report.cells_primary, 4);
+  EXPECT_TRUE(out->report.audit_passed);
+  for (std::size_t i = 0; i < out->frame.rows(); ++i) {
+    if (out->frame.columns[0].text(i) == "S" && out->frame.columns[1].text(i) == "a") {
+      EXPECT_TRUE(std::isnan(out->frame.columns[2].numbers[i]));
+    }
+    if (out->frame.columns[0].text(i) == "DK" && out->frame.columns[1].text(i) == "Total") {
+      EXPECT_EQ(out->frame.columns[2].numbers[i], 148);
+    }
+  }
+  // A value column of text is refused; a negative value names its row.
+  Frame text = f;
+  text.columns[2] = Text("cost", Repeat("1", 8));
+  EXPECT_EQ(CheckRelease(*policy, "sums", text, o).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  Frame negative = f;
+  negative.columns[2].numbers[5] = -1;
+  absl::StatusOr<PreparedRelease> bad = PrepareRelease(*policy, "sums", negative, o);
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad.status().message(), HasSubstr("row 5"));
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace gdprkit
