@@ -554,6 +554,28 @@ TEST(GroupSizes, AgreeWithANaiveCount) {
   EXPECT_THAT(bad.status().message(), HasSubstr("did you mean"));
 }
 
+// Many distinct values: the groups are combined through a hash map rather
+// than a dense table.
+TEST(GroupSizes, ManyDistinctValues) {
+  std::mt19937 rng(11);
+  const int n = 5000;
+  std::vector<double> x(n), y(n);
+  for (int i = 0; i < n; ++i) {
+    x[i] = static_cast<double>(rng() % 2500);
+    y[i] = static_cast<double>(rng() % 3);
+  }
+  Frame f;
+  f.columns.push_back(FrameColumn::Numbers("x", x));
+  f.columns.push_back(FrameColumn::Numbers("y", y));
+  f.columns.push_back(FrameColumn::Numbers("z", x));
+  absl::StatusOr<std::vector<std::int64_t>> sizes =
+      GroupSizes(f, {std::string("x"), std::string("y"), std::string("z")});
+  ASSERT_TRUE(sizes.ok());
+  std::map<std::pair<double, double>, std::int64_t> naive;
+  for (int i = 0; i < n; ++i) ++naive[{x[i], y[i]}];
+  for (int i = 0; i < n; ++i) ASSERT_EQ((*sizes)[i], (naive[{x[i], y[i]}])) << i;
+}
+
 TEST(GroupSizes, StarIsAValueLikeOthers) {
   Frame f;
   f.columns.push_back(Text("q", {"*", "*", "a", "<NA>", ""}));

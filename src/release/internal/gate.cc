@@ -302,11 +302,14 @@ std::int64_t GroupIds(const std::vector<const ValueIds*>& columns, std::size_t r
     std::int64_t next = 0;
     std::int64_t* g = group->data();
     const std::int32_t* v = c->ids.data();
-    if (product <= std::max<std::int64_t>(4 * static_cast<std::int64_t>(rows), 1 << 20)) {
-      std::vector<std::int64_t> remap(static_cast<std::size_t>(product), -1);
+    // A dense remap table while it costs no more than two ids per row
+    // (groups never outnumber rows, so int32 ids suffice up to 2^31 rows).
+    if (product <= std::max<std::int64_t>(2 * static_cast<std::int64_t>(rows), 1 << 20) &&
+        rows < (std::size_t{1} << 31)) {
+      std::vector<std::int32_t> remap(static_cast<std::size_t>(product), -1);
       for (std::size_t r = 0; r < rows; ++r) {
-        std::int64_t& slot = remap[static_cast<std::size_t>(g[r] * count + v[r])];
-        if (slot < 0) slot = next++;
+        std::int32_t& slot = remap[static_cast<std::size_t>(g[r] * count + v[r])];
+        if (slot < 0) slot = static_cast<std::int32_t>(next++);
         g[r] = slot;
       }
     } else {
