@@ -272,7 +272,14 @@ absl::Status LocalSuppression(const Release& rel, Frame* frame, const ProgressFn
   std::vector<std::int32_t> distinct(nq);
   for (std::size_t q = 0; q < nq; ++q) {
     ids.push_back(release_internal::ColumnValueIds(*cols[q]));
-    distinct[q] = ids[q].count;
+    // The distinct values the rows hold (the tie-break between columns).
+    std::vector<bool> seen(static_cast<std::size_t>(ids[q].count), false);
+    for (std::int32_t v : ids[q].ids) {
+      if (!seen[static_cast<std::size_t>(v)]) {
+        seen[static_cast<std::size_t>(v)] = true;
+        ++distinct[q];
+      }
+    }
     if (ids[q].star < 0) ids[q].star = ids[q].count++;
   }
   std::vector<const release_internal::ValueIds*> ptrs;

@@ -3,6 +3,7 @@
 #include "gdprkit/release.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -860,6 +861,67 @@ TEST_F(PrepareExtract, PseudonymisesGeneralisesRedactsAndReachesK) {
   absl::StatusOr<PreparedRelease> twice = PrepareRelease(*policy, "extract", records, Options());
   ASSERT_TRUE(twice.ok());
   EXPECT_EQ(twice->report.content_digest, rep.content_digest);
+}
+
+// Rows of (age, sex, region) for the extract, with the other columns filled.
+Frame QuasiRecords(const std::vector<std::array<const char*, 3>>& rows) {
+  std::vector<std::string> cpr, age, sex, region;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    cpr.push_back(CprOf(static_cast<int>(i)));
+    age.emplace_back(rows[i][0]);
+    sex.emplace_back(rows[i][1]);
+    region.emplace_back(rows[i][2]);
+  }
+  const int n = static_cast<int>(rows.size());
+  return TextFrame({{"cpr", cpr},
+                    {"age", age},
+                    {"sex", sex},
+                    {"region", region},
+                    {"note", Repeat("ok", n)},
+                    {"visit", Repeat("2025-09-01", n)}});
+}
+
+std::vector<std::array<const char*, 3>> Times(int n, std::array<const char*, 3> row) {
+  return std::vector<std::array<const char*, 3>>(static_cast<std::size_t>(n), row);
+}
+
+TEST_F(PrepareExtract, LocalSuppressionMergesIntoTheLargestGroup) {
+  auto policy = LoadPolicy();
+  // The lone (20, F, S) can join (0-39, F, *) of 3 rows by losing its
+  // region, or (0-39, *, S) of 5 rows by losing its sex: it loses its sex.
+  std::vector<std::array<const char*, 3>> rows = Times(3, {"20", "F", "*"});
+  for (const auto& r : Times(5, {"30", "*", "S"})) rows.push_back(r);
+  rows.push_back({"20", "F", "S"});
+  absl::StatusOr<PreparedRelease> out =
+      PrepareRelease(*policy, "extract", QuasiRecords(rows), Options());
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(out->report.values_suppressed, 1);
+  EXPECT_EQ(out->report.rows_withheld, 0);
+  EXPECT_EQ(out->report.smallest_group, 3);
+  EXPECT_EQ(out->frame.columns[2].text(8), "*");
+  EXPECT_EQ(out->frame.columns[3].text(8), "S");
+
+  // A tie (3 rows either way) goes to the column with more distinct values:
+  // region (*, S, N, E) before sex (F, *, M).
+  rows = Times(3, {"20", "F", "*"});
+  for (const auto& r : Times(3, {"30", "*", "S"})) rows.push_back(r);
+  for (const auto& r : Times(3, {"50", "M", "N"})) rows.push_back(r);
+  for (const auto& r : Times(3, {"60", "M", "E"})) rows.push_back(r);
+  rows.push_back({"20", "F", "S"});
+  out = PrepareRelease(*policy, "extract", QuasiRecords(rows), Options());
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(out->report.values_suppressed, 1);
+  EXPECT_EQ(out->frame.columns[2].text(12), "F");
+  EXPECT_EQ(out->frame.columns[3].text(12), "*");
+
+  // Rows that no suppression brings to k are withheld.
+  rows = Times(3, {"20", "F", "N"});
+  rows.push_back({"50", "M", "S"});
+  out = PrepareRelease(*policy, "extract", QuasiRecords(rows), Options());
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(out->report.rows_withheld, 1);
+  EXPECT_EQ(out->report.values_suppressed, 3);
+  EXPECT_EQ(out->report.rows_out, 3);
 }
 
 TEST_F(PrepareExtract, RandomFramesReachK) {
