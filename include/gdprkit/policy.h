@@ -302,6 +302,12 @@ class Policy {
   absl::Span<const DataCategory> categories() const { return categories_; }
   absl::Span<const LegalReference> references() const { return references_; }
   absl::Span<const RetentionRuleRef> retention_rules() const { return retention_rules_; }
+  // "blake2b-256:" + 64 hex digits: BLAKE2b-256 of the gdprkit.v1.Policy
+  // message as read, serialised deterministically. The same rules in text
+  // format or JSON, with other comments or layout, have the same digest;
+  // any change of a field changes it. A release log names the rules of a
+  // release by it (gdprkit/release.h, PolicyDigest).
+  const std::string& digest() const { return digest_; }
   // What may leave the organisation (gdprkit/release_rules.h), in file order.
   absl::Span<const Release> releases() const { return releases_; }
 
@@ -374,6 +380,7 @@ class Policy {
   std::vector<RetentionRuleRef> retention_rules_;
   std::vector<Release> releases_;
   std::string schema_;
+  std::string digest_;
   // Line numbers of fields by path ("purposes[2].basis[1]"), where known.
   std::map<std::string, int, std::less<>> field_lines_;
   int LineOf(std::string_view field_path) const;

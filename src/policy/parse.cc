@@ -1,4 +1,6 @@
 // Loading policy files: text format or JSON -> gdprkit::Policy.
+#include <sodium.h>
+
 #include <algorithm>
 #include <fstream>
 #include <memory>
@@ -19,7 +21,9 @@
 #include "gdprkit/policy.h"
 #include "gdprkit/v1/policy.pb.h"
 #include "google/protobuf/descriptor.h"
+#include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/tokenizer.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/json_util.h"
 #include "policy/internal/json_lines.h"
@@ -268,6 +272,24 @@ PolicyFormat FormatFromPath(std::string_view path) {
   return PolicyFormat::kAuto;
 }
 
+// "blake2b-256:" + hex of BLAKE2b-256 (libsodium) of the message,
+// serialised deterministically (map entries in key order).
+std::string MessageDigest(const v1::Policy& proto) {
+  std::string bytes;
+  {
+    pb::io::StringOutputStream stream(&bytes);
+    pb::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    proto.SerializeToCodedStream(&coded);
+  }
+  unsigned char hash[crypto_generichash_BYTES];
+  crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(bytes.data()),
+                     bytes.size(), nullptr, 0);
+  char hex[2 * sizeof hash + 1];
+  sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
+  return absl::StrCat("blake2b-256:", hex);
+}
+
 }  // namespace
 
 // Builds Policy objects; a friend of Policy.
@@ -345,6 +367,7 @@ std::shared_ptr<Policy> PolicyBuilder::FromProto(const v1::Policy& proto, std::s
   p->source_name_ = std::move(source_name);
   p->field_lines_ = std::move(lines);
   p->schema_ = proto.schema();
+  p->digest_ = MessageDigest(proto);
 
   const v1::Controller& c = proto.controller();
   p->controller_ =

@@ -125,6 +125,30 @@ TEST(SeedPolicies, RetentionRulesCompileIntoSchedules) {
   }
 }
 
+// The digest is of the rules, not of their spelling: Kontakt Læge's policy in
+// text format and in JSON has one digest; any changed field another.
+TEST(SeedPolicies, DigestNamesTheRulesNotTheirSpelling) {
+  auto text = LoadSeed("kontakt_laege.textproto");
+  auto json = LoadSeed("kontakt_laege.json");
+  auto other = LoadSeed("kapsel.textproto");
+  ASSERT_NE(text, nullptr);
+  ASSERT_NE(json, nullptr);
+  ASSERT_NE(other, nullptr);
+  EXPECT_EQ(text->digest().rfind("blake2b-256:", 0), 0u);
+  EXPECT_EQ(text->digest().size(), 12u + 64u);
+  EXPECT_EQ(text->digest(), json->digest());
+  EXPECT_NE(text->digest(), other->digest());
+  auto p1 = Policy::FromText(R"pb(schema: "gdprkit.v1"
+                                  controller { name: "A" })pb");
+  auto p2 =
+      Policy::FromText("# a comment\nschema: \"gdprkit.v1\"\ncontroller {\n  name: \"A\"\n}\n");
+  auto p3 = Policy::FromText(R"pb(schema: "gdprkit.v1"
+                                  controller { name: "B" })pb");
+  ASSERT_TRUE(p1.ok() && p2.ok() && p3.ok());
+  EXPECT_EQ((*p1)->digest(), (*p2)->digest());
+  EXPECT_NE((*p1)->digest(), (*p3)->digest());
+}
+
 TEST(SeedPolicies, PurposeCounts) {
   const std::vector<std::pair<std::string, std::size_t>> expected = {
       {"kapsel.textproto", 3}, {"kontakt_laege.textproto", 4}, {"kontakt_laege.json", 4},
