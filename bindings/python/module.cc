@@ -587,6 +587,10 @@ std::vector<std::string> Nearest(const std::string& wanted,
 }
 
 }  // namespace
+
+// bindings/python/release.cc (declared here until common.h lists it beside RegisterScan).
+void RegisterRelease(py::module_& m);
+
 }  // namespace python
 }  // namespace gdprkit
 
@@ -604,6 +608,7 @@ PYBIND11_MODULE(_gdprkit, m) {
   RegisterSuppression(m);
   RegisterVault(m);
   RegisterScan(m);
+  RegisterRelease(m);
 
   m.def("_register_errors", &RegisterErrors, py::arg("factory"),
         py::arg("argument_type_error") = py::none(),
