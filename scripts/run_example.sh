@@ -80,12 +80,17 @@ echo "-- release prepare: drop the old rows and the identifiers, tabulate, suppr
 $GDPRKIT release prepare --policy "$KLYNGE" --release cluster-view "$RECORDS" \
   --on 2026-12-01 --out "$WORK/cluster_view.csv" --log "$WORK/releases.log"
 echo
-echo "-- the released table (first lines of $(($(wc -l < "$WORK/cluster_view.csv") - 1)) cells)"
-head -8 "$WORK/cluster_view.csv"
+echo "-- the released table ($(($(wc -l < "$WORK/cluster_view.csv") - 1)) cells): its first lines and suppressed cells"
+head -4 "$WORK/cluster_view.csv"
+echo "..."
+# (CSV lines end in CRLF; awk reads the whole file, so no SIGPIPE under pipefail)
+awk -F, '$4 ~ /^suppressed/ && n++ < 6' "$WORK/cluster_view.csv"
 echo "..."
 echo
 echo "-- release verify: the hash chain of the release log, and its last entry"
 $GDPRKIT release verify "$WORK/releases.log"
 $GDPRKIT release show "$WORK/releases.log" --last
-echo "-- release digest of the file = the content digest the log recorded"
-$GDPRKIT release digest "$WORK/cluster_view.csv"
+echo "-- release digest of the file: the content digest the log recorded"
+digest=$($GDPRKIT release digest "$WORK/cluster_view.csv" | cut -d' ' -f1)
+$GDPRKIT release show "$WORK/releases.log" --last | grep -qF "$digest"
+echo "$digest"
