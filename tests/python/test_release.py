@@ -17,6 +17,8 @@ import pytest
 import gdprkit
 from gdprkit import _gdprkit
 from gdprkit import release as gate
+from test_policy_release import POLICY as RESEARCH_POLICY
+from test_safe_display import leaks
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 KLYNGE = REPO / "examples" / "policies" / "klyngeguide.textproto"
@@ -45,6 +47,25 @@ def records(old: int = 7, note: bool = True) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["practice", "age", "registered", "note"])
     frame.loc[0, "note"] = f"ringede fra {CPR} i dag"
     return frame if note else frame.drop(columns="note")
+
+
+def true_counts(frame: pd.DataFrame) -> dict[Tuple[str, str], int]:
+    """Rows per (practice code, age code) of the records not too old, totals
+    included, the practices under their clusters and regions as in
+    examples/tables/practice.hrc."""
+    ancestors: dict[str, List[str]] = {}
+    path: List[str] = []
+    for line in (REPO / "examples" / "tables" / "practice.hrc").read_text().split():
+        depth = len(line) - len(line.lstrip("@"))
+        path = path[:depth] + [line.lstrip("@")]
+        ancestors[path[-1]] = ["Total"] + path
+    recent = frame[frame["registered"] >= pd.Timestamp("2021-12-03")]
+    counts: dict[Tuple[str, str], int] = {}
+    for practice, age in zip(recent["practice"], recent["age"]):
+        for p in ancestors[practice]:
+            for a in ("Total", age):
+                counts[(p, a)] = counts.get((p, a), 0) + 1
+    return counts
 
 
 def findings(check: gate.ReleaseCheck) -> dict[Tuple[str, str], gate.ReleaseFinding]:
@@ -158,6 +179,20 @@ def test_prepare_suppresses_small_cells_and_never_shows_them(policy: gdprkit.Pol
             assert float(cells[2]) == row[value]
     published = out.published_frame()
     assert (published.loc[hidden, value] == "x").all()
+    # No display shows a suppressed cell's true value (counted here from the
+    # records and the practice hierarchy).
+    truth = true_counts(records(note=False))
+    cells = [((p, a), float(truth[(p, a)])) for p, a in
+             zip(frame.loc[hidden, "practice"], frame.loc[hidden, "age"])]
+    assert cells and all(v > 0 for _, v in cells)
+    assert all(truth[(p, a)] == v for p, a, v in
+               zip(frame.loc[~hidden, "practice"], frame.loc[~hidden, "age"],
+                   frame.loc[~hidden, value]))
+    every = [truth[(p, a)] for p, a in zip(frame["practice"], frame["age"])]
+    assert leaks(published.assign(**{value: every}).to_string(), cells, is_html=False)
+    assert leaks(html, cells, is_html=True) == []
+    assert leaks(published.to_string(), cells, is_html=False) == []
+    assert leaks(repr(out) + repr(r), cells, is_html=False) == []
     assert "suppressed" in repr(out) and "nan" not in repr(out).lower()
     assert "audit passed" in html
     report_html = r._repr_html_()
@@ -297,20 +332,8 @@ def test_the_prepared_frame_has_no_python_object_per_input_row(policy: gdprkit.P
 # An extract: generalisation, redaction, local suppression to k
 # ---------------------------------------------------------------------------
 
-EXTRACT_POLICY = """schema: "gdprkit.v1"
-controller { name: "Klyngen" }
-purposes {
-  id: "research"
-  categories: "identity.cpr"
-  data_subjects: "patients"
-  basis: "A6-1-e"
-  basis: "DK-DBL-11-2-1"
-  access { team: "t" }
-  retention: "r"
-}
-teams { id: "t" }
-retention_rules { id: "r" period: "P5Y" }
-releases {
+# The research policy of test_policy_release.py, with releases of its own.
+EXTRACT_POLICY = RESEARCH_POLICY[:RESEARCH_POLICY.index("releases {")] + """releases {
   id: "extract"
   purpose: "research"
   columns { name: "cpr" treatment: DROP kind: "cpr" }
