@@ -108,14 +108,21 @@ def main(argv: List[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--extract", help="the extract as a CSV written by `gdprkit release "
+                        "prepare` (default: prepared here with gdprkit.release.prepare)")
     args = parser.parse_args(argv)
     import pycanon
 
     print(f"gdprkit {gdprkit.__version__}, pycanon {getattr(pycanon, '__version__', '?')}, "
           f"pandas {pd.__version__}; nproc {os.cpu_count()}, load {os.getloadavg()[0]:.2f}")
     records = pd.read_csv(RECORDS, dtype=str, keep_default_na=False)
-    with tempfile.TemporaryDirectory(prefix="kanon_") as tmp:
-        extract = prepared_extract(records, tmp)
+    if args.extract:
+        extract = pd.read_csv(args.extract, dtype=str, keep_default_na=False)
+        print(f"extract: {args.extract} ({len(extract):,} rows, digest "
+              f"{gdprkit.release.content_digest(extract)})")
+    else:
+        with tempfile.TemporaryDirectory(prefix="kanon_") as tmp:
+            extract = prepared_extract(records, tmp)
     cols = make_cluster_records.make_records(args.rows)
     large = pd.DataFrame({"practice": cols["practice"], "age": cols["age"],
                           "registered": np.datetime_as_string(cols["registered"], unit="D")})
