@@ -404,9 +404,10 @@ void RegisterRelease(py::module_& m) {
         std::shared_ptr<Vault> v;
         if (!vault.is_none()) {
           if (&SharedVault == nullptr) {
-            Raise(absl::UnimplementedError(
-                "vault= is not available in this build of the extension (the binding cannot "
-                "reach the vault's handle yet)"));
+            Raise(absl::FailedPreconditionError(
+                "vault= is not available in this build of the extension: the binding cannot "
+                "reach the vault's handle yet (bindings/python/vault.cc does not define "
+                "SharedVault)"));
           }
           v = SharedVault(vault);
           o.vault = v.get();

@@ -332,6 +332,9 @@ gdprkit_status gdprkit_content_digest(char* out, size_t out_size, const gdprkit_
   static constexpr char kFn[] = "gdprkit_content_digest";
   return Guard(kFn, [&]() -> gdprkit_status {
     if (out == nullptr) return NullArgument(kFn, "out");
+    if (gdprkit_status s = CheckArray(kFn, "out", out, out_size, "out_size"); s != GDPRKIT_OK) {
+      return s;
+    }
     if (out_size > 0) out[0] = '\0';
     if (frame == nullptr) return NullArgument(kFn, "frame");
     absl::StatusOr<std::string> digest = gdprkit::ContentDigest(frame->core);
@@ -442,6 +445,9 @@ gdprkit_status gdprkit_release_log_head(char* out, size_t out_size,
   static constexpr char kFn[] = "gdprkit_release_log_head";
   return Guard(kFn, [&]() -> gdprkit_status {
     if (out == nullptr) return NullArgument(kFn, "out");
+    if (gdprkit_status s = CheckArray(kFn, "out", out, out_size, "out_size"); s != GDPRKIT_OK) {
+      return s;
+    }
     if (out_size > 0) out[0] = '\0';
     if (log == nullptr) return NullArgument(kFn, "log");
     return WriteDigest(kFn, out, out_size, log->core->head());

@@ -149,6 +149,17 @@ static void test_frames(void) {
   CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_content_digest(digest, sizeof digest, frame));
   CHECK_ERROR_MENTIONS("bad");
   CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_frame_new(NULL, 1));
+  /* Counts that were never counts (docs/conventions.md, "Arrays and counts"). */
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_frame_new(&same, (size_t)-1));
+  CHECK(same == NULL);
+  CHECK_ERROR_MENTIONS("rows");
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_frame_add_labels(frame, "y", labels, (size_t)-1, codes));
+  CHECK_ERROR_MENTIONS("n_labels");
+  strcpy(small, "sentinel");
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_content_digest(small, (size_t)-1, frame));
+  CHECK_ERROR_MENTIONS("out_size");
+  CHECK_STREQ(small, "sentinel");
   CHECK(gdprkit_frame_rows(NULL) == 0 && gdprkit_frame_columns(NULL) == 0);
   gdprkit_frame_free(frame);
   gdprkit_frame_free(NULL);
