@@ -210,17 +210,23 @@ def make_records(rows: int = 3000, seed: int = 16) -> Dict[str, Array]:
     registered[registered == FIVE_YEARS_BEFORE] += 1  # nothing on the boundary
 
     years = birth.astype("datetime64[Y]").astype(np.int64) + 1970
-    cpr = _cpr_texts(birth, _century_digit(rng, years), rng.integers(0, 1000, size=rows))
-    # CPR numbers repeat only by chance in very large data; keep a small file free of them.
+    digit7 = _century_digit(rng, years)
+    serial = rng.integers(0, 1000, size=rows)
+    # CPR numbers repeat only by chance in very large data; keep a small file
+    # free of them (found on a number that stands for the text: the century
+    # rule makes the text and (birth date, 7th digit, serial) one-to-one).
     if rows <= 1_000_000:
         while True:
-            _, first = np.unique(cpr, return_index=True)
-            dup = np.setdiff1d(np.arange(rows), first)
+            key = (birth.astype(np.int64) * 10 + digit7) * 1000 + serial
+            _, first = np.unique(key, return_index=True)
+            repeated = np.ones(rows, dtype=bool)
+            repeated[first] = False
+            dup = np.flatnonzero(repeated)
             if dup.size == 0:
                 break
-            cpr[dup] = _cpr_texts(
-                birth[dup], _century_digit(rng, years[dup]), rng.integers(0, 1000, size=dup.size)
-            )
+            digit7[dup] = _century_digit(rng, years[dup])
+            serial[dup] = rng.integers(0, 1000, size=dup.size)
+    cpr = _cpr_texts(birth, digit7, serial)
 
     # Notes: a pool of distinct texts (so that ten million rows cost a pool's
     # worth of Python strings), then the special notes on chosen rows.
