@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 import gdprkit
+from doors import needs_cli, run_cli
 from gdprkit import _gdprkit
 from gdprkit import release as gate
 from test_policy_release import POLICY as RESEARCH_POLICY
@@ -412,3 +413,26 @@ def test_prepare_pseudonymises_in_the_vault(tmp_path: pathlib.Path) -> None:
     assert all(str(p).startswith("ps") for p in out.frame["cpr"])
     assert out.frame["cpr"][0] == out.frame["cpr"][1]  # one person, two spellings
     assert CPR not in repr(out) + out._repr_html_()
+
+
+# ---------------------------------------------------------------------------
+# The doors agree
+# ---------------------------------------------------------------------------
+
+
+@needs_cli
+def test_the_command_line_digests_the_csv_and_prepares_the_same_table(
+        policy: gdprkit.Policy, tmp_path: pathlib.Path) -> None:
+    frame = records(note=False)
+    out = gate.prepare(frame, policy=policy, release="cluster-view", on=ON)
+    written = tmp_path / "python.csv"
+    out.to_csv(written)
+    assert out.report.content_digest in run_cli("release", "digest", str(written))
+    # The same records as a CSV file (dates as ISO text), through the CLI.
+    data = tmp_path / "records.csv"
+    frame.assign(registered=frame["registered"].dt.strftime("%Y-%m-%d")).to_csv(data, index=False)
+    cli_out = tmp_path / "cli.csv"
+    report = run_cli("release", "prepare", "--policy", str(KLYNGE), "--release", "cluster-view",
+                     "--on", ON, "--out", str(cli_out), str(data))
+    assert out.report.content_digest in report
+    assert cli_out.read_bytes() == written.read_bytes()
