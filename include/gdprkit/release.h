@@ -325,6 +325,17 @@ absl::StatusOr<PreparedRelease> PrepareRelease(const Policy& policy, std::string
                                                const Frame& records,
                                                const PrepareOptions& options = {});
 
+// The columns of the records whose values PrepareRelease reads, in the
+// release's order without repeats: the declared columns it does not drop,
+// the table's dimensions and value, the extract's quasi-identifiers, the
+// date column. The values of any other column (dropped, undeclared) are
+// never read: a door may pass such a column without converting it, as a
+// text column with no labels and every code -1, and save the time (the
+// Python door does). CheckRelease reads every column. Errors: as
+// CheckRelease's for an unknown release.
+absl::StatusOr<std::vector<std::string>> PrepareInputColumns(const Policy& policy,
+                                                             std::string_view release_id);
+
 // The policy's digest: "blake2b-256:" + hex of its canonical serialisation
 // (the gdprkit.v1 message, deterministic), so that a log entry names the
 // rules the release was made under.
