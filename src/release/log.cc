@@ -231,6 +231,9 @@ absl::StatusOr<ReleaseLogEntry> ReleaseLog::Append(ReleaseReport* report,
   if (report == nullptr) return absl::InvalidArgumentError("release log: no report");
   absl::StatusOr<ReleaseLogEntry> e = EntryOf(*report, released_at);
   if (!e.ok()) return e.status();
+  // Nothing that allocates after the write: a logged release must not be
+  // reported as failed (and appended again by a retry).
+  report->log_hash.reserve(64);
   Impl& im = *impl_;
   std::lock_guard<std::mutex> l(im.mu);
   absl::StatusOr<std::vector<std::string>> hashes = internal::AppendChain(

@@ -178,7 +178,10 @@ absl::StatusOr<std::vector<DeletionLogEntry>> DeletionLog::AppendAll(
                      d.due_date == kNoDate ? std::string("-") : FormatDate(d.due_date),
                      FormatInstant(d.deleted_at)});
   }
-  std::vector<DeletionLogEntry> out;
+  // Everything that allocates happens before the write: once the lines are
+  // in the file, nothing may fail (the caller would retry a logged deletion).
+  std::vector<DeletionLogEntry> out(deletions.size());
+  for (std::size_t i = 0; i < deletions.size(); ++i) out[i].deletion = deletions[i];
   if (deletions.empty()) return out;
   std::lock_guard<std::mutex> l(mu_);
   ChainState state;
@@ -190,18 +193,15 @@ absl::StatusOr<std::vector<DeletionLogEntry>> DeletionLog::AppendAll(
   absl::StatusOr<std::vector<std::string>> hashes =
       internal::AppendChain(File(path_, KeyView(key_, key_size_)), fd_, sync_, lines, &state);
   if (!hashes.ok()) return hashes.status();
-  const std::int64_t first = state.seq - static_cast<std::int64_t>(deletions.size()) + 1;
-  for (std::size_t i = 0; i < deletions.size(); ++i) {
-    DeletionLogEntry e;
-    e.seq = first + static_cast<std::int64_t>(i);
-    e.deletion = deletions[i];
-    e.hash = std::move((*hashes)[i]);
-    e.line = static_cast<int>(e.seq + 1);
-    out.push_back(std::move(e));
-  }
   seq_ = state.seq;
   std::memcpy(head_, state.head, sizeof head_);
   end_ = state.end;
+  const std::int64_t first = state.seq - static_cast<std::int64_t>(deletions.size()) + 1;
+  for (std::size_t i = 0; i < deletions.size(); ++i) {
+    out[i].seq = first + static_cast<std::int64_t>(i);
+    out[i].hash = std::move((*hashes)[i]);
+    out[i].line = static_cast<int>(out[i].seq + 1);
+  }
   return out;
 }
 
