@@ -33,11 +33,8 @@
 namespace gdprkit {
 namespace python {
 
-// The core vault behind a gdprkit.Vault's handle (_gdprkit.VaultHandle),
-// raising for a closed vault or another object. Defined in vault.cc, next to
-// the handle's class; weak until that definition is integrated, so that
-// vault= then fails with a clear error instead of the module failing to load.
-[[gnu::weak]] std::shared_ptr<Vault> SharedVault(const py::handle& handle);
+// The core vault behind a gdprkit.Vault's handle (bindings/python/vault.cc).
+std::shared_ptr<Vault> SharedVault(const py::handle& handle);
 
 namespace {
 
@@ -382,7 +379,13 @@ void RegisterRelease(py::module_& m) {
       py::arg("policy"), py::arg("release"), py::arg("frame"), py::arg("on"), py::arg("kinds"),
       py::arg("lang"), py::arg("base_dir"), py::arg("progress"));
 
-  m.def("release_has_vault", [] { return &SharedVault != nullptr; });
+  // The columns whose values prepare reads (PrepareInputColumns).
+  m.def(
+      "release_prepare_input_columns",
+      [](const PolicyHandle& p, const std::string& release_id) {
+        return ValueOrRaise(PrepareInputColumns(*p.policy, release_id));
+      },
+      py::arg("policy"), py::arg("release"));
 
   // (ReleaseFrame, dict of ReleaseReport). vault: a VaultHandle or None;
   // log: a ReleaseLogHandle or None; suppress: method, cost, time limit
@@ -403,12 +406,6 @@ void RegisterRelease(py::module_& m) {
         o.released_at = released_at;
         std::shared_ptr<Vault> v;
         if (!vault.is_none()) {
-          if (&SharedVault == nullptr) {
-            Raise(absl::FailedPreconditionError(
-                "vault= is not available in this build of the extension: the binding cannot "
-                "reach the vault's handle yet (bindings/python/vault.cc does not define "
-                "SharedVault)"));
-          }
           v = SharedVault(vault);
           o.vault = v.get();
         }

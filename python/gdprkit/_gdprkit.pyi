@@ -254,8 +254,8 @@ def release_check(
     policy: PolicyHandle, release: str, frame: ReleaseFrame, on: int, kinds: int, lang: str,
     base_dir: Union[str, bytes], progress: Optional[Callable[[str, int, int], Any]],
 ) -> Dict[str, Any]: ...
-# whether vault= can reach the vault's handle in this build
-def release_has_vault() -> bool: ...
+# the columns whose values release_prepare reads (the others may cross empty)
+def release_prepare_input_columns(policy: PolicyHandle, release: str) -> List[str]: ...
 # (released frame, report dict); vault: a VaultHandle or None; log: a
 # ReleaseLogHandle or None; released_at 0: now.
 def release_prepare(

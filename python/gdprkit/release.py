@@ -166,10 +166,11 @@ def _add_column(out: Any, column: Any, values: "pandas.Series") -> None:
             "numbers, booleans or dates")
 
 
-def _frame(data: Any, what: str) -> Any:
+def _frame(data: Any, what: str, read: Optional[Iterable[str]] = None) -> Any:
     """`data` (a DataFrame or a mapping of column name to a Series, NumPy
     array or list) as the core's frame (_gdprkit.ReleaseFrame), column by
-    column."""
+    column. With `read` (the names whose values the core reads), the other
+    columns cross empty: named, every row missing, never converted."""
     if isinstance(data, _gdprkit.ReleaseFrame):
         return data
     pd = _optional.pandas(f"gdprkit.release.{what}")
@@ -185,8 +186,12 @@ def _frame(data: Any, what: str) -> Any:
         raise ArgumentTypeError(
             f"{what} takes a pandas DataFrame or a dict of columns, not {type(data).__name__}")
     out = _gdprkit.ReleaseFrame()
+    needed = None if read is None else set(read)
     for column, values in items:
-        _add_column(out, column, values)
+        if needed is None or _name(column) in needed:
+            _add_column(out, column, values)
+        else:
+            out.add_labels(_name(column), [], np.full(len(values), -1, dtype=np.int32))
     return out
 
 
@@ -675,7 +680,10 @@ def prepare(
                 _args.integer(effort, "effort", 0, 2))
     when = 0 if released_at is None else _args.integer(released_at, "released_at", 1,
                                                          _args.INT64_MAX)
-    records_frame = _frame(records, "prepare")
+    # Only the columns the preparation reads are converted (the others are
+    # dropped unread: gdprkit/release.h, PrepareInputColumns).
+    records_frame = _frame(records, "prepare",
+                           _gdprkit.release_prepare_input_columns(pol._handle, rid))
     opened = None if log is None or isinstance(log, ReleaseLog) else ReleaseLog(log)
     the_log = log if isinstance(log, ReleaseLog) else opened
     try:

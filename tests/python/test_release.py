@@ -399,8 +399,6 @@ def test_prepare_an_extract_to_k(tmp_path: pathlib.Path) -> None:
 
 
 def test_prepare_pseudonymises_in_the_vault(tmp_path: pathlib.Path) -> None:
-    if not _gdprkit.release_has_vault():
-        pytest.skip("vault= needs SharedVault in bindings/python/vault.cc (to be integrated)")
     policy = gdprkit.Policy.from_text(EXTRACT_POLICY, source_name="research.textproto")
     records_ = pd.DataFrame({"cpr": [CPR, "0101901234", "020202-2020", "020202-2020"],
                              "region": ["Nord", "Nord", "Syd", "Syd"]})
@@ -436,3 +434,15 @@ def test_the_command_line_digests_the_csv_and_prepares_the_same_table(
                      "--on", ON, "--out", str(cli_out), str(data))
     assert out.report.content_digest in report
     assert cli_out.read_bytes() == written.read_bytes()
+
+
+def test_prepare_converts_only_the_columns_it_reads(policy: gdprkit.Policy) -> None:
+    """A column the release drops is passed unread: even values the gate could
+    not convert (check refuses them) do not stop prepare."""
+    plain = records(note=False)
+    odd = plain.assign(note=[17] + ["x"] * (len(plain) - 1))
+    with pytest.raises(gdprkit.ArgumentTypeError, match="note"):
+        gate.check(odd, policy=policy, release="cluster-view", on=ON)
+    with_note = gate.prepare(odd, policy=policy, release="cluster-view", on=ON)
+    without = gate.prepare(plain, policy=policy, release="cluster-view", on=ON)
+    assert with_note.report.content_digest == without.report.content_digest
