@@ -202,6 +202,35 @@ class ReleaseCliTest(unittest.TestCase):
         self.assertIn("content digest " + digest, text)
         self.assertEqual(all_cprs(text + err), [])
 
+    def test_prepare_an_extract_with_the_vault(self):
+        data = self.write("raw.csv", records(old=2))
+        vault = os.path.join(self.d, "v.vault")
+        env = {"VAULT_PW": "a test passphrase"}
+        for args in (("create", vault, "--kdf", "tests_only"),
+                     ("add-domain", vault, "klynge-kvalitet")):
+            rc, _, err = run("vault", *args, "--passphrase-env", "VAULT_PW", env=env)
+            self.assertEqual(rc, 0, err)
+        out_csv = os.path.join(self.d, "extract.csv")
+        log = os.path.join(self.d, "releases.log")
+        rc, out, err = run("release", "prepare", "--policy", POLICY, "--release",
+                           "cluster-quality-extract", "--on", ON, data, "--out", out_csv,
+                           "--vault", vault, "--passphrase-env", "VAULT_PW", "--log", log,
+                           "--format", "json", env=env)
+        self.assertEqual(rc, 0, err)
+        report = json.loads(out)
+        self.assertEqual(report["shape"], "extract")
+        self.assertGreater(report["values_pseudonymised"], 0)
+        self.assertEqual(report["identifiers_redacted"], 1)
+        written = self.read("extract.csv")
+        self.assertTrue(written.startswith("patient_cpr,practice,age,note\n"), written[:80])
+        self.assertIn("ps1_", written)
+        self.assertEqual(run("release", "digest", out_csv)[1].split()[0],
+                         report["content_digest"])
+        rc, shown, err = run("release", "show", log, "--format", "json")
+        self.assertEqual(json.loads(shown)["entries"][0]["content_digest"],
+                         report["content_digest"])
+        self.assertEqual(all_cprs(out + err + written + self.read("releases.log")), [])
+
     def test_a_failed_prepare_writes_nothing(self):
         data = self.write("raw.csv", records())
         out_csv = os.path.join(self.d, "out.csv")
