@@ -264,6 +264,7 @@ std::vector<Command> RetentionCommands();
 std::vector<Command> SuppressionCommands();
 std::vector<Command> VaultCommands();
 std::vector<Command> ScanCommands();
+std::vector<Command> ReleaseCommands();  // check, prepare, verify, show, digest
 
 // The --format option shared by the policy commands.
 inline OptionSpec FormatOption() {

@@ -840,9 +840,6 @@ int RunHelp(const Invocation& inv) {
 
 }  // namespace
 
-// tools/release_commands.cc: `gdprkit release ...` (check, prepare, verify, show, digest).
-std::vector<Command> ReleaseCommands();
-
 const std::vector<Command>& Commands() {
   static std::vector<Command>* const kCommands = new std::vector<Command>{
       {"policy",

@@ -81,10 +81,10 @@ std::vector<std::string_view> FrameColumnTypeNames();
 struct FrameColumn {
   std::string name;
   FrameColumnType type = FrameColumnType::kText;
-  std::vector<std::string> labels;   // kText: the distinct texts
-  std::vector<std::int32_t> codes;   // kText: per row an index into labels; -1 is missing
-  std::vector<double> numbers;       // kNumber: per row; NaN is missing
-  std::vector<DayNumber> days;       // kDate: per row; kNoDate is missing
+  std::vector<std::string> labels;  // kText: the distinct texts
+  std::vector<std::int32_t> codes;  // kText: per row an index into labels; -1 is missing
+  std::vector<double> numbers;      // kNumber: per row; NaN is missing
+  std::vector<DayNumber> days;      // kDate: per row; kNoDate is missing
 
   std::size_t rows() const;
   // The row's text (kText), "" when missing. No bounds check beyond debug.
@@ -123,11 +123,11 @@ absl::Status ValidateFrame(const Frame& frame, bool allow_empty = false);
 // text's bytes; a number in the shortest form that reads back to the same
 // double, integers without a decimal point, NaN missing; a date as
 // YYYY-MM-DD) or "missing" (a missing value and an empty text are the same),
-// in the frame's column and row order. How labels are encoded and a column's
-// type do not count, so the CSV the doors write (FormatFrameValue per
-// field, an empty field for missing) read back as text columns has the
-// digest of the frame it was written from: a recipient can check a file.
-// Errors: ValidateFrame's.
+// column by column in the frame's order, each column's values in row order,
+// every value framed by its length (docs/release.md gives the bytes). How labels are encoded and a
+// column's type do not count, so the CSV the doors write (FormatFrameValue per field, an empty
+// field for missing) read back as text columns has the digest of the frame it was written from: a
+// recipient can check a file. Errors: ValidateFrame's.
 absl::StatusOr<std::string> ContentDigest(const Frame& frame);
 
 // The canonical text of row `row` of `column` (as above); "" when missing.
@@ -160,8 +160,10 @@ enum class ReleaseProblem : std::uint8_t {
   // A column the release drops, present in the frame.
   kDroppedColumn = 4,
   // A column the release needs (a kept, pseudonymised or generalised column,
-  // a dimension, the value, a quasi-identifier, the date column) that the
-  // frame lacks. The check cannot say more about what depends on it.
+  // a dimension, the value, a quasi-identifier, the date column unless the
+  // release drops it) that the frame lacks. The check cannot say more about
+  // what depends on it. (A frame without the dropped date column is what
+  // leaves: its age is then not checked, and not a finding.)
   kMissingColumn = 5,
   // A column to pseudonymise whose values are not pseudonyms of the vault
   // ("ps<version>_" and 26 base32 characters).
@@ -182,16 +184,17 @@ std::string_view ReleaseProblemName(ReleaseProblem problem);
 std::vector<std::string_view> ReleaseProblemNames();
 // One line for people, in `language`, without figures ("an identifier in
 // clear" / "en identifikator i klar tekst").
-std::string_view ReleaseProblemTitle(ReleaseProblem problem, Language language = Language::kEnglish);
+std::string_view ReleaseProblemTitle(ReleaseProblem problem,
+                                     Language language = Language::kEnglish);
 
 // One finding: never a value.
 struct ReleaseFinding {
   ReleaseProblem problem = ReleaseProblem::kIdentifierInClear;
-  std::string column;  // the column concerned; empty for the table or extract as a whole
+  std::string column;            // the column concerned; empty for the table or extract as a whole
   IdKind kind = IdKind::kOther;  // kIdentifierInClear: the kind found
   std::int64_t rows = 0;         // rows concerned
   std::int64_t cells = 0;        // kSmallCell: cells; kSmallGroup: groups; else 0
-  std::string message;           // the finding in words, with its figures (ReleaseOptions::language)
+  std::string message;  // the finding in words, with its figures (ReleaseOptions::language)
 };
 
 struct ReleaseCheck {
@@ -252,7 +255,7 @@ struct ReleaseReport {
   bool table = false;         // a table (else an extract)
 
   std::int64_t rows_in = 0;
-  std::int64_t rows_too_old = 0;      // dropped: older than max_age
+  std::int64_t rows_too_old = 0;       // dropped: older than max_age
   std::int64_t rows_missing_date = 0;  // dropped: no date
   std::vector<std::string> columns_dropped;
   std::int64_t values_pseudonymised = 0;  // rows
@@ -274,7 +277,7 @@ struct ReleaseReport {
   std::int64_t rows_withheld = 0;
   std::int64_t smallest_group = 0;
 
-  std::int64_t rows_out = 0;  // rows of the released frame (table: cells)
+  std::int64_t rows_out = 0;   // rows of the released frame (table: cells)
   std::string content_digest;  // ContentDigest of the released frame
   ReleaseCheck check;          // of the released data: passed
 
@@ -361,8 +364,8 @@ struct ReleaseLogEntry {
   std::int64_t cells_suppressed = 0;   // table: primary + secondary
   std::int64_t values_suppressed = 0;  // extract
   std::int64_t rows_withheld = 0;      // extract
-  std::string hash;  // 64 hex digits: this entry's chain hash
-  int line = 0;      // line in the file (the header is line 1)
+  std::string hash;                    // 64 hex digits: this entry's chain hash
+  int line = 0;                        // line in the file (the header is line 1)
 };
 
 // The log's options and verification are the deletion log's.

@@ -65,7 +65,9 @@ class PolicyReleasesTest(unittest.TestCase):
                       "value: count of rows", out)
         self.assertIn("rules: threshold=5", out)
         self.assertIn("max_age: P5Y over registered", out)
-        self.assertTrue(out.endswith("\n1 release\n"), out)
+        # ... and the research extract beside it.
+        self.assertIn("cluster-quality-extract (extract; purpose ", out)
+        self.assertTrue(out.endswith("\n2 releases\n"), out)
 
     def test_danish_titles(self):
         rc, out, _ = run("policy", "releases", KLYNGE, "--lang", "da")
@@ -77,7 +79,7 @@ class PolicyReleasesTest(unittest.TestCase):
         rc, out, _ = run("policy", "releases", KLYNGE, "--format", "json", "--lang", "da")
         self.assertEqual(rc, 0)
         doc = json.loads(out)
-        [release] = doc["releases"]
+        release = doc["releases"][0]
         self.assertEqual(release["id"], "cluster-view")
         self.assertEqual(release["shape"], "table")
         self.assertEqual(release["rules"], "threshold=5")

@@ -78,5 +78,35 @@ TEST(PrepareInputColumns, OtherColumnsWithoutValuesGiveTheSameRelease) {
   EXPECT_GT(a->report.cells_primary, 0);
 }
 
+// Records with the dropped columns left out are what would leave: the date
+// column the release drops is not missing (its age is checked only where it
+// is present, and counted as a dropped column there).
+TEST(CheckRelease, ADroppedDateColumnMayBeAbsent) {
+  auto policy = Policy::Load(Example("policies/klyngeguide.textproto"));
+  ASSERT_TRUE(policy.ok()) << policy.status();
+  const Frame full = BundledRecords();
+  Frame kept;
+  for (const FrameColumn& c : full.columns) {
+    if (c.name == "practice" || c.name == "age") kept.columns.push_back(c);
+  }
+  ReleaseOptions o;
+  o.on = DaysFromCivil(2026, 12, 1);
+  auto check = CheckRelease(**policy, "cluster-view", kept, o);
+  ASSERT_TRUE(check.ok()) << check.status();
+  for (const ReleaseFinding& f : check->findings) {
+    EXPECT_NE(f.problem, ReleaseProblem::kMissingColumn) << f.message;
+    EXPECT_NE(f.problem, ReleaseProblem::kDroppedColumn) << f.message;
+  }
+  auto raw = CheckRelease(**policy, "cluster-view", full, o);
+  ASSERT_TRUE(raw.ok()) << raw.status();
+  bool dropped_date = false, too_old = false;
+  for (const ReleaseFinding& f : raw->findings) {
+    dropped_date |= f.problem == ReleaseProblem::kDroppedColumn && f.column == "registered";
+    too_old |= f.problem == ReleaseProblem::kTooOld;
+  }
+  EXPECT_TRUE(dropped_date);
+  EXPECT_TRUE(too_old);
+}
+
 }  // namespace
 }  // namespace gdprkit

@@ -121,8 +121,9 @@ def test_releases_frame(policy: gdprkit.Policy) -> None:
 
 def test_the_cluster_guide_releases_its_view() -> None:
     policy = gdprkit.Policy.load(KLYNGE)
-    [view] = policy.releases
+    view, extract = policy.releases
     assert view.id == "cluster-view"
+    assert extract.id == "cluster-quality-extract" and extract.extract is not None
     assert view.purpose == "provider-level-statistics"
     assert view.table is not None
     assert view.table.dimensions == (("practice", "practice"), ("age", ""))

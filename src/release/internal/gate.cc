@@ -817,7 +817,13 @@ absl::StatusOr<ReleaseCheck> RunCheck(const Resolved& r, const Frame& frame, Che
     if (rel.extract.has_value()) {
       for (const std::string& q : rel.extract->quasi_identifiers) need(q);
     }
-    if (records && r.max_age.has_value()) need(rel.date_column);
+    // A date column the release drops may be absent from data meant to
+    // leave as they are (the age is then not checked here; PrepareRelease
+    // filters on it before it drops it); one it keeps must be there.
+    if (records && r.max_age.has_value()) {
+      const ReleaseColumn* date = rel.FindColumn(rel.date_column);
+      if (date == nullptr || date->treatment != ColumnTreatment::kDrop) need(rel.date_column);
+    }
   }
   for (const FrameColumn& c : frame.columns) {
     const std::int64_t rows = static_cast<std::int64_t>(c.rows());

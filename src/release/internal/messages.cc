@@ -18,7 +18,7 @@ namespace {
 
 constexpr internal::Titled<ReleaseProblem> kSentences[] = {
     {ReleaseProblem::kIdentifierInClear, "column $0: $1 rows hold a $3 in clear",
-     "kolonne $0: $1 rækker indeholder et $3 i klar tekst"},
+     "kolonne $0: $1 rækker har $3 i klar tekst"},
     {ReleaseProblem::kTooOld, "column $0: $1 rows are older than the maximum age $4",
      "kolonne $0: $1 rækker er ældre end den højeste tilladte alder $4"},
     {ReleaseProblem::kMissingDate, "column $0: $1 rows have no date, so their age is unknown",
