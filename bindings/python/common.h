@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "gdprkit/common.h"
 #include "gdprkit/policy.h"
+#include "gdprkit/vault.h"
 
 namespace gdprkit {
 namespace python {
@@ -130,6 +131,12 @@ void RegisterRetention(py::module_& m);
 void RegisterSuppression(py::module_& m);
 void RegisterVault(py::module_& m);
 void RegisterScan(py::module_& m);
+void RegisterRelease(py::module_& m);
+
+// The core vault behind a gdprkit.Vault's handle (vault.cc), for the other
+// areas' bindings (release.cc: prepare's vault=). TypeError for another
+// object; FailedPreconditionError for a closed vault.
+std::shared_ptr<Vault> SharedVault(const py::handle& handle);
 
 }  // namespace python
 }  // namespace gdprkit

@@ -588,9 +588,6 @@ std::vector<std::string> Nearest(const std::string& wanted,
 
 }  // namespace
 
-// bindings/python/release.cc (declared here until common.h lists it beside RegisterScan).
-void RegisterRelease(py::module_& m);
-
 }  // namespace python
 }  // namespace gdprkit
 

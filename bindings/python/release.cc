@@ -33,9 +33,6 @@
 namespace gdprkit {
 namespace python {
 
-// The core vault behind a gdprkit.Vault's handle (bindings/python/vault.cc).
-std::shared_ptr<Vault> SharedVault(const py::handle& handle);
-
 namespace {
 
 // A frame being built or returned (the ReleaseFrame class of the module).

@@ -429,9 +429,6 @@ py::tuple RunBatch(const VaultHandle& h, BatchKind what, const std::string& doma
 
 }  // namespace
 
-// The core vault behind a gdprkit.Vault's handle, for the other areas'
-// bindings (release.cc: prepare's vault=). TypeError for another object;
-// FailedPreconditionError for a closed vault.
 std::shared_ptr<Vault> SharedVault(const py::handle& handle) {
   if (!py::isinstance<VaultHandle>(handle)) {
     throw py::type_error("vault= takes a gdprkit.Vault (an open vault), or None");

@@ -53,7 +53,7 @@ from ._errors import (
 # an argument of the wrong type an ArgumentTypeError.
 _gdprkit._register_errors(_from_status, ArgumentTypeError)
 
-from . import identifiers, rules, scan  # noqa: E402
+from . import identifiers, release, rules, scan  # noqa: E402
 from .basis import (  # noqa: E402 - after the errors are registered
     DataCategory,
     FindingCode,
@@ -102,6 +102,15 @@ from .retention import (  # noqa: E402
     SweepReport,
     add_period,
     sweep,
+)
+from .release import (  # noqa: E402
+    PreparedRelease,
+    ReleaseCheck,
+    ReleaseFinding,
+    ReleaseLog,
+    ReleaseLogEntry,
+    ReleaseLogVerification,
+    ReleaseReport,
 )
 from .retention import report as sweep_report  # noqa: E402
 from .scan import SCAN_KINDS, ScanCounts, redact_identifiers, scan_identifiers  # noqa: E402
@@ -199,6 +208,14 @@ __all__ = [
     "ReleaseTable",
     "ReleaseExtract",
     "ReleaseRules",
+    "release",
+    "ReleaseCheck",
+    "ReleaseFinding",
+    "PreparedRelease",
+    "ReleaseReport",
+    "ReleaseLog",
+    "ReleaseLogEntry",
+    "ReleaseLogVerification",
     # Identifiers in free text.
     "scan",
     "scan_identifiers",

@@ -138,6 +138,25 @@ std::vector<const char*> CStrings(const std::vector<std::string>& strings) {
   return out;
 }
 
+gdprkit_status LogOptionsFromC(const char* function, const gdprkit_deletion_log_options* options,
+                               gdprkit::DeletionLogOptions* out) {
+  if (options == nullptr) return GDPRKIT_OK;
+  if (options->version != GDPRKIT_DELETION_LOG_OPTIONS_VERSION) {
+    return BadVersion(function, "gdprkit_deletion_log_options", options->version,
+                      GDPRKIT_DELETION_LOG_OPTIONS_VERSION);
+  }
+  if (gdprkit_status s =
+          CheckArray(function, "options.key", options->key, options->key_size, "options.key_size");
+      s != GDPRKIT_OK) {
+    return s;
+  }
+  if (options->key != nullptr) {
+    out->key = std::string_view(reinterpret_cast<const char*>(options->key), options->key_size);
+  }
+  out->sync = options->sync != 0;
+  return GDPRKIT_OK;
+}
+
 }  // namespace gdprkit::capi
 
 // ---- Versions and errors ----------------------------------------------------

@@ -20,13 +20,6 @@
 #include "gdprkit.h"
 #include "gdprkit/identifiers.h"
 
-// The vault handle of src/c_api/vault.cc, defined identically there (one
-// definition for the program; it and the verification below belong in
-// c_api/internal/door.h).
-struct gdprkit_vault {
-  std::unique_ptr<gdprkit::Vault> core;
-};
-
 struct gdprkit_frame {
   gdprkit::Frame core;
   std::size_t rows = 0;  // as given to gdprkit_frame_new (the core's is 0 without columns)
@@ -40,13 +33,6 @@ struct gdprkit_release_check_result {
 
 struct gdprkit_release_log {
   std::unique_ptr<gdprkit::ReleaseLog> core;
-};
-
-// As in src/c_api/retention.cc (gdprkit::ReleaseLogVerification is
-// gdprkit::DeletionLogVerification): release logs are verified into the
-// deletion log's result, read and freed by its functions.
-struct gdprkit_deletion_log_verification {
-  gdprkit::DeletionLogVerification core;
 };
 
 struct gdprkit_prepared_release {
@@ -150,24 +136,6 @@ gdprkit_status WriteDigest(const char* fn, char* out, std::size_t out_size,
                                               std::to_string(digest.size() + 1) + " bytes needed");
   }
   std::memcpy(out, digest.c_str(), digest.size() + 1);
-  return GDPRKIT_OK;
-}
-
-gdprkit_status CheckLogOptions(const char* fn, const gdprkit_deletion_log_options* options,
-                               gdprkit::ReleaseLogOptions* out) {
-  if (options == nullptr) return GDPRKIT_OK;
-  if (options->version != GDPRKIT_DELETION_LOG_OPTIONS_VERSION) {
-    return BadVersion(fn, "gdprkit_deletion_log_options", options->version,
-                      GDPRKIT_DELETION_LOG_OPTIONS_VERSION);
-  }
-  if (gdprkit_status s =
-          CheckArray(fn, "options.key", options->key, options->key_size, "options.key_size");
-      s != GDPRKIT_OK) {
-    return s;
-  }
-  out->sync = options->sync != 0;
-  if (options->key == nullptr) return GDPRKIT_OK;
-  out->key = std::string_view(reinterpret_cast<const char*>(options->key), options->key_size);
   return GDPRKIT_OK;
 }
 
@@ -423,7 +391,8 @@ gdprkit_status gdprkit_release_log_open(gdprkit_release_log** out, const char* p
     *out = nullptr;
     if (path == nullptr) return NullArgument(kFn, "path");
     gdprkit::ReleaseLogOptions opts;
-    if (gdprkit_status s = CheckLogOptions(kFn, options, &opts); s != GDPRKIT_OK) return s;
+    if (gdprkit_status s = gdprkit::capi::LogOptionsFromC(kFn, options, &opts); s != GDPRKIT_OK)
+      return s;
     absl::StatusOr<std::unique_ptr<gdprkit::ReleaseLog>> log =
         gdprkit::ReleaseLog::Open(path, opts);
     if (!log.ok()) return FromCore(kFn, log.status());
@@ -463,7 +432,8 @@ gdprkit_status gdprkit_release_log_verify(gdprkit_deletion_log_verification** ou
     *out = nullptr;
     if (path == nullptr) return NullArgument(kFn, "path");
     gdprkit::ReleaseLogOptions opts;
-    if (gdprkit_status s = CheckLogOptions(kFn, options, &opts); s != GDPRKIT_OK) return s;
+    if (gdprkit_status s = gdprkit::capi::LogOptionsFromC(kFn, options, &opts); s != GDPRKIT_OK)
+      return s;
     auto handle = std::make_unique<gdprkit_deletion_log_verification>();
     absl::StatusOr<gdprkit::ReleaseLogVerification> v =
         gdprkit::VerifyReleaseLog(path, opts, expected_head == nullptr ? "" : expected_head);

@@ -37,10 +37,6 @@ struct gdprkit_deletion_log {
   std::unique_ptr<gdprkit::DeletionLog> core;
 };
 
-struct gdprkit_deletion_log_verification {
-  gdprkit::DeletionLogVerification core;
-};
-
 namespace {
 
 using namespace gdprkit::capi;  // NOLINT(build/namespaces): the C ABI's own helpers
@@ -191,25 +187,6 @@ void ClearColumns(const gdprkit_sweep_columns& c, std::size_t n) {
     if (c.reason) c.reason[i] = GDPRKIT_REASON_INVALID_INPUT;
     if (c.hold) c.hold[i] = -1;
   }
-}
-
-gdprkit_status CheckLogOptions(const char* fn, const gdprkit_deletion_log_options* options,
-                               gdprkit::DeletionLogOptions* out) {
-  if (options == nullptr) return GDPRKIT_OK;
-  if (options->version != GDPRKIT_DELETION_LOG_OPTIONS_VERSION) {
-    return BadVersion(fn, "gdprkit_deletion_log_options", options->version,
-                      GDPRKIT_DELETION_LOG_OPTIONS_VERSION);
-  }
-  if (gdprkit_status s =
-          CheckArray(fn, "options.key", options->key, options->key_size, "options.key_size");
-      s != GDPRKIT_OK) {
-    return s;
-  }
-  if (options->key != nullptr) {
-    out->key = std::string_view(reinterpret_cast<const char*>(options->key), options->key_size);
-  }
-  out->sync = options->sync != 0;
-  return GDPRKIT_OK;
 }
 
 }  // namespace
@@ -574,7 +551,7 @@ gdprkit_status gdprkit_deletion_log_open(gdprkit_deletion_log** out, const char*
     *out = nullptr;
     if (path == nullptr) return NullArgument(kFn, "path");
     gdprkit::DeletionLogOptions opts;
-    if (gdprkit_status s = CheckLogOptions(kFn, options, &opts); s != GDPRKIT_OK) return s;
+    if (gdprkit_status s = LogOptionsFromC(kFn, options, &opts); s != GDPRKIT_OK) return s;
     absl::StatusOr<std::unique_ptr<gdprkit::DeletionLog>> log =
         gdprkit::DeletionLog::Open(path, opts);
     if (!log.ok()) return FromCore(kFn, log.status());
@@ -658,7 +635,7 @@ gdprkit_status gdprkit_deletion_log_verify(gdprkit_deletion_log_verification** o
     *out = nullptr;
     if (path == nullptr) return NullArgument(kFn, "path");
     gdprkit::DeletionLogOptions opts;
-    if (gdprkit_status s = CheckLogOptions(kFn, options, &opts); s != GDPRKIT_OK) return s;
+    if (gdprkit_status s = LogOptionsFromC(kFn, options, &opts); s != GDPRKIT_OK) return s;
     absl::StatusOr<gdprkit::DeletionLogVerification> v = gdprkit::VerifyDeletionLog(
         path, opts, expected_head == nullptr ? std::string_view() : expected_head);
     if (!v.ok()) return FromCore(kFn, v.status());

@@ -36,10 +36,6 @@ struct gdprkit_id_column {
   }
 };
 
-struct gdprkit_vault {
-  std::unique_ptr<gdprkit::Vault> core;
-};
-
 // Immutable after creation: the core's const methods are safe from several
 // threads (the key's guarded memory is read under its own reader count).
 struct gdprkit_pseudonymizer {

@@ -26,7 +26,9 @@
 #include "absl/status/status.h"
 #include "gdprkit.h"
 #include "gdprkit/common.h"
+#include "gdprkit/deletion_log.h"
 #include "gdprkit/policy.h"
+#include "gdprkit/vault.h"
 
 // ---- Handles ----------------------------------------------------------------
 
@@ -45,6 +47,18 @@ struct gdprkit_policy {
   // Title of every legal-basis code the policy knows (built-in and declared),
   // as Policy::BasisTitle gives it, so the C strings outlive the call.
   std::map<std::string, std::string, std::less<>> basis_titles;
+};
+
+// A vault (src/c_api/vault.cc; release.cc's gdprkit_release_prepare reads
+// it too).
+struct gdprkit_vault {
+  std::unique_ptr<gdprkit::Vault> core;
+};
+
+// The verification of a deletion log, or of a release log (whose
+// verification is the deletion log's: retention.cc and release.cc).
+struct gdprkit_deletion_log_verification {
+  gdprkit::DeletionLogVerification core;
 };
 
 namespace gdprkit::capi {
@@ -214,6 +228,12 @@ gdprkit_status StartRecord(const char* function, Record* out, unsigned int want,
 
 // NULL-terminated array of pointers into `strings`.
 std::vector<const char*> CStrings(const std::vector<std::string>& strings);
+
+// The core's options of a deletion or release log from the C options (NULL:
+// the defaults): BadVersion for another version, the key checked as an
+// array. The key is borrowed from `options`.
+gdprkit_status LogOptionsFromC(const char* function, const gdprkit_deletion_log_options* options,
+                               gdprkit::DeletionLogOptions* out);
 
 }  // namespace gdprkit::capi
 
