@@ -202,6 +202,41 @@ static void vault_options(void) {
     SAME(progress);
     SAME(progress_context);
   }
+  {
+    INIT_BOTH(gdprkit_release_options, gdprkit_release_options_init, GDPRKIT_RELEASE_OPTIONS_INIT);
+    CHECK(fn.version == GDPRKIT_RELEASE_OPTIONS_VERSION);
+    CHECK(fn.on == GDPRKIT_NO_DATE);
+    SAME(version);
+    SAME(on);
+    SAME(scan_kinds);
+    SAME(language);
+    SAME(base_dir);
+    SAME(progress);
+    SAME(progress_context);
+    SAME(method);
+    SAME(cost);
+    SAME(time_limit_seconds);
+    SAME(effort);
+    SAME(released_at);
+  }
+  {
+    INIT_BOTH(gdprkit_release_finding, gdprkit_release_finding_init, GDPRKIT_RELEASE_FINDING_INIT);
+    CHECK(fn.version == GDPRKIT_RELEASE_FINDING_VERSION);
+    SAME(version);
+  }
+  {
+    INIT_BOTH(gdprkit_release_report, gdprkit_release_report_init, GDPRKIT_RELEASE_REPORT_INIT);
+    CHECK(fn.version == GDPRKIT_RELEASE_REPORT_VERSION);
+    CHECK(fn.on == GDPRKIT_NO_DATE);
+    SAME(version);
+    SAME(release);
+    SAME(on);
+    SAME(rows_in);
+    SAME(columns_dropped);
+    SAME(audit_passed);
+    SAME(log_seq);
+    SAME(log_hash);
+  }
 }
 
 /* A struct whose version is refused: the message tells a C caller the macro
