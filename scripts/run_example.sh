@@ -7,7 +7,10 @@
 #   3. pseudonymisation: the cluster report's provider numbers are replaced by
 #      keyed pseudonyms of a cluster domain, in a throw-away vault;
 #   4. small-cell suppression: the cluster table is protected (primary and
-#      secondary suppression) and audited.
+#      secondary suppression) and audited;
+#   5. release: the cluster view goes through the release gate from
+#      record-level data (checked, prepared, logged in a hash-chained release
+#      log, verified).
 # Installs what it needs (scripts/setup.sh) and builds first. No server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
