@@ -526,7 +526,8 @@ inline IdProblem CheckCpr(std::string_view input, char out[10], CprInfo* info = 
   } else {
     year = yy <= 57 ? 2000 + yy : 1800 + yy;
   }
-  if (mm < 1 || mm > 12 || dd < 1 || dd > id_internal::DaysInMonth(year, mm)) return IdProblem::kBadDate;
+  if (mm < 1 || mm > 12 || dd < 1 || dd > id_internal::DaysInMonth(year, mm))
+    return IdProblem::kBadDate;
   if (!options.cpr_allow_future &&
       (options.cpr_as_of.empty() ? IsAfterToday(year, mm, dd)
                                  : IsAfter(year, mm, dd, options.cpr_as_of))) {

@@ -93,6 +93,15 @@ from .policy import (  # noqa: E402
     Source,
     Team,
 )
+from .release import (  # noqa: E402
+    PreparedRelease,
+    ReleaseCheck,
+    ReleaseFinding,
+    ReleaseLog,
+    ReleaseLogEntry,
+    ReleaseLogVerification,
+    ReleaseReport,
+)
 from .retention import (  # noqa: E402
     DeletionLog,
     DeletionLogEntry,
@@ -102,15 +111,6 @@ from .retention import (  # noqa: E402
     SweepReport,
     add_period,
     sweep,
-)
-from .release import (  # noqa: E402
-    PreparedRelease,
-    ReleaseCheck,
-    ReleaseFinding,
-    ReleaseLog,
-    ReleaseLogEntry,
-    ReleaseLogVerification,
-    ReleaseReport,
 )
 from .retention import report as sweep_report  # noqa: E402
 from .scan import SCAN_KINDS, ScanCounts, redact_identifiers, scan_identifiers  # noqa: E402
