@@ -844,13 +844,12 @@ TEST_F(PrepareExtract, PseudonymisesGeneralisesRedactsAndReachesK) {
   // Twelve regions over ~180 rows: local suppression had work to do.
   EXPECT_GT(rep.values_suppressed, 0);
 
-  // The output passes CheckRelease but for the date column, which the
-  // release drops after the age filter has used it.
+  // The output passes CheckRelease (the date column it lacks is one the
+  // release drops after the age filter has used it).
   absl::StatusOr<ReleaseCheck> again = CheckRelease(*policy, "extract", f, On());
   ASSERT_TRUE(again.ok());
-  ASSERT_EQ(again->findings.size(), 1u) << AllMessages(*again);
-  EXPECT_EQ(again->findings[0].problem, ReleaseProblem::kMissingColumn);
-  EXPECT_EQ(again->findings[0].column, "visit");
+  EXPECT_TRUE(again->passed) << AllMessages(*again);
+  EXPECT_TRUE(again->findings.empty()) << AllMessages(*again);
 
   // The same records give the same release (pseudonyms and all).
   absl::StatusOr<PreparedRelease> twice = PrepareRelease(*policy, "extract", records, Options());
