@@ -95,5 +95,6 @@ $GDPRKIT release verify "$WORK/releases.log"
 $GDPRKIT release show "$WORK/releases.log" --last
 echo "-- release digest of the file: the content digest the log recorded"
 digest=$($GDPRKIT release digest "$WORK/cluster_view.csv" | cut -d' ' -f1)
-$GDPRKIT release show "$WORK/releases.log" --last | grep -qF "$digest"
+last_entry=$($GDPRKIT release show "$WORK/releases.log" --last)
+grep -qF "$digest" <<< "$last_entry"
 echo "$digest"
