@@ -576,9 +576,12 @@ class ReleaseLog:
         self.close()
 
     def close(self) -> None:
-        """Closes the file and wipes the key; further use raises
+        """Closes the file, wipes the core's copy of the key (guarded memory)
+        and drops this object's reference to the caller's ``bytes`` (which
+        Python cannot wipe); further use raises
         :class:`gdprkit.FailedPreconditionError`."""
         self._handle.close()
+        self._key = None
 
     @property
     def path(self) -> str:

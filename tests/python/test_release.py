@@ -446,3 +446,15 @@ def test_prepare_converts_only_the_columns_it_reads(policy: gdprkit.Policy) -> N
     with_note = gate.prepare(odd, policy=policy, release="cluster-view", on=ON)
     without = gate.prepare(plain, policy=policy, release="cluster-view", on=ON)
     assert with_note.report.content_digest == without.report.content_digest
+
+
+def test_a_closed_keyed_log_keeps_no_reference_to_its_key(tmp_path: pathlib.Path) -> None:
+    key = b"k" * 32
+    log = gate.ReleaseLog(tmp_path / "r.log", key=key)
+    assert log.verify().intact and log.verify().keyed
+    assert key not in repr(log).encode()
+    log.close()
+    # Python cannot wipe the caller's bytes; the closed log at least no longer holds them.
+    assert all(v is not key for v in vars(log).values())
+    with pytest.raises(gdprkit.FailedPreconditionError):
+        _ = log.head
