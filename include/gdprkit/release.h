@@ -250,7 +250,7 @@ struct ReleaseReport {
   std::string release;        // the release's id
   std::string title;          // the release's title
   std::string purpose;        // the purpose whose data leave
-  std::string policy_digest;  // "blake2b-256:..." of the policy (Policy digest below)
+  std::string policy_digest;  // PolicyDigest(policy): "blake2b-256:..."
   DayNumber on = kNoDate;     // the release date
   bool table = false;         // a table (else an extract)
 
