@@ -138,6 +138,18 @@ std::vector<const char*> CStrings(const std::vector<std::string>& strings) {
   return out;
 }
 
+gdprkit_status WriteText(const char* function, char* out, std::size_t out_size,
+                         std::string_view text) {
+  if (text.size() + 1 > out_size) {
+    return Fail(GDPRKIT_INVALID_ARGUMENT,
+                std::string(function) + ": out_size " + std::to_string(out_size) +
+                    " is too small; " + std::to_string(text.size() + 1) + " bytes are needed");
+  }
+  std::memcpy(out, text.data(), text.size());
+  out[text.size()] = '\0';
+  return GDPRKIT_OK;
+}
+
 gdprkit_status LogOptionsFromC(const char* function, const gdprkit_deletion_log_options* options,
                                gdprkit::DeletionLogOptions* out) {
   if (options == nullptr) return GDPRKIT_OK;

@@ -51,6 +51,7 @@ using gdprkit::capi::Guard;
 using gdprkit::capi::NullArgument;
 using gdprkit::capi::OutOfRange;
 using gdprkit::capi::StartRecord;
+using gdprkit::capi::WriteText;
 
 constexpr std::size_t kMaxRows = static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max());
 
@@ -126,17 +127,6 @@ gdprkit_status GetValue(const char* fn, T* out, T missing, const gdprkit_frame* 
     *out = get(c, row);
     return GDPRKIT_OK;
   });
-}
-
-gdprkit_status WriteDigest(const char* fn, char* out, std::size_t out_size,
-                           const std::string& digest) {
-  if (digest.size() >= out_size) {
-    return Fail(GDPRKIT_INVALID_ARGUMENT, std::string(fn) + ": out_size " +
-                                              std::to_string(out_size) + " is below the " +
-                                              std::to_string(digest.size() + 1) + " bytes needed");
-  }
-  std::memcpy(out, digest.c_str(), digest.size() + 1);
-  return GDPRKIT_OK;
 }
 
 }  // namespace
@@ -307,7 +297,7 @@ gdprkit_status gdprkit_content_digest(char* out, size_t out_size, const gdprkit_
     if (frame == nullptr) return NullArgument(kFn, "frame");
     absl::StatusOr<std::string> digest = gdprkit::ContentDigest(frame->core);
     if (!digest.ok()) return FromCore(kFn, digest.status());
-    return WriteDigest(kFn, out, out_size, *digest);
+    return WriteText(kFn, out, out_size, *digest);
   });
 }
 
@@ -419,7 +409,7 @@ gdprkit_status gdprkit_release_log_head(char* out, size_t out_size,
     }
     if (out_size > 0) out[0] = '\0';
     if (log == nullptr) return NullArgument(kFn, "log");
-    return WriteDigest(kFn, out, out_size, log->core->head());
+    return WriteText(kFn, out, out_size, log->core->head());
   });
 }
 

@@ -46,18 +46,6 @@ constexpr std::int32_t kMinConvertibleDay = -12699422;
 
 std::string S(std::size_t n) { return std::to_string(n); }
 
-// Writes `text` and its NUL into out[0..out_size), or fails.
-gdprkit_status WriteText(const char* fn, char* out, std::size_t out_size, const std::string& text) {
-  if (text.size() + 1 > out_size) {
-    return Fail(GDPRKIT_INVALID_ARGUMENT, std::string(fn) + ": out_size " + S(out_size) +
-                                              " is too small; " + S(text.size() + 1) +
-                                              " bytes are needed");
-  }
-  std::memcpy(out, text.data(), text.size());
-  out[text.size()] = '\0';
-  return GDPRKIT_OK;
-}
-
 // The core's sweep input, and what it borrows from the C input.
 struct Converted {
   gdprkit::SweepInput input;

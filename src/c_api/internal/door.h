@@ -229,6 +229,11 @@ gdprkit_status StartRecord(const char* function, Record* out, unsigned int want,
 // NULL-terminated array of pointers into `strings`.
 std::vector<const char*> CStrings(const std::vector<std::string>& strings);
 
+// Writes `text` and its NUL into out[0..out_size), or fails with
+// INVALID_ARGUMENT naming the bytes needed (out untouched).
+gdprkit_status WriteText(const char* function, char* out, std::size_t out_size,
+                         std::string_view text);
+
 // The core's options of a deletion or release log from the C options (NULL:
 // the defaults): BadVersion for another version, the key checked as an
 // array. The key is borrowed from `options`.
