@@ -17,6 +17,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "test_files.h"
 
 namespace gdprkit {
 namespace {
@@ -24,25 +25,9 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-std::string TempPath(const std::string& name) {
-  static std::atomic<int> counter{0};
-  const std::string path = ::testing::TempDir() + "/gdprkit_dellog_" + std::to_string(::getpid()) +
-                           "_" + std::to_string(counter++) + "_" + name;
-  std::remove(path.c_str());
-  return path;
-}
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-void WriteAllText(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-}
+using ::gdprkit::testing::ReadAll;
+using ::gdprkit::testing::TempPath;
+using ::gdprkit::testing::WriteAllText;
 
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> out;
