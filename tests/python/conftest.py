@@ -85,3 +85,43 @@ def seed() -> Callable[[str], gdprkit.Policy]:
         return _SEEDS[name]
 
     return load
+
+
+@pytest.fixture(scope="session")
+def spark(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """One local Spark session (``local[2]``) for every Spark test, with an
+    event log in a temporary folder (``spark.conf.get("spark.eventLog.dir")``)
+    so tests can read what Spark recorded. Skipped where pyspark or Java is
+    missing, unless GDPRKIT_REQUIRE_SPARK=1 (scripts/test_wheel.sh sets it),
+    where that fails instead."""
+    import shutil
+
+    required = os.environ.get("GDPRKIT_REQUIRE_SPARK") == "1"
+    problem = None
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        problem = "pyspark is not installed (pip install 'gdprkit[spark]')"
+    if problem is None and shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        problem = "no Java runtime (apt-get install openjdk-17-jre-headless)"
+    if problem is not None:
+        if required:
+            pytest.fail(f"GDPRKIT_REQUIRE_SPARK=1 but {problem}")
+        pytest.skip(problem)
+    events = tmp_path_factory.mktemp("spark-events")
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("gdprkit-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.default.parallelism", "2")
+        .config("spark.sql.session.timeZone", "Europe/Copenhagen")
+        .config("spark.eventLog.enabled", "true")
+        .config("spark.eventLog.dir", events.as_uri())
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
