@@ -56,6 +56,12 @@ def sdf(spark: Any, recs: pd.DataFrame) -> Any:
     return spark.createDataFrame(recs)
 
 
+@pytest.fixture(scope="module")
+def counted(sdf: Any) -> Any:
+    return gdprkit.spark.suppress(sdf, dims=DIMS, threshold=5,
+                                  hierarchies={"practice": PRACTICE})
+
+
 def detail(cells: pd.DataFrame, value: str) -> pd.DataFrame:
     """Codes, true value and status of every cell, comparable across paths."""
     out = cells[DIMS + [value, "status"]].copy()
@@ -64,9 +70,8 @@ def detail(cells: pd.DataFrame, value: str) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def test_counts_identical_to_pandas(sdf: Any, recs: pd.DataFrame) -> None:
-    r = gdprkit.spark.suppress(sdf, dims=DIMS, threshold=5,
-                               hierarchies={"practice": PRACTICE})
+def test_counts_identical_to_pandas(counted: Any, recs: pd.DataFrame) -> None:
+    r = counted
     # What a consultant does in pandas: count the leaf cells, let the engine
     # compute the totals; an empty combination is a zero cell.
     leaf = recs.groupby(DIMS).size().rename("n").reset_index()
@@ -88,9 +93,8 @@ def test_counts_identical_to_pandas(sdf: Any, recs: pd.DataFrame) -> None:
     assert int(top["n"].iloc[0]) == len(recs)
 
 
-def test_result_as_spark_dataframe(sdf: Any) -> None:
-    r = gdprkit.spark.suppress(sdf, dims=DIMS, threshold=5,
-                               hierarchies={"practice": PRACTICE})
+def test_result_as_spark_dataframe(counted: Any) -> None:
+    r = counted
     cells = r.cells
     out = r.sdf.toPandas()
     assert list(r.sdf.columns) == list(cells.columns)
@@ -108,9 +112,8 @@ def test_result_as_spark_dataframe(sdf: Any) -> None:
     assert out.loc[~hidden, "given"].notna().all()
 
 
-def test_displays_are_the_safe_ones(sdf: Any) -> None:
-    r = gdprkit.spark.suppress(sdf, dims=DIMS, threshold=5,
-                               hierarchies={"practice": PRACTICE})
+def test_displays_are_the_safe_ones(counted: Any) -> None:
+    r = counted
     assert repr(r) == "Spark" + repr(r.result)
     assert str(r) == repr(r)
     assert r._repr_html_() == r.result._repr_html_()

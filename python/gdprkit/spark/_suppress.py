@@ -239,16 +239,16 @@ def _dimension(name: str, spec: Optional[_suppression.HierarchySpec],
 
 
 def _level_columns(sdf: DataFrame, dims: List[_Dimension]) -> Tuple[DataFrame, List[List[str]]]:
-    """`sdf` with each dimension's level columns (shallow to deep, the last
-    the record's own code as text) and their names per dimension: the
-    hierarchies' ancestors joined from broadcast mappings."""
+    """`sdf` (one row per leaf cell, each dimension's code as text in the
+    column of its deepest level) with each dimension's other level columns,
+    and the level columns per dimension, shallow to deep: the hierarchies'
+    ancestors joined from broadcast mappings."""
     from pyspark.sql import functions as F
     from pyspark.sql import types as T
 
     levels: List[List[str]] = []
     for i, dim in enumerate(dims):
         own = f"{_INTERNAL}d{i}_l{dim.depth}"
-        sdf = sdf.withColumn(own, _ref(dim.name).cast("string"))
         names = [f"{_INTERNAL}d{i}_l{j}" for j in range(1, dim.depth)]
         if dim.leaves is not None and names:
             schema = T.StructType(
@@ -263,41 +263,47 @@ def _level_columns(sdf: DataFrame, dims: List[_Dimension]) -> Tuple[DataFrame, L
 
 
 def _aggregate(
-    sdf: DataFrame, dims: List[_Dimension], value: Optional[str], magnitude: bool,
-    num_largest: int,
+    sdf: DataFrame, dims: List[_Dimension], value: Optional[str], num_largest: int,
 ) -> pd.DataFrame:
-    """The table: one row per (cell, grouping level) with the count or the
-    sum (and, for magnitude tables, the contributors and the largest
-    contributions), the grouping flags and the checks of the value column."""
+    """The table: one row per (cell, grouping level) with the number of
+    records, the sum of the value column and its checks (nulls, minimum),
+    and the largest contributions when the rules need them; the grouping
+    flags say each row's level per dimension.
+
+    The records are first aggregated to their leaf cells (one shuffle; the
+    leaf cells are at most the table's size), then the leaf cells to every
+    total by the grouping sets, so the grouping sets expand leaf cells, not
+    records."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    v = f"{_INTERNAL}v"
-    work = sdf.select(*[_ref(d.name) for d in dims],
+    v, top = f"{_INTERNAL}v", f"{_INTERNAL}top"
+    keys = [f"{_INTERNAL}d{i}_l{d.depth}" for i, d in enumerate(dims)]
+    work = sdf.select(*[_ref(d.name).cast("string").alias(k) for d, k in zip(dims, keys)],
                       *([] if value is None else [_ref(value).cast("double").alias(v)]))
     if num_largest:
         # A contribution among the n largest of a total cell is among the n
-        # largest of its leaf cell: only those are collected.
-        rank = F.row_number().over(Window.partitionBy(*[_ref(d.name) for d in dims])
-                                   .orderBy(F.col(v).desc_nulls_last()))
-        work = work.withColumn(f"{_INTERNAL}top", F.when(rank <= num_largest, F.col(v)))
-    work, levels = _level_columns(work, dims)
+        # largest of its leaf cell: only those are kept.
+        rank = F.row_number().over(Window.partitionBy(*keys).orderBy(F.col(v).desc_nulls_last()))
+        work = work.withColumn(top, F.when(rank <= num_largest, F.col(v)))
+    leaf: List[Column] = [F.count(F.lit(1)).alias(f"{_INTERNAL}records")]
+    total: List[Column] = [F.sum(f"{_INTERNAL}records").alias(f"{_INTERNAL}records")]
+    if value is not None:
+        for name, part, whole in (("value", F.sum(v), F.sum),
+                                  ("nulls", F.count_if(F.col(v).isNull()), F.sum),
+                                  ("min", F.min(v), F.min)):
+            leaf.append(part.alias(f"{_INTERNAL}{name}"))
+            total.append(whole(f"{_INTERNAL}{name}").alias(f"{_INTERNAL}{name}"))
+    if num_largest:
+        leaf.append(F.collect_list(top).alias(top))
+        total.append(F.slice(F.sort_array(F.flatten(F.collect_list(top)), asc=False),
+                             1, num_largest).alias(top))
+    cells, levels = _level_columns(work.groupBy(*keys).agg(*leaf), dims)
     columns = [c for names in levels for c in names]
     sets = [list(itertools.chain.from_iterable(choice)) for choice in itertools.product(
         *[[[]] + [[n] for n in names] for names in levels])]
-    aggs: List[Column] = [F.grouping(c).alias(f"{_INTERNAL}g_{c}") for c in columns]
-    if value is None:
-        aggs.append(F.count(F.lit(1)).alias(f"{_INTERNAL}value"))
-    else:
-        aggs += [F.sum(v).alias(f"{_INTERNAL}value"),
-                 F.count_if(F.col(v).isNull()).alias(f"{_INTERNAL}nulls"),
-                 F.min(v).alias(f"{_INTERNAL}min")]
-        if magnitude:
-            aggs.append(F.count(v).alias(f"{_INTERNAL}contributors"))
-        if num_largest:
-            aggs.append(F.slice(F.sort_array(F.collect_list(f"{_INTERNAL}top"), asc=False),
-                                1, num_largest).alias(f"{_INTERNAL}largest"))
-    table = work.groupingSets(sets, *columns).agg(*aggs)
+    flags = [F.grouping(c).alias(f"{_INTERNAL}g_{c}") for c in columns]
+    table = cells.groupingSets(sets, *columns).agg(*flags, *total)
     out: pd.DataFrame = table.toArrow().to_pandas()
     return out
 
@@ -313,7 +319,7 @@ def _table(
     import numpy as np
     import pandas as pd
 
-    if len(raw) == 0:
+    if len(raw) == 0 or int(raw[f"{_INTERNAL}records"].max()) == 0:
         raise InvalidArgumentError("the DataFrame has no records")
     if value is not None:
         nulls = int(raw[f"{_INTERNAL}nulls"].max())
@@ -343,13 +349,13 @@ def _table(
         _check_leaves(dim, pd.unique(code[own]))
         keep &= ~missing  # levels above a shallow leaf
         data[dim.name] = code
-    data[column] = raw[f"{_INTERNAL}value"].to_numpy(
-        dtype="float64" if magnitude or value is not None else "int64")
-    if magnitude:
-        data[extra[0]] = raw[f"{_INTERNAL}contributors"].to_numpy(dtype="float64")
+    data[column] = (raw[f"{_INTERNAL}records"].to_numpy(dtype="int64") if value is None else
+                    raw[f"{_INTERNAL}value"].to_numpy(dtype="float64"))
+    if magnitude:  # each record one contributor
+        data[extra[0]] = raw[f"{_INTERNAL}records"].to_numpy(dtype="float64")
     if num_largest:
         top = np.zeros((len(raw), num_largest))
-        for r, values in enumerate(raw[f"{_INTERNAL}largest"].tolist()):
+        for r, values in enumerate(raw[f"{_INTERNAL}top"].tolist()):
             top[r, :len(values)] = values
         for j, n in enumerate(extra[1]):
             data[n] = top[:, j]
@@ -549,7 +555,7 @@ def suppress(
         _report(callback, "aggregate", 0)
         start = time.perf_counter()
         with _log.timed("spark.suppress.aggregate") as entry:
-            raw = _aggregate(sdf, levels, value, magnitude, num_largest)
+            raw = _aggregate(sdf, levels, value, num_largest)
             table = _table(raw, levels, value, column, magnitude, num_largest,
                            (contributors, largest))
             entry.update(groups=len(raw), cells=len(table), kind=kind)
