@@ -195,7 +195,8 @@ def _selector(sdf: "DataFrame", schedule: RetentionSchedule, purpose: Any, rule:
 
 def _events(sdf: "DataFrame", schedule: RetentionSchedule, events: Any) -> Dict[str, str]:
     if events is None:
-        return {e: e for e in schedule.events if e in sdf.columns}
+        return {e: _date_column(sdf, e, f"the column of event {e!r}") for e in schedule.events
+                if e in sdf.columns}
     if not isinstance(events, Mapping):
         raise ArgumentTypeError(
             "events must be a mapping {event name: column name}, not "
@@ -429,6 +430,9 @@ class _Job:
         names = list(self.result_names)
         if hold_rows is not None:  # positions of the batch's holds -> of the holds table
             arrays[names.index("hold")] = pa.array(_positions(result["hold"], hold_rows))
+        elif self.hold_pair is not None:  # the row's own hold, whatever the batch
+            arrays[names.index("hold")] = pa.array(
+                np.where(result["hold"].to_numpy() >= 0, 0, -1).astype(np.int32))
         if self.mode == "report":
             arrays += _problem_arrays(found, batch.num_rows)
             names += list(PROBLEM_COLUMNS)
@@ -604,9 +608,10 @@ def sweep(
         A Spark DataFrame (lazy: Spark sweeps when an action runs) with the
         result columns of :func:`gdprkit.sweep`, same names, order and
         meaning: ``status``, ``due``, ``due_date``, ``next_due``, ``rule``,
-        ``anchor``, ``reason`` (strings, booleans, dates) and ``hold`` (int:
-        the position of the hold that matters in the holds table, -1 when
-        none).
+        ``anchor``, ``reason`` (strings, booleans, dates) and ``hold`` (int,
+        -1 when none: the position of the hold that matters in a holds table;
+        0 for the row's own hold of a column pair, where pandas counts the
+        holds of the whole frame).
 
     Raises (on the driver):
         NotFoundError: a column that does not exist (with the closest ones);
