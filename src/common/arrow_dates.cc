@@ -188,7 +188,6 @@ absl::Status ReadArrayDays(const ArrowSchema& schema, const ArrowArray& array,
                            absl::StrCat(SV(what), ": a malformed Arrow array (", SV(why), ")")),
                        bad);
   };
-  if (array.release == nullptr) return malformed("released");
   if (array.length < 0 || array.offset < 0) return malformed("negative length or offset");
   if (array.length > std::numeric_limits<std::int64_t>::max() - array.offset) {
     return malformed("offset and length overflow");

@@ -42,6 +42,24 @@ void ReleaseArray(ArrowArray* a) {
 }
 void ReleaseSchema(ArrowSchema* s) { s->release = nullptr; }
 
+// The array of `o`'s buffers (owned by it from now on).
+ImportedArray Wrap(Owned* o, std::int64_t length, std::int64_t nulls, std::int64_t offset) {
+  ArrowSchema schema{};
+  schema.format = o->format.c_str();
+  schema.name = "";
+  schema.flags = ARROW_FLAG_NULLABLE;
+  schema.release = &ReleaseSchema;
+  ArrowArray array{};
+  array.length = length;
+  array.null_count = nulls;
+  array.offset = offset;
+  array.n_buffers = static_cast<std::int64_t>(o->buffers.size());
+  array.buffers = o->buffers.data();
+  array.release = &ReleaseArray;
+  array.private_data = o;
+  return ImportedArray(&schema, &array);
+}
+
 template <typename T>
 ImportedArray Make(const std::string& format, const std::vector<std::optional<T>>& rows,
                    std::int64_t offset = 0) {
@@ -62,20 +80,7 @@ ImportedArray Make(const std::string& format, const std::vector<std::optional<T>
     }
   }
   o->buffers = {o->validity.data(), o->values.data()};
-  ArrowSchema schema{};
-  schema.format = o->format.c_str();
-  schema.name = "";
-  schema.flags = ARROW_FLAG_NULLABLE;
-  schema.release = &ReleaseSchema;
-  ArrowArray array{};
-  array.length = static_cast<std::int64_t>(rows.size());
-  array.null_count = nulls;
-  array.offset = offset;
-  array.n_buffers = 2;
-  array.buffers = o->buffers.data();
-  array.release = &ReleaseArray;
-  array.private_data = o;
-  return ImportedArray(&schema, &array);
+  return Wrap(o, static_cast<std::int64_t>(rows.size()), nulls, offset);
 }
 
 ImportedArray Texts(const std::vector<std::optional<std::string>>& rows) {
@@ -98,19 +103,7 @@ ImportedArray Texts(const std::vector<std::optional<std::string>>& rows) {
   o->values.resize(offsets.size() * sizeof(std::int32_t));
   std::memcpy(o->values.data(), offsets.data(), o->values.size());
   o->buffers = {o->validity.data(), o->values.data(), o->data.data()};
-  ArrowSchema schema{};
-  schema.format = o->format.c_str();
-  schema.name = "";
-  schema.flags = ARROW_FLAG_NULLABLE;
-  schema.release = &ReleaseSchema;
-  ArrowArray array{};
-  array.length = static_cast<std::int64_t>(n);
-  array.null_count = nulls;
-  array.n_buffers = 3;
-  array.buffers = o->buffers.data();
-  array.release = &ReleaseArray;
-  array.private_data = o;
-  return ImportedArray(&schema, &array);
+  return Wrap(o, static_cast<std::int64_t>(n), nulls, 0);
 }
 
 ImportedColumn Column(std::vector<ImportedArray> chunks) {
@@ -234,7 +227,7 @@ TEST(ArrowDatesTest, OutOfRangeValuesNameTheRow) {
   const std::vector<std::pair<std::string, std::int64_t>> cases = {
       {"tss:", std::int64_t{D(9999, 12, 31) + 1} * 86'400},
       {"tss:UTC", std::int64_t{D(1, 1, 1) - 1} * 86'400},
-      {"tsn:UTC", std::numeric_limits<std::int64_t>::min()},
+      {"tsm:UTC", std::numeric_limits<std::int64_t>::min()},
       {"tss:UTC", std::numeric_limits<std::int64_t>::max()},
       {"tdm", std::numeric_limits<std::int64_t>::min()}};
   for (const auto& [format, value] : cases) {
