@@ -57,24 +57,22 @@ class _Dimension:
 class SparkSuppressionResult:
     """A table aggregated by Spark and protected on the driver.
 
-    It holds the :class:`gdprkit.SuppressionResult` of the aggregated table
-    (:attr:`result`) and shows what it shows: ``repr``, ``str`` and the
-    notebook's HTML are those of the pandas result (counts, the published
-    table with ``x`` for every suppressed cell), so they never show a
-    suppressed value and never say which cells are primary.
+    It shows what the :class:`gdprkit.SuppressionResult` of the aggregated
+    table shows: ``repr``, ``str`` and the notebook's HTML are those of the
+    pandas result (counts, the published table with ``x`` for every
+    suppressed cell), so they never show a suppressed value and never say
+    which cells are primary. The pandas result itself is not exposed: its
+    ``table`` lists the cells without records (zeros) after the others, and
+    its ``cells`` say which had records, which would tell a suppressed zero.
 
     Attributes:
-        result: the pandas :class:`gdprkit.SuppressionResult` of the
-            aggregated table (``result.table`` is the aggregated table with
-            the published values; ``given`` there says whether a cell had
-            records, see :attr:`cells`).
         aggregate_seconds: wall time of the Spark aggregation and the
             collection of the table to the driver.
         protect_seconds: wall time of the protection on the driver (loading,
             primary and secondary suppression, audit).
     """
 
-    result: _suppression.SuppressionResult
+    _result: _suppression.SuppressionResult
     _session: Any = field(repr=False)
     aggregate_seconds: float = 0.0
     protect_seconds: float = 0.0
@@ -85,37 +83,47 @@ class SparkSuppressionResult:
     @property
     def dims(self) -> Tuple[str, ...]:
         """The dimension columns."""
-        return self.result.dims
+        return self._result.dims
 
     @property
     def value(self) -> str:
         """The value column of the table (the count column for counts)."""
-        return self.result.value
+        return self._result.value
 
     @property
     def num_primary(self) -> int:
         """Cells suppressed by a primary rule."""
-        return self.result.num_primary
+        return self._result.num_primary
 
     @property
     def num_secondary(self) -> int:
         """Cells suppressed to protect the primary cells."""
-        return self.result.num_secondary
+        return self._result.num_secondary
 
     @property
     def method(self) -> str:
         """The secondary method used ("heuristic" or "optimal")."""
-        return self.result.method
+        return self._result.method
+
+    @property
+    def total_cost(self) -> float:
+        """The cost of the secondary cells under the cost model."""
+        return self._result.total_cost
+
+    @property
+    def proven_optimal(self) -> bool:
+        """The optimal method proved its pattern optimal."""
+        return self._result.proven_optimal
 
     @property
     def hierarchies(self) -> Dict[str, List[Tuple[str, str]]]:
         """Each dimension's codes in hierarchy order, as (code, parent)."""
-        return self.result.hierarchies
+        return self._result.hierarchies
 
     def audit(self) -> _suppression.SuppressionAudit:
         """The audit of the pattern (as :meth:`gdprkit.SuppressionResult.audit`);
         it has passed."""
-        return self.result.audit()
+        return self._result.audit()
 
     @property
     def cells(self) -> pd.DataFrame:
@@ -127,7 +135,7 @@ class SparkSuppressionResult:
         where "no record" would say that the value is 0."""
         cached = self._safe.get("cells")
         if cached is None:
-            cached = self.result.cells.copy()
+            cached = self._result.cells.copy()
             given = cached["given"].astype("boolean")
             given[(cached["status"] != "published").to_numpy(dtype=bool)] = None
             cached["given"] = given
@@ -153,36 +161,36 @@ class SparkSuppressionResult:
     def confidential_cells(self) -> pd.DataFrame:
         """Not for publication: every cell with the true values and whether
         it is primary or secondary (:meth:`gdprkit.SuppressionResult.confidential_cells`)."""
-        return self.result.confidential_cells()
+        return self._result.confidential_cells()
 
     def published_frame(self, marker: Optional[str] = "x") -> pd.DataFrame:
         """The published table in long form (as the pandas result's)."""
-        return self.result.published_frame(marker)
+        return self._result.published_frame(marker)
 
     def crosstab(self, marker: Optional[str] = "x") -> pd.DataFrame:
         """The published table as a cross table (as the pandas result's)."""
-        return self.result.crosstab(marker)
+        return self._result.crosstab(marker)
 
     def to_html(self, marker: str = "x", *, lang: str = "en") -> str:
         """The published table as HTML for publication (as the pandas result's)."""
-        return self.result.to_html(marker, lang=lang)
+        return self._result.to_html(marker, lang=lang)
 
     def to_excel(self, path: Union[str, "os.PathLike[str]"], marker: str = "x", *,
                  lang: str = "en") -> None:
         """The published table in an Excel workbook (as the pandas result's)."""
-        self.result.to_excel(path, marker, lang=lang)
+        self._result.to_excel(path, marker, lang=lang)
 
     def plot(self, *args: Any, **kwargs: Any) -> Any:
         """A heatmap of the published table (:func:`gdprkit.plot_suppressed`)."""
-        return _suppression.plot_suppressed(self.result, *args, **kwargs)
+        return _suppression.plot_suppressed(self._result, *args, **kwargs)
 
     def __repr__(self) -> str:
-        return f"Spark{self.result!r}"
+        return f"Spark{self._result!r}"
 
     __str__ = __repr__
 
     def _repr_html_(self) -> str:
-        return self.result._repr_html_()
+        return self._result._repr_html_()
 
 
 # ---------------------------------------------------------------------------
@@ -210,8 +218,9 @@ def _dimension(name: str, spec: Optional[_suppression.HierarchySpec],
         return _Dimension(name, 1, tot, None, None)
     pairs = _suppression._hierarchy_pairs(name, spec, tot)
     codes = list(dict.fromkeys(code for code, _ in pairs)) or [tot]
+    zero = "n" if name != "n" else "count"
     checked = _suppression.suppress(
-        pd.DataFrame({name: codes, "n": [0] * len(codes)}), [name], "n",
+        pd.DataFrame({name: codes, zero: [0] * len(codes)}), [name], zero,
         hierarchies={name: spec}, total=total, compute_totals=True, missing="zero",
         threshold=0, name=name)
     order = checked.hierarchies[name]  # (code, parent), parents first
@@ -223,7 +232,7 @@ def _dimension(name: str, spec: Optional[_suppression.HierarchySpec],
         parent_of[code] = parent
         children[parent] = children.get(parent, 0) + 1
     leaves = [code for code, _ in order if code not in children]
-    d = max(depth[c] for c in leaves)
+    d = max(1, max(depth[c] for c in leaves))  # 1: a hierarchy of its total alone
     mapping: List[Tuple[str, List[Optional[str]]]] = []
     for leaf in leaves:
         path = [leaf]
@@ -485,8 +494,8 @@ def suppress(
     Returns:
         a :class:`SparkSuppressionResult`: ``.sdf`` the cells with their
         status as a Spark DataFrame, ``.cells`` the same in pandas,
-        ``.audit()``, and the pandas :class:`gdprkit.SuppressionResult` of
-        the table as ``.result``; the pattern is that of
+        ``.audit()`` and the displays of :class:`gdprkit.SuppressionResult`;
+        the pattern is that of
         :func:`gdprkit.suppress` on the same table.
 
     Raises:
