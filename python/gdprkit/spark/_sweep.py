@@ -424,6 +424,7 @@ class _Job:
             raise _executor_error(e, schedule, frame, self.selector, partition,
                                   offset) from None
         found = result.attrs["report"]
+        result.attrs.clear()  # else pandas copies them deeply on every column read
         if self.mode == "raise" and found.invalid:
             raise _invalid_row_error(found, partition, offset)
         arrays = [_arrow_column(result[c]) for c in self.result_names]
