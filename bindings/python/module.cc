@@ -31,6 +31,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "arrow.h"
 #include "common.h"
 #include "common/status_names.h"
 #include "common/text.h"
@@ -606,6 +607,7 @@ PYBIND11_MODULE(_gdprkit, m) {
   RegisterVault(m);
   RegisterScan(m);
   RegisterRelease(m);
+  RegisterArrow(m);
 
   m.def("_register_errors", &RegisterErrors, py::arg("factory"),
         py::arg("argument_type_error") = py::none(),

@@ -34,6 +34,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "arrow.h"
 #include "common.h"
 #include "gdprkit/identifiers.h"
 
@@ -54,6 +55,11 @@ struct InputColumn {
   py::object keep;  // the sequence (list/tuple/array) the views point into
   std::vector<std::string_view> views;
   bool array = false;  // a NumPy object array: give the result back as one
+  // An Arrow column (src/common/arrow.h): the views point into its buffers
+  // (a null row is an empty view, rejected as a missing value is), and the
+  // result goes back as an ArrowColumn.
+  bool arrow = false;
+  internal::arrow::ImportedColumn imported;
 };
 
 // A 1-D NumPy array of Python objects (dtype object), or nullopt.
@@ -66,6 +72,13 @@ std::optional<py::array> ObjectArray(const py::handle& values) {
 
 InputColumn ReadColumn(const py::handle& values, const char* what) {
   InputColumn in;
+  if (IsArrow(values)) {  // the package sends only Arrow-backed columns here
+    in.arrow = true;
+    in.imported = ImportColumn(values, what);
+    absl::Status s = internal::arrow::ReadText(in.imported, what, &in.views, nullptr);
+    if (!s.ok()) Raise(s);
+    return in;
+  }
   Py_ssize_t n = 0;
   PyObject* const* items = nullptr;
   Py_ssize_t step = 1;  // in items
@@ -149,6 +162,7 @@ PyObject* NewStr(std::string_view s, bool known_ascii = false) {
 // How ToColumn builds the result.
 struct OutputShape {
   bool array = false;          // a NumPy object array instead of a list
+  bool arrow = false;          // an ArrowColumn (rejected rows null)
   bool ascii = false;          // the values are known to be ASCII
   bool empty_is_none = false;  // an empty value becomes None
 };
@@ -174,6 +188,16 @@ py::object NewResult(std::size_t n, bool array, PyObject*** slots) {
 py::object ToColumn(const StringColumn& column, const std::vector<IdProblem>* problems,
                     const OutputShape& shape) {
   const std::size_t n = column.size();
+  if (shape.arrow) {
+    std::vector<std::uint8_t> valid(n, 1);
+    for (std::size_t i = 0; i < n; ++i) {
+      if ((problems != nullptr && i < problems->size() && (*problems)[i] != IdProblem::kNone) ||
+          (shape.empty_is_none && column[i].empty())) {
+        valid[i] = 0;
+      }
+    }
+    return ToPython(ValueOrRaise(internal::arrow::ExportText(column, &valid)));
+  }
   PyObject** slots = nullptr;
   py::object out = NewResult(n, shape.array, &slots);
   for (std::size_t i = 0; i < n; ++i) {
@@ -191,10 +215,6 @@ py::object ToColumn(const StringColumn& column, const std::vector<IdProblem>* pr
     slots[i] = item;
   }
   return out;
-}
-
-py::list ToList(const StringColumn& column, const std::vector<IdProblem>* problems) {
-  return py::reinterpret_steal<py::list>(ToColumn(column, problems, OutputShape()).release());
 }
 
 py::bytes ProblemBytes(const std::vector<IdProblem>& problems) {
@@ -284,6 +304,44 @@ std::unique_ptr<VaultHandle> OpenOrCreate(bool create, const std::string& path,
 
 enum class BatchKind { kPseudonymize, kTokenize, kLookup };
 
+// The core's PseudonymizeInto with the GIL released (buffers[i]: row i's
+// pseudonym_size() bytes), the progress callback's exception re-raised.
+BatchReport PseudonymizeWithoutGil(const Pseudonymizer& p, IdKind kind, const InputColumn& in,
+                                   const std::vector<char*>& buffers, BatchOptions bo,
+                                   const py::object& progress) {
+  BatchReport report;
+  PyProgress pp(progress);
+  bo.progress = pp.fn();
+  absl::Status s;
+  {
+    py::gil_scoped_release release;
+    s = p.PseudonymizeInto(kind, in.views, buffers, bo, &report);
+  }
+  pp.Check();
+  if (!s.ok()) Raise(s);
+  return report;
+}
+
+// Pseudonyms into one Arrow buffer (an Arrow column in, an ArrowColumn out):
+// the core reads the views of the caller's buffers and writes each pseudonym
+// in its place in the result's data buffer; nothing per row in Python.
+py::tuple PseudonymizeIntoArrow(const Pseudonymizer& p, IdKind kind, const InputColumn& in,
+                                BatchOptions bo, const py::object& progress) {
+  const std::size_t n = in.views.size();
+  internal::arrow::FixedWidthTextBuilder builder(n, p.pseudonym_size());
+  BatchReport report;
+  if (n > 0) {
+    std::vector<char*> buffers(n);
+    for (std::size_t i = 0; i < n; ++i) buffers[i] = builder.data(i);
+    report = PseudonymizeWithoutGil(p, kind, in, buffers, std::move(bo), progress);
+    for (std::size_t i = 0; i < report.problems.size(); ++i) {
+      if (report.problems[i] != IdProblem::kNone) builder.SetNull(i);
+    }
+  }
+  py::object out = ToPython(ValueOrRaise(std::move(builder).Finish()));
+  return py::make_tuple(out, ProblemBytes(report.problems));
+}
+
 // Pseudonyms straight into new str objects: they are made (all of one length)
 // with the GIL held, filled by the core with the GIL released (nothing else
 // can reach them yet), and rejected rows become None. No intermediate column:
@@ -292,6 +350,7 @@ enum class BatchKind { kPseudonymize, kTokenize, kLookup };
 // PseudonymizerHandle.pseudonymize (a key exported from a vault).
 py::tuple PseudonymizeIntoStrs(const Pseudonymizer& p, IdKind kind, const InputColumn& in,
                                BatchOptions bo, const py::object& progress) {
+  if (in.arrow) return PseudonymizeIntoArrow(p, kind, in, std::move(bo), progress);
   const std::size_t n = in.views.size();
   const Py_ssize_t size = static_cast<Py_ssize_t>(p.pseudonym_size());
   PyObject** slots = nullptr;
@@ -304,19 +363,10 @@ py::tuple PseudonymizeIntoStrs(const Pseudonymizer& p, IdKind kind, const InputC
     slots[i] = str;
     buffers[i] = reinterpret_cast<char*>(PyUnicode_1BYTE_DATA(str));
   }
-  BatchReport report;
   // An empty batch does not reach the core: PseudonymizeInto takes the null
   // data() of an empty span for "no slots" and writes to a null column.
   if (n == 0) return py::make_tuple(out, py::bytes());
-  PyProgress pp(progress);
-  bo.progress = pp.fn();
-  absl::Status s;
-  {
-    py::gil_scoped_release release;
-    s = p.PseudonymizeInto(kind, in.views, buffers, bo, &report);
-  }
-  pp.Check();
-  if (!s.ok()) Raise(s);
+  BatchReport report = PseudonymizeWithoutGil(p, kind, in, buffers, std::move(bo), progress);
   for (std::size_t i = 0; i < report.problems.size(); ++i) {
     if (report.problems[i] != IdProblem::kNone) {
       Py_INCREF(Py_None);
@@ -421,6 +471,7 @@ py::tuple RunBatch(const VaultHandle& h, BatchKind what, const std::string& doma
   if (!s.ok()) Raise(s);
   OutputShape shape;
   shape.array = in.array;
+  shape.arrow = in.arrow;
   shape.ascii = true;                                // pseudonyms and tokens
   shape.empty_is_none = what == BatchKind::kLookup;  // rows without a token
   py::object column = ToColumn(out, &report.problems, shape);
@@ -474,9 +525,11 @@ void RegisterVault(py::module_& m) {
             Raise(IdProblemStatus(k, problems[i], static_cast<long long>(i)));
           }
         }
-        py::list list = ToList(out, &problems);
+        OutputShape shape;
+        shape.arrow = in.arrow;
+        py::object column = ToColumn(out, &problems, shape);
         out.SecureClear();
-        return py::make_tuple(list, ProblemBytes(problems));
+        return py::make_tuple(column, ProblemBytes(problems));
       },
       py::arg("kind"), py::arg("values"), py::arg("options"), py::arg("errors") = "raise");
   // The vocabularies of identifiers and the vault, from the core's tables
@@ -635,6 +688,7 @@ void RegisterVault(py::module_& m) {
              }
              OutputShape shape;
              shape.array = in.array;
+             shape.arrow = in.arrow;
              shape.empty_is_none = true;  // a rejected token
              py::object column = ToColumn(out, nullptr, shape);
              out.SecureClear();
@@ -664,6 +718,7 @@ void RegisterVault(py::module_& m) {
              // Tokens and pseudonyms: ASCII; in the caller's kind of container.
              OutputShape shape;
              shape.array = in.array;
+             shape.arrow = in.arrow;
              shape.ascii = true;
              shape.empty_is_none = true;  // a rejected token
              py::object column = ToColumn(out, nullptr, shape);

@@ -221,18 +221,74 @@ def _options(
             bool(allow_future), _as_of(as_of))
 
 
-class _Column:
-    """A column read from a list, tuple, NumPy array, pandas Series or str,
-    as a list (or a 1-D object array) for the extension, with the means to
-    give results back in the caller's container."""
+def _arrow_kind(values: Any) -> Optional[str]:
+    """How an Arrow column came (``"pyarrow"``, ``"chunked"``, ``"pandas"``,
+    ``"polars"``, ``"other"``: anything else with the Arrow PyCapsule
+    interface, a DuckDB result), or None for a column that is not Arrow.
+    A pandas Series counts only when its dtype is Arrow-backed (``ArrowDtype``
+    or ``StringDtype("pyarrow")``): pandas 3 gives every Series
+    ``__arrow_c_stream__``, and an object column must not be converted."""
+    module = type(values).__module__
+    if module.startswith("pandas"):
+        import pandas as pd
 
-    __slots__ = ("items", "_kind", "_ref")
+        if not isinstance(values, pd.Series):
+            return None
+        dt = values.dtype
+        if isinstance(dt, pd.ArrowDtype) or (
+            isinstance(dt, pd.StringDtype) and dt.storage == "pyarrow"
+        ):
+            return "pandas"
+        return None
+    if module.startswith("numpy"):
+        return None
+    if module.startswith("pyarrow"):
+        import pyarrow as pa
+
+        if isinstance(values, pa.ChunkedArray):
+            return "chunked"
+        if isinstance(values, pa.Array):
+            return "pyarrow"
+    elif module.startswith("polars"):
+        import polars as pl
+
+        if isinstance(values, pl.Series):
+            return "polars"
+    if hasattr(values, "__arrow_c_array__") or hasattr(values, "__arrow_c_stream__"):
+        return "other"
+    return None
+
+
+def _pyarrow() -> Any:
+    """pyarrow, or None when it is not installed."""
+    try:
+        import pyarrow
+    except ImportError:
+        return None
+    return pyarrow
+
+
+class _Column:
+    """A column read from a list, tuple, NumPy array, pandas Series, str or
+    an Arrow column, as a list (or a 1-D object array, or the Arrow column
+    itself) for the extension, with the means to give results back in the
+    caller's container (Arrow-backed for an Arrow column)."""
+
+    __slots__ = ("items", "_kind", "_ref", "_arrow")
 
     def __init__(self, values: Any, kind: int, what: str = "values") -> None:
         self._ref = values
+        self._arrow: Optional[str] = _arrow_kind(values)
+        if self._arrow is not None:
+            self._kind = "arrow"
+            # A pandas Series gives its ChunkedArray (no copy); the others go
+            # to the extension as they are (__arrow_c_array__/_stream__).
+            self.items: Any = (values.array.__arrow_array__() if self._arrow == "pandas"
+                               else values)
+            return
         if isinstance(values, (str, bytes)):
             self._kind = "scalar"
-            self.items: Sequence[Any] = [values]
+            self.items = [values]
             return
         if isinstance(values, list):
             self._kind = "list"
@@ -312,12 +368,46 @@ class _Column:
 
     def labels(self) -> Optional[Sequence[Any]]:
         """The index labels of a Series (None for other containers)."""
-        if self._kind != "series":
+        if self._kind != "series" and self._arrow != "pandas":
             return None
         return list(self._ref.index)
 
+    def _wrap_arrow(self, result: Any, pandas_dtype: Any = None) -> Any:
+        """An Arrow result (an ArrowColumn or a pyarrow Array) in the kind of
+        Arrow column that came in: the same pyarrow kind, a Series with the
+        same kind of dtype (`pandas_dtype`; None: the input's for text, and
+        ArrowDtype for ArrowDtype input), index and name, a Polars Series with
+        the name; else a pyarrow Array, or the ArrowColumn without pyarrow."""
+        pa = _pyarrow()
+        if pa is None:
+            if self._arrow == "polars":
+                import polars as pl
+
+                return pl.Series(self._ref.name, result)
+            return result
+        arr = result if isinstance(result, pa.Array) else pa.array(result)
+        if self._arrow == "chunked":
+            return pa.chunked_array([arr], type=arr.type)
+        if self._arrow == "polars":
+            import polars as pl
+
+            return pl.Series(self._ref.name, arr)
+        if self._arrow == "pandas":
+            import pandas as pd
+
+            ref = self._ref
+            dt = pandas_dtype
+            if dt is None:
+                dt = (ref.dtype if isinstance(ref.dtype, pd.StringDtype)
+                      else pd.ArrowDtype(arr.type))
+            return pd.Series(pd.array(arr, dtype=dt), index=ref.index, name=ref.name,
+                             copy=False)
+        return arr
+
     def wrap(self, result: Any, dtype: Optional[Any] = None) -> Any:
         """`result` (one value per row) in the caller's kind of container."""
+        if self._kind == "arrow":
+            return self._wrap_arrow(result)
         if self._kind == "scalar":
             return result[0]
         if self._kind == "list":
@@ -342,6 +432,29 @@ class _Column:
         return pd.Series(result, index=ref.index, name=ref.name, dtype=dtype or object)
 
     def wrap_problems(self, problems: bytes, to: Callable[[int], Any], dtype: str) -> Any:
+        if self._kind == "arrow" and _pyarrow() is not None:
+            import numpy as np
+            import pyarrow as pa
+
+            codes = np.frombuffer(problems, dtype=np.uint8)
+            if dtype == "bool":
+                arr = pa.array(codes == 0)
+                pandas_dtype: Any = "bool"
+                if self._arrow == "pandas":
+                    import pandas as pd
+
+                    if isinstance(self._ref.dtype, pd.ArrowDtype):
+                        pandas_dtype = pd.ArrowDtype(pa.bool_())
+                return self._wrap_arrow(arr, pandas_dtype)
+            table = pa.array([to(i) for i in range(len(PROBLEMS))], type=pa.string())
+            return self._wrap_arrow(table.take(pa.array(codes)))
+        if self._kind == "arrow":  # Polars or a DuckDB result without pyarrow: a list
+            values = [to(b) for b in problems]
+            if self._arrow == "polars":
+                import polars as pl
+
+                return pl.Series(self._ref.name, values)
+            return values
         if self._kind in ("numpy", "series"):
             import numpy as np
 

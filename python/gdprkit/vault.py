@@ -427,7 +427,7 @@ class Vault:
                 _progress.callback(progress, "pseudonymise") as cb:
             out, problems = self._h.pseudonymize(_check_text(domain, "domain"), k, col.items,
                                                  mode, opts, version, cb)
-            _logged(entry, k, len(col.items), problems)
+            _logged(entry, k, len(problems), problems)
         return _result(col.wrap(out), problems, mode, k, col)
 
     pseudonymize = pseudonymise
@@ -503,7 +503,7 @@ class Vault:
                 _progress.callback(progress, "tokenise") as cb:
             out, problems = self._h.tokenize(_check_text(domain, "domain"), k, col.items, mode,
                                              opts, cb)
-            _logged(entry, k, len(col.items), problems)
+            _logged(entry, k, len(problems), problems)
         return _result(col.wrap(out), problems, mode, k, col)
 
     tokenize = tokenise
@@ -522,7 +522,7 @@ class Vault:
                 _progress.callback(progress, "lookup") as cb:
             out, problems = self._h.lookup_tokens(_check_text(domain, "domain"), k, col.items,
                                                   mode, _options(False, True, True), cb)
-            _logged(entry, k, len(col.items), problems)
+            _logged(entry, k, len(problems), problems)
         return _result(col.wrap(out), problems, mode, k, col)
 
     @overload
@@ -553,7 +553,7 @@ class Vault:
                 _progress.callback(progress, "reidentify") as cb:
             out, problems = self._h.reidentify(_check_text(domain, "domain"), col.items,
                                                _check_text(reason, "reason"), mode, cb)
-            _logged(entry, 0, len(col.items), problems)
+            _logged(entry, 0, len(problems), problems)
         return _result(col.wrap(out), problems, mode, 0, col, tokens=True)
 
     def translate(
@@ -580,7 +580,7 @@ class Vault:
             out, problems = self._h.translate(
                 _check_text(from_domain, "from_domain"), _check_text(to_domain, "to_domain"),
                 col.items, _check_text(reason, "reason"), to, mode, cb)
-            _logged(entry, 0, len(col.items), problems)
+            _logged(entry, 0, len(problems), problems)
             entry.update(to=to)
         return _result(col.wrap(out), problems, mode, 0, col, tokens=True)
 
@@ -800,7 +800,7 @@ class Pseudonymizer:
         with _log.timed("pseudonymizer.pseudonymise") as entry, \
                 _progress.callback(progress, "pseudonymise") as cb:
             out, problems = self._h.pseudonymize(k, col.items, mode, opts, cb)
-            _logged(entry, k, len(col.items), problems)
+            _logged(entry, k, len(problems), problems)
         return _result(col.wrap(out), problems, mode, k, col)
 
     pseudonymize = pseudonymise

@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,7 +27,13 @@ namespace gdprkit::internal::arrow {
 
 // One imported array and its schema, released (once) when destroyed.
 // Move-only. Taking moves the structs out of the producer's (whose release
-// becomes NULL), as the specification allows.
+// becomes NULL), as the specification allows. The arrays of one stream share
+// their schema (released with the last of them).
+//
+// schema() and array() are what to read: the producer's, or the one field of
+// a one-field struct array (a record batch of one column), whose offset and
+// length then include the struct's. array().release is always NULL: the
+// reader never releases (the producer's own struct is kept aside).
 class ImportedArray {
  public:
   ImportedArray() = default;
@@ -37,14 +44,24 @@ class ImportedArray {
   ImportedArray& operator=(const ImportedArray&) = delete;
   ~ImportedArray();
 
-  const ArrowSchema& schema() const { return schema_; }
-  const ArrowArray& array() const { return array_; }
-  std::int64_t length() const { return array_.release == nullptr ? 0 : array_.length; }
+  const ArrowSchema& schema() const { return schema_view_ != nullptr ? *schema_view_ : empty_; }
+  const ArrowArray& array() const { return view_; }
+  std::int64_t length() const { return view_.length; }
+
+  // Internal (TakeStream): an array of a stream whose schema is shared.
+  ImportedArray(std::shared_ptr<ArrowSchema> schema, ArrowArray* array);
+  // Internal (TakeArray, TakeStream): when the array is a struct of exactly
+  // one field, reads that field instead; InvalidArgument naming `what` for a
+  // struct of another number of fields or a malformed one.
+  absl::Status UnwrapOneField(std::string_view what);
 
  private:
   void Release();
-  ArrowSchema schema_{};
-  ArrowArray array_{};
+  std::shared_ptr<ArrowSchema> schema_;  // the producer's, released by the last owner
+  ArrowArray array_{};                   // the producer's, released once
+  const ArrowSchema* schema_view_ = nullptr;
+  ArrowArray view_{};
+  static const ArrowSchema empty_;
 };
 
 // A column: one array, or a stream's arrays (a ChunkedArray, a Polars
@@ -67,7 +84,10 @@ absl::StatusOr<ImportedColumn> TakeStream(ArrowArrayStream* stream, std::string_
 // ("U"), utf8 view ("vu"), binary ("z", "Z", "vz") and dictionaries of them
 // with any integer index. The views point into the column's buffers: valid
 // while `column` lives. InvalidArgument naming `what` for another type (a
-// number column: "identifiers are text") or a malformed array.
+// number column: "identifiers are text") or a malformed array. The bytes of
+// a utf8 column are not checked to be UTF-8 here (a C Data Interface
+// producer promises it, and checking costs a pass): the core's checks of
+// identifiers and tokens reject any byte they do not expect.
 absl::Status ReadText(const ImportedColumn& column, std::string_view what,
                       std::vector<std::string_view>* views, std::vector<std::uint8_t>* valid);
 
@@ -93,13 +113,17 @@ class ExportedArray {
 
 // `column` as a utf8 array (large utf8 when its bytes exceed 2^31 - 1), row i
 // null when `valid` is given and (*valid)[i] == 0. The data are copied (the
-// column may be wiped and freed afterwards).
+// column may be wiped and freed afterwards). The copy may hold normalised
+// identifiers: the array's release wipes its data buffer (sodium_memzero)
+// before freeing it.
 absl::StatusOr<ExportedArray> ExportText(const StringColumn& column,
                                          const std::vector<std::uint8_t>* valid);
 
 // Values that are all `width` bytes (pseudonyms, tokens): filled in place by
 // the caller through data(i) before the array is handed over, so that
 // nothing is copied twice. Rows not valid are null (their bytes unused).
+// A utf8 array (large utf8 past 2^31 - 1 bytes); pseudonyms and tokens are
+// not secret, so its release frees without wiping.
 class FixedWidthTextBuilder {
  public:
   FixedWidthTextBuilder(std::size_t rows, std::size_t width);
