@@ -28,7 +28,9 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "arrow.h"
 #include "common.h"
+#include "common/arrow_dates.h"
 #include "common/redact.h"
 #include "gdprkit/deletion_log.h"
 
@@ -433,6 +435,46 @@ py::tuple ParseDates(const py::sequence& texts, std::string_view zone, const py:
   return py::make_tuple(std::int64_t{-1}, std::string());
 }
 
+// An Arrow column of dates (any object with the Arrow PyCapsule interface:
+// bindings/python/arrow.h) read by the core as int32 day numbers into a new
+// NumPy array, with the GIL released: (kind, days, -1, "") with kind a
+// DateKindName, or (kind, None, row, reason) for the first row that is not a
+// date (the package names it by its row label). Other problems raise.
+py::tuple ArrowDays(const py::handle& obj, const std::string& zone, const std::string& what) {
+  namespace arrow = ::gdprkit::internal::arrow;
+  const arrow::ImportedColumn column = ImportColumn(obj, what.c_str());
+  const arrow::DateKind kind =
+      column.chunks.empty() ? arrow::DateKind::kDate
+                            : ValueOrRaise(arrow::DateKindOf(column.chunks.front().schema(), what));
+  py::object days = py::module_::import("numpy").attr("empty")(column.length, "int32");
+  arrow::DateReadError bad;
+  absl::Status read;
+  {
+    const I32 out(days, "days", true);
+    py::gil_scoped_release release;
+    read = arrow::ReadDays(column, what, zone, out.span(), &bad);
+  }
+  if (!read.ok()) {
+    if (bad.row < 0) Raise(read);
+    return py::make_tuple(Str(arrow::DateKindName(kind)), py::none(), bad.row, Message(bad.reason));
+  }
+  return py::make_tuple(Str(arrow::DateKindName(kind)), days, std::int64_t{-1}, std::string());
+}
+
+// int32 day numbers (NO_DATE: null) as an Arrow array of `kind`
+// (DateKindName: date32, or timestamp[s] for "timestamp").
+py::object DaysToArrow(const py::handle& days, const std::string& kind) {
+  namespace arrow = ::gdprkit::internal::arrow;
+  const arrow::DateKind k = ValueOrRaise(arrow::ParseDateKind(kind));
+  const I32 in(days, "days", false);
+  absl::StatusOr<arrow::ExportedArray> out;
+  {
+    py::gil_scoped_release release;
+    out = arrow::ExportDays(in.view(), k);
+  }
+  return ToPython(ValueOrRaise(std::move(out)));
+}
+
 py::tuple EntryTuple(const DeletionLogEntry& e) {
   return py::make_tuple(e.seq, Str(e.deletion.record_id), Str(e.deletion.rule_id),
                         DateOrNone(e.deletion.due_date), e.deletion.deleted_at, e.hash, e.line);
@@ -516,6 +558,11 @@ void RegisterRetention(py::module_& m) {
       "format_date", [](DayNumber d) { return FormatDate(d); }, py::arg("day"));
   m.def("datetimes_to_days", &DatetimesToDays, py::arg("values"), py::arg("per_day"),
         py::arg("out"), "datetime64 as int64 to int32 days: first out-of-range index or -1.");
+  m.def("arrow_days", &ArrowDays, py::arg("column"), py::arg("zone"), py::arg("what"),
+        "An Arrow column of dates as int32 days: (kind, days, -1, '') or (kind, None, row, "
+        "reason).");
+  m.def("days_to_arrow", &DaysToArrow, py::arg("days"), py::arg("kind"),
+        "int32 days (NO_DATE: null) as an Arrow date32 (or timestamp[s]) column.");
   m.def("split_dates", &SplitDates, py::arg("days"), py::arg("status"), py::arg("due_out"),
         py::arg("next_out"), "Sweep dates to datetime64[s] due_date and next_due columns.");
   m.def("retention_names", &RetentionNames,

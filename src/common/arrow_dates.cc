@@ -19,6 +19,7 @@
 #include "absl/time/time.h"
 #include "common/redact.h"
 #include "common/text.h"
+#include "common/vocabulary.h"
 
 namespace gdprkit::internal::arrow {
 namespace {
@@ -165,7 +166,15 @@ bool ValidBit(const std::uint8_t* bits, std::int64_t i) {
   return bits == nullptr || ((bits[i >> 3] >> (i & 7)) & 1) != 0;
 }
 
+constexpr Named<DateKind> kDateKindNames[] = {
+    {DateKind::kDate, "date"},
+    {DateKind::kTimestamp, "timestamp"},
+    {DateKind::kText, "text"},
+};
+
 }  // namespace
+
+GDPRKIT_DEFINE_NAMES(DateKind, DateKind, kDateKindNames, "Arrow date kind")
 
 absl::StatusOr<DateKind> DateKindOf(const ArrowSchema& schema, std::string_view what) {
   absl::StatusOr<DateType> t = TypeOf(schema, what);

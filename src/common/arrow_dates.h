@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -37,6 +38,11 @@ namespace gdprkit::internal::arrow {
 // kind: dates (date32/date64), times (timestamps, with or without a zone) or
 // texts.
 enum class DateKind { kDate, kTimestamp, kText };
+
+// "date", "timestamp", "text": the names the doors use for the kinds.
+absl::StatusOr<DateKind> ParseDateKind(std::string_view text);
+std::string_view DateKindName(DateKind kind);
+std::vector<std::string_view> DateKindNames();
 
 // The kind of a date column's type; InvalidArgument naming `what` for a type
 // that holds no dates (an integer column: "not dates").

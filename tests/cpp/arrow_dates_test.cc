@@ -317,6 +317,10 @@ TEST(ArrowDatesTest, KindsOfTypes) {
   }
   s.format = "g";
   EXPECT_FALSE(DateKindOf(s, "c").ok());
+  for (std::string_view name : DateKindNames()) {
+    EXPECT_EQ(DateKindName(*ParseDateKind(name)), name);
+  }
+  EXPECT_FALSE(ParseDateKind("datetime").ok());
 }
 
 TEST(ArrowDatesTest, ExportedDaysRoundTrip) {
