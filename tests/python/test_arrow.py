@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import gdprkit
-from gdprkit import identifiers as ids
 from gdprkit import _gdprkit
+from gdprkit import identifiers as ids
 from gdprkit.vault import Pseudonymizer, Vault
 
 pa = pytest.importorskip("pyarrow")
