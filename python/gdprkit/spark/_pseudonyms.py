@@ -193,6 +193,15 @@ def _problems(problems: bytes, column: "pa.Array") -> "np.ndarray[Any, Any]":
     return codes
 
 
+def _as_type(result: Any, arrow_type: "pa.DataType") -> "pa.Array":
+    """A result column of the extension (Arrow) as a pyarrow Array of
+    `arrow_type`, the text type Spark sent (string or large_string)."""
+    import pyarrow as pa
+
+    arr = result if isinstance(result, pa.Array) else pa.array(result)
+    return arr if arr.type == arrow_type else arr.cast(arrow_type)
+
+
 def _rejected(call: str, column: str, kind: int, partition: int, row: int,
               problem: int) -> InvalidArgumentError:
     """The error of a rejected identifier: where and why, never the value."""
@@ -230,14 +239,16 @@ class _PseudonymiseBatches:
         row = 0
         for batch in batches:
             column = batch.column(self.index)
+            # The Arrow column straight into the core; the pseudonyms come
+            # back as an Arrow array written in place (no Python str per row).
             out, problems = pseudonymizer._h.pseudonymize(
-                self.kind, column.to_numpy(zero_copy_only=False), "coerce", self.options, None)
+                self.kind, column, "coerce", self.options, None)
             codes = _problems(problems, column)
             if self.mode == "raise" and codes.any():
                 first = int(np.flatnonzero(codes)[0])
                 raise _rejected("pseudonymise", self.source, self.kind, partition, row + first,
                                 int(codes[first]))
-            result = pa.array(out, type=column.type)
+            result = _as_type(out, column.type)
             arrays = list(batch.columns)
             names = list(batch.schema.names)
             if self.target == self.source:
@@ -271,8 +282,7 @@ class _FirstRejected:
         row = 0
         for batch in batches:
             column = batch.column(self.index)
-            codes = _problems(_gdprkit.ids_check(
-                self.kind, column.to_numpy(zero_copy_only=False), self.options), column)
+            codes = _problems(_gdprkit.ids_check(self.kind, column, self.options), column)
             if codes.any():
                 first = int(np.flatnonzero(codes)[0])
                 yield pa.RecordBatch.from_pydict({
@@ -393,12 +403,11 @@ def tokenise(
     with _log.timed("spark.tokenise") as entry:
         ids = sdf.select(F.col(f"`{source}`").alias("id")).where(F.col("id").isNotNull())
         distinct = ids.distinct().toArrow().column(0).combine_chunks()
-        values = distinct.to_numpy(zero_copy_only=False)
-        if mode == "raise" and any(_gdprkit.ids_check(k, values, opts)):
+        if mode == "raise" and any(_gdprkit.ids_check(k, distinct, opts)):
             raise _first_rejected(sdf, source, k, opts)
-        tokens, problems = vault._h.tokenize(checked_domain, k, values, "coerce", opts, None)
+        tokens, problems = vault._h.tokenize(checked_domain, k, distinct, "coerce", opts, None)
         codes = np.frombuffer(problems, dtype=np.uint8)
-        entry.update(kind=_gdprkit.id_kind_name(k), distinct=len(values),
+        entry.update(kind=_gdprkit.id_kind_name(k), distinct=len(distinct),
                      rejected=int(np.count_nonzero(codes)))
         return _join_back(sdf, source, call.target, call.problem, distinct, tokens, codes)
 
@@ -427,7 +436,7 @@ def _join_back(sdf: "DataFrame", source: str, target: str, problem: Optional[str
     taken = set(sdf.columns)
     id_name, token_name, problem_name, order_name = (
         _fresh(taken, f"__gdprkit_{what}") for what in ("id", "token", "problem", "row"))
-    mapping = {id_name: distinct.cast(pa.string()), token_name: pa.array(tokens, pa.string())}
+    mapping = {id_name: distinct, token_name: _as_type(tokens, distinct.type)}
     if problem is not None:
         mapping[problem_name] = pa.array(_CODES[codes], pa.string())
     table = sdf.sparkSession.createDataFrame(pa.table(mapping))
