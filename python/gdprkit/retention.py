@@ -68,6 +68,7 @@ if TYPE_CHECKING:  # pandas is imported when a call needs it (_optional.pandas)
 from . import _args, _display, _gdprkit, _log, _optional, _progress
 from ._args import PathArg
 from ._errors import ArgumentTypeError, InvalidArgumentError, NotFoundError, error_class
+from .identifiers import _arrow_kind, _Column
 from .policy import Policy
 
 __all__ = [
@@ -226,10 +227,24 @@ _ARRAY_TYPES: Tuple[type, ...] = (list, tuple, np.ndarray)
 
 def _array_like(value: Any) -> bool:
     """True for one value per row: a list, tuple, NumPy array, pandas Series,
-    Index or extension array (Categorical, ...)."""
+    Index or extension array (Categorical, ...), or an Arrow column (pyarrow,
+    Polars, anything with the Arrow PyCapsule interface)."""
     pd = _optional.loaded("pandas")
     return isinstance(value, _ARRAY_TYPES) or (pd is not None and isinstance(
-        value, (pd.Series, pd.Index, pd.api.extensions.ExtensionArray)))
+        value, (pd.Series, pd.Index, pd.api.extensions.ExtensionArray))) or (
+        _arrow_kind(value) is not None)
+
+
+def _arrow_series(value: Any, index: Any) -> Any:
+    """An Arrow column that is not a pandas Series (pyarrow, Polars, ...) as an
+    Arrow-backed pandas Series on `index`, without a copy of its buffers."""
+    import pandas as pd
+    import pyarrow as pa
+
+    chunked = (value if isinstance(value, pa.ChunkedArray)
+               else pa.chunked_array(value) if hasattr(value, "__arrow_c_stream__")
+               else pa.chunked_array([pa.array(value)]))
+    return pd.Series(pd.arrays.ArrowExtensionArray(chunked), index=index, copy=False)
 
 
 def _zone(zone: Any) -> str:
@@ -334,6 +349,11 @@ def to_days(
     zone = _zone(zone)
     column = _args.optional_text(column, "column")
     labels = _labels_arg(labels)
+    arrow = _arrow_kind(values)
+    if arrow is not None:
+        if labels is None and arrow == "pandas":
+            labels = values.index
+        return _arrow_days(values, arrow, zone, column, labels)[1]
     if pd is not None and isinstance(values, (pd.Series, pd.Index)):
         if labels is None and isinstance(values, pd.Series):
             labels = values.index
@@ -370,6 +390,24 @@ def to_days(
             column=column,
         )
     return _object_days(arr, zone, column, labels)
+
+
+def _arrow_days(
+    values: Any, arrow: str, zone: str, column: Optional[str], labels: _Labels
+) -> Tuple[str, "np.ndarray[Any, np.dtype[np.int32]]"]:
+    """An Arrow column of dates (``arrow``: how it came, identifiers._arrow_kind)
+    read by the core from its buffers (date32, date64, timestamps with or
+    without a zone, ISO texts; src/common/arrow_dates.h): its kind ("date",
+    "timestamp", "text") and int32 days. A row that is not a date raises
+    :class:`RetentionInputError` naming row and column, never the value."""
+    source = values.array.__arrow_array__() if arrow == "pandas" else values
+    if labels is not None and len(labels) != len(source):
+        raise InvalidArgumentError(f"labels has {len(labels)} values; values has {len(source)}")
+    kind, days, bad, reason = _gdprkit.arrow_days(
+        source, zone, f"column {column!r}" if column is not None else "dates")
+    if days is None:
+        raise _row_error(column, labels, int(bad), reason)
+    return str(kind), days
 
 
 _PER_DAY = {"D": 1, "h": 24, "m": 1440, "s": 86400, "ms": 86_400_000, "us": 86_400_000_000,
@@ -586,6 +624,9 @@ def add_period(date: Any, period: str, *, zone: str = DEFAULT_ZONE) -> Any:
     _gdprkit.parse_period(period)  # raises with the reason
     if date is None:
         raise RetentionInputError("date: no date given", column="date")
+    arrow = _arrow_kind(date)
+    if arrow is not None:
+        return _add_period_arrow(date, arrow, period, zone)
     if not isinstance(date, (str, _dt.date, np.datetime64)) and not _array_like(date):
         raise ArgumentTypeError(
             f"date must be {_DATE_KINDS}, or a Series, Index, array or list of them; "
@@ -613,6 +654,33 @@ def add_period(date: Any, period: str, *, zone: str = DEFAULT_ZONE) -> Any:
         return pd.Series(_days_to_datetime64(out), index=date.index, name=date.name)
     days = to_days(date, zone=zone)
     return _days_to_datetime64(_add_days(days, period, None, None))
+
+
+def _add_period_arrow(date: Any, arrow: str, period: str, zone: str) -> Any:
+    """add_period of an Arrow column: days read and written by the core, the
+    result in the same kind of container, Arrow-backed (dates stay date32,
+    times become timestamp[s] at midnight as the pandas path gives
+    datetime64 for datetime64, texts become date32); a pandas ``str`` Series
+    (Arrow-backed in pandas 3) is read from its buffers and gives a
+    datetime64 Series, as any Series of texts does."""
+    labels = date.index if arrow == "pandas" else None
+    name = getattr(date, "name", None)
+    column = str(name) if arrow in ("pandas", "polars") and name is not None else None
+    kind, days = _arrow_days(date, arrow, zone, column, labels)
+    out = _add_days(days, period, labels, column)
+    if arrow == "pandas":
+        import pandas as pd
+
+        if isinstance(date.dtype, pd.StringDtype):  # pandas 3's str: datetime64, as before
+            return pd.Series(_days_to_datetime64(out), index=date.index, name=date.name)
+    result = _gdprkit.days_to_arrow(out, "timestamp" if kind == "timestamp" else "date")
+    pandas_dtype = None
+    if arrow == "pandas":
+        import pandas as pd
+        import pyarrow as pa
+
+        pandas_dtype = pd.ArrowDtype(pa.timestamp("s") if kind == "timestamp" else pa.date32())
+    return _Column(date, 0)._wrap_arrow(result, pandas_dtype)
 
 
 def _add_days(
@@ -881,10 +949,15 @@ def _selectors(
         raise ArgumentTypeError(
             f"{arg} must be a column name or one id (a str), or one id per row (a Series, "
             f"array or list), not {type(value).__name__}")
-    elif np.ndim(value) != 1:
+    elif _arrow_kind(value) is None and np.ndim(value) != 1:
         raise InvalidArgumentError(f"{arg} must hold one id per row (one dimension)")
     if isinstance(value, str) and value not in df.columns:
         return np.zeros(n, dtype=np.int32), [value], arg, True  # one id for every row
+    if not isinstance(value, str) and _arrow_kind(value) not in (None, "pandas"):
+        if len(value) != n:
+            raise InvalidArgumentError(
+                f"{arg} has {len(value)} values; the DataFrame has {n} rows")
+        value = _arrow_series(value, df.index).rename(getattr(value, "name", None) or arg)
     if isinstance(value, str):
         column = value
         col = df[value]
@@ -1370,7 +1443,10 @@ def _result(
     next_due = next_due.view("datetime64[s]")
     out: Dict[str, Any] = {}
     if prepared.ids is not None:
-        out[prepared.id_name or "id"] = prepared.ids.to_numpy()
+        # An Arrow-backed id column stays Arrow-backed (no Python object per row).
+        ids = prepared.ids
+        out[prepared.id_name or "id"] = (
+            ids.array if _arrow_kind(ids) is not None else ids.to_numpy())
     out["status"] = pd.Categorical.from_codes(status, categories=pd.Index(STATUSES))
     out["due"] = status == _DUE
     out["due_date"] = due_date

@@ -1,6 +1,7 @@
 // Arrow date columns as day numbers and back (see arrow_dates.h).
 #include "common/arrow_dates.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -98,37 +99,38 @@ absl::StatusOr<DateType> TypeOf(const ArrowSchema& schema, std::string_view what
                    " holds no dates; give dates (date32, date64), times (timestamp) or ISO texts"));
 }
 
-// The civil day of instants in one zone, fast for instants that follow each
-// other: the zone's offset is kept for the interval between two transitions.
+// The civil day of instants in one zone, between `lo` and `hi` (seconds):
+// the zone's offsets and the instants they start at in that range, asked of
+// the zone once (a few per year), then found by a binary search per instant
+// (or at once, when an instant falls where the one before did).
 class ZoneDays {
  public:
-  explicit ZoneDays(absl::TimeZone tz) : tz_(tz) {}
+  ZoneDays(const absl::TimeZone& tz, std::int64_t lo, std::int64_t hi) {
+    starts_.push_back(std::numeric_limits<std::int64_t>::min());
+    offsets_.push_back(tz.At(absl::FromUnixSeconds(lo)).offset);
+    absl::TimeZone::CivilTransition tr;
+    std::int64_t t = lo;
+    while (tz.NextTransition(absl::FromUnixSeconds(t), &tr)) {
+      const std::int64_t at = absl::ToUnixSeconds(tz.At(tr.to).trans);
+      if (at > hi || at <= t) break;  // past the range (or no progress: never loop)
+      starts_.push_back(at);
+      offsets_.push_back(tz.At(absl::FromUnixSeconds(at)).offset);
+      t = at;
+    }
+  }
   std::int64_t DayOf(std::int64_t seconds) {
-    if (seconds < lo_ || seconds >= hi_) Refill(seconds);
-    return FloorDiv(seconds + offset_, 86'400);
+    const std::size_t k = last_;
+    if (!(seconds >= starts_[k] && (k + 1 == starts_.size() || seconds < starts_[k + 1]))) {
+      last_ = static_cast<std::size_t>(std::upper_bound(starts_.begin(), starts_.end(), seconds) -
+                                       starts_.begin() - 1);
+    }
+    return FloorDiv(seconds + offsets_[last_], 86'400);
   }
 
  private:
-  void Refill(std::int64_t seconds) {
-    const absl::Time t = absl::FromUnixSeconds(seconds);
-    offset_ = tz_.At(t).offset;
-    lo_ = std::numeric_limits<std::int64_t>::min();
-    hi_ = std::numeric_limits<std::int64_t>::max();
-    absl::TimeZone::CivilTransition tr;
-    if (tz_.NextTransition(t, &tr)) hi_ = absl::ToUnixSeconds(tz_.At(tr.to).trans);
-    if (tz_.PrevTransition(t + absl::Seconds(1), &tr)) {
-      lo_ = absl::ToUnixSeconds(tz_.At(tr.to).trans);
-    }
-    if (lo_ > seconds || hi_ <= seconds) {  // never trust the interval blindly
-      lo_ = seconds;
-      hi_ = seconds + 1;
-    }
-  }
-
-  absl::TimeZone tz_;
-  std::int64_t lo_ = 1;
-  std::int64_t hi_ = 0;
-  int offset_ = 0;
+  std::vector<std::int64_t> starts_;  // sorted; starts_[0] is the smallest int64
+  std::vector<int> offsets_;
+  std::size_t last_ = 0;
 };
 
 absl::Status RowError(std::string_view what, std::int64_t row, std::string reason,
@@ -260,12 +262,20 @@ absl::Status ReadArrayDays(const ArrowSchema& schema, const ArrowArray& array,
         probe.ok() ? absl::FailedPreconditionError("cannot load the time zone") : probe.status(),
         bad);
   }
-  ZoneDays days(tz);
   // Instants a day beyond the years 0001-9999 are out of range in any zone
   // (offsets stay within a day); checked before the zone is asked.
   constexpr std::int64_t kLo = (std::int64_t{kMinDate} - 1) * 86'400;
   constexpr std::int64_t kHi = (std::int64_t{kMaxDate} + 2) * 86'400;
   const std::int64_t per_second = type->per_second;
+  std::int64_t lo = kHi, hi = kLo;  // the range of the instants to read
+  for (std::int64_t i = 0; i < n; ++i) {
+    if (!ValidBit(validity, off + i)) continue;
+    const std::int64_t seconds = FloorDiv(v[i], per_second);
+    if (seconds < kLo || seconds >= kHi) continue;  // refused below, in order
+    lo = std::min(lo, seconds);
+    hi = std::max(hi, seconds);
+  }
+  ZoneDays days(tz, lo, hi);
   for (std::int64_t i = 0; i < n; ++i) {
     if (!ValidBit(validity, off + i)) {
       w[i] = kNoDate;
