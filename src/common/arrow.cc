@@ -102,8 +102,12 @@ absl::Status ImportedArray::UnwrapOneField(std::string_view what) {
         AV(what), " is a struct column with null rows; gdprkit reads a column of text"));
   }
   ArrowArray child = *a.children[0];
-  if (child.length < 0 || child.offset < 0 || child.offset > kInt64Max - a.offset ||
-      a.offset + a.length > child.length) {
+  // The field's own frame first (its buffers cover offset + length), then
+  // the struct's rows within it.
+  if (child.length < 0 || child.offset < 0 || child.offset > kInt64Max - child.length - 1) {
+    return Malformed(what, 0, "the struct's field has a length or offset out of range");
+  }
+  if (a.offset + a.length > child.length) {
     return Malformed(what, 0, "the struct's field is shorter than the struct");
   }
   child.offset += a.offset;

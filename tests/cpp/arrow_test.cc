@@ -186,6 +186,18 @@ TEST(ArrowRead, OneFieldStructIsItsField) {
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(*r, (std::vector<std::string>{"", "0202021234"}));
 
+  // A field whose own offset + length overflows is refused even when the
+  // struct's rows would bring it back in range (found by arrow_fuzzer).
+  ArrowArray hostile = Array(108, &cb, INT64_MAX - 107);
+  ArrowArray* hostile_children[] = {&hostile};
+  s = Schema("+s");
+  s.n_children = 1;
+  s.children = fields;
+  a = Array(8, &b, 11);
+  a.n_children = 1;
+  a.children = hostile_children;
+  ExpectRefused(Read(s, a), "out of range");
+
   ArrowSchema* two[] = {&field, &field};
   ArrowArray* two_children[] = {&child, &child};
   s = Schema("+s");
