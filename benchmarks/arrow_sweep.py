@@ -8,7 +8,8 @@ records, rules and holds of benchmarks/retention_pandas.py) given as:
   numpy-str    the same with the purpose as an object column of str
   arrow-date   date32[pyarrow] date columns, the purpose as pandas 3's ``str``
                (Arrow-backed when pyarrow is installed)
-  arrow-tz     timestamp[us, tz=UTC][pyarrow] date columns (read in Europe/Copenhagen)
+  numpy-tz     datetime64[s, UTC] date columns (pandas converts them to Europe/Copenhagen)
+  arrow-tz     timestamp[us, tz=UTC][pyarrow] date columns (the core reads them in Europe/Copenhagen)
   arrow-dict   date32 columns, the purpose a dictionary<int32, string>[pyarrow] column
   text-object  ISO date texts in object columns (the core parses them; a Python str per row)
   text-arrow   the same texts in ``str`` columns (the core parses them from the Arrow buffers)
@@ -45,11 +46,12 @@ def variants(df: pd.DataFrame) -> Dict[str, pd.DataFrame]:
     date32 = {c: pd.Series(pa.array(df[c].to_numpy().astype("datetime64[D]"), pa.date32()),
                            dtype=pd.ArrowDtype(pa.date32())) for c in DATES}
     out["arrow-date"] = df.assign(purpose=df["purpose"].astype("str"), **date32)
+    aware = {c: df[c].dt.tz_localize("Europe/Copenhagen").dt.tz_convert("UTC") for c in DATES}
+    out["numpy-tz"] = df.assign(**aware)
     tz = pa.timestamp("us", tz="UTC")
     out["arrow-tz"] = df.assign(
         purpose=df["purpose"].astype("str"),
-        **{c: df[c].dt.tz_localize("Europe/Copenhagen").astype(pd.ArrowDtype(tz))
-           for c in DATES})
+        **{c: aware[c].astype(pd.ArrowDtype(tz)) for c in DATES})
     dictionary = pa.array(purpose_obj.to_numpy(), pa.string()).dictionary_encode()
     out["arrow-dict"] = df.assign(
         purpose=pd.Series(dictionary, dtype=pd.ArrowDtype(dictionary.type)), **date32)

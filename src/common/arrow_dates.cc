@@ -101,10 +101,14 @@ absl::StatusOr<DateType> TypeOf(const ArrowSchema& schema, std::string_view what
 
 // The civil day of instants in one zone, between `lo` and `hi` (seconds):
 // the zone's offsets and the instants they start at in that range, asked of
-// the zone once (a few per year), then found by a binary search per instant
-// (or at once, when an instant falls where the one before did).
+// the zone once (a few per year). For a range of up to kMaxTableDays days,
+// a table gives the offset of each UTC day in which it does not change (one
+// look-up per instant); otherwise, and on the days of a change, a binary
+// search finds it.
 class ZoneDays {
  public:
+  static constexpr std::int64_t kMaxTableDays = 200'000;  // 550 years, 800 kB
+
   ZoneDays(const absl::TimeZone& tz, std::int64_t lo, std::int64_t hi) {
     starts_.push_back(std::numeric_limits<std::int64_t>::min());
     offsets_.push_back(tz.At(absl::FromUnixSeconds(lo)).offset);
@@ -117,20 +121,37 @@ class ZoneDays {
       offsets_.push_back(tz.At(absl::FromUnixSeconds(at)).offset);
       t = at;
     }
-  }
-  std::int64_t DayOf(std::int64_t seconds) {
-    const std::size_t k = last_;
-    if (!(seconds >= starts_[k] && (k + 1 == starts_.size() || seconds < starts_[k + 1]))) {
-      last_ = static_cast<std::size_t>(std::upper_bound(starts_.begin(), starts_.end(), seconds) -
-                                       starts_.begin() - 1);
+    if (lo > hi) return;
+    first_day_ = FloorDiv(lo, 86'400);
+    const std::int64_t days = FloorDiv(hi, 86'400) - first_day_ + 1;
+    if (days > kMaxTableDays) return;
+    by_day_.resize(static_cast<std::size_t>(days));
+    std::size_t k = 0;
+    for (std::int64_t d = 0; d < days; ++d) {
+      const std::int64_t start = (first_day_ + d) * 86'400;
+      while (k + 1 < starts_.size() && starts_[k + 1] <= start) ++k;
+      const bool changes = k + 1 < starts_.size() && starts_[k + 1] < start + 86'400;
+      by_day_[static_cast<std::size_t>(d)] = changes ? kChanges : offsets_[k];
     }
-    return FloorDiv(seconds + offsets_[last_], 86'400);
+  }
+
+  // `seconds` within [lo, hi].
+  std::int64_t DayOf(std::int64_t seconds) {
+    if (!by_day_.empty()) {
+      const int offset = by_day_[static_cast<std::size_t>(FloorDiv(seconds, 86'400) - first_day_)];
+      if (offset != kChanges) return FloorDiv(seconds + offset, 86'400);
+    }
+    const std::size_t k = static_cast<std::size_t>(
+        std::upper_bound(starts_.begin(), starts_.end(), seconds) - starts_.begin() - 1);
+    return FloorDiv(seconds + offsets_[k], 86'400);
   }
 
  private:
+  static constexpr int kChanges = std::numeric_limits<int>::min();
   std::vector<std::int64_t> starts_;  // sorted; starts_[0] is the smallest int64
   std::vector<int> offsets_;
-  std::size_t last_ = 0;
+  std::int64_t first_day_ = 0;
+  std::vector<int> by_day_;  // offset per UTC day from first_day_, kChanges on a change
 };
 
 absl::Status RowError(std::string_view what, std::int64_t row, std::string reason,

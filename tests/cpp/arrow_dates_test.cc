@@ -186,6 +186,23 @@ TEST(ArrowDatesTest, ZonedTimestampsAreTheDateInTheSweepsZoneAcrossDst) {
   std::vector<ImportedArray> chunks;
   chunks.push_back(Make<std::int64_t>("tsu:UTC", rows));
   EXPECT_EQ(ReadOk(Column(std::move(chunks))), expected);
+  // Over more years than the table of days covers (binary search only):
+  // every 2,522,000 s (29 days and some hours) from the year 1 into 2400, plus
+  // the instants around both DST changes above.
+  std::vector<std::optional<std::int64_t>> wide;
+  std::vector<DayNumber> wide_expected;
+  const std::int64_t first = std::int64_t{D(1, 1, 2)} * 86'400;
+  for (std::int64_t s = first; s < std::int64_t{D(2400, 1, 1)} * 86'400; s += 26'000 * 97) {
+    wide.push_back(s);
+    wide_expected.push_back(*DateOfInstant(s, "Europe/Copenhagen"));
+  }
+  for (const std::optional<std::int64_t>& r : rows) {
+    wide.push_back(*r / 1'000'000);
+    wide_expected.push_back(*DateOfInstant(*r / 1'000'000, "Europe/Copenhagen"));
+  }
+  std::vector<ImportedArray> wide_chunks;
+  wide_chunks.push_back(Make<std::int64_t>("tss:UTC", wide));
+  EXPECT_EQ(ReadOk(Column(std::move(wide_chunks))), wide_expected);
   // Another zone of the sweep.
   std::vector<ImportedArray> ny;
   const std::int64_t s = absl::ToUnixSeconds(
