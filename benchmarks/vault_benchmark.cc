@@ -6,6 +6,7 @@
 //   build/benchmarks/vault_benchmark --benchmark_counters_tabular=true
 // The vault benchmarks use a file in $TMPDIR (or /tmp) and Argon2id at its
 // minimum cost (key derivation is not what is measured).
+#include <sodium.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -20,6 +21,7 @@
 #include "benchmark/benchmark.h"
 #include "gdprkit/identifiers.h"
 #include "gdprkit/vault.h"
+#include "vault/internal/keys.h"
 
 namespace gdprkit {
 namespace {
@@ -206,6 +208,67 @@ void BM_VaultMillion(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_VaultMillion)->Arg(1000000)->Iterations(1)->Unit(benchmark::kSecond);
+
+// The floor of one chacha20 pseudonym (issue #15): its primitives one by one,
+// per call. The pseudonym is one crypto_stream_chacha20_ietf call for 16
+// bytes (one block) under the domain's key, then base32 of those 16 bytes;
+// crypto_core_hchacha20 is measured for scale (one block function without
+// the stream's setup).
+void BM_ChaCha20OneBlock(benchmark::State& state) {
+  std::uint8_t key[crypto_stream_chacha20_ietf_KEYBYTES] = {1, 2, 3};
+  std::uint8_t nonce[crypto_stream_chacha20_ietf_NONCEBYTES] = {};
+  std::uint8_t out[internal::kPseudonymBytes];
+  std::uint64_t i = 0;
+  for (auto _ : state) {
+    nonce[2] = static_cast<std::uint8_t>(++i);
+    crypto_stream_chacha20_ietf(out, sizeof(out), nonce, key);
+    benchmark::DoNotOptimize(out);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ChaCha20OneBlock);
+
+void BM_HChaCha20(benchmark::State& state) {
+  std::uint8_t key[crypto_core_hchacha20_KEYBYTES] = {1, 2, 3};
+  std::uint8_t in[crypto_core_hchacha20_INPUTBYTES] = {};
+  std::uint8_t out[crypto_core_hchacha20_OUTPUTBYTES];
+  std::uint64_t i = 0;
+  for (auto _ : state) {
+    in[0] = static_cast<std::uint8_t>(++i);
+    crypto_core_hchacha20(out, in, key, nullptr);
+    benchmark::DoNotOptimize(out);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_HChaCha20);
+
+void BM_Base32Pseudonym(benchmark::State& state) {
+  std::uint8_t raw[internal::kPseudonymBytes] = {7, 1, 200};
+  char out[32];
+  for (auto _ : state) {
+    ++raw[0];
+    internal::Base32Encode(raw, sizeof(raw), out);
+    benchmark::DoNotOptimize(out);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_Base32Pseudonym);
+
+// The checks and normal form of one CPR number "DDMMYY-SSSS" (per row, in a
+// column of 100k).
+void BM_NormalizeOneCpr(benchmark::State& state) {
+  auto ids = MakeCprNumbers(100000);
+  IdBuffer buf;
+  std::string_view out;
+  const IdOptions options = ResolveCprAsOf(IdOptions());
+  std::size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(NormalizeIdInto(IdKind::kCpr, ids[i], &buf, &out, options));
+    if (++i == ids.size()) i = 0;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_NormalizeOneCpr);
 
 }  // namespace
 }  // namespace gdprkit
