@@ -9,7 +9,8 @@ records, rules and holds of benchmarks/retention_pandas.py) given as:
   arrow-date   date32[pyarrow] date columns, the purpose as pandas 3's ``str``
                (Arrow-backed when pyarrow is installed)
   numpy-tz     datetime64[s, UTC] date columns (pandas converts them to Europe/Copenhagen)
-  arrow-tz     timestamp[us, tz=UTC][pyarrow] date columns (the core reads them in Europe/Copenhagen)
+  arrow-tz     timestamp[us, tz=UTC][pyarrow] date columns (the core reads them in
+               Europe/Copenhagen)
   arrow-dict   date32 columns, the purpose a dictionary<int32, string>[pyarrow] column
   text-object  ISO date texts in object columns (the core parses them; a Python str per row)
   text-arrow   the same texts in ``str`` columns (the core parses them from the Arrow buffers)
