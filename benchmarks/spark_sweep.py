@@ -154,7 +154,7 @@ def check_same(sample: Any) -> Tuple[int, Dict[str, int]]:
 def cpu_seconds() -> float:
     """CPU time of this process and all its descendants (the JVM, its
     Python workers), alive ones included."""
-    import psutil
+    import psutil  # type: ignore[import-untyped]
 
     me = psutil.Process()
     total = 0.0

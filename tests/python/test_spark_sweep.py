@@ -256,6 +256,16 @@ def test_one_rule_for_every_row_and_a_policy_object(
     assert set(got["rule"].dropna()) == {"contact-6-months"}
 
 
+def test_a_column_of_nulls_selects_no_rule(policy_file: pathlib.Path, valid: Dict[str, Any]
+                                          ) -> None:
+    from pyspark.sql import functions as F
+
+    sdf = valid["sdf"].limit(50).withColumn("purpose", F.lit(None))
+    got = spark_result(gdprkit.spark.sweep(sdf, policy=str(policy_file), on=ON,
+                                           purpose="purpose", keep_input=False))
+    assert set(got["reason"]) == {"no-rule"} and len(got) == 50
+
+
 def test_times_with_a_zone_are_civil_dates_in_the_zone(
         spark: Any, policy_file: pathlib.Path) -> None:
     """A timestamp is read as the date it falls on in ``zone``: 22:30 UTC on
@@ -298,6 +308,29 @@ def test_raise_names_partition_row_column_and_problem_not_values(
            "before-collection" in message
     for value in (CPR, "2021-03-04", "2020-11-12", "18692", "18578"):
         assert value not in message
+
+
+def test_rows_are_counted_across_batches(spark: Any, policy_file: pathlib.Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Spark's Arrow batches of 64 rows, joined to chunks of 128 for the
+    sweep: row 250 of the partition is row 122 of the second chunk, and the
+    message counts from the partition's start."""
+    from gdprkit.spark import _sweep
+
+    df = records(300, 18)
+    df.loc[250, "purpose"] = "contact"
+    df.loc[250, "collection"] = np.datetime64("2021-03-04")
+    df.loc[250, "last_contact"] = np.datetime64("2021-03-03")
+    sdf = to_spark(spark, df).coalesce(1)
+    monkeypatch.setattr(_sweep, "_CHUNK_ROWS", 100)
+    key = "spark.sql.execution.arrow.maxRecordsPerBatch"
+    before = spark.conf.get(key)
+    spark.conf.set(key, "64")
+    try:
+        message = failure(gdprkit.spark.sweep(sdf, policy=str(policy_file), **SWEEP))
+    finally:
+        spark.conf.set(key, before)
+    assert 'partition 0, row 250, column "last_contact": before-collection' in message
 
 
 def test_an_unknown_id_or_unreadable_date_fails_without_the_value(
@@ -354,6 +387,8 @@ def test_refusals_on_the_driver(spark: Any, policy_file: pathlib.Path,
     with pytest.raises(retention.RetentionInputError, match="not dates"):
         gdprkit.spark.sweep(sdf.withColumn("collection", F.lit(1)), policy=policy, on=ON,
                             purpose="purpose")
+    with pytest.raises(gdprkit.ArgumentTypeError, match="holds must be"):
+        gdprkit.spark.sweep(sdf, policy=policy, on=ON, id="id", purpose="purpose", holds=42)
     with pytest.raises(gdprkit.InvalidArgumentError, match="id="):
         gdprkit.spark.sweep(sdf, policy=policy, on=ON, purpose="purpose",
                             holds=holds_table(valid["df"], 1))

@@ -58,6 +58,8 @@ _FORMATS = {".json": "json", ".textproto": "textproto", ".txtpb": "textproto",
 # source, holds by the token of their broadcast.
 _WORKER_CACHE: Dict[str, Any] = {}
 _WORKER_CACHE_LIMIT = 8
+# Rows per call of the pandas sweep on an executor (see _chunks).
+_CHUNK_ROWS = 100_000
 
 
 # ---------------------------------------------------------------------------
@@ -228,7 +230,13 @@ def _holds_frame(sdf: "DataFrame", holds: Any, id: Optional[str], zone: str) -> 
     import pandas as pd
 
     if not isinstance(holds, pd.DataFrame):
-        holds = _common.dataframe(holds, "holds").toPandas()
+        try:
+            holds = _common.dataframe(holds, "holds").toPandas()
+        except ArgumentTypeError:
+            raise ArgumentTypeError(
+                "holds must be (start_column, end_column) or a DataFrame (pandas or Spark) "
+                "with the columns record (or the id column), start and end; not "
+                f"{type(holds).__name__}") from None
     if id is None:
         raise InvalidArgumentError(
             "holds: a holds DataFrame names its records by id; give id= (the column of "
@@ -317,14 +325,16 @@ def _partition() -> int:
 
 def _pandas_column(array: "pa.Array", categorical: bool) -> Any:
     """An Arrow column as the pandas sweep reads it fastest: ids as a
-    categorical, dates as datetime64 (NaT: none), times with their zone."""
+    categorical, dates, times and texts Arrow-backed (no copy)."""
+    import pandas as pd
     import pyarrow as pa
 
+    if categorical and pa.types.is_null(array.type):  # a column of nulls: no rule
+        return pd.Categorical.from_codes(np.full(len(array), -1), categories=pd.Index([]))
     if categorical:
         return array.dictionary_encode().to_pandas()
-    if pa.types.is_date(array.type):
-        return array.to_pandas(date_as_object=False)
-    return array.to_pandas()
+    # Dates, times and texts stay Arrow: the sweep reads their buffers.
+    return pd.Series(pd.arrays.ArrowExtensionArray(array), copy=False)
 
 
 def _arrow_column(values: "pd.Series[Any]") -> "pa.Array":
@@ -377,6 +387,7 @@ class _Job:
     keep_input: bool
     id: Optional[str]
     result_names: Tuple[str, ...]
+    chunk_rows: int = _CHUNK_ROWS
 
     def __call__(self, batches: Iterable["pa.RecordBatch"]) -> Iterator["pa.RecordBatch"]:
         schedule = _cached(self.policy_digest, lambda: self.policy.value.schedule())
@@ -385,7 +396,7 @@ class _Job:
             holds = _cached(self.holds.value.token, lambda: _HoldIndex(self.holds.value))
         partition = _partition()
         offset = 0
-        for batch in batches:
+        for batch in _chunks(batches, self.chunk_rows):
             yield self._batch(schedule, holds, batch, partition, offset)
             offset += batch.num_rows
 
@@ -444,6 +455,32 @@ class _Job:
             arrays = [batch.column(self.id)] + arrays
             names = [self.id] + names
         return pa.RecordBatch.from_arrays(arrays, names=names)
+
+
+def _chunks(batches: Iterable["pa.RecordBatch"], rows: int) -> Iterator["pa.RecordBatch"]:
+    """Spark's Arrow batches (10,000 rows by default) joined to at least
+    `rows` rows (but the last), so that the sweep's fixed cost per call
+    (pandas frames, categoricals) is paid once per chunk: 2.6 times less
+    CPU per row at 100,000 rows than at 10,000."""
+    import pyarrow as pa
+
+    pending: List["pa.RecordBatch"] = []
+    count = 0
+    for batch in batches:
+        pending.append(batch)
+        count += batch.num_rows
+        if count >= rows:
+            yield _joined(pending, pa)
+            pending, count = [], 0
+    if pending:
+        yield _joined(pending, pa)
+
+
+def _joined(batches: List["pa.RecordBatch"], pa: Any) -> "pa.RecordBatch":
+    if len(batches) == 1:
+        return batches[0]
+    joined: "pa.RecordBatch" = pa.Table.from_batches(batches).combine_chunks().to_batches()[0]
+    return joined
 
 
 def _positions(hold: "pd.Series[Any]", rows: Any) -> Any:
@@ -643,13 +680,7 @@ def sweep(
             hold_pair = (_date_column(sdf, holds[0], "holds"),
                          _date_column(sdf, holds[1], "holds"))
         elif holds is not None:
-            try:
-                hold_table = _holds_frame(sdf, holds, id, zone)
-            except ArgumentTypeError:
-                raise ArgumentTypeError(
-                    "holds must be (start_column, end_column) or a DataFrame (pandas or "
-                    "Spark) with the columns record (or the id column), start and end; not "
-                    f"{type(holds).__name__}") from None
+            hold_table = _holds_frame(sdf, holds, id, zone)
         # A time with a zone needs the zone on the executors: check it here.
         import pandas as pd
         retention._to_naive(pd.Series(pd.DatetimeIndex([0], tz="UTC")), zone)
@@ -677,7 +708,7 @@ def sweep(
             policy=_ship(sdf, source), policy_digest=source.digest, on=on_text, zone=zone,
             selector=selector, events=mapping, hold_pair=hold_pair,
             holds=_ship(sdf, hold_table) if hold_table is not None else None, mode=mode,
-            keep_input=keep_input, id=id, result_names=result_names)
+            keep_input=keep_input, id=id, result_names=result_names, chunk_rows=_CHUNK_ROWS)
         entry.update(rules=len(schedule.rules), events=len(mapping),
                      holds=len(hold_table.records) if hold_table is not None else 0,
                      errors=mode, keep_input=keep_input)
