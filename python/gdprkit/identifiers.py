@@ -28,6 +28,16 @@ single ``str``) and returns the same kind of container (a Series keeps its
 index and name). The loop runs in C++ with the GIL released, never one Python
 call per row. Missing values (``None``, ``NaN``) are rejected as empty.
 
+Arrow columns are read from their buffers, without a Python object per row
+(the Arrow PyCapsule interface; ``docs/spark.md``, "Arrow in and out"): a
+``pyarrow`` Array or ChunkedArray (``string``, ``large_string``,
+``string_view``, binaries, dictionaries of them), a pandas Series whose dtype
+is Arrow-backed (``ArrowDtype``, ``string[pyarrow]``, pandas 3's default
+``str``; an ``object`` Series keeps the path above), a Polars Series, a
+one-column DuckDB result. Results are Arrow-backed of the same kind (a Series
+keeps its kind of dtype, index and name; a Polars Series its name; otherwise a
+``pyarrow`` Array); a null row is a missing value, as ``None`` is.
+
 >>> from gdprkit import identifiers
 >>> identifiers.check(["010203-1234", "300200-1234", "12"], kind="cpr")
 ['ok', 'bad_date', 'bad_length']

@@ -29,8 +29,13 @@ trail, and without the identifiers leaving the C++ core.
 
 Columns go in as lists, NumPy arrays or pandas Series and come back as the same
 (a Series keeps its index and name); the batch runs in C++ with the GIL
-released. Identifiers are checked first (:mod:`gdprkit.identifiers`); with
-``errors="raise"`` (default) a rejected row fails the batch with
+released. Arrow columns (a ``pyarrow`` Array or ChunkedArray, a pandas Series
+of an Arrow-backed dtype such as pandas 3's ``str``, a Polars Series, a
+one-column DuckDB result) are read from their buffers, with no Python object
+per row, and come back Arrow-backed of the same kind; a null row is a missing
+value, as ``None`` is (see :mod:`gdprkit.identifiers`). Identifiers are
+checked first (:mod:`gdprkit.identifiers`); with ``errors="raise"``
+(default) a rejected row fails the batch with
 :class:`gdprkit.InvalidArgumentError` naming the row and the reason, with
 ``errors="coerce"`` its result is ``None``, and with ``errors="report"`` the
 call returns ``(values, rejected)``, a :class:`gdprkit.identifiers.RejectedRows`
@@ -788,7 +793,10 @@ class Pseudonymizer:
         """One-way pseudonyms of `values` (identifiers of `kind`), the same as
         :meth:`Vault.pseudonymise` gives in this domain at this key version,
         in the caller's container (list, NumPy array, pandas Series with its
-        index and name). With ``errors="raise"`` (default) a rejected row
+        index and name, or an Arrow column: a ``pyarrow`` Array in, a
+        ``pyarrow`` Array out, the pseudonyms written by C++ straight into its
+        buffer; what runs per Arrow batch in ``gdprkit.spark``). With
+        ``errors="raise"`` (default) a rejected row
         fails the batch with :class:`gdprkit.InvalidArgumentError` naming the
         row and the reason (never the value); with ``errors="coerce"`` its
         result is ``None``; ``errors="report"`` gives ``(values, rejected)``."""
