@@ -255,3 +255,15 @@ def test_a_pandas_categorical_of_arrow_dictionary():
     s = pd.Series(pd.array(pa.array(VALUES).dictionary_encode(),
                            dtype=pd.ArrowDtype(pa.dictionary(pa.int32(), pa.string()))))
     assert as_list(ids.check(s, as_of=AS_OF)) == ids.check(VALUES, as_of=AS_OF)
+
+
+def test_empty_columns_and_progress(vault):
+    empty = pa.array([], type=pa.string())
+    assert ids.normalise(empty).to_pylist() == []
+    assert vault.pseudonymise(empty, domain=DOMAIN).to_pylist() == []
+    assert vault.pseudonymise(pa.chunked_array([], type=pa.string()),
+                              domain=DOMAIN).to_pylist() == []
+    seen = []
+    vault.pseudonymise(pa.array(["0102031234"] * 10), domain=DOMAIN,
+                       progress=lambda stage, done, total: seen.append((done, total)))
+    assert seen and seen[-1] == (10, 10)
