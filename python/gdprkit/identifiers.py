@@ -245,11 +245,11 @@ def _arrow_kind(values: Any) -> Optional[str]:
         if not isinstance(values, pd.Series):
             return None
         dt = values.dtype
-        if isinstance(dt, pd.ArrowDtype) or (
-            isinstance(dt, pd.StringDtype) and dt.storage == "pyarrow"
-        ):
+        if isinstance(dt, pd.StringDtype) and dt.storage == "pyarrow":
             return "pandas"
-        return None
+        if isinstance(dt, pd.ArrowDtype) and _arrow_text_type(dt.pyarrow_dtype):
+            return "pandas"
+        return None  # numbers in an ArrowDtype keep the path of numbers
     if module.startswith("numpy"):
         return None
     if module.startswith("pyarrow"):
@@ -267,6 +267,18 @@ def _arrow_kind(values: Any) -> Optional[str]:
     if hasattr(values, "__arrow_c_array__") or hasattr(values, "__arrow_c_stream__"):
         return "other"
     return None
+
+
+def _arrow_text_type(t: Any) -> bool:
+    """True for the pyarrow types the extension reads as text (text, binary,
+    their large and view forms, and dictionaries of them)."""
+    import pyarrow as pa
+
+    if pa.types.is_dictionary(t):
+        t = t.value_type
+    return bool(pa.types.is_string(t) or pa.types.is_large_string(t)
+                or pa.types.is_string_view(t) or pa.types.is_binary(t)
+                or pa.types.is_large_binary(t) or pa.types.is_binary_view(t))
 
 
 def _pyarrow() -> Any:

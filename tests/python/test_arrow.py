@@ -267,3 +267,10 @@ def test_empty_columns_and_progress(vault):
     vault.pseudonymise(pa.array(["0102031234"] * 10), domain=DOMAIN,
                        progress=lambda stage, done, total: seen.append((done, total)))
     assert seen and seen[-1] == (10, 10)
+
+
+def test_pandas_arrow_numbers_keep_the_path_of_numbers():
+    s = pd.Series([12345, 23456], dtype=pd.ArrowDtype(pa.int64()))
+    assert list(ids.check(s, "provider_number")) == ids.check(["12345", "23456"], "provider_number")
+    with pytest.raises(gdprkit.ArgumentTypeError, match="integers"):
+        ids.check(s)
