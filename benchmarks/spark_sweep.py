@@ -47,7 +47,7 @@ POLICY = REPO / "examples" / "policies" / "practio.textproto"
 CACHE = REPO / "build" / "spark_sweep"
 ON = "2026-01-01"
 PURPOSES = ["website-security-logs", "direct-contact", "research-contact"]
-CHUNK = 1_000_000
+ROW_GROUP = 1_000_000
 NO_DATE = np.iinfo(np.int32).min
 
 
@@ -55,9 +55,9 @@ def day(text: str) -> int:
     return int(np.datetime64(text, "D").astype(np.int64))
 
 
-def make_chunk(n: int, first: int, rng: np.random.Generator) -> Any:
-    """n records as an Arrow table: ids from `first`, dates as date32
-    (null: the event has not happened)."""
+def make_table(n: int, rng: np.random.Generator) -> Any:
+    """n records as an Arrow table: dates as date32 (null: the event has not
+    happened), purposes dictionary-encoded (strings in Spark)."""
     import pyarrow as pa
 
     collected = day("2012-01-01") + rng.integers(0, 5000, n)
@@ -75,8 +75,9 @@ def make_chunk(n: int, first: int, rng: np.random.Generator) -> Any:
         return pa.array(days, pa.int32(), mask=days == NO_DATE).cast(pa.date32())
 
     return pa.table({
-        "id": pa.array(np.arange(first, first + n, dtype=np.int64)),
-        "purpose": pa.array(np.asarray(PURPOSES, dtype=object)[purpose], pa.string()),
+        "id": pa.array(np.arange(n, dtype=np.int64)),
+        "purpose": pa.DictionaryArray.from_arrays(pa.array(purpose.astype(np.int8)),
+                                                  pa.array(PURPOSES)),
         "collection": dates(collected),
         "last_contact": dates(last_contact),
         "consent_withdrawn": dates(withdrawn),
@@ -89,21 +90,13 @@ def parquet(rows: int) -> pathlib.Path:
     """The records' Parquet file, written once per row count."""
     import pyarrow.parquet as pq
 
-    path = CACHE / f"records-{rows}.parquet"
-    if path.exists():
-        return path
-    CACHE.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(2026)
-    partial = path.with_suffix(".partial")
-    writer = None
-    for first in range(0, rows, CHUNK):
-        table = make_chunk(min(CHUNK, rows - first), first, rng)
-        if writer is None:
-            writer = pq.ParquetWriter(partial, table.schema)
-        writer.write_table(table, row_group_size=CHUNK)
-    assert writer is not None
-    writer.close()
-    partial.rename(path)
+    path = CACHE / f"records-v2-{rows}.parquet"
+    if not path.exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".partial")
+        pq.write_table(make_table(rows, np.random.default_rng(2026)), partial,
+                       row_group_size=ROW_GROUP)
+        partial.rename(path)
     return path
 
 

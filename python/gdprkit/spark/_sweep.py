@@ -4,8 +4,9 @@ The driver checks the arguments against the DataFrame's schema and the
 policy (a dry run of :func:`gdprkit.sweep` on an empty pandas frame of the
 same columns), and ships the policy's source text (a Policy does not pickle)
 and, for a holds DataFrame, the holds as broadcasts. Each Python worker
-rebuilds the schedule once; each Arrow batch (``mapInArrow``) goes through
-:func:`gdprkit.sweep` with the same arguments, so the rules are the core's.
+rebuilds the schedule once; Spark's Arrow batches (``mapInArrow``), joined
+to chunks of 100,000 rows, go through :func:`gdprkit.sweep` with the same
+arguments, so the rules are the core's.
 
 Messages from the executors name a row by its partition and position there
 (``_common.row_position``), its column and the core's name of the problem,
