@@ -114,12 +114,23 @@ class ZoneDays {
     offsets_.push_back(tz.At(absl::FromUnixSeconds(lo)).offset);
     absl::TimeZone::CivilTransition tr;
     std::int64_t t = lo;
-    while (tz.NextTransition(absl::FromUnixSeconds(t), &tr)) {
+    // Whether the transitions up to `hi` are all known: the zone's list of
+    // them ends (absl extends a zone's rule a few hundred years ahead, and
+    // answers instants beyond from the rule), so past its last one an
+    // instant is asked of the zone itself, as DateOfInstant does; UTC has
+    // none to know.
+    bool complete = tz == absl::UTCTimeZone();
+    while (!complete && tz.NextTransition(absl::FromUnixSeconds(t), &tr)) {
       const std::int64_t at = absl::ToUnixSeconds(tz.At(tr.to).trans);
+      if (at > hi) complete = true;
       if (at > hi || at <= t) break;  // past the range (or no progress: never loop)
       starts_.push_back(at);
       offsets_.push_back(tz.At(absl::FromUnixSeconds(at)).offset);
       t = at;
+    }
+    if (!complete) {
+      ask_from_ = t;
+      tz_ = tz;
     }
     if (lo > hi) return;
     first_day_ = FloorDiv(lo, 86'400);
@@ -137,6 +148,10 @@ class ZoneDays {
 
   // `seconds` within [lo, hi].
   std::int64_t DayOf(std::int64_t seconds) {
+    if (seconds >= ask_from_) {
+      const absl::CivilDay c = absl::ToCivilDay(absl::FromUnixSeconds(seconds), tz_);
+      return DaysFromCivil(static_cast<int>(c.year()), c.month(), c.day());
+    }
     if (!by_day_.empty()) {
       const int offset = by_day_[static_cast<std::size_t>(FloorDiv(seconds, 86'400) - first_day_)];
       if (offset != kChanges) return FloorDiv(seconds + offset, 86'400);
@@ -152,6 +167,8 @@ class ZoneDays {
   std::vector<int> offsets_;
   std::int64_t first_day_ = 0;
   std::vector<int> by_day_;  // offset per UTC day from first_day_, kChanges on a change
+  std::int64_t ask_from_ = std::numeric_limits<std::int64_t>::max();
+  absl::TimeZone tz_;  // asked from ask_from_ on
 };
 
 absl::Status RowError(std::string_view what, std::int64_t row, std::string reason,

@@ -203,6 +203,18 @@ TEST(ArrowDatesTest, ZonedTimestampsAreTheDateInTheSweepsZoneAcrossDst) {
   std::vector<ImportedArray> wide_chunks;
   wide_chunks.push_back(Make<std::int64_t>("tss:UTC", wide));
   EXPECT_EQ(ReadOk(Column(std::move(wide_chunks))), wide_expected);
+  // Beyond the zone's list of transitions (absl answers from the rule): a
+  // summer instant of 2924 is in DST there too (the fuzzer found it read as
+  // winter time), alone and in a column that reaches back to 1964.
+  const std::int64_t summer_2924 = 30'117'823'311;  // 2924-05-24T22:01:51Z
+  ASSERT_EQ(*DateOfInstant(summer_2924, "Europe/Copenhagen"), D(2924, 5, 25));
+  for (std::vector<std::optional<std::int64_t>> far :
+       {std::vector<std::optional<std::int64_t>>{summer_2924 * 1'000'000},
+        std::vector<std::optional<std::int64_t>>{summer_2924 * 1'000'000, -167'125'775'241'575}}) {
+    std::vector<ImportedArray> far_chunks;
+    far_chunks.push_back(Make<std::int64_t>("tsu:Europe/Copenhagen", far));
+    EXPECT_EQ(ReadOk(Column(std::move(far_chunks))).front(), D(2924, 5, 25));
+  }
   // Another zone of the sweep.
   std::vector<ImportedArray> ny;
   const std::int64_t s = absl::ToUnixSeconds(
