@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 import gdprkit
-from gdprkit import Vault
+from gdprkit import Pseudonymizer, Vault
 
 pytest.importorskip("pyspark")
 pytest.importorskip("pyarrow")
@@ -427,3 +427,26 @@ def test_tokenise_arguments(spark: Any, vault: Vault) -> None:
         gdprkit.spark.tokenise(sdf, "cpr", vault=vault, domain="no-such-domain")
     with pytest.raises(gdprkit.InvalidArgumentError, match="already has a column"):
         gdprkit.spark.tokenise(sdf, "cpr", vault=vault, domain=DOMAIN, output="n")
+
+
+def test_each_python_worker_builds_one_pseudonymizer_per_broadcast(
+        key: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the executors' function does with the broadcast: the key is
+    read and parsed once per worker and call, not per batch or task."""
+    built: List[bytes] = []
+    original = Pseudonymizer.from_exported_key
+
+    def counting(text: Any) -> Pseudonymizer:
+        built.append(bytes(text))
+        return original(text)
+
+    class Shipped:
+        value = key.encode()
+
+    monkeypatch.setattr(Pseudonymizer, "from_exported_key", staticmethod(counting))
+    monkeypatch.setattr(_pseudonyms, "_PSEUDONYMIZERS", {})
+    first = _pseudonyms._pseudonymizer(Shipped(), "call-1")  # type: ignore[arg-type]
+    assert _pseudonyms._pseudonymizer(Shipped(), "call-1") is first  # type: ignore[arg-type]
+    assert len(built) == 1
+    assert _pseudonyms._pseudonymizer(Shipped(), "call-2") is not first  # type: ignore[arg-type]
+    assert len(built) == 2
