@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import pathlib
+import sys
 from typing import Callable, Dict
 
 import pytest
@@ -109,10 +110,15 @@ def spark(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-
             pytest.fail(f"GDPRKIT_REQUIRE_SPARK=1 but {problem}")
         pytest.skip(problem)
     events = tmp_path_factory.mktemp("spark-events")
+    # The Python workers run this interpreter (the one with gdprkit), not
+    # whatever "python3" is first on PATH.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     session = (
         SparkSession.builder.master("local[2]")
         .appName("gdprkit-tests")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.pyspark.python", sys.executable)
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.sql.shuffle.partitions", "4")
