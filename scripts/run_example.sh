@@ -10,12 +10,17 @@
 #      secondary suppression) and audited;
 #   5. release: the cluster view goes through the release gate from
 #      record-level data (checked, prepared, logged in a hash-chained release
-#      log, verified).
+#      log, verified);
+#   6. Spark: the same cluster report on a local Apache Spark (pseudonyms on
+#      the executors, tokens from the vault, the table counted by Spark and
+#      protected on the driver, a retention sweep checked against pandas),
+#      through the Python package (examples/spark_cluster_report.py).
 # Installs what it needs (scripts/setup.sh) and builds first. No server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-bash scripts/build.sh >/dev/null
+# The Python extension too, for section 6 (staged below, not installed).
+bash scripts/build.sh -DGDPRKIT_BUILD_PYTHON=ON -DPython_EXECUTABLE="$PWD/.venv/bin/python" >/dev/null
 GDPRKIT=build/release/gdprkit
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
@@ -98,3 +103,14 @@ digest=$($GDPRKIT release digest "$WORK/cluster_view.csv" | cut -d' ' -f1)
 last_entry=$($GDPRKIT release show "$WORK/releases.log" --last)
 grep -qF "$digest" <<< "$last_entry"
 echo "$digest"
+echo
+
+echo "== 6. Spark: the cluster report on a local Apache Spark (examples/spark_cluster_report.py) =="
+# The package from the sources with the extension just built, staged as
+# scripts/dev_pytest.sh does (nothing is installed into .venv).
+STAGE="$WORK/pystage/gdprkit"
+mkdir -p "$STAGE"
+for f in python/gdprkit/*; do ln -s "$PWD/$f" "$STAGE/"; done
+ln -s "$PWD/$(ls build/release/_gdprkit*.so | head -n 1)" "$STAGE/"
+PYTHONPATH="$WORK/pystage" .venv/bin/python examples/spark_cluster_report.py 2> "$WORK/spark.log" \
+  || { tail -n 40 "$WORK/spark.log"; exit 1; }
