@@ -17,7 +17,8 @@
 #  3. builds the sdist and the manylinux wheel (scripts/build_wheel.sh, in the
 #     background once the dependencies are there), installs
 #     the wheel into a fresh virtual environment and runs pytest against it with
-#     the system's copies of the dependencies hidden (scripts/test_wheel.sh),
+#     the system's copies of the dependencies hidden (scripts/test_wheel.sh;
+#     the gdprkit.spark tests on a local Spark session, Java 17, among them),
 #     and checks python/gdprkit/_gdprkit.pyi against the installed extension.
 # Every build is -Wall -Wextra -Werror on every target of ours (GDPRKIT_WERROR).
 # Exits non-zero when any check or test fails; a failed static check lets the
