@@ -450,3 +450,15 @@ def test_each_python_worker_builds_one_pseudonymizer_per_broadcast(
     assert len(built) == 1
     assert _pseudonyms._pseudonymizer(Shipped(), "call-2") is not first  # type: ignore[arg-type]
     assert len(built) == 2
+
+
+def test_column_names_with_dots_and_spaces(spark: Any, vault: Vault, key: str) -> None:
+    ids = _cprs(20, seed=14)
+    sdf = _frame(spark, ids, 2).withColumnRenamed("cpr", "patient.cpr id")
+    ps = gdprkit.spark.pseudonymise(sdf, "patient.cpr id", key=key)
+    tk = gdprkit.spark.tokenise(sdf, "patient.cpr id", vault=vault, domain=DOMAIN,
+                                output="a.token")
+    assert ps.columns == ["n", "patient.cpr id", "note"]
+    assert tk.columns == ["n", "patient.cpr id", "note", "a.token"]
+    assert _by_n(ps, "patient.cpr id") == vault.pseudonymise(ids, domain=DOMAIN)
+    assert _by_n(tk, "a.token") == vault.tokenise(ids, domain=DOMAIN)

@@ -251,7 +251,7 @@ class _PseudonymiseBatches:
             result = _as_type(out, column.type)
             arrays = list(batch.columns)
             names = list(batch.schema.names)
-            if self.target == self.source:
+            if self.target == names[self.index]:
                 arrays[self.index] = result
             else:
                 arrays.append(result)
@@ -334,12 +334,26 @@ def pseudonymise(
     context = _spark_context(sdf, "pseudonymise")
     shipped: "Broadcast[bytes]" = context.broadcast(data)
     del data
+    # PySpark's mapInArrow reads the columns by name, which breaks on dots:
+    # the function sees the columns as _0, _1, ..., renamed back after.
+    plain = _plain(sdf)
+    index = sdf.columns.index(call.source)
+    names = list(sdf.columns)
+    target = plain.columns[index]
+    if call.target != call.source:
+        target = f"_{len(names)}"
+        names.append(call.target)
+    problem = None
+    if call.problem is not None:
+        problem = f"_{len(names)}"
+        names.append(call.problem)
     batches = _PseudonymiseBatches(shipped, call.kind, call.options, call.mode, call.source,
-                                   sdf.columns.index(call.source), call.target, call.problem)
+                                   index, target, problem)
     _log.decided("spark.pseudonymise", kind=_gdprkit.id_kind_name(call.kind), errors=call.mode,
                  appended=call.target != call.source)
-    return sdf.mapInArrow(batches, _result_schema(sdf.schema, call.source, call.target,
-                                                  call.problem))
+    return plain.mapInArrow(
+        batches, _result_schema(plain.schema, plain.columns[index], target, problem)
+    ).toDF(*names)
 
 
 pseudonymize = pseudonymise
@@ -401,7 +415,7 @@ def tokenise(
     from pyspark.sql import functions as F
 
     with _log.timed("spark.tokenise") as entry:
-        ids = sdf.select(F.col(f"`{source}`").alias("id")).where(F.col("id").isNotNull())
+        ids = sdf.select(sdf[_quoted(source)].alias("id")).where(F.col("id").isNotNull())
         distinct = ids.distinct().toArrow().column(0).combine_chunks()
         if mode == "raise" and any(_gdprkit.ids_check(k, distinct, opts)):
             raise _first_rejected(sdf, source, k, opts)
@@ -419,8 +433,8 @@ def _first_rejected(sdf: "DataFrame", source: str, kind: int,
                     options: _Options) -> InvalidArgumentError:
     """The error naming the first rejected row of `sdf` (a Spark job that
     returns positions and reasons only)."""
-    found = sdf.mapInArrow(_FirstRejected(kind, options, sdf.columns.index(source)),
-                           "partition int, row long, problem int").collect()
+    found = _plain(sdf).mapInArrow(_FirstRejected(kind, options, sdf.columns.index(source)),
+                                   "partition int, row long, problem int").collect()
     partition, row, problem = min((r["partition"], r["row"], r["problem"]) for r in found)
     return _rejected("tokenise", source, kind, partition, row, problem)
 
@@ -443,17 +457,27 @@ def _join_back(sdf: "DataFrame", source: str, target: str, problem: Optional[str
     small = len(distinct) <= BROADCAST_ROWS
     left = sdf if small else sdf.withColumn(order_name, F.monotonically_increasing_id())
     right = F.broadcast(table) if small else table
-    joined = left.join(right, left[source] == right[id_name], "left")
+    joined = left.join(right, left[_quoted(source)] == right[_quoted(id_name)], "left")
     if not small:
-        joined = joined.orderBy(order_name)
-    columns: List[Any] = [
-        joined[token_name].alias(target) if name == target else left[name]
-        for name in sdf.columns]
+        joined = joined.orderBy(_quoted(order_name))
+    token = joined[_quoted(token_name)].alias(target)
+    columns: List[Any] = [token if name == target else left[_quoted(name)]
+                          for name in sdf.columns]
     if target != source:
-        columns.append(joined[token_name].alias(target))
+        columns.append(token)
     if problem is not None:
-        columns.append(joined[problem_name].alias(problem))
+        columns.append(joined[_quoted(problem_name)].alias(problem))
     return joined.select(*columns)
+
+
+def _plain(sdf: "DataFrame") -> "DataFrame":
+    """`sdf` with its columns named _0, _1, ... (same order)."""
+    return sdf.toDF(*(f"_{i}" for i in range(len(sdf.columns))))
+
+
+def _quoted(name: str) -> str:
+    """A column name as Spark reads it literally (dots and spaces included)."""
+    return "`" + name.replace("`", "``") + "`"
 
 
 def _fresh(taken: "set[str]", name: str) -> str:
