@@ -102,7 +102,7 @@ def test_counts_identical_to_pandas(counted: Any, recs: pd.DataFrame) -> None:
 def test_result_as_spark_dataframe(counted: Any) -> None:
     r = counted
     cells = r.cells
-    out = r.sdf.toPandas()
+    out = r.sdf.toArrow().to_pandas()
     assert list(r.sdf.columns) == list(cells.columns)
     assert r.dataframe is r.sdf or list(r.dataframe.columns) == list(r.sdf.columns)
     assert len(out) == len(cells)
