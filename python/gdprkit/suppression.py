@@ -435,7 +435,8 @@ class SuppressionResult:
         the value and every column that tells something of it (the reasons:
         "zero" is a value; the protection levels, the cost, the attacker's
         interval, which is the value when it is exact, and how it was
-        computed) are ``<NA>``. Safe to show; the detail is in
+        computed; ``given``, since a leaf cell filled in by
+        ``missing="zero"`` is a zero) are ``<NA>``. Safe to show; the detail is in
         :meth:`confidential_cells`."""
         if self._safe_cells is None:
             object.__setattr__(self, "_safe_cells", _safe_cells_frame(
@@ -633,6 +634,11 @@ def _safe_cells_frame(cells: pd.DataFrame, value: str, dtype: Any) -> pd.DataFra
         text = pd.array(cells[col].to_numpy(dtype=object), dtype="string")
         text[hidden] = pd.NA
         out[col] = text
+    # A cell the input did not have is, unless it is a total, a zero filled
+    # in (missing="zero"): "given" is the value too.
+    given = pd.array(cells["given"].to_numpy(dtype=bool), dtype="boolean")
+    given[hidden] = pd.NA
+    out["given"] = given
     frame: pd.DataFrame = out
     return frame
 

@@ -124,7 +124,13 @@ def test_computed_totals_match_given_totals() -> None:
     assert len(t) == 28  # 12 leaves + 16 computed totals
     total = t[(t.practice == "Total") & (t.age == "Total")].iloc[0]
     assert total["n"] == sum(LEAVES.values()) and total["status"] == "published"
-    assert computed.cells["given"].sum() == 12
+    assert computed.confidential_cells()["given"].sum() == 12
+    # On the suppressed rows of the safe frame "given" is masked: a leaf the
+    # input lacked is a zero under missing="zero".
+    cells = computed.cells
+    hidden = (cells["status"] == "suppressed").to_numpy(dtype=bool)
+    assert hidden.any() and cells["given"][hidden].isna().all()
+    assert cells["given"][~hidden].notna().all()
 
 
 def test_flat_dimensions_and_defaults() -> None:
