@@ -718,4 +718,10 @@ def sweep(
         entry.update(rules=len(schedule.rules), events=len(mapping),
                      holds=len(hold_table.records) if hold_table is not None else 0,
                      errors=mode, keep_input=keep_input)
+    if not keep_input:  # ship only the columns the sweep reads to the Python workers
+        from pyspark.sql import functions as F
+
+        read = dict.fromkeys(([id] if id is not None else [])
+                             + ([selector.value] if selector.is_column else []) + list(dates))
+        sdf = sdf.select(*[F.col("`" + c.replace("`", "``") + "`") for c in read])
     return sdf.mapInArrow(job, T.StructType(fields))
