@@ -245,11 +245,11 @@ def _arrow_kind(values: Any) -> Optional[str]:
         if not isinstance(values, pd.Series):
             return None
         dt = values.dtype
-        if isinstance(dt, pd.StringDtype) and dt.storage == "pyarrow":
+        if isinstance(dt, pd.ArrowDtype) or (
+            isinstance(dt, pd.StringDtype) and dt.storage == "pyarrow"
+        ):
             return "pandas"
-        if isinstance(dt, pd.ArrowDtype) and _arrow_text_type(dt.pyarrow_dtype):
-            return "pandas"
-        return None  # numbers in an ArrowDtype keep the path of numbers
+        return None
     if module.startswith("numpy"):
         return None
     if module.startswith("pyarrow"):
@@ -269,11 +269,20 @@ def _arrow_kind(values: Any) -> Optional[str]:
     return None
 
 
+def _pd_string_dtype() -> Any:
+    """pandas.StringDtype (pandas is imported: an Arrow-backed Series came)."""
+    import pandas as pd
+
+    return pd.StringDtype
+
+
 def _arrow_text_type(t: Any) -> bool:
     """True for the pyarrow types the extension reads as text (text, binary,
     their large and view forms, and dictionaries of them)."""
     import pyarrow as pa
 
+    if t is None:
+        return False
     if pa.types.is_dictionary(t):
         t = t.value_type
     return bool(pa.types.is_string(t) or pa.types.is_large_string(t)
@@ -298,10 +307,18 @@ class _Column:
 
     __slots__ = ("items", "_kind", "_ref", "_arrow")
 
-    def __init__(self, values: Any, kind: int, what: str = "values") -> None:
+    def __init__(self, values: Any, kind: int, what: str = "values", *,
+                 arrow: bool = False) -> None:
         self._ref = values
         self._arrow: Optional[str] = _arrow_kind(values)
-        if self._arrow is not None:
+        # An Arrow-backed pandas Series of text goes to the extension as
+        # Arrow only for callers whose binding reads Arrow text (arrow=True);
+        # for the others, and for numbers in an ArrowDtype, it keeps the path
+        # of pandas columns. Other Arrow objects had no path before: they
+        # always go as Arrow.
+        if self._arrow is not None and (self._arrow != "pandas" or (
+                arrow and (isinstance(values.dtype, _pd_string_dtype())
+                           or _arrow_text_type(getattr(values.dtype, "pyarrow_dtype", None))))):
             self._kind = "arrow"
             # A pandas Series gives its ChunkedArray (no copy); the others go
             # to the extension as they are (__arrow_c_array__/_stream__).
@@ -598,7 +615,7 @@ def check(
     k = _kind_number(kind)
     options = _options(require_modulus11, allow_replacement, pad_provider_number, allow_future,
                        as_of)
-    col = _Column(values, k)
+    col = _Column(values, k, arrow=True)
     problems = _gdprkit.ids_check(k, col.items, options)
     return col.wrap_problems(problems, lambda p: PROBLEMS[p], "object")
 
@@ -620,7 +637,7 @@ def is_valid(
     k = _kind_number(kind)
     options = _options(require_modulus11, allow_replacement, pad_provider_number, allow_future,
                        as_of)
-    col = _Column(values, k)
+    col = _Column(values, k, arrow=True)
     problems = _gdprkit.ids_check(k, col.items, options)
     return col.wrap_problems(problems, lambda p: p == 0, "bool")
 
@@ -676,7 +693,7 @@ def normalise(
     k = _kind_number(kind)
     options = _options(require_modulus11, allow_replacement, pad_provider_number, allow_future,
                        as_of)
-    col = _Column(values, k)
+    col = _Column(values, k, arrow=True)
     with _log.timed("identifiers.normalise") as entry:
         out, problems = _gdprkit.ids_normalize(k, col.items, options, mode)
         _logged(entry, k, len(problems), problems)

@@ -424,7 +424,7 @@ class Vault:
         ``progress`` as in the module's notes."""
         mode = _errors(errors)
         k = _kind_number(kind)
-        col = _Column(values, k)
+        col = _Column(values, k, arrow=True)
         opts = _options(require_modulus11, allow_replacement, pad_provider_number, allow_future,
                         as_of)
         version = _args.integer(key_version, "key_version", 0, _args.UINT32_MAX)
@@ -501,7 +501,7 @@ class Vault:
         cancelled ``progress`` issues none)."""
         mode = _errors(errors)
         k = _kind_number(kind)
-        col = _Column(values, k)
+        col = _Column(values, k, arrow=True)
         opts = _options(require_modulus11, allow_replacement, pad_provider_number, allow_future,
                         as_of)
         with _log.timed("vault.tokenise") as entry, \
@@ -522,7 +522,7 @@ class Vault:
         ``errors="report"``: ``(values, rejected)``)."""
         mode = _errors(errors)
         k = _kind_number(kind)
-        col = _Column(values, k)
+        col = _Column(values, k, arrow=True)
         with _log.timed("vault.lookup_tokens") as entry, \
                 _progress.callback(progress, "lookup") as cb:
             out, problems = self._h.lookup_tokens(_check_text(domain, "domain"), k, col.items,
@@ -553,7 +553,7 @@ class Vault:
         erased; with ``"coerce"`` such a token gives ``None`` (and
         ``"report"`` lists it: :data:`gdprkit.identifiers.TOKEN_PROBLEMS`)."""
         mode = _errors(errors)
-        col = _Column(tokens, 6, "tokens")
+        col = _Column(tokens, 6, "tokens", arrow=True)
         with _log.timed("vault.reidentify") as entry, \
                 _progress.callback(progress, "reidentify") as cb:
             out, problems = self._h.reidentify(_check_text(domain, "domain"), col.items,
@@ -579,7 +579,7 @@ class Vault:
         :meth:`reidentify`."""
         to = _args.choice(to, "to", _TARGETS)
         mode = _errors(errors)
-        col = _Column(tokens, 6, "tokens")
+        col = _Column(tokens, 6, "tokens", arrow=True)
         with _log.timed("vault.translate") as entry, \
                 _progress.callback(progress, "translate") as cb:
             out, problems = self._h.translate(
@@ -802,7 +802,7 @@ class Pseudonymizer:
         result is ``None``; ``errors="report"`` gives ``(values, rejected)``."""
         mode = _errors(errors)
         k = _kind_number(kind)
-        col = _Column(values, k)
+        col = _Column(values, k, arrow=True)
         opts = _options(require_modulus11, allow_replacement, pad_provider_number, allow_future,
                         as_of)
         with _log.timed("pseudonymizer.pseudonymise") as entry, \
