@@ -423,7 +423,7 @@ def test_retention_surrogates_name_the_argument(world) -> None:
             (lambda: world["log"].append("app-2", rule="r\ud800"), "rule"),
             (lambda: gdprkit.DeletionLog.verify(world["log_path"], expected_head="\ud800"),
              "expected_head"),
-            (lambda: gdprkit.retention.to_days(pd.Series(["2025-01-01", "x\ud800"],
+            (lambda: gdprkit.retention.to_days(pd.Series(["2025-01-01", "x\ud800"], dtype=object,
                                                          name="c")), "row 1")):
         with pytest.raises(gdprkit.InvalidArgumentError, match=arg) as e:
             call()

@@ -22,6 +22,14 @@ CPR = ["010203-1234", " 3112991234 ", "300200-1234", "01020312345", "", "abc"]
 CODES = ["ok", "ok", "bad_date", "bad_length", "empty", "bad_character"]
 
 
+
+def plain(values) -> list:
+    """The values with every missing value as None: a Series of pandas 3's
+    default str dtype (Arrow-backed when pyarrow is installed) gives NaN where
+    an object Series gives None, and the package keeps each column's own
+    missing value."""
+    return [None if pd.isna(v) else v for v in values]
+
 def test_check_list_gives_codes_per_row():
     assert ids.check(CPR, kind="cpr") == CODES
 
@@ -57,7 +65,7 @@ def test_missing_values_are_rejected_as_empty():
     with pytest.raises(gdprkit.InvalidArgumentError, match="row 1"):
         ids.normalise(s)
     out = ids.normalise(s, errors="coerce")
-    assert out.tolist() == ["0102031234", None, None]
+    assert plain(out) == ["0102031234", None, None]
 
 
 def test_normalise_every_kind():
@@ -161,7 +169,7 @@ def test_pandas_na_in_object_and_string_columns():
     s = pd.Series(["010203-1234", pd.NA], dtype=object)
     assert list(ids.check(s)) == ["ok", "empty"]
     s = pd.Series(["010203-1234", None], dtype="string")
-    assert ids.normalise(s, errors="coerce").tolist() == ["0102031234", None]
+    assert plain(ids.normalise(s, errors="coerce")) == ["0102031234", None]
 
 
 def test_object_arrays_of_mixed_values_strided_and_empty():
@@ -225,7 +233,7 @@ def test_future_birth_date_at_every_container_and_with_normalise():
     assert "row 1" in msg and "[future_birth_date]" in msg
     for part in ("240135", "7665", "2035"):
         assert part not in msg
-    assert ids.normalise(s, errors="coerce", as_of=AS_OF).tolist() == [None, "0102031234", None]
+    assert plain(ids.normalise(s, errors="coerce", as_of=AS_OF)) == [None, "0102031234", None]
 
 
 def test_replacement_numbers_are_judged_on_their_real_day():

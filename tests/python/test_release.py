@@ -282,7 +282,7 @@ def test_bad_frames_raise_typed_errors_naming_the_column_never_the_value(
     with pytest.raises(gdprkit.ArgumentTypeError, match="note") as e:
         gate.content_digest(mixed)
     assert CPR not in str(e.value)
-    broken = pd.DataFrame({"note": [CPR + "\ud800"]})
+    broken = pd.DataFrame({"note": pd.Series([CPR + "\ud800"], dtype=object)})
     with pytest.raises(gdprkit.InvalidArgumentError, match="note") as e:
         gate.content_digest(broken)
     assert "010190" not in str(e.value)
