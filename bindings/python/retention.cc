@@ -435,6 +435,10 @@ py::tuple ParseDates(const py::sequence& texts, std::string_view zone, const py:
   return py::make_tuple(std::int64_t{-1}, std::string());
 }
 
+static_assert(internal::arrow::kNoDate == kNoDate && internal::arrow::kMinDate == kMinDate &&
+                  internal::arrow::kMaxDate == kMaxDate,
+              "common/arrow_dates.h holds days as gdprkit/retention.h does");
+
 // An Arrow column of dates (any object with the Arrow PyCapsule interface:
 // bindings/python/arrow.h) read by the core as int32 day numbers into a new
 // NumPy array, with the GIL released: (kind, days, -1, "") with kind a
@@ -452,7 +456,9 @@ py::tuple ArrowDays(const py::handle& obj, const std::string& zone, const std::s
   {
     const I32 out(days, "days", true);
     py::gil_scoped_release release;
-    read = arrow::ReadDays(column, what, zone, out.span(), &bad);
+    read = arrow::ReadDays(
+        column, what, zone, [&](std::string_view text) { return ParseDateTime(text, zone); },
+        out.span(), &bad);
   }
   if (!read.ok()) {
     if (bad.row < 0) Raise(read);

@@ -117,7 +117,7 @@ class ZoneDays {
     // Whether the transitions up to `hi` are all known: the zone's list of
     // them ends (absl extends a zone's rule a few hundred years ahead, and
     // answers instants beyond from the rule), so past its last one an
-    // instant is asked of the zone itself, as DateOfInstant does; UTC has
+    // instant is asked of the zone itself, as the core's DateOfInstant does; UTC has
     // none to know.
     bool complete = tz == absl::UTCTimeZone();
     while (!complete && tz.NextTransition(absl::FromUnixSeconds(t), &tr)) {
@@ -149,8 +149,7 @@ class ZoneDays {
   // `seconds` within [lo, hi].
   std::int64_t DayOf(std::int64_t seconds) {
     if (seconds >= ask_from_) {
-      const absl::CivilDay c = absl::ToCivilDay(absl::FromUnixSeconds(seconds), tz_);
-      return DaysFromCivil(static_cast<int>(c.year()), c.month(), c.day());
+      return absl::ToCivilDay(absl::FromUnixSeconds(seconds), tz_) - absl::CivilDay(1970, 1, 1);
     }
     if (!by_day_.empty()) {
       const int offset = by_day_[static_cast<std::size_t>(FloorDiv(seconds, 86'400) - first_day_)];
@@ -261,7 +260,8 @@ absl::Status ReadArrayDays(const ArrowSchema& schema, const ArrowArray& array,
         w[i] = kNoDate;
         continue;
       }
-      if (!IsValidDay(v[i])) return RowError(what, first_row + i, kOutOfRange, bad);
+      if (v[i] < kMinDate || v[i] > kMaxDate)
+        return RowError(what, first_row + i, kOutOfRange, bad);
       w[i] = v[i];
     }
     return absl::OkStatus();
@@ -294,10 +294,11 @@ absl::Status ReadArrayDays(const ArrowSchema& schema, const ArrowArray& array,
   }
   absl::TimeZone tz;
   if (!absl::LoadTimeZone(SV(zone), &tz)) {
-    // The core's message for a zone it cannot load.
-    absl::StatusOr<DayNumber> probe = DateOfInstant(0, zone);
     return ColumnError(
-        probe.ok() ? absl::FailedPreconditionError("cannot load the time zone") : probe.status(),
+        absl::FailedPreconditionError(absl::StrCat(
+            "cannot load time zone ", Quote(Excerpt(zone)),
+            "; is the zone name right, and is the time-zone database installed (Debian: tzdata, "
+            "/usr/share/zoneinfo)?")),
         bad);
   }
   // Instants a day beyond the years 0001-9999 are out of range in any zone
@@ -329,7 +330,7 @@ absl::Status ReadArrayDays(const ArrowSchema& schema, const ArrowArray& array,
 }
 
 absl::Status ReadDays(const ImportedColumn& column, std::string_view what, std::string_view zone,
-                      absl::Span<DayNumber> out, DateReadError* bad) {
+                      ParseDay parse, absl::Span<DayNumber> out, DateReadError* bad) {
   if (column.length < 0 || static_cast<std::uint64_t>(column.length) != out.size()) {
     return ColumnError(absl::InvalidArgumentError(absl::StrCat(
                            SV(what), ": the column's length differs from the rows expected")),
@@ -359,7 +360,7 @@ absl::Status ReadDays(const ImportedColumn& column, std::string_view what, std::
         out[i] = kNoDate;
         continue;
       }
-      absl::StatusOr<DayNumber> d = ParseDateTime(views[i], zone);
+      absl::StatusOr<DayNumber> d = parse(views[i]);
       if (!d.ok()) {
         if (d.status().code() != absl::StatusCode::kInvalidArgument) {
           return ColumnError(d.status(), bad);

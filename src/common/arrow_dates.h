@@ -11,8 +11,8 @@
 //   timestamp "ts{s,m,u,n}:Z"    with any zone Z: an instant, the date it
 //                                falls on in `zone` (as the NumPy path reads
 //                                zone-aware pandas times after tz_convert);
-//   utf8/large utf8/utf8 view    ISO texts read by the core's ParseDateTime
-//   (and dictionaries of them)   in `zone`; "" is missing, as everywhere.
+//   utf8/large utf8/utf8 view    ISO texts read by `parse` (the core's
+//   (and dictionaries of them)   ParseDateTime in the zone); "" is missing.
 // Every array is checked before it is read (buffers present, offset and
 // length not negative); a date outside 0001-01-01 ... 9999-12-31 or a text
 // that is not a date is an InvalidArgument naming `what` and the row, never
@@ -20,19 +20,32 @@
 #ifndef GDPRKIT_SRC_COMMON_ARROW_DATES_H_
 #define GDPRKIT_SRC_COMMON_ARROW_DATES_H_
 
+#include <climits>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "common/arrow.h"
 #include "common/arrow_c_data.h"
-#include "gdprkit/retention.h"
 
 namespace gdprkit::internal::arrow {
+
+// A day number as gdprkit/retention.h holds it (common/ may not include the
+// retention area: its DayNumber, kNoDate, kMinDate and kMaxDate are these,
+// which the doors and tests check with static_assert).
+using DayNumber = std::int32_t;
+inline constexpr DayNumber kNoDate = INT32_MIN;
+inline constexpr DayNumber kMinDate = -719'162;   // 0001-01-01
+inline constexpr DayNumber kMaxDate = 2'932'896;  // 9999-12-31
+
+// How a text becomes a day (the door passes the core's ParseDateTime in the
+// zone): InvalidArgument for a text that is not a date.
+using ParseDay = absl::FunctionRef<absl::StatusOr<DayNumber>(std::string_view)>;
 
 // What an Arrow column of dates holds, for the door to give back the same
 // kind: dates (date32/date64), times (timestamps, with or without a zone) or
@@ -67,7 +80,7 @@ absl::Status ReadArrayDays(const ArrowSchema& schema, const ArrowArray& array,
 // <n>: <reason>" (and *bad filled when given); FailedPrecondition when
 // `zone` cannot be loaded.
 absl::Status ReadDays(const ImportedColumn& column, std::string_view what, std::string_view zone,
-                      absl::Span<DayNumber> out, DateReadError* bad = nullptr);
+                      ParseDay parse, absl::Span<DayNumber> out, DateReadError* bad = nullptr);
 
 // Day numbers as an Arrow array: date32 for kDate and kText, timestamp in
 // seconds without a zone (midnight of the day) for kTimestamp (what the

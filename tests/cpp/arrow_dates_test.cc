@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "gdprkit/retention.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -115,13 +116,18 @@ ImportedColumn Column(std::vector<ImportedArray> chunks) {
   return c;
 }
 
+static_assert(kNoDate == ::gdprkit::kNoDate && kMinDate == ::gdprkit::kMinDate &&
+              kMaxDate == ::gdprkit::kMaxDate);
+
 DayNumber D(int y, int m, int d) { return DaysFromCivil(y, m, d); }
 
 absl::StatusOr<std::vector<DayNumber>> Read(const ImportedColumn& c,
                                             std::string_view zone = kDefaultTimeZone,
                                             DateReadError* bad = nullptr) {
   std::vector<DayNumber> out(static_cast<std::size_t>(c.length), 12345);
-  absl::Status s = ReadDays(c, "col", zone, absl::MakeSpan(out), bad);
+  absl::Status s = ReadDays(
+      c, "col", zone, [&](std::string_view t) { return ParseDateTime(t, zone); },
+      absl::MakeSpan(out), bad);
   if (!s.ok()) return s;
   return out;
 }
@@ -315,11 +321,9 @@ TEST(ArrowDatesTest, TypesWithoutDatesAndMalformedArraysAreRefused) {
   chunks.push_back(Make<std::int32_t>("tdD", {1, 2}));
   ImportedColumn c = Column(std::move(chunks));
   c.length = 3;
-  std::vector<DayNumber> three(3);
-  EXPECT_FALSE(ReadDays(c, "col", "UTC", absl::MakeSpan(three)).ok());
+  EXPECT_FALSE(Read(c, "UTC").ok());
   c.length = 1;
-  std::vector<DayNumber> one(1);
-  EXPECT_FALSE(ReadDays(c, "col", "UTC", absl::MakeSpan(one)).ok());
+  EXPECT_FALSE(Read(c, "UTC").ok());
 }
 
 TEST(ArrowDatesTest, AnUnknownZoneIsTheCoresFailedPrecondition) {

@@ -17,11 +17,10 @@
 #include <vector>
 
 #include "common/arrow_dates.h"
+#include "gdprkit/retention.h"
 
 namespace {
 
-using gdprkit::DayNumber;
-using gdprkit::kNoDate;
 using namespace gdprkit::internal::arrow;  // NOLINT(build/namespaces)
 
 constexpr const char* kFormats[] = {
@@ -118,7 +117,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     column.length = static_cast<std::int64_t>(rows.size());
     std::vector<DayNumber> out(rows.size());
     DateReadError bad;
-    absl::Status s = ReadDays(column, "c", zone, absl::MakeSpan(out), &bad);
+    absl::Status s = ReadDays(
+        column, "c", zone, [&](std::string_view t) { return gdprkit::ParseDateTime(t, zone); },
+        absl::MakeSpan(out), &bad);
     if (s.ok()) {
       for (std::size_t i = 0; i < rows.size(); ++i) {
         const bool null = !rows[i].empty() && rows[i][0] == '~';
