@@ -15,7 +15,8 @@
 //       "report" as "coerce", and the rejected rows are also listed (row and
 //                reason, never the value) in the call's report.
 //     "fail" (for "raise") and "skip" (for "coerce") are accepted as older
-//     spellings of the command line.
+//     spellings of the command line, and "null" for "report" (the rejected
+//     rows' results are null, each listed: gdprkit.spark's problem column).
 //   - Progress: long calls (suppression, its audit, a sweep, the vault's batch
 //     calls) report progress per stage. Every stage reports its total first
 //     (done == 0) and ends with done == total; a callback returning false
@@ -51,7 +52,7 @@ std::vector<std::string_view> LanguageNames();
 // gdprkit_on_invalid, whose 0 and 1 they keep).
 enum class ErrorMode : std::uint8_t {
   kRaise = 0,   // "raise" (also "fail")
-  kReport = 1,  // "report"
+  kReport = 1,  // "report" (also "null")
   kCoerce = 2,  // "coerce" (also "skip")
 };
 

@@ -20,10 +20,13 @@ constexpr internal::Named<ErrorMode> kErrorModeNames[] = {
     {ErrorMode::kCoerce, "coerce"},
     {ErrorMode::kReport, "report"},
 };
-// The command line's spellings before 0.4.
+// The command line's spellings before 0.4, and "null": the rejected rows'
+// results are null and each is listed (in Spark, as a column of problem codes
+// beside the nulls).
 constexpr internal::Named<ErrorMode> kErrorModeAliases[] = {
     {ErrorMode::kRaise, "fail"},
     {ErrorMode::kCoerce, "skip"},
+    {ErrorMode::kReport, "null"},
 };
 
 }  // namespace

@@ -203,6 +203,10 @@ def test_pseudonymise_coerce_gives_null_and_report_a_problem_column(spark: Any, 
     codes = gdprkit.identifiers.check(ids)
     assert problems == [None if c == "ok" else c for c in codes]
     assert problems[3] is not None and problems[9] is not None
+    # errors="null" (the spelling) is the core's alias of "report".
+    nulled = gdprkit.spark.pseudonymise(sdf, "cpr", key=key, errors="null")
+    assert nulled.columns == reported.columns
+    assert _by_n(nulled, "cpr_problem") == problems
 
     named = gdprkit.spark.pseudonymise(sdf, "cpr", key=key, errors="report", output="ps",
                                        problem_column="why")

@@ -21,7 +21,7 @@ appended. A null identifier gives a null result and no problem.
   names the row (``partition P, row R``: Spark's partition id and the row's
   position in it) and the reason, never the value;
 * ``"coerce"``: a rejected identifier gives null;
-* ``"report"``: as ``"coerce"``, plus a column of problem codes
+* ``"report"`` (also ``"null"``): as ``"coerce"``, plus a column of problem codes
   (:data:`gdprkit.identifiers.PROBLEMS`), null where the identifier was
   accepted (or null): ``problem_column=``, by default ``<output>_problem``
   with ``<output>`` the result's column.
