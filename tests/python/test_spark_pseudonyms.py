@@ -454,6 +454,10 @@ def test_each_python_worker_builds_one_pseudonymizer_per_broadcast(
     assert len(built) == 1
     assert _pseudonyms._pseudonymizer(Shipped(), "call-2") is not first  # type: ignore[arg-type]
     assert len(built) == 2
+    # A long-lived worker keeps only the latest few keys, not every one.
+    for n in range(3, 12):
+        _pseudonyms._pseudonymizer(Shipped(), f"call-{n}")  # type: ignore[arg-type]
+    assert list(_pseudonyms._PSEUDONYMIZERS) == [f"call-{n}" for n in range(8, 12)]
 
 
 def test_column_names_with_dots_and_spaces(spark: Any, vault: Vault, key: str) -> None:

@@ -162,8 +162,10 @@ class _Call:
 
 #: The Pseudonymizer of each broadcast key this Python worker has seen, by
 #: the name the call gave its broadcast: built once per worker (Spark reuses
-#: Python workers across tasks), not once per batch or task.
+#: Python workers across tasks), not once per batch or task. Only the latest
+#: few are kept: a long-lived worker must not hold every key it was ever sent.
 _PSEUDONYMIZERS: Dict[str, Pseudonymizer] = {}
+_KEEP_PSEUDONYMIZERS = 4
 
 #: The problem codes as an object array, None for "ok": the codes of a batch
 #: are one take.
@@ -173,6 +175,8 @@ _CODES = np.array([None, *PROBLEMS[1:]], dtype=object)
 def _pseudonymizer(key: "Broadcast[bytes]", name: str) -> Pseudonymizer:
     made = _PSEUDONYMIZERS.get(name)
     if made is None:
+        while len(_PSEUDONYMIZERS) >= _KEEP_PSEUDONYMIZERS:  # the oldest first
+            del _PSEUDONYMIZERS[next(iter(_PSEUDONYMIZERS))]
         made = _PSEUDONYMIZERS[name] = Pseudonymizer.from_exported_key(key.value)
     return made
 
