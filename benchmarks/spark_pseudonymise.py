@@ -88,6 +88,11 @@ def cpr_parquet(rows: int) -> pathlib.Path:
     return path
 
 
+def _identity(batches: Any) -> Any:
+    """mapInArrow's function that changes nothing (the transfer's floor)."""
+    yield from batches
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=20_000_000)
@@ -95,7 +100,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=10_000,
                         help="spark.sql.execution.arrow.maxRecordsPerBatch (Spark's default)")
     parser.add_argument("--only", nargs="*", default=None,
-                        help="methods to run (gdprkit, hashlib udf, sha2)")
+                        help="methods to run (gdprkit, hashlib udf, sha2, identity)")
     args = parser.parse_args()
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
@@ -141,6 +146,9 @@ def main() -> None:
             "hashlib udf": lambda: sdf.select(blake("cpr").alias("cpr")),
             "sha2": lambda: sdf.select(
                 F.sha2(F.concat(F.lit(secret_hex), F.col("cpr")), 256).alias("cpr")),
+            # The floor of any Python-worker path: the batches to a Python
+            # worker and back through mapInArrow, unchanged.
+            "identity": lambda: sdf.mapInArrow(_identity, sdf.schema),
         }
         # Warm-up: Python workers started, the Parquet footer read.
         gdprkit.spark.pseudonymise(sdf.limit(1000), "cpr", key=key).write.format(
