@@ -379,11 +379,43 @@ absl::Status ReadPlain(const ArrowSchema& s, const ArrowArray& a, std::string_vi
     return absl::OkStatus();
   }
   return absl::InvalidArgumentError(
-      absl::StrCat(AV(what), " is an Arrow column of type ", QuoteUntrusted(format),
+      absl::StrCat(AV(what), " is an Arrow column of type ", TypeName(format),
                    ", not text (identifiers are text: keep leading zeros)"));
 }
 
 }  // namespace
+
+std::string TypeName(std::string_view format) {
+  // The formats of the C Data Interface's specification, by their names.
+  static constexpr std::pair<std::string_view, std::string_view> kNames[] = {
+      {"n", "null"},           {"b", "bool"},           {"c", "int8"},
+      {"C", "uint8"},          {"s", "int16"},          {"S", "uint16"},
+      {"i", "int32"},          {"I", "uint32"},         {"l", "int64"},
+      {"L", "uint64"},         {"e", "float16"},        {"f", "float32"},
+      {"g", "float64"},        {"z", "binary"},         {"Z", "large_binary"},
+      {"vz", "binary_view"},   {"u", "utf8"},           {"U", "large_utf8"},
+      {"vu", "utf8_view"},     {"tdD", "date32"},       {"tdm", "date64"},
+      {"tts", "time32[s]"},    {"ttm", "time32[ms]"},   {"ttu", "time64[us]"},
+      {"ttn", "time64[ns]"},   {"tDs", "duration[s]"},  {"tDm", "duration[ms]"},
+      {"tDu", "duration[us]"}, {"tDn", "duration[ns]"}, {"+l", "list"},
+      {"+L", "large_list"},    {"+s", "struct"},        {"+m", "map"},
+  };
+  for (const auto& [code, name] : kNames) {
+    if (format == code) return std::string(name);
+  }
+  // timestamp: "ts" + unit + ":" + zone (empty: without a zone).
+  if (format.size() >= 4 && format.substr(0, 2) == "ts" && format[3] == ':' &&
+      std::string_view("smun").find(format[2]) != std::string_view::npos) {
+    static constexpr std::string_view kUnits[] = {"s", "ms", "us", "ns"};
+    const std::string_view unit = kUnits[std::string_view("smun").find(format[2])];
+    const std::string_view zone = format.substr(4);
+    if (zone.empty()) return absl::StrCat("timestamp[", AV(unit), "]");
+    return absl::StrCat("timestamp[", AV(unit), ", tz=", QuoteUntrusted(zone), "]");
+  }
+  if (format.substr(0, 2) == "d:")
+    return absl::StrCat("decimal(", QuoteUntrusted(format.substr(2)), ")");
+  return QuoteUntrusted(format);
+}
 
 absl::Status ReadText(const ImportedColumn& column, std::string_view what,
                       std::vector<std::string_view>* views, std::vector<std::uint8_t>* valid) {

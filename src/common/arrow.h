@@ -88,6 +88,12 @@ absl::StatusOr<ImportedColumn> TakeStream(ArrowArrayStream* stream, std::string_
 // a utf8 column are not checked to be UTF-8 here (a C Data Interface
 // producer promises it, and checking costs a pass): the core's checks of
 // identifiers and tokens reject any byte they do not expect.
+// An Arrow format string as people name the type, for messages: "int64" for
+// "l", "timestamp[us, tz=UTC]" for "tsu:UTC", "dictionary<int32, utf8>" is
+// not reachable (the dictionary's format is its index type). An unknown
+// format is shown quoted (and cut short) as it is.
+std::string TypeName(std::string_view format);
+
 absl::Status ReadText(const ImportedColumn& column, std::string_view what,
                       std::vector<std::string_view>* views, std::vector<std::uint8_t>* valid);
 

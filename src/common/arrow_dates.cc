@@ -95,7 +95,7 @@ absl::StatusOr<DateType> TypeOf(const ArrowSchema& schema, std::string_view what
     return t;
   }
   return absl::InvalidArgumentError(
-      absl::StrCat(SV(what), ": an Arrow column of type ", Quote(Excerpt(f)),
+      absl::StrCat(SV(what), ": an Arrow column of type ", TypeName(f),
                    " holds no dates; give dates (date32, date64), times (timestamp) or ISO texts"));
 }
 

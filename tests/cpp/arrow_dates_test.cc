@@ -289,7 +289,7 @@ TEST(ArrowDatesTest, TypesWithoutDatesAndMalformedArraysAreRefused) {
   ints.push_back(Make<std::int32_t>("i", {1}));
   absl::StatusOr<std::vector<DayNumber>> r = Read(Column(std::move(ints)));
   ASSERT_FALSE(r.ok());
-  EXPECT_THAT(r.status().message(), HasSubstr("holds no dates"));
+  EXPECT_THAT(r.status().message(), HasSubstr("of type int32 holds no dates"));
 
   ImportedArray a = Make<std::int32_t>("tdD", {1, 2});
   std::vector<DayNumber> out(2);

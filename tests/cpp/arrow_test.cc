@@ -290,7 +290,17 @@ TEST(ArrowRead, AnotherTypeIsNotText) {
   const std::int64_t numbers[] = {101901234};
   std::vector<const void*> b = {nullptr, numbers};
   auto r = Read(Schema("l"), Array(1, &b));
-  ExpectRefused(r, "not text");
+  ExpectRefused(r, "of type int64, not text");
+}
+
+TEST(ArrowRead, TypesAreNamedAsPeopleKnowThem) {
+  EXPECT_EQ(TypeName("g"), "float64");
+  EXPECT_EQ(TypeName("tdD"), "date32");
+  EXPECT_EQ(TypeName("tsu:"), "timestamp[us]");
+  EXPECT_EQ(TypeName("tsn:Europe/Copenhagen"), "timestamp[ns, tz=\"Europe/Copenhagen\"]");
+  EXPECT_EQ(TypeName("d:12,2"), "decimal(\"12,2\")");
+  EXPECT_EQ(TypeName("tsx:"), "\"tsx:\"");  // not a unit: as it is, quoted
+  EXPECT_EQ(TypeName("w:16"), "\"w:16\"");
 }
 
 TEST(ArrowRead, MalformedArraysAreRefused) {
