@@ -28,6 +28,7 @@ USES = {
     "vault": {"common"},
     "scan": {"common"},
     "release": {"common", "policy", "retention_rules", "retention", "suppression", "vault", "scan"},
+    "consent": {"common", "policy", "retention_rules", "retention", "vault"},
 }
 EVERYONE = {"identifiers", "names"}
 
@@ -39,6 +40,8 @@ PUBLIC = {
     "gdprkit/release_rules.h": "policy",
     "gdprkit/scan.h": "scan",
     "gdprkit/release.h": "release",
+    "gdprkit/consent.h": "consent",
+    "gdprkit/requests.h": "consent",
     "gdprkit/retention.h": "retention",
     "gdprkit/deletion_log.h": "retention",
     "gdprkit/suppression.h": "suppression",

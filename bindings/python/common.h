@@ -132,6 +132,8 @@ void RegisterSuppression(py::module_& m);
 void RegisterVault(py::module_& m);
 void RegisterScan(py::module_& m);
 void RegisterRelease(py::module_& m);
+void RegisterConsent(py::module_& m);   // consent.cc
+void RegisterRequests(py::module_& m);  // requests.cc
 
 // The core vault behind a gdprkit.Vault's handle (vault.cc), for the other
 // areas' bindings (release.cc: prepare's vault=). TypeError for another

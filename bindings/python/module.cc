@@ -607,6 +607,8 @@ PYBIND11_MODULE(_gdprkit, m) {
   RegisterVault(m);
   RegisterScan(m);
   RegisterRelease(m);
+  RegisterConsent(m);
+  RegisterRequests(m);
   RegisterArrow(m);
 
   m.def("_register_errors", &RegisterErrors, py::arg("factory"),

@@ -53,7 +53,7 @@ from ._errors import (
 # an argument of the wrong type an ArgumentTypeError.
 _gdprkit._register_errors(_from_status, ArgumentTypeError)
 
-from . import identifiers, release, rules, scan  # noqa: E402
+from . import consent, identifiers, release, requests, rules, scan  # noqa: E402
 from .basis import (  # noqa: E402 - after the errors are registered
     DataCategory,
     FindingCode,
@@ -209,6 +209,8 @@ __all__ = [
     "ReleaseExtract",
     "ReleaseRules",
     "release",
+    "consent",
+    "requests",
     "ReleaseCheck",
     "ReleaseFinding",
     "PreparedRelease",
