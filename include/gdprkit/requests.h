@@ -60,7 +60,13 @@ enum class RequestKind : std::uint8_t {
   kWithdrawal,     // "withdrawal" (Art. 7(3))
 };
 inline constexpr int kRequestKindCount = 7;
+// For each enum: ...Name (total: a value outside the enum prints as
+// "unknown"), Parse... (InvalidArgument naming the valid names and the
+// nearest) and ...Names (in the order of the values); titles in English and
+// Danish for people.
 std::string_view RequestKindName(RequestKind kind);
+std::vector<std::string_view> RequestKindNames();
+// The right a request of this kind exercises (kWithdrawal: Right::kWithdrawConsent).
 Right RequestKindRight(RequestKind kind);
 std::string_view RequestKindTitle(RequestKind kind, Language language = Language::kEnglish);
 absl::StatusOr<RequestKind> ParseRequestKind(std::string_view name);
@@ -72,6 +78,8 @@ enum class RequestStatus : std::uint8_t {
   kCancelled,  // "cancelled": withdrawn by the data subject
 };
 std::string_view RequestStatusName(RequestStatus status);
+std::vector<std::string_view> RequestStatusNames();
+std::string_view RequestStatusTitle(RequestStatus status, Language language = Language::kEnglish);
 absl::StatusOr<RequestStatus> ParseRequestStatus(std::string_view name);
 
 enum class IdentityCheck : std::uint8_t {
@@ -80,6 +88,8 @@ enum class IdentityCheck : std::uint8_t {
   kFailed,          // "failed"
 };
 std::string_view IdentityCheckName(IdentityCheck check);
+std::vector<std::string_view> IdentityCheckNames();
+absl::StatusOr<IdentityCheck> ParseIdentityCheck(std::string_view name);
 
 // What a decision asks for one purpose.
 enum class RequestAction : std::uint8_t {
@@ -93,12 +103,25 @@ enum class RequestAction : std::uint8_t {
   kNotApplicable,  // "not_applicable": the right does not apply here (reason says why)
 };
 std::string_view RequestActionName(RequestAction action);
+std::vector<std::string_view> RequestActionNames();
+std::string_view RequestActionTitle(RequestAction action, Language language = Language::kEnglish);
+absl::StatusOr<RequestAction> ParseRequestAction(std::string_view name);
 
 // ---- Deadlines ------------------------------------------------------------------
 
 // The day by which a request received on `received` must be answered:
 // one month later, or three months later when extended (Art. 12(3)), by
-// the month-end rule. kNoDate for kNoDate.
+// the month-end rule (AddPeriod). kNoDate for kNoDate (and for a day that
+// is no valid date).
+//
+// Why three months from receipt and not two from the first deadline: Art.
+// 12(3) extends "the period" of one month "by two further months", i.e. the
+// one period counted from receipt becomes three months long. Counting +2
+// from the first deadline gives another answer at month ends: received
+// 2026-01-31 is first due 2026-02-28, and 2026-02-28 + 2 months is
+// 2026-04-28, while receipt + 3 months is 2026-04-30; the latter follows
+// the text (and Regulation 1182/71 Art. 3(2)(c)) and never shortens the
+// period.
 DayNumber RequestDeadline(DayNumber received, bool extended = false);
 
 // ---- The register ---------------------------------------------------------------
@@ -165,18 +188,16 @@ class RequestRegister {
   // Records a request. AlreadyExists for a used id; InvalidArgument naming
   // the field; NotFound (nearest ids) for an unknown purpose.
   absl::StatusOr<Request> Receive(const NewRequest& request);
-  absl::StatusOr<Request> CheckIdentity(std::string_view id, bool verified,
-                                        std::string_view method, DayNumber on,
-                                        std::string_view recorded_by);
+  absl::StatusOr<Request> CheckIdentity(std::string_view id, bool verified, std::string_view method,
+                                        DayNumber on, std::string_view recorded_by);
   // Once, with a reason, no later than the first deadline
   // (FailedPrecondition otherwise, saying which).
   absl::StatusOr<Request> Extend(std::string_view id, std::string_view reason, DayNumber on,
                                  std::string_view recorded_by);
   // Closes an open request as answered, refused or cancelled, with the
   // outcome or reason (required for refused). FailedPrecondition when closed.
-  absl::StatusOr<Request> Close(std::string_view id, RequestStatus status,
-                                std::string_view outcome, DayNumber on,
-                                std::string_view recorded_by);
+  absl::StatusOr<Request> Close(std::string_view id, RequestStatus status, std::string_view outcome,
+                                DayNumber on, std::string_view recorded_by);
 
   absl::StatusOr<Request> Get(std::string_view id) const;  // NotFound (nearest ids)
   absl::StatusOr<std::vector<Request>> List() const;       // by received, then id
@@ -214,9 +235,9 @@ struct PurposeDecision {
   std::string purpose;
   RequestAction action = RequestAction::kNotApplicable;
   Right right = Right::kAccess;
-  std::string reason;                // the legal reasoning, with the article
-  DayNumber keep_until = kNoDate;    // kKeep: the first day it may be deleted, when known
-  std::string retention_rule;        // the rule that decided keep_until, if any
+  std::string reason;              // the legal reasoning, with the article
+  DayNumber keep_until = kNoDate;  // kKeep: the first day it may be deleted, when known
+  std::string retention_rule;      // the rule that decided keep_until, if any
 };
 
 struct Decision {
@@ -242,9 +263,9 @@ struct ErasureOutcome {
 // identifier's tokens erased from the vault (when given), the subject's
 // consent entries erased from the ledger (when given). FailedPrecondition
 // for a decision that is not of an erasure request.
-absl::StatusOr<ErasureOutcome> CarryOutErasure(const Decision& decision, Vault* vault,
-                                               IdKind kind, std::string_view identifier,
-                                               ConsentLedger* ledger, std::string_view subject,
+absl::StatusOr<ErasureOutcome> CarryOutErasure(const Decision& decision, Vault* vault, IdKind kind,
+                                               std::string_view identifier, ConsentLedger* ledger,
+                                               std::string_view subject,
                                                std::string_view recorded_by);
 
 // What the library holds about a subject, as JSON (Art. 15, 20): consent
