@@ -182,6 +182,13 @@ enum class TokenProblem : std::uint8_t {
 // "ok", "malformed", "failed_check", "not_found" (src/vault/vocabulary.cc).
 std::string_view TokenProblemName(TokenProblem problem);
 absl::StatusOr<TokenProblem> ParseTokenProblem(std::string_view name);
+
+// Whether a text has the form of a token ("tk_" + 32 lower-case base32) or
+// of a pseudonym ("ps<key version>_" + 26 lower-case base32) as the vault
+// writes them. Form only: no domain, check or key is consulted (the consent
+// ledger and the request register refuse subjects of any other form).
+bool IsTokenShaped(std::string_view text);
+bool IsPseudonymShaped(std::string_view text);
 std::vector<std::string_view> TokenProblemNames();
 // Why, for people, in `language` ("the token is not in the domain (erased,
 // or never issued)" / "tokenet findes ikke i domænet (slettet eller aldrig

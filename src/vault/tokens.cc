@@ -504,4 +504,35 @@ absl::Status Vault::LookupTokens(std::string_view domain, IdKind kind,
   return absl::OkStatus();
 }
 
+namespace {
+
+bool LowerBase32Of(absl::string_view text, std::size_t bytes) {
+  for (char c : text) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '2' && c <= '7'))) return false;
+  }
+  std::uint8_t raw[32];
+  return bytes <= sizeof(raw) && internal::Base32Decode(text, raw, bytes);
+}
+
+}  // namespace
+
+bool IsTokenShaped(std::string_view text) {
+  const absl::string_view t = internal::AV(text);
+  return t.substr(0, internal::kTokenPrefix.size()) == internal::kTokenPrefix &&
+         LowerBase32Of(t.substr(internal::kTokenPrefix.size()),
+                       internal::kTokenRandomBytes + internal::kTokenCheckBytes);
+}
+
+bool IsPseudonymShaped(std::string_view text) {
+  const absl::string_view t = internal::AV(text);
+  if (t.size() < 4 || t.substr(0, 2) != "ps") return false;
+  const std::size_t underscore = t.find('_');
+  if (underscore == absl::string_view::npos || underscore < 3 || underscore > 12) return false;
+  if (t[2] == '0') return false;  // key versions start at 1, no leading zeros
+  for (std::size_t i = 2; i < underscore; ++i) {
+    if (t[i] < '0' || t[i] > '9') return false;
+  }
+  return LowerBase32Of(t.substr(underscore + 1), internal::kPseudonymBytes);
+}
+
 }  // namespace gdprkit

@@ -733,6 +733,17 @@ absl::StatusOr<StoreAppendResult> ChainStore::Append(absl::Span<const StoreEntry
                                                      const StoreSink& sink,
                                                      std::string_view erase_subject,
                                                      const TxnHook& hook) {
+  return AppendMade(
+      [&](sqlite3* db, std::int64_t) -> absl::StatusOr<std::vector<StoreEntryIn>> {
+        if (hook) GDPRKIT_RETURN_IF_ERROR(hook(db));
+        return std::vector<StoreEntryIn>(batch.begin(), batch.end());
+      },
+      sink, erase_subject);
+}
+
+namespace {
+
+absl::Status CheckBatch(absl::Span<const StoreEntryIn> batch) {
   for (std::size_t i = 0; i < batch.size(); ++i) {
     const StoreEntryIn& in = batch[i];
     if (in.kind.empty() || in.kind.size() > 32) {
@@ -746,6 +757,14 @@ absl::StatusOr<StoreAppendResult> ChainStore::Append(absl::Span<const StoreEntry
       return absl::InvalidArgumentError(absl::StrCat("entry ", i, ": recorded_at out of range"));
     }
   }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<StoreAppendResult> ChainStore::AppendMade(const BatchMaker& make,
+                                                         const StoreSink& sink,
+                                                         std::string_view erase_subject) {
   Impl* impl = impl_.get();
   absl::MutexLock l(&impl->mu);
   GDPRKIT_RETURN_IF_ERROR(impl->Begin(true));
@@ -775,7 +794,8 @@ absl::StatusOr<StoreAppendResult> ChainStore::Append(absl::Span<const StoreEntry
           return impl->Sql(rc, "erasing a subject");
       }
     }
-    if (hook) GDPRKIT_RETURN_IF_ERROR(hook(impl->db));
+    GDPRKIT_ASSIGN_OR_RETURN(const std::vector<StoreEntryIn> batch, make(impl->db, result.erased));
+    GDPRKIT_RETURN_IF_ERROR(CheckBatch(batch));
     StmtCloser ins;
     GDPRKIT_RETURN_IF_ERROR(impl->Prepare(
         "INSERT INTO entries(seq, recorded_at, kind, body, subject, secret, salt, commit_, hash) "

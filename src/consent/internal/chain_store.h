@@ -161,6 +161,14 @@ class ChainStore {
                                            std::string_view erase_subject = {},
                                            const TxnHook& hook = {});
 
+  // As Append, with the entries made inside the transaction, after the
+  // catch-up and the erasure (`erased`: how many entries were erased), e.g.
+  // an erasure entry that says how many.
+  using BatchMaker =
+      std::function<absl::StatusOr<std::vector<StoreEntryIn>>(sqlite3*, std::int64_t erased)>;
+  absl::StatusOr<StoreAppendResult> AppendMade(const BatchMaker& make, const StoreSink& sink,
+                                               std::string_view erase_subject = {});
+
   // Reads what other processes appended since (verified); `sink` sees each.
   // Returns true when an entry was erased since the last look, i.e. the
   // caller's view of subjects may be stale (another process erased): the
