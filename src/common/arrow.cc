@@ -404,10 +404,11 @@ std::string TypeName(std::string_view format) {
     if (format == code) return std::string(name);
   }
   // timestamp: "ts" + unit + ":" + zone (empty: without a zone).
-  if (format.size() >= 4 && format.substr(0, 2) == "ts" && format[3] == ':' &&
-      std::string_view("smun").find(format[2]) != std::string_view::npos) {
+  const std::size_t unit_index =
+      format.size() >= 4 ? std::string_view("smun").find(format[2]) : std::string_view::npos;
+  if (format.substr(0, 2) == "ts" && unit_index < 4 && format[3] == ':') {
     static constexpr std::string_view kUnits[] = {"s", "ms", "us", "ns"};
-    const std::string_view unit = kUnits[std::string_view("smun").find(format[2])];
+    const std::string_view unit = kUnits[unit_index];
     const std::string_view zone = format.substr(4);
     if (zone.empty()) return absl::StrCat("timestamp[", AV(unit), "]");
     return absl::StrCat("timestamp[", AV(unit), ", tz=", QuoteUntrusted(zone), "]");
