@@ -52,28 +52,9 @@ constexpr std::string_view kErased = "erased";
 
 // ---- Field checks (messages name the field, never the value) ---------------
 
-bool IsBase32(std::string_view s) {
-  for (char c : s) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '2' && c <= '7'))) return false;
-  }
-  return true;
-}
-
-// A vault token ("tk_" + 32 base32) or pseudonym ("ps<version>_" + 26 base32),
-// the shapes gdprkit/vault.h writes and the consent ledger accepts.
-bool IsSubjectShape(std::string_view s) {
-  if (s.size() == 35 && s.substr(0, 3) == "tk_") return IsBase32(s.substr(3));
-  if (s.size() > 3 && s.substr(0, 2) == "ps") {
-    std::size_t i = 2;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
-    if (i == 2 || i > 11 || i >= s.size() || s[i] != '_') return false;
-    return s.size() - i - 1 == 26 && IsBase32(s.substr(i + 1));
-  }
-  return false;
-}
-
 absl::Status CheckSubject(std::string_view subject, std::string_view field) {
-  if (!IsSubjectShape(subject)) {
+  // The vault's forms, as the consent ledger checks them.
+  if (!IsTokenShaped(subject) && !IsPseudonymShaped(subject)) {
     return absl::InvalidArgumentError(absl::StrCat(
         AV(field),
         ": not a vault token (\"tk_...\") or pseudonym (\"ps<version>_...\"); the register never "

@@ -17,7 +17,7 @@ namespace {
 using ::gdprkit::testing::TempPath;
 
 constexpr char kSubject[] = "tk_abcdefghijklmnopqrstuvwxyz234567";
-constexpr char kOther[] = "ps1_abcdefghijklmnopqrstuvwxyz";
+constexpr char kOther[] = "ps1_abcdefghijklmnopqrstuvwxya";
 
 DayNumber D(const char* text) {
   absl::StatusOr<DayNumber> d = ParseDate(text);
