@@ -63,9 +63,10 @@ absl::Status CheckSubject(std::string_view subject, std::string_view field) {
   return absl::OkStatus();
 }
 
-// UTF-8 text of [min, max] bytes without control characters.
+// UTF-8 text of [min, max] bytes without control characters (but line
+// breaks and tabs when `multiline`: reasons and outcomes).
 absl::Status CheckText(std::string_view text, std::string_view field, std::size_t min,
-                       std::size_t max) {
+                       std::size_t max, bool multiline = false) {
   if (text.size() < min || text.size() > max) {
     return absl::InvalidArgumentError(
         absl::StrCat(AV(field), ": must have ", min, "-", max, " bytes (has ", text.size(), ")"));
@@ -75,9 +76,10 @@ absl::Status CheckText(std::string_view text, std::string_view field, std::size_
   }
   for (char c : text) {
     const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(AV(field), ": holds a control character (line breaks included)"));
+    if ((u < 0x20 || u == 0x7f) && !(multiline && (c == '\n' || c == '\t'))) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          AV(field), multiline ? ": holds a control character"
+                               : ": holds a control character (line breaks included)"));
     }
   }
   return absl::OkStatus();
@@ -453,7 +455,7 @@ absl::StatusOr<Request> RequestRegister::CheckIdentity(std::string_view id, bool
 
 absl::StatusOr<Request> RequestRegister::Extend(std::string_view id, std::string_view reason,
                                                 DayNumber on, std::string_view recorded_by) {
-  GDPRKIT_RETURN_IF_ERROR(CheckText(reason, "reason", 1, 1024));
+  GDPRKIT_RETURN_IF_ERROR(CheckText(reason, "reason", 1, 1024, true));
   return impl_->Change(id, kExtended, on, reason, recorded_by, [&](const Request& r) {
     if (r.extended) {
       return absl::FailedPreconditionError(absl::StrCat(
@@ -479,7 +481,7 @@ absl::StatusOr<Request> RequestRegister::Close(std::string_view id, RequestStatu
         "status: a request is closed as \"answered\", \"refused\" or \"cancelled\"");
   }
   GDPRKIT_RETURN_IF_ERROR(
-      CheckText(outcome, "outcome", status == RequestStatus::kRefused ? 1 : 0, 4096));
+      CheckText(outcome, "outcome", status == RequestStatus::kRefused ? 1 : 0, 4096, true));
   return impl_->Change(id, RequestStatusName(status), on, outcome, recorded_by, nullptr);
 }
 
