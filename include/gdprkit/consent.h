@@ -67,6 +67,7 @@ enum class ConsentState : std::uint8_t {
 inline constexpr int kConsentStateCount = 5;
 
 std::string_view ConsentStateName(ConsentState state);
+std::vector<std::string_view> ConsentStateNames();     // "none", "given", ... in enum order
 std::string_view ConsentStateDpv(ConsentState state);  // "dpv:ConsentGiven"
 std::string_view ConsentStateTitle(ConsentState state, Language language = Language::kEnglish);
 // InvalidArgument naming the known states (and the nearest) for an unknown name.
@@ -81,8 +82,8 @@ std::string NoticeDigest(std::string_view notice_text);
 // One consent event, as the caller reports it. Texts are UTF-8 without
 // control characters; limits in brackets.
 struct ConsentRecord {
-  std::string subject;  // a vault token or pseudonym (see above)
-  std::string purpose;  // a purpose of the policy that rests on consent
+  std::string subject;                        // a vault token or pseudonym (see above)
+  std::string purpose;                        // a purpose of the policy that rests on consent
   ConsentState state = ConsentState::kGiven;  // given, refused, withdrawn or expired
   // When the data subject gave (refused, withdrew) it: seconds since
   // 1970-01-01T00:00:00Z, at most 9999-12-31T23:59:59Z.
@@ -101,9 +102,9 @@ struct ConsentRecord {
 struct ConsentEntry {
   std::int64_t seq = 0;          // 1-based position in the chain
   std::int64_t recorded_at = 0;  // when it was appended (seconds since the epoch, UTC)
-  bool erasure = false;          // an erasure entry (record.subject empty; erased_entries says how many)
+  bool erasure = false;  // an erasure entry (record.subject empty; erased_entries says how many)
   std::int64_t erased_entries = 0;
-  bool erased = false;  // this entry's subject and evidence were erased
+  bool erased = false;   // this entry's subject and evidence were erased
   ConsentRecord record;  // subject and evidence empty when erased
   std::string hash;      // 64 hex digits
 };
@@ -168,6 +169,15 @@ class ConsentLedger {
   // `notice_texts`, when given, are stored by digest so that the ledger can
   // show later what was shown.
   absl::StatusOr<std::vector<ConsentEntry>> Record(absl::Span<const ConsentRecord> records);
+  // As Record, with the text of the notice each record showed (one per
+  // record): each record's notice_digest is computed from its text (it must
+  // be empty or equal), and each distinct notice is stored with the record's
+  // notice_version, in the same transaction as the records.
+  absl::StatusOr<std::vector<ConsentEntry>> Record(absl::Span<const ConsentRecord> records,
+                                                   absl::Span<const std::string_view> notice_texts);
+  // As Record, returning only how many were appended (for large batches).
+  absl::StatusOr<std::int64_t> RecordCount(absl::Span<const ConsentRecord> records,
+                                           absl::Span<const std::string_view> notice_texts = {});
   absl::Status StoreNotice(std::string_view notice_version, std::string_view notice_text);
   // The text of a stored notice by its digest (NotFound if never stored).
   absl::StatusOr<std::string> Notice(std::string_view notice_digest) const;

@@ -124,6 +124,28 @@ constexpr const char* kSelectEntries =
 
 }  // namespace
 
+void StoreCommit(const unsigned char salt[kStoreSaltBytes], std::string_view subject,
+                 std::string_view secret, unsigned char out[kStoreHashBytes]) {
+  Commit(salt, subject, secret, out);
+}
+
+void StoreEntryHash(std::string_view key, const unsigned char prev[kStoreHashBytes],
+                    std::int64_t seq, std::int64_t recorded_at, std::string_view kind,
+                    std::string_view body, const unsigned char commit[kStoreHashBytes],
+                    unsigned char out[kStoreHashBytes]) {
+  crypto_generichash_state st;
+  crypto_generichash_init(
+      &st, key.empty() ? nullptr : reinterpret_cast<const unsigned char*>(key.data()), key.size(),
+      kStoreHashBytes);
+  crypto_generichash_update(&st, prev, kStoreHashBytes);
+  PutU64(&st, static_cast<std::uint64_t>(seq));
+  PutU64(&st, static_cast<std::uint64_t>(recorded_at));
+  PutText(&st, kind);
+  PutText(&st, body);
+  crypto_generichash_update(&st, commit, kStoreHashBytes);
+  crypto_generichash_final(&st, out, kStoreHashBytes);
+}
+
 std::string StoreHex(const unsigned char* bytes, std::size_t n) {
   std::string out(n * 2 + 1, '\0');
   sodium_bin2hex(out.data(), out.size(), bytes, n);
@@ -208,17 +230,7 @@ struct ChainStore::Impl {
                  std::int64_t recorded_at, std::string_view kind_text, std::string_view body,
                  const unsigned char commit[kStoreHashBytes],
                  unsigned char out[kStoreHashBytes]) const {
-    crypto_generichash_state st;
-    crypto_generichash_init(
-        &st, key.empty() ? nullptr : reinterpret_cast<const unsigned char*>(key.data()), key.size(),
-        kStoreHashBytes);
-    crypto_generichash_update(&st, prev, kStoreHashBytes);
-    PutU64(&st, static_cast<std::uint64_t>(seq_no));
-    PutU64(&st, static_cast<std::uint64_t>(recorded_at));
-    PutText(&st, kind_text);
-    PutText(&st, body);
-    crypto_generichash_update(&st, commit, kStoreHashBytes);
-    crypto_generichash_final(&st, out, kStoreHashBytes);
+    StoreEntryHash(key, prev, seq_no, recorded_at, kind_text, body, commit, out);
   }
 
   std::string Header() const {
@@ -269,6 +281,7 @@ struct ChainStore::Impl {
     e->body = std::string(Column(s, 3));
     e->subject.clear();
     e->secret.clear();
+    e->salt.clear();
     const std::string_view commit = Column(s, 7);
     if (commit.size() != kStoreHashBytes) return "malformed commitment";
     const auto* commit_bytes = reinterpret_cast<const unsigned char*>(commit.data());
@@ -285,6 +298,7 @@ struct ChainStore::Impl {
       }
       e->subject = std::string(subject);
       e->secret = std::string(secret);
+      e->salt = std::string(salt);
       e->personal = true;
       e->erased = false;
     } else {
@@ -819,6 +833,7 @@ absl::StatusOr<StoreAppendResult> ChainStore::AppendMade(const BatchMaker& make,
       if (e.personal) {
         randombytes_buf(salt, sizeof salt);
         Commit(salt, in.subject, in.secret, commit);
+        e.salt.assign(reinterpret_cast<const char*>(salt), sizeof salt);
       } else {
         std::memcpy(commit, none, kStoreHashBytes);
       }
@@ -915,6 +930,13 @@ absl::StatusOr<std::vector<StoreEntry>> GetRows(ChainStore::Impl* impl,
   const std::string sql = absl::StrCat(kSelectEntries, "WHERE seq = ?1");
   GDPRKIT_RETURN_IF_ERROR(impl->Prepare(sql.c_str(), &row, "reading an entry"));
   for (std::int64_t seq : seqs) {
+    sqlite3_reset(row.s);
+    sqlite3_bind_int64(row.s, 1, seq);
+    const int row_rc = sqlite3_step(row.s);
+    if (row_rc == SQLITE_DONE) {
+      return absl::NotFoundError(absl::StrCat("no entry ", seq, " in the ", AV(impl->noun())));
+    }
+    if (row_rc != SQLITE_ROW) return impl->Sql(row_rc, "reading an entry");
     unsigned char p[kStoreHashBytes];
     if (seq == 1) {
       std::memcpy(p, impl->h0, kStoreHashBytes);
@@ -928,13 +950,6 @@ absl::StatusOr<std::vector<StoreEntry>> GetRows(ChainStore::Impl* impl,
       }
       if (rc != SQLITE_ROW) return impl->Sql(rc, "reading an entry");
     }
-    sqlite3_reset(row.s);
-    sqlite3_bind_int64(row.s, 1, seq);
-    const int rc = sqlite3_step(row.s);
-    if (rc == SQLITE_DONE) {
-      return absl::NotFoundError(absl::StrCat("no entry ", seq, " in the ", AV(impl->noun())));
-    }
-    if (rc != SQLITE_ROW) return impl->Sql(rc, "reading an entry");
     StoreEntry e;
     unsigned char h[kStoreHashBytes];
     if (std::string problem = impl->VerifyRow(row.s, seq, p, &e, h); !problem.empty()) {

@@ -96,6 +96,7 @@ struct StoreEntry {
   std::string secret;     // "" when none or erased
   bool personal = false;  // had personal fields (subject or secret) when written
   bool erased = false;    // had them and they were erased
+  std::string salt;       // the commitment's salt (16 bytes), "" when none or erased
   std::string prev_hash;  // 64 hex: the hash before this entry
   std::string hash;       // 64 hex
 };
@@ -211,6 +212,15 @@ class ChainStore {
   std::size_t key_size_ = 0;
   std::unique_ptr<Impl> impl_;
 };
+
+// The commitment and the entry hash as the store computes them (receipts
+// recompute them on their own). `key` empty for a plain store.
+void StoreCommit(const unsigned char salt[kStoreSaltBytes], std::string_view subject,
+                 std::string_view secret, unsigned char out[kStoreHashBytes]);
+void StoreEntryHash(std::string_view key, const unsigned char prev[kStoreHashBytes],
+                    std::int64_t seq, std::int64_t recorded_at, std::string_view kind,
+                    std::string_view body, const unsigned char commit[kStoreHashBytes],
+                    unsigned char out[kStoreHashBytes]);
 
 // 64 lower-case hex of 32 bytes, and back.
 std::string StoreHex(const unsigned char* bytes, std::size_t n);
