@@ -230,5 +230,7 @@ typedef int (*gdprkit_progress_fn)(void* context, const char* stage, int64_t don
 
 /* After retention.h, policy.h and vault.h, whose types it uses. */
 #include "gdprkit/c/release.h" /* NOLINT(build/include_subdir) */
+/* After retention.h, policy.h and vault.h, whose types it uses. */
+#include "gdprkit/c/consent.h" /* NOLINT(build/include_subdir) */
 
 #endif /* GDPRKIT_H_ */
