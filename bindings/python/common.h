@@ -16,6 +16,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "gdprkit/common.h"
+#include "gdprkit/consent.h"
 #include "gdprkit/policy.h"
 #include "gdprkit/vault.h"
 
@@ -139,6 +140,29 @@ void RegisterRequests(py::module_& m);  // requests.cc
 // areas' bindings (release.cc: prepare's vault=). TypeError for another
 // object; FailedPreconditionError for a closed vault.
 std::shared_ptr<Vault> SharedVault(const py::handle& handle);
+
+// An open consent ledger: the class consent.cc binds as the handle of a
+// gdprkit.ConsentLedger (defined here so that requests.cc reaches the same
+// core ledger: carry_out_erasure, access_report).
+struct ConsentLedgerHandle {
+  std::shared_ptr<ConsentLedger> ledger;
+
+  ConsentLedger& Get() const {
+    if (ledger == nullptr) Raise(absl::FailedPreconditionError("the consent ledger is closed"));
+    return *ledger;
+  }
+};
+
+// The core ledger behind a ConsentLedgerHandle. TypeError for another
+// object; FailedPreconditionError for a closed ledger.
+inline std::shared_ptr<ConsentLedger> SharedLedger(const py::handle& handle) {
+  if (!py::isinstance<ConsentLedgerHandle>(handle)) {
+    throw py::type_error("ledger= takes a gdprkit.ConsentLedger (an open ledger), or None");
+  }
+  const ConsentLedgerHandle& h = handle.cast<const ConsentLedgerHandle&>();
+  h.Get();
+  return h.ledger;
+}
 
 }  // namespace python
 }  // namespace gdprkit
