@@ -113,6 +113,7 @@ from .retention import (  # noqa: E402
     sweep,
 )
 from .retention import report as sweep_report  # noqa: E402
+from .requests import RequestRegister  # noqa: E402
 from .scan import SCAN_KINDS, ScanCounts, redact_identifiers, scan_identifiers  # noqa: E402
 from .suppression import (  # noqa: E402
     PUBLISHED_STATUSES,
@@ -211,6 +212,7 @@ __all__ = [
     "release",
     "consent",
     "requests",
+    "RequestRegister",
     "ReleaseCheck",
     "ReleaseFinding",
     "PreparedRelease",
