@@ -221,17 +221,28 @@ struct OptionSpec {
   // and stored under `name`. Both spellings of -ise/-ize names are accepted
   // without an alias, in option names, values of `choices` and commands.
   std::vector<std::string_view> aliases = {};
+  // May be given more than once (`--purpose a --purpose b`): Get gives the
+  // first value, Invocation::GetAll every value in order.
+  bool repeatable = false;
 };
 
 // The parsed command line of one command.
 struct Invocation {
   std::vector<std::string> operands;
-  std::map<std::string, std::string, std::less<>> options;  // name -> value ("" for flags)
+  std::map<std::string, std::string, std::less<>> options;    // name -> value ("" for flags)
+  std::vector<std::pair<std::string, std::string>> repeated;  // repeatable options, in order
 
   bool Has(std::string_view name) const { return options.find(name) != options.end(); }
   std::string Get(std::string_view name, std::string_view fallback = "") const {
     auto it = options.find(name);
     return it == options.end() ? std::string(fallback) : it->second;
+  }
+  std::vector<std::string> GetAll(std::string_view name) const {
+    std::vector<std::string> values;
+    for (const auto& [n, v] : repeated) {
+      if (n == name) values.push_back(v);
+    }
+    return values;
   }
   Format OutputFormat() const {
     const std::string f = Get("--format", "text");
@@ -265,6 +276,8 @@ std::vector<Command> SuppressionCommands();
 std::vector<Command> VaultCommands();
 std::vector<Command> ScanCommands();
 std::vector<Command> ReleaseCommands();  // check, prepare, verify, show, digest
+std::vector<Command> ConsentCommands();  // create, record, states, withdrawals, verify, receipt
+std::vector<Command> RequestCommands();  // deadline, create, receive, ..., decide
 
 // The --format option shared by the policy commands.
 inline OptionSpec FormatOption() {

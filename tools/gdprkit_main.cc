@@ -5,6 +5,10 @@
 //   gdprkit policy purposes FILE            purposes with bases and titles
 //   gdprkit policy releases FILE            release rules: columns, shape, rules
 //   gdprkit release check|prepare|verify|show|digest   the release gate (release_commands.cc)
+//   gdprkit consent create|record|states|withdrawals|verify|receipt|verify-receipt
+//                                           the consent ledger (consent_commands.cc)
+//   gdprkit request deadline|create|receive|identity|extend|close|show|list|overdue|verify|decide
+//                                           data subjects' requests (request_commands.cc)
 //   gdprkit version | help [COMMAND...]
 //
 // Commands live in one table (Commands()): each has a family ("policy", or
@@ -197,7 +201,7 @@ int ParseInvocation(const Command& c, const std::vector<std::string>& args, Invo
                             internal::DidYouMeanTypo(name, names)),
                         hint);
     }
-    if (inv->Has(name)) {
+    if (inv->Has(name) && !spec->repeatable) {
       return UsageError(Str("option ", name, " is given more than once"), hint);
     }
     if (spec->value_name.empty()) {
@@ -228,7 +232,8 @@ int ParseInvocation(const Command& c, const std::vector<std::string>& args, Invo
     if (value->empty()) {
       return UsageError(Str("option ", name, " needs a non-empty value"), hint);
     }
-    inv->options[name] = *value;
+    if (spec->repeatable) inv->repeated.emplace_back(name, *value);
+    inv->options.emplace(name, *value);
   }
   if (inv->operands.size() < c.min_operands) {
     return UsageError(Str("'gdprkit ", FullName(c), "' needs ", c.operands,
@@ -892,7 +897,7 @@ const std::vector<Command>& Commands() {
   };
   static const bool kFamiliesAdded = [] {
     for (auto* family : {&RetentionCommands, &SuppressionCommands, &VaultCommands, &ScanCommands,
-                         &ReleaseCommands}) {
+                         &ReleaseCommands, &ConsentCommands, &RequestCommands}) {
       for (Command& c : family()) kCommands->push_back(std::move(c));
     }
     return true;
