@@ -68,6 +68,7 @@ from .basis import (  # noqa: E402 - after the errors are registered
     legal_basis,
     right_title,
 )
+from .consent import ConsentLedger  # noqa: E402
 from .identifiers import RejectedRows, validate_cpr  # noqa: E402
 from .policy import (  # noqa: E402
     MAX_POLICY_BYTES,
@@ -211,6 +212,7 @@ __all__ = [
     "ReleaseRules",
     "release",
     "consent",
+    "ConsentLedger",
     "requests",
     "RequestRegister",
     "ReleaseCheck",
