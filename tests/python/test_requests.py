@@ -471,3 +471,41 @@ def test_access_report_errors(reg):
         rq.access_report(SUBJECT)
     with pytest.raises(gdprkit.ArgumentTypeError):
         rq.access_report(SUBJECT, requests="register.db")
+
+
+# ---- with the consent ledger ----------------------------------------------
+
+
+@pytest.fixture
+def ledger(tmp_path, practio):
+    led = gdprkit.ConsentLedger.create(tmp_path / "ledger.db", policy=practio)
+    led.record(SUBJECT, "research-contact", "given", at="2026-01-05T10:00:00+01:00",
+               notice_version="v3", notice_text="Vi kontakter dig om forskning ...",
+               channel="web", recorded_by="site", evidence='form "17"')
+    yield led
+    led.close()
+
+
+def test_access_report_with_the_ledger(tmp_path, practio, ledger):
+    with RequestRegister.create(tmp_path / "r.db", policy=practio) as reg:
+        reg.receive("access", SUBJECT, received="2026-01-31", channel="letter",
+                    recorded_by="desk", id="case-1")
+        report = json.loads(rq.access_report(SUBJECT, ledger=ledger, requests=reg))
+    (c,) = report["consent"]
+    assert c["purpose"] == "research-contact" and c["state"] == "given"
+    assert c["dpv"] == "dpv:ConsentGiven"
+    assert c["notice_version"] == "v3" and c["notice_digest"].startswith("blake2b-256:")
+    assert c["evidence"] == 'form "17"'
+    assert c["at"] == "2026-01-05T09:00:00Z"
+    assert report["requests"][0]["due"] == "2026-02-28"
+
+
+def test_practio_research_contact_erasure_with_the_ledger(practio, ledger):
+    d = rq.decide(practio, "erasure",
+                  [SubjectPurpose("patient-record", {"last_entry": "2025-05-01"}),
+                   "research-contact"], on="2026-02-02")
+    assert d.actions() == {"patient-record": "keep", "research-contact": "erase"}
+    out = rq.carry_out_erasure(d, ledger=ledger, subject=SUBJECT, recorded_by="dpo")
+    assert out.consent_entries_erased == 1
+    assert list(ledger.states([SUBJECT], purpose="research-contact", on="2026-02-03")) == ["none"]
+    assert ledger.verify().intact
