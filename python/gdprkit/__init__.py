@@ -103,6 +103,7 @@ from .release import (  # noqa: E402
     ReleaseLogVerification,
     ReleaseReport,
 )
+from .requests import RequestRegister  # noqa: E402
 from .retention import (  # noqa: E402
     DeletionLog,
     DeletionLogEntry,
@@ -114,7 +115,6 @@ from .retention import (  # noqa: E402
     sweep,
 )
 from .retention import report as sweep_report  # noqa: E402
-from .requests import RequestRegister  # noqa: E402
 from .scan import SCAN_KINDS, ScanCounts, redact_identifiers, scan_identifiers  # noqa: E402
 from .suppression import (  # noqa: E402
     PUBLISHED_STATUSES,
