@@ -149,6 +149,8 @@ absl::StatusOr<std::string> AccessReport(std::string_view subject, const Consent
   }
   if (requests != nullptr) {
     GDPRKIT_ASSIGN_OR_RETURN(std::vector<Request> all, requests->List());
+    // One pass over the chain for every trail, not one per request.
+    GDPRKIT_ASSIGN_OR_RETURN(std::vector<RequestEvent> events, requests->Trail());
     j.Field("request_register", requests->register_id());
     j.Key("requests");
     j.Begin('[');
@@ -175,10 +177,10 @@ absl::StatusOr<std::string> AccessReport(std::string_view subject, const Consent
       j.Date(r.closed_on);
       j.Field("outcome", r.outcome);
       j.Field("channel", r.channel);
-      GDPRKIT_ASSIGN_OR_RETURN(std::vector<RequestEvent> trail, requests->Trail(r.id));
       j.Key("trail");
       j.Begin('[');
-      for (const RequestEvent& ev : trail) {
+      for (const RequestEvent& ev : events) {
+        if (ev.request_id != r.id) continue;
         j.Begin('{');
         j.Key("seq");
         j.Number(ev.seq);
