@@ -235,14 +235,25 @@ std::string ReadFields(const StoreEntry& e, Fields* f) {
 struct RequestRegister::Impl {
   std::shared_ptr<const Policy> policy;
   std::unique_ptr<ChainStore> store;
+  // Serialises what changes the index through the store (writes, catch-up,
+  // rebuilds), so that an entry applied by one thread is never lost to
+  // another's rebuild. Order: ops, then the store's lock, then mu.
+  absl::Mutex ops;
   absl::Mutex mu;
   std::map<std::string, Request, std::less<>> requests ABSL_GUARDED_BY(mu);
 
+  using Index = std::map<std::string, Request, std::less<>>;
+
   // Applies a verified entry to the index.
   void Apply(const StoreEntry& e) {
+    absl::MutexLock l(&mu);
+    ApplyTo(e, &requests);
+  }
+
+  static void ApplyTo(const StoreEntry& e, Index* index) {
+    Index& requests = *index;
     Fields f;
     if (!ReadFields(e, &f).empty()) return;  // the store's check refused it already
-    absl::MutexLock l(&mu);
     if (e.kind == kReceived) {
       Request r;
       r.id = f.id;
@@ -278,17 +289,24 @@ struct RequestRegister::Impl {
 
   // Reads what other processes appended; rebuilds after an erasure there.
   absl::Status Refresh() {
+    absl::MutexLock o(&ops);
+    return RefreshLocked();
+  }
+
+  absl::Status RefreshLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(ops) {
     GDPRKIT_ASSIGN_OR_RETURN(bool erased, store->CatchUp(Sink()));
     if (erased) return Rebuild();
     return absl::OkStatus();
   }
 
-  absl::Status Rebuild() {
-    {
-      absl::MutexLock l(&mu);
-      requests.clear();
-    }
-    return store->ForEach(Sink());
+  // Rebuilds the index aside and swaps it in, so that readers never see a
+  // half-built one.
+  absl::Status Rebuild() ABSL_EXCLUSIVE_LOCKS_REQUIRED(ops) {
+    Index fresh;
+    GDPRKIT_RETURN_IF_ERROR(store->ForEach([&](const StoreEntry& e) { ApplyTo(e, &fresh); }));
+    absl::MutexLock l(&mu);
+    requests.swap(fresh);
+    return absl::OkStatus();
   }
 
   absl::Status NotFound(std::string_view id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
@@ -307,9 +325,10 @@ struct RequestRegister::Impl {
     GDPRKIT_RETURN_IF_ERROR(CheckId(id));
     GDPRKIT_RETURN_IF_ERROR(CheckDay(on, "on"));
     GDPRKIT_RETURN_IF_ERROR(CheckText(recorded_by, "recorded_by", 1, 128));
+    absl::MutexLock o(&ops);
     std::string subject;
     {
-      GDPRKIT_RETURN_IF_ERROR(Refresh());
+      GDPRKIT_RETURN_IF_ERROR(RefreshLocked());
       absl::MutexLock l(&mu);
       auto it = requests.find(id);
       if (it == requests.end()) return NotFound(id);
@@ -438,6 +457,7 @@ absl::StatusOr<Request> RequestRegister::Receive(const NewRequest& request) {
   };
   std::vector<StoreEntryIn> batch;
   batch.push_back(std::move(in));
+  absl::MutexLock o(&impl->ops);
   GDPRKIT_ASSIGN_OR_RETURN(internal::StoreAppendResult result,
                            impl->store->Append(batch, impl->Sink(), {}, hook));
   for (const StoreEntry& e : result.entries) impl->Apply(e);
@@ -549,7 +569,8 @@ absl::StatusOr<std::int64_t> RequestRegister::EraseSubject(std::string_view subj
   GDPRKIT_RETURN_IF_ERROR(CheckSubject(subject, "subject"));
   GDPRKIT_RETURN_IF_ERROR(CheckText(recorded_by, "recorded_by", 1, 128));
   Impl* impl = impl_.get();
-  GDPRKIT_RETURN_IF_ERROR(impl->Refresh());
+  absl::MutexLock o(&impl->ops);
+  GDPRKIT_RETURN_IF_ERROR(impl->RefreshLocked());
   StoreEntryIn in;
   in.kind = std::string(kErased);
   Put(&in.body, "by", recorded_by);

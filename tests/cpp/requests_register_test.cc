@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gdprkit/requests.h"
@@ -231,6 +232,31 @@ TEST_F(RegisterTest, TwoHandlesSeeEachOther) {
   EXPECT_EQ(
       reg_->Close("case-1", RequestStatus::kCancelled, "", D("2026-01-13"), "x").status().code(),
       absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(RegisterTest, ThreadsAndHandlesShareTheRegister) {
+  auto other = RequestRegister::Open(path_, Medcom());
+  ASSERT_TRUE(other.ok()) << other.status();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    RequestRegister* r = t % 2 == 0 ? reg_.get() : other->get();
+    threads.emplace_back([r, t] {
+      for (int i = 0; i < 25; ++i) {
+        const std::string id = "t" + std::to_string(t) + "-" + std::to_string(i);
+        EXPECT_TRUE(r->Receive(Erasure(id.c_str(), "2026-01-10")).ok());
+        EXPECT_TRUE(r->Close(id, RequestStatus::kAnswered, "", D("2026-01-11"), "x").ok());
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  auto a = reg_->List();
+  auto b = (*other)->List();
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->size(), 100u);
+  EXPECT_EQ(b->size(), 100u);
+  for (const Request& r : *a) EXPECT_EQ(r.status, RequestStatus::kAnswered) << r.id;
+  EXPECT_TRUE(reg_->Verify()->intact);
+  EXPECT_EQ(reg_->Verify()->entries, 200);
 }
 
 TEST_F(RegisterTest, EraseSubjectKeepsTheChain) {
