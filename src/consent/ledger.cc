@@ -259,6 +259,11 @@ struct ConsentLedger::Impl {
     if (!consent_internal::ParseConsentBody(e.body, &r).empty()) return;
     std::vector<Event>& ev = index[r.purpose][e.subject];
     const Event x{r.at, e.seq, r.valid_until, r.state};
+    // A writer adds its own entries after its append; a rebuild by another
+    // thread in between may have read them already.
+    for (const Event& have : ev) {
+      if (have.seq == e.seq) return;
+    }
     if (ev.empty() || !Before(x, ev.back())) {
       ev.push_back(x);
     } else {
