@@ -14,7 +14,10 @@
 #   6. Spark: the same cluster report on a local Apache Spark (pseudonyms on
 #      the executors, tokens from the vault, the table counted by Spark and
 #      protected on the driver, a retention sweep checked against pandas),
-#      through the Python package (examples/spark_cluster_report.py).
+#      through the Python package (examples/spark_cluster_report.py);
+#   7. consent and requests: Practio's research-contact consents recorded,
+#      withdrawn and swept, a receipt verified; MedCom's rejected applicant's
+#      erasure request on time (examples/consent_and_requests.py).
 # Installs what it needs (scripts/setup.sh) and builds first. No server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -114,3 +117,14 @@ for f in python/gdprkit/*; do ln -s "$PWD/$f" "$STAGE/"; done
 ln -s "$PWD/$(ls build/release/_gdprkit*.so | head -n 1)" "$STAGE/"
 PYTHONPATH="$WORK/pystage" .venv/bin/python examples/spark_cluster_report.py 2> "$WORK/spark.log" \
   || { tail -n 40 "$WORK/spark.log"; exit 1; }
+echo
+
+echo "== 7. Consent and requests: Practio's research contact, MedCom's rejected applicant =="
+# examples/consent_and_requests.py: consents recorded under vault tokens in a
+# keyed ledger, withdrawn, swept ("until you withdraw"), a signed receipt
+# verified; an erasure request registered with its Art. 12(3) deadline,
+# decided per purpose, carried out in the vault, answered; an overdue one listed.
+PYTHONPATH="$WORK/pystage" .venv/bin/python examples/consent_and_requests.py
+echo "-- the deadline of a request received on 31 January, and extended:"
+$GDPRKIT request deadline 2026-01-31
+$GDPRKIT request deadline 2026-01-31 --extended

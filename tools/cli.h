@@ -354,6 +354,24 @@ std::string LoadErrorMessage(const std::string& arg, const absl::Status& status)
 // Prints "gdprkit: error: <message>" and a hint to run help; returns kExitUsage.
 int UsageError(std::string_view message, std::string_view help_hint);
 
+// A secret key from --key-file FILE (16-64 bytes), wiped when dropped
+// (retention_commands.cc): the deletion log's, the consent ledger's and the
+// request register's keys. Never on the command line.
+class KeyFile {
+ public:
+  KeyFile() = default;
+  ~KeyFile();
+  KeyFile(const KeyFile&) = delete;
+  KeyFile& operator=(const KeyFile&) = delete;
+  // Loads --key-file if given (nothing when it is not); InvalidArgument
+  // naming the option for an unreadable file or a key of the wrong size.
+  absl::Status Load(const Invocation& inv);
+  std::string_view view() const { return key_; }
+
+ private:
+  std::string key_;
+};
+
 }  // namespace gdprkit::cli
 
 #endif  // GDPRKIT_TOOLS_CLI_H_

@@ -62,34 +62,6 @@ bool Flush(Output* out) {
 
 std::string DateText(DayNumber d) { return d == kNoDate ? std::string() : FormatDate(d); }
 
-// The ledger's key from --key-file (16-64 bytes), wiped when dropped.
-class LedgerKey {
- public:
-  LedgerKey() = default;
-  ~LedgerKey() {
-    if (!key_.empty()) sodium_memzero(key_.data(), key_.size());
-  }
-  LedgerKey(const LedgerKey&) = delete;
-  LedgerKey& operator=(const LedgerKey&) = delete;
-  absl::Status Load(const Invocation& inv) {
-    if (!inv.Has("--key-file")) return absl::OkStatus();
-    const std::string path = inv.Get("--key-file");
-    absl::StatusOr<std::string> data = ReadFileArg(path, 1024);
-    if (!data.ok())
-      return absl::InvalidArgumentError(Str("--key-file: ", MessageOf(data.status())));
-    key_ = *std::move(data);
-    if (key_.size() < 16 || key_.size() > 64) {
-      return absl::InvalidArgumentError(
-          Str("--key-file ", Plain(path), ": a key has 16-64 bytes; the file has ", key_.size()));
-    }
-    return absl::OkStatus();
-  }
-  std::string_view view() const { return key_; }
-
- private:
-  std::string key_;
-};
-
 absl::StatusOr<std::unique_ptr<ConsentLedger>> LedgerArg(const Invocation& inv,
                                                          bool create = false) {
   if (!inv.Has("--policy")) return absl::InvalidArgumentError("--policy is required");
@@ -98,7 +70,7 @@ absl::StatusOr<std::unique_ptr<ConsentLedger>> LedgerArg(const Invocation& inv,
   if (!policy.ok()) {
     return absl::Status(policy.status().code(), LoadErrorMessage(arg, policy.status()));
   }
-  LedgerKey key;
+  KeyFile key;
   if (absl::Status s = key.Load(inv); !s.ok()) return s;
   ConsentLedgerOptions options;
   options.key = key.view();

@@ -67,34 +67,6 @@ absl::StatusOr<std::string> Required(const Invocation& inv, std::string_view opt
   return inv.Get(option);
 }
 
-// The register's key from --key-file (16-64 bytes), wiped when dropped.
-class Key {
- public:
-  Key() = default;
-  ~Key() {
-    if (!key_.empty()) sodium_memzero(key_.data(), key_.size());
-  }
-  Key(const Key&) = delete;
-  Key& operator=(const Key&) = delete;
-  absl::Status Load(const Invocation& inv) {
-    if (!inv.Has("--key-file")) return absl::OkStatus();
-    const std::string path = inv.Get("--key-file");
-    absl::StatusOr<std::string> data = ReadFileArg(path, 1024);
-    if (!data.ok())
-      return absl::InvalidArgumentError(Str("--key-file: ", MessageOf(data.status())));
-    key_ = *std::move(data);
-    if (key_.size() < 16 || key_.size() > 64) {
-      return absl::InvalidArgumentError(
-          Str("--key-file ", Plain(path), ": a key has 16-64 bytes; the file has ", key_.size()));
-    }
-    return absl::OkStatus();
-  }
-  std::string_view view() const { return key_; }
-
- private:
-  std::string key_;
-};
-
 absl::StatusOr<std::shared_ptr<const Policy>> PolicyArg(const Invocation& inv) {
   if (!inv.Has("--policy")) return absl::InvalidArgumentError("--policy is required");
   const std::string arg = inv.Get("--policy");
@@ -109,7 +81,7 @@ absl::StatusOr<std::unique_ptr<RequestRegister>> RegisterArg(const Invocation& i
                                                              bool create = false) {
   absl::StatusOr<std::shared_ptr<const Policy>> policy = PolicyArg(inv);
   if (!policy.ok()) return policy.status();
-  Key key;
+  KeyFile key;
   if (absl::Status s = key.Load(inv); !s.ok()) return s;
   RequestRegisterOptions options;
   options.key = key.view();

@@ -41,6 +41,27 @@
 #include "gdprkit/retention.h"
 
 namespace gdprkit::cli {
+
+KeyFile::~KeyFile() {
+  if (!key_.empty()) sodium_memzero(key_.data(), key_.size());
+}
+
+absl::Status KeyFile::Load(const Invocation& inv) {
+  if (!inv.Has("--key-file")) return absl::OkStatus();
+  const std::string path = inv.Get("--key-file");
+  absl::StatusOr<std::string> data = ReadFileArg(path, 1024);
+  if (!data.ok()) return absl::InvalidArgumentError(Str("--key-file: ", MessageOf(data.status())));
+  key_ = *std::move(data);
+  if (key_.size() < 16 || key_.size() > 64) {
+    const std::size_t size = key_.size();
+    sodium_memzero(key_.data(), key_.size());
+    key_.clear();
+    return absl::InvalidArgumentError(
+        Str("--key-file ", Plain(path), ": a key has 16-64 bytes; the file has ", size));
+  }
+  return absl::OkStatus();
+}
+
 namespace {
 
 constexpr std::size_t kMaxRecordsBytes = std::size_t{1} << 31;
@@ -79,38 +100,6 @@ bool Flush(Output* out) {
   }
   return true;
 }
-
-// A secret key from a file (16-64 bytes), wiped on destruction.
-class KeyFile {
- public:
-  KeyFile() = default;
-  ~KeyFile() {
-    if (!key_.empty()) sodium_memzero(key_.data(), key_.size());
-  }
-  KeyFile(const KeyFile&) = delete;
-  KeyFile& operator=(const KeyFile&) = delete;
-  // Loads --key-file if given; false (after printing an error) on failure.
-  bool Load(const Invocation& inv) {
-    if (!inv.Has("--key-file")) return true;
-    const std::string path = inv.Get("--key-file");
-    absl::StatusOr<std::string> data = ReadFileArg(path, 1024);
-    if (!data.ok()) {
-      PrintError(Str("--key-file: ", MessageOf(data.status())));
-      return false;
-    }
-    key_ = *std::move(data);
-    if (key_.size() < 16 || key_.size() > 64) {
-      PrintError(
-          Str("--key-file ", Plain(path), ": a key has 16-64 bytes; the file has ", key_.size()));
-      return false;
-    }
-    return true;
-  }
-  std::string_view view() const { return key_; }
-
- private:
-  std::string key_;
-};
 
 // ---------------------------------------------------------------------------
 // retention add-period
@@ -530,7 +519,10 @@ int RunSweep(const Invocation& inv) {
 
 int RunLogVerify(const Invocation& inv, const std::string& path) {
   KeyFile key;
-  if (!key.Load(inv)) return kExitUsage;
+  if (absl::Status s = key.Load(inv); !s.ok()) {
+    PrintError(MessageOf(s));
+    return kExitUsage;
+  }
   DeletionLogOptions options;
   options.key = key.view();
   absl::StatusOr<DeletionLogVerification> v = VerifyDeletionLog(path, options, inv.Get("--head"));
@@ -603,7 +595,10 @@ int RunLogAppend(const Invocation& inv, const std::string& path) {
     d.deleted_at = secs;
   }
   KeyFile key;
-  if (!key.Load(inv)) return kExitUsage;
+  if (absl::Status s = key.Load(inv); !s.ok()) {
+    PrintError(MessageOf(s));
+    return kExitUsage;
+  }
   DeletionLogOptions options;
   options.key = key.view();
   absl::StatusOr<std::unique_ptr<DeletionLog>> log = DeletionLog::Open(path, options);

@@ -153,6 +153,10 @@ struct ConsentLedgerHandle {
   }
 };
 
+// A chain verification (a ledger's or a register's) as a dict; its id
+// under `id_name` ("ledger_id", "register_id"). Defined in consent.cc.
+py::dict VerificationDict(const ConsentVerification& v, const char* id_name);
+
 // The core ledger behind a ConsentLedgerHandle. TypeError for another
 // object; FailedPreconditionError for a closed ledger.
 inline std::shared_ptr<ConsentLedger> SharedLedger(const py::handle& handle) {

@@ -33,18 +33,6 @@ py::tuple EntryTuple(const ConsentEntry& e) {
                         Str(r.channel), Str(r.recorded_by), Str(r.evidence), Str(e.hash));
 }
 
-py::dict VerificationDict(const ConsentVerification& v) {
-  py::dict d;
-  d["intact"] = v.intact;
-  d["entries"] = v.entries;
-  d["head"] = Str(v.head);
-  d["first_broken_entry"] = v.first_broken_entry;
-  d["problem"] = Message(v.problem);
-  d["ledger_id"] = Str(v.ledger_id);
-  d["keyed"] = v.keyed;
-  return d;
-}
-
 py::dict ReceiptDict(const ReceiptVerification& v) {
   py::dict d;
   d["valid"] = v.valid;
@@ -101,6 +89,18 @@ std::vector<std::string_view> Views(const std::vector<std::string>& v) {
 }
 
 }  // namespace
+
+py::dict VerificationDict(const ConsentVerification& v, const char* id_name) {
+  py::dict d;
+  d["intact"] = v.intact;
+  d["entries"] = v.entries;
+  d["head"] = Str(v.head);
+  d["first_broken_entry"] = v.first_broken_entry;
+  d["problem"] = Message(v.problem);
+  d[id_name] = Str(v.ledger_id);
+  d["keyed"] = v.keyed;
+  return d;
+}
 
 void RegisterConsent(py::module_& m) {
   m.def("consent_state_names", [] {
@@ -292,7 +292,7 @@ void RegisterConsent(py::module_& m) {
               py::gil_scoped_release release;
               v = l.Verify(expected_head);
             }
-            return VerificationDict(ValueOrRaise(std::move(v)));
+            return VerificationDict(ValueOrRaise(std::move(v)), "ledger_id");
           },
           py::arg("expected_head"))
       .def(

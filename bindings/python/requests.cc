@@ -421,16 +421,7 @@ void RegisterRequests(py::module_& m) {
               py::gil_scoped_release release;
               r = reg.Verify(expected_head);
             }
-            const ConsentVerification v = ValueOrRaise(std::move(r));
-            py::dict d;
-            d["intact"] = v.intact;
-            d["entries"] = v.entries;
-            d["head"] = Str(v.head);
-            d["first_broken_entry"] = v.first_broken_entry;
-            d["problem"] = Message(v.problem);
-            d["register_id"] = Str(v.ledger_id);
-            d["keyed"] = v.keyed;
-            return d;
+            return VerificationDict(ValueOrRaise(std::move(r)), "register_id");
           },
           py::arg("expected_head"));
 }

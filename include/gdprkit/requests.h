@@ -168,10 +168,9 @@ struct RequestEvent {
   std::string hash;  // 64 hex digits
 };
 
-struct RequestRegisterOptions {
-  std::string_view key;  // as ConsentLedgerOptions::key
-  bool sync = true;
-};
+// The register's options are the ledger's: a key (16-64 bytes) for keyed
+// hashing, or none; fsync on every write.
+using RequestRegisterOptions = ConsentLedgerOptions;
 
 class RequestRegister {
  public:

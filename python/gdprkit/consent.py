@@ -23,14 +23,16 @@ from __future__ import annotations
 import datetime as _dt
 import os
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
-import pandas as pd
 
-from . import _args, _display, _gdprkit, _log
+from . import _args, _display, _gdprkit, _log, _optional
 from ._errors import ArgumentTypeError, InvalidArgumentError
 from .policy import Policy
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "ConsentLedger",
@@ -194,22 +196,28 @@ def _seconds(value: Any, what: str) -> int:
 
     if value is None:
         raise InvalidArgumentError(f"{what}: no time given")
-    if isinstance(value, pd.Timestamp) and value.tzinfo is None:
+    pd = _optional.loaded("pandas")
+    if pd is not None and isinstance(value, pd.Timestamp) and value.tzinfo is None:
         value = value.to_pydatetime()
     return seconds_of(value, _ZONE, what)
 
 
 def _is_column(value: Any) -> bool:
-    return isinstance(value, (list, tuple, np.ndarray, pd.Series, pd.Index))
+    pd = _optional.loaded("pandas")
+    return isinstance(value, (list, tuple, np.ndarray)) or (
+        pd is not None and isinstance(value, (pd.Series, pd.Index)))
 
 
 def _seconds_column(value: Any, n: int, what: str) -> List[int]:
-    if isinstance(value, (np.ndarray, pd.Series, pd.Index)):
+    pd = _optional.loaded("pandas")
+    if isinstance(value, np.ndarray) or (pd is not None and isinstance(value, (pd.Series,
+                                                                             pd.Index))):
         arr = np.asarray(value)
         if arr.dtype.kind in "iu":
             return [int(x) for x in arr.tolist()]
-        if arr.dtype.kind == "M" or isinstance(getattr(value, "dtype", None),
-                                                pd.DatetimeTZDtype):
+        if arr.dtype.kind == "M" or (pd is not None and isinstance(
+                getattr(value, "dtype", None), pd.DatetimeTZDtype)):
+            pd = _optional.pandas("ConsentLedger.record with a column of times")
             s = pd.Series(value)
             if s.isna().any():
                 raise InvalidArgumentError(f"{what}: row {int(s.isna().to_numpy().argmax())} "
@@ -221,14 +229,23 @@ def _seconds_column(value: Any, n: int, what: str) -> List[int]:
     return [_seconds(v, f"{what} (row {i})") for i, v in enumerate(value)]
 
 
+def _naive_datetime(value: "np.datetime64") -> _dt.datetime:
+    """A datetime64 as a naive datetime (to the second)."""
+    seconds = int(value.astype("datetime64[s]").astype("int64"))
+    return _dt.datetime(1970, 1, 1) + _dt.timedelta(seconds=seconds)
+
+
 def _day(value: Any, what: str) -> int:
     """A civil date as a day number (a time: its date in Copenhagen)."""
     if isinstance(value, str):
         return int(_gdprkit.parse_datetime(_args.text(value, what), _ZONE))
-    if isinstance(value, pd.Timestamp):
+    pd = _optional.loaded("pandas")
+    if pd is not None and isinstance(value, pd.Timestamp):
         value = value.to_pydatetime()
     if isinstance(value, np.datetime64):
-        value = pd.Timestamp(value).to_pydatetime()
+        if np.isnat(value):
+            raise InvalidArgumentError(f"{what}: no date given")
+        value = _naive_datetime(value)
     if isinstance(value, _dt.datetime):
         if value.tzinfo is not None:
             import zoneinfo
@@ -389,7 +406,7 @@ class ConsentLedger:
         else:
             times = [_seconds(at, "at")] * n
         untils: List[Optional[int]] = [
-            None if v is None or (not isinstance(v, str) and pd.isna(v))
+            None if v is None or (not isinstance(v, str) and _optional.is_na(v))
             else _day(v, f"valid_until (row {i})")
             for i, v in enumerate(_column(valid_until, n, "valid_until"))]
         versions = _texts(notice_version, n, "notice_version")
@@ -455,7 +472,8 @@ class ConsentLedger:
         with _log.timed("consent states") as log:
             out = self._h.states(values, purpose, as_of, is_day)
             log.update(subjects=len(values))
-        if isinstance(subjects, pd.Series):
+        pd = _optional.loaded("pandas")
+        if pd is not None and isinstance(subjects, pd.Series):
             return pd.Series(out, index=subjects.index, name="consent", dtype=object)
         return out
 
@@ -472,11 +490,13 @@ class ConsentLedger:
             as_of = _seconds(_dt.datetime.combine(on, _dt.time(23, 59, 59)), "on")
         else:
             as_of = _seconds(on, "on")
+        pandas = _optional.pandas("ConsentLedger.withdrawals")
         subjects, days = self._h.withdrawals(purpose, as_of)
         dates = (np.asarray(days, dtype="int64").astype("datetime64[D]")
                  .astype("datetime64[s]"))
-        frame: pd.DataFrame = pd.DataFrame({"subject": pd.Series(subjects, dtype=object),
-                                            "consent_withdrawn": pd.Series(dates)})
+        frame: pd.DataFrame = pandas.DataFrame({
+            "subject": pandas.Series(subjects, dtype=object),
+            "consent_withdrawn": pandas.Series(dates)})
         return frame
 
     def entries_of(self, subject: str) -> List[ConsentEntry]:

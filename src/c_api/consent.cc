@@ -47,46 +47,6 @@ bool KnownState(int state) {
 
 std::string_view View(const char* s) { return s == nullptr ? std::string_view() : s; }
 
-gdprkit_status ToOptions(const char* fn, const gdprkit_consent_options* options,
-                         gdprkit::ConsentLedgerOptions* out) {
-  if (options == nullptr) return GDPRKIT_OK;
-  if (options->version != GDPRKIT_CONSENT_OPTIONS_VERSION) {
-    return gdprkit::capi::BadVersion(fn, "gdprkit_consent_options", options->version,
-                                     GDPRKIT_CONSENT_OPTIONS_VERSION);
-  }
-  if (gdprkit_status s =
-          CheckArray(fn, "options.key", options->key, options->key_size, "options.key_size");
-      s != GDPRKIT_OK) {
-    return s;
-  }
-  if (options->key != nullptr) {
-    out->key = std::string_view(reinterpret_cast<const char*>(options->key), options->key_size);
-  }
-  out->sync = options->sync != 0;
-  return GDPRKIT_OK;
-}
-
-template <typename Make>
-gdprkit_status OpenLedger(const char* fn, gdprkit_consent_ledger** out, const char* path,
-                          const gdprkit_policy* policy, const gdprkit_consent_options* options,
-                          Make make) {
-  return Guard(fn, [&]() -> gdprkit_status {
-    if (out == nullptr) return NullArgument(fn, "out");
-    *out = nullptr;
-    if (path == nullptr) return NullArgument(fn, "path");
-    if (policy == nullptr) return NullArgument(fn, "policy");
-    gdprkit::ConsentLedgerOptions opts;
-    if (gdprkit_status s = ToOptions(fn, options, &opts); s != GDPRKIT_OK) return s;
-    absl::StatusOr<std::unique_ptr<gdprkit::ConsentLedger>> ledger =
-        make(std::string(path), policy->core, opts);
-    if (!ledger.ok()) return FromCore(fn, ledger.status());
-    auto handle = std::make_unique<gdprkit_consent_ledger>();
-    handle->core = *std::move(ledger);
-    *out = handle.release();
-    return GDPRKIT_OK;
-  });
-}
-
 // A required column of `count` C strings: the array and each entry.
 gdprkit_status CheckTexts(const char* fn, const char* name, const char* const* texts,
                           std::size_t count, bool required) {
@@ -226,21 +186,23 @@ void gdprkit_consent_verification_free(gdprkit_consent_verification* verificatio
 gdprkit_status gdprkit_consent_ledger_create(gdprkit_consent_ledger** out, const char* path,
                                              const gdprkit_policy* policy,
                                              const gdprkit_consent_options* options) {
-  return OpenLedger("gdprkit_consent_ledger_create", out, path, policy, options,
-                    [](const std::string& p, std::shared_ptr<const gdprkit::Policy> pol,
-                       const gdprkit::ConsentLedgerOptions& o) {
-                      return gdprkit::ConsentLedger::Create(p, std::move(pol), o);
-                    });
+  return gdprkit::capi::OpenStore(
+      "gdprkit_consent_ledger_create", out, path, policy, options,
+      [](const std::string& p, std::shared_ptr<const gdprkit::Policy> pol,
+         const gdprkit::ConsentLedgerOptions& o) {
+        return gdprkit::ConsentLedger::Create(p, std::move(pol), o);
+      });
 }
 
 gdprkit_status gdprkit_consent_ledger_open(gdprkit_consent_ledger** out, const char* path,
                                            const gdprkit_policy* policy,
                                            const gdprkit_consent_options* options) {
-  return OpenLedger("gdprkit_consent_ledger_open", out, path, policy, options,
-                    [](const std::string& p, std::shared_ptr<const gdprkit::Policy> pol,
-                       const gdprkit::ConsentLedgerOptions& o) {
-                      return gdprkit::ConsentLedger::Open(p, std::move(pol), o);
-                    });
+  return gdprkit::capi::OpenStore(
+      "gdprkit_consent_ledger_open", out, path, policy, options,
+      [](const std::string& p, std::shared_ptr<const gdprkit::Policy> pol,
+         const gdprkit::ConsentLedgerOptions& o) {
+        return gdprkit::ConsentLedger::Open(p, std::move(pol), o);
+      });
 }
 
 void gdprkit_consent_ledger_free(gdprkit_consent_ledger* ledger) { delete ledger; }

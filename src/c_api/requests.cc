@@ -110,46 +110,6 @@ gdprkit_status Changed(const char* fn, gdprkit_requests** out,
   return GDPRKIT_OK;
 }
 
-gdprkit_status ToOptions(const char* fn, const gdprkit_consent_options* options,
-                         gdprkit::RequestRegisterOptions* out) {
-  if (options == nullptr) return GDPRKIT_OK;
-  if (options->version != GDPRKIT_CONSENT_OPTIONS_VERSION) {
-    return gdprkit::capi::BadVersion(fn, "gdprkit_consent_options", options->version,
-                                     GDPRKIT_CONSENT_OPTIONS_VERSION);
-  }
-  if (gdprkit_status s =
-          CheckArray(fn, "options.key", options->key, options->key_size, "options.key_size");
-      s != GDPRKIT_OK) {
-    return s;
-  }
-  if (options->key != nullptr) {
-    out->key = std::string_view(reinterpret_cast<const char*>(options->key), options->key_size);
-  }
-  out->sync = options->sync != 0;
-  return GDPRKIT_OK;
-}
-
-template <typename Make>
-gdprkit_status OpenRegister(const char* fn, gdprkit_request_register** out, const char* path,
-                            const gdprkit_policy* policy, const gdprkit_consent_options* options,
-                            Make make) {
-  return Guard(fn, [&]() -> gdprkit_status {
-    if (out == nullptr) return NullArgument(fn, "out");
-    *out = nullptr;
-    if (path == nullptr) return NullArgument(fn, "path");
-    if (policy == nullptr) return NullArgument(fn, "policy");
-    gdprkit::RequestRegisterOptions opts;
-    if (gdprkit_status s = ToOptions(fn, options, &opts); s != GDPRKIT_OK) return s;
-    absl::StatusOr<std::unique_ptr<gdprkit::RequestRegister>> reg =
-        make(std::string(path), policy->core, opts);
-    if (!reg.ok()) return FromCore(fn, reg.status());
-    auto handle = std::make_unique<gdprkit_request_register>();
-    handle->core = *std::move(reg);
-    *out = handle.release();
-    return GDPRKIT_OK;
-  });
-}
-
 void FillDecision(gdprkit_purpose_decision* out, const gdprkit::PurposeDecision& d) {
   out->purpose = d.purpose.c_str();
   out->action = static_cast<int>(d.action);
@@ -275,21 +235,23 @@ GDPRKIT_DEFINE_INIT_FUNCTION(gdprkit_purpose_decision, GDPRKIT_PURPOSE_DECISION_
 gdprkit_status gdprkit_request_register_create(gdprkit_request_register** out, const char* path,
                                                const gdprkit_policy* policy,
                                                const gdprkit_consent_options* options) {
-  return OpenRegister("gdprkit_request_register_create", out, path, policy, options,
-                      [](const std::string& p, std::shared_ptr<const gdprkit::Policy> pol,
-                         const gdprkit::RequestRegisterOptions& o) {
-                        return gdprkit::RequestRegister::Create(p, std::move(pol), o);
-                      });
+  return gdprkit::capi::OpenStore(
+      "gdprkit_request_register_create", out, path, policy, options,
+      [](const std::string& p, std::shared_ptr<const gdprkit::Policy> pol,
+         const gdprkit::RequestRegisterOptions& o) {
+        return gdprkit::RequestRegister::Create(p, std::move(pol), o);
+      });
 }
 
 gdprkit_status gdprkit_request_register_open(gdprkit_request_register** out, const char* path,
                                              const gdprkit_policy* policy,
                                              const gdprkit_consent_options* options) {
-  return OpenRegister("gdprkit_request_register_open", out, path, policy, options,
-                      [](const std::string& p, std::shared_ptr<const gdprkit::Policy> pol,
-                         const gdprkit::RequestRegisterOptions& o) {
-                        return gdprkit::RequestRegister::Open(p, std::move(pol), o);
-                      });
+  return gdprkit::capi::OpenStore(
+      "gdprkit_request_register_open", out, path, policy, options,
+      [](const std::string& p, std::shared_ptr<const gdprkit::Policy> pol,
+         const gdprkit::RequestRegisterOptions& o) {
+        return gdprkit::RequestRegister::Open(p, std::move(pol), o);
+      });
 }
 
 void gdprkit_request_register_free(gdprkit_request_register* reg) { delete reg; }
