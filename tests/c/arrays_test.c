@@ -5,8 +5,9 @@
  * and a count of SIZE_MAX with a real (small) array, must give
  * GDPRKIT_INVALID_ARGUMENT with a message naming the argument or the count;
  * the output arrays, filled with a sentinel beforehand, must be untouched;
- * out-parameters must be cleared; nothing may be written to files (no vault
- * created, no deletion-log entry, no audit entry). A broken check shows up
+ * out-parameters must be cleared; nothing may be written to files (no vault,
+ * consent ledger or request register created, no deletion-log, audit,
+ * consent or request entry). A broken check shows up
  * as a crash, a hang (a loop over SIZE_MAX rows) or a failed CHECK.
  * Compiled as C99 with -Wall -Wextra -pedantic -Werror against
  * include/gdprkit.h only. */
@@ -616,6 +617,396 @@ static void test_vault(void) {
   gdprkit_vault_close(v);
 }
 
+/* ---- Consent and requests --------------------------------------------------------- */
+
+static const char* const kSubjects[2] = {"tk_abcdefghijklmnopqrstuvwxyz234567",
+                                         "tk_bbcdefghijklmnopqrstuvwxyz234567"};
+
+static gdprkit_policy* practio(void) {
+  char path[1024];
+  gdprkit_policy* policy = NULL;
+  snprintf(path, sizeof path, "%s/policies/practio.textproto", GDPRKIT_EXAMPLES_DIR);
+  CHECK_OK(gdprkit_policy_load_file(&policy, path, GDPRKIT_FORMAT_AUTO));
+  return policy;
+}
+
+/* Two "given" consents in research-contact, as columns. */
+typedef struct Consents {
+  const char* subjects[2];
+  const char* purposes[2];
+  uint8_t states[2];
+  int64_t at[2];
+  int32_t valid_until[2];
+  const char* versions[2];
+  const char* texts[2];
+  const char* channels[2];
+  const char* by[2];
+  gdprkit_consent_records r;
+} Consents;
+
+static void consents_init(Consents* c) {
+  gdprkit_consent_records r = GDPRKIT_CONSENT_RECORDS_INIT;
+  int i;
+  for (i = 0; i < 2; ++i) {
+    c->subjects[i] = kSubjects[i];
+    c->purposes[i] = "research-contact";
+    c->states[i] = GDPRKIT_CONSENT_GIVEN;
+    c->at[i] = 1767607200 + i; /* 2026-01-05T10:00:00Z */
+    c->valid_until[i] = NO;
+    c->versions[i] = "research-v3";
+    c->texts[i] = "Du kan til enhver tid traekke dit samtykke tilbage.";
+    c->channels[i] = "web";
+    c->by[i] = "c-arrays-test";
+  }
+  r.count = 2;
+  r.subjects = c->subjects;
+  r.purposes = c->purposes;
+  r.states = c->states;
+  r.at = c->at;
+  r.valid_until = c->valid_until;
+  r.notice_versions = c->versions;
+  r.notice_texts = c->texts;
+  r.channels = c->channels;
+  r.recorded_by = c->by;
+  c->r = r;
+}
+
+/* Records `c`, expecting it refused with a message mentioning `needle` and
+ * nothing appended. */
+static void expect_record_refused(gdprkit_consent_ledger* ledger, Consents* c, const char* needle,
+                                  int line) {
+  const int failures = test_failures;
+  const int64_t before = gdprkit_consent_ledger_entries(ledger);
+  int64_t count = 42;
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_consent_ledger_record(&count, ledger, &c->r));
+  CHECK_ERROR_MENTIONS("gdprkit_consent_ledger_record: ");
+  CHECK_ERROR_MENTIONS(needle);
+  CHECK(count == 0);
+  CHECK(gdprkit_consent_ledger_entries(ledger) == before);
+  if (test_failures != failures) fprintf(stderr, "  (case at line %d)\n", line);
+}
+
+#define EXPECT_RECORD_REFUSED(needle) expect_record_refused(ledger, &c, needle, __LINE__)
+
+static void test_consent_ledger(void) {
+  static const unsigned char kKey[32] = "0123456789abcdef0123456789abcdef";
+  gdprkit_policy* policy = practio();
+  gdprkit_consent_options options = GDPRKIT_CONSENT_OPTIONS_INIT;
+  gdprkit_consent_ledger* ledger = (gdprkit_consent_ledger*)(void*)&g_dir;
+  gdprkit_receipt_verification* rv = (gdprkit_receipt_verification*)(void*)&g_dir;
+  char path[512], never[512], want[128];
+  char text[GDPRKIT_CONSENT_HASH_SIZE];
+  char digest[GDPRKIT_NOTICE_DIGEST_SIZE];
+  uint8_t states[2];
+  Consents c;
+  if (policy == NULL) return;
+
+  path_in_dir(path, sizeof path, "consent.db");
+  path_in_dir(never, sizeof never, "never-consent.db");
+
+  /* The key of the options: NULL with a size, and SIZE_MAX; no file is made. */
+  options.key_size = 32;
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_consent_ledger_create(&ledger, never, policy, &options));
+  CHECK_ERROR_MENTIONS(
+      "gdprkit_consent_ledger_create: options.key is NULL but options.key_size is 32");
+  CHECK(ledger == NULL);
+  options.key = kKey;
+  options.key_size = SIZE_MAX;
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_consent_ledger_create(&ledger, never, policy, &options));
+  CHECK_HUGE("options.key_size");
+  CHECK(ledger == NULL);
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_consent_ledger_open(&ledger, never, policy, &options));
+  CHECK_ERROR_MENTIONS("gdprkit_consent_ledger_open");
+  CHECK_HUGE("options.key_size");
+  CHECK(!file_exists(never));
+
+  /* The digest of a notice: text NULL with a size, SIZE_MAX sizes. */
+  memset(digest, SENTINEL, sizeof digest);
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_notice_digest(digest, SIZE_MAX, "x", 1));
+  CHECK_ERROR_MENTIONS("gdprkit_notice_digest");
+  CHECK_HUGE("out_size");
+  CHECK(untouched(digest, sizeof digest));
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_notice_digest(digest, sizeof digest, NULL, 3));
+  CHECK_ERROR_MENTIONS("gdprkit_notice_digest: argument text is NULL but size is 3");
+  CHECK_STREQ(digest, "");
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_notice_digest(digest, sizeof digest, "x", SIZE_MAX));
+  CHECK_HUGE("size");
+  CHECK_STREQ(digest, "");
+
+  options.key_size = sizeof kKey;
+  CHECK_OK(gdprkit_consent_ledger_create(&ledger, path, policy, &options));
+  if (ledger == NULL) {
+    gdprkit_policy_free(policy);
+    return;
+  }
+  consents_init(&c);
+  {
+    int64_t count = 0;
+    CHECK_OK(gdprkit_consent_ledger_record(&count, ledger, &c.r));
+    CHECK(count == 2);
+  }
+
+  /* Records: a count above the limit, then each required column NULL. */
+  consents_init(&c);
+  c.r.count = SIZE_MAX;
+  snprintf(want, sizeof want, "records.count%s, above the limit of 2147483647", g_huge);
+  EXPECT_RECORD_REFUSED(want);
+  consents_init(&c);
+  c.r.count = (size_t)INT32_MAX + 1;
+  EXPECT_RECORD_REFUSED("records.count is 2147483648, above the limit of 2147483647");
+  consents_init(&c);
+  c.r.subjects = NULL;
+  EXPECT_RECORD_REFUSED("records.subjects is NULL but records.count is 2");
+  consents_init(&c);
+  c.r.purposes = NULL;
+  EXPECT_RECORD_REFUSED("records.purposes is NULL but records.count is 2");
+  consents_init(&c);
+  c.r.states = NULL;
+  EXPECT_RECORD_REFUSED("records.states is NULL but records.count is 2");
+  consents_init(&c);
+  c.r.at = NULL;
+  EXPECT_RECORD_REFUSED("records.at is NULL but records.count is 2");
+  consents_init(&c);
+  c.r.notice_versions = NULL;
+  EXPECT_RECORD_REFUSED("records.notice_versions is NULL but records.count is 2");
+  consents_init(&c);
+  c.r.channels = NULL;
+  EXPECT_RECORD_REFUSED("records.channels is NULL but records.count is 2");
+  consents_init(&c);
+  c.r.recorded_by = NULL;
+  EXPECT_RECORD_REFUSED("records.recorded_by is NULL but records.count is 2");
+  consents_init(&c);
+  c.subjects[1] = NULL;
+  EXPECT_RECORD_REFUSED("records.subjects[1] is NULL");
+  /* Count 0 needs no arrays; the optional columns may be NULL with a count. */
+  {
+    gdprkit_consent_records empty = GDPRKIT_CONSENT_RECORDS_INIT;
+    int64_t count = 42;
+    CHECK_OK(gdprkit_consent_ledger_record(&count, ledger, &empty));
+    CHECK(count == 0);
+  }
+  consents_init(&c);
+  c.r.count = 1;
+  c.r.valid_until = NULL;
+  c.states[0] = GDPRKIT_CONSENT_WITHDRAWN;
+  c.at[0] += 86400;
+  {
+    int64_t count = 0;
+    CHECK_OK(gdprkit_consent_ledger_record(&count, ledger, &c.r));
+    CHECK(count == 1);
+  }
+  CHECK(gdprkit_consent_ledger_entries(ledger) == 3);
+
+  /* States: NULL arrays with a count, and counts above the limit; the
+   * output untouched. */
+  memset(states, SENTINEL, sizeof states);
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_consent_ledger_states(NULL, ledger, kSubjects, 2, "research-contact", 0));
+  CHECK_ERROR_MENTIONS("gdprkit_consent_ledger_states: argument out_states is NULL but count is 2");
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_consent_ledger_states(states, ledger, NULL, 2, "research-contact", 0));
+  CHECK_ERROR_MENTIONS("gdprkit_consent_ledger_states: argument subjects is NULL but count is 2");
+  CHECK(untouched(states, sizeof states));
+  CHECK_STATUS(
+      GDPRKIT_INVALID_ARGUMENT,
+      gdprkit_consent_ledger_states(states, ledger, kSubjects, SIZE_MAX, "research-contact", 0));
+  CHECK_HUGE("count");
+  CHECK(untouched(states, sizeof states));
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_consent_ledger_states(states, ledger, kSubjects, (size_t)INT32_MAX + 1,
+                                             "research-contact", 0));
+  CHECK_ERROR_MENTIONS("count is 2147483648, above the limit of 2147483647");
+  CHECK(untouched(states, sizeof states));
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_consent_ledger_states_at(NULL, ledger, kSubjects, 2, "research-contact", 0));
+  CHECK_ERROR_MENTIONS(
+      "gdprkit_consent_ledger_states_at: argument out_states is NULL but count is 2");
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_consent_ledger_states_at(states, ledger, NULL, 2, "research-contact", 0));
+  CHECK_ERROR_MENTIONS("argument subjects is NULL but count is 2");
+  CHECK_STATUS(
+      GDPRKIT_INVALID_ARGUMENT,
+      gdprkit_consent_ledger_states_at(states, ledger, kSubjects, SIZE_MAX, "research-contact", 0));
+  CHECK_ERROR_MENTIONS("gdprkit_consent_ledger_states_at");
+  CHECK_HUGE("count");
+  CHECK(untouched(states, sizeof states));
+  CHECK_OK(gdprkit_consent_ledger_states(NULL, ledger, NULL, 0, "research-contact", 0));
+  CHECK_OK(gdprkit_consent_ledger_states(states, ledger, kSubjects, 2, "research-contact",
+                                         20600)); /* 2026-05-27 */
+  CHECK(states[0] == GDPRKIT_CONSENT_WITHDRAWN && states[1] == GDPRKIT_CONSENT_GIVEN);
+
+  /* Texts written into the caller's buffer. */
+  memset(text, SENTINEL, sizeof text);
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_consent_ledger_head(text, SIZE_MAX, ledger));
+  CHECK_ERROR_MENTIONS("gdprkit_consent_ledger_head");
+  CHECK_HUGE("out_size");
+  CHECK(untouched(text, sizeof text));
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_consent_ledger_public_key(text, SIZE_MAX, ledger));
+  CHECK_ERROR_MENTIONS("gdprkit_consent_ledger_public_key");
+  CHECK_HUGE("out_size");
+  CHECK(untouched(text, sizeof text));
+
+  /* Receipts: NULL text with a size, and SIZE_MAX. */
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_consent_receipt_verify(&rv, NULL, 9, NULL));
+  CHECK_ERROR_MENTIONS("gdprkit_consent_receipt_verify: argument receipt is NULL but size is 9");
+  CHECK(rv == NULL);
+  rv = (gdprkit_receipt_verification*)(void*)&g_dir;
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_consent_receipt_verify(&rv, "{}", SIZE_MAX, NULL));
+  CHECK_HUGE("size");
+  CHECK(rv == NULL);
+  rv = (gdprkit_receipt_verification*)(void*)&g_dir;
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_consent_ledger_verify_receipt(&rv, ledger, NULL, 9));
+  CHECK_ERROR_MENTIONS(
+      "gdprkit_consent_ledger_verify_receipt: argument receipt is NULL but size is 9");
+  CHECK(rv == NULL);
+  rv = (gdprkit_receipt_verification*)(void*)&g_dir;
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_consent_ledger_verify_receipt(&rv, ledger, "{}", SIZE_MAX));
+  CHECK_HUGE("size");
+  CHECK(rv == NULL);
+
+  /* Nothing was appended by the refused calls, and the chain is whole. */
+  CHECK(gdprkit_consent_ledger_entries(ledger) == 3);
+  {
+    gdprkit_consent_verification* v = NULL;
+    gdprkit_consent_check check = GDPRKIT_CONSENT_CHECK_INIT;
+    CHECK_OK(gdprkit_consent_ledger_verify(&v, ledger, NULL));
+    CHECK_OK(gdprkit_consent_verification_get(&check, v));
+    CHECK(check.intact == 1 && check.entries == 3);
+    gdprkit_consent_verification_free(v);
+  }
+  gdprkit_consent_ledger_free(ledger);
+  gdprkit_policy_free(policy);
+  remove(path);
+}
+
+static size_t requests_in(const gdprkit_request_register* reg) {
+  gdprkit_requests* all = NULL;
+  size_t n;
+  CHECK_OK(gdprkit_request_register_list(&all, reg));
+  n = gdprkit_requests_count(all);
+  gdprkit_requests_free(all);
+  return n;
+}
+
+/* Decides an erasure for `purposes`, expecting it refused with a message
+ * mentioning `needle`. */
+static void expect_decide_refused(const gdprkit_policy* policy,
+                                  const gdprkit_subject_purpose* purposes, size_t count,
+                                  const char* needle, int line) {
+  const int failures = test_failures;
+  gdprkit_decision* decision = (gdprkit_decision*)(void*)&g_dir;
+  CHECK_STATUS(
+      GDPRKIT_INVALID_ARGUMENT,
+      gdprkit_request_decide(&decision, policy, GDPRKIT_REQUEST_ERASURE, purposes, count, 20600));
+  CHECK_ERROR_MENTIONS("gdprkit_request_decide: ");
+  CHECK_ERROR_MENTIONS(needle);
+  CHECK(decision == NULL);
+  if (test_failures != failures) fprintf(stderr, "  (case at line %d)\n", line);
+}
+
+static void test_requests(void) {
+  static const unsigned char kKey[32] = "0123456789abcdef0123456789abcdef";
+  gdprkit_policy* policy = practio();
+  gdprkit_consent_options options = GDPRKIT_CONSENT_OPTIONS_INIT;
+  gdprkit_request_register* reg = (gdprkit_request_register*)(void*)&g_dir;
+  gdprkit_requests* rs = (gdprkit_requests*)(void*)&g_dir;
+  gdprkit_new_request n = GDPRKIT_NEW_REQUEST_INIT;
+  gdprkit_subject_purpose p[1] = {GDPRKIT_SUBJECT_PURPOSE_INIT};
+  const char* purposes[1] = {"research-contact"};
+  const char* date_names[1] = {"consent_withdrawn"};
+  const int32_t dates[1] = {20500};
+  char path[512], never[512], want[128];
+  if (policy == NULL) return;
+
+  path_in_dir(path, sizeof path, "requests.db");
+  path_in_dir(never, sizeof never, "never-requests.db");
+
+  /* The key of the options; no file is made. */
+  options.key_size = 32;
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_request_register_create(&reg, never, policy, &options));
+  CHECK_ERROR_MENTIONS(
+      "gdprkit_request_register_create: options.key is NULL but options.key_size is 32");
+  CHECK(reg == NULL);
+  options.key = kKey;
+  options.key_size = SIZE_MAX;
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_request_register_create(&reg, never, policy, &options));
+  CHECK_HUGE("options.key_size");
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT,
+               gdprkit_request_register_open(&reg, never, policy, &options));
+  CHECK_ERROR_MENTIONS("gdprkit_request_register_open");
+  CHECK_HUGE("options.key_size");
+  CHECK(reg == NULL);
+  CHECK(!file_exists(never));
+
+  options.key_size = sizeof kKey;
+  CHECK_OK(gdprkit_request_register_create(&reg, path, policy, &options));
+  if (reg == NULL) {
+    gdprkit_policy_free(policy);
+    return;
+  }
+
+  /* A request's purposes: NULL with a count, and SIZE_MAX; nothing recorded. */
+  n.id = "case-1";
+  n.kind = GDPRKIT_REQUEST_ERASURE;
+  n.subject = kSubjects[0];
+  n.received = 20484; /* 2026-01-31 */
+  n.channel = "email";
+  n.recorded_by = "c-arrays-test";
+  n.purpose_count = 1;
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_request_register_receive(&rs, reg, &n));
+  CHECK_ERROR_MENTIONS(
+      "gdprkit_request_register_receive: request.purposes is NULL but request.purpose_count is 1");
+  CHECK(rs == NULL);
+  n.purposes = purposes;
+  n.purpose_count = SIZE_MAX;
+  rs = (gdprkit_requests*)(void*)&g_dir;
+  CHECK_STATUS(GDPRKIT_INVALID_ARGUMENT, gdprkit_request_register_receive(&rs, reg, &n));
+  CHECK_HUGE("request.purpose_count");
+  CHECK(rs == NULL);
+  CHECK(requests_in(reg) == 0);
+  n.purpose_count = 1;
+  CHECK_OK(gdprkit_request_register_receive(&rs, reg, &n));
+  gdprkit_requests_free(rs);
+  CHECK(requests_in(reg) == 1);
+  gdprkit_request_register_free(reg);
+  remove(path);
+
+  /* A decision's purposes, and each purpose's dates. */
+  expect_decide_refused(policy, NULL, 1, "argument purposes is NULL but count is 1", __LINE__);
+  snprintf(want, sizeof want, "count%s, above the limit of 2147483647", g_huge);
+  expect_decide_refused(policy, p, SIZE_MAX, want, __LINE__);
+  p[0].purpose = "research-contact";
+  p[0].date_count = 1;
+  expect_decide_refused(policy, p, 1,
+                        "purposes[0].date_names is NULL but purposes[0].date_count is 1", __LINE__);
+  p[0].date_names = date_names;
+  expect_decide_refused(policy, p, 1, "purposes[0].dates is NULL but purposes[0].date_count is 1",
+                        __LINE__);
+  p[0].dates = dates;
+  p[0].date_count = SIZE_MAX;
+  snprintf(want, sizeof want, "purposes[0].date_count%s", g_huge);
+  expect_decide_refused(policy, p, 1, want, __LINE__);
+  p[0].date_count = 1;
+  {
+    gdprkit_decision* decision = NULL;
+    CHECK_OK(gdprkit_request_decide(&decision, policy, GDPRKIT_REQUEST_ERASURE, NULL, 0, 20600));
+    CHECK(gdprkit_decision_count(decision) == 0);
+    gdprkit_decision_free(decision);
+    CHECK_OK(gdprkit_request_decide(&decision, policy, GDPRKIT_REQUEST_ERASURE, p, 1, 20600));
+    CHECK(gdprkit_decision_count(decision) == 1);
+    gdprkit_decision_free(decision);
+  }
+  gdprkit_policy_free(policy);
+}
+
 int main(void) {
   const char* tmp = getenv("TMPDIR");
   snprintf(g_huge, sizeof g_huge, " is %zu", (size_t)SIZE_MAX);
@@ -630,6 +1021,8 @@ int main(void) {
   test_deletion_log();
   test_identifiers();
   test_vault();
+  test_consent_ledger();
+  test_requests();
   {
     char path[512];
     path_in_dir(path, sizeof path, "arrays.vault");
@@ -637,6 +1030,10 @@ int main(void) {
     path_in_dir(path, sizeof path, "arrays.vault-wal");
     remove(path);
     path_in_dir(path, sizeof path, "arrays.vault-shm");
+    remove(path);
+    path_in_dir(path, sizeof path, "consent.db");
+    remove(path);
+    path_in_dir(path, sizeof path, "requests.db");
     remove(path);
     rmdir(g_dir);
   }

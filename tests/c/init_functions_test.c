@@ -5,6 +5,7 @@
  * INVALID_ARGUMENT and write nothing; and a refused struct version names
  * both the macro and the function. */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "gdprkit.h"
@@ -239,6 +240,156 @@ static void vault_options(void) {
   }
 }
 
+static void scan_options(void) {
+  INIT_BOTH(gdprkit_scan_options, gdprkit_scan_options_init, GDPRKIT_SCAN_OPTIONS_INIT);
+  CHECK(fn.version == GDPRKIT_SCAN_OPTIONS_VERSION);
+  CHECK(fn.as_of == GDPRKIT_NO_DATE);
+  SAME(version);
+  SAME(kinds);
+  SAME(require_modulus11);
+  SAME(as_of);
+}
+
+static void consent_structs(void) {
+  {
+    INIT_BOTH(gdprkit_consent_options, gdprkit_consent_options_init, GDPRKIT_CONSENT_OPTIONS_INIT);
+    CHECK(fn.version == GDPRKIT_CONSENT_OPTIONS_VERSION);
+    CHECK(fn.sync == 1);
+    SAME(version);
+    SAME(key);
+    SAME(key_size);
+    SAME(sync);
+  }
+  {
+    INIT_BOTH(gdprkit_consent_check, gdprkit_consent_check_init, GDPRKIT_CONSENT_CHECK_INIT);
+    CHECK(fn.version == GDPRKIT_CONSENT_CHECK_VERSION);
+    CHECK(fn.first_broken_entry == -1);
+    SAME(version);
+    SAME(intact);
+    SAME(entries);
+    SAME(head);
+    SAME(first_broken_entry);
+    SAME(problem);
+    SAME(ledger_id);
+    SAME(keyed);
+  }
+  {
+    INIT_BOTH(gdprkit_consent_records, gdprkit_consent_records_init, GDPRKIT_CONSENT_RECORDS_INIT);
+    CHECK(fn.version == GDPRKIT_CONSENT_RECORDS_VERSION);
+    SAME(version);
+    SAME(count);
+    SAME(subjects);
+    SAME(purposes);
+    SAME(states);
+    SAME(at);
+    SAME(valid_until);
+    SAME(notice_versions);
+    SAME(notice_texts);
+    SAME(notice_digests);
+    SAME(channels);
+    SAME(recorded_by);
+    SAME(evidence);
+  }
+  {
+    INIT_BOTH(gdprkit_receipt_check, gdprkit_receipt_check_init, GDPRKIT_RECEIPT_CHECK_INIT);
+    CHECK(fn.version == GDPRKIT_RECEIPT_CHECK_VERSION);
+    CHECK(fn.valid_until == GDPRKIT_NO_DATE);
+    SAME(version);
+    SAME(valid);
+    SAME(signed_receipt);
+    SAME(problem);
+    SAME(ledger_id);
+    SAME(seq);
+    SAME(hash);
+    SAME(subject);
+    SAME(purpose);
+    SAME(state);
+    SAME(at);
+    SAME(valid_until);
+    SAME(notice_version);
+    SAME(notice_digest);
+    SAME(channel);
+    SAME(recorded_by);
+    SAME(evidence);
+  }
+}
+
+static void request_structs(void) {
+  {
+    INIT_BOTH(gdprkit_new_request, gdprkit_new_request_init, GDPRKIT_NEW_REQUEST_INIT);
+    CHECK(fn.version == GDPRKIT_NEW_REQUEST_VERSION);
+    CHECK(fn.received == GDPRKIT_NO_DATE);
+    SAME(version);
+    SAME(id);
+    SAME(kind);
+    SAME(subject);
+    SAME(purposes);
+    SAME(purpose_count);
+    SAME(received);
+    SAME(channel);
+    SAME(recorded_by);
+  }
+  {
+    INIT_BOTH(gdprkit_request, gdprkit_request_init, GDPRKIT_REQUEST_INIT);
+    CHECK(fn.version == GDPRKIT_REQUEST_VERSION);
+    CHECK(fn.received == GDPRKIT_NO_DATE && fn.due == GDPRKIT_NO_DATE);
+    CHECK(fn.closed_on == GDPRKIT_NO_DATE);
+    SAME(version);
+    SAME(id);
+    SAME(kind);
+    SAME(status);
+    SAME(subject);
+    SAME(purposes);
+    SAME(purpose_count);
+    SAME(received);
+    SAME(due);
+    SAME(extended);
+    SAME(extension_reason);
+    SAME(identity);
+    SAME(identity_method);
+    SAME(closed_on);
+    SAME(outcome);
+    SAME(channel);
+  }
+  {
+    INIT_BOTH(gdprkit_request_event, gdprkit_request_event_init, GDPRKIT_REQUEST_EVENT_INIT);
+    CHECK(fn.version == GDPRKIT_REQUEST_EVENT_VERSION);
+    CHECK(fn.on == GDPRKIT_NO_DATE);
+    SAME(version);
+    SAME(seq);
+    SAME(recorded_at);
+    SAME(request_id);
+    SAME(event);
+    SAME(on);
+    SAME(detail);
+    SAME(recorded_by);
+    SAME(hash);
+  }
+  {
+    INIT_BOTH(gdprkit_subject_purpose, gdprkit_subject_purpose_init, GDPRKIT_SUBJECT_PURPOSE_INIT);
+    CHECK(fn.version == GDPRKIT_SUBJECT_PURPOSE_VERSION);
+    SAME(version);
+    SAME(purpose);
+    SAME(date_names);
+    SAME(dates);
+    SAME(date_count);
+    SAME(on_hold);
+  }
+  {
+    INIT_BOTH(gdprkit_purpose_decision, gdprkit_purpose_decision_init,
+              GDPRKIT_PURPOSE_DECISION_INIT);
+    CHECK(fn.version == GDPRKIT_PURPOSE_DECISION_VERSION);
+    CHECK(fn.keep_until == GDPRKIT_NO_DATE);
+    SAME(version);
+    SAME(purpose);
+    SAME(action);
+    SAME(right);
+    SAME(reason);
+    SAME(keep_until);
+    SAME(retention_rule);
+  }
+}
+
 /* A struct whose version is refused: the message tells a C caller the macro
  * and an FFI caller the function. */
 static void refusals_name_the_init_function(void) {
@@ -278,6 +429,34 @@ static void refusals_name_the_init_function(void) {
       gdprkit_last_error(),
       "GDPRKIT_ID_OPTIONS_INIT, or gdprkit_id_options_init(&s, GDPRKIT_ID_OPTIONS_VERSION)");
   CHECK(column == NULL);
+
+  /* A struct in an array (a decision's purposes): the element's version. */
+  {
+    char path[512];
+    gdprkit_subject_purpose purposes[2];
+    gdprkit_decision* decision = NULL;
+    snprintf(path, sizeof path, "%s/policies/practio.textproto", GDPRKIT_EXAMPLES_DIR);
+    CHECK_OK(gdprkit_policy_load_file(&policy, path, GDPRKIT_FORMAT_AUTO));
+    CHECK_OK(gdprkit_subject_purpose_init(&purposes[0], GDPRKIT_SUBJECT_PURPOSE_VERSION));
+    purposes[0].purpose = "research-contact";
+    memset(&purposes[1], 0, sizeof purposes[1]); /* version 0: never set */
+    purposes[1].purpose = "research-contact";
+    CHECK_STATUS(
+        GDPRKIT_INVALID_ARGUMENT,
+        gdprkit_request_decide(&decision, policy, GDPRKIT_REQUEST_ERASURE, purposes, 2, 20500));
+    CHECK_CONTAINS(gdprkit_last_error(), "gdprkit_subject_purpose.version is 0");
+    CHECK_CONTAINS(gdprkit_last_error(),
+                   "GDPRKIT_SUBJECT_PURPOSE_INIT, or "
+                   "gdprkit_subject_purpose_init(&s, GDPRKIT_SUBJECT_PURPOSE_VERSION)");
+    CHECK(decision == NULL);
+    CHECK_OK(gdprkit_subject_purpose_init(&purposes[1], GDPRKIT_SUBJECT_PURPOSE_VERSION));
+    purposes[1].purpose = "research-contact";
+    CHECK_OK(
+        gdprkit_request_decide(&decision, policy, GDPRKIT_REQUEST_ERASURE, purposes, 2, 20500));
+    CHECK(gdprkit_decision_count(decision) == 2);
+    gdprkit_decision_free(decision);
+    gdprkit_policy_free(policy);
+  }
 }
 
 int main(void) {
@@ -285,6 +464,9 @@ int main(void) {
   retention_structs();
   suppression_options();
   vault_options();
+  scan_options();
+  consent_structs();
+  request_structs();
   refusals_name_the_init_function();
   return test_report("init_functions_test");
 }
