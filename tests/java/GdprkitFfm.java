@@ -5,9 +5,11 @@
 // It uses the declarations of FfiExample.java (the example docs/ffi.md shows, found beside this
 // file by the multi-file source launcher) and declares the few more it needs. Each check prints
 // "ok   <name>" or "FAIL <name>: <why>"; the exit status is 1 when any failed.
+import static java.lang.foreign.MemoryLayout.paddingLayout;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -18,6 +20,7 @@ import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -40,6 +43,58 @@ public class GdprkitFfm extends FfiExample {
   static final MethodHandle PSEUDONYMIZER_DOMAIN =
       function("gdprkit_pseudonymizer_domain", C_STRING, ADDRESS);
   static final MethodHandle FINDINGS_FREE = function("gdprkit_findings_free", null, ADDRESS);
+
+  // Consent and requests (gdprkit/c/consent.h): the layouts and functions of the consent flow.
+  static final Path PRACTIO = Path.of("examples", "policies", "practio.textproto");
+  static final int CONSENT_RECORDS_VERSION = 1;
+  static final StructLayout CONSENT_RECORDS = struct( // columns of `count` rows
+      "gdprkit_consent_records", JAVA_INT.withName("version"), paddingLayout(4),
+      SIZE_T.withName("count"), ADDRESS.withName("subjects"), ADDRESS.withName("purposes"),
+      ADDRESS.withName("states"), ADDRESS.withName("at"), ADDRESS.withName("valid_until"),
+      ADDRESS.withName("notice_versions"), ADDRESS.withName("notice_texts"),
+      ADDRESS.withName("notice_digests"), ADDRESS.withName("channels"),
+      ADDRESS.withName("recorded_by"), ADDRESS.withName("evidence"));
+  static final int CONSENT_CHECK_VERSION = 1;
+  static final StructLayout CONSENT_CHECK = struct("gdprkit_consent_check",
+      JAVA_INT.withName("version"), JAVA_INT.withName("intact"), JAVA_LONG.withName("entries"),
+      C_STRING.withName("head"), JAVA_LONG.withName("first_broken_entry"),
+      C_STRING.withName("problem"), C_STRING.withName("ledger_id"), JAVA_INT.withName("keyed"),
+      paddingLayout(4));
+  static final MethodHandle DATE_PARSE =
+      function("gdprkit_date_parse", JAVA_INT, ADDRESS, ADDRESS);
+  static final MethodHandle DATE_FORMAT =
+      function("gdprkit_date_format", JAVA_INT, ADDRESS, SIZE_T, JAVA_INT);
+  static final MethodHandle CONSENT_STATE_NAME =
+      function("gdprkit_consent_state_name", C_STRING, JAVA_INT);
+  static final MethodHandle CONSENT_STATE_PARSE =
+      function("gdprkit_consent_state_parse", JAVA_INT, ADDRESS, ADDRESS);
+  static final MethodHandle CONSENT_RECORDS_INIT =
+      function("gdprkit_consent_records_init", JAVA_INT, ADDRESS, JAVA_INT);
+  static final MethodHandle CONSENT_CHECK_INIT =
+      function("gdprkit_consent_check_init", JAVA_INT, ADDRESS, JAVA_INT);
+  static final MethodHandle CONSENT_LEDGER_CREATE = function(
+      "gdprkit_consent_ledger_create", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
+  static final MethodHandle CONSENT_LEDGER_FREE =
+      function("gdprkit_consent_ledger_free", null, ADDRESS);
+  static final MethodHandle CONSENT_LEDGER_ENTRIES =
+      function("gdprkit_consent_ledger_entries", JAVA_LONG, ADDRESS);
+  static final MethodHandle CONSENT_LEDGER_RECORD =
+      function("gdprkit_consent_ledger_record", JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
+  static final MethodHandle CONSENT_LEDGER_STATES = function("gdprkit_consent_ledger_states",
+      JAVA_INT, ADDRESS, ADDRESS, ADDRESS, SIZE_T, ADDRESS, JAVA_INT);
+  static final MethodHandle CONSENT_LEDGER_WITHDRAWALS =
+      function("gdprkit_consent_ledger_withdrawals", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS,
+          ADDRESS, JAVA_LONG);
+  static final MethodHandle CONSENT_WITHDRAWALS_FREE =
+      function("gdprkit_consent_withdrawals_free", null, ADDRESS, ADDRESS);
+  static final MethodHandle CONSENT_LEDGER_VERIFY =
+      function("gdprkit_consent_ledger_verify", JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
+  static final MethodHandle CONSENT_VERIFICATION_GET =
+      function("gdprkit_consent_verification_get", JAVA_INT, ADDRESS, ADDRESS);
+  static final MethodHandle CONSENT_VERIFICATION_FREE =
+      function("gdprkit_consent_verification_free", null, ADDRESS);
+  static final MethodHandle REQUEST_DEADLINE =
+      function("gdprkit_request_deadline", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
 
   interface Check {
     void run(Arena arena) throws Throwable;
@@ -159,6 +214,18 @@ public class GdprkitFfm extends FfiExample {
         Arrays.toString(new int[] {0, 1, 1, 0, Integer.MIN_VALUE}), "id_options fields");
     requireEqual(batch.get(JAVA_INT, offset(BATCH_OPTIONS, "errors")), 0, "errors (RAISE)");
     require(isNull(batch.get(ADDRESS, offset(BATCH_OPTIONS, "progress"))), "progress is NULL");
+
+    MemorySegment records =
+        initialised(arena, CONSENT_RECORDS, CONSENT_RECORDS_INIT, CONSENT_RECORDS_VERSION);
+    requireEqual(CONSENT_RECORDS.byteSize(), 104L, "sizeof(gdprkit_consent_records)");
+    requireEqual(records.get(SIZE_T, offset(CONSENT_RECORDS, "count")), 0L, "records.count");
+    require(isNull(records.get(ADDRESS, offset(CONSENT_RECORDS, "evidence"))), "evidence is NULL");
+    MemorySegment check =
+        initialised(arena, CONSENT_CHECK, CONSENT_CHECK_INIT, CONSENT_CHECK_VERSION);
+    requireEqual(CONSENT_CHECK.byteSize(), 56L, "sizeof(gdprkit_consent_check)");
+    requireEqual(check.get(JAVA_LONG, offset(CONSENT_CHECK, "first_broken_entry")), -1L,
+        "first_broken_entry");
+    requireEqual(check.get(JAVA_INT, offset(CONSENT_CHECK, "keyed")), 0, "keyed");
   }
 
   /**
@@ -268,7 +335,8 @@ public class GdprkitFfm extends FfiExample {
     }
     // Every free function accepts NULL.
     for (MethodHandle free : List.of(POLICY_FREE, RIGHTS_FREE, FINDINGS_FREE, VAULT_CLOSE,
-             ID_COLUMN_FREE, PSEUDONYMIZER_FREE, SECRET_FREE)) {
+             ID_COLUMN_FREE, PSEUDONYMIZER_FREE, SECRET_FREE, CONSENT_LEDGER_FREE,
+             CONSENT_VERIFICATION_FREE)) {
       free.invokeExact(MemorySegment.NULL);
     }
   }
@@ -380,6 +448,150 @@ public class GdprkitFfm extends FfiExample {
     }
   }
 
+  // A vault token ("tk_" and 32 base32 characters), as the C tests build one; never a CPR number.
+  static final String SUBJECT = "tk_" + "abcdefghijklmnopqrstuvwxyz234567";
+  static final long GIVEN_AT = 1767607200L; // 2026-01-05T10:00:00Z
+  static final long WITHDRAWN_AT = 1772442000L; // 2026-03-02T09:00:00Z
+
+  static int day(Arena arena, String text) throws Throwable {
+    MemorySegment out = arena.allocate(JAVA_INT);
+    expect((int) DATE_PARSE.invokeExact(out, arena.allocateFrom(text)), OK);
+    return out.get(JAVA_INT, 0);
+  }
+
+  static String dateText(Arena arena, int day) throws Throwable {
+    MemorySegment text = arena.allocate(16); // GDPRKIT_DATE_TEXT_SIZE
+    expect((int) DATE_FORMAT.invokeExact(text, text.byteSize(), day), OK);
+    return text.getString(0);
+  }
+
+  static int stateCode(Arena arena, String name) throws Throwable {
+    MemorySegment out = arena.allocate(JAVA_INT);
+    expect((int) CONSENT_STATE_PARSE.invokeExact(arena.allocateFrom(name), out), OK);
+    return out.get(JAVA_INT, 0);
+  }
+
+  /**
+   * Practio's research-contact consent from Java: a ledger, a "given" and a "withdrawn" record
+   * as columns, the subject's state as of two days, the withdrawals, the chain verified, a typo
+   * in the purpose refused; and a request's deadline, plain and extended.
+   */
+  static void checkConsentGivenWithdrawnAndARequestDeadline(Arena arena) throws Throwable {
+    MemorySegment out = staleOut(arena);
+    expect((int) POLICY_LOAD_FILE.invokeExact(out, arena.allocateFrom(PRACTIO.toString()), 0), OK);
+    MemorySegment policy = out.get(ADDRESS, 0);
+    Path folder = Files.createTempDirectory("gdprkit-ffm-consent");
+    MemorySegment ledger = MemorySegment.NULL;
+    try {
+      Path file = folder.resolve("consent.db");
+      expect((int) CONSENT_LEDGER_CREATE.invokeExact(
+                 out, arena.allocateFrom(file.toString()), policy, MemorySegment.NULL),
+          OK);
+      ledger = out.get(ADDRESS, 0);
+      requireEqual(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)),
+          "rw-------", "the ledger's file mode");
+
+      // Two records as columns (the state codes asked of the library by name).
+      int rows = 2;
+      MemorySegment records = arena.allocate(CONSENT_RECORDS);
+      expect((int) CONSENT_RECORDS_INIT.invokeExact(records, CONSENT_RECORDS_VERSION), OK);
+      MemorySegment states = arena.allocate(JAVA_BYTE, rows);
+      states.set(JAVA_BYTE, 0, (byte) stateCode(arena, "given"));
+      states.set(JAVA_BYTE, 1, (byte) stateCode(arena, "withdrawn"));
+      Map<String, MemorySegment> columns = new LinkedHashMap<>();
+      columns.put("subjects", strings(arena, List.of(SUBJECT, SUBJECT)));
+      columns.put("purposes", strings(arena, List.of("research-contact", "research-contact")));
+      columns.put("states", states);
+      columns.put("at", arena.allocateFrom(JAVA_LONG, GIVEN_AT, WITHDRAWN_AT));
+      columns.put("notice_versions", strings(arena, List.of("research-v3", "research-v3")));
+      String notice = "Du kan til enhver tid trække dit samtykke tilbage.";
+      columns.put("notice_texts", strings(arena, List.of(notice, notice)));
+      columns.put("channels", strings(arena, List.of("web", "web")));
+      columns.put("recorded_by", strings(arena, List.of("java-ffm", "java-ffm")));
+      records.set(SIZE_T, offset(CONSENT_RECORDS, "count"), (long) rows);
+      for (Map.Entry<String, MemorySegment> column : columns.entrySet()) {
+        records.set(ADDRESS, offset(CONSENT_RECORDS, column.getKey()), column.getValue());
+      }
+      MemorySegment appended = arena.allocate(JAVA_LONG);
+      expect((int) CONSENT_LEDGER_RECORD.invokeExact(appended, ledger, records), OK);
+      requireEqual(appended.get(JAVA_LONG, 0), 2L, "records appended");
+      requireEqual((long) CONSENT_LEDGER_ENTRIES.invokeExact(ledger), 2L, "entries");
+
+      // The subject's state as of two days: a column in, a column of codes out.
+      MemorySegment subjects = strings(arena, List.of(SUBJECT));
+      MemorySegment purpose = arena.allocateFrom("research-contact");
+      MemorySegment codes = arena.allocate(JAVA_BYTE, 1);
+      List<String> seen = new ArrayList<>();
+      for (String on : List.of("2026-02-01", "2026-03-02")) {
+        expect((int) CONSENT_LEDGER_STATES.invokeExact(
+                   codes, ledger, subjects, 1L, purpose, day(arena, on)),
+            OK);
+        int code = Byte.toUnsignedInt(codes.get(JAVA_BYTE, 0));
+        seen.add(((MemorySegment) CONSENT_STATE_NAME.invokeExact(code)).getString(0));
+      }
+      requireEqual(seen, List.of("given", "withdrawn"), "states on 2026-02-01 and 2026-03-02");
+
+      // The withdrawals (a sweep's consent_withdrawn): arrays the caller gives back.
+      MemorySegment names = staleOut(arena);
+      MemorySegment days = staleOut(arena);
+      MemorySegment count = arena.allocate(SIZE_T);
+      expect((int) CONSENT_LEDGER_WITHDRAWALS.invokeExact(
+                 names, days, count, ledger, purpose, WITHDRAWN_AT + 60),
+          OK);
+      long n = count.get(SIZE_T, 0);
+      MemorySegment subjectArray = names.get(ADDRESS, 0).reinterpret((n + 1) * ADDRESS.byteSize());
+      MemorySegment dayArray = days.get(ADDRESS, 0).reinterpret(n * JAVA_INT.byteSize());
+      try {
+        requireEqual(n, 1L, "withdrawals");
+        requireEqual(subjectArray.getAtIndex(C_STRING, 0).getString(0), SUBJECT, "who withdrew");
+        require(isNull(subjectArray.getAtIndex(ADDRESS, 1)), "the subjects end with NULL");
+        requireEqual(dateText(arena, dayArray.getAtIndex(JAVA_INT, 0)), "2026-03-02", "when");
+      } finally {
+        CONSENT_WITHDRAWALS_FREE.invokeExact(names.get(ADDRESS, 0), days.get(ADDRESS, 0));
+      }
+
+      // The chain verifies.
+      expect((int) CONSENT_LEDGER_VERIFY.invokeExact(out, ledger, MemorySegment.NULL), OK);
+      MemorySegment verification = out.get(ADDRESS, 0);
+      try {
+        MemorySegment check = arena.allocate(CONSENT_CHECK);
+        expect((int) CONSENT_CHECK_INIT.invokeExact(check, CONSENT_CHECK_VERSION), OK);
+        expect((int) CONSENT_VERIFICATION_GET.invokeExact(check, verification), OK);
+        requireEqual(check.get(JAVA_INT, offset(CONSENT_CHECK, "intact")), 1, "intact");
+        requireEqual(check.get(JAVA_LONG, offset(CONSENT_CHECK, "entries")), 2L, "verified");
+        require(check.get(C_STRING, offset(CONSENT_CHECK, "head")).getString(0).matches(
+                    "[0-9a-f]{64}"),
+            "the head is 64 hex digits");
+      } finally {
+        CONSENT_VERIFICATION_FREE.invokeExact(verification);
+      }
+
+      // A purpose with a typo: NOT_FOUND naming the nearest id, and nothing written.
+      codes.set(JAVA_BYTE, 0, (byte) 0x6E);
+      expect((int) CONSENT_LEDGER_STATES.invokeExact(codes, ledger, subjects, 1L,
+                 arena.allocateFrom("research-contakt"), day(arena, "2026-03-02")),
+          NOT_FOUND);
+      String message = lastError();
+      require(message.startsWith("gdprkit_consent_ledger_states: ")
+              && message.contains("\"research-contact\"") && !message.contains(SUBJECT),
+          message);
+      requireEqual(codes.get(JAVA_BYTE, 0), (byte) 0x6E, "a refused call wrote out_states");
+    } finally {
+      CONSENT_LEDGER_FREE.invokeExact(ledger);
+      POLICY_FREE.invokeExact(policy);
+      deleteFolder(folder);
+    }
+
+    // The Art. 12(3) deadline of a request received 2026-01-31, by the month-end rule.
+    MemorySegment due = arena.allocate(JAVA_INT);
+    int received = day(arena, "2026-01-31");
+    expect((int) REQUEST_DEADLINE.invokeExact(due, received, 0), OK);
+    requireEqual(dateText(arena, due.get(JAVA_INT, 0)), "2026-02-28", "deadline");
+    expect((int) REQUEST_DEADLINE.invokeExact(due, received, 1), OK);
+    requireEqual(dateText(arena, due.get(JAVA_INT, 0)), "2026-04-30", "extended deadline");
+    expect((int) REQUEST_DEADLINE.invokeExact(MemorySegment.NULL, received, 0), INVALID_ARGUMENT);
+  }
+
   /**
    * docs/ffi.md shows FfiExample.java as it is, and the example prints what the page says it
    * prints (up to the pseudonyms, which change with every key, and the lines left out as "...").
@@ -447,6 +659,8 @@ public class GdprkitFfm extends FfiExample {
         GdprkitFfm::checkErrorsReachJavaWithTheirStatusAndMessage);
     checks.put("pseudonymise_a_column_with_an_exported_key",
         GdprkitFfm::checkPseudonymiseAColumnWithAnExportedKey);
+    checks.put("consent_given_withdrawn_and_a_request_deadline",
+        GdprkitFfm::checkConsentGivenWithdrawnAndARequestDeadline);
     checks.put(
         "the_ffi_doc_example_runs_as_written", GdprkitFfm::checkTheFfiDocExampleRunsAsWritten);
 

@@ -22,11 +22,23 @@ import re
 import subprocess
 import sys
 import tempfile
-from ctypes import POINTER, byref, c_char_p, c_int, c_int32, c_int64, c_size_t, c_uint, c_void_p
-from typing import Callable, Dict, List
+from ctypes import (
+    POINTER,
+    byref,
+    c_char_p,
+    c_int,
+    c_int32,
+    c_int64,
+    c_size_t,
+    c_uint,
+    c_uint8,
+    c_void_p,
+)
+from typing import Any, Callable, Dict, List
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 POLICY = REPO / "examples" / "policies" / "kontakt_laege.textproto"
+PRACTIO = REPO / "examples" / "policies" / "practio.textproto"
 OK, INVALID_ARGUMENT, NOT_FOUND = 0, 3, 5
 
 
@@ -70,6 +82,25 @@ class BatchOptions(ctypes.Structure):
     _fields_ = [("version", c_uint), ("id_options", IdOptions), ("skip_invalid", c_int),
         ("key_version", c_uint), ("errors", c_int), ("progress", ProgressFn),
         ("progress_context", c_void_p)]
+
+
+Texts = POINTER(c_char_p)
+
+
+class ConsentRecords(ctypes.Structure):
+    VERSION = 1  # GDPRKIT_CONSENT_RECORDS_VERSION: the layout below (columns of `count` rows)
+    _fields_ = [("version", c_uint), ("count", c_size_t), ("subjects", Texts),
+        ("purposes", Texts), ("states", POINTER(c_uint8)), ("at", POINTER(c_int64)),
+        ("valid_until", POINTER(c_int32)), ("notice_versions", Texts), ("notice_texts", Texts),
+        ("notice_digests", Texts), ("channels", Texts), ("recorded_by", Texts),
+        ("evidence", Texts)]
+
+
+class ConsentCheck(ctypes.Structure):
+    VERSION = 1  # GDPRKIT_CONSENT_CHECK_VERSION: the layout below
+    _fields_ = [("version", c_uint), ("intact", c_int), ("entries", c_int64), ("head", c_char_p),
+        ("first_broken_entry", c_int64), ("problem", c_char_p), ("ledger_id", c_char_p),
+        ("keyed", c_int)]
 
 
 Handle = POINTER(c_void_p)
@@ -121,6 +152,33 @@ def load() -> ctypes.CDLL:
         "gdprkit_id_column_count": ([c_void_p], c_size_t),
         "gdprkit_id_column_values": ([c_void_p], POINTER(c_char_p)),
         "gdprkit_id_column_free": ([c_void_p], None),
+        "gdprkit_date_parse": ([POINTER(c_int32), c_char_p], c_int),
+        "gdprkit_date_format": ([c_char_p, c_size_t, c_int32], c_int),
+        "gdprkit_consent_state_name": ([c_int], c_char_p),
+        "gdprkit_consent_state_parse": ([c_char_p, POINTER(c_int)], c_int),
+        "gdprkit_consent_records_init": ([POINTER(ConsentRecords), c_uint], c_int),
+        "gdprkit_consent_check_init": ([POINTER(ConsentCheck), c_uint], c_int),
+        "gdprkit_consent_ledger_create": ([Handle, c_char_p, c_void_p, c_void_p], c_int),
+        "gdprkit_consent_ledger_free": ([c_void_p], None),
+        "gdprkit_consent_ledger_entries": ([c_void_p], c_int64),
+        "gdprkit_consent_ledger_record": (
+            [POINTER(c_int64), c_void_p, POINTER(ConsentRecords)],
+            c_int,
+        ),
+        "gdprkit_consent_ledger_states": (
+            [POINTER(c_uint8), c_void_p, Texts, c_size_t, c_char_p, c_int32],
+            c_int,
+        ),
+        "gdprkit_consent_ledger_withdrawals": (
+            [POINTER(POINTER(c_char_p)), POINTER(POINTER(c_int32)), POINTER(c_size_t), c_void_p,
+             c_char_p, c_int64],
+            c_int,
+        ),
+        "gdprkit_consent_withdrawals_free": ([POINTER(c_char_p), POINTER(c_int32)], None),
+        "gdprkit_consent_ledger_verify": ([Handle, c_void_p, c_char_p], c_int),
+        "gdprkit_consent_verification_get": ([POINTER(ConsentCheck), c_void_p], c_int),
+        "gdprkit_consent_verification_free": ([c_void_p], None),
+        "gdprkit_request_deadline": ([POINTER(c_int32), c_int32, c_int], c_int),
     }
     for name, (argtypes, restype) in protos.items():
         fn = getattr(lib, name)
@@ -293,6 +351,124 @@ def check_pseudonymise_a_column_with_an_exported_key() -> None:
     assert re.fullmatch(r"ps1_[a-z2-7]{26}", out[0]) and out[1] == "" and out[2] != out[0]
     assert [lib.gdprkit_id_problem_code(p).decode() for p in problems] == [
         "ok", "bad_character", "ok"]
+
+
+SUBJECT = b"tk_" + b"abcdefghijklmnopqrstuvwxyz234567"  # a vault token: "tk_" + 32 base32
+GIVEN_AT, WITHDRAWN_AT = 1767607200, 1772442000  # 2026-01-05T10:00Z, 2026-03-02T09:00Z
+
+
+def day(lib: ctypes.CDLL, text: bytes) -> int:
+    out = c_int32()
+    expect(lib, lib.gdprkit_date_parse(byref(out), text))
+    return out.value
+
+
+def date_text(lib: ctypes.CDLL, number: int) -> str:
+    text = ctypes.create_string_buffer(16)  # GDPRKIT_DATE_TEXT_SIZE
+    expect(lib, lib.gdprkit_date_format(text, len(text), number))
+    return text.value.decode()
+
+
+def texts(values: List[bytes]) -> ctypes.Array[c_char_p]:
+    return (c_char_p * len(values))(*values)
+
+
+def check_consent_given_withdrawn_and_a_request_deadline() -> None:
+    lib = load()
+    policy, ledger = c_void_p(), c_void_p()
+    expect(lib, lib.gdprkit_policy_load_file(byref(policy), str(PRACTIO).encode(), 0))
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            path = os.path.join(folder, "consent.db").encode()
+            expect(lib, lib.gdprkit_consent_ledger_create(byref(ledger), path, policy, None))
+            assert os.stat(path).st_mode & 0o777 == 0o600
+
+            # Two records as columns: given, then withdrawn, for one subject. The state codes
+            # come from the library's names, not from copied numbers.
+            given, withdrawn = c_int(), c_int()
+            expect(lib, lib.gdprkit_consent_state_parse(b"given", byref(given)))
+            expect(lib, lib.gdprkit_consent_state_parse(b"withdrawn", byref(withdrawn)))
+            rows = 2
+            records = ConsentRecords()
+            expect(lib, lib.gdprkit_consent_records_init(byref(records), records.VERSION))
+            assert records.count == 0 and not records.subjects  # the macro's values
+            columns: Dict[str, ctypes.Array[Any]] = {  # alive as long as the call runs
+                "subjects": texts([SUBJECT] * rows),
+                "purposes": texts([b"research-contact"] * rows),
+                "states": (c_uint8 * rows)(given.value, withdrawn.value),
+                "at": (c_int64 * rows)(GIVEN_AT, WITHDRAWN_AT),
+                "notice_versions": texts([b"research-v3"] * rows),
+                "notice_texts": texts(
+                    ["Du kan til enhver tid trække dit samtykke tilbage.".encode()] * rows),
+                "channels": texts([b"web"] * rows),
+                "recorded_by": texts([b"test_ctypes"] * rows),
+            }
+            records.count = rows
+            for name, column in columns.items():
+                setattr(records, name, ctypes.cast(column, type(getattr(records, name))))
+            appended = c_int64(-1)
+            expect(lib, lib.gdprkit_consent_ledger_record(byref(appended), ledger,
+                                                          byref(records)))
+            assert appended.value == 2 and lib.gdprkit_consent_ledger_entries(ledger) == 2
+
+            # The subject's state as of two days: a column in, a column of codes out.
+            subjects = texts([SUBJECT])
+            states = (c_uint8 * 1)()
+            seen = []
+            for on in (b"2026-02-01", b"2026-03-02"):
+                expect(lib, lib.gdprkit_consent_ledger_states(
+                    states, ledger, subjects, 1, b"research-contact", day(lib, on)))
+                seen.append(lib.gdprkit_consent_state_name(states[0]).decode())
+            assert seen == ["given", "withdrawn"], seen
+
+            # The withdrawals, as a sweep's consent_withdrawn: arrays the caller gives back.
+            names, days, count = POINTER(c_char_p)(), POINTER(c_int32)(), c_size_t(99)
+            expect(lib, lib.gdprkit_consent_ledger_withdrawals(
+                byref(names), byref(days), byref(count), ledger, b"research-contact",
+                WITHDRAWN_AT + 60))
+            try:
+                assert count.value == 1 and names[0] == SUBJECT and names[1] is None
+                assert date_text(lib, days[0]) == "2026-03-02"
+            finally:
+                lib.gdprkit_consent_withdrawals_free(names, days)
+
+            # The chain verifies.
+            verification = c_void_p()
+            expect(lib, lib.gdprkit_consent_ledger_verify(byref(verification), ledger, None))
+            try:
+                check = ConsentCheck()
+                expect(lib, lib.gdprkit_consent_check_init(byref(check), check.VERSION))
+                assert check.first_broken_entry == -1  # the macro's value
+                expect(lib, lib.gdprkit_consent_verification_get(byref(check), verification))
+                assert check.intact == 1 and check.entries == 2 and check.problem == b""
+                assert re.fullmatch(r"[0-9a-f]{64}", check.head.decode())
+            finally:
+                lib.gdprkit_consent_verification_free(verification)
+
+            # A purpose with a typo: NOT_FOUND naming the nearest id; nothing written.
+            states[0] = 0xEE
+            expect(lib, lib.gdprkit_consent_ledger_states(
+                states, ledger, subjects, 1, b"research-contakt", day(lib, b"2026-03-02")),
+                NOT_FOUND)
+            message = last_error(lib)
+            assert message.startswith("gdprkit_consent_ledger_states: ") and (
+                '"research-contact"' in message), message
+            assert SUBJECT.decode() not in message and states[0] == 0xEE
+        finally:
+            lib.gdprkit_consent_ledger_free(ledger)
+            lib.gdprkit_policy_free(policy)
+
+    # The Art. 12(3) deadline of a request received 2026-01-31, by the month-end rule.
+    due = c_int32()
+    received = day(lib, b"2026-01-31")
+    expect(lib, lib.gdprkit_request_deadline(byref(due), received, 0))
+    assert date_text(lib, due.value) == "2026-02-28"
+    expect(lib, lib.gdprkit_request_deadline(byref(due), received, 1))
+    assert date_text(lib, due.value) == "2026-04-30"
+    expect(lib, lib.gdprkit_request_deadline(None, received, 0), INVALID_ARGUMENT)
+    for free in ("consent_ledger", "consent_verification"):
+        getattr(lib, f"gdprkit_{free}_free")(None)  # accept NULL
+    lib.gdprkit_consent_withdrawals_free(None, None)
 
 
 def check_the_ffi_doc_example_runs_as_written() -> None:
