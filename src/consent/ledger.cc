@@ -423,8 +423,9 @@ absl::StatusOr<std::vector<ConsentEntry>> ConsentLedger::Impl::RecordImpl(
   std::vector<internal::StoreEntryIn> batch;
   batch.reserve(records.size());
   absl::flat_hash_map<std::string, absl::Status> purposes;
-  // digest -> (version, text)
-  absl::flat_hash_map<std::string, std::pair<std::string_view, std::string_view>> notices;
+  // digest -> (version, text). The version is copied: `rec` may point at
+  // this iteration's checked copy, which does not outlive the loop.
+  absl::flat_hash_map<std::string, std::pair<std::string, std::string_view>> notices;
   for (std::size_t i = 0; i < records.size(); ++i) {
     const ConsentRecord& r = records[i];
     ConsentRecord checked_copy;
@@ -460,7 +461,7 @@ absl::StatusOr<std::vector<ConsentEntry>> ConsentLedger::Impl::RecordImpl(
             absl::StrCat("record ", i, ": valid_until is before the day the consent was given"));
       }
     }
-    if (!texts.empty()) notices.try_emplace(digest, rec->notice_version, texts[i]);
+    if (!texts.empty()) notices.try_emplace(digest, std::string(rec->notice_version), texts[i]);
     batch.push_back(internal::StoreEntryIn{std::string(consent_internal::kConsentEntryKind),
                                            consent_internal::ConsentBody(*rec), rec->subject,
                                            rec->evidence, 0});

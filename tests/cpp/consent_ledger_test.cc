@@ -87,6 +87,23 @@ void Tamper(const std::string& path, const std::string& sql) {
   sqlite3_close(db);
 }
 
+// The notices table's versions, in order.
+std::vector<std::string> NoticeVersions(const std::string& path) {
+  std::vector<std::string> out;
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) return out;
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db, "SELECT version FROM notices ORDER BY version", -1, &st, nullptr) ==
+      SQLITE_OK) {
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
+    }
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return out;
+}
+
 ConsentState One(const ConsentLedger& l, const std::string& s, std::int64_t at,
                  std::string_view purpose = "research-contact") {
   std::vector<std::string_view> v = {s};
@@ -253,6 +270,10 @@ TEST(ConsentLedger, NoticesAreStoredWithTheRecords) {
   EXPECT_EQ(l->Record({r}, texts).status().code(), absl::StatusCode::kInvalidArgument);
   ASSERT_TRUE(l->StoreNotice("v4", "Ny tekst").ok());
   EXPECT_EQ(*l->Notice(NoticeDigest("Ny tekst")), "Ny tekst");
+  // Each notice is stored under the version of the record that showed it
+  // (a regression: the version was read from a copy that had gone out of scope).
+  EXPECT_EQ(NoticeVersions(l->path()),
+            (std::vector<std::string>{r.notice_version, std::string("v4")}));
 }
 
 class Tampering : public ::testing::TestWithParam<const char*> {};
