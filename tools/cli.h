@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -20,6 +21,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "gdprkit/common.h"
+#include "gdprkit/consent.h"
 #include "gdprkit/policy.h"
 
 namespace gdprkit::cli {
@@ -371,6 +373,15 @@ class KeyFile {
  private:
   std::string key_;
 };
+
+// `gdprkit consent verify` / `gdprkit request verify` (consent_commands.cc):
+// prints the verification of the store at inv.operands[0] (text or JSON, its
+// id under `json_id_key`; the text names the id when text_names_id) and
+// returns the exit code. `opened` is the status of opening the store, which
+// verifies the whole chain: DataLoss there is the finding "broken".
+int PrintStoreVerification(const Invocation& inv, const absl::Status& opened,
+                           const std::function<absl::StatusOr<ConsentVerification>()>& verify,
+                           std::string_view json_id_key, bool text_names_id);
 
 }  // namespace gdprkit::cli
 

@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <ctime>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -363,35 +364,10 @@ int RunWithdrawals(const Invocation& inv) {
 // ---------------------------------------------------------------------------
 
 int RunVerify(const Invocation& inv) {
-  const std::string& path = inv.operands.front();
   absl::StatusOr<std::unique_ptr<ConsentLedger>> ledger = LedgerArg(inv);
-  if (!ledger.ok() && ledger.status().code() == absl::StatusCode::kDataLoss) {
-    // Opening verifies the whole chain: a broken one is the finding, named by the core.
-    Output out;
-    out.Cat(Plain(path), ": broken: ", Plain(MessageOf(ledger.status())), "\n");
-    return Flush(&out) ? kExitFindings : kExitUsage;
-  }
-  if (!ledger.ok()) return Fail(ledger.status());
-  absl::StatusOr<ConsentVerification> v = (*ledger)->Verify(inv.Get("--expected-head"));
-  if (!v.ok()) return Fail(v.status());
-  Output out;
-  if (inv.OutputFormat() == Format::kJson) {
-    out.Cat("{\"file\": ", JsonString(path), ", \"intact\": ", JsonBool(v->intact),
-            ", \"entries\": ", v->entries, ", \"head\": ", JsonString(v->head),
-            ", \"first_broken_entry\": ", v->first_broken_entry,
-            ", \"problem\": ", JsonString(v->problem),
-            ", \"ledger_id\": ", JsonString(v->ledger_id), ", \"keyed\": ", JsonBool(v->keyed),
-            "}\n");
-  } else if (v->intact) {
-    out.Cat(Plain(path), ": intact: ", v->entries, v->entries == 1 ? " entry, " : " entries, ",
-            v->keyed ? "keyed" : "plain", " chain, ledger ", v->ledger_id, "\nhead ", v->head,
-            "\n");
-  } else {
-    out.Cat(Plain(path), ": broken at entry ", v->first_broken_entry, ": ", Plain(v->problem), "\n",
-            v->entries, " entries verified before it; last good head ", v->head, "\n");
-  }
-  if (!Flush(&out)) return kExitUsage;
-  return v->intact ? kExitOk : kExitFindings;
+  return PrintStoreVerification(
+      inv, ledger.status(), [&] { return (*ledger)->Verify(inv.Get("--expected-head")); },
+      "ledger_id", /*text_names_id=*/true);
 }
 
 int RunReceipt(const Invocation& inv) {
@@ -447,6 +423,39 @@ OptionSpec JsonOption() {
 }
 
 }  // namespace
+
+int PrintStoreVerification(const Invocation& inv, const absl::Status& opened,
+                           const std::function<absl::StatusOr<ConsentVerification>()>& verify,
+                           std::string_view json_id_key, bool text_names_id) {
+  const std::string& path = inv.operands.front();
+  if (opened.code() == absl::StatusCode::kDataLoss) {
+    // Opening verifies the whole chain: a broken one is the finding, named by the core.
+    Output out;
+    out.Cat(Plain(path), ": broken: ", Plain(MessageOf(opened)), "\n");
+    return Flush(&out) ? kExitFindings : kExitUsage;
+  }
+  if (!opened.ok()) return Fail(opened);
+  absl::StatusOr<ConsentVerification> v = verify();
+  if (!v.ok()) return Fail(v.status());
+  Output out;
+  if (inv.OutputFormat() == Format::kJson) {
+    out.Cat("{\"file\": ", JsonString(path), ", \"intact\": ", JsonBool(v->intact),
+            ", \"entries\": ", v->entries, ", \"head\": ", JsonString(v->head),
+            ", \"first_broken_entry\": ", v->first_broken_entry,
+            ", \"problem\": ", JsonString(v->problem), ", \"", json_id_key,
+            "\": ", JsonString(v->ledger_id), ", \"keyed\": ", JsonBool(v->keyed), "}\n");
+  } else if (v->intact) {
+    out.Cat(Plain(path), ": intact: ", v->entries, v->entries == 1 ? " entry, " : " entries, ",
+            v->keyed ? "keyed" : "plain", " chain",
+            text_names_id ? Str(", ledger ", v->ledger_id) : std::string(), "\nhead ", v->head,
+            "\n");
+  } else {
+    out.Cat(Plain(path), ": broken at entry ", v->first_broken_entry, ": ", Plain(v->problem), "\n",
+            v->entries, " entries verified before it; last good head ", v->head, "\n");
+  }
+  if (!Flush(&out)) return kExitUsage;
+  return v->intact ? kExitOk : kExitFindings;
+}
 
 std::vector<Command> ConsentCommands() {
   std::vector<OptionSpec> record = {

@@ -332,32 +332,9 @@ int RunOverdue(const Invocation& inv) {
 
 int RunVerify(const Invocation& inv) {
   absl::StatusOr<std::unique_ptr<RequestRegister>> reg = RegisterArg(inv);
-  const std::string& path = inv.operands.front();
-  if (!reg.ok() && reg.status().code() == absl::StatusCode::kDataLoss) {
-    // Opening verifies the chain: a broken one is the finding.
-    Output out;
-    out.Cat(Plain(path), ": broken: ", Plain(MessageOf(reg.status())), "\n");
-    return Flush(&out) ? kExitFindings : kExitUsage;
-  }
-  if (!reg.ok()) return Fail(reg.status());
-  absl::StatusOr<ConsentVerification> v = (*reg)->Verify(inv.Get("--expected-head"));
-  if (!v.ok()) return Fail(v.status());
-  Output out;
-  if (inv.OutputFormat() == Format::kJson) {
-    out.Cat("{\"file\": ", JsonString(path), ", \"intact\": ", JsonBool(v->intact),
-            ", \"entries\": ", v->entries, ", \"head\": ", JsonString(v->head),
-            ", \"first_broken_entry\": ", v->first_broken_entry,
-            ", \"problem\": ", JsonString(v->problem), ", \"id\": ", JsonString(v->ledger_id),
-            ", \"keyed\": ", JsonBool(v->keyed), "}\n");
-  } else if (v->intact) {
-    out.Cat(Plain(path), ": intact: ", v->entries, v->entries == 1 ? " entry, " : " entries, ",
-            v->keyed ? "keyed" : "plain", " chain\nhead ", v->head, "\n");
-  } else {
-    out.Cat(Plain(path), ": broken at entry ", v->first_broken_entry, ": ", Plain(v->problem), "\n",
-            v->entries, " entries verified before it; last good head ", v->head, "\n");
-  }
-  if (!Flush(&out)) return kExitUsage;
-  return v->intact ? kExitOk : kExitFindings;
+  return PrintStoreVerification(
+      inv, reg.status(), [&] { return (*reg)->Verify(inv.Get("--expected-head")); }, "id",
+      /*text_names_id=*/false);
 }
 
 // --date PURPOSE:EVENT=DATE: one of the record's dates for one purpose.

@@ -9,6 +9,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -75,9 +76,12 @@ py::list StateList(const std::vector<ConsentState>& states) {
 absl::StatusOr<std::unique_ptr<ConsentLedger>> OpenOrCreate(bool create, const std::string& path,
                                                             const PolicyHandle& policy,
                                                             const py::handle& key, bool sync) {
-  TextView k(key);
+  std::optional<TextView> k;  // None: a plain ledger
   ConsentLedgerOptions o;
-  o.key = k.view();
+  if (!key.is_none()) {
+    k.emplace(key);
+    o.key = k->view();
+  }
   o.sync = sync;
   py::gil_scoped_release release;
   return create ? ConsentLedger::Create(path, policy.policy, o)

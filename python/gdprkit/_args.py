@@ -21,6 +21,7 @@ value may be an identifier, a passphrase or a key.
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
 import operator
 import os
@@ -222,3 +223,22 @@ def errors_mode(value: Any, allowed: Iterable[str], name: str = "errors") -> str
         raise InvalidArgumentError(
             f'{name}="{mode}" is not supported here; valid: {quoted_list(options)}')
     return mode
+
+
+def secret_key(value: Any, name: str = "key") -> Optional[bytes]:
+    """A store's secret key (16-64 bytes, checked by the core) as bytes, or
+    None for none. Never echoes the key."""
+    if value is None or isinstance(value, bytes):
+        return value
+    if isinstance(value, (bytearray, memoryview)):
+        return bytes(value)
+    raise ArgumentTypeError(
+        f"{name} must be bytes (16-64 secret bytes) or None, not {_type_name(value)}")
+
+
+_EPOCH = _dt.date(1970, 1, 1)
+
+
+def date_of_day(day: Optional[int]) -> Optional[_dt.date]:
+    """A day number of the core (days since 1970-01-01) as a date; None stays None."""
+    return None if day is None else _EPOCH + _dt.timedelta(days=int(day))

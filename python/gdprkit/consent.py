@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple, Un
 import numpy as np
 
 from . import _args, _display, _gdprkit, _log, _optional
+from ._args import date_of_day as _day_date
 from ._errors import ArgumentTypeError, InvalidArgumentError
 from .policy import Policy
 
@@ -144,16 +145,12 @@ def _utc(seconds: int) -> _dt.datetime:
     return _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc) + _dt.timedelta(seconds=seconds)
 
 
-def _date(day: Optional[int]) -> Optional[_dt.date]:
-    return None if day is None else _dt.date.fromordinal(int(day) + _EPOCH_DAY)
-
-
 def _entry(t: Sequence[Any]) -> ConsentEntry:
     (seq, recorded_at, erasure, erased_entries, erased, subject, purpose, state, at, until,
      version, digest, channel, recorded_by, evidence, hash_) = t
     return ConsentEntry(int(seq), _utc(recorded_at), bool(erasure), int(erased_entries),
                         bool(erased), subject, purpose, state,
-                        None if erasure else _utc(at), _date(until), version, digest, channel,
+                        None if erasure else _utc(at), _day_date(until), version, digest, channel,
                         recorded_by, evidence, hash_)
 
 
@@ -163,7 +160,7 @@ def _receipt(d: Dict[str, Any]) -> ReceiptVerification:
         valid=bool(d["valid"]), signed=bool(d["signed"]), problem=d["problem"],
         ledger_id=d["ledger_id"], seq=int(d["seq"]), hash=d["hash"], subject=d["subject"],
         purpose=d["purpose"], state=d["state"], at=_utc(d["at"]) if ok_fields else None,
-        valid_until=_date(d["valid_until"]), notice_version=d["notice_version"],
+        valid_until=_day_date(d["valid_until"]), notice_version=d["notice_version"],
         notice_digest=d["notice_digest"], channel=d["channel"], recorded_by=d["recorded_by"],
         evidence=d["evidence"])
 
@@ -179,15 +176,6 @@ def verify_receipt(receipt: str, public_key: Optional[str] = None) -> ReceiptVer
 
 
 # ---- Converting arguments -------------------------------------------------------
-
-
-def _key(key: Any) -> bytes:
-    if key is None:
-        return b""
-    if isinstance(key, (bytes, bytearray, memoryview)):
-        return bytes(key)
-    raise ArgumentTypeError(
-        f"key must be bytes (16-64 secret bytes) or None, not {type(key).__name__}")
 
 
 def _seconds(value: Any, what: str) -> int:
@@ -321,7 +309,7 @@ class ConsentLedger:
         if not isinstance(policy, Policy):
             raise ArgumentTypeError(
                 f"policy must be a gdprkit.Policy or a path, not {type(policy).__name__}")
-        secret = _key(key)
+        secret = _args.secret_key(key)
         flush = _args.flag(sync, "sync")
         with _log.timed("consent ledger create" if create else "consent ledger open") as log:
             handle = _gdprkit.ConsentLedgerHandle

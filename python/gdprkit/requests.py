@@ -45,6 +45,7 @@ import numpy as np
 
 from . import _args, _display, _gdprkit, _optional
 from ._args import PathArg
+from ._args import date_of_day as _day_date
 from ._errors import ArgumentTypeError, InvalidArgumentError
 from .identifiers import _kind_number
 from .policy import Policy
@@ -86,10 +87,6 @@ IDENTITY_CHECKS: Tuple[str, ...] = tuple(_NAMES["identity_checks"])
 ACTIONS: Tuple[str, ...] = tuple(_NAMES["actions"])
 
 _EPOCH = _dt.date(1970, 1, 1)
-
-
-def _date(day: Optional[int]) -> Optional[_dt.date]:
-    return None if day is None else _EPOCH + _dt.timedelta(days=int(day))
 
 
 def _day(value: Any, what: str) -> int:
@@ -215,14 +212,14 @@ class Request:
 
 
 def _request(d: Mapping[str, Any]) -> Request:
-    received = _date(d["received"])
-    due = _date(d["due"])
+    received = _day_date(d["received"])
+    due = _day_date(d["due"])
     assert received is not None and due is not None
     return Request(id=d["id"], kind=d["kind"], subject=d["subject"],
                    purposes=tuple(d["purposes"]), received=received, due=due,
                    extended=bool(d["extended"]), extension_reason=d["extension_reason"],
                    identity=d["identity"], identity_method=d["identity_method"],
-                   status=d["status"], closed_on=_date(d["closed_on"]), outcome=d["outcome"],
+                   status=d["status"], closed_on=_day_date(d["closed_on"]), outcome=d["outcome"],
                    channel=d["channel"])
 
 
@@ -251,7 +248,7 @@ def _event(d: Mapping[str, Any]) -> RequestEvent:
     return RequestEvent(
         seq=int(d["seq"]),
         recorded_at=_dt.datetime.fromtimestamp(int(d["recorded_at"]), tz=_dt.timezone.utc),
-        request_id=d["request_id"], event=d["event"], on=_date(d["on"]), detail=d["detail"],
+        request_id=d["request_id"], event=d["event"], on=_day_date(d["on"]), detail=d["detail"],
         recorded_by=d["recorded_by"], hash=d["hash"])
 
 
@@ -319,15 +316,6 @@ def _policy(policy: Any) -> Policy:
                             f"{type(policy).__name__}")
 
 
-def _key(key: Any) -> Optional[bytes]:
-    if key is None or isinstance(key, bytes):
-        return key
-    if isinstance(key, (bytearray, memoryview)):
-        return bytes(key)
-    raise ArgumentTypeError(
-        f"key must be bytes (16-64 secret bytes) or None, not {type(key).__name__}")
-
-
 class RequestRegister:
     """The register of data subjects' requests: an SQLite file (mode 0600)
     whose every state change is an entry of a hash chain (BLAKE2b-256, keyed
@@ -351,7 +339,7 @@ class RequestRegister:
               ) -> "RequestRegister":
         p = _policy(policy)
         raw = os.fsdecode(_args.path(path, "path"))
-        handle = _gdprkit.RequestRegisterHandle(raw, p._handle, _key(key),
+        handle = _gdprkit.RequestRegisterHandle(raw, p._handle, _args.secret_key(key),
                                                 _args.flag(sync, "sync"), create)
         return cls(handle, p)
 
@@ -534,7 +522,7 @@ class PurposeDecision:
 
 def _purpose_decision(d: Mapping[str, Any]) -> PurposeDecision:
     return PurposeDecision(purpose=d["purpose"], action=d["action"], right=d["right"],
-                           reason=d["reason"], keep_until=_date(d["keep_until"]),
+                           reason=d["reason"], keep_until=_day_date(d["keep_until"]),
                            retention_rule=d["retention_rule"])
 
 
@@ -614,7 +602,7 @@ def decide(policy: Any, kind: str, purposes: Any, *, on: Any) -> Decision:
     p = _policy(policy)
     d = _gdprkit.requests_decide(p._handle, _kind(kind), _subject_purposes(purposes),
                                  _day(on, "on"))
-    on_date = _date(d["on"])
+    on_date = _day_date(d["on"])
     assert on_date is not None
     return Decision(kind=d["kind"], on=on_date,
                     purposes=tuple(_purpose_decision(x) for x in d["purposes"]))

@@ -125,7 +125,7 @@ const char* gdprkit_consent_state_title(int state, int language) {
       .data();
 }
 
-gdprkit_status gdprkit_consent_state_parse(const char* name, int* out) {
+gdprkit_status gdprkit_consent_state_parse(int* out, const char* name) {
   static constexpr char kFn[] = "gdprkit_consent_state_parse";
   return Guard(kFn, [&] {
     return gdprkit::capi::ParseName(

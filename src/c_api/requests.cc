@@ -176,28 +176,28 @@ const char* gdprkit_request_action_title(int action, int language) {
       .data();
 }
 
-gdprkit_status gdprkit_request_kind_parse(const char* name, int* out) {
+gdprkit_status gdprkit_request_kind_parse(int* out, const char* name) {
   static constexpr char kFn[] = "gdprkit_request_kind_parse";
   return Guard(kFn, [&] {
     return gdprkit::capi::ParseName(
         kFn, name, out, [](std::string_view n) { return gdprkit::ParseRequestKind(n); });
   });
 }
-gdprkit_status gdprkit_request_status_parse(const char* name, int* out) {
+gdprkit_status gdprkit_request_status_parse(int* out, const char* name) {
   static constexpr char kFn[] = "gdprkit_request_status_parse";
   return Guard(kFn, [&] {
     return gdprkit::capi::ParseName(
         kFn, name, out, [](std::string_view n) { return gdprkit::ParseRequestStatus(n); });
   });
 }
-gdprkit_status gdprkit_identity_check_parse(const char* name, int* out) {
+gdprkit_status gdprkit_identity_check_parse(int* out, const char* name) {
   static constexpr char kFn[] = "gdprkit_identity_check_parse";
   return Guard(kFn, [&] {
     return gdprkit::capi::ParseName(
         kFn, name, out, [](std::string_view n) { return gdprkit::ParseIdentityCheck(n); });
   });
 }
-gdprkit_status gdprkit_request_action_parse(const char* name, int* out) {
+gdprkit_status gdprkit_request_action_parse(int* out, const char* name) {
   static constexpr char kFn[] = "gdprkit_request_action_parse";
   return Guard(kFn, [&] {
     return gdprkit::capi::ParseName(

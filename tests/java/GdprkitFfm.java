@@ -467,7 +467,7 @@ public class GdprkitFfm extends FfiExample {
 
   static int stateCode(Arena arena, String name) throws Throwable {
     MemorySegment out = arena.allocate(JAVA_INT);
-    expect((int) CONSENT_STATE_PARSE.invokeExact(arena.allocateFrom(name), out), OK);
+    expect((int) CONSENT_STATE_PARSE.invokeExact(out, arena.allocateFrom(name)), OK);
     return out.get(JAVA_INT, 0);
   }
 

@@ -155,7 +155,7 @@ def load() -> ctypes.CDLL:
         "gdprkit_date_parse": ([POINTER(c_int32), c_char_p], c_int),
         "gdprkit_date_format": ([c_char_p, c_size_t, c_int32], c_int),
         "gdprkit_consent_state_name": ([c_int], c_char_p),
-        "gdprkit_consent_state_parse": ([c_char_p, POINTER(c_int)], c_int),
+        "gdprkit_consent_state_parse": ([POINTER(c_int), c_char_p], c_int),
         "gdprkit_consent_records_init": ([POINTER(ConsentRecords), c_uint], c_int),
         "gdprkit_consent_check_init": ([POINTER(ConsentCheck), c_uint], c_int),
         "gdprkit_consent_ledger_create": ([Handle, c_char_p, c_void_p, c_void_p], c_int),
@@ -386,8 +386,8 @@ def check_consent_given_withdrawn_and_a_request_deadline() -> None:
             # Two records as columns: given, then withdrawn, for one subject. The state codes
             # come from the library's names, not from copied numbers.
             given, withdrawn = c_int(), c_int()
-            expect(lib, lib.gdprkit_consent_state_parse(b"given", byref(given)))
-            expect(lib, lib.gdprkit_consent_state_parse(b"withdrawn", byref(withdrawn)))
+            expect(lib, lib.gdprkit_consent_state_parse(byref(given), b"given"))
+            expect(lib, lib.gdprkit_consent_state_parse(byref(withdrawn), b"withdrawn"))
             rows = 2
             records = ConsentRecords()
             expect(lib, lib.gdprkit_consent_records_init(byref(records), records.VERSION))

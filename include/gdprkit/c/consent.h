@@ -104,11 +104,11 @@ GDPRKIT_API const char* gdprkit_request_action_title(int action, int language);
  * Errors: INVALID_ARGUMENT for a NULL argument, or an unknown name (the
  * message names the valid ones and the nearest). *out is untouched on
  * failure. */
-GDPRKIT_API gdprkit_status gdprkit_consent_state_parse(const char* name, int* out);
-GDPRKIT_API gdprkit_status gdprkit_request_kind_parse(const char* name, int* out);
-GDPRKIT_API gdprkit_status gdprkit_request_status_parse(const char* name, int* out);
-GDPRKIT_API gdprkit_status gdprkit_identity_check_parse(const char* name, int* out);
-GDPRKIT_API gdprkit_status gdprkit_request_action_parse(const char* name, int* out);
+GDPRKIT_API gdprkit_status gdprkit_consent_state_parse(int* out, const char* name);
+GDPRKIT_API gdprkit_status gdprkit_request_kind_parse(int* out, const char* name);
+GDPRKIT_API gdprkit_status gdprkit_request_status_parse(int* out, const char* name);
+GDPRKIT_API gdprkit_status gdprkit_identity_check_parse(int* out, const char* name);
+GDPRKIT_API gdprkit_status gdprkit_request_action_parse(int* out, const char* name);
 
 /* Bytes the digest of a notice needs, with its NUL: "blake2b-256:" and 64
  * hex digits (as GDPRKIT_DIGEST_SIZE). */
